@@ -3,5 +3,7 @@ fn main() {
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).unwrap();
     let out = rc2s6::parse::parse_script(&text);
     println!("{:?}", out.errors);
-    if std::env::args().nth(1).as_deref() == Some("-v") { println!("{:#?}", out.script); }
+    if std::env::args().nth(1).as_deref() == Some("-v") {
+        println!("{:#?}", out.script);
+    }
 }

@@ -205,10 +205,10 @@ pub enum ParamOp {
     RemovePrefix { longest: bool },
     /// `%` or `%%`.
     RemoveSuffix { longest: bool },
-    /// `/`, `//`, `/#`, `/%` (bash).
-    Replace,
+    /// `/`, `//`, `/#`, `/%` (bash): all occurrences, or anchored at the start or end.
+    Replace { all: bool, anchor: Option<char> },
     /// `^`, `^^`, `,`, `,,` (bash).
-    Case,
+    Case { upper: bool, all: bool },
     /// `:offset:length` (bash).
     Substring,
 }
@@ -216,7 +216,7 @@ pub enum ParamOp {
 impl ParamOp {
     /// Whether the operator exists only in bash.
     pub fn is_bash_only(self) -> bool {
-        matches!(self, ParamOp::Replace | ParamOp::Case | ParamOp::Substring)
+        matches!(self, ParamOp::Replace { .. } | ParamOp::Case { .. } | ParamOp::Substring)
     }
 }
 
@@ -327,9 +327,7 @@ impl Word {
         fn walk(parts: &[WordPart], out: &mut String) -> bool {
             for p in parts {
                 match &p.kind {
-                    WordPartKind::Literal(s) | WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => {
-                        out.push_str(s)
-                    }
+                    WordPartKind::Literal(s) | WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => out.push_str(s),
                     WordPartKind::DoubleQuoted(inner) => {
                         if !walk(inner, out) {
                             return false;
@@ -345,9 +343,9 @@ impl Word {
 
     /// Whether any part is quoted (so the word never disappears in expansion).
     pub fn has_quotes(&self) -> bool {
-        self.parts.iter().any(|p| {
-            matches!(p.kind, WordPartKind::Quoted(_) | WordPartKind::DoubleQuoted(_) | WordPartKind::AnsiC(_))
-        })
+        self.parts
+            .iter()
+            .any(|p| matches!(p.kind, WordPartKind::Quoted(_) | WordPartKind::DoubleQuoted(_) | WordPartKind::AnsiC(_)))
     }
 }
 
@@ -366,7 +364,8 @@ fn walk_and_or<'a>(ao: &'a AndOr, f: &mut dyn FnMut(&'a Command)) {
     }
 }
 
-fn walk_command<'a>(c: &'a Command, f: &mut dyn FnMut(&'a Command)) {
+/// Walks a command and every command nested in it, calling `f` on each.
+pub fn walk_command<'a>(c: &'a Command, f: &mut dyn FnMut(&'a Command)) {
     f(c);
     match c {
         Command::Simple(_) => {}

@@ -1,3 +1,23 @@
-fn main() {
-    println!("Hello, world!");
+//! The `rc2s6` binary: parse flags, run the command, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use rc2s6::cli::{Cli, Command};
+use rc2s6::command::{self, Outcome};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return ExitCode::from(if usage { Outcome::Usage.code() } else { 0 });
+        }
+    };
+    let outcome = match &cli.command {
+        Some(Command::Compile(args)) => command::compile::run(args, &cli.global),
+        None => command::compile::run(&cli.compile, &cli.global),
+    };
+    ExitCode::from(outcome.code())
 }

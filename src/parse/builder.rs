@@ -110,13 +110,12 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::and_or => items.push(ListItem { and_or: self.and_or(c), background: false }),
-                Rule::sep_op => {
-                    if c.as_str() == "&" {
+                Rule::sep_op
+                    if c.as_str() == "&" => {
                         if let Some(last) = items.last_mut() {
                             last.background = true;
                         }
                     }
-                }
                 _ => {}
             }
         }
@@ -161,11 +160,10 @@ impl Builder {
             match c.as_rule() {
                 Rule::bang => negated = true,
                 Rule::command => commands.push(self.command(c)),
-                Rule::pipe_op => {
-                    if c.as_str() == "|&" {
+                Rule::pipe_op
+                    if c.as_str() == "|&" => {
                         self.bashism("`|&` pipe", span(&c));
                     }
-                }
                 _ => {}
             }
         }
@@ -204,7 +202,8 @@ impl Builder {
                     let s = span(&c);
                     self.bashism("array assignment", s);
                     let text = c.as_str().to_string();
-                    cmd.words.push(Word { parts: vec![WordPart { kind: WordPartKind::Quoted(text), span: s }], span: s });
+                    cmd.words
+                        .push(Word { parts: vec![WordPart { kind: WordPartKind::Quoted(text), span: s }], span: s });
                 }
                 Rule::redirect => {
                     let r = self.redirect(c);
@@ -326,7 +325,12 @@ impl Builder {
             }
             Rule::param_simple => {
                 let name = c.into_inner().next().map(|n| n.as_str().to_string()).unwrap_or_default();
-                WordPartKind::Param(Box::new(ParamExpansion { name, form: ParamForm::Plain, braced: false, index: None }))
+                WordPartKind::Param(Box::new(ParamExpansion {
+                    name,
+                    form: ParamForm::Plain,
+                    braced: false,
+                    index: None,
+                }))
             }
             Rule::lone_dollar => {
                 if in_dquote {
@@ -634,9 +638,15 @@ fn param_op(s: &str) -> ParamOp {
         "##" => ParamOp::RemovePrefix { longest: true },
         "%" => ParamOp::RemoveSuffix { longest: false },
         "%%" => ParamOp::RemoveSuffix { longest: true },
-        "/" | "//" | "/#" | "/%" => ParamOp::Replace,
+        "/" => ParamOp::Replace { all: false, anchor: None },
+        "//" => ParamOp::Replace { all: true, anchor: None },
+        "/#" => ParamOp::Replace { all: false, anchor: Some('#') },
+        "/%" => ParamOp::Replace { all: false, anchor: Some('%') },
         ":" => ParamOp::Substring,
-        _ => ParamOp::Case,
+        "^" => ParamOp::Case { upper: true, all: false },
+        "^^" => ParamOp::Case { upper: true, all: true },
+        "," => ParamOp::Case { upper: false, all: false },
+        _ => ParamOp::Case { upper: false, all: true },
     }
 }
 

@@ -56,10 +56,7 @@ pub enum ParseError {
 
     /// The file is not valid UTF-8.
     #[error("the file is not valid UTF-8")]
-    #[diagnostic(
-        code(rc2s6::parse::not_utf8),
-        help("init scripts are text; convert the file to UTF-8")
-    )]
+    #[diagnostic(code(rc2s6::parse::not_utf8), help("init scripts are text; convert the file to UTF-8"))]
     NotUtf8 {
         /// The first invalid byte.
         #[label("invalid byte here")]

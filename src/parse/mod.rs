@@ -183,7 +183,9 @@ fn explain(text: &str, from: usize, pos: usize, expected: &str, found: &str) -> 
     };
     let help = match open {
         Some(("if", line)) => format!("the `if` on line {line} needs `then` and a closing `fi`"),
-        Some(("case", line)) => format!("the `case` on line {line} needs `in`, `;;` after each item and a closing `esac`"),
+        Some(("case", line)) => {
+            format!("the `case` on line {line} needs `in`, `;;` after each item and a closing `esac`")
+        }
         Some(("do", line)) => format!("the loop on line {line} needs a closing `done`"),
         Some(("{", line)) => format!("the `{{` on line {line} needs a matching `}}` after a `;` or newline"),
         Some(("(", line)) => format!("the `(` on line {line} needs a matching `)`"),
@@ -274,21 +276,23 @@ fn unclosed_construct(before: &str) -> Option<(&'static str, usize)> {
 /// The first line (1-based) holding an odd number of unescaped `"`: usually where a quote was
 /// forgotten, even though the shell only notices much later.
 fn first_odd_quote_line(text: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let mut n = 0;
-        let mut escaped = false;
-        for c in l.chars() {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => n += 1,
-                _ => escaped = false,
+    text.lines()
+        .position(|l| {
+            let mut n = 0;
+            let mut escaped = false;
+            for c in l.chars() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => n += 1,
+                    _ => escaped = false,
+                }
+                if c != '\\' {
+                    escaped = false;
+                }
             }
-            if c != '\\' {
-                escaped = false;
-            }
-        }
-        n % 2 == 1
-    }).map(|i| i + 1)
+            n % 2 == 1
+        })
+        .map(|i| i + 1)
 }
 
 /// Applies a word in command position to the stack; returns whether the next word is still in

@@ -1,0 +1,87 @@
+//! One service from its files to its model: parse every file, evaluate, and collect findings.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+use crate::diagnostic::Finding;
+use crate::input::ServiceFiles;
+use crate::model::{self, FileRole, LoadedFile, ModelOptions, Service, ServiceInputs};
+use crate::parse::{self, ParseError};
+use crate::source::SourceFile;
+
+/// A service analysed: its files, what the model decided, and every finding.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The loaded files, the script last.
+    pub files: Vec<SourceFile>,
+    /// Their parsed forms (`None` where the syntax was invalid).
+    pub scripts: Vec<Option<crate::ast::Script>>,
+    /// The model's result.
+    pub service: Service,
+    /// Findings from parsing and modelling, in file order.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// The init script.
+    pub fn script(&self) -> &SourceFile {
+        self.files.last().expect("a service has its script")
+    }
+
+    /// The init script's syntax tree, if it parsed.
+    pub fn script_ast(&self) -> Option<&crate::ast::Script> {
+        self.scripts.last().and_then(|s| s.as_ref())
+    }
+}
+
+/// The file is not an openrc-run script.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("not an openrc-run script: the first line is not `#!/sbin/openrc-run`")]
+#[diagnostic(
+    code(rc2s6::input::not_openrc_run),
+    help("rc2s6 compiles scripts run by openrc-run; start the file with `#!/sbin/openrc-run`")
+)]
+pub struct NotOpenrcRun {
+    /// The first line.
+    #[label("this shebang")]
+    pub span: SourceSpan,
+}
+
+/// Parses and models one service.
+pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
+    let mut findings = Vec::new();
+    let mut loaded = Vec::new();
+    let mut sources = Vec::new();
+    let mut scripts = Vec::new();
+    for (i, (role, src)) in files.files.iter().enumerate() {
+        let out = parse::parse_script(src.text());
+        for e in out.errors {
+            findings.push(Finding::new(Some(src.clone()), e));
+        }
+        let mut script = out.script;
+        if let Some((_, at)) = files.not_utf8.iter().find(|(f, _)| *f == i) {
+            findings.push(Finding::new(Some(src.clone()), ParseError::NotUtf8 { span: (*at, 0).into() }));
+            script = None;
+        }
+        if *role == FileRole::Script && !crate::input::is_openrc_script(src.text()) {
+            let end = src.text().find('\n').unwrap_or(src.text().len());
+            findings.push(Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() }));
+            script = None;
+        }
+        loaded.push(LoadedFile { role: *role, script: script.clone() });
+        scripts.push(script);
+        sources.push(src.clone());
+    }
+    let inputs = ServiceInputs {
+        svcname: files.svcname.clone(),
+        service_path: files.service_path.clone(),
+        files: loaded,
+        runlevel_confd: files.runlevel_confd.clone(),
+    };
+    let service = model::build(&inputs, options);
+    for d in &service.diagnostics {
+        let src = sources.get(d.file).cloned();
+        findings.push(Finding::new(src, d.error.clone()));
+    }
+    Analysis { files: sources, scripts, service, findings }
+}

@@ -1,0 +1,43 @@
+//! What each subcommand does, from resolved options to an outcome `main` turns into an exit code.
+
+pub mod compile;
+
+use std::io::IsTerminal as _;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+/// How a command ended, mapped to documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything went as asked (0).
+    Success,
+    /// The inputs had problems: something was not converted, or lint found errors (1).
+    Findings,
+    /// The command line was wrong (100).
+    Usage,
+    /// A system call failed (111).
+    Io,
+}
+
+impl Outcome {
+    /// The exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Findings => 1,
+            Outcome::Usage => 100,
+            Outcome::Io => 111,
+        }
+    }
+}
+
+/// Whether to colour stderr.
+pub fn use_color(g: &GlobalArgs) -> bool {
+    match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! A batch of init scripts → service directories and a manifest, in memory. One broken script
+//! never stops the others.
+
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::analysis::{self, Analysis};
+use crate::diagnostic::{Finding, Severity};
+use crate::emit::{self, EmitOptions, Manifest, ServiceDir, ServiceRecord};
+use crate::input::{self, InputOptions, ReadError};
+use crate::model::{ModelOptions, ServiceKind};
+use crate::openrc_target::OpenrcTarget;
+
+/// Everything a compile run needs to know.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    /// Where conf.d and rc.conf are.
+    pub input: InputOptions,
+    /// Model choices.
+    pub model: ModelOptions,
+    /// Output settings.
+    pub emit: EmitOptions,
+    /// The OpenRC the output is for.
+    pub target: OpenrcTarget,
+    /// The output directory as OpenRC will see it (absolute).
+    pub output: String,
+}
+
+/// One service, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledService {
+    /// Its files and model.
+    pub analysis: Analysis,
+    /// The service directory, for converted longruns.
+    pub dir: Option<ServiceDir>,
+    /// Its manifest record.
+    pub record: ServiceRecord,
+}
+
+impl CompiledService {
+    /// Whether the service counts as converted or cleanly oneshot.
+    pub fn ok(&self) -> bool {
+        self.dir.is_some() || self.analysis.service.kind == ServiceKind::Oneshot
+    }
+
+    /// Findings about this service.
+    pub fn findings(&self) -> &[Finding] {
+        &self.analysis.findings
+    }
+}
+
+/// A compile run's result.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    /// The services, sorted by name.
+    pub services: Vec<CompiledService>,
+    /// Files in walked directories that are not openrc-run scripts.
+    pub skipped: Vec<PathBuf>,
+    /// Files that could not be read.
+    pub read_errors: Vec<ReadError>,
+    /// The manifest of everything.
+    pub manifest: Manifest,
+}
+
+/// Two inputs with the same service name.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("`{name}` is given twice ({first} and {second}); one service directory cannot hold both")]
+#[diagnostic(
+    code(rc2s6::input::duplicate_service),
+    help("compile the two directories separately, or rename one script")
+)]
+pub struct DuplicateService {
+    /// The service name.
+    pub name: String,
+    /// The first path.
+    pub first: String,
+    /// The second path.
+    pub second: String,
+}
+
+/// The scripts named by the arguments: files as given, directories walked (sorted, skipping
+/// files that are not openrc-run scripts and editor backups).
+pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<ReadError>) {
+    let mut scripts = Vec::new();
+    let mut skipped = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => found.push(e.into_path()),
+                    Ok(_) => {}
+                    Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
+                }
+            }
+            for f in found {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let backup = name.ends_with('~')
+                    || name.starts_with('.')
+                    || name.contains(".dpkg-")
+                    || name.ends_with(".apk-new");
+                let is_script = !backup
+                    && std::fs::read(&f)
+                        .map(|b| input::is_openrc_script(&String::from_utf8_lossy(&b[..b.len().min(256)])))
+                        .unwrap_or(false);
+                if is_script { scripts.push(f) } else { skipped.push(f) }
+            }
+        } else {
+            scripts.push(p.clone());
+        }
+    }
+    (scripts, skipped, errors)
+}
+
+/// Compiles one script: read, analyse, emit.
+pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
+    let files = input::load_service(script, &opts.input)?;
+    let roles = files.files.clone();
+    let mut analysis = analysis::analyze(files, &opts.model);
+    let mut dir = None;
+    if let (ServiceKind::Longrun, Some(daemon)) = (analysis.service.kind, &analysis.service.daemon) {
+        match emit::s6::service_dir(&analysis.service, daemon, &opts.emit) {
+            Ok(d) => dir = Some(d),
+            Err(e) => analysis.findings.push(Finding::new(Some(analysis.script().clone()), e)),
+        }
+    }
+    let log_dir = Some(emit::s6::log_dir(&analysis.service.name, &opts.emit));
+    let record = emit::manifest::service_record(
+        &analysis.service,
+        &roles,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+    );
+    Ok(CompiledService { analysis, dir, record })
+}
+
+/// Compiles scripts in parallel across the machine's cores; results are in a stable order.
+pub fn compile(scripts: &[PathBuf], opts: &CompileOptions) -> (Vec<CompiledService>, Vec<ReadError>) {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(scripts.len().max(1));
+    let chunk = scripts.len().div_ceil(threads).max(1);
+    let results: Vec<Vec<Result<CompiledService, ReadError>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = scripts
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|p| compile_one(p, opts)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("compiling does not panic")).collect()
+    });
+    let mut services = Vec::new();
+    let mut errors = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(s) => services.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    (services, errors)
+}
+
+/// Compiles everything the arguments name and builds the manifest.
+pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
+    let (scripts, skipped, mut read_errors) = collect_scripts(paths);
+    let (mut services, errors) = compile(&scripts, opts);
+    read_errors.extend(errors);
+    services.sort_by(|a, b| {
+        a.analysis
+            .service
+            .name
+            .cmp(&b.analysis.service.name)
+            .then(a.analysis.script().name().cmp(b.analysis.script().name()))
+    });
+    // The same name twice would fight over one directory and one scan-directory link: neither
+    // is converted.
+    let mut i = 0;
+    while i < services.len() {
+        let name = services[i].analysis.service.name.clone();
+        let j = services[i..].iter().take_while(|s| s.analysis.service.name == name).count() + i;
+        if j - i > 1 {
+            let paths: Vec<String> = services[i..j].iter().map(|s| s.analysis.script().name().to_string()).collect();
+            for s in &mut services[i..j] {
+                let finding = Finding::new(
+                    Some(s.analysis.script().clone()),
+                    DuplicateService { name: name.clone(), first: paths[0].clone(), second: paths[1].clone() },
+                );
+                s.record.diagnostics.push(emit::manifest::DiagnosticRecord {
+                    code: finding.code(),
+                    severity: finding.severity.as_str().into(),
+                    at: None,
+                    message: finding.message(),
+                });
+                s.analysis.findings.push(finding);
+                s.dir = None;
+                s.record.kind = "not-converted".into();
+                s.record.files.clear();
+                s.record.servicedir = None;
+                s.record.link_name = None;
+                s.record.s6_service_path = None;
+            }
+        }
+        i = j;
+    }
+    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
+    Compilation { services, skipped, read_errors, manifest }
+}
+
+impl Compilation {
+    /// Counts of (converted, oneshot, not converted).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let converted = self.services.iter().filter(|s| s.dir.is_some()).count();
+        let oneshot = self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot).count();
+        (converted, oneshot, self.services.len() - converted - oneshot)
+    }
+
+    /// Whether any error-level finding exists.
+    pub fn has_errors(&self) -> bool {
+        self.services.iter().any(|s| s.findings().iter().any(|f| f.severity == Severity::Error))
+    }
+}

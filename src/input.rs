@@ -1,0 +1,145 @@
+//! Reads a service's files from disk in openrc-run's order: rc.conf, rc.conf.d, conf.d, script.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::FileRole;
+use crate::source::SourceFile;
+
+/// Where to find the files around a script.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// The conf.d directory (`--conf-dir`); `None` reads no conf.d files.
+    pub conf_dir: Option<PathBuf>,
+    /// rc.conf (`--rc-conf`); `None` reads none. rc.conf.d beside it is read too.
+    pub rc_conf: Option<PathBuf>,
+}
+
+/// A service's files, read.
+#[derive(Debug, Clone)]
+pub struct ServiceFiles {
+    /// `RC_SVCNAME`.
+    pub svcname: String,
+    /// `RC_SERVICE`.
+    pub service_path: String,
+    /// The files in load order, the script last.
+    pub files: Vec<(FileRole, SourceFile)>,
+    /// Runlevel-specific conf.d files present beside the plain one: (path, runlevel).
+    pub runlevel_confd: Vec<(String, String)>,
+    /// Files that are not valid UTF-8: (index into `files`, offset of the first bad byte).
+    pub not_utf8: Vec<(usize, usize)>,
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The path.
+    pub path: String,
+    /// The operating system's message.
+    pub message: String,
+}
+
+/// Runlevels OpenRC ships; a `conf.d/<svc>.<runlevel>` file replaces `conf.d/<svc>` there.
+const RUNLEVELS: &[&str] = &["sysinit", "boot", "default", "nonetwork", "shutdown"];
+
+/// Reads a file as text; invalid UTF-8 is replaced so the rest can still be reported on, and the
+/// offset of the first invalid byte is returned with it.
+pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+    let (text, bad) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    Ok((SourceFile::new(path.display().to_string(), text), bad))
+}
+
+/// Whether text starts with a shebang openrc-run handles: like OpenRC's gendepends, any path
+/// ending in `/openrc-run` or the old `/runscript`, with or without a space after `#!`.
+pub fn is_openrc_script(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    let Some(rest) = first.strip_prefix("#!") else { return false };
+    let interp = rest.split_whitespace().next().unwrap_or("");
+    interp.ends_with("/openrc-run") || interp.ends_with("/runscript")
+}
+
+/// Reads a script and the files OpenRC would read with it.
+pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, ReadError> {
+    let svcname = script.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut confd = Vec::new();
+    let mut runlevel_confd = Vec::new();
+    if let Some(dir) = &opts.conf_dir {
+        // Multiplexed `net.eth0` reads conf.d/net first, then conf.d/net.eth0.
+        let base = svcname.split('.').next().unwrap_or(&svcname);
+        let mut names = Vec::new();
+        if base != svcname {
+            names.push(base.to_string());
+        }
+        names.push(svcname.clone());
+        for n in &names {
+            let p = dir.join(n);
+            if p.is_file() {
+                confd.push(p);
+            }
+            for rl in RUNLEVELS {
+                let p = dir.join(format!("{n}.{rl}"));
+                if p.is_file() {
+                    runlevel_confd.push((p.display().to_string(), rl.to_string()));
+                }
+            }
+        }
+    }
+    load_with(script, &svcname, &confd, opts.rc_conf.as_deref(), runlevel_confd)
+}
+
+/// Reads a script with an explicit service name and conf.d files (used for corpora whose file
+/// names are not service names).
+pub fn load_with(
+    script: &Path,
+    svcname: &str,
+    confd: &[PathBuf],
+    rc_conf: Option<&Path>,
+    runlevel_confd: Vec<(String, String)>,
+) -> Result<ServiceFiles, ReadError> {
+    let mut files = Vec::new();
+    let mut not_utf8 = Vec::new();
+    let mut push = |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, path: &Path| -> Result<(), ReadError> {
+        let (src, bad) = read_source(path)?;
+        if let Some(at) = bad {
+            not_utf8.push((files.len(), at));
+        }
+        files.push((role, src));
+        Ok(())
+    };
+    if let Some(rc) = rc_conf {
+        if rc.is_file() {
+            push(&mut files, FileRole::RcConf, rc)?;
+        }
+        if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
+            if dir.is_dir() {
+                let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
+                    .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+                    .collect();
+                extra.sort();
+                for p in extra {
+                    push(&mut files, FileRole::RcConf, &p)?;
+                }
+            }
+        }
+    }
+    for c in confd {
+        push(&mut files, FileRole::ConfD, c)?;
+    }
+    push(&mut files, FileRole::Script, script)?;
+    Ok(ServiceFiles {
+        svcname: svcname.to_string(),
+        service_path: script.display().to_string(),
+        files,
+        runlevel_confd,
+        not_utf8,
+    })
+}

@@ -1,0 +1,91 @@
+//! rc2s6's table of daemons' foreground and daemonize flags (`data/daemons.yaml`).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// One daemon's flags.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DaemonEntry {
+    /// Basenames of its executable.
+    pub names: Vec<String>,
+    /// Argument sequences to append so it stays in the foreground.
+    #[serde(default)]
+    pub foreground: Vec<Vec<String>>,
+    /// Argument sequences that mean it already stays in the foreground.
+    #[serde(default)]
+    pub already: Vec<Vec<String>>,
+    /// Argument sequences that make it fork, to remove.
+    #[serde(default)]
+    pub drop: Vec<Vec<String>>,
+    /// Where the flags are documented.
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+struct Table {
+    daemons: Vec<DaemonEntry>,
+}
+
+/// The table shipped with rc2s6.
+pub fn table() -> &'static [DaemonEntry] {
+    static TABLE: OnceLock<Vec<DaemonEntry>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let t: Table = serde_yaml::from_str(include_str!("../../data/daemons.yaml"))
+            .expect("data/daemons.yaml is valid (checked by a unit test)");
+        t.daemons
+    })
+}
+
+/// The entry for an executable path, by basename.
+pub fn lookup(program: &str) -> Option<&'static DaemonEntry> {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    table().iter().find(|e| e.names.iter().any(|n| n == base))
+}
+
+/// Whether `args` contains `seq` as consecutive elements.
+pub fn contains_seq(args: &[String], seq: &[String]) -> bool {
+    !seq.is_empty() && args.windows(seq.len()).any(|w| w == seq)
+}
+
+/// `args` with every occurrence of `seq` removed.
+pub fn remove_seq(args: &[String], seq: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while i < args.len() {
+        if !seq.is_empty() && args[i..].starts_with(seq) {
+            i += seq.len();
+        } else {
+            out.push(args[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_loads_and_names_are_unique() {
+        let t = table();
+        assert!(t.len() >= 15);
+        let mut names: Vec<&String> = t.iter().flat_map(|e| &e.names).collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(n, names.len(), "a daemon name appears twice");
+        for e in t {
+            assert!(!e.foreground.is_empty() || !e.drop.is_empty(), "{:?} says nothing", e.names);
+        }
+    }
+
+    #[test]
+    fn sequences() {
+        let a: Vec<String> = ["x", "--daemonize", "yes", "y"].iter().map(|s| s.to_string()).collect();
+        let seq: Vec<String> = vec!["--daemonize".into(), "yes".into()];
+        assert!(contains_seq(&a, &seq));
+        assert_eq!(remove_seq(&a, &seq), vec!["x".to_string(), "y".to_string()]);
+    }
+}

@@ -1,0 +1,65 @@
+//! `depend()` and the `rc_*` dependency overrides, as `_depend` in rc-functions.sh reads them.
+
+use super::interpreter::{DepCall, Interpreter};
+use super::service::Dependencies;
+
+/// Runs `depend()` on a copy of the interpreter state and adds the rc.conf/conf.d overrides.
+pub fn collect(interp: &Interpreter, svcname: &str) -> Dependencies {
+    let mut deps = Dependencies::default();
+    let mut scratch = Interpreter::new(interp.env.clone());
+    scratch.functions = interp.functions.clone();
+    scratch.collect_deps = true;
+    scratch.call_function("depend");
+    for call in &scratch.dep_calls {
+        add(&mut deps, call);
+    }
+    // `rc_${svc}_TYPE`, `rc_TYPE`, `RC_${SVC}_TYPE`, `RC_TYPE`: the first non-empty one is added.
+    let svc: String = svcname.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    for kind in ["config", "need", "use", "want", "after", "before", "provide", "keyword"] {
+        let upper = kind.to_ascii_uppercase();
+        let names =
+            [format!("rc_{svc}_{kind}"), format!("rc_{kind}"), format!("RC_{svc}_{upper}"), format!("RC_{upper}")];
+        let found = names.iter().find_map(|n| {
+            interp.env.get(n).filter(|v| !v.value.text.is_empty()).map(|v| (v.value.text.clone(), v.assigned_at))
+        });
+        if let Some((text, at)) = found {
+            if let Some(loc) = at {
+                let call = DepCall {
+                    kind: kind.to_string(),
+                    args: text.split_whitespace().map(String::from).collect(),
+                    loc,
+                    conditional: false,
+                    uncertain: false,
+                };
+                add(&mut deps, &call);
+            }
+        }
+    }
+    deps
+}
+
+fn add(deps: &mut Dependencies, call: &DepCall) {
+    for arg in &call.args {
+        // `!name` removes an entry declared earlier.
+        if let Some(removed) = arg.strip_prefix('!') {
+            if call.kind != "keyword" {
+                if let Some(list) = deps.list_mut(&call.kind) {
+                    list.retain(|x| x != removed);
+                }
+                continue;
+            }
+        }
+        if call.conditional {
+            let tag = format!("{} {}", call.kind, arg);
+            if !deps.conditional.contains(&tag) {
+                deps.conditional.push(tag);
+            }
+        }
+        if let Some(list) = deps.list_mut(&call.kind) {
+            if !list.contains(arg) {
+                list.push(arg.clone());
+            }
+        }
+        deps.sites.push((call.kind.clone(), arg.clone(), call.loc));
+    }
+}

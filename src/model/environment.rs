@@ -1,0 +1,114 @@
+//! The shell variables of one service as the loaded files leave them.
+
+use std::collections::BTreeMap;
+
+use super::value::{Loc, ShellValue};
+
+/// One variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    /// Its value.
+    pub value: ShellValue,
+    /// Marked for export.
+    pub exported: bool,
+    /// Where it was last assigned; `None` for values OpenRC itself provides.
+    pub assigned_at: Option<Loc>,
+}
+
+/// Variables by name, with function-local scopes on top of the global one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Environment {
+    globals: BTreeMap<String, Variable>,
+    /// Each active function call's `local` variables; a name here shadows the global one.
+    locals: Vec<BTreeMap<String, Option<Variable>>>,
+}
+
+impl Environment {
+    /// The variable, if set.
+    pub fn get(&self, name: &str) -> Option<&Variable> {
+        for scope in self.locals.iter().rev() {
+            if let Some(v) = scope.get(name) {
+                return v.as_ref();
+            }
+        }
+        self.globals.get(name)
+    }
+
+    /// Sets a variable in the innermost scope that holds it.
+    pub fn set(&mut self, name: &str, value: ShellValue, at: Option<Loc>) {
+        for scope in self.locals.iter_mut().rev() {
+            if let Some(slot) = scope.get_mut(name) {
+                let exported = slot.as_ref().is_some_and(|v| v.exported);
+                *slot = Some(Variable { value, exported, assigned_at: at });
+                return;
+            }
+        }
+        let exported = self.globals.get(name).is_some_and(|v| v.exported);
+        self.globals.insert(name.to_string(), Variable { value, exported, assigned_at: at });
+    }
+
+    /// Removes a variable (`unset`).
+    pub fn unset(&mut self, name: &str) {
+        for scope in self.locals.iter_mut().rev() {
+            if let Some(slot) = scope.get_mut(name) {
+                *slot = None;
+                return;
+            }
+        }
+        self.globals.remove(name);
+    }
+
+    /// Marks a variable for export, creating it empty-but-unset semantics aside.
+    pub fn export(&mut self, name: &str) {
+        for scope in self.locals.iter_mut().rev() {
+            if let Some(slot) = scope.get_mut(name) {
+                if let Some(v) = slot {
+                    v.exported = true;
+                }
+                return;
+            }
+        }
+        if let Some(v) = self.globals.get_mut(name) {
+            v.exported = true;
+        }
+    }
+
+    /// Enters a function call.
+    pub fn push_scope(&mut self) {
+        self.locals.push(BTreeMap::new());
+    }
+
+    /// Leaves a function call, dropping its locals.
+    pub fn pop_scope(&mut self) {
+        self.locals.pop();
+    }
+
+    /// Declares a `local` in the current function; outside functions it is a global.
+    pub fn declare_local(&mut self, name: &str) {
+        if let Some(scope) = self.locals.last_mut() {
+            // `local x` starts unset in dash; keep the global value visible only if not shadowed.
+            scope.entry(name.to_string()).or_insert(None);
+        }
+    }
+
+    /// Whether a function scope is active.
+    pub fn in_function(&self) -> bool {
+        !self.locals.is_empty()
+    }
+
+    /// All global variables, sorted by name.
+    pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
+        self.globals.iter()
+    }
+
+    /// Names visible in any scope.
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.globals.keys().cloned().collect();
+        for s in &self.locals {
+            v.extend(s.keys().cloned());
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+}

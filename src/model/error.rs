@@ -1,0 +1,261 @@
+//! Diagnostics the model produces: what could not be known or mapped, and where.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// A model diagnostic and the loaded file its spans point into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelDiagnostic {
+    /// Index into the service's loaded files.
+    pub file: usize,
+    /// The diagnostic.
+    pub error: ModelError,
+}
+
+/// Problems found while working out what OpenRC would run.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum ModelError {
+    /// A value the daemon needs depends on something only known at run time.
+    #[error("`{variable}` cannot be known without running the script: {why}")]
+    #[diagnostic(code(rc2s6::model::unknowable_value))]
+    UnknowableValue {
+        /// The OpenRC variable that needs the value.
+        variable: String,
+        /// What makes it unknowable.
+        why: String,
+        /// Where.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// A variable nothing sets is used; OpenRC expands it to the empty string.
+    #[error("`{name}` is not set by rc.conf, conf.d or the script; it expands to an empty string")]
+    #[diagnostic(
+        code(rc2s6::model::unset_variable),
+        severity(Warning),
+        help("set `{name}` in conf.d, or write `${{{name}:-default}}` to say what it should be")
+    )]
+    UnsetVariable {
+        /// The variable.
+        name: String,
+        /// Where it is expanded.
+        #[label("expands to nothing")]
+        span: SourceSpan,
+    },
+
+    /// A glob in the daemon's command line: OpenRC's `eval` expands it against the filesystem.
+    #[error("`{text}` is a glob that OpenRC expands against the filesystem when it starts the daemon")]
+    #[diagnostic(
+        code(rc2s6::model::glob_in_argv),
+        severity(Warning),
+        help(
+            "rc2s6 passes it literally, which is what the shell does when nothing matches; quote it, or list the files"
+        )
+    )]
+    GlobInArgv {
+        /// The word.
+        text: String,
+        /// Where.
+        #[label("pathname expansion happens here at run time")]
+        span: SourceSpan,
+    },
+
+    /// The command line OpenRC would `eval` holds shell syntax, not just words.
+    #[error("`{variable}` holds shell syntax that `eval` would run: {what}")]
+    #[diagnostic(
+        code(rc2s6::model::eval_syntax),
+        help(
+            "keep only the daemon's arguments in `{variable}`; redirections belong in `output_log`/`error_log`, other commands in `start_pre`"
+        )
+    )]
+    EvalSyntax {
+        /// The variable.
+        variable: String,
+        /// What was found.
+        what: String,
+        /// Where the value was assigned.
+        #[label("assigned here")]
+        span: SourceSpan,
+    },
+
+    /// The script sources another file, whose assignments rc2s6 cannot see.
+    #[error("`{command}` reads another file whose variables rc2s6 does not see")]
+    #[diagnostic(
+        code(rc2s6::model::sourced_file),
+        severity(Warning),
+        help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`")
+    )]
+    SourcedFile {
+        /// `.` or `source`.
+        command: String,
+        /// Where.
+        #[label("not followed")]
+        span: SourceSpan,
+    },
+
+    /// `eval` of text that is only known at run time.
+    #[error("`eval` of text that is only known at run time")]
+    #[diagnostic(
+        code(rc2s6::model::unknown_eval),
+        severity(Warning),
+        help("assign the variables directly instead of through `eval`")
+    )]
+    UnknownEval {
+        /// Where.
+        #[label("variables this sets are not seen")]
+        span: SourceSpan,
+    },
+
+    /// `start_pre` (or `start` before launching the daemon) changes a daemon variable.
+    #[error("`{function}` changes `{variable}`, which is fixed in the service directory at compile time")]
+    #[diagnostic(code(rc2s6::model::start_pre_assignment), severity(Warning))]
+    StartPreAssignment {
+        /// The function.
+        function: String,
+        /// The variable.
+        variable: String,
+        /// Where it is assigned.
+        #[label("{outcome}")]
+        span: SourceSpan,
+        /// What rc2s6 did about it.
+        outcome: String,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// A value that has no valid meaning for its variable.
+    #[error("`{variable}` has a value OpenRC cannot use: {problem}")]
+    #[diagnostic(code(rc2s6::model::invalid_value))]
+    InvalidValue {
+        /// The variable or flag.
+        variable: String,
+        /// What is wrong.
+        problem: String,
+        /// Where it was assigned.
+        #[label("{problem}")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// A setting that s6 has no equivalent for; the service is converted without it.
+    #[error("`{setting}` has no s6 equivalent and is not carried over")]
+    #[diagnostic(code(rc2s6::model::unsupported_setting), severity(Warning))]
+    UnsupportedSetting {
+        /// The variable or flag.
+        setting: String,
+        /// Where.
+        #[label("dropped")]
+        span: SourceSpan,
+        /// Why, and what to do.
+        #[help]
+        help: String,
+    },
+
+    /// A setting that cannot be carried over and without which the daemon would behave
+    /// differently, so the service is not converted.
+    #[error("`{setting}` cannot be expressed in an s6 service directory: {why}")]
+    #[diagnostic(code(rc2s6::model::unconvertible_setting))]
+    UnconvertibleSetting {
+        /// The variable or flag.
+        setting: String,
+        /// Why not.
+        why: String,
+        /// Where.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// Readiness is waited for, but nothing says which fd the daemon writes to.
+    #[error("readiness is waited for (`s6-svwait -U`) but nothing says which fd the daemon notifies on")]
+    #[diagnostic(
+        code(rc2s6::model::readiness_without_fd),
+        help("add `notify=fd:N` with the fd the daemon writes its readiness line to")
+    )]
+    ReadinessWithoutFd {
+        /// Where readiness is requested.
+        #[label("`-U` waits for a notification that never comes")]
+        span: SourceSpan,
+    },
+
+    /// A runlevel-specific conf.d file exists; which one OpenRC reads depends on the runlevel.
+    #[error("`{path}` replaces the plain conf.d file in runlevel `{runlevel}`; rc2s6 compiled the plain one")]
+    #[diagnostic(
+        code(rc2s6::model::runlevel_confd),
+        severity(Warning),
+        help("merge the runlevel-specific settings into the plain conf.d file")
+    )]
+    RunlevelConfd {
+        /// The file.
+        path: String,
+        /// Its runlevel.
+        runlevel: String,
+        /// The script's first line.
+        #[label("this service")]
+        span: SourceSpan,
+    },
+
+    /// `start()` is overridden and does not launch a daemon in a way rc2s6 can compile.
+    #[error("`start()` is overridden and does not launch the daemon in a way rc2s6 can compile: {why}")]
+    #[diagnostic(code(rc2s6::model::custom_start))]
+    CustomStart {
+        /// What was found instead.
+        why: String,
+        /// Where.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// Nothing says how the daemon stays in the foreground, so s6 would respawn it forever.
+    #[error("`{daemon}` may fork into the background, which s6 would take for a crash")]
+    #[diagnostic(code(rc2s6::model::daemon_may_fork))]
+    DaemonMayFork {
+        /// The daemon's basename.
+        daemon: String,
+        /// Where the command is set.
+        #[label("nothing keeps this in the foreground")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// The daemon is kept in the foreground by `s6-fghack`, as asked with `--allow-fghack`.
+    #[error("`{daemon}` is run under `s6-fghack`, which cannot signal it: `s6-svc -d` stops only the wrapper")]
+    #[diagnostic(
+        code(rc2s6::model::fghack),
+        severity(Warning),
+        help("find the daemon's foreground flag and set `command_args_foreground`")
+    )]
+    Fghack {
+        /// The daemon's basename.
+        daemon: String,
+        /// Where the command is set.
+        #[label("wrapped in s6-fghack")]
+        span: SourceSpan,
+    },
+
+    /// A daemonize flag was removed or a foreground flag added from rc2s6's daemon table.
+    #[error("`{daemon}`: {change}, from rc2s6's table of daemons")]
+    #[diagnostic(code(rc2s6::model::foreground_from_table), severity(Advice))]
+    ForegroundFromTable {
+        /// The daemon's basename.
+        daemon: String,
+        /// What was changed.
+        change: String,
+        /// Where the command is set.
+        #[label("kept in the foreground")]
+        span: SourceSpan,
+    },
+}

@@ -1,0 +1,196 @@
+//! What the model decided about one service.
+
+use serde::Serialize;
+
+use super::error::ModelDiagnostic;
+use super::value::Loc;
+
+/// How a script is classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// A daemon to supervise.
+    Longrun,
+    /// Nothing to supervise: no command and no daemon launch.
+    Oneshot,
+    /// A daemon rc2s6 could not convert; the diagnostics say why.
+    NotConverted,
+}
+
+/// One service: what OpenRC would run and everything decided along the way.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// `RC_SVCNAME`.
+    pub name: String,
+    /// The classification.
+    pub kind: ServiceKind,
+    /// The daemon, for longruns.
+    pub daemon: Option<Daemon>,
+    /// `supervisor` after loading ("" means start-stop-daemon).
+    pub supervisor: String,
+    /// `s6_service_path` after loading, if set by rc.conf, conf.d or the script.
+    pub s6_service_path: Option<String>,
+    /// `s6_svwait_options_start` after loading.
+    pub svwait_options_start: Option<String>,
+    /// Milliseconds to wait for readiness (`-t` of the svwait options, or `timeout_ready`).
+    pub ready_timeout_ms: Option<u64>,
+    /// `description`.
+    pub description: Option<String>,
+    /// What `depend()` and the `rc_*` overrides declare.
+    pub dependencies: Dependencies,
+    /// Why things were done the way they were.
+    pub decisions: Vec<Decision>,
+    /// Problems found, located.
+    pub diagnostics: Vec<ModelDiagnostic>,
+    /// Functions the script defines, by name, with where.
+    pub functions: Vec<(String, Loc)>,
+    /// The daemon was launched from a custom `start()`: where the launch is.
+    pub custom_launch: Option<Loc>,
+}
+
+/// A decision and its reason, for the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// What was decided (`foreground`, `user`, `readiness` …).
+    pub topic: String,
+    /// The choice, in words.
+    pub choice: String,
+    /// The line that caused it.
+    #[serde(skip)]
+    pub loc: Option<Loc>,
+}
+
+/// The daemon's run-time settings: everything the `run` script must set up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Daemon {
+    /// The command line, argv\[0\] first.
+    pub argv: Vec<String>,
+    /// Variables exported to the daemon, sorted by name.
+    pub env: Vec<(String, String)>,
+    /// Working directory.
+    pub directory: Option<String>,
+    /// Root directory.
+    pub chroot: Option<String>,
+    /// File mode creation mask, as octal digits.
+    pub umask: Option<String>,
+    /// Scheduling priority adjustment.
+    pub nice: Option<i32>,
+    /// Resource limits.
+    pub limits: Vec<ResourceLimit>,
+    /// Who the daemon runs as.
+    pub user: Option<RunAs>,
+    /// stdin from this file.
+    pub stdin: Option<String>,
+    /// stdout appended to this file.
+    pub stdout: Option<String>,
+    /// stderr appended to this file.
+    pub stderr: Option<String>,
+    /// A logger command that reads the daemon's output, replacing s6-log.
+    pub logger: Option<Vec<String>>,
+    /// The logger command is shell text, to be run with `/bin/sh -c`.
+    pub logger_is_shell: bool,
+    /// The fd the daemon writes its readiness line to.
+    pub notification_fd: Option<u32>,
+    /// Signal `s6-svc -d` sends.
+    pub down_signal: Option<String>,
+    /// Milliseconds after `down_signal` before SIGKILL.
+    pub timeout_kill_ms: Option<u64>,
+    /// supervise-daemon's respawn policy.
+    pub respawn: Option<Respawn>,
+    /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
+    pub fghack: bool,
+}
+
+/// A user and optional group to run as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunAs {
+    /// The user name.
+    pub user: String,
+    /// The group name, if one was given.
+    pub group: Option<String>,
+}
+
+/// One `ulimit` turned into an `s6-softlimit` option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceLimit {
+    /// `s6-softlimit` option letter.
+    pub flag: char,
+    /// The value in s6-softlimit's unit, or `=` for the hard limit.
+    pub value: String,
+    /// Which limits it sets.
+    pub which: LimitKind,
+}
+
+/// Soft, hard or both limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LimitKind {
+    /// Both (what `ulimit` does without `-S`/`-H`).
+    Both,
+    /// Soft only (`ulimit -S`).
+    Soft,
+    /// Hard only (`ulimit -H`).
+    Hard,
+}
+
+/// When to stop restarting a daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Respawn {
+    /// Seconds to wait before each restart.
+    pub delay_secs: Option<u64>,
+    /// Deaths allowed in `period_secs` before giving up.
+    pub max: Option<u32>,
+    /// The window for `max`, in seconds.
+    pub period_secs: Option<u64>,
+}
+
+/// Dependencies declared by `depend()` and `rc_*` settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Dependencies {
+    /// `need`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub need: Vec<String>,
+    /// `use`.
+    #[serde(rename = "use", skip_serializing_if = "Vec::is_empty")]
+    pub use_: Vec<String>,
+    /// `want`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub want: Vec<String>,
+    /// `after`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// `before`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    /// `provide`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provide: Vec<String>,
+    /// `keyword`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keyword: Vec<String>,
+    /// `config`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub config: Vec<String>,
+    /// Entries declared only under a condition rc2s6 could not decide.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditional: Vec<String>,
+    /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
+    #[serde(skip)]
+    pub sites: Vec<(String, String, Loc)>,
+}
+
+impl Dependencies {
+    /// The list for a dependency kind.
+    pub fn list_mut(&mut self, kind: &str) -> Option<&mut Vec<String>> {
+        Some(match kind {
+            "need" => &mut self.need,
+            "use" => &mut self.use_,
+            "want" => &mut self.want,
+            "after" => &mut self.after,
+            "before" => &mut self.before,
+            "provide" => &mut self.provide,
+            "keyword" => &mut self.keyword,
+            "config" => &mut self.config,
+            _ => return None,
+        })
+    }
+}
