@@ -22,17 +22,15 @@ pub fn collect(interp: &Interpreter, svcname: &str) -> Dependencies {
         let found = names.iter().find_map(|n| {
             interp.env.get(n).filter(|v| !v.value.text.is_empty()).map(|v| (v.value.text.clone(), v.assigned_at))
         });
-        if let Some((text, at)) = found {
-            if let Some(loc) = at {
-                let call = DepCall {
-                    kind: kind.to_string(),
-                    args: text.split_whitespace().map(String::from).collect(),
-                    loc,
-                    conditional: false,
-                    uncertain: false,
-                };
-                add(&mut deps, &call);
-            }
+        if let Some((text, Some(loc))) = found {
+            let call = DepCall {
+                kind: kind.to_string(),
+                args: text.split_whitespace().map(String::from).collect(),
+                loc,
+                conditional: false,
+                uncertain: false,
+            };
+            add(&mut deps, &call);
         }
     }
     deps

@@ -104,7 +104,7 @@ impl Pattern {
             let may_start = match anchor {
                 Some('#') => i == 0,
                 Some('%') => true,
-                _ => !(replaced && !all),
+                _ => !replaced || all,
             };
             let mut found = None;
             if may_start {

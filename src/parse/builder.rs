@@ -110,12 +110,11 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::and_or => items.push(ListItem { and_or: self.and_or(c), background: false }),
-                Rule::sep_op
-                    if c.as_str() == "&" => {
-                        if let Some(last) = items.last_mut() {
-                            last.background = true;
-                        }
+                Rule::sep_op if c.as_str() == "&" => {
+                    if let Some(last) = items.last_mut() {
+                        last.background = true;
                     }
+                }
                 _ => {}
             }
         }
@@ -160,10 +159,9 @@ impl Builder {
             match c.as_rule() {
                 Rule::bang => negated = true,
                 Rule::command => commands.push(self.command(c)),
-                Rule::pipe_op
-                    if c.as_str() == "|&" => {
-                        self.bashism("`|&` pipe", span(&c));
-                    }
+                Rule::pipe_op if c.as_str() == "|&" => {
+                    self.bashism("`|&` pipe", span(&c));
+                }
                 _ => {}
             }
         }
