@@ -243,6 +243,10 @@ impl<'a> DaemonBuilder<'a> {
             }
         };
         let declarative = matches!(launch, Launch::Declarative);
+        if !ok && argv.is_empty() {
+            // The diagnostics already say why the command line is not known.
+            return None;
+        }
         if argv.is_empty() || argv[0].is_empty() {
             self.push(
                 command_loc,
@@ -256,22 +260,23 @@ impl<'a> DaemonBuilder<'a> {
         }
         d.argv = argv;
 
+        let flags_loc = if declarative { self.flags_loc() } else { command_loc };
         for f in &flags.unsupported {
             self.push(
-                command_loc,
+                flags_loc,
                 ModelError::UnsupportedSetting {
                     setting: f.clone(),
-                    span: command_loc.span.into(),
+                    span: flags_loc.span.into(),
                     help: "s6 2.11 has no equivalent; wrap the daemon in a tool that provides it if it matters".into(),
                 },
             );
         }
         for f in &flags.unknown {
             self.push(
-                command_loc,
+                flags_loc,
                 ModelError::UnsupportedSetting {
                     setting: f.clone(),
-                    span: command_loc.span.into(),
+                    span: flags_loc.span.into(),
                     help: "rc2s6 does not know this option of start-stop-daemon / supervise-daemon".into(),
                 },
             );
@@ -820,9 +825,10 @@ impl<'a> DaemonBuilder<'a> {
 
     /// How the daemon stays in the foreground, in the order issue #4 gives.
     fn foreground(&mut self, launch: &Launch, flags: &DaemonFlags, supervisor: &str, loc: Loc, d: &mut Daemon) -> bool {
-        let yes = |v: Option<(ShellValue, Loc)>| {
-            v.is_some_and(|(v, _)| matches!(v.text.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1"))
-        };
+        let background_value = self
+            .var("command_background")
+            .map(|(v, _)| v.text)
+            .filter(|t| matches!(t.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1"));
         let reason = match launch {
             Launch::Call { background: true, .. } => {
                 Some("the start() call sends it to the background with `&`: it does not fork itself".to_string())
@@ -839,8 +845,10 @@ impl<'a> DaemonBuilder<'a> {
                     Some("supervisor=supervise-daemon: it stays in the foreground".into())
                 } else if supervisor == "s6" {
                     Some("supervisor=s6: written for s6 already".into())
-                } else if yes(self.var("command_background")) || flags.background {
-                    Some("command_background=yes: it does not fork itself".into())
+                } else if let Some(v) = background_value {
+                    Some(format!("command_background={v}: it does not fork itself"))
+                } else if flags.background {
+                    Some("--background in start_stop_daemon_args: it does not fork itself".into())
                 } else if self.var("command_args_foreground").is_some_and(|(v, _)| !v.text.is_empty()) {
                     Some("command_args_foreground keeps it in the foreground".into())
                 } else if self.var("command_args_background").is_some_and(|(v, _)| !v.text.is_empty()) {

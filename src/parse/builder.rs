@@ -280,13 +280,9 @@ impl Builder {
     fn part(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
         let s = span(&c);
         let kind = match c.as_rule() {
-            Rule::literal | Rule::param_literal => {
-                if in_dquote {
-                    WordPartKind::Quoted(c.as_str().to_string())
-                } else {
-                    WordPartKind::Literal(c.as_str().to_string())
-                }
-            }
+            // Text inside `${x#pat}` stays pattern text even within double quotes; the expander
+            // quotes it where the operator calls for a plain word.
+            Rule::literal | Rule::param_literal => WordPartKind::Literal(c.as_str().to_string()),
             Rule::dq_literal => WordPartKind::Quoted(c.as_str().to_string()),
             Rule::escaped | Rule::dq_escaped => WordPartKind::Quoted(c.as_str()[1..].to_string()),
             Rule::single_quoted => {
