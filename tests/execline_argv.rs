@@ -1,0 +1,107 @@
+//! Every generated execline script, read by the real `execlineb`: the words it builds must be
+//! exactly the words rc2s6 meant, and the daemon's argv exactly the model's.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rc2s6::compile::{self, CompileOptions};
+use rc2s6::emit::EmitOptions;
+use rc2s6::emit::execline;
+use rc2s6::input::InputOptions;
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc_target::OpenrcTarget;
+
+/// Runs `text` (an execline script) through the real execlineb with every word handed to
+/// `printf "%s\0"`, and returns the words.
+pub fn execlineb_words(execlineb: &Path, text: &str) -> Vec<String> {
+    let body = text.split_once('\n').map(|x| x.1).unwrap_or("");
+    let dir = support::tempdir();
+    let script = dir.path().join("script");
+    std::fs::write(&script, format!("printf \"%s\\\\0\"\n{body}")).unwrap();
+    let out = Command::new(execlineb).arg("-P").arg(&script).output().expect("run execlineb");
+    assert!(out.status.success(), "execlineb failed on:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let mut words: Vec<String> =
+        out.stdout.split(|b| *b == 0).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
+    words.pop(); // after the last NUL
+    words
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for case in std::fs::read_dir(support::root().join("testdata/emit")).unwrap() {
+        let case = case.unwrap().path();
+        for s in std::fs::read_dir(case.join("init.d")).unwrap() {
+            v.push(s.unwrap().path());
+        }
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn generated_scripts_mean_what_rc2s6_meant() {
+    let Some(execlineb) = support::tool("execlineb") else { return };
+    let mut checked = 0;
+    for script in cases() {
+        let case = script.parent().and_then(Path::parent).unwrap();
+        let opts = CompileOptions {
+            input: InputOptions {
+                conf_dir: Some(case.join("conf.d")).filter(|p| p.is_dir()),
+                rc_conf: Some(case.join("rc.conf")).filter(|p| p.is_file()),
+            },
+            model: ModelOptions::default(),
+            emit: EmitOptions::default(),
+            target: OpenrcTarget::legacy_default(),
+            output: "/var/svc.d".into(),
+        };
+        let comp = compile::run(std::slice::from_ref(&script), &opts);
+        for s in &comp.services {
+            let Some(dir) = &s.dir else { continue };
+            let daemon = s.analysis.service.daemon.as_ref().unwrap();
+            for f in dir.files.iter().filter(|f| f.contents.starts_with("#!")) {
+                let real = execlineb_words(&execlineb, &f.contents);
+                let ours = execline::tokenize(f.contents.split_once('\n').unwrap().1).unwrap();
+                assert_eq!(real, ours, "{}/{}: execlineb and rc2s6's tokenizer disagree", dir.name, f.path);
+                if f.path == "run" {
+                    let tail = &real[real.len() - daemon.argv.len()..];
+                    assert_eq!(tail, daemon.argv.as_slice(), "{}: the daemon's argv", dir.name);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} scripts checked");
+}
+
+#[test]
+fn hostile_values_stay_single_words() {
+    let Some(execlineb) = support::tool("execlineb") else { return };
+    let hostile = [
+        "}",
+        "{",
+        "foreground",
+        "} foreground { echo pwned }",
+        "\"",
+        "\\",
+        "\\\"",
+        "#comment",
+        "a\nb",
+        "",
+        " ",
+        "$1",
+        "${PATH}",
+        "\t",
+        "ünïcödé",
+        "\x01\x02",
+        "'",
+        "a\"b\\c",
+        "\\0",
+        "\\n",
+    ];
+    let mut s = execline::ExeclineScript::new("/bin/execlineb");
+    s.line(hostile.iter().map(|h| h.to_string()));
+    let real = execlineb_words(&execlineb, &s.render().unwrap());
+    assert_eq!(real, hostile.map(String::from).to_vec());
+}

@@ -1,0 +1,158 @@
+//! A generated service directory under a real s6-svscan: it comes up as the right user in the
+//! right directory with the right umask, notifies readiness on its notification-fd, writes its
+//! output (stdout and stderr) through s6-log, and goes down with `s6-svc -d`.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running s6-svscan, killed (with its tree) when dropped.
+struct Scanner {
+    child: Child,
+    scandir: PathBuf,
+}
+
+impl Scanner {
+    fn start(scandir: &Path) -> Scanner {
+        let child = Command::new("s6-svscan")
+            .arg(scandir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start s6-svscan");
+        Scanner { child, scandir: scandir.to_path_buf() }
+    }
+}
+
+impl Drop for Scanner {
+    fn drop(&mut self) {
+        let _ = Command::new("s6-svscanctl").arg("-t").arg(&self.scandir).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().expect("run command");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A world-readable scratch area (the daemon runs as `nobody`).
+fn open_dir(base: &Path, name: &str) -> PathBuf {
+    let p = base.join(name);
+    fs::create_dir_all(&p).unwrap();
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+#[test]
+fn generated_service_runs_under_s6() {
+    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-svwait", "s6-log"])
+        || !support::require_root("switching to user nobody")
+    {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    fs::set_permissions(base, fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = open_dir(base, "bin");
+    let daemon = bin.join("rc2s6-testd");
+    fs::copy(support::root().join("testdata/bin/rc2s6-testd"), &daemon).unwrap();
+    fs::set_permissions(&daemon, fs::Permissions::from_mode(0o755)).unwrap();
+    let work = open_dir(base, "work");
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    let script = initd.join("testd");
+    fs::write(
+        &script,
+        format!(
+            "#!/sbin/openrc-run\n\
+             command={daemon}\n\
+             command_args=\"--ready-fd 5 --delay 1 'two words'\"\n\
+             command_background=yes\n\
+             pidfile=/run/testd.pid\n\
+             command_user=nobody\n\
+             directory={work}\n\
+             umask=027\n\
+             notify=fd:5\n",
+            daemon = daemon.display(),
+            work = work.display()
+        ),
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(&script)
+        .arg("-o")
+        .arg(&out)
+        .arg("--no-rc-conf")
+        .arg("--no-conf-dir")
+        .arg("--log-dir")
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("testd"), scandir.join("testd")).unwrap();
+    let _scanner = Scanner::start(&scandir);
+    let svc = scandir.join("testd");
+
+    // Up and ready: readiness comes from the daemon writing to its notification-fd.
+    wait_for("s6-supervise", Duration::from_secs(10), || svc.join("supervise/status").exists());
+    let (ok, text) = run(Command::new("s6-svwait").args(["-U", "-t", "15000"]).arg(&svc));
+    assert!(ok, "service never became ready: {text}");
+    let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+    assert!(status.starts_with("up ") && status.contains("ready"), "s6-svstat: {status}");
+
+    // Its output, stdout and stderr, went through s6-log.
+    let current = logs.join("testd/current");
+    wait_for("the log", Duration::from_secs(10), || {
+        fs::read_to_string(&current).is_ok_and(|t| t.contains("testd: ready") && t.contains("went to stderr"))
+    });
+    let log = fs::read_to_string(&current).unwrap();
+    let started = log.lines().find(|l| l.contains("testd: started")).expect("start line");
+    assert!(started.contains("user=nobody"), "{started}");
+    assert!(started.contains(&format!("cwd={}", work.display())), "{started}");
+    assert!(started.contains("umask=0027"), "{started}");
+    assert!(started.contains("args=--ready-fd 5 --delay 1 two words"), "{started}");
+    // s6-log's `t` directive prefixes a TAI64N timestamp.
+    assert!(started.starts_with('@'), "{started}");
+
+    // The same process stays up: it is not respawning.
+    let pid = |s: &str| s.split("pid ").nth(1).and_then(|r| r.split(')').next()).map(String::from);
+    let first = pid(&status);
+    std::thread::sleep(Duration::from_secs(2));
+    let (_, status2) = run(Command::new("s6-svstat").arg(&svc));
+    assert_eq!(first, pid(&status2), "the daemon was restarted: {status} / {status2}");
+
+    // Down on request.
+    let (ok, text) = run(Command::new("s6-svc").arg("-d").arg(&svc));
+    assert!(ok, "{text}");
+    let (ok, text) = run(Command::new("s6-svwait").args(["-D", "-t", "10000"]).arg(&svc));
+    assert!(ok, "service did not go down: {text}");
+    let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+    assert!(status.starts_with("down "), "{status}");
+}

@@ -1,0 +1,73 @@
+//! Shared by the integration tests: finding the real programs, temporary directories, running
+//! rc2s6's binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Whether this is a CI run, where a missing tool is a failure rather than a skip.
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Finds a program on PATH (or in Debian's execline directory). On CI a missing program fails
+/// the test; elsewhere the test is skipped with a loud message.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    dirs.push(PathBuf::from("/usr/lib/execline/bin"));
+    for d in dirs {
+        let p = d.join(name);
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    if on_ci() {
+        panic!("`{name}` is not installed; .ci/run must install it (CI=true makes this a failure)");
+    }
+    eprintln!("SKIPPED: `{name}` is not installed (install s6, execline and openrc; on CI this fails)");
+    None
+}
+
+/// Whether every named program exists (each missing one reported as `tool` does).
+pub fn tools(names: &[&str]) -> bool {
+    names.iter().map(|n| tool(n).is_some()).fold(true, |a, b| a && b)
+}
+
+/// Whether the tests run as root (needed to switch users and mount namespaces).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc_geteuid() == 0 }
+}
+
+unsafe extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
+
+/// Requires root: on CI its absence is a failure.
+pub fn require_root(what: &str) -> bool {
+    if is_root() {
+        return true;
+    }
+    if on_ci() {
+        panic!("{what} needs root; CI runs as root");
+    }
+    eprintln!("SKIPPED: {what} needs root");
+    false
+}
+
+/// The rc2s6 binary built for these tests.
+pub fn rc2s6() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rc2s6"))
+}
+
+/// The project's root directory.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh temporary directory, removed when dropped.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("rc2s6-test.").tempdir().expect("temporary directory")
+}
