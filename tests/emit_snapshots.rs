@@ -29,7 +29,7 @@ pub fn render_case(script: &Path) -> String {
         target: OpenrcTarget::parse("0.45.2").unwrap(),
         output: "/var/svc.d".into(),
     };
-    let comp = compile::run(&[script.clone()], &opts);
+    let comp = compile::run(std::slice::from_ref(&script), &opts);
     let mut out = String::new();
     for s in &comp.services {
         if let Some(dir) = &s.dir {

@@ -31,7 +31,9 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 
 /// Whether every named program exists (each missing one reported as `tool` does).
 pub fn tools(names: &[&str]) -> bool {
-    names.iter().map(|n| tool(n).is_some()).fold(true, |a, b| a && b)
+    // Look every one up, so all missing programs are reported at once.
+    let found: Vec<bool> = names.iter().map(|n| tool(n).is_some()).collect();
+    found.into_iter().all(|b| b)
 }
 
 /// Whether the tests run as root (needed to switch users and mount namespaces).
