@@ -1,19 +1,31 @@
-//! Runs rc2s6's analysis over ../shared/corpus and prints parse and classification figures.
+//! Runs rc2s6's analysis over a corpus laid out like ../shared/corpus and prints the figures the
+//! issues ask for: parse rate, classification, reasons, and the share of daemon scripts converted.
+//!
+//! Usage: corpus_report [CORPUS_DIR] [-v] [--tsv FILE]
+//! Alpine files are named `<package>__<service>.initd`; their conf.d is
+//! `alpine-confd/<package>__<service>.confd`.
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use rc2s6::diagnostic::Severity;
 use rc2s6::model::{ModelOptions, ServiceKind};
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let root = PathBuf::from(
-        std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_else(|| "../shared/corpus".into()),
+        args.iter()
+            .find(|a| !a.starts_with('-') && !a.ends_with(".tsv"))
+            .cloned()
+            .unwrap_or_else(|| "../shared/corpus".into()),
     );
-    let verbose = std::env::args().any(|a| a == "-v");
+    let verbose = args.iter().any(|a| a == "-v");
+    let tsv = args.iter().position(|a| a == "--tsv").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let confd_dir = root.join("alpine-confd");
     let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut parsed = 0;
-    let mut count = 0;
+    let mut rows = Vec::new();
+    let (mut parsed, mut count, mut daemon_scripts, mut daemon_converted) = (0, 0, 0, 0);
     for dir in ["alpine", "artix", "gentoo-overlays", "openrc", "postmarketos"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         paths.sort();
@@ -27,9 +39,7 @@ fn main() {
                 parsed += 1;
             }
             let kind = match a.service.kind {
-                ServiceKind::Longrun
-                    if a.findings.iter().any(|f| f.severity >= rc2s6::diagnostic::Severity::Warning) =>
-                {
+                ServiceKind::Longrun if a.findings.iter().any(|f| f.severity >= Severity::Warning) => {
                     "converted-with-warnings"
                 }
                 ServiceKind::Longrun => "converted",
@@ -37,20 +47,38 @@ fn main() {
                 ServiceKind::NotConverted => "not-converted",
             };
             *totals.entry(kind).or_default() += 1;
+            if a.service.daemon_script {
+                daemon_scripts += 1;
+                if a.service.kind == ServiceKind::Longrun {
+                    daemon_converted += 1;
+                }
+            }
+            let first = a.findings.iter().find(|f| f.severity == Severity::Error);
+            let code = first.map(|f| f.code()).unwrap_or_default();
             if kind == "not-converted" {
-                let first = a.findings.iter().find(|f| f.severity == rc2s6::diagnostic::Severity::Error);
-                let code = first.map(|f| f.code()).unwrap_or_default();
                 *reasons.entry(code.clone()).or_default() += 1;
                 if verbose {
                     println!("{dir}/{fname}: {code}: {}", first.map(|f| f.message()).unwrap_or_default());
                 }
             }
+            rows.push(format!("{dir}/{fname}\t{kind}\t{code}\t{}", a.service.daemon_script));
         }
     }
-    println!("scripts {count}, parsed {parsed}");
+    if let Some(path) = tsv {
+        let mut f = std::fs::File::create(&path).unwrap();
+        writeln!(f, "script\tclass\treason\tdaemon_script").unwrap();
+        for r in &rows {
+            writeln!(f, "{r}").unwrap();
+        }
+    }
+    println!("scripts {count}, parsed {parsed} ({:.1}%)", 100.0 * parsed as f64 / count as f64);
     for (k, v) in &totals {
         println!("{k}: {v}");
     }
+    println!(
+        "daemon scripts (command, start-stop-daemon or supervise-daemon): {daemon_scripts}, converted {daemon_converted} ({:.1}%)",
+        100.0 * daemon_converted as f64 / daemon_scripts.max(1) as f64
+    );
     println!("not converted by reason:");
     for (k, v) in &reasons {
         println!("  {k}: {v}");

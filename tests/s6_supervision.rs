@@ -71,8 +71,16 @@ fn open_dir(base: &Path, name: &str) -> PathBuf {
 
 #[test]
 fn generated_service_runs_under_s6() {
-    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-svwait", "s6-log"])
-        || !support::require_root("switching to user nobody")
+    if !support::tools(&[
+        "execlineb",
+        "s6-svscan",
+        "s6-svscanctl",
+        "s6-svc",
+        "s6-svstat",
+        "s6-svwait",
+        "s6-log",
+        "setpriv",
+    ]) || !support::require_root("switching to user nobody")
     {
         return;
     }
@@ -99,7 +107,8 @@ fn generated_service_runs_under_s6() {
              command_user=nobody\n\
              directory={work}\n\
              umask=027\n\
-             notify=fd:5\n",
+             notify=fd:5\n\
+             capabilities=^cap_net_bind_service\n",
             daemon = daemon.display(),
             work = work.display()
         ),
@@ -137,6 +146,8 @@ fn generated_service_runs_under_s6() {
     assert!(started.contains("user=nobody"), "{started}");
     assert!(started.contains(&format!("cwd={}", work.display())), "{started}");
     assert!(started.contains("umask=0027"), "{started}");
+    // cap_net_bind_service (bit 10) is ambient in the daemon, across the switch to `nobody`.
+    assert!(started.contains("CapAmb:0000000000000400"), "{started}");
     assert!(started.contains("args=--ready-fd 5 --delay 1 two words"), "{started}");
     // s6-log's `t` directive prefixes a TAI64N timestamp.
     assert!(started.starts_with('@'), "{started}");

@@ -180,6 +180,34 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
             s.line(["redirfd".to_string(), "-a".into(), "2".into(), in_root(f)]);
         }
     };
+    if let Some(p) = &d.privileges {
+        let mut words = vec!["setpriv".to_string()];
+        let mut securebits = p.securebits.clone();
+        if !p.ambient.is_empty() && d.user.is_some() && !securebits.iter().any(|b| b == "no_setuid_fixup") {
+            // Ambient capabilities survive the switch to the daemon's user only if the kernel
+            // does not clear them on setuid.
+            securebits.push("no_setuid_fixup".into());
+        }
+        if !securebits.is_empty() {
+            words.push(format!("--securebits={}", plus_list(&securebits)));
+        }
+        if !p.inheritable.is_empty() {
+            words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
+        }
+        if !p.ambient.is_empty() {
+            words.push(format!("--ambient-caps={}", plus_list(&p.ambient)));
+        }
+        if !p.bounding_drop.is_empty() {
+            words.push(format!(
+                "--bounding-set={}",
+                p.bounding_drop.iter().map(|c| format!("-{c}")).collect::<Vec<_>>().join(",")
+            ));
+        }
+        if p.no_new_privs {
+            words.push("--no-new-privs".into());
+        }
+        s.line(words);
+    }
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
             redirections(&mut s);
@@ -216,6 +244,10 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     }
     s.line(d.argv.iter().cloned());
     s
+}
+
+fn plus_list(items: &[String]) -> String {
+    items.iter().map(|c| format!("+{c}")).collect::<Vec<_>>().join(",")
 }
 
 /// `log/run` and whether it signals readiness on fd 3.

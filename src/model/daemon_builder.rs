@@ -2,6 +2,7 @@
 //! settings, reporting every value that cannot be carried over exactly.
 
 use super::ModelOptions;
+use super::capabilities::{self, Privileges};
 use super::daemon_flags::{self, DaemonFlags, FlagSyntax};
 use super::daemon_table;
 use super::environment::Environment;
@@ -25,8 +26,8 @@ pub enum Launch {
         program: LaunchProgram,
         /// The expanded words.
         words: Vec<String>,
-        /// What makes them inexact.
-        uncertain: Vec<Uncertainty>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
         /// Where the call is.
         loc: Loc,
         /// Sent to the background with `&`.
@@ -212,8 +213,6 @@ impl<'a> DaemonBuilder<'a> {
                 (flags, argv, loc)
             }
             Launch::Call { program, words, uncertain, loc, .. } => {
-                let v = ShellValue { text: String::new(), uncertain: uncertain.clone() };
-                ok &= self.check("start()", &v);
                 let (flags, argv) = match program {
                     LaunchProgram::Direct => (DaemonFlags::default(), words.clone()),
                     LaunchProgram::StartStopDaemon => {
@@ -234,6 +233,14 @@ impl<'a> DaemonBuilder<'a> {
                         (f, argv)
                     }
                 };
+                // Options that do not matter under s6 (`--pidfile $(…)`) cannot spoil the rest.
+                let skip: Vec<usize> = flags.irrelevant_words.iter().map(|i| i + 1).collect();
+                for (i, u) in uncertain.iter().enumerate() {
+                    if !skip.contains(&i) {
+                        let v = ShellValue { text: String::new(), uncertain: u.clone() };
+                        ok &= self.check("start()", &v);
+                    }
+                }
                 self.decide(
                     "launch",
                     format!("compiled from the {} call in start()", program_name(*program)),
@@ -287,6 +294,7 @@ impl<'a> DaemonBuilder<'a> {
         ok &= self.umask_and_nice(&flags, declarative, &mut d);
         ok &= self.redirections(&flags, declarative, &mut d);
         ok &= self.environment(&flags, declarative, &mut d);
+        ok &= self.privileges(&flags, declarative, &mut d);
         if declarative {
             ok &= self.readiness(&flags, &mut d);
             ok &= self.stopping(&mut d);
@@ -317,14 +325,16 @@ impl<'a> DaemonBuilder<'a> {
             group = Some(g.clone());
         }
         let bad = |what: &str| format!("`{what}` is not an account name");
+        // `--group` alone changes only the group: the user stays root.
+        let user = if user.is_empty() && group.is_some() { "root".to_string() } else { user };
         if user.is_empty() {
             self.push(
                 loc,
                 ModelError::InvalidValue {
                     variable: "command_user".into(),
-                    problem: "a group without a user".into(),
+                    problem: "an empty user name".into(),
                     span: loc.span.into(),
-                    help: "write `command_user=user:group`".into(),
+                    help: "write `command_user=user` or `command_user=user:group`".into(),
                 },
             );
             return false;
@@ -788,22 +798,64 @@ impl<'a> DaemonBuilder<'a> {
         ok
     }
 
-    fn unsupported_variables(&mut self) -> bool {
+    /// `capabilities`, `secbits`, `no_new_privs` (or their start-stop-daemon flags) → setpriv.
+    fn privileges(&mut self, flags: &DaemonFlags, declarative: bool, d: &mut Daemon) -> bool {
+        let mut p = Privileges::default();
         let mut ok = true;
-        for var in ["capabilities", "secbits", "no_new_privs"] {
-            if let Some((v, loc)) = self.setting(var) {
+        let pick = |me: &mut Self, flag: &Option<String>, var: &str| -> Option<(String, Loc)> {
+            match flag {
+                Some(v) => Some((v.clone(), me.flags_loc())),
+                None if declarative => me.setting(var),
+                None => None,
+            }
+        };
+        if let Some((v, loc)) = pick(self, &flags.capabilities, "capabilities") {
+            if let Err(problem) = capabilities::parse_iab(&v, &mut p) {
                 ok = false;
                 self.push(
                     loc,
-                    ModelError::UnconvertibleSetting {
-                        setting: format!("{var}={v}"),
-                        why: "s6 2.11 cannot set capabilities or security bits, and the daemon would run with different privileges".into(),
+                    ModelError::InvalidValue {
+                        variable: "capabilities".into(),
+                        problem,
                         span: loc.span.into(),
-                        help: format!("remove `{var}` if the daemon does not need it, or start the daemon through `setpriv` in `command`"),
+                        help: "write libcap IAB text, e.g. `capabilities=^cap_net_bind_service`".into(),
                     },
                 );
             }
         }
+        if let Some((v, loc)) = pick(self, &flags.secbits, "secbits") {
+            if let Err(problem) = capabilities::parse_secbits(&v, &mut p) {
+                ok = false;
+                self.push(
+                    loc,
+                    ModelError::InvalidValue {
+                        variable: "secbits".into(),
+                        problem,
+                        span: loc.span.into(),
+                        help: "write the securebits as a number, e.g. `secbits=0x5`".into(),
+                    },
+                );
+            }
+        }
+        let nnp = flags.no_new_privs
+            || (declarative
+                && self
+                    .setting("no_new_privs")
+                    .is_some_and(|(v, _)| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1")));
+        p.no_new_privs = nnp;
+        if !p.is_empty() {
+            self.decide(
+                "privileges",
+                "capabilities, securebits and no_new_privs are set with setpriv (util-linux), which the target needs",
+                None,
+            );
+            d.privileges = Some(p);
+        }
+        ok
+    }
+
+    fn unsupported_variables(&mut self) -> bool {
+        let ok = true;
         for var in ["healthcheck_timer", "stopgroup"] {
             if let Some((_, loc)) = self.setting(var) {
                 self.push(

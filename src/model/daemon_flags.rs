@@ -44,6 +44,12 @@ pub struct DaemonFlags {
     pub respawn_max: Option<String>,
     /// See `respawn_delay`.
     pub respawn_period: Option<String>,
+    /// `--capabilities` (libcap IAB text).
+    pub capabilities: Option<String>,
+    /// `--secbits`.
+    pub secbits: Option<String>,
+    /// `--no-new-privs`.
+    pub no_new_privs: bool,
     /// `-s/--signal` given with `--start` is meaningless; kept for diagnostics.
     pub signal: Option<String>,
     /// `-S/--start` was given.
@@ -52,6 +58,8 @@ pub struct DaemonFlags {
     pub unsupported: Vec<String>,
     /// Options that do not matter once s6 supervises (`--pidfile`, `--name`, `--wait` …).
     pub irrelevant: Vec<String>,
+    /// Indices (into the parsed words) of those options and their values.
+    pub irrelevant_words: Vec<usize>,
     /// Options rc2s6 does not know.
     pub unknown: Vec<String>,
     /// Words after `--` (or after the daemon for supervise-daemon).
@@ -90,6 +98,9 @@ enum Slot {
     RespawnMax,
     RespawnPeriod,
     Signal,
+    Capabilities,
+    Secbits,
+    NoNewPrivs,
     Unsupported,
     Irrelevant,
 }
@@ -126,9 +137,9 @@ const OPTIONS: &[(&str, Option<char>, Slot, bool, Only)] = &[
     ("signal", Some('s'), Slot::Signal, true, Only::Both),
     ("ionice", Some('I'), Slot::Unsupported, true, Only::Both),
     ("oom-score-adj", None, Slot::Unsupported, true, Only::Both),
-    ("capabilities", None, Slot::Unsupported, true, Only::Both),
-    ("secbits", None, Slot::Unsupported, true, Only::Both),
-    ("no-new-privs", None, Slot::Unsupported, false, Only::Both),
+    ("capabilities", None, Slot::Capabilities, true, Only::Both),
+    ("secbits", None, Slot::Secbits, true, Only::Both),
+    ("no-new-privs", None, Slot::NoNewPrivs, false, Only::Both),
     ("scheduler", None, Slot::Unsupported, true, Only::Both),
     ("scheduler-priority", None, Slot::Unsupported, true, Only::Both),
     ("pidfile", Some('p'), Slot::Irrelevant, true, Only::Both),
@@ -169,6 +180,7 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
                 "make-pidfile" => f.make_pidfile = true,
                 _ => match OPTIONS.iter().find(|o| o.0 == name && applies(o.4, syntax)) {
                     Some(&(_, _, slot, takes, _)) => {
+                        let first = i - 1;
                         let value = if takes {
                             inline.or_else(|| {
                                 let v = words.get(i).cloned();
@@ -178,6 +190,9 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
                         } else {
                             None
                         };
+                        if slot == Slot::Irrelevant {
+                            f.irrelevant_words.extend(first..i.min(words.len()));
+                        }
                         store(&mut f, slot, w, value);
                     }
                     None => f.unknown.push(w.clone()),
@@ -199,6 +214,7 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
                     'm' if !sd => f.make_pidfile = true,
                     _ => match OPTIONS.iter().find(|o| o.1 == Some(c) && applies(o.4, syntax)) {
                         Some(&(_, _, slot, takes, _)) => {
+                            let first = i - 1;
                             let value = if takes {
                                 if k < chars.len() {
                                     let v: String = chars[k..].iter().collect();
@@ -212,6 +228,9 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
                             } else {
                                 None
                             };
+                            if slot == Slot::Irrelevant {
+                                f.irrelevant_words.extend(first..i.min(words.len()));
+                            }
                             store(&mut f, slot, &format!("-{c}"), value);
                         }
                         None => f.unknown.push(format!("-{c}")),
@@ -263,6 +282,9 @@ fn store(f: &mut DaemonFlags, slot: Slot, flag: &str, value: Option<String>) {
         Slot::RespawnMax => f.respawn_max = Some(v),
         Slot::RespawnPeriod => f.respawn_period = Some(v),
         Slot::Signal => f.signal = Some(v),
+        Slot::Capabilities => f.capabilities = Some(v),
+        Slot::Secbits => f.secbits = Some(v),
+        Slot::NoNewPrivs => f.no_new_privs = true,
         Slot::Unsupported => f.unsupported.push(flag.to_string()),
         Slot::Irrelevant => f.irrelevant.push(flag.to_string()),
     }

@@ -217,6 +217,37 @@ pub enum ModelError {
         help: String,
     },
 
+    /// A check in start() fails with the files given; rc2s6 compiled the start past the checks.
+    #[error("with these files `start()` fails here, so OpenRC would not start the daemon")]
+    #[diagnostic(
+        code(rc2s6::model::start_fails),
+        severity(Warning),
+        help("rc2s6 compiled the start that gets past this check; set what it checks for (usually in conf.d)")
+    )]
+    StartFails {
+        /// The failing command.
+        #[label("fails here")]
+        span: SourceSpan,
+    },
+
+    /// The script already uses s6 with a hand-written service directory and gives no command.
+    #[error("`{name}` already runs under s6 from a hand-written service directory, {path}")]
+    #[diagnostic(
+        code(rc2s6::model::handwritten_service_dir),
+        help(
+            "keep that service directory, or set `command` (and remove the hand-written directory) so rc2s6 can generate one"
+        )
+    )]
+    HandwrittenServiceDir {
+        /// The service.
+        name: String,
+        /// Its `s6_service_path`.
+        path: String,
+        /// Where `supervisor=s6` is set.
+        #[label("supervisor=s6 with no command")]
+        span: SourceSpan,
+    },
+
     /// Nothing says how the daemon stays in the foreground, so s6 would respawn it forever.
     #[error("`{daemon}` may fork into the background, which s6 would take for a crash")]
     #[diagnostic(code(rc2s6::model::daemon_may_fork))]

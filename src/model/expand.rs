@@ -17,6 +17,14 @@ struct Piece {
     quoted: bool,
     /// The unquoted result of an expansion: subject to field splitting.
     split: bool,
+    /// Ends the current field here (between the words of a quoted `"$@"`).
+    field_break: bool,
+}
+
+impl Piece {
+    fn new(text: impl Into<String>, quoted: bool, split: bool) -> Piece {
+        Piece { text: text.into(), quoted, split, field_break: false }
+    }
 }
 
 /// One field after splitting.
@@ -51,12 +59,20 @@ pub struct Expander<'e> {
     env: &'e mut Environment,
     file: usize,
     uncertain: Vec<Uncertainty>,
+    /// `$1`, `$2`…: known inside functions OpenRC calls (none) and in calls rc2s6 follows.
+    positional: Option<&'e [String]>,
 }
 
 impl<'e> Expander<'e> {
     /// An expander for words of file `file`.
     pub fn new(env: &'e mut Environment, file: usize) -> Self {
-        Expander { env, file, uncertain: Vec::new() }
+        Expander { env, file, uncertain: Vec::new(), positional: None }
+    }
+
+    /// The same, with known positional parameters.
+    pub fn with_positional(mut self, params: Option<&'e [String]>) -> Self {
+        self.positional = params;
+        self
     }
 
     fn loc(&self, span: Span) -> Loc {
@@ -101,7 +117,7 @@ impl<'e> Expander<'e> {
     pub fn split_text(&mut self, value: &str, span: Span) -> Vec<Field> {
         let ifs = self.ifs();
         let mut fields = Vec::new();
-        split_into(&[Piece { text: value.to_string(), quoted: false, split: true }], &ifs, span, &mut fields);
+        split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
     }
 
@@ -122,15 +138,19 @@ impl<'e> Expander<'e> {
 
     fn part(&mut self, p: &WordPart, in_dq: bool, out: &mut Vec<Piece>) {
         match &p.kind {
-            WordPartKind::Literal(s) => out.push(Piece { text: s.clone(), quoted: in_dq, split: false }),
-            WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => {
-                out.push(Piece { text: s.clone(), quoted: true, split: false })
-            }
+            WordPartKind::Literal(s) => out.push(Piece::new(s.clone(), in_dq, false)),
+            WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => out.push(Piece::new(s.clone(), true, false)),
             WordPartKind::DoubleQuoted(inner) => {
+                // `"$@"` with no parameters is no word at all.
+                let lone_at = matches!(inner.as_slice(), [WordPart { kind: WordPartKind::Param(pe), .. }]
+                    if pe.name == "@" && pe.form == ParamForm::Plain);
+                if lone_at && self.positional.is_some_and(|p| p.is_empty()) {
+                    return;
+                }
                 // An empty "" still makes a field, so it contributes an empty quoted piece.
-                out.push(Piece { text: String::new(), quoted: true, split: false });
+                out.push(Piece::new("", true, false));
                 for q in self.parts(inner, true) {
-                    out.push(Piece { text: q.text, quoted: true, split: false });
+                    out.push(Piece { quoted: true, split: false, ..q });
                 }
             }
             WordPartKind::Param(pe) => {
@@ -139,19 +159,19 @@ impl<'e> Expander<'e> {
             }
             WordPartKind::CommandSubst(_) | WordPartKind::Backquoted(_) => {
                 self.note(Uncertainty::CommandSubst(self.loc(p.span)));
-                out.push(Piece { text: String::new(), quoted: in_dq, split: !in_dq });
+                out.push(Piece::new("", in_dq, !in_dq));
             }
             WordPartKind::ProcessSubst(_) => {
                 self.note(Uncertainty::Runtime { what: "process substitution".into(), loc: self.loc(p.span) });
-                out.push(Piece { text: String::new(), quoted: true, split: false });
+                out.push(Piece::new("", true, false));
             }
             WordPartKind::Arithmetic(text) => {
                 let expanded = self.arith_text(text, p.span);
                 match expanded.and_then(|t| arithmetic::evaluate(&t, self.env)) {
-                    Some(v) => out.push(Piece { text: v.to_string(), quoted: in_dq, split: !in_dq }),
+                    Some(v) => out.push(Piece::new(v.to_string(), in_dq, !in_dq)),
                     None => {
                         self.note(Uncertainty::Arithmetic(self.loc(p.span)));
-                        out.push(Piece { text: "0".into(), quoted: in_dq, split: !in_dq });
+                        out.push(Piece::new("0", in_dq, !in_dq));
                     }
                 }
             }
@@ -165,7 +185,19 @@ impl<'e> Expander<'e> {
 
     /// The value of a parameter, or `None` when unset, with its uncertainties noted.
     fn lookup(&mut self, name: &str, span: Span) -> Option<String> {
-        if name.chars().all(|c| c.is_ascii_digit()) || matches!(name, "@" | "*" | "#" | "?" | "-" | "$" | "!") {
+        let positional = name.chars().all(|c| c.is_ascii_digit()) || matches!(name, "@" | "*" | "#");
+        if let (true, Some(params)) = (positional, self.positional) {
+            return match name {
+                "#" => Some(params.len().to_string()),
+                "@" | "*" => Some(params.join(" ")),
+                "0" => {
+                    self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });
+                    Some(String::new())
+                }
+                n => n.parse::<usize>().ok().and_then(|i| params.get(i - 1).cloned()),
+            };
+        }
+        if positional || matches!(name, "?" | "-" | "$" | "!") {
             self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
             return Some(String::new());
         }
@@ -182,7 +214,18 @@ impl<'e> Expander<'e> {
     }
 
     fn param(&mut self, pe: &ParamExpansion, span: Span, in_dq: bool) -> Vec<Piece> {
-        let as_pieces = |text: String| vec![Piece { text, quoted: in_dq, split: !in_dq }];
+        let as_pieces = |text: String| vec![Piece::new(text, in_dq, !in_dq)];
+        if let (Some(params), "@", ParamForm::Plain, true) = (self.positional, pe.name.as_str(), &pe.form, in_dq) {
+            // `"$@"`: one field per parameter.
+            let mut out = Vec::new();
+            for (i, p) in params.iter().enumerate() {
+                if i > 0 {
+                    out.push(Piece { text: String::new(), quoted: true, split: false, field_break: true });
+                }
+                out.push(Piece::new(p.clone(), true, false));
+            }
+            return out;
+        }
         if pe.index.is_some() {
             self.note(Uncertainty::Runtime { what: "bash array".into(), loc: self.loc(span) });
             return as_pieces(String::new());
@@ -237,7 +280,7 @@ impl<'e> Expander<'e> {
     }
 
     fn param_op(&mut self, pe: &ParamExpansion, op: ParamOp, word: &Word, span: Span, in_dq: bool) -> Vec<Piece> {
-        let as_pieces = |text: String| vec![Piece { text, quoted: in_dq, split: !in_dq }];
+        let as_pieces = |text: String| vec![Piece::new(text, in_dq, !in_dq)];
         let value = self.lookup(&pe.name, span);
         let is_null = |colon: bool, v: &Option<String>| v.is_none() || (colon && v.as_deref() == Some(""));
         match op {
@@ -357,6 +400,11 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
     let mut cur: Option<Field> = None;
     let new = || Field { text: String::new(), glob: false, span };
     for p in pieces {
+        if p.field_break {
+            out.push(cur.take().unwrap_or_else(new));
+            cur = Some(new());
+            continue;
+        }
         if p.split {
             for c in p.text.chars() {
                 if ifs.contains(c) {

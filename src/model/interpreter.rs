@@ -73,8 +73,8 @@ pub enum StartEvent {
         program: LaunchProgram,
         /// The expanded words of the call, the program first.
         words: Vec<String>,
-        /// What makes the words inexact.
-        uncertain: Vec<Uncertainty>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
         /// Where the call is.
         loc: Loc,
         /// Inside a condition rc2s6 cannot decide.
@@ -85,7 +85,28 @@ pub enum StartEvent {
     /// `default_start`: the backend's own start.
     DefaultStart { loc: Loc, conditional: bool },
     /// Any other command that does something (not a message or a check).
-    Command { name: String, loc: Loc, conditional: bool },
+    Command {
+        /// The command name as expanded.
+        name: String,
+        /// Where it is.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+        /// All its expanded words.
+        words: Vec<String>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
+        /// Sent to the background with `&`.
+        background: bool,
+    },
+    /// A way out that means the start failed (`return 1`, `eend 1`, `eerror`): the path it is on
+    /// is not the one that starts the daemon.
+    Failure {
+        /// Where.
+        loc: Loc,
+        /// Reached whatever the system looks like: with these files, start() fails here.
+        certain: bool,
+    },
 }
 
 /// How a daemon is launched from `start()`.
@@ -193,6 +214,8 @@ pub struct Interpreter {
     steps: usize,
     /// Where the text being run came from when it is not the file itself (`eval`).
     span_override: Option<Span>,
+    /// Positional parameters per call; `None` where they are not known (the top level).
+    positional: Vec<Option<Vec<String>>>,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -215,6 +238,7 @@ impl Interpreter {
             depth: 0,
             steps: 0,
             span_override: None,
+            positional: vec![None],
         }
     }
 
@@ -230,7 +254,10 @@ impl Interpreter {
         let saved = self.file;
         self.file = f.file;
         self.env.push_scope();
+        // OpenRC calls start(), depend() … without arguments.
+        self.positional.push(Some(Vec::new()));
         let _ = self.command(&f.def.body);
+        self.positional.pop();
         self.env.pop_scope();
         self.file = saved;
         true
@@ -248,7 +275,8 @@ impl Interpreter {
     }
 
     fn expander(&mut self) -> Expander<'_> {
-        Expander::new(&mut self.env, self.file)
+        let params = self.positional.last().and_then(|p| p.as_deref());
+        Expander::new(&mut self.env, self.file).with_positional(params)
     }
 
     fn fix_loc(&self, mut u: Vec<Uncertainty>) -> Vec<Uncertainty> {
@@ -456,12 +484,22 @@ impl Interpreter {
                 let cond_loc = self.loc(cond.span);
                 // Both ways, each on its own copy, then merge what differs.
                 let before = self.env.clone();
+                let mark = self.start_events.as_ref().map(Vec::len);
                 self.speculative += 1;
                 let (s1, f1) = self.list(body);
                 let taken = std::mem::replace(&mut self.env, before.clone());
+                let middle = self.start_events.as_ref().map(Vec::len);
                 let (s2, f2) = self.if_chain(rest, else_body);
                 self.speculative -= 1;
                 let other = std::mem::replace(&mut self.env, before);
+                if let (Some(start), Some(middle)) = (mark, middle) {
+                    if let Some(first) = self.guarded_launch(start, middle) {
+                        // One way starts the daemon, the other only fails: the start that
+                        // matters is the one that launches, as if its condition held.
+                        self.env = if first { taken } else { other };
+                        return if first { (s1, f1) } else { (s2, f2) };
+                    }
+                }
                 self.env = merge(&other, &taken, cond_loc);
                 let flow = if f1 == f2 { f1 } else { Flow::Next };
                 (if s1 == s2 { s1 } else { Status::Unknown }, flow)
@@ -560,7 +598,9 @@ impl Interpreter {
         let rest = &args[1..];
         let span = self.span_override.unwrap_or(sc.span);
         if self.start_events.is_some() {
-            if let Some(status) = self.record_start_event(&cmd, &args, &uncertain, sc.span) {
+            // Per word, so that only the words the daemon uses can make it unconvertible.
+            let (words, per_word) = self.per_word_fields(&sc.words);
+            if let Some(status) = self.record_start_event(&cmd, &words, &per_word, sc.span) {
                 return (status, Flow::Next);
             }
         }
@@ -619,7 +659,21 @@ impl Interpreter {
                 }
                 (Status::Unknown, Flow::Next)
             }
-            "set" | "shift" | "cd" | "umask" | "ulimit" | "trap" | "wait" => (Status::Unknown, Flow::Next),
+            "set" if rest.first().map(String::as_str) == Some("--") => {
+                if let Some(top) = self.positional.last_mut() {
+                    *top = Some(rest[1..].to_vec());
+                }
+                (Status::True, Flow::Next)
+            }
+            "shift" => {
+                let n = rest.first().and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
+                if let Some(Some(params)) = self.positional.last_mut() {
+                    let n = n.min(params.len());
+                    params.drain(..n);
+                }
+                (Status::True, Flow::Next)
+            }
+            "set" | "cd" | "umask" | "ulimit" | "trap" | "wait" => (Status::Unknown, Flow::Next),
             _ if self.collect_deps && DEP_FUNCTIONS.contains(&cmd.as_str()) => {
                 self.dep_calls.push(DepCall {
                     kind: cmd.clone(),
@@ -631,11 +685,14 @@ impl Interpreter {
                 (Status::True, Flow::Next)
             }
             _ => {
+                if let Some(f) = self.functions.get(&cmd).cloned() {
+                    // Arguments only known at run time make `$1`… unknown, but the function still
+                    // runs: what it assigns matters.
+                    let args = known.then(|| rest.to_vec());
+                    return (self.call(&f, args), Flow::Next);
+                }
                 if !known {
                     return (Status::Unknown, Flow::Next);
-                }
-                if let Some(f) = self.functions.get(&cmd).cloned() {
-                    return (self.call(&f), Flow::Next);
                 }
                 // Any other command (OpenRC's helpers, external programs) has no effect on
                 // variables and an exit status only known at run time.
@@ -644,13 +701,61 @@ impl Interpreter {
         }
     }
 
+    /// In `start()`, when of the two ways an undecidable `if` can go (events `start..middle` and
+    /// `middle..`) exactly one launches the daemon and the other fails, keeps the launching one's
+    /// events as unconditional and drops the other's; returns whether the first way won.
+    fn guarded_launch(&mut self, start: usize, middle: usize) -> Option<bool> {
+        let events = self.start_events.as_mut()?;
+        let launches = |e: &[StartEvent]| {
+            e.iter().any(|x| matches!(x, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. }))
+        };
+        let fails = |e: &[StartEvent]| e.iter().any(|x| matches!(x, StartEvent::Failure { .. }));
+        let (a, b) = (&events[start..middle], &events[middle..]);
+        let first = match (launches(a), launches(b)) {
+            (true, false) if fails(b) => true,
+            (false, true) if fails(a) => false,
+            _ => return None,
+        };
+        let kept: Vec<StartEvent> = if first { events[start..middle].to_vec() } else { events[middle..].to_vec() };
+        events.truncate(start);
+        let outer = self.speculative > 0;
+        for mut e in kept {
+            match &mut e {
+                StartEvent::Launch { conditional, .. }
+                | StartEvent::DefaultStart { conditional, .. }
+                | StartEvent::Command { conditional, .. } => *conditional = outer,
+                StartEvent::Failure { .. } => {}
+            }
+            events.push(e);
+        }
+        Some(first)
+    }
+
+    /// The fields of `words`, each with the uncertainties of the word it came from (expanded on
+    /// a copy: assignments in expansions already happened once).
+    fn per_word_fields(&self, words: &[Word]) -> (Vec<String>, Vec<Vec<Uncertainty>>) {
+        let mut env = self.env.clone();
+        let params = self.positional.last().and_then(|p| p.as_deref());
+        let mut texts = Vec::new();
+        let mut unc = Vec::new();
+        for w in words {
+            let f = Expander::new(&mut env, self.file).with_positional(params).fields(std::slice::from_ref(w));
+            let u = self.fix_loc(f.uncertain);
+            for field in f.fields {
+                texts.push(field.text);
+                unc.push(u.clone());
+            }
+        }
+        (texts, unc)
+    }
+
     /// Records what a command in `start()` means for compiling it; `Some` when the command is
     /// fully handled here.
     fn record_start_event(
         &mut self,
         cmd: &str,
         args: &[String],
-        uncertain: &[Uncertainty],
+        uncertain: &[Vec<Uncertainty>],
         span: Span,
     ) -> Option<Status> {
         let loc = self.loc(span);
@@ -687,6 +792,21 @@ impl Interpreter {
             events.push(StartEvent::DefaultStart { loc, conditional });
             return Some(Status::Unknown);
         }
+        let nonzero = |w: Option<&String>| w.is_some_and(|w| w.parse::<i64>().is_ok_and(|n| n != 0));
+        let failure = match base {
+            "return" | "exit" => nonzero(args.get(1)),
+            "eend" | "veend" => nonzero(args.get(1)),
+            "eerror" => true,
+            _ => false,
+        };
+        if failure {
+            events.push(StartEvent::Failure { loc, certain: !conditional });
+            if matches!(base, "return" | "exit") {
+                // A failed check ends this path; the start that matters is the one that gets
+                // past the checks, so carry on as if it had passed.
+                return Some(Status::False);
+            }
+        }
         if self.functions.contains_key(cmd) || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) {
             return None;
         }
@@ -696,7 +816,14 @@ impl Interpreter {
         ) {
             return None;
         }
-        events.push(StartEvent::Command { name: cmd.to_string(), loc, conditional });
+        events.push(StartEvent::Command {
+            name: cmd.to_string(),
+            loc,
+            conditional,
+            words: args.to_vec(),
+            uncertain: uncertain.to_vec(),
+            background: self.in_background,
+        });
         None
     }
 
@@ -709,7 +836,7 @@ impl Interpreter {
         }
     }
 
-    fn call(&mut self, f: &Function) -> Status {
+    fn call(&mut self, f: &Function, args: Option<Vec<String>>) -> Status {
         if self.depth >= MAX_DEPTH {
             return Status::Unknown;
         }
@@ -718,7 +845,9 @@ impl Interpreter {
         let saved_override = self.span_override.take();
         self.file = f.file;
         self.env.push_scope();
+        self.positional.push(args);
         let (s, _) = self.command(&f.def.body);
+        self.positional.pop();
         self.env.pop_scope();
         self.file = saved_file;
         self.span_override = saved_override;

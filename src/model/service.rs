@@ -46,6 +46,9 @@ pub struct Service {
     pub functions: Vec<(String, Loc)>,
     /// The daemon was launched from a custom `start()`: where the launch is.
     pub custom_launch: Option<Loc>,
+    /// A daemon script by issue #4's measure: it sets `command` or calls start-stop-daemon or
+    /// supervise-daemon somewhere.
+    pub daemon_script: bool,
 }
 
 /// A decision and its reason, for the manifest.
@@ -99,6 +102,8 @@ pub struct Daemon {
     pub respawn: Option<Respawn>,
     /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
     pub fghack: bool,
+    /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
+    pub privileges: Option<super::capabilities::Privileges>,
 }
 
 /// A user and optional group to run as.
