@@ -242,6 +242,9 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     if d.fghack {
         s.line(["s6-fghack"]);
     }
+    if let Some(a) = &d.argv0 {
+        s.line(["exec", "-a", a.as_str()]);
+    }
     s.line(d.argv.iter().cloned());
     s
 }

@@ -217,10 +217,13 @@ impl<'a> DaemonBuilder<'a> {
                     LaunchProgram::Direct => (DaemonFlags::default(), words.clone()),
                     LaunchProgram::StartStopDaemon => {
                         let f = daemon_flags::parse(&words[1..], FlagSyntax::StartStopDaemon);
-                        let prog = f.startas.clone().or_else(|| f.exec.clone());
+                        // start-stop-daemon runs --exec (else --startas, else its first
+                        // non-option argument) with argv[0] = --name, or --startas when both it
+                        // and --exec are given.
+                        let prog = f.exec.clone().or_else(|| f.startas.clone());
                         let argv = match prog {
                             Some(p) => std::iter::once(p).chain(f.args.iter().cloned()).collect(),
-                            None => Vec::new(),
+                            None => f.positional.iter().chain(f.args.iter()).cloned().collect(),
                         };
                         (f, argv)
                     }
@@ -266,6 +269,17 @@ impl<'a> DaemonBuilder<'a> {
             return None;
         }
         d.argv = argv;
+        let procname = if declarative { self.setting("procname").map(|p| p.0) } else { None };
+        let argv0 = flags
+            .name
+            .clone()
+            .or(procname)
+            .or_else(|| flags.exec.as_ref().and(flags.startas.clone()))
+            .filter(|a| *a != d.argv[0]);
+        if let Some(a) = &argv0 {
+            self.decide("arguments", format!("argv[0] is `{a}`, as start-stop-daemon --name/--startas sets it"), None);
+        }
+        d.argv0 = argv0;
 
         let flags_loc = if declarative { self.flags_loc() } else { command_loc };
         for f in &flags.unsupported {

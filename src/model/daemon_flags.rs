@@ -44,6 +44,8 @@ pub struct DaemonFlags {
     pub respawn_max: Option<String>,
     /// See `respawn_delay`.
     pub respawn_period: Option<String>,
+    /// `-n/--name`: the process name, which start-stop-daemon also makes the daemon's argv\[0\].
+    pub name: Option<String>,
     /// `--capabilities` (libcap IAB text).
     pub capabilities: Option<String>,
     /// `--secbits`.
@@ -98,6 +100,7 @@ enum Slot {
     RespawnMax,
     RespawnPeriod,
     Signal,
+    Name,
     Capabilities,
     Secbits,
     NoNewPrivs,
@@ -143,7 +146,7 @@ const OPTIONS: &[(&str, Option<char>, Slot, bool, Only)] = &[
     ("scheduler", None, Slot::Unsupported, true, Only::Both),
     ("scheduler-priority", None, Slot::Unsupported, true, Only::Both),
     ("pidfile", Some('p'), Slot::Irrelevant, true, Only::Both),
-    ("name", Some('n'), Slot::Irrelevant, true, Only::Both),
+    ("name", Some('n'), Slot::Name, true, Only::Both),
     ("wait", Some('w'), Slot::Irrelevant, true, Only::Both),
     ("retry", Some('R'), Slot::Irrelevant, true, Only::Both),
     ("healthcheck-timer", Some('a'), Slot::Unsupported, true, Only::Sd),
@@ -282,6 +285,7 @@ fn store(f: &mut DaemonFlags, slot: Slot, flag: &str, value: Option<String>) {
         Slot::RespawnMax => f.respawn_max = Some(v),
         Slot::RespawnPeriod => f.respawn_period = Some(v),
         Slot::Signal => f.signal = Some(v),
+        Slot::Name => f.name = Some(v),
         Slot::Capabilities => f.capabilities = Some(v),
         Slot::Secbits => f.secbits = Some(v),
         Slot::NoNewPrivs => f.no_new_privs = true,

@@ -66,8 +66,11 @@ pub struct Decision {
 /// The daemon's run-time settings: everything the `run` script must set up.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Daemon {
-    /// The command line, argv\[0\] first.
+    /// The command line: the program to run first.
     pub argv: Vec<String>,
+    /// What the daemon sees as its argv\[0\] when it is not the program path (start-stop-daemon
+    /// passes `--name`, or `--startas` with `--exec`).
+    pub argv0: Option<String>,
     /// Variables exported to the daemon, sorted by name.
     pub env: Vec<(String, String)>,
     /// Working directory.
