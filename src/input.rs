@@ -19,7 +19,8 @@ pub struct InputOptions {
 pub struct ServiceFiles {
     /// `RC_SVCNAME`.
     pub svcname: String,
-    /// `RC_SERVICE`.
+    /// `RC_SERVICE`: where OpenRC runs the script from on the target, /etc/init.d/RC_SVCNAME
+    /// (not where rc2s6 read it, which may be a package's build directory).
     pub service_path: String,
     /// The files in load order, the script last.
     pub files: Vec<(FileRole, SourceFile)>,
@@ -137,7 +138,7 @@ pub fn load_with(
     push(&mut files, FileRole::Script, script)?;
     Ok(ServiceFiles {
         svcname: svcname.to_string(),
-        service_path: script.display().to_string(),
+        service_path: format!("/etc/init.d/{svcname}"),
         files,
         runlevel_confd,
         not_utf8,

@@ -42,6 +42,12 @@ pub struct ServiceRecord {
     pub name: String,
     /// `longrun`, `oneshot` or `not-converted`.
     pub kind: String,
+    /// The script's `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The script's `supervisor` before migration (empty: start-stop-daemon).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub supervisor: String,
     /// The files the service was compiled from.
     pub sources: Vec<SourceRecord>,
     /// The service directory, relative to the output directory.
@@ -209,6 +215,8 @@ pub fn service_record(
             _ => "not-converted",
         }
         .into(),
+        description: service.description.clone(),
+        supervisor: service.supervisor.clone(),
         sources: sources
             .iter()
             .map(|(role, s)| SourceRecord {

@@ -137,9 +137,9 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     for (k, v) in &d.env {
         s.line(["export", k.as_str(), v.as_str()]);
     }
-    if let Some(dir) = &d.directory {
-        s.line(["cd", dir.as_str()]);
-    }
+    // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
+    // its service directory.
+    s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
     if let Some(m) = &d.umask {
         s.line(["umask", m.as_str()]);
     }
