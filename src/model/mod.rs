@@ -416,13 +416,6 @@ fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Option
                 }
                 StartEvent::Launch { conditional: false, program, words, uncertain, loc, background } => {
                     service.custom_launch = Some(*loc);
-                    if *program == LaunchProgram::Direct && !*background {
-                        service.decisions.push(Decision {
-                            topic: "launch".into(),
-                            choice: "start() runs the daemon directly".into(),
-                            loc: Some(*loc),
-                        });
-                    }
                     Ok(Some(Launch::Call {
                         program: *program,
                         words: words.clone(),
