@@ -1,0 +1,85 @@
+//! `start_pre()`: OpenRC runs it in the same shell just before starting, so what it assigns to
+//! the daemon's variables counts — when it can be known.
+
+use super::environment::Environment;
+use super::error::{ModelDiagnostic, ModelError};
+use super::explain_uncertainty;
+use super::interpreter::Interpreter;
+use super::service::Service;
+use super::value::Loc;
+use crate::source::Span;
+
+/// Variables that feed the daemon's run-time settings: `start_pre` changing one is reported.
+const DAEMON_VARIABLES: &[&str] = &[
+    "command",
+    "command_args",
+    "command_args_foreground",
+    "command_user",
+    "directory",
+    "chroot",
+    "umask",
+    "output_log",
+    "error_log",
+    "input_file",
+    "output_logger",
+    "error_logger",
+    "notify",
+    "stopsig",
+    "retry",
+    "start_stop_daemon_args",
+    "supervise_daemon_args",
+    "rc_ulimit",
+];
+
+/// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
+/// kept, others are reported and left out.
+pub fn run_start_pre(interp: &mut Interpreter, before: &Environment, service: &mut Service) {
+    if !interp.functions.contains_key("start_pre") {
+        return;
+    }
+    let start_pre_file = interp.functions["start_pre"].file;
+    let mut scratch = Interpreter::new(interp.env.clone());
+    scratch.functions = interp.functions.clone();
+    scratch.call_function("start_pre");
+    for var in DAEMON_VARIABLES {
+        let old = before.get(var);
+        let new = scratch.env.get(var);
+        if old == new {
+            continue;
+        }
+        let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file: start_pre_file, span: Span::new(0, 0) });
+        let (outcome, help) = match new {
+            Some(v) if !v.value.is_unknowable() => {
+                interp.env.set(var, v.value.clone(), v.assigned_at);
+                (
+                    format!("compiled in as `{}`", v.value.text),
+                    format!("set `{var}` in conf.d so the service directory and OpenRC agree when it changes"),
+                )
+            }
+            Some(v) => {
+                let why = v
+                    .value
+                    .uncertain
+                    .iter()
+                    .find(|u| u.is_unknowable())
+                    .map(|u| explain_uncertainty(u).0)
+                    .unwrap_or_default();
+                (
+                    format!("left out: {why}"),
+                    format!("the service directory keeps the value from before start_pre(); set `{var}` in conf.d"),
+                )
+            }
+            None => ("unset here; left set".into(), format!("do not unset `{var}` in start_pre()")),
+        };
+        service.diagnostics.push(ModelDiagnostic {
+            file: at.file,
+            error: ModelError::StartPreAssignment {
+                function: "start_pre".into(),
+                variable: var.to_string(),
+                span: at.span.into(),
+                outcome,
+                help,
+            },
+        });
+    }
+}
