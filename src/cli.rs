@@ -114,4 +114,10 @@ pub struct CompileArgs {
     /// Overwrite service directories that were edited by hand.
     #[arg(long)]
     pub force: bool,
+    /// Also write each converted init script, rewritten for supervisor=s6, into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "diff")]
+    pub initd_out: Option<PathBuf>,
+    /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
 }
