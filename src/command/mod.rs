@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod migrate;
+pub mod verify;
 
 use std::io::IsTerminal as _;
 
