@@ -60,10 +60,13 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
             }
         }
     }
-    if failed > 0 || skipped > 0 {
+    if failed > 0 {
+        eprintln!("rc2s6: {failed} init script{} not migrated (see above)", if failed == 1 { "" } else { "s" });
+    }
+    if skipped > 0 {
         eprintln!(
-            "rc2s6: {failed} init script{} not migrated (see above), {skipped} left as they are (not converted or oneshot)",
-            if failed == 1 { "" } else { "s" }
+            "rc2s6: {skipped} init script{} left as they are: not converted, or a oneshot",
+            if skipped == 1 { "" } else { "s" }
         );
     }
     if failed > 0 { Outcome::Findings } else { Outcome::Success }
