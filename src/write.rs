@@ -295,6 +295,16 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
                 if changed { report.written.push(name.clone()) } else { report.unchanged.push(name.clone()) }
             }
             None => {
+                // A script that selects s6 and has no command runs its daemon from a prepared
+                // service directory (a script rc2s6 migrated): that directory is what OpenRC
+                // links, so it stays, and so does its record.
+                let service = &s.analysis.service;
+                let prepared = service.kind == crate::model::ServiceKind::Oneshot && service.supervisor == "s6";
+                if let (true, Some(r)) = (prepared, old_record.filter(|r| r.servicedir.is_some())) {
+                    report.unchanged.push(name.clone());
+                    records.push(r.clone());
+                    continue;
+                }
                 // No longer converted: a directory rc2s6 made for it would run a stale daemon.
                 if old_record.and_then(|r| r.servicedir.as_ref()).is_some() && target.is_dir() {
                     if !opts.dry_run {

@@ -65,3 +65,23 @@ fn exit_codes() {
     assert!(stderr.contains("rc2s6::verify::readiness_without_notification_fd"), "{stderr}");
     assert!(stderr.contains("rc2s6::verify::file_missing"), "{stderr}");
 }
+
+/// Compiling the migrated scripts again (they have no `command` any more) must not remove the
+/// service directories they run from.
+#[test]
+fn recompiling_migrated_scripts_keeps_their_directories() {
+    let tmp = support::tempdir();
+    let root = tmp.path();
+    compile_and_migrate(root);
+    let manifest = fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap();
+    let again = support::rc2s6()
+        .arg(root.join("init.d/mailerd"))
+        .arg("-o")
+        .arg(root.join("out"))
+        .args(["--no-rc-conf", "--no-conf-dir", "--openrc", "0.45.2"])
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(root.join("out/mailerd/run").is_file());
+    assert_eq!(fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap(), manifest);
+}
