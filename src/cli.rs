@@ -67,6 +67,41 @@ pub enum Command {
         after_help = "Examples:\n  rc2s6 compile /etc/init.d/* -o /var/svc.d\n  rc2s6 compile testdata/emit/basic -o /tmp/svc --no-rc-conf --conf-dir testdata/emit/conf.d"
     )]
     Compile(CompileArgs),
+    /// Check that OpenRC will link exactly the service directories rc2s6 generated.
+    #[command(
+        after_help = "Examples:\n  rc2s6 verify /etc/init.d/sshd -o /var/svc.d\n  rc2s6 verify migrated/init.d -o /srv/s6 --scan-dir /run/openrc/s6-scan\n\n\
+            Exit codes: 0 consistent, 1 not, 100 bad usage, 111 I/O failure."
+    )]
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Init scripts as OpenRC will run them (migrated or hand-written), or directories of them.
+    #[arg(value_name = "INITSCRIPT", required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// The directory rc2s6 compiled into (with rc2s6.manifest.yaml).
+    #[arg(short, long, value_name = "OUT", required = true)]
+    pub output: PathBuf,
+    /// Where conf.d files are.
+    #[arg(long, value_name = "DIR", default_value = "/etc/conf.d")]
+    pub conf_dir: PathBuf,
+    /// Read no conf.d files.
+    #[arg(long, conflicts_with = "conf_dir")]
+    pub no_conf_dir: bool,
+    /// rc.conf to read first (rc.conf.d beside it is read too).
+    #[arg(long, value_name = "FILE", default_value = "/etc/rc.conf")]
+    pub rc_conf: PathBuf,
+    /// Read no rc.conf.
+    #[arg(long, conflicts_with = "rc_conf")]
+    pub no_rc_conf: bool,
+    /// The OpenRC version that will run the scripts (default: the installed one, else 0.45).
+    #[arg(long, value_name = "VERSION")]
+    pub openrc: Option<String>,
+    /// Also compare the links in this scan directory (e.g. /run/openrc/s6-scan on a live system).
+    #[arg(long, value_name = "DIR")]
+    pub scan_dir: Option<PathBuf>,
 }
 
 /// Arguments of `compile`.
@@ -114,4 +149,10 @@ pub struct CompileArgs {
     /// Overwrite service directories that were edited by hand.
     #[arg(long)]
     pub force: bool,
+    /// Also write each converted init script, rewritten for supervisor=s6, into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "diff")]
+    pub initd_out: Option<PathBuf>,
+    /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
 }

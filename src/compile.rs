@@ -37,12 +37,15 @@ pub struct CompiledService {
     pub dir: Option<ServiceDir>,
     /// Its manifest record.
     pub record: ServiceRecord,
+    /// A script rc2s6 already migrated (supervisor=s6, no command) whose service directory is
+    /// this output's: the directory from the earlier run stays as it is.
+    pub migrated: bool,
 }
 
 impl CompiledService {
     /// Whether the service counts as converted or cleanly oneshot.
     pub fn ok(&self) -> bool {
-        self.dir.is_some() || self.analysis.service.kind == ServiceKind::Oneshot
+        self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot
     }
 
     /// Findings about this service.
@@ -120,6 +123,13 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
     let files = input::load_service(script, &opts.input)?;
     let roles = files.files.clone();
     let mut analysis = analysis::analyze(files, &opts.model);
+    // A migrated script links the directory rc2s6 wrote into this output: not hand-written.
+    let own = format!("{}/{}", opts.output.trim_end_matches('/'), analysis.service.name);
+    let path =
+        analysis.service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{}", analysis.service.name));
+    let before = analysis.findings.len();
+    analysis.findings.retain(|f| !(f.code() == "rc2s6::model::handwritten_service_dir" && path == own));
+    let migrated = analysis.findings.len() != before;
     let mut dir = None;
     if let (ServiceKind::Longrun, Some(daemon)) = (analysis.service.kind, &analysis.service.daemon) {
         match emit::s6::service_dir(&analysis.service, daemon, &opts.emit) {
@@ -136,7 +146,7 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
         &opts.output,
         log_dir,
     );
-    Ok(CompiledService { analysis, dir, record })
+    Ok(CompiledService { analysis, dir, record, migrated })
 }
 
 /// Compiles scripts in parallel across the machine's cores; results are in a stable order.
@@ -210,7 +220,7 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
 impl Compilation {
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
-        let converted = self.services.iter().filter(|s| s.dir.is_some()).count();
+        let converted = self.services.iter().filter(|s| s.dir.is_some() || s.migrated).count();
         let oneshot = self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot).count();
         (converted, oneshot, self.services.len() - converted - oneshot)
     }

@@ -57,6 +57,12 @@ pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError
     Ok((SourceFile::new(path.display().to_string(), text), bad))
 }
 
+/// A file's permission bits (to give a rewritten copy the same), if it can be read.
+pub fn file_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+}
+
 /// Whether text starts with a shebang openrc-run handles: like OpenRC's gendepends, any path
 /// ending in `/openrc-run` or the old `/runscript`, with or without a space after `#!`.
 pub fn is_openrc_script(text: &str) -> bool {

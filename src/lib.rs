@@ -15,4 +15,5 @@ pub mod model;
 pub mod openrc_target;
 pub mod parse;
 pub mod source;
+pub mod verify;
 pub mod write;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     };
     let outcome = match &cli.command {
         Some(Command::Compile(args)) => command::compile::run(args, &cli.global),
+        Some(Command::Verify(args)) => command::verify::run(args, &cli.global),
         None => command::compile::run(&cli.compile, &cli.global),
     };
     ExitCode::from(outcome.code())

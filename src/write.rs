@@ -295,6 +295,14 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
                 if changed { report.written.push(name.clone()) } else { report.unchanged.push(name.clone()) }
             }
             None => {
+                // A script that selects s6 and has no command runs its daemon from a prepared
+                // service directory (a script rc2s6 migrated): that directory is what OpenRC
+                // links, so it stays, and so does its record.
+                if let (true, Some(r)) = (s.migrated, old_record.filter(|r| r.servicedir.is_some())) {
+                    report.unchanged.push(name.clone());
+                    records.push(r.clone());
+                    continue;
+                }
                 // No longer converted: a directory rc2s6 made for it would run a stale daemon.
                 if old_record.and_then(|r| r.servicedir.as_ref()).is_some() && target.is_dir() {
                     if !opts.dry_run {
@@ -337,4 +345,43 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
         }
     }
     Ok(report)
+}
+
+/// Writes migrated init scripts into `dir` (created if needed), each as `dir/<name>` with its
+/// mode, replacing the old file atomically; files already holding the text are left alone.
+/// Returns the names written. Nothing is ever written outside `dir`.
+pub fn write_initd(dir: &Path, scripts: &[(String, String, u32)], dry_run: bool) -> Result<Vec<String>, WriteError> {
+    let mut written = Vec::new();
+    if !dry_run {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    for (name, text, mode) in scripts {
+        if let Some(why) = crate::emit::service_dir::invalid_name(name) {
+            return Err(WriteError { path: dir.join(name).display().to_string(), message: why.to_string() });
+        }
+        let target = dir.join(name);
+        let same = fs::read(&target).is_ok_and(|old| old == text.as_bytes())
+            && fs::metadata(&target).is_ok_and(|m| m.permissions().mode() & 0o7777 == *mode);
+        if same {
+            continue;
+        }
+        written.push(name.clone());
+        if dry_run {
+            continue;
+        }
+        let tmp = dir.join(format!(".rc2s6-new.{name}"));
+        let _ = fs::remove_file(&tmp);
+        {
+            let mut f =
+                fs::OpenOptions::new().write(true).create_new(true).mode(*mode).open(&tmp).map_err(io_err(&tmp))?;
+            f.write_all(text.as_bytes()).map_err(io_err(&tmp))?;
+            f.set_permissions(fs::Permissions::from_mode(*mode)).map_err(io_err(&tmp))?;
+            f.sync_all().map_err(io_err(&tmp))?;
+        }
+        fs::rename(&tmp, &target).map_err(io_err(&target))?;
+    }
+    if !dry_run && !written.is_empty() {
+        fsync_dir(dir)?;
+    }
+    Ok(written)
 }

@@ -106,9 +106,14 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         },
         out.display()
     );
-    if !comp.read_errors.is_empty() {
+    let migration = if super::migrate::requested(args) {
+        super::migrate::run(&comp, &opts, args, global, color)
+    } else {
+        Outcome::Success
+    };
+    if !comp.read_errors.is_empty() || migration == Outcome::Io {
         Outcome::Io
-    } else if not_converted > 0 || !report.drifted.is_empty() {
+    } else if not_converted > 0 || !report.drifted.is_empty() || migration == Outcome::Findings {
         Outcome::Findings
     } else {
         Outcome::Success

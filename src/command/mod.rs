@@ -1,6 +1,8 @@
 //! What each subcommand does, from resolved options to an outcome `main` turns into an exit code.
 
 pub mod compile;
+pub mod migrate;
+pub mod verify;
 
 use std::io::IsTerminal as _;
 

@@ -28,7 +28,10 @@ pub use daemon_builder::explain_uncertainty;
 pub use environment::{Environment, Variable};
 pub use error::{ModelDiagnostic, ModelError};
 pub use interpreter::{DepCall, StartEvent};
-pub use service::{Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, Service, ServiceKind};
+pub use service::{
+    Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind,
+    Setting,
+};
 pub use stop_policy::normalize_signal;
 pub use value::{Loc, ShellValue, Uncertainty};
 
@@ -124,6 +127,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         functions: Vec::new(),
         custom_launch: None,
         daemon_script: false,
+        settings: Default::default(),
     };
     if inputs.files.iter().any(|f| f.script.is_none()) {
         // The parser has reported where; nothing can be known.
@@ -164,6 +168,12 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
 
     service.dependencies = dependencies::collect(&interp, &inputs.svcname);
+    for name in S6_SETTINGS {
+        if let Some(v) = interp.env.get(name) {
+            let setting = Setting { value: v.value.text.clone(), exact: v.value.is_exact(), at: v.assigned_at };
+            service.settings.insert(name.to_string(), setting);
+        }
+    }
 
     let before_start_pre = interp.env.clone();
     start_pre::run_start_pre(&mut interp, &before_start_pre, &mut service);

@@ -1,5 +1,7 @@
 //! What the model decided about one service.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::error::ModelDiagnostic;
@@ -49,6 +51,24 @@ pub struct Service {
     /// A daemon script by issue #4's measure: it sets `command` or calls start-stop-daemon or
     /// supervise-daemon somewhere.
     pub daemon_script: bool,
+    /// The variables OpenRC's s6 backend reads itself ([`S6_SETTINGS`]) as the loaded files
+    /// leave them, with where each was set: what verify and migration check.
+    pub settings: BTreeMap<String, Setting>,
+}
+
+/// Variables that decide which service directory OpenRC's s6 backend links and how it waits.
+pub const S6_SETTINGS: &[&str] =
+    &["command", "name", "notify", "s6_service_path", "s6_svwait_options_start", "supervisor", "timeout_ready"];
+
+/// A variable's value after loading, and where it was set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The text OpenRC would see.
+    pub value: String,
+    /// Whether the text is exactly known.
+    pub exact: bool,
+    /// Where it was last assigned (`None` when OpenRC itself provides it).
+    pub at: Option<Loc>,
 }
 
 /// A decision and its reason, for the manifest.

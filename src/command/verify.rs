@@ -1,0 +1,76 @@
+//! `rc2s6 verify INITSCRIPT... -o OUT`: what OpenRC will link, checked against the disk.
+
+use super::{Outcome, use_color};
+use crate::analysis::{self, Analysis};
+use crate::cli::{GlobalArgs, VerifyArgs};
+use crate::compile::collect_scripts;
+use crate::diagnostic::{Severity, render_human};
+use crate::input::{self, InputOptions};
+use crate::model::ModelOptions;
+use crate::verify::{self, VerifyOptions};
+
+/// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
+pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
+    let target = match super::compile::resolve_target(args.openrc.as_deref()) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("rc2s6: {msg}");
+            return Outcome::Usage;
+        }
+    };
+    let absolute = |p: &std::path::Path| std::path::absolute(p).map(|a| a.display().to_string());
+    let (output, scan_dir) = match (absolute(&args.output), args.scan_dir.as_deref().map(absolute).transpose()) {
+        (Ok(o), Ok(s)) => (o, s),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("rc2s6: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let opts = VerifyOptions { target, output, scan_dir };
+    let input = InputOptions {
+        conf_dir: (!args.no_conf_dir).then(|| args.conf_dir.clone()),
+        rc_conf: (!args.no_rc_conf).then(|| args.rc_conf.clone()),
+    };
+    let (scripts, _skipped, mut errors) = collect_scripts(&args.scripts);
+    let mut analyses: Vec<Analysis> = Vec::new();
+    for s in &scripts {
+        match input::load_service(s, &input) {
+            Ok(files) => analyses.push(analysis::analyze(files, &ModelOptions::default())),
+            Err(e) => errors.push(e),
+        }
+    }
+    for e in &errors {
+        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+    }
+    let world = match verify::tree::observe(&analyses, &opts) {
+        Ok(w) => w,
+        Err(msg) => {
+            eprintln!("rc2s6: {msg}");
+            return Outcome::Io;
+        }
+    };
+    let report = verify::check(&analyses, &world, &opts);
+    let scan = opts.scan_dir();
+    for s in &report.services {
+        let e = &s.expected;
+        let by = if e.openrc_generates { " (a directory OpenRC generates itself)" } else { "" };
+        println!("{}: {}/{} -> {}{by}", e.service, scan.trim_end_matches('/'), e.link, e.servicedir);
+    }
+    let shown: Vec<_> = report.all().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
+    eprint!("{}", render_human(&shown, use_color(global)));
+    let bad = report.services.iter().filter(|s| s.findings.iter().any(|f| f.severity == Severity::Error)).count();
+    eprintln!(
+        "rc2s6: verified {} script{} for OpenRC {}: {} consistent, {bad} not",
+        report.services.len(),
+        if report.services.len() == 1 { "" } else { "s" },
+        opts.target,
+        report.services.len() - bad
+    );
+    if !errors.is_empty() {
+        Outcome::Io
+    } else if report.consistent() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    }
+}

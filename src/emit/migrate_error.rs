@@ -1,0 +1,239 @@
+//! Every diagnostic of the init-script migration (`--initd-out`, `--diff`): wording and codes.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// A problem found while rewriting an init script for `supervisor=s6`. Errors leave the script
+/// unwritten: OpenRC would not run the daemon through s6 as migrated.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
+pub enum MigrateError {
+    /// A daemon variable shares its line with other commands, so it cannot be commented out.
+    #[error("`{variable}` is set on a line with other commands; left in place")]
+    #[diagnostic(
+        code(rc2s6::migrate::assignment_not_alone),
+        severity(Warning),
+        help(
+            "put `{variable}=…` on a line of its own so rc2s6 can comment it out; the service directory already holds its value"
+        )
+    )]
+    AssignmentNotAlone {
+        /// The variable.
+        variable: String,
+        /// The command that sets it.
+        #[label("set here")]
+        span: SourceSpan,
+    },
+
+    /// A variable the migration must control is set where it cannot be rewritten.
+    #[error("`{variable}` is set here together with other commands, and would undo the migration")]
+    #[diagnostic(
+        code(rc2s6::migrate::setting_not_rewritable),
+        help("put `{variable}=…` on a line of its own (or remove it) and migrate again")
+    )]
+    SettingNotRewritable {
+        /// The variable.
+        variable: String,
+        /// The command that sets it.
+        #[label("set here")]
+        span: SourceSpan,
+    },
+
+    /// A daemon variable is kept because the rest of the script still reads it.
+    #[error("`{variable}` is kept: the script still uses it here")]
+    #[diagnostic(
+        code(rc2s6::migrate::variable_still_used),
+        severity(Advice),
+        help(
+            "the service directory has its own copy of the value: change both together, or stop using `{variable}` here"
+        )
+    )]
+    VariableStillUsed {
+        /// The variable.
+        variable: String,
+        /// The use.
+        #[label("used here")]
+        span: SourceSpan,
+    },
+
+    /// The script reads `pidfile`, which nothing writes once s6 supervises the daemon.
+    #[error("the script still uses `pidfile`, which nothing writes once s6 supervises the daemon")]
+    #[diagnostic(
+        code(rc2s6::migrate::pidfile_still_used),
+        severity(Warning),
+        help(
+            "ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid, `s6-svstat -o up` whether it runs"
+        )
+    )]
+    PidfileStillUsed {
+        /// The use.
+        #[label("used here")]
+        span: SourceSpan,
+    },
+
+    /// OpenRC 0.63+ needs an empty `command`, but the script still uses it.
+    #[error(
+        "OpenRC {version} uses rc2s6's service directory only when `command` is empty, but the script uses `command` here"
+    )]
+    #[diagnostic(
+        code(rc2s6::migrate::command_still_used),
+        help("write the daemon's path here instead of `$command`, so `command` can be removed")
+    )]
+    CommandStillUsed {
+        /// The OpenRC target.
+        version: String,
+        /// The use.
+        #[label("used here")]
+        span: SourceSpan,
+    },
+
+    /// A signal s6-svc cannot send.
+    #[error("s6-svc (s6 2.11) cannot send `{signal}` to the daemon")]
+    #[diagnostic(
+        code(rc2s6::migrate::signal_not_sendable),
+        help(
+            "s6-svc sends HUP, ALRM, ABRT, INT, QUIT, USR1, USR2, TERM, KILL, STOP, CONT and WINCH; for others write `kill -s SIG \"$(s6-svstat -o pid SERVICE)\"`"
+        )
+    )]
+    SignalNotSendable {
+        /// The signal.
+        signal: String,
+        /// The command.
+        #[label("sends it here")]
+        span: SourceSpan,
+    },
+
+    /// A signal that cannot be known without running the script.
+    #[error("the signal this command sends cannot be known without running the script")]
+    #[diagnostic(
+        code(rc2s6::migrate::signal_unknown),
+        help("write the signal literally (`--signal HUP`) so rc2s6 can turn the command into `s6-svc`")
+    )]
+    SignalUnknown {
+        /// The command.
+        #[label("this command")]
+        span: SourceSpan,
+    },
+
+    /// stop() does not go through the s6 backend, so OpenRC never brings the service down.
+    #[error("stop() does not stop the daemon through OpenRC's s6 backend")]
+    #[diagnostic(
+        code(rc2s6::migrate::stop_bypasses_s6),
+        help("call `default_stop` in stop() (or remove stop()); s6 restarts a daemon that is stopped any other way")
+    )]
+    StopBypassesS6 {
+        /// stop()'s name.
+        #[label("this stop()")]
+        span: SourceSpan,
+    },
+
+    /// stop() sent a signal other than the service directory's down-signal.
+    #[error("stop() sent `{signal}`; under s6 the daemon gets `{down_signal}` from the service directory")]
+    #[diagnostic(
+        code(rc2s6::migrate::stop_signal_differs),
+        severity(Warning),
+        help("set `stopsig={signal}` in the original script and compile again, so down-signal says the same")
+    )]
+    StopSignalDiffers {
+        /// The signal stop() sent.
+        signal: String,
+        /// What s6 sends.
+        down_signal: String,
+        /// The command.
+        #[label("sent here")]
+        span: SourceSpan,
+    },
+
+    /// A start-stop-daemon or supervise-daemon call controls the daemon behind s6's back.
+    #[error("this call controls the daemon behind s6's back")]
+    #[diagnostic(
+        code(rc2s6::migrate::daemon_controlled_outside_s6),
+        severity(Warning),
+        help(
+            "use `s6-svc` on the service (`-u` up, `-d` down, `-r` restart), or OpenRC's `default_start`/`default_stop`"
+        )
+    )]
+    DaemonControlledOutsideS6 {
+        /// The command.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// The compiled launch is not in the init script (a conf.d file defines start()).
+    #[error("the daemon is launched from another file, which migration does not rewrite")]
+    #[diagnostic(
+        code(rc2s6::migrate::launch_outside_script),
+        help("define start() in the init script, or replace the launch with `default_start` by hand")
+    )]
+    LaunchOutsideScript {
+        /// The script's first line.
+        #[label("this script")]
+        span: SourceSpan,
+    },
+
+    /// depend() has a form rc2s6 cannot add a line to.
+    #[error("depend() is not a `{{ … }}` block, so `need s6-svscan` cannot be added to it")]
+    #[diagnostic(
+        code(rc2s6::migrate::depend_not_rewritable),
+        severity(Warning),
+        help("write depend() as `depend() {{ need s6-svscan; … }}`")
+    )]
+    DependNotRewritable {
+        /// depend()'s name.
+        #[label("this depend()")]
+        span: SourceSpan,
+    },
+
+    /// `name` is commented out for OpenRC 0.63+, which names directories after it.
+    #[error("`name` is commented out: OpenRC {version} names the service directory and its scan link after it")]
+    #[diagnostic(
+        code(rc2s6::migrate::name_removed),
+        severity(Advice),
+        help("OpenRC's messages now show the service name `{service}`; rc2s6's directory is named that too")
+    )]
+    NameRemoved {
+        /// The OpenRC target.
+        version: String,
+        /// RC_SVCNAME.
+        service: String,
+        /// The assignment.
+        #[label("was set here")]
+        span: SourceSpan,
+    },
+
+    /// OpenRC 0.63+ only links service directories under /var/svc.d.
+    #[error("OpenRC {version} links only /var/svc.d/NAME, but the service directories are in {output}")]
+    #[diagnostic(
+        code(rc2s6::migrate::output_not_var_svc_d),
+        severity(Warning),
+        help("compile with `-o /var/svc.d`, or move the directories there before starting the services")
+    )]
+    OutputNotVarSvcD {
+        /// The OpenRC target.
+        version: String,
+        /// The output directory.
+        output: String,
+    },
+
+    /// OpenRC 0.63.0 has no way to use a prepared service directory.
+    #[error("OpenRC {version} always generates its own service directory; the migrated scripts need 0.63.1 or later")]
+    #[diagnostic(
+        code(rc2s6::migrate::no_compat_mode),
+        severity(Warning),
+        help("upgrade OpenRC to 0.63.1 or later, which links /var/svc.d/NAME when `command` is empty")
+    )]
+    NoCompatMode {
+        /// The OpenRC target.
+        version: String,
+    },
+
+    /// The rewritten text does not parse: a bug in rc2s6.
+    #[error("the migrated script does not parse ({why}); this is a bug in rc2s6")]
+    #[diagnostic(
+        code(rc2s6::migrate::result_unparseable),
+        help("report it with the original script; the script was not written")
+    )]
+    ResultUnparseable {
+        /// The parser's message.
+        why: String,
+    },
+}

@@ -1,0 +1,472 @@
+//! Every diagnostic of `rc2s6 verify`: wording and codes.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
+pub enum VerifyError {
+    /// The script does not select the s6 backend.
+    #[error("the script does not select s6: `supervisor` is `{value}`")]
+    #[diagnostic(
+        code(rc2s6::verify::not_s6),
+        help("set `supervisor=s6` (rc2s6 --initd-out writes the script so), or OpenRC starts the daemon itself")
+    )]
+    NotS6 {
+        /// The value (empty: start-stop-daemon).
+        value: String,
+        /// Where it is set, or the first line.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// Legacy OpenRC does not start s6-svscan unless the service needs it.
+    #[error("depend() does not `need s6-svscan`, which OpenRC {version} does not add by itself")]
+    #[diagnostic(
+        code(rc2s6::verify::missing_need_s6_svscan),
+        help("add `need s6-svscan` to depend(); without it nothing starts the scanner that supervises the daemon")
+    )]
+    MissingNeedS6Svscan {
+        /// The target OpenRC.
+        version: String,
+        /// depend(), or the first line.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// start() launches the daemon itself, so OpenRC's s6 backend never runs.
+    #[error("start() does not go through OpenRC's s6 backend: the daemon would run outside s6")]
+    #[diagnostic(
+        code(rc2s6::verify::start_bypasses_s6),
+        help("call `default_start` in start() instead of launching the daemon (rc2s6 --initd-out does this)")
+    )]
+    StartBypassesS6 {
+        /// The launch or start().
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// stop() does not go through the s6 backend, so OpenRC never brings the service down.
+    #[error("stop() does not go through OpenRC's s6 backend: s6 would restart the daemon")]
+    #[diagnostic(code(rc2s6::verify::stop_bypasses_s6), help("call `default_stop` in stop(), or remove stop()"))]
+    StopBypassesS6 {
+        /// stop().
+        #[label("this stop()")]
+        span: SourceSpan,
+    },
+
+    /// OpenRC 0.63+ generates its own service directory when `command` is set.
+    #[error("OpenRC {version} builds its own service directory because `command` is set")]
+    #[diagnostic(
+        code(rc2s6::verify::command_set),
+        help("remove `command` (rc2s6 --initd-out comments it out): only then does OpenRC link /var/svc.d/NAME")
+    )]
+    CommandSet {
+        /// The target OpenRC.
+        version: String,
+        /// Where `command` is set.
+        #[label("set here")]
+        span: SourceSpan,
+    },
+
+    /// OpenRC 0.63+ links only /var/svc.d/NAME.
+    #[error("OpenRC {version} links only /var/svc.d/NAME, but the service directories are in {output}")]
+    #[diagnostic(
+        code(rc2s6::verify::output_not_var_svc_d),
+        help(
+            "compile with `-o /var/svc.d` (or move the tree there); OpenRC {version} ignores service directories elsewhere"
+        )
+    )]
+    OutputNotVarSvcD {
+        /// The target OpenRC.
+        version: String,
+        /// The output directory.
+        output: String,
+    },
+
+    /// OpenRC 0.63.0 never links a prepared service directory.
+    #[error("OpenRC {version} always builds its own service directories and never links rc2s6's")]
+    #[diagnostic(
+        code(rc2s6::verify::no_compat_mode),
+        help("use OpenRC 0.63.1 or later, which links /var/svc.d/NAME when `command` is empty")
+    )]
+    NoCompatMode {
+        /// The target OpenRC.
+        version: String,
+    },
+
+    /// The service directory OpenRC will link does not exist.
+    #[error("the service directory OpenRC will link, {path}, does not exist")]
+    #[diagnostic(
+        code(rc2s6::verify::servicedir_missing),
+        help("compile the script with rc2s6 (-o the directory above), or fix `s6_service_path`")
+    )]
+    ServicedirMissing {
+        /// The path.
+        path: String,
+        /// What decides the path.
+        #[label("decides the path")]
+        span: SourceSpan,
+    },
+
+    /// The path exists but is not a directory.
+    #[error("{path} is not a directory")]
+    #[diagnostic(code(rc2s6::verify::servicedir_not_directory), help("remove it and compile again"))]
+    ServicedirNotDirectory {
+        /// The path.
+        path: String,
+        /// What decides the path.
+        #[label("decides the path")]
+        span: SourceSpan,
+    },
+
+    /// A script s6 must run is missing.
+    #[error("{path} is missing")]
+    #[diagnostic(code(rc2s6::verify::script_missing), help("compile again; s6-supervise cannot start without it"))]
+    ScriptMissing {
+        /// The file.
+        path: String,
+    },
+
+    /// A script s6 must run is not executable.
+    #[error("{path} is not executable (mode {mode})")]
+    #[diagnostic(
+        code(rc2s6::verify::script_not_executable),
+        help("`chmod 0755 {path}`, or compile again; s6-supervise fails with `Permission denied` and retries forever")
+    )]
+    ScriptNotExecutable {
+        /// The file.
+        path: String,
+        /// Its mode, octal.
+        mode: String,
+    },
+
+    /// The real execlineb cannot parse a script.
+    #[error("execlineb cannot parse {path}: {message}")]
+    #[diagnostic(
+        code(rc2s6::verify::execline_syntax),
+        help("compile again (rc2s6 quotes every word); a hand edit broke the quoting or a block")
+    )]
+    ExeclineSyntax {
+        /// The file.
+        path: String,
+        /// execlineb's message.
+        message: String,
+    },
+
+    /// No execlineb was found to check the scripts with.
+    #[error("no execlineb found: the run scripts were checked with rc2s6's own reading of execline only")]
+    #[diagnostic(
+        code(rc2s6::verify::execlineb_not_found),
+        severity(Warning),
+        help("install execline (Debian: `apt-get install execline`) so verify can ask the real parser")
+    )]
+    ExeclinebNotFound,
+
+    /// A script's `#!` interpreter does not exist here.
+    #[error("{path} is run by `{interpreter}`, which does not exist")]
+    #[diagnostic(
+        code(rc2s6::verify::interpreter_missing),
+        help("install it, or compile on this system so the shebang names the right path")
+    )]
+    InterpreterMissing {
+        /// The file.
+        path: String,
+        /// The interpreter.
+        interpreter: String,
+    },
+
+    /// An integer file s6-supervise would ignore.
+    #[error("{path} holds `{value}`, not a file descriptor number of 3 or more")]
+    #[diagnostic(
+        code(rc2s6::verify::bad_notification_fd),
+        help(
+            "write the fd the daemon notifies readiness on, e.g. `5` and a newline; s6-supervise ignores anything else (spaces included), and fds 0-2 are the daemon's stdio"
+        )
+    )]
+    BadNotificationFd {
+        /// The file.
+        path: String,
+        /// What it holds.
+        value: String,
+    },
+
+    /// OpenRC waits for readiness that nothing will notify.
+    #[error("OpenRC waits for readiness (`{setting}`), but {path} has no valid notification-fd")]
+    #[diagnostic(
+        code(rc2s6::verify::readiness_without_notification_fd),
+        help(
+            "compile again so notification-fd is written, or drop the readiness wait; as it is, start blocks until it times out"
+        )
+    )]
+    ReadinessWithoutNotificationFd {
+        /// The setting that waits.
+        setting: String,
+        /// The service directory.
+        path: String,
+        /// Where the wait is set.
+        #[label("waits for readiness")]
+        span: SourceSpan,
+    },
+
+    /// The daemon notifies readiness but OpenRC does not wait for it.
+    #[error("{path} has notification-fd {fd}, but OpenRC does not wait for readiness")]
+    #[diagnostic(
+        code(rc2s6::verify::notification_unwaited),
+        severity(Warning),
+        help("{fix}, so services that need this one start only once it is ready")
+    )]
+    NotificationUnwaited {
+        /// The service directory.
+        path: String,
+        /// The fd.
+        fd: String,
+        /// What to write.
+        fix: String,
+        /// Where the wait would go.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// `notify` names another fd than the service directory's notification-fd.
+    #[error("`notify` says fd {notify}, but {path} says {fd}")]
+    #[diagnostic(
+        code(rc2s6::verify::notify_fd_mismatch),
+        severity(Warning),
+        help("s6 uses notification-fd; write `notify=fd:{fd}` so the script says the same")
+    )]
+    NotifyFdMismatch {
+        /// fd in `notify`.
+        notify: String,
+        /// The notification-fd file.
+        path: String,
+        /// Its value.
+        fd: String,
+        /// `notify`.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// Two services would get the same link in the scan directory.
+    #[error("`{link}` in the scan directory would be linked by both {first} and {second}")]
+    #[diagnostic(
+        code(rc2s6::verify::link_collision),
+        help("give one of them another service directory name; the second start would replace the first one's link")
+    )]
+    LinkCollision {
+        /// The link name.
+        link: String,
+        /// This script.
+        first: String,
+        /// The other script.
+        second: String,
+        /// What decides the name.
+        #[label("decides the link name")]
+        span: SourceSpan,
+    },
+
+    /// The link name is not usable by s6-svscan.
+    #[error("OpenRC would link the service as `{link}`, which s6-svscan cannot use: {why}")]
+    #[diagnostic(code(rc2s6::verify::bad_link_name), help("fix `s6_service_path` (no trailing `/`) or `name`"))]
+    BadLinkName {
+        /// The name.
+        link: String,
+        /// Why.
+        why: String,
+        /// What decides it.
+        #[label("decides the link name")]
+        span: SourceSpan,
+    },
+
+    /// A generated file differs from what the manifest recorded.
+    #[error("{path} was edited since rc2s6 wrote it")]
+    #[diagnostic(
+        code(rc2s6::verify::file_edited),
+        help("compile again (`--force` overwrites hand edits), or make the change in the init script or conf.d")
+    )]
+    FileEdited {
+        /// The file, relative to the output directory.
+        path: String,
+    },
+
+    /// A generated file is gone.
+    #[error("{path} is missing: rc2s6 wrote it")]
+    #[diagnostic(code(rc2s6::verify::file_missing), help("compile again"))]
+    FileMissing {
+        /// The file.
+        path: String,
+    },
+
+    /// A file rc2s6 did not write.
+    #[error("{path} was not written by rc2s6")]
+    #[diagnostic(
+        code(rc2s6::verify::file_extra),
+        help("remove it, or compile again with `--force`; s6 reads some file names as settings")
+    )]
+    FileExtra {
+        /// The file.
+        path: String,
+    },
+
+    /// OpenRC ≤ 0.62's `ln -sf` made a link inside the service directory.
+    #[error("{path} is a link OpenRC {version} made by restarting with `ln -sf`, not a file of the service")]
+    #[diagnostic(
+        code(rc2s6::verify::openrc_nested_link),
+        severity(Warning),
+        help(
+            "harmless to s6; remove it (`rm {path}`). OpenRC's legacy s6_start links without `-n`, so every start after the first adds it"
+        )
+    )]
+    OpenrcNestedLink {
+        /// The link.
+        path: String,
+        /// The target OpenRC.
+        version: String,
+    },
+
+    /// The output directory has no manifest.
+    #[error("{output} has no rc2s6.manifest.yaml: the service directories cannot be checked for drift")]
+    #[diagnostic(
+        code(rc2s6::verify::manifest_missing),
+        severity(Warning),
+        help("give verify the -o directory rc2s6 compiled into")
+    )]
+    ManifestMissing {
+        /// The output directory.
+        output: String,
+    },
+
+    /// The servicedir is not one the manifest describes.
+    #[error("{path} is not a service directory rc2s6 generated into {output}: not checked for drift")]
+    #[diagnostic(
+        code(rc2s6::verify::not_from_rc2s6),
+        severity(Warning),
+        help("point `s6_service_path` at rc2s6's directory, or compile this script into {output}")
+    )]
+    NotFromRc2s6 {
+        /// The service directory.
+        path: String,
+        /// The output directory.
+        output: String,
+        /// What decides the path.
+        #[label("decides the path")]
+        span: SourceSpan,
+    },
+
+    /// The link in the scan directory points elsewhere than OpenRC would point it.
+    #[error("{link} points to {actual}, but OpenRC would link {expected}")]
+    #[diagnostic(
+        code(rc2s6::verify::link_wrong_target),
+        help("stop the service with OpenRC, remove the link and start it again; s6 now supervises another directory")
+    )]
+    LinkWrongTarget {
+        /// The link.
+        link: String,
+        /// Where it points.
+        actual: String,
+        /// Where OpenRC would point it.
+        expected: String,
+    },
+
+    /// The scan directory entry is a real directory, not a link.
+    #[error("{link} is a directory, not a link to {expected}")]
+    #[diagnostic(
+        code(rc2s6::verify::link_not_symlink),
+        help("remove it; OpenRC links the service directory there itself")
+    )]
+    LinkNotSymlink {
+        /// The entry.
+        link: String,
+        /// Where OpenRC would point it.
+        expected: String,
+    },
+
+    /// The service is not linked yet.
+    #[error("{link} does not exist yet: OpenRC links {expected} there when it starts the service")]
+    #[diagnostic(code(rc2s6::verify::not_linked), severity(Advice))]
+    NotLinked {
+        /// The link.
+        link: String,
+        /// Where OpenRC will point it.
+        expected: String,
+    },
+
+    /// A link to nothing.
+    #[error("{link} points to {target}, which does not exist")]
+    #[diagnostic(code(rc2s6::verify::dangling_link), help("remove the link; s6-svscan warns about it at every scan"))]
+    DanglingLink {
+        /// The link.
+        link: String,
+        /// Its target.
+        target: String,
+    },
+
+    /// A link no given script accounts for.
+    #[error("{link} points to {target}, which none of the scripts given would link")]
+    #[diagnostic(
+        code(rc2s6::verify::foreign_link),
+        severity(Warning),
+        help("if no init script owns it, remove it; s6-svscan supervises whatever is linked there")
+    )]
+    ForeignLink {
+        /// The link.
+        link: String,
+        /// Its target.
+        target: String,
+    },
+
+    /// A link to an rc2s6 service whose script was not given.
+    #[error("{link} points to rc2s6's {target}, whose init script was not given: not checked")]
+    #[diagnostic(code(rc2s6::verify::link_not_checked), severity(Advice))]
+    LinkNotChecked {
+        /// The link.
+        link: String,
+        /// Its target.
+        target: String,
+    },
+
+    /// OpenRC ≥ 0.63 supervises a directory it generated itself, not rc2s6's.
+    #[error("{link} points to {target}, a service directory OpenRC generated itself; rc2s6's {ours} is not used")]
+    #[diagnostic(
+        code(rc2s6::verify::openrc_generated_in_use),
+        help(
+            "migrate the script (empty `command`), stop the service and start it again so OpenRC links /var/svc.d/NAME"
+        )
+    )]
+    OpenrcGeneratedInUse {
+        /// The link.
+        link: String,
+        /// OpenRC's directory.
+        target: String,
+        /// rc2s6's directory.
+        ours: String,
+    },
+
+    /// A difference between OpenRC's generated directory and rc2s6's, by OpenRC's known bug.
+    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours} — {why}")]
+    #[diagnostic(code(rc2s6::verify::openrc_generator_bug), severity(Advice))]
+    OpenrcGeneratorBug {
+        /// What differs.
+        what: String,
+        /// OpenRC's.
+        theirs: String,
+        /// rc2s6's.
+        ours: String,
+        /// Which known bug of OpenRC's generator.
+        why: String,
+    },
+
+    /// A difference between OpenRC's generated directory and rc2s6's that is rc2s6's doing.
+    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours} — {why}")]
+    #[diagnostic(code(rc2s6::verify::generated_differs), severity(Warning))]
+    GeneratedDiffers {
+        /// What differs.
+        what: String,
+        /// OpenRC's.
+        theirs: String,
+        /// rc2s6's.
+        ours: String,
+        /// Why, as far as rc2s6 knows.
+        why: String,
+    },
+}

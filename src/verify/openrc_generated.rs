@@ -1,0 +1,513 @@
+//! Comparing a service directory OpenRC ≥ 0.63 generated itself (`$RC_SVCDIR/s6-services/NAME`)
+//! with rc2s6's, by meaning rather than by text: the run script's chain and argv as execlineb
+//! reads them, and the files s6-supervise reads. Each difference is classified as one of OpenRC's
+//! known generator bugs or as rc2s6's own choice.
+
+use super::error::VerifyError;
+use super::tree::DirSnapshot;
+use crate::ast::{Command, Word, walk_commands};
+use crate::emit::execline::tokenize;
+use crate::model::normalize_signal;
+
+/// Where a stream goes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Stream {
+    /// Left as s6-supervise gives it.
+    #[default]
+    Inherited,
+    /// stderr joined to stdout (`fdmove -c 2 1`).
+    ToStdout,
+    /// A file: its path and whether it is appended to (`redirfd -a`) rather than truncated.
+    File(String, bool),
+}
+
+/// What a run script does, read from its execline words.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunMeaning {
+    /// The daemon's argv; `None` when a shell computes it at run time.
+    pub argv: Option<Vec<String>>,
+    /// The `sh -c` text, when the daemon is started through a shell.
+    pub shell: Option<String>,
+    /// `umask`.
+    pub umask: Option<String>,
+    /// `cd`.
+    pub directory: Option<String>,
+    /// The new root.
+    pub chroot: Option<String>,
+    /// `user` or `user:group` switched to.
+    pub user: Option<String>,
+    /// stdin's file.
+    pub stdin: Option<String>,
+    /// stdout.
+    pub stdout: Stream,
+    /// stderr.
+    pub stderr: Stream,
+    /// Variables exported one by one.
+    pub env: Vec<(String, String)>,
+    /// An envdir read before the daemon.
+    pub envdir: Option<String>,
+    /// `s6-softlimit` and `nice` words.
+    pub limits: Vec<String>,
+    /// Whether execlineb substitutes positional parameters (`-S`/`-s`) in the text.
+    pub substitutes: bool,
+    /// A `redirfd … FD -- FILE`: redirfd takes `--` for the file and runs FILE as the program.
+    /// The meaning above is what was intended.
+    pub dashdash_as_file: bool,
+}
+
+/// Reads a run script's chain of programs, up to the daemon.
+pub fn run_meaning(text: &str) -> Result<RunMeaning, String> {
+    let words = tokenize(text)?;
+    let first = text.lines().next().unwrap_or("");
+    let mut m = RunMeaning {
+        substitutes: first.starts_with("#!")
+            && first.split_whitespace().any(|w| w.starts_with("-S") || w.starts_with("-s")),
+        ..RunMeaning::default()
+    };
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let mut i = 0;
+    let mut pending_user: Option<String> = None;
+    while i < words.len() {
+        match w(i) {
+            "fdmove" if w(i + 1) == "-c" && w(i + 2) == "2" && w(i + 3) == "1" => {
+                m.stderr = Stream::ToStdout;
+                i += 4;
+            }
+            "export" => {
+                m.env.push((w(i + 1).to_string(), w(i + 2).to_string()));
+                i += 3;
+            }
+            "cd" if w(i + 2) == "chroot" && w(i + 3) == "." => {
+                m.chroot = Some(w(i + 1).to_string());
+                i += 4;
+            }
+            "cd" => {
+                m.directory = Some(w(i + 1).to_string());
+                i += 2;
+            }
+            "umask" => {
+                m.umask = Some(w(i + 1).to_string());
+                i += 2;
+            }
+            "s6-softlimit" => {
+                i += 1;
+                while w(i).starts_with('-') {
+                    if w(i) == "-H" || w(i) == "-h" {
+                        m.limits.push(w(i).to_string());
+                        i += 1;
+                    } else {
+                        m.limits.push(format!("{} {}", w(i), w(i + 1)));
+                        i += 2;
+                    }
+                }
+            }
+            "nice" if w(i + 1) == "-n" => {
+                m.limits.push(format!("nice -n {}", w(i + 2)));
+                i += 3;
+            }
+            "redirfd" => {
+                let mut j = i + 1;
+                let mut mode = "";
+                while w(j).starts_with('-') && w(j) != "--" {
+                    mode = if mode.is_empty() { w(j) } else { mode };
+                    j += 1;
+                }
+                if w(j) == "--" {
+                    j += 1;
+                }
+                let fd = w(j);
+                let mut file = w(j + 1).to_string();
+                i = j + 2;
+                // `redirfd -w 1 -- FILE`: redirfd reads `--` as the file and runs FILE.
+                if file == "--" {
+                    m.dashdash_as_file = true;
+                    file = w(j + 2).to_string();
+                    i += 1;
+                }
+                let append = mode.contains('a');
+                match fd {
+                    "0" => m.stdin = Some(file),
+                    "1" => m.stdout = Stream::File(file, append),
+                    "2" => m.stderr = Stream::File(file, append),
+                    _ => {}
+                }
+            }
+            "chroot" => {
+                let mut j = i + 1;
+                while let Some(spec) = w(j).strip_prefix("--userspec=") {
+                    m.user = Some(spec.to_string());
+                    j += 1;
+                }
+                m.chroot = Some(w(j).to_string());
+                i = j + 1;
+            }
+            "s6-setuidgid" => {
+                m.user = Some(w(i + 1).to_string());
+                i += 2;
+            }
+            "s6-envuidgid" if w(i + 1) == "-g" => {
+                let user = pending_user.take().unwrap_or_default();
+                m.user = Some(format!("{user}:{}", w(i + 2)));
+                i += 3;
+            }
+            "s6-envuidgid" => {
+                pending_user = Some(w(i + 1).to_string());
+                m.user = pending_user.clone();
+                i += 2;
+            }
+            "s6-applyuidgid" => {
+                i += 1;
+                while w(i).starts_with('-') {
+                    i += 1;
+                }
+            }
+            "s6-envdir" => {
+                let mut j = i + 1;
+                while w(j).starts_with('-') {
+                    j += 1;
+                }
+                m.envdir = Some(w(j).to_string());
+                i = j + 1;
+            }
+            "s6-fghack" => {
+                m.limits.push("s6-fghack".into());
+                i += 1;
+            }
+            "sh" | "/bin/sh" if w(i + 1) == "-c" => {
+                let script = w(i + 2).to_string();
+                m.argv = shell_argv(&script);
+                m.shell = Some(script);
+                return Ok(m);
+            }
+            _ => {
+                m.argv = Some(words[i..].to_vec());
+                return Ok(m);
+            }
+        }
+    }
+    m.argv = Some(Vec::new());
+    Ok(m)
+}
+
+/// The argv of `exec WORDS` in shell text, if every word is literal.
+fn shell_argv(script: &str) -> Option<Vec<String>> {
+    let parsed = crate::parse::parse_script(script);
+    let s = parsed.script?;
+    let mut first: Option<Vec<String>> = None;
+    let mut count = 0;
+    walk_commands(&s.body, &mut |c| {
+        count += 1;
+        if let (Command::Simple(sc), None) = (c, &first) {
+            first = sc.words.iter().map(Word::static_text).collect();
+        }
+    });
+    let mut argv = first.filter(|_| count == 1)?;
+    if argv.first().map(String::as_str) == Some("exec") {
+        argv.remove(0);
+    }
+    Some(argv)
+}
+
+/// Shell-like display of words, for messages.
+fn show_words(words: &[String]) -> String {
+    let shown: Vec<String> = words
+        .iter()
+        .map(|w| {
+            if !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b)) {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', "'\\''"))
+            }
+        })
+        .collect();
+    format!("`{}`", shown.join(" "))
+}
+
+fn show(v: &Option<String>) -> String {
+    match v {
+        Some(s) => format!("`{s}`"),
+        None => "none".into(),
+    }
+}
+
+fn show_stream(s: &Stream) -> String {
+    match s {
+        Stream::Inherited => "s6-svscan's (the catch-all log)".into(),
+        Stream::ToStdout => "stdout (the service's logger)".into(),
+        Stream::File(f, true) => format!("`{f}`, appended"),
+        Stream::File(f, false) => format!("`{f}`, truncated at each start"),
+    }
+}
+
+/// The differences between OpenRC's generated directory and rc2s6's, each classified.
+pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<VerifyError> {
+    let mut out = Vec::new();
+    let bug = |what: &str, t: String, o: String, why: &str| VerifyError::OpenrcGeneratorBug {
+        what: what.into(),
+        theirs: t,
+        ours: o,
+        why: why.into(),
+    };
+    let differs = |what: &str, t: String, o: String, why: &str| VerifyError::GeneratedDiffers {
+        what: what.into(),
+        theirs: t,
+        ours: o,
+        why: why.into(),
+    };
+    let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+    if their_name != service {
+        out.push(bug(
+            "service name",
+            format!("`{their_name}`"),
+            format!("`{service}`"),
+            "OpenRC 0.63 names the directory, its scan link and /var/log/NAME after `name`, a display string",
+        ));
+    }
+    let run = |d: &DirSnapshot| d.text("run").map(|t| run_meaning(&t));
+    match (run(theirs), run(ours)) {
+        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, &mut out, &bug, &differs),
+        (Some(Err(e)), _) => out.push(differs("run", format!("an unreadable script ({e})"), "a script".into(), "")),
+        (None, _) | (_, None) => {}
+        (_, Some(Err(e))) => out.push(differs("run", "a script".into(), format!("an unreadable script ({e})"), "")),
+    }
+    let int = |d: &DirSnapshot, f: &str| d.text(f).map(|t| t.trim().to_string());
+    let (t, o) = (int(theirs, "notification-fd"), int(ours, "notification-fd"));
+    if t != o {
+        out.push(differs(
+            "notification-fd",
+            show(&t),
+            show(&o),
+            "rc2s6 also reads readiness from start-stop-daemon's `--notify` and from s6_svwait_options_start",
+        ));
+    }
+    let sig = |d: &DirSnapshot| {
+        d.text("down-signal").and_then(|t| normalize_signal(t.trim())).unwrap_or_else(|| "SIGTERM".into())
+    };
+    let (t, o) = (sig(theirs), sig(ours));
+    if t != o {
+        out.push(differs(
+            "down-signal",
+            format!("`{t}`"),
+            format!("`{o}`"),
+            "rc2s6 takes the first signal of `retry` when `stopsig` is not set",
+        ));
+    }
+    let (t, o) = (int(theirs, "timeout-kill"), int(ours, "timeout-kill"));
+    if t != o {
+        out.push(differs(
+            "timeout-kill",
+            show(&t),
+            show(&o),
+            "rc2s6 turns `retry`'s KILL step into timeout-kill; OpenRC 0.63 reads only `timeout_kill`",
+        ));
+    }
+    for f in ["finish", "timeout-finish", "max-death-tally"] {
+        if theirs.file(f).is_none() && ours.file(f).is_some() {
+            out.push(differs(
+                f,
+                "none".into(),
+                format!("`{}`", ours.text(f).unwrap_or_default().lines().last().unwrap_or("").trim()),
+                "rc2s6 keeps supervise-daemon's respawn_delay/respawn_max policy; OpenRC 0.63 drops it",
+            ));
+        }
+    }
+    let log = |d: &DirSnapshot| {
+        d.text("log/run").map(|t| {
+            let words = tokenize(&t).unwrap_or_default();
+            match words.iter().position(|w| w == "s6-log") {
+                Some(i) => words[i..].to_vec(),
+                None => t.lines().skip(1).map(str::to_string).collect(),
+            }
+        })
+    };
+    match (log(theirs), log(ours)) {
+        (None, Some(o)) => out.push(differs(
+            "log/run",
+            "none".into(),
+            show_words(&o),
+            "OpenRC 0.63 logs a service only with output_logger/error_logger; rc2s6 gives each its own s6-log",
+        )),
+        (Some(t), Some(o)) if t != o => {
+            let renamed = t.last().zip(o.last()).is_some_and(|(a, b)| {
+                a.rsplit('/').next() == Some(their_name.as_str()) && b.rsplit('/').next() == Some(service)
+            });
+            if renamed && t[..t.len() - 1] == o[..o.len() - 1] {
+                out.push(bug(
+                    "log directory",
+                    format!("`{}`", t[t.len() - 1]),
+                    format!("`{}`", o[o.len() - 1]),
+                    "OpenRC 0.63 names the log directory after `name`",
+                ));
+            } else {
+                out.push(differs("log/run", show_words(&t), show_words(&o), "the logger settings differ"));
+            }
+        }
+        (Some(t), None) => out.push(differs("log/run", show_words(&t), "none".into(), "")),
+        _ => {}
+    }
+    out
+}
+
+fn compare_runs(
+    t: &RunMeaning,
+    o: &RunMeaning,
+    out: &mut Vec<VerifyError>,
+    bug: &dyn Fn(&str, String, String, &str) -> VerifyError,
+    differs: &dyn Fn(&str, String, String, &str) -> VerifyError,
+) {
+    if t.dashdash_as_file {
+        out.push(bug(
+            "redirections",
+            "`redirfd -w FD -- FILE`".into(),
+            "`redirfd -a FD FILE`".into(),
+            "redirfd (execline 2.9.3) takes options only before FD, so it opens a file named `--` and runs FILE as the daemon; the comparison below assumes what OpenRC meant",
+        ));
+    }
+    match (&t.argv, &o.argv) {
+        (Some(ta), Some(oa)) if ta == oa => {}
+        (ta, Some(oa)) => {
+            let theirs = match (ta, &t.shell) {
+                (Some(ta), _) => show_words(ta),
+                (None, Some(sh)) => format!("`sh -c {}`", show_words(std::slice::from_ref(sh))),
+                (None, None) => "none".into(),
+            };
+            if oa.iter().any(|w| w.contains('"') || w.contains('\\')) {
+                out.push(bug(
+                    "argv",
+                    theirs,
+                    show_words(oa),
+                    "OpenRC 0.63 writes each word in `\"…\"` without escaping `\"` or `\\`",
+                ));
+            } else if t.substitutes && oa.iter().any(|w| w.contains('$')) {
+                out.push(bug(
+                    "argv",
+                    theirs,
+                    show_words(oa),
+                    "OpenRC 0.63 runs `execlineb -S1`, which substitutes `$1`, `$@`, `$#` inside the daemon's words",
+                ));
+            } else if ta.is_none() {
+                out.push(differs(
+                    "argv",
+                    theirs,
+                    show_words(oa),
+                    "OpenRC 0.63.x leaves the words to `sh -c` at every start; rc2s6 expands them once, as `eval` would",
+                ));
+            } else {
+                out.push(differs(
+                    "argv",
+                    theirs,
+                    show_words(oa),
+                    "rc2s6 builds the command line as start-stop-daemon's `eval` does and keeps the daemon in the foreground",
+                ));
+            }
+        }
+        (_, None) => {}
+    }
+    if let Some(u) = &t.user {
+        if let Some((a, b)) = u.split_once(':') {
+            let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+            if !(numeric(a) && numeric(b)) {
+                out.push(bug(
+                    "user",
+                    format!("`s6-setuidgid {u}`"),
+                    show(&o.user),
+                    "s6-setuidgid reads `user:group` as numeric uid:gid, so OpenRC's run fails for names",
+                ));
+            }
+        }
+    }
+    if t.user != o.user && !t.user.as_deref().is_some_and(|u| u.contains(':')) {
+        out.push(differs("user", show(&t.user), show(&o.user), "the daemon's user differs"));
+    }
+    if t.directory.is_none() && o.directory.as_deref() == Some("/") {
+        out.push(differs(
+            "directory",
+            show(&t.directory),
+            show(&o.directory),
+            "rc2s6 starts the daemon in `/` as start-stop-daemon does; OpenRC's generator leaves it in the service directory",
+        ));
+    }
+    for (what, a, b) in [
+        ("umask", &t.umask, &o.umask),
+        ("directory", &t.directory, &o.directory),
+        ("chroot", &t.chroot, &o.chroot),
+        ("stdin", &t.stdin, &o.stdin),
+    ] {
+        if what == "directory" && a.is_none() && b.as_deref() == Some("/") {
+            continue;
+        }
+        if a != b {
+            out.push(differs(what, show(a), show(b), "rc2s6 reads it from start-stop-daemon's options too"));
+        }
+    }
+    for (what, a, b) in [("stdout", &t.stdout, &o.stdout), ("stderr", &t.stderr, &o.stderr)] {
+        match (a, b) {
+            _ if a == b => {}
+            (Stream::File(fa, false), Stream::File(fb, true)) if fa == fb => out.push(bug(
+                what,
+                show_stream(a),
+                show_stream(b),
+                "OpenRC 0.63 opens output_log/error_log with `redirfd -w`, truncating the log at every start; start-stop-daemon appends",
+            )),
+            (Stream::Inherited, Stream::ToStdout) => out.push(differs(
+                what,
+                show_stream(a),
+                show_stream(b),
+                "rc2s6 sends stderr to the service's own logger",
+            )),
+            _ => out.push(differs(what, show_stream(a), show_stream(b), "the redirection differs")),
+        }
+    }
+    if t.env != o.env || t.envdir != o.envdir {
+        let shown = |m: &RunMeaning| {
+            let mut parts: Vec<String> = m.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            if let Some(d) = &m.envdir {
+                parts.push(format!("envdir {d}"));
+            }
+            if parts.is_empty() { "none".to_string() } else { format!("`{}`", parts.join(" ")) }
+        };
+        out.push(differs(
+            "environment",
+            shown(t),
+            shown(o),
+            "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
+        ));
+    }
+    if t.limits != o.limits {
+        let shown = |l: &[String]| if l.is_empty() { "none".to_string() } else { format!("`{}`", l.join("; ")) };
+        out.push(differs(
+            "limits",
+            shown(&t.limits),
+            shown(&o.limits),
+            "rc2s6 applies rc_ulimit and nice levels in run; OpenRC 0.63 does not pass them to s6 services",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openrc_063_run_scripts_are_read() {
+        let t = "#!/bin/execlineb -S1\numask \"022\"\nredirfd -w 1 -- \"/var/log/x.log\"\ncd \"/srv\"\ns6-setuidgid \"x\"\nsh -c \"exec /usr/bin/x -a 'b c'\"\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!(m.argv, Some(vec!["/usr/bin/x".into(), "-a".into(), "b c".into()]));
+        assert_eq!(m.stdout, Stream::File("/var/log/x.log".into(), false));
+        assert_eq!(m.user.as_deref(), Some("x"));
+        assert!(m.substitutes);
+        assert!(m.dashdash_as_file);
+    }
+
+    #[test]
+    fn rc2s6_run_scripts_are_read() {
+        let t = "#!/bin/execlineb -P\nfdmove -c 2 1\nexport A b\ncd /srv\numask 027\ns6-softlimit -H -o 4096\ns6-envuidgid x\ns6-envuidgid -g adm\ns6-applyuidgid -Uz\nredirfd -a 1 /var/log/x.log\n/usr/bin/x \"a b\"\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!(m.argv, Some(vec!["/usr/bin/x".into(), "a b".into()]));
+        assert_eq!(m.user.as_deref(), Some("x:adm"));
+        assert_eq!(m.stdout, Stream::File("/var/log/x.log".into(), true));
+        assert_eq!(m.stderr, Stream::ToStdout);
+        assert_eq!(m.limits, ["-H", "-o 4096"]);
+        assert!(!m.substitutes);
+    }
+}

@@ -1,0 +1,373 @@
+//! Proof against the real OpenRC: Debian's OpenRC 0.45 starts and stops migrated services with
+//! `supervisor=s6` and real s6, inside a private mount and pid namespace (tmpfs on /run, the
+//! test's init.d and conf.d bind-mounted over /etc/init.d and /etc/conf.d), so nothing on the
+//! host is touched. The link OpenRC makes in /run/openrc/s6-scan must be the one `rc2s6 verify`
+//! predicted, and `rc2s6 verify --scan-dir` must agree with the live tree.
+//!
+//! OpenRC 0.45's s6_start sleeps 3 s per start, so each test takes several seconds; they run in
+//! parallel, each in its own namespace.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Programs the tests run, all found as CI requires.
+const TOOLS: &[&str] = &[
+    "unshare",
+    "mount",
+    "umount",
+    "timeout",
+    "openrc-run",
+    "start-stop-daemon",
+    "s6-svscan",
+    "s6-svscanctl",
+    "s6-svc",
+    "s6-svstat",
+    "s6-svwait",
+    "s6-log",
+    "execlineb",
+];
+
+const OPENRC: &str = "0.45.2";
+
+/// A test's files: init.d and conf.d for OpenRC, the compiled tree, logs and the test daemon.
+struct Sandbox {
+    tmp: tempfile::TempDir,
+}
+
+/// What one run inside the namespace printed: `@@key=value` lines, and everything.
+struct Run {
+    values: BTreeMap<String, String>,
+    text: String,
+}
+
+impl Run {
+    fn get(&self, key: &str) -> &str {
+        self.values.get(key).map(String::as_str).unwrap_or_else(|| panic!("no `{key}` in:\n{}", self.text))
+    }
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        let tmp = support::tempdir();
+        let s = Sandbox { tmp };
+        // The daemon runs as nobody: everything it needs must be readable.
+        fs::set_permissions(s.root(), fs::Permissions::from_mode(0o755)).unwrap();
+        for d in ["init.d", "conf.d", "bin", "logs", "work", "originals/init.d", "originals/conf.d"] {
+            fs::create_dir_all(s.root().join(d)).unwrap();
+            fs::set_permissions(s.root().join(d), fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let testd = s.root().join("bin/rc2s6-testd");
+        fs::copy(support::root().join("testdata/bin/rc2s6-testd"), &testd).unwrap();
+        fs::set_permissions(&testd, fs::Permissions::from_mode(0o755)).unwrap();
+        for e in fs::read_dir(support::root().join("testdata/openrc/system/init.d")).unwrap().flatten() {
+            fs::copy(e.path(), s.initd().join(e.file_name())).unwrap();
+        }
+        // An empty rc.conf: the host's settings must not change what OpenRC does here.
+        fs::write(s.root().join("rc.conf"), "").unwrap();
+        s
+    }
+
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+    fn initd(&self) -> PathBuf {
+        self.root().join("init.d")
+    }
+    fn out(&self) -> PathBuf {
+        self.root().join("out")
+    }
+    fn logs(&self) -> PathBuf {
+        self.root().join("logs")
+    }
+
+    /// Copies testdata/openrc/services/{init.d,conf.d}/<name>, placeholders filled in, into
+    /// `originals/` (the scripts as a distribution ships them) and conf.d into `conf.d`.
+    fn original(&self, name: &str) -> PathBuf {
+        let src = support::root().join("testdata/openrc/services");
+        let fill = |t: String| {
+            t.replace("@TESTD@", &self.root().join("bin/rc2s6-testd").display().to_string())
+                .replace("@WORK@", &self.root().join("work").display().to_string())
+        };
+        let script = self.root().join("originals/init.d").join(name);
+        fs::write(&script, fill(fs::read_to_string(src.join("init.d").join(name)).unwrap())).unwrap();
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+        if let Ok(t) = fs::read_to_string(src.join("conf.d").join(name)) {
+            fs::write(self.root().join("conf.d").join(name), fill(t)).unwrap();
+        }
+        script
+    }
+
+    /// `rc2s6 ORIGINALS -o out --initd-out init.d` as a user would run it.
+    fn compile_and_migrate(&self, names: &[&str]) {
+        let scripts: Vec<PathBuf> = names.iter().map(|n| self.original(n)).collect();
+        let out = support::rc2s6()
+            .args(&scripts)
+            .arg("-o")
+            .arg(self.out())
+            .arg("--conf-dir")
+            .arg(self.root().join("conf.d"))
+            .arg("--no-rc-conf")
+            .arg("--log-dir")
+            .arg(self.logs())
+            .args(["--openrc", OPENRC])
+            .arg("--initd-out")
+            .arg(self.initd())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "rc2s6 failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `rc2s6 verify` on the migrated scripts, before anything runs: each service's predicted
+    /// link target.
+    fn predicted(&self, names: &[&str]) -> BTreeMap<String, String> {
+        let out = support::rc2s6()
+            .arg("verify")
+            .args(names.iter().map(|n| self.initd().join(n)))
+            .arg("-o")
+            .arg(self.out())
+            .arg("--conf-dir")
+            .arg(self.root().join("conf.d"))
+            .arg("--no-rc-conf")
+            .args(["--openrc", OPENRC])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "verify failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+            .lines()
+            .filter_map(|l| {
+                let (svc, rest) = l.split_once(": ")?;
+                let (link, target) = rest.split_once(" -> ")?;
+                assert_eq!(link, format!("/run/openrc/s6-scan/{svc}"), "{l}");
+                Some((svc.to_string(), target.to_string()))
+            })
+            .collect()
+    }
+
+    /// Runs `body` (sh) in a fresh mount and pid namespace set up as an OpenRC system; `var` also
+    /// puts a tmpfs on /var so /var/svc.d can be written.
+    fn run(&self, body: &str, var: bool) -> Run {
+        let prelude = format!(
+            r#"set -eu
+# Nothing below may reach the host's mounts.
+mount --make-rprivate /
+mount -t tmpfs -o mode=0755 tmpfs /run
+# openrc-run moves itself between cgroups: give it an empty hierarchy of its own.
+umount -R /sys/fs/cgroup 2>/dev/null || true
+mount -t tmpfs tmpfs /sys/fs/cgroup
+# /etc/conf.d does not exist on Debian: an overlay gives /etc a mount point for it.
+mkdir -p /run/.rc2s6-etc/upper /run/.rc2s6-etc/work
+mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/.rc2s6-etc/upper,workdir=/run/.rc2s6-etc/work /etc
+mkdir -p /etc/conf.d
+mount --bind '{root}/init.d' /etc/init.d
+mount --bind '{root}/conf.d' /etc/conf.d
+mount --bind '{root}/rc.conf' /etc/rc.conf
+if [ {var} = yes ]; then
+	mount -t tmpfs -o mode=0755 tmpfs /var
+	ln -s /run /var/run
+	mkdir -p /var/svc.d /var/log /var/lib
+fi
+# The state OpenRC's boot would have made: openrc-run refuses to run without softlevel.
+for d in daemons exclusive failed hotplugged inactive options scheduled started starting stopping tmp wasinactive; do
+	mkdir -p /run/openrc/$d
+done
+touch /run/openrc/softlevel
+set +e
+RC2S6='{rc2s6}'
+"#,
+            root = self.root().display(),
+            var = if var { "yes" } else { "no" },
+            rc2s6 = env!("CARGO_BIN_EXE_rc2s6"),
+        );
+        let script = self.root().join("inner.sh");
+        fs::write(&script, format!("{prelude}{body}")).unwrap();
+        // A hang (a wait that never ends) fails the test instead of blocking CI.
+        let out = Command::new("timeout")
+            .args(["-k", "5", "180", "unshare", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child", "sh"])
+            .arg(&script)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "the namespace script failed ({}):\n{text}", out.status);
+        let values = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("@@"))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Run { values, text }
+    }
+
+    fn log(&self, service: &str) -> String {
+        fs::read_to_string(self.logs().join(service).join("current")).unwrap_or_default()
+    }
+}
+
+fn ready() -> bool {
+    support::tools(TOOLS) && support::require_root("mount namespaces and OpenRC")
+}
+
+/// Shell that prints `@@key=` the link, status of a service.
+fn probe(svc: &str, prefix: &str) -> String {
+    format!(
+        "echo \"@@{prefix}link=$(readlink /run/openrc/s6-scan/{svc})\"\n\
+         echo \"@@{prefix}status=$(s6-svstat /run/openrc/s6-scan/{svc})\"\n"
+    )
+}
+
+/// The mail's case: OpenRC's start blocks until the daemon is ready; its output, stdout and
+/// stderr, lands in its s6-log directory; stop brings it down.
+#[test]
+fn start_blocks_until_ready_and_output_lands_in_s6_log() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    s.compile_and_migrate(&["slowready"]);
+    let predicted = s.predicted(&["slowready"]);
+    let migrated = fs::read_to_string(s.initd().join("slowready")).unwrap();
+    assert!(migrated.contains("\ns6_svwait_options_start=\"-U -t 30000\"\n"), "{migrated}");
+    let body = format!(
+        "/etc/init.d/slowready start; echo \"@@start=$?\"\n{probe}\
+         \"$RC2S6\" verify /etc/init.d/slowready -o '{out}' --no-rc-conf --openrc {OPENRC} --scan-dir /run/openrc/s6-scan; echo \"@@verify=$?\"\n\
+         /etc/init.d/slowready stop; echo \"@@stop=$?\"\n{after}",
+        probe = probe("slowready", ""),
+        after = probe("slowready", "stopped-"),
+        out = s.out().display(),
+    );
+    let r = s.run(&body, false);
+    assert_eq!(r.get("start"), "0", "{}", r.text);
+    assert_eq!(r.get("link"), predicted["slowready"], "{}", r.text);
+    // Ready as soon as start returned: without the -U wait, OpenRC 0.45 returns after its 3 s of
+    // sleeps, before the daemon's 4 s delay is over.
+    let status = r.get("status");
+    assert!(status.starts_with("up ") && status.contains("ready"), "{}", r.text);
+    assert_eq!(r.get("verify"), "0", "{}", r.text);
+    assert_eq!(r.get("stop"), "0", "{}", r.text);
+    assert!(r.get("stopped-status").starts_with("down "), "{}", r.text);
+    let log = s.log("slowready");
+    let at = |needle: &str| log.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the log:\n{log}"));
+    assert!(at("testd: started") < at("testd: ready"), "{log}");
+    at("args=--ready-fd 5 --delay 4 hello from slowready");
+    at("testd: this line went to stderr");
+    at("testd: got TERM");
+}
+
+/// A custom start()/stop()/reload() written for start-stop-daemon: migrated, OpenRC starts it
+/// through s6, reload signals it through s6-svc, a second start finds it linked the same way.
+#[test]
+fn custom_start_stop_and_reload_go_through_s6() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    s.compile_and_migrate(&["customd"]);
+    let predicted = s.predicted(&["customd"]);
+    let migrated = fs::read_to_string(s.initd().join("customd")).unwrap();
+    assert!(migrated.contains("\tdefault_start\n") && migrated.contains("\tdefault_stop\n"), "{migrated}");
+    assert!(migrated.contains("s6-svc -h \"${RC_SVCDIR}/s6-scan/${s6_service_path##*/}\""), "{migrated}");
+    let log = s.logs().join("customd/current");
+    let body = format!(
+        "/etc/init.d/customd start; echo \"@@start=$?\"\n{probe}\
+         echo \"@@pid=$(s6-svstat -o pid /run/openrc/s6-scan/customd)\"\n\
+         /etc/init.d/customd reload; echo \"@@reload=$?\"\n\
+         i=0; while [ $i -lt 100 ] && ! grep -q 'got HUP' '{log}'; do sleep 0.1; i=$((i+1)); done\n\
+         echo \"@@pid-after-reload=$(s6-svstat -o pid /run/openrc/s6-scan/customd)\"\n\
+         /etc/init.d/customd stop; echo \"@@stop=$?\"\n{stopped}\
+         /etc/init.d/customd start; echo \"@@restart=$?\"\n{again}\
+         \"$RC2S6\" verify /etc/init.d/customd -o '{out}' --no-rc-conf --openrc {OPENRC} --scan-dir /run/openrc/s6-scan; echo \"@@verify=$?\"\n\
+         /etc/init.d/customd stop; echo \"@@stop-again=$?\"\n",
+        probe = probe("customd", ""),
+        stopped = probe("customd", "stopped-"),
+        again = probe("customd", "again-"),
+        log = log.display(),
+        out = s.out().display(),
+    );
+    let r = s.run(&body, false);
+    assert_eq!(r.get("start"), "0", "{}", r.text);
+    assert_eq!(r.get("link"), predicted["customd"], "{}", r.text);
+    assert!(r.get("status").starts_with("up "), "{}", r.text);
+    assert_eq!(r.get("reload"), "0", "{}", r.text);
+    // The daemon got the HUP and kept running: s6-svc signalled the supervised process.
+    assert!(s.log("customd").contains("testd: got HUP"), "{}\n{}", r.text, s.log("customd"));
+    assert_eq!(r.get("pid"), r.get("pid-after-reload"), "{}", r.text);
+    assert_eq!(r.get("stop"), "0", "{}", r.text);
+    assert!(r.get("stopped-status").starts_with("down "), "{}", r.text);
+    assert_eq!(r.get("restart"), "0", "{}", r.text);
+    assert_eq!(r.get("again-link"), predicted["customd"], "{}", r.text);
+    assert!(r.get("again-status").starts_with("up "), "{}", r.text);
+    // OpenRC 0.45 links with `ln -sf` (no -n): the second start made a link inside the service
+    // directory. verify names it as OpenRC's, a warning, and the tree is still consistent.
+    assert_eq!(r.get("verify"), "0", "{}", r.text);
+    assert!(r.text.contains("rc2s6::verify::openrc_nested_link"), "{}", r.text);
+    assert_eq!(r.get("stop-again"), "0", "{}", r.text);
+}
+
+/// A supervise-daemon script with conf.d arguments, a user, a directory and a umask: the daemon
+/// runs as OpenRC would have run it.
+#[test]
+fn unprivileged_daemon_runs_as_configured() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    s.compile_and_migrate(&["nobodyd"]);
+    let predicted = s.predicted(&["nobodyd"]);
+    let body = format!(
+        "/etc/init.d/nobodyd start; echo \"@@start=$?\"\n{probe}\
+         i=0; while [ $i -lt 100 ] && ! grep -q 'testd: started' '{log}'; do sleep 0.1; i=$((i+1)); done\n\
+         /etc/init.d/nobodyd stop; echo \"@@stop=$?\"\n{stopped}",
+        probe = probe("nobodyd", ""),
+        stopped = probe("nobodyd", "stopped-"),
+        log = s.logs().join("nobodyd/current").display(),
+    );
+    let r = s.run(&body, false);
+    assert_eq!(r.get("start"), "0", "{}", r.text);
+    assert_eq!(r.get("link"), predicted["nobodyd"], "{}", r.text);
+    assert!(r.get("status").starts_with("up "), "{}", r.text);
+    assert_eq!(r.get("stop"), "0", "{}", r.text);
+    assert!(r.get("stopped-status").starts_with("down "), "{}", r.text);
+    let log = s.log("nobodyd");
+    let started = log.lines().find(|l| l.contains("testd: started")).unwrap_or_else(|| panic!("{log}"));
+    assert!(started.contains("user=nobody"), "{started}");
+    assert!(started.contains(&format!("cwd={}", s.root().join("work").display())), "{started}");
+    assert!(started.contains("umask=0027"), "{started}");
+    assert!(started.contains("args=--from-conf-d --foreground"), "{started}");
+}
+
+/// Compiled into /var/svc.d, OpenRC's default: the migrated script sets no s6_service_path and
+/// OpenRC still links the right directory.
+#[test]
+fn var_svc_d_needs_no_service_path() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    let original = s.original("plaind");
+    let body = format!(
+        "\"$RC2S6\" '{original}' -o /var/svc.d --no-rc-conf --conf-dir /etc/conf.d --log-dir '{logs}' --openrc {OPENRC} --initd-out /etc/init.d; echo \"@@compile=$?\"\n\
+         echo \"@@service-path=$(grep -c '^s6_service_path=' /etc/init.d/plaind)\"\n\
+         \"$RC2S6\" verify /etc/init.d/plaind -o /var/svc.d --no-rc-conf --openrc {OPENRC}; echo \"@@verify=$?\"\n\
+         /etc/init.d/plaind start; echo \"@@start=$?\"\n{probe}\
+         /etc/init.d/plaind stop; echo \"@@stop=$?\"\n{stopped}",
+        original = original.display(),
+        logs = s.logs().display(),
+        probe = probe("plaind", ""),
+        stopped = probe("plaind", "stopped-"),
+    );
+    let r = s.run(&body, true);
+    assert_eq!(r.get("compile"), "0", "{}", r.text);
+    assert_eq!(r.get("service-path"), "0", "{}", r.text);
+    assert!(r.text.contains("plaind: /run/openrc/s6-scan/plaind -> /var/svc.d/plaind"), "{}", r.text);
+    assert_eq!(r.get("verify"), "0", "{}", r.text);
+    assert_eq!(r.get("start"), "0", "{}", r.text);
+    assert_eq!(r.get("link"), "/var/svc.d/plaind", "{}", r.text);
+    assert!(r.get("status").starts_with("up "), "{}", r.text);
+    assert_eq!(r.get("stop"), "0", "{}", r.text);
+    assert!(r.get("stopped-status").starts_with("down "), "{}", r.text);
+}

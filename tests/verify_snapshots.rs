@@ -1,0 +1,308 @@
+//! `rc2s6 verify` on real trees: rc2s6 compiles and migrates testdata scripts into a temporary
+//! directory, a fault is planted, and the snapshot holds what verify predicts and reports.
+//! Untouched output must verify clean; each planted fault must be caught.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+
+use rc2s6::analysis::{self, Analysis};
+use rc2s6::compile::{self, CompileOptions};
+use rc2s6::diagnostic::Finding;
+use rc2s6::emit::EmitOptions;
+use rc2s6::emit::initd;
+use rc2s6::input::{self, InputOptions};
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc_target::OpenrcTarget;
+use rc2s6::verify::{self, VerifyOptions};
+use rc2s6::write::{self, WriteOptions};
+
+/// A temporary world: compiled service directories in `out`, migrated scripts in `initd`.
+struct World {
+    tmp: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        World { tmp: support::tempdir() }
+    }
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+    fn out(&self) -> PathBuf {
+        self.root().join("out")
+    }
+    fn initd(&self) -> PathBuf {
+        self.root().join("init.d")
+    }
+    fn confd(&self) -> PathBuf {
+        self.root().join("conf.d")
+    }
+
+    /// Compiles testdata/migrate/<case>/init.d/<svc> into `out` and migrates it into `initd`.
+    fn migrate(&self, cases: &[(&str, &str)], version: &str) {
+        fs::create_dir_all(self.confd()).unwrap();
+        let mut scripts = Vec::new();
+        for (case, svc) in cases {
+            let dir = support::root().join("testdata/migrate").join(case);
+            if let Ok(rd) = fs::read_dir(dir.join("conf.d")) {
+                for e in rd.flatten() {
+                    fs::copy(e.path(), self.confd().join(e.file_name())).unwrap();
+                }
+            }
+            scripts.push(dir.join("init.d").join(svc));
+        }
+        let opts = CompileOptions {
+            input: InputOptions { conf_dir: Some(self.confd()), rc_conf: None },
+            model: ModelOptions::default(),
+            emit: EmitOptions::default(),
+            target: OpenrcTarget::parse(version).unwrap(),
+            output: self.out().display().to_string(),
+        };
+        let comp = compile::run(&scripts, &opts);
+        write::write_output(&self.out(), &comp, WriteOptions::default()).unwrap();
+        let mut migrated = Vec::new();
+        for s in &comp.services {
+            let m = initd::migrate(&s.analysis, s.dir.as_ref().unwrap(), &opts.target, &opts.output);
+            assert!(m.ok(), "{:?}", m.findings);
+            migrated.push((m.service.clone(), m.text.clone(), 0o755));
+        }
+        write::write_initd(&self.initd(), &migrated, false).unwrap();
+    }
+
+    /// Copies testdata/verify/<case>/init.d/* into `initd`, `@TMP@` replaced by the root.
+    fn hand_written(&self, case: &str) {
+        fs::create_dir_all(self.initd()).unwrap();
+        let dir = support::root().join("testdata/verify").join(case).join("init.d");
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let text = fs::read_to_string(e.path()).unwrap().replace("@TMP@", &self.root().display().to_string());
+            fs::write(self.initd().join(e.file_name()), text).unwrap();
+        }
+    }
+
+    fn analyses(&self) -> Vec<Analysis> {
+        let mut names: Vec<PathBuf> = fs::read_dir(self.initd()).unwrap().flatten().map(|e| e.path()).collect();
+        names.sort();
+        let input = InputOptions { conf_dir: Some(self.confd()), rc_conf: None };
+        names
+            .iter()
+            .map(|p| analysis::analyze(input::load_service(p, &input).unwrap(), &ModelOptions::default()))
+            .collect()
+    }
+
+    /// Runs verify and renders its prediction and findings, the root shown as `$TMP`.
+    fn verify(&self, version: &str, scan: Option<&Path>) -> (bool, String) {
+        let analyses = self.analyses();
+        let opts = VerifyOptions {
+            target: OpenrcTarget::parse(version).unwrap(),
+            output: self.out().display().to_string(),
+            scan_dir: scan.map(|s| s.display().to_string()),
+        };
+        let world = verify::tree::observe(&analyses, &opts).unwrap();
+        let report = verify::check(&analyses, &world, &opts);
+        let mut text = format!("OpenRC {version}\n");
+        for s in &report.services {
+            let e = &s.expected;
+            text.push_str(&format!("{}: {}/{} -> {}\n", e.service, opts.scan_dir(), e.link, e.servicedir));
+        }
+        for f in report.all() {
+            text.push_str(&render(f));
+        }
+        text.push_str(if report.consistent() { "=> consistent\n" } else { "=> not consistent\n" });
+        (report.consistent(), text.replace(&self.root().display().to_string(), "$TMP"))
+    }
+}
+
+/// One finding on a few lines, without terminal wrapping (the paths vary in length).
+fn render(f: &Finding) -> String {
+    let mut s = format!("{}[{}]", f.severity, f.code());
+    if let Some(p) = f.position() {
+        let label = f.primary_label().and_then(|l| l.label().map(str::to_string)).unwrap_or_default();
+        s.push_str(&format!(" {}:{}:{} ({label})", f.file_name(), p.line, p.column));
+    } else if !f.file_name().is_empty() {
+        s.push_str(&format!(" {}", f.file_name()));
+    }
+    s.push_str(&format!(": {}\n", f.message()));
+    if let Some(h) = f.help() {
+        s.push_str(&format!("    help: {h}\n"));
+    }
+    s
+}
+
+fn tools() -> bool {
+    support::tools(&["execlineb"])
+}
+
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+const SERVICES: &[(&str, &str)] = &[("declarative", "mailerd"), ("kill-pidfile", "cached"), ("custom-start", "indexd")];
+
+#[test]
+fn untouched_output_verifies_clean() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(SERVICES, "0.45.2");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    snapshot("verify_untouched", &text);
+}
+
+#[test]
+fn each_planted_fault_is_caught() {
+    if !tools() {
+        return;
+    }
+    type Plant = fn(&World);
+    let faults: &[(&str, Plant)] = &[
+        ("verify_missing_notification_fd", |w| fs::remove_file(w.out().join("mailerd/notification-fd")).unwrap()),
+        ("verify_run_not_executable", |w| {
+            fs::set_permissions(w.out().join("cached/run"), fs::Permissions::from_mode(0o644)).unwrap()
+        }),
+        ("verify_hand_edited", |w| {
+            let run = w.out().join("cached/run");
+            let text = fs::read_to_string(&run).unwrap().replace("/etc/cached.conf", "/etc/other.conf");
+            fs::write(run, text).unwrap();
+        }),
+        ("verify_broken_execline", |w| {
+            let run = w.out().join("indexd/run");
+            let mut text = fs::read_to_string(&run).unwrap();
+            text.push_str("foreground { echo unclosed\n");
+            fs::write(run, text).unwrap();
+        }),
+        ("verify_missing_dir", |w| fs::remove_dir_all(w.out().join("indexd")).unwrap()),
+        ("verify_not_migrated", |w| {
+            let original = support::root().join("testdata/migrate/kill-pidfile/init.d/cached");
+            fs::copy(original, w.initd().join("cached")).unwrap();
+        }),
+        ("verify_extra_file", |w| fs::write(w.out().join("mailerd/down-signal"), "SIGHUP\n").unwrap()),
+    ];
+    for (name, plant) in faults {
+        let w = World::new();
+        w.migrate(SERVICES, "0.45.2");
+        plant(&w);
+        let (ok, text) = w.verify("0.45.2", None);
+        assert!(!ok, "{name} was not caught:\n{text}");
+        snapshot(name, &text);
+    }
+}
+
+#[test]
+fn colliding_link_names_are_errors_naming_both() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("collision");
+    for site in ["site-a", "site-b"] {
+        let dir = w.root().join(site).join("web");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("run"), "#!/bin/execlineb -P\n/usr/bin/web\n").unwrap();
+        fs::set_permissions(dir.join("run"), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::create_dir_all(w.out()).unwrap();
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(!ok);
+    assert!(text.contains("error[rc2s6::verify::link_collision]"), "{text}");
+    snapshot("verify_link_collision", &text);
+}
+
+#[test]
+fn openrc_063_needs_var_svc_d() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd")], "0.63.3");
+    let (ok, text) = w.verify("0.63.3", None);
+    assert!(!ok);
+    snapshot("verify_openrc_063_outside_var_svc_d", &text);
+    let (ok, text) = w.verify("0.63", None);
+    assert!(!ok);
+    assert!(text.contains("error[rc2s6::verify::no_compat_mode]"), "{text}");
+}
+
+#[test]
+fn scan_directory_links_are_compared() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(SERVICES, "0.45.2");
+    let scan = w.root().join("scan");
+    fs::create_dir_all(&scan).unwrap();
+    fs::create_dir_all(scan.join(".s6-svscan")).unwrap();
+    fs::create_dir_all(w.root().join("elsewhere")).unwrap();
+    // mailerd as OpenRC links it, cached to the wrong place, indexd not yet; a dangling link and
+    // a foreign one; and the link OpenRC ≤ 0.62's `ln -sf` leaves inside a restarted service.
+    symlink(w.out().join("mailerd"), scan.join("mailerd")).unwrap();
+    symlink(w.out().join("mailerd"), scan.join("cached")).unwrap();
+    symlink("/nonexistent/rc2s6-test", scan.join("gone")).unwrap();
+    symlink(w.root().join("elsewhere"), scan.join("other")).unwrap();
+    symlink(w.out().join("mailerd"), w.out().join("mailerd/mailerd")).unwrap();
+    let (ok, text) = w.verify("0.45.2", Some(&scan));
+    assert!(!ok);
+    snapshot("verify_scan_dir", &text);
+}
+
+#[test]
+fn openrc_generated_directories_are_compared_by_meaning() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("openrc-generated");
+    // rc2s6's own tree for the same script, as `rc2s6 -o OUT` writes it.
+    let script = w.initd().join("quoted");
+    let opts = CompileOptions {
+        input: InputOptions { conf_dir: None, rc_conf: None },
+        model: ModelOptions::default(),
+        emit: EmitOptions::default(),
+        target: OpenrcTarget::parse("0.63.3").unwrap(),
+        output: w.out().display().to_string(),
+    };
+    let comp = compile::run(std::slice::from_ref(&script), &opts);
+    write::write_output(&w.out(), &comp, WriteOptions::default()).unwrap();
+    // OpenRC's run-time directory: its generated service directory linked into its scan dir.
+    let openrc = w.root().join("openrc");
+    let services = openrc.join("s6-services");
+    fs::create_dir_all(&services).unwrap();
+    let fixture = support::root().join("testdata/verify/openrc-generated/s6-services/Quote Daemon");
+    let theirs = services.join("Quote Daemon");
+    fs::create_dir_all(&theirs).unwrap();
+    for e in fs::read_dir(&fixture).unwrap().flatten() {
+        fs::copy(e.path(), theirs.join(e.file_name())).unwrap();
+    }
+    let scan = openrc.join("s6-scan");
+    fs::create_dir_all(&scan).unwrap();
+    symlink(&theirs, scan.join("Quote Daemon")).unwrap();
+    let (ok, text) = w.verify("0.63.3", Some(&scan));
+    assert!(!ok);
+    snapshot("verify_openrc_generated", &text);
+}
+
+/// A daemon that notifies readiness while OpenRC does not wait for it is worth a warning, not
+/// an error: the tree is still consistent.
+#[test]
+fn unwaited_notification_is_a_warning() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd")], "0.45.2");
+    let script = w.initd().join("mailerd");
+    let text =
+        fs::read_to_string(&script).unwrap().replace("\ns6_svwait_options_start=", "\n#s6_svwait_options_start=");
+    fs::write(&script, text).unwrap();
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    snapshot("verify_notification_unwaited", &text);
+}
