@@ -883,8 +883,16 @@ impl<'a> DaemonBuilder<'a> {
                 }
             }
             if let Some(seq) = entry.foreground.first() {
-                new_args.extend(seq.iter().cloned());
-                changes.push(format!("added `{}`", seq.join(" ")));
+                match entry.insert {
+                    daemon_table::Insert::End => {
+                        new_args.extend(seq.iter().cloned());
+                        changes.push(format!("added `{}`", seq.join(" ")));
+                    }
+                    daemon_table::Insert::Start => {
+                        new_args.splice(0..0, seq.iter().cloned());
+                        changes.push(format!("added `{}` before its other arguments", seq.join(" ")));
+                    }
+                }
             }
             d.argv.truncate(1);
             d.argv.extend(new_args);

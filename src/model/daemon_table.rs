@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 /// One daemon's flags.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+// A misspelt key would otherwise be ignored and its entry silently do less than it says.
+#[serde(deny_unknown_fields)]
 pub struct DaemonEntry {
     /// Basenames of its executable.
     pub names: Vec<String>,
@@ -18,8 +20,24 @@ pub struct DaemonEntry {
     /// Argument sequences that make it fork, to remove.
     #[serde(default)]
     pub drop: Vec<Vec<String>>,
+    /// Where the `foreground` sequence goes.
+    #[serde(default)]
+    pub insert: Insert,
     /// Where the flags are documented.
     pub source: String,
+}
+
+/// Where a foreground sequence is inserted into the daemon's arguments.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Insert {
+    /// After the last argument: needed after a subcommand, or where later options override a
+    /// configuration file named first (redis-server).
+    #[default]
+    End,
+    /// Before the first argument: needed where options after an operand are not options (privoxy
+    /// takes its configuration file last; musl's getopt stops at the first operand).
+    Start,
 }
 
 #[derive(Deserialize)]
