@@ -894,6 +894,10 @@ impl<'a> DaemonBuilder<'a> {
                     }
                 }
             }
+            if changes.is_empty() {
+                // A drop-only entry whose daemonize option the script does not pass.
+                changes.push("nothing to change: it does not fork without its daemonize option".into());
+            }
             d.argv.truncate(1);
             d.argv.extend(new_args);
             let change = changes.join(", ");
