@@ -99,6 +99,51 @@ mod tests {
         }
     }
 
+    /// Whether `source` names a man page: `name(8)`, `spamd(8p)`.
+    fn cites_man_page(source: &str) -> bool {
+        source.match_indices('(').any(|(i, _)| {
+            let section: String = source[i + 1..].chars().take_while(|c| *c != ')').collect();
+            source[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+                && section.starts_with(|c: char| c.is_ascii_digit())
+                && section.len() <= 3
+                && source[i + 1 + section.len()..].starts_with(')')
+        })
+    }
+
+    #[test]
+    fn every_source_cites_a_man_page_or_url() {
+        assert!(cites_man_page("spamd(8p): -d"));
+        assert!(!cites_man_page("the daemon (it forks)"));
+        for e in table() {
+            assert!(
+                cites_man_page(&e.source) || e.source.contains("https://"),
+                "{:?}: source cites no man page or URL: {}",
+                e.names,
+                e.source
+            );
+        }
+    }
+
+    #[test]
+    fn sequences_are_not_empty_and_foreground_is_recognised() {
+        for e in table() {
+            for seq in e.foreground.iter().chain(&e.already).chain(&e.drop) {
+                assert!(!seq.is_empty() && seq.iter().all(|a| !a.is_empty()), "{:?}: empty sequence", e.names);
+            }
+            // Otherwise a script already passing the flag would be given it a second time.
+            for seq in &e.foreground {
+                assert!(e.already.contains(seq), "{:?}: {seq:?} is not in `already`", e.names);
+            }
+            for seq in &e.drop {
+                assert!(
+                    !e.already.contains(seq),
+                    "{:?}: {seq:?} both keeps it in the foreground and makes it fork",
+                    e.names
+                );
+            }
+        }
+    }
+
     #[test]
     fn sequences() {
         let a: Vec<String> = ["x", "--daemonize", "yes", "y"].iter().map(|s| s.to_string()).collect();
