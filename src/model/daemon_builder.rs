@@ -864,8 +864,13 @@ impl<'a> DaemonBuilder<'a> {
         }
         let program = d.argv[0].clone();
         let base = program.rsplit('/').next().unwrap_or(&program).to_string();
-        if let Some(entry) = daemon_table::lookup(&program) {
-            let args = d.argv[1..].to_vec();
+        if let Some((entry, words)) = daemon_table::lookup(&d.argv) {
+            let base = [base.as_str()]
+                .into_iter()
+                .chain(d.argv[1..words].iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let args = d.argv[words..].to_vec();
             if entry.already.iter().any(|s| daemon_table::contains_seq(&args, s)) {
                 self.decide(
                     "foreground",
@@ -898,7 +903,7 @@ impl<'a> DaemonBuilder<'a> {
                 // A drop-only entry whose daemonize option the script does not pass.
                 changes.push("nothing to change: it does not fork without its daemonize option".into());
             }
-            d.argv.truncate(1);
+            d.argv.truncate(words);
             d.argv.extend(new_args);
             let change = changes.join(", ");
             self.decide("foreground", format!("{base}: {change} ({})", entry.source), Some(loc));

@@ -55,10 +55,17 @@ pub fn table() -> &'static [DaemonEntry] {
     })
 }
 
-/// The entry for an executable path, by basename.
-pub fn lookup(program: &str) -> Option<&'static DaemonEntry> {
+/// The entry for a command line, by its executable's basename, and how many words of `argv` name
+/// the daemon: `busybox APPLET` is looked up as the name "busybox APPLET" (two words), because
+/// the applet, not busybox, decides what the options mean.
+pub fn lookup(argv: &[String]) -> Option<(&'static DaemonEntry, usize)> {
+    let program = argv.first()?;
     let base = program.rsplit('/').next().unwrap_or(program);
-    table().iter().find(|e| e.names.iter().any(|n| n == base))
+    let (name, words) = match argv.get(1) {
+        Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
+        _ => (base.to_string(), 1),
+    };
+    table().iter().find(|e| e.names.contains(&name)).map(|e| (e, words))
 }
 
 /// Whether `args` contains `seq` as consecutive elements.
@@ -142,6 +149,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn lookup_by_basename_and_busybox_applet() {
+        let (e, n) = lookup(&words("/usr/sbin/sshd -D")).unwrap();
+        assert_eq!((e.names[0].as_str(), n), ("sshd", 1));
+        let (e, n) = lookup(&words("/bin/busybox crond -c /etc/crontabs")).unwrap();
+        assert_eq!((e.names[0].as_str(), n), ("busybox crond", 2));
+        assert!(lookup(&words("/bin/busybox")).is_none());
+        assert!(lookup(&words("/bin/busybox no-such-applet")).is_none());
     }
 
     #[test]
