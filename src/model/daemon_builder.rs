@@ -930,8 +930,13 @@ impl<'a> DaemonBuilder<'a> {
         }
         let program = d.argv[0].clone();
         let base = program.rsplit('/').next().unwrap_or(&program).to_string();
-        if let Some(entry) = daemon_table::lookup(&program) {
-            let args = d.argv[1..].to_vec();
+        if let Some((entry, words)) = daemon_table::lookup(&d.argv) {
+            let base = [base.as_str()]
+                .into_iter()
+                .chain(d.argv[1..words].iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let args = d.argv[words..].to_vec();
             if entry.already.iter().any(|s| daemon_table::contains_seq(&args, s)) {
                 self.decide(
                     "foreground",
@@ -949,10 +954,22 @@ impl<'a> DaemonBuilder<'a> {
                 }
             }
             if let Some(seq) = entry.foreground.first() {
-                new_args.extend(seq.iter().cloned());
-                changes.push(format!("added `{}`", seq.join(" ")));
+                match entry.insert {
+                    daemon_table::Insert::End => {
+                        new_args.extend(seq.iter().cloned());
+                        changes.push(format!("added `{}`", seq.join(" ")));
+                    }
+                    daemon_table::Insert::Start => {
+                        new_args.splice(0..0, seq.iter().cloned());
+                        changes.push(format!("added `{}` before its other arguments", seq.join(" ")));
+                    }
+                }
             }
-            d.argv.truncate(1);
+            if changes.is_empty() {
+                // A drop-only entry whose daemonize option the script does not pass.
+                changes.push("nothing to change: it does not fork without its daemonize option".into());
+            }
+            d.argv.truncate(words);
             d.argv.extend(new_args);
             let change = changes.join(", ");
             self.decide("foreground", format!("{base}: {change} ({})", entry.source), Some(loc));

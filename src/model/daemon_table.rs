@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 /// One daemon's flags.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+// A misspelt key would otherwise be ignored and its entry silently do less than it says.
+#[serde(deny_unknown_fields)]
 pub struct DaemonEntry {
     /// Basenames of its executable.
     pub names: Vec<String>,
@@ -18,8 +20,24 @@ pub struct DaemonEntry {
     /// Argument sequences that make it fork, to remove.
     #[serde(default)]
     pub drop: Vec<Vec<String>>,
+    /// Where the `foreground` sequence goes.
+    #[serde(default)]
+    pub insert: Insert,
     /// Where the flags are documented.
     pub source: String,
+}
+
+/// Where a foreground sequence is inserted into the daemon's arguments.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Insert {
+    /// After the last argument: needed after a subcommand, or where later options override a
+    /// configuration file named first (redis-server).
+    #[default]
+    End,
+    /// Before the first argument: needed where options after an operand are not options (privoxy
+    /// takes its configuration file last; musl's getopt stops at the first operand).
+    Start,
 }
 
 #[derive(Deserialize)]
@@ -37,10 +55,17 @@ pub fn table() -> &'static [DaemonEntry] {
     })
 }
 
-/// The entry for an executable path, by basename.
-pub fn lookup(program: &str) -> Option<&'static DaemonEntry> {
+/// The entry for a command line, by its executable's basename, and how many words of `argv` name
+/// the daemon: `busybox APPLET` is looked up as the name "busybox APPLET" (two words), because
+/// the applet, not busybox, decides what the options mean.
+pub fn lookup(argv: &[String]) -> Option<(&'static DaemonEntry, usize)> {
+    let program = argv.first()?;
     let base = program.rsplit('/').next().unwrap_or(program);
-    table().iter().find(|e| e.names.iter().any(|n| n == base))
+    let (name, words) = match argv.get(1) {
+        Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
+        _ => (base.to_string(), 1),
+    };
+    table().iter().find(|e| e.names.contains(&name)).map(|e| (e, words))
 }
 
 /// Whether `args` contains `seq` as consecutive elements.
@@ -79,6 +104,65 @@ mod tests {
         for e in t {
             assert!(!e.foreground.is_empty() || !e.drop.is_empty(), "{:?} says nothing", e.names);
         }
+    }
+
+    /// Whether `source` names a man page: `name(8)`, `spamd(8p)`.
+    fn cites_man_page(source: &str) -> bool {
+        source.match_indices('(').any(|(i, _)| {
+            let section: String = source[i + 1..].chars().take_while(|c| *c != ')').collect();
+            source[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+                && section.starts_with(|c: char| c.is_ascii_digit())
+                && section.len() <= 3
+                && source[i + 1 + section.len()..].starts_with(')')
+        })
+    }
+
+    #[test]
+    fn every_source_cites_a_man_page_or_url() {
+        assert!(cites_man_page("spamd(8p): -d"));
+        assert!(!cites_man_page("the daemon (it forks)"));
+        for e in table() {
+            assert!(
+                cites_man_page(&e.source) || e.source.contains("https://"),
+                "{:?}: source cites no man page or URL: {}",
+                e.names,
+                e.source
+            );
+        }
+    }
+
+    #[test]
+    fn sequences_are_not_empty_and_foreground_is_recognised() {
+        for e in table() {
+            for seq in e.foreground.iter().chain(&e.already).chain(&e.drop) {
+                assert!(!seq.is_empty() && seq.iter().all(|a| !a.is_empty()), "{:?}: empty sequence", e.names);
+            }
+            // Otherwise a script already passing the flag would be given it a second time.
+            for seq in &e.foreground {
+                assert!(e.already.contains(seq), "{:?}: {seq:?} is not in `already`", e.names);
+            }
+            for seq in &e.drop {
+                assert!(
+                    !e.already.contains(seq),
+                    "{:?}: {seq:?} both keeps it in the foreground and makes it fork",
+                    e.names
+                );
+            }
+        }
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn lookup_by_basename_and_busybox_applet() {
+        let (e, n) = lookup(&words("/usr/sbin/sshd -D")).unwrap();
+        assert_eq!((e.names[0].as_str(), n), ("sshd", 1));
+        let (e, n) = lookup(&words("/bin/busybox crond -c /etc/crontabs")).unwrap();
+        assert_eq!((e.names[0].as_str(), n), ("busybox crond", 2));
+        assert!(lookup(&words("/bin/busybox")).is_none());
+        assert!(lookup(&words("/bin/busybox no-such-applet")).is_none());
     }
 
     #[test]
