@@ -85,9 +85,36 @@ fn main() {
     }
 }
 
+/// The service name a corpus file would be installed under, and its conf.d file (Alpine only).
+/// Files are `<package>__<file>` (Alpine, Artix, postmarketOS) or `<repo>__<category_package>__<file>`
+/// (Gentoo overlays); the file name carries suffixes such as `.initd`, `.init.d`, `-r2`, `.rc6`.
 fn names(fname: &str, confd_dir: &Path) -> (String, Vec<PathBuf>) {
-    let stem = fname.split_once("__").map(|x| x.1).unwrap_or(fname);
-    let svc = stem.trim_end_matches(".initd").trim_end_matches(".in").to_string();
+    let file = fname.rsplit("__").next().unwrap_or(fname);
+    let mut svc = file.to_string();
+    loop {
+        let before = svc.clone();
+        for suffix in [".initd", ".init.d", ".init", ".rc", ".in", ".openrc", "-init.d", "-initd", "-init", ".head"] {
+            if let Some(s) = svc.strip_suffix(suffix) {
+                svc = s.to_string();
+            }
+        }
+        // Revision and version tails: -r2, .5, .rc6, -2.2, -20080406-r6.
+        let trimmed = svc
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches(['-', '.'])
+            .trim_end_matches("-r")
+            .trim_end_matches(".rc")
+            .to_string();
+        if trimmed.len() < svc.len() && !trimmed.is_empty() && svc[trimmed.len()..].chars().any(|c| c.is_ascii_digit()) {
+            svc = trimmed;
+        }
+        if svc == before {
+            break;
+        }
+    }
+    if svc.is_empty() {
+        svc = file.to_string();
+    }
     let base = fname.trim_end_matches(".initd");
     let c = confd_dir.join(format!("{base}.confd"));
     (svc, if c.is_file() { vec![c] } else { Vec::new() })
