@@ -141,6 +141,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         diagnostics: Vec::new(),
         functions: Vec::new(),
         custom_launch: None,
+        variables: Environment::default(),
     };
     if inputs.files.iter().any(|f| f.script.is_none()) {
         // The parser has reported where; nothing can be known.
@@ -184,6 +185,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
 
     let before_start_pre = interp.env.clone();
     run_start_pre(&mut interp, &before_start_pre, &mut service);
+    service.variables = before_start_pre;
 
     let launch = match find_launch(&mut interp, &mut service, script_index) {
         Ok(Some(l)) => l,

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::environment::Environment;
 use super::error::ModelDiagnostic;
 use super::value::Loc;
 
@@ -46,6 +47,8 @@ pub struct Service {
     pub functions: Vec<(String, Loc)>,
     /// The daemon was launched from a custom `start()`: where the launch is.
     pub custom_launch: Option<Loc>,
+    /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
+    pub variables: Environment,
 }
 
 /// A decision and its reason, for the manifest.
@@ -173,6 +176,10 @@ pub struct Dependencies {
     /// Entries declared only under a condition rc2s6 could not decide.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditional: Vec<String>,
+    /// Entries whose name could not be known exactly (`need net.${IFACE}` with `IFACE` unset),
+    /// as `kind name`.
+    #[serde(skip)]
+    pub uncertain: Vec<String>,
     /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
     #[serde(skip)]
     pub sites: Vec<(String, String, Loc)>,
