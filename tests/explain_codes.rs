@@ -1,6 +1,6 @@
 //! Every diagnostic code in the program has an explanation (`docs/codes/<phase>/<name>.md`, shown
-//! by `rc2s6 explain`) in the agreed shape, and every explanation belongs to a code that exists.
-//! A branch that adds a code without its explanation fails here.
+//! by `rc2s6 explain`) in the agreed shape, every explanation belongs to a code that exists, and
+//! README.md lists every code. A branch that adds a code without its explanation fails here.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -52,6 +52,13 @@ fn explanations_say_what_why_example_and_fix() {
             assert!(text.contains(&format!("\n{section}\n")), "{code}: no `{section}` section");
         }
     }
+}
+
+#[test]
+fn readme_lists_every_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let missing: Vec<&str> = rc2s6::explain::codes().filter(|c| !readme.contains(&format!("`{c}`"))).collect();
+    assert!(missing.is_empty(), "README.md does not list: {missing:?}");
 }
 
 #[test]
