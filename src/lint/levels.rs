@@ -44,7 +44,9 @@ impl Levels {
             } else if let Some(phase) = g.strip_suffix("::*") {
                 let phase = if phase.starts_with("rc2s6::") { phase.to_string() } else { format!("rc2s6::{phase}") };
                 if !explain::codes().any(|c| c.starts_with(&format!("{phase}::"))) {
-                    return Err(format!("`{g}` names no phase; phases are parse, input, model, emit, lint"));
+                    let mut phases: Vec<&str> = explain::codes().filter_map(|c| c.split("::").nth(1)).collect();
+                    phases.dedup();
+                    return Err(format!("`{g}` names no phase; the phases are {}", phases.join(", ")));
                 }
                 if levels.phases.iter().any(|(p, _)| *p == phase) {
                     return Err(format!("`{g}` is given to more than one of --deny, --warn and --allow"));
