@@ -105,7 +105,8 @@ fn names(fname: &str, confd_dir: &Path) -> (String, Vec<PathBuf>) {
             .trim_end_matches("-r")
             .trim_end_matches(".rc")
             .to_string();
-        if trimmed.len() < svc.len() && !trimmed.is_empty() && svc[trimmed.len()..].chars().any(|c| c.is_ascii_digit()) {
+        if trimmed.len() < svc.len() && !trimmed.is_empty() && svc[trimmed.len()..].chars().any(|c| c.is_ascii_digit())
+        {
             svc = trimmed;
         }
         if svc == before {

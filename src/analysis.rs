@@ -14,6 +14,8 @@ use crate::source::SourceFile;
 pub struct Analysis {
     /// The loaded files, the script last.
     pub files: Vec<SourceFile>,
+    /// The role of each file.
+    pub roles: Vec<FileRole>,
     /// Their parsed forms (`None` where the syntax was invalid).
     pub scripts: Vec<Option<crate::ast::Script>>,
     /// The model's result.
@@ -47,14 +49,41 @@ pub struct NotOpenrcRun {
     pub span: SourceSpan,
 }
 
+/// Parses of files many services load (rc.conf), made once and reused for each service.
+#[derive(Debug, Clone, Default)]
+pub struct SharedParses {
+    parsed: Vec<(SourceFile, parse::ParseOutcome)>,
+}
+
+impl SharedParses {
+    /// Parses the files.
+    pub fn new(files: &[SourceFile]) -> Self {
+        SharedParses { parsed: files.iter().map(|f| (f.clone(), parse::parse_script(f.text()))).collect() }
+    }
+
+    /// The parse of a file, made now unless it is one of the shared ones.
+    fn parse(&self, src: &SourceFile) -> parse::ParseOutcome {
+        match self.parsed.iter().find(|(f, _)| f.name() == src.name() && f.text() == src.text()) {
+            Some((_, outcome)) => outcome.clone(),
+            None => parse::parse_script(src.text()),
+        }
+    }
+}
+
 /// Parses and models one service.
 pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
+    analyze_with(files, options, &SharedParses::default())
+}
+
+/// Parses and models one service, reusing the parses of shared files.
+pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &SharedParses) -> Analysis {
     let mut findings = Vec::new();
     let mut loaded = Vec::new();
     let mut sources = Vec::new();
+    let mut roles = Vec::new();
     let mut scripts = Vec::new();
     for (i, (role, src)) in files.files.iter().enumerate() {
-        let out = parse::parse_script(src.text());
+        let out = shared.parse(src);
         for e in out.errors {
             findings.push(Finding::new(Some(src.clone()), e));
         }
@@ -71,6 +100,7 @@ pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
         loaded.push(LoadedFile { role: *role, script: script.clone() });
         scripts.push(script);
         sources.push(src.clone());
+        roles.push(*role);
     }
     let inputs = ServiceInputs {
         svcname: files.svcname.clone(),
@@ -83,5 +113,5 @@ pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
         let src = sources.get(d.file).cloned();
         findings.push(Finding::new(src, d.error.clone()));
     }
-    Analysis { files: sources, scripts, service, findings }
+    Analysis { files: sources, roles, scripts, service, findings }
 }

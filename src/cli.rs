@@ -73,6 +73,43 @@ pub enum Command {
             Exit codes: 0 consistent, 1 not, 100 bad usage, 111 I/O failure."
     )]
     Verify(VerifyArgs),
+    /// Check init scripts for problems, OpenRC-aware (for CI).
+    #[command(after_help = "Examples:\n  \
+        rc2s6 lint /etc/init.d\n  \
+        rc2s6 lint --format gcc --no-rc-conf testdata/lint/relative_command/fire/init.d\n  \
+        rc2s6 lint --format sarif --deny warnings packages/*/*.initd > rc2s6.sarif\n  \
+        rc2s6 lint --allow rc2s6::lint::use_not_provided --warn 'rc2s6::model::*' /etc/init.d\n\n\
+        A file named NAME.initd is service NAME, with NAME.confd beside it as its conf.d file.\n\
+        In a script, `# rc2s6: allow=CODE[,CODE]` allows codes on the next line (or on its own line \
+        when written after a command, or in the whole file when written before the first command).\n\n\
+        Exit codes: 0 no error-level finding, 1 some error-level finding, 100 bad usage, 111 a file \
+        could not be read.")]
+    Lint(LintArgs),
+    /// Print the dependency graph of init scripts as Graphviz DOT.
+    #[command(after_help = "Examples:\n  \
+        rc2s6 graph /etc/init.d | dot -Tsvg > deps.svg\n  \
+        rc2s6 graph --no-rc-conf testdata/lint/dependency_cycle/fire/init.d\n\n\
+        Boxes are the scripts given, ellipses the virtual names they provide, dashed boxes names \
+        nothing given provides. Edges: bold need, solid use/want, dashed after/before, dotted provide.")]
+    Graph(GraphArgs),
+    /// Explain a diagnostic code: what it means, why, an example and the fix.
+    #[command(after_help = "Examples:\n  \
+        rc2s6 explain rc2s6::model::daemon_may_fork\n  \
+        rc2s6 explain relative_command\n  \
+        rc2s6 explain --list")]
+    Explain(ExplainArgs),
+    /// Print the man page (roff) of rc2s6 or of one of its subcommands.
+    #[command(after_help = "Examples:\n  \
+        rc2s6 man > rc2s6.1\n  \
+        rc2s6 man lint > rc2s6-lint.1\n  \
+        rc2s6 man | man -l -")]
+    Man(ManArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        rc2s6 completions bash > /usr/share/bash-completion/completions/rc2s6\n  \
+        rc2s6 completions zsh > /usr/share/zsh/site-functions/_rc2s6\n  \
+        rc2s6 completions fish > /usr/share/fish/vendor_completions.d/rc2s6.fish")]
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `verify`.
@@ -102,6 +139,100 @@ pub struct VerifyArgs {
     /// Also compare the links in this scan directory (e.g. /run/openrc/s6-scan on a live system).
     #[arg(long, value_name = "DIR")]
     pub scan_dir: Option<PathBuf>,
+}
+
+/// Where the files around each script are, for commands that read a set of scripts.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Init scripts, or directories to walk for them.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where conf.d files are (a NAME.confd beside NAME.initd is used first).
+    #[arg(long, value_name = "DIR", default_value = "/etc/conf.d")]
+    pub conf_dir: PathBuf,
+    /// Read no conf.d files from a directory.
+    #[arg(long, conflicts_with = "conf_dir")]
+    pub no_conf_dir: bool,
+    /// rc.conf to read first (rc.conf.d beside it is read too).
+    #[arg(long, value_name = "FILE", default_value = "/etc/rc.conf")]
+    pub rc_conf: PathBuf,
+    /// Read no rc.conf.
+    #[arg(long, conflicts_with = "rc_conf")]
+    pub no_rc_conf: bool,
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    /// The scripts and where their files are.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format (default: human on a terminal, gcc otherwise).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<LintFormat>,
+    /// Make a code an error (CODE, a phase like `rc2s6::model::*`, or `warnings` for all warnings).
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// Make a code a warning (CODE or a phase like `rc2s6::model::*`).
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+    /// Do not report a code (CODE or a phase like `rc2s6::model::*`).
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// The OpenRC version the scripts are for (default: the installed one, else 0.45).
+    #[arg(long, value_name = "VERSION")]
+    pub openrc: Option<String>,
+}
+
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Rendered diagnostics with the source lines, like rustc.
+    Human,
+    /// One JSON object with a `diagnostics` array (schema in README.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations.
+    Github,
+    /// `file:line:column: severity: message [code]`, one line each.
+    Gcc,
+}
+
+/// Arguments of `graph`.
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    /// The scripts and where their files are.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The code, e.g. `rc2s6::lint::relative_command` (or `lint::relative_command`, or
+    /// `relative_command`).
+    #[arg(value_name = "CODE", required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its one-line summary.
+    #[arg(long, conflicts_with = "code")]
+    pub list: bool,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (default: rc2s6's own).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `compile`.

@@ -69,7 +69,8 @@ impl fmt::Debug for Finding {
     }
 }
 
-/// A finding's location as lines and columns (1-based; end is inclusive of the last column).
+/// A finding's location as lines and columns (1-based; the end is the position just after the
+/// span's last character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
     /// Line of the first character.

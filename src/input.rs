@@ -75,16 +75,23 @@ pub fn is_openrc_script(text: &str) -> bool {
 /// Reads a script and the files OpenRC would read with it.
 pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, ReadError> {
     let svcname = script.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (confd, runlevel_confd) = confd_files(&svcname, opts.conf_dir.as_deref());
+    load_with(script, &svcname, &confd, opts.rc_conf.as_deref(), runlevel_confd)
+}
+
+/// The conf.d files of a service in `dir` that exist, in load order, and the runlevel-specific
+/// ones beside them: (path, runlevel).
+pub fn confd_files(svcname: &str, dir: Option<&Path>) -> (Vec<PathBuf>, Vec<(String, String)>) {
     let mut confd = Vec::new();
     let mut runlevel_confd = Vec::new();
-    if let Some(dir) = &opts.conf_dir {
+    if let Some(dir) = dir {
         // Multiplexed `net.eth0` reads conf.d/net first, then conf.d/net.eth0.
-        let base = svcname.split('.').next().unwrap_or(&svcname);
+        let base = svcname.split('.').next().unwrap_or(svcname);
         let mut names = Vec::new();
         if base != svcname {
             names.push(base.to_string());
         }
-        names.push(svcname.clone());
+        names.push(svcname.to_string());
         for n in &names {
             let p = dir.join(n);
             if p.is_file() {
@@ -98,7 +105,7 @@ pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, 
             }
         }
     }
-    load_with(script, &svcname, &confd, opts.rc_conf.as_deref(), runlevel_confd)
+    (confd, runlevel_confd)
 }
 
 /// Reads a script with an explicit service name and conf.d files (used for corpora whose file
@@ -110,38 +117,61 @@ pub fn load_with(
     rc_conf: Option<&Path>,
     runlevel_confd: Vec<(String, String)>,
 ) -> Result<ServiceFiles, ReadError> {
-    let mut files = Vec::new();
-    let mut not_utf8 = Vec::new();
-    let mut push = |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, path: &Path| -> Result<(), ReadError> {
-        let (src, bad) = read_source(path)?;
-        if let Some(at) = bad {
-            not_utf8.push((files.len(), at));
-        }
-        files.push((role, src));
-        Ok(())
-    };
-    if let Some(rc) = rc_conf {
-        if rc.is_file() {
-            push(&mut files, FileRole::RcConf, rc)?;
-        }
-        if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
-            if dir.is_dir() {
-                let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
-                    .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
-                    .collect();
-                extra.sort();
-                for p in extra {
-                    push(&mut files, FileRole::RcConf, &p)?;
-                }
+    let text = read_source(script)?;
+    let rc = read_rc_conf(rc_conf)?;
+    load_around(text, svcname, confd, &rc, runlevel_confd)
+}
+
+/// rc.conf and the `rc.conf.d/*.conf` files beside it, in load order, with where each one's
+/// invalid UTF-8 starts: read once when many services are loaded together.
+pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<(SourceFile, Option<usize>)>, ReadError> {
+    let mut out = Vec::new();
+    let Some(rc) = rc_conf else { return Ok(out) };
+    if rc.is_file() {
+        out.push(read_source(rc)?);
+    }
+    if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
+        if dir.is_dir() {
+            let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+                .collect();
+            extra.sort();
+            for p in extra {
+                out.push(read_source(&p)?);
             }
         }
     }
-    for c in confd {
-        push(&mut files, FileRole::ConfD, c)?;
+    Ok(out)
+}
+
+/// Reads the conf.d files of a script whose text was already read (by [`read_source`]), and
+/// puts them together with rc.conf (read by [`read_rc_conf`]) in openrc-run's load order, so a
+/// caller loading many services reads the script and rc.conf only once.
+pub fn load_around(
+    (script_source, script_bad): (SourceFile, Option<usize>),
+    svcname: &str,
+    confd: &[PathBuf],
+    rc_conf: &[(SourceFile, Option<usize>)],
+    runlevel_confd: Vec<(String, String)>,
+) -> Result<ServiceFiles, ReadError> {
+    let mut files = Vec::new();
+    let mut not_utf8 = Vec::new();
+    let mut push =
+        |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, (src, bad): (SourceFile, Option<usize>)| {
+            if let Some(at) = bad {
+                not_utf8.push((files.len(), at));
+            }
+            files.push((role, src));
+        };
+    for rc in rc_conf {
+        push(&mut files, FileRole::RcConf, rc.clone());
     }
-    push(&mut files, FileRole::Script, script)?;
+    for c in confd {
+        push(&mut files, FileRole::ConfD, read_source(c)?);
+    }
+    push(&mut files, FileRole::Script, (script_source, script_bad));
     Ok(ServiceFiles {
         svcname: svcname.to_string(),
         service_path: format!("/etc/init.d/{svcname}"),
@@ -149,4 +179,49 @@ pub fn load_with(
         runlevel_confd,
         not_utf8,
     })
+}
+
+/// A file to look at, and whether the user named it (named files are always treated as
+/// scripts; files found by walking a directory only when they look like one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPath {
+    /// The path.
+    pub path: PathBuf,
+    /// Given on the command line rather than found in a directory.
+    pub named: bool,
+}
+
+/// The files the arguments name: files as given, directories walked in name order (following
+/// links) without editor and package-manager backups.
+pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(InputPath { path: p.clone(), named: true });
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    let backup = name.ends_with('~')
+                        || name.starts_with('.')
+                        || name.contains(".dpkg-")
+                        || name.ends_with(".apk-new");
+                    if !backup {
+                        out.push(InputPath { path: e.into_path(), named: false });
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
+            }
+        }
+    }
+    (out, errors)
+}
+
+/// Whether a regular file exists at `path`.
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
 }

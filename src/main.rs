@@ -18,6 +18,11 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Some(Command::Compile(args)) => command::compile::run(args, &cli.global),
         Some(Command::Verify(args)) => command::verify::run(args, &cli.global),
+        Some(Command::Lint(args)) => command::lint::run(args, &cli.global),
+        Some(Command::Graph(args)) => command::graph::run(args, &cli.global),
+        Some(Command::Explain(args)) => command::explain::run(args),
+        Some(Command::Man(args)) => command::man::run(args),
+        Some(Command::Completions(args)) => command::completions::run(args),
         None => command::compile::run(&cli.compile, &cli.global),
     };
     ExitCode::from(outcome.code())

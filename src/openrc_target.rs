@@ -58,6 +58,12 @@ impl OpenrcTarget {
         major >= 1 || minor > 63 || (minor == 63 && patch >= 1)
     }
 
+    /// Whether this release is `major.minor` or later.
+    pub fn is_at_least(&self, major: u32, minor: u32) -> bool {
+        let (ma, mi, _) = self.numbers();
+        (ma, mi) >= (major, minor)
+    }
+
     /// The semantics assumed, in words, for the manifest.
     pub fn describe(&self) -> String {
         match self.backend() {

@@ -1,6 +1,11 @@
 //! What each subcommand does, from resolved options to an outcome `main` turns into an exit code.
 
 pub mod compile;
+pub mod completions;
+pub mod explain;
+pub mod graph;
+pub mod lint;
+pub mod man;
 pub mod migrate;
 pub mod verify;
 
@@ -29,6 +34,17 @@ impl Outcome {
             Outcome::Findings => 1,
             Outcome::Usage => 100,
             Outcome::Io => 111,
+        }
+    }
+}
+
+/// Whether to colour what goes to stdout.
+pub fn use_color_on_stdout(g: &GlobalArgs) -> bool {
+    match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
         }
     }
 }

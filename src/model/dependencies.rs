@@ -47,11 +47,12 @@ fn add(deps: &mut Dependencies, call: &DepCall) {
                 continue;
             }
         }
-        if call.conditional {
-            let tag = format!("{} {}", call.kind, arg);
-            if !deps.conditional.contains(&tag) {
-                deps.conditional.push(tag);
-            }
+        let tag = format!("{} {}", call.kind, arg);
+        if call.uncertain && !deps.uncertain.contains(&tag) {
+            deps.uncertain.push(tag.clone());
+        }
+        if call.conditional && !deps.conditional.contains(&tag) {
+            deps.conditional.push(tag);
         }
         if let Some(list) = deps.list_mut(&call.kind) {
             if !list.contains(arg) {

@@ -128,6 +128,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         custom_launch: None,
         daemon_script: false,
         settings: Default::default(),
+        variables: Environment::default(),
     };
     if inputs.files.iter().any(|f| f.script.is_none()) {
         // The parser has reported where; nothing can be known.
@@ -177,6 +178,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
 
     let before_start_pre = interp.env.clone();
     start_pre::run_start_pre(&mut interp, &before_start_pre, &mut service);
+    service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);

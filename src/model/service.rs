@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::environment::Environment;
 use super::error::ModelDiagnostic;
 use super::value::Loc;
 
@@ -54,6 +55,8 @@ pub struct Service {
     /// The variables OpenRC's s6 backend reads itself ([`S6_SETTINGS`]) as the loaded files
     /// leave them, with where each was set: what verify and migration check.
     pub settings: BTreeMap<String, Setting>,
+    /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
+    pub variables: Environment,
 }
 
 /// Variables that decide which service directory OpenRC's s6 backend links and how it waits.
@@ -201,6 +204,10 @@ pub struct Dependencies {
     /// Entries declared only under a condition rc2s6 could not decide.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditional: Vec<String>,
+    /// Entries whose name could not be known exactly (`need net.${IFACE}` with `IFACE` unset),
+    /// as `kind name`.
+    #[serde(skip)]
+    pub uncertain: Vec<String>,
     /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
     #[serde(skip)]
     pub sites: Vec<(String, String, Loc)>,

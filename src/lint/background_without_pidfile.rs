@@ -1,0 +1,24 @@
+#![doc = include_str!("../../docs/codes/lint/background_without_pidfile.md")]
+
+use super::LintError;
+use super::context::{ServiceContext, Supervisor, yesno};
+use crate::diagnostic::Finding;
+
+/// Fires when start-stop-daemon would get `command_background` and no `pidfile`.
+pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
+    if cx.supervisor() != Supervisor::StartStopDaemon || !cx.backend_starts() {
+        return;
+    }
+    // Without `command`, ssd_start returns before looking at command_background.
+    if cx.var("command").is_none_or(|v| v.value.text.is_empty() && !v.value.is_unknowable()) {
+        return;
+    }
+    let Some((background, Some(at))) = cx.known("command_background") else { return };
+    if !yesno(background) {
+        return;
+    }
+    match cx.var("pidfile") {
+        Some(p) if !p.value.text.is_empty() || p.value.is_unknowable() => {}
+        _ => out.push(cx.finding(at.file, LintError::BackgroundWithoutPidfile { span: at.span.into() })),
+    }
+}

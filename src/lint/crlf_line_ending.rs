@@ -1,0 +1,18 @@
+#![doc = include_str!("../../docs/codes/lint/crlf_line_ending.md")]
+
+use super::LintError;
+use super::context::ServiceContext;
+use crate::diagnostic::Finding;
+use crate::model::FileRole;
+
+/// Fires once per script or conf.d file that has a carriage return before a newline.
+pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
+    for (i, f) in cx.analysis.files.iter().enumerate() {
+        if cx.role(i) == FileRole::RcConf {
+            continue;
+        }
+        if let Some(at) = f.text().find("\r\n") {
+            out.push(cx.finding(i, LintError::CrlfLineEnding { span: (at, 1).into() }));
+        }
+    }
+}

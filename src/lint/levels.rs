@@ -1,0 +1,102 @@
+//! `--deny`, `--warn` and `--allow`: the severity of codes, chosen on the command line. A flag
+//! names a code (in any form `rc2s6 explain` accepts), a phase (`rc2s6::model::*`), or, for
+//! `--deny`, `warnings` (every warning becomes an error). A code's own flag beats its phase's,
+//! which beats `--deny warnings`.
+
+use crate::diagnostic::Severity;
+use crate::explain;
+
+/// Model codes that say a script cannot be converted to s6 as it is, not that it is wrong for
+/// OpenRC: lint reports them at this severity unless a flag says otherwise (compile still refuses
+/// the service). `--deny 'rc2s6::model::*'` makes them errors again for a distribution moving
+/// to s6.
+const LINT_DEFAULTS: &[(&str, Severity)] = &[
+    ("rc2s6::model::custom_start", Severity::Warning),
+    ("rc2s6::model::daemon_may_fork", Severity::Warning),
+    ("rc2s6::model::handwritten_service_dir", Severity::Advice),
+    ("rc2s6::model::unconvertible_setting", Severity::Warning),
+    ("rc2s6::model::unknowable_value", Severity::Warning),
+];
+
+/// What a flag does to a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+/// The severity choices of a lint run.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    codes: Vec<(&'static str, Level)>,
+    phases: Vec<(String, Level)>,
+    deny_warnings: bool,
+}
+
+impl Levels {
+    /// Resolves the flags; a code that does not exist, or one named by two flags, is an error
+    /// message for the user.
+    pub fn new(deny: &[String], warn: &[String], allow: &[String]) -> Result<Levels, String> {
+        let mut levels = Levels::default();
+        for (flag, given, level) in deny
+            .iter()
+            .map(|g| ("--deny", g, Level::Deny))
+            .chain(warn.iter().map(|g| ("--warn", g, Level::Warn)))
+            .chain(allow.iter().map(|g| ("--allow", g, Level::Allow)))
+        {
+            let g = given.trim();
+            if g == "warnings" {
+                if level != Level::Deny {
+                    return Err(format!(
+                        "`{flag} warnings` does nothing; `--deny warnings` makes every warning an error"
+                    ));
+                }
+                levels.deny_warnings = true;
+            } else if let Some(phase) = g.strip_suffix("::*") {
+                let phase = if phase.starts_with("rc2s6::") { phase.to_string() } else { format!("rc2s6::{phase}") };
+                if !explain::codes().any(|c| c.starts_with(&format!("{phase}::"))) {
+                    let mut phases: Vec<&str> = explain::codes().filter_map(|c| c.split("::").nth(1)).collect();
+                    phases.dedup();
+                    return Err(format!("`{g}` names no phase; the phases are {}", phases.join(", ")));
+                }
+                if levels.phases.iter().any(|(p, _)| *p == phase) {
+                    return Err(format!("`{g}` is given to more than one of --deny, --warn and --allow"));
+                }
+                levels.phases.push((phase, level));
+            } else {
+                let Some(code) = explain::resolve(g) else {
+                    let hint = explain::suggestions(g)
+                        .first()
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| "; `rc2s6 explain --list` lists every code".into());
+                    return Err(format!("`{flag} {g}`: no such code{hint}"));
+                };
+                if levels.codes.iter().any(|(c, _)| *c == code) {
+                    return Err(format!("`{code}` is given to more than one of --deny, --warn and --allow"));
+                }
+                levels.codes.push((code, level));
+            }
+        }
+        Ok(levels)
+    }
+
+    /// The severity a finding ends up with; `None` when it is allowed.
+    pub fn severity(&self, code: &str, declared: Severity) -> Option<Severity> {
+        let level = self.codes.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).or_else(|| {
+            self.phases
+                .iter()
+                .find(|(p, _)| code.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with("::")))
+                .map(|(_, l)| *l)
+        });
+        match level {
+            Some(Level::Allow) => None,
+            Some(Level::Warn) => Some(Severity::Warning),
+            Some(Level::Deny) => Some(Severity::Error),
+            None => {
+                let default = LINT_DEFAULTS.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or(declared);
+                if self.deny_warnings && default == Severity::Warning { Some(Severity::Error) } else { Some(default) }
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `rc2s6 lint`: everything parsing and modelling find in a set of init scripts, plus rules that
+//! know OpenRC. Each rule is one file whose documentation is its code's explanation
+//! (`docs/codes/lint/<name>.md`, also printed by `rc2s6 explain`), with cases that must and must
+//! not fire in `testdata/lint/<name>/`.
+//!
+//! Per-service rules run on the thread that analysed the service; rules about the whole set
+//! (dependencies, provides) run once at the end. Then in-file `# rc2s6: allow=CODE` comments and
+//! `--deny/--warn/--allow` decide what remains and how serious it is.
+
+mod allow_comment;
+mod context;
+mod error;
+mod levels;
+mod set_context;
+mod system_services;
+
+mod background_with_args_background;
+mod background_without_pidfile;
+mod crlf_line_ending;
+mod dangling_flag;
+mod dependency_cycle;
+mod duplicate_provide;
+mod legacy_s6_variable;
+mod need_not_provided;
+mod non_posix_syntax;
+mod pidfile_signal_under_supervisor;
+mod readiness_never_signalled;
+mod relative_command;
+mod runscript_shebang;
+mod supervisor_bypassed;
+mod use_not_provided;
+mod variable_typo;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use allow_comment::FileAllows;
+pub use context::{ServiceContext, Supervisor};
+pub use error::LintError;
+pub use levels::Levels;
+pub use set_context::SetContext;
+pub use system_services::SYSTEM_SERVICES;
+
+use crate::analysis::Analysis;
+use crate::diagnostic::{Finding, Severity};
+use crate::openrc_target::OpenrcTarget;
+use crate::service_set::ServiceSet;
+
+/// A rule about one service.
+type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);
+
+/// A rule about the whole set.
+type SetRule = fn(&SetContext, &mut Vec<Finding>);
+
+/// Every per-service rule.
+const SERVICE_RULES: &[ServiceRule] = &[
+    background_with_args_background::check,
+    background_without_pidfile::check,
+    crlf_line_ending::check,
+    dangling_flag::check,
+    legacy_s6_variable::check,
+    non_posix_syntax::check,
+    pidfile_signal_under_supervisor::check,
+    readiness_never_signalled::check,
+    relative_command::check,
+    runscript_shebang::check,
+    supervisor_bypassed::check,
+    variable_typo::check,
+];
+
+/// Every rule about the set.
+const SET_RULES: &[SetRule] =
+    &[dependency_cycle::check, duplicate_provide::check, need_not_provided::check, use_not_provided::check];
+
+/// What a lint run needs to know.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    /// The OpenRC the scripts are for.
+    pub target: OpenrcTarget,
+    /// `--deny/--warn/--allow`.
+    pub levels: Levels,
+}
+
+/// What linting one service found, computed on the thread that analysed it.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceLint {
+    /// The rules' findings (the analysis holds the parse and model ones).
+    pub findings: Vec<Finding>,
+    /// The allow comments of each of the service's files, by file name.
+    pub allows: Vec<(String, FileAllows)>,
+}
+
+/// Runs the per-service rules and reads the allow comments of one analysed service.
+pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
+    let cx = ServiceContext::new(analysis, &opts.target);
+    let mut findings = Vec::new();
+    for rule in SERVICE_RULES {
+        rule(&cx, &mut findings);
+    }
+    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f))).collect();
+    ServiceLint { findings, allows }
+}
+
+/// Everything a lint run reports, final: set rules run, allows and levels applied, duplicates
+/// (from files several services load) removed, sorted by file and position.
+pub fn finish(set: &ServiceSet<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
+    let mut all: Vec<Finding> = Vec::new();
+    for m in &set.members {
+        all.extend(m.analysis.findings.iter().cloned());
+        all.extend(m.extra.findings.iter().cloned());
+    }
+    let cx = SetContext::new(set.members.iter().map(|m| &m.analysis).collect());
+    for rule in SET_RULES {
+        rule(&cx, &mut all);
+    }
+    let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
+    for m in &set.members {
+        for (name, a) in &m.extra.allows {
+            allows.entry(name.as_str()).or_insert(a);
+        }
+    }
+    for a in allows.values() {
+        all.extend(a.problems.iter().cloned());
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for mut f in all {
+        let pos = f.position();
+        let label = f.primary_label().map(|l| (l.offset(), l.len()));
+        if !seen.insert((f.file_name().to_string(), label, f.code(), f.message())) {
+            continue;
+        }
+        let code = f.code();
+        if let (Some(a), Some(p)) = (allows.get(f.file_name()), pos) {
+            if a.allows(&code, p.line) {
+                continue;
+            }
+        }
+        match opts.levels.severity(&code, f.severity) {
+            Some(s) => f.severity = s,
+            None => continue,
+        }
+        out.push(f);
+    }
+    out.sort_by(|a, b| {
+        let key = |f: &Finding| (f.file_name().to_string(), f.primary_label().map(|l| l.offset()), f.code());
+        key(a).cmp(&key(b)).then_with(|| a.message().cmp(&b.message()))
+    });
+    out
+}
+
+/// How many findings of each severity.
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Advice))
+}

@@ -1,0 +1,91 @@
+//! What the rules about a whole set see: every service, and who provides each name.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::Analysis;
+use crate::diagnostic::Finding;
+use miette::SourceSpan;
+
+use crate::model::Loc;
+
+use super::LintError;
+
+/// One provider of a name: a service, and where it says `provide` (none for its own name).
+#[derive(Debug, Clone, Copy)]
+pub struct Provider {
+    /// Index of the service in the set.
+    pub service: usize,
+    /// The `provide` call, if the name is a virtual.
+    pub site: Option<Loc>,
+}
+
+/// A set of services as the set rules see it.
+pub struct SetContext<'a> {
+    /// The services, sorted by name.
+    pub services: Vec<&'a Analysis>,
+    /// Who provides each name: every service provides its own name, plus its `provide`s.
+    pub providers: BTreeMap<&'a str, Vec<Provider>>,
+}
+
+impl<'a> SetContext<'a> {
+    /// Indexes a set.
+    pub fn new(services: Vec<&'a Analysis>) -> Self {
+        let mut providers: BTreeMap<&'a str, Vec<Provider>> = BTreeMap::new();
+        for (i, a) in services.iter().enumerate() {
+            providers.entry(a.service.name.as_str()).or_default().push(Provider { service: i, site: None });
+            for (kind, name, loc) in &a.service.dependencies.sites {
+                if kind == "provide" {
+                    let list = providers.entry(name.as_str()).or_default();
+                    if !list.iter().any(|p| p.service == i) {
+                        list.push(Provider { service: i, site: Some(*loc) });
+                    }
+                }
+            }
+        }
+        SetContext { services, providers }
+    }
+
+    /// The services that provide a name.
+    pub fn providers_of(&self, name: &str) -> &[Provider] {
+        self.providers.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// A finding about a file of a service.
+    pub fn finding(&self, service: usize, loc: Loc, error: LintError) -> Finding {
+        Finding::new(self.services[service].files.get(loc.file).cloned(), error)
+    }
+
+    /// The smallest span for a name in a declaration: the word itself when the declaration
+    /// (`need a b`) spells it once, else the whole declaration (a name built from variables).
+    pub fn name_span(&self, service: usize, loc: Loc, name: &str) -> SourceSpan {
+        let Some(file) = self.services[service].files.get(loc.file) else { return loc.span.into() };
+        let Some(text) = file.text().get(loc.span.start..loc.span.end) else { return loc.span.into() };
+        let is_word = |c: char| !(c.is_whitespace() || matches!(c, ';' | '"' | '\'' | '&' | '|'));
+        let mut found = text.match_indices(name).filter(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + name.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        });
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => (loc.span.start + i, name.len()).into(),
+            _ => loc.span.into(),
+        }
+    }
+
+    /// The dependency declarations of every service whose name is known exactly:
+    /// (service, kind, name, where).
+    pub fn sites(&self) -> impl Iterator<Item = (usize, &'a str, &'a str, Loc)> + '_ {
+        self.services.iter().enumerate().flat_map(|(i, a)| {
+            let deps = &a.service.dependencies;
+            deps.sites
+                .iter()
+                .filter(|(k, n, _)| !deps.uncertain.contains(&format!("{k} {n}")))
+                .map(move |(k, n, l)| (i, k.as_str(), n.as_str(), *l))
+        })
+    }
+}
+
+/// Whether a dependency name is a pattern or an expansion rather than a service name.
+pub fn is_pattern(name: &str) -> bool {
+    name.contains(['*', '?', '[', '$', '`']) || name.is_empty()
+}

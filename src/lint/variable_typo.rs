@@ -1,0 +1,195 @@
+#![doc = include_str!("../../docs/codes/lint/variable_typo.md")]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::LintError;
+use super::context::ServiceContext;
+use crate::ast::{
+    self, AssignValue, Command, CompoundKind, ParamForm, ParamOp, RedirectKind, Word, WordPart, WordPartKind,
+};
+use crate::diagnostic::Finding;
+use crate::did_you_mean;
+use crate::model::FileRole;
+use crate::model::openrc_variables::{SERVICE_VARIABLES, is_openrc_variable};
+use crate::source::Span;
+
+/// OpenRC variables not worth suggesting: deprecated, or so short that near misses are words.
+const NOT_SUGGESTED: &[&str] = &["opts", "name"];
+
+/// Commands whose plain-word arguments name variables.
+const NAMING_COMMANDS: &[&str] = &["export", "unset", "local", "readonly", "declare", "typeset"];
+
+/// Fires once per variable that a script or conf.d file sets, nothing reads, and whose name is
+/// a near miss of a variable OpenRC reads.
+pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
+    let mut seen = Names::default();
+    for (i, script) in cx.analysis.scripts.iter().enumerate() {
+        let Some(script) = script else { continue };
+        // rc.conf's variables are read by OpenRC itself and by other services, not this one.
+        let assigning = cx.role(i) != FileRole::RcConf;
+        seen.file = i;
+        seen.assigning = assigning;
+        ast::walk_commands(&script.body, &mut |c| seen.command(c));
+    }
+    let candidates = SERVICE_VARIABLES.iter().copied().filter(|v| !NOT_SUGGESTED.contains(v));
+    for (name, (file, span)) in &seen.assigned {
+        if is_openrc_variable(name) || seen.read.contains(name.as_str()) {
+            continue;
+        }
+        if let Some(suggestion) = did_you_mean::closest(name, candidates.clone()) {
+            out.push(cx.finding(
+                *file,
+                LintError::VariableTypo {
+                    name: name.clone(),
+                    suggestion: suggestion.to_string(),
+                    span: (*span).into(),
+                },
+            ));
+        }
+    }
+}
+
+/// Variables assigned (first place each) and read, across a service's files.
+#[derive(Default)]
+struct Names {
+    assigned: BTreeMap<String, (usize, Span)>,
+    read: BTreeSet<String>,
+    file: usize,
+    assigning: bool,
+}
+
+impl Names {
+    fn assign(&mut self, name: &str, span: Span) {
+        if self.assigning {
+            self.assigned.entry(name.to_string()).or_insert((self.file, span));
+        }
+    }
+
+    fn command(&mut self, c: &Command) {
+        match c {
+            Command::Simple(sc) => {
+                for a in &sc.assignments {
+                    // `x=1 cmd` only sets x in cmd's environment: the command reads it.
+                    if sc.words.is_empty() {
+                        self.assign(&a.name, a.name_span);
+                    } else {
+                        self.read.insert(a.name.clone());
+                    }
+                    match &a.value {
+                        AssignValue::Empty => {}
+                        AssignValue::Word(w) => self.word(w),
+                        AssignValue::Array(ws, _) => ws.iter().for_each(|w| self.word(w)),
+                    }
+                }
+                let name = sc.words.first().and_then(Word::static_text);
+                let names_vars = name.as_deref().is_some_and(|n| NAMING_COMMANDS.contains(&n));
+                for w in &sc.words {
+                    self.word(w);
+                    if let Some(t) = w.static_text() {
+                        if names_vars {
+                            let n = t.split('=').next().unwrap_or(&t);
+                            self.read.insert(n.to_string());
+                        } else if name.as_deref() == Some("eval") {
+                            self.raw(&t);
+                        }
+                    }
+                }
+                for r in &sc.redirects {
+                    self.redirect(&r.kind);
+                }
+            }
+            Command::Compound(cc, redirects) => {
+                match &cc.kind {
+                    CompoundKind::For { var, words, .. } => {
+                        self.read.insert(var.clone());
+                        words.iter().flatten().for_each(|w| self.word(w));
+                    }
+                    CompoundKind::Case { word, items } => {
+                        self.word(word);
+                        items.iter().flat_map(|i| &i.patterns).for_each(|w| self.word(w));
+                    }
+                    CompoundKind::DoubleBracket(ws) => ws.iter().for_each(|w| self.word(w)),
+                    CompoundKind::Arithmetic(raw) => self.arithmetic(raw),
+                    _ => {}
+                }
+                for r in redirects {
+                    self.redirect(&r.kind);
+                }
+            }
+            Command::FunctionDef(_) => {}
+        }
+    }
+
+    fn redirect(&mut self, r: &RedirectKind) {
+        match r {
+            RedirectKind::File(_, w) => self.word(w),
+            RedirectKind::HereDoc(h) => {
+                if let (false, Some(body)) = (h.quoted, &h.body) {
+                    self.raw(body);
+                }
+            }
+        }
+    }
+
+    fn word(&mut self, w: &Word) {
+        self.parts(&w.parts);
+    }
+
+    fn parts(&mut self, parts: &[WordPart]) {
+        for p in parts {
+            match &p.kind {
+                WordPartKind::Param(pe) => {
+                    match &pe.form {
+                        // `: ${x:=default}` is how scripts give a default: an assignment.
+                        ParamForm::Op(ParamOp::Assign { .. }, w) => {
+                            // The name inside `${name:=…}`.
+                            let start = p.span.start + if pe.braced { 2 } else { 1 };
+                            self.assign(&pe.name, Span::new(start, start + pe.name.len()));
+                            self.word(w);
+                        }
+                        ParamForm::Op(_, w) | ParamForm::Indirect(Some((_, w))) => {
+                            self.read.insert(pe.name.clone());
+                            self.word(w);
+                        }
+                        _ => {
+                            self.read.insert(pe.name.clone());
+                        }
+                    }
+                    if let Some(i) = &pe.index {
+                        self.arithmetic(i);
+                    }
+                }
+                WordPartKind::DoubleQuoted(inner) => self.parts(inner),
+                WordPartKind::CommandSubst(list) | WordPartKind::ProcessSubst(list) => {
+                    ast::walk_commands(list, &mut |c| self.command(c));
+                }
+                WordPartKind::Backquoted(raw) => self.raw(raw),
+                WordPartKind::Arithmetic(raw) => self.arithmetic(raw),
+                WordPartKind::Literal(_) | WordPartKind::Quoted(_) | WordPartKind::AnsiC(_) => {}
+            }
+        }
+    }
+
+    /// `$name` and `${name…}` in text the parser kept raw (backquotes, here-documents, eval).
+    fn raw(&mut self, text: &str) {
+        let mut rest = text;
+        while let Some(i) = rest.find('$') {
+            rest = &rest[i + 1..];
+            let body = rest.strip_prefix('{').unwrap_or(rest);
+            let n: String = body.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !n.is_empty() {
+                self.read.insert(n);
+            }
+        }
+    }
+
+    /// Arithmetic reads variables by bare name.
+    fn arithmetic(&mut self, text: &str) {
+        self.raw(text);
+        for n in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                self.read.insert(n.to_string());
+            }
+        }
+    }
+}
