@@ -8,10 +8,12 @@ use thiserror::Error;
 
 use crate::analysis::{self, Analysis};
 use crate::diagnostic::{Finding, Severity};
+use crate::emit::EmitError;
 use crate::emit::{self, EmitOptions, Manifest, ServiceDir, ServiceRecord};
 use crate::input::{self, InputOptions, ReadError};
 use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc_target::OpenrcTarget;
+use crate::service_set::{self, SetOptions};
 
 /// Everything a compile run needs to know.
 #[derive(Debug, Clone)]
@@ -84,59 +86,59 @@ pub struct DuplicateService {
 }
 
 /// The scripts named by the arguments: files as given, directories walked (sorted, skipping
-/// files that are not openrc-run scripts and editor backups).
+/// files that are not openrc-run scripts and editor backups). For commands that read scripts
+/// one by one (verify); compile and lint load theirs with [`service_set::load`].
 pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<ReadError>) {
+    let (candidates, errors) = input::expand_paths(paths);
     let mut scripts = Vec::new();
     let mut skipped = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => found.push(e.into_path()),
-                    Ok(_) => {}
-                    Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
-                }
-            }
-            for f in found {
-                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let backup = name.ends_with('~')
-                    || name.starts_with('.')
-                    || name.contains(".dpkg-")
-                    || name.ends_with(".apk-new");
-                let is_script = !backup
-                    && std::fs::read(&f)
-                        .map(|b| input::is_openrc_script(&String::from_utf8_lossy(&b[..b.len().min(256)])))
-                        .unwrap_or(false);
-                if is_script { scripts.push(f) } else { skipped.push(f) }
-            }
-        } else {
-            scripts.push(p.clone());
-        }
+    for c in candidates {
+        let is_script = c.named
+            || std::fs::read(&c.path)
+                .map(|b| input::is_openrc_script(&String::from_utf8_lossy(&b[..b.len().min(256)])))
+                .unwrap_or(false);
+        if is_script { scripts.push(c.path) } else { skipped.push(c.path) }
     }
     (scripts, skipped, errors)
 }
 
-/// Compiles one script: read, analyse, emit.
-pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
-    let files = input::load_service(script, &opts.input)?;
-    let roles = files.files.clone();
-    let mut analysis = analysis::analyze(files, &opts.model);
-    // A migrated script links the directory rc2s6 wrote into this output: not hand-written.
-    let own = format!("{}/{}", opts.output.trim_end_matches('/'), analysis.service.name);
-    let path =
-        analysis.service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{}", analysis.service.name));
-    let before = analysis.findings.len();
-    analysis.findings.retain(|f| !(f.code() == "rc2s6::model::handwritten_service_dir" && path == own));
-    let migrated = analysis.findings.len() != before;
-    let mut dir = None;
-    if let (ServiceKind::Longrun, Some(daemon)) = (analysis.service.kind, &analysis.service.daemon) {
-        match emit::s6::service_dir(&analysis.service, daemon, &opts.emit) {
-            Ok(d) => dir = Some(d),
-            Err(e) => analysis.findings.push(Finding::new(Some(analysis.script().clone()), e)),
-        }
+/// What compiling adds to an analysis, worked out on the thread that made it.
+struct Emitted {
+    dir: Result<Option<ServiceDir>, EmitError>,
+    migrated: bool,
+}
+
+/// Whether a script that selects s6 with no command is one rc2s6 migrated earlier: its service
+/// directory is this output's own.
+fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
+    let name = &analysis.service.name;
+    let own = format!("{}/{}", opts.output.trim_end_matches('/'), name);
+    let path = analysis.service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{name}"));
+    path == own && analysis.findings.iter().any(|f| f.code() == "rc2s6::model::handwritten_service_dir")
+}
+
+fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
+    let dir = match (analysis.service.kind, &analysis.service.daemon) {
+        (ServiceKind::Longrun, Some(daemon)) => emit::s6::service_dir(&analysis.service, daemon, &opts.emit).map(Some),
+        _ => Ok(None),
+    };
+    Emitted { dir, migrated: is_migrated(analysis, opts) }
+}
+
+/// Puts an analysis and what was emitted for it together, with its manifest record.
+fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> CompiledService {
+    if emitted.migrated {
+        // A migrated script links the directory rc2s6 wrote into this output: not hand-written.
+        analysis.findings.retain(|f| f.code() != "rc2s6::model::handwritten_service_dir");
     }
+    let dir = match emitted.dir {
+        Ok(d) => d,
+        Err(e) => {
+            analysis.findings.push(Finding::new(Some(analysis.script().clone()), e));
+            None
+        }
+    };
+    let roles: Vec<_> = analysis.roles.iter().copied().zip(analysis.files.iter().cloned()).collect();
     let log_dir = Some(emit::s6::log_dir(&analysis.service.name, &opts.emit));
     let record = emit::manifest::service_record(
         &analysis.service,
@@ -146,43 +148,25 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
         &opts.output,
         log_dir,
     );
-    Ok(CompiledService { analysis, dir, record, migrated })
+    CompiledService { analysis, dir, record, migrated: emitted.migrated }
 }
 
-/// Compiles scripts in parallel across the machine's cores; results are in a stable order.
-pub fn compile(scripts: &[PathBuf], opts: &CompileOptions) -> (Vec<CompiledService>, Vec<ReadError>) {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(scripts.len().max(1));
-    let chunk = scripts.len().div_ceil(threads).max(1);
-    let results: Vec<Vec<Result<CompiledService, ReadError>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = scripts
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|p| compile_one(p, opts)).collect::<Vec<_>>()))
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("compiling does not panic")).collect()
-    });
-    let mut services = Vec::new();
-    let mut errors = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Ok(s) => services.push(s),
-            Err(e) => errors.push(e),
-        }
-    }
-    (services, errors)
+/// Compiles one script: read, analyse, emit.
+pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
+    let files = input::load_service(script, &opts.input)?;
+    let analysis = analysis::analyze(files, &opts.model);
+    let emitted = emit_one(&analysis, opts);
+    Ok(finish(analysis, emitted, opts))
 }
 
 /// Compiles everything the arguments name and builds the manifest.
 pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
-    let (scripts, skipped, mut read_errors) = collect_scripts(paths);
-    let (mut services, errors) = compile(&scripts, opts);
-    read_errors.extend(errors);
-    services.sort_by(|a, b| {
-        a.analysis
-            .service
-            .name
-            .cmp(&b.analysis.service.name)
-            .then(a.analysis.script().name().cmp(b.analysis.script().name()))
-    });
+    let set_opts = SetOptions { input: opts.input.clone(), model: opts.model.clone() };
+    // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
+    let set = service_set::load(paths, &set_opts, |a| emit_one(a, opts));
+    let (skipped, read_errors) = (set.skipped, set.read_errors);
+    let mut services: Vec<CompiledService> =
+        set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
     // The same name twice would fight over one directory and one scan-directory link: neither
     // is converted.
     let mut i = 0;
