@@ -22,6 +22,7 @@ use crate::ast::{
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::model::normalize_signal;
+use crate::model::openrc_variables::{DAEMON_VARIABLES, START_STOP_DAEMON_ONLY};
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::Span;
 
@@ -76,41 +77,6 @@ pub fn target_findings(target: &OpenrcTarget, output: &str) -> Vec<Finding> {
     }
     out
 }
-
-/// Variables whose values now live in the service directory.
-const DAEMON_VARIABLES: &[&str] = &[
-    "capabilities",
-    "chroot",
-    "command",
-    "command_args",
-    "command_args_background",
-    "command_args_foreground",
-    "command_background",
-    "command_progress",
-    "command_user",
-    "directory",
-    "error_log",
-    "error_logger",
-    "input_file",
-    "no_new_privs",
-    "notify",
-    "output_log",
-    "output_logger",
-    "pidfile",
-    "procname",
-    "ready",
-    "respawn_delay",
-    "respawn_max",
-    "respawn_period",
-    "retry",
-    "rc_ulimit",
-    "secbits",
-    "start_stop_daemon_args",
-    "stopsig",
-    "supervise_daemon_args",
-    "timeout_kill",
-    "umask",
-];
 
 /// Variables the migration sets itself (in its block), so every other assignment must go.
 const LEGACY_OWNED: &[&str] = &["supervisor", "s6_service_path", "s6_svwait_options_start"];
@@ -260,8 +226,12 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
     // 3. Assignments of what the service directory now holds.
     let owned: &[&str] = if generated { GENERATED_OWNED } else { LEGACY_OWNED };
     let name_differs = service.settings.get("name").is_some_and(|s| s.value != dir.name);
-    let handled =
-        |v: &str| DAEMON_VARIABLES.contains(&v) || owned.contains(&v) || (generated && v == "name" && name_differs);
+    let handled = |v: &str| {
+        DAEMON_VARIABLES.contains(&v)
+            || START_STOP_DAEMON_ONLY.contains(&v)
+            || owned.contains(&v)
+            || (generated && v == "name" && name_differs)
+    };
     // Commented out whatever the rest of the script does with them.
     let forced = |v: &str| owned.contains(&v) || (generated && v == "name");
     let mut sites = Vec::new();

@@ -57,6 +57,42 @@ pub const SERVICE_VARIABLES: &[&str] = &[
     "umask",
 ];
 
+/// Variables whose values rc2s6 compiles into the service directory: what the daemon runs as,
+/// where, with which arguments, limits, readiness and stop policy.
+pub const DAEMON_VARIABLES: &[&str] = &[
+    "capabilities",
+    "chroot",
+    "command",
+    "command_args",
+    "command_args_foreground",
+    "command_user",
+    "directory",
+    "error_log",
+    "error_logger",
+    "input_file",
+    "no_new_privs",
+    "notify",
+    "output_log",
+    "output_logger",
+    "procname",
+    "ready",
+    "rc_ulimit",
+    "respawn_delay",
+    "respawn_max",
+    "respawn_period",
+    "retry",
+    "secbits",
+    "start_stop_daemon_args",
+    "stopsig",
+    "supervise_daemon_args",
+    "timeout_kill",
+    "umask",
+];
+
+/// Variables only start-stop-daemon reads, which mean nothing once s6 supervises the daemon.
+pub const START_STOP_DAEMON_ONLY: &[&str] =
+    &["command_args_background", "command_background", "command_progress", "pidfile"];
+
 /// Variables OpenRC provides to every script.
 pub const PROVIDED_VARIABLES: &[&str] = &[
     "RC_SVCNAME",

@@ -5,31 +5,10 @@ use super::environment::Environment;
 use super::error::{ModelDiagnostic, ModelError};
 use super::explain_uncertainty;
 use super::interpreter::Interpreter;
+use super::openrc_variables::DAEMON_VARIABLES;
 use super::service::Service;
 use super::value::Loc;
 use crate::source::Span;
-
-/// Variables that feed the daemon's run-time settings: `start_pre` changing one is reported.
-const DAEMON_VARIABLES: &[&str] = &[
-    "command",
-    "command_args",
-    "command_args_foreground",
-    "command_user",
-    "directory",
-    "chroot",
-    "umask",
-    "output_log",
-    "error_log",
-    "input_file",
-    "output_logger",
-    "error_logger",
-    "notify",
-    "stopsig",
-    "retry",
-    "start_stop_daemon_args",
-    "supervise_daemon_args",
-    "rc_ulimit",
-];
 
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
