@@ -121,18 +121,9 @@ pub struct VerifyArgs {
     /// The directory rc2s6 compiled into (with rc2s6.manifest.yaml).
     #[arg(short, long, value_name = "OUT", required = true)]
     pub output: PathBuf,
-    /// Where conf.d files are.
-    #[arg(long, value_name = "DIR", default_value = "/etc/conf.d")]
-    pub conf_dir: PathBuf,
-    /// Read no conf.d files.
-    #[arg(long, conflicts_with = "conf_dir")]
-    pub no_conf_dir: bool,
-    /// rc.conf to read first (rc.conf.d beside it is read too).
-    #[arg(long, value_name = "FILE", default_value = "/etc/rc.conf")]
-    pub rc_conf: PathBuf,
-    /// Read no rc.conf.
-    #[arg(long, conflicts_with = "rc_conf")]
-    pub no_rc_conf: bool,
+    /// Where conf.d and rc.conf are.
+    #[command(flatten)]
+    pub files: FileArgs,
     /// The OpenRC version that will run the scripts (default: the installed one, else 0.45).
     #[arg(long, value_name = "VERSION")]
     pub openrc: Option<String>,
@@ -141,12 +132,9 @@ pub struct VerifyArgs {
     pub scan_dir: Option<PathBuf>,
 }
 
-/// Where the files around each script are, for commands that read a set of scripts.
+/// Where the files OpenRC reads with each script are.
 #[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// Init scripts, or directories to walk for them.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<PathBuf>,
+pub struct FileArgs {
     /// Where conf.d files are (a NAME.confd beside NAME.initd is used first).
     #[arg(long, value_name = "DIR", default_value = "/etc/conf.d")]
     pub conf_dir: PathBuf,
@@ -159,6 +147,27 @@ pub struct InputArgs {
     /// Read no rc.conf.
     #[arg(long, conflicts_with = "rc_conf")]
     pub no_rc_conf: bool,
+}
+
+impl FileArgs {
+    /// The input options these flags mean.
+    pub fn input_options(&self) -> crate::input::InputOptions {
+        crate::input::InputOptions {
+            conf_dir: (!self.no_conf_dir).then(|| self.conf_dir.clone()),
+            rc_conf: (!self.no_rc_conf).then(|| self.rc_conf.clone()),
+        }
+    }
+}
+
+/// Where the files around each script are, for commands that read a set of scripts.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Init scripts, or directories to walk for them.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where conf.d and rc.conf are.
+    #[command(flatten)]
+    pub files: FileArgs,
 }
 
 /// Arguments of `lint`.
@@ -244,18 +253,9 @@ pub struct CompileArgs {
     /// Output directory: one service directory per daemon, plus rc2s6.manifest.yaml.
     #[arg(short, long, value_name = "OUT", required = true)]
     pub output: Option<PathBuf>,
-    /// Where conf.d files are.
-    #[arg(long, value_name = "DIR", default_value = "/etc/conf.d")]
-    pub conf_dir: PathBuf,
-    /// Read no conf.d files.
-    #[arg(long, conflicts_with = "conf_dir")]
-    pub no_conf_dir: bool,
-    /// rc.conf to read first (rc.conf.d beside it is read too).
-    #[arg(long, value_name = "FILE", default_value = "/etc/rc.conf")]
-    pub rc_conf: PathBuf,
-    /// Read no rc.conf.
-    #[arg(long, conflicts_with = "rc_conf")]
-    pub no_rc_conf: bool,
+    /// Where conf.d and rc.conf are.
+    #[command(flatten)]
+    pub files: FileArgs,
     /// Directory under which each service's s6-log directory goes (<DIR>/<service>).
     #[arg(long, value_name = "DIR", default_value = "/var/log")]
     pub log_dir: String,

@@ -7,7 +7,6 @@ use crate::cli::{CompileArgs, GlobalArgs};
 use crate::compile::{self, CompileOptions};
 use crate::diagnostic::{Severity, render_human};
 use crate::emit::EmitOptions;
-use crate::input::InputOptions;
 use crate::model::ModelOptions;
 use crate::openrc_target::OpenrcTarget;
 use crate::write::{self, WriteOptions};
@@ -40,10 +39,7 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
     }
     let output = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(CompileOptions {
-        input: InputOptions {
-            conf_dir: (!args.no_conf_dir).then(|| args.conf_dir.clone()),
-            rc_conf: (!args.no_rc_conf).then(|| args.rc_conf.clone()),
-        },
+        input: args.files.input_options(),
         model: ModelOptions { allow_fghack: args.allow_fghack },
         emit: EmitOptions {
             log_dir: args.log_dir.clone(),

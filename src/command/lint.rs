@@ -6,7 +6,6 @@ use super::compile::resolve_target;
 use super::{Outcome, use_color_on_stdout};
 use crate::cli::{GlobalArgs, InputArgs, LintArgs, LintFormat};
 use crate::diagnostic::Severity;
-use crate::input::InputOptions;
 use crate::lint::{self, Levels, LintOptions};
 use crate::model::ModelOptions;
 use crate::report_format::{self, ReportFormat};
@@ -14,13 +13,7 @@ use crate::service_set::{self, SetOptions};
 
 /// Where a command that reads a set of scripts finds their files.
 pub fn set_options(input: &InputArgs) -> SetOptions {
-    SetOptions {
-        input: InputOptions {
-            conf_dir: (!input.no_conf_dir).then(|| input.conf_dir.clone()),
-            rc_conf: (!input.no_rc_conf).then(|| input.rc_conf.clone()),
-        },
-        model: ModelOptions::default(),
-    }
+    SetOptions { input: input.files.input_options(), model: ModelOptions::default() }
 }
 
 /// Runs a lint.

@@ -5,7 +5,7 @@ use crate::analysis::{self, Analysis};
 use crate::cli::{GlobalArgs, VerifyArgs};
 use crate::compile::collect_scripts;
 use crate::diagnostic::{Severity, render_human};
-use crate::input::{self, InputOptions};
+use crate::input;
 use crate::model::ModelOptions;
 use crate::verify::{self, VerifyOptions};
 
@@ -27,10 +27,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
         }
     };
     let opts = VerifyOptions { target, output, scan_dir };
-    let input = InputOptions {
-        conf_dir: (!args.no_conf_dir).then(|| args.conf_dir.clone()),
-        rc_conf: (!args.no_rc_conf).then(|| args.rc_conf.clone()),
-    };
+    let input = args.files.input_options();
     let (scripts, _skipped, mut errors) = collect_scripts(&args.scripts);
     let mut analyses: Vec<Analysis> = Vec::new();
     for s in &scripts {
