@@ -85,23 +85,6 @@ pub struct DuplicateService {
     pub second: String,
 }
 
-/// The scripts named by the arguments: files as given, directories walked (sorted, skipping
-/// files that are not openrc-run scripts and editor backups). For commands that read scripts
-/// one by one (verify); compile and lint load theirs with [`service_set::load`].
-pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<ReadError>) {
-    let (candidates, errors) = input::expand_paths(paths);
-    let mut scripts = Vec::new();
-    let mut skipped = Vec::new();
-    for c in candidates {
-        let is_script = c.named
-            || std::fs::read(&c.path)
-                .map(|b| input::is_openrc_script(&String::from_utf8_lossy(&b[..b.len().min(256)])))
-                .unwrap_or(false);
-        if is_script { scripts.push(c.path) } else { skipped.push(c.path) }
-    }
-    (scripts, skipped, errors)
-}
-
 /// What compiling adds to an analysis, worked out on the thread that made it.
 struct Emitted {
     dir: Result<Option<ServiceDir>, EmitError>,

@@ -1,12 +1,11 @@
 //! `rc2s6 verify INITSCRIPT... -o OUT`: what OpenRC will link, checked against the disk.
 
 use super::{Outcome, use_color};
-use crate::analysis::{self, Analysis};
+use crate::analysis::Analysis;
 use crate::cli::{GlobalArgs, VerifyArgs};
-use crate::compile::collect_scripts;
 use crate::diagnostic::{Severity, render_human};
-use crate::input;
 use crate::model::ModelOptions;
+use crate::service_set::{self, SetOptions};
 use crate::verify::{self, VerifyOptions};
 
 /// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
@@ -27,15 +26,11 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
         }
     };
     let opts = VerifyOptions { target, output, scan_dir };
-    let input = args.files.input_options();
-    let (scripts, _skipped, mut errors) = collect_scripts(&args.scripts);
-    let mut analyses: Vec<Analysis> = Vec::new();
-    for s in &scripts {
-        match input::load_service(s, &input) {
-            Ok(files) => analyses.push(analysis::analyze(files, &ModelOptions::default())),
-            Err(e) => errors.push(e),
-        }
-    }
+    // Loaded as compile loads them, so each script gets the service name compile gave it.
+    let set_opts = SetOptions { input: args.files.input_options(), model: ModelOptions::default() };
+    let set = service_set::load(&args.scripts, &set_opts, |_| ());
+    let errors = set.read_errors;
+    let analyses: Vec<Analysis> = set.members.into_iter().map(|m| m.analysis).collect();
     for e in &errors {
         eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
     }
