@@ -1,34 +1,19 @@
 //! One snapshot per testdata/emit case: the whole generated tree, the manifest and the
 //! diagnostics, exactly as rc2s6 produces them.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use rc2s6::compile::{self, CompileOptions};
+use std::path::Path;
+
+use rc2s6::compile::{self};
 use rc2s6::diagnostic::render_human;
-use rc2s6::emit::EmitOptions;
-use rc2s6::input::InputOptions;
-use rc2s6::model::ModelOptions;
-use rc2s6::openrc_target::OpenrcTarget;
-
-fn relative(p: &Path) -> PathBuf {
-    p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).to_path_buf()
-}
 
 /// Compiles one script of a case directory (`<case>/init.d/<svc>`, with `<case>/conf.d` and
 /// `<case>/rc.conf` when present) and renders everything it produced.
 pub fn render_case(script: &Path) -> String {
-    let script = relative(script);
+    let script = support::relative(script);
     let case = script.parent().and_then(Path::parent).expect("case/init.d/script");
-    let opts = CompileOptions {
-        input: InputOptions {
-            conf_dir: Some(case.join("conf.d")).filter(|p| p.is_dir()),
-            rc_conf: Some(case.join("rc.conf")).filter(|p| p.is_file()),
-        },
-        model: ModelOptions::default(),
-        emit: EmitOptions::default(),
-        target: OpenrcTarget::parse("0.45.2").unwrap(),
-        output: "/var/svc.d".into(),
-    };
+    let opts = support::case_options(case, "0.45.2", "/var/svc.d");
     let comp = compile::run(std::slice::from_ref(&script), &opts);
     let mut out = String::new();
     for s in &comp.services {

@@ -6,12 +6,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rc2s6::compile::{self, CompileOptions};
-use rc2s6::emit::EmitOptions;
+use rc2s6::compile::{self};
 use rc2s6::emit::execline;
-use rc2s6::input::InputOptions;
-use rc2s6::model::ModelOptions;
-use rc2s6::openrc_target::OpenrcTarget;
 
 /// Runs `text` (an execline script) through the real execlineb with every word handed to
 /// `printf "%s\0"`, and returns the words.
@@ -46,16 +42,7 @@ fn generated_scripts_mean_what_rc2s6_meant() {
     let mut checked = 0;
     for script in cases() {
         let case = script.parent().and_then(Path::parent).unwrap();
-        let opts = CompileOptions {
-            input: InputOptions {
-                conf_dir: Some(case.join("conf.d")).filter(|p| p.is_dir()),
-                rc_conf: Some(case.join("rc.conf")).filter(|p| p.is_file()),
-            },
-            model: ModelOptions::default(),
-            emit: EmitOptions::default(),
-            target: OpenrcTarget::legacy_default(),
-            output: "/var/svc.d".into(),
-        };
+        let opts = support::case_options(case, "0.45", "/var/svc.d");
         let comp = compile::run(std::slice::from_ref(&script), &opts);
         for s in &comp.services {
             let Some(dir) = &s.dir else { continue };

@@ -2,35 +2,19 @@
 //! directories outside /var/svc.d) and for OpenRC 0.63.3 (in /var/svc.d), each with the
 //! findings, the whole migrated text and its unified diff.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use rc2s6::compile::{self, CompileOptions};
+use std::path::Path;
+
+use rc2s6::compile::{self};
 use rc2s6::diagnostic::render_human;
-use rc2s6::emit::EmitOptions;
 use rc2s6::emit::initd;
 use rc2s6::emit::unified_diff::unified_diff;
-use rc2s6::input::InputOptions;
-use rc2s6::model::ModelOptions;
-use rc2s6::openrc_target::OpenrcTarget;
-
-fn relative(p: &Path) -> PathBuf {
-    p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).to_path_buf()
-}
-
-fn options(case: &Path, version: &str, output: &str) -> CompileOptions {
-    CompileOptions {
-        input: InputOptions { conf_dir: Some(case.join("conf.d")).filter(|p| p.is_dir()), rc_conf: None },
-        model: ModelOptions::default(),
-        emit: EmitOptions::default(),
-        target: OpenrcTarget::parse(version).unwrap(),
-        output: output.into(),
-    }
-}
 
 /// Migrates one script for one target and renders everything.
 fn render_target(script: &Path, version: &str, output: &str) -> String {
     let case = script.parent().and_then(Path::parent).expect("case/init.d/script");
-    let opts = options(case, version, output);
+    let opts = support::case_options(case, version, output);
     let compiled = compile::compile_one(script, &opts).expect("readable testdata");
     let mut out = format!("=== OpenRC {version}, -o {output}\n");
     let Some(dir) = &compiled.dir else {
@@ -53,7 +37,7 @@ fn render_target(script: &Path, version: &str, output: &str) -> String {
 }
 
 fn render_case(script: &Path) -> String {
-    let script = relative(script);
+    let script = support::relative(script);
     let mut out = render_target(&script, "0.45.2", "/srv/s6");
     out.push_str(&render_target(&script, "0.63.3", "/var/svc.d"));
     out

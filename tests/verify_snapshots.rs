@@ -9,9 +9,8 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
 use rc2s6::analysis::{self, Analysis};
-use rc2s6::compile::{self, CompileOptions};
+use rc2s6::compile::{self};
 use rc2s6::diagnostic::Finding;
-use rc2s6::emit::EmitOptions;
 use rc2s6::emit::initd;
 use rc2s6::input::{self, InputOptions};
 use rc2s6::model::ModelOptions;
@@ -54,13 +53,7 @@ impl World {
             }
             scripts.push(dir.join("init.d").join(svc));
         }
-        let opts = CompileOptions {
-            input: InputOptions { conf_dir: Some(self.confd()), rc_conf: None },
-            model: ModelOptions::default(),
-            emit: EmitOptions::default(),
-            target: OpenrcTarget::parse(version).unwrap(),
-            output: self.out().display().to_string(),
-        };
+        let opts = support::compile_options(Some(self.confd()), None, version, &self.out().display().to_string());
         let comp = compile::run(&scripts, &opts);
         write::write_output(&self.out(), &comp, WriteOptions::default()).unwrap();
         let mut migrated = Vec::new();
@@ -262,13 +255,7 @@ fn openrc_generated_directories_are_compared_by_meaning() {
     w.hand_written("openrc-generated");
     // rc2s6's own tree for the same script, as `rc2s6 -o OUT` writes it.
     let script = w.initd().join("quoted");
-    let opts = CompileOptions {
-        input: InputOptions { conf_dir: None, rc_conf: None },
-        model: ModelOptions::default(),
-        emit: EmitOptions::default(),
-        target: OpenrcTarget::parse("0.63.3").unwrap(),
-        output: w.out().display().to_string(),
-    };
+    let opts = support::compile_options(None, None, "0.63.3", &w.out().display().to_string());
     let comp = compile::run(std::slice::from_ref(&script), &opts);
     write::write_output(&w.out(), &comp, WriteOptions::default()).unwrap();
     // OpenRC's run-time directory: its generated service directory linked into its scan dir.

@@ -73,3 +73,35 @@ pub fn root() -> &'static Path {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("rc2s6-test.").tempdir().expect("temporary directory")
 }
+
+/// Compile options for tests: these conf.d and rc.conf (or none), the default emit settings.
+pub fn compile_options(
+    conf_dir: Option<PathBuf>,
+    rc_conf: Option<PathBuf>,
+    openrc: &str,
+    output: &str,
+) -> rc2s6::compile::CompileOptions {
+    rc2s6::compile::CompileOptions {
+        input: rc2s6::input::InputOptions { conf_dir, rc_conf },
+        model: rc2s6::model::ModelOptions::default(),
+        emit: rc2s6::emit::EmitOptions::default(),
+        target: rc2s6::openrc_target::OpenrcTarget::parse(openrc).expect("a valid OpenRC version"),
+        output: output.into(),
+    }
+}
+
+/// Compile options for a testdata case directory: its `conf.d` and `rc.conf` when present.
+pub fn case_options(case: &Path, openrc: &str, output: &str) -> rc2s6::compile::CompileOptions {
+    compile_options(
+        Some(case.join("conf.d")).filter(|p| p.is_dir()),
+        Some(case.join("rc.conf")).filter(|p| p.is_file()),
+        openrc,
+        output,
+    )
+}
+
+/// A path inside the project, relative to its root (so names in outputs do not depend on where
+/// the checkout is).
+pub fn relative(p: &Path) -> PathBuf {
+    p.strip_prefix(root()).unwrap_or(p).to_path_buf()
+}
