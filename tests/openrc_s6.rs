@@ -9,80 +9,46 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Programs the tests run, all found as CI requires.
-const TOOLS: &[&str] = &[
-    "unshare",
-    "mount",
-    "umount",
-    "timeout",
-    "openrc-run",
-    "start-stop-daemon",
-    "s6-svscan",
-    "s6-svscanctl",
-    "s6-svc",
-    "s6-svstat",
-    "s6-svwait",
-    "s6-log",
-    "execlineb",
-];
-
-const OPENRC: &str = "0.45.2";
+use std::path::PathBuf;
+use support::openrc::{Layout, Namespace, OPENRC, Run, TOOLS, Var, probe};
 
 /// A test's files: init.d and conf.d for OpenRC, the compiled tree, logs and the test daemon.
 struct Sandbox {
-    tmp: tempfile::TempDir,
-}
-
-/// What one run inside the namespace printed: `@@key=value` lines, and everything.
-struct Run {
-    values: BTreeMap<String, String>,
-    text: String,
-}
-
-impl Run {
-    fn get(&self, key: &str) -> &str {
-        self.values.get(key).map(String::as_str).unwrap_or_else(|| panic!("no `{key}` in:\n{}", self.text))
-    }
+    /// Removes the sandbox when the test ends.
+    _tmp: tempfile::TempDir,
+    dirs: Layout,
 }
 
 impl Sandbox {
     fn new() -> Sandbox {
         let tmp = support::tempdir();
-        let s = Sandbox { tmp };
+        let dirs = Layout::under(tmp.path());
+        let s = Sandbox { _tmp: tmp, dirs };
         // The daemon runs as nobody: everything it needs must be readable.
-        fs::set_permissions(s.root(), fs::Permissions::from_mode(0o755)).unwrap();
-        for d in ["init.d", "conf.d", "bin", "logs", "work", "originals/init.d", "originals/conf.d"] {
+        for d in ["bin", "work", "originals/init.d", "originals/conf.d"] {
             fs::create_dir_all(s.root().join(d)).unwrap();
             fs::set_permissions(s.root().join(d), fs::Permissions::from_mode(0o755)).unwrap();
         }
         let testd = s.root().join("bin/rc2s6-testd");
         fs::copy(support::root().join("testdata/bin/rc2s6-testd"), &testd).unwrap();
         fs::set_permissions(&testd, fs::Permissions::from_mode(0o755)).unwrap();
-        for e in fs::read_dir(support::root().join("testdata/openrc/system/init.d")).unwrap().flatten() {
-            fs::copy(e.path(), s.initd().join(e.file_name())).unwrap();
-        }
-        // An empty rc.conf: the host's settings must not change what OpenRC does here.
-        fs::write(s.root().join("rc.conf"), "").unwrap();
+        support::openrc::install_system_services(&s.initd());
         s
     }
 
-    fn root(&self) -> &Path {
-        self.tmp.path()
+    fn root(&self) -> &std::path::Path {
+        &self.dirs.root
     }
     fn initd(&self) -> PathBuf {
-        self.root().join("init.d")
+        self.dirs.initd.clone()
     }
     fn out(&self) -> PathBuf {
-        self.root().join("out")
+        self.dirs.out.clone()
     }
     fn logs(&self) -> PathBuf {
-        self.root().join("logs")
+        self.dirs.logs.clone()
     }
 
     /// Copies testdata/openrc/services/{init.d,conf.d}/<name>, placeholders filled in, into
@@ -105,119 +71,29 @@ impl Sandbox {
     /// `rc2s6 ORIGINALS -o out --initd-out init.d` as a user would run it.
     fn compile_and_migrate(&self, names: &[&str]) {
         let scripts: Vec<PathBuf> = names.iter().map(|n| self.original(n)).collect();
-        let out = support::rc2s6()
-            .args(&scripts)
-            .arg("-o")
-            .arg(self.out())
-            .arg("--conf-dir")
-            .arg(self.root().join("conf.d"))
-            .arg("--no-rc-conf")
-            .arg("--log-dir")
-            .arg(self.logs())
-            .args(["--openrc", OPENRC])
-            .arg("--initd-out")
-            .arg(self.initd())
-            .output()
-            .unwrap();
+        let out = self.dirs.compile_and_migrate(&scripts);
         assert!(out.status.success(), "rc2s6 failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// `rc2s6 verify` on the migrated scripts, before anything runs: each service's predicted
     /// link target.
-    fn predicted(&self, names: &[&str]) -> BTreeMap<String, String> {
-        let out = support::rc2s6()
-            .arg("verify")
-            .args(names.iter().map(|n| self.initd().join(n)))
-            .arg("-o")
-            .arg(self.out())
-            .arg("--conf-dir")
-            .arg(self.root().join("conf.d"))
-            .arg("--no-rc-conf")
-            .args(["--openrc", OPENRC])
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "verify failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
-        stdout
-            .lines()
-            .filter_map(|l| {
-                let (svc, rest) = l.split_once(": ")?;
-                let (link, target) = rest.split_once(" -> ")?;
-                assert_eq!(link, format!("/run/openrc/s6-scan/{svc}"), "{l}");
-                Some((svc.to_string(), target.to_string()))
-            })
-            .collect()
+    fn predicted(&self, names: &[&str]) -> std::collections::BTreeMap<String, String> {
+        self.dirs.predicted(names)
     }
 
     /// Runs `body` (sh) in a fresh mount and pid namespace set up as an OpenRC system; `var` also
     /// puts a tmpfs on /var so /var/svc.d can be written.
     fn run(&self, body: &str, var: bool) -> Run {
-        let prelude = format!(
-            r#"set -eu
-# Nothing below may reach the host's mounts.
-mount --make-rprivate /
-mount -t tmpfs -o mode=0755 tmpfs /run
-# openrc-run moves itself between cgroups: give it an empty hierarchy of its own.
-umount -R /sys/fs/cgroup 2>/dev/null || true
-mount -t tmpfs tmpfs /sys/fs/cgroup
-# /etc/conf.d does not exist on Debian: an overlay gives /etc a mount point for it.
-mkdir -p /run/.rc2s6-etc/upper /run/.rc2s6-etc/work
-mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/.rc2s6-etc/upper,workdir=/run/.rc2s6-etc/work /etc
-mkdir -p /etc/conf.d
-mount --bind '{root}/init.d' /etc/init.d
-mount --bind '{root}/conf.d' /etc/conf.d
-mount --bind '{root}/rc.conf' /etc/rc.conf
-if [ {var} = yes ]; then
-	mount -t tmpfs -o mode=0755 tmpfs /var
-	ln -s /run /var/run
-	mkdir -p /var/svc.d /var/log /var/lib
-fi
-# The state OpenRC's boot would have made: openrc-run refuses to run without softlevel.
-for d in daemons exclusive failed hotplugged inactive options scheduled started starting stopping tmp wasinactive; do
-	mkdir -p /run/openrc/$d
-done
-touch /run/openrc/softlevel
-set +e
-RC2S6='{rc2s6}'
-"#,
-            root = self.root().display(),
-            var = if var { "yes" } else { "no" },
-            rc2s6 = env!("CARGO_BIN_EXE_rc2s6"),
-        );
-        let script = self.root().join("inner.sh");
-        fs::write(&script, format!("{prelude}{body}")).unwrap();
-        // A hang (a wait that never ends) fails the test instead of blocking CI.
-        let out = Command::new("timeout")
-            .args(["-k", "5", "180", "unshare", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child", "sh"])
-            .arg(&script)
-            .output()
-            .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "the namespace script failed ({}):\n{text}", out.status);
-        let values = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("@@"))
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Run { values, text }
+        self.dirs.run(body, Namespace { net: false, var: if var { Var::Empty } else { Var::Host } })
     }
 
     fn log(&self, service: &str) -> String {
-        fs::read_to_string(self.logs().join(service).join("current")).unwrap_or_default()
+        self.dirs.log(service)
     }
 }
 
 fn ready() -> bool {
     support::tools(TOOLS) && support::require_root("mount namespaces and OpenRC")
-}
-
-/// Shell that prints `@@key=` the link, status of a service.
-fn probe(svc: &str, prefix: &str) -> String {
-    format!(
-        "echo \"@@{prefix}link=$(readlink /run/openrc/s6-scan/{svc})\"\n\
-         echo \"@@{prefix}status=$(s6-svstat /run/openrc/s6-scan/{svc})\"\n"
-    )
 }
 
 /// The mail's case: OpenRC's start blocks until the daemon is ready; its output, stdout and

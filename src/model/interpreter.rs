@@ -83,7 +83,14 @@ pub enum StartEvent {
         background: bool,
     },
     /// `default_start`: the backend's own start.
-    DefaultStart { loc: Loc, conditional: bool },
+    DefaultStart {
+        /// Where the call is.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+        /// The variables when it is called: the backend reads the daemon's as start() left them.
+        env: Box<Environment>,
+    },
     /// Any other command that does something (not a message or a check).
     Command {
         /// The command name as expanded.
@@ -789,7 +796,7 @@ impl Interpreter {
             return Some(Status::Unknown);
         }
         if cmd == "default_start" {
-            events.push(StartEvent::DefaultStart { loc, conditional });
+            events.push(StartEvent::DefaultStart { loc, conditional, env: Box::new(self.env.clone()) });
             return Some(Status::Unknown);
         }
         let nonzero = |w: Option<&String>| w.is_some_and(|w| w.parse::<i64>().is_ok_and(|n| n != 0));

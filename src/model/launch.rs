@@ -7,6 +7,7 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::expand;
 use super::interpreter::{Interpreter, LaunchProgram, StartEvent};
 use super::service::{Decision, Service};
+use super::start_pre;
 use super::value::Loc;
 
 /// How the daemon is launched: `Ok(None)` for a oneshot, `Err` when not convertible.
@@ -111,12 +112,16 @@ pub fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Op
                 }
             }
             match &events[i] {
-                StartEvent::DefaultStart { conditional: false, .. } => {
+                StartEvent::DefaultStart { conditional: false, env, .. } => {
+                    // The backend reads the daemon's variables as start() left them.
+                    start_pre::apply_changes("start", &mut interp.env, env, start.file, service);
                     service.decisions.push(Decision {
                         topic: "launch".into(),
                         choice: "start() wraps default_start: compiled from command and friends".into(),
                         loc: Some(start_loc),
                     });
+                    let command_set =
+                        interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
                     Ok(command_set.then_some(Launch::Declarative))
                 }
                 StartEvent::Launch { conditional: false, program, words, uncertain, loc, background } => {

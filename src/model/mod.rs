@@ -177,7 +177,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     }
 
     let before_start_pre = interp.env.clone();
-    start_pre::run_start_pre(&mut interp, &before_start_pre, &mut service);
+    start_pre::run_start_pre(&mut interp, &mut service);
     service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());

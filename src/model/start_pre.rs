@@ -1,5 +1,6 @@
-//! `start_pre()`: OpenRC runs it in the same shell just before starting, so what it assigns to
-//! the daemon's variables counts — when it can be known.
+//! `start_pre()`, and `start()` up to its `default_start`: OpenRC runs them in the same shell
+//! before the backend reads the daemon's variables, so what they assign counts — when it can be
+//! known.
 
 use super::environment::Environment;
 use super::error::{ModelDiagnostic, ModelError};
@@ -12,7 +13,7 @@ use crate::source::Span;
 
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
-pub fn run_start_pre(interp: &mut Interpreter, before: &Environment, service: &mut Service) {
+pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
     if !interp.functions.contains_key("start_pre") {
         return;
     }
@@ -20,16 +21,23 @@ pub fn run_start_pre(interp: &mut Interpreter, before: &Environment, service: &m
     let mut scratch = Interpreter::new(interp.env.clone());
     scratch.functions = interp.functions.clone();
     scratch.call_function("start_pre");
+    apply_changes("start_pre", &mut interp.env, &scratch.env, start_pre_file, service);
+}
+
+/// Takes into `env` what `function` (run before the backend reads the variables) changed in the
+/// daemon's variables, as `after` holds them: exact new values are compiled in, others are left
+/// out; each change is reported, located in `file` when no assignment can be found.
+pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: usize, service: &mut Service) {
     for var in DAEMON_VARIABLES {
-        let old = before.get(var);
-        let new = scratch.env.get(var);
+        let old = env.get(var);
+        let new = after.get(var);
         if old == new {
             continue;
         }
-        let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file: start_pre_file, span: Span::new(0, 0) });
+        let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file, span: Span::new(0, 0) });
         let (outcome, help) = match new {
             Some(v) if !v.value.is_unknowable() => {
-                interp.env.set(var, v.value.clone(), v.assigned_at);
+                env.set(var, v.value.clone(), v.assigned_at);
                 (
                     format!("compiled in as `{}`", v.value.text),
                     format!("set `{var}` in conf.d so the service directory and OpenRC agree when it changes"),
@@ -45,15 +53,15 @@ pub fn run_start_pre(interp: &mut Interpreter, before: &Environment, service: &m
                     .unwrap_or_default();
                 (
                     format!("left out: {why}"),
-                    format!("the service directory keeps the value from before start_pre(); set `{var}` in conf.d"),
+                    format!("the service directory keeps the value from before {function}(); set `{var}` in conf.d"),
                 )
             }
-            None => ("unset here; left set".into(), format!("do not unset `{var}` in start_pre()")),
+            None => ("unset here; left set".into(), format!("do not unset `{var}` in {function}()")),
         };
         service.diagnostics.push(ModelDiagnostic {
             file: at.file,
             error: ModelError::StartPreAssignment {
-                function: "start_pre".into(),
+                function: function.into(),
                 variable: var.to_string(),
                 span: at.span.into(),
                 outcome,

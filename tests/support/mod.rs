@@ -1,6 +1,8 @@
-//! Shared by the integration tests: finding the real programs, temporary directories, running
-//! rc2s6's binary.
+//! Shared by the integration tests: finding the real programs and the corpus, temporary
+//! directories, running rc2s6's binary; `openrc` runs Debian's OpenRC in a namespace.
 #![allow(dead_code)]
+
+pub mod openrc;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,6 +69,21 @@ pub fn rc2s6() -> Command {
 /// The project's root directory.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the shared corpus of real init scripts (`../shared/corpus`, beside the project, as
+/// on CI). On CI a missing corpus fails the test; elsewhere the test is skipped with a loud
+/// message.
+pub fn corpus_file(relative: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/corpus").join(relative);
+    if path.is_file() {
+        return Some(path);
+    }
+    if on_ci() {
+        panic!("{} is missing; CI has the corpus in ../shared/corpus (CI=true makes this a failure)", path.display());
+    }
+    eprintln!("SKIPPED: {} is missing (the corpus goes in ../shared/corpus; on CI this fails)", path.display());
+    None
 }
 
 /// A fresh temporary directory, removed when dropped.

@@ -1,0 +1,477 @@
+//! Proof with real daemons: Alpine's init scripts for 13 daemons that Debian packages, read from
+//! the corpus (`../shared/corpus/alpine`), compiled and migrated by rc2s6, and started and
+//! stopped by Debian's OpenRC 0.45 with real s6, each in its own mount, pid and network
+//! namespace (loopback up, /etc and /var under tmpfs overlays, so nothing on the host changes).
+//!
+//! `testdata/daemons/<service>/` adapts each script to Debian, as an administrator would:
+//! - `conf.d` — the service's conf.d (Debian's paths, users and groups), its comments saying
+//!   what differs from Alpine and why;
+//! - `etc/` — minimal configuration files, put over the namespace's /etc at Debian's paths,
+//!   where Debian's defaults do not fit a sandbox (loopback only, logs to stderr, no pid file
+//!   in a directory the empty /run lacks);
+//! - `prepare` — sh run in the namespace before the start, for what Alpine's package sets up
+//!   and Debian's does not where the script fixes it and conf.d cannot change it.
+//!
+//! Each daemon must start through OpenRC (linked where `rc2s6 verify` predicted, and verify
+//! agrees with the live tree), run as its intended user, answer a real client's request, stay up
+//! with the same pid for several seconds with no death recorded by s6-supervise, and stop with
+//! nothing of it left running.
+//!
+//! OpenRC 0.45 sleeps 3 s in every s6 start, so the 13 run at once, each in its own namespace:
+//! the first test to ask runs them all, and each test judges its own daemon.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::OnceLock;
+use support::openrc::{Layout, Namespace, OPENRC, Run, TOOLS, Var};
+
+/// What a client's output must hold; `{pid}` stands for the supervised process's pid.
+enum Answer {
+    /// A line equal to this, once trimmed (`\r` included).
+    Line(&'static str),
+    /// Text found anywhere.
+    Contains(&'static str),
+}
+
+use Answer::{Contains, Line};
+
+/// One daemon: where its script is, what it runs, how to ask it something.
+struct Daemon {
+    /// The service's name: the script's name in init.d, its directory in testdata/daemons.
+    service: &'static str,
+    /// The script: `alpine/<corpus>.initd` in the corpus.
+    corpus: &'static str,
+    /// The daemon's executable, as the run script names it.
+    binary: &'static str,
+    /// Who the supervised process runs as once it has started.
+    user: &'static str,
+    /// Who its children run as, for a master process that drops privileges in its workers.
+    children: Option<&'static str>,
+    /// A real client's request: sh run in the namespace, `$pid` the supervised process.
+    client: &'static str,
+    /// What the client's output must hold.
+    answers: &'static [Answer],
+    /// What the daemon's own output, kept by s6-log, must hold.
+    log: &'static [&'static str],
+    /// Diagnostic codes rc2s6 must report when compiling the script.
+    reports: &'static [&'static str],
+}
+
+const DAEMONS: &[Daemon] = &[
+    Daemon {
+        service: "memcached",
+        corpus: "memcached__memcached",
+        binary: "/usr/bin/memcached",
+        user: "memcache",
+        children: None,
+        client: r"printf 'stats\r\nquit\r\n' | nc -w 10 127.0.0.1 11211",
+        answers: &[Line("STAT pid {pid}")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "redis",
+        corpus: "redis__redis",
+        binary: "/usr/bin/redis-server",
+        user: "redis",
+        children: None,
+        client: "redis-cli -h 127.0.0.1 -p 6379 PING && redis-cli -h 127.0.0.1 -p 6379 INFO server",
+        answers: &[Line("PONG"), Line("process_id:{pid}")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "dnsmasq",
+        corpus: "dnsmasq__dnsmasq",
+        binary: "/usr/sbin/dnsmasq",
+        user: "dnsmasq",
+        children: None,
+        client: "dig @127.0.0.1 -p 53 +short +time=5 +tries=2 rc2s6.test A",
+        answers: &[Line("192.0.2.53")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "nginx",
+        corpus: "nginx__nginx",
+        binary: "/usr/sbin/nginx",
+        user: "root",
+        children: Some("www-data"),
+        client: "curl -sS -m 10 http://127.0.0.1/",
+        answers: &[Line("rc2s6 nginx")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "lighttpd",
+        corpus: "lighttpd__lighttpd",
+        binary: "/usr/sbin/lighttpd",
+        user: "www-data",
+        children: None,
+        client: "curl -sS -m 10 -i http://127.0.0.1/",
+        answers: &[Contains("Server: lighttpd/"), Line("rc2s6 lighttpd")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "mosquitto",
+        corpus: "mosquitto__mosquitto",
+        binary: "/usr/sbin/mosquitto",
+        user: "mosquitto",
+        children: None,
+        // CONNECT, SUBSCRIBE, and the broker's own message back.
+        client: "mosquitto_sub -h 127.0.0.1 -p 1883 -t '$SYS/broker/version' -C 1 -W 10",
+        answers: &[Contains("mosquitto version ")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "tinyproxy",
+        corpus: "tinyproxy__tinyproxy",
+        binary: "/usr/bin/tinyproxy",
+        user: "tinyproxy",
+        children: None,
+        // tinyproxy answers its statistics host itself: no upstream server needed. Its stdout
+        // goes where the script's output_log says, appended.
+        client: "curl -sS -m 10 -x http://127.0.0.1:8888 http://tinyproxy.stats/ &&\n\
+                 cat /var/log/tinyproxy/tinyproxy.log",
+        answers: &[Contains("<title>Stats [tinyproxy v"), Contains("Accepting connections.")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "unbound",
+        corpus: "unbound__unbound",
+        binary: "/usr/sbin/unbound",
+        user: "unbound",
+        children: None,
+        client: "dig @127.0.0.1 -p 53 +short +time=5 +tries=2 rc2s6.test A",
+        answers: &[Line("192.0.2.54")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "privoxy",
+        corpus: "privoxy__privoxy",
+        binary: "/usr/sbin/privoxy",
+        user: "privoxy",
+        children: None,
+        // http://p.p/ is privoxy's own page: no upstream server needed.
+        client: "curl -sS -m 10 -x http://127.0.0.1:8118 http://p.p/",
+        answers: &[Contains("on localhost (127.0.0.1), port 8118")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "dropbear",
+        corpus: "dropbear__dropbear",
+        binary: "/usr/sbin/dropbear",
+        user: "root",
+        children: None,
+        // A key exchange; the host key must be the one the script's start() generated.
+        client: "k=$(dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key | awk '/^ssh-ed25519 / { print $2 }')\n\
+                 ssh-keyscan -T 10 -t ed25519 -p 22 127.0.0.1 |\n\
+                 awk -v k=\"$k\" '{ print } $3 == k && k != \"\" { print \"host key generated by start()\" }'",
+        answers: &[Contains("SSH-2.0-dropbear_"), Line("host key generated by start()")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "rsyncd",
+        corpus: "rsync__rsyncd",
+        binary: "/usr/bin/rsync",
+        user: "root",
+        children: None,
+        // The module list, then a listing of the module (served by a child running as nobody).
+        client: "rsync --contimeout=10 rsync://127.0.0.1/ && rsync --contimeout=10 rsync://127.0.0.1/rc2s6/",
+        answers: &[Contains("rc2s6 test module"), Contains(" hello.txt")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "haveged",
+        corpus: "haveged__haveged",
+        binary: "/usr/sbin/haveged",
+        user: "root",
+        children: None,
+        // No port: haveged holds the kernel's random device open to feed it. Since Linux 5.18
+        // the kernel never asks for more (entropy_avail stays 256), so haveged's report of its
+        // start-up self-tests, on generated data, is the evidence that it collects entropy.
+        client: "readlink /proc/$pid/fd/*",
+        answers: &[Line("/dev/random")],
+        log: &["haveged: ver: ", "haveged: tot tests"],
+        reports: &[],
+    },
+    Daemon {
+        service: "chronyd",
+        corpus: "chrony__chronyd",
+        binary: "/usr/sbin/chronyd",
+        user: "_chrony",
+        children: None,
+        // No network port in the sandbox: chronyc asks through chronyd's Unix socket.
+        client: "chronyc -n tracking",
+        answers: &[Contains("Reference ID"), Contains("Leap status")],
+        log: &[],
+        // start() adds -s and -r to command_args when the system and chrony.conf call for
+        // them; the service directory cannot follow, and rc2s6 must say so.
+        reports: &["rc2s6::model::start_pre_assignment"],
+    },
+];
+
+/// The clients and tools the checks run, besides OpenRC's and s6's.
+const CLIENTS: &[&str] = &[
+    "s6-svdt",
+    "ip",
+    "awk",
+    "getent",
+    "groupadd",
+    "nc",
+    "redis-cli",
+    "dig",
+    "curl",
+    "mosquitto_sub",
+    "ssh-keyscan",
+    "dropbearkey",
+    "chronyc",
+];
+
+/// What the namespace does with one daemon; `@…@` are filled in.
+const BODY: &str = r#"
+# The daemon's configuration at Debian's paths, and what Alpine's package would have set up.
+if [ -d '@DATA@/etc' ]; then cp -R '@DATA@/etc/.' /etc/; echo "@@etc=$?"; fi
+if [ -f '@DATA@/prepare' ]; then sh -e '@DATA@/prepare'; echo "@@prepare=$?"; fi
+link=/run/openrc/s6-scan/@SVC@
+# The names of a process's real, effective, saved and file-system uids.
+users() {
+	awk '/^Uid:/ { print $2; print $3; print $4; print $5 }' "/proc/$1/status" | sort -u |
+		while read -r u; do getent passwd "$u" | cut -d: -f1; done | tr '\n' ' '
+}
+children() {
+	for s in /proc/[0-9]*/status; do
+		awk -v p="$1" '/^PPid:/ && $2 == p { split(FILENAME, f, "/"); print f[3] }' "$s" 2>/dev/null
+	done
+}
+# The processes running the daemon's executable.
+running() {
+	exe=$(readlink -f '@BIN@')
+	for e in /proc/[0-9]*/exe; do
+		[ "$(readlink "$e" 2>/dev/null)" = "$exe" ] && printf '%s ' "$(basename "${e%/exe}")"
+	done
+}
+/etc/init.d/@SVC@ start; echo "@@start=$?"
+echo "@@link=$(readlink $link)"
+pid=$(s6-svstat -o pid $link); echo "@@pid=$pid"
+case $pid in ''|*[!0-9]*) pid=0 ;; esac
+echo "@@users=$(users $pid)"
+echo "@@children=$(for c in $(children $pid); do users $c; done)"
+( @CLIENT@
+) > '@CLIENT_OUT@' 2>&1; echo "@@client=$?"
+"$RC2S6" verify /etc/init.d/@SVC@ -o '@OUT@' --no-rc-conf --openrc @OPENRC@ --scan-dir /run/openrc/s6-scan; echo "@@verify=$?"
+# Several seconds later: the same process, and s6-supervise has seen no death.
+sleep 5
+echo "@@pid-later=$(s6-svstat -o pid $link)"
+echo "@@deaths=$(s6-svdt $link | wc -l)"
+/etc/init.d/@SVC@ stop; echo "@@stop=$?"
+echo "@@up-after-stop=$(s6-svstat -o up $link)"
+if [ "$pid" != 0 ] && kill -0 "$pid" 2>/dev/null; then echo "@@pid-gone=no"; else echo "@@pid-gone=yes"; fi
+echo "@@left=$(running)"
+"#;
+
+/// What happened to one daemon.
+struct Outcome {
+    /// Whether rc2s6 converted and migrated the script (exit 0).
+    compiled: bool,
+    /// What rc2s6 reported when compiling and migrating.
+    compile_output: String,
+    /// Where `rc2s6 verify` said OpenRC would link the service directory.
+    predicted: Option<String>,
+    /// The namespace's report, once the script was converted.
+    run: Option<Run>,
+    /// What the client printed.
+    client_output: String,
+    /// What s6-log kept of the daemon's output.
+    log: String,
+}
+
+impl Outcome {
+    /// Everything, for a failure message.
+    fn context(&self) -> String {
+        format!(
+            "--- rc2s6:\n{}\n--- namespace:\n{}\n--- client:\n{}\n--- s6-log:\n{}",
+            self.compile_output,
+            self.run.as_ref().map(|r| r.text.as_str()).unwrap_or("(not run)"),
+            self.client_output,
+            self.log
+        )
+    }
+}
+
+/// Compiles, migrates and runs one daemon in its own sandbox and namespace.
+fn run_daemon(d: &Daemon, script: &Path) -> Outcome {
+    let tmp = support::tempdir();
+    let dirs = Layout::under(tmp.path());
+    let root = &dirs.root;
+    fs::create_dir(root.join("originals")).unwrap();
+    let data = support::root().join("testdata/daemons").join(d.service);
+    let original = root.join("originals").join(d.service);
+    fs::copy(script, &original).unwrap();
+    fs::set_permissions(&original, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::copy(data.join("conf.d"), dirs.confd.join(d.service)).unwrap();
+
+    let compiled = dirs.compile_and_migrate(std::slice::from_ref(&original));
+    let mut outcome = Outcome {
+        compiled: compiled.status.success(),
+        compile_output: String::from_utf8_lossy(&compiled.stderr).into_owned(),
+        predicted: None,
+        run: None,
+        client_output: String::new(),
+        log: String::new(),
+    };
+    if !outcome.compiled {
+        return outcome;
+    }
+    support::openrc::install_system_services(&dirs.initd);
+    outcome.predicted = dirs.predicted(&[d.service]).remove(d.service);
+    let client_out = root.join("client.out");
+    let body = BODY
+        .replace("@DATA@", &data.display().to_string())
+        .replace("@SVC@", d.service)
+        .replace("@BIN@", d.binary)
+        .replace("@OUT@", &dirs.out.display().to_string())
+        .replace("@OPENRC@", OPENRC)
+        .replace("@CLIENT_OUT@", &client_out.display().to_string())
+        .replace("@CLIENT@", d.client);
+    outcome.run = Some(dirs.run(&body, Namespace { net: true, var: Var::Overlay }));
+    outcome.client_output = fs::read_to_string(&client_out).unwrap_or_default();
+    outcome.log = dirs.log(d.service);
+    outcome
+}
+
+/// Each daemon's outcome, or why it could not be had (a panic's message). `None` when the
+/// tests are skipped (not root, programs or corpus missing, outside CI).
+fn outcomes() -> Option<&'static BTreeMap<&'static str, Result<Outcome, String>>> {
+    static OUTCOMES: OnceLock<Option<BTreeMap<&'static str, Result<Outcome, String>>>> = OnceLock::new();
+    OUTCOMES
+        .get_or_init(|| {
+            let binaries: Vec<&str> =
+                DAEMONS.iter().filter_map(|d| Path::new(d.binary).file_name()?.to_str()).collect();
+            let tools = [TOOLS, CLIENTS, &binaries].concat();
+            if !(support::tools(&tools) && support::require_root("mount and network namespaces and OpenRC")) {
+                return None;
+            }
+            let scripts: Vec<_> =
+                DAEMONS.iter().map(|d| support::corpus_file(&format!("alpine/{}.initd", d.corpus))).collect();
+            let scripts: Option<Vec<_>> = scripts.into_iter().collect();
+            let scripts = scripts?;
+            // All at once: each waits mostly on OpenRC's sleeps and its own seconds of uptime.
+            Some(std::thread::scope(|s| {
+                let running: Vec<_> = DAEMONS
+                    .iter()
+                    .zip(&scripts)
+                    .map(|(d, script)| (d.service, s.spawn(move || run_daemon(d, script))))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|(name, h)| {
+                        let outcome = h.join().map_err(|e| {
+                            e.downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                                .unwrap_or_default()
+                        });
+                        (name, outcome)
+                    })
+                    .collect()
+            }))
+        })
+        .as_ref()
+}
+
+/// Judges one daemon by what its namespace reported.
+fn check(service: &str) {
+    let Some(all) = outcomes() else { return };
+    let d = DAEMONS.iter().find(|d| d.service == service).unwrap();
+    let o = match &all[service] {
+        Ok(o) => o,
+        Err(why) => panic!("{service}: the run failed: {why}"),
+    };
+    let ctx = o.context();
+    assert!(o.compiled, "{service}: rc2s6 did not convert the script\n{ctx}");
+    for code in d.reports {
+        assert!(o.compile_output.contains(code), "{service}: rc2s6 did not report {code}\n{ctx}");
+    }
+    let r = o.run.as_ref().unwrap();
+    for step in ["etc", "prepare"] {
+        if let Some(v) = r.values.get(step) {
+            assert_eq!(v, "0", "{service}: setting up the namespace ({step}) failed\n{ctx}");
+        }
+    }
+    assert_eq!(r.get("start"), "0", "{service}: OpenRC's start failed\n{ctx}");
+    assert_eq!(Some(r.get("link")), o.predicted.as_deref(), "{service}: not linked where verify predicted\n{ctx}");
+    let pid = r.get("pid");
+    assert!(pid.parse::<u32>().is_ok_and(|p| p > 0), "{service}: s6 supervises no process\n{ctx}");
+    assert_eq!(r.get("verify"), "0", "{service}: rc2s6 verify disagrees with the live tree\n{ctx}");
+    assert_eq!(r.get("users").trim(), d.user, "{service}: runs as the wrong user\n{ctx}");
+    if let Some(user) = d.children {
+        let children: Vec<&str> = r.get("children").split_whitespace().collect();
+        assert!(
+            !children.is_empty() && children.iter().all(|c| *c == user),
+            "{service}: its children should all run as {user}, not {children:?}\n{ctx}"
+        );
+    }
+    assert_eq!(r.get("client"), "0", "{service}: the client's request failed\n{ctx}");
+    for answer in d.answers {
+        let found = match answer {
+            Line(l) => {
+                let l = l.replace("{pid}", pid);
+                o.client_output.lines().any(|x| x.trim() == l)
+            }
+            Contains(t) => o.client_output.contains(&t.replace("{pid}", pid)),
+        };
+        let what = match answer {
+            Line(l) | Contains(l) => l,
+        };
+        assert!(found, "{service}: the client's answer lacks `{what}`\n{ctx}");
+    }
+    for line in d.log {
+        assert!(o.log.contains(line), "{service}: its log lacks `{line}`\n{ctx}");
+    }
+    assert_eq!(r.get("pid-later"), pid, "{service}: not the same process seconds later\n{ctx}");
+    assert_eq!(r.get("deaths").trim(), "0", "{service}: s6-supervise saw it die\n{ctx}");
+    assert_eq!(r.get("stop"), "0", "{service}: OpenRC's stop failed\n{ctx}");
+    assert_eq!(r.get("up-after-stop"), "false", "{service}: still up after the stop\n{ctx}");
+    assert_eq!(r.get("pid-gone"), "yes", "{service}: its process outlived the stop\n{ctx}");
+    assert_eq!(r.get("left").trim(), "", "{service}: processes of {} left after the stop\n{ctx}", d.binary);
+}
+
+/// One test per daemon, named after its service; `TESTED` lists them.
+macro_rules! daemon_tests {
+    ($($service:ident),* $(,)?) => {
+        const TESTED: &[&str] = &[$(stringify!($service)),*];
+        $(
+            #[test]
+            fn $service() {
+                check(stringify!($service));
+            }
+        )*
+    };
+}
+
+daemon_tests!(
+    memcached, redis, dnsmasq, nginx, lighttpd, mosquitto, tinyproxy, unbound, privoxy, dropbear, rsyncd, haveged,
+    chronyd,
+);
+
+/// Every daemon of the table has its test and its conf.d.
+#[test]
+fn every_daemon_is_tested() {
+    let table: Vec<&str> = DAEMONS.iter().map(|d| d.service).collect();
+    assert_eq!(table, TESTED);
+    for d in DAEMONS {
+        assert!(support::root().join("testdata/daemons").join(d.service).join("conf.d").is_file(), "{}", d.service);
+    }
+}
