@@ -71,3 +71,10 @@ fn case_with_patterns_and_no_final_terminator() {
 fn parameter_forms() {
     ok(": ${a:=b} ${#x} ${x##*/} ${x%.*} \"${x:-'a'}\" ${x/a/b}\n");
 }
+
+#[test]
+fn double_equals_in_test_is_not_posix() {
+    let s = ok("[ \"$x\" == y ] && echo\ntest a = b\n[ x \"==\" y ]\n");
+    let found: Vec<&str> = s.non_posix.iter().map(|n| n.what).collect();
+    assert_eq!(found, vec!["`==` in `[`/`test` (dash knows only `=`)"]);
+}
