@@ -7,8 +7,9 @@
 //!   note, when the rest of the script still reads them), and a block sets `supervisor=s6` plus
 //!   what the target OpenRC needs to find and wait for the service directory;
 //! - `need s6-svscan` goes first in depend() (a depend() is added if there is none);
-//! - a custom start()'s compiled launch becomes `default_start`; stop()'s start-stop-daemon or
-//!   pidfile `kill` becomes `default_stop`;
+//! - a custom start()'s compiled launch becomes `default_start`; stop()'s start-stop-daemon
+//!   `--stop`, or its pidfile `kill`/`pkill -F` with a signal that ends the daemon, becomes
+//!   `default_stop`;
 //! - commands that signal the daemon through its pidfile become `s6-svc` on the service.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -180,6 +181,14 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
                 stop_through_s6 = true;
             }
             let Some(control) = daemon_control(sc, &name) else { return };
+            // In stop(), signalling the daemon through its pidfile with a signal that ends it is
+            // stop()'s way of stopping it: that is what default_stop does under s6.
+            let control = match control {
+                Control::Signal { signal: Some(s) } if in_stop && stops_daemon(&s, &down_signal) => {
+                    Control::Stop { signal: Some(Some(s)) }
+                }
+                c => c,
+            };
             match control {
                 Control::Stop { signal } if in_stop => {
                     if let Some(sig) = signal {
@@ -551,6 +560,13 @@ fn daemon_control(sc: &SimpleCommand, name: &str) -> Option<Control> {
         }
         _ => None,
     }
+}
+
+/// Whether sending `signal` stops the daemon: the service directory's down-signal, or a signal
+/// daemons end on (TERM, INT, QUIT, KILL). HUP, USR1 and the like ask it to do something else.
+fn stops_daemon(signal: &str, down_signal: &str) -> bool {
+    normalize_signal(signal)
+        .is_some_and(|s| s == down_signal || matches!(s.as_str(), "SIGTERM" | "SIGINT" | "SIGQUIT" | "SIGKILL"))
 }
 
 /// Whether a word reads a pid from a file: `$(cat …)` or `` `cat …` ``.
