@@ -293,3 +293,16 @@ fn unwaited_notification_is_a_warning() {
     assert!(ok, "{text}");
     snapshot("verify_notification_unwaited", &text);
 }
+
+/// OpenRC 0.63.1+ links rc2s6's directory only when `command` is empty when it starts the
+/// service, conf.d included: a `command` set in conf.d must not survive migration.
+#[test]
+fn conf_d_command_does_not_survive_migration_for_openrc_063() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("confd-command", "monitord")], "0.63.3");
+    let (_, text) = w.verify("0.63.3", None);
+    assert!(!text.contains("rc2s6::verify::command_set"), "{text}");
+}

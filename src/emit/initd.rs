@@ -325,6 +325,9 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
     let notification_fd = dir.file("notification-fd").map(|f| f.contents.trim().to_string());
     let timeout = service.ready_timeout_ms;
     if generated {
+        // 0.63.1+ links /var/svc.d/$name only when `command` is empty at start. conf.d is
+        // sourced before the script, so this assignment also overrides a `command` set there.
+        block.push_str("command=\"\"\n");
         if let Some(fd) = &notification_fd {
             block.push_str(&format!("notify=fd:{fd}\n"));
             // OpenRC 0.63 waits for readiness only when timeout_ready is set; 0 waits forever.
