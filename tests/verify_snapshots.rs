@@ -306,3 +306,21 @@ fn conf_d_command_does_not_survive_migration_for_openrc_063() {
     let (_, text) = w.verify("0.63.3", None);
     assert!(!text.contains("rc2s6::verify::command_set"), "{text}");
 }
+
+/// start() and stop() that start and stop the daemon in functions they call: migration puts
+/// `default_start` and `default_stop` in those functions, and verify must follow the calls as
+/// OpenRC runs them.
+#[test]
+fn start_and_stop_through_helpers_verify_clean() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("helpers", "helperd")], "0.45.2");
+    let migrated = fs::read_to_string(w.initd().join("helperd")).unwrap();
+    assert!(migrated.contains("start_daemon() {\n\tdefault_start\n}"), "{migrated}");
+    assert!(migrated.contains("stop_daemon() {\n\tdefault_stop\n}"), "{migrated}");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    assert!(!text.contains("bypasses_s6"), "{text}");
+}

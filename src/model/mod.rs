@@ -3,6 +3,7 @@
 //! settings are built as the backend's `eval` would build them.
 
 mod arithmetic;
+mod backend_calls;
 mod capabilities;
 mod daemon_builder;
 mod daemon_flags;
@@ -29,8 +30,8 @@ pub use environment::{Environment, Variable};
 pub use error::{ModelDiagnostic, ModelError};
 pub use interpreter::{DepCall, StartEvent};
 pub use service::{
-    Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind,
-    Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
+    Service, ServiceKind, Setting,
 };
 pub use stop_policy::normalize_signal;
 pub use value::{Loc, ShellValue, Uncertainty};
@@ -126,6 +127,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         diagnostics: Vec::new(),
         functions: Vec::new(),
         custom_launch: None,
+        backend_calls: BackendCalls::default(),
         daemon_script: false,
         settings: Default::default(),
         variables: Environment::default(),
@@ -178,6 +180,11 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
 
     let before_start_pre = interp.env.clone();
     start_pre::run_start_pre(&mut interp, &before_start_pre, &mut service);
+    // OpenRC runs start() after start_pre() in one shell, and stop() in another, on the files'
+    // variables.
+    let mut for_stop = Interpreter::new(before_start_pre.clone());
+    for_stop.functions = interp.functions.clone();
+    service.backend_calls = backend_calls::collect(&interp, &for_stop);
     service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());

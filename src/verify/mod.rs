@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use miette::SourceSpan;
 
 use crate::analysis::Analysis;
-use crate::ast::{Command, Word, walk_command, walk_commands};
 use crate::diagnostic::{Finding, Severity};
 use crate::emit::Manifest;
 use crate::emit::execline::tokenize;
@@ -280,29 +279,21 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
             push(Some(file), VerifyError::CommandSet { version: target.version.clone(), span });
         }
     }
-    let Some(script) = a.script_ast() else { return };
+    // start() and stop() as OpenRC runs them: the functions they call are followed.
     let script_index = a.files.len().saturating_sub(1);
-    let mut defs = Vec::new();
-    walk_commands(&script.body, &mut |c| {
-        if let Command::FunctionDef(d) = c {
-            defs.push(d);
-        }
-    });
-    for (name, backend_calls) in [("start", ["default_start", "s6_start"]), ("stop", ["default_stop", "s6_stop"])] {
-        let Some(def) = defs.iter().rev().find(|d| d.name == name) else { continue };
-        let mut calls = false;
-        walk_command(&def.body, &mut |c| {
-            if let Command::Simple(sc) = c {
-                calls |=
-                    sc.words.first().and_then(Word::static_text).is_some_and(|w| backend_calls.contains(&w.as_str()));
-            }
-        });
+    let overrides = [
+        ("start", &s.backend_calls.start, ["default_start", "s6_start"]),
+        ("stop", &s.backend_calls.stop, ["default_stop", "s6_stop"]),
+    ];
+    for (name, calls, backend) in overrides {
+        let Some(calls) = calls else { continue };
+        let reaches = calls.iter().any(|c| backend.contains(&c.function.as_str()));
         let launch = s.custom_launch.filter(|l| l.file == script_index && name == "start");
-        if calls && launch.is_none() {
+        if reaches && launch.is_none() {
             continue;
         }
-        let at = launch.unwrap_or(Loc { file: script_index, span: def.name_span });
-        let (file, span) = locate(a, Some(at));
+        let def = s.functions.iter().rev().find(|(n, _)| n == name).map(|(_, l)| *l);
+        let (file, span) = locate(a, launch.or(def));
         push(
             Some(file),
             if name == "start" { VerifyError::StartBypassesS6 { span } } else { VerifyError::StopBypassesS6 { span } },
