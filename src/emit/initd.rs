@@ -217,7 +217,12 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
                             rw.edits.push(Edit { start: sc.span.start, end: sc.span.end, insert });
                             replaced.push(sc.span);
                         }
-                        None => rw.errors.push(MigrateError::SignalNotSendable { signal: sig, span: sc.span.into() }),
+                        None => rw.errors.push(MigrateError::SignalNotSendable {
+                            name: sig.trim_start_matches("SIG").to_string(),
+                            signal: sig,
+                            service: service_ref.to_string(),
+                            span: sc.span.into(),
+                        }),
                     },
                 },
                 Control::Stop { .. } | Control::Start => {
