@@ -87,13 +87,41 @@ impl World {
 
     /// Runs verify and renders its prediction and findings, the root shown as `$TMP`.
     fn verify(&self, version: &str, scan: Option<&Path>) -> (bool, String) {
-        let analyses = self.analyses();
         let opts = VerifyOptions {
             target: OpenrcTarget::parse(version).unwrap(),
             output: self.out().display().to_string(),
             scan_dir: scan.map(|s| s.display().to_string()),
         };
-        let world = verify::tree::observe(&analyses, &opts).unwrap();
+        self.verify_with(opts, |_| {})
+    }
+
+    /// Runs verify for OpenRC 0.63+ with `-o /var/svc.d`, each `/var/svc.d/NAME` read from
+    /// `out/NAME` (the host's /var/svc.d is not the test's to write).
+    fn verify_in_var_svc_d(&self, version: &str) -> (bool, String) {
+        let opts = VerifyOptions {
+            target: OpenrcTarget::parse(version).unwrap(),
+            output: "/var/svc.d".into(),
+            scan_dir: None,
+        };
+        let out = self.out();
+        self.verify_with(opts, |world| {
+            let execlineb = verify::tree::find_execlineb();
+            for (path, dir) in world.dirs.iter_mut() {
+                if let Some(name) = path.strip_prefix("/var/svc.d/") {
+                    let mut stand_in =
+                        verify::tree::read_dir(&out.join(name).display().to_string(), execlineb.as_deref());
+                    stand_in.path = path.clone();
+                    *dir = stand_in;
+                }
+            }
+        })
+    }
+
+    fn verify_with(&self, opts: VerifyOptions, adjust: impl FnOnce(&mut verify::World)) -> (bool, String) {
+        let version = opts.target.version.clone();
+        let analyses = self.analyses();
+        let mut world = verify::tree::observe(&analyses, &opts).unwrap();
+        adjust(&mut world);
         let report = verify::check(&analyses, &world, &opts);
         let mut text = format!("OpenRC {version}\n");
         for s in &report.services {
@@ -323,4 +351,31 @@ fn start_and_stop_through_helpers_verify_clean() {
     let (ok, text) = w.verify("0.45.2", None);
     assert!(ok, "{text}");
     assert!(!text.contains("bypasses_s6"), "{text}");
+}
+
+/// Creates `out/NAME` with an executable `run` and nothing else.
+fn plain_dir(w: &World, name: &str) {
+    let dir = w.out().join(name);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("run"), "#!/bin/execlineb -P\n/usr/bin/daemon\n").unwrap();
+    fs::set_permissions(dir.join("run"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// OpenRC 0.63 waits for readiness only when `timeout_ready` is set besides `notify=fd:N`
+/// (`s6-svwait -U -t $timeout_ready`): `notify` alone is no wait that a missing
+/// notification-fd could block.
+#[test]
+fn openrc_063_waits_for_readiness_only_with_timeout_ready() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("notify-063");
+    plain_dir(&w, "notifyonly");
+    plain_dir(&w, "notifywait");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(!ok, "{text}");
+    assert!(!text.contains("readiness_without_notification_fd] $TMP/init.d/notifyonly"), "{text}");
+    assert!(text.contains("readiness_without_notification_fd] $TMP/init.d/notifywait"), "{text}");
+    snapshot("verify_openrc_063_readiness", &text);
 }

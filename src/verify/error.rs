@@ -3,6 +3,33 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+/// How OpenRC's start waits for a readiness notification that never comes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadinessWait {
+    /// No timeout (or 0): start never returns.
+    Forever,
+    /// OpenRC 0.16–0.62: `s6-svwait -t MS` times out, and start reports the service started.
+    ThenStarted(u64),
+    /// OpenRC 0.63+: `timeout_ready` runs out; start brings the service down and fails.
+    ThenFails(u64),
+}
+
+impl std::fmt::Display for ReadinessWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadinessWait::Forever => write!(f, "as it is, start waits forever for a notification that never comes"),
+            ReadinessWait::ThenStarted(ms) => write!(
+                f,
+                "as it is, start waits {ms} ms for a notification that never comes, then reports the service started anyway"
+            ),
+            ReadinessWait::ThenFails(ms) => write!(
+                f,
+                "as it is, start waits {ms} ms for a notification that never comes, then brings the service down and fails"
+            ),
+        }
+    }
+}
+
 /// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum VerifyError {
@@ -192,18 +219,20 @@ pub enum VerifyError {
     },
 
     /// OpenRC waits for readiness that nothing will notify.
-    #[error("OpenRC waits for readiness (`{setting}`), but {path} has no valid notification-fd")]
+    #[error("OpenRC waits for readiness ({setting}), but {path} has no valid notification-fd")]
     #[diagnostic(
         code(rc2s6::verify::readiness_without_notification_fd),
         help(
-            "compile again so notification-fd is written, or drop the readiness wait; as it is, start blocks until it times out"
+            "{wait}; give the service directory a notification-fd (compile the original script again with `--force` if the file was removed), or stop waiting for readiness"
         )
     )]
     ReadinessWithoutNotificationFd {
-        /// The setting that waits.
+        /// The settings that make OpenRC wait, as shell.
         setting: String,
         /// The service directory.
         path: String,
+        /// What OpenRC's start does while it waits.
+        wait: ReadinessWait,
         /// Where the wait is set.
         #[label("waits for readiness")]
         span: SourceSpan,

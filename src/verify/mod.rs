@@ -23,7 +23,7 @@ use crate::model::Loc;
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::SourceFile;
 use crate::write::{Drift, DriftKind};
-use error::VerifyError;
+use error::{ReadinessWait, VerifyError};
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
 /// OpenRC's `RC_SVCDIR` on Linux.
@@ -307,6 +307,16 @@ fn notification_fd(text: &str) -> Option<u32> {
     (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten().filter(|n| *n >= 3)
 }
 
+/// The `-t` of s6-svwait options (`-t 5000`, `-t5000`), if any.
+fn svwait_timeout(options: &str) -> Option<u64> {
+    let words: Vec<&str> = options.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let rest = w.strip_prefix("-t")?;
+        let n = if rest.is_empty() { words.get(i + 1).copied() } else { Some(rest) };
+        n.and_then(|n| n.parse().ok())
+    })
+}
+
 /// The service directory itself: scripts, readiness files, drift.
 fn check_dir(
     a: &Analysis,
@@ -403,17 +413,22 @@ fn check_readiness(
             });
             let (file, span) = locate(a, opts.and_then(|o| o.at));
             match (waits, fd) {
-                (true, None) => push(
-                    Some(file),
-                    VerifyError::ReadinessWithoutNotificationFd {
-                        setting: format!(
-                            "s6_svwait_options_start=\"{}\"",
-                            opts.map(|o| o.value.as_str()).unwrap_or("")
-                        ),
-                        path: e.servicedir.clone(),
-                        span,
-                    },
-                ),
+                (true, None) => {
+                    let value = opts.map(|o| o.value.as_str()).unwrap_or("");
+                    let wait = match svwait_timeout(value) {
+                        Some(ms) if ms > 0 => ReadinessWait::ThenStarted(ms),
+                        _ => ReadinessWait::Forever,
+                    };
+                    push(
+                        Some(file),
+                        VerifyError::ReadinessWithoutNotificationFd {
+                            setting: format!("`s6_svwait_options_start=\"{value}\"`"),
+                            path: e.servicedir.clone(),
+                            wait,
+                            span,
+                        },
+                    )
+                }
                 (false, Some(n)) => push(
                     Some(file),
                     VerifyError::NotificationUnwaited {
@@ -427,19 +442,32 @@ fn check_readiness(
             }
         }
         S6Backend::Generated => {
+            // s6.sh: `if test -n "$timeout_ready"`, s6-svwait -U (with notify=fd:N) or -u.
             let notify = get("notify");
             let notify_fd = notify.and_then(|n| n.value.strip_prefix("fd:").map(str::to_string));
-            let waits = notify_fd.is_some() && get("timeout_ready").is_some();
+            let timeout_ready = get("timeout_ready");
+            let waits = notify_fd.is_some() && timeout_ready.is_some();
             let (file, span) = locate(a, notify.and_then(|n| n.at));
             match (&notify_fd, fd) {
-                (Some(_), None) => push(
-                    Some(file.clone()),
-                    VerifyError::ReadinessWithoutNotificationFd {
-                        setting: format!("notify={}", notify.map(|n| n.value.as_str()).unwrap_or("")),
-                        path: e.servicedir.clone(),
-                        span,
-                    },
-                ),
+                (Some(_), None) if waits => {
+                    let timeout = timeout_ready.map(|t| t.value.as_str()).unwrap_or("");
+                    let wait = match timeout.trim().parse::<u64>() {
+                        Ok(ms) if ms > 0 => ReadinessWait::ThenFails(ms),
+                        _ => ReadinessWait::Forever,
+                    };
+                    push(
+                        Some(file.clone()),
+                        VerifyError::ReadinessWithoutNotificationFd {
+                            setting: format!(
+                                "`notify={}` with `timeout_ready={timeout}`",
+                                notify.map(|n| n.value.as_str()).unwrap_or("")
+                            ),
+                            path: e.servicedir.clone(),
+                            wait,
+                            span,
+                        },
+                    )
+                }
                 (Some(n), Some(f)) if n.trim() != f.to_string() => push(
                     Some(file.clone()),
                     VerifyError::NotifyFdMismatch {
