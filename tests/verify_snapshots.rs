@@ -379,3 +379,31 @@ fn openrc_063_waits_for_readiness_only_with_timeout_ready() {
     assert!(text.contains("readiness_without_notification_fd] $TMP/init.d/notifywait"), "{text}");
     snapshot("verify_openrc_063_readiness", &text);
 }
+
+/// rc2s6 always writes `#!/bin/execlineb`: when that is missing the fix is execline (or a link),
+/// when a hand edit named another interpreter it is that program or compiling with `--force`.
+/// (The host's /bin/execlineb cannot be removed: its absence is planted in what verify read.)
+#[test]
+fn missing_interpreters_say_what_to_install() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd"), ("kill-pidfile", "cached")], "0.45.2");
+    let run = w.out().join("cached/run");
+    let text = fs::read_to_string(&run).unwrap().replacen("#!/bin/execlineb", "#!/command/execlineb", 1);
+    fs::write(&run, text).unwrap();
+    let opts = VerifyOptions {
+        target: OpenrcTarget::parse("0.45.2").unwrap(),
+        output: w.out().display().to_string(),
+        scan_dir: None,
+    };
+    let (ok, text) = w.verify_with(opts, |world| {
+        let dir = world.dirs.values_mut().find(|d| d.path.ends_with("/mailerd")).unwrap();
+        for sc in &mut dir.scripts {
+            sc.interpreter_exists = false;
+        }
+    });
+    assert!(!ok, "{text}");
+    snapshot("verify_interpreter_missing", &text);
+}

@@ -30,6 +30,55 @@ impl std::fmt::Display for ReadinessWait {
     }
 }
 
+/// How to (re)create a service directory OpenRC will link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recreate {
+    /// The `-o` directory to compile into: the path's parent.
+    pub output: String,
+    /// The manifest there already lists the directory, so compile needs `--force`.
+    pub listed: bool,
+    /// The variable that decides the path (`s6_service_path`, or `name` on 0.63+).
+    pub setting: &'static str,
+}
+
+impl std::fmt::Display for Recreate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Recreate { output, listed, setting } = self;
+        if *listed {
+            write!(
+                f,
+                "compile the original script again with `-o {output} --force` (its manifest lists the directory, and without `--force` compile leaves a directory that lost files as it is), or fix `{setting}`"
+            )
+        } else {
+            write!(f, "compile the original script with `-o {output}`, or fix `{setting}`")
+        }
+    }
+}
+
+/// What makes a missing `#!` interpreter exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpreterFix {
+    /// The one rc2s6 writes: execline's.
+    Execline(String),
+    /// Another one, from a hand edit.
+    Other,
+}
+
+impl std::fmt::Display for InterpreterFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InterpreterFix::Execline(path) => write!(
+                f,
+                "rc2s6 always writes `#!{path}`: install execline (Debian: `apt-get install execline`), or link {path} to the execlineb you have (`ln -s \"$(command -v execlineb)\" {path}`)"
+            ),
+            InterpreterFix::Other => write!(
+                f,
+                "install it, or compile the original script again with `--force` to get rc2s6's own script back"
+            ),
+        }
+    }
+}
+
 /// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum VerifyError {
@@ -124,13 +173,12 @@ pub enum VerifyError {
 
     /// The service directory OpenRC will link does not exist.
     #[error("the service directory OpenRC will link, {path}, does not exist")]
-    #[diagnostic(
-        code(rc2s6::verify::servicedir_missing),
-        help("compile the script with rc2s6 (-o the directory above), or fix `s6_service_path`")
-    )]
+    #[diagnostic(code(rc2s6::verify::servicedir_missing), help("{fix}"))]
     ServicedirMissing {
         /// The path.
         path: String,
+        /// How to make it.
+        fix: Recreate,
         /// What decides the path.
         #[label("decides the path")]
         span: SourceSpan,
@@ -138,10 +186,12 @@ pub enum VerifyError {
 
     /// The path exists but is not a directory.
     #[error("{path} is not a directory")]
-    #[diagnostic(code(rc2s6::verify::servicedir_not_directory), help("remove it and compile again"))]
+    #[diagnostic(code(rc2s6::verify::servicedir_not_directory), help("remove it, then {fix}"))]
     ServicedirNotDirectory {
         /// The path.
         path: String,
+        /// How to make the directory.
+        fix: Recreate,
         /// What decides the path.
         #[label("decides the path")]
         span: SourceSpan,
@@ -149,7 +199,12 @@ pub enum VerifyError {
 
     /// A script s6 must run is missing.
     #[error("{path} is missing")]
-    #[diagnostic(code(rc2s6::verify::script_missing), help("compile again; s6-supervise cannot start without it"))]
+    #[diagnostic(
+        code(rc2s6::verify::script_missing),
+        help(
+            "compile the original script again with `--force` (without it, compile leaves a directory that lost a file as it is); s6-supervise cannot start without it"
+        )
+    )]
     ScriptMissing {
         /// The file.
         path: String,
@@ -159,7 +214,9 @@ pub enum VerifyError {
     #[error("{path} is not executable (mode {mode})")]
     #[diagnostic(
         code(rc2s6::verify::script_not_executable),
-        help("`chmod 0755 {path}`, or compile again; s6-supervise fails with `Permission denied` and retries forever")
+        help(
+            "`chmod 0755 {path}`, or compile the original script again with `--force`; s6-supervise fails with `Permission denied` and retries forever"
+        )
     )]
     ScriptNotExecutable {
         /// The file.
@@ -172,7 +229,9 @@ pub enum VerifyError {
     #[error("execlineb cannot parse {path}: {message}")]
     #[diagnostic(
         code(rc2s6::verify::execline_syntax),
-        help("compile again (rc2s6 quotes every word); a hand edit broke the quoting or a block")
+        help(
+            "compile the original script again with `--force` (rc2s6 quotes every word); a hand edit broke the quoting or a block"
+        )
     )]
     ExeclineSyntax {
         /// The file.
@@ -192,15 +251,14 @@ pub enum VerifyError {
 
     /// A script's `#!` interpreter does not exist here.
     #[error("{path} is run by `{interpreter}`, which does not exist")]
-    #[diagnostic(
-        code(rc2s6::verify::interpreter_missing),
-        help("install it, or compile on this system so the shebang names the right path")
-    )]
+    #[diagnostic(code(rc2s6::verify::interpreter_missing), help("{fix}"))]
     InterpreterMissing {
         /// The file.
         path: String,
         /// The interpreter.
         interpreter: String,
+        /// What to install or link.
+        fix: InterpreterFix,
     },
 
     /// An integer file s6-supervise would ignore.
@@ -311,7 +369,9 @@ pub enum VerifyError {
     #[error("{path} was edited since rc2s6 wrote it")]
     #[diagnostic(
         code(rc2s6::verify::file_edited),
-        help("compile again (`--force` overwrites hand edits), or make the change in the init script or conf.d")
+        help(
+            "make the change in the init script or conf.d instead, and compile the original script again with `--force` (without it, compile leaves an edited directory as it is)"
+        )
     )]
     FileEdited {
         /// The file, relative to the output directory.
@@ -320,7 +380,12 @@ pub enum VerifyError {
 
     /// A generated file is gone.
     #[error("{path} is missing: rc2s6 wrote it")]
-    #[diagnostic(code(rc2s6::verify::file_missing), help("compile again"))]
+    #[diagnostic(
+        code(rc2s6::verify::file_missing),
+        help(
+            "compile the original script again with `--force`; without it, compile leaves a directory that lost a file as it is"
+        )
+    )]
     FileMissing {
         /// The file.
         path: String,
@@ -343,7 +408,7 @@ pub enum VerifyError {
         code(rc2s6::verify::openrc_nested_link),
         severity(Warning),
         help(
-            "harmless to s6; remove it (`rm {path}`). OpenRC's legacy s6_start links without `-n`, so every start after the first adds it"
+            "harmless to s6, but compile leaves the directory as it is while the link is there: `rm {path}` (or compile with `--force`); OpenRC's legacy s6_start links without `-n`, so every start after the first adds it again"
         )
     )]
     OpenrcNestedLink {

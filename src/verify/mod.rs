@@ -18,12 +18,13 @@ use crate::diagnostic::{Finding, Severity};
 use crate::emit::Manifest;
 use crate::emit::execline::tokenize;
 use crate::emit::initd::VAR_SVC_D;
+use crate::emit::s6::EXECLINEB;
 use crate::emit::service_dir::invalid_name;
 use crate::model::Loc;
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::SourceFile;
 use crate::write::{Drift, DriftKind};
-use error::{ReadinessWait, VerifyError};
+use error::{InterpreterFix, ReadinessWait, Recreate, VerifyError};
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
 /// OpenRC's `RC_SVCDIR` on Linux.
@@ -244,7 +245,8 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
                 Some(dir) => check_dir(a, e, dir, world, opts, &mut push),
                 None => {
                     let (file, span) = locate(a, e.decided_at);
-                    push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), span });
+                    let fix = recreate(e, world, opts);
+                    push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
                 }
             }
         }
@@ -317,6 +319,26 @@ fn svwait_timeout(options: &str) -> Option<u64> {
     })
 }
 
+/// How to make the service directory OpenRC will link: compile into its parent, with `--force`
+/// when the manifest there lists it (compile leaves a listed directory that lost files alone).
+fn recreate(e: &Expected, world: &World, opts: &VerifyOptions) -> Recreate {
+    let output = e.servicedir.trim_end_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or("").to_string();
+    let output = if output.is_empty() { "/".to_string() } else { output };
+    let listed = same_path(&output, &opts.output)
+        && world.manifest.as_ref().is_some_and(|m| {
+            m.services.iter().any(|r| {
+                r.servicedir
+                    .as_ref()
+                    .is_some_and(|d| same_path(&format!("{}/{d}", output.trim_end_matches('/')), &e.servicedir))
+            })
+        });
+    let setting = match opts.target.backend() {
+        S6Backend::Legacy => "s6_service_path",
+        S6Backend::Generated => "name",
+    };
+    Recreate { output, listed, setting }
+}
+
 /// The service directory itself: scripts, readiness files, drift.
 fn check_dir(
     a: &Analysis,
@@ -331,12 +353,14 @@ fn check_dir(
     match dir.kind {
         PathKind::Missing => {
             let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), span });
+            let fix = recreate(e, world, opts);
+            push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
             return;
         }
         PathKind::Other => {
             let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicedirNotDirectory { path: e.servicedir.clone(), span });
+            let fix = recreate(e, world, opts);
+            push(Some(file), VerifyError::ServicedirNotDirectory { path: e.servicedir.clone(), fix, span });
             return;
         }
         PathKind::Dir => {}
@@ -358,9 +382,10 @@ fn check_dir(
     for sc in &dir.scripts {
         if let Some(i) = &sc.interpreter {
             if !sc.interpreter_exists {
+                let fix = if i == EXECLINEB { InterpreterFix::Execline(i.clone()) } else { InterpreterFix::Other };
                 push(
                     Some(script.clone()),
-                    VerifyError::InterpreterMissing { path: full(&sc.path), interpreter: i.clone() },
+                    VerifyError::InterpreterMissing { path: full(&sc.path), interpreter: i.clone(), fix },
                 );
             }
         }
