@@ -361,6 +361,21 @@ fn plain_dir(w: &World, name: &str) {
     fs::set_permissions(dir.join("run"), fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// On OpenRC 0.63 two scripts with one `name` either share /var/svc.d/NAME (both in
+/// compatibility mode) or fight over the link: `s6-svlink` refuses a name another link holds.
+#[test]
+fn openrc_063_colliding_names_share_a_directory_or_fail_to_link() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("collision-063");
+    plain_dir(&w, "web");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(!ok, "{text}");
+    snapshot("verify_link_collision_063", &text);
+}
+
 /// OpenRC 0.63 waits for readiness only when `timeout_ready` is set besides `notify=fd:N`
 /// (`s6-svwait -U -t $timeout_ready`): `notify` alone is no wait that a missing
 /// notification-fd could block.

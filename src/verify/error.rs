@@ -79,6 +79,47 @@ impl std::fmt::Display for InterpreterFix {
     }
 }
 
+/// What OpenRC's s6 backend does when two services it would link under one name both start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CollisionEffect {
+    /// Both link the same directory: one service, two scripts.
+    Shared {
+        /// The directory.
+        dir: String,
+        /// The variable that names it (`s6_service_path`, or `name` on 0.63+).
+        setting: &'static str,
+    },
+    /// OpenRC 0.16–0.62, different directories: `ln -sf` (no `-n`) follows the existing link.
+    NestedLink {
+        /// The target OpenRC.
+        version: String,
+    },
+    /// OpenRC 0.63+, different directories: `s6-svlink` refuses the taken name.
+    SvlinkFails {
+        /// The target OpenRC.
+        version: String,
+    },
+}
+
+impl std::fmt::Display for CollisionEffect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CollisionEffect::Shared { dir, setting } => write!(
+                f,
+                "both run one service from {dir}, so each script's start and stop act on the other's daemon; give one of them its own directory (`{setting}`)"
+            ),
+            CollisionEffect::NestedLink { version } => write!(
+                f,
+                "give one of them a service directory with another name; on OpenRC {version} the one started second runs `ln -sf` (no `-n`) onto the other's link, which makes a link inside the other's directory, and then `s6-svc -u` on that link: it reports the other's service as its own, and its own daemon never runs"
+            ),
+            CollisionEffect::SvlinkFails { version } => write!(
+                f,
+                "give one of them another `name`; on OpenRC {version} the one started second fails: `s6-svlink` cannot link its directory under a name another link holds (File exists)"
+            ),
+        }
+    }
+}
+
 /// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum VerifyError {
@@ -336,10 +377,7 @@ pub enum VerifyError {
 
     /// Two services would get the same link in the scan directory.
     #[error("`{link}` in the scan directory would be linked by both {first} and {second}")]
-    #[diagnostic(
-        code(rc2s6::verify::link_collision),
-        help("give one of them another service directory name; the second start would replace the first one's link")
-    )]
+    #[diagnostic(code(rc2s6::verify::link_collision), help("{effect}"))]
     LinkCollision {
         /// The link name.
         link: String,
@@ -347,6 +385,8 @@ pub enum VerifyError {
         first: String,
         /// The other script.
         second: String,
+        /// What OpenRC does when both start.
+        effect: CollisionEffect,
         /// What decides the name.
         #[label("decides the link name")]
         span: SourceSpan,

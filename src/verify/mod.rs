@@ -24,7 +24,7 @@ use crate::model::Loc;
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::SourceFile;
 use crate::write::{Drift, DriftKind};
-use error::{InterpreterFix, ReadinessWait, Recreate, VerifyError};
+use error::{CollisionEffect, InterpreterFix, ReadinessWait, Recreate, VerifyError};
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
 /// OpenRC's `RC_SVCDIR` on Linux.
@@ -228,13 +228,24 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
         }
         for &j in by_link.get(e.link.as_str()).into_iter().flatten() {
             if j != i {
+                let other = &expectations[j];
+                let version = target.version.clone();
+                let effect = match target.backend() {
+                    _ if same_path(&e.servicedir, &other.servicedir) => CollisionEffect::Shared {
+                        dir: e.servicedir.clone(),
+                        setting: if generated { "name" } else { "s6_service_path" },
+                    },
+                    S6Backend::Legacy => CollisionEffect::NestedLink { version },
+                    S6Backend::Generated => CollisionEffect::SvlinkFails { version },
+                };
                 let (file, span) = locate(a, e.decided_at);
                 push(
                     Some(file),
                     VerifyError::LinkCollision {
                         link: e.link.clone(),
                         first: e.script.clone(),
-                        second: expectations[j].script.clone(),
+                        second: other.script.clone(),
+                        effect,
                         span,
                     },
                 );
