@@ -176,7 +176,9 @@ pub enum VerifyError {
     #[error("OpenRC {version} builds its own service directory because `command` is set")]
     #[diagnostic(
         code(rc2s6::verify::command_set),
-        help("remove `command` (rc2s6 --initd-out comments it out): only then does OpenRC link /var/svc.d/NAME")
+        help(
+            "set `command=\"\"` after everything that sets it, conf.d included (rc2s6 --initd-out does): only then does OpenRC link /var/svc.d/NAME"
+        )
     )]
     CommandSet {
         /// The target OpenRC.
