@@ -422,3 +422,49 @@ fn missing_interpreters_say_what_to_install() {
     assert!(!ok, "{text}");
     snapshot("verify_interpreter_missing", &text);
 }
+
+/// notification-fd as s6-supervise 2.11 reads it: the first 11 bytes, up to the first newline,
+/// must be decimal digits (leading zeros allowed); anything else makes it warn "invalid
+/// notification-fd" and ignore the file (an error). 0, 1 and 2 are accepted by s6 but are the
+/// program's stdin, stdout and stderr (a warning).
+#[test]
+fn notification_fd_is_read_as_s6_supervise_reads_it() {
+    if !tools() {
+        return;
+    }
+    let cases: &[(&str, bool)] = &[
+        ("5\n\n", true),
+        ("05\n", true),
+        ("5\nanything", true),
+        ("00000000005", true),
+        ("1\n", true),
+        ("2\n", true),
+        ("000000000005", true),
+        (" 5\n", false),
+        ("5 \n", false),
+        ("5\r\n", false),
+        ("\n5\n", false),
+        ("4294967296\n", false),
+    ];
+    let mut all = String::new();
+    for (value, consistent) in cases {
+        let w = World::new();
+        w.migrate(&[("declarative", "mailerd")], "0.45.2");
+        fs::write(w.out().join("mailerd/notification-fd"), value).unwrap();
+        // Only the planted value: the file is not drift here.
+        let (ok, text) = w.verify_with(
+            VerifyOptions {
+                target: OpenrcTarget::parse("0.45.2").unwrap(),
+                output: w.out().display().to_string(),
+                scan_dir: None,
+            },
+            |world| world.drift.clear(),
+        );
+        assert_eq!(ok, *consistent, "{value:?}:\n{text}");
+        all.push_str(&format!("--- {value:?}\n"));
+        all.extend(
+            text.lines().filter(|l| l.contains("notification") || l.starts_with("    help")).map(|l| format!("{l}\n")),
+        );
+    }
+    snapshot("verify_notification_fd_values", &all);
+}

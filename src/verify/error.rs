@@ -305,18 +305,40 @@ pub enum VerifyError {
     },
 
     /// An integer file s6-supervise would ignore.
-    #[error("{path} holds `{value}`, not a file descriptor number of 3 or more")]
+    #[error(
+        "{path} holds `{value}`, which s6-supervise does not read as a file descriptor: it warns and ignores the file"
+    )]
     #[diagnostic(
         code(rc2s6::verify::bad_notification_fd),
         help(
-            "write the fd the daemon notifies readiness on, e.g. `5` and a newline; s6-supervise ignores anything else (spaces included), and fds 0-2 are the daemon's stdio"
+            "write the fd the daemon notifies readiness on, e.g. `5` and a newline; s6-supervise reads up to the first newline and wants digits only (no spaces, no `\\r`)"
         )
     )]
     BadNotificationFd {
         /// The file.
         path: String,
-        /// What it holds.
+        /// What it holds, escaped.
         value: String,
+    },
+
+    /// notification-fd names stdin, stdout or stderr.
+    #[error("{path} says fd {fd}, the {stream} of `{script}`: s6-supervise puts the readiness pipe there")]
+    #[diagnostic(
+        code(rc2s6::verify::notification_fd_stdio),
+        severity(Warning),
+        help(
+            "use an fd of 3 or more; in place of the {stream}, the pipe gets whatever the program writes there (its first line marks the service ready), or is closed by a redirection of fd {fd} in `{script}`"
+        )
+    )]
+    NotificationFdStdio {
+        /// The file.
+        path: String,
+        /// The fd, 0 to 2.
+        fd: u32,
+        /// `stdin`, `stdout` or `stderr`.
+        stream: &'static str,
+        /// `run` or `log/run`.
+        script: &'static str,
     },
 
     /// OpenRC waits for readiness that nothing will notify.

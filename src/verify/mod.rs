@@ -314,10 +314,21 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
     }
 }
 
-/// A valid notification-fd value: digits, an optional newline, at least 3.
+/// An integer file as s6-supervise 2.11 reads it (`read_uint`): at most 11 bytes (UINT_FMT), cut
+/// at the first newline, then `uint0_scan`: decimal digits only, leading zeros allowed, within an
+/// unsigned int. `None` is what s6-supervise warns about ("invalid …") and ignores.
+fn s6_uint(bytes: &[u8]) -> Option<u32> {
+    let head = &bytes[..bytes.len().min(11)];
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    if line.is_empty() || !line.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(line).ok()?.parse().ok()
+}
+
+/// A notification-fd a daemon can use: one s6-supervise reads, and not stdin, stdout or stderr.
 fn notification_fd(text: &str) -> Option<u32> {
-    let t = text.strip_suffix('\n').unwrap_or(text);
-    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten().filter(|n| *n >= 3)
+    s6_uint(text.as_bytes()).filter(|n| *n >= 3)
 }
 
 /// The `-t` of s6-svwait options (`-t 5000`, `-t5000`), if any.
@@ -416,15 +427,24 @@ fn check_dir(
     }
     let mut fd = None;
     for path in ["notification-fd", "log/notification-fd"] {
-        if let Some(text) = dir.text(path) {
-            match notification_fd(&text) {
-                Some(n) if path == "notification-fd" => fd = Some(n),
-                Some(_) => {}
-                None => push(
-                    Some(script.clone()),
-                    VerifyError::BadNotificationFd { path: full(path), value: text.trim_end_matches('\n').into() },
-                ),
-            }
+        let Some(bytes) = dir.file(path).and_then(|f| f.contents.as_deref()) else { continue };
+        let Some(n) = s6_uint(bytes) else {
+            let text = String::from_utf8_lossy(bytes);
+            let value = text.strip_suffix('\n').unwrap_or(&text).escape_debug().to_string();
+            push(Some(script.clone()), VerifyError::BadNotificationFd { path: full(path), value });
+            continue;
+        };
+        if notification_fd(&String::from_utf8_lossy(bytes)).is_none() {
+            let stream = ["stdin", "stdout", "stderr"][n.min(2) as usize];
+            let run = if path.starts_with("log/") { "log/run" } else { "run" };
+            push(
+                Some(script.clone()),
+                VerifyError::NotificationFdStdio { path: full(path), fd: n, stream, script: run },
+            );
+        }
+        // s6 uses it, even on a standard stream.
+        if path == "notification-fd" {
+            fd = Some(n);
         }
     }
     check_readiness(a, e, fd, &opts.target, push);
@@ -673,5 +693,21 @@ mod tests {
         assert_eq!(notification_fd("2\n"), None);
         assert_eq!(notification_fd("fd:5"), None);
         assert_eq!(notification_fd(""), None);
+    }
+
+    #[test]
+    fn s6_reads_integer_files_like_s6_supervise() {
+        assert_eq!(s6_uint(b"5\n\n"), Some(5));
+        assert_eq!(s6_uint(b"05"), Some(5));
+        assert_eq!(s6_uint(b"5\njunk"), Some(5));
+        assert_eq!(s6_uint(b"00000000005"), Some(5));
+        // Only 11 bytes are read: the 5 is never seen.
+        assert_eq!(s6_uint(b"000000000005"), Some(0));
+        assert_eq!(s6_uint(b"4294967295"), Some(u32::MAX));
+        assert_eq!(s6_uint(b"4294967296"), None);
+        assert_eq!(s6_uint(b"5\r\n"), None);
+        assert_eq!(s6_uint(b" 5"), None);
+        assert_eq!(s6_uint(b"\n5"), None);
+        assert_eq!(s6_uint(b""), None);
     }
 }
