@@ -274,6 +274,27 @@ fn scan_directory_links_are_compared() {
     snapshot("verify_scan_dir", &text);
 }
 
+/// Scan directory entries that are not links: the service's own name held by a regular file,
+/// and a real directory no script accounts for.
+#[test]
+fn scan_entries_that_are_not_links_are_named_for_what_they_are() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd"), ("kill-pidfile", "cached")], "0.45.2");
+    let scan = w.root().join("scan");
+    fs::create_dir_all(scan.join("cached")).unwrap();
+    fs::write(scan.join("mailerd"), "").unwrap();
+    fs::create_dir_all(scan.join("handmade")).unwrap();
+    fs::write(scan.join("notes"), "").unwrap();
+    let (ok, text) = w.verify("0.45.2", Some(&scan));
+    assert!(!ok, "{text}");
+    assert!(!text.contains("itself (not a link)"), "{text}");
+    assert!(!text.contains("mailerd is a directory"), "{text}");
+    snapshot("verify_scan_entries_not_links", &text);
+}
+
 #[test]
 fn openrc_generated_directories_are_compared_by_meaning() {
     if !tools() {

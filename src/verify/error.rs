@@ -120,18 +120,90 @@ impl std::fmt::Display for CollisionEffect {
     }
 }
 
+/// What `supervisor` holds after rc.conf, conf.d and the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupervisorValue {
+    /// Nothing sets it.
+    Unset,
+    /// Set, to something other than `s6` (empty included).
+    Set(String),
+}
+
+impl std::fmt::Display for SupervisorValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SupervisorValue::Unset => write!(f, "not set, so OpenRC runs the daemon with start-stop-daemon"),
+            SupervisorValue::Set(v) if v.is_empty() => {
+                write!(f, "empty, so OpenRC runs the daemon with start-stop-daemon")
+            }
+            SupervisorValue::Set(v) => write!(f, "`{v}`"),
+        }
+    }
+}
+
+/// What a scan directory entry is, when it is not a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A real directory.
+    Directory,
+    /// A regular file.
+    File,
+    /// A fifo, socket or device.
+    Special,
+}
+
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EntryKind::Directory => "a directory",
+            EntryKind::File => "a regular file",
+            EntryKind::Special => "a special file",
+        })
+    }
+}
+
+/// A scan directory entry that no given script would link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForeignEntry {
+    /// A symbolic link and its target.
+    Link(String),
+    /// Something else.
+    Other(EntryKind),
+}
+
+impl std::fmt::Display for ForeignEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ForeignEntry::Link(target) => write!(f, "points to {target}, which none of the scripts given would link"),
+            ForeignEntry::Other(kind) => {
+                write!(f, "is {kind}, not a link, and none of the scripts given would put it there")
+            }
+        }
+    }
+}
+
+/// Why a difference exists, shown after a dash when rc2s6 knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(pub String);
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() { Ok(()) } else { write!(f, " — {}", self.0) }
+    }
+}
+
 /// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum VerifyError {
     /// The script does not select the s6 backend.
-    #[error("the script does not select s6: `supervisor` is `{value}`")]
+    #[error("the script does not select s6: `supervisor` is {value}")]
     #[diagnostic(
         code(rc2s6::verify::not_s6),
         help("set `supervisor=s6` (rc2s6 --initd-out writes the script so), or OpenRC starts the daemon itself")
     )]
     NotS6 {
-        /// The value (empty: start-stop-daemon).
-        value: String,
+        /// What `supervisor` holds.
+        value: SupervisorValue,
         /// Where it is set, or the first line.
         #[label("here")]
         span: SourceSpan,
@@ -526,8 +598,8 @@ pub enum VerifyError {
         expected: String,
     },
 
-    /// The scan directory entry is a real directory, not a link.
-    #[error("{link} is a directory, not a link to {expected}")]
+    /// The scan directory entry is not a symbolic link.
+    #[error("{link} is {kind}, not a link to {expected}")]
     #[diagnostic(
         code(rc2s6::verify::link_not_symlink),
         help("remove it; OpenRC links the service directory there itself")
@@ -535,6 +607,8 @@ pub enum VerifyError {
     LinkNotSymlink {
         /// The entry.
         link: String,
+        /// What it is.
+        kind: EntryKind,
         /// Where OpenRC would point it.
         expected: String,
     },
@@ -559,18 +633,20 @@ pub enum VerifyError {
         target: String,
     },
 
-    /// A link no given script accounts for.
-    #[error("{link} points to {target}, which none of the scripts given would link")]
+    /// A scan directory entry no given script accounts for.
+    #[error("{link} {entry}")]
     #[diagnostic(
         code(rc2s6::verify::foreign_link),
         severity(Warning),
-        help("if no init script owns it, remove it; s6-svscan supervises whatever is linked there")
+        help(
+            "if no init script owns it, remove it; s6-svscan supervises every directory there, linked or not (it ignores other files)"
+        )
     )]
     ForeignLink {
-        /// The link.
+        /// The entry.
         link: String,
-        /// Its target.
-        target: String,
+        /// A link and its target, or what else it is.
+        entry: ForeignEntry,
     },
 
     /// A link to an rc2s6 service whose script was not given.
@@ -615,7 +691,7 @@ pub enum VerifyError {
     },
 
     /// A difference between OpenRC's generated directory and rc2s6's that is rc2s6's doing.
-    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours} — {why}")]
+    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours}{why}")]
     #[diagnostic(code(rc2s6::verify::generated_differs), severity(Warning))]
     GeneratedDiffers {
         /// What differs.
@@ -625,6 +701,6 @@ pub enum VerifyError {
         /// rc2s6's.
         ours: String,
         /// Why, as far as rc2s6 knows.
-        why: String,
+        why: Reason,
     },
 }

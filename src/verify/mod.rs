@@ -24,7 +24,9 @@ use crate::model::Loc;
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::SourceFile;
 use crate::write::{Drift, DriftKind};
-use error::{CollisionEffect, InterpreterFix, ReadinessWait, Recreate, VerifyError};
+use error::{
+    CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
+};
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
 /// OpenRC's `RC_SVCDIR` on Linux.
@@ -278,7 +280,10 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
     let supervisor = s.settings.get("supervisor");
     if supervisor.map(|v| v.value.as_str()) != Some("s6") {
         let (file, span) = locate(a, supervisor.and_then(|v| v.at));
-        let value = supervisor.map(|v| v.value.clone()).unwrap_or_default();
+        let value = match supervisor {
+            Some(v) => SupervisorValue::Set(v.value.clone()),
+            None => SupervisorValue::Unset,
+        };
         push(Some(file), VerifyError::NotS6 { value, span });
     }
     let depend_at = s.functions.iter().rev().find(|(n, _)| n == "depend").map(|(_, l)| *l);
@@ -641,9 +646,19 @@ fn check_link(
                 );
             }
         }
-        ScanKind::Dir | ScanKind::Other => {
-            push(Some(script.clone()), VerifyError::LinkNotSymlink { link, expected: e.servicedir.clone() })
+        ScanKind::Dir | ScanKind::File | ScanKind::Other => {
+            let kind = entry_kind(&entry.kind);
+            push(Some(script.clone()), VerifyError::LinkNotSymlink { link, kind, expected: e.servicedir.clone() })
         }
+    }
+}
+
+/// What a scan directory entry that is not a link is.
+fn entry_kind(kind: &ScanKind) -> EntryKind {
+    match kind {
+        ScanKind::Dir => EntryKind::Directory,
+        ScanKind::File => EntryKind::File,
+        ScanKind::Link { .. } | ScanKind::Other => EntryKind::Special,
     }
 }
 
@@ -671,10 +686,10 @@ fn check_scan(expectations: &[Expected], scan: &ScanSnapshot, world: &World, opt
                 if rc2s6s {
                     VerifyError::LinkNotChecked { link, target: target.clone() }
                 } else {
-                    VerifyError::ForeignLink { link, target: target.clone() }
+                    VerifyError::ForeignLink { link, entry: ForeignEntry::Link(target.clone()) }
                 }
             }
-            ScanKind::Dir | ScanKind::Other => VerifyError::ForeignLink { link, target: "itself (not a link)".into() },
+            kind => VerifyError::ForeignLink { link, entry: ForeignEntry::Other(entry_kind(kind)) },
         };
         out.push(Finding::new(None, err));
     }

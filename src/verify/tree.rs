@@ -98,7 +98,9 @@ pub enum ScanKind {
     },
     /// A real directory.
     Dir,
-    /// Anything else.
+    /// A regular file.
+    File,
+    /// Anything else (a fifo, socket or device).
     Other,
 }
 
@@ -232,6 +234,7 @@ pub fn read_scan(dir: &str) -> Option<ScanSnapshot> {
                     resolved: canonical(&full),
                 },
                 Ok(m) if m.is_dir() => ScanKind::Dir,
+                Ok(m) if m.is_file() => ScanKind::File,
                 _ => ScanKind::Other,
             };
             ScanEntry { name, kind }
