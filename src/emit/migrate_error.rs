@@ -55,13 +55,13 @@ pub enum MigrateError {
         span: SourceSpan,
     },
 
-    /// The script reads `pidfile`, which nothing writes once s6 supervises the daemon.
-    #[error("the script still uses `pidfile`, which nothing writes once s6 supervises the daemon")]
+    /// The script reads `pidfile`, which start-stop-daemon no longer writes under s6.
+    #[error("the script still uses `pidfile`, which start-stop-daemon no longer writes once s6 supervises the daemon")]
     #[diagnostic(
         code(rc2s6::migrate::pidfile_still_used),
         severity(Warning),
         help(
-            "ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid, `s6-svstat -o up` whether it runs"
+            "only a daemon that writes its own pidfile keeps it current; ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid (-1 while it is down), `s6-svstat -o up` whether it runs"
         )
     )]
     PidfileStillUsed {
