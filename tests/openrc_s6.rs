@@ -424,3 +424,31 @@ fn colliding_link_names_make_the_second_start_report_the_first_service() {
     assert_eq!(r.get("supervised-b"), "no", "{}", r.text);
     assert_eq!(r.get("stop-a"), "0", "{}", r.text);
 }
+
+/// A script that sets `s6_service_path=""`: OpenRC 0.45's s6.sh applies its default before the
+/// script is sourced, so the empty value stays and s6_start fails ("does not exist."), even with
+/// /var/svc.d/NAME in place. verify must predict the failure, not the default.
+#[test]
+fn empty_service_path_set_by_the_script_fails_to_start() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    let script = s.initd().join("emptypath");
+    fs::write(&script, "#!/sbin/openrc-run\nsupervisor=s6\ns6_service_path=\"\"\n\ndepend() {\n\tneed s6-svscan\n}\n")
+        .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let body = format!(
+        "mkdir -p /var/svc.d/emptypath\n\
+         printf '#!/bin/execlineb -P\\n{testd} --emptypath\\n' > /var/svc.d/emptypath/run\n\
+         chmod 0755 /var/svc.d/emptypath/run\n\
+         \"$RC2S6\" verify /etc/init.d/emptypath -o /var/svc.d --no-rc-conf --openrc {OPENRC} 2>&1; echo \"@@verify=$?\"\n\
+         /etc/init.d/emptypath start 2>&1; echo \"@@start=$?\"\n",
+        testd = s.root().join("bin/rc2s6-testd").display(),
+    );
+    let r = s.run(&body, true);
+    assert_ne!(r.get("start"), "0", "{}", r.text);
+    assert!(r.text.contains(" does not exist."), "{}", r.text);
+    assert_eq!(r.get("verify"), "1", "{}", r.text);
+    assert!(r.text.contains("rc2s6::verify::service_path_empty"), "{}", r.text);
+}

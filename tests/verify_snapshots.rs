@@ -65,13 +65,16 @@ impl World {
         write::write_initd(&self.initd(), &migrated, false).unwrap();
     }
 
-    /// Copies testdata/verify/<case>/init.d/* into `initd`, `@TMP@` replaced by the root.
+    /// Copies testdata/verify/<case>/{init.d,conf.d}/* into `initd` and `confd`, `@TMP@`
+    /// replaced by the root.
     fn hand_written(&self, case: &str) {
-        fs::create_dir_all(self.initd()).unwrap();
-        let dir = support::root().join("testdata/verify").join(case).join("init.d");
-        for e in fs::read_dir(dir).unwrap().flatten() {
-            let text = fs::read_to_string(e.path()).unwrap().replace("@TMP@", &self.root().display().to_string());
-            fs::write(self.initd().join(e.file_name()), text).unwrap();
+        for (from, to) in [("init.d", self.initd()), ("conf.d", self.confd())] {
+            fs::create_dir_all(&to).unwrap();
+            let dir = support::root().join("testdata/verify").join(case).join(from);
+            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = fs::read_to_string(e.path()).unwrap().replace("@TMP@", &self.root().display().to_string());
+                fs::write(to.join(e.file_name()), text).unwrap();
+            }
         }
     }
 
@@ -126,6 +129,10 @@ impl World {
         let mut text = format!("OpenRC {version}\n");
         for s in &report.services {
             let e = &s.expected;
+            if e.servicedir.is_empty() {
+                text.push_str(&format!("{}: nothing linked\n", e.service));
+                continue;
+            }
             text.push_str(&format!("{}: {}/{} -> {}\n", e.service, opts.scan_dir(), e.link, e.servicedir));
         }
         for f in report.all() {
@@ -488,4 +495,20 @@ fn notification_fd_is_read_as_s6_supervise_reads_it() {
         );
     }
     snapshot("verify_notification_fd_values", &all);
+}
+
+/// OpenRC 0.16–0.62's s6.sh defaults `s6_service_path` after conf.d and before the script: an
+/// empty value from conf.d gets the default, one from the script stays empty and start fails.
+#[test]
+fn an_empty_service_path_counts_only_from_the_script() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("empty-path");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(!ok, "{text}");
+    assert!(text.contains("service_path_empty] $TMP/init.d/emptied:4:1"), "{text}");
+    assert!(text.contains("confempty: /run/openrc/s6-scan/confempty -> /var/svc.d/confempty"), "{text}");
+    snapshot("verify_empty_service_path", &text);
 }

@@ -62,6 +62,10 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let scan = opts.scan_dir();
     for s in &report.services {
         let e = &s.expected;
+        if e.servicedir.is_empty() {
+            println!("{}: nothing linked (`s6_service_path` is empty)", e.service);
+            continue;
+        }
         let by = if e.openrc_generates { " (a directory OpenRC generates itself)" } else { "" };
         println!("{}: {}/{} -> {}{by}", e.service, scan.trim_end_matches('/'), e.link, e.servicedir);
     }

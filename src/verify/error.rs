@@ -286,6 +286,24 @@ pub enum VerifyError {
         version: String,
     },
 
+    /// The script empties `s6_service_path` after s6.sh gave it its default.
+    #[error(
+        "the script sets `s6_service_path` empty, after OpenRC {version}'s s6 backend gave it its default: start fails (\" does not exist.\")"
+    )]
+    #[diagnostic(
+        code(rc2s6::verify::service_path_empty),
+        help(
+            "remove the assignment (OpenRC then links /var/svc.d/RC_SVCNAME), or set the service directory's path; an empty value in conf.d would get the default, one in the script does not"
+        )
+    )]
+    ServicePathEmpty {
+        /// The target OpenRC.
+        version: String,
+        /// The assignment.
+        #[label("empties it")]
+        span: SourceSpan,
+    },
+
     /// The service directory OpenRC will link does not exist.
     #[error("the service directory OpenRC will link, {path}, does not exist")]
     #[diagnostic(code(rc2s6::verify::servicedir_missing), help("{fix}"))]

@@ -59,7 +59,8 @@ pub struct Expected {
     pub script: String,
     /// The name of the link in the scan directory.
     pub link: String,
-    /// The service directory the link points to.
+    /// The service directory the link points to; empty when the script empties
+    /// `s6_service_path`, and OpenRC 0.16–0.62 links nothing (its start fails).
     pub servicedir: String,
     /// OpenRC ≥ 0.63 will build this directory itself (`command` set, or no compatibility mode).
     pub openrc_generates: bool,
@@ -120,10 +121,17 @@ pub fn expected(a: &Analysis, target: &OpenrcTarget) -> Expected {
     match target.backend() {
         S6Backend::Legacy => {
             // s6.sh: [ -z "$s6_service_path" ] && s6_service_path=/var/svc.d/$RC_SVCNAME, and
-            // the link is s6-scan/${s6_service_path##*/}.
-            let (path, at) = match setting("s6_service_path") {
-                Some(v) => (v.value.clone(), v.at),
-                None => (format!("{VAR_SVC_D}/{}", s.name), None),
+            // the link is s6-scan/${s6_service_path##*/}. openrc-run sources s6.sh after rc.conf
+            // and conf.d but before the script, so an empty value from the script stays empty.
+            let script_index = a.files.len().saturating_sub(1);
+            let emptied = s
+                .settings
+                .get("s6_service_path")
+                .filter(|v| v.value.is_empty() && v.exact && v.at.is_some_and(|l| l.file == script_index));
+            let (path, at) = match (setting("s6_service_path"), emptied) {
+                (Some(v), _) => (v.value.clone(), v.at),
+                (None, Some(v)) => (String::new(), v.at),
+                (None, None) => (format!("{VAR_SVC_D}/{}", s.name), None),
             };
             let link = path.rsplit('/').next().unwrap_or("").to_string();
             Expected {
@@ -201,7 +209,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
     }
     let expectations: Vec<Expected> = analyses.iter().map(|a| expected(a, target)).collect();
     let mut by_link: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in expectations.iter().enumerate() {
+    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| !e.servicedir.is_empty()) {
         by_link.entry(e.link.as_str()).or_default().push(i);
     }
     for (i, a) in analyses.iter().enumerate() {
@@ -224,6 +232,12 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
             continue;
         }
         check_selection(a, target, &mut push);
+        if e.servicedir.is_empty() {
+            let (file, span) = locate(a, e.decided_at);
+            push(Some(file), VerifyError::ServicePathEmpty { version: target.version.clone(), span });
+            report.services.push(ServiceReport { expected: e.clone(), findings: f });
+            continue;
+        }
         if let Some(why) = invalid_name(&e.link) {
             let (file, span) = locate(a, e.decided_at);
             push(Some(file), VerifyError::BadLinkName { link: e.link.clone(), why: why.into(), span });

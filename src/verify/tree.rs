@@ -259,8 +259,10 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
     let mut expected_dirs = BTreeSet::new();
     for a in analyses {
         let e = expected(a, &opts.target);
-        expected_dirs.insert(e.servicedir.trim_end_matches('/').to_string());
-        paths.insert(e.servicedir);
+        if !e.servicedir.is_empty() {
+            expected_dirs.insert(e.servicedir.trim_end_matches('/').to_string());
+            paths.insert(e.servicedir);
+        }
         paths.insert(rc2s6_dir(opts, &a.service.name));
     }
     if let Some(scan) = &world.scan {
