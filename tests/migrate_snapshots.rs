@@ -135,3 +135,12 @@ fn unsendable_signal_suggestion_signals_only_a_running_daemon() {
     let calls = fs::read_to_string(&log).unwrap_or_default();
     assert_eq!(calls, format!("up: -s PWR {pid}\n"), "{help}");
 }
+
+/// With the service directories in /var/svc.d, legacy OpenRC needs no `s6_service_path`, unless
+/// rc.conf or conf.d set one: s6.sh keeps it, so the migrated script must set the path itself.
+#[test]
+fn legacy_in_var_svc_d_overrides_a_conf_d_service_path() {
+    let script = Path::new("testdata/migrate/confd-service-path/init.d/oldsvd");
+    let text = render_target(script, "0.45.2", "/var/svc.d");
+    assert!(text.contains("\nsupervisor=s6\ns6_service_path=/var/svc.d/oldsvd\n"), "{text}");
+}

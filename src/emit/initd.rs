@@ -339,7 +339,10 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
             block.push_str(&format!("timeout_ready={}\n", timeout.unwrap_or(0)));
         }
     } else {
-        if output.trim_end_matches('/') != VAR_SVC_D {
+        // /var/svc.d/NAME is s6.sh's default, unless rc.conf or conf.d set the path: s6.sh keeps
+        // their value, and the script's own assignments are commented out.
+        let set_before = service.settings_before_script.get("s6_service_path").is_some_and(|v| !v.value.is_empty());
+        if output.trim_end_matches('/') != VAR_SVC_D || set_before {
             block.push_str(&format!("s6_service_path={}\n", shell_word(&path)));
         }
         if notification_fd.is_some() {

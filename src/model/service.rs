@@ -57,6 +57,9 @@ pub struct Service {
     /// The variables OpenRC's s6 backend reads itself ([`S6_SETTINGS`]) as the loaded files
     /// leave them, with where each was set: what verify and migration check.
     pub settings: BTreeMap<String, Setting>,
+    /// The same variables as rc.conf and conf.d leave them, before the script: what OpenRC's
+    /// backends (sourced in between) see, and what a script's assignment replaced.
+    pub settings_before_script: BTreeMap<String, Setting>,
     /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
     pub variables: Environment,
 }
