@@ -247,3 +247,83 @@ fn var_svc_d_needs_no_service_path() {
     assert_eq!(r.get("stop"), "0", "{}", r.text);
     assert!(r.get("stopped-status").starts_with("down "), "{}", r.text);
 }
+
+/// Two hand-written scripts whose service directories share a basename (what
+/// `rc2s6::verify::link_collision` reports): OpenRC 0.45's second start runs `ln -sf` onto the
+/// first one's link, which makes a link inside the first service's directory, and `s6-svc -u` on
+/// that link reports the first service as the second's; the second daemon never runs.
+#[test]
+fn colliding_link_names_make_the_second_start_report_the_first_service() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    let testd = s.root().join("bin/rc2s6-testd");
+    for site in ["a", "b"] {
+        let dir = s.root().join(format!("site-{site}/web"));
+        fs::create_dir_all(&dir).unwrap();
+        let run = format!("#!/bin/execlineb -P\nfdmove -c 2 1\n{} --site-{site}\n", testd.display());
+        fs::write(dir.join("run"), run).unwrap();
+        fs::set_permissions(dir.join("run"), fs::Permissions::from_mode(0o755)).unwrap();
+        let script = format!(
+            "#!/sbin/openrc-run\nsupervisor=s6\ns6_service_path={}\n\ndepend() {{\n\tneed s6-svscan\n}}\n",
+            dir.display()
+        );
+        let path = s.initd().join(format!("web-{site}"));
+        fs::write(&path, script).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::create_dir_all(s.out()).unwrap();
+    let body = format!(
+        "\"$RC2S6\" verify /etc/init.d/web-a /etc/init.d/web-b -o '{out}' --no-rc-conf --openrc {OPENRC} 2>&1; echo \"@@verify=$?\"\n\
+         /etc/init.d/web-a start; echo \"@@start-a=$?\"\n\
+         /etc/init.d/web-b start; echo \"@@start-b=$?\"\n\
+         echo \"@@link=$(readlink /run/openrc/s6-scan/web)\"\n\
+         echo \"@@nested=$(readlink '{a}/web')\"\n\
+         echo \"@@status-b=$(/etc/init.d/web-b status 2>&1 | head -1)\"\n\
+         echo \"@@supervised-b=$(s6-svok '{b}' && echo yes || echo no)\"\n\
+         /etc/init.d/web-a stop; echo \"@@stop-a=$?\"\n",
+        out = s.out().display(),
+        a = s.root().join("site-a/web").display(),
+        b = s.root().join("site-b/web").display(),
+    );
+    let r = s.run(&body, false);
+    assert_eq!(r.get("verify"), "1", "{}", r.text);
+    assert!(r.text.contains("rc2s6::verify::link_collision"), "{}", r.text);
+    assert_eq!(r.get("start-a"), "0", "{}", r.text);
+    // The second start succeeds, but on the first service.
+    assert_eq!(r.get("start-b"), "0", "{}", r.text);
+    assert_eq!(r.get("link"), s.root().join("site-a/web").display().to_string(), "{}", r.text);
+    assert_eq!(r.get("nested"), s.root().join("site-b/web").display().to_string(), "{}", r.text);
+    assert!(r.get("status-b").starts_with("up "), "{}", r.text);
+    assert_eq!(r.get("supervised-b"), "no", "{}", r.text);
+    assert_eq!(r.get("stop-a"), "0", "{}", r.text);
+}
+
+/// A script that sets `s6_service_path=""`: OpenRC 0.45's s6.sh applies its default before the
+/// script is sourced, so the empty value stays and s6_start fails ("does not exist."), even with
+/// /var/svc.d/NAME in place. verify must predict the failure, not the default.
+#[test]
+fn empty_service_path_set_by_the_script_fails_to_start() {
+    if !ready() {
+        return;
+    }
+    let s = Sandbox::new();
+    let script = s.initd().join("emptypath");
+    fs::write(&script, "#!/sbin/openrc-run\nsupervisor=s6\ns6_service_path=\"\"\n\ndepend() {\n\tneed s6-svscan\n}\n")
+        .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let body = format!(
+        "mkdir -p /var/svc.d/emptypath\n\
+         printf '#!/bin/execlineb -P\\n{testd} --emptypath\\n' > /var/svc.d/emptypath/run\n\
+         chmod 0755 /var/svc.d/emptypath/run\n\
+         \"$RC2S6\" verify /etc/init.d/emptypath -o /var/svc.d --no-rc-conf --openrc {OPENRC} 2>&1; echo \"@@verify=$?\"\n\
+         /etc/init.d/emptypath start 2>&1; echo \"@@start=$?\"\n",
+        testd = s.root().join("bin/rc2s6-testd").display(),
+    );
+    let r = s.run(&body, true);
+    assert_ne!(r.get("start"), "0", "{}", r.text);
+    assert!(r.text.contains(" does not exist."), "{}", r.text);
+    assert_eq!(r.get("verify"), "1", "{}", r.text);
+    assert!(r.text.contains("rc2s6::verify::service_path_empty"), "{}", r.text);
+}

@@ -85,3 +85,28 @@ fn recompiling_migrated_scripts_keeps_their_directories() {
     assert!(root.join("out/mailerd/run").is_file());
     assert_eq!(fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap(), manifest);
 }
+
+/// An error about no script in particular (here a dangling link in the scan directory) makes
+/// verify exit 1, and the summary must say the tree is not consistent, not "1 consistent, 0 not".
+#[test]
+fn errors_about_the_whole_set_show_in_the_summary() {
+    if !support::tools(&["execlineb"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let root = tmp.path();
+    compile_and_migrate(root);
+    let scan = root.join("scan");
+    fs::create_dir_all(&scan).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/rc2s6-test", scan.join("gone")).unwrap();
+    let out = verify(root, &["--scan-dir", &scan.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rc2s6::verify::dangling_link"), "{stderr}");
+    let summary = stderr.lines().last().unwrap_or_default();
+    assert_eq!(
+        summary,
+        "rc2s6: verified 1 script for OpenRC 0.45.2: not consistent: 1 error about the set as a whole, and 0 of 1 script with errors of its own",
+        "{stderr}"
+    );
+}

@@ -65,13 +65,16 @@ impl World {
         write::write_initd(&self.initd(), &migrated, false).unwrap();
     }
 
-    /// Copies testdata/verify/<case>/init.d/* into `initd`, `@TMP@` replaced by the root.
+    /// Copies testdata/verify/<case>/{init.d,conf.d}/* into `initd` and `confd`, `@TMP@`
+    /// replaced by the root.
     fn hand_written(&self, case: &str) {
-        fs::create_dir_all(self.initd()).unwrap();
-        let dir = support::root().join("testdata/verify").join(case).join("init.d");
-        for e in fs::read_dir(dir).unwrap().flatten() {
-            let text = fs::read_to_string(e.path()).unwrap().replace("@TMP@", &self.root().display().to_string());
-            fs::write(self.initd().join(e.file_name()), text).unwrap();
+        for (from, to) in [("init.d", self.initd()), ("conf.d", self.confd())] {
+            fs::create_dir_all(&to).unwrap();
+            let dir = support::root().join("testdata/verify").join(case).join(from);
+            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = fs::read_to_string(e.path()).unwrap().replace("@TMP@", &self.root().display().to_string());
+                fs::write(to.join(e.file_name()), text).unwrap();
+            }
         }
     }
 
@@ -87,17 +90,49 @@ impl World {
 
     /// Runs verify and renders its prediction and findings, the root shown as `$TMP`.
     fn verify(&self, version: &str, scan: Option<&Path>) -> (bool, String) {
-        let analyses = self.analyses();
         let opts = VerifyOptions {
             target: OpenrcTarget::parse(version).unwrap(),
             output: self.out().display().to_string(),
             scan_dir: scan.map(|s| s.display().to_string()),
         };
-        let world = verify::tree::observe(&analyses, &opts).unwrap();
+        self.verify_with(opts, |_| {})
+    }
+
+    /// Runs verify for OpenRC 0.63+ with `-o /var/svc.d`, each `/var/svc.d/NAME` read from
+    /// `out/NAME` (the host's /var/svc.d is not the test's to write).
+    fn verify_in_var_svc_d(&self, version: &str) -> (bool, String) {
+        let opts = VerifyOptions {
+            target: OpenrcTarget::parse(version).unwrap(),
+            output: "/var/svc.d".into(),
+            scan_dir: None,
+        };
+        let out = self.out();
+        self.verify_with(opts, |world| {
+            let execlineb = verify::tree::find_execlineb();
+            for (path, dir) in world.dirs.iter_mut() {
+                if let Some(name) = path.strip_prefix("/var/svc.d/") {
+                    let mut stand_in =
+                        verify::tree::read_dir(&out.join(name).display().to_string(), execlineb.as_deref());
+                    stand_in.path = path.clone();
+                    *dir = stand_in;
+                }
+            }
+        })
+    }
+
+    fn verify_with(&self, opts: VerifyOptions, adjust: impl FnOnce(&mut verify::World)) -> (bool, String) {
+        let version = opts.target.version.clone();
+        let analyses = self.analyses();
+        let mut world = verify::tree::observe(&analyses, &opts).unwrap();
+        adjust(&mut world);
         let report = verify::check(&analyses, &world, &opts);
         let mut text = format!("OpenRC {version}\n");
         for s in &report.services {
             let e = &s.expected;
+            if e.servicedir.is_empty() {
+                text.push_str(&format!("{}: nothing linked\n", e.service));
+                continue;
+            }
             text.push_str(&format!("{}: {}/{} -> {}\n", e.service, opts.scan_dir(), e.link, e.servicedir));
         }
         for f in report.all() {
@@ -246,6 +281,27 @@ fn scan_directory_links_are_compared() {
     snapshot("verify_scan_dir", &text);
 }
 
+/// Scan directory entries that are not links: the service's own name held by a regular file,
+/// and a real directory no script accounts for.
+#[test]
+fn scan_entries_that_are_not_links_are_named_for_what_they_are() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd"), ("kill-pidfile", "cached")], "0.45.2");
+    let scan = w.root().join("scan");
+    fs::create_dir_all(scan.join("cached")).unwrap();
+    fs::write(scan.join("mailerd"), "").unwrap();
+    fs::create_dir_all(scan.join("handmade")).unwrap();
+    fs::write(scan.join("notes"), "").unwrap();
+    let (ok, text) = w.verify("0.45.2", Some(&scan));
+    assert!(!ok, "{text}");
+    assert!(!text.contains("itself (not a link)"), "{text}");
+    assert!(!text.contains("mailerd is a directory"), "{text}");
+    snapshot("verify_scan_entries_not_links", &text);
+}
+
 #[test]
 fn openrc_generated_directories_are_compared_by_meaning() {
     if !tools() {
@@ -292,4 +348,167 @@ fn unwaited_notification_is_a_warning() {
     let (ok, text) = w.verify("0.45.2", None);
     assert!(ok, "{text}");
     snapshot("verify_notification_unwaited", &text);
+}
+
+/// OpenRC 0.63.1+ links rc2s6's directory only when `command` is empty when it starts the
+/// service, conf.d included: a `command` set in conf.d must not survive migration.
+#[test]
+fn conf_d_command_does_not_survive_migration_for_openrc_063() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("confd-command", "monitord")], "0.63.3");
+    let (_, text) = w.verify("0.63.3", None);
+    assert!(!text.contains("rc2s6::verify::command_set"), "{text}");
+}
+
+/// start() and stop() that start and stop the daemon in functions they call: migration puts
+/// `default_start` and `default_stop` in those functions, and verify must follow the calls as
+/// OpenRC runs them.
+#[test]
+fn start_and_stop_through_helpers_verify_clean() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("helpers", "helperd")], "0.45.2");
+    let migrated = fs::read_to_string(w.initd().join("helperd")).unwrap();
+    assert!(migrated.contains("start_daemon() {\n\tdefault_start\n}"), "{migrated}");
+    assert!(migrated.contains("stop_daemon() {\n\tdefault_stop\n}"), "{migrated}");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    assert!(!text.contains("bypasses_s6"), "{text}");
+}
+
+/// Creates `out/NAME` with an executable `run` and nothing else.
+fn plain_dir(w: &World, name: &str) {
+    let dir = w.out().join(name);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("run"), "#!/bin/execlineb -P\n/usr/bin/daemon\n").unwrap();
+    fs::set_permissions(dir.join("run"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// On OpenRC 0.63 two scripts with one `name` either share /var/svc.d/NAME (both in
+/// compatibility mode) or fight over the link: `s6-svlink` refuses a name another link holds.
+#[test]
+fn openrc_063_colliding_names_share_a_directory_or_fail_to_link() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("collision-063");
+    plain_dir(&w, "web");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(!ok, "{text}");
+    snapshot("verify_link_collision_063", &text);
+}
+
+/// OpenRC 0.63 waits for readiness only when `timeout_ready` is set besides `notify=fd:N`
+/// (`s6-svwait -U -t $timeout_ready`): `notify` alone is no wait that a missing
+/// notification-fd could block.
+#[test]
+fn openrc_063_waits_for_readiness_only_with_timeout_ready() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("notify-063");
+    plain_dir(&w, "notifyonly");
+    plain_dir(&w, "notifywait");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(!ok, "{text}");
+    assert!(!text.contains("readiness_without_notification_fd] $TMP/init.d/notifyonly"), "{text}");
+    assert!(text.contains("readiness_without_notification_fd] $TMP/init.d/notifywait"), "{text}");
+    snapshot("verify_openrc_063_readiness", &text);
+}
+
+/// rc2s6 always writes `#!/bin/execlineb`: when that is missing the fix is execline (or a link),
+/// when a hand edit named another interpreter it is that program or compiling with `--force`.
+/// (The host's /bin/execlineb cannot be removed: its absence is planted in what verify read.)
+#[test]
+fn missing_interpreters_say_what_to_install() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd"), ("kill-pidfile", "cached")], "0.45.2");
+    let run = w.out().join("cached/run");
+    let text = fs::read_to_string(&run).unwrap().replacen("#!/bin/execlineb", "#!/command/execlineb", 1);
+    fs::write(&run, text).unwrap();
+    let opts = VerifyOptions {
+        target: OpenrcTarget::parse("0.45.2").unwrap(),
+        output: w.out().display().to_string(),
+        scan_dir: None,
+    };
+    let (ok, text) = w.verify_with(opts, |world| {
+        let dir = world.dirs.values_mut().find(|d| d.path.ends_with("/mailerd")).unwrap();
+        for sc in &mut dir.scripts {
+            sc.interpreter_exists = false;
+        }
+    });
+    assert!(!ok, "{text}");
+    snapshot("verify_interpreter_missing", &text);
+}
+
+/// notification-fd as s6-supervise 2.11 reads it: the first 11 bytes, up to the first newline,
+/// must be decimal digits (leading zeros allowed); anything else makes it warn "invalid
+/// notification-fd" and ignore the file (an error). 0, 1 and 2 are accepted by s6 but are the
+/// program's stdin, stdout and stderr (a warning).
+#[test]
+fn notification_fd_is_read_as_s6_supervise_reads_it() {
+    if !tools() {
+        return;
+    }
+    let cases: &[(&str, bool)] = &[
+        ("5\n\n", true),
+        ("05\n", true),
+        ("5\nanything", true),
+        ("00000000005", true),
+        ("1\n", true),
+        ("2\n", true),
+        ("000000000005", true),
+        (" 5\n", false),
+        ("5 \n", false),
+        ("5\r\n", false),
+        ("\n5\n", false),
+        ("4294967296\n", false),
+    ];
+    let mut all = String::new();
+    for (value, consistent) in cases {
+        let w = World::new();
+        w.migrate(&[("declarative", "mailerd")], "0.45.2");
+        fs::write(w.out().join("mailerd/notification-fd"), value).unwrap();
+        // Only the planted value: the file is not drift here.
+        let (ok, text) = w.verify_with(
+            VerifyOptions {
+                target: OpenrcTarget::parse("0.45.2").unwrap(),
+                output: w.out().display().to_string(),
+                scan_dir: None,
+            },
+            |world| world.drift.clear(),
+        );
+        assert_eq!(ok, *consistent, "{value:?}:\n{text}");
+        all.push_str(&format!("--- {value:?}\n"));
+        all.extend(
+            text.lines().filter(|l| l.contains("notification") || l.starts_with("    help")).map(|l| format!("{l}\n")),
+        );
+    }
+    snapshot("verify_notification_fd_values", &all);
+}
+
+/// OpenRC 0.16–0.62's s6.sh defaults `s6_service_path` after conf.d and before the script: an
+/// empty value from conf.d gets the default, one from the script stays empty and start fails.
+#[test]
+fn an_empty_service_path_counts_only_from_the_script() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.hand_written("empty-path");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(!ok, "{text}");
+    assert!(text.contains("service_path_empty] $TMP/init.d/emptied:4:1"), "{text}");
+    assert!(text.contains("confempty: /run/openrc/s6-scan/confempty -> /var/svc.d/confempty"), "{text}");
+    snapshot("verify_empty_service_path", &text);
 }

@@ -8,6 +8,23 @@ use crate::model::ModelOptions;
 use crate::service_set::{self, SetOptions};
 use crate::verify::{self, VerifyOptions};
 
+/// The summary line after "verified": per script, and the errors about no script in particular,
+/// which make the whole set inconsistent (and the exit code 1) on their own.
+fn summary(report: &verify::Report, version: &str) -> String {
+    let n = report.services.len();
+    let scripts = if n == 1 { "script" } else { "scripts" };
+    let bad = report.services.iter().filter(|s| s.findings.iter().any(|f| f.severity == Severity::Error)).count();
+    let global = report.global.iter().filter(|f| f.severity == Severity::Error).count();
+    if global == 0 {
+        return format!("{n} {scripts} for OpenRC {version}: {} consistent, {bad} not", n - bad);
+    }
+    format!(
+        "{n} {scripts} for OpenRC {version}: not consistent: {global} error{} about the set as a whole, and {bad} of {n} {scripts} with errors of {}",
+        if global == 1 { "" } else { "s" },
+        if n == 1 { "its own" } else { "their own" },
+    )
+}
+
 /// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let target = match super::compile::resolve_target(args.openrc.as_deref()) {
@@ -45,19 +62,16 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let scan = opts.scan_dir();
     for s in &report.services {
         let e = &s.expected;
+        if e.servicedir.is_empty() {
+            println!("{}: nothing linked (`s6_service_path` is empty)", e.service);
+            continue;
+        }
         let by = if e.openrc_generates { " (a directory OpenRC generates itself)" } else { "" };
         println!("{}: {}/{} -> {}{by}", e.service, scan.trim_end_matches('/'), e.link, e.servicedir);
     }
     let shown: Vec<_> = report.all().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
     eprint!("{}", render_human(&shown, use_color(global)));
-    let bad = report.services.iter().filter(|s| s.findings.iter().any(|f| f.severity == Severity::Error)).count();
-    eprintln!(
-        "rc2s6: verified {} script{} for OpenRC {}: {} consistent, {bad} not",
-        report.services.len(),
-        if report.services.len() == 1 { "" } else { "s" },
-        opts.target,
-        report.services.len() - bad
-    );
+    eprintln!("rc2s6: verified {}", summary(&report, &opts.target.to_string()));
     if !errors.is_empty() {
         Outcome::Io
     } else if report.consistent() {

@@ -7,8 +7,9 @@
 //!   note, when the rest of the script still reads them), and a block sets `supervisor=s6` plus
 //!   what the target OpenRC needs to find and wait for the service directory;
 //! - `need s6-svscan` goes first in depend() (a depend() is added if there is none);
-//! - a custom start()'s compiled launch becomes `default_start`; stop()'s start-stop-daemon or
-//!   pidfile `kill` becomes `default_stop`;
+//! - a custom start()'s compiled launch becomes `default_start`; stop()'s start-stop-daemon
+//!   `--stop`, or its pidfile `kill`/`pkill -F` with a signal that ends the daemon, becomes
+//!   `default_stop`;
 //! - commands that signal the daemon through its pidfile become `s6-svc` on the service.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -180,6 +181,14 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
                 stop_through_s6 = true;
             }
             let Some(control) = daemon_control(sc, &name) else { return };
+            // In stop(), signalling the daemon through its pidfile with a signal that ends it is
+            // stop()'s way of stopping it: that is what default_stop does under s6.
+            let control = match control {
+                Control::Signal { signal: Some(s) } if in_stop && stops_daemon(&s, &down_signal) => {
+                    Control::Stop { signal: Some(Some(s)) }
+                }
+                c => c,
+            };
             match control {
                 Control::Stop { signal } if in_stop => {
                     if let Some(sig) = signal {
@@ -208,7 +217,12 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
                             rw.edits.push(Edit { start: sc.span.start, end: sc.span.end, insert });
                             replaced.push(sc.span);
                         }
-                        None => rw.errors.push(MigrateError::SignalNotSendable { signal: sig, span: sc.span.into() }),
+                        None => rw.errors.push(MigrateError::SignalNotSendable {
+                            name: sig.trim_start_matches("SIG").to_string(),
+                            signal: sig,
+                            service: service_ref.to_string(),
+                            span: sc.span.into(),
+                        }),
                     },
                 },
                 Control::Stop { .. } | Control::Start => {
@@ -316,13 +330,19 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
     let notification_fd = dir.file("notification-fd").map(|f| f.contents.trim().to_string());
     let timeout = service.ready_timeout_ms;
     if generated {
+        // 0.63.1+ links /var/svc.d/$name only when `command` is empty at start. conf.d is
+        // sourced before the script, so this assignment also overrides a `command` set there.
+        block.push_str("command=\"\"\n");
         if let Some(fd) = &notification_fd {
             block.push_str(&format!("notify=fd:{fd}\n"));
             // OpenRC 0.63 waits for readiness only when timeout_ready is set; 0 waits forever.
             block.push_str(&format!("timeout_ready={}\n", timeout.unwrap_or(0)));
         }
     } else {
-        if output.trim_end_matches('/') != VAR_SVC_D {
+        // /var/svc.d/NAME is s6.sh's default, unless rc.conf or conf.d set the path: s6.sh keeps
+        // their value, and the script's own assignments are commented out.
+        let set_before = service.settings_before_script.get("s6_service_path").is_some_and(|v| !v.value.is_empty());
+        if output.trim_end_matches('/') != VAR_SVC_D || set_before {
             block.push_str(&format!("s6_service_path={}\n", shell_word(&path)));
         }
         if notification_fd.is_some() {
@@ -551,6 +571,13 @@ fn daemon_control(sc: &SimpleCommand, name: &str) -> Option<Control> {
         }
         _ => None,
     }
+}
+
+/// Whether sending `signal` stops the daemon: the service directory's down-signal, or a signal
+/// daemons end on (TERM, INT, QUIT, KILL). HUP, USR1 and the like ask it to do something else.
+fn stops_daemon(signal: &str, down_signal: &str) -> bool {
+    normalize_signal(signal)
+        .is_some_and(|s| s == down_signal || matches!(s.as_str(), "SIGTERM" | "SIGINT" | "SIGQUIT" | "SIGKILL"))
 }
 
 /// Whether a word reads a pid from a file: `$(cat …)` or `` `cat …` ``.

@@ -55,13 +55,13 @@ pub enum MigrateError {
         span: SourceSpan,
     },
 
-    /// The script reads `pidfile`, which nothing writes once s6 supervises the daemon.
-    #[error("the script still uses `pidfile`, which nothing writes once s6 supervises the daemon")]
+    /// The script reads `pidfile`, which start-stop-daemon no longer writes under s6.
+    #[error("the script still uses `pidfile`, which start-stop-daemon no longer writes once s6 supervises the daemon")]
     #[diagnostic(
         code(rc2s6::migrate::pidfile_still_used),
         severity(Warning),
         help(
-            "ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid, `s6-svstat -o up` whether it runs"
+            "only a daemon that writes its own pidfile keeps it current; ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid (-1 while it is down), `s6-svstat -o up` whether it runs"
         )
     )]
     PidfileStillUsed {
@@ -91,12 +91,16 @@ pub enum MigrateError {
     #[diagnostic(
         code(rc2s6::migrate::signal_not_sendable),
         help(
-            "s6-svc sends HUP, ALRM, ABRT, INT, QUIT, USR1, USR2, TERM, KILL, STOP, CONT and WINCH; for others write `kill -s SIG \"$(s6-svstat -o pid SERVICE)\"`"
+            "s6-svc sends HUP, ALRM, ABRT, INT, QUIT, USR1, USR2, TERM, KILL, STOP, CONT and WINCH; for others signal the pid s6 reports, which is -1 while the service is down: `pid=$(s6-svstat -o pid {service}) && [ \"$pid\" -gt 0 ] && kill -s {name} \"$pid\"`"
         )
     )]
     SignalNotSendable {
         /// The signal.
         signal: String,
+        /// Its name as `kill -s` takes it (no `SIG`).
+        name: String,
+        /// The service's scan directory link, as shell text.
+        service: String,
         /// The command.
         #[label("sends it here")]
         span: SourceSpan,

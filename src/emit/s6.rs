@@ -8,6 +8,9 @@ use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::model::{Daemon, LimitKind, Service};
 
+/// The execline interpreter rc2s6 names in every shebang.
+pub const EXECLINEB: &str = "/bin/execlineb";
+
 /// Settings for the generated service directories.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitOptions {
@@ -26,7 +29,7 @@ pub struct EmitOptions {
 impl Default for EmitOptions {
     fn default() -> Self {
         EmitOptions {
-            execlineb: "/bin/execlineb".into(),
+            execlineb: EXECLINEB.into(),
             log_dir: "/var/log".into(),
             log_user: None,
             log_size: 1_048_576,

@@ -3,6 +3,7 @@
 //! settings are built as the backend's `eval` would build them.
 
 mod arithmetic;
+mod backend_calls;
 mod capabilities;
 mod daemon_builder;
 mod daemon_flags;
@@ -29,8 +30,8 @@ pub use environment::{Environment, Variable};
 pub use error::{ModelDiagnostic, ModelError};
 pub use interpreter::{DepCall, StartEvent};
 pub use service::{
-    Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind,
-    Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
+    Service, ServiceKind, Setting,
 };
 pub use stop_policy::normalize_signal;
 pub use value::{Loc, ShellValue, Uncertainty};
@@ -126,8 +127,10 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         diagnostics: Vec::new(),
         functions: Vec::new(),
         custom_launch: None,
+        backend_calls: BackendCalls::default(),
         daemon_script: false,
         settings: Default::default(),
+        settings_before_script: Default::default(),
         variables: Environment::default(),
     };
     if inputs.files.iter().any(|f| f.script.is_none()) {
@@ -152,6 +155,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             let set = interp.env.get("s6_service_path").is_some_and(|v| !v.value.text.is_empty());
             service.s6_service_path =
                 if set { interp.env.get("s6_service_path").map(|v| v.value.text.clone()) } else { None };
+            service.settings_before_script = s6_settings(&interp.env);
         }
         if let Some(script) = &f.script {
             interp.run_file(i, script);
@@ -169,15 +173,15 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
 
     service.dependencies = dependencies::collect(&interp, &inputs.svcname);
-    for name in S6_SETTINGS {
-        if let Some(v) = interp.env.get(name) {
-            let setting = Setting { value: v.value.text.clone(), exact: v.value.is_exact(), at: v.assigned_at };
-            service.settings.insert(name.to_string(), setting);
-        }
-    }
+    service.settings = s6_settings(&interp.env);
 
     let before_start_pre = interp.env.clone();
     start_pre::run_start_pre(&mut interp, &mut service);
+    // OpenRC runs start() after start_pre() in one shell, and stop() in another, on the files'
+    // variables.
+    let mut for_stop = Interpreter::new(before_start_pre.clone());
+    for_stop.functions = interp.functions.clone();
+    service.backend_calls = backend_calls::collect(&interp, &for_stop);
     service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
@@ -220,6 +224,20 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         _ => service.kind = ServiceKind::NotConverted,
     }
     service
+}
+
+/// The [`S6_SETTINGS`] in `env`, with where each was set.
+fn s6_settings(env: &Environment) -> std::collections::BTreeMap<String, Setting> {
+    S6_SETTINGS
+        .iter()
+        .filter_map(|name| {
+            let v = env.get(name)?;
+            Some((
+                name.to_string(),
+                Setting { value: v.value.text.clone(), exact: v.value.is_exact(), at: v.assigned_at },
+            ))
+        })
+        .collect()
 }
 
 /// Whether a diagnostic is error-level (what makes a service not converted).

@@ -49,14 +49,38 @@ pub struct Service {
     pub functions: Vec<(String, Loc)>,
     /// The daemon was launched from a custom `start()`: where the launch is.
     pub custom_launch: Option<Loc>,
+    /// The backend calls the script's own `start()` and `stop()` reach.
+    pub backend_calls: BackendCalls,
     /// A daemon script by issue #4's measure: it sets `command` or calls start-stop-daemon or
     /// supervise-daemon somewhere.
     pub daemon_script: bool,
     /// The variables OpenRC's s6 backend reads itself ([`S6_SETTINGS`]) as the loaded files
     /// leave them, with where each was set: what verify and migration check.
     pub settings: BTreeMap<String, Setting>,
+    /// The same variables as rc.conf and conf.d leave them, before the script: what OpenRC's
+    /// backends (sourced in between) see, and what a script's assignment replaced.
+    pub settings_before_script: BTreeMap<String, Setting>,
     /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
     pub variables: Environment,
+}
+
+/// Where a script's own `start()` and `stop()` hand the daemon to OpenRC's backend (each `None`
+/// when the script keeps OpenRC's own, which always does).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackendCalls {
+    /// The backend calls `start()` reaches.
+    pub start: Option<Vec<BackendCall>>,
+    /// The backend calls `stop()` reaches.
+    pub stop: Option<Vec<BackendCall>>,
+}
+
+/// A call of one of OpenRC's backend functions (`default_stop`, `s6_stop`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendCall {
+    /// The function called.
+    pub function: String,
+    /// Where the call is (in `start()`/`stop()` or a function they call).
+    pub loc: Loc,
 }
 
 /// Variables that decide which service directory OpenRC's s6 backend links and how it waits.

@@ -3,18 +3,207 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+/// How OpenRC's start waits for a readiness notification that never comes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadinessWait {
+    /// No timeout (or 0): start never returns.
+    Forever,
+    /// OpenRC 0.16–0.62: `s6-svwait -t MS` times out, and start reports the service started.
+    ThenStarted(u64),
+    /// OpenRC 0.63+: `timeout_ready` runs out; start brings the service down and fails.
+    ThenFails(u64),
+}
+
+impl std::fmt::Display for ReadinessWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadinessWait::Forever => write!(f, "as it is, start waits forever for a notification that never comes"),
+            ReadinessWait::ThenStarted(ms) => write!(
+                f,
+                "as it is, start waits {ms} ms for a notification that never comes, then reports the service started anyway"
+            ),
+            ReadinessWait::ThenFails(ms) => write!(
+                f,
+                "as it is, start waits {ms} ms for a notification that never comes, then brings the service down and fails"
+            ),
+        }
+    }
+}
+
+/// How to (re)create a service directory OpenRC will link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recreate {
+    /// The `-o` directory to compile into: the path's parent.
+    pub output: String,
+    /// The manifest there already lists the directory, so compile needs `--force`.
+    pub listed: bool,
+    /// The variable that decides the path (`s6_service_path`, or `name` on 0.63+).
+    pub setting: &'static str,
+}
+
+impl std::fmt::Display for Recreate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Recreate { output, listed, setting } = self;
+        if *listed {
+            write!(
+                f,
+                "compile the original script again with `-o {output} --force` (its manifest lists the directory, and without `--force` compile leaves a directory that lost files as it is), or fix `{setting}`"
+            )
+        } else {
+            write!(f, "compile the original script with `-o {output}`, or fix `{setting}`")
+        }
+    }
+}
+
+/// What makes a missing `#!` interpreter exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpreterFix {
+    /// The one rc2s6 writes: execline's.
+    Execline(String),
+    /// Another one, from a hand edit.
+    Other,
+}
+
+impl std::fmt::Display for InterpreterFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InterpreterFix::Execline(path) => write!(
+                f,
+                "rc2s6 always writes `#!{path}`: install execline (Debian: `apt-get install execline`), or link {path} to the execlineb you have (`ln -s \"$(command -v execlineb)\" {path}`)"
+            ),
+            InterpreterFix::Other => write!(
+                f,
+                "install it, or compile the original script again with `--force` to get rc2s6's own script back"
+            ),
+        }
+    }
+}
+
+/// What OpenRC's s6 backend does when two services it would link under one name both start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CollisionEffect {
+    /// Both link the same directory: one service, two scripts.
+    Shared {
+        /// The directory.
+        dir: String,
+        /// The variable that names it (`s6_service_path`, or `name` on 0.63+).
+        setting: &'static str,
+    },
+    /// OpenRC 0.16–0.62, different directories: `ln -sf` (no `-n`) follows the existing link.
+    NestedLink {
+        /// The target OpenRC.
+        version: String,
+    },
+    /// OpenRC 0.63+, different directories: `s6-svlink` refuses the taken name.
+    SvlinkFails {
+        /// The target OpenRC.
+        version: String,
+    },
+}
+
+impl std::fmt::Display for CollisionEffect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CollisionEffect::Shared { dir, setting } => write!(
+                f,
+                "both run one service from {dir}, so each script's start and stop act on the other's daemon; give one of them its own directory (`{setting}`)"
+            ),
+            CollisionEffect::NestedLink { version } => write!(
+                f,
+                "give one of them a service directory with another name; on OpenRC {version} the one started second runs `ln -sf` (no `-n`) onto the other's link, which makes a link inside the other's directory, and then `s6-svc -u` on that link: it reports the other's service as its own, and its own daemon never runs"
+            ),
+            CollisionEffect::SvlinkFails { version } => write!(
+                f,
+                "give one of them another `name`; on OpenRC {version} the one started second fails: `s6-svlink` cannot link its directory under a name another link holds (File exists)"
+            ),
+        }
+    }
+}
+
+/// What `supervisor` holds after rc.conf, conf.d and the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupervisorValue {
+    /// Nothing sets it.
+    Unset,
+    /// Set, to something other than `s6` (empty included).
+    Set(String),
+}
+
+impl std::fmt::Display for SupervisorValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SupervisorValue::Unset => write!(f, "not set, so OpenRC runs the daemon with start-stop-daemon"),
+            SupervisorValue::Set(v) if v.is_empty() => {
+                write!(f, "empty, so OpenRC runs the daemon with start-stop-daemon")
+            }
+            SupervisorValue::Set(v) => write!(f, "`{v}`"),
+        }
+    }
+}
+
+/// What a scan directory entry is, when it is not a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A real directory.
+    Directory,
+    /// A regular file.
+    File,
+    /// A fifo, socket or device.
+    Special,
+}
+
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EntryKind::Directory => "a directory",
+            EntryKind::File => "a regular file",
+            EntryKind::Special => "a special file",
+        })
+    }
+}
+
+/// A scan directory entry that no given script would link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForeignEntry {
+    /// A symbolic link and its target.
+    Link(String),
+    /// Something else.
+    Other(EntryKind),
+}
+
+impl std::fmt::Display for ForeignEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ForeignEntry::Link(target) => write!(f, "points to {target}, which none of the scripts given would link"),
+            ForeignEntry::Other(kind) => {
+                write!(f, "is {kind}, not a link, and none of the scripts given would put it there")
+            }
+        }
+    }
+}
+
+/// Why a difference exists, shown after a dash when rc2s6 knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(pub String);
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() { Ok(()) } else { write!(f, " — {}", self.0) }
+    }
+}
+
 /// Something about a service that OpenRC and s6 would not do as rc2s6 generated it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum VerifyError {
     /// The script does not select the s6 backend.
-    #[error("the script does not select s6: `supervisor` is `{value}`")]
+    #[error("the script does not select s6: `supervisor` is {value}")]
     #[diagnostic(
         code(rc2s6::verify::not_s6),
         help("set `supervisor=s6` (rc2s6 --initd-out writes the script so), or OpenRC starts the daemon itself")
     )]
     NotS6 {
-        /// The value (empty: start-stop-daemon).
-        value: String,
+        /// What `supervisor` holds.
+        value: SupervisorValue,
         /// Where it is set, or the first line.
         #[label("here")]
         span: SourceSpan,
@@ -59,7 +248,9 @@ pub enum VerifyError {
     #[error("OpenRC {version} builds its own service directory because `command` is set")]
     #[diagnostic(
         code(rc2s6::verify::command_set),
-        help("remove `command` (rc2s6 --initd-out comments it out): only then does OpenRC link /var/svc.d/NAME")
+        help(
+            "set `command=\"\"` after everything that sets it, conf.d included (rc2s6 --initd-out does): only then does OpenRC link /var/svc.d/NAME"
+        )
     )]
     CommandSet {
         /// The target OpenRC.
@@ -95,15 +286,32 @@ pub enum VerifyError {
         version: String,
     },
 
+    /// The script empties `s6_service_path` after s6.sh gave it its default.
+    #[error(
+        "the script sets `s6_service_path` empty, after OpenRC {version}'s s6 backend gave it its default: start fails (\" does not exist.\")"
+    )]
+    #[diagnostic(
+        code(rc2s6::verify::service_path_empty),
+        help(
+            "remove the assignment (OpenRC then links /var/svc.d/RC_SVCNAME), or set the service directory's path; an empty value in conf.d would get the default, one in the script does not"
+        )
+    )]
+    ServicePathEmpty {
+        /// The target OpenRC.
+        version: String,
+        /// The assignment.
+        #[label("empties it")]
+        span: SourceSpan,
+    },
+
     /// The service directory OpenRC will link does not exist.
     #[error("the service directory OpenRC will link, {path}, does not exist")]
-    #[diagnostic(
-        code(rc2s6::verify::servicedir_missing),
-        help("compile the script with rc2s6 (-o the directory above), or fix `s6_service_path`")
-    )]
+    #[diagnostic(code(rc2s6::verify::servicedir_missing), help("{fix}"))]
     ServicedirMissing {
         /// The path.
         path: String,
+        /// How to make it.
+        fix: Recreate,
         /// What decides the path.
         #[label("decides the path")]
         span: SourceSpan,
@@ -111,10 +319,12 @@ pub enum VerifyError {
 
     /// The path exists but is not a directory.
     #[error("{path} is not a directory")]
-    #[diagnostic(code(rc2s6::verify::servicedir_not_directory), help("remove it and compile again"))]
+    #[diagnostic(code(rc2s6::verify::servicedir_not_directory), help("remove it, then {fix}"))]
     ServicedirNotDirectory {
         /// The path.
         path: String,
+        /// How to make the directory.
+        fix: Recreate,
         /// What decides the path.
         #[label("decides the path")]
         span: SourceSpan,
@@ -122,7 +332,12 @@ pub enum VerifyError {
 
     /// A script s6 must run is missing.
     #[error("{path} is missing")]
-    #[diagnostic(code(rc2s6::verify::script_missing), help("compile again; s6-supervise cannot start without it"))]
+    #[diagnostic(
+        code(rc2s6::verify::script_missing),
+        help(
+            "compile the original script again with `--force` (without it, compile leaves a directory that lost a file as it is); s6-supervise cannot start without it"
+        )
+    )]
     ScriptMissing {
         /// The file.
         path: String,
@@ -132,7 +347,9 @@ pub enum VerifyError {
     #[error("{path} is not executable (mode {mode})")]
     #[diagnostic(
         code(rc2s6::verify::script_not_executable),
-        help("`chmod 0755 {path}`, or compile again; s6-supervise fails with `Permission denied` and retries forever")
+        help(
+            "`chmod 0755 {path}`, or compile the original script again with `--force`; s6-supervise fails with `Permission denied` and retries forever"
+        )
     )]
     ScriptNotExecutable {
         /// The file.
@@ -145,7 +362,9 @@ pub enum VerifyError {
     #[error("execlineb cannot parse {path}: {message}")]
     #[diagnostic(
         code(rc2s6::verify::execline_syntax),
-        help("compile again (rc2s6 quotes every word); a hand edit broke the quoting or a block")
+        help(
+            "compile the original script again with `--force` (rc2s6 quotes every word); a hand edit broke the quoting or a block"
+        )
     )]
     ExeclineSyntax {
         /// The file.
@@ -165,45 +384,68 @@ pub enum VerifyError {
 
     /// A script's `#!` interpreter does not exist here.
     #[error("{path} is run by `{interpreter}`, which does not exist")]
-    #[diagnostic(
-        code(rc2s6::verify::interpreter_missing),
-        help("install it, or compile on this system so the shebang names the right path")
-    )]
+    #[diagnostic(code(rc2s6::verify::interpreter_missing), help("{fix}"))]
     InterpreterMissing {
         /// The file.
         path: String,
         /// The interpreter.
         interpreter: String,
+        /// What to install or link.
+        fix: InterpreterFix,
     },
 
     /// An integer file s6-supervise would ignore.
-    #[error("{path} holds `{value}`, not a file descriptor number of 3 or more")]
+    #[error(
+        "{path} holds `{value}`, which s6-supervise does not read as a file descriptor: it warns and ignores the file"
+    )]
     #[diagnostic(
         code(rc2s6::verify::bad_notification_fd),
         help(
-            "write the fd the daemon notifies readiness on, e.g. `5` and a newline; s6-supervise ignores anything else (spaces included), and fds 0-2 are the daemon's stdio"
+            "write the fd the daemon notifies readiness on, e.g. `5` and a newline; s6-supervise reads up to the first newline and wants digits only (no spaces, no `\\r`)"
         )
     )]
     BadNotificationFd {
         /// The file.
         path: String,
-        /// What it holds.
+        /// What it holds, escaped.
         value: String,
     },
 
+    /// notification-fd names stdin, stdout or stderr.
+    #[error("{path} says fd {fd}, the {stream} of `{script}`: s6-supervise puts the readiness pipe there")]
+    #[diagnostic(
+        code(rc2s6::verify::notification_fd_stdio),
+        severity(Warning),
+        help(
+            "use an fd of 3 or more; in place of the {stream}, the pipe gets whatever the program writes there (its first line marks the service ready), or is closed by a redirection of fd {fd} in `{script}`"
+        )
+    )]
+    NotificationFdStdio {
+        /// The file.
+        path: String,
+        /// The fd, 0 to 2.
+        fd: u32,
+        /// `stdin`, `stdout` or `stderr`.
+        stream: &'static str,
+        /// `run` or `log/run`.
+        script: &'static str,
+    },
+
     /// OpenRC waits for readiness that nothing will notify.
-    #[error("OpenRC waits for readiness (`{setting}`), but {path} has no valid notification-fd")]
+    #[error("OpenRC waits for readiness ({setting}), but {path} has no valid notification-fd")]
     #[diagnostic(
         code(rc2s6::verify::readiness_without_notification_fd),
         help(
-            "compile again so notification-fd is written, or drop the readiness wait; as it is, start blocks until it times out"
+            "{wait}; give the service directory a notification-fd (compile the original script again with `--force` if the file was removed), or stop waiting for readiness"
         )
     )]
     ReadinessWithoutNotificationFd {
-        /// The setting that waits.
+        /// The settings that make OpenRC wait, as shell.
         setting: String,
         /// The service directory.
         path: String,
+        /// What OpenRC's start does while it waits.
+        wait: ReadinessWait,
         /// Where the wait is set.
         #[label("waits for readiness")]
         span: SourceSpan,
@@ -249,10 +491,7 @@ pub enum VerifyError {
 
     /// Two services would get the same link in the scan directory.
     #[error("`{link}` in the scan directory would be linked by both {first} and {second}")]
-    #[diagnostic(
-        code(rc2s6::verify::link_collision),
-        help("give one of them another service directory name; the second start would replace the first one's link")
-    )]
+    #[diagnostic(code(rc2s6::verify::link_collision), help("{effect}"))]
     LinkCollision {
         /// The link name.
         link: String,
@@ -260,6 +499,8 @@ pub enum VerifyError {
         first: String,
         /// The other script.
         second: String,
+        /// What OpenRC does when both start.
+        effect: CollisionEffect,
         /// What decides the name.
         #[label("decides the link name")]
         span: SourceSpan,
@@ -282,7 +523,9 @@ pub enum VerifyError {
     #[error("{path} was edited since rc2s6 wrote it")]
     #[diagnostic(
         code(rc2s6::verify::file_edited),
-        help("compile again (`--force` overwrites hand edits), or make the change in the init script or conf.d")
+        help(
+            "make the change in the init script or conf.d instead, and compile the original script again with `--force` (without it, compile leaves an edited directory as it is)"
+        )
     )]
     FileEdited {
         /// The file, relative to the output directory.
@@ -291,7 +534,12 @@ pub enum VerifyError {
 
     /// A generated file is gone.
     #[error("{path} is missing: rc2s6 wrote it")]
-    #[diagnostic(code(rc2s6::verify::file_missing), help("compile again"))]
+    #[diagnostic(
+        code(rc2s6::verify::file_missing),
+        help(
+            "compile the original script again with `--force`; without it, compile leaves a directory that lost a file as it is"
+        )
+    )]
     FileMissing {
         /// The file.
         path: String,
@@ -314,7 +562,7 @@ pub enum VerifyError {
         code(rc2s6::verify::openrc_nested_link),
         severity(Warning),
         help(
-            "harmless to s6; remove it (`rm {path}`). OpenRC's legacy s6_start links without `-n`, so every start after the first adds it"
+            "harmless to s6, but compile leaves the directory as it is while the link is there: `rm {path}` (or compile with `--force`); OpenRC's legacy s6_start links without `-n`, so every start after the first adds it again"
         )
     )]
     OpenrcNestedLink {
@@ -368,8 +616,8 @@ pub enum VerifyError {
         expected: String,
     },
 
-    /// The scan directory entry is a real directory, not a link.
-    #[error("{link} is a directory, not a link to {expected}")]
+    /// The scan directory entry is not a symbolic link.
+    #[error("{link} is {kind}, not a link to {expected}")]
     #[diagnostic(
         code(rc2s6::verify::link_not_symlink),
         help("remove it; OpenRC links the service directory there itself")
@@ -377,6 +625,8 @@ pub enum VerifyError {
     LinkNotSymlink {
         /// The entry.
         link: String,
+        /// What it is.
+        kind: EntryKind,
         /// Where OpenRC would point it.
         expected: String,
     },
@@ -401,18 +651,20 @@ pub enum VerifyError {
         target: String,
     },
 
-    /// A link no given script accounts for.
-    #[error("{link} points to {target}, which none of the scripts given would link")]
+    /// A scan directory entry no given script accounts for.
+    #[error("{link} {entry}")]
     #[diagnostic(
         code(rc2s6::verify::foreign_link),
         severity(Warning),
-        help("if no init script owns it, remove it; s6-svscan supervises whatever is linked there")
+        help(
+            "if no init script owns it, remove it; s6-svscan supervises every directory there, linked or not (it ignores other files)"
+        )
     )]
     ForeignLink {
-        /// The link.
+        /// The entry.
         link: String,
-        /// Its target.
-        target: String,
+        /// A link and its target, or what else it is.
+        entry: ForeignEntry,
     },
 
     /// A link to an rc2s6 service whose script was not given.
@@ -457,7 +709,7 @@ pub enum VerifyError {
     },
 
     /// A difference between OpenRC's generated directory and rc2s6's that is rc2s6's doing.
-    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours} — {why}")]
+    #[error("{what}: OpenRC has {theirs}, rc2s6 has {ours}{why}")]
     #[diagnostic(code(rc2s6::verify::generated_differs), severity(Warning))]
     GeneratedDiffers {
         /// What differs.
@@ -467,6 +719,6 @@ pub enum VerifyError {
         /// rc2s6's.
         ours: String,
         /// Why, as far as rc2s6 knows.
-        why: String,
+        why: Reason,
     },
 }

@@ -14,17 +14,19 @@ use std::collections::BTreeMap;
 use miette::SourceSpan;
 
 use crate::analysis::Analysis;
-use crate::ast::{Command, Word, walk_command, walk_commands};
 use crate::diagnostic::{Finding, Severity};
 use crate::emit::Manifest;
 use crate::emit::execline::tokenize;
 use crate::emit::initd::VAR_SVC_D;
+use crate::emit::s6::EXECLINEB;
 use crate::emit::service_dir::invalid_name;
 use crate::model::Loc;
 use crate::openrc_target::{OpenrcTarget, S6Backend};
 use crate::source::SourceFile;
 use crate::write::{Drift, DriftKind};
-use error::VerifyError;
+use error::{
+    CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
+};
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
 /// OpenRC's `RC_SVCDIR` on Linux.
@@ -57,7 +59,8 @@ pub struct Expected {
     pub script: String,
     /// The name of the link in the scan directory.
     pub link: String,
-    /// The service directory the link points to.
+    /// The service directory the link points to; empty when the script empties
+    /// `s6_service_path`, and OpenRC 0.16–0.62 links nothing (its start fails).
     pub servicedir: String,
     /// OpenRC ≥ 0.63 will build this directory itself (`command` set, or no compatibility mode).
     pub openrc_generates: bool,
@@ -118,10 +121,17 @@ pub fn expected(a: &Analysis, target: &OpenrcTarget) -> Expected {
     match target.backend() {
         S6Backend::Legacy => {
             // s6.sh: [ -z "$s6_service_path" ] && s6_service_path=/var/svc.d/$RC_SVCNAME, and
-            // the link is s6-scan/${s6_service_path##*/}.
-            let (path, at) = match setting("s6_service_path") {
-                Some(v) => (v.value.clone(), v.at),
-                None => (format!("{VAR_SVC_D}/{}", s.name), None),
+            // the link is s6-scan/${s6_service_path##*/}. openrc-run sources s6.sh after rc.conf
+            // and conf.d but before the script, so an empty value from the script stays empty.
+            let script_index = a.files.len().saturating_sub(1);
+            let emptied = s
+                .settings
+                .get("s6_service_path")
+                .filter(|v| v.value.is_empty() && v.exact && v.at.is_some_and(|l| l.file == script_index));
+            let (path, at) = match (setting("s6_service_path"), emptied) {
+                (Some(v), _) => (v.value.clone(), v.at),
+                (None, Some(v)) => (String::new(), v.at),
+                (None, None) => (format!("{VAR_SVC_D}/{}", s.name), None),
             };
             let link = path.rsplit('/').next().unwrap_or("").to_string();
             Expected {
@@ -199,7 +209,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
     }
     let expectations: Vec<Expected> = analyses.iter().map(|a| expected(a, target)).collect();
     let mut by_link: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in expectations.iter().enumerate() {
+    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| !e.servicedir.is_empty()) {
         by_link.entry(e.link.as_str()).or_default().push(i);
     }
     for (i, a) in analyses.iter().enumerate() {
@@ -222,19 +232,36 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
             continue;
         }
         check_selection(a, target, &mut push);
+        if e.servicedir.is_empty() {
+            let (file, span) = locate(a, e.decided_at);
+            push(Some(file), VerifyError::ServicePathEmpty { version: target.version.clone(), span });
+            report.services.push(ServiceReport { expected: e.clone(), findings: f });
+            continue;
+        }
         if let Some(why) = invalid_name(&e.link) {
             let (file, span) = locate(a, e.decided_at);
             push(Some(file), VerifyError::BadLinkName { link: e.link.clone(), why: why.into(), span });
         }
         for &j in by_link.get(e.link.as_str()).into_iter().flatten() {
             if j != i {
+                let other = &expectations[j];
+                let version = target.version.clone();
+                let effect = match target.backend() {
+                    _ if same_path(&e.servicedir, &other.servicedir) => CollisionEffect::Shared {
+                        dir: e.servicedir.clone(),
+                        setting: if generated { "name" } else { "s6_service_path" },
+                    },
+                    S6Backend::Legacy => CollisionEffect::NestedLink { version },
+                    S6Backend::Generated => CollisionEffect::SvlinkFails { version },
+                };
                 let (file, span) = locate(a, e.decided_at);
                 push(
                     Some(file),
                     VerifyError::LinkCollision {
                         link: e.link.clone(),
                         first: e.script.clone(),
-                        second: expectations[j].script.clone(),
+                        second: other.script.clone(),
+                        effect,
                         span,
                     },
                 );
@@ -245,7 +272,8 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
                 Some(dir) => check_dir(a, e, dir, world, opts, &mut push),
                 None => {
                     let (file, span) = locate(a, e.decided_at);
-                    push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), span });
+                    let fix = recreate(e, world, opts);
+                    push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
                 }
             }
         }
@@ -266,7 +294,10 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
     let supervisor = s.settings.get("supervisor");
     if supervisor.map(|v| v.value.as_str()) != Some("s6") {
         let (file, span) = locate(a, supervisor.and_then(|v| v.at));
-        let value = supervisor.map(|v| v.value.clone()).unwrap_or_default();
+        let value = match supervisor {
+            Some(v) => SupervisorValue::Set(v.value.clone()),
+            None => SupervisorValue::Unset,
+        };
         push(Some(file), VerifyError::NotS6 { value, span });
     }
     let depend_at = s.functions.iter().rev().find(|(n, _)| n == "depend").map(|(_, l)| *l);
@@ -280,29 +311,21 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
             push(Some(file), VerifyError::CommandSet { version: target.version.clone(), span });
         }
     }
-    let Some(script) = a.script_ast() else { return };
+    // start() and stop() as OpenRC runs them: the functions they call are followed.
     let script_index = a.files.len().saturating_sub(1);
-    let mut defs = Vec::new();
-    walk_commands(&script.body, &mut |c| {
-        if let Command::FunctionDef(d) = c {
-            defs.push(d);
-        }
-    });
-    for (name, backend_calls) in [("start", ["default_start", "s6_start"]), ("stop", ["default_stop", "s6_stop"])] {
-        let Some(def) = defs.iter().rev().find(|d| d.name == name) else { continue };
-        let mut calls = false;
-        walk_command(&def.body, &mut |c| {
-            if let Command::Simple(sc) = c {
-                calls |=
-                    sc.words.first().and_then(Word::static_text).is_some_and(|w| backend_calls.contains(&w.as_str()));
-            }
-        });
+    let overrides = [
+        ("start", &s.backend_calls.start, ["default_start", "s6_start"]),
+        ("stop", &s.backend_calls.stop, ["default_stop", "s6_stop"]),
+    ];
+    for (name, calls, backend) in overrides {
+        let Some(calls) = calls else { continue };
+        let reaches = calls.iter().any(|c| backend.contains(&c.function.as_str()));
         let launch = s.custom_launch.filter(|l| l.file == script_index && name == "start");
-        if calls && launch.is_none() {
+        if reaches && launch.is_none() {
             continue;
         }
-        let at = launch.unwrap_or(Loc { file: script_index, span: def.name_span });
-        let (file, span) = locate(a, Some(at));
+        let def = s.functions.iter().rev().find(|(n, _)| n == name).map(|(_, l)| *l);
+        let (file, span) = locate(a, launch.or(def));
         push(
             Some(file),
             if name == "start" { VerifyError::StartBypassesS6 { span } } else { VerifyError::StopBypassesS6 { span } },
@@ -310,10 +333,51 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
     }
 }
 
-/// A valid notification-fd value: digits, an optional newline, at least 3.
+/// An integer file as s6-supervise 2.11 reads it (`read_uint`): at most 11 bytes (UINT_FMT), cut
+/// at the first newline, then `uint0_scan`: decimal digits only, leading zeros allowed, within an
+/// unsigned int. `None` is what s6-supervise warns about ("invalid …") and ignores.
+fn s6_uint(bytes: &[u8]) -> Option<u32> {
+    let head = &bytes[..bytes.len().min(11)];
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    if line.is_empty() || !line.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(line).ok()?.parse().ok()
+}
+
+/// A notification-fd a daemon can use: one s6-supervise reads, and not stdin, stdout or stderr.
 fn notification_fd(text: &str) -> Option<u32> {
-    let t = text.strip_suffix('\n').unwrap_or(text);
-    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten().filter(|n| *n >= 3)
+    s6_uint(text.as_bytes()).filter(|n| *n >= 3)
+}
+
+/// The `-t` of s6-svwait options (`-t 5000`, `-t5000`), if any.
+fn svwait_timeout(options: &str) -> Option<u64> {
+    let words: Vec<&str> = options.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let rest = w.strip_prefix("-t")?;
+        let n = if rest.is_empty() { words.get(i + 1).copied() } else { Some(rest) };
+        n.and_then(|n| n.parse().ok())
+    })
+}
+
+/// How to make the service directory OpenRC will link: compile into its parent, with `--force`
+/// when the manifest there lists it (compile leaves a listed directory that lost files alone).
+fn recreate(e: &Expected, world: &World, opts: &VerifyOptions) -> Recreate {
+    let output = e.servicedir.trim_end_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or("").to_string();
+    let output = if output.is_empty() { "/".to_string() } else { output };
+    let listed = same_path(&output, &opts.output)
+        && world.manifest.as_ref().is_some_and(|m| {
+            m.services.iter().any(|r| {
+                r.servicedir
+                    .as_ref()
+                    .is_some_and(|d| same_path(&format!("{}/{d}", output.trim_end_matches('/')), &e.servicedir))
+            })
+        });
+    let setting = match opts.target.backend() {
+        S6Backend::Legacy => "s6_service_path",
+        S6Backend::Generated => "name",
+    };
+    Recreate { output, listed, setting }
 }
 
 /// The service directory itself: scripts, readiness files, drift.
@@ -330,12 +394,14 @@ fn check_dir(
     match dir.kind {
         PathKind::Missing => {
             let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), span });
+            let fix = recreate(e, world, opts);
+            push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
             return;
         }
         PathKind::Other => {
             let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicedirNotDirectory { path: e.servicedir.clone(), span });
+            let fix = recreate(e, world, opts);
+            push(Some(file), VerifyError::ServicedirNotDirectory { path: e.servicedir.clone(), fix, span });
             return;
         }
         PathKind::Dir => {}
@@ -357,9 +423,10 @@ fn check_dir(
     for sc in &dir.scripts {
         if let Some(i) = &sc.interpreter {
             if !sc.interpreter_exists {
+                let fix = if i == EXECLINEB { InterpreterFix::Execline(i.clone()) } else { InterpreterFix::Other };
                 push(
                     Some(script.clone()),
-                    VerifyError::InterpreterMissing { path: full(&sc.path), interpreter: i.clone() },
+                    VerifyError::InterpreterMissing { path: full(&sc.path), interpreter: i.clone(), fix },
                 );
             }
         }
@@ -379,15 +446,24 @@ fn check_dir(
     }
     let mut fd = None;
     for path in ["notification-fd", "log/notification-fd"] {
-        if let Some(text) = dir.text(path) {
-            match notification_fd(&text) {
-                Some(n) if path == "notification-fd" => fd = Some(n),
-                Some(_) => {}
-                None => push(
-                    Some(script.clone()),
-                    VerifyError::BadNotificationFd { path: full(path), value: text.trim_end_matches('\n').into() },
-                ),
-            }
+        let Some(bytes) = dir.file(path).and_then(|f| f.contents.as_deref()) else { continue };
+        let Some(n) = s6_uint(bytes) else {
+            let text = String::from_utf8_lossy(bytes);
+            let value = text.strip_suffix('\n').unwrap_or(&text).escape_debug().to_string();
+            push(Some(script.clone()), VerifyError::BadNotificationFd { path: full(path), value });
+            continue;
+        };
+        if notification_fd(&String::from_utf8_lossy(bytes)).is_none() {
+            let stream = ["stdin", "stdout", "stderr"][n.min(2) as usize];
+            let run = if path.starts_with("log/") { "log/run" } else { "run" };
+            push(
+                Some(script.clone()),
+                VerifyError::NotificationFdStdio { path: full(path), fd: n, stream, script: run },
+            );
+        }
+        // s6 uses it, even on a standard stream.
+        if path == "notification-fd" {
+            fd = Some(n);
         }
     }
     check_readiness(a, e, fd, &opts.target, push);
@@ -412,17 +488,22 @@ fn check_readiness(
             });
             let (file, span) = locate(a, opts.and_then(|o| o.at));
             match (waits, fd) {
-                (true, None) => push(
-                    Some(file),
-                    VerifyError::ReadinessWithoutNotificationFd {
-                        setting: format!(
-                            "s6_svwait_options_start=\"{}\"",
-                            opts.map(|o| o.value.as_str()).unwrap_or("")
-                        ),
-                        path: e.servicedir.clone(),
-                        span,
-                    },
-                ),
+                (true, None) => {
+                    let value = opts.map(|o| o.value.as_str()).unwrap_or("");
+                    let wait = match svwait_timeout(value) {
+                        Some(ms) if ms > 0 => ReadinessWait::ThenStarted(ms),
+                        _ => ReadinessWait::Forever,
+                    };
+                    push(
+                        Some(file),
+                        VerifyError::ReadinessWithoutNotificationFd {
+                            setting: format!("`s6_svwait_options_start=\"{value}\"`"),
+                            path: e.servicedir.clone(),
+                            wait,
+                            span,
+                        },
+                    )
+                }
                 (false, Some(n)) => push(
                     Some(file),
                     VerifyError::NotificationUnwaited {
@@ -436,19 +517,32 @@ fn check_readiness(
             }
         }
         S6Backend::Generated => {
+            // s6.sh: `if test -n "$timeout_ready"`, s6-svwait -U (with notify=fd:N) or -u.
             let notify = get("notify");
             let notify_fd = notify.and_then(|n| n.value.strip_prefix("fd:").map(str::to_string));
-            let waits = notify_fd.is_some() && get("timeout_ready").is_some();
+            let timeout_ready = get("timeout_ready");
+            let waits = notify_fd.is_some() && timeout_ready.is_some();
             let (file, span) = locate(a, notify.and_then(|n| n.at));
             match (&notify_fd, fd) {
-                (Some(_), None) => push(
-                    Some(file.clone()),
-                    VerifyError::ReadinessWithoutNotificationFd {
-                        setting: format!("notify={}", notify.map(|n| n.value.as_str()).unwrap_or("")),
-                        path: e.servicedir.clone(),
-                        span,
-                    },
-                ),
+                (Some(_), None) if waits => {
+                    let timeout = timeout_ready.map(|t| t.value.as_str()).unwrap_or("");
+                    let wait = match timeout.trim().parse::<u64>() {
+                        Ok(ms) if ms > 0 => ReadinessWait::ThenFails(ms),
+                        _ => ReadinessWait::Forever,
+                    };
+                    push(
+                        Some(file.clone()),
+                        VerifyError::ReadinessWithoutNotificationFd {
+                            setting: format!(
+                                "`notify={}` with `timeout_ready={timeout}`",
+                                notify.map(|n| n.value.as_str()).unwrap_or("")
+                            ),
+                            path: e.servicedir.clone(),
+                            wait,
+                            span,
+                        },
+                    )
+                }
                 (Some(n), Some(f)) if n.trim() != f.to_string() => push(
                     Some(file.clone()),
                     VerifyError::NotifyFdMismatch {
@@ -566,9 +660,19 @@ fn check_link(
                 );
             }
         }
-        ScanKind::Dir | ScanKind::Other => {
-            push(Some(script.clone()), VerifyError::LinkNotSymlink { link, expected: e.servicedir.clone() })
+        ScanKind::Dir | ScanKind::File | ScanKind::Other => {
+            let kind = entry_kind(&entry.kind);
+            push(Some(script.clone()), VerifyError::LinkNotSymlink { link, kind, expected: e.servicedir.clone() })
         }
+    }
+}
+
+/// What a scan directory entry that is not a link is.
+fn entry_kind(kind: &ScanKind) -> EntryKind {
+    match kind {
+        ScanKind::Dir => EntryKind::Directory,
+        ScanKind::File => EntryKind::File,
+        ScanKind::Link { .. } | ScanKind::Other => EntryKind::Special,
     }
 }
 
@@ -596,10 +700,10 @@ fn check_scan(expectations: &[Expected], scan: &ScanSnapshot, world: &World, opt
                 if rc2s6s {
                     VerifyError::LinkNotChecked { link, target: target.clone() }
                 } else {
-                    VerifyError::ForeignLink { link, target: target.clone() }
+                    VerifyError::ForeignLink { link, entry: ForeignEntry::Link(target.clone()) }
                 }
             }
-            ScanKind::Dir | ScanKind::Other => VerifyError::ForeignLink { link, target: "itself (not a link)".into() },
+            kind => VerifyError::ForeignLink { link, entry: ForeignEntry::Other(entry_kind(kind)) },
         };
         out.push(Finding::new(None, err));
     }
@@ -618,5 +722,21 @@ mod tests {
         assert_eq!(notification_fd("2\n"), None);
         assert_eq!(notification_fd("fd:5"), None);
         assert_eq!(notification_fd(""), None);
+    }
+
+    #[test]
+    fn s6_reads_integer_files_like_s6_supervise() {
+        assert_eq!(s6_uint(b"5\n\n"), Some(5));
+        assert_eq!(s6_uint(b"05"), Some(5));
+        assert_eq!(s6_uint(b"5\njunk"), Some(5));
+        assert_eq!(s6_uint(b"00000000005"), Some(5));
+        // Only 11 bytes are read: the 5 is never seen.
+        assert_eq!(s6_uint(b"000000000005"), Some(0));
+        assert_eq!(s6_uint(b"4294967295"), Some(u32::MAX));
+        assert_eq!(s6_uint(b"4294967296"), None);
+        assert_eq!(s6_uint(b"5\r\n"), None);
+        assert_eq!(s6_uint(b" 5"), None);
+        assert_eq!(s6_uint(b"\n5"), None);
+        assert_eq!(s6_uint(b""), None);
     }
 }

@@ -3,7 +3,7 @@
 //! reads them, and the files s6-supervise reads. Each difference is classified as one of OpenRC's
 //! known generator bugs or as rc2s6's own choice.
 
-use super::error::VerifyError;
+use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
 use crate::ast::{Command, Word, walk_commands};
 use crate::emit::execline::tokenize;
@@ -252,7 +252,7 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         what: what.into(),
         theirs: t,
         ours: o,
-        why: why.into(),
+        why: Reason(why.into()),
     };
     let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
     if their_name != service {
@@ -497,6 +497,29 @@ mod tests {
         assert_eq!(m.user.as_deref(), Some("x"));
         assert!(m.substitutes);
         assert!(m.dashdash_as_file);
+    }
+
+    #[test]
+    fn a_difference_without_a_known_reason_has_no_dangling_dash() {
+        let dir = |run: &str| DirSnapshot {
+            path: "/x/svc".into(),
+            kind: super::super::tree::PathKind::Dir,
+            canonical: None,
+            files: vec![super::super::tree::FileEntry {
+                path: "run".into(),
+                mode: 0o755,
+                contents: Some(run.as_bytes().to_vec()),
+                link: None,
+            }],
+            scripts: Vec::new(),
+        };
+        let theirs = dir("#!/bin/execlineb -S1\nforeground { echo\n");
+        let ours = dir("#!/bin/execlineb -P\n/usr/bin/x\n");
+        let found = compare(&theirs, &ours, "svc");
+        let run = found.iter().find(|d| matches!(d, VerifyError::GeneratedDiffers { what, .. } if what == "run"));
+        let message = run.expect("the unreadable run is reported").to_string();
+        assert!(message.starts_with("run: OpenRC has an unreadable script"), "{message}");
+        assert!(message.ends_with("rc2s6 has a script"), "{message}");
     }
 
     #[test]

@@ -98,7 +98,9 @@ pub enum ScanKind {
     },
     /// A real directory.
     Dir,
-    /// Anything else.
+    /// A regular file.
+    File,
+    /// Anything else (a fifo, socket or device).
     Other,
 }
 
@@ -232,6 +234,7 @@ pub fn read_scan(dir: &str) -> Option<ScanSnapshot> {
                     resolved: canonical(&full),
                 },
                 Ok(m) if m.is_dir() => ScanKind::Dir,
+                Ok(m) if m.is_file() => ScanKind::File,
                 _ => ScanKind::Other,
             };
             ScanEntry { name, kind }
@@ -256,8 +259,10 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
     let mut expected_dirs = BTreeSet::new();
     for a in analyses {
         let e = expected(a, &opts.target);
-        expected_dirs.insert(e.servicedir.trim_end_matches('/').to_string());
-        paths.insert(e.servicedir);
+        if !e.servicedir.is_empty() {
+            expected_dirs.insert(e.servicedir.trim_end_matches('/').to_string());
+            paths.insert(e.servicedir);
+        }
         paths.insert(rc2s6_dir(opts, &a.service.name));
     }
     if let Some(scan) = &world.scan {

@@ -23,6 +23,7 @@ pub const TOOLS: &[&str] = &[
     "s6-svscanctl",
     "s6-svc",
     "s6-svstat",
+    "s6-svok",
     "s6-svwait",
     "s6-log",
     "execlineb",
