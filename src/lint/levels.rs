@@ -11,6 +11,7 @@ use crate::explain;
 /// the service). `--deny 'rc2s6::model::*'` makes them errors again for a distribution moving
 /// to s6.
 const LINT_DEFAULTS: &[(&str, Severity)] = &[
+    ("rc2s6::model::control_program", Severity::Warning),
     ("rc2s6::model::custom_start", Severity::Warning),
     ("rc2s6::model::daemon_may_fork", Severity::Warning),
     ("rc2s6::model::handwritten_service_dir", Severity::Advice),

@@ -45,6 +45,8 @@ pub struct DaemonBuilder<'a> {
     pub diagnostics: Vec<ModelDiagnostic>,
     /// Decisions made.
     pub decisions: Vec<Decision>,
+    /// The command runs once and exits (rc2s6's table says so): the service is a oneshot.
+    pub runs_once: bool,
 }
 
 /// Whether a string is a user or group name s6-envuidgid can look up.
@@ -58,7 +60,7 @@ fn is_account_name(s: &str) -> bool {
 impl<'a> DaemonBuilder<'a> {
     /// A builder over the variables in `env`.
     pub fn new(env: &'a Environment, fallback: Loc, options: &'a ModelOptions) -> Self {
-        DaemonBuilder { env, fallback, options, diagnostics: Vec::new(), decisions: Vec::new() }
+        DaemonBuilder { env, fallback, options, diagnostics: Vec::new(), decisions: Vec::new(), runs_once: false }
     }
 
     fn push(&mut self, loc: Loc, error: ModelError) {
@@ -244,11 +246,6 @@ impl<'a> DaemonBuilder<'a> {
                         ok &= self.check("start()", &v);
                     }
                 }
-                self.decide(
-                    "launch",
-                    format!("compiled from the {} call in start()", program_name(*program)),
-                    Some(*loc),
-                );
                 (flags, argv, *loc)
             }
         };
@@ -267,6 +264,12 @@ impl<'a> DaemonBuilder<'a> {
                 },
             );
             return None;
+        }
+        if !self.is_daemon(&argv, ok, command_loc) {
+            return None;
+        }
+        if let Launch::Call { program, loc, .. } = launch {
+            self.decide("launch", format!("compiled from the {} call in start()", program_name(*program)), Some(*loc));
         }
         d.argv = argv;
         let procname = if declarative { self.setting("procname").map(|p| p.0) } else { None };
@@ -887,6 +890,51 @@ impl<'a> DaemonBuilder<'a> {
             }
         }
         ok
+    }
+
+    /// Whether the command is a daemon as far as rc2s6's table knows; when it is not, records why
+    /// (a oneshot, or a control program s6 cannot supervise). `known` says whether the command
+    /// line was known exactly: when it was not, the diagnostics already say why, and an entry for
+    /// a program that is not a daemon decides nothing.
+    fn is_daemon(&mut self, argv: &[String], known: bool, loc: Loc) -> bool {
+        let Some((entry, words)) = daemon_table::lookup(argv) else { return true };
+        let name = || {
+            let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+            let mut w: Vec<&str> = std::iter::once(base).chain(argv[1..words].iter().map(String::as_str)).collect();
+            // The arguments that made the entry apply, so the reason reads `podman system prune`.
+            if let Some(seq) = entry.when.iter().find(|s| daemon_table::contains_seq(&argv[words..], s)) {
+                w.extend(seq.iter().map(String::as_str));
+            }
+            w.join(" ")
+        };
+        match entry.kind {
+            daemon_table::Kind::Daemon => true,
+            _ if !known => false,
+            daemon_table::Kind::RunsOnce => {
+                self.runs_once = true;
+                self.decide(
+                    "kind",
+                    format!(
+                        "oneshot: `{}` does its work and exits, and OpenRC waits for it ({})",
+                        name(),
+                        entry.source
+                    ),
+                    Some(loc),
+                );
+                false
+            }
+            daemon_table::Kind::Control => {
+                self.push(
+                    loc,
+                    ModelError::ControlProgram {
+                        program: name(),
+                        span: loc.span.into(),
+                        citation: entry.source.clone(),
+                    },
+                );
+                false
+            }
+        }
     }
 
     /// How the daemon stays in the foreground, in the order issue #4 gives.

@@ -1,16 +1,24 @@
-//! rc2s6's table of daemons' foreground and daemonize flags (`data/daemons.yaml`).
+//! rc2s6's table of daemons' foreground and daemonize flags (`data/daemons.yaml`), and of the
+//! programs scripts run as `command` that are not daemons at all.
 
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-/// One daemon's flags.
+/// One program's entry: a daemon's flags, or what kind of program it is.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 // A misspelt key would otherwise be ignored and its entry silently do less than it says.
 #[serde(deny_unknown_fields)]
 pub struct DaemonEntry {
     /// Basenames of its executable.
     pub names: Vec<String>,
+    /// What the program does when run with these arguments.
+    #[serde(default)]
+    pub kind: Kind,
+    /// Argument sequences of which one must be present for the entry to apply; none means it
+    /// always applies.
+    #[serde(default)]
+    pub when: Vec<Vec<String>>,
     /// Argument sequences to append so it stays in the foreground.
     #[serde(default)]
     pub foreground: Vec<Vec<String>>,
@@ -25,6 +33,21 @@ pub struct DaemonEntry {
     pub insert: Insert,
     /// Where the flags are documented.
     pub source: String,
+}
+
+/// What a program does, as far as a supervisor is concerned.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A daemon: it runs until stopped, and the entry's flags keep it in the foreground.
+    #[default]
+    Daemon,
+    /// Does its work and exits (`sensors -s`): start-stop-daemon without `--background` waits
+    /// for it, so the service is a oneshot.
+    RunsOnce,
+    /// Starts a daemon that then runs on its own and exits (`pg_ctl start`): s6 cannot
+    /// supervise what it leaves running.
+    Control,
 }
 
 /// Where a foreground sequence is inserted into the daemon's arguments.
@@ -57,15 +80,25 @@ pub fn table() -> &'static [DaemonEntry] {
 
 /// The entry for a command line, by its executable's basename, and how many words of `argv` name
 /// the daemon: `busybox APPLET` is looked up as the name "busybox APPLET" (two words), because
-/// the applet, not busybox, decides what the options mean.
+/// the applet, not busybox, decides what the options mean. An entry whose `when` sequences are
+/// in the arguments wins over the name's entry without `when`.
 pub fn lookup(argv: &[String]) -> Option<(&'static DaemonEntry, usize)> {
+    lookup_in(table(), argv)
+}
+
+fn lookup_in<'t>(entries: &'t [DaemonEntry], argv: &[String]) -> Option<(&'t DaemonEntry, usize)> {
     let program = argv.first()?;
     let base = program.rsplit('/').next().unwrap_or(program);
     let (name, words) = match argv.get(1) {
         Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
         _ => (base.to_string(), 1),
     };
-    table().iter().find(|e| e.names.contains(&name)).map(|e| (e, words))
+    let args = &argv[words.min(argv.len())..];
+    let named = || entries.iter().filter(|e| e.names.contains(&name));
+    named()
+        .find(|e| e.when.iter().any(|s| contains_seq(args, s)))
+        .or_else(|| named().find(|e| e.when.is_empty()))
+        .map(|e| (e, words))
 }
 
 /// Whether `args` contains `seq` as consecutive elements.
@@ -96,13 +129,29 @@ mod tests {
     fn table_loads_and_names_are_unique() {
         let t = table();
         assert!(t.len() >= 15);
-        let mut names: Vec<&String> = t.iter().flat_map(|e| &e.names).collect();
+        // A name may have several entries told apart by `when`, but only one without it.
+        let mut names: Vec<&String> = t.iter().filter(|e| e.when.is_empty()).flat_map(|e| &e.names).collect();
         let n = names.len();
         names.sort();
         names.dedup();
-        assert_eq!(n, names.len(), "a daemon name appears twice");
+        assert_eq!(n, names.len(), "a daemon name appears twice without `when`");
         for e in t {
-            assert!(!e.foreground.is_empty() || !e.drop.is_empty(), "{:?} says nothing", e.names);
+            let flags = !e.foreground.is_empty() || !e.already.is_empty() || !e.drop.is_empty();
+            match e.kind {
+                Kind::Daemon => assert!(!e.foreground.is_empty() || !e.drop.is_empty(), "{:?} says nothing", e.names),
+                Kind::RunsOnce | Kind::Control => {
+                    assert!(
+                        !flags && e.insert == Insert::End,
+                        "{:?}: flags for a program that is not a daemon",
+                        e.names
+                    )
+                }
+            }
+            assert!(
+                e.when.iter().all(|s| !s.is_empty() && s.iter().all(|a| !a.is_empty())),
+                "{:?}: empty `when`",
+                e.names
+            );
         }
     }
 
@@ -163,6 +212,38 @@ mod tests {
         assert_eq!((e.names[0].as_str(), n), ("busybox crond", 2));
         assert!(lookup(&words("/bin/busybox")).is_none());
         assert!(lookup(&words("/bin/busybox no-such-applet")).is_none());
+    }
+
+    #[test]
+    fn kinds_and_when() {
+        let (e, _) = lookup(&words("/usr/bin/sensors -s")).unwrap();
+        assert_eq!(e.kind, Kind::RunsOnce);
+        let (e, _) = lookup(&words("/usr/bin/pg_ctl start -D /var/lib/postgresql")).unwrap();
+        assert_eq!(e.kind, Kind::Control);
+        // `when` applies to the arguments after the program's name only.
+        assert!(lookup(&words("/usr/bin/sensors")).is_none());
+        assert!(lookup(&words("/usr/bin/podman system service")).is_none());
+        let (e, _) = lookup(&words("/usr/bin/podman --log-level info system prune --external")).unwrap();
+        assert_eq!(e.kind, Kind::RunsOnce);
+    }
+
+    #[test]
+    fn an_entry_whose_when_matches_wins() {
+        let entries: Vec<DaemonEntry> = serde_yaml::from_str(
+            r#"
+- names: [tool]
+  drop: [["-d"]]
+  source: "tool(8)"
+- names: [tool]
+  kind: control
+  when: [["start"]]
+  source: "tool(8)"
+"#,
+        )
+        .unwrap();
+        assert_eq!(lookup_in(&entries, &words("tool -d start")).unwrap().0.kind, Kind::Control);
+        assert_eq!(lookup_in(&entries, &words("tool -d serve")).unwrap().0.kind, Kind::Daemon);
+        assert_eq!(lookup_in(&entries, &words("tool")).unwrap().0.kind, Kind::Daemon);
     }
 
     #[test]

@@ -262,6 +262,24 @@ pub enum ModelError {
         help: String,
     },
 
+    /// The command is a control program that starts a daemon and exits (`pg_ctl start`).
+    #[error("`{program}` starts a daemon that then runs on its own, and exits: s6 cannot supervise that daemon")]
+    #[diagnostic(
+        code(rc2s6::model::control_program),
+        help(
+            "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
+        )
+    )]
+    ControlProgram {
+        /// The program's basename, with the arguments that make it a control program.
+        program: String,
+        /// Where the command is set.
+        #[label("a control program, not the daemon ({citation})")]
+        span: SourceSpan,
+        /// Where rc2s6's table says so.
+        citation: String,
+    },
+
     /// The daemon is kept in the foreground by `s6-fghack`, as asked with `--allow-fghack`.
     #[error("`{daemon}` is run under `s6-fghack`, which cannot signal it: `s6-svc -d` stops only the wrapper")]
     #[diagnostic(

@@ -215,6 +215,11 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     service.decisions.extend(builder.decisions);
     service.diagnostics.extend(interp.diagnostics);
     service.diagnostics.extend(builder.diagnostics);
+    if builder.runs_once {
+        // OpenRC keeps running it as it does now: there is nothing to supervise.
+        service.kind = ServiceKind::Oneshot;
+        return service;
+    }
     let failed = service.diagnostics.iter().any(|d| is_error(&d.error));
     match daemon {
         Some(d) if !failed => {

@@ -14,7 +14,8 @@ use super::value::Loc;
 pub enum ServiceKind {
     /// A daemon to supervise.
     Longrun,
-    /// Nothing to supervise: no command and no daemon launch.
+    /// Nothing to supervise: no command and no daemon launch, or a command that does its work and
+    /// exits.
     Oneshot,
     /// A daemon rc2s6 could not convert; the diagnostics say why.
     NotConverted,
