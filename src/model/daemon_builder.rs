@@ -47,6 +47,8 @@ pub struct DaemonBuilder<'a> {
     pub decisions: Vec<Decision>,
     /// The command runs once and exits (rc2s6's table says so): the service is a oneshot.
     pub runs_once: bool,
+    /// `ulimit`, `umask`, `cd` start() runs before the launch.
+    shell: super::launch::ShellSettings,
 }
 
 /// Whether a string is a user or group name s6-envuidgid can look up.
@@ -60,7 +62,21 @@ fn is_account_name(s: &str) -> bool {
 impl<'a> DaemonBuilder<'a> {
     /// A builder over the variables in `env`.
     pub fn new(env: &'a Environment, fallback: Loc, options: &'a ModelOptions) -> Self {
-        DaemonBuilder { env, fallback, options, diagnostics: Vec::new(), decisions: Vec::new(), runs_once: false }
+        DaemonBuilder {
+            env,
+            fallback,
+            options,
+            diagnostics: Vec::new(),
+            decisions: Vec::new(),
+            runs_once: false,
+            shell: Vec::new(),
+        }
+    }
+
+    /// With what start()'s shell sets up before the launch.
+    pub fn with_shell_settings(mut self, shell: super::launch::ShellSettings) -> Self {
+        self.shell = shell;
+        self
     }
 
     fn push(&mut self, loc: Loc, error: ModelError) {
@@ -309,13 +325,15 @@ impl<'a> DaemonBuilder<'a> {
         ok &= self.user(&flags, declarative, &mut d);
         ok &= self.directories(&flags, declarative, &mut d);
         ok &= self.umask_and_nice(&flags, declarative, &mut d);
+        // openrc-run applies rc_ulimit before any command, custom start() or not.
+        ok &= self.limits(&mut d);
+        ok &= self.shell_settings(&mut d);
         ok &= self.redirections(&flags, declarative, &mut d);
         ok &= self.environment(&flags, declarative, &mut d);
         ok &= self.privileges(&flags, declarative, &mut d);
         if declarative {
             ok &= self.readiness(&flags, &mut d);
             ok &= self.stopping(&mut d);
-            ok &= self.limits(&mut d);
             ok &= self.respawn(&flags, &supervisor, &mut d);
             ok &= self.unsupported_variables();
         } else {
@@ -748,6 +766,75 @@ impl<'a> DaemonBuilder<'a> {
                 false
             }
         }
+    }
+
+    /// `ulimit`, `umask` and `cd` in start() before the launch: start-stop-daemon's child
+    /// inherits them, so they go into the run script. Its own `--umask`/`--chdir` still win.
+    fn shell_settings(&mut self, d: &mut Daemon) -> bool {
+        let mut ok = true;
+        for (name, args, loc, conditional) in std::mem::take(&mut self.shell) {
+            if conditional {
+                ok = false;
+                self.push(
+                    loc,
+                    ModelError::UnconvertibleSetting {
+                        setting: format!("{name} {}", args.join(" ")),
+                        why: "start() runs it only under a condition rc2s6 cannot decide".into(),
+                        span: loc.span.into(),
+                        help: "set it unconditionally, or use `rc_ulimit`, `umask` or `directory`".into(),
+                    },
+                );
+                continue;
+            }
+            match name.as_str() {
+                "ulimit" => match ulimit::parse(&args) {
+                    Ok(l) => {
+                        d.limits.extend(l);
+                        self.decide(
+                            "limits",
+                            format!("start() runs `ulimit {}` before the launch", args.join(" ")),
+                            Some(loc),
+                        );
+                    }
+                    Err(problem) => {
+                        ok = false;
+                        self.push(
+                            loc,
+                            ModelError::UnconvertibleSetting {
+                                setting: format!("ulimit {}", args.join(" ")),
+                                why: problem,
+                                span: loc.span.into(),
+                                help: "s6-softlimit sets -c -d -f -l -m -n -p -s -t -v limits; drop the others".into(),
+                            },
+                        );
+                    }
+                },
+                "umask" if d.umask.is_none() => {
+                    let m = args.first().map(String::as_str).unwrap_or("");
+                    if !m.is_empty() && m.len() <= 4 && m.chars().all(|c| ('0'..='7').contains(&c)) {
+                        d.umask = Some(format!("{:03o}", u32::from_str_radix(m, 8).unwrap_or(0)));
+                    } else if !m.is_empty() {
+                        ok = false;
+                        self.push(
+                            loc,
+                            ModelError::InvalidValue {
+                                variable: "umask".into(),
+                                problem: format!("`{m}` is not an octal mask"),
+                                span: loc.span.into(),
+                                help: "write the mask in octal, e.g. `umask 027`".into(),
+                            },
+                        );
+                    }
+                }
+                "cd" if d.directory.is_none() => {
+                    if let Some(dir) = args.iter().find(|a| !a.starts_with('-')) {
+                        d.directory = Some(if dir.starts_with('/') { dir.clone() } else { format!("/{dir}") });
+                    }
+                }
+                _ => {}
+            }
+        }
+        ok
     }
 
     fn respawn(&mut self, flags: &DaemonFlags, supervisor: &str, d: &mut Daemon) -> bool {

@@ -106,6 +106,17 @@ pub enum StartEvent {
         /// Sent to the background with `&`.
         background: bool,
     },
+    /// `ulimit`, `umask` or `cd` in start()'s shell: start-stop-daemon's child inherits them.
+    ShellSetting {
+        /// `ulimit`, `umask` or `cd`.
+        name: String,
+        /// The arguments.
+        args: Vec<String>,
+        /// Where.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+    },
     /// A way out that means the start failed (`return 1`, `eend 1`, `eerror`): the path it is on
     /// is not the one that starts the daemon.
     Failure {
@@ -167,9 +178,6 @@ const PREPARATION: &[&str] = &[
     "true",
     "false",
     ":",
-    "cd",
-    "umask",
-    "ulimit",
     "logger",
     "grep",
     "sed",
@@ -730,7 +738,8 @@ impl Interpreter {
             match &mut e {
                 StartEvent::Launch { conditional, .. }
                 | StartEvent::DefaultStart { conditional, .. }
-                | StartEvent::Command { conditional, .. } => *conditional = outer,
+                | StartEvent::Command { conditional, .. }
+                | StartEvent::ShellSetting { conditional, .. } => *conditional = outer,
                 StartEvent::Failure { .. } => {}
             }
             events.push(e);
@@ -813,6 +822,10 @@ impl Interpreter {
                 // past the checks, so carry on as if it had passed.
                 return Some(Status::False);
             }
+        }
+        if matches!(cmd, "ulimit" | "umask" | "cd") {
+            events.push(StartEvent::ShellSetting { name: cmd.to_string(), args: args[1..].to_vec(), loc, conditional });
+            return None;
         }
         if self.functions.contains_key(cmd) || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) {
             return None;

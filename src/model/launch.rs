@@ -11,7 +11,15 @@ use super::start_pre;
 use super::value::Loc;
 
 /// How the daemon is launched: `Ok(None)` for a oneshot, `Err` when not convertible.
-pub fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Option<Launch>, ()> {
+/// `ulimit`, `umask` and `cd` that start() runs before the launch: (name, arguments, where,
+/// conditional). start-stop-daemon's child inherits them from openrc-run's shell.
+pub type ShellSettings = Vec<(String, Vec<String>, Loc, bool)>;
+
+pub fn find_launch(
+    interp: &mut Interpreter,
+    service: &mut Service,
+    shell: &mut ShellSettings,
+) -> Result<Option<Launch>, ()> {
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
     let Some(start) = interp.functions.get("start").cloned() else {
         return Ok(command_set.then_some(Launch::Declarative));
@@ -80,6 +88,11 @@ pub fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Op
         ),
         [i] => {
             let i = *i;
+            for e in &events[..i] {
+                if let StartEvent::ShellSetting { name, args, loc, conditional } = e {
+                    shell.push((name.clone(), args.clone(), *loc, *conditional));
+                }
+            }
             // A check that fails with the files given: OpenRC would refuse to start as they are.
             if let Some(StartEvent::Failure { loc, .. }) =
                 events[..i].iter().find(|e| matches!(e, StartEvent::Failure { certain: true, .. }))
@@ -140,7 +153,9 @@ pub fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Op
                     *loc,
                     "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do",
                 ),
-                StartEvent::Command { .. } | StartEvent::Failure { .. } => unreachable!("filtered to launches"),
+                StartEvent::Command { .. } | StartEvent::Failure { .. } | StartEvent::ShellSetting { .. } => {
+                    unreachable!("filtered to launches")
+                }
             }
         }
         many => {
@@ -148,6 +163,7 @@ pub fn find_launch(interp: &mut Interpreter, service: &mut Service) -> Result<Op
                 StartEvent::Launch { loc, .. }
                 | StartEvent::DefaultStart { loc, .. }
                 | StartEvent::Command { loc, .. }
+                | StartEvent::ShellSetting { loc, .. }
                 | StartEvent::Failure { loc, .. } => *loc,
             };
             fail(

@@ -198,7 +198,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         service.diagnostics.extend(interp.diagnostics);
         return service;
     }
-    let launch = match launch::find_launch(&mut interp, &mut service) {
+    let mut shell = launch::ShellSettings::new();
+    let launch = match launch::find_launch(&mut interp, &mut service, &mut shell) {
         Ok(Some(l)) => l,
         Ok(None) => {
             service.kind = ServiceKind::Oneshot;
@@ -210,7 +211,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             return service;
         }
     };
-    let mut builder = DaemonBuilder::new(&interp.env, script_loc, options);
+    let mut builder = DaemonBuilder::new(&interp.env, script_loc, options).with_shell_settings(shell);
     let daemon = builder.build(&launch);
     service.decisions.extend(builder.decisions);
     service.diagnostics.extend(interp.diagnostics);
