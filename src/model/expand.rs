@@ -214,6 +214,10 @@ impl<'e> Expander<'e> {
                 self.param(&inner, span, in_dq)
             }
             ParamForm::Op(op, word) => self.param_op(pe, *op, word, span, in_dq),
+            ParamForm::Invalid(_) => {
+                self.note(Uncertainty::Runtime { what: format!("`${{{}…}}`", pe.name), loc: self.loc(span) });
+                as_pieces(String::new())
+            }
         }
     }
 
