@@ -9,7 +9,7 @@ use thiserror::Error;
 use crate::analysis::{self, Analysis};
 use crate::diagnostic::{Finding, Severity};
 use crate::emit::{self, EmitOptions, Manifest, ServiceDir, ServiceRecord};
-use crate::input::{self, InputOptions, ReadError};
+use crate::input::{self, InputOptions, ReadError, ServiceFiles};
 use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc_target::OpenrcTarget;
 
@@ -117,7 +117,11 @@ pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<Re
 
 /// Compiles one script: read, analyse, emit.
 pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
-    let files = input::load_service(script, &opts.input)?;
+    Ok(compile_files(input::load_service(script, &opts.input)?, opts))
+}
+
+/// Compiles one service's files, already read: analyse and emit, touching no file.
+pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledService {
     let roles = files.files.clone();
     let mut analysis = analysis::analyze(files, &opts.model);
     let mut dir = None;
@@ -136,7 +140,7 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
         &opts.output,
         log_dir,
     );
-    Ok(CompiledService { analysis, dir, record })
+    CompiledService { analysis, dir, record }
 }
 
 /// Compiles scripts in parallel across the machine's cores; results are in a stable order.

@@ -46,6 +46,11 @@ const RUNLEVELS: &[&str] = &["sysinit", "boot", "default", "nonetwork", "shutdow
 pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError> {
     let bytes =
         std::fs::read(path).map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+    Ok(decode_source(path.display().to_string(), bytes))
+}
+
+/// A file's bytes as text, with the offset of the first invalid UTF-8 byte if there is one.
+pub fn decode_source(name: String, bytes: Vec<u8>) -> (SourceFile, Option<usize>) {
     let (text, bad) = match String::from_utf8(bytes) {
         Ok(t) => (t, None),
         Err(e) => {
@@ -53,7 +58,7 @@ pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    Ok((SourceFile::new(path.display().to_string(), text), bad))
+    (SourceFile::new(name, text), bad)
 }
 
 /// Whether text starts with a shebang openrc-run handles: like OpenRC's gendepends, any path
