@@ -2,6 +2,8 @@
 //! rc2s6's binary.
 #![allow(dead_code)]
 
+pub mod execlineb;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
