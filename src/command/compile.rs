@@ -84,7 +84,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     let report = match write::write_output(out, &comp, WriteOptions { force: args.force, dry_run: args.dry_run }) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("rc2s6: cannot write {}: {}", e.path, e.message);
+            eprintln!("rc2s6: {e}");
             return Outcome::Io;
         }
     };
