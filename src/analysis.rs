@@ -14,7 +14,8 @@ use crate::source::SourceFile;
 pub struct Analysis {
     /// The loaded files, the script last.
     pub files: Vec<SourceFile>,
-    /// Their parsed forms (`None` where the syntax was invalid).
+    /// Their parsed forms (`None` where the syntax was invalid); empty once a batch compile has
+    /// dropped them (see `CompileOptions::keep_syntax_trees`).
     pub scripts: Vec<Option<crate::ast::Script>>,
     /// The model's result.
     pub service: Service,

@@ -28,6 +28,7 @@ pub fn render_case(script: &Path) -> String {
         emit: EmitOptions::default(),
         target: OpenrcTarget::parse("0.45.2").unwrap(),
         output: "/var/svc.d".into(),
+        keep_syntax_trees: false,
     };
     let comp = compile::run(std::slice::from_ref(&script), &opts);
     let mut out = String::new();

@@ -39,6 +39,7 @@ fn generated_scripts_mean_what_rc2s6_meant() {
             emit: EmitOptions::default(),
             target: OpenrcTarget::legacy_default(),
             output: "/var/svc.d".into(),
+            keep_syntax_trees: false,
         };
         let comp = compile::run(std::slice::from_ref(&script), &opts);
         for s in &comp.services {

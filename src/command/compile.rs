@@ -54,6 +54,7 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         },
         target: resolve_target(args.openrc.as_deref())?,
         output: output.display().to_string(),
+        keep_syntax_trees: false,
     })
 }
 

@@ -61,6 +61,7 @@ pub fn options() -> CompileOptions {
         emit: EmitOptions::default(),
         target: OpenrcTarget::legacy_default(),
         output: "/var/svc.d".into(),
+        keep_syntax_trees: false,
     }
 }
 
