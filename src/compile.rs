@@ -9,7 +9,7 @@ use thiserror::Error;
 use crate::analysis::{self, Analysis};
 use crate::diagnostic::{Finding, Severity};
 use crate::emit::{self, EmitOptions, Manifest, ServiceDir, ServiceRecord};
-use crate::input::{self, InputOptions, ReadError, ServiceFiles};
+use crate::input::{self, InputOptions, ReadError, ReadSource, ServiceFiles};
 use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc_target::OpenrcTarget;
 
@@ -84,39 +84,103 @@ pub struct DuplicateService {
     pub second: String,
 }
 
-/// The scripts named by the arguments: files as given, directories walked (sorted, skipping
-/// files that are not openrc-run scripts and editor backups).
-pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<ReadError>) {
-    let mut scripts = Vec::new();
+/// The files the arguments name: files as given (`false`), then the files of directories,
+/// walked in sorted order (`true`), without dot files and editor or package-manager backups,
+/// which are returned apart.
+fn walk_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<PathBuf>, Vec<ReadError>) {
+    let mut found = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => found.push(e.into_path()),
-                    Ok(_) => {}
-                    Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
+        if !p.is_dir() {
+            found.push((p.clone(), false));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            let f = match entry {
+                Ok(e) if e.file_type().is_file() => e.into_path(),
+                Ok(_) => continue,
+                Err(e) => {
+                    errors.push(ReadError { path: p.display().to_string(), message: e.to_string() });
+                    continue;
                 }
-            }
-            for f in found {
-                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let backup = name.ends_with('~')
-                    || name.starts_with('.')
-                    || name.contains(".dpkg-")
-                    || name.ends_with(".apk-new");
-                let is_script = !backup
-                    && std::fs::read(&f)
-                        .map(|b| input::is_openrc_script(&String::from_utf8_lossy(&b[..b.len().min(256)])))
-                        .unwrap_or(false);
-                if is_script { scripts.push(f) } else { skipped.push(f) }
-            }
-        } else {
-            scripts.push(p.clone());
+            };
+            let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let backup =
+                name.ends_with('~') || name.starts_with('.') || name.contains(".dpkg-") || name.ends_with(".apk-new");
+            if backup { skipped.push(f) } else { found.push((f, true)) }
         }
     }
+    (found, skipped, errors)
+}
+
+/// The scripts named by the arguments: files as given, directories walked (sorted, skipping
+/// files that are not openrc-run scripts and editor backups).
+pub fn collect_scripts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<ReadError>) {
+    let (found, mut skipped, errors) = walk_inputs(paths);
+    let mut scripts = Vec::new();
+    for (f, walked) in found {
+        if !walked || starts_like_a_script(&f) { scripts.push(f) } else { skipped.push(f) }
+    }
     (scripts, skipped, errors)
+}
+
+/// Whether a file's first line is an openrc-run shebang (reading only its start).
+fn starts_like_a_script(f: &Path) -> bool {
+    let mut head = Vec::with_capacity(256);
+    std::fs::File::open(f)
+        .and_then(|file| std::io::Read::read_to_end(&mut std::io::Read::take(file, 256), &mut head))
+        .is_ok_and(|_| input::is_openrc_script(&String::from_utf8_lossy(&head)))
+}
+
+/// What compiling one input gave.
+enum InputOutcome {
+    Service(Box<CompiledService>),
+    /// Found by walking a directory, and not an openrc-run script (or unreadable).
+    Skipped(PathBuf),
+    Unreadable(ReadError),
+}
+
+/// Reads an input once: skipped if it was found by walking and is not an openrc-run script,
+/// compiled otherwise.
+fn compile_input(path: &Path, walked: bool, rc_conf: &[ReadSource], opts: &CompileOptions) -> InputOutcome {
+    let script = match input::read_source(path) {
+        Ok(s) => s,
+        Err(_) if walked => return InputOutcome::Skipped(path.to_path_buf()),
+        Err(e) => return InputOutcome::Unreadable(e),
+    };
+    if walked && !input::is_openrc_script(script.0.text()) {
+        return InputOutcome::Skipped(path.to_path_buf());
+    }
+    match input::load_service_read(path, script, rc_conf, &opts.input) {
+        Ok(files) => InputOutcome::Service(Box::new(compile_files(files, opts))),
+        Err(e) => InputOutcome::Unreadable(e),
+    }
+}
+
+/// `f` over every item on all the machine's cores, each thread taking the next item as it
+/// finishes one (scripts differ a lot in size); results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(items.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("compiling does not panic")).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Compiles one script: read, analyse, emit.
@@ -152,18 +216,9 @@ pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledServ
 
 /// Compiles scripts in parallel across the machine's cores; results are in a stable order.
 pub fn compile(scripts: &[PathBuf], opts: &CompileOptions) -> (Vec<CompiledService>, Vec<ReadError>) {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(scripts.len().max(1));
-    let chunk = scripts.len().div_ceil(threads).max(1);
-    let results: Vec<Vec<Result<CompiledService, ReadError>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = scripts
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|p| compile_one(p, opts)).collect::<Vec<_>>()))
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("compiling does not panic")).collect()
-    });
     let mut services = Vec::new();
     let mut errors = Vec::new();
-    for r in results.into_iter().flatten() {
+    for r in in_parallel(scripts, |p| compile_one(p, opts)) {
         match r {
             Ok(s) => services.push(s),
             Err(e) => errors.push(e),
@@ -174,9 +229,22 @@ pub fn compile(scripts: &[PathBuf], opts: &CompileOptions) -> (Vec<CompiledServi
 
 /// Compiles everything the arguments name and builds the manifest.
 pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
-    let (scripts, skipped, mut read_errors) = collect_scripts(paths);
-    let (mut services, errors) = compile(&scripts, opts);
-    read_errors.extend(errors);
+    let (inputs, mut skipped, mut read_errors) = walk_inputs(paths);
+    let mut services = Vec::new();
+    match input::read_rc_conf(opts.input.rc_conf.as_deref()) {
+        // Every service reads it first: without it, none can be compiled right.
+        Err(e) => read_errors.push(e),
+        Ok(rc_conf) => {
+            for outcome in in_parallel(&inputs, |(path, walked)| compile_input(path, *walked, &rc_conf, opts)) {
+                match outcome {
+                    InputOutcome::Service(s) => services.push(*s),
+                    InputOutcome::Skipped(p) => skipped.push(p),
+                    InputOutcome::Unreadable(e) => read_errors.push(e),
+                }
+            }
+        }
+    }
+    skipped.sort();
     services.sort_by(|a, b| {
         a.analysis
             .service

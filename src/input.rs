@@ -70,8 +70,23 @@ pub fn is_openrc_script(text: &str) -> bool {
     interp.ends_with("/openrc-run") || interp.ends_with("/runscript")
 }
 
+/// A file read: its text, and the offset of its first invalid UTF-8 byte if there is one.
+pub type ReadSource = (SourceFile, Option<usize>);
+
 /// Reads a script and the files OpenRC would read with it.
 pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, ReadError> {
+    let rc = read_rc_conf(opts.rc_conf.as_deref())?;
+    load_service_read(script, read_source(script)?, &rc, opts)
+}
+
+/// Like `load_service`, with the script and rc.conf already read: a batch reads rc.conf once
+/// and each script once (its first line decides whether it is compiled at all).
+pub fn load_service_read(
+    script: &Path,
+    script_text: ReadSource,
+    rc_conf: &[ReadSource],
+    opts: &InputOptions,
+) -> Result<ServiceFiles, ReadError> {
     let svcname = script.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut confd = Vec::new();
     let mut runlevel_confd = Vec::new();
@@ -96,7 +111,30 @@ pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, 
             }
         }
     }
-    load_with(script, &svcname, &confd, opts.rc_conf.as_deref(), runlevel_confd)
+    assemble(script, &svcname, rc_conf.to_vec(), &confd, script_text, runlevel_confd)
+}
+
+/// Reads rc.conf and the `*.conf` files of rc.conf.d beside it, in openrc-run's order.
+pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<ReadSource>, ReadError> {
+    let mut out = Vec::new();
+    let Some(rc) = rc_conf else { return Ok(out) };
+    if rc.is_file() {
+        out.push(read_source(rc)?);
+    }
+    if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
+        if dir.is_dir() {
+            let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+                .collect();
+            extra.sort();
+            for p in extra {
+                out.push(read_source(&p)?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Reads a script with an explicit service name and conf.d files (used for corpora whose file
@@ -108,38 +146,32 @@ pub fn load_with(
     rc_conf: Option<&Path>,
     runlevel_confd: Vec<(String, String)>,
 ) -> Result<ServiceFiles, ReadError> {
-    let mut files = Vec::new();
+    let rc = read_rc_conf(rc_conf)?;
+    assemble(script, svcname, rc, confd, read_source(script)?, runlevel_confd)
+}
+
+/// The files in load order: rc.conf files, conf.d files (read here), the script.
+fn assemble(
+    script: &Path,
+    svcname: &str,
+    rc_conf: Vec<ReadSource>,
+    confd: &[PathBuf],
+    script_text: ReadSource,
+    runlevel_confd: Vec<(String, String)>,
+) -> Result<ServiceFiles, ReadError> {
+    let mut read = rc_conf.into_iter().map(|r| (FileRole::RcConf, r)).collect::<Vec<_>>();
+    for c in confd {
+        read.push((FileRole::ConfD, read_source(c)?));
+    }
+    read.push((FileRole::Script, script_text));
+    let mut files = Vec::with_capacity(read.len());
     let mut not_utf8 = Vec::new();
-    let mut push = |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, path: &Path| -> Result<(), ReadError> {
-        let (src, bad) = read_source(path)?;
+    for (role, (src, bad)) in read {
         if let Some(at) = bad {
             not_utf8.push((files.len(), at));
         }
         files.push((role, src));
-        Ok(())
-    };
-    if let Some(rc) = rc_conf {
-        if rc.is_file() {
-            push(&mut files, FileRole::RcConf, rc)?;
-        }
-        if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
-            if dir.is_dir() {
-                let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
-                    .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
-                    .collect();
-                extra.sort();
-                for p in extra {
-                    push(&mut files, FileRole::RcConf, &p)?;
-                }
-            }
-        }
     }
-    for c in confd {
-        push(&mut files, FileRole::ConfD, c)?;
-    }
-    push(&mut files, FileRole::Script, script)?;
     Ok(ServiceFiles {
         svcname: svcname.to_string(),
         service_path: script.display().to_string(),

@@ -380,3 +380,28 @@ fn a_second_run_on_the_same_output_waits_its_turn() {
     drop(lock);
     assert!(rc2s6(work, &[], None).status.success());
 }
+
+#[test]
+fn modes_do_not_depend_on_the_umask() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    inputs(work, &[("svc", DAEMON, "args=--x\n")]);
+    let mut trees = Vec::new();
+    for umask in ["022", "077", "000"] {
+        let _ = std::fs::remove_dir_all(work.join("out"));
+        let run = Command::new("/bin/sh")
+            .current_dir(work)
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_rc2s6"))
+            .args(["inputs/init.d", "-o", "out", "--conf-dir", "inputs/conf.d", "--no-rc-conf", "--quiet"])
+            .output()
+            .expect("run rc2s6");
+        assert!(run.status.success(), "{}", stderr(&run));
+        trees.push(service(&tree(&work.join("out")), "svc"));
+    }
+    assert_eq!(trees[0]["svc"].1, 0o755);
+    assert_eq!(trees[0]["svc/run"].1, 0o755);
+    assert_eq!(trees[0]["svc/log/notification-fd"].1, 0o644);
+    assert!(trees.iter().all(|t| *t == trees[0]), "modes differ with the umask");
+}

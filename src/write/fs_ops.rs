@@ -7,7 +7,7 @@ use std::ffi::CString;
 use std::fs;
 use std::io::Write as _;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use super::WriteError;
@@ -17,6 +17,18 @@ use super::WriteError;
 pub struct FsOps {
     done: usize,
     crash_after: Option<usize>,
+    /// The process's umask: modes it would strip are set again with chmod, and only those.
+    umask: u32,
+}
+
+/// The process's file mode creation mask.
+fn current_umask() -> u32 {
+    // SAFETY: umask has no preconditions; the old value is put back at once (this runs while
+    // no other thread creates files).
+    let old = unsafe { libc::umask(0o022) };
+    // SAFETY: as above.
+    unsafe { libc::umask(old) };
+    old
 }
 
 /// The crash point a test asked for, in debug builds only.
@@ -33,7 +45,7 @@ fn crash_point() -> Option<usize> {
 impl FsOps {
     /// Operations with the crash point from the environment (debug builds).
     pub fn new() -> Self {
-        FsOps { done: 0, crash_after: crash_point() }
+        FsOps { done: 0, crash_after: crash_point(), umask: current_umask() }
     }
 
     fn begin(&mut self) {
@@ -49,14 +61,17 @@ impl FsOps {
     /// Creates one directory (never through a symbolic link) with exactly `mode`.
     pub fn create_dir(&mut self, path: &Path, mode: u32) -> Result<(), WriteError> {
         self.begin();
-        fs::create_dir(path).map_err(io(path))?;
-        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io(path))
+        fs::DirBuilder::new().mode(mode).create(path).map_err(io(path))?;
+        if mode & self.umask != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io(path))?;
+        }
+        Ok(())
     }
 
     /// Creates a directory and any missing parents.
     pub fn create_dir_all(&mut self, path: &Path) -> Result<(), WriteError> {
         self.begin();
-        fs::create_dir_all(path).map_err(io(path))
+        fs::DirBuilder::new().recursive(true).mode(0o755).create(path).map_err(io(path))
     }
 
     /// Opens (creating it if needed) a lock file, never through a symbolic link.
@@ -78,7 +93,10 @@ impl FsOps {
         self.begin();
         let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(path).map_err(io(path))?;
         f.write_all(contents).map_err(io(path))?;
-        f.set_permissions(fs::Permissions::from_mode(mode)).map_err(io(path))
+        if mode & self.umask != 0 {
+            f.set_permissions(fs::Permissions::from_mode(mode)).map_err(io(path))?;
+        }
+        Ok(())
     }
 
     /// Renames `from` to `to`, replacing a file there.
