@@ -115,6 +115,16 @@ pub fn is_safe_component(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }
 
+/// The manifest that describes `out` as it is: the manifest on disk, reconciled with the journal
+/// a killed run left, if any. Reads only: for anything that trusts the manifest (verify).
+pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
+    let manifest = read_manifest(&out.join(MANIFEST_NAME))?;
+    match read_manifest(&out.join(JOURNAL_NAME))? {
+        Some(journal) => Ok(Some(journal::reconcile(out, manifest.as_ref(), &journal)?)),
+        None => Ok(manifest),
+    }
+}
+
 /// What happens to one service directory.
 enum Action<'a> {
     /// Build it and put it in place; `replaces` says whether something is there now.

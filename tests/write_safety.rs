@@ -405,3 +405,36 @@ fn modes_do_not_depend_on_the_umask() {
     assert_eq!(trees[0]["svc/log/notification-fd"].1, 0o644);
     assert!(trees.iter().all(|t| *t == trees[0]), "modes differ with the umask");
 }
+
+#[test]
+fn readers_see_the_manifest_a_killed_run_makes_true() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    inputs(work, &[("svc", DAEMON, "args=--old\n")]);
+    assert!(rc2s6(work, &[], None).status.success());
+    inputs(work, &[("svc", DAEMON, "args=--new\n")]);
+    // Killed after the journal and the swap, before the manifest is committed.
+    let mut n = 0;
+    loop {
+        let _ = std::fs::remove_dir_all(work.join("out2"));
+        copy_tree(&work.join("out"), &work.join("out2"));
+        let mut c = support::rc2s6();
+        c.current_dir(work)
+            .args(["inputs/init.d", "-o", "out2", "--conf-dir", "inputs/conf.d", "--no-rc-conf", "--quiet"])
+            .env("RC2S6_CRASH_AFTER_OPS", n.to_string());
+        assert_eq!(c.output().expect("run").status.signal(), Some(9), "never killed with the new directory in place");
+        let run = std::fs::read_to_string(work.join("out2/svc/run")).expect("run");
+        if run.contains("--new") {
+            break;
+        }
+        n += 1;
+    }
+    assert!(work.join("out2/.rc2s6.journal.yaml").exists());
+    let stale = std::fs::read_to_string(work.join("out2/rc2s6.manifest.yaml")).expect("manifest");
+    let current = rc2s6::write::current_manifest(&work.join("out2")).expect("readable").expect("a manifest");
+    let record = current.service("svc").expect("svc");
+    let run = record.files.iter().find(|f| f.path == "svc/run").expect("svc/run");
+    let on_disk = std::fs::read(work.join("out2/svc/run")).expect("run");
+    assert_eq!(run.sha256, rc2s6::emit::manifest::sha256_hex(&on_disk), "the record describes the new run");
+    assert!(!stale.contains(&run.sha256), "the manifest on disk is still the old one");
+}
