@@ -114,3 +114,20 @@ fn fuzz_crashers_stay_fixed() {
     }
     assert!(replayed > 0, "no crasher in testdata/fuzz");
 }
+
+#[test]
+fn runaway_recursion_is_refused_not_guessed() {
+    // `eval` that defines and calls itself twice: 2^n commands. rc2s6 stops following it and
+    // must not then call the service a oneshot because `command` was never reached.
+    for script in [
+        "#!/sbin/openrc-run\nx='f() { eval \"$x\"; f; }; f'\neval \"$x\"\ncommand=/bin/true\ncommand_background=yes\n",
+        "#!/sbin/openrc-run\nf() { f; f; }\nf\ncommand=/bin/true\ncommand_background=yes\n",
+        "#!/sbin/openrc-run\ncommand=/bin/true\ncommand_background=yes\nstart_pre() { start_pre; start_pre; }\n",
+    ] {
+        let mut data = b"svc\xff".to_vec();
+        data.extend_from_slice(script.as_bytes());
+        let compiled = rc2s6::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
+        assert_eq!(compiled.record.kind, "not-converted", "{script}");
+        assert!(compiled.findings().iter().any(|f| f.code() == "rc2s6::model::too_many_steps"), "{script}");
+    }
+}

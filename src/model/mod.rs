@@ -193,7 +193,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     service.functions =
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
 
-    service.dependencies = dependencies::collect(&interp, &inputs.svcname);
+    service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
 
     let before_start_pre = interp.env.clone();
     run_start_pre(&mut interp, &before_start_pre, &mut service);
@@ -201,7 +201,9 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let launch = match find_launch(&mut interp, &mut service, script_index) {
         Ok(Some(l)) => l,
         Ok(None) => {
-            service.kind = ServiceKind::Oneshot;
+            // Given up on, a script that seems to start nothing may set `command` later on.
+            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, ModelError::TooManySteps { .. }));
+            service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
             service.diagnostics.extend(interp.diagnostics);
             return service;
         }
@@ -272,6 +274,7 @@ fn run_start_pre(interp: &mut Interpreter, before: &Environment, service: &mut S
     let mut scratch = Interpreter::new(interp.env.clone());
     scratch.functions = interp.functions.clone();
     scratch.call_function("start_pre");
+    interp.take_gave_up(&scratch);
     for var in DAEMON_VARIABLES {
         let old = before.get(var);
         let new = scratch.env.get(var);
@@ -326,6 +329,7 @@ fn find_launch(interp: &mut Interpreter, service: &mut Service, script_index: us
     scratch.functions = interp.functions.clone();
     scratch.start_events = Some(Vec::new());
     scratch.call_function("start");
+    interp.take_gave_up(&scratch);
     let events = scratch.start_events.take().unwrap_or_default();
     let launch_idx: Vec<usize> = events
         .iter()
