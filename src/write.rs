@@ -218,12 +218,19 @@ fn plan<'a>(
         let old_record = old.and_then(|m| m.service(name));
         let disk = if is_safe_component(name) { DiskDir::read(&out.join(name))? } else { DiskDir::Absent };
         // What is on disk now must be what rc2s6 wrote last time, or nothing.
-        let drift = match (old_record, &s.dir) {
+        let mut drift = match (old_record, &s.dir) {
             (None, Some(d)) if disk.matches_plan(d) => Vec::new(),
             (r, _) => disk.drift_from(name, r),
         };
-        let symlink = drift.iter().any(|d| d.kind == DriftKind::Symlink);
-        if !drift.is_empty() && (!opts.force || symlink) {
+        let replaced = match &s.dir {
+            Some(d) => !disk.is_absent() && !disk.matches_plan(d),
+            None => old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent(),
+        };
+        if replaced && drift::is_supervised(&out.join(name)) {
+            drift.push(Drift { service: name.clone(), path: name.clone(), kind: DriftKind::Supervised });
+        }
+        let unforcible = drift.iter().any(|d| !d.kind.forcible());
+        if !drift.is_empty() && (!opts.force || unforcible) {
             report.drifted.extend(drift);
             // Keep describing what is on disk.
             records.extend(old_record.cloned());

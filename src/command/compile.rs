@@ -90,7 +90,8 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         }
     };
     for d in &report.drifted {
-        eprintln!("rc2s6: {}: {} is {}; left as it is (--force overwrites)", d.service, d.path, d.kind.describe());
+        let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
+        eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
     }
     let (converted, oneshot, not_converted) = comp.counts();
     let verb = if args.dry_run { "would write" } else { "wrote" };

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use super::WriteError;
@@ -36,6 +36,10 @@ pub enum DriftKind {
     Foreign,
     /// The path is a symbolic link, which rc2s6 never writes through.
     Symlink,
+    /// An s6-supervise runs in the directory: replacing or removing it would leave that
+    /// supervisor running the old daemon where no s6 tool finds it, and the next scan would
+    /// start the daemon a second time.
+    Supervised,
 }
 
 impl DriftKind {
@@ -47,8 +51,28 @@ impl DriftKind {
             DriftKind::Extra => "not written by rc2s6",
             DriftKind::Foreign => "a directory rc2s6 did not make",
             DriftKind::Symlink => "a symbolic link",
+            DriftKind::Supervised => {
+                "run by a live s6-supervise, which a new directory would orphan (stop the service first, e.g. `rc-service NAME stop`, which takes it out of the scan directory)"
+            }
         }
     }
+
+    /// Whether `--force` overwrites what this describes.
+    pub fn forcible(self) -> bool {
+        !matches!(self, DriftKind::Symlink | DriftKind::Supervised)
+    }
+}
+
+/// Whether an s6-supervise runs in the service directory (or its logger's): someone holds its
+/// `supervise/control` FIFO open for reading, the check `s6-svok` makes.
+pub fn is_supervised(dir: &Path) -> bool {
+    ["supervise/control", "log/supervise/control"].iter().any(|fifo| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(dir.join(fifo))
+            .is_ok_and(|f| f.metadata().is_ok_and(|m| m.file_type().is_fifo()))
+    })
 }
 
 /// Entries s6-supervise creates in a service directory at run time; never drift.
