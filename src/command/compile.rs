@@ -89,6 +89,12 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
             return Outcome::Io;
         }
     };
+    if report.recovered {
+        eprintln!(
+            "rc2s6: {}: an interrupted run left a journal; the manifest now describes what it finished",
+            out.display()
+        );
+    }
     for d in &report.drifted {
         let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
         eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
