@@ -131,3 +131,18 @@ fn runaway_recursion_is_refused_not_guessed() {
         assert!(compiled.findings().iter().any(|f| f.code() == "rc2s6::model::too_many_steps"), "{script}");
     }
 }
+
+#[test]
+fn what_comes_before_a_nested_expansion_stays_uncertain() {
+    // `${b:1}` and `${b#x}` expanded their inner word by taking every uncertainty the expansion
+    // had gathered so far: `$(hostname)` was forgotten and the daemon got no argument at all.
+    for args in ["$(hostname)${b:1}", "$(hostname)${b#x}", "$(hostname)${a:=${b:1}}"] {
+        let script =
+            format!("#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_args=\"{args}\"\ncommand_background=yes\n");
+        let mut data = b"svc\xff".to_vec();
+        data.extend_from_slice(script.as_bytes());
+        let compiled = rc2s6::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
+        assert_eq!(compiled.record.kind, "not-converted", "{args}");
+        assert!(compiled.findings().iter().any(|f| f.code() == "rc2s6::model::unknowable_value"), "{args}");
+    }
+}
