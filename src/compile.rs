@@ -158,31 +158,6 @@ fn compile_input(path: &Path, walked: bool, rc_conf: &[ReadSource], opts: &Compi
     }
 }
 
-/// `f` over every item on all the machine's cores, each thread taking the next item as it
-/// finishes one (scripts differ a lot in size); results in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(items.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("compiling does not panic")).collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
-}
-
 /// Compiles one script: read, analyse, emit.
 pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
     Ok(compile_files(input::load_service(script, &opts.input)?, opts))
@@ -218,7 +193,7 @@ pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledServ
 pub fn compile(scripts: &[PathBuf], opts: &CompileOptions) -> (Vec<CompiledService>, Vec<ReadError>) {
     let mut services = Vec::new();
     let mut errors = Vec::new();
-    for r in in_parallel(scripts, |p| compile_one(p, opts)) {
+    for r in crate::parallel::in_parallel(scripts, |p| compile_one(p, opts)) {
         match r {
             Ok(s) => services.push(s),
             Err(e) => errors.push(e),
@@ -235,7 +210,9 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
         // Every service reads it first: without it, none can be compiled right.
         Err(e) => read_errors.push(e),
         Ok(rc_conf) => {
-            for outcome in in_parallel(&inputs, |(path, walked)| compile_input(path, *walked, &rc_conf, opts)) {
+            for outcome in
+                crate::parallel::in_parallel(&inputs, |(path, walked)| compile_input(path, *walked, &rc_conf, opts))
+            {
                 match outcome {
                     InputOutcome::Service(s) => services.push(*s),
                     InputOutcome::Skipped(p) => skipped.push(p),

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod input;
 pub mod model;
 pub mod openrc_target;
+pub mod parallel;
 pub mod parse;
 pub mod source;
 pub mod write;

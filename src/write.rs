@@ -135,19 +135,19 @@ enum Action<'a> {
 
 /// Writes the compilation into `out`.
 pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Result<WriteReport, WriteError> {
-    let mut ops = FsOps::new();
+    let ops = FsOps::new();
     let mut report = WriteReport::default();
-    let _lock = if opts.dry_run { None } else { Some(lock(&mut ops, out)?) };
+    let _lock = if opts.dry_run { None } else { Some(lock(&ops, out)?) };
     let manifest_path = out.join(MANIFEST_NAME);
     let journal_path = out.join(JOURNAL_NAME);
     let mut old = read_manifest(&manifest_path)?;
     if !opts.dry_run {
-        clean_leftovers(&mut ops, out)?;
+        clean_leftovers(&ops, out)?;
     }
     if let Some(journal) = read_manifest(&journal_path)? {
         let recovered = journal::reconcile(out, old.as_ref(), &journal)?;
         if !opts.dry_run {
-            commit(&mut ops, out, &recovered.to_yaml(), &manifest_path)?;
+            commit(&ops, out, &recovered.to_yaml(), &manifest_path)?;
             ops.remove(&journal_path)?;
             sync_dir(out)?;
         }
@@ -172,11 +172,14 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
         return Ok(report);
     }
 
-    commit(&mut ops, out, &text, &journal_path)?;
-    for a in &actions {
-        if let Action::Write { dir, .. } = a {
-            build(&mut ops, &out.join(format!("{NEW_PREFIX}{}", dir.name)), dir)?;
-        }
+    commit(&ops, out, &text, &journal_path)?;
+    // Building is most of a write, nearly all of it in the kernel: on all cores.
+    let to_build: Vec<&ServiceDir> =
+        actions.iter().filter_map(|a| if let Action::Write { dir, .. } = a { Some(*dir) } else { None }).collect();
+    for built in
+        crate::parallel::in_parallel(&to_build, |dir| build(&ops, &out.join(format!("{NEW_PREFIX}{}", dir.name)), dir))
+    {
+        built?;
     }
     // The new files' contents are durable before any of them is put in place.
     sync_filesystem(out)?;
@@ -274,7 +277,7 @@ fn check_plan(d: &ServiceDir) -> Result<(), WriteError> {
 }
 
 /// Takes the output directory's lock, creating the directory if needed.
-fn lock(ops: &mut FsOps, out: &Path) -> Result<fs::File, WriteError> {
+fn lock(ops: &FsOps, out: &Path) -> Result<fs::File, WriteError> {
     if out.symlink_metadata().is_err() {
         ops.create_dir_all(out)?;
     }
@@ -326,7 +329,7 @@ fn plain_relative(path: &str) -> bool {
 
 /// Removes what a killed run left half-done: directories being built or being deleted, and
 /// manifests being written. None of them is ever in use.
-fn clean_leftovers(ops: &mut FsOps, out: &Path) -> Result<(), WriteError> {
+fn clean_leftovers(ops: &FsOps, out: &Path) -> Result<(), WriteError> {
     let mut leftovers: Vec<PathBuf> = fs::read_dir(out)
         .map_err(io(out))?
         .filter_map(|e| e.ok())
@@ -345,7 +348,7 @@ fn clean_leftovers(ops: &mut FsOps, out: &Path) -> Result<(), WriteError> {
 }
 
 /// Writes `text` durably to `dest` (the manifest or the journal) through a temporary file.
-fn commit(ops: &mut FsOps, out: &Path, text: &str, dest: &Path) -> Result<(), WriteError> {
+fn commit(ops: &FsOps, out: &Path, text: &str, dest: &Path) -> Result<(), WriteError> {
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = out.join(format!("{TMP_PREFIX}{}", name.trim_start_matches('.')));
     ops.create_file(&tmp, 0o644, text.as_bytes())?;
@@ -355,7 +358,7 @@ fn commit(ops: &mut FsOps, out: &Path, text: &str, dest: &Path) -> Result<(), Wr
 }
 
 /// Builds a service directory at `dir`, which must not exist.
-fn build(ops: &mut FsOps, dir: &Path, planned: &ServiceDir) -> Result<(), WriteError> {
+fn build(ops: &FsOps, dir: &Path, planned: &ServiceDir) -> Result<(), WriteError> {
     ops.create_dir(dir, 0o755)?;
     let mut subdirs: BTreeSet<String> = BTreeSet::new();
     for d in planned.dirs() {

@@ -9,13 +9,15 @@ use std::io::Write as _;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::WriteError;
 
 /// The operations, counted.
 #[derive(Debug)]
 pub struct FsOps {
-    done: usize,
+    /// Operations begun, across the threads that build directories.
+    done: AtomicUsize,
     crash_after: Option<usize>,
     /// The process's umask: modes it would strip are set again with chmod, and only those.
     umask: u32,
@@ -45,21 +47,20 @@ fn crash_point() -> Option<usize> {
 impl FsOps {
     /// Operations with the crash point from the environment (debug builds).
     pub fn new() -> Self {
-        FsOps { done: 0, crash_after: crash_point(), umask: current_umask() }
+        FsOps { done: AtomicUsize::new(0), crash_after: crash_point(), umask: current_umask() }
     }
 
-    fn begin(&mut self) {
-        if self.crash_after == Some(self.done) {
+    fn begin(&self) {
+        if self.crash_after == Some(self.done.fetch_add(1, Ordering::SeqCst)) {
             // Exactly what `kill -9` leaves: no destructor, no cleanup, no core dump.
             // SAFETY: kill and getpid have no preconditions.
             unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
             std::process::abort();
         }
-        self.done += 1;
     }
 
     /// Creates one directory (never through a symbolic link) with exactly `mode`.
-    pub fn create_dir(&mut self, path: &Path, mode: u32) -> Result<(), WriteError> {
+    pub fn create_dir(&self, path: &Path, mode: u32) -> Result<(), WriteError> {
         self.begin();
         fs::DirBuilder::new().mode(mode).create(path).map_err(io(path))?;
         if mode & self.umask != 0 {
@@ -69,13 +70,13 @@ impl FsOps {
     }
 
     /// Creates a directory and any missing parents.
-    pub fn create_dir_all(&mut self, path: &Path) -> Result<(), WriteError> {
+    pub fn create_dir_all(&self, path: &Path) -> Result<(), WriteError> {
         self.begin();
         fs::DirBuilder::new().recursive(true).mode(0o755).create(path).map_err(io(path))
     }
 
     /// Opens (creating it if needed) a lock file, never through a symbolic link.
-    pub fn open_lock(&mut self, path: &Path) -> Result<fs::File, WriteError> {
+    pub fn open_lock(&self, path: &Path) -> Result<fs::File, WriteError> {
         self.begin();
         fs::OpenOptions::new()
             .write(true)
@@ -89,7 +90,7 @@ impl FsOps {
 
     /// Creates a file that must not exist yet (so never through a symbolic link), with exactly
     /// `mode` whatever the umask.
-    pub fn create_file(&mut self, path: &Path, mode: u32, contents: &[u8]) -> Result<(), WriteError> {
+    pub fn create_file(&self, path: &Path, mode: u32, contents: &[u8]) -> Result<(), WriteError> {
         self.begin();
         let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(path).map_err(io(path))?;
         f.write_all(contents).map_err(io(path))?;
@@ -100,13 +101,13 @@ impl FsOps {
     }
 
     /// Renames `from` to `to`, replacing a file there.
-    pub fn rename(&mut self, from: &Path, to: &Path) -> Result<(), WriteError> {
+    pub fn rename(&self, from: &Path, to: &Path) -> Result<(), WriteError> {
         self.begin();
         fs::rename(from, to).map_err(io(to))
     }
 
     /// Atomically exchanges two existing paths.
-    pub fn exchange(&mut self, a: &Path, b: &Path) -> Result<(), WriteError> {
+    pub fn exchange(&self, a: &Path, b: &Path) -> Result<(), WriteError> {
         self.begin();
         let c = |p: &Path| {
             CString::new(p.as_os_str().as_bytes())
@@ -120,7 +121,7 @@ impl FsOps {
     }
 
     /// Removes a directory tree or a file; symbolic links inside are removed, never followed.
-    pub fn remove(&mut self, path: &Path) -> Result<(), WriteError> {
+    pub fn remove(&self, path: &Path) -> Result<(), WriteError> {
         self.begin();
         match path.symlink_metadata() {
             Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(io(path)),
