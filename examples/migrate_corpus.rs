@@ -27,6 +27,7 @@ fn main() {
             emit: EmitOptions::default(),
             target: target.clone(),
             output: output.into(),
+            keep_syntax_trees: true,
         };
         let mut converted = 0;
         let mut migrated = 0;

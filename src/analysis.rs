@@ -16,7 +16,8 @@ pub struct Analysis {
     pub files: Vec<SourceFile>,
     /// The role of each file.
     pub roles: Vec<FileRole>,
-    /// Their parsed forms (`None` where the syntax was invalid).
+    /// Their parsed forms (`None` where the syntax was invalid); empty once a batch compile has
+    /// dropped them (see `CompileOptions::keep_syntax_trees`).
     pub scripts: Vec<Option<crate::ast::Script>>,
     /// The model's result.
     pub service: Service,

@@ -188,6 +188,9 @@ pub enum ParamForm {
     Indirect(Option<(ParamOp, Word)>),
     /// `${x OP word}`.
     Op(ParamOp, Word),
+    /// `${x…}` followed by text that is not an operator (`${!prefix*}`, a template's `${@X@}`):
+    /// what comes after the name, which the shell only rejects or interprets at run time.
+    Invalid(Word),
 }
 
 /// The operator inside `${x OP word}`.

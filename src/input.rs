@@ -47,6 +47,11 @@ const RUNLEVELS: &[&str] = &["sysinit", "boot", "default", "nonetwork", "shutdow
 pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError> {
     let bytes =
         std::fs::read(path).map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+    Ok(decode_source(path.display().to_string(), bytes))
+}
+
+/// A file's bytes as text, with the offset of the first invalid UTF-8 byte if there is one.
+pub fn decode_source(name: String, bytes: Vec<u8>) -> (SourceFile, Option<usize>) {
     let (text, bad) = match String::from_utf8(bytes) {
         Ok(t) => (t, None),
         Err(e) => {
@@ -54,7 +59,7 @@ pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    Ok((SourceFile::new(path.display().to_string(), text), bad))
+    (SourceFile::new(name, text), bad)
 }
 
 /// A file's permission bits (to give a rewritten copy the same), if it can be read.

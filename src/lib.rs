@@ -17,6 +17,7 @@ pub mod input;
 pub mod lint;
 pub mod model;
 pub mod openrc_target;
+pub mod parallel;
 pub mod parse;
 pub mod report_format;
 pub mod service_set;

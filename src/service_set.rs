@@ -22,6 +22,10 @@ pub struct SetOptions {
     pub input: InputOptions,
     /// Model choices.
     pub model: ModelOptions,
+    /// Keep each service's syntax trees after `each` has run (for callers that read or rewrite
+    /// the scripts afterwards). Otherwise they are dropped on the worker thread: they are most of
+    /// a batch's memory.
+    pub keep_syntax_trees: bool,
 }
 
 /// One analysed script and what the caller computed from it on the same thread.
@@ -125,8 +129,11 @@ fn load_one<T>(
     }
     match input::load_around(text, &svcname, &confd, rc_conf, runlevel_confd) {
         Ok(files) => {
-            let analysis = analysis::analyze_with(files, &opts.model, shared);
+            let mut analysis = analysis::analyze_with(files, &opts.model, shared);
             let extra = each(&analysis);
+            if !opts.keep_syntax_trees {
+                analysis.scripts = Vec::new();
+            }
             Outcome::Member(Box::new(Member { analysis, extra }))
         }
         Err(e) => Outcome::Failed(e),

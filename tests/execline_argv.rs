@@ -4,25 +4,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rc2s6::compile::{self};
 use rc2s6::emit::execline;
-
-/// Runs `text` (an execline script) through the real execlineb with every word handed to
-/// `printf "%s\0"`, and returns the words.
-pub fn execlineb_words(execlineb: &Path, text: &str) -> Vec<String> {
-    let body = text.split_once('\n').map(|x| x.1).unwrap_or("");
-    let dir = support::tempdir();
-    let script = dir.path().join("script");
-    std::fs::write(&script, format!("printf \"%s\\\\0\"\n{body}")).unwrap();
-    let out = Command::new(execlineb).arg("-P").arg(&script).output().expect("run execlineb");
-    assert!(out.status.success(), "execlineb failed on:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
-    let mut words: Vec<String> =
-        out.stdout.split(|b| *b == 0).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
-    words.pop(); // after the last NUL
-    words
-}
 
 fn cases() -> Vec<PathBuf> {
     let mut v = Vec::new();
@@ -48,7 +32,7 @@ fn generated_scripts_mean_what_rc2s6_meant() {
             let Some(dir) = &s.dir else { continue };
             let daemon = s.analysis.service.daemon.as_ref().unwrap();
             for f in dir.files.iter().filter(|f| f.contents.starts_with("#!")) {
-                let real = execlineb_words(&execlineb, &f.contents);
+                let real = support::execlineb::words(&execlineb, &f.contents);
                 let ours = execline::tokenize(f.contents.split_once('\n').unwrap().1).unwrap();
                 assert_eq!(real, ours, "{}/{}: execlineb and rc2s6's tokenizer disagree", dir.name, f.path);
                 if f.path == "run" {
@@ -89,6 +73,6 @@ fn hostile_values_stay_single_words() {
     ];
     let mut s = execline::ExeclineScript::new("/bin/execlineb");
     s.line(hostile.iter().map(|h| h.to_string()));
-    let real = execlineb_words(&execlineb, &s.render().unwrap());
+    let real = support::execlineb::words(&execlineb, &s.render().unwrap());
     assert_eq!(real, hostile.map(String::from).to_vec());
 }

@@ -23,6 +23,7 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
     let opts = LintOptions { target: OpenrcTarget::parse("0.63.3").unwrap(), levels: Levels::default() };
     let set_options = SetOptions {
         input: InputOptions { conf_dir: Some(conf_d).filter(|p| p.is_dir()), rc_conf: None },
+        keep_syntax_trees: true,
         ..SetOptions::default()
     };
     let set = service_set::load(std::slice::from_ref(&init_d), &set_options, |a| lint::lint_service(a, &opts));

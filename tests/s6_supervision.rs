@@ -167,3 +167,57 @@ fn generated_service_runs_under_s6() {
     let (_, status) = run(Command::new("s6-svstat").arg(&svc));
     assert!(status.starts_with("down "), "{status}");
 }
+
+/// Replacing the directory a live s6-supervise runs in would orphan it: the old daemon keeps
+/// running where no s6 tool finds it, and the next scan starts a second one. rc2s6 leaves such a
+/// directory alone (even with --force) until its supervisors are stopped.
+#[test]
+fn a_supervised_directory_is_not_replaced_under_its_supervisor() {
+    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    let initd = open_dir(base, "init.d");
+    let confd = open_dir(base, "conf.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    fs::write(
+        initd.join("sleeper"),
+        "#!/sbin/openrc-run\ncommand=/bin/sleep\ncommand_args=\"$secs\"\ncommand_background=yes\n",
+    )
+    .unwrap();
+    let compile = |secs: &str, force: bool| {
+        fs::write(confd.join("sleeper"), format!("secs={secs}\n")).unwrap();
+        let mut c = support::rc2s6();
+        c.arg(&initd).arg("-o").arg(&out).arg("--conf-dir").arg(&confd).arg("--no-rc-conf").arg("--log-dir").arg(&logs);
+        if force {
+            c.arg("--force");
+        }
+        run(&mut c)
+    };
+    let (ok, text) = compile("1001", false);
+    assert!(ok, "{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("sleeper"), scandir.join("sleeper")).unwrap();
+    let _scanner = Scanner::start(&scandir);
+    let svc = scandir.join("sleeper");
+    wait_for("the service to be up", Duration::from_secs(10), || {
+        run(Command::new("s6-svstat").arg(&svc)).1.starts_with("up ")
+    });
+
+    for force in [false, true] {
+        let (ok, text) = compile("1002", force);
+        assert!(!ok && text.contains("run by a live s6-supervise"), "--force {force}: {text}");
+        assert!(fs::read_to_string(out.join("sleeper/run")).unwrap().contains("1001"));
+        let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+        assert!(status.starts_with("up "), "the supervisor lost its directory: {status}");
+    }
+
+    // Out of the scan directory (what `rc-service sleeper stop` does), it is replaced.
+    fs::remove_file(&svc).unwrap();
+    let (ok, text) = run(Command::new("s6-svscanctl").arg("-an").arg(&scandir));
+    assert!(ok, "{text}");
+    wait_for("the new directory", Duration::from_secs(10), || compile("1002", false).0);
+    assert!(fs::read_to_string(out.join("sleeper/run")).unwrap().contains("1002"));
+}

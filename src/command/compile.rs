@@ -50,6 +50,8 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         },
         target: resolve_target(args.openrc.as_deref())?,
         output: output.display().to_string(),
+        // Migration rewrites the scripts from their syntax trees after the batch.
+        keep_syntax_trees: args.initd_out.is_some() || args.diff,
     })
 }
 
@@ -80,12 +82,19 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     let report = match write::write_output(out, &comp, WriteOptions { force: args.force, dry_run: args.dry_run }) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("rc2s6: cannot write {}: {}", e.path, e.message);
+            eprintln!("rc2s6: {e}");
             return Outcome::Io;
         }
     };
+    if report.recovered {
+        eprintln!(
+            "rc2s6: {}: an interrupted run left a journal; the manifest now describes what it finished",
+            out.display()
+        );
+    }
     for d in &report.drifted {
-        eprintln!("rc2s6: {}: {} is {}; left as it is (--force overwrites)", d.service, d.path, d.kind.describe());
+        let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
+        eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
     }
     let (converted, oneshot, not_converted) = comp.counts();
     let verb = if args.dry_run { "would write" } else { "wrote" };

@@ -55,7 +55,7 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
                 );
             }
             Err(e) => {
-                eprintln!("rc2s6: cannot write {}: {}", e.path, e.message);
+                eprintln!("rc2s6: {e}");
                 return Outcome::Io;
             }
         }

@@ -52,6 +52,8 @@ pub fn invalid_name(name: &str) -> Option<&'static str> {
         Some("it names a directory itself")
     } else if name.contains('/') {
         Some("it contains `/`")
+    } else if name == super::MANIFEST_NAME {
+        Some("it is the name of rc2s6's manifest in the output directory")
     } else if name.starts_with('.') {
         Some("s6-svscan ignores names that start with `.`")
     } else if name.chars().any(|c| c.is_control()) {

@@ -4,12 +4,13 @@ use super::interpreter::{DepCall, Interpreter};
 use super::service::Dependencies;
 
 /// Runs `depend()` on a copy of the interpreter state and adds the rc.conf/conf.d overrides.
-pub fn collect(interp: &Interpreter, svcname: &str) -> Dependencies {
+pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
     let mut deps = Dependencies::default();
     let mut scratch = Interpreter::new(interp.env.clone());
     scratch.functions = interp.functions.clone();
     scratch.collect_deps = true;
     scratch.call_function("depend");
+    interp.take_gave_up(&scratch);
     for call in &scratch.dep_calls {
         add(&mut deps, call);
     }

@@ -295,6 +295,21 @@ pub enum ModelError {
         span: SourceSpan,
     },
 
+    /// The script ran more commands than rc2s6 follows: recursion or a loop without end, as
+    /// rc2s6 reads it. What the script would have set after that point is unknown.
+    #[error("rc2s6 stopped following the script after {limit} commands")]
+    #[diagnostic(
+        code(rc2s6::model::too_many_steps),
+        help("the top level or a function OpenRC calls recurses or loops without end; make it run straight through")
+    )]
+    TooManySteps {
+        /// How many commands were followed.
+        limit: usize,
+        /// The command at which rc2s6 stopped.
+        #[label("stopped here")]
+        span: SourceSpan,
+    },
+
     /// A daemonize flag was removed or a foreground flag added from rc2s6's daemon table.
     #[error("`{daemon}`: {change}, from rc2s6's table of daemons")]
     #[diagnostic(code(rc2s6::model::foreground_from_table), severity(Advice))]

@@ -94,10 +94,17 @@ impl<'e> Expander<'e> {
 
     /// Expands a pattern word (`case` patterns, `${x#pat}`) into a compiled pattern.
     pub fn pattern(&mut self, word: &Word) -> (Pattern, Vec<Uncertainty>) {
+        let pattern = self.pattern_within(word);
+        (pattern, std::mem::take(&mut self.uncertain))
+    }
+
+    /// A pattern inside an expansion under way (`${x#pat}`): what makes it uncertain stays
+    /// with that expansion. (Taking the expansion's list here lost what came before it.)
+    fn pattern_within(&mut self, word: &Word) -> Pattern {
         let pieces = self.parts(&word.parts, false);
         let marked: Vec<(char, bool)> =
             pieces.iter().flat_map(|p| p.text.chars().map(move |c| (c, p.quoted))).collect();
-        (Pattern::new(&marked), std::mem::take(&mut self.uncertain))
+        Pattern::new(&marked)
     }
 
     /// Expands command words into fields: expansion, field splitting, glob detection.
@@ -257,6 +264,10 @@ impl<'e> Expander<'e> {
                 self.param(&inner, span, in_dq)
             }
             ParamForm::Op(op, word) => self.param_op(pe, *op, word, span, in_dq),
+            ParamForm::Invalid(_) => {
+                self.note(Uncertainty::Runtime { what: format!("`${{{}…}}`", pe.name), loc: self.loc(span) });
+                as_pieces(String::new())
+            }
         }
     }
 
@@ -296,7 +307,8 @@ impl<'e> Expander<'e> {
                     let before = self.uncertain.len();
                     let pieces = self.op_word(word, in_dq);
                     let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
-                    let assigned = ShellValue { text: text.clone(), uncertain: self.uncertain[before..].to_vec() };
+                    let uncertain = self.uncertain.get(before..).map(<[_]>::to_vec).unwrap_or_default();
+                    let assigned = ShellValue { text: text.clone(), uncertain };
                     self.env.set(&pe.name, assigned, Some(self.loc(span)));
                     as_pieces(text)
                 } else {
@@ -321,10 +333,7 @@ impl<'e> Expander<'e> {
             }
             ParamOp::RemovePrefix { longest } | ParamOp::RemoveSuffix { longest } => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
-                let (pat, unc) = self.pattern(word);
-                for u in unc {
-                    self.note(u);
-                }
+                let pat = self.pattern_within(word);
                 let out = if matches!(op, ParamOp::RemovePrefix { .. }) {
                     pat.strip_prefix(&v, longest)
                 } else {
@@ -358,7 +367,7 @@ impl<'e> Expander<'e> {
             }
             ParamOp::Substring => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
-                let spec = self.string(word).text;
+                let spec: String = self.parts(&word.parts, false).into_iter().map(|p| p.text).collect();
                 let mut it = spec.splitn(2, ':');
                 let off = it.next().and_then(|o| arithmetic::evaluate(o, self.env));
                 let len = it.next().map(|l| arithmetic::evaluate(l, self.env));

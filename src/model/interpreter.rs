@@ -234,7 +234,9 @@ pub struct Interpreter {
 }
 
 const MAX_DEPTH: usize = 32;
-const MAX_STEPS: usize = 200_000;
+/// Commands followed per run of the interpreter: every script of the corpus of real ones stays
+/// under 1,000; runaway recursion stops here (reported, `too_many_steps`) within a second.
+const MAX_STEPS: usize = 20_000;
 const MAX_LOOP: usize = 256;
 
 impl Interpreter {
@@ -276,6 +278,15 @@ impl Interpreter {
         self.env.pop_scope();
         self.file = saved;
         true
+    }
+
+    /// The diagnostics of a scratch interpreter that say the model gave up, for the main one.
+    pub fn take_gave_up(&mut self, scratch: &Interpreter) {
+        for d in scratch.diagnostics.iter().filter(|d| matches!(d.error, ModelError::TooManySteps { .. })) {
+            if !self.diagnostics.contains(d) {
+                self.diagnostics.push(d.clone());
+            }
+        }
     }
 
     fn loc(&self, span: Span) -> Loc {
@@ -395,6 +406,10 @@ impl Interpreter {
     fn command(&mut self, c: &Command) -> (Status, Flow) {
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            if self.steps == MAX_STEPS + 1 {
+                let at = self.loc(c.span());
+                self.diag(ModelError::TooManySteps { limit: MAX_STEPS, span: at.span.into() });
+            }
             return (Status::Unknown, Flow::Exit);
         }
         match c {

@@ -29,6 +29,7 @@ pub fn find_launch(
     scratch.functions = interp.functions.clone();
     scratch.start_events = Some(Vec::new());
     scratch.call_function("start");
+    interp.take_gave_up(&scratch);
     let mut events = scratch.start_events.take().unwrap_or_default();
     let is_launch = |e: &StartEvent| matches!(e, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. });
     let fail = |service: &mut Service, why: String, loc: Loc, help: &str| {

@@ -164,6 +164,19 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     if let Some(v) = interp.env.get("s6_service_path").filter(|v| !v.value.text.is_empty()) {
         service.s6_service_path = Some(v.value.text.clone());
     }
+    if let Some(problem) = service.s6_service_path.as_deref().and_then(unsafe_service_path) {
+        // OpenRC would link this path into its scan directory: it must name one plain place.
+        let at = interp.env.get("s6_service_path").and_then(|v| v.assigned_at).unwrap_or(script_loc);
+        service.diagnostics.push(ModelDiagnostic {
+            file: at.file,
+            error: ModelError::InvalidValue {
+                variable: "s6_service_path".into(),
+                problem: problem.into(),
+                span: at.span.into(),
+                help: "set `s6_service_path` to an absolute path without `..`, such as `/var/svc.d/<name>`, or leave it unset".into(),
+            },
+        });
+    }
     service.supervisor = interp.env.get("supervisor").map(|v| v.value.text.clone()).unwrap_or_default();
     service.description = interp.env.get("description").map(|v| v.value.text.clone()).filter(|d| !d.is_empty());
     service.svwait_options_start =
@@ -172,7 +185,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     service.functions =
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
 
-    service.dependencies = dependencies::collect(&interp, &inputs.svcname);
+    service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
     service.settings = s6_settings(&interp.env);
 
     let before_start_pre = interp.env.clone();
@@ -202,7 +215,9 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let launch = match launch::find_launch(&mut interp, &mut service, &mut shell) {
         Ok(Some(l)) => l,
         Ok(None) => {
-            service.kind = ServiceKind::Oneshot;
+            // Given up on, a script that seems to start nothing may set `command` later on.
+            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, ModelError::TooManySteps { .. }));
+            service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
             service.diagnostics.extend(interp.diagnostics);
             return service;
         }
@@ -244,6 +259,21 @@ fn s6_settings(env: &Environment) -> std::collections::BTreeMap<String, Setting>
             ))
         })
         .collect()
+}
+
+/// Why a service path from a script cannot be used, if it cannot.
+fn unsafe_service_path(path: &str) -> Option<&'static str> {
+    if path.contains('\0') {
+        Some("it holds a NUL byte")
+    } else if path.chars().any(char::is_control) {
+        Some("it holds a newline or another control character")
+    } else if !path.starts_with('/') {
+        Some("it is not an absolute path")
+    } else if path.split('/').any(|c| c == "..") {
+        Some("it climbs out of its directory with `..`")
+    } else {
+        None
+    }
 }
 
 /// Whether a diagnostic is error-level (what makes a service not converted).

@@ -365,6 +365,7 @@ impl Builder {
         let mut op = None;
         let mut op_span = inner_span;
         let mut word = None;
+        let mut invalid = None;
         for c in inner.into_inner() {
             match c.as_rule() {
                 Rule::param_name => name = c.as_str().to_string(),
@@ -381,6 +382,11 @@ impl Builder {
                     let parts = self.parts(c, in_dquote);
                     word = Some(Word { parts, span: ws });
                 }
+                Rule::param_invalid => {
+                    let ws = span(&c);
+                    let parts = self.parts(c, in_dquote);
+                    invalid = Some(Word { parts, span: ws });
+                }
                 _ => {}
             }
         }
@@ -391,6 +397,7 @@ impl Builder {
         }
         let op_word = op.map(|o| (o, word.unwrap_or(Word { parts: Vec::new(), span: op_span })));
         let form = match rule {
+            _ if invalid.is_some() => ParamForm::Invalid(invalid.unwrap_or(Word { parts: Vec::new(), span: op_span })),
             Rule::param_length => ParamForm::Length,
             Rule::param_indirect => {
                 self.bashism("`${!name}` indirection", inner_span);

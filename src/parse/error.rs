@@ -54,6 +54,19 @@ pub enum ParseError {
         span: SourceSpan,
     },
 
+    /// The parser gave up: the text nests deeper, or needs more backtracking, than any init
+    /// script does. Reported instead of running out of stack or time on hostile input.
+    #[error("the script is too deeply nested or too complex to parse")]
+    #[diagnostic(
+        code(rc2s6::parse::too_complex),
+        help("move deeply nested commands into functions; no init script needs this much nesting")
+    )]
+    TooComplex {
+        /// Where the parser was when it stopped.
+        #[label("parsing stopped here")]
+        span: SourceSpan,
+    },
+
     /// The file is not valid UTF-8.
     #[error("the file is not valid UTF-8")]
     #[diagnostic(code(rc2s6::parse::not_utf8), help("init scripts are text; convert the file to UTF-8"))]

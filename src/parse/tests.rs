@@ -78,3 +78,33 @@ fn double_equals_in_test_is_not_posix() {
     let found: Vec<&str> = s.non_posix.iter().map(|n| n.what).collect();
     assert_eq!(found, vec!["`==` in `[`/`test` (dash knows only `=`)"]);
 }
+
+#[test]
+fn nesting_beyond_the_stack_is_too_complex_not_a_crash() {
+    // pest's stack guard stops this long before the default 2 MiB thread stack overflows.
+    let text = format!("{}\n", "$(".repeat(100_000));
+    let out = std::thread::spawn(move || parse_script(&text)).join().expect("no stack overflow");
+    assert!(matches!(out.errors.as_slice(), [ParseError::TooComplex { .. }]), "{:?}", out.errors);
+}
+
+#[test]
+fn braced_expansion_with_text_after_the_name_is_invalid_not_literal() {
+    // bash's `${!prefix*}` and unexpanded templates: the shell reads them up to `}`.
+    for text in ["x=\"${!mysql_slot_*}\"\n", "p=\"${@PORT_VARIABLE@-${PORT}}\"\n"] {
+        let c = simple(text);
+        let AssignValue::Word(w) = &c.assignments[0].value else { panic!("{text}") };
+        let WordPartKind::DoubleQuoted(parts) = &w.parts[0].kind else { panic!("{text}: {w:?}") };
+        let WordPartKind::Param(p) = &parts[0].kind else { panic!("{text}: {parts:?}") };
+        assert!(matches!(p.form, ParamForm::Invalid(_)), "{text}: {p:?}");
+    }
+}
+
+#[test]
+fn unclosed_expansions_are_syntax_errors() {
+    for text in ["x=\"$(\"\n", "x=\"${y\"\n", "echo ${\n", "echo $(\n"] {
+        let out = parse_script(text);
+        assert!(out.script.is_none(), "{text:?} parsed");
+    }
+    // A `$` before anything else is still a literal dollar sign.
+    assert_eq!(simple("echo a$ $ \"$\"\n").words.len(), 4);
+}

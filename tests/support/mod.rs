@@ -2,6 +2,7 @@
 //! directories, running rc2s6's binary; `openrc` runs Debian's OpenRC in a namespace.
 #![allow(dead_code)]
 
+pub mod execlineb;
 pub mod openrc;
 
 use std::path::{Path, PathBuf};
@@ -104,6 +105,8 @@ pub fn compile_options(
         emit: rc2s6::emit::EmitOptions::default(),
         target: rc2s6::openrc_target::OpenrcTarget::parse(openrc).expect("a valid OpenRC version"),
         output: output.into(),
+        // The tests look at and migrate the scripts after compiling them.
+        keep_syntax_trees: true,
     }
 }
 
