@@ -16,9 +16,11 @@ pub struct Analysis {
     pub files: Vec<SourceFile>,
     /// The role of each file.
     pub roles: Vec<FileRole>,
-    /// Their parsed forms (`None` where the syntax was invalid); empty once a batch compile has
-    /// dropped them (see `CompileOptions::keep_syntax_trees`).
+    /// Their parsed forms (`None` where the syntax was invalid); empty once a batch has dropped
+    /// them (see `SetOptions::keep_syntax_trees`).
     pub scripts: Vec<Option<crate::ast::Script>>,
+    /// Whether every file parsed: still known once the syntax trees are dropped.
+    pub parsed: bool,
     /// The model's result.
     pub service: Service,
     /// Findings from parsing and modelling, in file order.
@@ -29,6 +31,13 @@ impl Analysis {
     /// The init script.
     pub fn script(&self) -> &SourceFile {
         self.files.last().expect("a service has its script")
+    }
+
+    /// Drops what only consumers of one script at a time read (the syntax trees and the final
+    /// variables): they are most of a batch's memory.
+    pub fn drop_working_state(&mut self) {
+        self.scripts = Vec::new();
+        self.service.variables = Default::default();
     }
 
     /// The init script's syntax tree, if it parsed.
@@ -79,7 +88,6 @@ pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
 /// Parses and models one service, reusing the parses of shared files.
 pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &SharedParses) -> Analysis {
     let mut findings = Vec::new();
-    let mut loaded = Vec::new();
     let mut sources = Vec::new();
     let mut roles = Vec::new();
     let mut scripts = Vec::new();
@@ -98,11 +106,12 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
             findings.push(Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() }));
             script = None;
         }
-        loaded.push(LoadedFile { role: *role, script: script.clone() });
         scripts.push(script);
         sources.push(src.clone());
         roles.push(*role);
     }
+    let loaded =
+        roles.iter().zip(&scripts).map(|(role, script)| LoadedFile { role: *role, script: script.as_ref() }).collect();
     let inputs = ServiceInputs {
         svcname: files.svcname.clone(),
         service_path: files.service_path.clone(),
@@ -114,5 +123,6 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
         let src = sources.get(d.file).cloned();
         findings.push(Finding::new(src, d.error.clone()));
     }
-    Analysis { files: sources, roles, scripts, service, findings }
+    let parsed = scripts.iter().all(Option::is_some);
+    Analysis { files: sources, roles, scripts, parsed, service, findings }
 }

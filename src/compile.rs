@@ -147,7 +147,7 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
 pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledService {
     let mut analysis = analysis::analyze(files, &opts.model);
     if !opts.keep_syntax_trees {
-        analysis.scripts = Vec::new();
+        analysis.drop_working_state();
     }
     let emitted = emit_one(&analysis, opts);
     finish(analysis, emitted, opts)

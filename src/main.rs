@@ -6,6 +6,11 @@ use clap::Parser as _;
 use rc2s6::cli::{Cli, Command};
 use rc2s6::command::{self, Outcome};
 
+// A batch allocates and frees millions of small syntax-tree nodes and strings across threads;
+// mimalloc's thread-local free lists halve the time glibc's malloc spends on them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

@@ -22,9 +22,9 @@ pub struct SetOptions {
     pub input: InputOptions,
     /// Model choices.
     pub model: ModelOptions,
-    /// Keep each service's syntax trees after `each` has run (for callers that read or rewrite
-    /// the scripts afterwards). Otherwise they are dropped on the worker thread: they are most of
-    /// a batch's memory.
+    /// Keep each service's syntax trees and final variables after `each` has run (for callers
+    /// that read or rewrite the scripts afterwards). Otherwise they are dropped on the worker
+    /// thread (`Analysis::drop_working_state`): they are most of a batch's memory.
     pub keep_syntax_trees: bool,
 }
 
@@ -132,7 +132,7 @@ fn load_one<T>(
             let mut analysis = analysis::analyze_with(files, &opts.model, shared);
             let extra = each(&analysis);
             if !opts.keep_syntax_trees {
-                analysis.scripts = Vec::new();
+                analysis.drop_working_state();
             }
             Outcome::Member(Box::new(Member { analysis, extra }))
         }

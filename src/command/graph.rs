@@ -19,12 +19,8 @@ pub fn run(args: &GraphArgs, global: &GlobalArgs) -> Outcome {
     for e in &set.read_errors {
         eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
     }
-    let unparsed: Vec<&str> = set
-        .members
-        .iter()
-        .filter(|m| m.analysis.scripts.iter().any(Option::is_none))
-        .map(|m| m.analysis.script().name())
-        .collect();
+    let unparsed: Vec<&str> =
+        set.members.iter().filter(|m| !m.analysis.parsed).map(|m| m.analysis.script().name()).collect();
     if !unparsed.is_empty() && !global.quiet {
         eprintln!(
             "rc2s6: {} could not be parsed, so {} dependencies are missing (`rc2s6 lint` says why)",

@@ -13,7 +13,7 @@ use crate::service_set::{self, SetOptions};
 
 /// Where a command that reads a set of scripts finds their files.
 pub fn set_options(input: &InputArgs) -> SetOptions {
-    SetOptions { input: input.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: true }
+    SetOptions { input: input.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: false }
 }
 
 /// Runs a lint.

@@ -45,7 +45,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let opts = VerifyOptions { target, output, scan_dir };
     // Loaded as compile loads them, so each script gets the service name compile gave it.
     let set_opts =
-        SetOptions { input: args.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: true };
+        SetOptions { input: args.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: false };
     let set = service_set::load(&args.scripts, &set_opts, |_| ());
     let errors = set.read_errors;
     let analyses: Vec<Analysis> = set.members.into_iter().map(|m| m.analysis).collect();

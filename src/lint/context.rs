@@ -79,7 +79,7 @@ impl<'a> ServiceContext<'a> {
 
     /// Whether every file parsed (rules that read variables need the model to have run).
     pub fn parsed(&self) -> bool {
-        self.analysis.scripts.iter().all(Option::is_some)
+        self.analysis.parsed
     }
 
     /// The loaded file at an index.

@@ -53,23 +53,25 @@ pub enum FileRole {
 }
 
 /// One loaded and parsed file.
-#[derive(Debug, Clone)]
-pub struct LoadedFile {
+#[derive(Debug, Clone, Copy)]
+pub struct LoadedFile<'a> {
     /// Its role.
     pub role: FileRole,
-    /// Its parsed text, or `None` if it did not parse (the parser reported why).
-    pub script: Option<Script>,
+    /// Its parsed text, or `None` if it did not parse (the parser reported why). Borrowed: the
+    /// caller keeps the syntax trees (lint reads them again), and a copy per service is most of
+    /// what modelling would allocate.
+    pub script: Option<&'a Script>,
 }
 
 /// Everything one service is built from, in openrc-run's load order (the script last).
 #[derive(Debug, Clone)]
-pub struct ServiceInputs {
+pub struct ServiceInputs<'a> {
     /// `RC_SVCNAME`: the script's file name.
     pub svcname: String,
     /// `RC_SERVICE`: the script's path.
     pub service_path: String,
     /// rc.conf files, conf.d files, then the script.
-    pub files: Vec<LoadedFile>,
+    pub files: Vec<LoadedFile<'a>>,
     /// Runlevel-specific conf.d files that exist beside the plain one: (path, runlevel).
     pub runlevel_confd: Vec<(String, String)>,
 }
@@ -157,7 +159,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
                 if set { interp.env.get("s6_service_path").map(|v| v.value.text.clone()) } else { None };
             service.settings_before_script = s6_settings(&interp.env);
         }
-        if let Some(script) = &f.script {
+        if let Some(script) = f.script {
             interp.run_file(i, script);
         }
     }

@@ -226,7 +226,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
                     && (x.code().starts_with("rc2s6::parse") || x.code().starts_with("rc2s6::input"))
             })
             .collect();
-        if !broken.is_empty() || a.script_ast().is_none() {
+        if !broken.is_empty() || !a.parsed {
             f.extend(broken.into_iter().cloned());
             report.services.push(ServiceReport { expected: e.clone(), findings: f });
             continue;
