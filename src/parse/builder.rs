@@ -17,7 +17,17 @@ pub(super) struct Builder {
     heredoc_bodies: HashMap<usize, (String, Span, bool)>,
     pub(super) bashisms: Vec<NonPosix>,
     pub(super) errors: Vec<ParseError>,
+    /// Lists and word parts the one being built is nested in.
+    depth: usize,
+    /// Where nesting first went past `MAX_NESTING`.
+    pub(super) too_deep: Option<Span>,
 }
+
+/// Lists and word parts nested in one another that the builder follows: about 100 levels of
+/// `$(…)`, `{ … }` or `"${x:-…}"`, where no real script goes past 10. pest's stack guard lets
+/// the grammar nest deeper than building the tree (and later, modelling and dropping it) can
+/// without overflowing a thread's stack in a release build.
+const MAX_NESTING: usize = 200;
 
 fn span(p: &P) -> Span {
     let s = p.as_span();
@@ -27,7 +37,13 @@ fn span(p: &P) -> Span {
 impl Builder {
     /// Prepares a builder for the tree under `root`, pairing here-doc bodies with redirections.
     pub(super) fn new(root: &P) -> Self {
-        let mut b = Builder { heredoc_bodies: HashMap::new(), bashisms: Vec::new(), errors: Vec::new() };
+        let mut b = Builder {
+            heredoc_bodies: HashMap::new(),
+            bashisms: Vec::new(),
+            errors: Vec::new(),
+            depth: 0,
+            too_deep: None,
+        };
         b.pair_heredocs(root);
         b
     }
@@ -104,8 +120,27 @@ impl Builder {
         List { items: Vec::new(), span: whole }
     }
 
+    /// Enters one more level of nesting; false (and the place recorded) when that is too many.
+    fn enter(&mut self, at: Span) -> bool {
+        if self.depth >= MAX_NESTING {
+            self.too_deep.get_or_insert(at);
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
     fn list(&mut self, p: P) -> List {
         let whole = span(&p);
+        if !self.enter(whole) {
+            return List { items: Vec::new(), span: whole };
+        }
+        let list = self.list_items(p, whole);
+        self.depth -= 1;
+        list
+    }
+
+    fn list_items(&mut self, p: P, whole: Span) -> List {
         let mut items: Vec<ListItem> = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
@@ -287,6 +322,15 @@ impl Builder {
     }
 
     fn part(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
+        if !self.enter(span(&c)) {
+            return None;
+        }
+        let part = self.part_kind(c, in_dquote);
+        self.depth -= 1;
+        part
+    }
+
+    fn part_kind(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
         let s = span(&c);
         let kind = match c.as_rule() {
             // Text inside `${x#pat}` stays pattern text even within double quotes; the expander

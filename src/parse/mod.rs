@@ -36,7 +36,8 @@ pub fn parse_command_line(text: &str) -> ParseOutcome {
 /// The most rule calls one parse may make: about 60 per byte of real script, so the largest in the
 /// corpus of real init scripts (17 KB) needs a twentieth of this. Hostile text (deep nesting that
 /// makes the PEG backtrack) stops here within a second instead of running for minutes. pest's
-/// own stack guard stops nesting that would overflow the stack.
+/// own stack guard stops nesting that would overflow the parser's stack; the builder stops
+/// nesting that would overflow its own.
 const CALL_LIMIT: usize = 20_000_000;
 
 fn parse_with(rule: Rule, text: &str) -> ParseOutcome {
@@ -47,6 +48,12 @@ fn parse_with(rule: Rule, text: &str) -> ParseOutcome {
             let root = pairs.next().expect("pest returns the top rule");
             let mut b = builder::Builder::new(&root);
             let body = b.program(root);
+            if let Some(at) = b.too_deep {
+                return ParseOutcome {
+                    script: None,
+                    errors: vec![ParseError::TooComplex { span: Span::new(at.start, at.start).into() }],
+                };
+            }
             ParseOutcome { script: Some(Script { body, non_posix: b.bashisms }), errors: b.errors }
         }
         Err(e) => ParseOutcome { script: None, errors: vec![syntax_error(text, e, rule == Rule::program)] },

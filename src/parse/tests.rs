@@ -88,6 +88,18 @@ fn nesting_beyond_the_stack_is_too_complex_not_a_crash() {
 }
 
 #[test]
+fn closed_nesting_past_the_builders_limit_is_too_complex() {
+    // Closed, so the grammar accepts it wherever its stack guard allows; building (and later
+    // modelling and dropping) a tree this deep overflowed a release build's 2 MiB thread stack.
+    for (open, close) in [("x=$(", ")"), ("{ ", "\n}"), ("x=\"${y:-", "}\"")] {
+        let text = format!("{}echo{}\n", open.repeat(1_000), close.repeat(1_000));
+        let out = std::thread::spawn(move || parse_script(&text)).join().expect("no stack overflow");
+        assert!(out.script.is_none(), "{open}");
+        assert!(matches!(out.errors.as_slice(), [ParseError::TooComplex { .. }]), "{open}: {:?}", out.errors);
+    }
+}
+
+#[test]
 fn braced_expansion_with_text_after_the_name_is_invalid_not_literal() {
     // bash's `${!prefix*}` and unexpanded templates: the shell reads them up to `}`.
     for text in ["x=\"${!mysql_slot_*}\"\n", "p=\"${@PORT_VARIABLE@-${PORT}}\"\n"] {
