@@ -383,8 +383,8 @@ impl Interpreter {
         self.speculative += 1;
         let out = f(self);
         self.speculative -= 1;
-        let after = std::mem::replace(&mut self.env, before.clone());
-        self.env = merge(&before, &after, cond);
+        let after = std::mem::take(&mut self.env);
+        self.env = merge(before, &after, cond);
         out
     }
 
@@ -530,7 +530,7 @@ impl Interpreter {
                         return if first { (s1, f1) } else { (s2, f2) };
                     }
                 }
-                self.env = merge(&other, &taken, cond_loc);
+                self.env = merge(other, &taken, cond_loc);
                 let flow = if f1 == f2 { f1 } else { Flow::Next };
                 (if s1 == s2 { s1 } else { Status::Unknown }, flow)
             }
@@ -588,7 +588,7 @@ impl Interpreter {
                         if let Some(b) = &it.body {
                             let _ = self.list(b);
                         }
-                        merged = merge(&merged, &self.env, cond);
+                        merged = merge(merged, &self.env, cond);
                     }
                     self.speculative -= 1;
                     self.env = merged;
@@ -1007,12 +1007,13 @@ impl Interpreter {
 
 /// Merges the state after an undecidable branch into the state without it: every variable whose
 /// value differs becomes conditional on `cond`.
-pub fn merge(base: &Environment, taken: &Environment, cond: Loc) -> Environment {
-    let mut out = base.clone();
+pub fn merge(base: Environment, taken: &Environment, cond: Loc) -> Environment {
     let mut names = base.names();
     names.extend(taken.names());
     names.sort();
     names.dedup();
+    // What changes is worked out first, reading `base`, then written into it.
+    let mut changes = Vec::new();
     for name in names {
         let a = base.get(&name);
         let b = taken.get(&name);
@@ -1027,17 +1028,21 @@ pub fn merge(base: &Environment, taken: &Environment, cond: Loc) -> Environment 
                 }
                 v.taint([Uncertainty::Conditional { cond }]);
                 let exported = vb.exported || a.is_some_and(|x| x.exported);
-                out.set(&name, v, vb.assigned_at);
-                if exported {
-                    out.export(&name);
-                }
+                changes.push((name, v, vb.assigned_at, exported));
             }
             (Some(va), None) => {
                 let mut v = va.value.clone();
                 v.taint([Uncertainty::Conditional { cond }]);
-                out.set(&name, v, va.assigned_at);
+                changes.push((name, v, va.assigned_at, false));
             }
             (None, None) => {}
+        }
+    }
+    let mut out = base;
+    for (name, v, at, exported) in changes {
+        out.set(&name, v, at);
+        if exported {
+            out.export(&name);
         }
     }
     out
