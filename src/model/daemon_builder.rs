@@ -1072,6 +1072,12 @@ impl<'a> DaemonBuilder<'a> {
                 .collect::<Vec<_>>()
                 .join(" ");
             let args = d.argv[words..].to_vec();
+            if entry.never_forks {
+                let change = "nothing to change: it has no option to fork".to_string();
+                self.decide("foreground", format!("{base}: {change} ({})", entry.source), Some(loc));
+                self.push(loc, ModelError::ForegroundFromTable { daemon: base, change, span: loc.span.into() });
+                return true;
+            }
             if entry.already.iter().any(|s| daemon_table::contains_seq(&args, s)) {
                 self.decide(
                     "foreground",

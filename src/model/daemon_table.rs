@@ -31,6 +31,10 @@ pub struct DaemonEntry {
     /// Where the `foreground` sequence goes.
     #[serde(default)]
     pub insert: Insert,
+    /// It has no option to fork at all: it always stays in the foreground, and there is
+    /// nothing to add or remove.
+    #[serde(default, rename = "never-forks")]
+    pub never_forks: bool,
     /// Where the flags are documented.
     pub source: String,
 }
@@ -138,10 +142,13 @@ mod tests {
         for e in t {
             let flags = !e.foreground.is_empty() || !e.already.is_empty() || !e.drop.is_empty();
             match e.kind {
+                Kind::Daemon if e.never_forks => {
+                    assert!(!flags && e.insert == Insert::End, "{:?}: flags for a daemon that never forks", e.names)
+                }
                 Kind::Daemon => assert!(!e.foreground.is_empty() || !e.drop.is_empty(), "{:?} says nothing", e.names),
                 Kind::RunsOnce | Kind::Control => {
                     assert!(
-                        !flags && e.insert == Insert::End,
+                        !flags && e.insert == Insert::End && !e.never_forks,
                         "{:?}: flags for a program that is not a daemon",
                         e.names
                     )
@@ -225,6 +232,15 @@ mod tests {
         assert!(lookup(&words("/usr/bin/podman system service")).is_none());
         let (e, _) = lookup(&words("/usr/bin/podman --log-level info system prune --external")).unwrap();
         assert_eq!(e.kind, Kind::RunsOnce);
+    }
+
+    #[test]
+    fn never_forks() {
+        let (e, _) = lookup(&words("/usr/bin/prometheus --config.file=/etc/prometheus/prometheus.yml")).unwrap();
+        assert!(e.never_forks && e.kind == Kind::Daemon);
+        assert!(lookup(&words("/usr/bin/aptly serve")).unwrap().0.never_forks);
+        // aptly's other commands run once, and are not in the table.
+        assert!(lookup(&words("/usr/bin/aptly repo create")).is_none());
     }
 
     #[test]
