@@ -49,6 +49,8 @@ pub struct DaemonBuilder<'a> {
     pub runs_once: bool,
     /// `ulimit`, `umask`, `cd` start() runs before the launch.
     shell: super::launch::ShellSettings,
+    /// The start-stop-daemon or supervise-daemon call in start() whose flags are compiled.
+    call: Option<Loc>,
 }
 
 /// Whether a string is a user or group name s6-envuidgid can look up.
@@ -70,6 +72,7 @@ impl<'a> DaemonBuilder<'a> {
             decisions: Vec::new(),
             runs_once: false,
             shell: Vec::new(),
+            call: None,
         }
     }
 
@@ -262,6 +265,7 @@ impl<'a> DaemonBuilder<'a> {
                         ok &= self.check("start()", &v);
                     }
                 }
+                self.call = Some(*loc);
                 (flags, argv, *loc)
             }
         };
@@ -401,6 +405,9 @@ impl<'a> DaemonBuilder<'a> {
 
     /// Where start-stop-daemon flags came from, for labels.
     fn flags_loc(&self) -> Loc {
+        if let Some(call) = self.call {
+            return call;
+        }
         self.var("start_stop_daemon_args")
             .or_else(|| self.var("supervise_daemon_args"))
             .map(|v| v.1)
