@@ -3,7 +3,7 @@
 //! directly or through the script's functions, found by running them as `start()` is run for
 //! its launch (both ways of every undecidable condition).
 
-use super::interpreter::{Interpreter, StartEvent};
+use super::interpreter::{Interpreter, StartEvent, Trace};
 use super::service::{BackendCall, BackendCalls};
 
 /// OpenRC's functions that start or stop the daemon through a backend.
@@ -20,31 +20,25 @@ const BACKEND_FUNCTIONS: &[&str] = &[
     "runit_stop",
 ];
 
-/// What `start()` (run on `start_interp`'s state) and `stop()` (on `stop_interp`'s) reach.
-pub fn collect(start_interp: &Interpreter, stop_interp: &Interpreter) -> BackendCalls {
-    BackendCalls { start: reached(start_interp, "start"), stop: reached(stop_interp, "stop") }
+/// What `start()` reaches (as traced on the state OpenRC starts it from) and `stop()` (run on
+/// `stop_interp`'s state).
+pub fn collect(start: Option<&Trace>, stop_interp: &Interpreter) -> BackendCalls {
+    BackendCalls {
+        start: start.map(|t| calls_in(&t.events)),
+        stop: stop_interp.trace("stop").map(|t| calls_in(&t.events)),
+    }
 }
 
-/// The backend calls `function` reaches; `None` when the files do not define it.
-fn reached(interp: &Interpreter, function: &str) -> Option<Vec<BackendCall>> {
-    if !interp.functions.contains_key(function) {
-        return None;
-    }
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.start_events = Some(Vec::new());
-    scratch.call_function(function);
-    let events = scratch.start_events.take().unwrap_or_default();
-    Some(
-        events
-            .into_iter()
-            .filter_map(|e| match e {
-                StartEvent::DefaultStart { loc, .. } => Some(BackendCall { function: "default_start".into(), loc }),
-                StartEvent::Command { name, loc, .. } if BACKEND_FUNCTIONS.contains(&name.as_str()) => {
-                    Some(BackendCall { function: name, loc })
-                }
-                _ => None,
-            })
-            .collect(),
-    )
+/// The backend calls among what a function did.
+fn calls_in(events: &[StartEvent]) -> Vec<BackendCall> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StartEvent::DefaultStart { loc, .. } => Some(BackendCall { function: "default_start".into(), loc: *loc }),
+            StartEvent::Command { name, loc, .. } if BACKEND_FUNCTIONS.contains(&name.as_str()) => {
+                Some(BackendCall { function: name.clone(), loc: *loc })
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -10,7 +10,7 @@ pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
     scratch.functions = interp.functions.clone();
     scratch.collect_deps = true;
     scratch.call_function("depend");
-    interp.take_gave_up(&scratch);
+    interp.take_gave_up(&scratch.diagnostics);
     for call in &scratch.dep_calls {
         add(&mut deps, call);
     }

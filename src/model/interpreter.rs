@@ -206,6 +206,16 @@ pub struct Function {
 /// What collecting `depend()` calls needs: which names count as dependency functions.
 const DEP_FUNCTIONS: &[&str] = &["need", "use", "want", "after", "before", "provide", "keyword", "config"];
 
+/// What running one function on a copy of an interpreter's state did: `start()` is traced
+/// once and read for both its launch and the backend calls it reaches.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// What it did, in order.
+    pub events: Vec<StartEvent>,
+    /// What the run found.
+    pub diagnostics: Vec<ModelDiagnostic>,
+}
+
 /// The static interpreter.
 pub struct Interpreter {
     /// The variables.
@@ -281,12 +291,25 @@ impl Interpreter {
     }
 
     /// The diagnostics of a scratch interpreter that say the model gave up, for the main one.
-    pub fn take_gave_up(&mut self, scratch: &Interpreter) {
-        for d in scratch.diagnostics.iter().filter(|d| matches!(d.error, ModelError::TooManySteps { .. })) {
+    pub fn take_gave_up(&mut self, diagnostics: &[ModelDiagnostic]) {
+        for d in diagnostics.iter().filter(|d| matches!(d.error, ModelError::TooManySteps { .. })) {
             if !self.diagnostics.contains(d) {
                 self.diagnostics.push(d.clone());
             }
         }
+    }
+
+    /// Runs `function` on a copy of this state, recording what it does (both ways of every
+    /// undecidable condition); `None` when no file defines it.
+    pub fn trace(&self, function: &str) -> Option<Trace> {
+        if !self.functions.contains_key(function) {
+            return None;
+        }
+        let mut scratch = Interpreter::new(self.env.clone());
+        scratch.functions = self.functions.clone();
+        scratch.start_events = Some(Vec::new());
+        scratch.call_function(function);
+        Some(Trace { events: scratch.start_events.take().unwrap_or_default(), diagnostics: scratch.diagnostics })
     }
 
     fn loc(&self, span: Span) -> Loc {

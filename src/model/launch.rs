@@ -5,7 +5,7 @@
 use super::daemon_builder::Launch;
 use super::error::{ModelDiagnostic, ModelError};
 use super::expand;
-use super::interpreter::{Interpreter, LaunchProgram, StartEvent};
+use super::interpreter::{Interpreter, LaunchProgram, StartEvent, Trace};
 use super::service::{Decision, Service};
 use super::start_pre;
 use super::value::Loc;
@@ -17,6 +17,7 @@ pub type ShellSettings = Vec<(String, Vec<String>, Loc, bool)>;
 
 pub fn find_launch(
     interp: &mut Interpreter,
+    start_trace: Option<Trace>,
     service: &mut Service,
     shell: &mut ShellSettings,
 ) -> Result<Option<Launch>, ()> {
@@ -25,12 +26,10 @@ pub fn find_launch(
         return Ok(command_set.then_some(Launch::Declarative));
     };
     let start_loc = Loc { file: start.file, span: start.def.name_span };
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.start_events = Some(Vec::new());
-    scratch.call_function("start");
-    interp.take_gave_up(&scratch);
-    let mut events = scratch.start_events.take().unwrap_or_default();
+    // Traced from the same state as `interp` holds: start() is defined, so it was traced.
+    let Some(trace) = start_trace else { return Ok(None) };
+    interp.take_gave_up(&trace.diagnostics);
+    let mut events = trace.events;
     let is_launch = |e: &StartEvent| matches!(e, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. });
     let fail = |service: &mut Service, why: String, loc: Loc, help: &str| {
         service.diagnostics.push(ModelDiagnostic {

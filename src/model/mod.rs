@@ -196,7 +196,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     // variables.
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
-    service.backend_calls = backend_calls::collect(&interp, &for_stop);
+    let start_trace = interp.trace("start");
+    service.backend_calls = backend_calls::collect(start_trace.as_ref(), &for_stop);
     service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
@@ -214,7 +215,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         return service;
     }
     let mut shell = launch::ShellSettings::new();
-    let launch = match launch::find_launch(&mut interp, &mut service, &mut shell) {
+    let launch = match launch::find_launch(&mut interp, start_trace, &mut service, &mut shell) {
         Ok(Some(l)) => l,
         Ok(None) => {
             // Given up on, a script that seems to start nothing may set `command` later on.

@@ -21,7 +21,7 @@ pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
     let mut scratch = Interpreter::new(interp.env.clone());
     scratch.functions = interp.functions.clone();
     scratch.call_function("start_pre");
-    interp.take_gave_up(&scratch);
+    interp.take_gave_up(&scratch.diagnostics);
     apply_changes("start_pre", &mut interp.env, &scratch.env, start_pre_file, service);
 }
 
