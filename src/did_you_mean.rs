@@ -34,8 +34,15 @@ pub fn threshold(target: &str) -> usize {
 /// The candidate closest to `name` within the threshold, if any (ties go to the first).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
+    let lower = name.to_ascii_lowercase();
+    let len = name.chars().count();
     for c in candidates {
-        let d = distance(name, c).min(distance(&name.to_ascii_lowercase(), c));
+        // The distance is at least the difference in length: most candidates end here, without
+        // filling a table (lint asks this of every variable of every script).
+        if len.abs_diff(c.chars().count()) > threshold(c) {
+            continue;
+        }
+        let d = distance(name, c).min(distance(&lower, c));
         if d <= threshold(c) && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
