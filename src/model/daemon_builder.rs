@@ -285,6 +285,23 @@ impl<'a> DaemonBuilder<'a> {
             );
             return None;
         }
+        if !declarative && argv[0].starts_with('-') {
+            // `--exec $DAEMON` with `$DAEMON` unset: start-stop-daemon takes the next word, an
+            // option, for the program, and would fail to start it; said as it is rather than as a
+            // daemon named `--` that may fork.
+            self.push(
+                command_loc,
+                ModelError::CustomStart {
+                    why: format!(
+                        "the program it names is `{}`, an option: a variable before it expands to nothing",
+                        argv[0]
+                    ),
+                    span: command_loc.span.into(),
+                    help: "set that variable (in conf.d), or write the daemon's path after `--exec`".into(),
+                },
+            );
+            return None;
+        }
         if !self.is_daemon(&argv, ok, command_loc) {
             return None;
         }
