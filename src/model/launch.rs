@@ -203,10 +203,19 @@ fn leaves_daemon(interp: &Interpreter, start_events: &[StartEvent]) -> Option<(S
     let has = |words: &[String], w: &str| words.iter().any(|x| x.split_whitespace().any(|y| y == w));
     for (name, words, loc) in &started {
         if has(words, "start") && stopped.iter().any(|(n, w, _)| n == name && has(w, "stop")) {
-            return Some((
-                format!("start() runs `{name} start`, a control program that leaves a daemon running"),
-                *loc,
-            ));
+            // Name what runs as the script says it: `pg_ctl start` inside `su -c "…"`, and a
+            // program only known at run time (`"$svc" start`) as such.
+            let inner = words.iter().skip(1).filter(|w| *w != "start").find_map(|w| {
+                let tokens: Vec<&str> = w.split_whitespace().collect();
+                let at = tokens.iter().position(|t| *t == "start")?;
+                Some(at.checked_sub(1).map(|i| basename(tokens[i])).unwrap_or("…").to_string())
+            });
+            let call = match inner {
+                _ if name.is_empty() => "a program only known at run time with `start`".to_string(),
+                Some(inner) => format!("`{name} … {inner} start`"),
+                None => format!("`{name} start`"),
+            };
+            return Some((format!("start() runs {call}, a control program that leaves a daemon running"), *loc));
         }
     }
     let first = started.first().map(|c| c.2)?;
