@@ -51,7 +51,14 @@ pub struct DaemonBuilder<'a> {
     shell: super::launch::ShellSettings,
     /// The start-stop-daemon or supervise-daemon call in start() whose flags are compiled.
     call: Option<Loc>,
+    /// `command_args_background`'s words (start-stop-daemon passes them after `command_args`),
+    /// when they are set and known.
+    background_args: Option<(Vec<String>, Loc)>,
 }
+
+/// The decision recorded when `command_args_background` is not carried over.
+const BACKGROUND_ARGS_LEFT_OUT: &str =
+    "command_args_background left out: start-stop-daemon only, s6 runs the daemon in the foreground";
 
 /// Whether a string is a user or group name s6-envuidgid can look up.
 fn is_account_name(s: &str) -> bool {
@@ -73,6 +80,7 @@ impl<'a> DaemonBuilder<'a> {
             runs_once: false,
             shell: Vec::new(),
             call: None,
+            background_args: None,
         }
     }
 
@@ -216,11 +224,13 @@ impl<'a> DaemonBuilder<'a> {
                 };
                 if let Some((v, loc)) = self.var("command_args_background") {
                     if !v.text.is_empty() {
-                        self.decide(
-                            "arguments",
-                            "command_args_background left out: start-stop-daemon only, s6 runs the daemon in the foreground",
-                            Some(loc),
-                        );
+                        self.decide("arguments", BACKGROUND_ARGS_LEFT_OUT, Some(loc));
+                        // Read quietly: they only count if rc2s6's table of daemons knows the
+                        // daemon (see `foreground`), and are left out otherwise.
+                        let before = self.diagnostics.len();
+                        let words = self.eval(&["command_args_background"]);
+                        self.diagnostics.truncate(before);
+                        self.background_args = words.map(|w| (w.concat(), loc));
                     }
                 }
                 let loc = self.var("command").map(|v| v.1).unwrap_or(self.fallback);
@@ -1077,7 +1087,31 @@ impl<'a> DaemonBuilder<'a> {
                 } else if self.var("command_args_foreground").is_some_and(|(v, _)| !v.text.is_empty()) {
                     Some("command_args_foreground keeps it in the foreground".into())
                 } else if self.var("command_args_background").is_some_and(|(v, _)| !v.text.is_empty()) {
-                    Some("its daemonize flag is in command_args_background, which is left out".into())
+                    let known = self.background_args.clone().and_then(|(bg, bg_loc)| {
+                        let mut full = d.argv.clone();
+                        full.extend(bg);
+                        daemon_table::lookup(&full).map(|_| (full, bg_loc))
+                    });
+                    match known {
+                        // start-stop-daemon ran the daemon with command_args_background, and the
+                        // table says how to keep that command line in the foreground. Leaving
+                        // them out is not enough where the daemon forks by default (rngd's
+                        // `--background` is its default) or where they select its daemon mode
+                        // (freshclam's `--daemon`: without it, it updates once and exits).
+                        Some((full, bg_loc)) => {
+                            d.argv = full;
+                            if let Some(dec) = self
+                                .decisions
+                                .iter_mut()
+                                .find(|x| x.topic == "arguments" && x.choice == BACKGROUND_ARGS_LEFT_OUT)
+                            {
+                                dec.choice = "command_args_background kept, as start-stop-daemon passes it: rc2s6's table of daemons keeps that command line in the foreground".into();
+                                dec.loc = Some(bg_loc);
+                            }
+                            None
+                        }
+                        None => Some("its daemonize flag is in command_args_background, which is left out".into()),
+                    }
                 } else {
                     None
                 }
