@@ -21,6 +21,8 @@ pub struct Environment {
     globals: BTreeMap<String, Variable>,
     /// Each active function call's `local` variables; a name here shadows the global one.
     locals: Vec<BTreeMap<String, Option<Variable>>>,
+    /// `set -a` (allexport) is on: every variable assigned is marked for export.
+    pub allexport: bool,
 }
 
 impl Environment {

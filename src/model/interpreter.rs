@@ -726,7 +726,32 @@ impl Interpreter {
                 }
                 (Status::True, Flow::Next)
             }
-            "set" | "cd" | "umask" | "ulimit" | "trap" | "wait" => (Status::Unknown, Flow::Next),
+            "set" => {
+                // `set -a` / `set +a` (also `-o allexport`): conf.d files use it to export what
+                // they assign to the daemon.
+                if known {
+                    let mut words = rest.iter();
+                    while let Some(w) = words.next() {
+                        let on = match w.chars().next() {
+                            Some('-') => true,
+                            Some('+') => false,
+                            _ => break,
+                        };
+                        if w == "-" || w == "--" {
+                            break;
+                        }
+                        if w[1..] == *"o" {
+                            if words.next().map(String::as_str) == Some("allexport") {
+                                self.env.allexport = on;
+                            }
+                        } else if w[1..].contains('a') {
+                            self.env.allexport = on;
+                        }
+                    }
+                }
+                (Status::Unknown, Flow::Next)
+            }
+            "cd" | "umask" | "ulimit" | "trap" | "wait" => (Status::Unknown, Flow::Next),
             _ if self.collect_deps && DEP_FUNCTIONS.contains(&cmd.as_str()) => {
                 self.dep_calls.push(DepCall {
                     kind: cmd.clone(),
@@ -974,6 +999,9 @@ impl Interpreter {
             value
         };
         self.env.set(&a.name, value, at);
+        if self.env.allexport {
+            self.env.export(&a.name);
+        }
         had_subst
     }
 
