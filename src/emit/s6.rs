@@ -260,6 +260,12 @@ fn plus_list(items: &[String]) -> String {
 fn log_script(service: &Service, d: &Daemon, opts: &EmitOptions) -> (ExeclineScript, bool) {
     let mut s = ExeclineScript::new(&opts.execlineb);
     if let Some(logger) = &d.logger {
+        // OpenRC starts the script's logger from the same shell as the daemon, so it gets the
+        // variables the script exports (docker's and containerd's log_proxy is configured
+        // through LOGPROXY_*); s6-supervise starts log/run with its own environment.
+        for (k, v) in &d.env {
+            s.line(["export", k.as_str(), v.as_str()]);
+        }
         if d.logger_is_shell {
             s.line(["/bin/sh".to_string(), "-c".into(), format!("exec {}", logger[0])]);
         } else {
