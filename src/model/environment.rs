@@ -93,6 +93,11 @@ impl Environment {
         }
     }
 
+    /// Whether `name` is declared `local` in the innermost function scope.
+    pub fn is_innermost_local(&self, name: &str) -> bool {
+        self.locals.last().is_some_and(|s| s.contains_key(name))
+    }
+
     /// Whether a function scope is active.
     pub fn in_function(&self) -> bool {
         !self.locals.is_empty()

@@ -1068,7 +1068,10 @@ pub fn merge(base: Environment, taken: &Environment, cond: Loc) -> Environment {
     for name in names {
         let a = base.get(&name);
         let b = taken.get(&name);
-        if a == b {
+        // A `local` the branch declared stays local to the function: the variable it shadows
+        // is not changed by the branch.
+        let local = taken.is_innermost_local(&name) && !base.is_innermost_local(&name);
+        if a == b && !local {
             continue;
         }
         match (a, b) {
@@ -1079,18 +1082,21 @@ pub fn merge(base: Environment, taken: &Environment, cond: Loc) -> Environment {
                 }
                 v.taint([Uncertainty::Conditional { cond }]);
                 let exported = vb.exported || a.is_some_and(|x| x.exported);
-                changes.push((name, v, vb.assigned_at, exported));
+                changes.push((name, v, vb.assigned_at, exported, local));
             }
             (Some(va), None) => {
                 let mut v = va.value.clone();
                 v.taint([Uncertainty::Conditional { cond }]);
-                changes.push((name, v, va.assigned_at, false));
+                changes.push((name, v, va.assigned_at, false, local));
             }
             (None, None) => {}
         }
     }
     let mut out = base;
-    for (name, v, at, exported) in changes {
+    for (name, v, at, exported, local) in changes {
+        if local {
+            out.declare_local(&name);
+        }
         out.set(&name, v, at);
         if exported {
             out.export(&name);
