@@ -35,7 +35,7 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
         if old == new {
             continue;
         }
-        let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file, span: Span::new(0, 0) });
+        let mut at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file, span: Span::new(0, 0) });
         let (outcome, help) = match new {
             Some(v) if !v.value.is_unknowable() => {
                 env.set(var, v.value.clone(), v.assigned_at);
@@ -45,13 +45,15 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                 )
             }
             Some(v) => {
-                let why = v
-                    .value
-                    .uncertain
-                    .iter()
-                    .find(|u| u.is_unknowable())
-                    .map(|u| explain_uncertainty(u).0)
-                    .unwrap_or_default();
+                let cause = v.value.uncertain.iter().find(|u| u.is_unknowable());
+                // Assigned only under an undecidable condition, the variable keeps the location
+                // of its value from before `function` ran: point at the cause instead.
+                if let Some(u) = cause {
+                    if old.is_some_and(|o| o.assigned_at == v.assigned_at) {
+                        at = u.loc();
+                    }
+                }
+                let why = cause.map(|u| explain_uncertainty(u).0).unwrap_or_default();
                 (
                     format!("left out: {why}"),
                     format!("the service directory keeps the value from before {function}(); set `{var}` in conf.d"),
