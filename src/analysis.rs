@@ -21,6 +21,8 @@ pub struct Analysis {
     pub scripts: Vec<Option<crate::ast::Script>>,
     /// Whether every file parsed: still known once the syntax trees are dropped.
     pub parsed: bool,
+    /// A conf.d file others may not read (`ServiceFiles::private`).
+    pub private: bool,
     /// The model's result.
     pub service: Service,
     /// Findings from parsing and modelling, in file order.
@@ -124,5 +126,5 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
         findings.push(Finding::new(src, d.error.clone()));
     }
     let parsed = scripts.iter().all(Option::is_some);
-    Analysis { files: sources, roles, scripts, parsed, service, findings }
+    Analysis { files: sources, roles, scripts, parsed, private: files.private, service, findings }
 }

@@ -106,7 +106,8 @@ fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
 
 fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
     let dir = match (analysis.service.kind, &analysis.service.daemon) {
-        (ServiceKind::Longrun, Some(daemon)) => emit::s6::service_dir(&analysis.service, daemon, &opts.emit).map(Some),
+        (ServiceKind::Longrun, Some(daemon)) => emit::s6::service_dir(&analysis.service, daemon, &opts.emit)
+            .map(|d| Some(if analysis.private { d.private() } else { d })),
         _ => Ok(None),
     };
     Emitted { dir, migrated: is_migrated(analysis, opts) }

@@ -28,6 +28,9 @@ pub struct ServiceFiles {
     pub runlevel_confd: Vec<(String, String)>,
     /// Files that are not valid UTF-8: (index into `files`, offset of the first bad byte).
     pub not_utf8: Vec<(usize, usize)>,
+    /// A conf.d file that others may not read: what is generated from it must not be readable
+    /// by them either (conf.d files hold passwords and tokens).
+    pub private: bool,
 }
 
 /// A file that could not be read.
@@ -173,8 +176,10 @@ pub fn load_around(
     for rc in rc_conf {
         push(&mut files, FileRole::RcConf, rc.clone());
     }
+    let mut private = false;
     for c in confd {
         push(&mut files, FileRole::ConfD, read_source(c)?);
+        private |= file_mode(c).is_some_and(|m| m & 0o004 == 0);
     }
     push(&mut files, FileRole::Script, (script_source, script_bad));
     Ok(ServiceFiles {
@@ -183,6 +188,7 @@ pub fn load_around(
         files,
         runlevel_confd,
         not_utf8,
+        private,
     })
 }
 

@@ -438,3 +438,26 @@ fn readers_see_the_manifest_a_killed_run_makes_true() {
     assert_eq!(run.sha256, rc2s6::emit::manifest::sha256_hex(&on_disk), "the record describes the new run");
     assert!(!stale.contains(&run.sha256), "the manifest on disk is still the old one");
 }
+
+#[test]
+fn what_a_private_conf_d_holds_stays_private() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let exporting = "#!/sbin/openrc-run\ncommand=/usr/bin/daemon\ncommand_background=yes\nexport TOKEN\n";
+    inputs(work, &[("open", exporting, "TOKEN=public\n"), ("secret", exporting, "TOKEN=hunter2\n")]);
+    std::fs::set_permissions(work.join("inputs/conf.d/secret"), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let run = rc2s6(work, &[], None);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let t = tree(&work.join("out"));
+    // `run` carries the conf.d's values (here the exported token): readable by whoever could
+    // read the conf.d, and no one else.
+    assert!(String::from_utf8_lossy(&t["secret/run"].2).contains("hunter2"));
+    assert_eq!(t["secret/run"].1, 0o700);
+    assert_eq!(t["secret/log/run"].1, 0o700);
+    assert_eq!(t["secret/log/notification-fd"].1, 0o600);
+    assert_eq!(t["open/run"].1, 0o755);
+    assert_eq!(t["open/log/notification-fd"].1, 0o644);
+    // The manifest says so too: a re-run finds nothing edited.
+    let again = rc2s6(work, &[], None);
+    assert!(again.status.success(), "{}", stderr(&again));
+}

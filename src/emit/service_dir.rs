@@ -23,6 +23,15 @@ pub struct ServiceDir {
 }
 
 impl ServiceDir {
+    /// Takes every permission from group and others: for a service whose conf.d they may not
+    /// read, since `run` and `log/run` carry its values. s6-supervise runs them as root.
+    pub fn private(mut self) -> Self {
+        for f in &mut self.files {
+            f.mode &= 0o700;
+        }
+        self
+    }
+
     /// A service directory with these files, sorted.
     pub fn new(name: &str, mut files: Vec<GeneratedFile>) -> Self {
         files.sort_by(|a, b| a.path.cmp(&b.path));

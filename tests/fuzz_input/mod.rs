@@ -50,7 +50,14 @@ pub fn service_files(data: &[u8]) -> ServiceFiles {
         }
         files.push((role, src));
     }
-    ServiceFiles { svcname, service_path: "/etc/init.d/svc".into(), files, runlevel_confd: Vec::new(), not_utf8 }
+    ServiceFiles {
+        svcname,
+        service_path: "/etc/init.d/svc".into(),
+        files,
+        runlevel_confd: Vec::new(),
+        not_utf8,
+        private: false,
+    }
 }
 
 /// The options every pipeline check compiles with.
