@@ -11,6 +11,10 @@ use super::service::Service;
 use super::value::Loc;
 use crate::source::Span;
 
+/// Variables that decide which user, group or root directory the daemon runs with
+/// (start-stop-daemon's and supervise-daemon's own arguments can carry `--user` and `--chroot`).
+const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daemon_args", "supervise_daemon_args"];
+
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
 pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
@@ -54,6 +58,22 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                     }
                 }
                 let why = cause.map(|u| explain_uncertainty(u).0).unwrap_or_default();
+                if IDENTITY_VARIABLES.contains(var) {
+                    // Left out, the daemon would run as root, or outside its chroot, where OpenRC
+                    // may switch: not converted rather than converted with more privilege.
+                    service.diagnostics.push(ModelDiagnostic {
+                        file: at.file,
+                        error: ModelError::UnknowableValue {
+                            variable: var.to_string(),
+                            why: format!("{function}() changes it, and {why}"),
+                            span: at.span.into(),
+                            help: format!(
+                                "set `{var}` in conf.d, unconditionally; who the daemon runs as must not depend on a check at start"
+                            ),
+                        },
+                    });
+                    continue;
+                }
                 (
                     format!("left out: {why}"),
                     format!("the service directory keeps the value from before {function}(); set `{var}` in conf.d"),
