@@ -3,7 +3,7 @@
 //! directly or through the script's functions, found by running them as `start()` is run for
 //! its launch (both ways of every undecidable condition).
 
-use super::interpreter::{Interpreter, StartEvent, Trace};
+use super::interpreter::{StartEvent, Trace};
 use super::service::{BackendCall, BackendCalls};
 
 /// OpenRC's functions that start or stop the daemon through a backend.
@@ -20,13 +20,10 @@ const BACKEND_FUNCTIONS: &[&str] = &[
     "runit_stop",
 ];
 
-/// What `start()` reaches (as traced on the state OpenRC starts it from) and `stop()` (run on
-/// `stop_interp`'s state).
-pub fn collect(start: Option<&Trace>, stop_interp: &Interpreter) -> BackendCalls {
-    BackendCalls {
-        start: start.map(|t| calls_in(&t.events)),
-        stop: stop_interp.trace("stop").map(|t| calls_in(&t.events)),
-    }
+/// What `start()` reaches (as traced on the state OpenRC starts it from) and `stop()` (traced on
+/// the state OpenRC stops it from).
+pub fn collect(start: Option<&Trace>, stop: Option<&Trace>) -> BackendCalls {
+    BackendCalls { start: start.map(|t| calls_in(&t.events)), stop: stop.map(|t| calls_in(&t.events)) }
 }
 
 /// The backend calls among what a function did.

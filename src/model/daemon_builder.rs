@@ -54,6 +54,8 @@ pub struct DaemonBuilder<'a> {
     /// `command_args_background`'s words (start-stop-daemon passes them after `command_args`),
     /// when they are set and known.
     background_args: Option<(Vec<String>, Loc)>,
+    /// The script's own `stop()`'s start-stop-daemon call.
+    stop_call: Option<super::stop_call::StopCall>,
 }
 
 /// The decision recorded when `command_args_background` is not carried over.
@@ -81,7 +83,15 @@ impl<'a> DaemonBuilder<'a> {
             shell: Vec::new(),
             call: None,
             background_args: None,
+            stop_call: None,
         }
+    }
+
+    /// With the start-stop-daemon call the script's own `stop()` makes: its `--retry` and
+    /// `--signal` stand in for `retry` and `stopsig` when those are not set.
+    pub fn with_stop_call(mut self, stop_call: Option<super::stop_call::StopCall>) -> Self {
+        self.stop_call = stop_call;
+        self
     }
 
     /// With what start()'s shell sets up before the launch.
@@ -699,7 +709,15 @@ impl<'a> DaemonBuilder<'a> {
 
     fn stopping(&mut self, d: &mut Daemon) -> bool {
         let mut ok = true;
-        let stopsig = match self.setting("stopsig") {
+        let from_stop = |c: &super::stop_call::StopCall, v: &Option<String>| v.clone().map(|v| (v, c.loc));
+        let stop_signal = self.stop_call.as_ref().and_then(|c| from_stop(c, &c.signal));
+        let stop_retry = self.stop_call.as_ref().and_then(|c| from_stop(c, &c.retry));
+        for (topic, var, from) in [("stop signal", "stopsig", &stop_signal), ("stop schedule", "retry", &stop_retry)] {
+            if let (Some((v, loc)), None) = (from, self.setting(var)) {
+                self.decide(topic, format!("`{v}` from the start-stop-daemon call in stop()"), Some(*loc));
+            }
+        }
+        let stopsig = match self.setting("stopsig").or(stop_signal) {
             Some((s, loc)) => match stop_policy::normalize_signal(&s) {
                 Some(sig) => Some(sig),
                 None => {
@@ -719,7 +737,7 @@ impl<'a> DaemonBuilder<'a> {
             None => None,
         };
         d.down_signal = stopsig.clone();
-        if let Some((r, loc)) = self.setting("retry") {
+        if let Some((r, loc)) = self.setting("retry").or(stop_retry) {
             match stop_policy::parse_retry(&r, stopsig.as_deref()) {
                 Ok(plan) => {
                     if d.down_signal.is_none() {

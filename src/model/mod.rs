@@ -19,6 +19,7 @@ pub mod openrc_variables;
 mod pattern;
 mod service;
 mod start_pre;
+mod stop_call;
 mod stop_policy;
 mod test_expr;
 mod ulimit;
@@ -197,7 +198,9 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
     let start_trace = interp.trace("start");
-    service.backend_calls = backend_calls::collect(start_trace.as_ref(), &for_stop);
+    let stop_trace = for_stop.trace("stop");
+    service.backend_calls = backend_calls::collect(start_trace.as_ref(), stop_trace.as_ref());
+    let stop_call = stop_trace.as_ref().and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;
 
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
@@ -229,7 +232,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             return service;
         }
     };
-    let mut builder = DaemonBuilder::new(&interp.env, script_loc, options).with_shell_settings(shell);
+    let mut builder =
+        DaemonBuilder::new(&interp.env, script_loc, options).with_shell_settings(shell).with_stop_call(stop_call);
     let daemon = builder.build(&launch);
     service.decisions.extend(builder.decisions);
     service.diagnostics.extend(interp.diagnostics);
