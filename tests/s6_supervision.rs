@@ -221,3 +221,67 @@ fn a_supervised_directory_is_not_replaced_under_its_supervisor() {
     wait_for("the new directory", Duration::from_secs(10), || compile("1002", false).0);
     assert!(fs::read_to_string(out.join("sleeper/run")).unwrap().contains("1002"));
 }
+
+/// `output_log` and `error_log` under s6 end up as start-stop-daemon leaves them: opened for
+/// appending as the daemon's user, and created readable by that user only (0600), whatever the
+/// umask.
+#[test]
+fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them() {
+    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"])
+        || !support::require_root("switching to user nobody")
+    {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    fs::set_permissions(base, fs::Permissions::from_mode(0o755)).unwrap();
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let files = open_dir(base, "files");
+    // The daemon's user must be able to create its log files here.
+    fs::set_permissions(&files, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::write(files.join("err.log"), "from before\n").unwrap();
+    fs::set_permissions(files.join("err.log"), fs::Permissions::from_mode(0o666)).unwrap();
+    let out = base.join("svc");
+    fs::write(
+        initd.join("logger"),
+        format!(
+            "#!/sbin/openrc-run\n\
+             command=/bin/sh\n\
+             command_args=\"-c 'echo to stdout; echo to stderr >&2; exec sleep 100'\"\n\
+             command_background=yes\n\
+             command_user=nobody\n\
+             umask=000\n\
+             output_log={files}/out.log\n\
+             error_log={files}/err.log\n",
+            files = files.display()
+        ),
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(initd.join("logger"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--no-rc-conf")
+        .arg("--no-conf-dir")
+        .arg("--log-dir")
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("logger"), scandir.join("logger")).unwrap();
+    let _scanner = Scanner::start(&scandir);
+    let (out_log, err_log) = (files.join("out.log"), files.join("err.log"));
+    wait_for("both logs", Duration::from_secs(10), || {
+        fs::read_to_string(&out_log).is_ok_and(|t| t.contains("to stdout"))
+            && fs::read_to_string(&err_log).is_ok_and(|t| t.contains("to stderr"))
+    });
+    use std::os::unix::fs::MetadataExt as _;
+    let created = fs::metadata(&out_log).unwrap();
+    assert_eq!(created.mode() & 0o777, 0o600, "a new log is the daemon user's only");
+    assert_eq!(created.uid(), 65534, "created as nobody");
+    // An existing file is only opened, and appended to.
+    assert_eq!(fs::metadata(&err_log).unwrap().mode() & 0o777, 0o666);
+    assert_eq!(fs::read_to_string(&err_log).unwrap(), "from before\nto stderr\n");
+    let (ok, text) = run(Command::new("s6-svc").arg("-d").arg(scandir.join("logger")));
+    assert!(ok, "{text}");
+}

@@ -176,11 +176,25 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
         if let Some(f) = &d.stdin {
             s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
         }
-        if let Some(f) = &d.stdout {
-            s.line(["redirfd".to_string(), "-a".into(), "1".into(), in_root(f)]);
-        }
-        if let Some(f) = &d.stderr {
-            s.line(["redirfd".to_string(), "-a".into(), "2".into(), in_root(f)]);
+        // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
+        // redirfd would create it 0666 less the umask. Created first under umask 077, the file
+        // is then only opened, as an existing one is by both.
+        for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
+            if let Some(f) = f {
+                s.block_line(
+                    &["if"],
+                    [
+                        "umask".to_string(),
+                        "077".into(),
+                        "redirfd".into(),
+                        "-a".into(),
+                        fd.into(),
+                        in_root(f),
+                        "true".into(),
+                    ],
+                );
+                s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
+            }
         }
     };
     if let Some(p) = &d.privileges {

@@ -89,6 +89,18 @@ pub fn run_meaning(text: &str) -> Result<RunMeaning, String> {
                 m.umask = Some(w(i + 1).to_string());
                 i += 2;
             }
+            // `if { … }` runs something first and changes nothing down the chain: rc2s6 creates a
+            // missing log file 0600 this way, as start-stop-daemon does. execlineb hands the block
+            // on as words with a leading space, ended by an empty word.
+            "if" if w(i + 1).starts_with(' ') => {
+                i += 1;
+                while w(i).starts_with(' ') {
+                    i += 1;
+                }
+                if i < words.len() && w(i).is_empty() {
+                    i += 1;
+                }
+            }
             "s6-softlimit" => {
                 i += 1;
                 while w(i).starts_with('-') {
