@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rc2s6::compile::CompileOptions;
-use rc2s6::diagnostic::Severity;
-use rc2s6::emit::{EmitOptions, initd};
-use rc2s6::input::{InputOptions, ServiceFiles};
+use rc2s6::backend::s6::EmitOptions;
+use rc2s6::core::diagnostic::Severity;
+use rc2s6::core::source::SourceFile;
+use rc2s6::migrate as initd;
 use rc2s6::model::{FileRole, ModelOptions};
-use rc2s6::openrc_target::OpenrcTarget;
-use rc2s6::source::SourceFile;
+use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::pipeline::compile::CompileOptions;
+use rc2s6::pipeline::input::{InputOptions, ServiceFiles};
 use rc2s6::verify::tree::{DirSnapshot, FileEntry, PathKind};
 use rc2s6::verify::{self, VerifyOptions, World};
 
@@ -42,14 +43,14 @@ fn main() {
             for p in paths {
                 let fname = p.file_name().unwrap().to_string_lossy().to_string();
                 let (svc, confd) = names(&fname, &root.join("alpine-confd"));
-                let files = rc2s6::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
-                let a = rc2s6::analysis::analyze(files.clone(), &opts.model);
+                let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
+                let a = rc2s6::model::analysis::analyze(files.clone(), &opts.model);
                 let Some(daemon) =
                     a.service.daemon.as_ref().filter(|_| a.service.kind == rc2s6::model::ServiceKind::Longrun)
                 else {
                     continue;
                 };
-                let Ok(sd) = rc2s6::emit::s6::service_dir(&a.service, daemon, &opts.emit) else { continue };
+                let Ok(sd) = rc2s6::backend::s6::service_dir(&a.service, daemon, &opts.emit) else { continue };
                 converted += 1;
                 let m = initd::migrate(&a, &sd, &target, output);
                 for f in &m.findings {
@@ -75,7 +76,7 @@ fn main() {
                 let mut again: ServiceFiles = files;
                 let last = again.files.len() - 1;
                 again.files[last] = (FileRole::Script, SourceFile::new(p.display().to_string(), m.text.clone()));
-                let b = rc2s6::analysis::analyze(again, &opts.model);
+                let b = rc2s6::model::analysis::analyze(again, &opts.model);
                 let vopts = VerifyOptions { target: target.clone(), output: output.into(), scan_dir: None };
                 let e = verify::expected(&b, &target);
                 let mut world = World { execlineb: true, ..World::default() };
@@ -116,7 +117,7 @@ fn main() {
 }
 
 /// The service directory as verify would read it from disk.
-fn snapshot(path: &str, sd: &rc2s6::emit::ServiceDir) -> DirSnapshot {
+fn snapshot(path: &str, sd: &rc2s6::backend::service_dir::ServiceDir) -> DirSnapshot {
     DirSnapshot {
         path: path.into(),
         kind: PathKind::Dir,

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::analysis::Analysis;
 use crate::model::Loc;
+use crate::model::analysis::Analysis;
 
 /// One declared dependency of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,8 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use rc2s6::compile::{self};
-use rc2s6::emit::execline;
+use rc2s6::backend::execline;
+use rc2s6::pipeline::compile::{self};
 
 fn cases() -> Vec<PathBuf> {
     let mut v = Vec::new();

@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use proptest::prelude::*;
-use rc2s6::emit::execline::{self, ExeclineScript};
+use rc2s6::backend::execline::{self, ExeclineScript};
 
 /// Pieces that mean something to execlineb, the shell or a terminal, and arbitrary characters.
 fn hostile_piece() -> impl Strategy<Value = String> {

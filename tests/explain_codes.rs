@@ -28,7 +28,7 @@ fn codes_in_source() -> BTreeSet<String> {
 fn every_code_in_the_source_has_an_explanation() {
     let codes = codes_in_source();
     assert!(codes.len() > 30, "found only {} codes; is the scan broken?", codes.len());
-    let missing: Vec<&String> = codes.iter().filter(|c| rc2s6::explain::explanation(c).is_none()).collect();
+    let missing: Vec<&String> = codes.iter().filter(|c| rc2s6::core::explain::explanation(c).is_none()).collect();
     assert!(
         missing.is_empty(),
         "codes without an explanation (add docs/codes/<phase>/<name>.md for each): {missing:?}"
@@ -38,16 +38,16 @@ fn every_code_in_the_source_has_an_explanation() {
 #[test]
 fn every_explanation_is_of_a_code_that_exists() {
     let codes = codes_in_source();
-    let stale: Vec<&str> = rc2s6::explain::codes().filter(|c| !codes.contains(*c)).collect();
+    let stale: Vec<&str> = rc2s6::core::explain::codes().filter(|c| !codes.contains(*c)).collect();
     assert!(stale.is_empty(), "explanations of codes no diagnostic has: {stale:?}");
 }
 
 #[test]
 fn explanations_say_what_why_example_and_fix() {
-    for code in rc2s6::explain::codes() {
-        let text = rc2s6::explain::explanation(code).unwrap();
+    for code in rc2s6::core::explain::codes() {
+        let text = rc2s6::core::explain::explanation(code).unwrap();
         assert_eq!(text.lines().next(), Some(format!("# {code}").as_str()), "{code}: title");
-        assert!(rc2s6::explain::summary(code).is_some_and(|s| !s.is_empty()), "{code}: summary line");
+        assert!(rc2s6::core::explain::summary(code).is_some_and(|s| !s.is_empty()), "{code}: summary line");
         for section in ["## What it means", "## Why it matters", "## Example", "## Fix"] {
             assert!(text.contains(&format!("\n{section}\n")), "{code}: no `{section}` section");
         }
@@ -57,18 +57,18 @@ fn explanations_say_what_why_example_and_fix() {
 #[test]
 fn readme_lists_every_code() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let missing: Vec<&str> = rc2s6::explain::codes().filter(|c| !readme.contains(&format!("`{c}`"))).collect();
+    let missing: Vec<&str> = rc2s6::core::explain::codes().filter(|c| !readme.contains(&format!("`{c}`"))).collect();
     assert!(missing.is_empty(), "README.md does not list: {missing:?}");
 }
 
 #[test]
 fn codes_resolve_from_short_forms_and_suggest_near_misses() {
-    assert_eq!(rc2s6::explain::resolve("lint::relative_command"), Some("rc2s6::lint::relative_command"));
-    assert_eq!(rc2s6::explain::resolve("relative_command"), Some("rc2s6::lint::relative_command"));
-    assert_eq!(rc2s6::explain::resolve("rc2s6::lint::relative_comand"), None);
+    assert_eq!(rc2s6::core::explain::resolve("lint::relative_command"), Some("rc2s6::lint::relative_command"));
+    assert_eq!(rc2s6::core::explain::resolve("relative_command"), Some("rc2s6::lint::relative_command"));
+    assert_eq!(rc2s6::core::explain::resolve("rc2s6::lint::relative_comand"), None);
     assert_eq!(
-        rc2s6::explain::suggestions("rc2s6::lint::relative_comand").first(),
+        rc2s6::core::explain::suggestions("rc2s6::lint::relative_comand").first(),
         Some(&"rc2s6::lint::relative_command")
     );
-    assert_eq!(rc2s6::explain::suggestions("daemon_may_frok").first(), Some(&"rc2s6::model::daemon_may_fork"));
+    assert_eq!(rc2s6::core::explain::suggestions("daemon_may_frok").first(), Some(&"rc2s6::model::daemon_may_fork"));
 }

@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rc2s6::diagnostic::{Finding, render_human};
-use rc2s6::input::InputOptions;
+use rc2s6::core::diagnostic::{Finding, render_human};
 use rc2s6::lint::{self, Levels, LintOptions};
-use rc2s6::openrc_target::OpenrcTarget;
-use rc2s6::report_format::{self, ReportFormat};
-use rc2s6::service_set::{self, SetOptions};
+use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::pipeline::input::InputOptions;
+use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::report::{self, ReportFormat};
 
 fn relative(p: &Path) -> PathBuf {
     p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).to_path_buf()
@@ -50,7 +50,7 @@ fn lint_cases() {
             let (code, fire) = rule_of(init_d);
             let fired = findings.iter().any(|f| f.code() == code);
             assert_eq!(fired, fire, "{code} in {}:\n{}", init_d.display(), render_human(&findings, false));
-            let mut out = report_format::render(ReportFormat::Gcc, &findings);
+            let mut out = report::render(ReportFormat::Gcc, &findings);
             if !findings.is_empty() {
                 out.push_str("---\n");
                 out.push_str(&render_human(&findings, false));
@@ -64,7 +64,7 @@ fn lint_cases() {
 #[test]
 fn every_lint_code_has_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint");
-    for code in rc2s6::explain::codes().filter(|c| c.starts_with("rc2s6::lint::")) {
+    for code in rc2s6::core::explain::codes().filter(|c| c.starts_with("rc2s6::lint::")) {
         let name = code.rsplit("::").next().unwrap();
         for case in ["fire", "no-fire"] {
             let dir = root.join(name).join(case).join("init.d");

@@ -9,10 +9,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use rc2s6::compile::{self};
-use rc2s6::diagnostic::render_human;
-use rc2s6::emit::initd;
-use rc2s6::emit::unified_diff::unified_diff;
+use rc2s6::core::diagnostic::render_human;
+use rc2s6::migrate as initd;
+use rc2s6::migrate::unified_diff::unified_diff;
+use rc2s6::pipeline::compile::{self};
 
 /// Migrates one script for one target and renders everything.
 fn render_target(script: &Path, version: &str, output: &str) -> String {

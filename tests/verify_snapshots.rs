@@ -8,13 +8,13 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
-use rc2s6::analysis::{self, Analysis};
-use rc2s6::compile::{self};
-use rc2s6::diagnostic::Finding;
-use rc2s6::emit::initd;
-use rc2s6::input::{self, InputOptions};
+use rc2s6::core::diagnostic::Finding;
+use rc2s6::migrate as initd;
 use rc2s6::model::ModelOptions;
-use rc2s6::openrc_target::OpenrcTarget;
+use rc2s6::model::analysis::{self, Analysis};
+use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::pipeline::compile::{self};
+use rc2s6::pipeline::input::{self, InputOptions};
 use rc2s6::verify::{self, VerifyOptions};
 use rc2s6::write::{self, WriteOptions};
 

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Finding;
-use crate::explain;
-use crate::source::SourceFile;
+use crate::core::diagnostic::Finding;
+use crate::core::explain;
+use crate::core::source::SourceFile;
 
 use super::LintError;
 

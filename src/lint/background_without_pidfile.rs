@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::{ServiceContext, Supervisor, yesno};
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires when start-stop-daemon would get `command_background` and no `pidfile`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {

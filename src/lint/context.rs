@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Analysis;
-use crate::ast::{self, Command, FunctionDef};
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::core::source::{SourceFile, Span};
+use crate::model::analysis::Analysis;
 use crate::model::{FileRole, Loc, Variable};
-use crate::openrc_target::OpenrcTarget;
-use crate::source::{SourceFile, Span};
+use crate::openrc::version::OpenrcTarget;
+use crate::shell::ast::{self, Command, FunctionDef};
 
 use super::LintError;
 

@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 use crate::model::FileRole;
 
 /// Fires once per script or conf.d file that has a carriage return before a newline.

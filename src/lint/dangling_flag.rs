@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::{ServiceContext, Supervisor};
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// The variables the backends pass as `${x+--flag} $x`, with the flag each adds
 /// (start-stop-daemon's, then supervise-daemon's) and the OpenRC minor version that started

@@ -3,8 +3,8 @@
 //! `--deny`, `warnings` (every warning becomes an error). A code's own flag beats its phase's,
 //! which beats `--deny warnings`.
 
-use crate::diagnostic::Severity;
-use crate::explain;
+use crate::core::diagnostic::Severity;
+use crate::core::explain;
 
 /// Model codes that say a script cannot be converted to s6 as it is, not that it is wrong for
 /// OpenRC: lint reports them at this severity unless a flag says otherwise (compile still refuses

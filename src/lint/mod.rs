@@ -12,7 +12,6 @@ mod context;
 mod error;
 mod levels;
 mod set_context;
-mod system_services;
 
 mod background_with_args_background;
 mod background_without_pidfile;
@@ -33,17 +32,17 @@ mod variable_typo;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::openrc::system_services::SYSTEM_SERVICES;
 pub use allow_comment::FileAllows;
 pub use context::{ServiceContext, Supervisor};
 pub use error::LintError;
 pub use levels::Levels;
 pub use set_context::SetContext;
-pub use system_services::SYSTEM_SERVICES;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::{Finding, Severity};
-use crate::openrc_target::OpenrcTarget;
-use crate::service_set::ServiceSet;
+use crate::core::diagnostic::{Finding, Severity};
+use crate::model::analysis::Analysis;
+use crate::openrc::version::OpenrcTarget;
+use crate::pipeline::service_set::ServiceSet;
 
 /// A rule about one service.
 type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);

@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires for every construct outside POSIX sh that the parser met, in every file openrc-run
 /// sources (the script, its conf.d files and rc.conf).

@@ -2,8 +2,8 @@
 
 use super::LintError;
 use super::context::{ServiceContext, Supervisor};
-use crate::ast::{self, Command, List, Word, WordPart, WordPartKind};
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::shell::ast::{self, Command, List, Word, WordPart, WordPartKind};
 
 /// Functions that start, stop or describe the service rather than act on the running daemon.
 const LIFECYCLE: &[&str] = &[

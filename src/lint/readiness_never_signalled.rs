@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires when `s6_svwait_options_start` waits for readiness (`-U`) and `notify` does not say
 /// which fd the daemon writes it to, unless the model already said so or the service directory

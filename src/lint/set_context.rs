@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::model::analysis::Analysis;
 use miette::SourceSpan;
 
 use crate::model::Loc;

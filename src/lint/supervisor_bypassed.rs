@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::{ServiceContext, Supervisor, calls};
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires for each of `start()`, `stop()` and `status()` that a script with `supervisor=s6` or
 /// `supervisor=supervise-daemon` defines without going through the supervisor.

@@ -4,14 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::ast::{
+use crate::core::diagnostic::Finding;
+use crate::core::did_you_mean;
+use crate::core::source::Span;
+use crate::model::FileRole;
+use crate::openrc::variables::{SERVICE_VARIABLES, is_openrc_variable};
+use crate::shell::ast::{
     self, AssignValue, Command, CompoundKind, ParamForm, ParamOp, RedirectKind, Word, WordPart, WordPartKind,
 };
-use crate::diagnostic::Finding;
-use crate::did_you_mean;
-use crate::model::FileRole;
-use crate::model::openrc_variables::{SERVICE_VARIABLES, is_openrc_variable};
-use crate::source::Span;
 
 /// OpenRC variables not worth suggesting: deprecated, or so short that near misses are words.
 const NOT_SUGGESTED: &[&str] = &["opts", "name"];

@@ -4,16 +4,16 @@
 use super::ModelOptions;
 use super::capabilities::{self, Privileges};
 use super::daemon_flags::{self, DaemonFlags, FlagSyntax};
-use super::daemon_table;
-use super::environment::Environment;
 use super::error::{ModelDiagnostic, ModelError};
 use super::eval_line::{self, EvalInput, EvalProblem};
-use super::interpreter::LaunchProgram;
-use super::openrc_variables::is_openrc_variable;
 use super::service::{Daemon, Decision, Respawn, RunAs};
 use super::stop_policy;
 use super::ulimit;
-use super::value::{Loc, ShellValue, Uncertainty};
+use crate::eval::environment::Environment;
+use crate::eval::interpreter::LaunchProgram;
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
+use crate::openrc::daemon_table;
+use crate::openrc::variables::is_openrc_variable;
 
 /// How the daemon is started.
 #[derive(Debug, Clone)]
@@ -575,11 +575,13 @@ impl<'a> DaemonBuilder<'a> {
         };
         if let Some(l) = logger {
             // A logger command that is plain words runs directly; anything else through sh.
-            let parsed = crate::parse::parse_command_line(&l);
+            let parsed = crate::shell::parse::parse_command_line(&l);
             let simple = parsed.script.as_ref().and_then(|s| match s.body.items.as_slice() {
                 [item] if !item.background && item.and_or.rest.is_empty() => {
                     match item.and_or.first.commands.as_slice() {
-                        [crate::ast::Command::Simple(sc)] if sc.redirects.is_empty() && sc.assignments.is_empty() => {
+                        [crate::shell::ast::Command::Simple(sc)]
+                            if sc.redirects.is_empty() && sc.assignments.is_empty() =>
+                        {
                             sc.words.iter().map(|w| w.static_text()).collect::<Option<Vec<String>>>()
                         }
                         _ => None,

@@ -1,7 +1,7 @@
 //! `depend()` and the `rc_*` dependency overrides, as `_depend` in rc-functions.sh reads them.
 
-use super::interpreter::{DepCall, Interpreter};
 use super::service::Dependencies;
+use crate::eval::interpreter::{DepCall, Interpreter};
 
 /// Runs `depend()` on a copy of the interpreter state and adds the rc.conf/conf.d overrides.
 pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {

@@ -3,6 +3,8 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::eval::error::{EvalDiagnostic, EvalError};
+
 /// A model diagnostic and the loaded file its spans point into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelDiagnostic {
@@ -12,9 +14,20 @@ pub struct ModelDiagnostic {
     pub error: ModelError,
 }
 
+impl From<EvalDiagnostic> for ModelDiagnostic {
+    fn from(d: EvalDiagnostic) -> Self {
+        ModelDiagnostic { file: d.file, error: ModelError::Eval(d.error) }
+    }
+}
+
 /// Problems found while working out what OpenRC would run.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum ModelError {
+    /// What the static interpreter found.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Eval(#[from] EvalError),
+
     /// A value the daemon needs depends on something only known at run time.
     #[error("`{variable}` cannot be known without running the script: {why}")]
     #[diagnostic(code(rc2s6::model::unknowable_value))]
@@ -78,34 +91,6 @@ pub enum ModelError {
         what: String,
         /// Where the value was assigned.
         #[label("assigned here")]
-        span: SourceSpan,
-    },
-
-    /// The script sources another file, whose assignments rc2s6 cannot see.
-    #[error("`{command}` reads another file whose variables rc2s6 does not see")]
-    #[diagnostic(
-        code(rc2s6::model::sourced_file),
-        severity(Warning),
-        help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`")
-    )]
-    SourcedFile {
-        /// `.` or `source`.
-        command: String,
-        /// Where.
-        #[label("not followed")]
-        span: SourceSpan,
-    },
-
-    /// `eval` of text that is only known at run time.
-    #[error("`eval` of text that is only known at run time")]
-    #[diagnostic(
-        code(rc2s6::model::unknown_eval),
-        severity(Warning),
-        help("assign the variables directly instead of through `eval`")
-    )]
-    UnknownEval {
-        /// Where.
-        #[label("variables this sets are not seen")]
         span: SourceSpan,
     },
 
@@ -292,21 +277,6 @@ pub enum ModelError {
         daemon: String,
         /// Where the command is set.
         #[label("wrapped in s6-fghack")]
-        span: SourceSpan,
-    },
-
-    /// The script ran more commands than rc2s6 follows: recursion or a loop without end, as
-    /// rc2s6 reads it. What the script would have set after that point is unknown.
-    #[error("rc2s6 stopped following the script after {limit} commands")]
-    #[diagnostic(
-        code(rc2s6::model::too_many_steps),
-        help("the top level or a function OpenRC calls recurses or loops without end; make it run straight through")
-    )]
-    TooManySteps {
-        /// How many commands were followed.
-        limit: usize,
-        /// The command at which rc2s6 stopped.
-        #[label("stopped here")]
         span: SourceSpan,
     },
 

@@ -1,11 +1,11 @@
 //! OpenRC's backends run `eval start-stop-daemon … $command … -- $command_args …`: the values
 //! are split into words, joined with spaces and parsed again as shell. This reproduces that.
 
-use crate::ast::{Command, Word};
+use crate::shell::ast::{Command, Word};
 
-use super::environment::Environment;
-use super::expand::Expander;
-use super::value::{Loc, ShellValue, Uncertainty};
+use crate::eval::environment::Environment;
+use crate::eval::expand::Expander;
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
 
 /// One variable that goes into the eval'd line.
 pub struct EvalInput<'a> {
@@ -66,7 +66,7 @@ fn eval_one(env: &Environment, input: &EvalInput, out: &mut EvalOutcome) {
     }
     let syntax = |what: String| EvalProblem::Syntax { variable: input.name.to_string(), loc: input.loc, what };
     // A dummy command name keeps a leading `a=b` an argument, as it is after `--` in the backend.
-    let parsed = crate::parse::parse_command_line(&format!("_ {joined}"));
+    let parsed = crate::shell::parse::parse_command_line(&format!("_ {joined}"));
     let Some(script) = parsed.script else {
         out.problems.push(syntax("unbalanced quotes or other invalid shell".into()));
         return;
@@ -133,7 +133,7 @@ fn relocate(u: Uncertainty, loc: Loc) -> Uncertainty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::core::source::Span;
 
     fn run(env: &Environment, vals: &[(&str, &str)]) -> EvalOutcome {
         let values: Vec<ShellValue> = vals.iter().map(|(_, v)| ShellValue::known(*v)).collect();

@@ -4,11 +4,11 @@
 
 use super::daemon_builder::Launch;
 use super::error::{ModelDiagnostic, ModelError};
-use super::expand;
-use super::interpreter::{Interpreter, LaunchProgram, StartEvent, Trace};
 use super::service::{Decision, Service};
 use super::start_pre;
-use super::value::Loc;
+use crate::eval::expand;
+use crate::eval::interpreter::{Interpreter, LaunchProgram, StartEvent, Trace};
+use crate::eval::value::Loc;
 
 /// How the daemon is launched: `Ok(None)` for a oneshot, `Err` when not convertible.
 /// `ulimit`, `umask` and `cd` that start() runs before the launch: (name, arguments, where,
@@ -238,10 +238,10 @@ fn leaves_daemon(interp: &Interpreter, start_events: &[StartEvent]) -> Option<(S
 fn mentions_pidfile(interp: &Interpreter) -> bool {
     let mut found = false;
     for f in interp.functions.values() {
-        crate::ast::walk_command(&f.def.body, &mut |c| {
-            if let crate::ast::Command::Simple(sc) = c {
+        crate::shell::ast::walk_command(&f.def.body, &mut |c| {
+            if let crate::shell::ast::Command::Simple(sc) = c {
                 let words = sc.words.iter().chain(sc.assignments.iter().filter_map(|a| match &a.value {
-                    crate::ast::AssignValue::Word(w) => Some(w),
+                    crate::shell::ast::AssignValue::Word(w) => Some(w),
                     _ => None,
                 }));
                 for w in words {
@@ -256,9 +256,9 @@ fn mentions_pidfile(interp: &Interpreter) -> bool {
 }
 
 /// Whether the literal parts of a word contain `needle`.
-fn word_text_contains(w: &crate::ast::Word, needle: &str) -> bool {
-    use crate::ast::WordPartKind;
-    fn walk(parts: &[crate::ast::WordPart], needle: &str) -> bool {
+fn word_text_contains(w: &crate::shell::ast::Word, needle: &str) -> bool {
+    use crate::shell::ast::WordPartKind;
+    fn walk(parts: &[crate::shell::ast::WordPart], needle: &str) -> bool {
         parts.iter().any(|p| match &p.kind {
             WordPartKind::Literal(s) | WordPartKind::Quoted(s) => s.contains(needle),
             WordPartKind::DoubleQuoted(inner) => walk(inner, needle),
@@ -284,8 +284,8 @@ fn daemon_names(interp: &Interpreter, svcname: &str) -> Vec<String> {
     }
     let mut env = interp.env.clone();
     for f in interp.functions.values() {
-        crate::ast::walk_command(&f.def.body, &mut |c| {
-            let crate::ast::Command::Simple(sc) = c else { return };
+        crate::shell::ast::walk_command(&f.def.body, &mut |c| {
+            let crate::shell::ast::Command::Simple(sc) = c else { return };
             let words: Vec<String> =
                 sc.words.iter().map(|w| expand::Expander::new(&mut env, f.file).string(w).text).collect();
             if words.first().map(|w| basename(w)) != Some("start-stop-daemon")
@@ -314,8 +314,8 @@ fn daemon_names(interp: &Interpreter, svcname: &str) -> Vec<String> {
 pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
     let mut found = false;
     for f in interp.functions.values() {
-        crate::ast::walk_command(&f.def.body, &mut |c| {
-            if let crate::ast::Command::Simple(sc) = c {
+        crate::shell::ast::walk_command(&f.def.body, &mut |c| {
+            if let crate::shell::ast::Command::Simple(sc) = c {
                 if let Some(name) = sc.words.first().and_then(|w| w.static_text()) {
                     let base = name.rsplit('/').next().unwrap_or(&name);
                     found |= base == "start-stop-daemon" || base == "supervise-daemon";

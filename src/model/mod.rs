@@ -2,45 +2,37 @@
 //! openrc-run's order, `depend()` and `start_pre()` are read, and the daemon's command line and
 //! settings are built as the backend's `eval` would build them.
 
-mod arithmetic;
+pub mod analysis;
 mod backend_calls;
 mod capabilities;
 mod daemon_builder;
 mod daemon_flags;
-pub mod daemon_table;
 mod dependencies;
-mod environment;
 mod error;
 mod eval_line;
-mod expand;
-mod interpreter;
 mod launch;
-pub mod openrc_variables;
-mod pattern;
 mod service;
 mod start_pre;
 mod stop_call;
 mod stop_policy;
-mod test_expr;
 mod ulimit;
-mod value;
 
+pub use crate::eval::environment::{Environment, Variable};
+pub use crate::eval::interpreter::{DepCall, StartEvent};
+pub use crate::eval::value::{Loc, ShellValue, Uncertainty};
 pub use capabilities::Privileges;
 pub use daemon_builder::explain_uncertainty;
-pub use environment::{Environment, Variable};
 pub use error::{ModelDiagnostic, ModelError};
-pub use interpreter::{DepCall, StartEvent};
 pub use service::{
     BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
     Service, ServiceKind, Setting,
 };
 pub use stop_policy::normalize_signal;
-pub use value::{Loc, ShellValue, Uncertainty};
 
-use crate::ast::Script;
-use crate::source::Span;
+use crate::core::source::Span;
+use crate::eval::interpreter::Interpreter;
+use crate::shell::ast::Script;
 use daemon_builder::DaemonBuilder;
-use interpreter::Interpreter;
 
 /// The role a loaded file plays in openrc-run's load order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +206,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             file: at.file,
             error: ModelError::HandwrittenServiceDir { name: service.name.clone(), path, span: at.span.into() },
         });
-        service.diagnostics.extend(interp.diagnostics);
+        service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
     let mut shell = launch::ShellSettings::new();
@@ -222,13 +214,16 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         Ok(Some(l)) => l,
         Ok(None) => {
             // Given up on, a script that seems to start nothing may set `command` later on.
-            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, ModelError::TooManySteps { .. }));
+            let gave_up = interp
+                .diagnostics
+                .iter()
+                .any(|d| matches!(d.error, crate::eval::error::EvalError::TooManySteps { .. }));
             service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
-            service.diagnostics.extend(interp.diagnostics);
+            service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;
         }
         Err(()) => {
-            service.diagnostics.extend(interp.diagnostics);
+            service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;
         }
     };
@@ -236,7 +231,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         DaemonBuilder::new(&interp.env, script_loc, options).with_shell_settings(shell).with_stop_call(stop_call);
     let daemon = builder.build(&launch);
     service.decisions.extend(builder.decisions);
-    service.diagnostics.extend(interp.diagnostics);
+    service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
     service.diagnostics.extend(builder.diagnostics);
     if builder.runs_once {
         // OpenRC keeps running it as it does now: there is nothing to supervise.

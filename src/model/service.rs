@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::environment::Environment;
 use super::error::ModelDiagnostic;
-use super::value::Loc;
+use crate::eval::environment::Environment;
+use crate::eval::value::Loc;
 
 /// How a script is classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,14 +2,14 @@
 //! before the backend reads the daemon's variables, so what they assign counts — when it can be
 //! known.
 
-use super::environment::Environment;
 use super::error::{ModelDiagnostic, ModelError};
 use super::explain_uncertainty;
-use super::interpreter::Interpreter;
-use super::openrc_variables::DAEMON_VARIABLES;
 use super::service::Service;
-use super::value::Loc;
-use crate::source::Span;
+use crate::core::source::Span;
+use crate::eval::environment::Environment;
+use crate::eval::interpreter::Interpreter;
+use crate::eval::value::Loc;
+use crate::openrc::variables::DAEMON_VARIABLES;
 
 /// Variables that decide which user, group or root directory the daemon runs with
 /// (start-stop-daemon's and supervise-daemon's own arguments can carry `--user` and `--chroot`).

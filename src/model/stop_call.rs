@@ -2,8 +2,8 @@
 //! `--signal` are how OpenRC stops the daemon, and the service directory keeps them when no
 //! `retry`/`stopsig` variable says otherwise.
 
-use super::interpreter::StartEvent;
-use super::value::Loc;
+use crate::eval::interpreter::StartEvent;
+use crate::eval::value::Loc;
 
 /// What the stop call asks for; each value is exact (known without running the script).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn find(events: &[StartEvent]) -> Option<StopCall> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::core::source::Span;
 
     fn call(words: &[&str], conditional: bool) -> StartEvent {
         StartEvent::Command {

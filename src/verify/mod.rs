@@ -13,17 +13,17 @@ use std::collections::BTreeMap;
 
 use miette::SourceSpan;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::{Finding, Severity};
-use crate::emit::Manifest;
-use crate::emit::execline::tokenize;
-use crate::emit::initd::VAR_SVC_D;
-use crate::emit::s6::EXECLINEB;
-use crate::emit::service_dir::invalid_name;
+use crate::backend::execline::tokenize;
+use crate::backend::s6::EXECLINEB;
+use crate::backend::service_dir::invalid_name;
+use crate::core::diagnostic::{Finding, Severity};
+use crate::core::source::SourceFile;
+use crate::manifest::Manifest;
+use crate::manifest::drift::{Drift, DriftKind};
+use crate::migrate::VAR_SVC_D;
 use crate::model::Loc;
-use crate::openrc_target::{OpenrcTarget, S6Backend};
-use crate::source::SourceFile;
-use crate::write::{Drift, DriftKind};
+use crate::model::analysis::Analysis;
+use crate::openrc::version::{OpenrcTarget, S6Backend};
 use error::{
     CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
 };

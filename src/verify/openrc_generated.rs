@@ -5,9 +5,9 @@
 
 use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
-use crate::ast::{Command, Word, walk_commands};
-use crate::emit::execline::tokenize;
+use crate::backend::execline::tokenize;
 use crate::model::normalize_signal;
+use crate::shell::ast::{Command, Word, walk_commands};
 
 /// Where a stream goes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -203,7 +203,7 @@ pub fn run_meaning(text: &str) -> Result<RunMeaning, String> {
 
 /// The argv of `exec WORDS` in shell text, if every word is literal.
 fn shell_argv(script: &str) -> Option<Vec<String>> {
-    let parsed = crate::parse::parse_script(script);
+    let parsed = crate::shell::parse::parse_script(script);
     let s = parsed.script?;
     let mut first: Option<Vec<String>> = None;
     let mut count = 0;

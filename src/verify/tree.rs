@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{VerifyOptions, World, expected, rc2s6_dir};
-use crate::analysis::Analysis;
-use crate::emit::{MANIFEST_NAME, Manifest};
+use crate::manifest::{MANIFEST_NAME, Manifest};
+use crate::model::analysis::Analysis;
 
 /// What is at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +281,7 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
             let Some(d) = &r.servicedir else { continue };
             let path = format!("{}/{d}", opts.output.trim_end_matches('/'));
             if expected_dirs.contains(&path) {
-                let drift = crate::write::drift_against(out, r).map_err(|e| e.to_string());
+                let drift = crate::manifest::drift::drift_against(out, r).map_err(|e| e.to_string());
                 world.drift.insert(r.name.clone(), drift);
             }
         }

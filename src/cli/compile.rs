@@ -1,0 +1,126 @@
+//! `rc2s6 [compile] INPUT... -o OUT`.
+
+use std::path::Path;
+
+use super::{Outcome, use_color};
+use crate::cli::args::{CompileArgs, GlobalArgs};
+use rc2s6::backend::s6::EmitOptions;
+use rc2s6::core::diagnostic::{Severity, render_human};
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::pipeline::compile::{self, CompileOptions};
+use rc2s6::write::{self, WriteOptions};
+
+/// The OpenRC installed here (`/lib/rc/version`), if any.
+pub fn installed_openrc() -> Option<OpenrcTarget> {
+    std::fs::read_to_string("/lib/rc/version").ok().and_then(|v| OpenrcTarget::parse(&v))
+}
+
+/// Resolves `--openrc`, or the installed version, or the legacy default.
+pub fn resolve_target(given: Option<&str>) -> Result<OpenrcTarget, String> {
+    match given {
+        Some(v) => {
+            OpenrcTarget::parse(v).ok_or_else(|| format!("`{v}` is not an OpenRC version such as 0.45.2 or 0.63"))
+        }
+        None => Ok(installed_openrc().unwrap_or_else(OpenrcTarget::legacy_default)),
+    }
+}
+
+/// Turns flags into compile options.
+pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
+    let out = args.output.as_deref().ok_or("an output directory is required (-o OUT)")?;
+    if !args.log_dir.starts_with('/') {
+        return Err(format!("--log-dir must be an absolute path (s6-log needs one), not `{}`", args.log_dir));
+    }
+    if let Some(u) = &args.log_user {
+        if u.is_empty() || u.contains(['/', ':', '\n']) || u.starts_with('-') {
+            return Err(format!("--log-user `{u}` is not a user name"));
+        }
+    }
+    let output = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(CompileOptions {
+        input: args.files.input_options(),
+        model: ModelOptions { allow_fghack: args.allow_fghack },
+        emit: EmitOptions {
+            log_dir: args.log_dir.clone(),
+            log_user: args.log_user.clone(),
+            log_size: args.log_size.clamp(4096, 268_435_455),
+            log_count: args.log_count,
+            ..EmitOptions::default()
+        },
+        target: resolve_target(args.openrc.as_deref())?,
+        output: output.display().to_string(),
+        // Migration rewrites the scripts from their syntax trees after the batch.
+        keep_syntax_trees: args.initd_out.is_some() || args.diff,
+    })
+}
+
+/// Runs a compile.
+pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
+    let opts = match options(args) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("rc2s6: {msg}");
+            return Outcome::Usage;
+        }
+    };
+    let out = args.output.as_deref().unwrap_or(Path::new("."));
+    let comp = compile::run(&args.inputs, &opts);
+    let color = use_color(global);
+    let mut findings = Vec::new();
+    for s in &comp.services {
+        for f in s.findings() {
+            if !global.quiet || f.severity == Severity::Error {
+                findings.push(f.clone());
+            }
+        }
+    }
+    eprint!("{}", render_human(&findings, color));
+    for e in &comp.read_errors {
+        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+    }
+    let report = match write::write_output(out, &comp, WriteOptions { force: args.force, dry_run: args.dry_run }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rc2s6: {e}");
+            return Outcome::Io;
+        }
+    };
+    if report.recovered {
+        eprintln!(
+            "rc2s6: {}: an interrupted run left a journal; the manifest now describes what it finished",
+            out.display()
+        );
+    }
+    for d in &report.drifted {
+        let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
+        eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
+    }
+    let (converted, oneshot, not_converted) = comp.counts();
+    let verb = if args.dry_run { "would write" } else { "wrote" };
+    eprintln!(
+        "rc2s6: {converted} converted, {oneshot} oneshot, {not_converted} not converted; {verb} {} service director{}, {} unchanged{}{} in {}",
+        report.written.len(),
+        if report.written.len() == 1 { "y" } else { "ies" },
+        report.unchanged.len(),
+        if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) },
+        if comp.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} files skipped: not openrc-run scripts)", comp.skipped.len())
+        },
+        out.display()
+    );
+    let migration = if super::migrate::requested(args) {
+        super::migrate::run(&comp, &opts, args, global, color)
+    } else {
+        Outcome::Success
+    };
+    if !comp.read_errors.is_empty() || migration == Outcome::Io {
+        Outcome::Io
+    } else if not_converted > 0 || !report.drifted.is_empty() || migration == Outcome::Findings {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    }
+}

@@ -1,0 +1,39 @@
+//! Findings rendered for people and for machines: miette's rendering, JSON, SARIF 2.1.0, GitHub
+//! workflow commands and gcc-style lines. Pure functions of the findings, so output is
+//! deterministic.
+
+mod gcc;
+mod github;
+mod json;
+mod sarif;
+
+use crate::core::diagnostic::{Finding, render_human};
+
+/// How to render findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// miette's rendering with the source lines, coloured or not.
+    Human {
+        /// Use colour.
+        color: bool,
+    },
+    /// One JSON object with a `diagnostics` array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// `file:line:column: severity: message [code]`.
+    Gcc,
+}
+
+/// Renders findings in a format.
+pub fn render(format: ReportFormat, findings: &[Finding]) -> String {
+    match format {
+        ReportFormat::Human { color } => render_human(findings, color),
+        ReportFormat::Json => json::render(findings),
+        ReportFormat::Sarif => sarif::render(findings),
+        ReportFormat::Github => github::render(findings),
+        ReportFormat::Gcc => gcc::render(findings),
+    }
+}

@@ -1,0 +1,125 @@
+//! SARIF 2.1.0, the format GitHub code scanning (and other viewers) take: one run, a rule per
+//! code that occurs, with its explanation as help, and a result per finding. Columns count
+//! Unicode code points, as the run says; regions end just after their last character.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::core::diagnostic::{Finding, Severity};
+use crate::core::explain;
+
+/// The SARIF log, pretty-printed, with a final newline.
+pub fn render(findings: &[Finding]) -> String {
+    // Rules in code order, each with the severity its diagnostic declares.
+    let mut rules: BTreeMap<String, Severity> = BTreeMap::new();
+    for f in findings {
+        rules.entry(f.code()).or_insert_with(|| Severity::of(f.diagnostic.as_ref()));
+    }
+    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let rule_objects: Vec<Value> = rules.iter().map(|(code, severity)| rule(code, *severity)).collect();
+    let results: Vec<Value> = findings.iter().map(|f| result(f, index.get(f.code().as_str()).copied())).collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "rc2s6",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rule_objects,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "note",
+    }
+}
+
+fn rule(code: &str, severity: Severity) -> Value {
+    let name = code.rsplit("::").next().unwrap_or(code);
+    let summary = explain::summary(code).unwrap_or(name);
+    let explanation = explain::explanation(code).unwrap_or(summary);
+    json!({
+        "id": code,
+        "name": pascal_case(name),
+        "shortDescription": { "text": summary },
+        "fullDescription": { "text": summary },
+        "help": { "text": explanation, "markdown": explanation },
+        "defaultConfiguration": { "level": level(severity) },
+    })
+}
+
+fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+    let mut message = f.message();
+    if let Some(h) = f.help() {
+        message.push_str("\nhelp: ");
+        message.push_str(&h);
+    }
+    let mut r = json!({
+        "ruleId": f.code(),
+        "level": level(f.severity),
+        "message": { "text": message },
+    });
+    if let Some(i) = rule_index {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(file) = &f.file {
+        let mut physical = json!({ "artifactLocation": artifact(file.name()) });
+        if let Some(p) = f.position() {
+            physical["region"] = json!({
+                "startLine": p.line,
+                "startColumn": p.column,
+                "endLine": p.end_line,
+                "endColumn": p.end_column,
+            });
+        }
+        r["locations"] = json!([{ "physicalLocation": physical }]);
+    }
+    r
+}
+
+/// A file as SARIF wants it: a relative URI against the checkout's root, or a `file://` URI.
+fn artifact(path: &str) -> Value {
+    let relative = path.strip_prefix("./").unwrap_or(path);
+    if relative.starts_with('/') {
+        json!({ "uri": format!("file://{}", encode(relative)) })
+    } else {
+        json!({ "uri": encode(relative), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+/// Percent-encodes what may not appear in a URI path.
+fn encode(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `relative_command` → `RelativeCommand`.
+fn pascal_case(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
