@@ -8,10 +8,12 @@ use rc2s6::backend::s6::EmitOptions;
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::core::source::SourceFile;
 use rc2s6::migrate as initd;
-use rc2s6::model::{FileRole, ModelOptions};
-use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc::service_files::FileRole;
+use rc2s6::openrc::service_files::ServiceFiles;
+use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::compile::CompileOptions;
-use rc2s6::pipeline::input::{InputOptions, ServiceFiles};
+use rc2s6::pipeline::input::InputOptions;
 use rc2s6::verify::tree::{DirSnapshot, FileEntry, PathKind};
 use rc2s6::verify::{self, VerifyOptions, World};
 
@@ -21,7 +23,7 @@ fn main() {
     );
     let verbose = std::env::args().any(|a| a == "-v");
     for (version, output) in [("0.45.2", "/srv/s6"), ("0.63.3", "/var/svc.d")] {
-        let target = OpenrcTarget::parse(version).unwrap();
+        let target = OpenrcVersion::parse(version).unwrap();
         let opts = CompileOptions {
             input: InputOptions::default(),
             model: ModelOptions::default(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rc2s6::core::diagnostic::{Finding, render_human};
 use rc2s6::lint::{self, Levels, LintOptions};
-use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::input::InputOptions;
 use rc2s6::pipeline::service_set::{self, SetOptions};
 use rc2s6::report::{self, ReportFormat};
@@ -20,7 +20,7 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
     let init_d = relative(init_d);
     let case = init_d.parent().expect("case/init.d");
     let conf_d = case.join("conf.d");
-    let opts = LintOptions { target: OpenrcTarget::parse("0.63.3").unwrap(), levels: Levels::default() };
+    let opts = LintOptions { target: OpenrcVersion::parse("0.63.3").unwrap(), levels: Levels::default() };
     let set_options = SetOptions {
         input: InputOptions { conf_dir: Some(conf_d).filter(|p| p.is_dir()), rc_conf: None },
         keep_syntax_trees: true,
@@ -28,7 +28,7 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
     };
     let set = service_set::load(std::slice::from_ref(&init_d), &set_options, |a| lint::lint_service(a, &opts));
     assert!(set.read_errors.is_empty(), "{:?}", set.read_errors);
-    lint::finish(&set, &opts)
+    lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts)
 }
 
 /// The rule a case is for, and whether it must fire.

@@ -12,7 +12,7 @@ use rc2s6::core::diagnostic::Finding;
 use rc2s6::migrate as initd;
 use rc2s6::model::ModelOptions;
 use rc2s6::model::analysis::{self, Analysis};
-use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::compile::{self};
 use rc2s6::pipeline::input::{self, InputOptions};
 use rc2s6::verify::{self, VerifyOptions};
@@ -91,7 +91,7 @@ impl World {
     /// Runs verify and renders its prediction and findings, the root shown as `$TMP`.
     fn verify(&self, version: &str, scan: Option<&Path>) -> (bool, String) {
         let opts = VerifyOptions {
-            target: OpenrcTarget::parse(version).unwrap(),
+            target: OpenrcVersion::parse(version).unwrap(),
             output: self.out().display().to_string(),
             scan_dir: scan.map(|s| s.display().to_string()),
         };
@@ -102,7 +102,7 @@ impl World {
     /// `out/NAME` (the host's /var/svc.d is not the test's to write).
     fn verify_in_var_svc_d(&self, version: &str) -> (bool, String) {
         let opts = VerifyOptions {
-            target: OpenrcTarget::parse(version).unwrap(),
+            target: OpenrcVersion::parse(version).unwrap(),
             output: "/var/svc.d".into(),
             scan_dir: None,
         };
@@ -121,7 +121,7 @@ impl World {
     }
 
     fn verify_with(&self, opts: VerifyOptions, adjust: impl FnOnce(&mut verify::World)) -> (bool, String) {
-        let version = opts.target.version.clone();
+        let version = opts.target.to_string();
         let analyses = self.analyses();
         let mut world = verify::tree::observe(&analyses, &opts).unwrap();
         adjust(&mut world);
@@ -437,7 +437,7 @@ fn missing_interpreters_say_what_to_install() {
     let text = fs::read_to_string(&run).unwrap().replacen("#!/bin/execlineb", "#!/command/execlineb", 1);
     fs::write(&run, text).unwrap();
     let opts = VerifyOptions {
-        target: OpenrcTarget::parse("0.45.2").unwrap(),
+        target: OpenrcVersion::parse("0.45.2").unwrap(),
         output: w.out().display().to_string(),
         scan_dir: None,
     };
@@ -482,7 +482,7 @@ fn notification_fd_is_read_as_s6_supervise_reads_it() {
         // Only the planted value: the file is not drift here.
         let (ok, text) = w.verify_with(
             VerifyOptions {
-                target: OpenrcTarget::parse("0.45.2").unwrap(),
+                target: OpenrcVersion::parse("0.45.2").unwrap(),
                 output: w.out().display().to_string(),
                 scan_dir: None,
             },

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+/// The manifest's file name inside the output directory, which no service directory may take.
+pub const MANIFEST_NAME: &str = "rc2s6.manifest.yaml";
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GeneratedFile {
@@ -61,7 +64,7 @@ pub fn invalid_name(name: &str) -> Option<&'static str> {
         Some("it names a directory itself")
     } else if name.contains('/') {
         Some("it contains `/`")
-    } else if name == crate::manifest::MANIFEST_NAME {
+    } else if name == MANIFEST_NAME {
         Some("it is the name of rc2s6's manifest in the output directory")
     } else if name.starts_with('.') {
         Some("s6-svscan ignores names that start with `.`")

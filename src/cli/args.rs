@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rc2s6::openrc::version::OpenrcVersion;
 
 /// Compile OpenRC init scripts into s6 service directories.
 #[derive(Debug, Parser)]
@@ -124,12 +125,35 @@ pub struct VerifyArgs {
     /// Where conf.d and rc.conf are.
     #[command(flatten)]
     pub files: FileArgs,
-    /// The OpenRC version that will run the scripts (default: the installed one, else 0.45).
-    #[arg(long, value_name = "VERSION")]
-    pub openrc: Option<String>,
+    /// The OpenRC release the scripts run under.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Also compare the links in this scan directory (e.g. /run/openrc/s6-scan on a live system).
     #[arg(long, value_name = "DIR")]
     pub scan_dir: Option<PathBuf>,
+}
+
+/// Which OpenRC runs the scripts: what is compiled, migrated, verified or linted depends on it.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// The OpenRC version that runs the scripts (default: the installed one, else 0.45).
+    #[arg(long, value_name = "VERSION")]
+    pub openrc: Option<String>,
+}
+
+impl TargetArgs {
+    /// The version `--openrc` names, or the installed one (`/lib/rc/version`), or 0.45.
+    pub fn resolve(&self) -> Result<OpenrcVersion, String> {
+        match &self.openrc {
+            Some(v) => {
+                OpenrcVersion::parse(v).ok_or_else(|| format!("`{v}` is not an OpenRC version such as 0.45.2 or 0.63"))
+            }
+            None => Ok(std::fs::read_to_string("/lib/rc/version")
+                .ok()
+                .and_then(|v| OpenrcVersion::parse(&v))
+                .unwrap_or_else(OpenrcVersion::legacy_default)),
+        }
+    }
 }
 
 /// Where the files OpenRC reads with each script are.
@@ -188,9 +212,9 @@ pub struct LintArgs {
     /// Do not report a code (CODE or a phase like `rc2s6::model::*`).
     #[arg(long, value_name = "CODE")]
     pub allow: Vec<String>,
-    /// The OpenRC version the scripts are for (default: the installed one, else 0.45).
-    #[arg(long, value_name = "VERSION")]
-    pub openrc: Option<String>,
+    /// The OpenRC release the scripts run under.
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 /// Output formats of `lint`.
@@ -268,9 +292,9 @@ pub struct CompileArgs {
     /// Keep this many rotated logs.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub log_count: u32,
-    /// The OpenRC version the output is for (default: the installed one, else 0.45).
-    #[arg(long, value_name = "VERSION")]
-    pub openrc: Option<String>,
+    /// The OpenRC release the scripts run under.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     #[arg(long)]
     pub allow_fghack: bool,

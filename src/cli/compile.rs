@@ -7,24 +7,8 @@ use crate::cli::args::{CompileArgs, GlobalArgs};
 use rc2s6::backend::s6::EmitOptions;
 use rc2s6::core::diagnostic::{Severity, render_human};
 use rc2s6::model::ModelOptions;
-use rc2s6::openrc::version::OpenrcTarget;
 use rc2s6::pipeline::compile::{self, CompileOptions};
 use rc2s6::write::{self, WriteOptions};
-
-/// The OpenRC installed here (`/lib/rc/version`), if any.
-pub fn installed_openrc() -> Option<OpenrcTarget> {
-    std::fs::read_to_string("/lib/rc/version").ok().and_then(|v| OpenrcTarget::parse(&v))
-}
-
-/// Resolves `--openrc`, or the installed version, or the legacy default.
-pub fn resolve_target(given: Option<&str>) -> Result<OpenrcTarget, String> {
-    match given {
-        Some(v) => {
-            OpenrcTarget::parse(v).ok_or_else(|| format!("`{v}` is not an OpenRC version such as 0.45.2 or 0.63"))
-        }
-        None => Ok(installed_openrc().unwrap_or_else(OpenrcTarget::legacy_default)),
-    }
-}
 
 /// Turns flags into compile options.
 pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
@@ -38,9 +22,10 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         }
     }
     let output = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let target = args.target.resolve()?;
     Ok(CompileOptions {
         input: args.files.input_options(),
-        model: ModelOptions { allow_fghack: args.allow_fghack },
+        model: ModelOptions { allow_fghack: args.allow_fghack, target: target.clone() },
         emit: EmitOptions {
             log_dir: args.log_dir.clone(),
             log_user: args.log_user.clone(),
@@ -48,7 +33,7 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
             log_count: args.log_count,
             ..EmitOptions::default()
         },
-        target: resolve_target(args.openrc.as_deref())?,
+        target,
         output: output.display().to_string(),
         // Migration rewrites the scripts from their syntax trees after the batch.
         keep_syntax_trees: args.initd_out.is_some() || args.diff,

@@ -2,18 +2,22 @@
 
 use std::io::{IsTerminal as _, Write as _};
 
-use super::compile::resolve_target;
 use super::{Outcome, use_color_on_stdout};
 use crate::cli::args::{GlobalArgs, InputArgs, LintArgs, LintFormat};
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::lint::{self, Levels, LintOptions};
 use rc2s6::model::ModelOptions;
+use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::service_set::{self, SetOptions};
 use rc2s6::report::{self, ReportFormat};
 
-/// Where a command that reads a set of scripts finds their files.
-pub fn set_options(input: &InputArgs) -> SetOptions {
-    SetOptions { input: input.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: false }
+/// Where a command that reads a set of scripts finds their files, and which OpenRC runs them.
+pub fn set_options(input: &InputArgs, target: &OpenrcVersion) -> SetOptions {
+    SetOptions {
+        input: input.files.input_options(),
+        model: ModelOptions { target: target.clone(), ..ModelOptions::default() },
+        keep_syntax_trees: false,
+    }
 }
 
 /// Runs a lint.
@@ -25,7 +29,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let target = match resolve_target(args.openrc.as_deref()) {
+    let target = match args.target.resolve() {
         Ok(t) => t,
         Err(msg) => {
             eprintln!("rc2s6: {msg}");
@@ -41,9 +45,10 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         None if std::io::stdout().is_terminal() => ReportFormat::Human { color: use_color_on_stdout(global) },
         None => ReportFormat::Gcc,
     };
+    let set_opts = set_options(&args.input, &target);
     let opts = LintOptions { target, levels };
-    let set = service_set::load(&args.input.inputs, &set_options(&args.input), |a| lint::lint_service(a, &opts));
-    let mut findings = lint::finish(&set, &opts);
+    let set = service_set::load(&args.input.inputs, &set_opts, |a| lint::lint_service(a, &opts));
+    let mut findings = lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts);
     if global.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }

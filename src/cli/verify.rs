@@ -27,7 +27,7 @@ fn summary(report: &verify::Report, version: &str) -> String {
 
 /// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
-    let target = match super::compile::resolve_target(args.openrc.as_deref()) {
+    let target = match args.target.resolve() {
         Ok(t) => t,
         Err(msg) => {
             eprintln!("rc2s6: {msg}");
@@ -42,10 +42,13 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let opts = VerifyOptions { target, output, scan_dir };
     // Loaded as compile loads them, so each script gets the service name compile gave it.
-    let set_opts =
-        SetOptions { input: args.files.input_options(), model: ModelOptions::default(), keep_syntax_trees: false };
+    let set_opts = SetOptions {
+        input: args.files.input_options(),
+        model: ModelOptions { target: target.clone(), ..ModelOptions::default() },
+        keep_syntax_trees: false,
+    };
+    let opts = VerifyOptions { target, output, scan_dir };
     let set = service_set::load(&args.scripts, &set_opts, |_| ());
     let errors = set.read_errors;
     let analyses: Vec<Analysis> = set.members.into_iter().map(|m| m.analysis).collect();

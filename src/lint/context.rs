@@ -7,46 +7,20 @@ use std::collections::BTreeMap;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{SourceFile, Span};
 use crate::model::analysis::Analysis;
-use crate::model::{FileRole, Loc, Variable};
-use crate::openrc::version::OpenrcTarget;
+use crate::model::{Loc, Variable};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::supervisor::Supervisor;
+use crate::openrc::version::OpenrcVersion;
 use crate::shell::ast::{self, Command, FunctionDef};
 
 use super::LintError;
-
-/// Which backend OpenRC's `default_start` calls, from `supervisor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Supervisor {
-    /// Unset, empty, or a value OpenRC does not know (it falls back with a warning).
-    StartStopDaemon,
-    /// `supervise-daemon`.
-    SuperviseDaemon,
-    /// `s6`.
-    S6,
-    /// `runit`.
-    Runit,
-    /// Only known at run time.
-    Unknown,
-}
-
-impl Supervisor {
-    /// The value as written in `supervisor=`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Supervisor::StartStopDaemon => "start-stop-daemon",
-            Supervisor::SuperviseDaemon => "supervise-daemon",
-            Supervisor::S6 => "s6",
-            Supervisor::Runit => "runit",
-            Supervisor::Unknown => "?",
-        }
-    }
-}
 
 /// One service as the per-service rules see it.
 pub struct ServiceContext<'a> {
     /// The analysis.
     pub analysis: &'a Analysis,
     /// The OpenRC the scripts are for.
-    pub target: &'a OpenrcTarget,
+    pub target: &'a OpenrcVersion,
     /// The script's functions by name: the definition that counts (the last one loaded).
     functions: BTreeMap<&'a str, (usize, &'a FunctionDef)>,
     supervisor: Supervisor,
@@ -54,7 +28,7 @@ pub struct ServiceContext<'a> {
 
 impl<'a> ServiceContext<'a> {
     /// The context of one analysed service.
-    pub fn new(analysis: &'a Analysis, target: &'a OpenrcTarget) -> Self {
+    pub fn new(analysis: &'a Analysis, target: &'a OpenrcVersion) -> Self {
         let mut functions = BTreeMap::new();
         for (i, script) in analysis.scripts.iter().enumerate() {
             let Some(script) = script else { continue };
@@ -67,12 +41,7 @@ impl<'a> ServiceContext<'a> {
         let supervisor = match analysis.service.variables.get("supervisor") {
             None => Supervisor::StartStopDaemon,
             Some(v) if v.value.is_unknowable() => Supervisor::Unknown,
-            Some(v) => match v.value.text.as_str() {
-                "supervise-daemon" => Supervisor::SuperviseDaemon,
-                "s6" => Supervisor::S6,
-                "runit" => Supervisor::Runit,
-                _ => Supervisor::StartStopDaemon,
-            },
+            Some(v) => Supervisor::from_value(&v.value.text),
         };
         ServiceContext { analysis, target, functions, supervisor }
     }

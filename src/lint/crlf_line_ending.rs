@@ -3,7 +3,7 @@
 use super::LintError;
 use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
-use crate::model::FileRole;
+use crate::openrc::service_files::FileRole;
 
 /// Fires once per script or conf.d file that has a carriage return before a newline.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {

@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/dangling_flag.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor};
+use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 
 /// The variables the backends pass as `${x+--flag} $x`, with the flag each adds
 /// (start-stop-daemon's, then supervise-daemon's) and the OpenRC minor version that started

@@ -34,15 +34,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::openrc::system_services::SYSTEM_SERVICES;
 pub use allow_comment::FileAllows;
-pub use context::{ServiceContext, Supervisor};
+pub use context::ServiceContext;
 pub use error::LintError;
 pub use levels::Levels;
 pub use set_context::SetContext;
 
 use crate::core::diagnostic::{Finding, Severity};
 use crate::model::analysis::Analysis;
-use crate::openrc::version::OpenrcTarget;
-use crate::pipeline::service_set::ServiceSet;
+use crate::openrc::version::OpenrcVersion;
 
 /// A rule about one service.
 type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);
@@ -74,7 +73,7 @@ const SET_RULES: &[SetRule] =
 #[derive(Debug, Clone)]
 pub struct LintOptions {
     /// The OpenRC the scripts are for.
-    pub target: OpenrcTarget,
+    pub target: OpenrcVersion,
     /// `--deny/--warn/--allow`.
     pub levels: Levels,
 }
@@ -101,19 +100,19 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
 
 /// Everything a lint run reports, final: set rules run, allows and levels applied, duplicates
 /// (from files several services load) removed, sorted by file and position.
-pub fn finish(set: &ServiceSet<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
+pub fn finish(members: &[(&Analysis, &ServiceLint)], opts: &LintOptions) -> Vec<Finding> {
     let mut all: Vec<Finding> = Vec::new();
-    for m in &set.members {
-        all.extend(m.analysis.findings.iter().cloned());
-        all.extend(m.extra.findings.iter().cloned());
+    for (analysis, lint) in members {
+        all.extend(analysis.findings.iter().cloned());
+        all.extend(lint.findings.iter().cloned());
     }
-    let cx = SetContext::new(set.members.iter().map(|m| &m.analysis).collect());
+    let cx = SetContext::new(members.iter().map(|(a, _)| *a).collect());
     for rule in SET_RULES {
         rule(&cx, &mut all);
     }
     let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
-    for m in &set.members {
-        for (name, a) in &m.extra.allows {
+    for (_, lint) in members {
+        for (name, a) in &lint.allows {
             allows.entry(name.as_str()).or_insert(a);
         }
     }

@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/pidfile_signal_under_supervisor.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor};
+use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 use crate::shell::ast::{self, Command, List, Word, WordPart, WordPartKind};
 
 /// Functions that start, stop or describe the service rather than act on the running daemon.

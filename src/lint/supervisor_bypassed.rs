@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/supervisor_bypassed.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor, calls};
+use super::context::{ServiceContext, calls};
 use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 
 /// Fires for each of `start()`, `stop()` and `status()` that a script with `supervisor=s6` or
 /// `supervisor=supervise-daemon` defines without going through the supervisor.

@@ -7,7 +7,7 @@ use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
 use crate::core::did_you_mean;
 use crate::core::source::Span;
-use crate::model::FileRole;
+use crate::openrc::service_files::FileRole;
 use crate::openrc::variables::{SERVICE_VARIABLES, is_openrc_variable};
 use crate::shell::ast::{
     self, AssignValue, Command, CompoundKind, ParamForm, ParamOp, RedirectKind, Word, WordPart, WordPartKind,

@@ -9,11 +9,11 @@ use sha2::{Digest, Sha256};
 use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
 use crate::core::source::SourceFile;
-use crate::model::{Dependencies, FileRole, Service, ServiceKind};
-use crate::openrc::version::OpenrcTarget;
+use crate::model::{Dependencies, Service, ServiceKind};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::version::OpenrcVersion;
 
-/// The manifest's file name inside the output directory.
-pub const MANIFEST_NAME: &str = "rc2s6.manifest.yaml";
+pub use crate::backend::service_dir::MANIFEST_NAME;
 
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,7 +218,7 @@ pub fn service_record(
         }
         .into(),
         description: service.description.clone(),
-        supervisor: service.supervisor.clone(),
+        supervisor: service.supervisor_value.clone(),
         sources: sources
             .iter()
             .map(|(role, s)| SourceRecord {
@@ -276,14 +276,20 @@ fn dependency_record(d: &Dependencies) -> DependencyRecord {
 
 impl Manifest {
     /// A manifest over these records, sorted by service name.
-    pub fn new(target: &OpenrcTarget, output: &str, mut services: Vec<ServiceRecord>) -> Self {
+    pub fn new(target: &OpenrcVersion, output: &str, mut services: Vec<ServiceRecord>) -> Self {
         services.sort_by(|a, b| a.name.cmp(&b.name));
         Manifest {
             rc2s6_version: env!("CARGO_PKG_VERSION").into(),
-            openrc: OpenrcRecord { version: target.version.clone(), semantics: target.describe() },
+            openrc: OpenrcRecord { version: target.to_string(), semantics: target.describe() },
             output: output.to_string(),
             services,
         }
+    }
+
+    /// The same manifest over other records, sorted by service name.
+    pub fn with_services(&self, mut services: Vec<ServiceRecord>) -> Self {
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        Manifest { services, ..self.clone() }
     }
 
     /// The YAML text.

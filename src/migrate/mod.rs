@@ -22,16 +22,14 @@ use crate::core::diagnostic::{Finding, Severity};
 use crate::core::source::Span;
 use crate::model::analysis::Analysis;
 use crate::model::normalize_signal;
+use crate::openrc::paths::VAR_SVC_D;
 use crate::openrc::variables::{DAEMON_VARIABLES, START_STOP_DAEMON_ONLY};
-use crate::openrc::version::{OpenrcTarget, S6Backend};
+use crate::openrc::version::{OpenrcVersion, S6Backend};
 use crate::shell::ast::{
     AssignValue, Command, CompoundKind, List, ParamForm, ParamOp, RedirectKind, Script, SimpleCommand, Word, WordPart,
     WordPartKind, walk_command, walk_commands,
 };
 use error::MigrateError;
-
-/// OpenRC's default place for prepared service directories (both backends).
-pub const VAR_SVC_D: &str = "/var/svc.d";
 
 /// A migrated init script.
 #[derive(Debug, Clone)]
@@ -56,7 +54,7 @@ impl Migration {
 }
 
 /// The service directory the migrated script makes OpenRC use.
-pub fn servicedir_path(target: &OpenrcTarget, output: &str, name: &str) -> String {
+pub fn servicedir_path(target: &OpenrcVersion, output: &str, name: &str) -> String {
     match target.backend() {
         S6Backend::Legacy => format!("{}/{name}", output.trim_end_matches('/')),
         // 0.63.1+ links only /var/svc.d/$name (its compatibility mode).
@@ -66,16 +64,16 @@ pub fn servicedir_path(target: &OpenrcTarget, output: &str, name: &str) -> Strin
 
 /// Findings about the whole output rather than one script: OpenRC ≥ 0.63 links only
 /// /var/svc.d, and 0.63.0 never links a prepared directory at all.
-pub fn target_findings(target: &OpenrcTarget, output: &str) -> Vec<Finding> {
+pub fn target_findings(target: &OpenrcVersion, output: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     if target.backend() == S6Backend::Generated {
         if !target.has_compat_mode() {
-            out.push(Finding::new(None, MigrateError::NoCompatMode { version: target.version.clone() }));
+            out.push(Finding::new(None, MigrateError::NoCompatMode { version: target.to_string() }));
         }
         if output.trim_end_matches('/') != VAR_SVC_D {
             out.push(Finding::new(
                 None,
-                MigrateError::OutputNotVarSvcD { version: target.version.clone(), output: output.to_string() },
+                MigrateError::OutputNotVarSvcD { version: target.to_string(), output: output.to_string() },
             ));
         }
     }
@@ -124,7 +122,7 @@ struct AssignSite {
 
 /// Rewrites one converted service's init script for `supervisor=s6` on `target`, the service
 /// directory being `dir` under `output` (absolute).
-pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, output: &str) -> Migration {
+pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, output: &str) -> Migration {
     let source = analysis.script().clone();
     let text = source.text().to_string();
     let service = &analysis.service;
@@ -287,10 +285,8 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
                 let Some((_, at)) = outside(n) else { continue };
                 if forced(n) {
                     if generated && n == "command" && reported.insert(n.clone()) {
-                        rw.errors.push(MigrateError::CommandStillUsed {
-                            version: target.version.clone(),
-                            span: (*at).into(),
-                        });
+                        rw.errors
+                            .push(MigrateError::CommandStillUsed { version: target.to_string(), span: (*at).into() });
                     }
                     continue;
                 }
@@ -318,7 +314,7 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcTarget, out
         if let Some(site) = candidates.iter().find(|s| s.names.iter().any(|(n, _)| n == "name")) {
             let at = site.names.iter().find(|(n, _)| n == "name").map(|(_, s)| *s).unwrap_or(site.span);
             rw.errors.push(MigrateError::NameRemoved {
-                version: target.version.clone(),
+                version: target.to_string(),
                 service: dir.name.clone(),
                 span: at.into(),
             });

@@ -5,8 +5,9 @@ use thiserror::Error;
 
 use crate::core::diagnostic::Finding;
 use crate::core::source::SourceFile;
-use crate::model::{self, FileRole, LoadedFile, ModelOptions, Service, ServiceInputs};
-use crate::pipeline::input::ServiceFiles;
+use crate::model::{self, LoadedFile, ModelOptions, Service, ServiceInputs};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::service_files::ServiceFiles;
 use crate::shell::parse::{self, ParseError};
 
 /// A service analysed: its files, what the model decided, and every finding.
@@ -103,7 +104,7 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
             findings.push(Finding::new(Some(src.clone()), ParseError::NotUtf8 { span: (*at, 0).into() }));
             script = None;
         }
-        if *role == FileRole::Script && !crate::pipeline::input::is_openrc_script(src.text()) {
+        if *role == FileRole::Script && !crate::openrc::service_files::is_openrc_script(src.text()) {
             let end = src.text().find('\n').unwrap_or(src.text().len());
             findings.push(Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() }));
             script = None;

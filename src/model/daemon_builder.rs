@@ -13,6 +13,7 @@ use crate::eval::environment::Environment;
 use crate::eval::interpreter::LaunchProgram;
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::daemon_table;
+use crate::openrc::supervisor::Supervisor;
 use crate::openrc::variables::is_openrc_variable;
 
 /// How the daemon is started.
@@ -203,14 +204,14 @@ impl<'a> DaemonBuilder<'a> {
 
     /// Builds the daemon; `None` when something could not be carried over (diagnostics say what).
     pub fn build(&mut self, launch: &Launch) -> Option<Daemon> {
-        let supervisor = self.var("supervisor").map(|v| v.0.text).unwrap_or_default();
+        let supervisor = Supervisor::from_value(&self.var("supervisor").map(|v| v.0.text).unwrap_or_default());
         let mut d = Daemon::default();
         let mut ok = true;
 
         let (flags, argv, command_loc) = match launch {
             Launch::Declarative => {
                 let words = self.eval(&["command", "command_args", "command_args_foreground"]);
-                let flags_var = if supervisor == "supervise-daemon" {
+                let flags_var = if supervisor == Supervisor::SuperviseDaemon {
                     // 0.36–0.45: `${supervise_daemon_args:-$start_stop_daemon_args}`.
                     match self.var("supervise_daemon_args") {
                         Some((v, _)) if !v.text.is_empty() => "supervise_daemon_args",
@@ -375,12 +376,12 @@ impl<'a> DaemonBuilder<'a> {
         if declarative {
             ok &= self.readiness(&flags, &mut d);
             ok &= self.stopping(&mut d);
-            ok &= self.respawn(&flags, &supervisor, &mut d);
+            ok &= self.respawn(&flags, supervisor, &mut d);
             ok &= self.unsupported_variables();
         } else {
             ok &= self.call_readiness(&flags, &mut d);
         }
-        ok &= self.foreground(launch, &flags, &supervisor, command_loc, &mut d);
+        ok &= self.foreground(launch, &flags, supervisor, command_loc, &mut d);
         ok.then_some(d)
     }
 
@@ -891,8 +892,8 @@ impl<'a> DaemonBuilder<'a> {
         ok
     }
 
-    fn respawn(&mut self, flags: &DaemonFlags, supervisor: &str, d: &mut Daemon) -> bool {
-        if supervisor != "supervise-daemon" {
+    fn respawn(&mut self, flags: &DaemonFlags, supervisor: Supervisor, d: &mut Daemon) -> bool {
+        if supervisor != Supervisor::SuperviseDaemon {
             return true;
         }
         let mut ok = true;
@@ -1079,7 +1080,14 @@ impl<'a> DaemonBuilder<'a> {
     }
 
     /// How the daemon stays in the foreground, in the order issue #4 gives.
-    fn foreground(&mut self, launch: &Launch, flags: &DaemonFlags, supervisor: &str, loc: Loc, d: &mut Daemon) -> bool {
+    fn foreground(
+        &mut self,
+        launch: &Launch,
+        flags: &DaemonFlags,
+        supervisor: Supervisor,
+        loc: Loc,
+        d: &mut Daemon,
+    ) -> bool {
         let background_value = self
             .var("command_background")
             .map(|(v, _)| v.text)
@@ -1096,9 +1104,9 @@ impl<'a> DaemonBuilder<'a> {
             }
             Launch::Call { .. } => None,
             Launch::Declarative => {
-                if supervisor == "supervise-daemon" {
+                if supervisor == Supervisor::SuperviseDaemon {
                     Some("supervisor=supervise-daemon: it stays in the foreground".into())
-                } else if supervisor == "s6" {
+                } else if supervisor == Supervisor::S6 {
                     Some("supervisor=s6: written for s6 already".into())
                 } else if let Some(v) = background_value {
                     Some(format!("command_background={v}: it does not fork itself"))

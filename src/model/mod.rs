@@ -31,19 +31,12 @@ pub use stop_policy::normalize_signal;
 
 use crate::core::source::Span;
 use crate::eval::interpreter::Interpreter;
+use crate::openrc::paths;
+use crate::openrc::service_files::FileRole;
+use crate::openrc::supervisor::Supervisor;
+use crate::openrc::version::OpenrcVersion;
 use crate::shell::ast::Script;
 use daemon_builder::DaemonBuilder;
-
-/// The role a loaded file plays in openrc-run's load order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileRole {
-    /// /etc/rc.conf or /etc/rc.conf.d/*.conf.
-    RcConf,
-    /// /etc/conf.d/<name>.
-    ConfD,
-    /// The init script.
-    Script,
-}
 
 /// One loaded and parsed file.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +67,8 @@ pub struct ServiceInputs<'a> {
 pub struct ModelOptions {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     pub allow_fghack: bool,
+    /// The OpenRC release that runs the service.
+    pub target: OpenrcVersion,
 }
 
 fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
@@ -87,7 +82,7 @@ fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
     set("RC_SVCNAME", &inputs.svcname, true);
     set("SVCNAME", &inputs.svcname, true);
     set("RC_SERVICE", &inputs.service_path, true);
-    set("RC_SVCDIR", "/run/openrc", false);
+    set("RC_SVCDIR", paths::RC_SVCDIR, false);
     set("RC_LIBEXECDIR", "/lib/rc", false);
     set("RC_CACHEDIR", "/var/cache/rc", false);
     set("RC_CMD", "start", false);
@@ -112,7 +107,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         name: inputs.svcname.clone(),
         kind: ServiceKind::NotConverted,
         daemon: None,
-        supervisor: String::new(),
+        supervisor: Supervisor::StartStopDaemon,
+        supervisor_value: String::new(),
         s6_service_path: None,
         svwait_options_start: None,
         ready_timeout_ms: None,
@@ -172,7 +168,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
-    service.supervisor = interp.env.get("supervisor").map(|v| v.value.text.clone()).unwrap_or_default();
+    service.supervisor_value = interp.env.get("supervisor").map(|v| v.value.text.clone()).unwrap_or_default();
+    service.supervisor = Supervisor::from_value(&service.supervisor_value);
     service.description = interp.env.get("description").map(|v| v.value.text.clone()).filter(|d| !d.is_empty());
     service.svwait_options_start =
         interp.env.get("s6_svwait_options_start").map(|v| v.value.text.clone()).filter(|d| !d.is_empty());
@@ -198,10 +195,10 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);
     let start_overridden = interp.functions.contains_key("start");
-    if service.supervisor == "s6" && !command_set && !start_overridden {
+    if service.supervisor == Supervisor::S6 && !command_set && !start_overridden {
         // OpenRC (≤ 0.62, and 0.63.1+ in compatibility mode) links the author's own directory.
         let at = interp.env.get("supervisor").and_then(|v| v.assigned_at).unwrap_or(script_loc);
-        let path = service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{}", service.name));
+        let path = service.s6_service_path.clone().unwrap_or_else(|| paths::default_service_path(&service.name));
         service.diagnostics.push(ModelDiagnostic {
             file: at.file,
             error: ModelError::HandwrittenServiceDir { name: service.name.clone(), path, span: at.span.into() },

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::openrc::supervisor::Supervisor;
+
 use super::error::ModelDiagnostic;
 use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
@@ -30,8 +32,10 @@ pub struct Service {
     pub kind: ServiceKind,
     /// The daemon, for longruns.
     pub daemon: Option<Daemon>,
-    /// `supervisor` after loading ("" means start-stop-daemon).
-    pub supervisor: String,
+    /// The backend `supervisor` selects after loading.
+    pub supervisor: Supervisor,
+    /// `supervisor` as the files set it ("" when unset), for the manifest.
+    pub supervisor_value: String,
     /// `s6_service_path` after loading, if set by rc.conf, conf.d or the script.
     pub s6_service_path: Option<String>,
     /// `s6_svwait_options_start` after loading.

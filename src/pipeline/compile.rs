@@ -13,8 +13,9 @@ use crate::core::diagnostic::{Finding, Severity};
 use crate::manifest::{self, Manifest, ServiceRecord};
 use crate::model::analysis::{self, Analysis};
 use crate::model::{ModelOptions, ServiceKind};
-use crate::openrc::version::OpenrcTarget;
-use crate::pipeline::input::{self, InputOptions, ReadError, ServiceFiles};
+use crate::openrc::service_files::ServiceFiles;
+use crate::openrc::version::OpenrcVersion;
+use crate::pipeline::input::{self, InputOptions, ReadError};
 use crate::pipeline::service_set::{self, SetOptions};
 
 /// Everything a compile run needs to know.
@@ -27,7 +28,7 @@ pub struct CompileOptions {
     /// Output settings.
     pub emit: EmitOptions,
     /// The OpenRC the output is for.
-    pub target: OpenrcTarget,
+    pub target: OpenrcVersion,
     /// The output directory as OpenRC will see it (absolute).
     pub output: String,
     /// Keep each service's syntax trees in its `Analysis` (for callers that rewrite the scripts).
@@ -102,7 +103,8 @@ struct Emitted {
 fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
     let name = &analysis.service.name;
     let own = format!("{}/{}", opts.output.trim_end_matches('/'), name);
-    let path = analysis.service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{name}"));
+    let path =
+        analysis.service.s6_service_path.clone().unwrap_or_else(|| crate::openrc::paths::default_service_path(name));
     path == own && analysis.findings.iter().any(|f| f.code() == "rc2s6::model::handwritten_service_dir")
 }
 

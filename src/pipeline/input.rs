@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::core::source::SourceFile;
-use crate::model::FileRole;
+use crate::openrc::service_files::{FileRole, RUNLEVELS, ServiceFiles};
 
 /// Where to find the files around a script.
 #[derive(Debug, Clone, Default)]
@@ -14,25 +14,6 @@ pub struct InputOptions {
     pub rc_conf: Option<PathBuf>,
 }
 
-/// A service's files, read.
-#[derive(Debug, Clone)]
-pub struct ServiceFiles {
-    /// `RC_SVCNAME`.
-    pub svcname: String,
-    /// `RC_SERVICE`: where OpenRC runs the script from on the target, /etc/init.d/RC_SVCNAME
-    /// (not where rc2s6 read it, which may be a package's build directory).
-    pub service_path: String,
-    /// The files in load order, the script last.
-    pub files: Vec<(FileRole, SourceFile)>,
-    /// Runlevel-specific conf.d files present beside the plain one: (path, runlevel).
-    pub runlevel_confd: Vec<(String, String)>,
-    /// Files that are not valid UTF-8: (index into `files`, offset of the first bad byte).
-    pub not_utf8: Vec<(usize, usize)>,
-    /// A conf.d file that others may not read: what is generated from it must not be readable
-    /// by them either (conf.d files hold passwords and tokens).
-    pub private: bool,
-}
-
 /// A file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
@@ -41,9 +22,6 @@ pub struct ReadError {
     /// The operating system's message.
     pub message: String,
 }
-
-/// Runlevels OpenRC ships; a `conf.d/<svc>.<runlevel>` file replaces `conf.d/<svc>` there.
-const RUNLEVELS: &[&str] = &["sysinit", "boot", "default", "nonetwork", "shutdown"];
 
 /// Reads a file as text; invalid UTF-8 is replaced so the rest can still be reported on, and the
 /// offset of the first invalid byte is returned with it.
@@ -69,15 +47,6 @@ pub fn decode_source(name: String, bytes: Vec<u8>) -> (SourceFile, Option<usize>
 pub fn file_mode(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
-}
-
-/// Whether text starts with a shebang openrc-run handles: like OpenRC's gendepends, any path
-/// ending in `/openrc-run` or the old `/runscript`, with or without a space after `#!`.
-pub fn is_openrc_script(text: &str) -> bool {
-    let first = text.lines().next().unwrap_or("");
-    let Some(rest) = first.strip_prefix("#!") else { return false };
-    let interp = rest.split_whitespace().next().unwrap_or("");
-    interp.ends_with("/openrc-run") || interp.ends_with("/runscript")
 }
 
 /// Reads a script and the files OpenRC would read with it.

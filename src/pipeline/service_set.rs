@@ -119,7 +119,10 @@ fn load_one<T>(
         Ok(t) => t,
         Err(e) => return Outcome::Failed(e),
     };
-    if !c.named && !input::is_openrc_script(text.0.text()) && !looks_like_init_script(text.0.text()) {
+    if !c.named
+        && !crate::openrc::service_files::is_openrc_script(text.0.text())
+        && !looks_like_init_script(text.0.text())
+    {
         return Outcome::Skipped(c.path.clone());
     }
     let (svcname, sibling_confd) = service_name(&c.path);

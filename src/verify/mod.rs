@@ -20,23 +20,20 @@ use crate::core::diagnostic::{Finding, Severity};
 use crate::core::source::SourceFile;
 use crate::manifest::Manifest;
 use crate::manifest::drift::{Drift, DriftKind};
-use crate::migrate::VAR_SVC_D;
 use crate::model::Loc;
 use crate::model::analysis::Analysis;
-use crate::openrc::version::{OpenrcTarget, S6Backend};
+use crate::openrc::paths::{RC_SVCDIR, VAR_SVC_D};
+use crate::openrc::version::{OpenrcVersion, S6Backend};
 use error::{
     CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
 };
 use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
 
-/// OpenRC's `RC_SVCDIR` on Linux.
-pub const RC_SVCDIR: &str = "/run/openrc";
-
 /// What verify is asked to check against.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The OpenRC whose s6 backend will run the scripts.
-    pub target: OpenrcTarget,
+    pub target: OpenrcVersion,
     /// The directory rc2s6 compiled into (absolute).
     pub output: String,
     /// The scan directory to compare, if any (`/run/openrc/s6-scan` on a live system).
@@ -46,7 +43,7 @@ pub struct VerifyOptions {
 impl VerifyOptions {
     /// The scan directory OpenRC links into: the given one, or OpenRC's.
     pub fn scan_dir(&self) -> String {
-        self.scan_dir.clone().unwrap_or_else(|| format!("{RC_SVCDIR}/s6-scan"))
+        self.scan_dir.clone().unwrap_or_else(crate::openrc::paths::scan_dir)
     }
 }
 
@@ -114,7 +111,7 @@ impl Report {
 }
 
 /// The link and service directory OpenRC's s6 backend will use for this script.
-pub fn expected(a: &Analysis, target: &OpenrcTarget) -> Expected {
+pub fn expected(a: &Analysis, target: &OpenrcVersion) -> Expected {
     let s = &a.service;
     let setting = |n: &str| s.settings.get(n).filter(|v| !v.value.is_empty());
     let script = a.script().name().to_string();
@@ -192,12 +189,12 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
     let generated = target.backend() == S6Backend::Generated;
     if generated {
         if !target.has_compat_mode() {
-            report.global.push(Finding::new(None, VerifyError::NoCompatMode { version: target.version.clone() }));
+            report.global.push(Finding::new(None, VerifyError::NoCompatMode { version: target.to_string() }));
         }
         if !same_path(&opts.output, VAR_SVC_D) {
             report.global.push(Finding::new(
                 None,
-                VerifyError::OutputNotVarSvcD { version: target.version.clone(), output: opts.output.clone() },
+                VerifyError::OutputNotVarSvcD { version: target.to_string(), output: opts.output.clone() },
             ));
         }
     }
@@ -234,7 +231,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
         check_selection(a, target, &mut push);
         if e.servicedir.is_empty() {
             let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicePathEmpty { version: target.version.clone(), span });
+            push(Some(file), VerifyError::ServicePathEmpty { version: target.to_string(), span });
             report.services.push(ServiceReport { expected: e.clone(), findings: f });
             continue;
         }
@@ -245,7 +242,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
         for &j in by_link.get(e.link.as_str()).into_iter().flatten() {
             if j != i {
                 let other = &expectations[j];
-                let version = target.version.clone();
+                let version = target.to_string();
                 let effect = match target.backend() {
                     _ if same_path(&e.servicedir, &other.servicedir) => CollisionEffect::Shared {
                         dir: e.servicedir.clone(),
@@ -289,7 +286,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
 }
 
 /// supervisor=s6, `need s6-svscan`, start()/stop() through the backend, no `command` on 0.63+.
-fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Option<SourceFile>, VerifyError)) {
+fn check_selection(a: &Analysis, target: &OpenrcVersion, push: &mut dyn FnMut(Option<SourceFile>, VerifyError)) {
     let s = &a.service;
     let supervisor = s.settings.get("supervisor");
     if supervisor.map(|v| v.value.as_str()) != Some("s6") {
@@ -303,12 +300,12 @@ fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Opt
     let depend_at = s.functions.iter().rev().find(|(n, _)| n == "depend").map(|(_, l)| *l);
     if target.backend() == S6Backend::Legacy && !s.dependencies.need.iter().any(|n| n == "s6-svscan") {
         let (file, span) = locate(a, depend_at);
-        push(Some(file), VerifyError::MissingNeedS6Svscan { version: target.version.clone(), span });
+        push(Some(file), VerifyError::MissingNeedS6Svscan { version: target.to_string(), span });
     }
     if target.backend() == S6Backend::Generated {
         if let Some(c) = s.settings.get("command").filter(|c| !c.value.is_empty()) {
             let (file, span) = locate(a, c.at);
-            push(Some(file), VerifyError::CommandSet { version: target.version.clone(), span });
+            push(Some(file), VerifyError::CommandSet { version: target.to_string(), span });
         }
     }
     // start() and stop() as OpenRC runs them: the functions they call are followed.
@@ -475,7 +472,7 @@ fn check_readiness(
     a: &Analysis,
     e: &Expected,
     fd: Option<u32>,
-    target: &OpenrcTarget,
+    target: &OpenrcVersion,
     push: &mut dyn FnMut(Option<SourceFile>, VerifyError),
 ) {
     let s = &a.service;
@@ -603,7 +600,7 @@ fn check_drift(
             && rel == base
             && dir.file(rel).and_then(|f| f.link.as_deref()).is_some_and(|t| same_path(t, &e.servicedir));
         let err = match d.kind {
-            _ if nested => VerifyError::OpenrcNestedLink { path: full, version: opts.target.version.clone() },
+            _ if nested => VerifyError::OpenrcNestedLink { path: full, version: opts.target.to_string() },
             DriftKind::Edited => VerifyError::FileEdited { path: full },
             DriftKind::Missing => VerifyError::FileMissing { path: full },
             DriftKind::Extra | DriftKind::Foreign | DriftKind::Symlink => VerifyError::FileExtra { path: full },

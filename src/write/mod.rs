@@ -162,11 +162,7 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
     }
 
     let (records, actions) = plan(out, comp, old.as_ref(), opts, &mut report)?;
-    let manifest = Manifest::new(
-        &crate::openrc::version::OpenrcTarget { version: comp.manifest.openrc.version.clone() },
-        &comp.manifest.output,
-        records,
-    );
+    let manifest = comp.manifest.with_services(records);
     let text = manifest.to_yaml();
     let current = match (&old, report.recovered) {
         // Just committed from the journal: that text is the manifest now.

@@ -7,10 +7,12 @@ use rc2s6::backend::execline;
 use rc2s6::backend::s6::EmitOptions;
 use rc2s6::core::diagnostic::render_human;
 use rc2s6::manifest::Manifest;
-use rc2s6::model::{FileRole, ModelOptions};
-use rc2s6::openrc::version::OpenrcTarget;
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc::service_files::FileRole;
+use rc2s6::openrc::service_files::ServiceFiles;
+use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::compile::{self, CompileOptions};
-use rc2s6::pipeline::input::{InputOptions, ServiceFiles, decode_source};
+use rc2s6::pipeline::input::{InputOptions, decode_source};
 
 /// Separates the parts of a pipeline input. 0xFF never occurs in UTF-8, so every part can still
 /// hold any text (and any invalid UTF-8 but this byte).
@@ -67,7 +69,7 @@ pub fn options() -> CompileOptions {
         input: InputOptions::default(),
         model: ModelOptions::default(),
         emit: EmitOptions::default(),
-        target: OpenrcTarget::legacy_default(),
+        target: OpenrcVersion::legacy_default(),
         output: "/var/svc.d".into(),
         keep_syntax_trees: false,
     }

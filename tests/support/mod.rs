@@ -103,7 +103,7 @@ pub fn compile_options(
         input: rc2s6::pipeline::input::InputOptions { conf_dir, rc_conf },
         model: rc2s6::model::ModelOptions::default(),
         emit: rc2s6::backend::s6::EmitOptions::default(),
-        target: rc2s6::openrc::version::OpenrcTarget::parse(openrc).expect("a valid OpenRC version"),
+        target: rc2s6::openrc::version::OpenrcVersion::parse(openrc).expect("a valid OpenRC version"),
         output: output.into(),
         // The tests look at and migrate the scripts after compiling them.
         keep_syntax_trees: true,
