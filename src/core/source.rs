@@ -2,6 +2,23 @@
 
 use std::sync::Arc;
 
+/// One of a service's loaded files, by its place in openrc-run's load order (rc.conf and
+/// rc.conf.d, conf.d, then the script).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(u32);
+
+impl FileId {
+    /// The file at `index` in load order.
+    pub fn new(index: usize) -> Self {
+        FileId(u32::try_from(index).expect("a service loads fewer than 2^32 files"))
+    }
+
+    /// Its place in load order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {

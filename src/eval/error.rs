@@ -5,11 +5,13 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::core::source::FileId;
+
 /// An interpreter diagnostic and the loaded file its span points into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalDiagnostic {
-    /// Index into the service's loaded files.
-    pub file: usize,
+    /// The loaded file its spans point into.
+    pub file: FileId,
     /// The diagnostic.
     pub error: EvalError,
 }

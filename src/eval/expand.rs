@@ -1,7 +1,7 @@
 //! Word expansion as dash performs it: parameters, quote removal, field splitting, and a note
 //! wherever the result depends on something only known at run time.
 
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::{ParamExpansion, ParamForm, ParamOp, Word, WordPart, WordPartKind};
 
 use super::arithmetic;
@@ -57,7 +57,7 @@ impl Fields {
 /// Expands words against an environment; `${x:=y}` assigns as it goes.
 pub struct Expander<'e> {
     env: &'e mut Environment,
-    file: usize,
+    file: FileId,
     uncertain: Vec<Uncertainty>,
     /// `$1`, `$2`…: known inside functions OpenRC calls (none) and in calls rc2s6 follows.
     positional: Option<&'e [String]>,
@@ -65,7 +65,7 @@ pub struct Expander<'e> {
 
 impl<'e> Expander<'e> {
     /// An expander for words of file `file`.
-    pub fn new(env: &'e mut Environment, file: usize) -> Self {
+    pub fn new(env: &'e mut Environment, file: FileId) -> Self {
         Expander { env, file, uncertain: Vec::new(), positional: None }
     }
 

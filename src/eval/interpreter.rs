@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::*;
 
 use super::environment::Environment;
@@ -176,7 +176,7 @@ pub struct Function {
     /// The definition.
     pub def: Rc<FunctionDef>,
     /// The file it is in.
-    pub file: usize,
+    pub file: FileId,
 }
 
 /// What collecting `depend()` calls needs: which names count as dependency functions.
@@ -207,7 +207,7 @@ pub struct Interpreter {
     /// Record what `start()` does, when set.
     pub start_events: Option<Vec<StartEvent>>,
     in_background: bool,
-    file: usize,
+    file: FileId,
     /// How many undecidable conditions enclose the current command.
     speculative: usize,
     /// Nesting of function calls, bounded so recursion ends.
@@ -236,7 +236,7 @@ impl Interpreter {
             collect_deps: false,
             start_events: None,
             in_background: false,
-            file: 0,
+            file: FileId::default(),
             speculative: 0,
             depth: 0,
             steps: 0,
@@ -246,7 +246,7 @@ impl Interpreter {
     }
 
     /// Runs a whole file's top level.
-    pub fn run_file(&mut self, file: usize, script: &Script) {
+    pub fn run_file(&mut self, file: FileId, script: &Script) {
         self.file = file;
         let _ = self.list(&script.body);
     }
@@ -399,7 +399,7 @@ impl Interpreter {
             self.env = saved;
             (Status::Unknown, Flow::Next)
         };
-        (if pl.negated { status.not() } else { status }, flow)
+        (if pl.negated { !status } else { status }, flow)
     }
 
     fn command(&mut self, c: &Command) -> (Status, Flow) {
@@ -436,7 +436,7 @@ impl Interpreter {
                 if flow != Flow::Next {
                     return (c, flow);
                 }
-                let enters = if *until { c.not() } else { c };
+                let enters = if *until { !c } else { c };
                 if enters == Status::False {
                     return (Status::True, Flow::Next);
                 }

@@ -11,16 +11,21 @@ pub enum Status {
     Unknown,
 }
 
-impl Status {
-    /// The status of `! command`.
-    pub fn not(self) -> Status {
+/// The status of `! command`.
+impl std::ops::Not for Status {
+    type Output = Status;
+
+    fn not(self) -> Status {
         match self {
             Status::True => Status::False,
             Status::False => Status::True,
             Status::Unknown => Status::Unknown,
         }
     }
+}
 
+impl Status {
+    /// `True` for `true`, `False` for `false`.
     pub(crate) fn from_bool(b: bool) -> Status {
         if b { Status::True } else { Status::False }
     }

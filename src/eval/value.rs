@@ -1,12 +1,12 @@
 //! Values of shell variables as far as they can be known without running anything.
 
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 
 /// A place in one of the files loaded for a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
-    /// Index into the service's loaded files.
-    pub file: usize,
+    /// The loaded file.
+    pub file: FileId,
     /// Where in that file.
     pub span: Span,
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::core::diagnostic::Finding;
-use crate::core::source::{SourceFile, Span};
+use crate::core::source::{FileId, SourceFile, Span};
 use crate::model::analysis::Analysis;
 use crate::model::{Loc, Variable};
 use crate::openrc::service_files::FileRole;
@@ -22,7 +22,7 @@ pub struct ServiceContext<'a> {
     /// The OpenRC the scripts are for.
     pub target: &'a OpenrcVersion,
     /// The script's functions by name: the definition that counts (the last one loaded).
-    functions: BTreeMap<&'a str, (usize, &'a FunctionDef)>,
+    functions: BTreeMap<&'a str, (FileId, &'a FunctionDef)>,
     supervisor: Supervisor,
 }
 
@@ -34,7 +34,7 @@ impl<'a> ServiceContext<'a> {
             let Some(script) = script else { continue };
             ast::walk_commands(&script.body, &mut |c| {
                 if let Command::FunctionDef(f) = c {
-                    functions.insert(f.name.as_str(), (i, f));
+                    functions.insert(f.name.as_str(), (FileId::new(i), f));
                 }
             });
         }
@@ -52,18 +52,18 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// The loaded file at an index.
-    pub fn file(&self, index: usize) -> &'a SourceFile {
-        &self.analysis.files[index]
+    pub fn file(&self, id: FileId) -> &'a SourceFile {
+        self.analysis.source(id)
     }
 
     /// The role of the file at an index.
-    pub fn role(&self, index: usize) -> FileRole {
-        self.analysis.roles.get(index).copied().unwrap_or(FileRole::Script)
+    pub fn role(&self, id: FileId) -> FileRole {
+        self.analysis.roles.get(id.index()).copied().unwrap_or(FileRole::Script)
     }
 
     /// A finding about the file at an index.
-    pub fn finding(&self, file: usize, error: LintError) -> Finding {
-        Finding::new(self.analysis.files.get(file).cloned(), error)
+    pub fn finding(&self, file: FileId, error: LintError) -> Finding {
+        Finding::new(self.analysis.files.get(file.index()).cloned(), error)
     }
 
     /// A variable as the loaded files leave it.
@@ -83,12 +83,12 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// A function of the script.
-    pub fn function(&self, name: &str) -> Option<(usize, &'a FunctionDef)> {
+    pub fn function(&self, name: &str) -> Option<(FileId, &'a FunctionDef)> {
         self.functions.get(name).copied()
     }
 
     /// Every function of the script, by name.
-    pub fn functions(&self) -> impl Iterator<Item = (&'a str, usize, &'a FunctionDef)> + '_ {
+    pub fn functions(&self) -> impl Iterator<Item = (&'a str, FileId, &'a FunctionDef)> + '_ {
         self.functions.iter().map(|(n, (i, f))| (*n, *i, *f))
     }
 
@@ -102,9 +102,9 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// The span of the first line of the script, for findings about the service as a whole.
-    pub fn script_head(&self) -> (usize, Span) {
-        let i = self.analysis.files.len() - 1;
-        let text = self.analysis.files[i].text();
+    pub fn script_head(&self) -> (FileId, Span) {
+        let i = self.analysis.script_id();
+        let text = self.analysis.source(i).text();
         (i, Span::new(0, text.find('\n').unwrap_or(text.len())))
     }
 }

@@ -6,7 +6,7 @@ use super::LintError;
 use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
 use crate::core::did_you_mean;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::openrc::service_files::FileRole;
 use crate::openrc::variables::{SERVICE_VARIABLES, is_openrc_variable};
 use crate::shell::ast::{
@@ -24,6 +24,7 @@ const NAMING_COMMANDS: &[&str] = &["export", "unset", "local", "readonly", "decl
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     let mut seen = Names::default();
     for (i, script) in cx.analysis.scripts.iter().enumerate() {
+        let i = FileId::new(i);
         let Some(script) = script else { continue };
         // rc.conf's variables are read by OpenRC itself and by other services, not this one.
         let assigning = cx.role(i) != FileRole::RcConf;
@@ -52,9 +53,9 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
 /// Variables assigned (first place each) and read, across a service's files.
 #[derive(Default)]
 struct Names {
-    assigned: BTreeMap<String, (usize, Span)>,
+    assigned: BTreeMap<String, (FileId, Span)>,
     read: BTreeSet<String>,
-    file: usize,
+    file: FileId,
     assigning: bool,
 }
 

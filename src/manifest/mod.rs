@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
-use crate::core::source::SourceFile;
+use crate::core::source::{FileId, SourceFile};
 use crate::model::{Dependencies, Service, ServiceKind};
 use crate::openrc::service_files::FileRole;
 use crate::openrc::version::OpenrcVersion;
@@ -194,8 +194,9 @@ pub fn service_record(
     output: &str,
     log_dir: Option<String>,
 ) -> ServiceRecord {
-    let at =
-        |file: usize, offset: usize| sources.get(file).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0));
+    let at = |file: FileId, offset: usize| {
+        sources.get(file.index()).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0))
+    };
     let files = dir
         .map(|d| {
             d.files

@@ -153,7 +153,7 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
 
     // 1. The custom start()'s launch becomes default_start.
     let mut replaced: Vec<Span> = Vec::new();
-    let script_index = analysis.files.len().saturating_sub(1);
+    let script_index = analysis.script_id();
     let launch_span = match service.custom_launch {
         Some(loc) if loc.file == script_index => Some(loc.span),
         Some(_) => {

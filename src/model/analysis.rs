@@ -4,7 +4,7 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use crate::core::diagnostic::Finding;
-use crate::core::source::SourceFile;
+use crate::core::source::{FileId, SourceFile};
 use crate::model::{self, LoadedFile, ModelOptions, Service, ServiceInputs};
 use crate::openrc::service_files::FileRole;
 use crate::openrc::service_files::ServiceFiles;
@@ -31,6 +31,16 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// A loaded file.
+    pub fn source(&self, id: FileId) -> &SourceFile {
+        &self.files[id.index()]
+    }
+
+    /// Where the init script is in load order: last.
+    pub fn script_id(&self) -> FileId {
+        FileId::new(self.files.len().saturating_sub(1))
+    }
+
     /// The init script.
     pub fn script(&self) -> &SourceFile {
         self.files.last().expect("a service has its script")
@@ -123,7 +133,7 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
     };
     let service = model::build(&inputs, options);
     for d in &service.diagnostics {
-        let src = sources.get(d.file).cloned();
+        let src = sources.get(d.file.index()).cloned();
         findings.push(Finding::new(src, d.error.clone()));
     }
     let parsed = scripts.iter().all(Option::is_some);

@@ -3,13 +3,15 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::core::source::FileId;
+
 use crate::eval::error::{EvalDiagnostic, EvalError};
 
 /// A model diagnostic and the loaded file its spans point into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelDiagnostic {
-    /// Index into the service's loaded files.
-    pub file: usize,
+    /// The loaded file its spans point into.
+    pub file: FileId,
     /// The diagnostic.
     pub error: ModelError,
 }

@@ -140,7 +140,11 @@ mod tests {
         let inputs: Vec<EvalInput> = vals
             .iter()
             .zip(&values)
-            .map(|((n, _), v)| EvalInput { name: n, value: v, loc: Loc { file: 0, span: Span::default() } })
+            .map(|((n, _), v)| EvalInput {
+                name: n,
+                value: v,
+                loc: Loc { file: crate::core::source::FileId::default(), span: Span::default() },
+            })
             .collect();
         eval_words(env, &inputs)
     }

@@ -29,7 +29,7 @@ pub use service::{
 };
 pub use stop_policy::normalize_signal;
 
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::eval::interpreter::Interpreter;
 use crate::openrc::paths;
 use crate::openrc::service_files::FileRole;
@@ -101,7 +101,7 @@ fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
 
 /// Works out what OpenRC would run for one service.
 pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
-    let script_index = inputs.files.len().saturating_sub(1);
+    let script_index = FileId::new(inputs.files.len().saturating_sub(1));
     let script_loc = Loc { file: script_index, span: Span::new(0, 0) };
     let mut service = Service {
         name: inputs.svcname.clone(),
@@ -149,7 +149,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             service.settings_before_script = s6_settings(&interp.env);
         }
         if let Some(script) = f.script {
-            interp.run_file(i, script);
+            interp.run_file(FileId::new(i), script);
         }
     }
     if let Some(v) = interp.env.get("s6_service_path").filter(|v| !v.value.text.is_empty()) {

@@ -5,7 +5,7 @@
 use super::error::{ModelDiagnostic, ModelError};
 use super::explain_uncertainty;
 use super::service::Service;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
@@ -32,7 +32,7 @@ pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
 /// Takes into `env` what `function` (run before the backend reads the variables) changed in the
 /// daemon's variables, as `after` holds them: exact new values are compiled in, others are left
 /// out; each change is reported, located in `file` when no assignment can be found.
-pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: usize, service: &mut Service) {
+pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: FileId, service: &mut Service) {
     for var in DAEMON_VARIABLES {
         let old = env.get(var);
         let new = after.get(var);

@@ -56,7 +56,7 @@ mod tests {
     fn call(words: &[&str], conditional: bool) -> StartEvent {
         StartEvent::Command {
             name: words[0].into(),
-            loc: Loc { file: 0, span: Span::new(0, 1) },
+            loc: Loc { file: crate::core::source::FileId::default(), span: Span::new(0, 1) },
             conditional,
             words: words.iter().map(|w| w.to_string()).collect(),
             uncertain: vec![Vec::new(); words.len()],

@@ -120,7 +120,7 @@ pub fn expected(a: &Analysis, target: &OpenrcVersion) -> Expected {
             // s6.sh: [ -z "$s6_service_path" ] && s6_service_path=/var/svc.d/$RC_SVCNAME, and
             // the link is s6-scan/${s6_service_path##*/}. openrc-run sources s6.sh after rc.conf
             // and conf.d but before the script, so an empty value from the script stays empty.
-            let script_index = a.files.len().saturating_sub(1);
+            let script_index = a.script_id();
             let emptied = s
                 .settings
                 .get("s6_service_path")
@@ -173,7 +173,7 @@ fn same_path(a: &str, b: &str) -> bool {
 
 /// The file and span a finding about `loc` points at: the assignment, or the script's first line.
 fn locate(a: &Analysis, loc: Option<Loc>) -> (SourceFile, SourceSpan) {
-    match loc.and_then(|l| a.files.get(l.file).map(|f| (f.clone(), l.span.into()))) {
+    match loc.and_then(|l| a.files.get(l.file.index()).map(|f| (f.clone(), l.span.into()))) {
         Some(x) => x,
         None => {
             let text = a.script().text();
@@ -309,7 +309,7 @@ fn check_selection(a: &Analysis, target: &OpenrcVersion, push: &mut dyn FnMut(Op
         }
     }
     // start() and stop() as OpenRC runs them: the functions they call are followed.
-    let script_index = a.files.len().saturating_sub(1);
+    let script_index = a.script_id();
     let overrides = [
         ("start", &s.backend_calls.start, ["default_start", "s6_start"]),
         ("stop", &s.backend_calls.stop, ["default_stop", "s6_stop"]),
