@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("write", &["core", "openrc", "model", "backend", "manifest", "pipeline"]),
+    ("codes", &["core", "shell", "eval", "model", "backend", "migrate", "lint", "verify", "pipeline", "write"]),
 ];
 
 /// The library modules a file refers to as `crate::X`, outside comments and string literals
