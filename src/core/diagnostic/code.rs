@@ -21,7 +21,7 @@ pub struct Code {
 }
 
 impl Code {
-    /// A code; [`define_codes!`] builds every one, so name, phase and explanation file agree.
+    /// A code; `define_codes!` builds every one, so name, phase and explanation file agree.
     pub(crate) const fn new(
         name: &'static str,
         phase: &'static str,
