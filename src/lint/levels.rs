@@ -100,3 +100,59 @@ impl Levels {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::error::{RELATIVE_COMMAND, USE_NOT_PROVIDED, VARIABLE_TYPO};
+
+    fn levels(deny: &[&str], warn: &[&str], allow: &[&str]) -> Result<Levels, String> {
+        let codes = Registry::new(&[crate::lint::error::CODES, crate::model::error::CODES]);
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Levels::new(&codes, &owned(deny), &owned(warn), &owned(allow))
+    }
+
+    #[test]
+    fn a_code_beats_its_phase_which_beats_deny_warnings() {
+        let l = levels(&["warnings", "relative_command"], &["rc2s6::model::*"], &["lint::variable_typo"]).unwrap();
+        let cases: &[(&Code, Severity, Option<Severity>)] = &[
+            (&RELATIVE_COMMAND, Severity::Warning, Some(Severity::Error)),
+            (&VARIABLE_TYPO, Severity::Warning, None),
+            (&USE_NOT_PROVIDED, Severity::Advice, Some(Severity::Advice)),
+            (&model::CONTROL_PROGRAM, Severity::Error, Some(Severity::Warning)),
+            (&model::UNSET_VARIABLE, Severity::Warning, Some(Severity::Warning)),
+        ];
+        for (code, declared, expected) in cases {
+            assert_eq!(l.severity(code, *declared), *expected, "{code}");
+        }
+        let defaults = levels(&["warnings"], &[], &[]).unwrap();
+        assert_eq!(defaults.severity(&model::CONTROL_PROGRAM, Severity::Error), Some(Severity::Error));
+        assert_eq!(defaults.severity(&model::HANDWRITTEN_SERVICE_DIR, Severity::Error), Some(Severity::Advice));
+        assert_eq!(Levels::default().severity(&model::CONTROL_PROGRAM, Severity::Error), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_and_repeated_names_are_refused() {
+        for (deny, warn, expected) in [
+            (
+                &["relative_comand"][..],
+                &[][..],
+                "`--deny relative_comand`: no such code; did you mean `rc2s6::lint::relative_command`?",
+            ),
+            (&["rc2s6::nothing::*"], &[], "`rc2s6::nothing::*` names no phase; the phases are lint, model"),
+            (
+                &["relative_command"],
+                &["rc2s6::lint::relative_command"],
+                "`rc2s6::lint::relative_command` is given to more than one of --deny, --warn and --allow",
+            ),
+            (
+                &["lint::*"],
+                &["rc2s6::lint::*"],
+                "`rc2s6::lint::*` is given to more than one of --deny, --warn and --allow",
+            ),
+            (&[], &["warnings"], "`--warn warnings` does nothing; `--deny warnings` makes every warning an error"),
+        ] {
+            assert_eq!(levels(deny, warn, &[]).unwrap_err(), expected);
+        }
+    }
+}

@@ -82,3 +82,43 @@ impl Registry {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::Severity;
+
+    const TEXT: &str = "# title\n\nFirst line of the summary,\nsecond line.\n\n## What it means\n";
+    static A: Code = Code::new("rc2s6::one::same_name", "one", "same_name", Severity::Error, TEXT);
+    static B: Code = Code::new("rc2s6::two::same_name", "two", "same_name", Severity::Warning, TEXT);
+    static C: Code = Code::new("rc2s6::two::only_here", "two", "only_here", Severity::Advice, TEXT);
+
+    #[test]
+    fn resolves_full_names_phase_names_and_unambiguous_short_names() {
+        let r = Registry::new(&[&[&C, &B], &[&A]]);
+        assert_eq!(r.codes().map(Code::name).collect::<Vec<_>>(), [A.name(), C.name(), B.name()]);
+        for (given, expected) in [
+            ("rc2s6::one::same_name", Some(&A)),
+            (" two::same_name ", Some(&B)),
+            ("only_here", Some(&C)),
+            ("same_name", None),
+            ("rc2s6::three::same_name", None),
+        ] {
+            assert_eq!(r.resolve(given), expected, "{given}");
+        }
+        assert_eq!(r.suggestions("only_hre"), [&C]);
+        assert_eq!(r.phases(), ["one", "two"]);
+        assert_eq!((r.phase("rc2s6::two"), r.phase("two"), r.phase("three")), (Some("two"), Some("two"), None));
+    }
+
+    #[test]
+    fn the_summary_is_the_first_paragraph() {
+        assert_eq!(A.summary(), "First line of the summary, second line.");
+        assert_eq!(A.first_summary_line(), "First line of the summary,");
+        let table = Registry::new(&[&[&A]]).markdown_table();
+        assert_eq!(
+            table,
+            "| code | summary |\n|---|---|\n| `rc2s6::one::same_name` | First line of the summary, second line. |\n"
+        );
+    }
+}
