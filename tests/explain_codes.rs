@@ -204,3 +204,28 @@ fn phases_resolve_with_or_without_the_prefix() {
     assert_eq!(registry().phase("rc2s6"), None);
     assert_eq!(registry().phases(), ["emit", "input", "lint", "migrate", "model", "parse", "verify", "write"]);
 }
+
+/// miette's `#[diagnostic(code(…), severity(…))]` would be a second place for what a code's
+/// static declares, and one nothing reads: findings take code and severity from `Coded`.
+#[test]
+fn no_code_or_severity_is_declared_outside_the_registry() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.expect("src/ is readable");
+        if entry.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("source is UTF-8");
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            let declares = ["code(rc2s6::", "severity(Error)", "severity(Warning)", "severity(Advice)"]
+                .iter()
+                .any(|attribute| t.contains(attribute));
+            if declares && !t.starts_with("//") {
+                found.push(format!("{}:{}", entry.path().display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "declare codes with define_codes! and map variants in `impl Coded`: {found:?}");
+}
