@@ -10,7 +10,7 @@ fn main() {
     let svc = name.split_once("__").map(|x| x.1.to_string()).unwrap_or(name).trim_end_matches(".initd").to_string();
     let files = rc2s6::pipeline::input::load_with(&script, &svc, &confd, None, Vec::new()).unwrap();
     let a = rc2s6::model::analysis::analyze(files, &rc2s6::model::ModelOptions::default());
-    eprint!("{}", rc2s6::core::diagnostic::render_human(&a.findings, false));
+    eprint!("{}", rc2s6::report::render_human(&a.findings, false));
     println!("kind: {:?}", a.service.kind);
     for d in &a.service.decisions {
         println!("decision: {}: {}", d.topic, d.choice);

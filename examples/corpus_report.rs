@@ -54,7 +54,7 @@ fn main() {
                 }
             }
             let first = a.findings.iter().find(|f| f.severity == Severity::Error);
-            let code = first.map(|f| f.code()).unwrap_or_default();
+            let code = first.map(|f| f.code().to_string()).unwrap_or_default();
             if kind == "not-converted" {
                 *reasons.entry(code.clone()).or_default() += 1;
                 if verbose {

@@ -57,16 +57,20 @@ fn main() {
                 let m = initd::migrate(&a, &sd, &target, output);
                 for f in &m.findings {
                     if f.severity != Severity::Error {
-                        let mut key = f.code();
-                        if key.ends_with("variable_still_used") {
+                        let mut key = f.code().to_string();
+                        if f.code() == &rc2s6::migrate::error::VARIABLE_STILL_USED {
                             key.push_str(&format!(" ({})", f.message().split('`').nth(1).unwrap_or("")));
                         }
                         *caveats.entry(key).or_default() += 1;
                     }
                 }
                 if !m.ok() {
-                    let code =
-                        m.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.code()).unwrap_or_default();
+                    let code = m
+                        .findings
+                        .iter()
+                        .find(|f| f.severity == Severity::Error)
+                        .map(|f| f.code().to_string())
+                        .unwrap_or_default();
                     if verbose {
                         println!("{version} {dir}/{fname}: {code}");
                     }
@@ -86,7 +90,9 @@ fn main() {
                 let report = verify::check(std::slice::from_ref(&b), &world, &vopts);
                 let errors: Vec<_> = report
                     .all()
-                    .filter(|f| f.severity == Severity::Error && f.code() != "rc2s6::verify::output_not_var_svc_d")
+                    .filter(|f| {
+                        f.severity == Severity::Error && f.code() != &rc2s6::verify::error::OUTPUT_NOT_VAR_SVC_D
+                    })
                     .collect();
                 if errors.is_empty() {
                     verified += 1;
@@ -95,7 +101,7 @@ fn main() {
                         if verbose {
                             println!("{version} {dir}/{fname}: verify: {}: {}", f.code(), f.message());
                         }
-                        *disagreements.entry(f.code()).or_default() += 1;
+                        *disagreements.entry(f.code().to_string()).or_default() += 1;
                     }
                 }
             }

@@ -6,10 +6,12 @@
 //! (static shell evaluation) → [`model`] (what OpenRC would run for a service) → the consumers of
 //! the model: [`backend`] (service directories), [`manifest`], [`migrate`], [`dependency_graph`],
 //! [`lint`], [`verify`], [`report`] → [`pipeline`] (reading inputs, batches, in parallel) →
-//! [`write`] (the only writer of the output). The binary's command line lives outside the library.
+//! [`write`] (the only writer of the output) → [`codes`] (the registry of every diagnostic code,
+//! which the phases define). The binary's command line lives outside the library.
 //! ARCHITECTURE.md is the map.
 
 pub mod backend;
+pub mod codes;
 pub mod core;
 pub mod dependency_graph;
 pub mod eval;

@@ -37,10 +37,11 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("write", &["core", "openrc", "model", "backend", "manifest", "pipeline"]),
+    ("codes", &["core", "shell", "eval", "model", "backend", "migrate", "lint", "verify", "pipeline", "write"]),
 ];
 
 /// The library modules a file refers to as `crate::X`, outside comments and string literals
-/// (diagnostic codes such as `code(rc2s6::model::…)` name phases, not modules).
+/// (diagnostic code names such as `"rc2s6::model::…"` name phases, not modules).
 fn crate_references(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {

@@ -208,7 +208,7 @@ fn explain_prints_explanations_and_suggests_codes() {
     assert!(stderr(&unknown).contains("did you mean `rc2s6::model::daemon_may_fork`?"), "{}", stderr(&unknown));
     let list = stdout(&run(&["explain", "--list"]));
     assert!(list.lines().any(|l| l.starts_with("rc2s6::parse::syntax_error\t")));
-    assert_eq!(list.lines().count(), rc2s6::core::explain::codes().count());
+    assert_eq!(list.lines().count(), rc2s6::codes::registry().codes().count());
 }
 
 #[test]

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rc2s6::core::diagnostic::{Finding, render_human};
+use rc2s6::core::diagnostic::{Code, Finding};
 use rc2s6::lint::{self, Levels, LintOptions};
 use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::input::InputOptions;
 use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::report::render_human;
 use rc2s6::report::{self, ReportFormat};
 
 fn relative(p: &Path) -> PathBuf {
@@ -20,7 +21,11 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
     let init_d = relative(init_d);
     let case = init_d.parent().expect("case/init.d");
     let conf_d = case.join("conf.d");
-    let opts = LintOptions { target: OpenrcVersion::parse("0.63.3").unwrap(), levels: Levels::default() };
+    let opts = LintOptions {
+        target: OpenrcVersion::parse("0.63.3").unwrap(),
+        levels: Levels::default(),
+        codes: rc2s6::codes::registry(),
+    };
     let set_options = SetOptions {
         input: InputOptions { conf_dir: Some(conf_d).filter(|p| p.is_dir()), rc_conf: None },
         keep_syntax_trees: true,
@@ -31,12 +36,13 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
     lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts)
 }
 
-/// The rule a case is for, and whether it must fire.
-fn rule_of(init_d: &Path) -> (String, bool) {
+/// The code of the rule a case is for, and whether it must fire.
+fn rule_of(init_d: &Path) -> (&'static Code, bool) {
     let case = init_d.parent().expect("case/init.d");
     let fire = case.file_name().is_some_and(|n| n == "fire");
     let rule = case.parent().and_then(Path::file_name).expect("rule/case").to_string_lossy().into_owned();
-    (format!("rc2s6::lint::{rule}"), fire)
+    let code = rc2s6::lint::error::CODES.iter().copied().find(|c| c.short_name() == rule);
+    (code.unwrap_or_else(|| panic!("testdata/lint/{rule} is named after no lint code")), fire)
 }
 
 #[test]
@@ -64,8 +70,8 @@ fn lint_cases() {
 #[test]
 fn every_lint_code_has_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint");
-    for code in rc2s6::core::explain::codes().filter(|c| c.starts_with("rc2s6::lint::")) {
-        let name = code.rsplit("::").next().unwrap();
+    for code in rc2s6::lint::error::CODES {
+        let name = code.short_name();
         for case in ["fire", "no-fire"] {
             let dir = root.join(name).join(case).join("init.d");
             assert!(dir.is_dir(), "{code} has no {} case", dir.display());

@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
+use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::model::{Daemon, LimitKind, Service};
 
 /// The execline interpreter rc2s6 names in every shebang.
@@ -38,12 +39,21 @@ impl Default for EmitOptions {
     }
 }
 
+define_codes! {
+    /// Every code of [`EmitError`], in the `emit` phase: codes keep the name they were
+    /// published under when the module moved.
+    CODES in emit {
+        BAD_SERVICE_NAME = bad_service_name: Error,
+        NUL_IN_VALUE = nul_in_value: Error,
+    }
+}
+
 /// A service that cannot be written as a service directory.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum EmitError {
     /// The service name cannot be a directory name in a scan directory.
     #[error("`{name}` cannot be a service directory name: {why}")]
-    #[diagnostic(code(rc2s6::emit::bad_service_name), help("rename the init script"))]
+    #[diagnostic(help("rename the init script"))]
     BadServiceName {
         /// The name.
         name: String,
@@ -56,12 +66,21 @@ pub enum EmitError {
 
     /// A value holds a NUL byte, which no program argument can.
     #[error("a value for the daemon holds a NUL byte, which no command-line argument can carry")]
-    #[diagnostic(code(rc2s6::emit::nul_in_value), help("remove the NUL byte from the script or conf.d file"))]
+    #[diagnostic(help("remove the NUL byte from the script or conf.d file"))]
     NulInValue {
         /// The script's first line.
         #[label("this service")]
         span: SourceSpan,
     },
+}
+
+impl Coded for EmitError {
+    fn code(&self) -> &'static Code {
+        match self {
+            EmitError::BadServiceName { .. } => &BAD_SERVICE_NAME,
+            EmitError::NulInValue { .. } => &NUL_IN_VALUE,
+        }
+    }
 }
 
 fn span0() -> SourceSpan {

@@ -5,9 +5,10 @@ use std::path::Path;
 use super::{Outcome, use_color};
 use crate::cli::args::{CompileArgs, GlobalArgs};
 use rc2s6::backend::s6::EmitOptions;
-use rc2s6::core::diagnostic::{Severity, render_human};
+use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::ModelOptions;
 use rc2s6::pipeline::compile::{self, CompileOptions};
+use rc2s6::report::render_human;
 use rc2s6::write::{self, WriteOptions};
 
 /// Turns flags into compile options.

@@ -2,19 +2,21 @@
 
 use super::Outcome;
 use crate::cli::args::ExplainArgs;
-use rc2s6::core::explain;
+use rc2s6::codes;
 
 /// Prints an explanation, or every code with its summary.
 pub fn run(args: &ExplainArgs) -> Outcome {
+    let registry = codes::registry();
     if args.list {
-        for code in explain::codes() {
-            println!("{code}\t{}", explain::summary(code).unwrap_or(""));
+        for code in registry.codes() {
+            println!("{code}\t{}", code.first_summary_line());
         }
         return Outcome::Success;
     }
     let given = args.code.as_deref().unwrap_or("");
-    match explain::resolve(given).and_then(explain::explanation) {
-        Some(text) => {
+    match registry.resolve(given) {
+        Some(code) => {
+            let text = code.explanation();
             print!("{text}");
             if !text.ends_with('\n') {
                 println!();
@@ -22,7 +24,7 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             Outcome::Success
         }
         None => {
-            let suggestions = explain::suggestions(given);
+            let suggestions = registry.suggestions(given);
             match suggestions.as_slice() {
                 [] => eprintln!("rc2s6: `{given}` is not a diagnostic code; `rc2s6 explain --list` lists them"),
                 [one] => eprintln!("rc2s6: `{given}` is not a diagnostic code; did you mean `{one}`?"),

@@ -4,6 +4,7 @@ use std::io::{IsTerminal as _, Write as _};
 
 use super::{Outcome, use_color_on_stdout};
 use crate::cli::args::{GlobalArgs, InputArgs, LintArgs, LintFormat};
+use rc2s6::codes;
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::lint::{self, Levels, LintOptions};
 use rc2s6::model::ModelOptions;
@@ -22,7 +23,7 @@ pub fn set_options(input: &InputArgs, target: &OpenrcVersion) -> SetOptions {
 
 /// Runs a lint.
 pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
-    let levels = match Levels::new(&args.deny, &args.warn, &args.allow) {
+    let levels = match Levels::new(codes::registry(), &args.deny, &args.warn, &args.allow) {
         Ok(l) => l,
         Err(msg) => {
             eprintln!("rc2s6: {msg}");
@@ -46,7 +47,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         None => ReportFormat::Gcc,
     };
     let set_opts = set_options(&args.input, &target);
-    let opts = LintOptions { target, levels };
+    let opts = LintOptions { target, levels, codes: codes::registry() };
     let set = service_set::load(&args.input.inputs, &set_opts, |a| lint::lint_service(a, &opts));
     let mut findings = lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts);
     if global.quiet {

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use super::Outcome;
 use crate::cli::args::{CompileArgs, GlobalArgs};
-use rc2s6::core::diagnostic::{Severity, render_human};
+use rc2s6::core::diagnostic::Severity;
 use rc2s6::migrate::unified_diff::unified_diff;
 use rc2s6::migrate::{self, Migration};
 use rc2s6::pipeline::compile::{Compilation, CompileOptions};
+use rc2s6::report::render_human;
 use rc2s6::write;
 
 /// Whether the arguments ask for migration.

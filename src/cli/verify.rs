@@ -2,10 +2,11 @@
 
 use super::{Outcome, use_color};
 use crate::cli::args::{GlobalArgs, VerifyArgs};
-use rc2s6::core::diagnostic::{Severity, render_human};
+use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::ModelOptions;
 use rc2s6::model::analysis::Analysis;
 use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::report::render_human;
 use rc2s6::verify::{self, VerifyOptions};
 
 /// The summary line after "verified": per script, and the errors about no script in particular,

@@ -3,5 +3,4 @@
 
 pub mod diagnostic;
 pub mod did_you_mean;
-pub mod explain;
 pub mod source;

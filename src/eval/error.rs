@@ -5,6 +5,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::core::source::FileId;
 
 /// An interpreter diagnostic and the loaded file its span points into.
@@ -16,16 +17,21 @@ pub struct EvalDiagnostic {
     pub error: EvalError,
 }
 
+define_codes! {
+    /// Every code of [`EvalError`], in the model's phase, where they were first reported.
+    CODES in model {
+        SOURCED_FILE = sourced_file: Warning,
+        UNKNOWN_EVAL = unknown_eval: Warning,
+        TOO_MANY_STEPS = too_many_steps: Error,
+    }
+}
+
 /// What the interpreter could not follow.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum EvalError {
     /// The script sources another file, whose assignments rc2s6 cannot see.
     #[error("`{command}` reads another file whose variables rc2s6 does not see")]
-    #[diagnostic(
-        code(rc2s6::model::sourced_file),
-        severity(Warning),
-        help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`")
-    )]
+    #[diagnostic(help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`"))]
     SourcedFile {
         /// `.` or `source`.
         command: String,
@@ -36,11 +42,7 @@ pub enum EvalError {
 
     /// `eval` of text that is only known at run time.
     #[error("`eval` of text that is only known at run time")]
-    #[diagnostic(
-        code(rc2s6::model::unknown_eval),
-        severity(Warning),
-        help("assign the variables directly instead of through `eval`")
-    )]
+    #[diagnostic(help("assign the variables directly instead of through `eval`"))]
     UnknownEval {
         /// Where.
         #[label("variables this sets are not seen")]
@@ -50,10 +52,9 @@ pub enum EvalError {
     /// The script ran more commands than rc2s6 follows: recursion or a loop without end, as
     /// rc2s6 reads it. What the script would have set after that point is unknown.
     #[error("rc2s6 stopped following the script after {limit} commands")]
-    #[diagnostic(
-        code(rc2s6::model::too_many_steps),
-        help("the top level or a function OpenRC calls recurses or loops without end; make it run straight through")
-    )]
+    #[diagnostic(help(
+        "the top level or a function OpenRC calls recurses or loops without end; make it run straight through"
+    ))]
     TooManySteps {
         /// How many commands were followed.
         limit: usize,
@@ -61,4 +62,14 @@ pub enum EvalError {
         #[label("stopped here")]
         span: SourceSpan,
     },
+}
+
+impl Coded for EvalError {
+    fn code(&self) -> &'static Code {
+        match self {
+            EvalError::SourcedFile { .. } => &SOURCED_FILE,
+            EvalError::UnknownEval { .. } => &UNKNOWN_EVAL,
+            EvalError::TooManySteps { .. } => &TOO_MANY_STEPS,
+        }
+    }
 }

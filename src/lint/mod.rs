@@ -9,7 +9,7 @@
 
 mod allow_comment;
 mod context;
-mod error;
+pub mod error;
 mod levels;
 mod set_context;
 
@@ -39,7 +39,7 @@ pub use error::LintError;
 pub use levels::Levels;
 pub use set_context::SetContext;
 
-use crate::core::diagnostic::{Finding, Severity};
+use crate::core::diagnostic::{Finding, Registry, Severity};
 use crate::model::analysis::Analysis;
 use crate::openrc::version::OpenrcVersion;
 
@@ -76,6 +76,10 @@ pub struct LintOptions {
     pub target: OpenrcVersion,
     /// `--deny/--warn/--allow`.
     pub levels: Levels,
+    /// The codes `# rc2s6: allow=` comments may name: every code of rc2s6
+    /// (`crate::codes::registry()`), which lint, below the phases that define some of them,
+    /// receives from its caller.
+    pub codes: &'static Registry,
 }
 
 /// What linting one service found, computed on the thread that analysed it.
@@ -94,7 +98,7 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f))).collect();
+    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f, opts.codes))).collect();
     ServiceLint { findings, allows }
 }
 
@@ -129,11 +133,11 @@ pub fn finish(members: &[(&Analysis, &ServiceLint)], opts: &LintOptions) -> Vec<
         }
         let code = f.code();
         if let (Some(a), Some(p)) = (allows.get(f.file_name()), pos) {
-            if a.allows(&code, p.line) {
+            if a.allows(code, p.line) {
                 continue;
             }
         }
-        match opts.levels.severity(&code, f.severity) {
+        match opts.levels.severity(code, f.severity) {
             Some(s) => f.severity = s,
             None => continue,
         }

@@ -252,7 +252,7 @@ pub fn service_record(
         diagnostics: findings
             .iter()
             .map(|f| DiagnosticRecord {
-                code: f.code(),
+                code: f.code().name().into(),
                 severity: f.severity.as_str().into(),
                 at: f.position().map(|p| format!("{}:{}", f.file_name(), p.line)),
                 message: f.message(),

@@ -3,19 +3,39 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::core::diagnostic::{Code, Coded, define_codes};
+
+define_codes! {
+    /// Every code of [`MigrateError`].
+    CODES in migrate {
+        ASSIGNMENT_NOT_ALONE = assignment_not_alone: Warning,
+        SETTING_NOT_REWRITABLE = setting_not_rewritable: Error,
+        VARIABLE_STILL_USED = variable_still_used: Advice,
+        PIDFILE_STILL_USED = pidfile_still_used: Warning,
+        COMMAND_STILL_USED = command_still_used: Error,
+        SIGNAL_NOT_SENDABLE = signal_not_sendable: Error,
+        SIGNAL_UNKNOWN = signal_unknown: Error,
+        STOP_BYPASSES_S6 = stop_bypasses_s6: Error,
+        STOP_SIGNAL_DIFFERS = stop_signal_differs: Warning,
+        DAEMON_CONTROLLED_OUTSIDE_S6 = daemon_controlled_outside_s6: Warning,
+        LAUNCH_OUTSIDE_SCRIPT = launch_outside_script: Error,
+        DEPEND_NOT_REWRITABLE = depend_not_rewritable: Warning,
+        NAME_REMOVED = name_removed: Advice,
+        OUTPUT_NOT_VAR_SVC_D = output_not_var_svc_d: Warning,
+        NO_COMPAT_MODE = no_compat_mode: Warning,
+        RESULT_UNPARSEABLE = result_unparseable: Error,
+    }
+}
+
 /// A problem found while rewriting an init script for `supervisor=s6`. Errors leave the script
 /// unwritten: OpenRC would not run the daemon through s6 as migrated.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum MigrateError {
     /// A daemon variable shares its line with other commands, so it cannot be commented out.
     #[error("`{variable}` is set on a line with other commands; left in place")]
-    #[diagnostic(
-        code(rc2s6::migrate::assignment_not_alone),
-        severity(Warning),
-        help(
-            "put `{variable}=…` on a line of its own so rc2s6 can comment it out; the service directory already holds its value"
-        )
-    )]
+    #[diagnostic(help(
+        "put `{variable}=…` on a line of its own so rc2s6 can comment it out; the service directory already holds its value"
+    ))]
     AssignmentNotAlone {
         /// The variable.
         variable: String,
@@ -26,10 +46,7 @@ pub enum MigrateError {
 
     /// A variable the migration must control is set where it cannot be rewritten.
     #[error("`{variable}` is set here together with other commands, and would undo the migration")]
-    #[diagnostic(
-        code(rc2s6::migrate::setting_not_rewritable),
-        help("put `{variable}=…` on a line of its own (or remove it) and migrate again")
-    )]
+    #[diagnostic(help("put `{variable}=…` on a line of its own (or remove it) and migrate again"))]
     SettingNotRewritable {
         /// The variable.
         variable: String,
@@ -40,13 +57,9 @@ pub enum MigrateError {
 
     /// A daemon variable is kept because the rest of the script still reads it.
     #[error("`{variable}` is kept: the script still uses it here")]
-    #[diagnostic(
-        code(rc2s6::migrate::variable_still_used),
-        severity(Advice),
-        help(
-            "the service directory has its own copy of the value: change both together, or stop using `{variable}` here"
-        )
-    )]
+    #[diagnostic(help(
+        "the service directory has its own copy of the value: change both together, or stop using `{variable}` here"
+    ))]
     VariableStillUsed {
         /// The variable.
         variable: String,
@@ -57,13 +70,9 @@ pub enum MigrateError {
 
     /// The script reads `pidfile`, which start-stop-daemon no longer writes under s6.
     #[error("the script still uses `pidfile`, which start-stop-daemon no longer writes once s6 supervises the daemon")]
-    #[diagnostic(
-        code(rc2s6::migrate::pidfile_still_used),
-        severity(Warning),
-        help(
-            "only a daemon that writes its own pidfile keeps it current; ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid (-1 while it is down), `s6-svstat -o up` whether it runs"
-        )
-    )]
+    #[diagnostic(help(
+        "only a daemon that writes its own pidfile keeps it current; ask s6 instead: `s6-svstat -o pid` on the service gives the daemon's pid (-1 while it is down), `s6-svstat -o up` whether it runs"
+    ))]
     PidfileStillUsed {
         /// The use.
         #[label("used here")]
@@ -74,10 +83,7 @@ pub enum MigrateError {
     #[error(
         "OpenRC {version} uses rc2s6's service directory only when `command` is empty, but the script uses `command` here"
     )]
-    #[diagnostic(
-        code(rc2s6::migrate::command_still_used),
-        help("write the daemon's path here instead of `$command`, so `command` can be removed")
-    )]
+    #[diagnostic(help("write the daemon's path here instead of `$command`, so `command` can be removed"))]
     CommandStillUsed {
         /// The OpenRC target.
         version: String,
@@ -88,12 +94,9 @@ pub enum MigrateError {
 
     /// A signal s6-svc cannot send.
     #[error("s6-svc (s6 2.11) cannot send `{signal}` to the daemon")]
-    #[diagnostic(
-        code(rc2s6::migrate::signal_not_sendable),
-        help(
-            "s6-svc sends HUP, ALRM, ABRT, INT, QUIT, USR1, USR2, TERM, KILL, STOP, CONT and WINCH; for others signal the pid s6 reports, which is -1 while the service is down: `pid=$(s6-svstat -o pid {service}) && [ \"$pid\" -gt 0 ] && kill -s {name} \"$pid\"`"
-        )
-    )]
+    #[diagnostic(help(
+        "s6-svc sends HUP, ALRM, ABRT, INT, QUIT, USR1, USR2, TERM, KILL, STOP, CONT and WINCH; for others signal the pid s6 reports, which is -1 while the service is down: `pid=$(s6-svstat -o pid {service}) && [ \"$pid\" -gt 0 ] && kill -s {name} \"$pid\"`"
+    ))]
     SignalNotSendable {
         /// The signal.
         signal: String,
@@ -108,10 +111,7 @@ pub enum MigrateError {
 
     /// A signal that cannot be known without running the script.
     #[error("the signal this command sends cannot be known without running the script")]
-    #[diagnostic(
-        code(rc2s6::migrate::signal_unknown),
-        help("write the signal literally (`--signal HUP`) so rc2s6 can turn the command into `s6-svc`")
-    )]
+    #[diagnostic(help("write the signal literally (`--signal HUP`) so rc2s6 can turn the command into `s6-svc`"))]
     SignalUnknown {
         /// The command.
         #[label("this command")]
@@ -120,10 +120,9 @@ pub enum MigrateError {
 
     /// stop() does not go through the s6 backend, so OpenRC never brings the service down.
     #[error("stop() does not stop the daemon through OpenRC's s6 backend")]
-    #[diagnostic(
-        code(rc2s6::migrate::stop_bypasses_s6),
-        help("call `default_stop` in stop() (or remove stop()); s6 restarts a daemon that is stopped any other way")
-    )]
+    #[diagnostic(help(
+        "call `default_stop` in stop() (or remove stop()); s6 restarts a daemon that is stopped any other way"
+    ))]
     StopBypassesS6 {
         /// stop()'s name.
         #[label("this stop()")]
@@ -132,11 +131,9 @@ pub enum MigrateError {
 
     /// stop() sent a signal other than the service directory's down-signal.
     #[error("stop() sent `{signal}`; under s6 the daemon gets `{down_signal}` from the service directory")]
-    #[diagnostic(
-        code(rc2s6::migrate::stop_signal_differs),
-        severity(Warning),
-        help("set `stopsig={signal}` in the original script and compile again, so down-signal says the same")
-    )]
+    #[diagnostic(help(
+        "set `stopsig={signal}` in the original script and compile again, so down-signal says the same"
+    ))]
     StopSignalDiffers {
         /// The signal stop() sent.
         signal: String,
@@ -149,13 +146,9 @@ pub enum MigrateError {
 
     /// A start-stop-daemon or supervise-daemon call controls the daemon behind s6's back.
     #[error("this call controls the daemon behind s6's back")]
-    #[diagnostic(
-        code(rc2s6::migrate::daemon_controlled_outside_s6),
-        severity(Warning),
-        help(
-            "use `s6-svc` on the service (`-u` up, `-d` down, `-r` restart), or OpenRC's `default_start`/`default_stop`"
-        )
-    )]
+    #[diagnostic(help(
+        "use `s6-svc` on the service (`-u` up, `-d` down, `-r` restart), or OpenRC's `default_start`/`default_stop`"
+    ))]
     DaemonControlledOutsideS6 {
         /// The command.
         #[label("here")]
@@ -164,10 +157,7 @@ pub enum MigrateError {
 
     /// The compiled launch is not in the init script (a conf.d file defines start()).
     #[error("the daemon is launched from another file, which migration does not rewrite")]
-    #[diagnostic(
-        code(rc2s6::migrate::launch_outside_script),
-        help("define start() in the init script, or replace the launch with `default_start` by hand")
-    )]
+    #[diagnostic(help("define start() in the init script, or replace the launch with `default_start` by hand"))]
     LaunchOutsideScript {
         /// The script's first line.
         #[label("this script")]
@@ -176,11 +166,7 @@ pub enum MigrateError {
 
     /// depend() has a form rc2s6 cannot add a line to.
     #[error("depend() is not a `{{ … }}` block, so `need s6-svscan` cannot be added to it")]
-    #[diagnostic(
-        code(rc2s6::migrate::depend_not_rewritable),
-        severity(Warning),
-        help("write depend() as `depend() {{ need s6-svscan; … }}`")
-    )]
+    #[diagnostic(help("write depend() as `depend() {{ need s6-svscan; … }}`"))]
     DependNotRewritable {
         /// depend()'s name.
         #[label("this depend()")]
@@ -189,11 +175,7 @@ pub enum MigrateError {
 
     /// `name` is commented out for OpenRC 0.63+, which names directories after it.
     #[error("`name` is commented out: OpenRC {version} names the service directory and its scan link after it")]
-    #[diagnostic(
-        code(rc2s6::migrate::name_removed),
-        severity(Advice),
-        help("OpenRC's messages now show the service name `{service}`; rc2s6's directory is named that too")
-    )]
+    #[diagnostic(help("OpenRC's messages now show the service name `{service}`; rc2s6's directory is named that too"))]
     NameRemoved {
         /// The OpenRC target.
         version: String,
@@ -206,11 +188,7 @@ pub enum MigrateError {
 
     /// OpenRC 0.63+ only links service directories under /var/svc.d.
     #[error("OpenRC {version} links only /var/svc.d/NAME, but the service directories are in {output}")]
-    #[diagnostic(
-        code(rc2s6::migrate::output_not_var_svc_d),
-        severity(Warning),
-        help("compile with `-o /var/svc.d`, or move the directories there before starting the services")
-    )]
+    #[diagnostic(help("compile with `-o /var/svc.d`, or move the directories there before starting the services"))]
     OutputNotVarSvcD {
         /// The OpenRC target.
         version: String,
@@ -220,11 +198,7 @@ pub enum MigrateError {
 
     /// OpenRC 0.63.0 has no way to use a prepared service directory.
     #[error("OpenRC {version} always generates its own service directory; the migrated scripts need 0.63.1 or later")]
-    #[diagnostic(
-        code(rc2s6::migrate::no_compat_mode),
-        severity(Warning),
-        help("upgrade OpenRC to 0.63.1 or later, which links /var/svc.d/NAME when `command` is empty")
-    )]
+    #[diagnostic(help("upgrade OpenRC to 0.63.1 or later, which links /var/svc.d/NAME when `command` is empty"))]
     NoCompatMode {
         /// The OpenRC target.
         version: String,
@@ -232,12 +206,32 @@ pub enum MigrateError {
 
     /// The rewritten text does not parse: a bug in rc2s6.
     #[error("the migrated script does not parse ({why}); this is a bug in rc2s6")]
-    #[diagnostic(
-        code(rc2s6::migrate::result_unparseable),
-        help("report it with the original script; the script was not written")
-    )]
+    #[diagnostic(help("report it with the original script; the script was not written"))]
     ResultUnparseable {
         /// The parser's message.
         why: String,
     },
+}
+
+impl Coded for MigrateError {
+    fn code(&self) -> &'static Code {
+        match self {
+            MigrateError::AssignmentNotAlone { .. } => &ASSIGNMENT_NOT_ALONE,
+            MigrateError::SettingNotRewritable { .. } => &SETTING_NOT_REWRITABLE,
+            MigrateError::VariableStillUsed { .. } => &VARIABLE_STILL_USED,
+            MigrateError::PidfileStillUsed { .. } => &PIDFILE_STILL_USED,
+            MigrateError::CommandStillUsed { .. } => &COMMAND_STILL_USED,
+            MigrateError::SignalNotSendable { .. } => &SIGNAL_NOT_SENDABLE,
+            MigrateError::SignalUnknown { .. } => &SIGNAL_UNKNOWN,
+            MigrateError::StopBypassesS6 { .. } => &STOP_BYPASSES_S6,
+            MigrateError::StopSignalDiffers { .. } => &STOP_SIGNAL_DIFFERS,
+            MigrateError::DaemonControlledOutsideS6 { .. } => &DAEMON_CONTROLLED_OUTSIDE_S6,
+            MigrateError::LaunchOutsideScript { .. } => &LAUNCH_OUTSIDE_SCRIPT,
+            MigrateError::DependNotRewritable { .. } => &DEPEND_NOT_REWRITABLE,
+            MigrateError::NameRemoved { .. } => &NAME_REMOVED,
+            MigrateError::OutputNotVarSvcD { .. } => &OUTPUT_NOT_VAR_SVC_D,
+            MigrateError::NoCompatMode { .. } => &NO_COMPAT_MODE,
+            MigrateError::ResultUnparseable { .. } => &RESULT_UNPARSEABLE,
+        }
+    }
 }

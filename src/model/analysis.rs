@@ -3,7 +3,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use crate::core::diagnostic::Finding;
+use crate::core::diagnostic::{Code, Coded, Finding, define_codes};
 use crate::core::source::{FileId, SourceFile};
 use crate::model::{self, LoadedFile, ModelOptions, Service, ServiceInputs};
 use crate::openrc::service_files::FileRole;
@@ -59,17 +59,27 @@ impl Analysis {
     }
 }
 
+define_codes! {
+    /// The code of [`NotOpenrcRun`], in the `input` phase.
+    CODES in input {
+        NOT_OPENRC_RUN = not_openrc_run: Error,
+    }
+}
+
 /// The file is not an openrc-run script.
 #[derive(Debug, Clone, Error, Diagnostic)]
 #[error("not an openrc-run script: the first line is not `#!/sbin/openrc-run`")]
-#[diagnostic(
-    code(rc2s6::input::not_openrc_run),
-    help("rc2s6 compiles scripts run by openrc-run; start the file with `#!/sbin/openrc-run`")
-)]
+#[diagnostic(help("rc2s6 compiles scripts run by openrc-run; start the file with `#!/sbin/openrc-run`"))]
 pub struct NotOpenrcRun {
     /// The first line.
     #[label("this shebang")]
     pub span: SourceSpan,
+}
+
+impl Coded for NotOpenrcRun {
+    fn code(&self) -> &'static Code {
+        &NOT_OPENRC_RUN
+    }
 }
 
 /// Parses of files many services load (rc.conf), made once and reused for each service.

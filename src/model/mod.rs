@@ -8,7 +8,7 @@ mod capabilities;
 mod daemon_builder;
 mod daemon_flags;
 mod dependencies;
-mod error;
+pub mod error;
 mod eval_line;
 mod launch;
 mod service;
@@ -277,8 +277,8 @@ fn unsafe_service_path(path: &str) -> Option<&'static str> {
 
 /// Whether a diagnostic is error-level (what makes a service not converted).
 pub fn is_error(e: &ModelError) -> bool {
-    use miette::Diagnostic;
-    matches!(e.severity(), None | Some(miette::Severity::Error))
+    use crate::core::diagnostic::{Coded, Severity};
+    e.code().severity() == Severity::Error
 }
 
 fn ready_timeout(env: &Environment) -> Option<u64> {

@@ -9,9 +9,10 @@ use thiserror::Error;
 use crate::backend::s6::EmitError;
 use crate::backend::s6::{self as s6, EmitOptions};
 use crate::backend::service_dir::ServiceDir;
-use crate::core::diagnostic::{Finding, Severity};
+use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
 use crate::manifest::{self, Manifest, ServiceRecord};
 use crate::model::analysis::{self, Analysis};
+use crate::model::error::HANDWRITTEN_SERVICE_DIR;
 use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc::service_files::ServiceFiles;
 use crate::openrc::version::OpenrcVersion;
@@ -76,13 +77,17 @@ pub struct Compilation {
     pub manifest: Manifest,
 }
 
+define_codes! {
+    /// The code of [`DuplicateService`], in the `input` phase.
+    CODES in input {
+        DUPLICATE_SERVICE = duplicate_service: Error,
+    }
+}
+
 /// Two inputs with the same service name.
 #[derive(Debug, Clone, Error, Diagnostic)]
 #[error("`{name}` is given twice ({first} and {second}); one service directory cannot hold both")]
-#[diagnostic(
-    code(rc2s6::input::duplicate_service),
-    help("compile the two directories separately, or rename one script")
-)]
+#[diagnostic(help("compile the two directories separately, or rename one script"))]
 pub struct DuplicateService {
     /// The service name.
     pub name: String,
@@ -90,6 +95,12 @@ pub struct DuplicateService {
     pub first: String,
     /// The second path.
     pub second: String,
+}
+
+impl Coded for DuplicateService {
+    fn code(&self) -> &'static Code {
+        &DUPLICATE_SERVICE
+    }
 }
 
 /// What compiling adds to an analysis, worked out on the thread that made it.
@@ -105,7 +116,7 @@ fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
     let own = format!("{}/{}", opts.output.trim_end_matches('/'), name);
     let path =
         analysis.service.s6_service_path.clone().unwrap_or_else(|| crate::openrc::paths::default_service_path(name));
-    path == own && analysis.findings.iter().any(|f| f.code() == "rc2s6::model::handwritten_service_dir")
+    path == own && analysis.findings.iter().any(|f| f.code() == &HANDWRITTEN_SERVICE_DIR)
 }
 
 fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
@@ -121,7 +132,7 @@ fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
 fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> CompiledService {
     if emitted.migrated {
         // A migrated script links the directory rc2s6 wrote into this output: not hand-written.
-        analysis.findings.retain(|f| f.code() != "rc2s6::model::handwritten_service_dir");
+        analysis.findings.retain(|f| f.code() != &HANDWRITTEN_SERVICE_DIR);
     }
     let dir = match emitted.dir {
         Ok(d) => d,
@@ -175,7 +186,7 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
                     DuplicateService { name: name.clone(), first: paths[0].clone(), second: paths[1].clone() },
                 );
                 s.record.diagnostics.push(manifest::DiagnosticRecord {
-                    code: finding.code(),
+                    code: finding.code().name().into(),
                     severity: finding.severity.as_str().into(),
                     at: None,
                     message: finding.message(),

@@ -27,7 +27,7 @@ pub fn render(findings: &[Finding]) -> String {
                 props.push(format!("endColumn={}", p.end_column.saturating_sub(1).max(p.column)));
             }
         }
-        props.push(format!("title={}", property(&f.code())));
+        props.push(format!("title={}", property(f.code().name())));
         let mut text = f.message();
         if let Some(h) = f.help() {
             text.push_str("\nhelp: ");

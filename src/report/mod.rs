@@ -4,10 +4,13 @@
 
 mod gcc;
 mod github;
+mod human;
 mod json;
 mod sarif;
 
-use crate::core::diagnostic::{Finding, render_human};
+pub use human::render_human;
+
+use crate::core::diagnostic::Finding;
 
 /// How to render findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,23 +2,19 @@
 //! code that occurs, with its explanation as help, and a result per finding. Columns count
 //! Unicode code points, as the run says; regions end just after their last character.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::core::diagnostic::{Finding, Severity};
-use crate::core::explain;
+use crate::core::diagnostic::{Code, Finding, Severity};
 
 /// The SARIF log, pretty-printed, with a final newline.
 pub fn render(findings: &[Finding]) -> String {
-    // Rules in code order, each with the severity its diagnostic declares.
-    let mut rules: BTreeMap<String, Severity> = BTreeMap::new();
-    for f in findings {
-        rules.entry(f.code()).or_insert_with(|| Severity::of(f.diagnostic.as_ref()));
-    }
-    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
-    let rule_objects: Vec<Value> = rules.iter().map(|(code, severity)| rule(code, *severity)).collect();
-    let results: Vec<Value> = findings.iter().map(|f| result(f, index.get(f.code().as_str()).copied())).collect();
+    // A rule per code that occurs, in code order, described by the code itself.
+    let rules: BTreeSet<&'static Code> = findings.iter().map(Finding::code).collect();
+    let index: BTreeMap<&'static Code, usize> = rules.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let rule_objects: Vec<Value> = rules.iter().map(|code| rule(code)).collect();
+    let results: Vec<Value> = findings.iter().map(|f| result(f, index.get(f.code()).copied())).collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -48,17 +44,17 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn rule(code: &str, severity: Severity) -> Value {
-    let name = code.rsplit("::").next().unwrap_or(code);
-    let summary = explain::summary(code).unwrap_or(name);
-    let explanation = explain::explanation(code).unwrap_or(summary);
+/// A code's rule metadata: its summary, its explanation as help and its default severity.
+fn rule(code: &Code) -> Value {
+    let summary = code.first_summary_line();
+    let explanation = code.explanation();
     json!({
-        "id": code,
-        "name": pascal_case(name),
+        "id": code.name(),
+        "name": pascal_case(code.short_name()),
         "shortDescription": { "text": summary },
         "fullDescription": { "text": summary },
         "help": { "text": explanation, "markdown": explanation },
-        "defaultConfiguration": { "level": level(severity) },
+        "defaultConfiguration": { "level": level(code.severity()) },
     })
 }
 
@@ -69,7 +65,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
         message.push_str(&h);
     }
     let mut r = json!({
-        "ruleId": f.code(),
+        "ruleId": f.code().name(),
         "level": level(f.severity),
         "message": { "text": message },
     });

@@ -21,9 +21,10 @@ use crate::core::source::SourceFile;
 use crate::manifest::Manifest;
 use crate::manifest::drift::{Drift, DriftKind};
 use crate::model::Loc;
-use crate::model::analysis::Analysis;
+use crate::model::analysis::{Analysis, NOT_OPENRC_RUN};
 use crate::openrc::paths::{RC_SVCDIR, VAR_SVC_D};
 use crate::openrc::version::{OpenrcVersion, S6Backend};
+use crate::shell::parse::error::CODES as PARSE_CODES;
 use error::{
     CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
 };
@@ -219,8 +220,7 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
             .findings
             .iter()
             .filter(|x| {
-                x.severity == Severity::Error
-                    && (x.code().starts_with("rc2s6::parse") || x.code().starts_with("rc2s6::input"))
+                x.severity == Severity::Error && (PARSE_CODES.contains(&x.code()) || x.code() == &NOT_OPENRC_RUN)
             })
             .collect();
         if !broken.is_empty() || !a.parsed {

@@ -30,6 +30,7 @@ use crate::manifest::drift::{self, DiskError, Drift, DriftKind};
 pub use journal::JOURNAL_NAME;
 
 use crate::backend::service_dir::ServiceDir;
+use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::manifest::MANIFEST_NAME;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::Compilation;
@@ -71,15 +72,23 @@ pub struct WriteReport {
     pub recovered: bool,
 }
 
+define_codes! {
+    /// Every code of [`WriteError`].
+    CODES in write {
+        IO = io: Error,
+        BAD_MANIFEST = bad_manifest: Error,
+        LOCKED = locked: Error,
+    }
+}
+
 /// Why the output directory could not be written.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum WriteError {
     /// A system call failed.
     #[error("cannot write {path}: {message}")]
-    #[diagnostic(
-        code(rc2s6::write::io),
-        help("check that the output directory can be created and written, and that its filesystem has space")
-    )]
+    #[diagnostic(help(
+        "check that the output directory can be created and written, and that its filesystem has space"
+    ))]
     Io {
         /// The path involved.
         path: String,
@@ -90,10 +99,7 @@ pub enum WriteError {
     /// The manifest (or journal) on disk is not one rc2s6 wrote, so nothing it says can be
     /// trusted to decide what to overwrite.
     #[error("{path} is not a manifest rc2s6 wrote: {why}")]
-    #[diagnostic(
-        code(rc2s6::write::bad_manifest),
-        help("move the file away; rc2s6 then leaves every existing service directory alone unless --force")
-    )]
+    #[diagnostic(help("move the file away; rc2s6 then leaves every existing service directory alone unless --force"))]
     BadManifest {
         /// The file.
         path: String,
@@ -103,11 +109,21 @@ pub enum WriteError {
 
     /// Another rc2s6 is writing the same output directory.
     #[error("another rc2s6 is writing {path}")]
-    #[diagnostic(code(rc2s6::write::locked), help("wait for the other run to finish, then run again"))]
+    #[diagnostic(help("wait for the other run to finish, then run again"))]
     Locked {
         /// The output directory.
         path: String,
     },
+}
+
+impl Coded for WriteError {
+    fn code(&self) -> &'static Code {
+        match self {
+            WriteError::Io { .. } => &IO,
+            WriteError::BadManifest { .. } => &BAD_MANIFEST,
+            WriteError::Locked { .. } => &LOCKED,
+        }
+    }
 }
 
 impl From<DiskError> for WriteError {

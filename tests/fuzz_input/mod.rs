@@ -5,7 +5,6 @@
 
 use rc2s6::backend::execline;
 use rc2s6::backend::s6::EmitOptions;
-use rc2s6::core::diagnostic::render_human;
 use rc2s6::manifest::Manifest;
 use rc2s6::model::ModelOptions;
 use rc2s6::openrc::service_files::FileRole;
@@ -13,6 +12,7 @@ use rc2s6::openrc::service_files::ServiceFiles;
 use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::compile::{self, CompileOptions};
 use rc2s6::pipeline::input::{InputOptions, decode_source};
+use rc2s6::report::render_human;
 
 /// Separates the parts of a pipeline input. 0xFF never occurs in UTF-8, so every part can still
 /// hold any text (and any invalid UTF-8 but this byte).

@@ -1,7 +1,7 @@
 //! Source text → AST, with spans. pest's types stay inside this module.
 
 mod builder;
-mod error;
+pub mod error;
 mod grammar;
 
 use pest::Parser as _;
