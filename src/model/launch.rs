@@ -6,8 +6,9 @@ use super::daemon_builder::Launch;
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
+use super::trace::{self, LaunchProgram, StartEvent, Trace};
 use crate::eval::expand;
-use crate::eval::interpreter::{Interpreter, LaunchProgram, StartEvent, Trace};
+use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
 
 /// How the daemon is launched: `Ok(None)` for a oneshot, `Err` when not convertible.
@@ -180,11 +181,7 @@ pub fn find_launch(
 /// oneshot): a control program run with `start` here and `stop` in stop() (`postfix start`), a
 /// pidfile, or a stop() that kills something.
 fn leaves_daemon(interp: &Interpreter, start_events: &[StartEvent]) -> Option<(String, Loc)> {
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.start_events = Some(Vec::new());
-    scratch.call_function("stop");
-    let stop_events = scratch.start_events.take().unwrap_or_default();
+    let stop_events = trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default();
     let commands = |events: &[StartEvent]| -> Vec<(String, Vec<String>, Loc)> {
         events
             .iter()

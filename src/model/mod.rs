@@ -15,19 +15,21 @@ mod service;
 mod start_pre;
 mod stop_call;
 mod stop_policy;
+mod trace;
 mod ulimit;
 
 pub use crate::eval::environment::{Environment, Variable};
-pub use crate::eval::interpreter::{DepCall, StartEvent};
 pub use crate::eval::value::{Loc, ShellValue, Uncertainty};
 pub use capabilities::Privileges;
 pub use daemon_builder::explain_uncertainty;
+pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use service::{
     BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
     Service, ServiceKind, Setting,
 };
 pub use stop_policy::normalize_signal;
+pub use trace::StartEvent;
 
 use crate::core::source::{FileId, Span};
 use crate::eval::interpreter::Interpreter;
@@ -186,8 +188,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     // variables.
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
-    let start_trace = interp.trace("start");
-    let stop_trace = for_stop.trace("stop");
+    let start_trace = trace::trace(&interp, "start");
+    let stop_trace = trace::trace(&for_stop, "stop");
     service.backend_calls = backend_calls::collect(start_trace.as_ref(), stop_trace.as_ref());
     let stop_call = stop_trace.as_ref().and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;

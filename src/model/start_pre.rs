@@ -18,15 +18,10 @@ const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daem
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
 pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
-    if !interp.functions.contains_key("start_pre") {
-        return;
-    }
+    let Some(run) = interp.run_on_copy("start_pre", ()) else { return };
     let start_pre_file = interp.functions["start_pre"].file;
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.call_function("start_pre");
-    interp.take_gave_up(&scratch.diagnostics);
-    apply_changes("start_pre", &mut interp.env, &scratch.env, start_pre_file, service);
+    interp.take_gave_up(&run.diagnostics);
+    apply_changes("start_pre", &mut interp.env, &run.env, start_pre_file, service);
 }
 
 /// Takes into `env` what `function` (run before the backend reads the variables) changed in the
