@@ -69,6 +69,33 @@ pub struct Service {
     pub variables: Environment,
 }
 
+impl Service {
+    /// A service named `name` of which nothing is known yet: not converted.
+    pub fn not_converted(name: String) -> Self {
+        Service {
+            name,
+            kind: ServiceKind::NotConverted,
+            daemon: None,
+            supervisor: Supervisor::StartStopDaemon,
+            supervisor_value: String::new(),
+            s6_service_path: None,
+            svwait_options_start: None,
+            ready_timeout_ms: None,
+            description: None,
+            dependencies: Dependencies::default(),
+            decisions: Vec::new(),
+            diagnostics: Vec::new(),
+            functions: Vec::new(),
+            custom_launch: None,
+            backend_calls: BackendCalls::default(),
+            daemon_script: false,
+            settings: BTreeMap::new(),
+            settings_before_script: BTreeMap::new(),
+            variables: Environment::default(),
+        }
+    }
+}
+
 /// Where a script's own `start()` and `stop()` hand the daemon to OpenRC's backend (each `None`
 /// when the script keeps OpenRC's own, which always does).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,7 +185,7 @@ pub struct Daemon {
     /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
-    pub privileges: Option<super::capabilities::Privileges>,
+    pub privileges: Option<super::daemon::Privileges>,
 }
 
 /// A user and optional group to run as.

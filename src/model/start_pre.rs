@@ -52,7 +52,7 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                         at = u.loc();
                     }
                 }
-                let why = cause.map(|u| explain_uncertainty(u).0).unwrap_or_default();
+                let why = cause.map(|u| explain_uncertainty(u).why).unwrap_or_default();
                 if IDENTITY_VARIABLES.contains(var) {
                     // Left out, the daemon would run as root, or outside its chroot, where OpenRC
                     // may switch: not converted rather than converted with more privilege.

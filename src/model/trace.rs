@@ -84,6 +84,17 @@ pub enum LaunchProgram {
     Direct,
 }
 
+impl LaunchProgram {
+    /// The program's name, as decisions say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LaunchProgram::StartStopDaemon => "start-stop-daemon",
+            LaunchProgram::SuperviseDaemon => "supervise-daemon",
+            LaunchProgram::Direct => "direct",
+        }
+    }
+}
+
 /// Commands that only print, check or prepare files: harmless before or after the launch.
 const PREPARATION: &[&str] = &[
     "ebegin",
