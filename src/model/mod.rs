@@ -7,6 +7,7 @@ mod backend_calls;
 mod daemon;
 mod dependencies;
 mod error;
+mod inputs;
 mod launch;
 mod service;
 mod start_pre;
@@ -16,13 +17,13 @@ mod uncertainty;
 
 pub use crate::eval::environment::{Environment, Variable};
 pub use crate::eval::value::{Loc, ShellValue, Uncertainty};
-pub use daemon::Privileges;
 pub use daemon::stop_policy::normalize_signal;
 pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
+pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
-    Service, ServiceKind, Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, Privileges, ResourceLimit, Respawn, RunAs,
+    S6_SETTINGS, Service, ServiceKind, Setting,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};
@@ -33,45 +34,10 @@ use crate::eval::interpreter::Interpreter;
 use crate::openrc::paths;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::supervisor::Supervisor;
-use crate::openrc::version::OpenrcVersion;
-use crate::shell::ast::Script;
 use daemon::{Built, DaemonInputs};
 use launch::Found;
 use stop_call::StopCall;
 use trace::Trace;
-
-/// One loaded and parsed file.
-#[derive(Debug, Clone, Copy)]
-pub struct LoadedFile<'a> {
-    /// Its role.
-    pub role: FileRole,
-    /// Its parsed text, or `None` if it did not parse (the parser reported why). Borrowed: the
-    /// caller keeps the syntax trees (lint reads them again), and a copy per service is most of
-    /// what modelling would allocate.
-    pub script: Option<&'a Script>,
-}
-
-/// Everything one service is built from, in openrc-run's load order (the script last).
-#[derive(Debug, Clone)]
-pub struct ServiceInputs<'a> {
-    /// `RC_SVCNAME`: the script's file name.
-    pub svcname: String,
-    /// `RC_SERVICE`: the script's path.
-    pub service_path: String,
-    /// rc.conf files, conf.d files, then the script.
-    pub files: Vec<LoadedFile<'a>>,
-    /// Runlevel-specific conf.d files that exist beside the plain one: (path, runlevel).
-    pub runlevel_confd: Vec<(String, String)>,
-}
-
-/// Choices the user makes on the command line that change the model.
-#[derive(Debug, Clone, Default)]
-pub struct ModelOptions {
-    /// Run daemons that may fork under s6-fghack instead of refusing them.
-    pub allow_fghack: bool,
-    /// The OpenRC release that runs the service.
-    pub target: OpenrcVersion,
-}
 
 fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
     let mut env = Environment::default();

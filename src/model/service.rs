@@ -185,7 +185,29 @@ pub struct Daemon {
     /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
-    pub privileges: Option<super::daemon::Privileges>,
+    pub privileges: Option<Privileges>,
+}
+
+/// Privilege settings for `setpriv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Privileges {
+    /// Capabilities made inheritable.
+    pub inheritable: Vec<String>,
+    /// Capabilities made ambient (kept across the user switch and exec).
+    pub ambient: Vec<String>,
+    /// Capabilities removed from the bounding set.
+    pub bounding_drop: Vec<String>,
+    /// Securebits to set, by setpriv name.
+    pub securebits: Vec<String>,
+    /// `PR_SET_NO_NEW_PRIVS`.
+    pub no_new_privs: bool,
+}
+
+impl Privileges {
+    /// Whether anything is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Privileges::default()
+    }
 }
 
 /// A user and optional group to run as.

@@ -3,8 +3,8 @@
 //! known.
 
 use super::error::{ModelDiagnostic, ModelError};
-use super::explain_uncertainty;
 use super::service::Service;
+use super::uncertainty::explain_uncertainty;
 use crate::core::source::{FileId, Span};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::Interpreter;

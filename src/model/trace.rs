@@ -182,7 +182,7 @@ impl Observer for StartRecorder {
         let (loc, conditional) = (command.loc, command.conditional);
         // Per word, so that only the words the daemon uses can make it unconvertible.
         let words = command.word_fields();
-        let base = cmd.rsplit('/').next().unwrap_or(cmd);
+        let base = basename(cmd);
         if let Some(program) = launch_program(base, cmd, &words.texts, command.env) {
             self.events.push(StartEvent::Launch {
                 program,
@@ -277,6 +277,11 @@ fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) ->
         _ if command_var.as_deref() == Some(cmd) => Some(LaunchProgram::Direct),
         _ => None,
     }
+}
+
+/// The program's file name, without its directory: how commands are recognised.
+pub fn basename(program: &str) -> &str {
+    program.rsplit('/').next().unwrap_or(program)
 }
 
 /// Whether a command says the start failed: `return N`/`exit N`/`eend N` with N ≠ 0, `eerror`.

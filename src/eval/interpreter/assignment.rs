@@ -99,7 +99,7 @@ impl<O: Observer> Interpreter<O> {
 }
 
 /// `NAME=value` written as a command argument (`export NAME=value`): the assignment it means.
-pub fn split_assignment_word(w: &Word) -> Option<Assignment> {
+fn split_assignment_word(w: &Word) -> Option<Assignment> {
     let first = w.parts.first()?;
     let WordPartKind::Literal(text) = &first.kind else { return None };
     let eq = text.find('=')?;

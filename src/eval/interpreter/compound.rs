@@ -8,7 +8,8 @@ use super::super::expand::Fields;
 use super::super::observer::Observer;
 use super::super::test_expr;
 use super::super::value::{Loc, ShellValue, Uncertainty};
-use super::{Flow, Interpreter, MAX_LOOP, Status, merge};
+use super::merge::merge;
+use super::{Flow, Interpreter, MAX_LOOP, Status};
 
 impl<O: Observer> Interpreter<O> {
     pub(super) fn compound(&mut self, cc: &CompoundCommand) -> (Status, Flow) {

@@ -22,7 +22,6 @@ use super::expand::Expander;
 use super::observer::{Observer, at_span};
 pub use super::status::Status;
 use super::value::{Loc, Uncertainty};
-pub use assignment::split_assignment_word;
 pub use merge::merge;
 
 /// How control leaves a command.

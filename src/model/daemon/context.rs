@@ -2,8 +2,8 @@
 //! launch came from, the user's options — and the one [`Report`] they all write to. Reading a
 //! value reports what makes it inexact.
 
-use super::super::ModelOptions;
 use super::super::error::ModelError;
+use super::super::inputs::ModelOptions;
 use super::super::uncertainty::{Unknowable, explain_uncertainty};
 use super::eval_line::{self, EvalInput, EvalProblem};
 use super::report::{Refused, Report};

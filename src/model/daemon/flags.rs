@@ -116,49 +116,87 @@ enum Only {
     Sd,
 }
 
-/// (long, short, slot, takes an argument, program).
-const OPTIONS: &[(&str, Option<char>, Slot, bool, Only)] = &[
-    ("exec", Some('x'), Slot::Exec, true, Only::Both),
-    ("startas", Some('a'), Slot::Startas, true, Only::Ssd),
-    ("user", Some('u'), Slot::User, true, Only::Both),
-    ("chuid", Some('c'), Slot::User, true, Only::Both),
-    ("group", Some('g'), Slot::Group, true, Only::Both),
-    ("chdir", Some('d'), Slot::Chdir, true, Only::Both),
-    ("chroot", Some('r'), Slot::Chroot, true, Only::Both),
-    ("umask", Some('k'), Slot::Umask, true, Only::Both),
-    ("nicelevel", Some('N'), Slot::Nice, true, Only::Both),
-    ("stdout", Some('1'), Slot::Stdout, true, Only::Both),
-    ("stderr", Some('2'), Slot::Stderr, true, Only::Both),
-    ("stdin", Some('0'), Slot::Stdin, true, Only::Both),
-    ("stdout-logger", None, Slot::StdoutLogger, true, Only::Both),
-    ("stderr-logger", None, Slot::StderrLogger, true, Only::Both),
-    ("env", Some('e'), Slot::Env, true, Only::Both),
-    ("notify", None, Slot::Notify, true, Only::Both),
-    ("respawn-delay", Some('D'), Slot::RespawnDelay, true, Only::Sd),
-    ("respawn-max", Some('m'), Slot::RespawnMax, true, Only::Sd),
-    ("respawn-period", Some('P'), Slot::RespawnPeriod, true, Only::Sd),
-    ("signal", Some('s'), Slot::Signal, true, Only::Both),
-    ("ionice", Some('I'), Slot::Unsupported, true, Only::Both),
-    ("oom-score-adj", None, Slot::Unsupported, true, Only::Both),
-    ("capabilities", None, Slot::Capabilities, true, Only::Both),
-    ("secbits", None, Slot::Secbits, true, Only::Both),
-    ("no-new-privs", None, Slot::NoNewPrivs, false, Only::Both),
-    ("scheduler", None, Slot::Unsupported, true, Only::Both),
-    ("scheduler-priority", None, Slot::Unsupported, true, Only::Both),
-    ("pidfile", Some('p'), Slot::Irrelevant, true, Only::Both),
-    ("name", Some('n'), Slot::Name, true, Only::Both),
-    ("wait", Some('w'), Slot::Irrelevant, true, Only::Both),
-    ("retry", Some('R'), Slot::Irrelevant, true, Only::Both),
-    ("healthcheck-timer", Some('a'), Slot::Unsupported, true, Only::Sd),
-    ("healthcheck-delay", Some('A'), Slot::Unsupported, true, Only::Sd),
-    ("quiet", Some('q'), Slot::Irrelevant, false, Only::Both),
-    ("verbose", Some('v'), Slot::Irrelevant, false, Only::Both),
-    ("progress", None, Slot::Irrelevant, false, Only::Both),
-    ("interpreted", Some('i'), Slot::Irrelevant, false, Only::Both),
-    ("test", Some('t'), Slot::Irrelevant, false, Only::Both),
-    ("oknodo", Some('o'), Slot::Irrelevant, false, Only::Both),
-    ("stop", Some('K'), Slot::Irrelevant, false, Only::Both),
-    ("status", None, Slot::Irrelevant, false, Only::Both),
+/// One option of start-stop-daemon or supervise-daemon.
+struct OptionSpec {
+    /// `--long`.
+    long: &'static str,
+    /// `-s`, if it has one.
+    short: Option<char>,
+    /// Where its value goes.
+    slot: Slot,
+    /// It takes a value.
+    takes_value: bool,
+    /// The program it belongs to.
+    only: Only,
+}
+
+/// The options rc2s6 knows, long and short, and where each one's value goes.
+const OPTIONS: &[OptionSpec] = &[
+    OptionSpec { long: "exec", short: Some('x'), slot: Slot::Exec, takes_value: true, only: Only::Both },
+    OptionSpec { long: "startas", short: Some('a'), slot: Slot::Startas, takes_value: true, only: Only::Ssd },
+    OptionSpec { long: "user", short: Some('u'), slot: Slot::User, takes_value: true, only: Only::Both },
+    OptionSpec { long: "chuid", short: Some('c'), slot: Slot::User, takes_value: true, only: Only::Both },
+    OptionSpec { long: "group", short: Some('g'), slot: Slot::Group, takes_value: true, only: Only::Both },
+    OptionSpec { long: "chdir", short: Some('d'), slot: Slot::Chdir, takes_value: true, only: Only::Both },
+    OptionSpec { long: "chroot", short: Some('r'), slot: Slot::Chroot, takes_value: true, only: Only::Both },
+    OptionSpec { long: "umask", short: Some('k'), slot: Slot::Umask, takes_value: true, only: Only::Both },
+    OptionSpec { long: "nicelevel", short: Some('N'), slot: Slot::Nice, takes_value: true, only: Only::Both },
+    OptionSpec { long: "stdout", short: Some('1'), slot: Slot::Stdout, takes_value: true, only: Only::Both },
+    OptionSpec { long: "stderr", short: Some('2'), slot: Slot::Stderr, takes_value: true, only: Only::Both },
+    OptionSpec { long: "stdin", short: Some('0'), slot: Slot::Stdin, takes_value: true, only: Only::Both },
+    OptionSpec { long: "stdout-logger", short: None, slot: Slot::StdoutLogger, takes_value: true, only: Only::Both },
+    OptionSpec { long: "stderr-logger", short: None, slot: Slot::StderrLogger, takes_value: true, only: Only::Both },
+    OptionSpec { long: "env", short: Some('e'), slot: Slot::Env, takes_value: true, only: Only::Both },
+    OptionSpec { long: "notify", short: None, slot: Slot::Notify, takes_value: true, only: Only::Both },
+    OptionSpec { long: "respawn-delay", short: Some('D'), slot: Slot::RespawnDelay, takes_value: true, only: Only::Sd },
+    OptionSpec { long: "respawn-max", short: Some('m'), slot: Slot::RespawnMax, takes_value: true, only: Only::Sd },
+    OptionSpec {
+        long: "respawn-period",
+        short: Some('P'),
+        slot: Slot::RespawnPeriod,
+        takes_value: true,
+        only: Only::Sd,
+    },
+    OptionSpec { long: "signal", short: Some('s'), slot: Slot::Signal, takes_value: true, only: Only::Both },
+    OptionSpec { long: "ionice", short: Some('I'), slot: Slot::Unsupported, takes_value: true, only: Only::Both },
+    OptionSpec { long: "oom-score-adj", short: None, slot: Slot::Unsupported, takes_value: true, only: Only::Both },
+    OptionSpec { long: "capabilities", short: None, slot: Slot::Capabilities, takes_value: true, only: Only::Both },
+    OptionSpec { long: "secbits", short: None, slot: Slot::Secbits, takes_value: true, only: Only::Both },
+    OptionSpec { long: "no-new-privs", short: None, slot: Slot::NoNewPrivs, takes_value: false, only: Only::Both },
+    OptionSpec { long: "scheduler", short: None, slot: Slot::Unsupported, takes_value: true, only: Only::Both },
+    OptionSpec {
+        long: "scheduler-priority",
+        short: None,
+        slot: Slot::Unsupported,
+        takes_value: true,
+        only: Only::Both,
+    },
+    OptionSpec { long: "pidfile", short: Some('p'), slot: Slot::Irrelevant, takes_value: true, only: Only::Both },
+    OptionSpec { long: "name", short: Some('n'), slot: Slot::Name, takes_value: true, only: Only::Both },
+    OptionSpec { long: "wait", short: Some('w'), slot: Slot::Irrelevant, takes_value: true, only: Only::Both },
+    OptionSpec { long: "retry", short: Some('R'), slot: Slot::Irrelevant, takes_value: true, only: Only::Both },
+    OptionSpec {
+        long: "healthcheck-timer",
+        short: Some('a'),
+        slot: Slot::Unsupported,
+        takes_value: true,
+        only: Only::Sd,
+    },
+    OptionSpec {
+        long: "healthcheck-delay",
+        short: Some('A'),
+        slot: Slot::Unsupported,
+        takes_value: true,
+        only: Only::Sd,
+    },
+    OptionSpec { long: "quiet", short: Some('q'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "verbose", short: Some('v'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "progress", short: None, slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "interpreted", short: Some('i'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "test", short: Some('t'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "oknodo", short: Some('o'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "stop", short: Some('K'), slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
+    OptionSpec { long: "status", short: None, slot: Slot::Irrelevant, takes_value: false, only: Only::Both },
 ];
 
 /// Reads options from already-expanded words.
@@ -173,83 +211,95 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
             break;
         }
         if let Some(long) = w.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            match name {
-                "start" => f.start = true,
-                "background" => f.background = true,
-                "make-pidfile" => f.make_pidfile = true,
-                _ => match OPTIONS.iter().find(|o| o.0 == name && applies(o.4, syntax)) {
-                    Some(&(_, _, slot, takes, _)) => {
-                        let first = i - 1;
-                        let value = if takes {
-                            inline.or_else(|| {
-                                let v = words.get(i).cloned();
-                                i += 1;
-                                v
-                            })
-                        } else {
-                            None
-                        };
-                        if slot == Slot::Irrelevant {
-                            f.irrelevant_words.extend(first..i.min(words.len()));
-                        }
-                        store(&mut f, slot, w, value);
-                    }
-                    None => f.unknown.push(w.clone()),
-                },
+            i = read_long(&mut f, words, i, long, syntax);
+        } else if let Some(shorts) = w.strip_prefix('-').filter(|s| !s.is_empty()) {
+            i = read_shorts(&mut f, words, i, shorts, syntax);
+        } else {
+            f.positional.push(w.clone());
+            if syntax == FlagSyntax::SuperviseDaemon && f.positional.len() >= 2 {
+                // supervise-daemon NAME --start [opts] DAEMON [--] ARGS: after the daemon, all args.
+                f.args.extend(words[i..].iter().filter(|w| *w != "--").cloned());
+                break;
             }
-            continue;
-        }
-        if let Some(shorts) = w.strip_prefix('-').filter(|s| !s.is_empty()) {
-            let chars: Vec<char> = shorts.chars().collect();
-            let mut k = 0;
-            while k < chars.len() {
-                let c = chars[k];
-                k += 1;
-                let sd = syntax == FlagSyntax::SuperviseDaemon;
-                match c {
-                    'S' => f.start = true,
-                    'b' => f.background = true,
-                    // `-m` is --make-pidfile for start-stop-daemon, --respawn-max for supervise-daemon.
-                    'm' if !sd => f.make_pidfile = true,
-                    _ => match OPTIONS.iter().find(|o| o.1 == Some(c) && applies(o.4, syntax)) {
-                        Some(&(_, _, slot, takes, _)) => {
-                            let first = i - 1;
-                            let value = if takes {
-                                if k < chars.len() {
-                                    let v: String = chars[k..].iter().collect();
-                                    k = chars.len();
-                                    Some(v)
-                                } else {
-                                    let v = words.get(i).cloned();
-                                    i += 1;
-                                    v
-                                }
-                            } else {
-                                None
-                            };
-                            if slot == Slot::Irrelevant {
-                                f.irrelevant_words.extend(first..i.min(words.len()));
-                            }
-                            store(&mut f, slot, &format!("-{c}"), value);
-                        }
-                        None => f.unknown.push(format!("-{c}")),
-                    },
-                }
-            }
-            continue;
-        }
-        f.positional.push(w.clone());
-        if syntax == FlagSyntax::SuperviseDaemon && f.positional.len() >= 2 {
-            // supervise-daemon NAME --start [opts] DAEMON [--] ARGS: after the daemon, all args.
-            f.args.extend(words[i..].iter().filter(|w| *w != "--").cloned());
-            break;
         }
     }
     f
+}
+
+/// Reads `--name` or `--name=value` (the word before `words[next]`); returns the index of the
+/// next word to read.
+fn read_long(f: &mut DaemonFlags, words: &[String], mut next: usize, long: &str, syntax: FlagSyntax) -> usize {
+    let word = &words[next - 1];
+    let (name, inline) = match long.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (long, None),
+    };
+    match name {
+        "start" => f.start = true,
+        "background" => f.background = true,
+        "make-pidfile" => f.make_pidfile = true,
+        _ => match OPTIONS.iter().find(|o| o.long == name && applies(o.only, syntax)) {
+            Some(spec) => {
+                let first = next - 1;
+                let value = if spec.takes_value {
+                    inline.or_else(|| {
+                        let v = words.get(next).cloned();
+                        next += 1;
+                        v
+                    })
+                } else {
+                    None
+                };
+                if spec.slot == Slot::Irrelevant {
+                    f.irrelevant_words.extend(first..next.min(words.len()));
+                }
+                store(f, spec.slot, word, value);
+            }
+            None => f.unknown.push(word.clone()),
+        },
+    }
+    next
+}
+
+/// Reads a word of short options (`-bm`, `-u nobody`, `-unobody`, the word before
+/// `words[next]`); returns the index of the next word to read.
+fn read_shorts(f: &mut DaemonFlags, words: &[String], mut next: usize, shorts: &str, syntax: FlagSyntax) -> usize {
+    let chars: Vec<char> = shorts.chars().collect();
+    let sd = syntax == FlagSyntax::SuperviseDaemon;
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        k += 1;
+        match c {
+            'S' => f.start = true,
+            'b' => f.background = true,
+            // `-m` is --make-pidfile for start-stop-daemon, --respawn-max for supervise-daemon.
+            'm' if !sd => f.make_pidfile = true,
+            _ => match OPTIONS.iter().find(|o| o.short == Some(c) && applies(o.only, syntax)) {
+                Some(spec) => {
+                    let first = next - 1;
+                    let value = if !spec.takes_value {
+                        None
+                    } else if k < chars.len() {
+                        // The rest of the word is the value.
+                        let v: String = chars[k..].iter().collect();
+                        k = chars.len();
+                        Some(v)
+                    } else {
+                        let v = words.get(next).cloned();
+                        next += 1;
+                        v
+                    };
+                    if spec.slot == Slot::Irrelevant {
+                        f.irrelevant_words.extend(first..next.min(words.len()));
+                    }
+                    store(f, spec.slot, &format!("-{c}"), value);
+                }
+                None => f.unknown.push(format!("-{c}")),
+            },
+        }
+    }
+    next
 }
 
 fn applies(only: Only, syntax: FlagSyntax) -> bool {

@@ -31,10 +31,9 @@ mod umask;
 mod unsupported;
 mod user;
 
-pub use capabilities::Privileges;
 pub use report::Report;
 
-use super::ModelOptions;
+use super::inputs::ModelOptions;
 use super::launch::{Launch, ShellSetting};
 use super::service::Daemon;
 use super::stop_call::StopCall;

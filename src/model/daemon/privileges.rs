@@ -2,7 +2,8 @@
 //! else `capabilities`, `secbits`, `no_new_privs`), applied with setpriv.
 
 use super::super::error::ModelError;
-use super::capabilities::{self, Privileges};
+use super::super::service::Privileges;
+use super::capabilities;
 use super::context::{Context, says_yes};
 use super::flags::DaemonFlags;
 use super::report::Refused;

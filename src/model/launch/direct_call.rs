@@ -1,8 +1,7 @@
 //! A start() that runs the daemon itself, without start-stop-daemon: the one command named like
 //! the service, like `command`, or like the program stop() stops.
 
-use super::super::trace::{LaunchProgram, StartEvent};
-use super::basename;
+use super::super::trace::{LaunchProgram, StartEvent, basename};
 use crate::eval::expand::Expander;
 use crate::eval::interpreter::Interpreter;
 use crate::shell::ast::{Command, walk_command};

@@ -2,8 +2,7 @@
 //! program started here and stopped in stop(), a pidfile, a stop() that kills something, or a
 //! call of start-stop-daemon or supervise-daemon anywhere.
 
-use super::super::trace::{self, StartEvent};
-use super::basename;
+use super::super::trace::{self, StartEvent, basename};
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
 use crate::shell::ast::{AssignValue, Command, Word, WordPart, WordPartKind, walk_command};

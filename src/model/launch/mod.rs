@@ -64,10 +64,6 @@ pub fn command_is_set(env: &Environment) -> bool {
     env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable())
 }
 
-fn basename(p: &str) -> &str {
-    p.rsplit('/').next().unwrap_or(p)
-}
-
 fn is_launch(e: &StartEvent) -> bool {
     matches!(e, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. })
 }
