@@ -443,3 +443,6 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
         out.push(f);
     }
 }
+
+#[cfg(test)]
+mod tests;

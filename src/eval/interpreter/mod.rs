@@ -9,6 +9,8 @@ mod assignment;
 mod compound;
 mod merge;
 mod simple;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
