@@ -12,6 +12,8 @@ mod launch;
 mod service;
 mod start_pre;
 mod stop_call;
+#[cfg(test)]
+mod testing;
 mod trace;
 mod uncertainty;
 

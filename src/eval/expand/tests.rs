@@ -100,7 +100,10 @@ fn parameter_forms() {
     c("${x:-d} ${u:-d} ${e:-d} ${e-d}", "[value] [d] [d] []");
     c("${x:+alt}${e:+alt}${e+set}${u+set}", "[altset]");
     c("${#x} ${#u}", "[5] [0] (unset u)");
-    c("${p#*/} ${p##*/} ${p%.*} ${p%%.*}", "[usr/lib/libfoo.so.1] [libfoo.so.1] [/usr/lib/libfoo.so] [/usr/lib/libfoo]");
+    c(
+        "${p#*/} ${p##*/} ${p%.*} ${p%%.*}",
+        "[usr/lib/libfoo.so.1] [libfoo.so.1] [/usr/lib/libfoo.so] [/usr/lib/libfoo]",
+    );
     c("${x/a/A} ${p//\\//_} ${x/#v/V} ${x/%e/E}", "[vAlue] [_usr_lib_libfoo.so.1] [Value] [valuE]");
     c("${x^} ${x^^} ${x,}", "[Value] [VALUE] [value]");
     c("${x:1:3} ${x:2} ${x: -2}", "[alu] [lue] [value] (runtime substring expansion)");
@@ -144,7 +147,11 @@ fn substitutions_and_arithmetic() {
 
 #[test]
 fn patterns_left_for_pathname_expansion() {
-    check(&[("g", "*.conf")], r#"/etc/*.conf "/etc/*.conf" $g "$g" a[bc]"#, "[/etc/*.conf]* [/etc/*.conf] [*.conf]* [*.conf] [a[bc]]*");
+    check(
+        &[("g", "*.conf")],
+        r#"/etc/*.conf "/etc/*.conf" $g "$g" a[bc]"#,
+        "[/etc/*.conf]* [/etc/*.conf] [*.conf]* [*.conf] [a[bc]]*",
+    );
 }
 
 #[test]

@@ -61,7 +61,10 @@ fn assignments() {
     check("arr=(a b)\narr[1]=c", &["arr= [runtime bash array]"]);
     check(": ${PORT:=8080} ${PORT:=9090}\n: ${HOST=}", &["HOST=", "PORT=8080"]);
     check("x=1\nunset x", &[]);
-    check("read a b < /etc/f\ngetopts ab opt", &["a= [command output]", "b= [command output]", "opt= [command output]"]);
+    check(
+        "read a b < /etc/f\ngetopts ab opt",
+        &["a= [command output]", "b= [command output]", "opt= [command output]"],
+    );
 }
 
 #[test]
@@ -81,9 +84,10 @@ fn conditions_that_can_be_decided() {
     check("[ -z \"\" ] && y=1 || y=2", &["y=1"]);
     check("false || y=2\ntrue && z=3\n! true || w=4", &["w=4", "y=2", "z=3"]);
     check("[[ abc == a* ]] && p=1", &["p=1"]);
-    check("v=yes\nif yesno $v; then a=1; fi\nif yesno v; then b=1; fi\nif yesno off; then c=1; fi", &[
-        "a=1", "b=1", "v=yes",
-    ]);
+    check(
+        "v=yes\nif yesno $v; then a=1; fi\nif yesno v; then b=1; fi\nif yesno off; then c=1; fi",
+        &["a=1", "b=1", "v=yes"],
+    );
 }
 
 #[test]
@@ -161,10 +165,13 @@ fn subshells_pipelines_and_background_keep_nothing() {
 
 #[test]
 fn what_is_not_followed_is_reported() {
-    check(". /etc/default/foo\nsource ./x", &[
-        "! `.` reads another file whose variables rc2s6 does not see",
-        "! `source` reads another file whose variables rc2s6 does not see",
-    ]);
+    check(
+        ". /etc/default/foo\nsource ./x",
+        &[
+            "! `.` reads another file whose variables rc2s6 does not see",
+            "! `source` reads another file whose variables rc2s6 does not see",
+        ],
+    );
 }
 
 /// Records every command as `name` (`?name` when conditional) and takes `stop_here` over with a
@@ -193,7 +200,8 @@ impl Observer for Recorder {
 
 #[test]
 fn an_observer_sees_every_command_and_can_take_one_over() {
-    let interp = run("echo a\nif [ -f /x ]; then logger b; fi\nsleep 1 &\nstop_here && x=1 || y=2", Recorder::default());
+    let interp =
+        run("echo a\nif [ -f /x ]; then logger b; fi\nsleep 1 &\nstop_here && x=1 || y=2", Recorder::default());
     assert_eq!(interp.observer.seen, ["echo a", "[ -f /x ]", "?logger b", "sleep 1&", "stop_here"]);
     assert_eq!(render(&interp), ["y=2"]);
     // The way the observer picks is the one whose variables are kept, unconditionally.

@@ -26,6 +26,8 @@ mod respawn;
 mod shell_settings;
 pub mod stop_policy;
 mod stopping;
+#[cfg(test)]
+mod tests;
 mod ulimit;
 mod umask;
 mod unsupported;

@@ -4,6 +4,8 @@
 
 mod direct_call;
 mod evidence;
+#[cfg(test)]
+mod tests;
 
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
