@@ -35,6 +35,19 @@ impl Uncertainty {
         !matches!(self, Uncertainty::UnsetVariable { .. })
     }
 
+    /// What it is, in a few words, for tests to compare.
+    #[cfg(test)]
+    pub fn brief(&self) -> String {
+        match self {
+            Uncertainty::CommandSubst(_) => "$(…)".into(),
+            Uncertainty::UnsetVariable { name, .. } => format!("unset {name}"),
+            Uncertainty::Conditional { .. } => "conditional".into(),
+            Uncertainty::Runtime { what, .. } => format!("runtime {what}"),
+            Uncertainty::Arithmetic(_) => "arithmetic".into(),
+            Uncertainty::CommandOutput(_) => "command output".into(),
+        }
+    }
+
     /// Where the uncertainty comes from.
     pub fn loc(&self) -> Loc {
         match self {

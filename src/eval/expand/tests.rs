@@ -24,21 +24,10 @@ fn env(vars: &[(&str, &str)]) -> Environment {
     env
 }
 
-fn kind(u: &Uncertainty) -> String {
-    match u {
-        Uncertainty::CommandSubst(_) => "$(…)".into(),
-        Uncertainty::UnsetVariable { name, .. } => format!("unset {name}"),
-        Uncertainty::Conditional { .. } => "conditional".into(),
-        Uncertainty::Runtime { what, .. } => format!("runtime {what}"),
-        Uncertainty::Arithmetic(_) => "arithmetic".into(),
-        Uncertainty::CommandOutput(_) => "command output".into(),
-    }
-}
-
 fn render(fields: &Fields) -> String {
     let mut out: Vec<String> =
         fields.fields.iter().map(|f| format!("[{}]{}", f.text, if f.glob { "*" } else { "" })).collect();
-    out.extend(fields.uncertain.iter().map(|u| format!("({})", kind(u))));
+    out.extend(fields.uncertain.iter().map(|u| format!("({})", u.brief())));
     out.join(" ")
 }
 
@@ -69,7 +58,7 @@ fn check_string(vars: &[(&str, &str)], text: &str, expect: &str) {
     for w in words(text) {
         let v = Expander::new(&mut env, FileId::default()).string(&w);
         texts.push(format!("[{}]", v.text));
-        uncertain.extend(v.uncertain.iter().map(|u| format!("({})", kind(u))));
+        uncertain.extend(v.uncertain.iter().map(|u| format!("({})", u.brief())));
     }
     texts.extend(uncertain);
     assert_eq!(texts.join(" "), expect, "words: {text}");

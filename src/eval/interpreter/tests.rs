@@ -8,18 +8,7 @@ use crate::shell::parse::parse_script;
 
 /// A value's uncertainties, briefly.
 fn kinds(v: &crate::eval::value::ShellValue) -> String {
-    let kinds: Vec<String> = v
-        .uncertain
-        .iter()
-        .map(|u| match u {
-            Uncertainty::CommandSubst(_) => "$(…)".to_string(),
-            Uncertainty::UnsetVariable { name, .. } => format!("unset {name}"),
-            Uncertainty::Conditional { .. } => "conditional".to_string(),
-            Uncertainty::Runtime { what, .. } => format!("runtime {what}"),
-            Uncertainty::Arithmetic(_) => "arithmetic".to_string(),
-            Uncertainty::CommandOutput(_) => "command output".to_string(),
-        })
-        .collect();
+    let kinds: Vec<String> = v.uncertain.iter().map(Uncertainty::brief).collect();
     if kinds.is_empty() { String::new() } else { format!(" [{}]", kinds.join(", ")) }
 }
 

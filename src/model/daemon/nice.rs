@@ -1,6 +1,5 @@
 //! The scheduling priority: `--nicelevel`, else `SSD_NICELEVEL`.
 
-use super::super::error::ModelError;
 use super::context::Context;
 use super::flags::DaemonFlags;
 use super::report::Refused;
@@ -10,14 +9,11 @@ pub fn nice(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<i32>, Refuse
     let Some(given) = cx.flag_or_setting(&flags.nice, "SSD_NICELEVEL") else { return Ok(None) };
     match given.value.trim().parse::<i32>() {
         Ok(v) if (-20..=19).contains(&v) => Ok(Some(v)),
-        _ => {
-            let error = ModelError::InvalidValue {
-                variable: "--nicelevel".into(),
-                problem: format!("`{}` is not a nice level", given.value),
-                span: given.at.span.into(),
-                help: "use a whole number from -20 to 19".into(),
-            };
-            Err(cx.report.refuse(given.at, error))
-        }
+        _ => Err(cx.report.invalid_value(
+            given.at,
+            "--nicelevel",
+            format!("`{}` is not a nice level", given.value),
+            "use a whole number from -20 to 19",
+        )),
     }
 }

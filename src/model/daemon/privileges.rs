@@ -1,7 +1,6 @@
 //! Capabilities, securebits and no_new_privs (`--capabilities`, `--secbits`, `--no-new-privs`,
 //! else `capabilities`, `secbits`, `no_new_privs`), applied with setpriv.
 
-use super::super::error::ModelError;
 use super::super::service::Privileges;
 use super::capabilities;
 use super::context::{Context, says_yes};
@@ -14,24 +13,22 @@ pub fn privileges(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<Privil
     let mut result = Ok(());
     if let Some(given) = cx.flag_or_setting(&flags.capabilities, "capabilities") {
         if let Err(problem) = capabilities::parse_iab(&given.value, &mut p) {
-            let error = ModelError::InvalidValue {
-                variable: "capabilities".into(),
+            result = Err(cx.report.invalid_value(
+                given.at,
+                "capabilities",
                 problem,
-                span: given.at.span.into(),
-                help: "write libcap IAB text, e.g. `capabilities=^cap_net_bind_service`".into(),
-            };
-            result = Err(cx.report.refuse(given.at, error));
+                "write libcap IAB text, e.g. `capabilities=^cap_net_bind_service`",
+            ));
         }
     }
     if let Some(given) = cx.flag_or_setting(&flags.secbits, "secbits") {
         if let Err(problem) = capabilities::parse_secbits(&given.value, &mut p) {
-            let error = ModelError::InvalidValue {
-                variable: "secbits".into(),
+            result = Err(cx.report.invalid_value(
+                given.at,
+                "secbits",
                 problem,
-                span: given.at.span.into(),
-                help: "write the securebits as a number, e.g. `secbits=0x5`".into(),
-            };
-            result = Err(cx.report.refuse(given.at, error));
+                "write the securebits as a number, e.g. `secbits=0x5`",
+            ));
         }
     }
     p.no_new_privs =

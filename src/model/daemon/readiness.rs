@@ -49,16 +49,12 @@ fn notify_value(cx: &mut Context, n: &str, at: Loc) -> Result<Option<u32>, Refus
                 cx.report.decide("readiness", format!("notify=fd:{v}: notification-fd {v}"), Some(at));
                 Ok(Some(v))
             }
-            _ => {
-                let error = ModelError::InvalidValue {
-                    variable: "notify".into(),
-                    problem: format!("`{fd}` is not a file descriptor of 3 or more"),
-                    span: at.span.into(),
-                    help: "fds 0, 1 and 2 are the daemon's stdin, stdout and stderr; write `notify=fd:N` with N ≥ 3"
-                        .into(),
-                };
-                Err(cx.report.refuse(at, error))
-            }
+            _ => Err(cx.report.invalid_value(
+                at,
+                "notify",
+                format!("`{fd}` is not a file descriptor of 3 or more"),
+                "fds 0, 1 and 2 are the daemon's stdin, stdout and stderr; write `notify=fd:N` with N ≥ 3",
+            )),
         };
     }
     if n.starts_with("socket:") {
@@ -72,11 +68,10 @@ fn notify_value(cx: &mut Context, n: &str, at: Loc) -> Result<Option<u32>, Refus
         );
         return Ok(None);
     }
-    let error = ModelError::InvalidValue {
-        variable: "notify".into(),
-        problem: format!("`{n}` is neither `fd:N` nor `socket:ready`"),
-        span: at.span.into(),
-        help: "write `notify=fd:N`".into(),
-    };
-    Err(cx.report.refuse(at, error))
+    Err(cx.report.invalid_value(
+        at,
+        "notify",
+        format!("`{n}` is neither `fd:N` nor `socket:ready`"),
+        "write `notify=fd:N`",
+    ))
 }

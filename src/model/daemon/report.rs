@@ -37,6 +37,24 @@ impl Report {
         Refused
     }
 
+    /// Refuses a value the daemon cannot be given: `variable` (as the script names it) has
+    /// `problem`, and `help` says what to write.
+    pub fn invalid_value(
+        &mut self,
+        at: Loc,
+        variable: &str,
+        problem: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Refused {
+        let error = ModelError::InvalidValue {
+            variable: variable.into(),
+            problem: problem.into(),
+            span: at.span.into(),
+            help: help.into(),
+        };
+        self.refuse(at, error)
+    }
+
     /// Records a decision and its reason.
     pub fn decide(&mut self, topic: &str, choice: impl Into<String>, at: Option<Loc>) -> DecisionId {
         self.decisions.push(Decision { topic: topic.into(), choice: choice.into(), loc: at });

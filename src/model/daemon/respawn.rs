@@ -2,7 +2,6 @@
 //! `respawn_max`, `respawn_period`), kept when supervise-daemon is the supervisor the script
 //! was written for.
 
-use super::super::error::ModelError;
 use super::super::service::Respawn;
 use super::context::{Context, Located};
 use super::flags::DaemonFlags;
@@ -46,14 +45,6 @@ fn read<T>(
     let Some(given) = given else { return Ok(None) };
     match parse(&given.value) {
         Some(v) => Ok(Some(v)),
-        None => {
-            let error = ModelError::InvalidValue {
-                variable: variable.into(),
-                problem: format!("`{}` is not valid here", given.value),
-                span: given.at.span.into(),
-                help: help.into(),
-            };
-            Err(cx.report.refuse(given.at, error))
-        }
+        None => Err(cx.report.invalid_value(given.at, variable, format!("`{}` is not valid here", given.value), help)),
     }
 }

@@ -70,13 +70,12 @@ pub fn apply(cx: &mut Context, settings: &[ShellSetting], already: AlreadySet) -
                 if let Some(mask) = octal_mask(m) {
                     out.umask = Some(mask);
                 } else if !m.is_empty() {
-                    let error = ModelError::InvalidValue {
-                        variable: "umask".into(),
-                        problem: format!("`{m}` is not an octal mask"),
-                        span: s.loc.span.into(),
-                        help: "write the mask in octal, e.g. `umask 027`".into(),
-                    };
-                    result = Err(cx.report.refuse(s.loc, error));
+                    result = Err(cx.report.invalid_value(
+                        s.loc,
+                        "umask",
+                        format!("`{m}` is not an octal mask"),
+                        "write the mask in octal, e.g. `umask 027`",
+                    ));
                 }
             }
             "cd" if !already.directory && out.directory.is_none() => {

@@ -49,15 +49,12 @@ fn stop_signal_setting(cx: &mut Context, from_stop: Option<Located<String>>) -> 
     let Some(s) = cx.setting("stopsig").or(from_stop) else { return Ok(None) };
     match stop_policy::normalize_signal(&s.value) {
         Some(sig) => Ok(Some(sig)),
-        None => {
-            let error = ModelError::InvalidValue {
-                variable: "stopsig".into(),
-                problem: format!("`{}` is not a signal", s.value),
-                span: s.at.span.into(),
-                help: "use a signal name such as `TERM`, `INT` or `QUIT`".into(),
-            };
-            Err(cx.report.refuse(s.at, error))
-        }
+        None => Err(cx.report.invalid_value(
+            s.at,
+            "stopsig",
+            format!("`{}` is not a signal", s.value),
+            "use a signal name such as `TERM`, `INT` or `QUIT`",
+        )),
     }
 }
 
@@ -84,15 +81,12 @@ fn retry(
             }
             Ok(Some(plan))
         }
-        Err(problem) => {
-            let error = ModelError::InvalidValue {
-                variable: "retry".into(),
-                problem,
-                span: r.at.span.into(),
-                help: "write seconds (`retry=30`) or a schedule such as `retry=TERM/30/KILL/5`".into(),
-            };
-            Err(cx.report.refuse(r.at, error))
-        }
+        Err(problem) => Err(cx.report.invalid_value(
+            r.at,
+            "retry",
+            problem,
+            "write seconds (`retry=30`) or a schedule such as `retry=TERM/30/KILL/5`",
+        )),
     }
 }
 
@@ -101,14 +95,11 @@ fn timeout_kill(cx: &mut Context) -> Result<Option<u64>, Refused> {
     let Some(t) = cx.setting("timeout_kill") else { return Ok(None) };
     match stop_policy::parse_millis(&t.value) {
         Some(ms) => Ok(Some(ms)),
-        None => {
-            let error = ModelError::InvalidValue {
-                variable: "timeout_kill".into(),
-                problem: format!("`{}` is not a number of milliseconds", t.value),
-                span: t.at.span.into(),
-                help: "write milliseconds, e.g. `timeout_kill=5000`".into(),
-            };
-            Err(cx.report.refuse(t.at, error))
-        }
+        None => Err(cx.report.invalid_value(
+            t.at,
+            "timeout_kill",
+            format!("`{}` is not a number of milliseconds", t.value),
+            "write milliseconds, e.g. `timeout_kill=5000`",
+        )),
     }
 }

@@ -1,6 +1,5 @@
 //! The file mode creation mask: `--umask`, else `umask`.
 
-use super::super::error::ModelError;
 use super::context::Context;
 use super::flags::DaemonFlags;
 use super::report::Refused;
@@ -17,14 +16,11 @@ pub fn umask(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<String>, Re
     let Some(given) = cx.flag_or_setting(&flags.umask, "umask") else { return Ok(None) };
     match octal_mask(given.value.trim()) {
         Some(mask) => Ok(Some(mask)),
-        None => {
-            let error = ModelError::InvalidValue {
-                variable: "umask".into(),
-                problem: format!("`{}` is not an octal mask", given.value),
-                span: given.at.span.into(),
-                help: "write the mask in octal, e.g. `umask=027`".into(),
-            };
-            Err(cx.report.refuse(given.at, error))
-        }
+        None => Err(cx.report.invalid_value(
+            given.at,
+            "umask",
+            format!("`{}` is not an octal mask", given.value),
+            "write the mask in octal, e.g. `umask=027`",
+        )),
     }
 }

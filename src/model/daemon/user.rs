@@ -1,7 +1,6 @@
 //! Who the daemon runs as: `--user`/`--chuid` and `--group` of the start-stop-daemon call or
 //! options, else `command_user` (`user` or `user:group`), as names s6-envuidgid can look up.
 
-use super::super::error::ModelError;
 use super::super::service::RunAs;
 use super::context::{Context, Located};
 use super::flags::DaemonFlags;
@@ -27,30 +26,24 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
     // `--group` alone changes only the group: the user stays root.
     let user = if user.is_empty() && group.is_some() { "root".to_string() } else { user };
     if user.is_empty() {
-        let error = ModelError::InvalidValue {
-            variable: "command_user".into(),
-            problem: "an empty user name".into(),
-            span: at.span.into(),
-            help: "write `command_user=user` or `command_user=user:group`".into(),
-        };
-        return Err(cx.report.refuse(at, error));
+        return Err(cx.report.invalid_value(
+            at,
+            "command_user",
+            "an empty user name",
+            "write `command_user=user` or `command_user=user:group`",
+        ));
     }
     for (what, name) in [("user", Some(&user)), ("group", group.as_ref())] {
         if let Some(name) = name.filter(|n| !is_account_name(n)) {
             let numeric = name.chars().all(|c| c.is_ascii_digit());
-            let error = ModelError::InvalidValue {
-                variable: "command_user".into(),
-                problem: format!("`{name}` is not an account name"),
-                span: at.span.into(),
-                help: if numeric {
-                    format!(
-                        "give the {what} by name: s6-envuidgid looks names up in the account database, as OpenRC's s6 backend requires"
-                    )
-                } else {
-                    format!("write the {what} name as it is in /etc/passwd or /etc/group")
-                },
+            let help = if numeric {
+                format!(
+                    "give the {what} by name: s6-envuidgid looks names up in the account database, as OpenRC's s6 backend requires"
+                )
+            } else {
+                format!("write the {what} name as it is in /etc/passwd or /etc/group")
             };
-            return Err(cx.report.refuse(at, error));
+            return Err(cx.report.invalid_value(at, "command_user", format!("`{name}` is not an account name"), help));
         }
     }
     Ok(Some(RunAs { user, group }))
