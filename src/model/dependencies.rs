@@ -1,6 +1,6 @@
 //! `depend()` and the `rc_*` dependency overrides, as `_depend` in rc-functions.sh reads them.
 
-use super::service::Dependencies;
+use super::service::{Dependencies, DependencySite};
 use crate::eval::interpreter::{Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, Observer};
 use crate::eval::value::Loc;
@@ -100,6 +100,6 @@ fn add(deps: &mut Dependencies, call: &DepCall) {
                 list.push(arg.clone());
             }
         }
-        deps.sites.push((call.kind.clone(), arg.clone(), call.loc));
+        deps.sites.push(DependencySite { kind: call.kind.clone(), name: arg.clone(), loc: call.loc });
     }
 }

@@ -24,8 +24,8 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, Privileges, ResourceLimit, Respawn, RunAs,
-    S6_SETTINGS, Service, ServiceKind, Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Privileges, ResourceLimit,
+    Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};

@@ -286,9 +286,20 @@ pub struct Dependencies {
     /// as `kind name`.
     #[serde(skip)]
     pub uncertain: Vec<String>,
-    /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
+    /// Where each `need`/`use`/… entry is declared, for diagnostics.
     #[serde(skip)]
-    pub sites: Vec<(String, String, Loc)>,
+    pub sites: Vec<DependencySite>,
+}
+
+/// One entry of a `need`/`use`/… declaration, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencySite {
+    /// `need`, `use`, `want`, `after`, `before`, `provide`, `keyword` or `config`.
+    pub kind: String,
+    /// The service, virtual or keyword named.
+    pub name: String,
+    /// The call (or the `rc_*` variable's assignment).
+    pub loc: Loc,
 }
 
 impl Dependencies {
