@@ -55,9 +55,14 @@ pub struct ObservedCommand<'a> {
     pub is_function: bool,
     /// The variables as the command sees them.
     pub env: &'a Environment,
+    /// What `word_fields` expands again, word by word: the command's words, the file they are
+    /// in, the positional parameters and the span that stands for eval'd text.
     pub(super) words: &'a [Word],
+    /// See `words`.
     pub(super) file: FileId,
+    /// See `words`.
     pub(super) positional: Option<&'a [String]>,
+    /// See `words`.
     pub(super) span_override: Option<Span>,
 }
 

@@ -17,11 +17,24 @@ pub enum Uncertainty {
     /// `$(…)` or `` `…` ``: only known by running it.
     CommandSubst(Loc),
     /// A variable nothing sets, expanded as empty (as OpenRC would, given these files).
-    UnsetVariable { name: String, loc: Loc },
+    UnsetVariable {
+        /// The variable.
+        name: String,
+        /// Where it is expanded.
+        loc: Loc,
+    },
     /// Set under a condition that cannot be decided statically.
-    Conditional { cond: Loc },
+    Conditional {
+        /// The condition.
+        cond: Loc,
+    },
     /// A value that only exists at run time (`$$`, `$1`, `RC_RUNLEVEL` …).
-    Runtime { what: String, loc: Loc },
+    Runtime {
+        /// What, in words (`` `$1` ``, `bash array` …).
+        what: String,
+        /// Where it is used.
+        loc: Loc,
+    },
     /// Arithmetic rc2s6 does not evaluate.
     Arithmetic(Loc),
     /// Read from input or otherwise produced by a command (`read`, `getopts`).

@@ -9,6 +9,7 @@ mod dependencies;
 mod error;
 mod inputs;
 mod launch;
+mod predefined;
 mod service;
 mod start_pre;
 mod stop_call;
@@ -41,34 +42,6 @@ use launch::Found;
 use stop_call::StopCall;
 use trace::Trace;
 
-fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
-    let mut env = Environment::default();
-    let mut set = |n: &str, v: &str, export: bool| {
-        env.set(n, ShellValue::known(v), None);
-        if export {
-            env.export(n);
-        }
-    };
-    set("RC_SVCNAME", &inputs.svcname, true);
-    set("SVCNAME", &inputs.svcname, true);
-    set("RC_SERVICE", &inputs.service_path, true);
-    set("RC_SVCDIR", paths::RC_SVCDIR, false);
-    set("RC_LIBEXECDIR", "/lib/rc", false);
-    set("RC_CACHEDIR", "/var/cache/rc", false);
-    set("RC_CMD", "start", false);
-    set("RC_UNAME", "Linux", false);
-    set("RC_BOOTLEVEL", "boot", false);
-    set("RC_DEFAULTLEVEL", "default", false);
-    for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
-        let v = ShellValue {
-            text: String::new(),
-            uncertain: vec![Uncertainty::Runtime { what: format!("`{n}`"), loc: script_loc }],
-        };
-        env.set(n, v, None);
-    }
-    env
-}
-
 /// Works out what OpenRC would run for one service.
 pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let script_loc = Loc { file: FileId::new(inputs.files.len().saturating_sub(1)), span: Span::new(0, 0) };
@@ -87,7 +60,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
-    let mut interp = Interpreter::new(predefined(inputs, script_loc));
+    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc));
     load(inputs, &mut interp, &mut service);
     read_settings(&interp.env, &mut service, script_loc);
     service.functions =

@@ -12,6 +12,7 @@ use super::merge::merge;
 use super::{Flow, Interpreter, MAX_LOOP, Status};
 
 impl<O: Observer> Interpreter<O> {
+    /// Runs a compound command.
     pub(super) fn compound(&mut self, cc: &CompoundCommand) -> (Status, Flow) {
         match &cc.kind {
             CompoundKind::BraceGroup(l) => self.list(l),

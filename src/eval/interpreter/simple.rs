@@ -17,6 +17,8 @@ fn is_declaration(name: &str) -> bool {
 }
 
 impl<O: Observer> Interpreter<O> {
+    /// Runs a simple command: assignments alone, a declaration builtin, or a command the
+    /// observer sees first.
     pub(super) fn simple(&mut self, sc: &SimpleCommand) -> (Status, Flow) {
         if sc.words.is_empty() {
             return (self.assignments(&sc.assignments), Flow::Next);
