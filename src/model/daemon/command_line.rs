@@ -51,8 +51,10 @@ pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> Comman
 /// `eval start-stop-daemon … $command … -- $command_args $command_args_foreground`.
 fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
     let words = cx.eval(&["command", "command_args", "command_args_foreground"]);
-    // OpenRC 0.36–0.63: supervise-daemon takes `${supervise_daemon_args:-$start_stop_daemon_args}`
-    // (cx.options.target reaches here for a release that reads them otherwise).
+    // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`,
+    // as modelled here for every target; 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes
+    // `${supervise_daemon_args-…}`, where an empty value stops the fallback: that choice belongs to
+    // `cx.options.target`.
     let flags_var = if supervisor == Supervisor::SuperviseDaemon && cx.is_non_empty("supervise_daemon_args") {
         "supervise_daemon_args"
     } else {

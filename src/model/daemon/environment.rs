@@ -10,8 +10,8 @@ use crate::eval::value::ShellValue;
 const SERVICE_VARIABLES: &[&str] = &["RC_SERVICE", "RC_SVCNAME", "SVCNAME"];
 
 /// The variables, sorted by name, each once; refused when an exported value cannot be known.
-/// (Which of OpenRC's own variables a release exports is the place `cx.options.target` will
-/// decide; today every release modelled exports the same.)
+/// OpenRC's own variables are the same for every target today; where a release differs, this
+/// step reads `cx.options.target`.
 pub fn environment(cx: &mut Context, flags: &DaemonFlags) -> Result<Vec<(String, String)>, Refused> {
     let mut result = Ok(());
     let mut vars: Vec<(String, String)> = Vec::new();

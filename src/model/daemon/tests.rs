@@ -476,7 +476,9 @@ fn respawn_and_unsupported_variables() {
             SD,
         ],
     );
-    // supervise-daemon's arguments, else start-stop-daemon's (OpenRC 0.36 on).
+    // supervise-daemon's arguments, else start-stop-daemon's, as OpenRC 0.36–0.45 reads them (0.46
+    // on keeps an empty supervise_daemon_args: not modelled yet).
+    sd("start_stop_daemon_args='-u nobody'\nsupervise_daemon_args=''", &["argv: /usr/bin/foo", "user: nobody", SD]);
     sd("start_stop_daemon_args='-u nobody'", &["argv: /usr/bin/foo", "user: nobody", SD]);
     sd(
         "start_stop_daemon_args='-u nobody'\nsupervise_daemon_args='-u daemon'",
