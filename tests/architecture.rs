@@ -10,7 +10,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("core", &[]),
     ("openrc", &["core"]),
     ("shell", &["core"]),
-    ("eval", &["core", "openrc", "shell"]),
+    ("eval", &["core", "shell"]),
     ("model", &["core", "openrc", "shell", "eval"]),
     ("backend", &["core", "openrc", "model"]),
     ("manifest", &["core", "openrc", "model", "backend"]),

@@ -295,26 +295,9 @@ impl<'e> Expander<'e> {
         let value = self.lookup(&pe.name, span);
         let is_null = |colon: bool, v: &Option<String>| v.is_none() || (colon && v.as_deref() == Some(""));
         match op {
-            ParamOp::Default { colon } => {
-                if is_null(colon, &value) {
-                    self.op_word(word, in_dq)
-                } else {
-                    as_pieces(value.unwrap_or_default())
-                }
-            }
-            ParamOp::Assign { colon } => {
-                if is_null(colon, &value) {
-                    let before = self.uncertain.len();
-                    let pieces = self.op_word(word, in_dq);
-                    let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
-                    let uncertain = self.uncertain.get(before..).map(<[_]>::to_vec).unwrap_or_default();
-                    let assigned = ShellValue { text: text.clone(), uncertain };
-                    self.env.set(&pe.name, assigned, Some(self.loc(span)));
-                    as_pieces(text)
-                } else {
-                    as_pieces(value.unwrap_or_default())
-                }
-            }
+            ParamOp::Default { colon } if is_null(colon, &value) => self.op_word(word, in_dq),
+            ParamOp::Assign { colon } if is_null(colon, &value) => self.assign_default(&pe.name, word, span, in_dq),
+            ParamOp::Default { .. } | ParamOp::Assign { .. } => as_pieces(value.unwrap_or_default()),
             ParamOp::Error { colon } => {
                 if is_null(colon, &value) {
                     self.note(Uncertainty::Runtime {
@@ -324,13 +307,8 @@ impl<'e> Expander<'e> {
                 }
                 as_pieces(value.unwrap_or_default())
             }
-            ParamOp::Alternative { colon } => {
-                if is_null(colon, &value) {
-                    Vec::new()
-                } else {
-                    self.op_word(word, in_dq)
-                }
-            }
+            ParamOp::Alternative { colon } if is_null(colon, &value) => Vec::new(),
+            ParamOp::Alternative { .. } => self.op_word(word, in_dq),
             ParamOp::RemovePrefix { longest } | ParamOp::RemoveSuffix { longest } => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
                 let pat = self.pattern_within(word);
@@ -343,56 +321,66 @@ impl<'e> Expander<'e> {
             }
             ParamOp::Replace { all, anchor } => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
-                let pieces = self.parts(&word.parts, false);
-                let marked: Vec<(char, bool)> =
-                    pieces.iter().flat_map(|p| p.text.chars().map(move |c| (c, p.quoted))).collect();
-                let cut = marked.iter().position(|&(c, q)| c == '/' && !q);
-                let (pat, rep) = match cut {
-                    Some(i) => (&marked[..i], marked[i + 1..].iter().map(|x| x.0).collect::<String>()),
-                    None => (&marked[..], String::new()),
-                };
-                as_pieces(Pattern::new(pat).replace(&v, &rep, all, anchor))
+                as_pieces(self.replace(&v, word, all, anchor))
             }
             ParamOp::Case { upper, all } => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
-                let conv =
-                    |c: char| if upper { c.to_uppercase().collect::<String>() } else { c.to_lowercase().collect() };
-                let out = if all {
-                    v.chars().map(conv).collect()
-                } else {
-                    let mut it = v.chars();
-                    it.next().map(|c| conv(c) + it.as_str()).unwrap_or_default()
-                };
-                as_pieces(out)
+                as_pieces(change_case(&v, upper, all))
             }
             ParamOp::Substring => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
-                let spec: String = self.parts(&word.parts, false).into_iter().map(|p| p.text).collect();
-                let mut it = spec.splitn(2, ':');
-                let off = it.next().and_then(|o| arithmetic::evaluate(o, self.env));
-                let len = it.next().map(|l| arithmetic::evaluate(l, self.env));
-                let chars: Vec<char> = v.chars().collect();
-                match (off, len) {
-                    (Some(o), None) | (Some(o), Some(Some(_))) if o >= 0 => {
-                        let start = (o as usize).min(chars.len());
-                        let end = match len {
-                            Some(Some(l)) if l >= 0 => (start + l as usize).min(chars.len()),
-                            Some(Some(_)) => {
-                                self.note(Uncertainty::Runtime {
-                                    what: "negative substring".into(),
-                                    loc: self.loc(span),
-                                });
-                                chars.len()
-                            }
-                            _ => chars.len(),
-                        };
-                        as_pieces(chars[start..end].iter().collect())
+                as_pieces(self.substring(v, word, span))
+            }
+        }
+    }
+
+    /// `${name:=word}` where `name` is null: assigns the word's text, with what makes it inexact.
+    fn assign_default(&mut self, name: &str, word: &Word, span: Span, in_dq: bool) -> Vec<Piece> {
+        let before = self.uncertain.len();
+        let pieces = self.op_word(word, in_dq);
+        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        let uncertain = self.uncertain.get(before..).map(<[_]>::to_vec).unwrap_or_default();
+        let assigned = ShellValue { text: text.clone(), uncertain };
+        self.env.set(name, assigned, Some(self.loc(span)));
+        vec![Piece::new(text, in_dq, !in_dq)]
+    }
+
+    /// `${v/pattern/replacement}` and its `//`, `/#`, `/%` forms.
+    fn replace(&mut self, v: &str, word: &Word, all: bool, anchor: Option<char>) -> String {
+        let pieces = self.parts(&word.parts, false);
+        let marked: Vec<(char, bool)> =
+            pieces.iter().flat_map(|p| p.text.chars().map(move |c| (c, p.quoted))).collect();
+        let cut = marked.iter().position(|&(c, q)| c == '/' && !q);
+        let (pat, rep) = match cut {
+            Some(i) => (&marked[..i], marked[i + 1..].iter().map(|x| x.0).collect::<String>()),
+            None => (&marked[..], String::new()),
+        };
+        Pattern::new(pat).replace(v, &rep, all, anchor)
+    }
+
+    /// `${v:offset}` and `${v:offset:length}`, where both evaluate and are not negative.
+    fn substring(&mut self, v: String, word: &Word, span: Span) -> String {
+        let spec: String = self.parts(&word.parts, false).into_iter().map(|p| p.text).collect();
+        let mut it = spec.splitn(2, ':');
+        let off = it.next().and_then(|o| arithmetic::evaluate(o, self.env));
+        let len = it.next().map(|l| arithmetic::evaluate(l, self.env));
+        let chars: Vec<char> = v.chars().collect();
+        match (off, len) {
+            (Some(o), None) | (Some(o), Some(Some(_))) if o >= 0 => {
+                let start = (o as usize).min(chars.len());
+                let end = match len {
+                    Some(Some(l)) if l >= 0 => (start + l as usize).min(chars.len()),
+                    Some(Some(_)) => {
+                        self.note(Uncertainty::Runtime { what: "negative substring".into(), loc: self.loc(span) });
+                        chars.len()
                     }
-                    _ => {
-                        self.note(Uncertainty::Runtime { what: "substring expansion".into(), loc: self.loc(span) });
-                        as_pieces(v)
-                    }
-                }
+                    _ => chars.len(),
+                };
+                chars[start..end].iter().collect()
+            }
+            _ => {
+                self.note(Uncertainty::Runtime { what: "substring expansion".into(), loc: self.loc(span) });
+                v
             }
         }
     }
@@ -400,6 +388,17 @@ impl<'e> Expander<'e> {
     fn unset_note(&mut self, name: &str, span: Span) -> String {
         self.note(Uncertainty::UnsetVariable { name: name.to_string(), loc: self.loc(span) });
         String::new()
+    }
+}
+
+/// `${v^}`, `${v^^}`, `${v,}`, `${v,,}`: the first or every character in upper or lower case.
+fn change_case(v: &str, upper: bool, all: bool) -> String {
+    let conv = |c: char| if upper { c.to_uppercase().collect::<String>() } else { c.to_lowercase().collect() };
+    if all {
+        v.chars().map(conv).collect()
+    } else {
+        let mut it = v.chars();
+        it.next().map(|c| conv(c) + it.as_str()).unwrap_or_default()
     }
 }
 
@@ -444,3 +443,6 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
         out.push(f);
     }
 }
+
+#[cfg(test)]
+mod tests;

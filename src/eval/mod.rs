@@ -7,6 +7,7 @@ pub mod environment;
 pub mod error;
 pub mod expand;
 pub mod interpreter;
+pub mod observer;
 pub mod pattern;
 pub mod status;
 pub mod test_expr;

@@ -17,11 +17,24 @@ pub enum Uncertainty {
     /// `$(…)` or `` `…` ``: only known by running it.
     CommandSubst(Loc),
     /// A variable nothing sets, expanded as empty (as OpenRC would, given these files).
-    UnsetVariable { name: String, loc: Loc },
+    UnsetVariable {
+        /// The variable.
+        name: String,
+        /// Where it is expanded.
+        loc: Loc,
+    },
     /// Set under a condition that cannot be decided statically.
-    Conditional { cond: Loc },
+    Conditional {
+        /// The condition.
+        cond: Loc,
+    },
     /// A value that only exists at run time (`$$`, `$1`, `RC_RUNLEVEL` …).
-    Runtime { what: String, loc: Loc },
+    Runtime {
+        /// What, in words (`` `$1` ``, `bash array` …).
+        what: String,
+        /// Where it is used.
+        loc: Loc,
+    },
     /// Arithmetic rc2s6 does not evaluate.
     Arithmetic(Loc),
     /// Read from input or otherwise produced by a command (`read`, `getopts`).
@@ -33,6 +46,19 @@ impl Uncertainty {
     /// value OpenRC would compute under a stated assumption.
     pub fn is_unknowable(&self) -> bool {
         !matches!(self, Uncertainty::UnsetVariable { .. })
+    }
+
+    /// What it is, in a few words, for tests to compare.
+    #[cfg(test)]
+    pub fn brief(&self) -> String {
+        match self {
+            Uncertainty::CommandSubst(_) => "$(…)".into(),
+            Uncertainty::UnsetVariable { name, .. } => format!("unset {name}"),
+            Uncertainty::Conditional { .. } => "conditional".into(),
+            Uncertainty::Runtime { what, .. } => format!("runtime {what}"),
+            Uncertainty::Arithmetic(_) => "arithmetic".into(),
+            Uncertainty::CommandOutput(_) => "command output".into(),
+        }
     }
 
     /// Where the uncertainty comes from.

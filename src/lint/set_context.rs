@@ -6,7 +6,7 @@ use crate::core::diagnostic::Finding;
 use crate::model::analysis::Analysis;
 use miette::SourceSpan;
 
-use crate::model::Loc;
+use crate::model::{DependencySite, Loc};
 
 use super::LintError;
 
@@ -33,7 +33,7 @@ impl<'a> SetContext<'a> {
         let mut providers: BTreeMap<&'a str, Vec<Provider>> = BTreeMap::new();
         for (i, a) in services.iter().enumerate() {
             providers.entry(a.service.name.as_str()).or_default().push(Provider { service: i, site: None });
-            for (kind, name, loc) in &a.service.dependencies.sites {
+            for DependencySite { kind, name, loc } in &a.service.dependencies.sites {
                 if kind == "provide" {
                     let list = providers.entry(name.as_str()).or_default();
                     if !list.iter().any(|p| p.service == i) {
@@ -79,8 +79,8 @@ impl<'a> SetContext<'a> {
             let deps = &a.service.dependencies;
             deps.sites
                 .iter()
-                .filter(|(k, n, _)| !deps.uncertain.contains(&format!("{k} {n}")))
-                .map(move |(k, n, l)| (i, k.as_str(), n.as_str(), *l))
+                .filter(|s| !deps.uncertain.contains(&format!("{} {}", s.kind, s.name)))
+                .map(move |s| (i, s.kind.as_str(), s.name.as_str(), s.loc))
         })
     }
 }

@@ -4,7 +4,7 @@
 //! its launch (both ways of every undecidable condition).
 
 use super::service::{BackendCall, BackendCalls};
-use crate::eval::interpreter::{StartEvent, Trace};
+use super::trace::{StartEvent, Trace};
 
 /// OpenRC's functions that start or stop the daemon through a backend.
 const BACKEND_FUNCTIONS: &[&str] = &[

@@ -69,6 +69,33 @@ pub struct Service {
     pub variables: Environment,
 }
 
+impl Service {
+    /// A service named `name` of which nothing is known yet: not converted.
+    pub fn not_converted(name: String) -> Self {
+        Service {
+            name,
+            kind: ServiceKind::NotConverted,
+            daemon: None,
+            supervisor: Supervisor::StartStopDaemon,
+            supervisor_value: String::new(),
+            s6_service_path: None,
+            svwait_options_start: None,
+            ready_timeout_ms: None,
+            description: None,
+            dependencies: Dependencies::default(),
+            decisions: Vec::new(),
+            diagnostics: Vec::new(),
+            functions: Vec::new(),
+            custom_launch: None,
+            backend_calls: BackendCalls::default(),
+            daemon_script: false,
+            settings: BTreeMap::new(),
+            settings_before_script: BTreeMap::new(),
+            variables: Environment::default(),
+        }
+    }
+}
+
 /// Where a script's own `start()` and `stop()` hand the daemon to OpenRC's backend (each `None`
 /// when the script keeps OpenRC's own, which always does).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,7 +185,29 @@ pub struct Daemon {
     /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
-    pub privileges: Option<super::capabilities::Privileges>,
+    pub privileges: Option<Privileges>,
+}
+
+/// Privilege settings for `setpriv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Privileges {
+    /// Capabilities made inheritable.
+    pub inheritable: Vec<String>,
+    /// Capabilities made ambient (kept across the user switch and exec).
+    pub ambient: Vec<String>,
+    /// Capabilities removed from the bounding set.
+    pub bounding_drop: Vec<String>,
+    /// Securebits to set, by setpriv name.
+    pub securebits: Vec<String>,
+    /// `PR_SET_NO_NEW_PRIVS`.
+    pub no_new_privs: bool,
+}
+
+impl Privileges {
+    /// Whether anything is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Privileges::default()
+    }
 }
 
 /// A user and optional group to run as.
@@ -237,9 +286,20 @@ pub struct Dependencies {
     /// as `kind name`.
     #[serde(skip)]
     pub uncertain: Vec<String>,
-    /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
+    /// Where each `need`/`use`/… entry is declared, for diagnostics.
     #[serde(skip)]
-    pub sites: Vec<(String, String, Loc)>,
+    pub sites: Vec<DependencySite>,
+}
+
+/// One entry of a `need`/`use`/… declaration, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencySite {
+    /// `need`, `use`, `want`, `after`, `before`, `provide`, `keyword` or `config`.
+    pub kind: String,
+    /// The service, virtual or keyword named.
+    pub name: String,
+    /// The call (or the `rc_*` variable's assignment).
+    pub loc: Loc,
 }
 
 impl Dependencies {

@@ -3,8 +3,8 @@
 //! known.
 
 use super::error::{ModelDiagnostic, ModelError};
-use super::explain_uncertainty;
 use super::service::Service;
+use super::uncertainty::explain_uncertainty;
 use crate::core::source::{FileId, Span};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::Interpreter;
@@ -18,15 +18,10 @@ const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daem
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
 pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
-    if !interp.functions.contains_key("start_pre") {
-        return;
-    }
+    let Some(run) = interp.run_on_copy("start_pre", ()) else { return };
     let start_pre_file = interp.functions["start_pre"].file;
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.call_function("start_pre");
-    interp.take_gave_up(&scratch.diagnostics);
-    apply_changes("start_pre", &mut interp.env, &scratch.env, start_pre_file, service);
+    interp.take_gave_up(&run.diagnostics);
+    apply_changes("start_pre", &mut interp.env, &run.env, start_pre_file, service);
 }
 
 /// Takes into `env` what `function` (run before the backend reads the variables) changed in the
@@ -57,7 +52,7 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                         at = u.loc();
                     }
                 }
-                let why = cause.map(|u| explain_uncertainty(u).0).unwrap_or_default();
+                let why = cause.map(|u| explain_uncertainty(u).why).unwrap_or_default();
                 if IDENTITY_VARIABLES.contains(var) {
                     // Left out, the daemon would run as root, or outside its chroot, where OpenRC
                     // may switch: not converted rather than converted with more privilege.

@@ -2,7 +2,7 @@
 //! `--signal` are how OpenRC stops the daemon, and the service directory keeps them when no
 //! `retry`/`stopsig` variable says otherwise.
 
-use crate::eval::interpreter::StartEvent;
+use super::trace::StartEvent;
 use crate::eval::value::Loc;
 
 /// What the stop call asks for; each value is exact (known without running the script).

@@ -1,6 +1,8 @@
 //! `capabilities` (libcap's IAB text, as OpenRC passes it to `cap_iab_from_text`), `secbits` and
 //! `no_new_privs` → what util-linux `setpriv` is told, since s6 2.11 has no capability tools.
 
+use super::super::service::Privileges;
+
 /// Capability names setpriv (util-linux 2.38) knows, without the `cap_` prefix.
 const CAPABILITIES: &[&str] = &[
     "chown",
@@ -58,28 +60,6 @@ const SECUREBITS: &[(u32, Option<&str>)] = &[
     (0x40, None),
     (0x80, None),
 ];
-
-/// Privilege settings for `setpriv`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Privileges {
-    /// Capabilities made inheritable.
-    pub inheritable: Vec<String>,
-    /// Capabilities made ambient (kept across the user switch and exec).
-    pub ambient: Vec<String>,
-    /// Capabilities removed from the bounding set.
-    pub bounding_drop: Vec<String>,
-    /// Securebits to set, by setpriv name.
-    pub securebits: Vec<String>,
-    /// `PR_SET_NO_NEW_PRIVS`.
-    pub no_new_privs: bool,
-}
-
-impl Privileges {
-    /// Whether anything is set.
-    pub fn is_empty(&self) -> bool {
-        *self == Privileges::default()
-    }
-}
 
 /// Reads an IAB string such as `^cap_net_bind_service,!cap_sys_admin,%cap_kill` into `p`.
 pub fn parse_iab(text: &str, p: &mut Privileges) -> Result<(), String> {

@@ -1,6 +1,6 @@
 //! `rc_ulimit` (dash `ulimit` arguments) → `s6-softlimit` options, with dash's units.
 
-use super::service::{LimitKind, ResourceLimit};
+use super::super::service::{LimitKind, ResourceLimit};
 
 /// Reads `ulimit` arguments as dash's builtin does.
 pub fn parse(args: &[String]) -> Result<Vec<ResourceLimit>, String> {
