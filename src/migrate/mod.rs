@@ -24,7 +24,7 @@ use crate::model::analysis::Analysis;
 use crate::model::normalize_signal;
 use crate::openrc::paths::VAR_SVC_D;
 use crate::openrc::variables::{DAEMON_VARIABLES, START_STOP_DAEMON_ONLY};
-use crate::openrc::version::{OpenrcVersion, S6Backend};
+use crate::openrc::version::{OpenrcVersion, UnlinkedOutput};
 use crate::shell::ast::{
     AssignValue, Command, CompoundKind, List, ParamForm, ParamOp, RedirectKind, Script, SimpleCommand, Word, WordPart,
     WordPartKind, walk_command, walk_commands,
@@ -53,31 +53,17 @@ impl Migration {
     }
 }
 
-/// The service directory the migrated script makes OpenRC use.
-pub fn servicedir_path(target: &OpenrcVersion, output: &str, name: &str) -> String {
-    match target.backend() {
-        S6Backend::Legacy => format!("{}/{name}", output.trim_end_matches('/')),
-        // 0.63.1+ links only /var/svc.d/$name (its compatibility mode).
-        S6Backend::Generated => format!("{VAR_SVC_D}/{name}"),
-    }
-}
-
 /// Findings about the whole output rather than one script: OpenRC ≥ 0.63 links only
 /// /var/svc.d, and 0.63.0 never links a prepared directory at all.
 pub fn target_findings(target: &OpenrcVersion, output: &str) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if target.backend() == S6Backend::Generated {
-        if !target.has_compat_mode() {
-            out.push(Finding::new(None, MigrateError::NoCompatMode { version: target.to_string() }));
+    let version = target.to_string();
+    let error = |problem| match problem {
+        UnlinkedOutput::NoCompatMode => MigrateError::NoCompatMode { version: version.clone() },
+        UnlinkedOutput::NotVarSvcD => {
+            MigrateError::OutputNotVarSvcD { version: version.clone(), output: output.to_string() }
         }
-        if output.trim_end_matches('/') != VAR_SVC_D {
-            out.push(Finding::new(
-                None,
-                MigrateError::OutputNotVarSvcD { version: target.to_string(), output: output.to_string() },
-            ));
-        }
-    }
-    out
+    };
+    target.unlinked_output(output).into_iter().map(|p| Finding::new(None, error(p))).collect()
 }
 
 /// Variables the migration sets itself (in its block), so every other assignment must go.
@@ -135,13 +121,9 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
     };
     let Some(script) = analysis.script_ast() else { return m };
     let mut rw = Rewriter { text: &text, edits: Vec::new(), errors: Vec::new() };
-    let generated = target.backend() == S6Backend::Generated;
-    let path = servicedir_path(target, output, &dir.name);
-    let service_ref = if generated {
-        "\"${RC_SVCDIR}/s6-scan/${name:-$RC_SVCNAME}\""
-    } else {
-        "\"${RC_SVCDIR}/s6-scan/${s6_service_path##*/}\""
-    };
+    let generated = target.generates_from_command();
+    let path = target.prepared_service_dir(output, &dir.name);
+    let service_ref = target.scan_link_in_shell();
     let down_signal = dir
         .file("down-signal")
         .and_then(|f| normalize_signal(f.contents.trim()))

@@ -22,8 +22,8 @@ use crate::manifest::Manifest;
 use crate::manifest::drift::{Drift, DriftKind};
 use crate::model::Loc;
 use crate::model::analysis::Analysis;
-use crate::openrc::paths::{RC_SVCDIR, VAR_SVC_D};
-use crate::openrc::version::{OpenrcVersion, S6Backend};
+use crate::openrc::paths::{RC_SVCDIR, VAR_SVC_D, default_service_path};
+use crate::openrc::version::{OpenrcVersion, S6Backend, UnlinkedOutput};
 use error::{
     CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
 };
@@ -128,7 +128,7 @@ pub fn expected(a: &Analysis, target: &OpenrcVersion) -> Expected {
             let (path, at) = match (setting("s6_service_path"), emptied) {
                 (Some(v), _) => (v.value.clone(), v.at),
                 (None, Some(v)) => (String::new(), v.at),
-                (None, None) => (format!("{VAR_SVC_D}/{}", s.name), None),
+                (None, None) => (default_service_path(&s.name), None),
             };
             let link = path.rsplit('/').next().unwrap_or("").to_string();
             Expected {
@@ -186,17 +186,13 @@ fn locate(a: &Analysis, loc: Option<Loc>) -> (SourceFile, SourceSpan) {
 pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Report {
     let target = &opts.target;
     let mut report = Report::default();
-    let generated = target.backend() == S6Backend::Generated;
-    if generated {
-        if !target.has_compat_mode() {
-            report.global.push(Finding::new(None, VerifyError::NoCompatMode { version: target.to_string() }));
-        }
-        if !same_path(&opts.output, VAR_SVC_D) {
-            report.global.push(Finding::new(
-                None,
-                VerifyError::OutputNotVarSvcD { version: target.to_string(), output: opts.output.clone() },
-            ));
-        }
+    for problem in target.unlinked_output(&opts.output) {
+        let version = target.to_string();
+        let error = match problem {
+            UnlinkedOutput::NoCompatMode => VerifyError::NoCompatMode { version },
+            UnlinkedOutput::NotVarSvcD => VerifyError::OutputNotVarSvcD { version, output: opts.output.clone() },
+        };
+        report.global.push(Finding::new(None, error));
     }
     if !world.execlineb {
         report.global.push(Finding::new(None, VerifyError::ExeclinebNotFound));
@@ -243,13 +239,12 @@ pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Repo
             if j != i {
                 let other = &expectations[j];
                 let version = target.to_string();
-                let effect = match target.backend() {
-                    _ if same_path(&e.servicedir, &other.servicedir) => CollisionEffect::Shared {
-                        dir: e.servicedir.clone(),
-                        setting: if generated { "name" } else { "s6_service_path" },
-                    },
-                    S6Backend::Legacy => CollisionEffect::NestedLink { version },
-                    S6Backend::Generated => CollisionEffect::SvlinkFails { version },
+                let effect = if same_path(&e.servicedir, &other.servicedir) {
+                    CollisionEffect::Shared { dir: e.servicedir.clone(), setting: target.link_setting() }
+                } else if target.links_with_ln() {
+                    CollisionEffect::NestedLink { version }
+                } else {
+                    CollisionEffect::SvlinkFails { version }
                 };
                 let (file, span) = locate(a, e.decided_at);
                 push(
@@ -298,11 +293,11 @@ fn check_selection(a: &Analysis, target: &OpenrcVersion, push: &mut dyn FnMut(Op
         push(Some(file), VerifyError::NotS6 { value, span });
     }
     let depend_at = s.functions.iter().rev().find(|(n, _)| n == "depend").map(|(_, l)| *l);
-    if target.backend() == S6Backend::Legacy && !s.dependencies.need.iter().any(|n| n == "s6-svscan") {
+    if target.needs_declared_s6_svscan() && !s.dependencies.need.iter().any(|n| n == "s6-svscan") {
         let (file, span) = locate(a, depend_at);
         push(Some(file), VerifyError::MissingNeedS6Svscan { version: target.to_string(), span });
     }
-    if target.backend() == S6Backend::Generated {
+    if target.generates_from_command() {
         if let Some(c) = s.settings.get("command").filter(|c| !c.value.is_empty()) {
             let (file, span) = locate(a, c.at);
             push(Some(file), VerifyError::CommandSet { version: target.to_string(), span });
@@ -370,11 +365,7 @@ fn recreate(e: &Expected, world: &World, opts: &VerifyOptions) -> Recreate {
                     .is_some_and(|d| same_path(&format!("{}/{d}", output.trim_end_matches('/')), &e.servicedir))
             })
         });
-    let setting = match opts.target.backend() {
-        S6Backend::Legacy => "s6_service_path",
-        S6Backend::Generated => "name",
-    };
-    Recreate { output, listed, setting }
+    Recreate { output, listed, setting: opts.target.link_setting() }
 }
 
 /// The service directory itself: scripts, readiness files, drift.
@@ -595,7 +586,7 @@ fn check_drift(
     for d in drift {
         let rel = d.path.split_once('/').map(|x| x.1).unwrap_or(&d.path);
         let full = format!("{}/{}", opts.output.trim_end_matches('/'), d.path);
-        let nested = opts.target.backend() == S6Backend::Legacy
+        let nested = opts.target.links_with_ln()
             && d.kind == DriftKind::Extra
             && rel == base
             && dir.file(rel).and_then(|f| f.link.as_deref()).is_some_and(|t| same_path(t, &e.servicedir));
@@ -632,7 +623,7 @@ fn check_link(
             push(Some(script.clone()), VerifyError::DanglingLink { link, target: target.clone() })
         }
         ScanKind::Link { target, resolved: Some(resolved) } => {
-            let openrc_made = opts.target.backend() == S6Backend::Generated
+            let openrc_made = opts.target.generates_from_command()
                 && (target.starts_with(&services) || resolved.starts_with(&services));
             if openrc_made {
                 let ours = rc2s6_dir(opts, &e.service);
