@@ -94,7 +94,7 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f))).collect();
+    let allows = analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source))).collect();
     ServiceLint { findings, allows }
 }
 

@@ -10,6 +10,7 @@ mod daemon_flags;
 mod dependencies;
 mod error;
 mod eval_line;
+pub mod function_table;
 mod launch;
 mod service;
 mod start_pre;

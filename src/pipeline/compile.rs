@@ -130,7 +130,7 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
             None
         }
     };
-    let roles: Vec<_> = analysis.roles.iter().copied().zip(analysis.files.iter().cloned()).collect();
+    let roles = analysis.sources_with_roles();
     let log_dir = Some(s6::log_dir(&analysis.service.name, &opts.emit));
     let record =
         manifest::service_record(&analysis.service, &roles, dir.as_ref(), &analysis.findings, &opts.output, log_dir);

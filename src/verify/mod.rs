@@ -173,7 +173,7 @@ fn same_path(a: &str, b: &str) -> bool {
 
 /// The file and span a finding about `loc` points at: the assignment, or the script's first line.
 fn locate(a: &Analysis, loc: Option<Loc>) -> (SourceFile, SourceSpan) {
-    match loc.and_then(|l| a.files.get(l.file.index()).map(|f| (f.clone(), l.span.into()))) {
+    match loc.and_then(|l| a.find_source(l.file).map(|f| (f.clone(), l.span.into()))) {
         Some(x) => x,
         None => {
             let text = a.script().text();
