@@ -4,6 +4,7 @@
 //! on the service; starting or stopping it any other way is refused.
 
 use crate::core::source::Span;
+use crate::model::function_table::S6_STOPS;
 use crate::model::normalize_signal;
 use crate::shell::ast::{Command, SimpleCommand, Word, WordPart, WordPartKind, walk_command, walk_commands};
 
@@ -56,7 +57,7 @@ pub fn rewrite(cx: &Subject, rw: &mut Rewriter, launch: Option<Span>) {
                 return;
             }
             let Some(name) = sc.words.first().and_then(Word::static_text) else { return };
-            if in_stop && name == "default_stop" {
+            if in_stop && S6_STOPS.contains(&name.as_str()) {
                 stop_through_s6 = true;
             }
             if let Some(control) = daemon_control(sc, &name) {

@@ -14,6 +14,15 @@ use crate::core::source::{FileId, Span};
 use crate::eval::value::Loc;
 use crate::shell::ast::{Command, FunctionDef, Script, Word, walk_command, walk_commands};
 
+/// OpenRC's functions through which a script's own `start()` hands the daemon to the s6
+/// backend: `default_start` dispatches to `s6_start` when `supervisor=s6` (openrc-run.sh.in;
+/// openrc-semantics.md §2). Migration and verify both judge `start()` by it.
+pub const S6_STARTS: &[&str] = &["default_start", "s6_start"];
+
+/// The same for `stop()`: a `stop()` that reaches neither bypasses s6, which then restarts the
+/// daemon OpenRC meant to stop (`rc2s6::migrate::stop_bypasses_s6`, `rc2s6::verify::stop_bypasses_s6`).
+pub const S6_STOPS: &[&str] = &["default_stop", "s6_stop"];
+
 /// Every function definition of a service's files.
 #[derive(Debug, Clone, Default)]
 pub struct FunctionTable {
