@@ -333,6 +333,14 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         (None, _) | (_, None) => {}
         (_, Some(Err(e))) => out.push(differs("run", "a script".into(), format!("an unreadable script ({e})"), "")),
     }
+    compare_control_files(theirs, ours, &mut out);
+    compare_loggers(theirs, ours, &their_name, service, &mut out);
+    out
+}
+
+/// The files s6-supervise reads besides `run`: notification-fd, down-signal, timeout-kill, and
+/// the respawn policy's finish and its settings.
+fn compare_control_files(theirs: &DirSnapshot, ours: &DirSnapshot, out: &mut Vec<VerifyError>) {
     let int = |d: &DirSnapshot, f: &str| d.text(f).map(|t| t.trim().to_string());
     let (t, o) = (int(theirs, "notification-fd"), int(ours, "notification-fd"));
     if t != o {
@@ -374,6 +382,16 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
             ));
         }
     }
+}
+
+/// The loggers' `log/run`, from `s6-log` on; a log directory named after `name` is OpenRC's bug.
+fn compare_loggers(
+    theirs: &DirSnapshot,
+    ours: &DirSnapshot,
+    their_name: &str,
+    service: &str,
+    out: &mut Vec<VerifyError>,
+) {
     let log = |d: &DirSnapshot| {
         d.text("log/run").map(|t| {
             let words = tokenize(&t).unwrap_or_default();
@@ -392,7 +410,7 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         )),
         (Some(t), Some(o)) if t != o => {
             let renamed = t.last().zip(o.last()).is_some_and(|(a, b)| {
-                a.rsplit('/').next() == Some(their_name.as_str()) && b.rsplit('/').next() == Some(service)
+                a.rsplit('/').next() == Some(their_name) && b.rsplit('/').next() == Some(service)
             });
             if renamed && t[..t.len() - 1] == o[..o.len() - 1] {
                 out.push(bug(
@@ -408,7 +426,6 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         (Some(t), None) => out.push(differs("log/run", show_words(&t), "none".into(), "")),
         _ => {}
     }
-    out
 }
 
 /// A difference that is one of OpenRC 0.63's known generator bugs.
