@@ -1,6 +1,7 @@
 //! What a rule sees of one service: its files, syntax trees and model, and the facts several
-//! rules need (which supervisor, whether the backend's own `start` runs, the script's functions),
-//! worked out once.
+//! rules need (which supervisor, whether the backend's own `start` runs), worked out once. The
+//! functions are the analysis's [`FunctionTable`](crate::model::function_table::FunctionTable),
+//! paired with their syntax.
 
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile, Span};

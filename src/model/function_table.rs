@@ -23,13 +23,12 @@ pub const S6_STARTS: &[&str] = &["default_start", "s6_start"];
 /// daemon OpenRC meant to stop (`rc2s6::migrate::stop_bypasses_s6`, `rc2s6::verify::stop_bypasses_s6`).
 pub const S6_STOPS: &[&str] = &["default_stop", "s6_stop"];
 
-/// Every function definition of a service's files.
+/// Every function definition of a service's files. Kept for every service of a batch, so it
+/// holds names and places, not syntax: a few definitions each, looked up by scanning.
 #[derive(Debug, Clone, Default)]
 pub struct FunctionTable {
     /// In load order, then text order.
     definitions: Vec<FunctionDefinition>,
-    /// The definition of each name that counts, as an index into `definitions`.
-    counting: BTreeMap<String, usize>,
 }
 
 /// One function definition.
@@ -43,7 +42,7 @@ pub struct FunctionDefinition {
     pub name_span: Span,
     /// The literal names of the commands its body runs (functions defined inside it included),
     /// each once, in the order they first appear.
-    commands: Vec<String>,
+    commands: Box<[Box<str>]>,
 }
 
 impl FunctionDefinition {
@@ -64,7 +63,6 @@ impl FunctionTable {
         let mut table = FunctionTable::default();
         for (file, script) in files {
             for def in definitions_in(script) {
-                table.counting.insert(def.name.clone(), table.definitions.len());
                 table.definitions.push(FunctionDefinition {
                     name: def.name.clone(),
                     file,
@@ -83,12 +81,14 @@ impl FunctionTable {
 
     /// The definition of `name` that counts: the last one loaded.
     pub fn get(&self, name: &str) -> Option<&FunctionDefinition> {
-        self.counting.get(name).map(|&i| &self.definitions[i])
+        self.definitions.iter().rev().find(|d| d.name == name)
     }
 
     /// The definitions that count, by name.
     pub fn counting(&self) -> impl Iterator<Item = &FunctionDefinition> {
-        self.counting.values().map(|&i| &self.definitions[i])
+        let by_name: BTreeMap<&str, &FunctionDefinition> =
+            self.definitions.iter().map(|d| (d.name.as_str(), d)).collect();
+        by_name.into_values()
     }
 
     /// The functions of `file` that `root` runs, directly or through others of them, `root`
@@ -103,7 +103,7 @@ impl FunctionTable {
             if !seen.insert(name.to_string()) {
                 continue;
             }
-            todo.extend(def.commands.iter().map(String::as_str).filter(|c| in_file.contains_key(c)));
+            todo.extend(def.commands.iter().map(|c| &**c).filter(|c| in_file.contains_key(c)));
         }
         seen
     }
@@ -123,7 +123,7 @@ pub fn definitions_in(script: &Script) -> Vec<&FunctionDef> {
 }
 
 /// The literal names of the commands a function's body runs, each once.
-fn commands_run(def: &FunctionDef) -> Vec<String> {
+fn commands_run(def: &FunctionDef) -> Box<[Box<str>]> {
     let mut out: Vec<String> = Vec::new();
     walk_command(&def.body, &mut |c| {
         if let Command::Simple(sc) = c {
@@ -134,7 +134,7 @@ fn commands_run(def: &FunctionDef) -> Vec<String> {
             }
         }
     });
-    out
+    out.into_iter().map(String::into_boxed_str).collect()
 }
 
 #[cfg(test)]
