@@ -35,7 +35,7 @@ fn main() {
             let (svc, confd) = names(&fname, &confd_dir);
             let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
             let a = rc2s6::model::analysis::analyze(files, &ModelOptions::default());
-            if a.scripts.iter().all(|s| s.is_some()) {
+            if a.files.iter().all(|f| f.syntax.is_some()) {
                 parsed += 1;
             }
             let kind = match a.service.kind {

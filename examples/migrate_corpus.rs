@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rc2s6::backend::s6::EmitOptions;
+use rc2s6::backend::Backend;
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::core::source::SourceFile;
 use rc2s6::migrate as initd;
@@ -27,7 +27,7 @@ fn main() {
         let opts = CompileOptions {
             input: InputOptions::default(),
             model: ModelOptions::default(),
-            emit: EmitOptions::default(),
+            backend: Backend::default(),
             target: target.clone(),
             output: output.into(),
             keep_syntax_trees: true,
@@ -47,12 +47,7 @@ fn main() {
                 let (svc, confd) = names(&fname, &root.join("alpine-confd"));
                 let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
                 let a = rc2s6::model::analysis::analyze(files.clone(), &opts.model);
-                let Some(daemon) =
-                    a.service.daemon.as_ref().filter(|_| a.service.kind == rc2s6::model::ServiceKind::Longrun)
-                else {
-                    continue;
-                };
-                let Ok(sd) = rc2s6::backend::s6::service_dir(&a.service, daemon, &opts.emit) else { continue };
+                let Ok(Some(sd)) = opts.backend.service_dir(&a.service, false) else { continue };
                 converted += 1;
                 let m = initd::migrate(&a, &sd, &target, output);
                 for f in &m.findings {

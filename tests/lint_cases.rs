@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use rc2s6::core::diagnostic::{Code, Finding};
-use rc2s6::lint::{self, Levels, LintOptions};
+use rc2s6::lint::{Levels, LintOptions};
 use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::input::InputOptions;
-use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::pipeline::lint::lint_set;
+use rc2s6::pipeline::service_set::SetOptions;
 use rc2s6::report::render_human;
 use rc2s6::report::{self, ReportFormat};
 
@@ -31,9 +32,9 @@ fn lint_case(init_d: &Path) -> Vec<Finding> {
         keep_syntax_trees: true,
         ..SetOptions::default()
     };
-    let set = service_set::load(std::slice::from_ref(&init_d), &set_options, |a| lint::lint_service(a, &opts));
+    let set = lint_set(std::slice::from_ref(&init_d), &set_options, &opts);
     assert!(set.read_errors.is_empty(), "{:?}", set.read_errors);
-    lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts)
+    set.findings
 }
 
 /// The code of the rule a case is for, and whether it must fire.

@@ -15,6 +15,7 @@ use rc2s6::model::analysis::{self, Analysis};
 use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::compile::{self};
 use rc2s6::pipeline::input::{self, InputOptions};
+use rc2s6::pipeline::migrate::MigratedScript;
 use rc2s6::verify::{self, VerifyOptions};
 use rc2s6::write::{self, WriteOptions};
 
@@ -60,7 +61,7 @@ impl World {
         for s in &comp.services {
             let m = initd::migrate(&s.analysis, s.dir.as_ref().unwrap(), &opts.target, &opts.output);
             assert!(m.ok(), "{:?}", m.findings);
-            migrated.push((m.service.clone(), m.text.clone(), 0o755));
+            migrated.push(MigratedScript { name: m.service.clone(), text: m.text.clone(), mode: 0o755 });
         }
         write::write_initd(&self.initd(), &migrated, false).unwrap();
     }

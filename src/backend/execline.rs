@@ -146,69 +146,7 @@ pub fn tokenize(text: &str) -> Result<Vec<String>, String> {
             match b[i] {
                 b'"' => {
                     quoted_any = true;
-                    i += 1;
-                    loop {
-                        let Some(&q) = b.get(i) else { return Err("unterminated quote".into()) };
-                        i += 1;
-                        match q {
-                            b'"' => break,
-                            b'\\' => {
-                                let Some(&e) = b.get(i) else { return Err("backslash at end".into()) };
-                                i += 1;
-                                match e {
-                                    b'a' => word.push(7),
-                                    b'b' => word.push(8),
-                                    b't' => word.push(9),
-                                    b'n' => word.push(10),
-                                    b'v' => word.push(11),
-                                    b'f' => word.push(12),
-                                    b'r' => word.push(13),
-                                    b'\n' => {}
-                                    b'0' if b.get(i) == Some(&b'x') => {
-                                        i += 1;
-                                        let start = i;
-                                        while i < b.len() && i < start + 2 && b[i].is_ascii_hexdigit() {
-                                            i += 1;
-                                        }
-                                        let v = u8::from_str_radix(std::str::from_utf8(&b[start..i]).unwrap_or(""), 16)
-                                            .map_err(|_| "bad hex escape")?;
-                                        if v == 0 {
-                                            return Err("NUL escape".into());
-                                        }
-                                        word.push(v);
-                                    }
-                                    b'0' => {
-                                        let start = i;
-                                        while i < b.len() && i < start + 3 && (b'0'..=b'7').contains(&b[i]) {
-                                            i += 1;
-                                        }
-                                        let v = u32::from_str_radix(std::str::from_utf8(&b[start..i]).unwrap_or(""), 8)
-                                            .map_err(|_| "bad octal escape")?;
-                                        if v == 0 || v > 255 {
-                                            return Err("bad octal escape".into());
-                                        }
-                                        word.push(v as u8);
-                                    }
-                                    b'1'..=b'9' => {
-                                        let start = i - 1;
-                                        while i < b.len() && i < start + 3 && b[i].is_ascii_digit() {
-                                            i += 1;
-                                        }
-                                        let v: u32 = std::str::from_utf8(&b[start..i])
-                                            .unwrap_or("")
-                                            .parse()
-                                            .map_err(|_| "bad escape")?;
-                                        if v > 255 {
-                                            return Err("bad decimal escape".into());
-                                        }
-                                        word.push(v as u8);
-                                    }
-                                    other => word.push(other),
-                                }
-                            }
-                            other => word.push(other),
-                        }
-                    }
+                    i = quoted(b, i + 1, &mut word)?;
                 }
                 b'\\' => {
                     let Some(&e) = b.get(i + 1) else { return Err("backslash at end".into()) };
@@ -237,6 +175,75 @@ pub fn tokenize(text: &str) -> Result<Vec<String>, String> {
         return Err("unmatched {".into());
     }
     Ok(out)
+}
+
+/// Reads a quoted string's contents from `b[i..]` (just past the opening quote) into `word`;
+/// returns where the text goes on after the closing quote.
+fn quoted(b: &[u8], mut i: usize, word: &mut Vec<u8>) -> Result<usize, String> {
+    loop {
+        let Some(&q) = b.get(i) else { return Err("unterminated quote".into()) };
+        i += 1;
+        match q {
+            b'"' => return Ok(i),
+            b'\\' => i = escape(b, i, word)?,
+            other => word.push(other),
+        }
+    }
+}
+
+/// Reads the escape after a backslash in a quoted string, at `b[i..]`, into `word`; returns
+/// where the string goes on.
+fn escape(b: &[u8], mut i: usize, word: &mut Vec<u8>) -> Result<usize, String> {
+    let Some(&e) = b.get(i) else { return Err("backslash at end".into()) };
+    i += 1;
+    match e {
+        b'a' => word.push(7),
+        b'b' => word.push(8),
+        b't' => word.push(9),
+        b'n' => word.push(10),
+        b'v' => word.push(11),
+        b'f' => word.push(12),
+        b'r' => word.push(13),
+        b'\n' => {}
+        b'0' if b.get(i) == Some(&b'x') => {
+            i += 1;
+            let start = i;
+            while i < b.len() && i < start + 2 && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            let v = u8::from_str_radix(std::str::from_utf8(&b[start..i]).unwrap_or(""), 16)
+                .map_err(|_| "bad hex escape")?;
+            if v == 0 {
+                return Err("NUL escape".into());
+            }
+            word.push(v);
+        }
+        b'0' => {
+            let start = i;
+            while i < b.len() && i < start + 3 && (b'0'..=b'7').contains(&b[i]) {
+                i += 1;
+            }
+            let v = u32::from_str_radix(std::str::from_utf8(&b[start..i]).unwrap_or(""), 8)
+                .map_err(|_| "bad octal escape")?;
+            if v == 0 || v > 255 {
+                return Err("bad octal escape".into());
+            }
+            word.push(v as u8);
+        }
+        b'1'..=b'9' => {
+            let start = i - 1;
+            while i < b.len() && i < start + 3 && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let v: u32 = std::str::from_utf8(&b[start..i]).unwrap_or("").parse().map_err(|_| "bad escape")?;
+            if v > 255 {
+                return Err("bad decimal escape".into());
+            }
+            word.push(v as u8);
+        }
+        other => word.push(other),
+    }
+    Ok(i)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, Service};
+use crate::model::{Daemon, LimitKind, Privileges, Service};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -165,6 +165,26 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     if let Some(m) = &d.umask {
         s.line(["umask", m.as_str()]);
     }
+    limits(&mut s, d);
+    if let Some(n) = d.nice {
+        s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
+    }
+    if let Some(p) = &d.privileges {
+        s.line(setpriv(p, d.user.is_some()));
+    }
+    user_and_files(&mut s, d);
+    if d.fghack {
+        s.line(["s6-fghack"]);
+    }
+    if let Some(a) = &d.argv0 {
+        s.line(["exec", "-a", a.as_str()]);
+    }
+    s.line(d.argv.iter().cloned());
+    s
+}
+
+/// One `s6-softlimit` line per kind of limit (both, soft, hard) the daemon has.
+fn limits(s: &mut ExeclineScript, d: &Daemon) {
     for kind in [LimitKind::Both, LimitKind::Soft, LimitKind::Hard] {
         let limits: Vec<_> = d.limits.iter().filter(|l| l.which == kind).collect();
         if limits.is_empty() {
@@ -182,71 +202,45 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
         }
         s.line(words);
     }
-    if let Some(n) = d.nice {
-        s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
+}
+
+/// The `setpriv` line for capabilities, securebits and no_new_privs.
+fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
+    let mut words = vec!["setpriv".to_string()];
+    let mut securebits = p.securebits.clone();
+    if !p.ambient.is_empty() && switches_user && !securebits.iter().any(|b| b == "no_setuid_fixup") {
+        // Ambient capabilities survive the switch to the daemon's user only if the kernel does
+        // not clear them on setuid.
+        securebits.push("no_setuid_fixup".into());
     }
-    // Files are opened as the daemon's user (after the switch), as start-stop-daemon does; in a
-    // chroot, before it, since no s6 program exists inside the new root.
-    let in_root = |p: &str| match &d.chroot {
-        Some(root) if p.starts_with('/') => format!("{}{}", root.trim_end_matches('/'), p),
-        _ => p.to_string(),
-    };
-    let redirections = |s: &mut ExeclineScript| {
-        if let Some(f) = &d.stdin {
-            s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
-        }
-        // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
-        // redirfd would create it 0666 less the umask. Created first under umask 077, the file
-        // is then only opened, as an existing one is by both.
-        for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
-            if let Some(f) = f {
-                s.block_line(
-                    &["if"],
-                    [
-                        "umask".to_string(),
-                        "077".into(),
-                        "redirfd".into(),
-                        "-a".into(),
-                        fd.into(),
-                        in_root(f),
-                        "true".into(),
-                    ],
-                );
-                s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
-            }
-        }
-    };
-    if let Some(p) = &d.privileges {
-        let mut words = vec!["setpriv".to_string()];
-        let mut securebits = p.securebits.clone();
-        if !p.ambient.is_empty() && d.user.is_some() && !securebits.iter().any(|b| b == "no_setuid_fixup") {
-            // Ambient capabilities survive the switch to the daemon's user only if the kernel
-            // does not clear them on setuid.
-            securebits.push("no_setuid_fixup".into());
-        }
-        if !securebits.is_empty() {
-            words.push(format!("--securebits={}", plus_list(&securebits)));
-        }
-        if !p.inheritable.is_empty() {
-            words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
-        }
-        if !p.ambient.is_empty() {
-            words.push(format!("--ambient-caps={}", plus_list(&p.ambient)));
-        }
-        if !p.bounding_drop.is_empty() {
-            words.push(format!(
-                "--bounding-set={}",
-                p.bounding_drop.iter().map(|c| format!("-{c}")).collect::<Vec<_>>().join(",")
-            ));
-        }
-        if p.no_new_privs {
-            words.push("--no-new-privs".into());
-        }
-        s.line(words);
+    if !securebits.is_empty() {
+        words.push(format!("--securebits={}", plus_list(&securebits)));
     }
+    if !p.inheritable.is_empty() {
+        words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
+    }
+    if !p.ambient.is_empty() {
+        words.push(format!("--ambient-caps={}", plus_list(&p.ambient)));
+    }
+    if !p.bounding_drop.is_empty() {
+        words.push(format!(
+            "--bounding-set={}",
+            p.bounding_drop.iter().map(|c| format!("-{c}")).collect::<Vec<_>>().join(",")
+        ));
+    }
+    if p.no_new_privs {
+        words.push("--no-new-privs".into());
+    }
+    words
+}
+
+/// The switch to the daemon's root and user, and its stdin/stdout/stderr files: opened as the
+/// daemon's user (after the switch), as start-stop-daemon does; in a chroot, before it, since
+/// no s6 program exists inside the new root.
+fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
-            redirections(&mut s);
+            redirections(s, d);
             let mut words = vec!["chroot".to_string()];
             if let Some(u) = user {
                 let spec = match &u.group {
@@ -271,18 +265,41 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
                     s.line(["s6-applyuidgid", "-Uz"]);
                 }
             }
-            redirections(&mut s);
+            redirections(s, d);
         }
-        (None, None) => redirections(&mut s),
+        (None, None) => redirections(s, d),
     }
-    if d.fghack {
-        s.line(["s6-fghack"]);
+}
+
+/// stdin from its file, stdout and stderr appended to theirs (paths inside the daemon's root).
+fn redirections(s: &mut ExeclineScript, d: &Daemon) {
+    let in_root = |p: &str| match &d.chroot {
+        Some(root) if p.starts_with('/') => format!("{}{}", root.trim_end_matches('/'), p),
+        _ => p.to_string(),
+    };
+    if let Some(f) = &d.stdin {
+        s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
     }
-    if let Some(a) = &d.argv0 {
-        s.line(["exec", "-a", a.as_str()]);
+    // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
+    // redirfd would create it 0666 less the umask. Created first under umask 077, the file is
+    // then only opened, as an existing one is by both.
+    for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
+        if let Some(f) = f {
+            s.block_line(
+                &["if"],
+                [
+                    "umask".to_string(),
+                    "077".into(),
+                    "redirfd".into(),
+                    "-a".into(),
+                    fd.into(),
+                    in_root(f),
+                    "true".into(),
+                ],
+            );
+            s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
+        }
     }
-    s.line(d.argv.iter().cloned());
-    s
 }
 
 fn plus_list(items: &[String]) -> String {

@@ -181,6 +181,15 @@ impl FileArgs {
             rc_conf: (!self.no_rc_conf).then(|| self.rc_conf.clone()),
         }
     }
+
+    /// How a command that reads a set of scripts loads them, for the OpenRC that runs them.
+    pub fn set_options(&self, target: &OpenrcVersion) -> rc2s6::pipeline::service_set::SetOptions {
+        rc2s6::pipeline::service_set::SetOptions {
+            input: self.input_options(),
+            model: rc2s6::model::ModelOptions { target: target.clone(), ..Default::default() },
+            keep_syntax_trees: false,
+        }
+    }
 }
 
 /// Where the files around each script are, for commands that read a set of scripts.

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{Outcome, use_color};
 use crate::cli::args::{CompileArgs, GlobalArgs};
-use rc2s6::backend::s6::EmitOptions;
+use rc2s6::backend::{Backend, EmitOptions};
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::ModelOptions;
 use rc2s6::pipeline::compile::{self, CompileOptions};
@@ -27,13 +27,13 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
     Ok(CompileOptions {
         input: args.files.input_options(),
         model: ModelOptions { allow_fghack: args.allow_fghack, target: target.clone() },
-        emit: EmitOptions {
+        backend: Backend::S6(EmitOptions {
             log_dir: args.log_dir.clone(),
             log_user: args.log_user.clone(),
             log_size: args.log_size.clamp(4096, 268_435_455),
             log_count: args.log_count,
             ..EmitOptions::default()
-        },
+        }),
         target,
         output: output.display().to_string(),
         // Migration rewrites the scripts from their syntax trees after the batch.

@@ -3,7 +3,6 @@
 use std::io::Write as _;
 
 use super::Outcome;
-use super::lint::set_options;
 use crate::cli::args::{GlobalArgs, GraphArgs};
 use rc2s6::dependency_graph::DependencyGraph;
 use rc2s6::openrc::version::OpenrcVersion;
@@ -12,7 +11,7 @@ use rc2s6::pipeline::service_set;
 /// Prints the graph.
 pub fn run(args: &GraphArgs, global: &GlobalArgs) -> Outcome {
     // What depend() declares does not depend on the OpenRC release rc2s6 models.
-    let set = service_set::load(&args.input.inputs, &set_options(&args.input, &OpenrcVersion::default()), |_| ());
+    let set = service_set::load(&args.input.inputs, &args.input.files.set_options(&OpenrcVersion::default()), |_| ());
     let graph = DependencyGraph::new(set.members.iter().map(|m| &m.analysis));
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(graph.to_dot().as_bytes()).and_then(|()| stdout.flush()).is_err() {

@@ -3,23 +3,12 @@
 use std::io::{IsTerminal as _, Write as _};
 
 use super::{Outcome, use_color_on_stdout};
-use crate::cli::args::{GlobalArgs, InputArgs, LintArgs, LintFormat};
+use crate::cli::args::{GlobalArgs, LintArgs, LintFormat};
 use rc2s6::codes;
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::lint::{self, Levels, LintOptions};
-use rc2s6::model::ModelOptions;
-use rc2s6::openrc::version::OpenrcVersion;
-use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::pipeline::lint::lint_set;
 use rc2s6::report::{self, ReportFormat};
-
-/// Where a command that reads a set of scripts finds their files, and which OpenRC runs them.
-pub fn set_options(input: &InputArgs, target: &OpenrcVersion) -> SetOptions {
-    SetOptions {
-        input: input.files.input_options(),
-        model: ModelOptions { target: target.clone(), ..ModelOptions::default() },
-        keep_syntax_trees: false,
-    }
-}
 
 /// Runs a lint.
 pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
@@ -46,10 +35,10 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         None if std::io::stdout().is_terminal() => ReportFormat::Human { color: use_color_on_stdout(global) },
         None => ReportFormat::Gcc,
     };
-    let set_opts = set_options(&args.input, &target);
+    let set_opts = args.input.files.set_options(&target);
     let opts = LintOptions { target, levels, codes: codes::registry() };
-    let set = service_set::load(&args.input.inputs, &set_opts, |a| lint::lint_service(a, &opts));
-    let mut findings = lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), &opts);
+    let set = lint_set(&args.input.inputs, &set_opts, &opts);
+    let mut findings = set.findings;
     if global.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }
@@ -62,7 +51,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
     }
     let (errors, warnings, notes) = lint::counts(&findings);
-    let scripts = set.members.len();
+    let scripts = set.scripts;
     eprintln!(
         "rc2s6 lint: {scripts} script{}, {errors} error{}, {warnings} warning{}, {notes} note{}{}",
         plural(scripts),

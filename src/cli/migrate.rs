@@ -1,14 +1,13 @@
 //! The migration half of `rc2s6 INPUT... -o OUT --initd-out DIR | --diff`: rewrite each
-//! converted init script for `supervisor=s6`, then write the scripts or print their diffs.
-
-use std::path::Path;
+//! converted init script for `supervisor=s6` (`pipeline::migrate`), then write the scripts or
+//! print their diffs.
 
 use super::Outcome;
 use crate::cli::args::{CompileArgs, GlobalArgs};
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::migrate::unified_diff::unified_diff;
-use rc2s6::migrate::{self, Migration};
 use rc2s6::pipeline::compile::{Compilation, CompileOptions};
+use rc2s6::pipeline::migrate::migrate_all;
 use rc2s6::report::render_human;
 use rc2s6::write;
 
@@ -19,43 +18,22 @@ pub fn requested(args: &CompileArgs) -> bool {
 
 /// Migrates every converted service of `comp`; the outcome covers migration only.
 pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global: &GlobalArgs, color: bool) -> Outcome {
-    let mut findings = migrate::target_findings(&opts.target, &opts.output);
-    let mut migrations: Vec<Migration> = Vec::new();
-    let mut skipped = 0;
-    for s in &comp.services {
-        match &s.dir {
-            Some(dir) => migrations.push(migrate::migrate(&s.analysis, dir, &opts.target, &opts.output)),
-            None => skipped += 1,
-        }
-    }
-    for m in &migrations {
-        findings.extend(m.findings.iter().filter(|f| !global.quiet || f.severity == Severity::Error).cloned());
-    }
-    eprint!("{}", render_human(&findings, color));
-    let good: Vec<&Migration> = migrations.iter().filter(|m| m.ok()).collect();
-    let failed = migrations.len() - good.len();
+    let batch = migrate_all(comp, opts);
+    let shown: Vec<_> = batch.findings().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
+    eprint!("{}", render_human(&shown, color));
+    let good = batch.usable().count();
     if args.diff {
-        for m in &good {
+        for m in batch.usable() {
             print!("{}", unified_diff(&m.path, &m.original, &m.text));
         }
     } else if let Some(dir) = &args.initd_out {
-        let scripts: Vec<(String, String, u32)> = good
-            .iter()
-            .map(|m| {
-                (
-                    m.service.clone(),
-                    m.text.clone(),
-                    rc2s6::pipeline::input::file_mode(Path::new(&m.path)).unwrap_or(0o755),
-                )
-            })
-            .collect();
+        let scripts = batch.scripts();
         match write::write_initd(dir, &scripts, args.dry_run) {
             Ok(written) => {
                 let verb = if args.dry_run { "would write" } else { "wrote" };
                 eprintln!(
-                    "rc2s6: migrated {} init script{} ({verb} {}, {} unchanged) in {}",
-                    good.len(),
-                    if good.len() == 1 { "" } else { "s" },
+                    "rc2s6: migrated {good} init script{} ({verb} {}, {} unchanged) in {}",
+                    if good == 1 { "" } else { "s" },
                     written.len(),
                     scripts.len() - written.len(),
                     dir.display()
@@ -67,13 +45,15 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
             }
         }
     }
+    let failed = batch.failed();
     if failed > 0 {
         eprintln!("rc2s6: {failed} init script{} not migrated (see above)", if failed == 1 { "" } else { "s" });
     }
-    if skipped > 0 {
+    if batch.skipped > 0 {
         eprintln!(
-            "rc2s6: {skipped} init script{} left as they are: not converted, or a oneshot",
-            if skipped == 1 { "" } else { "s" }
+            "rc2s6: {} init script{} left as they are: not converted, or a oneshot",
+            batch.skipped,
+            if batch.skipped == 1 { "" } else { "s" }
         );
     }
     if failed > 0 { Outcome::Findings } else { Outcome::Success }

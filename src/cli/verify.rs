@@ -3,9 +3,7 @@
 use super::{Outcome, use_color};
 use crate::cli::args::{GlobalArgs, VerifyArgs};
 use rc2s6::core::diagnostic::Severity;
-use rc2s6::model::ModelOptions;
-use rc2s6::model::analysis::Analysis;
-use rc2s6::pipeline::service_set::{self, SetOptions};
+use rc2s6::pipeline::verify::verify_set;
 use rc2s6::report::render_human;
 use rc2s6::verify::{self, VerifyOptions};
 
@@ -44,26 +42,19 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
         }
     };
     // Loaded as compile loads them, so each script gets the service name compile gave it.
-    let set_opts = SetOptions {
-        input: args.files.input_options(),
-        model: ModelOptions { target: target.clone(), ..ModelOptions::default() },
-        keep_syntax_trees: false,
-    };
+    let set_opts = args.files.set_options(&target);
     let opts = VerifyOptions { target, output, scan_dir };
-    let set = service_set::load(&args.scripts, &set_opts, |_| ());
-    let errors = set.read_errors;
-    let analyses: Vec<Analysis> = set.members.into_iter().map(|m| m.analysis).collect();
-    for e in &errors {
+    let set = verify_set(&args.scripts, &set_opts, &opts);
+    for e in &set.read_errors {
         eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
     }
-    let world = match verify::tree::observe(&analyses, &opts) {
-        Ok(w) => w,
+    let report = match set.report {
+        Ok(r) => r,
         Err(msg) => {
             eprintln!("rc2s6: {msg}");
             return Outcome::Io;
         }
     };
-    let report = verify::check(&analyses, &world, &opts);
     let scan = opts.scan_dir();
     for s in &report.services {
         let e = &s.expected;
@@ -77,7 +68,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let shown: Vec<_> = report.all().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
     eprint!("{}", render_human(&shown, use_color(global)));
     eprintln!("rc2s6: verified {}", summary(&report, &opts.target.to_string()));
-    if !errors.is_empty() {
+    if !set.read_errors.is_empty() {
         Outcome::Io
     } else if report.consistent() {
         Outcome::Success

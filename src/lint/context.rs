@@ -1,17 +1,17 @@
 //! What a rule sees of one service: its files, syntax trees and model, and the facts several
-//! rules need (which supervisor, whether the backend's own `start` runs, the script's functions),
-//! worked out once.
-
-use std::collections::BTreeMap;
+//! rules need (which supervisor, whether the backend's own `start` runs), worked out once. The
+//! functions are the analysis's [`FunctionTable`](crate::model::function_table::FunctionTable),
+//! paired with their syntax.
 
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile, Span};
 use crate::model::analysis::Analysis;
+use crate::model::function_table::FunctionDefinition;
 use crate::model::{Loc, Variable};
 use crate::openrc::service_files::FileRole;
 use crate::openrc::supervisor::Supervisor;
 use crate::openrc::version::OpenrcVersion;
-use crate::shell::ast::{self, Command, FunctionDef};
+use crate::shell::ast::{FunctionDef, Script};
 
 use super::LintError;
 
@@ -21,29 +21,20 @@ pub struct ServiceContext<'a> {
     pub analysis: &'a Analysis,
     /// The OpenRC the scripts are for.
     pub target: &'a OpenrcVersion,
-    /// The script's functions by name: the definition that counts (the last one loaded).
-    functions: BTreeMap<&'a str, (FileId, &'a FunctionDef)>,
+    /// Each function definition of the analysis's table with its syntax.
+    functions: Vec<(&'a FunctionDefinition, &'a FunctionDef)>,
     supervisor: Supervisor,
 }
 
 impl<'a> ServiceContext<'a> {
     /// The context of one analysed service.
     pub fn new(analysis: &'a Analysis, target: &'a OpenrcVersion) -> Self {
-        let mut functions = BTreeMap::new();
-        for (i, script) in analysis.scripts.iter().enumerate() {
-            let Some(script) = script else { continue };
-            ast::walk_commands(&script.body, &mut |c| {
-                if let Command::FunctionDef(f) = c {
-                    functions.insert(f.name.as_str(), (FileId::new(i), f));
-                }
-            });
-        }
         let supervisor = match analysis.service.variables.get("supervisor") {
             None => Supervisor::StartStopDaemon,
             Some(v) if v.value.is_unknowable() => Supervisor::Unknown,
             Some(v) => Supervisor::from_value(&v.value.text),
         };
-        ServiceContext { analysis, target, functions, supervisor }
+        ServiceContext { analysis, target, functions: analysis.function_syntax(), supervisor }
     }
 
     /// Whether every file parsed (rules that read variables need the model to have run).
@@ -58,12 +49,17 @@ impl<'a> ServiceContext<'a> {
 
     /// The role of the file at an index.
     pub fn role(&self, id: FileId) -> FileRole {
-        self.analysis.roles.get(id.index()).copied().unwrap_or(FileRole::Script)
+        self.analysis.role(id).unwrap_or(FileRole::Script)
     }
 
     /// A finding about the file at an index.
     pub fn finding(&self, file: FileId, error: LintError) -> Finding {
-        Finding::new(self.analysis.files.get(file.index()).cloned(), error)
+        Finding::new(self.analysis.find_source(file).cloned(), error)
+    }
+
+    /// Every loaded file with its syntax tree, in load order (files that did not parse left out).
+    pub fn syntax_trees(&self) -> impl Iterator<Item = (FileId, &'a Script)> + 'a {
+        self.analysis.syntax_trees()
     }
 
     /// A variable as the loaded files leave it.
@@ -82,23 +78,19 @@ impl<'a> ServiceContext<'a> {
         self.supervisor
     }
 
-    /// A function of the script.
-    pub fn function(&self, name: &str) -> Option<(FileId, &'a FunctionDef)> {
-        self.functions.get(name).copied()
-    }
-
-    /// Every function of the script, by name.
-    pub fn functions(&self) -> impl Iterator<Item = (&'a str, FileId, &'a FunctionDef)> + '_ {
-        self.functions.iter().map(|(n, (i, f))| (*n, *i, *f))
+    /// Every function of the service by name, each the definition that counts (the last one
+    /// loaded), with its syntax.
+    pub fn functions(&self) -> impl Iterator<Item = (&'a FunctionDefinition, &'a FunctionDef)> + '_ {
+        self.analysis
+            .functions
+            .counting()
+            .filter_map(|counting| self.functions.iter().find(|(d, _)| std::ptr::eq(*d, counting)).copied())
     }
 
     /// Whether OpenRC's own `start` (the backend) runs: no `start()`, or one that calls
     /// `default_start`.
     pub fn backend_starts(&self) -> bool {
-        match self.function("start") {
-            None => true,
-            Some((_, f)) => calls(f, &["default_start"]),
-        }
+        self.analysis.functions.get("start").is_none_or(|f| f.runs(&["default_start"]))
     }
 
     /// The span of the first line of the script, for findings about the service as a whole.
@@ -106,26 +98,6 @@ impl<'a> ServiceContext<'a> {
         let i = self.analysis.script_id();
         let text = self.analysis.source(i).text();
         (i, Span::new(0, text.find('\n').unwrap_or(text.len())))
-    }
-}
-
-/// Whether a function's body runs any of the named commands (by name, or path ending in it).
-pub fn calls(f: &FunctionDef, names: &[&str]) -> bool {
-    let mut found = false;
-    ast::walk_command(&f.body, &mut |c| {
-        if let Some(name) = command_name(c) {
-            let base = name.rsplit('/').next().unwrap_or(&name);
-            found |= names.contains(&base);
-        }
-    });
-    found
-}
-
-/// The literal name of a simple command, if it has one.
-pub fn command_name(c: &Command) -> Option<String> {
-    match c {
-        Command::Simple(sc) => sc.words.first().and_then(|w| w.static_text()),
-        _ => None,
     }
 }
 

@@ -13,7 +13,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         if cx.role(i) == FileRole::RcConf {
             continue;
         }
-        if let Some(at) = f.text().find("\r\n") {
+        if let Some(at) = f.source.text().find("\r\n") {
             out.push(cx.finding(i, LintError::CrlfLineEnding { span: (at, 1).into() }));
         }
     }

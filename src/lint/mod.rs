@@ -98,7 +98,8 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f, opts.codes))).collect();
+    let allows =
+        analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
     ServiceLint { findings, allows }
 }
 

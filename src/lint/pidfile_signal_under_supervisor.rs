@@ -35,7 +35,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         ),
         _ => return,
     };
-    for (name, file, def) in cx.functions() {
+    for (function, def) in cx.functions() {
+        let (name, file) = (function.name.as_str(), function.file);
         // A function that also signals through the supervisor branches on it (`if [ -n
         // "$supervisor" ]; then $supervisor … --signal HUP; else start-stop-daemon …`).
         if LIFECYCLE.contains(&name) || reaches_supervisor(def) {

@@ -52,13 +52,13 @@ impl<'a> SetContext<'a> {
 
     /// A finding about a file of a service.
     pub fn finding(&self, service: usize, loc: Loc, error: LintError) -> Finding {
-        Finding::new(self.services[service].files.get(loc.file.index()).cloned(), error)
+        Finding::new(self.services[service].find_source(loc.file).cloned(), error)
     }
 
     /// The smallest span for a name in a declaration: the word itself when the declaration
     /// (`need a b`) spells it once, else the whole declaration (a name built from variables).
     pub fn name_span(&self, service: usize, loc: Loc, name: &str) -> SourceSpan {
-        let Some(file) = self.services[service].files.get(loc.file.index()) else { return loc.span.into() };
+        let Some(file) = self.services[service].find_source(loc.file) else { return loc.span.into() };
         let Some(text) = file.text().get(loc.span.start..loc.span.end) else { return loc.span.into() };
         let is_word = |c: char| !(c.is_whitespace() || matches!(c, ';' | '"' | '\'' | '&' | '|'));
         let mut found = text.match_indices(name).filter(|(i, _)| {

@@ -23,9 +23,7 @@ const NAMING_COMMANDS: &[&str] = &["export", "unset", "local", "readonly", "decl
 /// a near miss of a variable OpenRC reads.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     let mut seen = Names::default();
-    for (i, script) in cx.analysis.scripts.iter().enumerate() {
-        let i = FileId::new(i);
-        let Some(script) = script else { continue };
+    for (i, script) in cx.syntax_trees() {
         // rc.conf's variables are read by OpenRC itself and by other services, not this one.
         let assigning = cx.role(i) != FileRole::RcConf;
         seen.file = i;

@@ -5,35 +5,55 @@ use thiserror::Error;
 
 use crate::core::diagnostic::{Code, Coded, Finding, define_codes};
 use crate::core::source::{FileId, SourceFile};
+use crate::model::function_table::{self, FunctionDefinition, FunctionTable};
 use crate::model::{self, LoadedFile, ModelOptions, Service, ServiceInputs};
-use crate::openrc::service_files::FileRole;
-use crate::openrc::service_files::ServiceFiles;
+use crate::openrc::service_files::{FileRole, ServiceFiles};
+use crate::shell::ast::{FunctionDef, Script};
 use crate::shell::parse::{self, ParseError};
 
 /// A service analysed: its files, what the model decided, and every finding.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    /// The loaded files, the script last.
-    pub files: Vec<SourceFile>,
-    /// The role of each file.
-    pub roles: Vec<FileRole>,
-    /// Their parsed forms (`None` where the syntax was invalid); empty once a batch has dropped
-    /// them (see `SetOptions::keep_syntax_trees`).
-    pub scripts: Vec<Option<crate::shell::ast::Script>>,
+    /// The loaded files, in openrc-run's load order, the script last.
+    pub files: Vec<AnalyzedFile>,
     /// Whether every file parsed: still known once the syntax trees are dropped.
     pub parsed: bool,
     /// A conf.d file others may not read (`ServiceFiles::private`).
     pub private: bool,
+    /// The functions the files define, as their syntax trees have them.
+    pub functions: FunctionTable,
     /// The model's result.
     pub service: Service,
     /// Findings from parsing and modelling, in file order.
     pub findings: Vec<Finding>,
 }
 
+/// One loaded file of a service.
+#[derive(Debug, Clone)]
+pub struct AnalyzedFile {
+    /// The role it plays in the load order.
+    pub role: FileRole,
+    /// Its name and text.
+    pub source: SourceFile,
+    /// Its syntax tree: `None` where the syntax was invalid, and once a batch has dropped it
+    /// (see `SetOptions::keep_syntax_trees`).
+    pub syntax: Option<Script>,
+}
+
 impl Analysis {
     /// A loaded file.
     pub fn source(&self, id: FileId) -> &SourceFile {
-        &self.files[id.index()]
+        &self.files[id.index()].source
+    }
+
+    /// A loaded file, if `id` is one.
+    pub fn find_source(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.index()).map(|f| &f.source)
+    }
+
+    /// The role of a loaded file.
+    pub fn role(&self, id: FileId) -> Option<FileRole> {
+        self.files.get(id.index()).map(|f| f.role)
     }
 
     /// Where the init script is in load order: last.
@@ -43,19 +63,42 @@ impl Analysis {
 
     /// The init script.
     pub fn script(&self) -> &SourceFile {
-        self.files.last().expect("a service has its script")
+        &self.files.last().expect("a service has its script").source
+    }
+
+    /// The init script's syntax tree, if it parsed and is kept.
+    pub fn script_ast(&self) -> Option<&Script> {
+        self.files.last().and_then(|f| f.syntax.as_ref())
+    }
+
+    /// Every syntax tree kept, with its file, in load order.
+    pub fn syntax_trees(&self) -> impl Iterator<Item = (FileId, &Script)> {
+        self.files.iter().enumerate().filter_map(|(i, f)| f.syntax.as_ref().map(|s| (FileId::new(i), s)))
+    }
+
+    /// Each function definition with its syntax, in the table's order: empty once the syntax
+    /// trees are dropped.
+    pub fn function_syntax(&self) -> Vec<(&FunctionDefinition, &FunctionDef)> {
+        let mut out = Vec::new();
+        for (file, script) in self.syntax_trees() {
+            let defined = self.functions.definitions().iter().filter(|d| d.file == file);
+            out.extend(defined.zip(function_table::definitions_in(script)));
+        }
+        out
+    }
+
+    /// Every file with its role, in load order (what the manifest records).
+    pub fn sources_with_roles(&self) -> Vec<(FileRole, SourceFile)> {
+        self.files.iter().map(|f| (f.role, f.source.clone())).collect()
     }
 
     /// Drops what only consumers of one script at a time read (the syntax trees and the final
     /// variables): they are most of a batch's memory.
     pub fn drop_working_state(&mut self) {
-        self.scripts = Vec::new();
+        for f in &mut self.files {
+            f.syntax = None;
+        }
         self.service.variables = Default::default();
-    }
-
-    /// The init script's syntax tree, if it parsed.
-    pub fn script_ast(&self) -> Option<&crate::shell::ast::Script> {
-        self.scripts.last().and_then(|s| s.as_ref())
     }
 }
 
@@ -111,41 +154,39 @@ pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
 /// Parses and models one service, reusing the parses of shared files.
 pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &SharedParses) -> Analysis {
     let mut findings = Vec::new();
-    let mut sources = Vec::new();
-    let mut roles = Vec::new();
-    let mut scripts = Vec::new();
-    for (i, (role, src)) in files.files.iter().enumerate() {
-        let out = shared.parse(src);
+    let mut analyzed = Vec::new();
+    for (i, (role, src)) in files.files.into_iter().enumerate() {
+        let out = shared.parse(&src);
         for e in out.errors {
             findings.push(Finding::new(Some(src.clone()), e));
         }
-        let mut script = out.script;
+        let mut syntax = out.script;
         if let Some((_, at)) = files.not_utf8.iter().find(|(f, _)| *f == i) {
             findings.push(Finding::new(Some(src.clone()), ParseError::NotUtf8 { span: (*at, 0).into() }));
-            script = None;
+            syntax = None;
         }
-        if *role == FileRole::Script && !crate::openrc::service_files::is_openrc_script(src.text()) {
+        if role == FileRole::Script && !crate::openrc::service_files::is_openrc_script(src.text()) {
             let end = src.text().find('\n').unwrap_or(src.text().len());
             findings.push(Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() }));
-            script = None;
+            syntax = None;
         }
-        scripts.push(script);
-        sources.push(src.clone());
-        roles.push(*role);
+        analyzed.push(AnalyzedFile { role, source: src, syntax });
     }
-    let loaded =
-        roles.iter().zip(&scripts).map(|(role, script)| LoadedFile { role: *role, script: script.as_ref() }).collect();
+    let loaded = analyzed.iter().map(|f| LoadedFile { role: f.role, script: f.syntax.as_ref() }).collect();
     let inputs = ServiceInputs {
-        svcname: files.svcname.clone(),
-        service_path: files.service_path.clone(),
+        svcname: files.svcname,
+        service_path: files.service_path,
         files: loaded,
-        runlevel_confd: files.runlevel_confd.clone(),
+        runlevel_confd: files.runlevel_confd,
     };
     let service = model::build(&inputs, options);
     for d in &service.diagnostics {
-        let src = sources.get(d.file.index()).cloned();
+        let src = analyzed.get(d.file.index()).map(|f| f.source.clone());
         findings.push(Finding::new(src, d.error.clone()));
     }
-    let parsed = scripts.iter().all(Option::is_some);
-    Analysis { files: sources, roles, scripts, parsed, private: files.private, service, findings }
+    let parsed = analyzed.iter().all(|f| f.syntax.is_some());
+    let mut analysis =
+        Analysis { files: analyzed, parsed, private: files.private, functions: Default::default(), service, findings };
+    analysis.functions = FunctionTable::new(analysis.syntax_trees());
+    analysis
 }

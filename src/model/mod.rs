@@ -7,6 +7,7 @@ mod backend_calls;
 mod daemon;
 mod dependencies;
 pub mod error;
+pub mod function_table;
 mod inputs;
 mod launch;
 mod predefined;

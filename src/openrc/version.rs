@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::paths::VAR_SVC_D;
+
 /// An OpenRC release, e.g. `0.45.2` or `0.63.3`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenrcVersion {
@@ -22,6 +24,15 @@ pub enum S6Backend {
     /// 0.63 and later: generates its own service directory from `command`, unless `command` is
     /// empty and /var/svc.d/$name/run exists (0.63.1+); links it under `$name`.
     Generated,
+}
+
+/// Why a release's s6 backend would not link the service directories rc2s6 prepared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnlinkedOutput {
+    /// 0.63.0 has no compatibility mode: it always generates its own directory.
+    NoCompatMode,
+    /// 0.63.1+ link a prepared directory only from /var/svc.d.
+    NotVarSvcD,
 }
 
 impl OpenrcVersion {
@@ -60,6 +71,78 @@ impl OpenrcVersion {
     /// Whether this release is `major.minor` or later.
     pub fn is_at_least(&self, major: u32, minor: u32) -> bool {
         (self.major, self.minor) >= (major, minor)
+    }
+
+    /// Whether the s6 backend uses a prepared service directory only while `command` is empty:
+    /// 0.63 builds its own from `command` otherwise (s6.sh 0.63, `_s6_servicedir_creation_needed`).
+    pub fn generates_from_command(&self) -> bool {
+        self.backend() == S6Backend::Generated
+    }
+
+    /// The service directory the s6 backend links for service `name` whose directory was
+    /// prepared in `output`: 0.16–0.62 link whatever `s6_service_path` names (the migration sets
+    /// it to `output/name`); 0.63.1+ link only /var/svc.d/$name (s6.sh 0.63.1, PR #950).
+    pub fn prepared_service_dir(&self, output: &str, name: &str) -> String {
+        match self.backend() {
+            S6Backend::Legacy => format!("{}/{name}", output.trim_end_matches('/')),
+            S6Backend::Generated => format!("{VAR_SVC_D}/{name}"),
+        }
+    }
+
+    /// Why this release's s6 backend would not link service directories prepared in `output`,
+    /// in the order they are reported: 0.63.0 never links one, 0.63.1+ only from /var/svc.d.
+    pub fn unlinked_output(&self, output: &str) -> Vec<UnlinkedOutput> {
+        let mut out = Vec::new();
+        if self.backend() == S6Backend::Generated {
+            if !self.has_compat_mode() {
+                out.push(UnlinkedOutput::NoCompatMode);
+            }
+            if output.trim_end_matches('/') != VAR_SVC_D {
+                out.push(UnlinkedOutput::NotVarSvcD);
+            }
+        }
+        out
+    }
+
+    /// The variable whose value names the service's link in the scan directory: the basename of
+    /// `s6_service_path` in 0.16.2–0.62, `name` (default RC_SVCNAME) from 0.63.
+    pub fn link_setting(&self) -> &'static str {
+        match self.backend() {
+            S6Backend::Legacy => "s6_service_path",
+            S6Backend::Generated => "name",
+        }
+    }
+
+    /// The service's link in the scan directory as shell text, computed as s6.sh computes it.
+    pub fn scan_link_in_shell(&self) -> &'static str {
+        match self.backend() {
+            S6Backend::Legacy => "\"${RC_SVCDIR}/s6-scan/${s6_service_path##*/}\"",
+            S6Backend::Generated => "\"${RC_SVCDIR}/s6-scan/${name:-$RC_SVCNAME}\"",
+        }
+    }
+
+    /// Whether a script with `supervisor=s6` must declare `need s6-svscan` itself: before 0.63
+    /// nothing adds it; from 0.63 gendepends.sh adds it for every such script.
+    pub fn needs_declared_s6_svscan(&self) -> bool {
+        self.backend() == S6Backend::Legacy
+    }
+
+    /// Whether the backend links with `ln -sf` (0.16.2–0.62), which puts a second link inside a
+    /// directory already linked under that name, rather than with `s6-svlink` (0.63), which fails.
+    pub fn links_with_ln(&self) -> bool {
+        self.backend() == S6Backend::Legacy
+    }
+
+    /// Whether start-stop-daemon.sh and supervise-daemon.sh pass `variable` on as a flag in this
+    /// release: `umask`, `output_log` and `error_log` from 0.35, `input_file` and `notify` from
+    /// 0.62 (openrc-semantics.md, table of variables); `command_user` always.
+    pub fn passes_flag_variable(&self, variable: &str) -> bool {
+        let since = match variable {
+            "umask" | "output_log" | "error_log" => 35,
+            "input_file" | "notify" => 62,
+            _ => 0,
+        };
+        self.is_at_least(0, since)
     }
 
     /// The semantics assumed, in words, for the manifest.
@@ -103,5 +186,29 @@ mod tests {
         assert!(OpenrcVersion::parse("0.45.x").is_none());
         assert!(OpenrcVersion::parse("x").is_none());
         assert_eq!(OpenrcVersion::parse(" 0.63 ").unwrap().to_string(), "0.63");
+    }
+
+    #[test]
+    fn what_each_release_links() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        assert_eq!(v("0.45.2").prepared_service_dir("/srv/s6/", "x"), "/srv/s6/x");
+        assert_eq!(v("0.63.3").prepared_service_dir("/srv/s6", "x"), "/var/svc.d/x");
+        assert_eq!(v("0.45").unlinked_output("/srv/s6"), []);
+        assert_eq!(v("0.63.1").unlinked_output("/var/svc.d/"), []);
+        assert_eq!(v("0.63.1").unlinked_output("/srv"), [UnlinkedOutput::NotVarSvcD]);
+        assert_eq!(v("0.63").unlinked_output("/srv"), [UnlinkedOutput::NoCompatMode, UnlinkedOutput::NotVarSvcD]);
+        assert_eq!(v("0.62.10").link_setting(), "s6_service_path");
+        assert_eq!(v("0.63").link_setting(), "name");
+        assert!(v("0.62").needs_declared_s6_svscan() && !v("0.63").needs_declared_s6_svscan());
+        assert!(v("0.62").links_with_ln() && !v("0.63").links_with_ln());
+        assert!(!v("0.62").generates_from_command() && v("0.63").generates_from_command());
+    }
+
+    #[test]
+    fn flag_variables_by_release() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        assert!(v("0.16").passes_flag_variable("command_user"));
+        assert!(!v("0.34").passes_flag_variable("umask") && v("0.35").passes_flag_variable("umask"));
+        assert!(!v("0.61").passes_flag_variable("notify") && v("0.62").passes_flag_variable("input_file"));
     }
 }

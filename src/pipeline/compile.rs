@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::backend::s6::EmitError;
-use crate::backend::s6::{self as s6, EmitOptions};
 use crate::backend::service_dir::ServiceDir;
+use crate::backend::{Backend, EmitError};
 use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
 use crate::manifest::{self, Manifest, ServiceRecord};
 use crate::model::analysis::{self, Analysis};
@@ -26,8 +25,8 @@ pub struct CompileOptions {
     pub input: InputOptions,
     /// Model choices.
     pub model: ModelOptions,
-    /// Output settings.
-    pub emit: EmitOptions,
+    /// What the services become, and its settings.
+    pub backend: Backend,
     /// The OpenRC the output is for.
     pub target: OpenrcVersion,
     /// The output directory as OpenRC will see it (absolute).
@@ -119,12 +118,9 @@ fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
     path == own && analysis.findings.iter().any(|f| f.code() == &HANDWRITTEN_SERVICE_DIR)
 }
 
+/// What the backend makes of an analysis, on the worker thread that made it.
 fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
-    let dir = match (analysis.service.kind, &analysis.service.daemon) {
-        (ServiceKind::Longrun, Some(daemon)) => s6::service_dir(&analysis.service, daemon, &opts.emit)
-            .map(|d| Some(if analysis.private { d.private() } else { d })),
-        _ => Ok(None),
-    };
+    let dir = opts.backend.service_dir(&analysis.service, analysis.private);
     Emitted { dir, migrated: is_migrated(analysis, opts) }
 }
 
@@ -141,10 +137,10 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
             None
         }
     };
-    let roles: Vec<_> = analysis.roles.iter().copied().zip(analysis.files.iter().cloned()).collect();
-    let log_dir = Some(s6::log_dir(&analysis.service.name, &opts.emit));
+    let sources = analysis.sources_with_roles();
+    let log_dir = opts.backend.log_dir(&analysis.service);
     let record =
-        manifest::service_record(&analysis.service, &roles, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
     CompiledService { analysis, dir, record, migrated: emitted.migrated }
 }
 
@@ -172,8 +168,14 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
     let (skipped, read_errors) = (set.skipped, set.read_errors);
     let mut services: Vec<CompiledService> =
         set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
-    // The same name twice would fight over one directory and one scan-directory link: neither
-    // is converted.
+    refuse_duplicates(&mut services);
+    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
+    Compilation { services, skipped, read_errors, manifest }
+}
+
+/// The same name twice would fight over one directory and one scan-directory link: neither is
+/// converted. `services` is sorted by name.
+fn refuse_duplicates(services: &mut [CompiledService]) {
     let mut i = 0;
     while i < services.len() {
         let name = services[i].analysis.service.name.clone();
@@ -202,8 +204,6 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
         }
         i = j;
     }
-    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
-    Compilation { services, skipped, read_errors, manifest }
 }
 
 impl Compilation {

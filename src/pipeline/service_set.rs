@@ -7,13 +7,12 @@
 //! Gentoo's ebuild repositories, where distribution CI lints scripts before they are installed.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::core::source::SourceFile;
 use crate::model::ModelOptions;
 use crate::model::analysis::{self, Analysis, SharedParses};
 use crate::pipeline::input::{self, InputOptions, InputPath, ReadError};
+use crate::pipeline::parallel::in_parallel;
 
 /// What loading a set needs to know.
 #[derive(Debug, Clone, Default)]
@@ -68,30 +67,11 @@ pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analys
         }
     };
     let shared = SharedParses::new(&rc_conf.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Outcome<T>)>> = Mutex::new(Vec::with_capacity(candidates.len()));
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(candidates.len().max(1));
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut mine = Vec::new();
-                loop {
-                    // Scripts are handed out one at a time so a slow one does not hold up a chunk.
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(c) = candidates.get(i) else { break };
-                    mine.push((i, load_one(c, opts, &rc_conf, &shared, &each)));
-                }
-                if let Ok(mut d) = done.lock() {
-                    d.extend(mine);
-                }
-            });
-        }
-    });
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_by_key(|(i, _)| *i);
+    // Scripts are handed out one at a time so a slow one does not hold up a chunk.
+    let done = in_parallel(&candidates, |c| load_one(c, opts, &rc_conf, &shared, &each));
     let mut members = Vec::new();
     let mut skipped = Vec::new();
-    for (_, o) in done {
+    for o in done {
         match o {
             Outcome::Member(m) => members.push(*m),
             Outcome::Skipped(p) => skipped.push(p),

@@ -3,8 +3,8 @@
 //! crasher found by one replays the same way in the others.
 #![allow(dead_code)]
 
+use rc2s6::backend::Backend;
 use rc2s6::backend::execline;
-use rc2s6::backend::s6::EmitOptions;
 use rc2s6::manifest::Manifest;
 use rc2s6::model::ModelOptions;
 use rc2s6::openrc::service_files::FileRole;
@@ -68,7 +68,7 @@ pub fn options() -> CompileOptions {
     CompileOptions {
         input: InputOptions::default(),
         model: ModelOptions::default(),
-        emit: EmitOptions::default(),
+        backend: Backend::default(),
         target: OpenrcVersion::legacy_default(),
         output: "/var/svc.d".into(),
         keep_syntax_trees: false,

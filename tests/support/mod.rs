@@ -102,7 +102,7 @@ pub fn compile_options(
     rc2s6::pipeline::compile::CompileOptions {
         input: rc2s6::pipeline::input::InputOptions { conf_dir, rc_conf },
         model: rc2s6::model::ModelOptions::default(),
-        emit: rc2s6::backend::s6::EmitOptions::default(),
+        backend: rc2s6::backend::Backend::default(),
         target: rc2s6::openrc::version::OpenrcVersion::parse(openrc).expect("a valid OpenRC version"),
         output: output.into(),
         // The tests look at and migrate the scripts after compiling them.
