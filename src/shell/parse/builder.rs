@@ -513,103 +513,111 @@ impl Builder {
                 self.bashism("`(( ))` arithmetic command", whole);
                 CompoundKind::Arithmetic(kids.first().map(|k| k.as_str().to_string()).unwrap_or_default())
             }
-            Rule::if_clause => {
-                let mut branches = Vec::new();
-                let mut else_body = None;
-                let mut it = kids.into_iter();
-                let mut pending: Option<List> = None;
-                for k in it.by_ref() {
-                    match k.as_rule() {
-                        Rule::compound_list => {
-                            let l = self.compound_list(k);
-                            match pending.take() {
-                                None => pending = Some(l),
-                                Some(cond) => branches.push((cond, l)),
-                            }
-                        }
-                        Rule::elif_part => {
-                            let mut lists = k.into_inner().filter(|x| x.as_rule() == Rule::compound_list);
-                            let c = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
-                            let b = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
-                            branches.push((c, b));
-                        }
-                        Rule::else_part => {
-                            else_body = k
-                                .into_inner()
-                                .find(|x| x.as_rule() == Rule::compound_list)
-                                .map(|x| self.compound_list(x));
-                        }
-                        _ => {}
-                    }
-                }
-                CompoundKind::If { branches, else_body }
-            }
-            Rule::while_clause | Rule::until_clause => {
-                let mut condition = List::default();
-                let mut body = List::default();
-                for k in kids {
-                    match k.as_rule() {
-                        Rule::compound_list => condition = self.compound_list(k),
-                        Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
-                        _ => {}
-                    }
-                }
-                CompoundKind::Loop { until: rule == Rule::until_clause, condition, body }
-            }
-            Rule::for_clause => {
-                let mut var = String::new();
-                let mut var_span = whole;
-                let mut words = None;
-                let mut body = List::default();
-                for k in kids {
-                    match k.as_rule() {
-                        Rule::var_name => {
-                            var = k.as_str().to_string();
-                            var_span = span(&k);
-                        }
-                        Rule::for_in => {
-                            words = Some(
-                                k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect(),
-                            )
-                        }
-                        Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
-                        _ => {}
-                    }
-                }
-                CompoundKind::For { var, var_span, words, body }
-            }
-            Rule::case_clause => {
-                let mut word = None;
-                let mut items = Vec::new();
-                for k in kids {
-                    match k.as_rule() {
-                        Rule::word => word = Some(self.word(k)),
-                        Rule::case_item => items.push(self.case_item(k)),
-                        _ => {}
-                    }
-                }
-                CompoundKind::Case { word: word.expect("case has a word"), items }
-            }
+            Rule::if_clause => self.if_clause(kids),
+            Rule::while_clause | Rule::until_clause => self.loop_clause(kids, rule == Rule::until_clause),
+            Rule::for_clause => self.for_clause(kids, whole),
+            Rule::case_clause => self.case_clause(kids),
             Rule::dbl_bracket => {
                 self.bashism("`[[ ]]` test", whole);
-                let words = kids
-                    .into_iter()
-                    .map(|k| match k.as_rule() {
-                        Rule::word => self.word(k),
-                        _ => {
-                            let s = span(&k);
-                            Word {
-                                parts: vec![WordPart { kind: WordPartKind::Quoted(k.as_str().to_string()), span: s }],
-                                span: s,
-                            }
-                        }
-                    })
-                    .collect();
-                CompoundKind::DoubleBracket(words)
+                self.double_bracket(kids)
             }
             other => unreachable!("not a compound command: {other:?}"),
         };
         CompoundCommand { kind, span: whole }
+    }
+
+    fn if_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+        let mut branches = Vec::new();
+        let mut else_body = None;
+        let mut pending: Option<List> = None;
+        for k in kids {
+            match k.as_rule() {
+                Rule::compound_list => {
+                    let l = self.compound_list(k);
+                    match pending.take() {
+                        None => pending = Some(l),
+                        Some(cond) => branches.push((cond, l)),
+                    }
+                }
+                Rule::elif_part => {
+                    let mut lists = k.into_inner().filter(|x| x.as_rule() == Rule::compound_list);
+                    let c = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
+                    let b = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
+                    branches.push((c, b));
+                }
+                Rule::else_part => {
+                    else_body =
+                        k.into_inner().find(|x| x.as_rule() == Rule::compound_list).map(|x| self.compound_list(x));
+                }
+                _ => {}
+            }
+        }
+        CompoundKind::If { branches, else_body }
+    }
+
+    fn loop_clause(&mut self, kids: Vec<P>, until: bool) -> CompoundKind {
+        let mut condition = List::default();
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::compound_list => condition = self.compound_list(k),
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        CompoundKind::Loop { until, condition, body }
+    }
+
+    fn for_clause(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        let mut var = String::new();
+        let mut var_span = whole;
+        let mut words = None;
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::var_name => {
+                    var = k.as_str().to_string();
+                    var_span = span(&k);
+                }
+                Rule::for_in => {
+                    words = Some(k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect())
+                }
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        CompoundKind::For { var, var_span, words, body }
+    }
+
+    fn case_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+        let mut word = None;
+        let mut items = Vec::new();
+        for k in kids {
+            match k.as_rule() {
+                Rule::word => word = Some(self.word(k)),
+                Rule::case_item => items.push(self.case_item(k)),
+                _ => {}
+            }
+        }
+        CompoundKind::Case { word: word.expect("case has a word"), items }
+    }
+
+    /// `[[ … ]]`: operators are kept as quoted words so the test evaluator reads them literally.
+    fn double_bracket(&mut self, kids: Vec<P>) -> CompoundKind {
+        let words = kids
+            .into_iter()
+            .map(|k| match k.as_rule() {
+                Rule::word => self.word(k),
+                _ => {
+                    let s = span(&k);
+                    Word {
+                        parts: vec![WordPart { kind: WordPartKind::Quoted(k.as_str().to_string()), span: s }],
+                        span: s,
+                    }
+                }
+            })
+            .collect();
+        CompoundKind::DoubleBracket(words)
     }
 
     fn first_compound_list(&mut self, kids: Vec<P>) -> List {
