@@ -4,6 +4,8 @@
 
 pub mod execlineb;
 pub mod openrc;
+pub mod openrc063;
+pub mod skarnet;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
