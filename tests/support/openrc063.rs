@@ -190,16 +190,20 @@ impl Sandbox {
 
     /// Runs `body` (bash) as root in a fresh namespace set up as a booted OpenRC 0.63.3 system
     /// (the chroot described in the module documentation), after `rc-service`-ready set-up, with
-    /// `$RC2S6` (rc2s6's binary), `$SANDBOX`, `$OPENRC` (0.63.3) and `probe SVC PREFIX` (prints
-    /// `@@PREFIXlink=` and `@@PREFIXstatus=` of the service's scan-directory entry) defined.
+    /// `$RC2S6` (rc2s6's binary), `$SANDBOX`, `$OPENRC` (0.63.3), `probe SVC PREFIX` (prints
+    /// `@@PREFIXlink=` and `@@PREFIXstatus=` of the service's scan-directory entry), `wait_up SVC`,
+    /// `wait_argv SVC TEXT`, `svpid SVC` and `wait_for FILE TENTHS TEXT` defined.
     /// `@@key=value` lines of the output become `Run::values`. The set-up must succeed (the test
     /// fails otherwise); the body's own failures are the test's to judge.
     pub fn run(&self, body: &str, opts: Options) -> Run {
         let stage1 = self.root.join(".stage1.sh");
         let stage2 = self.root.join(".stage2.sh");
         fs::write(&stage1, STAGE1).unwrap();
-        fs::write(&stage2, format!("{STAGE2}\n# ---------------- the test's body ----------------\nset +eu\n{body}\n"))
-            .unwrap();
+        fs::write(
+            &stage2,
+            format!("{STAGE2}\n# ---------------- the test's body ----------------\nset +eu\n{body}\nexit 0\n"),
+        )
+        .unwrap();
         let mut cmd = Command::new("timeout");
         cmd.args(["-k", "5", &opts.timeout_secs.to_string()])
             .args(["unshare", "--pid", "--mount", "--uts", "--ipc", "--net", "--fork", "--kill-child"])
@@ -312,6 +316,20 @@ probe() {
 wait_for() {
 	i=0
 	while [ $i -lt "$2" ] && ! grep -qF -- "$3" "$1" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
+}
+# Waits up to 10 s for the service's scan-directory entry to be up.
+wait_up() {
+	s6-svwait -u -t 10000 "/run/openrc/s6-scan/$1" 2>/dev/null
+}
+# Waits up to 10 s for the service's process to have exec'd into a command line holding $2 (the
+# run script's chain execs several programs before the daemon).
+wait_argv() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tr '\0' ' ' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | grep -qF -- "$2" && return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
 }
 # The daemon's pid as s6 sees it, or 0.
 svpid() {
