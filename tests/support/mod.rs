@@ -2,6 +2,7 @@
 //! directories, running rc2s6's binary; `openrc` runs Debian's OpenRC in a namespace.
 #![allow(dead_code)]
 
+pub mod daemons;
 pub mod execlineb;
 pub mod openrc;
 pub mod openrc063;
