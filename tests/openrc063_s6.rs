@@ -405,3 +405,53 @@ fn a_script_that_does_not_select_s6_is_not_linked() {
     assert_eq!(r.get("scan").trim(), "", "{}", r.text);
     assert!(r.get("ssd").parse::<u32>().is_ok(), "start-stop-daemon runs it: {}", r.text);
 }
+
+/// Loggers: a script's own `output_logger` becomes the service's `log/run`, supervised by s6 2.15
+/// as the service's logger under 0.63.3, and gets the daemon's output; `output_log` and
+/// `error_log` are appended to (start-stop-daemon opens them with O_APPEND) by execline 2.9.9's
+/// redirfd, also after a restart.
+#[test]
+fn loggers_and_log_files() {
+    let Some(s) = sandbox() else { return };
+    s.original(
+        "teed",
+        "#!/sbin/openrc-run\ncommand=/bin/sh\ncommand_args=\"-c 'echo out-line; exec sleep 1000'\"\ncommand_background=yes\npidfile=/run/teed.pid\noutput_logger=\"tee -a /var/log/teed.out\"\n",
+        None,
+    );
+    s.original(
+        "filed",
+        "#!/sbin/openrc-run\ncommand=/bin/sh\ncommand_args=\"-c 'echo out-line; echo err-line >&2; exec sleep 1000'\"\ncommand_background=yes\npidfile=/run/filed.pid\noutput_log=/var/log/filed.out\nerror_log=/var/log/filed.err\n",
+        None,
+    );
+    let body = format!(
+        "{compile}\
+         echo before > /var/log/filed.out\n\
+         rc-service teed start; echo \"@@start-teed=$?\"\n\
+         rc-service filed start; echo \"@@start-filed=$?\"\n\
+         wait_for /var/log/teed.out 100 out-line\n\
+         wait_for /var/log/filed.err 100 err-line\n\
+         echo \"@@teed-logger=$(tr '\\0' ' ' < /proc/$(s6-svstat -o pid /run/openrc/s6-scan/teed/log)/cmdline)\"\n\
+         rc-service filed restart; echo \"@@restart-filed=$?\"\n\
+         i=0; while [ $i -lt 100 ] && [ $(grep -c err-line /var/log/filed.err) -lt 2 ]; do sleep 0.1; i=$((i+1)); done\n\
+         {live}\
+         cp /var/log/teed.out /var/log/filed.out /var/log/filed.err \"$SANDBOX/kept/\"\n\
+         rc-service teed stop; echo \"@@stop-teed=$?\"\n\
+         rc-service filed stop; echo \"@@stop-filed=$?\"\n\
+         echo \"@@left=$(pgrep -x tee | wc -l)\"\n",
+        compile = compile_and_predict(&["teed", "filed"]),
+        live = verify(&["teed", "filed"], "verify-live", true),
+    );
+    let r = s.run(&body, Options::default());
+    assert_eq!(r.get("compile"), "0", "{}", r.text);
+    assert_eq!(r.get("start-teed"), "0", "{}", r.text);
+    assert_eq!(r.get("start-filed"), "0", "{}", r.text);
+    assert_eq!(r.get("teed-logger").trim(), "tee -a /var/log/teed.out", "{}", r.text);
+    assert_eq!(s.kept("teed.out"), "out-line\n", "{}", r.text);
+    assert_eq!(r.get("restart-filed"), "0", "{}", r.text);
+    assert_eq!(s.kept("filed.out"), "before\nout-line\nout-line\n", "{}", r.text);
+    assert_eq!(s.kept("filed.err"), "err-line\nerr-line\n", "{}", r.text);
+    assert_eq!(r.get("verify-live"), "0", "{}", s.kept("verify-live.out"));
+    assert_eq!(r.get("stop-teed"), "0", "{}", r.text);
+    assert_eq!(r.get("stop-filed"), "0", "{}", r.text);
+    assert_eq!(r.get("left"), "0", "the logger outlived the stop: {}", r.text);
+}
