@@ -300,6 +300,7 @@ fn hand_edits_are_reported_and_kept_until_forced() {
          {recompile} --force > \"$SANDBOX/kept/force-live.out\" 2>&1; echo \"@@force-live=$?\"\n\
          echo \"@@still-edited=$(grep -c edited-by-hand /var/svc.d/plaind/run)\"\n\
          rc-service plaind stop; echo \"@@stop=$?\"\n\
+         i=0; while [ $i -lt 50 ] && s6-svok /var/svc.d/plaind 2>/dev/null; do sleep 0.1; i=$((i+1)); done\n\
          {recompile} --force > \"$SANDBOX/kept/force.out\" 2>&1; echo \"@@force=$?\"\n\
          echo \"@@restored=$(grep -c -- ' --plain$' /var/svc.d/plaind/run)\"\n\
          {clean}\
