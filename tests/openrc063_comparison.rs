@@ -253,8 +253,7 @@ fn shown(words: &[String]) -> String {
 fn fatal(o: &Obs) -> Option<String> {
     o.file("catchall.log")
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .map(|l| l.split_once(' ').map(|x| x.1).unwrap_or(l).replace("$SANDBOX", "…"))
 }
 

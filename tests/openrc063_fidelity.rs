@@ -31,8 +31,12 @@ fn sandbox() -> Option<Sandbox> {
 const SCRIPT: &str = "#!/sbin/openrc-run\ncommand=/bin/sleep\ncommand_args=1000\ncommand_background=yes\npidfile=/run/${RC_SVCNAME}.pid\ncommand_user=nobody\nexport FROM_SCRIPT=yes\n";
 const CONFD: &str = "export FROM_CONFD=yes\n";
 
-/// The environment of the daemon of `asis` (start-stop-daemon) and of `migrated` (rc2s6).
-fn environments() -> Option<(BTreeMap<String, String>, BTreeMap<String, String>, String)> {
+/// A process's environment.
+type Environ = BTreeMap<String, String>;
+
+/// The environment of the daemon of `asis` (start-stop-daemon) and of `migrated` (rc2s6), and
+/// the namespace's output.
+fn environments() -> Option<(Environ, Environ, String)> {
     let s = sandbox()?;
     s.original("migrated", SCRIPT, Some(CONFD));
     s.original("asis", SCRIPT, Some(CONFD));
@@ -47,7 +51,7 @@ fn environments() -> Option<(BTreeMap<String, String>, BTreeMap<String, String>,
     assert_eq!(r.get("compile"), "0", "{}", r.text);
     assert_eq!(r.get("start-asis"), "0", "{}", r.text);
     assert_eq!(r.get("start-migrated"), "0", "{}", r.text);
-    let env = |name: &str| -> BTreeMap<String, String> {
+    let env = |name: &str| -> Environ {
         s.kept(name)
             .split('\0')
             .filter_map(|kv| kv.split_once('='))
