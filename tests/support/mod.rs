@@ -2,8 +2,11 @@
 //! directories, running rc2s6's binary; `openrc` runs Debian's OpenRC in a namespace.
 #![allow(dead_code)]
 
+pub mod daemons;
 pub mod execlineb;
 pub mod openrc;
+pub mod openrc063;
+pub mod skarnet;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
