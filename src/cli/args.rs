@@ -319,4 +319,28 @@ pub struct CompileArgs {
     /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
     #[arg(long)]
     pub diff: bool,
+    /// What to write: s6 service directories for OpenRC's s6 backend, or an s6-rc source tree
+    /// of the whole set (no OpenRC left).
+    #[arg(long, value_enum, default_value_t = BackendChoice::S6)]
+    pub backend: BackendChoice,
+    /// s6-rc: OpenRC's runlevel directory (e.g. /etc/runlevels); each runlevel becomes a bundle.
+    #[arg(long, value_name = "DIR")]
+    pub runlevels: Option<PathBuf>,
+    /// s6-rc: the service that provides a virtual name several services provide (repeatable).
+    #[arg(long, value_name = "NAME=SERVICE", value_delimiter = ',')]
+    pub provider: Vec<String>,
+    /// s6-rc: names the system brings up before s6-rc starts (the init's mounts, network...):
+    /// a dependency on one is satisfied without a definition (repeatable, or comma-separated).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub external: Vec<String>,
+}
+
+/// The backends `--backend` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    /// s6 service directories that OpenRC's s6 backend links (supervisor=s6).
+    S6,
+    /// An s6-rc source tree for s6-rc-compile: longruns, loggers, oneshots, bundles.
+    #[value(name = "s6-rc")]
+    S6Rc,
 }

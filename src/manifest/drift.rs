@@ -162,24 +162,35 @@ impl DiskDir {
     /// How this differs from what `record` says rc2s6 wrote at `name`; a record without a
     /// service directory means nothing should be there.
     pub fn drift_from(&self, name: &str, record: Option<&ServiceRecord>) -> Vec<Drift> {
-        let d = |path: String, kind| Drift { service: name.to_string(), path, kind };
-        let Some((record, dir_name)) = record.and_then(|r| r.servicedir.as_ref().map(|s| (r, s))) else {
+        match record.and_then(|r| r.servicedir.as_deref().map(|d| (r, d))) {
+            Some((r, dir)) => self.drift_in(name, dir, Some(r)),
+            None => self.drift_in(name, name, None),
+        }
+    }
+
+    /// How this, read at `dir`, differs from what `record` (the service's) says rc2s6 wrote
+    /// there: `dir` is one of the service's directories (its own, or for s6-rc one of its
+    /// companions); a record that has no such directory means nothing should be there.
+    pub fn drift_in(&self, service: &str, dir: &str, record: Option<&ServiceRecord>) -> Vec<Drift> {
+        let d = |path: String, kind| Drift { service: service.to_string(), path, kind };
+        let Some(record) = record.filter(|r| r.dirs().any(|x| x == dir)) else {
             return match self {
                 DiskDir::Absent => Vec::new(),
-                DiskDir::NotADirectory { symlink: true } => vec![d(name.to_string(), DriftKind::Symlink)],
-                _ => vec![d(name.to_string(), DriftKind::Foreign)],
+                DiskDir::NotADirectory { symlink: true } => vec![d(dir.to_string(), DriftKind::Symlink)],
+                _ => vec![d(dir.to_string(), DriftKind::Foreign)],
             };
         };
+        let prefix = format!("{dir}/");
+        let own: Vec<&super::FileRecord> = record.files.iter().filter(|f| f.path.starts_with(&prefix)).collect();
         let files = match self {
-            DiskDir::Absent => return record.files.iter().map(|f| d(f.path.clone(), DriftKind::Missing)).collect(),
-            DiskDir::NotADirectory { symlink: true } => return vec![d(dir_name.clone(), DriftKind::Symlink)],
-            DiskDir::NotADirectory { symlink: false } => return vec![d(dir_name.clone(), DriftKind::Foreign)],
+            DiskDir::Absent => return own.iter().map(|f| d(f.path.clone(), DriftKind::Missing)).collect(),
+            DiskDir::NotADirectory { symlink: true } => return vec![d(dir.to_string(), DriftKind::Symlink)],
+            DiskDir::NotADirectory { symlink: false } => return vec![d(dir.to_string(), DriftKind::Foreign)],
             DiskDir::Directory(files) => files,
         };
         let mut drift = Vec::new();
-        let prefix = format!("{dir_name}/");
-        let listed: BTreeSet<&str> = record.files.iter().map(|f| f.path.as_str()).collect();
-        for f in &record.files {
+        let listed: BTreeSet<&str> = own.iter().map(|f| f.path.as_str()).collect();
+        for f in &own {
             let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
             match files.iter().find(|(p, _, _)| p == rel) {
                 None => drift.push(d(f.path.clone(), DriftKind::Missing)),
@@ -205,8 +216,11 @@ fn is_runtime(dir: &Path, path: &Path) -> bool {
     RUNTIME_ENTRIES.iter().any(|r| rel == *r)
 }
 
-/// Compares a directory on disk with what the manifest says was written there.
+/// Compares the directories on disk with what the manifest says was written there.
 pub fn drift_against(out: &Path, record: &ServiceRecord) -> Result<Vec<Drift>, DiskError> {
-    let Some(name) = &record.servicedir else { return Ok(Vec::new()) };
-    Ok(DiskDir::read(&out.join(name))?.drift_from(&record.name, Some(record)))
+    let mut drift = Vec::new();
+    for dir in record.dirs() {
+        drift.extend(DiskDir::read(&out.join(dir))?.drift_in(&record.name, dir, Some(record)));
+    }
+    Ok(drift)
 }

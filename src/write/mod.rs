@@ -154,7 +154,50 @@ enum Action<'a> {
     /// Build it and put it in place; `replaces` says whether something is there now.
     Write { dir: &'a ServiceDir, replaces: bool },
     /// Move the existing directory aside and delete it.
-    Remove { name: &'a str },
+    Remove { name: String },
+}
+
+/// What one manifest record describes and what this run plans for it: a service's directories
+/// (one for the s6 backend; the s6-rc backend adds its logger and oneshots), or a bundle the
+/// s6-rc backend makes for the set.
+struct Unit<'a> {
+    name: &'a str,
+    /// The record this run writes; `None` for a bundle no longer made, whose directory goes.
+    record: Option<&'a ServiceRecord>,
+    /// The directories planned, the service's own first.
+    dirs: Vec<&'a ServiceDir>,
+    /// A script rc2s6 migrated, whose directory from an earlier run stays.
+    migrated: bool,
+}
+
+/// Every unit of a compilation, and the bundles of the manifest on disk it no longer makes.
+fn units<'a>(comp: &'a Compilation, old: Option<&'a Manifest>) -> Vec<Unit<'a>> {
+    let mut out: Vec<Unit<'a>> = comp
+        .services
+        .iter()
+        .map(|s| Unit {
+            name: &s.record.name,
+            record: Some(&s.record),
+            dirs: s.dir.iter().chain(&s.companions).collect(),
+            migrated: s.migrated,
+        })
+        .collect();
+    out.extend(comp.bundles.iter().map(|b| Unit {
+        name: &b.record.name,
+        record: Some(&b.record),
+        dirs: vec![&b.dir],
+        migrated: false,
+    }));
+    let made: BTreeSet<&str> = out.iter().map(|u| u.name).collect();
+    if let Some(m) = old {
+        out.extend(m.services.iter().filter(|r| r.kind == "bundle" && !made.contains(r.name.as_str())).map(|r| Unit {
+            name: &r.name,
+            record: None,
+            dirs: Vec::new(),
+            migrated: false,
+        }));
+    }
+    out
 }
 
 /// Writes the compilation into `out`.
@@ -230,27 +273,45 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
 fn plan<'a>(
     out: &Path,
     comp: &'a Compilation,
-    old: Option<&Manifest>,
+    old: Option<&'a Manifest>,
     opts: WriteOptions,
     report: &mut WriteReport,
 ) -> Result<(Vec<ServiceRecord>, Vec<Action<'a>>), WriteError> {
     let mut records = Vec::new();
     let mut actions = Vec::new();
-    for s in &comp.services {
-        let name = &s.record.name;
+    let units = units(comp, old);
+    for u in &units {
+        let name = u.name;
         let old_record = old.and_then(|m| m.service(name));
-        let disk = if is_safe_component(name) { DiskDir::read(&out.join(name))? } else { DiskDir::Absent };
-        // What is on disk now must be what rc2s6 wrote last time, or nothing.
-        let mut drift = match (old_record, &s.dir) {
-            (None, Some(d)) if disk.matches_plan(d) => Vec::new(),
-            (r, _) => disk.drift_from(name, r),
-        };
-        let replaced = match &s.dir {
-            Some(d) => !disk.is_absent() && !disk.matches_plan(d),
-            None => !s.migrated && old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent(),
-        };
-        if replaced && drift::is_supervised(&out.join(name)) {
-            drift.push(Drift { service: name.clone(), path: name.clone(), kind: DriftKind::Supervised });
+        let has_old = |dir: &str| old_record.is_some_and(|r| r.dirs().any(|d| d == dir));
+        // Every directory involved: the planned ones, then those the record on disk lists.
+        let mut dir_names: Vec<&str> = u.dirs.iter().map(|d| d.name.as_str()).collect();
+        for d in old_record.iter().flat_map(|r| r.dirs()) {
+            if !dir_names.contains(&d) {
+                dir_names.push(d);
+            }
+        }
+        if dir_names.is_empty() {
+            dir_names.push(name);
+        }
+        let mut drift = Vec::new();
+        let mut on_disk = Vec::new();
+        for dir in dir_names {
+            let disk = if is_safe_component(dir) { DiskDir::read(&out.join(dir))? } else { DiskDir::Absent };
+            let planned = u.dirs.iter().copied().find(|d| d.name == dir);
+            // What is on disk now must be what rc2s6 wrote last time, or nothing.
+            match planned {
+                Some(p) if old_record.is_none() && disk.matches_plan(p) => {}
+                _ => drift.extend(disk.drift_in(name, dir, old_record)),
+            }
+            let replaced = match planned {
+                Some(p) => !disk.is_absent() && !disk.matches_plan(p),
+                None => !u.migrated && has_old(dir) && !disk.is_absent(),
+            };
+            if replaced && drift::is_supervised(&out.join(dir)) {
+                drift.push(Drift { service: name.to_string(), path: dir.to_string(), kind: DriftKind::Supervised });
+            }
+            on_disk.push((dir, disk, planned));
         }
         let unforcible = drift.iter().any(|d| !d.kind.forcible());
         if !drift.is_empty() && (!opts.force || unforcible) {
@@ -262,29 +323,39 @@ fn plan<'a>(
         // A script that selects s6 and has no command runs its daemon from a prepared service
         // directory (a script rc2s6 migrated): that directory is what OpenRC links, so it stays,
         // and so does its record.
-        if let (None, true, Some(r)) = (&s.dir, s.migrated, old_record.filter(|r| r.servicedir.is_some())) {
-            report.unchanged.push(name.clone());
+        if let (true, true, Some(r)) = (u.dirs.is_empty(), u.migrated, old_record.filter(|r| r.servicedir.is_some())) {
+            report.unchanged.push(name.to_string());
             records.push(r.clone());
             continue;
         }
-        match &s.dir {
-            Some(d) if disk.matches_plan(d) => report.unchanged.push(name.clone()),
-            Some(d) => {
-                check_plan(d)?;
-                actions.push(Action::Write { dir: d, replaces: !disk.is_absent() });
-                report.written.push(name.clone());
+        let (mut wrote, mut removed) = (false, false);
+        for (dir, disk, planned) in on_disk {
+            match planned {
+                Some(p) if disk.matches_plan(p) => {}
+                Some(p) => {
+                    check_plan(p)?;
+                    actions.push(Action::Write { dir: p, replaces: !disk.is_absent() });
+                    wrote = true;
+                }
+                // No longer made: a directory rc2s6 made for it would run a stale daemon.
+                None if has_old(dir) && !disk.is_absent() => {
+                    actions.push(Action::Remove { name: dir.to_string() });
+                    removed = true;
+                }
+                None => {}
             }
-            // No longer converted: a directory rc2s6 made for it would run a stale daemon.
-            None if old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent() => {
-                actions.push(Action::Remove { name });
-                report.removed.push(name.clone());
-            }
-            None => {}
         }
-        records.push(s.record.clone());
+        if u.dirs.is_empty() && removed {
+            report.removed.push(name.to_string());
+        } else if wrote || removed {
+            report.written.push(name.to_string());
+        } else if !u.dirs.is_empty() {
+            report.unchanged.push(name.to_string());
+        }
+        records.extend(u.record.cloned());
     }
     // Services compiled earlier but not named this time stay, with their records.
-    let compiled: BTreeSet<&str> = comp.services.iter().map(|s| s.record.name.as_str()).collect();
+    let compiled: BTreeSet<&str> = units.iter().map(|u| u.name).collect();
     if let Some(m) = old {
         records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())).cloned());
     }
@@ -339,12 +410,16 @@ fn read_manifest(path: &Path) -> Result<Option<Manifest>, WriteError> {
     let text = fs::read_to_string(path).map_err(io(path))?;
     let manifest = Manifest::from_yaml(&text).map_err(bad)?;
     for r in &manifest.services {
-        let Some(dir) = &r.servicedir else { continue };
-        if dir != &r.name || !is_safe_component(dir) || dir.starts_with('.') || dir == MANIFEST_NAME {
+        if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
+            return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
+        }
+        if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
             return Err(bad(format!("service `{}` has the directory `{dir}`", r.name)));
         }
-        let prefix = format!("{dir}/");
-        if let Some(f) = r.files.iter().find(|f| !f.path.strip_prefix(&prefix).is_some_and(plain_relative)) {
+        let inside = |path: &str| {
+            r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
+        };
+        if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
             return Err(bad(format!("service `{}` lists the file `{}`", r.name, f.path)));
         }
     }
