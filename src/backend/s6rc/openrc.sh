@@ -10,22 +10,27 @@
 _rc2s6_quiet() { yesno "${EINFO_QUIET:-}"; }
 _rc2s6_verbose() { yesno "${EINFO_VERBOSE:-}"; }
 
-# libeinfo's plain (non-colour) output: " * " and the message, indented by EINFO_INDENT.
+# libeinfo's plain (non-colour) output: " * " and the message, indented by EINFO_INDENT; with
+# `n` first, no newline after it.
 _rc2s6_say() {
-	_rc2s6_end=$1
+	_rc2s6_n=$1
 	shift
-	printf ' * %*s%s%s' "${EINFO_INDENT:-0}" '' "$*" "$_rc2s6_end"
+	if [ "$_rc2s6_n" = n ]; then
+		printf ' * %*s%s' "${EINFO_INDENT:-0}" '' "$*"
+	else
+		printf ' * %*s%s\n' "${EINFO_INDENT:-0}" '' "$*"
+	fi
 }
 
 # src/einfo/einfo.c and libeinfo.c: einfo, ewarn and ebegin are silenced by EINFO_QUIET and
 # return 0; eerror is never silenced and returns 1; ewarn and eerror write to stderr.
-einfo() { _rc2s6_quiet || _rc2s6_say '\n' "$@"; return 0; }
-einfon() { _rc2s6_quiet || _rc2s6_say '' "$@"; return 0; }
-ewarn() { _rc2s6_quiet || _rc2s6_say '\n' "$@" >&2; return 0; }
-ewarnn() { _rc2s6_quiet || _rc2s6_say '' "$@" >&2; return 0; }
-eerror() { _rc2s6_say '\n' "$@" >&2; return 1; }
-eerrorn() { _rc2s6_say '' "$@" >&2; return 1; }
-ebegin() { _rc2s6_quiet || _rc2s6_say ' ...\n' "$@"; return 0; }
+einfo() { _rc2s6_quiet || _rc2s6_say - "$@"; return 0; }
+einfon() { _rc2s6_quiet || _rc2s6_say n "$@"; return 0; }
+ewarn() { _rc2s6_quiet || _rc2s6_say - "$@" >&2; return 0; }
+ewarnn() { _rc2s6_quiet || _rc2s6_say n "$@" >&2; return 0; }
+eerror() { _rc2s6_say - "$@" >&2; return 1; }
+eerrorn() { _rc2s6_say n "$@" >&2; return 1; }
+ebegin() { _rc2s6_quiet || _rc2s6_say - "$* ..."; return 0; }
 
 # eend/ewend RETVAL [MESSAGE]: a RETVAL that is not a number is part of the message and the
 # result is 1 (src/einfo/einfo.c, strtoimax); a failure prints MESSAGE as an error (eend) or a
@@ -44,7 +49,7 @@ _rc2s6_eend() {
 		esac
 	fi
 	if [ "$_rc2s6_rv" -ne 0 ]; then
-		[ $# -gt 0 ] && _rc2s6_say '\n' "$@" >&2
+		[ $# -gt 0 ] && _rc2s6_say - "$@" >&2
 		[ "$_rc2s6_how" = warn ] && printf ' [ !! ]\n' >&2 || printf ' [ !! ]\n'
 	else
 		printf ' [ ok ]\n'
