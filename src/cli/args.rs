@@ -70,7 +70,7 @@ pub enum Command {
     Compile(CompileArgs),
     /// Check that OpenRC will link exactly the service directories rc2s6 generated.
     #[command(
-        after_help = "Examples:\n  rc2s6 verify /etc/init.d/sshd -o /var/svc.d\n  rc2s6 verify migrated/init.d -o /srv/s6 --scan-dir /run/openrc/s6-scan\n\n\
+        after_help = "Examples:\n  rc2s6 verify /etc/init.d/sshd -o /var/svc.d\n  rc2s6 verify migrated/init.d -o /srv/s6 --scan-dir /run/openrc/s6-scan\n  rc2s6 verify -o /etc/s6-rc/source        (a tree written with --backend s6-rc)\n\n\
             Exit codes: 0 consistent, 1 not, 100 bad usage, 111 I/O failure."
     )]
     Verify(VerifyArgs),
@@ -116,8 +116,9 @@ pub enum Command {
 /// Arguments of `verify`.
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// Init scripts as OpenRC will run them (migrated or hand-written), or directories of them.
-    #[arg(value_name = "INITSCRIPT", required = true)]
+    /// Init scripts as OpenRC will run them (migrated or hand-written), or directories of them;
+    /// none for a tree written with --backend s6-rc, which is verified from its manifest.
+    #[arg(value_name = "INITSCRIPT")]
     pub scripts: Vec<PathBuf>,
     /// The directory rc2s6 compiled into (with rc2s6.manifest.yaml).
     #[arg(short, long, value_name = "OUT", required = true)]

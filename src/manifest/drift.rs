@@ -94,7 +94,12 @@ pub fn is_supervised(dir: &Path) -> bool {
 }
 
 /// Entries s6-supervise creates in a service directory at run time; never drift.
-const RUNTIME_ENTRIES: &[&str] = &["supervise", "event", "down", "log/supervise", "log/event", "log/down"];
+const RUNTIME_ENTRIES: &[&str] = &["supervise", "event", "log/supervise", "log/event"];
+
+/// Files s6-supervise and its tools make or read at run time (`down` marks a service not to be
+/// started): never drift when rc2s6 did not write them. An s6-rc oneshot's `down` script is one
+/// rc2s6 writes, so these are read, and set aside only where the plan or record has no such file.
+const RUNTIME_FILES: &[&str] = &["down", "log/down"];
 
 /// What is at `<out>/<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +156,10 @@ impl DiskDir {
     /// Whether this is exactly the planned directory.
     pub fn matches_plan(&self, planned: &ServiceDir) -> bool {
         let DiskDir::Directory(files) = self else { return false };
+        let files: Vec<&DiskFile> = files
+            .iter()
+            .filter(|(p, _, _)| !RUNTIME_FILES.contains(&p.as_str()) || planned.file(p).is_some())
+            .collect();
         files.len() == planned.files.len()
             && planned
                 .files
@@ -203,7 +212,7 @@ impl DiskDir {
         }
         for (p, _, _) in files {
             let full = format!("{prefix}{p}");
-            if !listed.contains(full.as_str()) {
+            if !listed.contains(full.as_str()) && !RUNTIME_FILES.contains(&p.as_str()) {
                 drift.push(d(full, DriftKind::Extra));
             }
         }
