@@ -189,11 +189,14 @@ impl HookPlan {
                 })
             }
             (ServiceKind::Oneshot, _) => {
-                let up = if ["start_pre", "start", "start_post"].iter().any(|f| defined(f)) || checks_required {
-                    vec!["start_pre", "start", "start_post"]
-                } else {
-                    Vec::new()
-                };
+                // OpenRC's own start() runs `command` (sh/start-stop-daemon.sh, ssd_start).
+                let command = service.variables.get("command").is_some_and(|v| !v.value.text.trim().is_empty());
+                let up =
+                    if ["start_pre", "start", "start_post"].iter().any(|f| defined(f)) || checks_required || command {
+                        vec!["start_pre", "start", "start_post"]
+                    } else {
+                        Vec::new()
+                    };
                 let down = if ["stop_pre", "stop", "stop_post"].iter().any(|f| defined(f)) {
                     vec!["stop_pre", "stop", "stop_post"]
                 } else {
@@ -505,12 +508,14 @@ fn daemon_dirs(
     if plan.has_pre() {
         let up = Program::new(analysis, script, Context::Daemon, "start", &plan.up, plan.checks_required);
         let down = Program::new(analysis, script, Context::Daemon, "stop", &plan.down, false);
-        dirs.push(oneshot_dir(&pre_name(&name), &up, &down, "what OpenRC runs before starting the daemon")?);
+        let what = ("what OpenRC runs before starting the daemon", "what OpenRC runs after stopping the daemon");
+        dirs.push(oneshot_dir(&pre_name(&name), &up, &down, what)?);
     }
     if plan.has_post() {
         let up = Program::new(analysis, script, Context::Daemon, "start", &plan.post_up, false);
         let down = Program::new(analysis, script, Context::Daemon, "stop", &plan.post_down, false);
-        dirs.push(oneshot_dir(&post_name(&name), &up, &down, "what OpenRC runs after starting the daemon")?);
+        let what = ("what OpenRC runs once the daemon is up", "what OpenRC runs before stopping the daemon");
+        dirs.push(oneshot_dir(&post_name(&name), &up, &down, what)?);
     }
     if plan.has_pre() {
         add_dependency(&mut dirs, &name, &pre_name(&name));
@@ -534,16 +539,17 @@ fn add_dependency(dirs: &mut [ServiceDir], dir: &str, on: &str) {
 fn oneshot_dirs(analysis: &Analysis, plan: &HookPlan) -> Result<Vec<ServiceDir>, NulInWord> {
     let up = Program::new(analysis, None, Context::Oneshot, "start", &plan.up, plan.checks_required);
     let down = Program::new(analysis, None, Context::Oneshot, "stop", &plan.down, plan.checks_required);
-    Ok(vec![oneshot_dir(&analysis.service.name, &up, &down, "the script's start() and stop()")?])
+    let what = ("what OpenRC runs to start the service", "what OpenRC runs to stop the service");
+    Ok(vec![oneshot_dir(&analysis.service.name, &up, &down, what)?])
 }
 
 /// A oneshot definition: `type`, `up` (empty: nothing to do), `down` when there is something to
-/// do.
-fn oneshot_dir(name: &str, up: &Program, down: &Program, what: &str) -> Result<ServiceDir, NulInWord> {
+/// do; `what` each does, for their comments.
+fn oneshot_dir(name: &str, up: &Program, down: &Program, what: (&str, &str)) -> Result<ServiceDir, NulInWord> {
     let mut files = vec![GeneratedFile { path: "type".into(), mode: 0o644, contents: "oneshot\n".into() }];
-    files.push(GeneratedFile { path: "up".into(), mode: 0o644, contents: up.render(what)? });
+    files.push(GeneratedFile { path: "up".into(), mode: 0o644, contents: up.render(what.0)? });
     if !down.is_empty() {
-        files.push(GeneratedFile { path: "down".into(), mode: 0o644, contents: down.render(what)? });
+        files.push(GeneratedFile { path: "down".into(), mode: 0o644, contents: down.render(what.1)? });
     }
     Ok(ServiceDir::new(name, files))
 }

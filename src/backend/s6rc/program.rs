@@ -14,16 +14,21 @@ use crate::openrc::service_files::FileRole;
 use super::OPENRC_ONLY;
 
 /// rc2s6's stand-in for openrc-run, as it goes into every oneshot: `openrc.sh` without its
-/// comment lines and blank lines.
+/// comment lines and blank lines, then a function for each of OpenRC's own programs rc2s6 does
+/// not stand in for ([`OPENRC_ONLY`], those whose names sh functions can take), which fails
+/// saying so should one be reached anyway.
 pub static LIBRARY: LazyLock<String> = LazyLock::new(|| {
-    include_str!("openrc.sh").lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).fold(
-        String::new(),
-        |mut out, l| {
-            out.push_str(l);
-            out.push('\n');
-            out
-        },
-    )
+    let mut out = String::new();
+    for l in include_str!("openrc.sh").lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    for (name, _) in OPENRC_ONLY {
+        if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push_str(&format!("{name}() {{ _rc2s6_absent {name}; }}\n"));
+        }
+    }
+    out
 });
 
 /// What `default_start` and `default_stop` mean where the program runs.
@@ -139,11 +144,6 @@ impl<'a> Program<'a> {
         // openrc-run.c runs the script from `/`.
         s.push_str("cd / || exit 1\n");
         s.push_str(&LIBRARY);
-        for (name, _) in OPENRC_ONLY {
-            if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                s.push_str(&format!("{name}() {{ _rc2s6_absent {name}; }}\n"));
-            }
-        }
         s.push_str(match self.context {
             Context::Oneshot => ONESHOT_BACKEND,
             Context::Daemon => DAEMON_BACKEND,
