@@ -350,26 +350,31 @@ impl Resolver<'_, '_> {
         &self.members[i].analysis.service.name
     }
 
-    /// What a declared name stands for.
+    /// What a declared name stands for: a service or virtual name of the tree, else a name
+    /// brought up outside s6-rc (`--external`), else nothing the tree can depend on.
     fn target(&self, name: &str) -> Target {
         if name.is_empty() || name.contains(['*', '?', '[']) {
             return Target::Pattern;
         }
+        let service = self.names.get(name).copied();
+        if let Some(j) = service.filter(|j| self.active[*j]) {
+            return Target::Service(j);
+        }
+        if let Some(Choice::Chosen(j, _)) = self.choices.get(name) {
+            return Target::Virtual(*j);
+        }
         if self.opts.external.contains(name) {
             return Target::External;
         }
-        if let Some(&j) = self.names.get(name) {
-            return if self.active[j] {
-                Target::Service(j)
-            } else {
-                Target::Missing(
-                    "which is not converted".into(),
-                    format!("see the diagnostics about `{name}`; once it converts, this service does too"),
-                )
-            };
+        if service.is_some() {
+            return Target::Missing(
+                "which is not converted".into(),
+                format!(
+                    "see the diagnostics about `{name}`; once it converts, this service does too (or, if the system brings it up outside s6-rc, say so with `--external {name}`)"
+                ),
+            );
         }
         match self.choices.get(name) {
-            Some(Choice::Chosen(j, _)) => Target::Virtual(*j),
             Some(Choice::Several(list)) => Target::Missing(
                 format!("which {} provide, and none was chosen", quoted(list.iter().map(|j| self.name(*j)))),
                 format!("choose one with `--provider {name}=SERVICE`"),
@@ -378,7 +383,7 @@ impl Resolver<'_, '_> {
                 format!("whose providers ({}) are not converted", quoted(list.iter().map(|j| self.name(*j)))),
                 "see their diagnostics; once one converts, this service does too".into(),
             ),
-            None => Target::Missing(
+            _ => Target::Missing(
                 "which no script given provides".into(),
                 format!(
                     "give the init script that provides `{name}` too, or, when the system brings it up before s6-rc starts (mounts, network set up by the init), say so with `--external {name}`"
@@ -406,6 +411,9 @@ impl Resolver<'_, '_> {
 }
 
 const ORDERING: &[&str] = &["need", "use", "want", "after", "before"];
+
+/// How many declarations a cycle's message lists before it says how many more there are.
+const CYCLE_WORDS: usize = 12;
 
 /// The converted services whose certain `need` names nothing in the tree, with why.
 fn unmet_needs(declarations: &[Declaration], cx: &Resolver<'_, '_>) -> BTreeMap<usize, Vec<Finding>> {
@@ -469,7 +477,12 @@ fn cycles(declarations: &[Declaration], cx: &Resolver<'_, '_>) -> BTreeMap<usize
             let d = &declarations[k];
             format!("`{}` {} `{}`", cx.name(d.service), verb(&d.kind), d.name)
         };
-        let cycle = on_cycle.iter().map(|(_, _, k)| words(*k)).collect::<Vec<_>>().join(", ");
+        let all: Vec<String> = on_cycle.iter().map(|(_, _, k)| words(*k)).collect();
+        let cycle = if all.len() > CYCLE_WORDS {
+            format!("{}, and {} more", all[..CYCLE_WORDS].join(", "), all.len() - CYCLE_WORDS)
+        } else {
+            all.join(", ")
+        };
         for (_, _, k) in &on_cycle {
             let d = &declarations[*k];
             let m = &cx.members[d.service];
@@ -480,8 +493,16 @@ fn cycles(declarations: &[Declaration], cx: &Resolver<'_, '_>) -> BTreeMap<usize
             };
             refused.entry(d.service).or_default().push(finding(m, d.loc, error));
         }
+        // A service on the cycle only through what others declare (`before` it) is told so at
+        // its first line, naming the declaration.
         for i in component {
-            refused.entry(i).or_default();
+            let list = refused.entry(i).or_default();
+            if list.is_empty() {
+                let k = on_cycle.iter().find(|(f, t, _)| *f == i || *t == i).map(|e| e.2).unwrap_or_default();
+                let (loc, span) = head(&cx.members[i]);
+                let error = S6RcError::DependencyCycle { cycle: cycle.clone(), edge: words(k), span };
+                list.push(finding(&cx.members[i], loc, error));
+            }
         }
     }
     refused
