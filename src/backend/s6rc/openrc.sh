@@ -33,10 +33,9 @@ eerrorn() { _rc2s6_say n "$@" >&2; return 1; }
 ebegin() { _rc2s6_quiet || _rc2s6_say - "$* ..."; return 0; }
 
 # eend/ewend RETVAL [MESSAGE]: a RETVAL that is not a number is part of the message and the
-# result is 1 (src/einfo/einfo.c, strtoimax); a failure prints MESSAGE as an error (eend) or a
-# warning (ewend) and " [ !! ]", a success " [ ok ]" (libeinfo.c, _do_eend).
+# result is 1 (src/einfo/einfo.c, strtoimax); a failure prints " [ !! ]", after MESSAGE and on
+# stderr with it when there is one, a success " [ ok ]" on stdout (libeinfo.c, _do_eend).
 _rc2s6_eend() {
-	_rc2s6_how=$1
 	shift
 	_rc2s6_rv=0
 	if [ $# -gt 0 ]; then
@@ -48,9 +47,11 @@ _rc2s6_eend() {
 			;;
 		esac
 	fi
-	if [ "$_rc2s6_rv" -ne 0 ]; then
-		[ $# -gt 0 ] && _rc2s6_say - "$@" >&2
-		[ "$_rc2s6_how" = warn ] && printf ' [ !! ]\n' >&2 || printf ' [ !! ]\n'
+	if [ "$_rc2s6_rv" -ne 0 ] && [ -n "$*" ]; then
+		_rc2s6_say - "$@" >&2
+		printf ' [ !! ]\n' >&2
+	elif [ "$_rc2s6_rv" -ne 0 ]; then
+		printf ' [ !! ]\n'
 	else
 		printf ' [ ok ]\n'
 	fi
