@@ -21,12 +21,10 @@ fn sandbox(case: &str, tmp: &tempfile::TempDir) -> (Sandbox, Vec<PathBuf>) {
     let bin = s.root.join("bin");
     fs::create_dir_all(&bin).unwrap();
     fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
-    for prog in ["orderd"] {
-        let p = src.join("bin").join(prog);
-        if p.is_file() {
-            fs::copy(&p, bin.join(prog)).unwrap();
-            fs::set_permissions(bin.join(prog), fs::Permissions::from_mode(0o755)).unwrap();
-        }
+    let orderd = src.join("bin/orderd");
+    if orderd.is_file() {
+        fs::copy(&orderd, bin.join("orderd")).unwrap();
+        fs::set_permissions(bin.join("orderd"), fs::Permissions::from_mode(0o755)).unwrap();
     }
     let testd = bin.join("rc2s6-testd");
     fs::copy(support::root().join("testdata/bin/rc2s6-testd"), &testd).unwrap();

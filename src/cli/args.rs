@@ -331,7 +331,8 @@ pub struct CompileArgs {
     #[arg(long, value_name = "NAME=SERVICE", value_delimiter = ',')]
     pub provider: Vec<String>,
     /// s6-rc: names the system brings up before s6-rc starts (the init's mounts, network...):
-    /// a dependency on one is satisfied without a definition (repeatable, or comma-separated).
+    /// a dependency on one the tree does not have is satisfied without a definition (repeatable,
+    /// or comma-separated).
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub external: Vec<String>,
 }

@@ -54,7 +54,7 @@ pub struct S6RcOptions {
     /// The chosen provider of each virtual name (`--provider NAME=SERVICE`).
     pub providers: BTreeMap<String, String>,
     /// Names the system brings up before s6-rc starts (`--external NAME`): a dependency on one
-    /// is satisfied and left out.
+    /// the tree does not have is satisfied and left out.
     pub external: BTreeSet<String>,
     /// OpenRC's runlevel directory (`--runlevels`, e.g. /etc/runlevels): one bundle per runlevel.
     pub runlevels: Option<PathBuf>,

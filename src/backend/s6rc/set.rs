@@ -211,20 +211,19 @@ fn head(member: &Member<'_>) -> (Loc, SourceSpan) {
 /// logger, oneshots or pipeline bundle would take another service's name is not converted.
 fn claim_derived_names(members: &mut [Member<'_>], names: &BTreeMap<String, usize>) -> BTreeMap<String, String> {
     let mut taken: BTreeMap<String, String> = names.keys().map(|n| (n.clone(), format!("the service `{n}`"))).collect();
-    for i in 0..members.len() {
-        let Some(s) = &members[i].service else { continue };
+    for member in members.iter_mut() {
+        let Some(s) = &member.service else { continue };
         let derived = s.derived_names();
         let clash = derived.iter().find_map(|(n, role)| taken.get(n).map(|other| (n.clone(), *role, other.clone())));
         match clash {
             Some((name, role, other)) => {
-                let (loc, span) = head(&members[i]);
-                let service = members[i].analysis.service.name.clone();
-                let f =
-                    finding(&members[i], loc, S6RcError::NameTaken { service, role: role.into(), name, other, span });
-                refuse(&mut members[i], vec![f]);
+                let (loc, span) = head(member);
+                let service = member.analysis.service.name.clone();
+                let f = finding(member, loc, S6RcError::NameTaken { service, role: role.into(), name, other, span });
+                refuse(member, vec![f]);
             }
             None => {
-                let service = &members[i].analysis.service.name;
+                let service = &member.analysis.service.name;
                 for (n, role) in derived {
                     taken.insert(n, format!("the {role} of `{service}`"));
                 }
