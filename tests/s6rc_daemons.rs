@@ -49,13 +49,23 @@ s6-rc -u change @SVC@; echo "@@start=$?"
 echo "@@active=$(s6-rc -a list | sort | tr '\n' ' ')"
 pid=$(s6-svstat -o pid $svc); echo "@@pid=$pid"
 case $pid in ''|*[!0-9]*) pid=0 ;; esac
+# s6-rc is done once the daemon runs (or, with notification-fd, says it is ready); a daemon that
+# says nothing may still be setting up (dropping privileges, opening its devices): ask it, as a
+# client would, until it answers, for at most 20 s.
+i=0
+while :; do
+	( @CLIENT@
+	) > '@CLIENT_OUT@' 2>&1; rc=$?
+	if [ $rc = 0 ] && [ "$(users $pid)" = '@USER@ ' ] && grep -qF -- "@EXPECT@" '@CLIENT_OUT@'; then break; fi
+	i=$((i+1)); [ $i -ge 80 ] && break
+	sleep 0.25
+done
+echo "@@client=$rc"
 echo "@@users=$(users $pid)"
 echo "@@children=$(for c in $(children $pid); do users $c; done)"
 lpid=$(s6-svstat -o pid /run/service/@SVC@-log)
 echo "@@logger-stdin=$(readlink /proc/$lpid/fd/0)"
 echo "@@daemon-out=$(readlink /proc/$pid/fd/1) $(readlink /proc/$pid/fd/2)"
-( @CLIENT@
-) > '@CLIENT_OUT@' 2>&1; echo "@@client=$?"
 "$RC2S6" verify -o '@OUT@'; echo "@@verify=$?"
 sleep 5
 echo "@@pid-later=$(s6-svstat -o pid $svc)"
@@ -115,11 +125,22 @@ fn run_daemon(d: &Daemon, script: &Path) -> Outcome {
         .replace("@BIN@", d.binary)
         .replace("@OUT@", &s.out.display().to_string())
         .replace("@CLIENT_OUT@", &client_out.display().to_string())
-        .replace("@CLIENT@", d.client);
+        .replace("@CLIENT@", d.client)
+        .replace("@USER@", d.user)
+        .replace("@EXPECT@", &expect(d));
     outcome.run = Some(s.run(&body, Namespace { net: true, var: Var::Overlay }));
     outcome.client_output = fs::read_to_string(&client_out).unwrap_or_default();
     outcome.log = s.log(d.service);
     outcome
+}
+
+/// The text the daemon's first answer holds, for the shell to wait for (`{pid}` as `$pid`).
+fn expect(d: &Daemon) -> String {
+    let text = match d.answers.first() {
+        Some(Answer::Line(t) | Answer::Contains(t)) => t,
+        None => "",
+    };
+    text.replace('"', "\\\"").replace("{pid}", "$pid")
 }
 
 /// Each daemon's outcome (all run at once, each in its own namespace), or `None` when the tests

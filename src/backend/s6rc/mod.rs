@@ -36,7 +36,7 @@ use super::execline::NulInWord;
 use super::s6::{self, EmitOptions};
 use super::service_dir::{GeneratedFile, ServiceDir};
 use crate::core::source::Span;
-use crate::eval::value::Loc;
+use crate::model::Loc;
 use crate::model::analysis::Analysis;
 use crate::model::{Decision, ServiceKind};
 use program::{Context, Program};
@@ -277,7 +277,7 @@ impl S6RcService {
     /// Every name the service's definitions and its pipeline bundle take besides its own.
     pub fn derived_names(&self) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Vec::new();
-        for d in &self.dirs[1..] {
+        for d in self.dirs.get(1..).unwrap_or_default() {
             let role = if d.name == log_name(&self.name) {
                 "logger"
             } else if d.name == pre_name(&self.name) {
@@ -287,7 +287,7 @@ impl S6RcService {
             };
             out.push((d.name.clone(), role));
         }
-        if self.dirs[0].file("producer-for").is_some() {
+        if self.dirs.first().is_some_and(|d| d.file("producer-for").is_some()) {
             out.push((pipeline_name(&self.name), "pipeline bundle (daemon and logger)"));
         }
         out

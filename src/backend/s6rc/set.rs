@@ -29,8 +29,8 @@ use super::{S6RcOptions, S6RcService};
 use crate::backend::service_dir::{GeneratedFile, ServiceDir};
 use crate::core::diagnostic::Finding;
 use crate::core::source::{SourceFile, Span};
-use crate::eval::value::Loc;
 use crate::model::Decision;
+use crate::model::Loc;
 use crate::model::analysis::Analysis;
 
 /// One dependency declaration, as OpenRC's deptree keeps it (`dependency_graph` drops what
