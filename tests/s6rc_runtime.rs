@@ -72,7 +72,7 @@ fn a_dependency_chain_starts_in_order_and_stops_in_reverse() {
         echo \"@@db=$(s6-svstat /run/service/db)\"\n\
         echo \"@@workdir=$(stat -c '%a %U' /run/chain)\"\n\
         for s in db db-pre app app-pre app-post early; do echo \"@@deps-$s=$(s6-rc-db -c /run/s6-rc-db dependencies $s | sort | tr '\\n' ' ')\"; done\n\
-        for b in chain-base default boot app-pipeline; do echo \"@@contents-$b=$(s6-rc-db -c /run/s6-rc-db contents $b | sort | tr '\\n' ' ')\"; done\n\
+        for b in chain-base default boot nonetwork app-pipeline; do echo \"@@contents-$b=$(s6-rc-db -c /run/s6-rc-db contents $b | sort | tr '\\n' ' ')\"; done\n\
         s6-rc -d change prep; echo \"@@down=$?\"\n\
         echo \"@@order-down=$(tr '\\n' ' ' < /run/chain/order)\"\n\
         echo \"@@active-down=$(s6-rc -a list | sort | tr '\\n' ' ')\"\n\
@@ -99,6 +99,8 @@ fn a_dependency_chain_starts_in_order_and_stops_in_reverse() {
     assert_eq!(r.get("contents-chain-base").trim(), "prep", "{t}");
     assert_eq!(r.get("contents-default").trim(), "app-post", "{t}");
     assert_eq!(r.get("contents-boot").trim(), "prep", "{t}");
+    // A runlevel none of whose services is in the tree is an empty bundle.
+    assert_eq!(r.get("contents-nonetwork").trim(), "", "{t}");
     assert_eq!(r.get("contents-app-pipeline").trim(), "app app-log", "{t}");
     assert_eq!(r.get("down"), "0", "{t}");
     // `early` is essential (keyword -stop), so prep, which it needs, stays up too.

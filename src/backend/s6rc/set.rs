@@ -674,11 +674,16 @@ fn virtual_bundles(members: &[Member<'_>], choices: &BTreeMap<String, Choice>) -
     out
 }
 
-/// A bundle definition holding `contents`.
+/// A bundle definition holding `contents`. An empty bundle still needs its `contents.d`
+/// directory (s6-rc-compile refuses a bundle with neither `contents.d` nor `contents`), which a
+/// dot file keeps: s6-rc-compile skips names starting with `.` in it (`add_namelist`).
 fn bundle_dir(name: &str, contents: impl IntoIterator<Item = String>) -> ServiceDir {
     let mut files = vec![GeneratedFile { path: "type".into(), mode: 0o644, contents: "bundle\n".into() }];
     for c in contents {
         files.push(GeneratedFile { path: format!("contents.d/{c}"), mode: 0o644, contents: String::new() });
+    }
+    if files.len() == 1 {
+        files.push(GeneratedFile { path: "contents.d/.empty".into(), mode: 0o644, contents: String::new() });
     }
     ServiceDir::new(name, files)
 }
