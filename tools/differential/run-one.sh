@@ -1,0 +1,290 @@
+#!/bin/bash
+# run-one.sh WORKDIR BINDIR
+#
+# One service, both sides, in a fresh pid+mount+net+uts+ipc namespace (the caller, differential.py,
+# runs this under `unshare`; `--inside` is the namespace's pid 1). Nothing on the host is written
+# except WORKDIR/out.
+#
+# WORKDIR/in:  script (the init script, unchanged), confd (its conf.d, if any), svc/ (rc2s6's
+#              service directory), meta (shell: NAME PROGRAM USERS GROUPS NOTIFY_FD SSD_FLAVOR
+#              SSD_REAL STUBBORN S6_PREFIX WAIT_MS).
+# BINDIR:      probe, wrap (compiled by differential.py), s6-svscan (the s6-svscan service of
+#              OpenRC 0.16-0.62 from testdata/openrc/system/init.d).
+#
+# The root is an overlay (lower = the host's /, upper = tmpfs), so the script may create what it
+# likes; /run and /tmp are fresh tmpfs. In it:
+#  1. users and groups the service needs are added to /etc/passwd and /etc/group; /.dockerenv
+#     is removed (OpenRC would take this for a Docker container); /etc/rc.conf is emptied (rc2s6
+#     compiles with --no-rc-conf); /etc/conf.d/NAME and /etc/init.d/NAME are the inputs.
+#  2. the probe is bind-mounted over PROGRAM (created when Debian lacks it), start-stop-daemon and
+#     supervise-daemon are wrapped (wrap.c) for the OpenRC side only.
+#  3. OpenRC side: `openrc-run /etc/init.d/NAME --nodeps start` (Debian's OpenRC 0.45.2, the
+#     script's own start-stop-daemon or supervise-daemon path), wait for the probe's record, give
+#     a daemon that was expected to fork its pidfile, `... stop`, collect the signals; every
+#     process left is killed.
+#  4. s6 side, same root (what start_pre made is still there, as after a migration where OpenRC
+#     runs start_pre and then s6): the wrappers are removed, s6-svscan is started the way a
+#     Debian system with OpenRC 0.45 starts it (the s6-svscan service, through start-stop-daemon),
+#     rc2s6's service directory is copied to /var/svc.d/NAME and linked into
+#     /run/openrc/s6-scan (as OpenRC 0.45's s6.sh does), the probe's record is awaited,
+#     `s6-svc -d`, signals collected, s6-svscan stopped.
+set -u
+
+if [ "${1:-}" != --inside ]; then
+	echo "usage: run under unshare by differential.py" >&2
+	exit 100
+fi
+W=$2 B=$3
+T=$(mktemp -d /tmp/rc2s6-diff.XXXXXX)
+set -e
+mount --make-rprivate /
+mount -t tmpfs -o mode=0700 tmpfs "$T"
+mkdir "$T/up" "$T/wk" "$T/root"
+R=$T/root
+mount -t overlay overlay -o "lowerdir=/,upperdir=$T/up,workdir=$T/wk" "$R"
+mount -t proc proc "$R/proc"
+mount -t tmpfs -o mode=0755 tmpfs "$R/run"
+mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
+mount --rbind /dev "$R/dev"
+# openrc-run moves itself between cgroups: an empty hierarchy of its own
+mount -t tmpfs tmpfs "$R/sys" 2>/dev/null || :
+mkdir -p "$R/sys/fs/cgroup"
+: > "$R/run/console.log"
+mount --bind "$R/run/console.log" "$R/dev/console"
+mkdir -p "$R/run/rc2s6-work" "$R/run/rc2s6-bin"
+mount --bind "$W" "$R/run/rc2s6-work"
+mount --bind "$B" "$R/run/rc2s6-bin"
+mount -o remount,bind,ro "$R/run/rc2s6-bin"
+set +e
+
+cat > "$R/run/rc2s6-stage2.sh" <<'STAGE2'
+# ---------------- stage 2: chrooted into the overlay root ----------------
+. /run/rc2s6-work/in/meta
+O=/run/rc2s6-work/out
+P=/run/rc2s6-probe
+mkdir -p $O
+exec >$O/log.txt 2>&1
+say() { echo ">>> $(cut -d' ' -f1 /proc/uptime) $*"; }
+ms() { local u; u=$(cut -d' ' -f1 /proc/uptime); echo $(( ${u%.*} * 1000 + 10#${u#*.} * 10 )); }
+fail() { echo "setup: $*"; echo "setup: $*" > $O/setup-failed; exit 0; }
+
+# --- the system
+rm -f /.dockerenv
+: > /etc/rc.conf
+rm -rf /etc/conf.d /etc/runlevels/*/*
+mkdir -p /etc/conf.d /run/openrc /var/svc.d
+for d in daemons exclusive failed hotplugged inactive options scheduled started starting stopping tmp wasinactive; do
+	mkdir -p /run/openrc/$d
+done
+echo default > /run/openrc/softlevel
+install -m 755 /run/rc2s6-work/in/script "/etc/init.d/$NAME" || fail "cannot install the script"
+[ -f /run/rc2s6-work/in/confd ] && install -m 644 /run/rc2s6-work/in/confd "/etc/conf.d/$NAME"
+install -m 755 /run/rc2s6-bin/s6-svscan /etc/init.d/s6-svscan
+# users and groups: NAME[:GROUP] ... ; ids from 20000 up in the order given (deterministic)
+n=20000
+for g in $GROUPS_NEEDED; do
+	getent group "$g" >/dev/null || echo "$g:x:$n:" >> /etc/group
+	n=$((n + 1))
+done
+for u in $USERS_NEEDED; do
+	if ! getent passwd "$u" >/dev/null; then
+		getent group "$u" >/dev/null || echo "$u:x:$n:" >> /etc/group
+		echo "$u:x:$n:$(getent group "$u" | cut -d: -f3):$u:/var/lib/$u:/sbin/nologin" >> /etc/passwd
+	fi
+	n=$((n + 1))
+done
+
+# --- the probe over the program, the wrappers over the supervisors
+mkdir -p $P/rec $P/real
+chmod 1777 $P/rec
+chmod 755 $P
+echo "${STUBBORN:+stubborn=$STUBBORN}" > $P/config
+[ -e "$PROGRAM" ] || { mkdir -p "$(dirname "$PROGRAM")" && : > "$PROGRAM"; } || fail "cannot create $PROGRAM"
+[ -d "$PROGRAM" ] && fail "$PROGRAM is a directory"
+mount --bind /run/rc2s6-bin/probe "$PROGRAM" || fail "cannot mount the probe over $PROGRAM"
+cmp -s /run/rc2s6-bin/probe "$PROGRAM" || fail "$PROGRAM is not the probe after mounting"
+cp "$SSD_REAL" $P/real/start-stop-daemon
+cp "$(readlink -f /sbin/supervise-daemon)" $P/real/supervise-daemon
+echo "$SSD_FLAVOR" > $P/ssd-flavor
+mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/start-stop-daemon)"
+mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/supervise-daemon)"
+
+# waits up to $2 ms for a record of side $1 in a daemon mode; prints its file
+await_record() {
+	local side=$1 until=$(( $(ms) + $2 )) f
+	while :; do
+		for f in $P/rec/$side.*.rec; do
+			[ -f "$f" ] && grep -qx 'mode daemon\(-forks\)\?' "$f" && { echo "$f"; return 0; }
+		done
+		[ "$(ms)" -ge "$until" ] && return 1
+		sleep 0.05
+	done
+}
+# the pid the daemon probe runs as now (after its fork, if any): the `running` line of its .sig
+running_pid() { local s=${1%.rec}.sig; [ -f "$s" ] && sed -n 's/^running //p' "$s" | tail -n 1; }
+# waits up to $2 ms for pid $1 to be gone
+await_gone() {
+	local until=$(( $(ms) + $2 ))
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$(ms)" -ge "$until" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+# kills every process of the namespace but pid 1 and this shell
+kill_rest() {
+	local p
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] || kill -9 "$p" 2>/dev/null
+	done
+	sleep 0.1
+}
+# for each pipe or socket in record $1, the names of the other processes holding it (the probe
+# may not read other users' /proc/PID/fd: this runs as root): "TARGET NAME" lines
+holders() {
+	local me targets
+	me=$(sed -n 's/^pid //p' "$1")
+	targets=$(sed -n 's/^fd [0-9]*%09\(\(pipe\|socket\):\[[0-9]*\]\)%09.*/\1/p' "$1" | sort -u)
+	[ -n "$targets" ] || return 0
+	ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v me="$me" -v targets="$targets" '
+		BEGIN { n = split(targets, t, "\n"); for (i = 1; i <= n; i++) want[t[i]] = 1 }
+		/^\/proc\/[0-9]+\/fd:$/ { split($0, p, "/"); pid = p[3]; next }
+		pid != me && ($NF in want) { c = "/proc/" pid "/comm"; if ((getline name < c) > 0) seen[$NF, name] = 1; close(c) }
+		END { for (k in seen) { split(k, kv, SUBSEP); print kv[1], kv[2] } }' | sort
+}
+ps_tree() { ps -e --forest -o pid,ppid,uid,gid,sid,args 2>&1 | grep -v 'ps -e --forest'; }
+
+# upstream OpenRC 0.45.2 refuses to start when a required_files entry is not readable
+# (sh/openrc-run.sh.in:292-298 at tag 0.45.2); Debian's 0.45.2-2 openrc-run.sh lacks that check:
+# put upstream's lines back in this root's copy, after the required_dirs check.
+if ! grep -q required_files /lib/rc/sh/openrc-run.sh; then
+	cat > /tmp/rc2s6-required-files <<'EOF'
+	eval "printf '%s\n' $required_files" | while read _f; do
+		if [ -n "$_f" ] && [ ! -r "$_f" ]; then
+			eerror "$RC_SVCNAME: \`$_f' is not readable"
+			exit 1
+		fi
+	done
+	[ $? -ne 0 ] && exit 1
+	unset _f
+EOF
+	sed -i '/^\tunset _d$/r /tmp/rc2s6-required-files' /lib/rc/sh/openrc-run.sh
+	grep -q required_files /lib/rc/sh/openrc-run.sh || fail "cannot restore the required_files check"
+fi
+
+# --- OpenRC side
+echo openrc > $P/side
+# A start that fails only because this machine lacks an account or (with SATISFY_REQUIRED) a
+# required file or directory is retried once that is made; each fix is listed in fixes.txt.
+add_account() {
+	local u=${1%%:*} g=
+	case $1 in *:*) g=${1#*:} ;; esac
+	if [ -n "$g" ] && ! getent group "$g" >/dev/null; then
+		echo "$g:x:$((21000 + $(wc -l < /etc/group))):" >> /etc/group
+	fi
+	if [ -n "$u" ] && ! getent passwd "$u" >/dev/null; then
+		getent group "$u" >/dev/null || echo "$u:x:$((21000 + $(wc -l < /etc/group))):" >> /etc/group
+		echo "$u:x:$((21000 + $(wc -l < /etc/passwd))):$(getent group "$u" | cut -d: -f3):$u:/var/lib/$u:/sbin/nologin" >> /etc/passwd
+	fi
+}
+attempt=0
+rec=
+while :; do
+	say "openrc start (attempt $attempt)"
+	t0=$(ms)
+	timeout -k 2 "${START_TIMEOUT:-20}" openrc-run "/etc/init.d/$NAME" --nodeps start > $O/openrc-start.txt 2>&1
+	echo $? > $O/openrc-start.rc
+	say "openrc start returned $(cat $O/openrc-start.rc) after $(( $(ms) - t0 )) ms"
+	cp $O/openrc-start.txt $O/openrc-start.$attempt.txt
+	[ "$(cat $O/openrc-start.rc)" = 0 ] && break
+	rec=$(await_record openrc 300) && break
+	[ $attempt -ge 6 ] && break
+	fixed=
+	acct=$(sed -n "s/.*\(user\|owner\|group\) [\`'\"]\([^\`'\"]*\)['\"] not found.*/\1 \2/p" $O/openrc-start.txt | head -n 1)
+	case $acct in
+		group\ *) add_account ":${acct#group }"; fixed="group ${acct#group }" ;;
+		?*) add_account "${acct#* }"; fixed="account ${acct#* }" ;;
+	esac
+	if [ -z "$fixed" ] && [ "$SATISFY_REQUIRED" = 1 ]; then
+		f=$(sed -n "s/.*: \`\(\/[^']*\)' is not readable.*/\1/p" $O/openrc-start.txt | head -n 1)
+		if [ -n "$f" ]; then mkdir -p "$(dirname "$f")" && touch "$f" && fixed="required_files $f"; fi
+		d=$(sed -n "s/.*: \`\(\/[^']*\)' is not a directory.*/\1/p" $O/openrc-start.txt | head -n 1)
+		if [ -z "$fixed" ] && [ -n "$d" ]; then mkdir -p "$d" && fixed="required_dirs $d"; fi
+	fi
+	[ -n "$fixed" ] || break
+	echo "$fixed" >> $O/fixes.txt
+	say "retrying after: $fixed"
+	attempt=$((attempt + 1))
+done
+[ -n "$rec" ] || rec=$(await_record openrc "$WAIT_MS")
+if [ -n "$rec" ]; then
+	cp "$rec" $O/openrc.rec
+	holders "$rec" > $O/openrc.holders
+	pid=$(running_pid "$rec")
+	echo "${pid:-}" > $O/openrc.pid
+	# a daemon that was to fork writes its own pidfile: do it for the probe
+	pf=$(cat /run/openrc/options/$NAME/pidfile 2>/dev/null)
+	if grep -qx 'mode daemon-forks' "$rec" && [ -n "$pf" ] && [ -n "$pid" ]; then
+		mkdir -p "$(dirname "$pf")" && echo "$pid" > "$pf" && echo "wrote $pid into $pf"
+	fi
+	ps_tree > $O/openrc-ps.txt
+	say "openrc stop"
+	s0=$(ms)
+	echo "$s0" > $O/openrc-stop.t0
+	timeout -k 2 "${STOP_TIMEOUT:-30}" openrc-run "/etc/init.d/$NAME" --nodeps stop > $O/openrc-stop.txt 2>&1
+	echo $? > $O/openrc-stop.rc
+	say "openrc stop returned $(cat $O/openrc-stop.rc) after $(( $(ms) - s0 )) ms"
+	[ -n "$pid" ] && { await_gone "$pid" 3000 && echo gone > $O/openrc.after-stop || echo alive > $O/openrc.after-stop; }
+else
+	ps_tree > $O/openrc-ps.txt
+	say "no daemon record on the OpenRC side"
+fi
+for f in $P/rec/*; do [ -e "$f" ] && cp "$f" $O/; done
+kill_rest
+umount "$(readlink -f /sbin/start-stop-daemon)" "$(readlink -f /sbin/supervise-daemon)"
+rm -rf $P/rec/* /run/openrc/started/$NAME /run/openrc/options/$NAME /run/openrc/daemons/$NAME
+
+# --- s6 side
+echo s6 > $P/side
+if [ -n "${S6_PREFIX:-}" ]; then
+	# as ../shared/vendor/run063.sh does: the new programs where every PATH finds them first
+	for f in "$S6_PREFIX"/bin/*; do ln -sfn "$f" /usr/bin/; done
+fi
+say "s6-svscan start"
+timeout -k 2 20 openrc-run /etc/init.d/s6-svscan --nodeps start > $O/s6-svscan-start.txt 2>&1
+echo $? > $O/s6-svscan-start.rc
+cp -a /run/rc2s6-work/in/svc "/var/svc.d/$NAME"
+ln -s "/var/svc.d/$NAME" "/run/openrc/s6-scan/$NAME"
+say "s6-svscanctl -an"
+t0=$(ms)
+s6-svscanctl -an /run/openrc/s6-scan
+rec=$(await_record s6 "$WAIT_MS")
+say "s6 record: ${rec:-none} after $(( $(ms) - t0 )) ms"
+if [ -n "$rec" ]; then
+	cp "$rec" $O/s6.rec
+	holders "$rec" > $O/s6.holders
+	pid=$(running_pid "$rec")
+	echo "${pid:-}" > $O/s6.pid
+	ps_tree > $O/s6-ps.txt
+	s6-svstat "/run/openrc/s6-scan/$NAME" > $O/s6-svstat.txt 2>&1
+	s0=$(ms)
+	echo "$s0" > $O/s6-stop.t0
+	s6-svc -d "/run/openrc/s6-scan/$NAME"
+	echo $? > $O/s6-stop.rc
+	[ -n "$pid" ] && { await_gone "$pid" "${S6_STOP_WAIT_MS:-6000}" && echo gone > $O/s6.after-stop || echo alive > $O/s6.after-stop; }
+	say "s6 stop: $(cat $O/s6.after-stop 2>/dev/null) after $(( $(ms) - s0 )) ms"
+else
+	ps_tree > $O/s6-ps.txt
+	s6-svstat "/run/openrc/s6-scan/$NAME" > $O/s6-svstat.txt 2>&1
+fi
+for f in $P/rec/*; do [ -e "$f" ] && cp "$f" $O/; done
+[ -f "/var/log/$NAME/current" ] && cp "/var/log/$NAME/current" $O/s6-log.txt
+timeout -k 2 20 openrc-run /etc/init.d/s6-svscan --nodeps stop > $O/s6-svscan-stop.txt 2>&1
+kill_rest
+say done
+echo done > $O/done
+STAGE2
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb HOME=/root \
+	chroot "$R" /bin/bash /run/rc2s6-stage2.sh </dev/null >/dev/null 2>&1
+exit 0
