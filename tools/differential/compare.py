@@ -91,6 +91,7 @@ def collect(out, sd, manifest):
     r["openrc_start_output"] = [l for l in (text(out / "openrc-start.0.txt") or "").splitlines()][:40]
     if r["fixes"]:
         r["openrc_start_output_last"] = [l for l in (text(out / "openrc-start.txt") or "").splitlines()][:40]
+    r["syslog"] = [l for l in (text(out / "syslog.txt") or "").splitlines()][:40]
     r["ssd_calls"] = argv_logs(out, "start-stop-daemon")
     r["sd_calls"] = argv_logs(out, "supervise-daemon")
     others = []
@@ -138,23 +139,59 @@ def collect(out, sd, manifest):
     return r
 
 
+NOISE = re.compile(r"^\s*\*?\s*(Starting |Stopping |WARNING: -c/--chuid is deprecated|\[ (ok|!!) \]$)|"
+                   r"creating (file|directory)$|correcting (owner|mode)$")
+GENERIC = re.compile(r"ERROR: .* failed to start$|[Ff]ailed to start ")
+
+
 def refusal_reason(r):
+    """Why OpenRC did not run the daemon, from what the start printed: its specific error lines
+    first (start-stop-daemon's, the script's eerror), the generic "failed to start" last."""
     lines = r.get("openrc_start_output_last") or r.get("openrc_start_output") or []
-    errs = [l.strip() for l in lines if "*" in l and ("ERROR" in l or "rror" in l or "failed" in l.lower())]
-    errs = errs or [l.strip() for l in lines if l.strip()]
-    if r.get("openrc_start_rc") == 0:
-        return "OpenRC's start succeeded but no daemon record came (the program ran as something else: " + \
-            (", ".join(" ".join(o["argv"][:3]) for o in r.get("other_invocations", []) if o["side"] == "openrc") or "not run") + ")"
-    return " | ".join(errs[:3])[:400] if errs else "no output"
+    lines = [l.strip() for l in lines if l.strip() and not NOISE.search(l.strip())]
+    specific = [l for l in lines if not GENERIC.search(l)]
+    # what supervise-daemon or a start-stop-daemon child said to syslog (`<N>DATE NAME[PID]: text`)
+    logged = [re.sub(r"^<\d+>\w{3} [ \d]\d \d\d:\d\d:\d\d ", "", l) for l in r.get("syslog", [])]
+    logged = [l for l in logged if not re.search(r"Child command line|Sending signal|stopping |Re-executing", l)]
+    specific += [re.sub(r"\[\d+\]", "", l) for l in logged if re.search(r"rror|unable|[Ff]ail|not |No such|[Cc]ould not", l)][:2]
+    if r.get("openrc_start_rc") == 0 and not specific:
+        ran = [" ".join(o["argv"][:3]) for o in r.get("other_invocations", []) if o["side"] == "openrc"]
+        return ("OpenRC's start succeeded but the daemon never ran" +
+                (f" (the program ran only as: {'; '.join(ran)})" if ran else ""))
+    chosen = specific or lines
+    return " | ".join(chosen[:3])[:300] if chosen else "no output"
+
+
+REFUSAL_KINDS = [
+    ("the script is not POSIX sh (dash runs it on Debian)", r"unexpected operator|Bad substitution|Syntax error|not found$"),
+    ("a file, directory, device or module of the package or the machine is missing",
+     r"No such file|not found|missing|does not exist|doesn't exist|is not readable|is not a directory|Please set up|"
+     r"[Nn]o such|not installed|cannot find|Cannot start|not configured|need to|You need|must be|not set|isn't set"),
+    ("permission", r"[Pp]ermission denied|Operation not permitted"),
+    ("the daemon never ran though the start succeeded", r"never ran"),
+]
+
+
+def refusal_kind(reason):
+    for name, pat in REFUSAL_KINDS:
+        if re.search(pat, reason or ""):
+            return name
+    return "other"
 
 
 # ---------------------------------------------------------------------------------------------
 # normalising one side into comparable fields
 
+# Processes that hold a pipe only to pass it on (s6-svscan keeps the pipe between a service and
+# its logger; s6-supervise, supervise-daemon and start-stop-daemon may still hold it; `sh` runs
+# an output_logger/error_logger command for start-stop-daemon).
+PIPE_KEEPERS = {"s6-svscan", "s6-supervise", "supervise-daemo", "start-stop-daem", "sh"}
+
+
 def norm_target(target, holders):
     if target.startswith(("pipe:", "socket:")):
-        who = holders.get(target) or "nobody else"
-        return ("pipe" if target.startswith("pipe:") else "socket") + " shared with " + who
+        who = [w for w in (holders.get(target) or "").split(",") if w and w not in PIPE_KEEPERS]
+        return ("pipe" if target.startswith("pipe:") else "socket") + " to " + (",".join(who) or "nobody else")
     if target.startswith("/run/rc2s6-work/"):
         return "<the caller's output>"
     if target.startswith("/dev/pts/"):
@@ -238,10 +275,17 @@ def openrc_schedule(retry, sig):
     return out
 
 
+def options_of(argv):
+    """A start-stop-daemon / supervise-daemon call's words before `--` (the daemon's own
+    arguments follow it)."""
+    args = argv[1:]
+    return args[: args.index("--")] if "--" in args else args
+
+
 def ssd_stop_schedule(calls):
     """From the logged start-stop-daemon --stop call: (retry, signal) as given."""
     for argv in calls:
-        args = argv[1:]
+        args = options_of(argv)
         if not any(a in ("--stop", "-K") for a in args):
             continue
         retry = sig = None
@@ -262,7 +306,7 @@ def sd_stop_schedule(calls):
     """supervise-daemon takes the schedule at start (--retry); 0.45 sends SIGTERM unless --retry
     says otherwise (src/supervise-daemon/supervise-daemon.c:775, 1081 at tag 0.45.2)."""
     for argv in calls:
-        args = argv[1:]
+        args = options_of(argv)
         if "--start" not in args and "-S" not in args:
             continue
         retry = None
@@ -336,6 +380,11 @@ def differences(r):
         diffs.append({"field": "stop", "key": "schedule", "openrc": fmt_schedule(sa), "s6": fmt_schedule(sb)})
     la, lb = live_signals(r["openrc"]), live_signals(r["s6"])
     r["stop_live"] = {"openrc": la, "s6": lb}
+    if any("already stopped" in l or "not been started" in l for l in r.get("openrc_stop_output") or []):
+        # OpenRC took the start for failed (a start_post, a check after the launch), so its stop
+        # did not stop the daemon: nothing to compare
+        r["stop_live"]["note"] = "OpenRC's stop did not run: it took the start for failed"
+        return diffs
     first_a = la.split(",")[0].split("@")[0] if la else None
     first_b = lb.split(",")[0].split("@")[0] if lb else None
     if first_a != first_b:
@@ -349,6 +398,9 @@ def rule_matches(rule, d, r, context):
     for k in ("key", "openrc", "s6"):
         pat = rule.get(k)
         if pat is not None and not re.search(pat, d[k], re.S):
+            return False
+    for k, fmt in rule.get("relation", {}).items():
+        if d[k] != fmt.format(openrc=d["openrc"], s6=d["s6"]):
             return False
     when = rule.get("when", {})
     for k, v in when.items():
@@ -411,6 +463,7 @@ def classify(r, rules, context):
         r["differences"] = []
         return
     diffs = differences(r)
+    table = None
     for d in diffs:
         d["explained"] = None
         if d["field"] == "argv":
@@ -418,7 +471,15 @@ def classify(r, rules, context):
             if why:
                 d["explained"] = "daemon-table"
                 d["why"] = why
+                table = why
                 continue
+        if d["field"] == "mode" and d["openrc"] == "daemon-forks" and d["s6"] == "daemon":
+            # the script expects the daemon to fork (start-stop-daemon without --background);
+            # under s6 it must not: explained only when the daemon table changed its flags
+            if any(x["field"] == "argv" and explain_argv(x, r) for x in diffs):
+                d["explained"] = "daemon-table"
+                d["why"] = "the daemon table's foreground flags (see the argv difference)"
+            continue
         for rule in rules:
             if rule_matches(rule, d, r, context):
                 d["explained"] = rule["id"]

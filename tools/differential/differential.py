@@ -65,7 +65,7 @@ def which(name):
 
 def build(bindir):
     bindir.mkdir(parents=True, exist_ok=True)
-    for name in ("probe", "wrap"):
+    for name in ("probe", "wrap", "syslogd"):
         src = HERE / f"{name}.c"
         digest = hashlib.sha256(src.read_bytes()).hexdigest()
         out = bindir / name
@@ -76,6 +76,31 @@ def build(bindir):
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             die(f"gcc failed for {src}:\n{r.stderr}")
+        stamp.write_text(digest)
+    # OpenRC's own start-stop-daemon and supervise-daemon 0.45.2 (openrc-0.45.2/SOURCES), against
+    # Debian's librc
+    src = HERE / "openrc-0.45.2"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.iterdir()))).hexdigest()
+    stamp = bindir / "openrc-0.45.2.sha256"
+    progs = {
+        "start-stop-daemon": ["start-stop-daemon.c", "pipes.c", "schedules.c", "_usage.c", "misc-debian.c",
+                              "-lrc", "-leinfo", "-lcap"],
+        "supervise-daemon": ["supervise-daemon.c", "plugin.c", "schedules.c", "_usage.c", "misc-debian.c",
+                             "-lrc", "-leinfo", "-lcap", "-ldl"],
+    }
+    if not (stamp.exists() and stamp.read_text() == digest and all((bindir / f"{p}.openrc").exists() for p in progs)):
+        tmp = bindir / "openrc-build"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        shutil.copytree(src, tmp)
+        (tmp / "version.h").write_text((src / "version.h.in").read_text().replace("@VCS_TAG@", "0.45.2"))
+        for prog, files in progs.items():
+            cmd = ["gcc", "-O2", "-D_DEFAULT_SOURCE", "-DHAVE_CAP", "-I.", "-o", str(bindir / f"{prog}.openrc")] + files
+            r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+            if r.returncode != 0:
+                die(f"cannot build OpenRC's {prog} (needs gcc, librc-dev, libeinfo-dev, libcap-dev):\n"
+                    + r.stderr[-3000:])
+        shutil.rmtree(tmp)
         stamp.write_text(digest)
     shutil.copy(ROOT / "testdata/openrc/system/init.d/s6-svscan", bindir / "s6-svscan")
     shutil.copy(HERE / "run-one.sh", bindir / "run-one.sh")
@@ -283,7 +308,8 @@ def prepare(sid, info, manifest, stagedir, compiled, work, opts):
         "USERS_NEEDED": " ".join(users),
         "GROUPS_NEEDED": " ".join(groups),
         "SSD_FLAVOR": opts.ssd_flavor,
-        "SSD_REAL": str(opts.ssd_real),
+        "SSD_REAL": "/run/rc2s6-bin/start-stop-daemon.openrc" if opts.ssd == "openrc" else str(opts.ssd_real),
+        "SD_REAL": "/run/rc2s6-bin/supervise-daemon.openrc" if opts.sd == "openrc" else "/sbin/supervise-daemon",
         "STUBBORN": str(opts.stubborn or ""),
         "S6_PREFIX": opts.s6_prefix or "",
         "WAIT_MS": str(opts.wait_ms),
@@ -352,10 +378,12 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=int, default=150, help="seconds per service, both sides")
     ap.add_argument("--wait-ms", type=int, default=3000, help="how long to wait for a daemon's record after a start")
-    ap.add_argument("--ssd", default="/usr/sbin/start-stop-daemon",
-                    help="the start-stop-daemon the OpenRC side uses (default: Debian's, dpkg's)")
-    ap.add_argument("--ssd-flavor", choices=["debian", "openrc"], default=None,
-                    help="whose start-stop-daemon --ssd is (option letters); default: guessed from --version")
+    ap.add_argument("--ssd", choices=["openrc", "debian"], default="openrc",
+                    help="the start-stop-daemon of the OpenRC side: OpenRC's own 0.45.2, built from openrc-0.45.2/ "
+                         "(default), or Debian's (dpkg 1.21), which Debian's openrc package uses")
+    ap.add_argument("--sd", choices=["openrc", "debian"], default="openrc",
+                    help="the supervise-daemon of the OpenRC side: OpenRC 0.45.2's built from openrc-0.45.2/ with "
+                         "capabilities and without PAM (default), or Debian's (no capabilities, PAM)")
     ap.add_argument("--s6-prefix", default="", help="use the s6/execline in PREFIX/bin (e.g. /opt/skarnet-new) on the s6 side")
     ap.add_argument("--stubborn", type=int, default=0, help="the probe ignores stop signals for N s (watch whole schedules)")
     ap.add_argument("--no-satisfy-required", dest="satisfy_required", action="store_false",
@@ -375,15 +403,14 @@ def main():
     corpus = Path(args.corpus)
     if not (corpus / "alpine").is_dir():
         die(f"no corpus at {corpus}")
-    args.ssd_real = Path(os.path.realpath(args.ssd))
-    if args.ssd_flavor is None:
-        v = subprocess.run([str(args.ssd_real), "--version"], capture_output=True, text=True)
-        args.ssd_flavor = "debian" if "for Debian" in (v.stdout + v.stderr) else "openrc"
+    args.ssd_flavor = args.ssd
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     bindir = out / "bin"
     build(bindir)
+    args.ssd_real = bindir / "start-stop-daemon.openrc" if args.ssd == "openrc" else \
+        Path(os.path.realpath(which("start-stop-daemon")))
     t0 = time.monotonic()
     services = stage(corpus, out / "stage")
     manifests = compile_all(rc2s6, out / "stage", out / "compiled")
@@ -391,7 +418,8 @@ def main():
     ctx = {"services": services, "manifests": manifests, "stagedir": out / "stage", "compiled": out / "compiled",
            "workroot": out / "work", "bindir": bindir, "opts": args}
     results = {}
-    print(f"differential: {len(ids)} services, {args.jobs} at a time, OpenRC side with {args.ssd_real} ({args.ssd_flavor})",
+    print(f"differential: {len(ids)} services, {args.jobs} at a time, OpenRC side with {args.ssd}'s start-stop-daemon"
+          f" and {args.sd}'s supervise-daemon",
           file=sys.stderr)
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         futs = {ex.submit(run_service, sid, ctx): sid for sid in ids}
@@ -406,7 +434,7 @@ def main():
     for sid, kind in dropped.items():
         results[sid] = {"service": sid, "status": "not-converted", "reason": f"rc2s6's manifest says kind: {kind}"}
     rules = json.loads((HERE / "design-differences.json").read_text())
-    context = {"ssd_flavor": args.ssd_flavor, "s6": "2.15" if args.s6_prefix else "debian"}
+    context = {"ssd_flavor": args.ssd, "sd_flavor": args.sd, "s6": "2.15" if args.s6_prefix else "debian"}
     for r in results.values():
         compare.classify(r, rules, context)
     elapsed = time.monotonic() - t0

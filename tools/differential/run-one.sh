@@ -6,8 +6,8 @@
 # except WORKDIR/out.
 #
 # WORKDIR/in:  script (the init script, unchanged), confd (its conf.d, if any), svc/ (rc2s6's
-#              service directory), meta (shell: NAME PROGRAM USERS GROUPS NOTIFY_FD SSD_FLAVOR
-#              SSD_REAL STUBBORN S6_PREFIX WAIT_MS).
+#              service directory), meta (shell: NAME PROGRAM USERS_NEEDED GROUPS_NEEDED
+#              SSD_FLAVOR SSD_REAL SD_REAL STUBBORN S6_PREFIX WAIT_MS SATISFY_REQUIRED).
 # BINDIR:      probe, wrap (compiled by differential.py), s6-svscan (the s6-svscan service of
 #              OpenRC 0.16-0.62 from testdata/openrc/system/init.d).
 #
@@ -19,12 +19,14 @@
 #  2. the probe is bind-mounted over PROGRAM (created when Debian lacks it), start-stop-daemon and
 #     supervise-daemon are wrapped (wrap.c) for the OpenRC side only.
 #  3. OpenRC side: `openrc-run /etc/init.d/NAME --nodeps start` (Debian's OpenRC 0.45.2, the
-#     script's own start-stop-daemon or supervise-daemon path), wait for the probe's record, give
+#     script's own start-stop-daemon or supervise-daemon path; start-stop-daemon is SSD_REAL:
+#     OpenRC's own 0.45.2 or Debian's), wait for the probe's record, give
 #     a daemon that was expected to fork its pidfile, `... stop`, collect the signals; every
 #     process left is killed.
 #  4. s6 side, same root (what start_pre made is still there, as after a migration where OpenRC
 #     runs start_pre and then s6): the wrappers are removed, s6-svscan is started the way a
-#     Debian system with OpenRC 0.45 starts it (the s6-svscan service, through start-stop-daemon),
+#     system with OpenRC 0.45 starts it (the s6-svscan service, through the same
+#     start-stop-daemon as the OpenRC side used),
 #     rc2s6's service directory is copied to /var/svc.d/NAME and linked into
 #     /run/openrc/s6-scan (as OpenRC 0.45's s6.sh does), the probe's record is awaited,
 #     `s6-svc -d`, signals collected, s6-svscan stopped.
@@ -45,12 +47,27 @@ mount -t overlay overlay -o "lowerdir=/,upperdir=$T/up,workdir=$T/wk" "$R"
 mount -t proc proc "$R/proc"
 mount -t tmpfs -o mode=0755 tmpfs "$R/run"
 mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
-mount --rbind /dev "$R/dev"
+# /dev: a tmpfs with the host's harmless devices bound in, so nothing a script makes there
+# reaches the host; /dev/log is the harness's syslogd (stage 2)
+mount -t tmpfs -o mode=0755,nosuid tmpfs "$R/dev"
+for d in null zero full random urandom tty net/tun fuse; do
+	[ -c "/dev/$d" ] || continue
+	mkdir -p "$(dirname "$R/dev/$d")" && : > "$R/dev/$d" && mount --bind "/dev/$d" "$R/dev/$d"
+done
+mkdir "$R/dev/pts" "$R/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$R/dev/pts"
+ln -s pts/ptmx "$R/dev/ptmx"
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$R/dev/shm"
+ln -s /proc/self/fd "$R/dev/fd"
+ln -s /proc/self/fd/0 "$R/dev/stdin"
+ln -s /proc/self/fd/1 "$R/dev/stdout"
+ln -s /proc/self/fd/2 "$R/dev/stderr"
+: > "$R/run/console.log"
+: > "$R/dev/console"
+mount --bind "$R/run/console.log" "$R/dev/console"
 # openrc-run moves itself between cgroups: an empty hierarchy of its own
 mount -t tmpfs tmpfs "$R/sys" 2>/dev/null || :
 mkdir -p "$R/sys/fs/cgroup"
-: > "$R/run/console.log"
-mount --bind "$R/run/console.log" "$R/dev/console"
 mkdir -p "$R/run/rc2s6-work" "$R/run/rc2s6-bin"
 mount --bind "$W" "$R/run/rc2s6-work"
 mount --bind "$B" "$R/run/rc2s6-bin"
@@ -90,9 +107,14 @@ for u in $USERS_NEEDED; do
 	if ! getent passwd "$u" >/dev/null; then
 		getent group "$u" >/dev/null || echo "$u:x:$n:" >> /etc/group
 		echo "$u:x:$n:$(getent group "$u" | cut -d: -f3):$u:/var/lib/$u:/sbin/nologin" >> /etc/passwd
+		echo "$u:!:19000::::::" >> /etc/shadow
 	fi
 	n=$((n + 1))
 done
+
+# syslog: what supervise-daemon and failed start-stop-daemon children report
+/run/rc2s6-bin/syslogd /dev/log $O/syslog.txt &
+SYSLOGD=$!
 
 # --- the probe over the program, the wrappers over the supervisors
 mkdir -p $P/rec $P/real
@@ -104,7 +126,7 @@ echo "${STUBBORN:+stubborn=$STUBBORN}" > $P/config
 mount --bind /run/rc2s6-bin/probe "$PROGRAM" || fail "cannot mount the probe over $PROGRAM"
 cmp -s /run/rc2s6-bin/probe "$PROGRAM" || fail "$PROGRAM is not the probe after mounting"
 cp "$SSD_REAL" $P/real/start-stop-daemon
-cp "$(readlink -f /sbin/supervise-daemon)" $P/real/supervise-daemon
+cp "$(readlink -f "$SD_REAL")" $P/real/supervise-daemon
 echo "$SSD_FLAVOR" > $P/ssd-flavor
 mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/start-stop-daemon)"
 mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/supervise-daemon)"
@@ -136,7 +158,7 @@ kill_rest() {
 	local p
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] || kill -9 "$p" 2>/dev/null
+		[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] || [ "$p" = "$SYSLOGD" ] || kill -9 "$p" 2>/dev/null
 	done
 	sleep 0.1
 }
@@ -186,10 +208,46 @@ add_account() {
 	if [ -n "$u" ] && ! getent passwd "$u" >/dev/null; then
 		getent group "$u" >/dev/null || echo "$u:x:$((21000 + $(wc -l < /etc/group))):" >> /etc/group
 		echo "$u:x:$((21000 + $(wc -l < /etc/passwd))):$(getent group "$u" | cut -d: -f3):$u:/var/lib/$u:/sbin/nologin" >> /etc/passwd
+		echo "$u:!:19000::::::" >> /etc/shadow
 	fi
+}
+# What made a start fail that a package install would have provided: the first such thing still
+# missing, made now; prints what was done (nothing when there is nothing to do). Reads what the
+# start printed and what supervise-daemon / start-stop-daemon children sent to syslog.
+fix_one() {
+	local said l a
+	said=$(cat $O/openrc-start.txt $O/syslog.txt 2>/dev/null)
+	# an account: start-stop-daemon `user `X' not found', checkpath `owner `X' not found', ...
+	for a in $(printf '%s\n' "$said" | sed -n "s/.*\(user\|owner\|group\) [\`'\"]\([^\`'\"]*\)['\"] not found.*/\1=\2/p"); do
+		case $a in
+			group=*) getent group "${a#group=}" >/dev/null || { add_account ":${a#group=}"; echo "group ${a#group=}"; return; } ;;
+			*) l=${a#*=}; getent passwd "${l%%:*}" >/dev/null && { [ "${l#*:}" = "$l" ] || getent group "${l#*:}" >/dev/null; } ||
+				{ add_account "$l"; echo "account $l"; return; } ;;
+		esac
+	done
+	[ "$SATISFY_REQUIRED" = 1 ] || return 0
+	# required_files, required_dirs (openrc-run.sh)
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*: \`\(\/[^']*\)' is not readable.*/\1/p"); do
+		[ -e "$l" ] || { mkdir -p "$(dirname "$l")" && touch "$l" && echo "required_files $l"; return; }
+	done
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*: \`\(\/[^']*\)' is not a directory.*/\1/p"); do
+		[ -d "$l" ] || { mkdir -p "$l" && echo "required_dirs $l"; return; }
+	done
+	# output_log/error_log in a directory the package would have made (writable by the daemon's user)
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*unable to open the logfile for std[a-z]* \`\(\/[^']*\)': No such file or directory.*/\1/p"); do
+		[ -d "$(dirname "$l")" ] || { mkdir -p -m 1777 "$(dirname "$l")" && echo "log_dir $(dirname "$l")"; return; }
+	done
+	# --chdir (directory), the pidfile's directory
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*: chdir \`\(\/[^']*\)': No such file or directory.*/\1/p"); do
+		[ -d "$l" ] || { mkdir -p "$l" && echo "directory $l"; return; }
+	done
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*: fopen \`\(\/[^']*\)': No such file or directory.*/\1/p"); do
+		[ -d "$(dirname "$l")" ] || { mkdir -p "$(dirname "$l")" && echo "pidfile_dir $(dirname "$l")"; return; }
+	done
 }
 attempt=0
 rec=
+waited=
 while :; do
 	say "openrc start (attempt $attempt)"
 	t0=$(ms)
@@ -197,34 +255,44 @@ while :; do
 	echo $? > $O/openrc-start.rc
 	say "openrc start returned $(cat $O/openrc-start.rc) after $(( $(ms) - t0 )) ms"
 	cp $O/openrc-start.txt $O/openrc-start.$attempt.txt
-	[ "$(cat $O/openrc-start.rc)" = 0 ] && break
-	rec=$(await_record openrc 300) && break
-	[ $attempt -ge 6 ] && break
-	fixed=
-	acct=$(sed -n "s/.*\(user\|owner\|group\) [\`'\"]\([^\`'\"]*\)['\"] not found.*/\1 \2/p" $O/openrc-start.txt | head -n 1)
-	case $acct in
-		group\ *) add_account ":${acct#group }"; fixed="group ${acct#group }" ;;
-		?*) add_account "${acct#* }"; fixed="account ${acct#* }" ;;
-	esac
-	if [ -z "$fixed" ] && [ "$SATISFY_REQUIRED" = 1 ]; then
-		f=$(sed -n "s/.*: \`\(\/[^']*\)' is not readable.*/\1/p" $O/openrc-start.txt | head -n 1)
-		if [ -n "$f" ]; then mkdir -p "$(dirname "$f")" && touch "$f" && fixed="required_files $f"; fi
-		d=$(sed -n "s/.*: \`\(\/[^']*\)' is not a directory.*/\1/p" $O/openrc-start.txt | head -n 1)
-		if [ -z "$fixed" ] && [ -n "$d" ]; then mkdir -p "$d" && fixed="required_dirs $d"; fi
+	if [ "$(cat $O/openrc-start.rc)" = 0 ]; then
+		rec=$(await_record openrc "$WAIT_MS") && break
+		waited=1
+		# started, but no daemon: a --background child can fail after start-stop-daemon returned
+		openrc-run "/etc/init.d/$NAME" --nodeps stop > /dev/null 2>&1
+		openrc-run "/etc/init.d/$NAME" --nodeps zap > /dev/null 2>&1
+	else
+		rec=$(await_record openrc 300) && break
 	fi
+	[ $attempt -ge 6 ] && break
+	fixed=$(fix_one)
 	[ -n "$fixed" ] || break
 	echo "$fixed" >> $O/fixes.txt
 	say "retrying after: $fixed"
 	attempt=$((attempt + 1))
 done
-[ -n "$rec" ] || rec=$(await_record openrc "$WAIT_MS")
+[ -n "$rec" ] || [ -n "$waited" ] || rec=$(await_record openrc "$WAIT_MS")
+# for investigations: WORKDIR/in/hook-openrc (sh), sourced here, its output in log.txt
+[ -f /run/rc2s6-work/in/hook-openrc ] && . /run/rc2s6-work/in/hook-openrc
 if [ -n "$rec" ]; then
 	cp "$rec" $O/openrc.rec
 	holders "$rec" > $O/openrc.holders
 	pid=$(running_pid "$rec")
 	echo "${pid:-}" > $O/openrc.pid
-	# a daemon that was to fork writes its own pidfile: do it for the probe
-	pf=$(cat /run/openrc/options/$NAME/pidfile 2>/dev/null)
+	# a daemon that was to fork writes its own pidfile: do it for the probe, where the
+	# start-stop-daemon call that started it said (--pidfile, under --chroot)
+	pf= ch=
+	via=$(sed -n 's/^via ssd:\([0-9]*\):.*/\1/p' "$rec")
+	if [ -n "$via" ] && [ -f $P/rec/start-stop-daemon.$via.argv ]; then
+		prev=
+		while IFS= read -r -d '' a; do
+			[ "$a" = -- ] && break
+			case $prev in -p|--pidfile) pf=$a ;; -r|--chroot) ch=$a ;; esac
+			case $a in --pidfile=*) pf=${a#*=} ;; --chroot=*) ch=${a#*=} ;; esac
+			prev=$a
+		done < $P/rec/start-stop-daemon.$via.argv
+		[ -n "$pf" ] && pf=$ch$pf
+	fi
 	if grep -qx 'mode daemon-forks' "$rec" && [ -n "$pf" ] && [ -n "$pid" ]; then
 		mkdir -p "$(dirname "$pf")" && echo "$pid" > "$pf" && echo "wrote $pid into $pf"
 	fi
@@ -243,6 +311,8 @@ fi
 for f in $P/rec/*; do [ -e "$f" ] && cp "$f" $O/; done
 kill_rest
 umount "$(readlink -f /sbin/start-stop-daemon)" "$(readlink -f /sbin/supervise-daemon)"
+# s6-svscan is started by the same start-stop-daemon as the service was (no wrapper now)
+mount --bind $P/real/start-stop-daemon "$(readlink -f /sbin/start-stop-daemon)"
 rm -rf $P/rec/* /run/openrc/started/$NAME /run/openrc/options/$NAME /run/openrc/daemons/$NAME
 
 # --- s6 side
@@ -258,7 +328,11 @@ cp -a /run/rc2s6-work/in/svc "/var/svc.d/$NAME"
 ln -s "/var/svc.d/$NAME" "/run/openrc/s6-scan/$NAME"
 say "s6-svscanctl -an"
 t0=$(ms)
-s6-svscanctl -an /run/openrc/s6-scan
+# s6-svscan was started in the background: wait until it listens (OpenRC 0.45's s6.sh sleeps 1.5 s)
+until s6-svscanctl -an /run/openrc/s6-scan 2>/dev/null; do
+	[ $(( $(ms) - t0 )) -ge 5000 ] && { echo "s6-svscan does not listen" > $O/s6-svscan-failed; break; }
+	sleep 0.05
+done
 rec=$(await_record s6 "$WAIT_MS")
 say "s6 record: ${rec:-none} after $(( $(ms) - t0 )) ms"
 if [ -n "$rec" ]; then
