@@ -95,10 +95,14 @@ def collect(out, sd, manifest):
     r["ssd_calls"] = argv_logs(out, "start-stop-daemon")
     r["sd_calls"] = argv_logs(out, "supervise-daemon")
     others = []
+    stop_t0 = {side: int((text(out / f"{side}-stop.t0") or "0").strip() or 0) for side in ("openrc", "s6")}
     for p in sorted(out.glob("openrc.*.rec")) + sorted(out.glob("s6.*.rec")):
         rec = read_record(p)
         if rec.get("mode") == "other":
-            others.append({"side": p.name.split(".")[0], "argv": rec["argv"], "parent": rec.get("parent")})
+            side = p.name.split(".")[0]
+            t = int(rec.get("boottime_ms", "0") or 0)
+            others.append({"side": side, "argv": rec["argv"], "parent": rec.get("parent"),
+                           "phase": "stop" if stop_t0[side] and t >= stop_t0[side] - 20 else "start"})
     r["other_invocations"] = others
     sides = {}
     for side in ("openrc", "s6"):
@@ -107,10 +111,11 @@ def collect(out, sd, manifest):
             sides[side] = None
             continue
         rec = read_record(recp)
-        rec["holders"] = {}
+        rec["holders"] = collections.defaultdict(list)
         for line in (text(out / f"{side}.holders") or "").splitlines():
-            t, _, who = line.partition(" ")
-            rec["holders"][t] = ",".join(sorted(set(filter(None, rec["holders"].get(t, "").split(",") + [who]))))
+            parts = line.split("\t")
+            if len(parts) == 3:
+                rec["holders"][parts[0]].append((parts[1], parts[2]))
         sigp = out / f"{side}.{rec['pid']}.sig"
         rec["stop"] = read_signals(sigp)
         rec["after_stop"] = (text(out / f"{side}.after-stop") or "").strip() or None
@@ -190,8 +195,8 @@ PIPE_KEEPERS = {"s6-svscan", "s6-supervise", "supervise-daemo", "start-stop-daem
 
 def norm_target(target, holders):
     if target.startswith(("pipe:", "socket:")):
-        who = [w for w in (holders.get(target) or "").split(",") if w and w not in PIPE_KEEPERS]
-        return ("pipe" if target.startswith("pipe:") else "socket") + " to " + (",".join(who) or "nobody else")
+        who = sorted({argv for comm, argv in holders.get(target, []) if comm not in PIPE_KEEPERS})
+        return ("pipe" if target.startswith("pipe:") else "socket") + " to " + (" + ".join(f"`{w}`" for w in who) or "nobody else")
     if target.startswith("/run/rc2s6-work/"):
         return "<the caller's output>"
     if target.startswith("/dev/pts/"):
@@ -380,6 +385,12 @@ def differences(r):
         diffs.append({"field": "stop", "key": "schedule", "openrc": fmt_schedule(sa), "s6": fmt_schedule(sb)})
     la, lb = live_signals(r["openrc"]), live_signals(r["s6"])
     r["stop_live"] = {"openrc": la, "s6": lb}
+    during_stop = [o for o in r.get("other_invocations", []) if o["side"] == "openrc" and o["phase"] == "stop"]
+    if during_stop:
+        # stop() ran the program itself (`lxd shutdown`, `nginx -s quit`): the real program would
+        # have ended the daemon; the probe cannot, so the signals it saw are not OpenRC's stop
+        r["stop_live"]["note"] = "stop() ran the program itself: " + "; ".join(" ".join(o["argv"][:4]) for o in during_stop)
+        return diffs
     if any("already stopped" in l or "not been started" in l for l in r.get("openrc_stop_output") or []):
         # OpenRC took the start for failed (a start_post, a check after the launch), so its stop
         # did not stop the daemon: nothing to compare

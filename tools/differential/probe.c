@@ -169,6 +169,9 @@ static void record(const char *mode, const char *via)
 	puts_kv("mode", mode);
 	puts_kv("via", via ? via : "-");
 	putf("pid", "%d", (int)getpid());
+	struct timespec bt;
+	clock_gettime(CLOCK_BOOTTIME, &bt); /* the clock of /proc/uptime, which run-one.sh reads */
+	putf("boottime_ms", "%lld", (long long)bt.tv_sec * 1000 + bt.tv_nsec / 1000000);
 	putf("ppid", "%d", (int)getppid());
 	comm_of(getppid(), buf, sizeof buf);
 	puts_kv("parent", buf);

@@ -162,8 +162,9 @@ kill_rest() {
 	done
 	sleep 0.1
 }
-# for each pipe or socket in record $1, the names of the other processes holding it (the probe
-# may not read other users' /proc/PID/fd: this runs as root): "TARGET NAME" lines
+# for each pipe or socket in record $1, the other processes holding it (the probe may not read
+# other users' /proc/PID/fd: this runs as root): "TARGET<tab>NAME<tab>ARGV" lines, ARGV with
+# spaces between the words
 holders() {
 	local me targets
 	me=$(sed -n 's/^pid //p' "$1")
@@ -172,8 +173,11 @@ holders() {
 	ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v me="$me" -v targets="$targets" '
 		BEGIN { n = split(targets, t, "\n"); for (i = 1; i <= n; i++) want[t[i]] = 1 }
 		/^\/proc\/[0-9]+\/fd:$/ { split($0, p, "/"); pid = p[3]; next }
-		pid != me && ($NF in want) { c = "/proc/" pid "/comm"; if ((getline name < c) > 0) seen[$NF, name] = 1; close(c) }
-		END { for (k in seen) { split(k, kv, SUBSEP); print kv[1], kv[2] } }' | sort
+		pid != me && ($NF in want) { print $NF, pid }' | sort -u |
+	while read -r t pid; do
+		[ -r /proc/$pid/comm ] || continue
+		printf '%s\t%s\t%s\n' "$t" "$(cat /proc/$pid/comm)" "$(tr '\0' ' ' < /proc/$pid/cmdline | sed 's/ $//')"
+	done
 }
 ps_tree() { ps -e --forest -o pid,ppid,uid,gid,sid,args 2>&1 | grep -v 'ps -e --forest'; }
 
