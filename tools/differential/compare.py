@@ -3,6 +3,7 @@ differences listed in design-differences.json, and the reports."""
 
 import collections
 import json
+import os
 import re
 import signal as pysignal
 from pathlib import Path
@@ -92,6 +93,9 @@ def collect(out, sd, manifest):
     if r["fixes"]:
         r["openrc_start_output_last"] = [l for l in (text(out / "openrc-start.txt") or "").splitlines()][:40]
     r["syslog"] = [l for l in (text(out / "syslog.txt") or "").splitlines()][:40]
+    for v, key in (("command_args_foreground", "args_foreground"), ("command_args_background", "args_background")):
+        p = out / v
+        r[key] = [x.decode("utf-8", "surrogateescape") for x in p.read_bytes().split(b"\0")[:-1]] if p.is_file() else []
     r["ssd_calls"] = argv_logs(out, "start-stop-daemon")
     r["sd_calls"] = argv_logs(out, "supervise-daemon")
     others = []
@@ -141,6 +145,9 @@ def collect(out, sd, manifest):
             r["status"] = "compared"
     if r["openrc"] is None:
         r["reason"] = refusal_reason(r)
+    elif r["s6"] is None:
+        log = [l.split(" ", 1)[-1] for l in (text(out / "s6-log.txt") or "").splitlines() if l.strip()]
+        r["reason"] = "s6 never ran the daemon: " + (log[-1] if log else "") + f" (s6-svstat: {r['s6_svstat']})"
     return r
 
 
@@ -377,12 +384,18 @@ def differences(r):
     else:
         cfg = ssd_stop_schedule(r["ssd_calls"])
         backend = "start-stop-daemon"
-    sa = openrc_schedule(cfg[0], cfg[1]) if cfg else [("TERM", 0)]
     sb = s6_schedule(r["servicedir"]["down-signal"], r["servicedir"]["timeout-kill"])
-    r["stop_schedule"] = {"openrc": fmt_schedule(sa), "openrc_backend": backend,
-                          "openrc_call": cfg[2] if cfg else None, "s6": fmt_schedule(sb)}
-    if fmt_schedule(sa) != fmt_schedule(sb):
-        diffs.append({"field": "stop", "key": "schedule", "openrc": fmt_schedule(sa), "s6": fmt_schedule(sb)})
+    if cfg is None:
+        # stop() did not call start-stop-daemon --stop / supervise-daemon --stop: its schedule is
+        # whatever it does (a control program, kill): not compared
+        r["stop_schedule"] = {"openrc": "unknown: stop() did not call start-stop-daemon/supervise-daemon",
+                              "openrc_backend": backend, "openrc_call": None, "s6": fmt_schedule(sb)}
+    else:
+        sa = openrc_schedule(cfg[0], cfg[1])
+        r["stop_schedule"] = {"openrc": fmt_schedule(sa), "openrc_backend": backend,
+                              "openrc_call": cfg[2], "s6": fmt_schedule(sb)}
+        if fmt_schedule(sa) != fmt_schedule(sb):
+            diffs.append({"field": "stop", "key": "schedule", "openrc": fmt_schedule(sa), "s6": fmt_schedule(sb)})
     la, lb = live_signals(r["openrc"]), live_signals(r["s6"])
     r["stop_live"] = {"openrc": la, "s6": lb}
     during_stop = [o for o in r.get("other_invocations", []) if o["side"] == "openrc" and o["phase"] == "stop"]
@@ -390,6 +403,9 @@ def differences(r):
         # stop() ran the program itself (`lxd shutdown`, `nginx -s quit`): the real program would
         # have ended the daemon; the probe cannot, so the signals it saw are not OpenRC's stop
         r["stop_live"]["note"] = "stop() ran the program itself: " + "; ".join(" ".join(o["argv"][:4]) for o in during_stop)
+        return diffs
+    if cfg is None and la in ("(still running)", "none"):
+        r["stop_live"]["note"] = "stop() stopped the daemon some other way (its control program?): the probe cannot answer it"
         return diffs
     if any("already stopped" in l or "not been started" in l for l in r.get("openrc_stop_output") or []):
         # OpenRC took the start for failed (a start_post, a check after the launch), so its stop
@@ -454,6 +470,18 @@ def explain_argv(d, r):
         a = remove_words(a, w)
     if edits and cand == a:
         return "daemon-table: " + "; ".join(f"{v} `{w}`" for v, w in edits)
+    a, b = json.loads(d["openrc"]), json.loads(d["s6"])
+    fg, bg = r.get("args_foreground") or [], r.get("args_background") or []
+    # OpenRC's supervise-daemon and s6 backends run `$command $command_args
+    # $command_args_foreground` (supervise-daemon.sh, s6.sh), start-stop-daemon `... --
+    # $command_args $command_args_background` (start-stop-daemon.sh): the s6 service runs the
+    # foreground form
+    if fg and b == a + fg:
+        return "command_args_foreground: what OpenRC's own supervise-daemon and s6 backends add"
+    if bg and a == b + bg and any("command_args_background left out" in c for c in choices):
+        return "command_args_background left out: start-stop-daemon's only (the daemonize flag)"
+    if fg and bg and a[: len(a) - len(bg)] + fg == b and a[len(a) - len(bg):] == bg:
+        return "command_args_foreground instead of command_args_background"
     return None
 
 
@@ -469,6 +497,30 @@ def remove_words(argv, words):
     return argv
 
 
+# Explanations decided in code (they need more than one field), with their reasons.
+CODE_EXPLANATIONS = {
+    "daemon-table": "rc2s6's daemon table (data/daemons.yaml) adds a foreground flag or removes a daemonize flag, "
+                    "as the manifest's foreground decision says, so the daemon stays under s6-supervise.",
+    "foreground-flags": "The script expects the daemon to fork (start-stop-daemon without --background); under s6 "
+                        "it runs in the foreground through the flags the argv difference shows (daemon table, or "
+                        "command_args_foreground as OpenRC's own supervise-daemon and s6 backends use it).",
+    "openrc-start-would-hang": "start-stop-daemon without --background waits for the program to exit "
+                               "(start-stop-daemon.c:1126-1141 at 0.45.2), and rc2s6's daemon table says this "
+                               "program never forks with these arguments: OpenRC's start would hang (the probe "
+                               "forked to let it return); s6 runs it in the foreground, as it is.",
+    "command_args_foreground": "OpenRC's supervise-daemon and s6 backends run `$command $command_args "
+                               "$command_args_foreground` (supervise-daemon.sh, s6.sh), start-stop-daemon "
+                               "`-- $command_args $command_args_background`: the s6 service runs the foreground form.",
+    "readiness-fd": "The service directory has notification-fd: s6-supervise hands the daemon that fd (a pipe it "
+                    "reads) to say it is ready; OpenRC 0.45 has no readiness protocol (notify= is 0.60+).",
+    "openrc-cannot-find-long-name": "OpenRC's start-stop-daemon finds the daemon to stop by comparing --exec's base "
+                                    "name with the kernel's 15-character process name (pid_is_exec(), "
+                                    "src/librc/librc-daemon.c at 0.45.2): a longer name never matches, so OpenRC "
+                                    "cannot stop the daemon (\"no matching processes found\"); s6 can. rc2s6 does "
+                                    "not copy that bug.",
+}
+
+
 def classify(r, rules, context):
     if r.get("status") != "compared":
         r["differences"] = []
@@ -480,16 +532,31 @@ def classify(r, rules, context):
         if d["field"] == "argv":
             why = explain_argv(d, r)
             if why:
-                d["explained"] = "daemon-table"
+                d["explained"] = "daemon-table" if why.startswith("daemon-table") else "command_args_foreground"
                 d["why"] = why
                 table = why
                 continue
+        if d["field"] == "fd" and d["key"] == r["servicedir"].get("notification-fd") and d["openrc"] == "<absent>" \
+                and d["s6"].startswith("pipe to nobody else"):
+            d["explained"] = "readiness-fd"
+            continue
+        if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
+                and any("no matching processes found" in l for l in r.get("openrc_stop_output") or []) \
+                and len(os.path.basename(r.get("program") or "")) > 15:
+            d["explained"] = "openrc-cannot-find-long-name"
+            continue
         if d["field"] == "mode" and d["openrc"] == "daemon-forks" and d["s6"] == "daemon":
             # the script expects the daemon to fork (start-stop-daemon without --background);
-            # under s6 it must not: explained only when the daemon table changed its flags
-            if any(x["field"] == "argv" and explain_argv(x, r) for x in diffs):
-                d["explained"] = "daemon-table"
-                d["why"] = "the daemon table's foreground flags (see the argv difference)"
+            # under s6 it must not: explained when rc2s6 changed its flags to keep it in the
+            # foreground, or when its daemon table says the program never forks with these
+            # arguments (then OpenRC's start-stop-daemon waits for it forever: its start hangs)
+            argv_why = [explain_argv(x, r) for x in diffs if x["field"] == "argv"]
+            if argv_why and argv_why[0]:
+                d["explained"] = "foreground-flags"
+                d["why"] = argv_why[0]
+            elif not argv_why and any(re.search(r"nothing to change|already keep it in the foreground", x.get("choice") or "")
+                                      for x in r.get("decisions", [])):
+                d["explained"] = "openrc-start-would-hang"
             continue
         for rule in rules:
             if rule_matches(rule, d, r, context):
@@ -587,7 +654,7 @@ def report(results, rules, context, elapsed, args):
     md.append("## Explained differences")
     by_id = {r["id"]: r for r in rules}
     for rid, items in sorted(explained.items(), key=lambda kv: -len(kv[1])):
-        reason = by_id[rid]["reason"] if rid in by_id else "the manifest's foreground decision (rc2s6's daemon table)"
+        reason = by_id[rid]["reason"] if rid in by_id else CODE_EXPLANATIONS.get(rid, "?")
         md.append(f"- `{rid}` ({len(items)}): {reason}")
     md.append("")
     short_txt = (f"differential: {len(results)} services: " +

@@ -119,12 +119,15 @@ def stage(corpus, stagedir):
         confd = stagedir / f / "conf.d"
         initd.mkdir(parents=True)
         confd.mkdir(parents=True)
+        if not (corpus / f).is_dir():
+            continue
         for p in sorted((corpus / f).iterdir()):
             name = p.name
             svc = name.split("__")[-1]
-            for suffix in (".initd", ".in"):
-                if svc.endswith(suffix):
-                    svc = svc[: -len(suffix)]
+            # dbus.initd.in -> dbus, sshd.initd -> sshd (as tools/corpus-fingerprint, but every
+            # suffix: rc2s6 itself names NAME.initd after NAME)
+            while svc.endswith((".initd", ".in")) and svc not in (".initd", ".in"):
+                svc = svc[: -len(".initd")] if svc.endswith(".initd") else svc[: -len(".in")]
             if (initd / svc).exists():
                 svc = name[: -len(".initd")] if name.endswith(".initd") else name
             shutil.copy(p, initd / svc)
@@ -152,7 +155,10 @@ def compile_all(rc2s6, stagedir, compiled):
             die(f"rc2s6 failed on {f} (exit {r.returncode}):\n{r.stderr[-3000:]}")
         m = miniyaml.loads((out / "rc2s6.manifest.yaml").read_text())
         for s in m["services"]:
-            manifests[f"{f}/{s['name']}"] = s
+            # the service is known by its staged script file (rc2s6 may name it otherwise)
+            script = next((x["path"] for x in s.get("sources") or [] if x.get("role") == "script"), None)
+            name = script.rsplit("/", 1)[-1] if script else s["name"]
+            manifests[f"{f}/{name}"] = s
     return manifests
 
 
@@ -287,20 +293,29 @@ def program_path(daemon):
 def prepare(sid, info, manifest, stagedir, compiled, work, opts):
     folder, name = sid.split("/", 1)
     svcdir = compiled / folder / manifest["servicedir"]
+    name = manifest["name"]  # the service's name under /etc/init.d, as rc2s6 named it
     sd = read_servicedir(svcdir)
     prog, why = program_path(sd["daemon"])
     if work.exists():
         shutil.rmtree(work)
     (work / "in").mkdir(parents=True)
     (work / "out").mkdir()
-    script = stagedir / folder / "init.d" / name
-    confd = stagedir / folder / "conf.d" / name
+    script = stagedir / folder / "init.d" / sid.split("/", 1)[1]
+    confd = stagedir / folder / "conf.d" / sid.split("/", 1)[1]
     shutil.copy(script, work / "in/script")
     texts = [script.read_text(errors="replace")]
     if confd.is_file():
         shutil.copy(confd, work / "in/confd")
         texts.append(confd.read_text(errors="replace"))
     shutil.copytree(svcdir, work / "in/svc", symlinks=True)
+    if opts.edit_run:
+        # the harness's own test: plant a difference in rc2s6's output
+        run = work / "in/svc/run"
+        old, new = opts.edit_run
+        text = run.read_text()
+        if old not in text:
+            raise RuntimeError(f"--edit-run: `{old}` is not in {sid}'s run")
+        run.write_text(text.replace(old, new))
     users, groups = guess_accounts(texts, sd)
     meta = {
         "NAME": name,
@@ -388,6 +403,9 @@ def main():
     ap.add_argument("--stubborn", type=int, default=0, help="the probe ignores stop signals for N s (watch whole schedules)")
     ap.add_argument("--no-satisfy-required", dest="satisfy_required", action="store_false",
                     help="do not create missing required_files/required_dirs and retry")
+    ap.add_argument("--edit-run", nargs=2, metavar=("OLD", "NEW"),
+                    help="replace OLD by NEW in each run script before it runs (the harness's own test plants a "
+                         "difference this way)")
     ap.add_argument("--expected", metavar="FILE", help="compare the unexplained differences with FILE; exit 1 if they differ")
     ap.add_argument("--update-expected", action="store_true", help="write the unexplained differences into --expected")
     args = ap.parse_args()
@@ -401,8 +419,8 @@ def main():
     if not rc2s6.is_file():
         die(f"{rc2s6} missing: cargo build --release (or --rc2s6 PATH)")
     corpus = Path(args.corpus)
-    if not (corpus / "alpine").is_dir():
-        die(f"no corpus at {corpus}")
+    if not any((corpus / f).is_dir() for f in FOLDERS):
+        die(f"no corpus at {corpus} (none of {', '.join(FOLDERS)})")
     args.ssd_flavor = args.ssd
 
     out = Path(args.out)

@@ -15,6 +15,8 @@
  * `nginx -t` in start_pre, `--version`) is recorded as "other" and exits 0 at once, so it never
  * hangs the start.
  *
+ * A start-stop-daemon call with neither --start, --pidfile nor --background (BG = 1S) runs a
+ * command to completion (start_pre's `start-stop-daemon --exec lotide -- migrate`): "other".
  * A daemon started by a start-stop-daemon call without --background (BG = 0) is one the script
  * expects to fork: the probe forks, the parent exits 0 so start-stop-daemon returns, and the
  * child stays (setsid, as daemons do). Its record is of the process exec gave, before the fork.
@@ -288,6 +290,10 @@ int main(int argc, char **argv)
 	int daemon = via || !strcmp(parent, "s6-supervise") || !strncmp(parent, "supervise-daem", 14);
 	/* ssd:PID:BG of the start-stop-daemon call: BG 0 = no --background, the daemon must fork. */
 	int expect_fork = via && !strncmp(via, "ssd:", 4) && strrchr(via, ':') && !strcmp(strrchr(via, ':'), ":0");
+	/* ssd:PID:1S: start-stop-daemon running a command to completion (no --start, --pidfile or
+	 * --background: `start-stop-daemon --exec lotide --user lotide -- migrate` in start_pre) */
+	if (via && strrchr(via, ':') && !strcmp(strrchr(via, ':'), ":1S"))
+		daemon = 0;
 	const char *mode = !daemon ? "other" : expect_fork ? "daemon-forks" : "daemon";
 
 	snprintf(path, sizeof path, PROBE_DIR "/rec/%s.%d.rec", side, (int)getpid());

@@ -112,9 +112,25 @@ for u in $USERS_NEEDED; do
 	n=$((n + 1))
 done
 
+# command_args_foreground and command_args_background as the script's top level leaves them (it
+# is sourced as OpenRC's gendepends does), word-split as the backends' eval does, NUL-separated:
+# only to tell the argv differences these explain (they are SD/s6-only and SSD-only)
+for v in command_args_foreground command_args_background; do
+	timeout 5 sh -c '. /lib/rc/sh/functions.sh; RC_SVCNAME=$1 SVCNAME=$1 RC_SERVICE=/etc/init.d/$1
+		[ -f /etc/conf.d/$1 ] && . /etc/conf.d/$1; . /etc/init.d/$1
+		eval "set -- \$$2"; for a; do printf "%s\0" "$a"; done' sh "$NAME" $v > $O/$v 2>/dev/null < /dev/null || :
+done
+
 # syslog: what supervise-daemon and failed start-stop-daemon children report
 /run/rc2s6-bin/syslogd /dev/log $O/syslog.txt &
 SYSLOGD=$!
+
+# a stubborn probe outlives the stop signals: wait for the whole schedule
+if [ -n "$STUBBORN" ]; then
+	STOP_TIMEOUT=$((STUBBORN + 40))
+	S6_STOP_WAIT_MS=$((STUBBORN * 1000 + 3000))
+	OPENRC_GONE_WAIT_MS=$((STUBBORN * 1000 + 3000))
+fi
 
 # --- the probe over the program, the wrappers over the supervisors
 mkdir -p $P/rec $P/real
@@ -131,16 +147,22 @@ echo "$SSD_FLAVOR" > $P/ssd-flavor
 mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/start-stop-daemon)"
 mount --bind /run/rc2s6-bin/wrap "$(readlink -f /sbin/supervise-daemon)"
 
-# waits up to $2 ms for a record of side $1 in a daemon mode; prints its file
+# waits up to $2 ms for a record of side $1 in a daemon mode; prints its file: the newest (highest
+# pid) a little after the first one came, should the script have started the program twice
 await_record() {
-	local side=$1 until=$(( $(ms) + $2 )) f
+	local side=$1 until=$(( $(ms) + $2 )) f found=
 	while :; do
 		for f in $P/rec/$side.*.rec; do
-			[ -f "$f" ] && grep -qx 'mode daemon\(-forks\)\?' "$f" && { echo "$f"; return 0; }
+			[ -f "$f" ] && grep -qx 'mode daemon\(-forks\)\?' "$f" && found=1
 		done
+		[ -n "$found" ] && break
 		[ "$(ms)" -ge "$until" ] && return 1
 		sleep 0.05
 	done
+	sleep 0.2
+	for f in $P/rec/$side.*.rec; do
+		grep -qx 'mode daemon\(-forks\)\?' "$f" && echo "${f##*/} $f"
+	done | sed "s/^$side\.\([0-9]*\)\.rec /\1 /" | sort -n | tail -n 1 | cut -d' ' -f2
 }
 # the pid the daemon probe runs as now (after its fork, if any): the `running` line of its .sig
 running_pid() { local s=${1%.rec}.sig; [ -f "$s" ] && sed -n 's/^running //p' "$s" | tail -n 1; }
@@ -297,8 +319,12 @@ if [ -n "$rec" ]; then
 		done < $P/rec/start-stop-daemon.$via.argv
 		[ -n "$pf" ] && pf=$ch$pf
 	fi
-	if grep -qx 'mode daemon-forks' "$rec" && [ -n "$pf" ] && [ -n "$pid" ]; then
-		mkdir -p "$(dirname "$pf")" && echo "$pid" > "$pf" && echo "wrote $pid into $pf"
+	# and where its own arguments say it writes one (-P FILE.pid, --pidfile=FILE.pid, ...)
+	pfs=$(sed -n 's/^argv \(.*=\)\?\(\/[^=]*\.pid\)$/\2/p' "$rec" | sed 's/%\([0-9A-F][0-9A-F]\)/\\x\1/g' | xargs -0 printf '%b' 2>/dev/null)
+	if grep -qx 'mode daemon-forks' "$rec" && [ -n "$pid" ]; then
+		printf '%s\n' "$pf" $pfs | sort -u | while read -r f; do
+			[ -n "$f" ] && mkdir -p "$(dirname "$f")" && echo "$pid" > "$f" && echo "wrote $pid into $f"
+		done
 	fi
 	ps_tree > $O/openrc-ps.txt
 	say "openrc stop"
@@ -307,7 +333,7 @@ if [ -n "$rec" ]; then
 	timeout -k 2 "${STOP_TIMEOUT:-30}" openrc-run "/etc/init.d/$NAME" --nodeps stop > $O/openrc-stop.txt 2>&1
 	echo $? > $O/openrc-stop.rc
 	say "openrc stop returned $(cat $O/openrc-stop.rc) after $(( $(ms) - s0 )) ms"
-	[ -n "$pid" ] && { await_gone "$pid" 3000 && echo gone > $O/openrc.after-stop || echo alive > $O/openrc.after-stop; }
+	[ -n "$pid" ] && { await_gone "$pid" "${OPENRC_GONE_WAIT_MS:-3000}" && echo gone > $O/openrc.after-stop || echo alive > $O/openrc.after-stop; }
 else
 	ps_tree > $O/openrc-ps.txt
 	say "no daemon record on the OpenRC side"

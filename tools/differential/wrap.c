@@ -7,7 +7,8 @@
  *
  * BG is 1 when the call has --background/-b before `--`, read with the real program's own
  * option letters (/run/rc2s6-probe/ssd-flavor: `debian` for dpkg's start-stop-daemon, `openrc`
- * for OpenRC's): a call without it expects the daemon to fork by itself.
+ * for OpenRC's): a call without it expects the daemon to fork by itself (0), unless it has
+ * neither --start nor --pidfile: then it is a command run once, as start_pre does (1S).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -24,23 +25,33 @@
 static const char *debian_args = "pxnugcsardNPIkOR";
 static const char *openrc_args = "INRacdegknpsurwx1234";
 
-static int background(char **argv, const char *with_arg)
+/* What a start-stop-daemon call says before `--`: BG (--background/-b), START (--start/-S),
+ * PIDFILE (--pidfile/-p). getopt_long takes any unambiguous prefix of a long option. */
+enum { BG = 1, START = 2, PIDFILE = 4 };
+
+static int long_is(const char *a, const char *opt)
 {
+	size_t n = strcspn(a, "=");
+	return n >= 3 && n <= strlen(opt) && !strncmp(opt, a, n);
+}
+
+static int scan(char **argv, const char *with_arg)
+{
+	int flags = 0;
 	for (int i = 1; argv[i]; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--"))
 			break;
 		if (!strncmp(a, "--", 2)) {
-			/* getopt_long takes any unambiguous prefix; --background is the only `--b…`. */
-			if (strlen(a) >= 3 && !strncmp("--background", a, strlen(a)))
-				return 1;
+			flags |= long_is(a, "--background") ? BG : 0;
+			flags |= long_is(a, "--start") ? START : 0;
+			flags |= long_is(a, "--pidfile") ? PIDFILE : 0;
 			continue;
 		}
 		if (a[0] != '-' || !a[1])
 			continue;
 		for (const char *c = a + 1; *c; c++) {
-			if (*c == 'b')
-				return 1;
+			flags |= *c == 'b' ? BG : *c == 'S' ? START : *c == 'p' ? PIDFILE : 0;
 			if (strchr(with_arg, *c)) {
 				if (!c[1])
 					i++; /* the argument is the next word */
@@ -50,7 +61,7 @@ static int background(char **argv, const char *with_arg)
 		if (!argv[i])
 			break;
 	}
-	return 0;
+	return flags;
 }
 
 int main(int argc, char **argv)
@@ -76,9 +87,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(name, "supervise-daemon"))
 		snprintf(via, sizeof via, "sd:%d:0", (int)getpid());
-	else
-		snprintf(via, sizeof via, "ssd:%d:%d", (int)getpid(),
-			background(argv, strcmp(flavor, "openrc") ? debian_args : openrc_args));
+	else {
+		int f = scan(argv, strcmp(flavor, "openrc") ? debian_args : openrc_args);
+		/* no --background: the daemon is expected to fork (BG 0); with neither --start nor
+		 * --pidfile either, a command run to completion in start_pre (`lotide migrate`): 1S */
+		snprintf(via, sizeof via, "ssd:%d:%s", (int)getpid(),
+			f & BG ? "1" : f & (START | PIDFILE) ? "0" : "1S");
+	}
 	setenv("RC2S6_PROBE_VIA", via, 1);
 	snprintf(path, sizeof path, PROBE_DIR "/real/%s", name);
 	execv(path, argv);
