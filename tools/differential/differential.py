@@ -387,6 +387,9 @@ def main():
     g.add_argument("--all", action="store_true", help="every converted (kind: longrun) service of the corpus (default)")
     g.add_argument("--sample", metavar="FILE", help="the services listed in FILE (one FOLDER/NAME a line)")
     g.add_argument("--service", metavar="ID", nargs="+", help="these services (FOLDER/NAME)")
+    g.add_argument("--print-sample", type=int, metavar="N",
+                   help="print the N converted services whose ids have the smallest SHA-256 (how sample.txt was "
+                        "chosen) and exit")
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared/corpus"))
     ap.add_argument("--rc2s6", default=str(ROOT / "target/release/rc2s6"))
     ap.add_argument("--out", default="/tmp/rc2s6-differential", help="results (default %(default)s)")
@@ -432,6 +435,11 @@ def main():
     t0 = time.monotonic()
     services = stage(corpus, out / "stage")
     manifests = compile_all(rc2s6, out / "stage", out / "compiled")
+    if args.print_sample:
+        longruns = sorted((s for s, m in manifests.items() if m.get("kind") == "longrun"),
+                          key=lambda i: hashlib.sha256(i.encode()).hexdigest())
+        print("\n".join(sorted(longruns[: args.print_sample])))
+        return 0
     ids, dropped = select(manifests, services, args)
     ctx = {"services": services, "manifests": manifests, "stagedir": out / "stage", "compiled": out / "compiled",
            "workroot": out / "work", "bindir": bindir, "opts": args}
