@@ -143,11 +143,13 @@ def collect(out, sd, manifest):
             r["status"] = "s6-no-daemon"
         else:
             r["status"] = "compared"
+    if r["s6"] is None:
+        log = [l.split(" ", 1)[-1] for l in (text(out / "s6-log.txt") or "").splitlines() if l.strip()]
+        r["s6_reason"] = "s6 never ran the daemon: " + (log[-1] if log else "") + f" (s6-svstat: {r['s6_svstat']})"
     if r["openrc"] is None:
         r["reason"] = refusal_reason(r)
     elif r["s6"] is None:
-        log = [l.split(" ", 1)[-1] for l in (text(out / "s6-log.txt") or "").splitlines() if l.strip()]
-        r["reason"] = "s6 never ran the daemon: " + (log[-1] if log else "") + f" (s6-svstat: {r['s6_svstat']})"
+        r["reason"] = r["s6_reason"]
     return r
 
 
@@ -505,7 +507,7 @@ CODE_EXPLANATIONS = {
                         "it runs in the foreground through the flags the argv difference shows (daemon table, or "
                         "command_args_foreground as OpenRC's own supervise-daemon and s6 backends use it).",
     "openrc-start-would-hang": "start-stop-daemon without --background waits for the program to exit "
-                               "(start-stop-daemon.c:1126-1141 at 0.45.2), and rc2s6's daemon table says this "
+                               "(start-stop-daemon.c:1132-1148 at 0.45.2), and rc2s6's daemon table says this "
                                "program never forks with these arguments: OpenRC's start would hang (the probe "
                                "forked to let it return); s6 runs it in the foreground, as it is.",
     "command_args_foreground": "OpenRC's supervise-daemon and s6 backends run `$command $command_args "
@@ -602,6 +604,10 @@ def group_key(d):
     return f"{d['field']}:{d['key']}"
 
 
+# Options that make a daemon detach, and not their "stay in the foreground" forms.
+DAEMONIZE = re.compile(r"^(--?daemon|--daemoni[sz]e|--daemon=(yes|true|1|on)|-daemon=(1|true))$")
+
+
 def report(results, rules, context, elapsed, args):
     figures = collections.Counter()
     for r in results.values():
@@ -648,13 +654,39 @@ def report(results, rules, context, elapsed, args):
         for sid, d in items[:5]:
             md.append(f"- `{sid}`: OpenRC `{short(d['openrc'], 140)}` · s6 `{short(d['s6'], 140)}`")
     md.append("")
+    md.append("## Daemonizing options in the s6 service's argv (listed, not compared)")
+    md.append("")
+    md.append("The probe does not read its options, so a daemon that would fork under s6 because of its own "
+              "option looks the same on both sides. These s6 command lines hold an option that makes many "
+              "daemons fork (issue 11, bug 11):")
+    for sid, r in sorted(results.items()):
+        argv = (r.get("s6") or {}).get("argv") or []
+        hits = [a for a in argv[1:] if DAEMONIZE.match(a)]
+        if hits:
+            md.append(f"- `{sid}`: {' '.join(hits)} — `{short(' '.join(argv), 160)}`")
+            figures["s6-argv-with-daemonize-option"] += 1
+    md.append("")
     md.append("## Services OpenRC did not start (the s6 side ran anyway)")
-    reasons = collections.defaultdict(list)
+    md.append("")
+    md.append("OpenRC refused, after the harness had made what a package install provides (accounts, "
+              "required_files, required_dirs, the directories of --chdir, pidfiles and logs). rc2s6 "
+              "converted each of them (issue 11, bug 12), though several only fail for want of the "
+              "package's own files on this machine.")
+    kinds = collections.defaultdict(list)
     for sid, r in sorted(results.items()):
         if r.get("status") in ("openrc-refused", "neither-started"):
-            reasons[re.sub(r"\d+", "N", (r.get("reason") or "")[:80])].append(sid)
-    for reason, sids in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
-        md.append(f"- {len(sids)}× {reason} — e.g. {', '.join(sids[:4])}")
+            kinds[refusal_kind(r.get("reason"))].append((sid, r))
+    for kind, items in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+        md.append("")
+        md.append(f"### {kind} — {len(items)}")
+        for sid, r in items[:5]:
+            md.append(f"- `{sid}`: {short(r.get('reason') or '', 200)}")
+        figures["refused:" + kind] = len(items)
+    md.append("")
+    md.append("## s6 did not run the daemon")
+    for sid, r in sorted(results.items()):
+        if r.get("status") in ("s6-no-daemon", "neither-started"):
+            md.append(f"- `{sid}` ({r['status']}): {short(r.get('s6_reason') or '', 200)}")
     md.append("")
     md.append("## Explained differences")
     by_id = {r["id"]: r for r in rules}
