@@ -263,6 +263,10 @@ fix_one() {
 	for l in $(printf '%s\n' "$said" | sed -n "s/.*unable to open the logfile for std[a-z]* \`\(\/[^']*\)': No such file or directory.*/\1/p"); do
 		[ -d "$(dirname "$l")" ] || { mkdir -p -m 1777 "$(dirname "$l")" && echo "log_dir $(dirname "$l")"; return; }
 	done
+	# checkpath does not make parents: `checkpath: /var/log/jitsi/jigasi.log: could not open jitsi`
+	for l in $(printf '%s\n' "$said" | sed -n "s/.*checkpath: \(\/[^:]*\): could not open [^:]*: No such file or directory.*/\1/p"); do
+		[ -d "$(dirname "$l")" ] || { mkdir -p "$(dirname "$l")" && echo "checkpath_parent $(dirname "$l")"; return; }
+	done
 	# --chdir (directory), the pidfile's directory
 	for l in $(printf '%s\n' "$said" | sed -n "s/.*: chdir \`\(\/[^']*\)': No such file or directory.*/\1/p"); do
 		[ -d "$l" ] || { mkdir -p "$l" && echo "directory $l"; return; }
