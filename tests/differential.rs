@@ -110,17 +110,12 @@ fn harness_finds_no_difference_in_an_exact_conversion() {
     assert_eq!(unexplained(tmp.path()), "", "{}", text(&o));
     // What the probe saw, on both sides: the argv as OpenRC's eval builds it (conf.d's words
     // included), the umask, the directory, the exported variable.
-    let r: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("results/alpine/diffcheck.json")).unwrap(),
-    )
-    .unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("results/alpine/diffcheck.json")).unwrap())
+            .unwrap();
     for side in ["openrc", "s6"] {
         let argv: Vec<&str> = r[side]["argv"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        assert_eq!(
-            argv,
-            ["/usr/local/bin/rc2s6-diffcheck", "--listen", "a b", "-v", "--threads", "2"],
-            "{side}"
-        );
+        assert_eq!(argv, ["/usr/local/bin/rc2s6-diffcheck", "--listen", "a b", "-v", "--threads", "2"], "{side}");
         assert_eq!(r[side]["umask"], "0027", "{side}");
         assert_eq!(r[side]["cwd"], "/tmp", "{side}");
         assert!(r[side]["env"].as_array().unwrap().iter().any(|e| e == "DIFFCHECK_MODE=test"), "{side}");
