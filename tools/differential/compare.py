@@ -604,8 +604,11 @@ def group_key(d):
     return f"{d['field']}:{d['key']}"
 
 
-# Options that make a daemon detach, and not their "stay in the foreground" forms.
+# Options that make a daemon detach (issue 11 bug 11), and the counterparts that keep it in the
+# foreground whatever they say.
 DAEMONIZE = re.compile(r"^(--?daemon|--daemoni[sz]e|--daemon=(yes|true|1|on)|-daemon=(1|true))$")
+FOREGROUND = {"--foreground", "--no-detach", "--nodetach", "--nofork", "--no-fork", "--nodaemon", "--no-daemon",
+              "-nodetach", "--fg"}
 
 
 def report(results, rules, context, elapsed, args):
@@ -661,7 +664,10 @@ def report(results, rules, context, elapsed, args):
               "daemons fork (issue 11, bug 11):")
     for sid, r in sorted(results.items()):
         argv = (r.get("s6") or {}).get("argv") or []
-        hits = [a for a in argv[1:] if DAEMONIZE.match(a)]
+        # not when the next word turns it off (`--daemonize no`) or a foreground counterpart is there
+        hits = [a for i, a in enumerate(argv[1:], 1) if DAEMONIZE.match(a)
+                and (argv[i + 1] if i + 1 < len(argv) else "").lower() not in ("no", "false", "0", "off")
+                and not FOREGROUND.intersection(argv)]
         if hits:
             md.append(f"- `{sid}`: {' '.join(hits)} — `{short(' '.join(argv), 160)}`")
             figures["s6-argv-with-daemonize-option"] += 1
