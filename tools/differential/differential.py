@@ -329,6 +329,9 @@ def prepare(sid, info, manifest, stagedir, compiled, work, opts):
         "S6_PREFIX": opts.s6_prefix or "",
         "WAIT_MS": str(opts.wait_ms),
         "SATISFY_REQUIRED": "1" if opts.satisfy_required else "0",
+        # start() runs the program itself (rc2s6's launch decision): see probe.c
+        "DIRECT_LAUNCH": "1" if any("direct call in start()" in (d.get("choice") or "")
+                                    for d in manifest.get("decisions") or []) else "0",
     }
     (work / "in/meta").write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in meta.items()))
     return sd, prog, why

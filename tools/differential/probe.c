@@ -23,7 +23,8 @@
  *
  * $DIR/config (optional): `stubborn=SECONDS`: ignore catchable signals (still logging them) for
  * that long after the first one, to watch a whole stop schedule (a KILL shows as death with no
- * `exit` line). $DIR/side names the side ("openrc", "s6"), used in the file names.
+ * `exit` line); `direct=1`: start() runs the program itself, so an invocation from the script's
+ * shell is the daemon (expected to fork; the newest such record is taken). $DIR/side names the side ("openrc", "s6"), used in the file names.
  *
  * Files: $DIR/rec/SIDE.PID.rec (the record, renamed into place when complete), SIDE.PID.sig (the
  * signal log: `sig N MS SENDERPID SENDERCOMM`, `running PID`, `exit`).
@@ -281,8 +282,12 @@ int main(int argc, char **argv)
 	char side[32] = "unknown", *s, path[PATH_MAX], tmp[PATH_MAX];
 	if ((s = slurp(PROBE_DIR "/side", NULL)))
 		snprintf(side, sizeof side, "%s", strtok(s, "\n") ? s : "unknown");
-	if ((s = slurp(PROBE_DIR "/config", NULL)) && (s = strstr(s, "stubborn=")))
-		stubborn = atol(s + 9);
+	int direct = 0;
+	if ((s = slurp(PROBE_DIR "/config", NULL))) {
+		direct = strstr(s, "direct=1") != NULL;
+		if ((s = strstr(s, "stubborn=")))
+			stubborn = atol(s + 9);
+	}
 
 	const char *via = getenv("RC2S6_PROBE_VIA");
 	char parent[64];
@@ -294,6 +299,17 @@ int main(int argc, char **argv)
 	 * --background: `start-stop-daemon --exec lotide --user lotide -- migrate` in start_pre) */
 	if (via && strrchr(via, ':') && !strcmp(strrchr(via, ':'), ":1S"))
 		daemon = 0;
+	/* direct=1 (OpenRC side of a script whose start() runs the program itself, as rc2s6's
+	 * manifest says): an invocation from the script's shell is the daemon, expected to fork */
+	if (!daemon && !via && direct && strcmp(parent, "s6-supervise") != 0) {
+		/* `cmd &`: a non-interactive shell starts an asynchronous list with SIGINT and SIGQUIT
+		 * ignored (POSIX XCU 2.11): then it need not fork; otherwise the script waits for it */
+		struct sigaction si, sq;
+		sigaction(SIGINT, NULL, &si);
+		sigaction(SIGQUIT, NULL, &sq);
+		daemon = 1;
+		expect_fork = !(si.sa_handler == SIG_IGN && sq.sa_handler == SIG_IGN);
+	}
 	const char *mode = !daemon ? "other" : expect_fork ? "daemon-forks" : "daemon";
 
 	snprintf(path, sizeof path, PROBE_DIR "/rec/%s.%d.rec", side, (int)getpid());

@@ -136,7 +136,7 @@ fi
 mkdir -p $P/rec $P/real
 chmod 1777 $P/rec
 chmod 755 $P
-echo "${STUBBORN:+stubborn=$STUBBORN}" > $P/config
+{ echo "${STUBBORN:+stubborn=$STUBBORN}"; [ "$DIRECT_LAUNCH" = 1 ] && echo direct=1; } > $P/config
 [ -e "$PROGRAM" ] || { mkdir -p "$(dirname "$PROGRAM")" && : > "$PROGRAM"; } || fail "cannot create $PROGRAM"
 [ -d "$PROGRAM" ] && fail "$PROGRAM is a directory"
 mount --bind /run/rc2s6-bin/probe "$PROGRAM" || fail "cannot mount the probe over $PROGRAM"
@@ -351,6 +351,7 @@ rm -rf $P/rec/* /run/openrc/started/$NAME /run/openrc/options/$NAME /run/openrc/
 
 # --- s6 side
 echo s6 > $P/side
+echo "${STUBBORN:+stubborn=$STUBBORN}" > $P/config
 if [ -n "${S6_PREFIX:-}" ]; then
 	# as ../shared/vendor/run063.sh does: the new programs where every PATH finds them first
 	for f in "$S6_PREFIX"/bin/*; do ln -sfn "$f" /usr/bin/; done
