@@ -254,7 +254,7 @@ fn openrc_063_needs_var_svc_d() {
     let (ok, text) = w.verify("0.63.3", None);
     assert!(!ok);
     snapshot("verify_openrc_063_outside_var_svc_d", &text);
-    let (ok, text) = w.verify("0.63", None);
+    let (ok, text) = w.verify("0.63.0", None);
     assert!(!ok);
     assert!(text.contains("error[rc2s6::verify::no_compat_mode]"), "{text}");
 }
