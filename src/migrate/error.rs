@@ -80,11 +80,14 @@ pub enum MigrateError {
         span: SourceSpan,
     },
 
-    /// OpenRC 0.63+ needs an empty `command`, but the script still uses it.
+    /// OpenRC 0.63+ needs an empty `command` in s6_start, the script still uses it, and its
+    /// start() is not the script's own, so migration cannot empty it for the start alone.
     #[error(
-        "OpenRC {version} uses rc2s6's service directory only when `command` is empty, but the script uses `command` here"
+        "OpenRC {version} uses rc2s6's service directory only when `command` is empty as it starts the service, but the script uses `command` here, and its start() is defined outside the script, where migration cannot empty `command` for the start alone"
     )]
-    #[diagnostic(help("write the daemon's path here instead of `$command`, so `command` can be removed"))]
+    #[diagnostic(help(
+        "define start() in the init script rather than in conf.d (migration then writes `command=\"\" default_start` in it), or write the daemon's path here instead of `$command`"
+    ))]
     CommandStillUsed {
         /// The OpenRC target.
         version: String,
