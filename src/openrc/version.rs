@@ -208,8 +208,11 @@ impl OpenrcVersion {
             S6Backend::Legacy => format!(
                 "OpenRC {self} (s6 backend 0.16-0.62): links s6_service_path, default /var/svc.d/RC_SVCNAME, into /run/openrc/s6-scan under its basename"
             ),
+            S6Backend::Generated if self.has_compat_mode() => format!(
+                "OpenRC {self} (s6 backend 0.63+): links /var/svc.d/NAME when command is empty as it starts the service and NAME/run is executable (else a directory it generates from command), into /run/openrc/s6-scan under NAME"
+            ),
             S6Backend::Generated => format!(
-                "OpenRC {self} (s6 backend 0.63+): links /var/svc.d/NAME when command is empty and its run exists, into /run/openrc/s6-scan under NAME"
+                "OpenRC {self} (s6 backend 0.63.0): always generates its own service directory from command and links it into /run/openrc/s6-scan under NAME"
             ),
         }
     }
