@@ -61,7 +61,9 @@ fn a_command_still_used_is_emptied_only_for_the_s6_start() {
          for n in plain wraps custom; do cp /etc/init.d/$n \"$SANDBOX/kept/$n.migrated\"; done\n",
     );
     body.push_str(&verify("predict", false));
-    body.push_str("sed -n 's|^\\([^:]*\\): \\(/run/openrc/s6-scan/.*\\)$|@@predicted-\\1=\\2|p' \"$SANDBOX/kept/predict.out\"\n");
+    body.push_str(
+        "sed -n 's|^\\([^:]*\\): \\(/run/openrc/s6-scan/.*\\)$|@@predicted-\\1=\\2|p' \"$SANDBOX/kept/predict.out\"\n",
+    );
     body.push_str(
         "for n in plain wraps custom; do\n\
          \trc-service $n start > \"$SANDBOX/kept/start-$n.out\" 2>&1; echo \"@@start-$n=$?\"\n\
@@ -109,7 +111,12 @@ fn a_command_still_used_is_emptied_only_for_the_s6_start() {
         assert_eq!(s.kept(&format!("{n}.post")).trim(), testd, "{n}: start_post() saw another `command`");
         assert_eq!(r.get(&format!("stop-{n}")), "0", "{n}: {}", s.kept(&format!("stop-{n}.out")));
         assert_eq!(r.get(&format!("gone-{n}")), "", "{n}: still linked after the stop");
-        assert_eq!(r.get(&format!("kept-{n}")), "yes", "{n}: compiling the migrated script again removed its directory:\n{}", s.kept("again.out"));
+        assert_eq!(
+            r.get(&format!("kept-{n}")),
+            "yes",
+            "{n}: compiling the migrated script again removed its directory:\n{}",
+            s.kept("again.out")
+        );
     }
     assert_eq!(r.get("live"), "0", "{}", s.kept("live.out"));
     assert_eq!(r.get("again"), "0", "{}", s.kept("again.out"));
