@@ -189,3 +189,53 @@ fn generated(a: &Analysis, target: &OpenrcVersion) -> Expected {
 fn generated_dir(name: &str) -> String {
     format!("{RC_SVCDIR}/s6-services/{name}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::tree::{DirSnapshot, PathKind};
+
+    fn prepared_for(name: &str) -> Expected {
+        Expected {
+            service: name.into(),
+            script: format!("/etc/init.d/{name}"),
+            link: name.into(),
+            servicedir: format!("{VAR_SVC_D}/{name}"),
+            unlinked: None,
+            generated: None,
+            prepared: Some(format!("{VAR_SVC_D}/{name}")),
+            decided_at: None,
+        }
+    }
+
+    fn dir(run_passes_test_x: bool) -> DirSnapshot {
+        DirSnapshot {
+            path: "/var/svc.d/x".into(),
+            kind: PathKind::Dir,
+            canonical: None,
+            files: Vec::new(),
+            scripts: Vec::new(),
+            run_passes_test_x,
+        }
+    }
+
+    /// 0.63.1+ link /var/svc.d/$name only when its run passes `test -x`; otherwise they link the
+    /// directory they generate. Earlier releases link whatever is there.
+    #[test]
+    fn the_prepared_directory_is_linked_only_with_an_executable_run_on_0631() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        let e = settle(prepared_for("x"), &v("0.63.3"), Some(&dir(true)));
+        assert_eq!((e.servicedir.as_str(), e.generated), ("/var/svc.d/x", None));
+        for prepared in [Some(dir(false)), None] {
+            let e = settle(prepared_for("x"), &v("0.63.1"), prepared.as_ref());
+            assert_eq!(e.servicedir, "/run/openrc/s6-services/x");
+            assert_eq!(e.generated, Some(Generated::PreparedUnusable));
+            assert_eq!(e.prepared.as_deref(), Some("/var/svc.d/x"), "rc2s6's directory is still checked");
+        }
+        let legacy = settle(prepared_for("x"), &v("0.45.2"), None);
+        assert_eq!((legacy.servicedir.as_str(), legacy.generated), ("/var/svc.d/x", None));
+        let mut unlinked = prepared_for("x");
+        unlinked.unlinked = Some(Unlinked::NotS6);
+        assert_eq!(settle(unlinked.clone(), &v("0.63.3"), None), unlinked);
+    }
+}
