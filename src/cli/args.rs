@@ -136,13 +136,14 @@ pub struct VerifyArgs {
 /// Which OpenRC runs the scripts: what is compiled, migrated, verified or linted depends on it.
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// The OpenRC version that runs the scripts (default: the installed one, else 0.45).
+    /// The OpenRC version that runs the scripts (default: the installed one, else 0.45.2). A
+    /// series without a patch level means the newest release of it rc2s6 knows (0.63 is 0.63.3).
     #[arg(long, value_name = "VERSION")]
     pub openrc: Option<String>,
 }
 
 impl TargetArgs {
-    /// The version `--openrc` names, or the installed one (`/lib/rc/version`), or 0.45.
+    /// The version `--openrc` names, or the installed one (`/lib/rc/version`), or 0.45.2.
     pub fn resolve(&self) -> Result<OpenrcVersion, String> {
         match &self.openrc {
             Some(v) => {

@@ -26,6 +26,8 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
         for m in batch.usable() {
             print!("{}", unified_diff(&m.path, &m.original, &m.text));
         }
+    } else if !batch.target_ok() {
+        eprintln!("rc2s6: no init script migrated: OpenRC {} cannot run them (see above)", opts.target);
     } else if let Some(dir) = &args.initd_out {
         let scripts = batch.scripts();
         match write::write_initd(dir, &scripts, args.dry_run) {
@@ -56,5 +58,5 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
             if batch.skipped == 1 { "" } else { "s" }
         );
     }
-    if failed > 0 { Outcome::Findings } else { Outcome::Success }
+    if failed > 0 || !batch.target_ok() { Outcome::Findings } else { Outcome::Success }
 }
