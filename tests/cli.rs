@@ -118,6 +118,8 @@ fn sarif_is_a_2_1_0_log_with_rules_and_regions() {
     assert_eq!(rules[0]["name"], "DependencyCycle");
     assert!(rules[0]["help"]["markdown"].as_str().unwrap().contains("## Fix"));
     assert_eq!(rules[0]["defaultConfiguration"]["level"], "warning");
+    let cycle = rc2s6::codes::registry().resolve("dependency_cycle").unwrap();
+    assert_eq!(rules[0]["shortDescription"]["text"], cycle.summary());
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
     for r in results {
@@ -209,6 +211,11 @@ fn explain_prints_explanations_and_suggests_codes() {
     let list = stdout(&run(&["explain", "--list"]));
     assert!(list.lines().any(|l| l.starts_with("rc2s6::parse::syntax_error\t")));
     assert_eq!(list.lines().count(), rc2s6::codes::registry().codes().count());
+    // Each summary whole, never cut at the end of its first line in the explanation file.
+    for (line, code) in list.lines().zip(rc2s6::codes::registry().codes()) {
+        assert_eq!(line, format!("{code}\t{}", code.summary()));
+        assert!(line.ends_with('.'), "a summary cut mid-sentence: {line}");
+    }
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn level(s: Severity) -> &'static str {
 
 /// A code's rule metadata: its summary, its explanation as help and its default severity.
 fn rule(code: &Code) -> Value {
-    let summary = code.first_summary_line();
+    let summary = code.summary();
     let explanation = code.explanation();
     json!({
         "id": code.name(),
