@@ -41,9 +41,13 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Print only errors and the summary.
-    #[arg(short, long, global = true)]
+    /// Print only errors and the summary (migration's warnings too).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every diagnostic in full, with its source lines (by default a run with many prints
+    /// a summary grouped by code).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// When to use colour: auto follows NO_COLOR and whether stderr is a terminal.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
@@ -319,4 +323,16 @@ pub struct CompileArgs {
     /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
     #[arg(long)]
     pub diff: bool,
+    /// How to report the run: `human` on stderr, or `json` on stdout (schema in README.md).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CompileFormat::Human, conflicts_with = "diff")]
+    pub format: CompileFormat,
+}
+
+/// Report formats of `compile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompileFormat {
+    /// A summary for people on stderr (every diagnostic in full with -v, or when there are few).
+    Human,
+    /// One JSON document on stdout: every service, its diagnostics, what was written.
+    Json,
 }

@@ -61,7 +61,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         if set.skipped.is_empty() {
             String::new()
         } else {
-            format!(" ({} files skipped: not openrc-run scripts)", set.skipped.len())
+            format!(" ({} file{} skipped: not openrc-run scripts)", set.skipped.len(), plural(set.skipped.len()))
         }
     );
     if !set.read_errors.is_empty() {

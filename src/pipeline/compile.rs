@@ -54,7 +54,8 @@ pub struct CompiledService {
 impl CompiledService {
     /// Whether the service counts as converted or cleanly oneshot.
     pub fn ok(&self) -> bool {
-        self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot
+        let duplicate = self.analysis.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
+        !duplicate && (self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot)
     }
 
     /// Findings about this service.
@@ -200,6 +201,7 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
                 });
                 s.analysis.findings.push(finding);
                 s.dir = None;
+                s.migrated = false;
                 s.record.kind = "not-converted".into();
                 s.record.files.clear();
                 s.record.servicedir = None;
@@ -215,7 +217,9 @@ impl Compilation {
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
         let converted = self.services.iter().filter(|s| s.dir.is_some() || s.migrated).count();
-        let oneshot = self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot).count();
+        // A oneshot refused as a duplicate is not converted, as its manifest record says.
+        let oneshot =
+            self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
         (converted, oneshot, self.services.len() - converted - oneshot)
     }
 

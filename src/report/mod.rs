@@ -5,7 +5,7 @@
 mod gcc;
 mod github;
 mod human;
-mod json;
+pub mod json;
 mod sarif;
 
 pub use human::render_human;
