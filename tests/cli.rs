@@ -295,3 +295,44 @@ fn a_walked_directory_skips_files_that_are_not_scripts() {
     assert!(!out.contains("sysv") && !out.contains("notes.txt"), "{out}");
     assert!(stderr(&o).contains("(2 files skipped: not openrc-run scripts)"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_syntax_error_is_located_where_the_unclosed_construct_opens() {
+    let dir = support::tempdir();
+    let quote = dir.path().join("quote");
+    std::fs::write(
+        &quote,
+        "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_args=\"-a -b\n\ndepend() {\n\tneed net\n}\n",
+    )
+    .unwrap();
+    let unclosed_if = dir.path().join("unclosed_if");
+    std::fs::write(&unclosed_if, "#!/sbin/openrc-run\nstart_pre() {\n\ttrue\n}\nif [ -n \"$x\" ]; then\n\techo x\n")
+        .unwrap();
+    let lint = |format: &str, file: &std::path::Path| {
+        let o = support::rc2s6()
+            .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", format])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        stdout(&o)
+    };
+    // The opening quote (line 3, column 14) is the primary location.
+    let gcc = lint("gcc", &quote);
+    assert!(gcc.starts_with(&format!("{}:3:14: error: syntax error", quote.display())), "{gcc}");
+    let gh = lint("github", &quote);
+    assert!(gh.contains(",line=3,endLine=3,col=14,endColumn=14,"), "{gh}");
+    // End of file, past the last line, is a related location.
+    let sarif: Value = serde_json::from_str(&lint("sarif", &quote)).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
+    assert_eq!(related["message"]["text"], "unexpected end of file");
+    let human = lint("human", &quote);
+    assert!(human.contains("this quote is never closed"), "{human}");
+    // An `if` never closed: the `if`.
+    let gcc = lint("gcc", &unclosed_if);
+    assert!(gcc.starts_with(&format!("{}:5:1: error: syntax error", unclosed_if.display())), "{gcc}");
+    assert!(lint("human", &unclosed_if).contains("this `if` has no `fi`"));
+}
