@@ -336,3 +336,98 @@ fn a_syntax_error_is_located_where_the_unclosed_construct_opens() {
     assert!(gcc.starts_with(&format!("{}:5:1: error: syntax error", unclosed_if.display())), "{gcc}");
     assert!(lint("human", &unclosed_if).contains("this `if` has no `fi`"));
 }
+
+/// A directory of `n` scripts whose `command` is relative: a warning each.
+fn relative_commands(n: usize) -> tempfile::TempDir {
+    let dir = support::tempdir();
+    for i in 0..n {
+        std::fs::write(
+            dir.path().join(format!("s{i:02}")),
+            format!("#!/sbin/openrc-run\ncommand=bared{i}\ncommand_background=yes\npidfile=/run/s{i}.pid\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn github_annotations_stop_at_ten_of_a_kind_and_count_the_rest() {
+    let dir = relative_commands(13);
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "github"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_eq!(out.lines().filter(|l| l.starts_with("::warning ")).count(), 10, "{out}");
+    // The other three in the log, folded, as plain lines.
+    let group: Vec<&str> =
+        out.lines().skip_while(|l| !l.starts_with("::group::")).take_while(|l| *l != "::endgroup::").collect();
+    assert_eq!(group[0], "::group::rc2s6: 3 more findings (not annotated)");
+    assert_eq!(group.len(), 4, "{out}");
+    assert!(group[1].contains("/s10:2:1: warning: `command` is `bared10`"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("::notice title=rc2s6::3 more warnings not annotated: GitHub shows 10"), "{last}");
+    // Ten or fewer: every one an annotation, nothing else.
+    let few = relative_commands(10);
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "github"])
+        .arg(few.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().count(), 10);
+    assert!(stdout(&o).lines().all(|l| l.starts_with("::warning ")));
+}
+
+#[test]
+fn gitlab_code_quality_has_the_required_fields_and_unique_fingerprints() {
+    let dir = relative_commands(3);
+    // The same finding twice in one file: two issues, two fingerprints.
+    std::fs::write(
+        dir.path().join("twice"),
+        "#!/sbin/openrc-run\ncommand=/usr/bin/x\ncommand_background=yes\npidfile=/run/x.pid\nstart_pre() {\n\techo ${a/b/c}\n\techo ${a/b/c}\n}\n",
+    )
+    .unwrap();
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "gitlab"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let issues: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let issues = issues.as_array().unwrap();
+    assert!(issues.len() >= 5, "{issues:?}");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for i in issues {
+        assert!(i["description"].as_str().is_some_and(|d| !d.is_empty()), "{i}");
+        assert!(i["check_name"].as_str().unwrap().starts_with("rc2s6::"), "{i}");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().unwrap()), "{i}");
+        assert!(i["location"]["path"].as_str().unwrap().starts_with(&dir.path().display().to_string()), "{i}");
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1, "{i}");
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()), "a repeated fingerprint: {i}");
+    }
+    let relative = issues.iter().find(|i| i["check_name"] == "rc2s6::lint::relative_command").unwrap();
+    assert_eq!(
+        (relative["severity"].as_str(), relative["location"]["lines"]["begin"].as_u64()),
+        (Some("minor"), Some(2))
+    );
+    let posix: Vec<_> = issues.iter().filter(|i| i["check_name"] == "rc2s6::lint::non_posix_syntax").collect();
+    assert_eq!(posix.len(), 2, "{posix:?}");
+    // The fingerprint does not depend on the line: a line added above keeps it.
+    let before = relative["fingerprint"].clone();
+    std::fs::write(
+        dir.path().join("s00"),
+        "#!/sbin/openrc-run\n# a comment\ncommand=bared0\ncommand_background=yes\npidfile=/run/s0.pid\n",
+    )
+    .unwrap();
+    let again: Value = serde_json::from_str(&stdout(
+        &support::rc2s6()
+            .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "gitlab"])
+            .arg(dir.path())
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    let moved = again.as_array().unwrap().iter().find(|i| i["check_name"] == "rc2s6::lint::relative_command").unwrap();
+    assert_eq!(moved["location"]["lines"]["begin"], 3);
+    assert_eq!(moved["fingerprint"], before);
+}

@@ -239,8 +239,11 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
-    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations.
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations (10 of each kind;
+    /// the rest in a log group and counted).
     Github,
+    /// GitLab Code Quality JSON, for `artifacts: reports: codequality:`.
+    Gitlab,
     /// `file:line:column: severity: message [code]`, one line each.
     Gcc,
 }

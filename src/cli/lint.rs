@@ -31,6 +31,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         Some(LintFormat::Json) => ReportFormat::Json,
         Some(LintFormat::Sarif) => ReportFormat::Sarif,
         Some(LintFormat::Github) => ReportFormat::Github,
+        Some(LintFormat::Gitlab) => ReportFormat::Gitlab,
         Some(LintFormat::Gcc) => ReportFormat::Gcc,
         None if std::io::stdout().is_terminal() => ReportFormat::Human { color: use_color_on_stdout(global) },
         None => ReportFormat::Gcc,
