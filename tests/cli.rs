@@ -431,3 +431,26 @@ fn gitlab_code_quality_has_the_required_fields_and_unique_fingerprints() {
     assert_eq!(moved["location"]["lines"]["begin"], 3);
     assert_eq!(moved["fingerprint"], before);
 }
+
+#[test]
+fn the_pre_commit_hook_runs_as_defined() {
+    let text = std::fs::read_to_string(support::root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let hooks = hooks.as_sequence().expect("a list of hooks");
+    assert_eq!(hooks.len(), 1);
+    let hook = &hooks[0];
+    for field in ["id", "name", "entry", "language", "files"] {
+        assert!(hook.get(field).and_then(|v| v.as_str()).is_some(), "no `{field}` in {hook:?}");
+    }
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    // pre-commit runs the entry with the changed files after it.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[0], "rc2s6");
+    let case = "testdata/lint/need_not_provided/fire/init.d/webapp";
+    let o = run(&[&entry[1..], &[case]].concat());
+    // The dependency on a script the commit does not hold is not reported; the rest is.
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("need_not_provided"), "{}", stdout(&o));
+    let errors = run(&[&entry[1..], &["testdata/lint/background_without_pidfile/fire/init.d/bgd"]].concat());
+    assert!(stdout(&errors).contains("[rc2s6::lint::background_without_pidfile]"), "{}", stdout(&errors));
+}
