@@ -19,8 +19,10 @@ use rc2s6::openrc::version::OpenrcVersion;
     after_help = "Examples:\n  \
         rc2s6 /etc/init.d/* -o /var/svc.d\n  \
         rc2s6 /etc/init.d -o /var/svc.d --conf-dir /etc/conf.d --dry-run\n  \
+        rc2s6 /etc/init.d -o /var/svc.d --format json > conversion.json\n  \
         rc2s6 lint --format sarif /etc/init.d/* > rc2s6.sarif\n  \
         rc2s6 explain rc2s6::model::daemon_may_fork\n\n\
+        A run with many diagnostics prints a summary grouped by code; -v prints each in full.\n\n\
         Exit codes: 0 every script converted (or a oneshot), 1 some could not be converted, \
         100 bad usage, 111 I/O failure.",
     args_conflicts_with_subcommands = true,
@@ -314,7 +316,7 @@ pub struct CompileArgs {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     #[arg(long)]
     pub allow_fghack: bool,
-    /// Show what would be written; write nothing.
+    /// List what would be created, replaced and removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Overwrite service directories that were edited by hand.
