@@ -20,7 +20,7 @@ use crate::openrc::service_files::ServiceFiles;
 use crate::openrc::version::OpenrcVersion;
 use crate::pipeline::input::{self, InputOptions, ReadError};
 use crate::pipeline::s6rc;
-use crate::pipeline::service_set::{self, SetOptions};
+use crate::pipeline::service_set::{self, Progress, SetOptions};
 
 /// Everything a compile run needs to know.
 #[derive(Debug, Clone)]
@@ -61,7 +61,8 @@ pub struct CompiledService {
 impl CompiledService {
     /// Whether the service counts as converted or cleanly oneshot.
     pub fn ok(&self) -> bool {
-        self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot
+        let duplicate = self.analysis.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
+        !duplicate && (self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot)
     }
 
     /// Findings about this service.
@@ -221,10 +222,15 @@ pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledServ
 
 /// Compiles everything the arguments name and builds the manifest.
 pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
+    run_with_progress(paths, opts, &Progress::default())
+}
+
+/// [`run`], counting the scripts done in `progress` (for a progress display).
+pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
     let set_opts =
         SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
     // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
-    let set = service_set::load(paths, &set_opts, |a| emit_one(a, opts));
+    let set = service_set::load_with_progress(paths, &set_opts, progress, |a| emit_one(a, opts));
     let (skipped, mut read_errors) = (set.skipped, set.read_errors);
     let (mut services, bundles, findings) = if let Backend::S6Rc(s6rc_opts) = &opts.backend {
         let members: Vec<(Analysis, s6rc::Emitted)> =
@@ -323,6 +329,7 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
                 });
                 s.analysis.findings.push(finding);
                 s.dir = None;
+                s.migrated = false;
                 s.record.kind = "not-converted".into();
                 s.record.files.clear();
                 s.record.servicedir = None;
@@ -340,9 +347,12 @@ impl Compilation {
         let converted = self
             .services
             .iter()
-            .filter(|s| (s.dir.is_some() || s.migrated) && s.analysis.service.kind != ServiceKind::Oneshot)
+            // s6-rc: a oneshot has a definition too, counted as a oneshot.
+            .filter(|s| (s.dir.is_some() && s.analysis.service.kind != ServiceKind::Oneshot) || s.migrated)
             .count();
-        let oneshot = self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot).count();
+        // A oneshot refused as a duplicate is not converted, as its manifest record says.
+        let oneshot =
+            self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
         (converted, oneshot, self.services.len() - converted - oneshot)
     }
 
