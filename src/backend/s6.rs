@@ -159,6 +159,10 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     for (k, v) in &d.env {
         s.line(["export", k.as_str(), v.as_str()]);
     }
+    if let Some(user) = &d.home_of {
+        // HOME is the account's home directory, looked up as the daemon starts.
+        s.block_line(&["backtick", "-n", "HOME"], ["homeof", user.as_str()]);
+    }
     // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
     // its service directory.
     s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
@@ -168,9 +172,6 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     limits(&mut s, d);
     if let Some(n) = d.nice {
         s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
-    }
-    if let Some(p) = &d.privileges {
-        s.line(setpriv(p, d.user.is_some()));
     }
     user_and_files(&mut s, d);
     if d.fghack {
@@ -204,17 +205,11 @@ fn limits(s: &mut ExeclineScript, d: &Daemon) {
     }
 }
 
-/// The `setpriv` line for capabilities, securebits and no_new_privs.
-fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
-    let mut words = vec!["setpriv".to_string()];
-    let mut securebits = p.securebits.clone();
-    if !p.ambient.is_empty() && switches_user && !securebits.iter().any(|b| b == "no_setuid_fixup") {
-        // Ambient capabilities survive the switch to the daemon's user only if the kernel does
-        // not clear them on setuid.
-        securebits.push("no_setuid_fixup".into());
-    }
-    if !securebits.is_empty() {
-        words.push(format!("--securebits={}", plus_list(&securebits)));
+/// The `setpriv` options for capabilities, securebits and no_new_privs.
+fn setpriv_options(p: &Privileges) -> Vec<String> {
+    let mut words = Vec::new();
+    if !p.securebits.is_empty() {
+        words.push(format!("--securebits={}", plus_list(&p.securebits)));
     }
     if !p.inheritable.is_empty() {
         words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
@@ -234,12 +229,22 @@ fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
     words
 }
 
-/// The switch to the daemon's root and user, and its stdin/stdout/stderr files: opened as the
-/// daemon's user (after the switch), as start-stop-daemon does; in a chroot, before it, since
-/// no s6 program exists inside the new root.
+/// The switch to the daemon's root, group and user, with its privileges, then its
+/// stdin/stdout/stderr files: opened as the daemon's user (after the switch), as
+/// start-stop-daemon does; in a chroot, before it, since no s6 program exists inside the new
+/// root. start-stop-daemon (start-stop-daemon.c:931-960 at 0.45.2) sets the group, the
+/// supplementary groups for `--user` only (`initgroups`), the user keeping its capabilities
+/// (`cap_setuid`), then the capabilities, securebits and no_new_privs. Here s6-envuidgid and
+/// s6-applyuidgid set the groups; where privileges are set, one setpriv (util-linux) switches
+/// the user with the capabilities kept (`PR_SET_KEEPCAPS`, cleared again by `execve`) and sets
+/// them after, so the kernel does not clear the ambient ones and no securebit is left behind.
 fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
+    let privileges = d.privileges.as_ref().map(setpriv_options).filter(|o| !o.is_empty());
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
+            if let Some(p) = privileges {
+                s.line(std::iter::once("setpriv".to_string()).chain(p));
+            }
             redirections(s, d);
             let mut words = vec!["chroot".to_string()];
             if let Some(u) = user {
@@ -252,22 +257,45 @@ fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
             words.push(root.clone());
             s.line(words);
         }
+        (None, Some(u)) if u.group_only => {
+            // `--group` alone: the group id, and nothing else.
+            let group = u.group.as_deref().unwrap_or_default();
+            let mut words = vec!["setpriv".to_string(), format!("--regid={group}"), "--keep-groups".into()];
+            words.extend(privileges.unwrap_or_default());
+            s.line(words);
+            redirections(s, d);
+        }
         (None, Some(u)) => {
-            match &u.group {
-                None => {
-                    s.line(["s6-setuidgid", u.user.as_str()]);
-                }
-                Some(g) => {
-                    // The user's uid and supplementary groups, the given primary group: what
-                    // start-stop-daemon's `--user user:group` does.
-                    s.line(["s6-envuidgid", u.user.as_str()]);
+            if u.group.is_none() && privileges.is_none() {
+                s.line(["s6-setuidgid", u.user.as_str()]);
+            } else {
+                // The user's supplementary groups and the given group (else the user's): what
+                // start-stop-daemon's `--user user[:group]` does.
+                s.line(["s6-envuidgid", u.user.as_str()]);
+                if let Some(g) = &u.group {
                     s.line(["s6-envuidgid", "-g", g.as_str()]);
-                    s.line(["s6-applyuidgid", "-Uz"]);
+                }
+                match &privileges {
+                    Some(p) => {
+                        // The groups now, still as root; the user with the capabilities next.
+                        s.line(["s6-applyuidgid", "-Uz", "-u", "0"]);
+                        let mut words = vec!["setpriv".to_string(), format!("--reuid={}", u.user)];
+                        words.extend(p.iter().cloned());
+                        s.line(words);
+                    }
+                    None => {
+                        s.line(["s6-applyuidgid", "-Uz"]);
+                    }
                 }
             }
             redirections(s, d);
         }
-        (None, None) => redirections(s, d),
+        (None, None) => {
+            if let Some(p) = privileges {
+                s.line(std::iter::once("setpriv".to_string()).chain(p));
+            }
+            redirections(s, d);
+        }
     }
 }
 

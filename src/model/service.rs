@@ -152,6 +152,9 @@ pub struct Daemon {
     pub argv0: Option<String>,
     /// Variables exported to the daemon, sorted by name.
     pub env: Vec<(String, String)>,
+    /// `HOME` is set to this account's home directory, looked up when the daemon starts
+    /// (start-stop-daemon and supervise-daemon set it for `--user`).
+    pub home_of: Option<String>,
     /// Working directory.
     pub directory: Option<String>,
     /// Root directory.
@@ -217,6 +220,11 @@ pub struct RunAs {
     pub user: String,
     /// The group name, if one was given.
     pub group: Option<String>,
+    /// Only the group was given (`--group` without `--user`): OpenRC sets the group id and
+    /// nothing else, neither the user, nor the supplementary groups, nor `USER`/`HOME`
+    /// (start-stop-daemon.c:931-944 at 0.45.2: `initgroups` only for `--user`); `user` is root.
+    #[serde(skip)]
+    pub group_only: bool,
 }
 
 /// One `ulimit` turned into an `s6-softlimit` option.

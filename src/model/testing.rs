@@ -117,8 +117,12 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
     line("limits", (!limits.is_empty()).then(|| limits.join(" ")));
     line(
         "user",
-        d.user.as_ref().map(|u| format!("{}{}", u.user, u.group.as_ref().map(|g| format!(":{g}")).unwrap_or_default())),
+        d.user.as_ref().map(|u| {
+            let group = u.group.as_ref().map(|g| format!(":{g}")).unwrap_or_default();
+            format!("{}{group}{}", u.user, if u.group_only { " (the group only)" } else { "" })
+        }),
     );
+    line("HOME of", d.home_of.clone());
     line("stdin", d.stdin.clone());
     line("stdout", d.stdout.clone());
     line("stderr", d.stderr.clone());

@@ -51,11 +51,15 @@ pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> Comman
 /// `eval start-stop-daemon … $command … -- $command_args $command_args_foreground`.
 fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
     let words = cx.eval(&["command", "command_args", "command_args_foreground"]);
-    // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`,
-    // as modelled here for every target; 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes
-    // `${supervise_daemon_args-…}`, where an empty value stops the fallback: that choice belongs to
-    // `cx.options.target`.
-    let flags_var = if supervisor == Supervisor::SuperviseDaemon && cx.is_non_empty("supervise_daemon_args") {
+    // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`;
+    // 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes `${supervise_daemon_args-…}`, where an
+    // empty value stops the fallback.
+    let own_args = if cx.options.target.supervise_args_fallback_only_when_unset() {
+        cx.var("supervise_daemon_args").is_some()
+    } else {
+        cx.is_non_empty("supervise_daemon_args")
+    };
+    let flags_var = if supervisor == Supervisor::SuperviseDaemon && own_args {
         "supervise_daemon_args"
     } else {
         "start_stop_daemon_args"

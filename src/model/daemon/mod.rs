@@ -42,13 +42,15 @@ use super::stop_call::StopCall;
 use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
 use crate::openrc::supervisor::Supervisor;
+use super::trace::LaunchProgram;
 use command_line::CommandLine;
+use environment::EnvironmentInputs;
 use context::{Context, Origin};
 use foreground::Started;
 use kind::Program;
 use report::Refused;
 use shell_settings::AlreadySet;
-use stopping::StopPolicy;
+use stopping::Stopper;
 
 /// What a daemon is built from.
 pub struct DaemonInputs<'a> {
@@ -63,8 +65,11 @@ pub struct DaemonInputs<'a> {
     /// What start()'s shell sets up before the launch.
     pub shell_settings: &'a [ShellSetting],
     /// The start-stop-daemon call of the script's own stop(): its `--retry` and `--signal`
-    /// stand in for `retry` and `stopsig` when those are not set.
+    /// are how it stops the daemon.
     pub stop_call: Option<&'a StopCall>,
+    /// OpenRC's backend stops the daemon (no `stop()` of the script's, or one that calls the
+    /// backend's).
+    pub stop_by_backend: bool,
 }
 
 /// What building a daemon came to.
@@ -138,40 +143,57 @@ fn settings(
     let nice = nice::nice(cx, flags);
     // openrc-run applies rc_ulimit before any command, custom start() or not.
     let limits = limits::rc_ulimit(cx);
+    // start-stop-daemon and supervise-daemon set the daemon's umask (022 without `--umask`);
+    // only a daemon the shell runs itself keeps the shell's.
+    let direct = matches!(inputs.launch, Launch::Call { program: LaunchProgram::Direct, .. });
     let already = AlreadySet {
-        umask: matches!(umask, Ok(Some(_))),
+        umask: matches!(umask, Ok(Some(_))) || !direct,
         directory: dirs.as_ref().is_ok_and(|d| d.directory.is_some()),
     };
     let shell = shell_settings::apply(cx, inputs.shell_settings, already);
     let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
     let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
     let redirections = redirections::redirections(cx, flags, directory.as_deref());
-    let env = environment::environment(cx, flags);
+    let launch_env = match inputs.launch {
+        Launch::Call { context, .. } => Some(&context.env),
+        Launch::Declarative => None,
+    };
+    let run_as = user.as_ref().ok().and_then(Option::as_ref);
+    let pwd = shell.as_ref().ok().and_then(|s| s.pwd.as_ref());
+    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
     let privileges = privileges::privileges(cx, flags);
-    let (notification_fd, stop, respawn) = if cx.declarative() {
+    // However it was started, the daemon is stopped by the script's stop() or OpenRC's.
+    let stopper = match (inputs.stop_call, inputs.stop_by_backend) {
+        (Some(call), _) => Stopper::Call(call),
+        (None, true) => Stopper::Backend(supervisor),
+        (None, false) => Stopper::Script,
+    };
+    let stop = stopping::stop_policy(cx, stopper);
+    let (notification_fd, respawn) = if cx.declarative() {
         let fd = readiness::from_variables(cx, flags);
-        let stop = stopping::stop_policy(cx, inputs.stop_call);
         let respawn = respawn::respawn(cx, flags, supervisor);
         unsupported::variables(cx);
-        (fd, stop, respawn)
+        (fd, respawn)
     } else {
-        (readiness::from_call(cx, flags), Ok(StopPolicy::default()), Ok(None))
+        (readiness::from_call(cx, flags), Ok(None))
     };
     let started = Started { launch: inputs.launch, flags, supervisor, background_args: line.background_args.as_ref() };
     let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
     // Every step has reported: now any refusal refuses the daemon.
     let (foreground, shell, stop) = (foreground?, shell?, stop?);
     let logger = redirections.logger;
+    let user = user?;
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
         env: env?,
+        home_of: user.as_ref().filter(|u| !u.group_only).map(|u| u.user.clone()),
         directory,
         chroot: dirs?.chroot,
         umask: umask?.or(shell.umask),
         nice: nice?,
         limits: [limits?, shell.limits].concat(),
-        user: user?,
+        user,
         stdin: redirections.stdin,
         stdout: redirections.stdout,
         stderr: redirections.stderr,
