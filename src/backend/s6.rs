@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, Privileges, Service};
+use crate::model::{Daemon, LimitKind, OpenMode, Privileges, Service, ShellRedirect};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -163,6 +163,7 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
         // HOME is the account's home directory, looked up as the daemon starts.
         s.block_line(&["backtick", "-n", "HOME"], ["homeof", user.as_str()]);
     }
+    shell_redirections(&mut s, d);
     // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
     // its service directory.
     s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
@@ -332,6 +333,32 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
 
 fn plus_list(items: &[String]) -> String {
     items.iter().map(|c| format!("+{c}")).collect::<Vec<_>>().join(",")
+}
+
+/// The redirections of the shell command that starts the daemon, in order, as root.
+fn shell_redirections(s: &mut ExeclineScript, d: &Daemon) {
+    for r in &d.shell_redirects {
+        match r {
+            ShellRedirect::Open { fd, mode, path } => {
+                let flag = match mode {
+                    OpenMode::Read => "-r",
+                    OpenMode::Truncate => "-w",
+                    OpenMode::Append => "-a",
+                    OpenMode::ReadWrite => "-u",
+                };
+                s.line(["redirfd".to_string(), flag.into(), fd.to_string(), path.clone()]);
+            }
+            ShellRedirect::Copy { fd, from } => {
+                s.line(["fdmove".to_string(), "-c".into(), fd.to_string(), from.to_string()]);
+            }
+            ShellRedirect::Close { fd } => {
+                s.line(["fdclose".to_string(), fd.to_string()]);
+            }
+            ShellRedirect::Text { fd, text } => {
+                s.line(["heredoc".to_string(), fd.to_string(), text.clone()]);
+            }
+        }
+    }
 }
 
 /// `log/run` and whether it signals readiness on fd 3.

@@ -26,8 +26,8 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Privileges, ResourceLimit,
-    Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, OpenMode, Privileges,
+    ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};

@@ -167,6 +167,10 @@ pub struct Daemon {
     pub limits: Vec<ResourceLimit>,
     /// Who the daemon runs as.
     pub user: Option<RunAs>,
+    /// The redirections of the shell command that starts the daemon, in order, made as root
+    /// before the switch to the daemon's user (the shell makes them before start-stop-daemon
+    /// runs; without `--background`, start-stop-daemon leaves the daemon those fds).
+    pub shell_redirects: Vec<ShellRedirect>,
     /// stdin from this file.
     pub stdin: Option<String>,
     /// stdout appended to this file.
@@ -189,6 +193,53 @@ pub struct Daemon {
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
     pub privileges: Option<Privileges>,
+}
+
+/// One redirection the shell makes for the command that starts the daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellRedirect {
+    /// `fd<file` (`Read`), `fd>file` (`Truncate`), `fd>>file` (`Append`), `fd<>file`
+    /// (`ReadWrite`).
+    Open {
+        /// The fd.
+        fd: u32,
+        /// How it is opened.
+        mode: OpenMode,
+        /// The file, absolute.
+        path: String,
+    },
+    /// `fd>&from`, `fd<&from`: a copy of another fd.
+    Copy {
+        /// The fd.
+        fd: u32,
+        /// The fd copied.
+        from: u32,
+    },
+    /// `fd>&-`, `fd<&-`.
+    Close {
+        /// The fd.
+        fd: u32,
+    },
+    /// A here-document: `fd` reads `text`.
+    Text {
+        /// The fd.
+        fd: u32,
+        /// What it reads.
+        text: String,
+    },
+}
+
+/// How a redirection opens its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// `<`.
+    Read,
+    /// `>`, `>|`: created or truncated.
+    Truncate,
+    /// `>>`.
+    Append,
+    /// `<>`.
+    ReadWrite,
 }
 
 /// Privilege settings for `setpriv`.

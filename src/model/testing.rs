@@ -123,6 +123,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         }),
     );
     line("HOME of", d.home_of.clone());
+    let redirects: Vec<String> = d.shell_redirects.iter().map(|r| format!("{r:?}")).collect();
+    line("shell redirects", (!redirects.is_empty()).then(|| redirects.join(", ")));
     line("stdin", d.stdin.clone());
     line("stdout", d.stdout.clone());
     line("stderr", d.stderr.clone());

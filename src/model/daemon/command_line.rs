@@ -64,18 +64,31 @@ fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
     } else {
         "start_stop_daemon_args"
     };
-    let syntax =
-        if flags_var == "supervise_daemon_args" { FlagSyntax::SuperviseDaemon } else { FlagSyntax::StartStopDaemon };
+    // Whichever variable it is, supervise-daemon reads the options of its line.
+    let syntax = if supervisor == Supervisor::SuperviseDaemon {
+        FlagSyntax::SuperviseDaemon
+    } else {
+        FlagSyntax::StartStopDaemon
+    };
     let flag_words = cx.eval(&[flags_var]);
     let background_args = background_args(cx);
     let at = cx.var("command").map_or(cx.fallback(), |v| v.at);
-    CommandLine {
-        exact: words.is_ok() && flag_words.is_ok(),
-        flags: flag_words.map(|w| flags::parse(&w[0], syntax)).unwrap_or_default(),
-        argv: words.map(|w| w.concat()).unwrap_or_default(),
-        at,
-        background_args,
-    }
+    let exact = words.is_ok() && flag_words.is_ok();
+    let flags = flag_words.map(|w| flags::parse(&w[0], syntax)).unwrap_or_default();
+    let argv = match words {
+        // `eval start-stop-daemon --start --exec $command … $start_stop_daemon_args -- $command_args
+        // …` (sh/start-stop-daemon.sh): a later `--exec` replaces the program, and the options'
+        // non-option words come before `--`'s.
+        Ok(w) if syntax == FlagSyntax::StartStopDaemon => {
+            let (command, rest) = (&w[0], [&w[1][..], &w[2][..]].concat());
+            let program = flags.exec.clone().or_else(|| command.first().cloned()).into_iter();
+            let words = program.chain(command.iter().skip(1).cloned()).chain(flags.positional.iter().cloned());
+            if command.is_empty() { Vec::new() } else { words.chain(rest).collect() }
+        }
+        Ok(w) => w.concat(),
+        Err(_) => Vec::new(),
+    };
+    CommandLine { exact, flags, argv, at, background_args }
 }
 
 /// `command_args_background`, read quietly: it only counts if rc2s6's table of daemons knows
@@ -103,19 +116,19 @@ fn from_call(
         LaunchProgram::StartStopDaemon => {
             let f = flags::parse(&words[1..], FlagSyntax::StartStopDaemon);
             // start-stop-daemon runs --exec (else --startas, else its first non-option argument)
-            // with argv[0] = --name, or --startas when both it and --exec are given.
+            // with argv[0] = --name, or --startas when both it and --exec are given, then every
+            // other non-option word (start-stop-daemon.c:636-654 at 0.45.2).
             let argv = match f.exec.clone().or_else(|| f.startas.clone()) {
-                Some(p) => std::iter::once(p).chain(f.args.iter().cloned()).collect(),
+                Some(p) => std::iter::once(p).chain(f.positional.iter().cloned()).chain(f.args.iter().cloned()).collect(),
                 None => f.positional.iter().chain(f.args.iter()).cloned().collect(),
             };
             (f, argv)
         }
         LaunchProgram::SuperviseDaemon => {
             let f = flags::parse(&words[1..], FlagSyntax::SuperviseDaemon);
-            let argv = match f.positional.get(1) {
-                Some(p) => std::iter::once(p.clone()).chain(f.args.iter().cloned()).collect(),
-                None => Vec::new(),
-            };
+            // supervise-daemon NAME … DAEMON ARGS: after the service name, the non-option words
+            // (supervise-daemon.c:1044-1046 at 0.45.2: `exec = *argv`).
+            let argv = f.positional.iter().skip(1).chain(f.args.iter()).cloned().collect();
             (f, argv)
         }
     };

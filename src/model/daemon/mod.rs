@@ -160,6 +160,18 @@ fn settings(
     };
     let run_as = user.as_ref().ok().and_then(Option::as_ref);
     let pwd = shell.as_ref().ok().and_then(|s| s.pwd.as_ref());
+    let shell_redirects = match inputs.launch {
+        Launch::Call { program, context, .. } => {
+            let keeps = match program {
+                LaunchProgram::Direct => true,
+                LaunchProgram::StartStopDaemon => !flags.background,
+                LaunchProgram::SuperviseDaemon => false,
+            };
+            let cwd = pwd.map_or("/", |p| p.0.as_str());
+            redirections::shell_redirections(cx, &context.redirects, keeps, cwd)
+        }
+        Launch::Declarative => Ok(Vec::new()),
+    };
     let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
     let privileges = privileges::privileges(cx, flags);
     // However it was started, the daemon is stopped by the script's stop() or OpenRC's.
@@ -194,6 +206,7 @@ fn settings(
         nice: nice?,
         limits: [limits?, shell.limits].concat(),
         user,
+        shell_redirects: shell_redirects?,
         stdin: redirections.stdin,
         stdout: redirections.stdout,
         stderr: redirections.stderr,

@@ -2,8 +2,12 @@
 //! `output_log`, `error_log`) and a logger command that replaces s6-log (`output_logger`,
 //! `error_logger`).
 
+use super::super::error::ModelError;
+use super::super::service::{OpenMode, ShellRedirect};
 use super::context::Context;
 use super::flags::DaemonFlags;
+use super::report::Refused;
+use crate::eval::observer::ObservedRedirect;
 use crate::shell::ast::Command;
 
 /// Where the daemon's standard streams go.
@@ -79,4 +83,71 @@ fn logger_command(text: &str) -> Logger {
         Some(words) if !words.is_empty() => Logger { command: words, shell: false },
         _ => Logger { command: vec![text.to_string()], shell: true },
     }
+}
+
+/// The redirections of the shell command that starts the daemon, when the daemon keeps the fds
+/// they make: a daemon the shell runs itself, or one start-stop-daemon runs without
+/// `--background` (with it, start-stop-daemon points 0, 1 and 2 at /dev/null or the log files:
+/// start-stop-daemon.c:1078-1085 at 0.45.2; supervise-daemon always does). Relative paths are
+/// the shell's, from its directory `cwd`.
+pub fn shell_redirections(
+    cx: &mut Context,
+    redirects: &[ObservedRedirect],
+    daemon_keeps_fds: bool,
+    cwd: &str,
+) -> Result<Vec<ShellRedirect>, Refused> {
+    let mut out = Vec::new();
+    let mut result = Ok(());
+    if !daemon_keeps_fds {
+        return Ok(out);
+    }
+    for r in redirects {
+        let what = format!("the redirection `{}`", r.op);
+        if let Err(refused) = cx.check(&what, &r.target) {
+            result = Err(refused);
+            continue;
+        }
+        let path = || {
+            if r.target.text.starts_with('/') {
+                r.target.text.clone()
+            } else {
+                format!("{}/{}", cwd.trim_end_matches('/'), r.target.text)
+            }
+        };
+        let open = |mode| ShellRedirect::Open { fd: r.fd, mode, path: path() };
+        let redirect = match r.op.as_str() {
+            "<" => open(OpenMode::Read),
+            ">" | ">|" => open(OpenMode::Truncate),
+            ">>" => open(OpenMode::Append),
+            "<>" => open(OpenMode::ReadWrite),
+            "<<" | "<<-" => ShellRedirect::Text { fd: r.fd, text: r.target.text.clone() },
+            ">&" | "<&" if r.target.text == "-" => ShellRedirect::Close { fd: r.fd },
+            ">&" | "<&" => match r.target.text.parse::<u32>() {
+                Ok(from) => ShellRedirect::Copy { fd: r.fd, from },
+                Err(_) => {
+                    result = Err(unconvertible(cx, r, "its target is not an fd number"));
+                    continue;
+                }
+            },
+            _ => {
+                result = Err(unconvertible(cx, r, "rc2s6 does not carry this operator over"));
+                continue;
+            }
+        };
+        out.push(redirect);
+    }
+    if !out.is_empty() {
+        cx.report.decide("redirections", "the launching command's redirections, as the shell makes them", None);
+    }
+    result.map(|()| out)
+}
+
+fn unconvertible(cx: &mut Context, r: &ObservedRedirect, why: &str) -> Refused {
+    let error = ModelError::UnconvertibleSetting {
+        setting: format!("{}{}", r.op, r.target.text),
+        why: why.into(),
+        span: r.loc.span.into(),
+        help: "redirect to a file with `<`, `>` or `>>`, or set `output_log`/`error_log`".into(),
+    };
+    cx.report.refuse(r.loc, error)
 }

@@ -112,6 +112,20 @@ fn command_line_from_a_call_in_start() {
             "decision foreground: start-stop-daemon --background: it does not fork itself",
         ],
     );
+    // Words between the options go to the daemon, before those after `--` (issue 11, bug 4).
+    check(
+        "command=/usr/bin/lapis\ncommand_args='server production'\nstart() { start-stop-daemon --start --exec ${command} ${command_args} -b -m --pidfile /run/l.pid -- -v; }",
+        &[
+            "argv: /usr/bin/lapis server production -v",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
+    // The last `--exec` is the program (bug 30: do-agent's `start_stop_daemon_args="--exec $RC_SVCNAME"`).
+    check(
+        "command=/usr/bin/foo\ncommand_args=-x\ncommand_background=yes\nstart_stop_daemon_args='--exec foo-daemon extra'",
+        &["argv: foo-daemon extra -x", BACKGROUND],
+    );
     check(
         "start() { start-stop-daemon --start --background; }",
         &[
@@ -377,6 +391,33 @@ fn redirections_and_loggers() {
         ],
     );
     c("error_logger='tee -a /x | logger'", &["argv: /usr/bin/foo", "logger: sh -c tee -a /x | logger", BACKGROUND]);
+}
+
+#[test]
+fn the_launching_commands_redirections() {
+    // Without --background start-stop-daemon leaves the daemon the shell's fds (issue 11, bug 5).
+    check(
+        "start() {\n\tcd /var\n\tstart-stop-daemon --start --exec /usr/bin/fiche -- -d >> log/foo 2>&1 < /dev/null <&- <<EOF\nsecret\nEOF\n}",
+        &[
+            "argv: /usr/bin/fiche -d",
+            "env: OLDPWD=/ PWD=/var",
+            "directory: /var",
+            "shell redirects: Open { fd: 1, mode: Append, path: \"/var/log/foo\" }, Copy { fd: 2, from: 1 }, Open { fd: 0, mode: Read, path: \"/dev/null\" }, Close { fd: 0 }, Text { fd: 0, text: \"secret\\n\" }",
+            "advice foreground_from_table: `fiche`: nothing to change: it has no option to fork, from rc2s6's table of daemons [kept in the foreground]",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision redirections: the launching command's redirections, as the shell makes them",
+            "decision foreground: fiche: nothing to change: it has no option to fork (source)",
+        ],
+    );
+    // With --background, start-stop-daemon replaces them.
+    check(
+        "start() { start-stop-daemon --start -b --exec /usr/bin/foo > /tmp/x; }",
+        &[
+            "argv: /usr/bin/foo",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
 }
 
 #[test]
