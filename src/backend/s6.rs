@@ -309,16 +309,20 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
     if let Some(f) = &d.stdin {
         s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
     }
-    // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
-    // redirfd would create it 0666 less the umask. Created first under umask 077, the file is
-    // then only opened, as an existing one is by both.
+    // start-stop-daemon creates a missing log file 0660 less the daemon's umask (022 unless
+    // set), supervise-daemon 0600; redirfd would create it 0666 less the umask. Created first
+    // under the umask that gives that mode, the file is then only opened, as an existing one is
+    // by both.
+    let mode = if d.log_file_mode == 0 { 0o600 } else { d.log_file_mode };
+    let umask = d.umask.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o022);
+    let create_umask = format!("{:03o}", (umask | (0o666 & !mode)) & 0o777);
     for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
         if let Some(f) = f {
             s.block_line(
                 &["if"],
                 [
                     "umask".to_string(),
-                    "077".into(),
+                    create_umask.clone(),
                     "redirfd".into(),
                     "-a".into(),
                     fd.into(),
@@ -329,6 +333,23 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
             s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
         }
     }
+    // start-stop-daemon and supervise-daemon start the loggers as the daemon's children, with
+    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2); `pipeline` sets `!`, which the
+    // daemon does not get. stderr's first, so that stdout's logger is not its stderr.
+    if let Some(l) = &d.stderr_logger {
+        s.line(["fdswap", "1", "2"]);
+        logger_pipeline(s, l);
+        s.line(["fdswap", "1", "2"]);
+    }
+    if let Some(l) = &d.stdout_logger {
+        logger_pipeline(s, l);
+    }
+}
+
+/// `pipeline -w { exec -a sh /bin/sh -c TEXT } unexport !`: stdout becomes a pipe to the logger.
+fn logger_pipeline(s: &mut ExeclineScript, text: &str) {
+    s.block_line(&["pipeline", "-w"], ["exec", "-a", "sh", "/bin/sh", "-c", text]);
+    s.line(["unexport", "!"]);
 }
 
 fn plus_list(items: &[String]) -> String {

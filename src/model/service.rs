@@ -175,9 +175,20 @@ pub struct Daemon {
     pub stdin: Option<String>,
     /// stdout appended to this file.
     pub stdout: Option<String>,
+    /// The mode a missing log file is created with, less the umask: start-stop-daemon's 0660,
+    /// supervise-daemon's 0600 (start-stop-daemon.c:1051-1052 and supervise-daemon.c:543-544 at
+    /// 0.45.2; the same at 0.63.3). 0 stands for 0600.
+    pub log_file_mode: u32,
     /// stderr appended to this file.
     pub stderr: Option<String>,
-    /// A logger command that reads the daemon's output, replacing s6-log.
+    /// The command `/bin/sh -c` runs to read the daemon's stdout, started by the run script as
+    /// the daemon's child, as start-stop-daemon and supervise-daemon start `output_logger`
+    /// (`rc_pipe_command()`, src/shared/pipes.c at 0.45.2).
+    pub stdout_logger: Option<String>,
+    /// The same for stderr (`error_logger`).
+    pub stderr_logger: Option<String>,
+    /// A logger command that reads the daemon's output, replacing s6-log: OpenRC's s6 backend's
+    /// way (`supervisor=s6`: s6.sh 0.63 makes `output_logger`/`error_logger` log/run).
     pub logger: Option<Vec<String>>,
     /// The logger command is shell text, to be run with `/bin/sh -c`.
     pub logger_is_shell: bool,

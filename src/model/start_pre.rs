@@ -4,9 +4,9 @@
 
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::Service;
+use super::trace::{self, Trace};
 use super::uncertainty::explain_uncertainty;
 use crate::core::source::{FileId, Span};
-use super::trace::{self, Trace};
 use crate::eval::environment::{Environment, Variable};
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
@@ -55,7 +55,13 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
 }
 
 /// The daemon's variables `function` changed: reported, exact values compiled in.
-fn apply_daemon_variables(function: &str, env: &mut Environment, after: &Environment, file: FileId, service: &mut Service) {
+fn apply_daemon_variables(
+    function: &str,
+    env: &mut Environment,
+    after: &Environment,
+    file: FileId,
+    service: &mut Service,
+) {
     for var in DAEMON_VARIABLES {
         let old = env.get(var);
         let new = after.get(var);

@@ -132,6 +132,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         "logger",
         d.logger.as_ref().map(|l| format!("{}{}", if d.logger_is_shell { "sh -c " } else { "" }, l.join(" "))),
     );
+    line("stdout logger", d.stdout_logger.clone());
+    line("stderr logger", d.stderr_logger.clone());
     line("notification-fd", d.notification_fd.map(|n| n.to_string()));
     line("down-signal", d.down_signal.clone());
     line("timeout-kill", d.timeout_kill_ms.map(|n| n.to_string()));

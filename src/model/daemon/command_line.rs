@@ -119,7 +119,9 @@ fn from_call(
             // with argv[0] = --name, or --startas when both it and --exec are given, then every
             // other non-option word (start-stop-daemon.c:636-654 at 0.45.2).
             let argv = match f.exec.clone().or_else(|| f.startas.clone()) {
-                Some(p) => std::iter::once(p).chain(f.positional.iter().cloned()).chain(f.args.iter().cloned()).collect(),
+                Some(p) => {
+                    std::iter::once(p).chain(f.positional.iter().cloned()).chain(f.args.iter().cloned()).collect()
+                }
                 None => f.positional.iter().chain(f.args.iter()).cloned().collect(),
             };
             (f, argv)

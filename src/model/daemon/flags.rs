@@ -147,8 +147,24 @@ const OPTIONS: &[OptionSpec] = &[
     OptionSpec { long: "stdout", short: Some('1'), slot: Slot::Stdout, takes_value: true, only: Only::Both },
     OptionSpec { long: "stderr", short: Some('2'), slot: Slot::Stderr, takes_value: true, only: Only::Both },
     OptionSpec { long: "stdin", short: Some('0'), slot: Slot::Stdin, takes_value: true, only: Only::Both },
-    OptionSpec { long: "stdout-logger", short: None, slot: Slot::StdoutLogger, takes_value: true, only: Only::Both },
-    OptionSpec { long: "stderr-logger", short: None, slot: Slot::StderrLogger, takes_value: true, only: Only::Both },
+    // `-3`/`-4` are start-stop-daemon's short forms (start-stop-daemon.c:127-130 at 0.45.2);
+    // supervise-daemon's `-3` is `--reexec`.
+    OptionSpec {
+        long: "stdout-logger",
+        short: Some('3'),
+        slot: Slot::StdoutLogger,
+        takes_value: true,
+        only: Only::Ssd,
+    },
+    OptionSpec {
+        long: "stderr-logger",
+        short: Some('4'),
+        slot: Slot::StderrLogger,
+        takes_value: true,
+        only: Only::Ssd,
+    },
+    OptionSpec { long: "stdout-logger", short: None, slot: Slot::StdoutLogger, takes_value: true, only: Only::Sd },
+    OptionSpec { long: "stderr-logger", short: None, slot: Slot::StderrLogger, takes_value: true, only: Only::Sd },
     OptionSpec { long: "env", short: Some('e'), slot: Slot::Env, takes_value: true, only: Only::Both },
     OptionSpec { long: "notify", short: None, slot: Slot::Notify, takes_value: true, only: Only::Both },
     OptionSpec { long: "respawn-delay", short: Some('D'), slot: Slot::RespawnDelay, takes_value: true, only: Only::Sd },
@@ -379,7 +395,10 @@ mod tests {
     #[test]
     fn words_between_options_are_positional() {
         // lapis: `--exec ${command} ${command_args} -b …`: the words go to the daemon.
-        let f = parse(&w("--start --exec /usr/bin/lapis server production -b -m --pidfile /run/l.pid -- x"), FlagSyntax::StartStopDaemon);
+        let f = parse(
+            &w("--start --exec /usr/bin/lapis server production -b -m --pidfile /run/l.pid -- x"),
+            FlagSyntax::StartStopDaemon,
+        );
         assert_eq!((f.exec.as_deref(), f.positional, f.args), (Some("/usr/bin/lapis"), w("server production"), w("x")));
         assert!(f.background && f.make_pidfile);
         // The last `--exec` wins, as getopt's last value does.

@@ -39,15 +39,17 @@ use super::inputs::ModelOptions;
 use super::launch::{Launch, ShellSetting};
 use super::service::Daemon;
 use super::stop_call::StopCall;
+use super::trace::LaunchProgram;
 use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
 use crate::openrc::supervisor::Supervisor;
-use super::trace::LaunchProgram;
 use command_line::CommandLine;
-use environment::EnvironmentInputs;
+use context::says_yes;
 use context::{Context, Origin};
+use environment::EnvironmentInputs;
 use foreground::Started;
 use kind::Program;
+use redirections::Streams;
 use report::Refused;
 use shell_settings::AlreadySet;
 use stopping::Stopper;
@@ -153,7 +155,17 @@ fn settings(
     let shell = shell_settings::apply(cx, inputs.shell_settings, already);
     let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
     let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
-    let redirections = redirections::redirections(cx, flags, directory.as_deref());
+    let streams = match (inputs.launch, supervisor) {
+        (Launch::Call { program: LaunchProgram::StartStopDaemon, .. }, _) => {
+            Streams::StartStopDaemon { background: flags.background }
+        }
+        (Launch::Call { .. }, _) | (Launch::Declarative, Supervisor::SuperviseDaemon) => Streams::Other,
+        (Launch::Declarative, Supervisor::S6) => Streams::S6,
+        (Launch::Declarative, _) => Streams::StartStopDaemon {
+            background: flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)),
+        },
+    };
+    let redirections = redirections::redirections(cx, flags, directory.as_deref(), streams);
     let launch_env = match inputs.launch {
         Launch::Call { context, .. } => Some(&context.env),
         Launch::Declarative => None,
@@ -193,6 +205,7 @@ fn settings(
     let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
     // Every step has reported: now any refusal refuses the daemon.
     let (foreground, shell, stop) = (foreground?, shell?, stop?);
+    let redirections = redirections?;
     let logger = redirections.logger;
     let user = user?;
     Ok(Daemon {
@@ -209,7 +222,10 @@ fn settings(
         shell_redirects: shell_redirects?,
         stdin: redirections.stdin,
         stdout: redirections.stdout,
+        log_file_mode: if matches!(streams, Streams::StartStopDaemon { .. }) { 0o660 } else { 0o600 },
         stderr: redirections.stderr,
+        stdout_logger: redirections.stdout_logger,
+        stderr_logger: redirections.stderr_logger,
         logger_is_shell: logger.as_ref().is_some_and(|l| l.shell),
         logger: logger.map(|l| l.command),
         notification_fd: notification_fd?,

@@ -62,7 +62,11 @@ pub fn apply(cx: &mut Context, settings: &[ShellSetting], already: AlreadySet) -
             "ulimit" => match ulimit::parse(&s.args) {
                 Ok(l) => {
                     out.limits.extend(l);
-                    cx.report.decide("limits", format!("openrc-run's shell runs `{written}` before the launch"), Some(s.loc));
+                    cx.report.decide(
+                        "limits",
+                        format!("openrc-run's shell runs `{written}` before the launch"),
+                        Some(s.loc),
+                    );
                 }
                 Err(problem) => {
                     let error = ModelError::UnconvertibleSetting {

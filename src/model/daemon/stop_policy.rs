@@ -87,7 +87,9 @@ pub fn parse_retry(retry: Option<&str>, signal: &str) -> Result<StopPlan, Schedu
         items.push(if item == "forever" {
             Item::Forever
         } else if item.starts_with(|c: char| c.is_ascii_digit()) {
-            Item::Wait(leading_number(item).ok_or_else(|| ScheduleProblem::Invalid(format!("`{item}` is not a number")))?)
+            Item::Wait(
+                leading_number(item).ok_or_else(|| ScheduleProblem::Invalid(format!("`{item}` is not a number")))?,
+            )
         } else {
             let sig = normalize_signal(item.strip_prefix('-').unwrap_or(item))
                 .ok_or_else(|| ScheduleProblem::Invalid(format!("`{item}` is not a signal")))?;

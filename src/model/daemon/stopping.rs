@@ -48,7 +48,10 @@ pub fn stop_policy(cx: &mut Context, stopper: Stopper) -> Result<StopPolicy, Ref
                 (Supervisor::SuperviseDaemon, Some(s)) => {
                     cx.report.decide(
                         "stop signal",
-                        format!("stopsig={} left out: supervise-daemon.sh does not pass it, supervise-daemon sends SIGTERM", s.value),
+                        format!(
+                            "stopsig={} left out: supervise-daemon.sh does not pass it, supervise-daemon sends SIGTERM",
+                            s.value
+                        ),
                         Some(s.at),
                     );
                     Ok("SIGTERM".to_string())
@@ -70,7 +73,11 @@ pub fn stop_policy(cx: &mut Context, stopper: Stopper) -> Result<StopPolicy, Ref
             };
             let retry = call.retry.clone().map(|value| Located { value, at });
             if let Some(r) = &retry {
-                cx.report.decide("stop schedule", format!("`{}` from the start-stop-daemon call in stop()", r.value), Some(at));
+                cx.report.decide(
+                    "stop schedule",
+                    format!("`{}` from the start-stop-daemon call in stop()", r.value),
+                    Some(at),
+                );
             }
             if let Some(s) = &call.signal {
                 cx.report.decide("stop signal", format!("`{s}` from the start-stop-daemon call in stop()"), Some(at));
@@ -105,7 +112,12 @@ fn signal_of(cx: &mut Context, s: &Located<String>, variable: &str) -> Result<St
 
 /// The schedule `retry` (with `signal` for a bare number or none) as s6's down-signal and
 /// timeout-kill.
-fn schedule(cx: &mut Context, retry: Option<Located<String>>, signal: String, variable: &str) -> Result<StopPolicy, Refused> {
+fn schedule(
+    cx: &mut Context,
+    retry: Option<Located<String>>,
+    signal: String,
+    variable: &str,
+) -> Result<StopPolicy, Refused> {
     let at = retry.as_ref().map_or(cx.fallback(), |r| r.at);
     match stop_policy::parse_retry(retry.as_ref().map(|r| r.value.as_str()), &signal) {
         Ok(plan) => Ok(StopPolicy {

@@ -12,7 +12,8 @@ fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
     let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
-    let Found::Launch(launch, shell) = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
+    let Found::Launch(launch, shell) =
+        crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
     else {
         panic!("the test script launches a daemon:\n{script}");
     };
@@ -215,20 +216,29 @@ fn user_and_group() {
     c("start_stop_daemon_args='--user foo --group bar'", &["env: USER=foo", "user: foo:bar", "HOME of: foo"]);
     // `--group` alone: the group, nothing else (no initgroups, no USER/HOME).
     c("start_stop_daemon_args='-g bar'", &["user: root:bar (the group only)"]);
-    c("export USER=me HOME=/x\nstart_stop_daemon_args='-g bar'", &["env: HOME=/x USER=me", "user: root:bar (the group only)"]);
+    c(
+        "export USER=me HOME=/x\nstart_stop_daemon_args='-g bar'",
+        &["env: HOME=/x USER=me", "user: root:bar (the group only)"],
+    );
     c("export USER=me HOME=/x\ncommand_user=foo", &["env: USER=foo", "user: foo", "HOME of: foo"]);
     // start-stop-daemon looks the empty user name up, and fails.
     c(
         "command_user=:grp",
-        &["error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on"],
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on",
+        ],
     );
     c(
         "command_user=:",
-        &["error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on"],
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on",
+        ],
     );
     c(
         "command_user=1000",
-        &["error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is a numeric user id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names"],
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is a numeric user id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names",
+        ],
     );
     c(
         "command_user='a b'",
@@ -380,17 +390,44 @@ fn redirections_and_loggers() {
         &["argv: /usr/bin/foo", "stdin: /dev/null", "stdout: /var/log/foo.log", "stderr: /log/err", BACKGROUND],
     );
     c("directory=/srv\noutput_log=out.log", &["argv: /usr/bin/foo", "directory: /srv", "stdout: out.log", BACKGROUND]);
-    c("output_logger='logger -t foo'", &["argv: /usr/bin/foo", "logger: logger -t foo", BACKGROUND]);
+    // One logger per stream, as start-stop-daemon starts them (issue 11, bug 8).
+    c("output_logger='logger -t foo'", &["argv: /usr/bin/foo", "stdout logger: logger -t foo", BACKGROUND]);
     c(
         "output_logger='tee -a /x | logger'\nerror_logger='logger -p err'",
+        &["argv: /usr/bin/foo", "stdout logger: tee -a /x | logger", "stderr logger: logger -p err", BACKGROUND],
+    );
+    // start-stop-daemon's short forms (bug 33).
+    c(
+        "start_stop_daemon_args='-3 logger -4 \"logger -p err\"'",
+        &["argv: /usr/bin/foo", "stdout logger: logger", "stderr logger: logger -p err", BACKGROUND],
+    );
+    // OpenRC's s6 backend makes the logger log/run.
+    check(
+        "command=/usr/bin/foo\nsupervisor=s6\noutput_logger='tee -a /x | logger'\nerror_logger='logger -p err'",
         &[
             "argv: /usr/bin/foo",
             "logger: logger -p err",
             "decision logger: output_logger and error_logger differ: s6 has one logger per service, error_logger is used for both (as OpenRC's s6 backend does)",
+            "decision foreground: supervisor=s6: written for s6 already",
+        ],
+    );
+    // start-stop-daemon refuses these (bug 34).
+    c(
+        "output_log=/x\noutput_logger=logger",
+        &[
+            "refused",
+            "error invalid_value: `output_log` has a value OpenRC cannot use: start-stop-daemon refuses to start: a log file and a logger for the same stream",
             BACKGROUND,
         ],
     );
-    c("error_logger='tee -a /x | logger'", &["argv: /usr/bin/foo", "logger: sh -c tee -a /x | logger", BACKGROUND]);
+    check(
+        "command=/usr/bin/foo\ncommand_args=--foreground\nerror_log=/x",
+        &[
+            "refused",
+            "error invalid_value: `error_log` has a value OpenRC cannot use: start-stop-daemon refuses to start: --stdout, --stderr and their loggers need --background",
+            "error daemon_may_fork: `foo` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
 }
 
 #[test]
@@ -468,9 +505,15 @@ fn environment() {
         ],
     );
     // OpenRC's own variables as the target's start-stop-daemon passes them on (bug 7).
-    let target = |v: &str| ModelOptions { target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(), ..ModelOptions::default() };
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
     let names = |v: &str| -> Vec<String> {
-        let files = files("", "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\nexport RC_X=1 SSD_STARTWAIT=2 EINFO_X=3");
+        let files = files(
+            "",
+            "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\nexport RC_X=1 SSD_STARTWAIT=2 EINFO_X=3",
+        );
         let mut p = prepare(&files.inputs());
         let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
         let Found::Launch(launch, shell) = found else { panic!() };
@@ -566,7 +609,10 @@ fn stopping() {
     c("stopsig=INT\nretry=10", &["argv: /usr/bin/foo", "down-signal: SIGINT", BACKGROUND]);
     c("retry=TERM/30/KILL/5", &["argv: /usr/bin/foo", "timeout-kill: 30000", BACKGROUND]);
     // A schedule's own first signal, whatever stopsig says.
-    c("stopsig=INT\nretry=QUIT/30/KILL/5", &["argv: /usr/bin/foo", "down-signal: SIGQUIT", "timeout-kill: 30000", BACKGROUND]);
+    c(
+        "stopsig=INT\nretry=QUIT/30/KILL/5",
+        &["argv: /usr/bin/foo", "down-signal: SIGQUIT", "timeout-kill: 30000", BACKGROUND],
+    );
     c(
         "retry=HUP/5/TERM/10/KILL/5\ntimeout_kill=2000",
         &[
@@ -679,9 +725,16 @@ fn respawn_and_unsupported_variables() {
         &["argv: /usr/bin/foo", "env: USER=daemon", "user: daemon", "HOME of: daemon", SD],
     );
     // … and 0.46 on (`${supervise_daemon_args-…}`): an empty one is no fallback.
-    let target = |v: &str| ModelOptions { target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(), ..ModelOptions::default() };
-    let script = "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nsupervisor=supervise-daemon\nstart_stop_daemon_args='-u nobody'";
-    assert_eq!(render("", &format!("{script}\nsupervise_daemon_args=''"), &target("0.63.3")), ["argv: /usr/bin/foo", SD]);
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
+    let script =
+        "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nsupervisor=supervise-daemon\nstart_stop_daemon_args='-u nobody'";
+    assert_eq!(
+        render("", &format!("{script}\nsupervise_daemon_args=''"), &target("0.63.3")),
+        ["argv: /usr/bin/foo", SD]
+    );
     assert_eq!(render("", script, &target("0.63.3")), nobody);
     check(
         "command=/usr/bin/foo\ncommand_background=yes\nstopgroup=yes\nhealthcheck_timer=60\nrespawn_delay=5",

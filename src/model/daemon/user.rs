@@ -52,10 +52,16 @@ fn check_names(cx: &mut Context, at: Loc, run_as: Option<RunAs>) -> Result<Optio
                     format!(
                         "`{name}` is a numeric {what} id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names"
                     ),
-                    format!("give the {what} by the name /etc/{} has for it", if what == "user" { "passwd" } else { "group" }),
+                    format!(
+                        "give the {what} by the name /etc/{} has for it",
+                        if what == "user" { "passwd" } else { "group" }
+                    ),
                 )
             } else {
-                (format!("`{name}` is not an account name"), format!("write the {what} name as it is in /etc/passwd or /etc/group"))
+                (
+                    format!("`{name}` is not an account name"),
+                    format!("write the {what} name as it is in /etc/passwd or /etc/group"),
+                )
             };
             return Err(cx.report.invalid_value(at, "command_user", problem, help));
         }
