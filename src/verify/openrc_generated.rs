@@ -634,7 +634,7 @@ fn compare_environment(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError
         "environment",
         shown(t),
         shown(o),
-        "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
+        "rc2s6 exports what a start-stop-daemon child gets (the exported variables of openrc-run's shell, USER of --user); OpenRC 0.63.x passes none of them",
     ));
 }
 
