@@ -8,7 +8,8 @@ use super::super::trace::LaunchProgram;
 use super::context::{Context, Located};
 use super::flags::{self, DaemonFlags, FlagSyntax};
 use super::report::{DecisionId, Refused};
-use crate::eval::value::{Loc, ShellValue};
+use crate::eval::environment::Environment;
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::supervisor::Supervisor;
 
 /// The decision recorded when `command_args_background` is not carried over.
@@ -44,7 +45,9 @@ pub struct BackgroundArgs {
 pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> CommandLine {
     match launch {
         Launch::Declarative => from_variables(cx, supervisor),
-        Launch::Call { program, words, uncertain, loc, .. } => from_call(cx, *program, words, uncertain, *loc),
+        Launch::Call { program, words, uncertain, loc, context, .. } => {
+            from_call(cx, *program, words, uncertain, *loc, &context.env)
+        }
     }
 }
 
@@ -110,6 +113,7 @@ fn from_call(
     words: &[String],
     uncertain: &[Vec<crate::eval::value::Uncertainty>],
     at: Loc,
+    env: &Environment,
 ) -> CommandLine {
     let (flags, argv) = match program {
         LaunchProgram::Direct => (DaemonFlags::default(), words.to_vec()),
@@ -139,11 +143,23 @@ fn from_call(
     let mut exact = true;
     for (i, u) in uncertain.iter().enumerate() {
         if !skip.contains(&i) {
-            let v = ShellValue { text: String::new(), uncertain: u.clone() };
-            exact &= cx.check("start()", &v).is_ok();
+            // Named after the variable that holds what cannot be known, where one does.
+            for one in u {
+                let name = holder(env, one).unwrap_or_else(|| format!("the {} call in start()", program.name()));
+                let v = ShellValue { text: String::new(), uncertain: vec![one.clone()] };
+                exact &= cx.check(&name, &v).is_ok();
+            }
         }
     }
     CommandLine { argv, flags, at, exact, background_args: None }
+}
+
+/// The variable whose value carries `u`, as start() sees the variables.
+fn holder(env: &Environment, u: &Uncertainty) -> Option<String> {
+    if let Uncertainty::UnsetVariable { name, .. } = u {
+        return Some(name.clone());
+    }
+    env.names().into_iter().find(|n| env.get(n).is_some_and(|v| v.value.uncertain.contains(u)))
 }
 
 /// Refuses a command line that names no program, or an option for one.

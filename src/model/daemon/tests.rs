@@ -240,6 +240,25 @@ fn user_and_group() {
             "error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is a numeric user id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names",
         ],
     );
+    // Set but empty, or an option taken for the user: start-stop-daemon fails (issue 11, bug 13).
+    check(
+        "command=/usr/bin/foo\ncommand_background=yes\ncommand_user=\"${VBOX_USER}\"",
+        &[
+            "refused",
+            "warning unset_variable: `VBOX_USER` is not set by rc.conf, conf.d or the script; it expands to an empty string [expands to nothing]",
+            "error invalid_value: `command_user` has a value OpenRC cannot use: it is empty because `VBOX_USER` is not set: start-stop-daemon takes the next word for the user and fails",
+            BACKGROUND,
+        ],
+    );
+    check(
+        "start() { start-stop-daemon --start -b --chuid ${VBOX_USER} --pidfile /run/v.pid --exec /usr/bin/foo; }",
+        &[
+            "refused",
+            "error invalid_value: `--user` has a value OpenRC cannot use: its value is `--pidfile`, an option: the word before it expands to nothing, so start-stop-daemon takes the next option for the user and fails",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
     c(
         "command_user='a b'",
         &["error invalid_value: `command_user` has a value OpenRC cannot use: `a b` is not an account name"],

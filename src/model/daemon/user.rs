@@ -5,12 +5,39 @@ use super::super::service::RunAs;
 use super::context::{Context, Located};
 use super::flags::DaemonFlags;
 use super::report::Refused;
-use crate::eval::value::Loc;
+use crate::eval::value::{Loc, Uncertainty};
 
 /// The user and group to run as; `None` when nothing changes them.
 pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Refused> {
     // Read whether or not an option wins, as it reports what makes the variable inexact.
     let command_user = if cx.declarative() { cx.setting("command_user") } else { None };
+    if let Some(v) = cx.var("command_user").filter(|v| cx.declarative() && v.value.text.is_empty()) {
+        // `${command_user+--chuid} $command_user` (sh/start-stop-daemon.sh): set but empty, it
+        // leaves `--chuid` without its value; start-stop-daemon takes the next word for the
+        // user and fails ("user `--background' not found").
+        let unset: Vec<String> = v
+            .value
+            .uncertain
+            .iter()
+            .filter_map(|u| match u {
+                Uncertainty::UnsetVariable { name, .. } => Some(format!("`{name}`")),
+                _ => None,
+            })
+            .collect();
+        let problem = if unset.is_empty() {
+            "it is set but empty: start-stop-daemon takes the next word for the user and fails".to_string()
+        } else {
+            format!(
+                "it is empty because {} is not set: start-stop-daemon takes the next word for the user and fails",
+                unset.join(", ")
+            )
+        };
+        let help = match unset.first() {
+            Some(n) => format!("set {n} in conf.d"),
+            None => "set `command_user` to an account, or unset it".to_string(),
+        };
+        return Err(cx.report.invalid_value(v.at, "command_user", problem, help));
+    }
     let given = match (&flags.user, command_user) {
         (Some(u), _) => Some(Located { value: u.clone(), at: cx.flags_at() }),
         (None, Some(given)) => Some(given),
@@ -27,6 +54,15 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
     };
     if let Some(g) = &flags.group {
         group = Some(g.clone());
+    }
+    if user.starts_with('-') {
+        // `--chuid $USER_VAR --pidfile …` with the variable unset: the option takes the next one.
+        return Err(cx.report.invalid_value(
+            at,
+            "--user",
+            format!("its value is `{user}`, an option: the word before it expands to nothing, so start-stop-daemon takes the next option for the user and fails"),
+            "set the variable that names the user (in conf.d), or write the user after `--user`",
+        ));
     }
     if user.is_empty() {
         // start-stop-daemon and supervise-daemon look the empty name up and fail: "user `' not
