@@ -789,6 +789,41 @@ fn foreground() {
         "command=/usr/bin/foo\nsupervisor=s6",
         &["argv: /usr/bin/foo", "decision foreground: supervisor=s6: written for s6 already"],
     );
+    // conf.d's supervisor is no evidence that the script's command line stays in the
+    // foreground (issue 11, bug 10).
+    check_confd(
+        "supervisor=supervise-daemon",
+        "command=/usr/bin/foo",
+        &[
+            "refused",
+            "error daemon_may_fork: `foo` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
+    // An option that makes it fork is never handed over (bug 11): the table drops it…
+    check(
+        "command=/usr/bin/memcached\ncommand_args='-d -p 1'\ncommand_background=yes",
+        &[
+            "argv: /usr/bin/memcached -p 1",
+            "advice foreground_from_table: `memcached`: removed `-d`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: memcached: removed `-d` (source)",
+        ],
+    );
+    // … else the daemon is refused; `--daemonize no` and a counterpart are no such option.
+    check(
+        "command=/usr/bin/gunicorn\ncommand_args='--daemon app:app'\ncommand_background=yes",
+        &[
+            "refused",
+            "error daemon_may_fork: `gunicorn` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
+    check(
+        "command=/usr/bin/foo\ncommand_args='--daemonize no --daemon=false'\ncommand_background=yes",
+        &["argv: /usr/bin/foo --daemonize no --daemon=false", BACKGROUND],
+    );
+    check(
+        "command=/usr/bin/foo\ncommand_args='--daemon --foreground'\ncommand_background=yes",
+        &["argv: /usr/bin/foo --daemon --foreground", BACKGROUND],
+    );
     check(
         "command=/usr/bin/foo\nstart_stop_daemon_args=--background",
         &["argv: /usr/bin/foo", "decision foreground: --background in start_stop_daemon_args: it does not fork itself"],
