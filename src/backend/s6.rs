@@ -159,6 +159,9 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     for (k, v) in &d.env {
         s.line(["export", k.as_str(), v.as_str()]);
     }
+    for k in &d.unexport {
+        s.line(["unexport", k.as_str()]);
+    }
     if let Some(user) = &d.home_of {
         // HOME is the account's home directory, looked up as the daemon starts.
         s.block_line(&["backtick", "-n", "HOME"], ["homeof", user.as_str()]);
@@ -334,15 +337,16 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
         }
     }
     // start-stop-daemon and supervise-daemon start the loggers as the daemon's children, with
-    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2); `pipeline` sets `!`, which the
-    // daemon does not get. stderr's first, so that stdout's logger is not its stderr.
+    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first: stderr's then
+    // holds stdout's pipe too, as it does under OpenRC. `pipeline` sets `!`, which the daemon
+    // does not get.
+    if let Some(l) = &d.stdout_logger {
+        logger_pipeline(s, l);
+    }
     if let Some(l) = &d.stderr_logger {
         s.line(["fdswap", "1", "2"]);
         logger_pipeline(s, l);
         s.line(["fdswap", "1", "2"]);
-    }
-    if let Some(l) = &d.stdout_logger {
-        logger_pipeline(s, l);
     }
 }
 

@@ -152,6 +152,10 @@ pub struct Daemon {
     pub argv0: Option<String>,
     /// Variables exported to the daemon, sorted by name.
     pub env: Vec<(String, String)>,
+    /// Variables the daemon does not get from s6-svscan's environment: openrc-run's shell has
+    /// no `USER` or `HOME` (openrc-run's env_filter(), src/shared/misc.c at 0.63.3), which a
+    /// daemon the shell runs itself inherits as they are.
+    pub unexport: Vec<String>,
     /// `HOME` is set to this account's home directory, looked up when the daemon starts
     /// (start-stop-daemon and supervise-daemon set it for `--user`).
     pub home_of: Option<String>,

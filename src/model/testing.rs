@@ -109,6 +109,7 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         .map(|(n, v)| format!("{n}={v}"))
         .collect();
     line("env", (!env.is_empty()).then(|| env.join(" ")));
+    line("unexport", (!d.unexport.is_empty()).then(|| d.unexport.join(" ")));
     line("directory", d.directory.clone());
     line("chroot", d.chroot.clone());
     line("umask", d.umask.clone());

@@ -26,6 +26,17 @@ pub struct EnvironmentInputs<'a> {
     pub pwd: Option<&'a (String, String)>,
 }
 
+/// What a daemon the shell runs itself does not get that s6-svscan's environment has: openrc-run
+/// filters `USER` and `HOME` out of its own (env_filter(), src/shared/misc.c at 0.63.3, unless
+/// rc_env_allow lets them through), and only start-stop-daemon and supervise-daemon set them
+/// for their daemons (start-stop-daemon.c:386-398 at 0.45.2).
+pub fn unexported(vars: &[(String, String)], direct: bool) -> Vec<String> {
+    if !direct {
+        return Vec::new();
+    }
+    ["HOME", "USER"].iter().filter(|n| !vars.iter().any(|(k, _)| k == *n)).map(|n| n.to_string()).collect()
+}
+
 /// The variables, sorted by name, each once; refused when an exported value cannot be known.
 pub fn environment(
     cx: &mut Context,

@@ -179,8 +179,15 @@ fn settings(
                 LaunchProgram::StartStopDaemon => !flags.background,
                 LaunchProgram::SuperviseDaemon => false,
             };
+            // `--quiet` sets EINFO_QUIET, and start-stop-daemon then points the daemon's stdout
+            // and stderr at /dev/null whatever the shell made them (start-stop-daemon.c:1078-1085
+            // at 0.45.2): where rc2s6's logger takes them, as for `--background`.
+            let quiet = *program == LaunchProgram::StartStopDaemon
+                && flags.irrelevant.iter().any(|f| f == "--quiet" || f == "-q");
+            let kept: Vec<_> =
+                context.redirects.iter().filter(|r| !(quiet && matches!(r.fd, 1 | 2))).cloned().collect();
             let cwd = pwd.map_or("/", |p| p.0.as_str());
-            redirections::shell_redirections(cx, &context.redirects, keeps, cwd)
+            redirections::shell_redirections(cx, &kept, keeps, cwd)
         }
         Launch::Declarative => Ok(Vec::new()),
     };
@@ -208,10 +215,12 @@ fn settings(
     let redirections = redirections?;
     let logger = redirections.logger;
     let user = user?;
+    let env = env?;
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
-        env: env?,
+        unexport: environment::unexported(&env, direct),
+        env,
         home_of: user.as_ref().filter(|u| !u.group_only).map(|u| u.user.clone()),
         directory,
         chroot: dirs?.chroot,

@@ -160,8 +160,7 @@ pub fn shell_redirections(
         return Ok(out);
     }
     for r in redirects {
-        let what = format!("the redirection `{}`", r.op);
-        if let Err(refused) = cx.check(&what, &r.target) {
+        if let Err(refused) = cx.check(&r.op, &r.target) {
             result = Err(refused);
             continue;
         }

@@ -354,6 +354,8 @@ fn what_start_sets_up_before_the_launch() {
         &[
             "argv: /usr/bin/foo",
             "env: OLDPWD=/var/lib PWD=/var/log/foo",
+            // openrc-run's shell has no USER and HOME to hand on (issue 11, bug 35).
+            "unexport: HOME USER",
             "directory: /var/log/foo",
             "umask: 007",
             "decision launch: compiled from the direct call in start()",
