@@ -20,6 +20,7 @@ use rc2s6::openrc::version::OpenrcVersion;
         rc2s6 /etc/init.d/* -o /var/svc.d\n  \
         rc2s6 /etc/init.d -o /var/svc.d --conf-dir /etc/conf.d --dry-run\n  \
         rc2s6 /etc/init.d -o /var/svc.d --format json > conversion.json\n  \
+        rc2s6 --backend s6-rc /etc/init.d/* --runlevels /etc/runlevels -o /etc/s6-rc/source\n  \
         rc2s6 lint --format sarif /etc/init.d/* > rc2s6.sarif\n  \
         rc2s6 explain rc2s6::model::daemon_may_fork\n\n\
         A run with many diagnostics prints a summary grouped by code; -v prints each in full.\n\n\
@@ -71,7 +72,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compile init scripts into s6 service directories (the default).
     #[command(
-        after_help = "Examples:\n  rc2s6 compile /etc/init.d/* -o /var/svc.d\n  rc2s6 compile testdata/emit/basic -o /tmp/svc --no-rc-conf --conf-dir testdata/emit/conf.d"
+        after_help = "Examples:\n  rc2s6 compile /etc/init.d/* -o /var/svc.d\n  rc2s6 compile testdata/emit/basic -o /tmp/svc --no-rc-conf --conf-dir testdata/emit/conf.d\n  rc2s6 compile --backend s6-rc /etc/init.d/* --runlevels /etc/runlevels -o /etc/s6-rc/source"
     )]
     Compile(CompileArgs),
     /// Check that OpenRC will link exactly the service directories rc2s6 generated.
