@@ -27,12 +27,14 @@ define_codes! {
 pub enum S6RcError {
     /// The service's name, or a name derived from it, is not one s6-rc-compile accepts.
     #[error("`{name}` cannot be an s6-rc service name: {why}")]
-    #[diagnostic(help("rename the init script; s6-rc names are best made of letters, digits, `_`, `-` and `.`"))]
+    #[diagnostic(help("{help}"))]
     BadName {
         /// The name.
         name: String,
         /// Why not.
         why: String,
+        /// What to do.
+        help: String,
         /// The script's first line.
         #[label("this service")]
         span: SourceSpan,

@@ -384,7 +384,12 @@ pub fn service(
     if let Some(why) = invalid_name(&service.name) {
         return Err(Refusal::S6Rc(vec![(
             head,
-            S6RcError::BadName { name: service.name.clone(), why: why.into(), span: head.span.into() },
+            S6RcError::BadName {
+                name: service.name.clone(),
+                why: why.into(),
+                help: "rename the init script; s6-rc names are best made of letters, digits, `_`, `-` and `.`".into(),
+                span: head.span.into(),
+            },
         )]));
     }
     let mut refusals: Vec<(Loc, S6RcError)> = inputs

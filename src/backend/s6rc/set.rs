@@ -246,6 +246,22 @@ fn virtuals(
         if d.uncertain || members[d.service].service.is_none() {
             continue;
         }
+        // The bundle would be named after it: a name s6-rc-compile refuses (or that cannot be a
+        // directory) would make the whole tree unusable.
+        if let Some(why) = super::invalid_name(&d.name) {
+            let m = &members[d.service];
+            let error = S6RcError::DependencyDropped {
+                kind: d.kind.clone(),
+                name: d.name.clone(),
+                why: format!("cannot name an s6-rc bundle: {why}"),
+                outcome: format!("no `{}` bundle is made", d.name),
+                help: "provide a plain name (letters, digits, `_`, `-`, `.`), and need it by that name".into(),
+                span: name_span(m.analysis, d.loc, &d.name),
+            };
+            let f = finding(m, d.loc, error);
+            members[d.service].findings.push(f);
+            continue;
+        }
         if names.contains_key(&d.name) || taken.contains_key(&d.name) {
             if let Some(s) = members[d.service].service.as_mut() {
                 s.decisions.push(Decision {
@@ -706,6 +722,18 @@ fn runlevel_bundles(
             .get(&r.name)
             .cloned()
             .or_else(|| bundles.contains(&r.name).then(|| format!("the virtual name `{}`", r.name)));
+        if let Some(why) = super::invalid_name(&r.name) {
+            findings.push(Finding::new(
+                Some(r.listing.clone()),
+                S6RcError::BadName {
+                    name: r.name.clone(),
+                    why: why.into(),
+                    help: "rename the runlevel's directory; no bundle is made for it".into(),
+                    span: first_line.into(),
+                },
+            ));
+            continue;
+        }
         if let Some(other) = other {
             findings.push(Finding::new(
                 Some(r.listing.clone()),
