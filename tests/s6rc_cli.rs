@@ -1,6 +1,7 @@
 //! What `rc2s6 --backend s6-rc` prints: the summary line counts definitions and bundles, a dry run
 //! lists every service and bundle it would create, `--format json` carries the definitions, the
-//! bundles and the findings about the set, and the s6-rc flags are refused with the s6 backend.
+//! bundles and the findings about the set, the s6-rc flags are refused with the s6 backend, and
+//! names no s6-rc definition can have are left out of a tree s6-rc-compile accepts.
 
 mod support;
 
@@ -117,4 +118,45 @@ fn s6rc_flags_are_refused_with_the_s6_backend_and_script_rewriting_with_s6rc() {
         assert!(stderr(&o).contains(says), "{flags:?}: {}", stderr(&o));
         assert!(!tmp.path().join("out").exists(), "{flags:?} wrote");
     }
+}
+
+#[test]
+fn names_no_bundle_can_have_are_left_out_and_s6rc_compile_accepts_the_rest() {
+    if !support::skarnet::Toolset::current().is_some_and(|t| t.tools(&["s6-rc-compile"])) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let out = tmp.path().join("out");
+    let case = support::root().join("testdata/s6rc/names");
+    let o = support::rc2s6()
+        .args(["--backend", "s6-rc", "-v", "--color", "never", "--no-rc-conf", "--no-conf-dir", "--runlevels"])
+        .arg(case.join("runlevels"))
+        .arg(case.join("init.d"))
+        .arg("-o")
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    // 1: the scripts with names s6-rc refuses are not converted, and the runlevel named so is an error.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Messages are wrapped: looked for with their words joined again.
+    let flat = stderr(&o).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "`provide s6-rc-virtual` cannot name an s6-rc bundle",
+        "`provide .hidden` cannot name an s6-rc bundle",
+        "`s6rc-level` cannot be an s6-rc service name",
+        "lists `s6rc-level`, a stacked runlevel that gets no bundle",
+    ] {
+        assert!(flat.contains(said), "{said}: {}", stderr(&o));
+    }
+    for absent in ["s6-rc-virtual", ".hidden", "s6rc-level", "default/contents.d/s6rc-level"] {
+        assert!(!out.join(absent).exists(), "{absent} was written");
+    }
+    assert!(out.join("plain/contents.d/virt").is_file() && out.join("default/contents.d/virt").is_file());
+    let compiled = std::process::Command::new(support::s6rc::program("s6-rc-compile"))
+        .arg(tmp.path().join("db"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(compiled.status.success(), "s6-rc-compile: {}", String::from_utf8_lossy(&compiled.stderr));
 }

@@ -135,7 +135,7 @@ pub enum S6RcError {
 
     /// A runlevel lists a name the tree does not have.
     #[error("runlevel `{runlevel}` lists `{name}`, {why}; the `{runlevel}` bundle leaves it out")]
-    #[diagnostic(help("convert `{name}` too (give its init script), or remove it from the runlevel"))]
+    #[diagnostic(help("{help}"))]
     RunlevelEntry {
         /// The runlevel.
         runlevel: String,
@@ -143,6 +143,8 @@ pub enum S6RcError {
         name: String,
         /// Why the tree does not have it.
         why: String,
+        /// What to do.
+        help: String,
         /// The entry in the runlevel's listing.
         #[label("this entry")]
         span: SourceSpan,

@@ -715,6 +715,12 @@ fn runlevel_bundles(
     findings: &mut Vec<Finding>,
 ) -> Vec<Bundle> {
     let levels: BTreeSet<&str> = runlevels.iter().map(|r| r.name.as_str()).collect();
+    // The runlevels that get a bundle: a stacked one that gets none is left out of the others.
+    let made: BTreeSet<&str> = runlevels
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|n| super::invalid_name(n).is_none() && !taken.contains_key(*n) && !bundles.contains(*n))
+        .collect();
     let mut out = Vec::new();
     for r in runlevels {
         let first_line = Span::new(0, r.listing.text().find('\n').unwrap_or(r.listing.text().len()));
@@ -751,11 +757,15 @@ fn runlevel_bundles(
         let mut left_out = Vec::new();
         for e in &r.entries {
             let why = if e.stacked {
-                if levels.contains(e.name.as_str()) && e.name != r.name {
+                if made.contains(e.name.as_str()) && e.name != r.name {
                     contents.push(e.name.clone());
                     continue;
                 }
-                "a stacked runlevel rc2s6 was not given".to_string()
+                if levels.contains(e.name.as_str()) && e.name != r.name {
+                    "a stacked runlevel that gets no bundle".to_string()
+                } else {
+                    "a stacked runlevel rc2s6 was not given".to_string()
+                }
             } else if let Some(s) = names.get(&e.name).and_then(|i| members[*i].service.as_ref()) {
                 contents.push(s.handle.clone());
                 continue;
@@ -769,7 +779,17 @@ fn runlevel_bundles(
             };
             findings.push(Finding::new(
                 Some(r.listing.clone()),
-                S6RcError::RunlevelEntry { runlevel: r.name.clone(), name: e.name.clone(), why, span: e.span.into() },
+                S6RcError::RunlevelEntry {
+                    runlevel: r.name.clone(),
+                    name: e.name.clone(),
+                    why,
+                    help: if e.stacked {
+                        format!("give `--runlevels` the directory that holds runlevel `{}` too, with a name s6-rc accepts, or unstack it", e.name)
+                    } else {
+                        format!("convert `{}` too (give its init script), or remove it from the runlevel", e.name)
+                    },
+                    span: e.span.into(),
+                },
             ));
             left_out.push(format!("`{}`", e.name));
         }
