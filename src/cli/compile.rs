@@ -8,7 +8,7 @@ use rc2s6::backend::{Backend, EmitOptions};
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::ModelOptions;
 use rc2s6::pipeline::compile::{self, CompileOptions};
-use rc2s6::report::render_human;
+use rc2s6::report::{escape, render_human};
 use rc2s6::write::{self, WriteOptions};
 
 /// Turns flags into compile options.
@@ -63,24 +63,29 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     }
     eprint!("{}", render_human(&findings, color));
     for e in &comp.read_errors {
-        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+        eprintln!("rc2s6: cannot read {}: {}", escape::file_name(&e.path), escape::text(&e.message));
     }
     let report = match write::write_output(out, &comp, WriteOptions { force: args.force, dry_run: args.dry_run }) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("rc2s6: {e}");
+            eprintln!("rc2s6: {}", escape::text(&e.to_string()));
             return Outcome::Io;
         }
     };
     if report.recovered {
         eprintln!(
             "rc2s6: {}: an interrupted run left a journal; the manifest now describes what it finished",
-            out.display()
+            escape::file_name(&out.display().to_string())
         );
     }
     for d in &report.drifted {
         let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
-        eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
+        eprintln!(
+            "rc2s6: {}: {} is {}; left as it is{force}",
+            escape::file_name(&d.service),
+            escape::file_name(&d.path),
+            d.kind.describe()
+        );
     }
     let (converted, oneshot, not_converted) = comp.counts();
     let verb = if args.dry_run { "would write" } else { "wrote" };
@@ -95,7 +100,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         } else {
             format!(" ({} files skipped: not openrc-run scripts)", comp.skipped.len())
         },
-        out.display()
+        escape::file_name(&out.display().to_string())
     );
     let migration = if super::migrate::requested(args) {
         super::migrate::run(&comp, &opts, args, global, color)

@@ -8,7 +8,7 @@ use rc2s6::core::diagnostic::Severity;
 use rc2s6::migrate::unified_diff::unified_diff;
 use rc2s6::pipeline::compile::{Compilation, CompileOptions};
 use rc2s6::pipeline::migrate::migrate_all;
-use rc2s6::report::render_human;
+use rc2s6::report::{escape, render_human};
 use rc2s6::write;
 
 /// Whether the arguments ask for migration.
@@ -36,11 +36,11 @@ pub fn run(comp: &Compilation, opts: &CompileOptions, args: &CompileArgs, global
                     if good == 1 { "" } else { "s" },
                     written.len(),
                     scripts.len() - written.len(),
-                    dir.display()
+                    escape::file_name(&dir.display().to_string())
                 );
             }
             Err(e) => {
-                eprintln!("rc2s6: {e}");
+                eprintln!("rc2s6: {}", escape::text(&e.to_string()));
                 return Outcome::Io;
             }
         }

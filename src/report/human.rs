@@ -1,27 +1,87 @@
 //! Findings for people, the way rustc shows them: message, code, the labelled source lines and
-//! help, through miette's renderer with a fixed width (and no colour, for snapshots).
+//! help, through miette's renderer with a fixed width (and no colour, for snapshots). File names
+//! and source lines are escaped first (`escape`): a name or a line holding a newline or an
+//! escape sequence must not split a finding or reach the terminal.
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceCode};
 
+use super::escape;
 use crate::core::diagnostic::{Finding, Severity};
+use crate::core::source::SourceFile;
 
 /// Renders findings the way rustc does: message, code, the labelled source, help.
 pub fn render_human(findings: &[Finding], color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
+    // Each file escaped once, however many findings point into it.
+    let mut shown: Vec<Shown> = Vec::new();
     for f in findings {
-        let report = Rendered { finding: f };
+        let source = f.file.as_ref().map(|file| {
+            let at = match shown.iter().position(|s| s.is(file)) {
+                Some(i) => i,
+                None => {
+                    shown.push(Shown::new(file));
+                    shown.len() - 1
+                }
+            };
+            at
+        });
+        let report = Rendered { finding: f, source: source.map(|i| &shown[i]) };
         let _ = handler.render_report(&mut out, &report);
     }
     out
 }
 
+/// A file as it is shown: its name escaped, its text with unprintable characters replaced at
+/// the same byte offsets (`None` when nothing needed replacing).
+struct Shown {
+    file: SourceFile,
+    name: String,
+    text: Option<String>,
+}
+
+impl Shown {
+    fn new(file: &SourceFile) -> Shown {
+        Shown {
+            file: file.clone(),
+            name: escape::file_name(file.name()).into_owned(),
+            text: escape::source(file.text()),
+        }
+    }
+
+    /// Whether this is `file` (the same loaded text, not merely the same name).
+    fn is(&self, file: &SourceFile) -> bool {
+        std::ptr::eq(self.file.text(), file.text()) && self.file.name() == file.name()
+    }
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.text.as_deref().unwrap_or(self.file.text());
+        let inner = text.read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
 /// A finding with its source attached and its effective severity, for miette's renderer.
 struct Rendered<'a> {
     finding: &'a Finding,
+    source: Option<&'a Shown>,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -32,9 +92,10 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.finding.file {
-            Some(file) => write!(f, "{}: {}", file.name(), self.finding.diagnostic),
-            None => write!(f, "{}", self.finding.diagnostic),
+        let message = self.finding.diagnostic.to_string();
+        match self.source {
+            Some(file) => write!(f, "{}: {}", file.name, escape::text(&message)),
+            None => write!(f, "{}", escape::text(&message)),
         }
     }
 }
@@ -53,13 +114,31 @@ impl Diagnostic for Rendered<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.diagnostic.help()
+        let help = self.finding.diagnostic.help()?.to_string();
+        Some(Box::new(escape::text(&help).into_owned()))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.finding.file.as_ref().map(|f| f.miette_source() as &dyn miette::SourceCode)
+        self.source.map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.finding.file.as_ref()?;
-        self.finding.diagnostic.labels()
+        self.source?;
+        let labels: Vec<LabeledSpan> = self
+            .finding
+            .diagnostic
+            .labels()?
+            .map(|l| match l.label() {
+                Some(text) => {
+                    let text = Some(escape::text(text).into_owned());
+                    let span = (l.offset(), l.len());
+                    if l.primary() {
+                        LabeledSpan::new_primary_with_span(text, span)
+                    } else {
+                        LabeledSpan::new_with_span(text, span)
+                    }
+                }
+                None => l,
+            })
+            .collect();
+        Some(Box::new(labels.into_iter()))
     }
 }
