@@ -3,6 +3,7 @@
 //! and source lines are escaped first (`escape`): a name or a line holding a newline or an
 //! escape sequence must not split a finding or reach the terminal.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceCode};
@@ -16,18 +17,17 @@ pub fn render_human(findings: &[Finding], color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
-    // Each file escaped once, however many findings point into it.
+    // Each file escaped once, however many findings point into it (found by the address of
+    // its loaded text and name, shared by every finding about it).
     let mut shown: Vec<Shown> = Vec::new();
+    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
     for f in findings {
         let source = f.file.as_ref().map(|file| {
-            let at = match shown.iter().position(|s| s.is(file)) {
-                Some(i) => i,
-                None => {
-                    shown.push(Shown::new(file));
-                    shown.len() - 1
-                }
-            };
-            at
+            let key = (file.text().as_ptr() as usize, file.name().as_ptr() as usize);
+            *index.entry(key).or_insert_with(|| {
+                shown.push(Shown::new(file));
+                shown.len() - 1
+            })
         });
         let report = Rendered { finding: f, source: source.map(|i| &shown[i]) };
         let _ = handler.render_report(&mut out, &report);
@@ -38,6 +38,7 @@ pub fn render_human(findings: &[Finding], color: bool) -> String {
 /// A file as it is shown: its name escaped, its text with unprintable characters replaced at
 /// the same byte offsets (`None` when nothing needed replacing).
 struct Shown {
+    /// Kept so its text stays where `index` found it.
     file: SourceFile,
     name: String,
     text: Option<String>,
@@ -50,11 +51,6 @@ impl Shown {
             name: escape::file_name(file.name()).into_owned(),
             text: escape::source(file.text()),
         }
-    }
-
-    /// Whether this is `file` (the same loaded text, not merely the same name).
-    fn is(&self, file: &SourceFile) -> bool {
-        std::ptr::eq(self.file.text(), file.text()) && self.file.name() == file.name()
     }
 }
 
