@@ -60,3 +60,27 @@ fn file_names_with_newlines_and_escapes_are_escaped() {
     assert!(!stderr(&out).contains(['\u{1b}', '\u{7}', '\u{202e}']), "{:?}", stderr(&out));
     assert!(stderr(&out).contains("init.d/evil\\n"), "{}", stderr(&out));
 }
+
+// 12. An input error means not converted.
+
+/// An unterminated here-document is an error: the service is not converted (no directory, exit
+/// 1), `--initd-out` leaves the script alone without calling it a bug in rc2s6, and a service
+/// beside it still converts.
+#[test]
+fn an_unterminated_here_document_is_not_converted() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let broken = "#!/sbin/openrc-run\ncommand=/usr/bin/x\ncommand_background=yes\npidfile=/run/x.pid\nstart_pre() {\n\tcat <<EOF\nhello\n}\n";
+    write(&work.join("init.d/broken"), broken);
+    write(&work.join("init.d/good"), DAEMON);
+    let out = rc2s6(work, &["init.d", "-o", "out", "--no-rc-conf", "--no-conf-dir", "--initd-out", "migrated"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("rc2s6::parse::unterminated_heredoc"), "{err}");
+    assert!(err.contains("1 converted, 0 oneshot, 1 not converted"), "{err}");
+    assert!(!err.contains("bug in rc2s6"), "{err}");
+    assert!(!work.join("out/broken").exists() && work.join("out/good/run").is_file());
+    assert!(!work.join("migrated/broken").exists() && work.join("migrated/good").is_file());
+    let manifest = std::fs::read_to_string(work.join("out/rc2s6.manifest.yaml")).expect("manifest");
+    assert!(manifest.contains("name: broken\n  kind: not-converted"), "{manifest}");
+}
