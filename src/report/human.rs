@@ -29,10 +29,31 @@ pub fn render_human(findings: &[Finding], color: bool) -> String {
                 shown.len() - 1
             })
         });
-        let report = Rendered { finding: f, source: source.map(|i| &shown[i]) };
+        let source = source.map(|i| &shown[i]).filter(|s| showable(f, &s.file));
+        let report = Rendered { finding: f, source };
         let _ = handler.render_report(&mut out, &report);
     }
     out
+}
+
+/// The longest source line shown, in bytes, and the most lines one label may cover: miette
+/// prints every line a label touches and the line around it, so a finding on a line of 700 KB
+/// (a `depend()` naming 100,000 services) printed 700 KB per finding, and one past 65,535
+/// columns made miette panic. No init script's line comes near.
+const LONGEST_LINE: usize = 2_000;
+const MOST_LINES: usize = 100;
+
+/// Whether the finding's source lines are short enough to show; otherwise it is shown as a
+/// position (`Rendered`'s header) without them.
+fn showable(finding: &Finding, file: &SourceFile) -> bool {
+    let Some(labels) = finding.diagnostic.labels() else { return true };
+    labels.into_iter().all(|l| {
+        let (first, _) = file.line_col(l.offset());
+        let (last, _) = file.line_col(l.offset() + l.len());
+        last - first <= MOST_LINES
+            && (first.saturating_sub(1).max(1)..=last + 1)
+                .all(|line| file.line_span(line).is_none_or(|s| s.len() <= LONGEST_LINE))
+    })
 }
 
 /// A file as it is shown: its name escaped, its text with unprintable characters replaced at
@@ -89,9 +110,23 @@ impl fmt::Debug for Rendered<'_> {
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = self.finding.diagnostic.to_string();
-        match self.source {
-            Some(file) => write!(f, "{}: {}", file.name, escape::text(&message)),
-            None => write!(f, "{}", escape::text(&message)),
+        match (self.source, &self.finding.file) {
+            (Some(file), _) => write!(f, "{}: {}", file.name, escape::text(&message)),
+            // Its lines are too long to show: where it is, in words.
+            (None, Some(file)) => {
+                let name = escape::file_name(file.name());
+                match self.finding.position() {
+                    Some(p) => write!(
+                        f,
+                        "{name}:{}:{}: {} (the line is too long to show)",
+                        p.line,
+                        p.column,
+                        escape::text(&message)
+                    ),
+                    None => write!(f, "{name}: {}", escape::text(&message)),
+                }
+            }
+            (None, None) => write!(f, "{}", escape::text(&message)),
         }
     }
 }
