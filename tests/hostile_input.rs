@@ -147,6 +147,7 @@ fn a_depend_naming_fifty_thousand_services_is_linted_in_linear_time() {
 
 /// Runs a command to its end: its output, and the CPU time (user and system, in seconds) it
 /// used, read from `wait4` so that other tests' processes do not count.
+#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also gives its CPU time")]
 fn measured(mut command: Command) -> (Output, f64) {
     use std::io::Read as _;
     use std::os::unix::process::ExitStatusExt as _;
