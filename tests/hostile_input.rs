@@ -176,3 +176,111 @@ fn measured(mut command: Command) -> (Output, f64) {
     };
     (output, secs(usage.ru_utime) + secs(usage.ru_stime))
 }
+
+// 8. Hangs and unbounded reads.
+
+/// Runs a command, killing it if it runs past `secs` (a hang is then a failure, not a stuck CI).
+fn within(mut command: Command, secs: u64) -> Output {
+    let child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let id = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for _ in 0..secs * 10 {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return false;
+                }
+            }
+            // SAFETY: kill has no memory effects; the child is not reaped until `wait_with_output`.
+            unsafe { libc::kill(id as libc::pid_t, libc::SIGKILL) };
+            true
+        })
+    };
+    let out = child.wait_with_output().expect("wait");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(!watchdog.join().expect("watchdog"), "killed after {secs} s: it hung");
+    out
+}
+
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
+}
+
+/// A FIFO or a device named as a script, and a FIFO where a conf.d file or rc.conf is: each is
+/// refused at once as not a regular file (exit 111, the path named), the other services still
+/// converted; nothing hangs, and `/dev/zero` is not read until memory runs out.
+#[test]
+fn fifos_and_devices_as_inputs_are_refused_without_blocking() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    write(&work.join("init.d/good"), DAEMON);
+    write(&work.join("init.d/fromfifo"), DAEMON);
+    mkfifo(&work.join("named.fifo"));
+    mkfifo(&work.join("conf.d/fromfifo"));
+    mkfifo(&work.join("etc/rc.conf"));
+    let mut c = support::rc2s6();
+    c.current_dir(work).args([
+        "init.d/good",
+        "named.fifo",
+        "/dev/zero",
+        "-o",
+        "out",
+        "--no-rc-conf",
+        "--conf-dir",
+        "conf.d",
+    ]);
+    let out = within(c, 60);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(111), "{err}");
+    assert!(err.contains("cannot read named.fifo: it is a FIFO, not a regular file"), "{err}");
+    assert!(err.contains("cannot read /dev/zero: it is a device, not a regular file"), "{err}");
+    assert!(work.join("out/good/run").is_file(), "{err}");
+    // A conf.d that is a FIFO: OpenRC sources whatever exists there (`sourcex -e`), so it is
+    // read, and refused, rather than skipped.
+    let mut c = support::rc2s6();
+    c.current_dir(work).args(["init.d", "-o", "out", "--no-rc-conf", "--conf-dir", "conf.d"]);
+    let out = within(c, 60);
+    assert_eq!(out.status.code(), Some(111), "{}", stderr(&out));
+    assert!(stderr(&out).contains("conf.d/fromfifo: it is a FIFO"), "{}", stderr(&out));
+    for command in [&["lint"][..], &["graph"], &["verify", "-o", "out"]] {
+        let mut c = support::rc2s6();
+        c.current_dir(work).args(command).args(["--rc-conf", "etc/rc.conf", "--no-conf-dir", "init.d/good"]);
+        let out = within(c, 60);
+        assert_eq!(out.status.code(), Some(111), "{command:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("etc/rc.conf: it is a FIFO"), "{command:?}: {}", stderr(&out));
+    }
+}
+
+/// A script over 1 MiB is refused with its size; one just under it, 262,000 short lines (which
+/// the parser's fixed call limit called "too deeply nested"), is read and converted.
+#[test]
+fn a_script_is_read_up_to_one_mebibyte() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let header = "#!/sbin/openrc-run\ncommand=/usr/bin/x\ncommand_background=yes\npidfile=/run/x.pid\n";
+    // A function nothing calls: its lines are parsed, never run.
+    let lines = (900 * 1024 - header.len()) / 4;
+    write(&work.join("big/flat"), &format!("{header}unused() {{\n{}}}\n", "x=1\n".repeat(lines)));
+    write(&work.join("huge/over"), &format!("{header}#{}\n", "x".repeat(1 << 20)));
+    let mut c = support::rc2s6();
+    c.current_dir(work).args(["big/flat", "huge/over", "-o", "out", "--no-rc-conf", "--no-conf-dir"]);
+    let out = within(c, 300);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(111), "{err}");
+    assert!(
+        err.contains("cannot read huge/over: it is larger than rc2s6 reads (1048658 bytes; the limit is 1048576)"),
+        "{err}"
+    );
+    assert!(!err.contains("too_complex"), "{err}");
+    assert!(work.join("out/flat/run").is_file(), "{err}");
+}

@@ -3,4 +3,5 @@
 
 pub mod diagnostic;
 pub mod did_you_mean;
+pub mod regular_file;
 pub mod source;

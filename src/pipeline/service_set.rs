@@ -139,7 +139,7 @@ fn service_name(path: &Path) -> (String, Option<PathBuf>) {
     match file.strip_suffix(".initd").filter(|n| !n.is_empty()) {
         Some(name) => {
             let confd = path.with_file_name(format!("{name}.confd"));
-            (name.to_string(), input::is_file(&confd).then_some(confd))
+            (name.to_string(), input::exists(&confd).then_some(confd))
         }
         None => (file, None),
     }
