@@ -97,19 +97,20 @@ pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> 
     Ok((file, meta))
 }
 
-/// The whole of a regular file, at most `limit` bytes.
-pub fn read(path: &Path, links: Links, limit: u64) -> Result<Vec<u8>, ReadRefusal> {
+/// The whole of a regular file, at most `limit` bytes, and what it is (its mode, owner …).
+pub fn read(path: &Path, links: Links, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
     let (file, meta) = open(path, links)?;
     if meta.len() > limit {
         return Err(ReadRefusal::TooLarge { size: meta.len(), limit });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = &file;
     // One byte more than the bound tells a file that grew past it while read.
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 #[cfg(test)]
@@ -121,13 +122,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("f");
         std::fs::write(&file, "abc").expect("write");
-        assert_eq!(read(&file, Links::Follow, 3).expect("read"), b"abc");
+        assert_eq!(read(&file, Links::Follow, 3).expect("read").0, b"abc");
         assert!(matches!(read(&file, Links::Follow, 2), Err(ReadRefusal::TooLarge { size: 3, limit: 2 })));
         assert!(matches!(read(dir.path(), Links::Follow, 9), Err(ReadRefusal::NotRegular("a directory"))));
         assert!(matches!(read(Path::new("/dev/zero"), Links::Follow, 9), Err(ReadRefusal::NotRegular("a device"))));
         let link = dir.path().join("l");
         std::os::unix::fs::symlink(&file, &link).expect("symlink");
-        assert_eq!(read(&link, Links::Follow, 9).expect("followed"), b"abc");
+        assert_eq!(read(&link, Links::Follow, 9).expect("followed").0, b"abc");
         assert!(matches!(read(&link, Links::Refuse, 9), Err(ReadRefusal::NotRegular("a symbolic link"))));
         let fifo = dir.path().join("p");
         let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("path");

@@ -8,10 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::source::SourceFile;
 use crate::model::ModelOptions;
 use crate::model::analysis::{self, Analysis, SharedParses};
-use crate::pipeline::input::{self, InputOptions, InputPath, ReadError};
+use crate::pipeline::input::{self, InputFile, InputOptions, InputPath, ReadError};
 use crate::pipeline::parallel::in_parallel;
 
 /// What loading a set needs to know.
@@ -66,7 +65,7 @@ pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analys
             Vec::new()
         }
     };
-    let shared = SharedParses::new(&rc_conf.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+    let shared = SharedParses::new(&rc_conf.iter().map(|f| f.source.clone()).collect::<Vec<_>>());
     // Scripts are handed out one at a time so a slow one does not hold up a chunk.
     let done = in_parallel(&candidates, |c| load_one(c, opts, &rc_conf, &shared, &each));
     let mut members = Vec::new();
@@ -91,7 +90,7 @@ pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analys
 fn load_one<T>(
     c: &InputPath,
     opts: &SetOptions,
-    rc_conf: &[(SourceFile, Option<usize>)],
+    rc_conf: &[InputFile],
     shared: &SharedParses,
     each: &impl Fn(&Analysis) -> T,
 ) -> Outcome<T> {
@@ -100,8 +99,8 @@ fn load_one<T>(
         Err(e) => return Outcome::Failed(e),
     };
     if !c.named
-        && !crate::openrc::service_files::is_openrc_script(text.0.text())
-        && !looks_like_init_script(text.0.text())
+        && !crate::openrc::service_files::is_openrc_script(text.source.text())
+        && !looks_like_init_script(text.source.text())
     {
         return Outcome::Skipped(c.path.clone());
     }
