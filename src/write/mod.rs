@@ -170,6 +170,14 @@ enum Action<'a> {
     Remove { name: &'a str, tmp: String },
 }
 
+/// The fields of an [`Action::Write`], for building it.
+struct Write<'a> {
+    planned: &'a ServiceDir,
+    replaces: bool,
+    tmp: &'a str,
+    generated_before: &'a BTreeSet<String>,
+}
+
 impl Action<'_> {
     fn tmp(&self) -> &str {
         match self {
@@ -254,12 +262,15 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
         }
     }
     commit(&ops, &at, &text, mode, JOURNAL_NAME)?;
-    if let Err(e) = build_all(&ops, &at, &actions) {
-        // Nothing is in place yet: what this run made goes (a full disk stays no fuller).
-        discard(&ops, &at, &actions, true);
-        return Err(e);
-    }
-    if let Err(e) = swap_all(&ops, &at, &actions) {
+    let built = match build_all(&ops, &at, &actions) {
+        Ok(built) => built,
+        Err(e) => {
+            // Nothing is in place yet: what this run made goes (a full disk stays no fuller).
+            discard(&ops, &at, &actions, true);
+            return Err(e);
+        }
+    };
+    if let Err(e) = swap_all(&ops, &at, &actions, &built) {
         // Some directories may be in place: the journal stays for the next run to reconcile.
         discard(&ops, &at, &actions, false);
         return Err(e);
@@ -282,35 +293,64 @@ fn manifest_mode(m: &Manifest) -> u32 {
 }
 
 /// Builds every new directory beside its destination, on all cores (building is most of a
-/// write, nearly all of it in the kernel), then makes their contents durable.
-fn build_all(ops: &FsOps, at: &At, actions: &[Action]) -> Result<(), WriteError> {
-    let to_build: Vec<&Action> = actions.iter().filter(|a| matches!(a, Action::Write { .. })).collect();
-    for built in crate::pipeline::parallel::in_parallel(&to_build, |a| build(ops, at, a)) {
-        built?;
+/// write, nearly all of it in the kernel), then makes their contents durable. Returns the
+/// identity (device, inode) of each directory built, by the index of its action.
+fn build_all(ops: &FsOps, at: &At, actions: &[Action]) -> Result<BTreeMap<usize, (u64, u64)>, WriteError> {
+    let to_build: Vec<(usize, Write)> = actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Action::Write { dir, replaces, tmp, generated_before } => {
+                Some((i, Write { planned: dir, replaces: *replaces, tmp, generated_before }))
+            }
+            Action::Remove { .. } => None,
+        })
+        .collect();
+    let mut ids = BTreeMap::new();
+    for (i, built) in crate::pipeline::parallel::in_parallel(&to_build, |(i, w)| (*i, build(ops, at, w))) {
+        ids.insert(i, built?);
     }
     // The new files' contents are durable before any of them is put in place.
-    at.dir.sync_filesystem().map_err(io(at.shown))
+    at.dir.sync_filesystem().map_err(io(at.shown))?;
+    Ok(ids)
 }
 
-/// Puts each directory in place with one rename (removals are renamed aside), checking that
-/// what is now there is the directory this run built: someone who can write to the output may
-/// have swapped the built directory for a link.
-fn swap_all(ops: &FsOps, at: &At, actions: &[Action]) -> Result<(), WriteError> {
-    for a in actions {
+/// Puts each directory in place with one rename (removals are renamed aside), checking before
+/// and after that what is renamed is the directory this run built (`built`, its identity by
+/// action): someone who can write to the output may swap it for a link at any moment. What was
+/// put in place by mistake is taken back out (the old directory back in place), so the output
+/// never holds a link rc2s6 put there.
+fn swap_all(ops: &FsOps, at: &At, actions: &[Action], built: &BTreeMap<usize, (u64, u64)>) -> Result<(), WriteError> {
+    let changed = |name: &str| WriteError::Io {
+        path: at.path(name).display().to_string(),
+        message: "is not the directory rc2s6 built: the output directory was changed during the run".into(),
+    };
+    for (i, a) in actions.iter().enumerate() {
         match a {
             Action::Write { dir, replaces, tmp, .. } => {
-                let built = at.dir.entry(tmp).map_err(at.err(tmp))?;
+                let ours = built.get(&i).copied();
+                let is_ours = |name: &str| -> Result<bool, WriteError> {
+                    let e = at.dir.entry(name).map_err(at.err(name))?;
+                    Ok(e.is_some_and(|e| e.is_dir() && Some(e.id) == ours))
+                };
+                if !is_ours(tmp)? {
+                    return Err(changed(tmp));
+                }
                 if *replaces {
                     ops.exchange(at, tmp, &dir.name)?;
                 } else {
                     ops.rename_noreplace(at, tmp, &dir.name)?;
                 }
-                let now = at.dir.entry(&dir.name).map_err(at.err(&dir.name))?;
-                if built.is_none_or(|b| !b.is_dir()) || now.map(|n| n.id) != built.map(|b| b.id) {
-                    return Err(WriteError::Io {
-                        path: at.path(&dir.name).display().to_string(),
-                        message: "what was put in place is not the directory rc2s6 built: the output directory was changed during the run".into(),
-                    });
+                if !is_ours(&dir.name)? {
+                    // Swapped between the check and the rename: put back what was there (the
+                    // old directory, or nothing); the intruder goes back to `tmp`, removed
+                    // with the rest of what this run made.
+                    let _ = if *replaces {
+                        ops.exchange(at, tmp, &dir.name)
+                    } else {
+                        ops.rename_noreplace(at, &dir.name, tmp)
+                    };
+                    return Err(changed(&dir.name));
                 }
             }
             Action::Remove { name, tmp } => ops.rename_noreplace(at, name, tmp)?,
@@ -534,10 +574,10 @@ fn commit(ops: &FsOps, at: &At, text: &str, mode: u32, dest: &str) -> Result<(),
 }
 
 /// Builds a service directory as `tmp`, which must not exist, through descriptors only; what
-/// the admin or s6 put in the directory it replaces is carried over. Returns nothing but
-/// errors: the directory is checked again when it is put in place.
-fn build(ops: &FsOps, at: &At, action: &Action) -> Result<(), WriteError> {
-    let Action::Write { dir: planned, replaces, tmp, generated_before } = action else { return Ok(()) };
+/// the admin or s6 put in the directory it replaces is carried over. Returns the directory's
+/// identity, checked again when it is put in place.
+fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> {
+    let &Write { planned, replaces, tmp, generated_before } = write;
     ops.mkdir(at, tmp, 0o755)?;
     let new = at.dir.open_dir(tmp).map_err(at.err(tmp))?;
     // Only this run makes it, with this process's owner, and it starts empty: anything else
@@ -582,7 +622,7 @@ fn build(ops: &FsOps, at: &At, action: &Action) -> Result<(), WriteError> {
         let pat = At { dir: parent.unwrap_or(&new), shown: &parent_shown };
         ops.create_file(&pat, file, f.mode, f.contents.as_bytes(), false)?;
     }
-    if *replaces {
+    if replaces {
         if let Ok(old) = at.dir.open_dir(&planned.name) {
             let planned_files: BTreeSet<&str> = planned.files.iter().map(|f| f.path.as_str()).collect();
             let planned_dirs: BTreeSet<String> = dirs.keys().cloned().collect();
@@ -590,7 +630,7 @@ fn build(ops: &FsOps, at: &At, action: &Action) -> Result<(), WriteError> {
             keep.carry(ops, &old, &root, "")?;
         }
     }
-    Ok(())
+    Ok(me.id)
 }
 
 /// What to carry from the directory being replaced into the new one: everything rc2s6 did not
