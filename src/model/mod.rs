@@ -134,6 +134,15 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTra
     let start = trace::trace(interp, "start");
     let stop = trace::trace(&for_stop, "stop");
     service.backend_calls = backend_calls::collect(start.as_ref(), stop.as_ref());
+    // The variables as `default_start` finds them: start()'s own state at its first
+    // unconditional call, else start_pre()'s (OpenRC's own start() calls it at once).
+    let at_default_start = start.as_ref().and_then(|t| {
+        t.events.iter().find_map(|e| match e {
+            trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(&**env),
+            _ => None,
+        })
+    });
+    service.settings_at_start = s6_settings(at_default_start.unwrap_or(&interp.env));
     let stop_call = stop.as_ref().and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;
     FunctionTraces { start, stop_call }
@@ -150,8 +159,7 @@ fn classify(
 ) -> Service {
     let command_set = launch::command_is_set(&interp.env);
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);
-    let start_overridden = interp.functions.contains_key("start");
-    if service.supervisor == Supervisor::S6 && !command_set && !start_overridden {
+    if service.supervisor == Supervisor::S6 && runs_prepared_dir(functions.start.as_ref(), command_set) {
         // OpenRC (≤ 0.62, and 0.63.1+ in compatibility mode) links the author's own directory.
         let at = interp.env.get("supervisor").and_then(|v| v.assigned_at).unwrap_or(script_loc);
         let path = service.s6_service_path.clone().unwrap_or_else(|| paths::default_service_path(&service.name));
@@ -199,6 +207,21 @@ fn classify(
         Built::Daemon(_) | Built::Refused => ServiceKind::NotConverted,
     };
     service
+}
+
+/// Whether a script that selects s6 starts its daemon from a prepared service directory (one its
+/// author wrote, or rc2s6 compiled and migrated it for): OpenRC's own start(), or a start() that
+/// launches nothing itself and calls `default_start` unconditionally, with `command` empty when
+/// the backend's start runs (0.63.1+ link a prepared directory only then, sh/s6.sh of 0.63.3;
+/// a migrated script may keep `command` for start_pre() and empty it in start()).
+fn runs_prepared_dir(start: Option<&Trace>, command_set: bool) -> bool {
+    let Some(t) = start else { return !command_set };
+    let launches = t.events.iter().any(|e| matches!(e, trace::StartEvent::Launch { .. }));
+    let at_default_start = t.events.iter().find_map(|e| match e {
+        trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(launch::command_is_set(env)),
+        _ => None,
+    });
+    !launches && at_default_start == Some(false)
 }
 
 /// The [`S6_SETTINGS`] in `env`, with where each was set.

@@ -65,6 +65,11 @@ pub struct Service {
     /// The same variables as rc.conf and conf.d leave them, before the script: what OpenRC's
     /// backends (sourced in between) see, and what a script's assignment replaced.
     pub settings_before_script: BTreeMap<String, Setting>,
+    /// The same variables as the s6 backend's start reads them: after `start_pre()`, and after
+    /// what the script's own `start()` assigns before it calls `default_start` (OpenRC runs
+    /// start_pre, start and start_post in one shell, openrc-run.sh). OpenRC 0.63.1+ decides
+    /// there, in `s6_start`, whether `command` is empty (sh/s6.sh of 0.63.3).
+    pub settings_at_start: BTreeMap<String, Setting>,
     /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
     pub variables: Environment,
 }
@@ -91,6 +96,7 @@ impl Service {
             daemon_script: false,
             settings: BTreeMap::new(),
             settings_before_script: BTreeMap::new(),
+            settings_at_start: BTreeMap::new(),
             variables: Environment::default(),
         }
     }

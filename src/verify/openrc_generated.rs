@@ -7,6 +7,7 @@ use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
 use crate::backend::execline::tokenize;
 use crate::model::normalize_signal;
+use crate::openrc::version::{GeneratedCommandLine, OpenrcVersion};
 use crate::shell::ast::{Command, Word, walk_commands};
 
 /// Where a stream goes.
@@ -315,7 +316,7 @@ fn show_stream(s: &Stream) -> String {
 }
 
 /// The differences between OpenRC's generated directory and rc2s6's, each classified.
-pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<VerifyError> {
+pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str, target: &OpenrcVersion) -> Vec<VerifyError> {
     let mut out = Vec::new();
     let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
     if their_name != service {
@@ -328,7 +329,7 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
     }
     let run = |d: &DirSnapshot| d.text("run").map(|t| run_meaning(&t));
     match (run(theirs), run(ours)) {
-        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, &mut out),
+        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, target, &mut out),
         (Some(Err(e)), _) => out.push(differs("run", format!("an unreadable script ({e})"), "a script".into(), "")),
         (None, _) | (_, None) => {}
         (_, Some(Err(e))) => out.push(differs("run", "a script".into(), format!("an unreadable script ({e})"), "")),
@@ -439,7 +440,7 @@ fn differs(what: &str, theirs: String, ours: String, why: &str) -> VerifyError {
 }
 
 /// The two run scripts' meanings, aspect by aspect.
-fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
+fn compare_runs(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
     if t.dashdash_as_file {
         out.push(bug(
             "redirections",
@@ -448,7 +449,7 @@ fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
             "redirfd (execline 2.9.3) takes options only before FD, so it opens a file named `--` and runs FILE as the daemon; the comparison below assumes what OpenRC meant",
         ));
     }
-    compare_argv(t, o, out);
+    compare_argv(t, o, target, out);
     compare_user(t, o, out);
     compare_settings(t, o, out);
     compare_streams(t, o, out);
@@ -465,7 +466,7 @@ fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
 }
 
 /// The daemon's command line, and why it differs.
-fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
+fn compare_argv(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
     let (ta, Some(oa)) = (&t.argv, &o.argv) else { return };
     if ta.as_ref() == Some(oa) {
         return;
@@ -476,7 +477,7 @@ fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
         (None, None) => "none".into(),
     };
     out.push(if oa.iter().any(|w| w.contains('"') || w.contains('\\')) {
-        bug("argv", theirs, show_words(oa), "OpenRC 0.63 writes each word in `\"…\"` without escaping `\"` or `\\`")
+        bug("argv", theirs, show_words(oa), &unescaped_quotes(target))
     } else if t.substitutes && oa.iter().any(|w| w.contains('$')) {
         bug(
             "argv",
@@ -499,6 +500,19 @@ fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
             "rc2s6 builds the command line as start-stop-daemon's `eval` does and keeps the daemon in the foreground",
         )
     });
+}
+
+/// Why a `"` or `\` in the daemon's words comes out wrong from the target's own generator.
+fn unescaped_quotes(target: &OpenrcVersion) -> String {
+    match target.generated_command_line() {
+        Some(GeneratedCommandLine::QuotedWords) => {
+            format!("OpenRC {target} writes each word in `\"…\"` without escaping `\"` or `\\`")
+        }
+        // 0.63.x (and a release with no generator, which cannot have made this directory).
+        _ => format!(
+            "OpenRC {target} writes the command line into `sh -c \"exec …\"` without escaping it, so execlineb takes each `\"` and `\\` of the values as its own quoting before the shell splits the words"
+        ),
+    }
 }
 
 /// The user the daemon runs as; OpenRC's `user:group` that s6-setuidgid misreads.
@@ -616,10 +630,11 @@ mod tests {
                 link: None,
             }],
             scripts: Vec::new(),
+            run_passes_test_x: true,
         };
         let theirs = dir("#!/bin/execlineb -S1\nforeground { echo\n");
         let ours = dir("#!/bin/execlineb -P\n/usr/bin/x\n");
-        let found = compare(&theirs, &ours, "svc");
+        let found = compare(&theirs, &ours, "svc", &OpenrcVersion::parse("0.63.3").unwrap());
         let run = found.iter().find(|d| matches!(d, VerifyError::GeneratedDiffers { what, .. } if what == "run"));
         let message = run.expect("the unreadable run is reported").to_string();
         assert!(message.starts_with("run: OpenRC has an unreadable script"), "{message}");
@@ -659,7 +674,7 @@ mod tests {
             ..RunMeaning::default()
         };
         let mut out = Vec::new();
-        compare_runs(&theirs, &ours, &mut out);
+        compare_runs(&theirs, &ours, &OpenrcVersion::parse("0.63.3").unwrap(), &mut out);
         let kinds: Vec<(bool, String)> = out
             .iter()
             .map(|e| match e {

@@ -108,6 +108,58 @@ fn functions() {
     check("f() { f; f; }\nf", &["! rc2s6 stopped following the script after 20000 commands"]);
 }
 
+/// Assignments before a command name hold, exported, while it runs (a function's too) and are
+/// gone after it, as in dash, busybox ash and bash; before a special built-in they last (POSIX
+/// 2.14). Measured: `f() { echo "[$x]"; }; x=1; x= f; echo "[$x]"` prints `[]` then `[1]` in all
+/// three; with `g() { x=5; }`, `x=2 g` leaves x=1 in all three.
+#[test]
+fn assignments_before_a_command() {
+    check(
+        "f() { seen=$x; }
+x=1
+x= f",
+        &["seen=", "x=1"],
+    );
+    check(
+        "g() { x=5; }
+x=1
+x=2 g",
+        &["x=1"],
+    );
+    check(
+        "f() { seen=$y; }
+y=2 f
+z=3 cmd",
+        &["seen=2"],
+    );
+    check(
+        "a=1 :
+b=2 export c=3",
+        &["a=1", "b=2", "export c=3"],
+    );
+}
+
+/// The observer sees the command's own assignments in the variables it is given.
+#[test]
+fn an_observer_sees_the_assignments_before_a_command() {
+    #[derive(Default)]
+    struct Env(Vec<String>);
+    impl Observer for Env {
+        fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
+            let v = command.env.get("command").map(|v| format!("{}:{}", v.value.text, v.exported));
+            self.0.push(format!("{} {v:?}", command.name));
+            None
+        }
+    }
+    let interp = run(
+        "command=/bin/x
+command=\"\" default_start
+echo done",
+        Env::default(),
+    );
+    assert_eq!(interp.observer.0, ["default_start Some(\":true\")", "echo Some(\"/bin/x:false\")"]);
+}
+
 #[test]
 fn locals() {
     check("v=global\nf() { local v=inner; w=$v; }\nf", &["v=global", "w=inner"]);
