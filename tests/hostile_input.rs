@@ -129,7 +129,7 @@ fn a_depend_naming_fifty_thousand_services_is_linted_in_linear_time() {
     for args in [&["lint", "--format", "json"][..], &["lint", "--format", "human", "--color", "never"], &["graph"]] {
         let mut c = support::rc2s6();
         c.current_dir(work).args(args).args(["--no-rc-conf", "--no-conf-dir", "wide"]);
-        let (out, took) = measured(c);
+        let (out, took, _) = measured(c);
         assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", stderr(&out));
         // CPU time, not wall-clock time: other work on the machine does not count. A debug build
         // takes about 6 s for the human format; quadratic work took minutes.
@@ -144,10 +144,10 @@ fn a_depend_naming_fifty_thousand_services_is_linted_in_linear_time() {
     }
 }
 
-/// Runs a command to its end: its output, and the CPU time (user and system, in seconds) it
-/// used, read from `wait4` so that other tests' processes do not count.
+/// Runs a command to its end: its output, the CPU time (user and system, in seconds) it used and
+/// its peak resident memory (KiB), read from `wait4` so that other tests' processes do not count.
 #[allow(clippy::zombie_processes, reason = "reaped by wait4, which also gives its CPU time")]
-fn measured(mut command: Command) -> (Output, f64) {
+fn measured(mut command: Command) -> (Output, f64, i64) {
     use std::io::Read as _;
     use std::os::unix::process::ExitStatusExt as _;
     let mut child =
@@ -173,7 +173,7 @@ fn measured(mut command: Command) -> (Output, f64) {
         stdout: out.join().expect("stdout"),
         stderr: err.join().expect("stderr"),
     };
-    (output, secs(usage.ru_utime) + secs(usage.ru_stime))
+    (output, secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss)
 }
 
 // 8. Hangs and unbounded reads.
@@ -282,4 +282,69 @@ fn a_script_is_read_up_to_one_mebibyte() {
     );
     assert!(!err.contains("too_complex"), "{err}");
     assert!(work.join("out/flat/run").is_file(), "{err}");
+}
+
+// 1. Values, words and expansion steps without bounds.
+
+/// Three conf.d files of a few hundred bytes each that ask for gigabytes: doubling a value 28
+/// times (1.3 GB: the allocation failed and aborted the whole run, signal 6), a `${a//x/$a}`
+/// that squares one, and a value copied for each of thousands of conditions rc2s6 cannot
+/// decide. Each gets a located `value_too_large` and is not converted; the harmless service
+/// beside them is; compile, lint and graph alike stay within 1 GiB of address space
+/// (`prlimit --as`) and 200 MiB of resident memory.
+#[test]
+fn values_that_grow_without_bound_stop_at_a_located_error() {
+    if !support::tools(&["prlimit"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let doubling = format!("a=xxxxxxxxxx\n{}", "a=\"$a$a\"\n".repeat(28));
+    let squaring = format!("a={}\na=\"${{a//x/$a}}\"\n", "x".repeat(4000));
+    let copies =
+        format!("a=xxxxxxxxxx\n{}{}", "a=\"$a$a\"\n".repeat(12), "if [ -n \"$(probe)\" ]; then b=1; fi\n".repeat(3000));
+    for (name, confd) in
+        [("good", "args=--good\n"), ("doubling", &doubling), ("squaring", &squaring), ("copies", &copies)]
+    {
+        write(&work.join("init.d").join(name), DAEMON);
+        write(&work.join("conf.d").join(name), confd);
+    }
+    let bad = ["doubling", "squaring", "copies"];
+    let runs: [&[&str]; 3] =
+        [&["init.d", "-o", "out", "--color", "never"], &["lint", "--format", "gcc", "init.d"], &["graph", "init.d"]];
+    for args in runs {
+        let mut c = Command::new("prlimit");
+        c.current_dir(work).arg(format!("--as={}", 1u64 << 30)).arg(env!("CARGO_BIN_EXE_rc2s6")).args(args).args([
+            "--no-rc-conf",
+            "--conf-dir",
+            "conf.d",
+        ]);
+        let (out, _, rss_kib) = measured(c);
+        let text = stdout(&out) + &stderr(&out);
+        assert!(rss_kib < 200 << 10, "{args:?}: peak memory {rss_kib} KiB");
+        if args[0] == "graph" {
+            // The graph of what could be read: every service, none aborting the run.
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {text}");
+            assert_eq!(text.matches("\";\n").count(), 4, "{text}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
+        for b in bad {
+            assert!(
+                text.lines().any(|l| l.contains(&format!("conf.d/{b}")) && l.contains("value_too_large")
+                    || l.contains(&format!("conf.d/{b}:")) && l.contains("larger than rc2s6 follows")),
+                "{args:?}: {b} not reported: {text}"
+            );
+        }
+        if args[0] == "lint" {
+            // Each error points at the expansion where rc2s6 stopped.
+            assert!(text.contains("conf.d/squaring:2:"), "{text}");
+        }
+    }
+    assert!(work.join("out/good/run").is_file());
+    for b in bad {
+        assert!(!work.join("out").join(b).exists(), "{b} was converted");
+    }
+    let manifest = std::fs::read_to_string(work.join("out/rc2s6.manifest.yaml")).expect("manifest");
+    assert_eq!(manifest.matches("value_too_large").count(), 3, "{manifest}");
 }

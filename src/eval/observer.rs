@@ -82,6 +82,11 @@ impl ObservedCommand<'_> {
     /// (expanded on a copy: what expansions assign was assigned once already).
     pub fn word_fields(&self) -> WordFields {
         let mut env = self.env.clone();
+        if let Some(w) = self.words.first() {
+            // The copy costs what the variables take, like any other.
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
+            env.budget.spend(env.bytes(), 0, loc);
+        }
         let mut out = WordFields::default();
         for w in self.words {
             let f = Expander::new(&mut env, self.file).with_positional(self.positional).fields(std::slice::from_ref(w));

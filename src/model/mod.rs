@@ -33,7 +33,6 @@ pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};
 
 use crate::core::source::{FileId, Span};
-use crate::eval::error::EvalError;
 use crate::eval::interpreter::Interpreter;
 use crate::openrc::paths;
 use crate::openrc::service_files::FileRole;
@@ -174,7 +173,7 @@ fn classify(
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {
             // Given up on, a script that seems to start nothing may set `command` later on.
-            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, EvalError::TooManySteps { .. }));
+            let gave_up = interp.diagnostics.iter().any(|d| d.error.gave_up());
             service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
             service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;
