@@ -348,3 +348,62 @@ fn values_that_grow_without_bound_stop_at_a_located_error() {
     let manifest = std::fs::read_to_string(work.join("out/rc2s6.manifest.yaml")).expect("manifest");
     assert_eq!(manifest.matches("value_too_large").count(), 3, "{manifest}");
 }
+
+// 3. The environment openrc-run gives scripts.
+
+/// What conf.d's `$PATH` holds under `target`, read from rc2s6 itself: a conf.d that exports
+/// `PATH="/opt/foo/bin:$PATH"`, and the `PATH` the compiled run script sets.
+fn compiled_path(target: &str) -> String {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    write(&work.join("init.d/k3s"), DAEMON);
+    write(&work.join("conf.d/k3s"), "args=--x\nexport PATH=\"/opt/foo/bin:$PATH\"\n");
+    let out = rc2s6(
+        work,
+        &["--no-rc-conf", "--conf-dir", "conf.d", "--openrc", target, "init.d", "-o", "out", "--color", "never"],
+    );
+    assert!(out.status.success(), "{target}: {}", stderr(&out));
+    assert!(!stderr(&out).contains("PATH"), "{target}: a finding about PATH: {}", stderr(&out));
+    let run = std::fs::read_to_string(work.join("out/k3s/run")).expect("run");
+    let line = run.lines().find(|l| l.contains("PATH")).unwrap_or_else(|| panic!("{target}: no PATH in {run}"));
+    let value = line.trim().strip_prefix("export PATH ").unwrap_or_else(|| panic!("{target}: {line}"));
+    value.strip_prefix("/opt/foo/bin:").unwrap_or_else(|| panic!("{target}: {value}")).to_string()
+}
+
+/// `$PATH` is what openrc-run gives conf.d and the script, for each target: the value the real
+/// openrc-run (Debian's 0.45 and 0.63.3) gives, whatever PATH it inherited, is the one rc2s6
+/// compiles into a run script that exports `PATH="/opt/foo/bin:$PATH"`. (rc2s6 took `$PATH` as
+/// empty: k3s's conf.d gave the daemon the `PATH` `/opt/foo/bin:`, and it failed.)
+#[test]
+fn path_is_what_openrc_run_gives_the_script_for_each_target() {
+    let legacy = compiled_path("0.45");
+    let newer = compiled_path("0.63");
+    assert!(legacy.starts_with("/lib/rc/sbin:") && legacy.contains(":/usr/bin:"), "{legacy}");
+    assert!(newer.starts_with("/usr/libexec/rc/sbin:"), "{newer}");
+    let probe_script = "#!/sbin/openrc-run\ndescription=probe\n";
+    let probe_confd = "echo \"$PATH\" > /run/rc2s6-path-seen\n";
+    // Without a PATH, and with one that openrc-run drops.
+    let body = "env -i /sbin/openrc-run /etc/init.d/probe status >/dev/null 2>&1\n\
+                echo \"@@bare=$(cat /run/rc2s6-path-seen)\"\n\
+                env -i PATH=/opt/x/bin:/usr/bin /sbin/openrc-run /etc/init.d/probe status >/dev/null 2>&1\n\
+                echo \"@@inherited=$(cat /run/rc2s6-path-seen)\"\n";
+    if support::tools(support::openrc::TOOLS) && support::require_root("mount namespaces and OpenRC 0.45") {
+        let sandbox = support::tempdir();
+        let layout = support::openrc::Layout::under(sandbox.path());
+        std::fs::write(layout.initd.join("probe"), probe_script).expect("script");
+        std::fs::set_permissions(layout.initd.join("probe"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        std::fs::write(layout.confd.join("probe"), probe_confd).expect("conf.d");
+        let run = layout.run(body, support::openrc::Namespace::default());
+        assert_eq!(run.get("bare"), legacy, "{}", run.text);
+        assert_eq!(run.get("inherited"), legacy, "{}", run.text);
+    }
+    if let Some(prefixes) = support::openrc063::ready() {
+        let sandbox = support::openrc063::Sandbox::new(&prefixes);
+        std::fs::write(sandbox.initd.join("probe"), probe_script).expect("script");
+        std::fs::write(sandbox.confd.join("probe"), probe_confd).expect("conf.d");
+        let run = sandbox.run(body, support::openrc063::Options::default());
+        assert_eq!(run.get("bare"), newer, "{}", run.text);
+        assert_eq!(run.get("inherited"), newer, "{}", run.text);
+    }
+}

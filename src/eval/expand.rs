@@ -233,9 +233,16 @@ impl<'e> Expander<'e> {
         }
         match self.env.get(name) {
             Some(v) => {
+                let provided = v.assigned_at.is_none();
                 let v = v.value.clone();
                 for u in v.uncertain {
-                    self.note(u);
+                    match u {
+                        // A value OpenRC provides at run time is reported where it is used.
+                        Uncertainty::Runtime { what, .. } if provided => {
+                            self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
+                        }
+                        u => self.note(u),
+                    }
                 }
                 Some(v.text)
             }

@@ -191,6 +191,7 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
             };
             findings.push(finding);
             analyzed.push(AnalyzedFile { role, source: src, syntax: None });
+            broken.push(false);
             continue;
         }
         let out = shared.parse(&src);

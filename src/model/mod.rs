@@ -11,6 +11,7 @@ pub mod function_table;
 mod inputs;
 mod launch;
 mod predefined;
+pub use predefined::path as openrc_run_path;
 mod service;
 mod start_pre;
 mod stop_call;
@@ -60,7 +61,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
-    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc));
+    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
     load(inputs, &mut interp, &mut service);
     read_settings(&interp.env, &mut service, script_loc);
     service.functions =
