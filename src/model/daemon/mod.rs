@@ -13,6 +13,7 @@ mod context;
 mod directories;
 mod environment;
 mod eval_line;
+mod evaluated;
 mod flags;
 mod foreground;
 mod kind;
@@ -146,6 +147,7 @@ fn settings(
     let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
     let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
     let redirections = redirections::redirections(cx, flags, directory.as_deref());
+    let openrc_refuses = evaluated::refused_by_openrc(cx, supervisor);
     let env = environment::environment(cx, flags);
     let privileges = privileges::privileges(cx, flags);
     let (notification_fd, stop, respawn) = if cx.declarative() {
@@ -161,6 +163,8 @@ fn settings(
     let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
     // Every step has reported: now any refusal refuses the daemon.
     let (foreground, shell, stop) = (foreground?, shell?, stop?);
+    let redirections = redirections?;
+    openrc_refuses?;
     let logger = redirections.logger;
     Ok(Daemon {
         argv: foreground.argv,

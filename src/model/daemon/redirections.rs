@@ -3,7 +3,9 @@
 //! `error_logger`).
 
 use super::context::Context;
+use super::evaluated::{input_file_passed, path_setting};
 use super::flags::DaemonFlags;
+use super::report::Refused;
 use crate::shell::ast::Command;
 
 /// Where the daemon's standard streams go.
@@ -29,15 +31,18 @@ pub struct Logger {
 }
 
 /// The redirections; relative paths are made absolute when the daemon runs from `/`
-/// (no working directory: `directory` is the one the other steps set).
-pub fn redirections(cx: &mut Context, flags: &DaemonFlags, directory: Option<&str>) -> Redirections {
-    let mut pick = |flag: &Option<String>, var: &str| cx.non_empty_flag_or_setting(flag, var).map(|x| x.value);
-    let mut out = Redirections {
-        stdout: pick(&flags.stdout, "output_log"),
-        stderr: pick(&flags.stderr, "error_log"),
-        stdin: pick(&flags.stdin, "input_file"),
-        logger: None,
+/// (no working directory: `directory` is the one the other steps set). The files are read as
+/// OpenRC's backend evals them; refused when that is not one path.
+pub fn redirections(cx: &mut Context, flags: &DaemonFlags, directory: Option<&str>) -> Result<Redirections, Refused> {
+    let stdout = path_setting(cx, &flags.stdout, "output_log");
+    let stderr = path_setting(cx, &flags.stderr, "error_log");
+    let stdin = match flags.stdin.as_ref().is_some_and(|f| !f.is_empty()) || input_file_passed(cx) {
+        true => path_setting(cx, &flags.stdin, "input_file"),
+        false => Ok(None),
     };
+    let value = |x: Option<super::context::Located<String>>| x.map(|x| x.value);
+    let mut out = Redirections { stdout: value(stdout?), stderr: value(stderr?), stdin: value(stdin?), logger: None };
+    let mut pick = |flag: &Option<String>, var: &str| cx.non_empty_flag_or_setting(flag, var).map(|x| x.value);
     for p in [&mut out.stdout, &mut out.stderr, &mut out.stdin].into_iter().flatten() {
         if !p.starts_with('/') && directory.is_none() {
             *p = format!("/{p}");
@@ -60,7 +65,7 @@ pub fn redirections(cx: &mut Context, flags: &DaemonFlags, directory: Option<&st
         (None, None) => None,
     };
     out.logger = logger.map(|l| logger_command(&l));
-    out
+    Ok(out)
 }
 
 /// A logger command that is plain words runs directly; anything else through sh.
