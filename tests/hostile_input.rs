@@ -407,3 +407,48 @@ fn path_is_what_openrc_run_gives_the_script_for_each_target() {
         assert_eq!(run.get("inherited"), newer, "{}", run.text);
     }
 }
+
+// 4. Settings OpenRC evaluates.
+
+/// `$'…'` means one thing to dash (Debian's /bin/sh, which runs openrc-run.sh) and another to
+/// busybox ash (Alpine's) and bash, so a value built with it is refused where it is used; and a
+/// `#` word in `command` comments out the rest of OpenRC's eval'd line (pidfile, background,
+/// arguments), so it is refused too. Both were converted as if bash read them and as if the
+/// comment hid nothing.
+#[test]
+fn ansi_c_quotes_and_comments_on_the_eval_line_are_refused() {
+    if !support::tools(&["dash", "bash"]) {
+        return;
+    }
+    // The shells disagree (what rc2s6 reports is why).
+    let shell = |sh: &str| {
+        let out = Command::new(sh).args(["-c", "printf '[%s]' $'x\\ny'"]).output().expect("shell");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(shell("dash"), "[$x\\ny]");
+    assert_eq!(shell("bash"), "[x\ny]");
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    write(&work.join("init.d/ansi"), DAEMON);
+    write(&work.join("conf.d/ansi"), "args=$'--a\\n--b'\n");
+    write(
+        &work.join("init.d/comment"),
+        "#!/sbin/openrc-run\ncommand=\"/usr/bin/daemon #c\"\ncommand_background=yes\npidfile=/run/d.pid\n",
+    );
+    write(&work.join("init.d/plain"), DAEMON);
+    write(&work.join("conf.d/plain"), "args=--x\n");
+    let out = rc2s6(work, &["lint", "--format", "gcc", "--no-rc-conf", "--conf-dir", "conf.d", "init.d"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l.starts_with("conf.d/ansi:1:6:") && l.contains("unknowable_value") && l.contains("dash")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("init.d/comment:2:") && l.contains("eval_syntax") && l.contains("`#c`")),
+        "{text}"
+    );
+    let out = rc2s6(work, &["--no-rc-conf", "--conf-dir", "conf.d", "init.d", "-o", "out", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!work.join("out/ansi").exists() && !work.join("out/comment").exists());
+    assert!(work.join("out/plain/run").is_file());
+}

@@ -159,7 +159,19 @@ impl<'e> Expander<'e> {
     fn part(&mut self, p: &WordPart, in_dq: bool, out: &mut Vec<Piece>) {
         match &p.kind {
             WordPartKind::Literal(s) => out.push(Piece::new(s.clone(), in_dq, false)),
-            WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::Quoted(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::AnsiC(s) => {
+                // openrc-run's shell is /bin/sh: dash (Debian) reads `$'x\ny'` as `$`, then
+                // 'x\ny' quoted (`$x\ny`); busybox ash (Alpine) and bash decode it (`x`,
+                // newline, `y`). Which one runs is the machine's, not the script's.
+                self.note(Uncertainty::Runtime {
+                    what:
+                        "`$'…'` (dash, Debian's /bin/sh, keeps the `$` and the backslashes; busybox ash decodes them)"
+                            .into(),
+                    loc: self.loc(p.span),
+                });
+                out.push(Piece::new(s.clone(), true, false))
+            }
             WordPartKind::DoubleQuoted(inner) => {
                 // `"$@"` with no parameters is no word at all.
                 let lone_at = matches!(inner.as_slice(), [WordPart { kind: WordPartKind::Param(pe), .. }]
