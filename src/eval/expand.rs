@@ -99,7 +99,10 @@ impl<'e> Expander<'e> {
     pub fn string(&mut self, word: &Word) -> ShellValue {
         self.produced = 0;
         let pieces = self.parts(&word.parts, false);
-        let text = pieces.into_iter().map(|p| p.text).collect();
+        // Where no field splitting follows, dash joins `"$@"`'s parameters as it joins `"$*"`'s:
+        // with the first character of IFS (none when IFS is empty).
+        let sep = self.ifs_first();
+        let text = pieces.into_iter().map(|p| if p.field_break { sep.clone() } else { p.text }).collect();
         ShellValue { text, uncertain: std::mem::take(&mut self.uncertain) }
     }
 
@@ -139,6 +142,11 @@ impl<'e> Expander<'e> {
         let mut fields = Vec::new();
         split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
+    }
+
+    /// The first character of IFS, which joins `$*`: a space when IFS is unset.
+    fn ifs_first(&self) -> String {
+        self.ifs().chars().next().map(String::from).unwrap_or_default()
     }
 
     fn ifs(&self) -> String {
@@ -222,8 +230,9 @@ impl<'e> Expander<'e> {
             return match name {
                 "#" => Some(params.len().to_string()),
                 "@" | "*" => {
-                    let bytes = params.iter().map(|p| p.len() + 1).sum();
-                    Some(if self.charge(bytes, span) { params.join(" ") } else { String::new() })
+                    let sep = self.ifs_first();
+                    let bytes = params.iter().map(|p| p.len() + sep.len()).sum();
+                    Some(if self.charge(bytes, span) { params.join(&sep) } else { String::new() })
                 }
                 "0" => {
                     self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });

@@ -23,6 +23,10 @@ pub fn path_setting(cx: &mut Context, flag: &Option<String>, var: &str) -> Resul
     if value.text.is_empty() && value.is_exact() {
         return Ok(None);
     }
+    if cx.check(var, &value).is_err() {
+        // Reported (unknowable_value); left out, as any setting whose value cannot be known.
+        return Ok(None);
+    }
     let words = cx.eval(&[var])?.concat();
     match words.as_slice() {
         [one] if !one.is_empty() => Ok(Some(Located { value: one.clone(), at })),
