@@ -30,6 +30,9 @@ pub fn path_setting(cx: &mut Context, flag: &Option<String>, var: &str) -> Resul
     let words = cx.eval(&[var])?.concat();
     match words.as_slice() {
         [one] if !one.is_empty() => Ok(Some(Located { value: one.clone(), at })),
+        // Empty (a variable it is built from is unset, reported as such): OpenRC's
+        // `${directory:+--chdir}` gives no option either.
+        [] if value.text.is_empty() => Ok(None),
         _ => {
             let why = format!(
                 "OpenRC puts it unquoted on the line it `eval`s, where it makes {} instead of one path",

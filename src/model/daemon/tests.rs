@@ -433,6 +433,15 @@ fn redirections_and_loggers() {
 output_log=/var/log/my\\\ app.log"#,
         &["argv: /usr/bin/foo", "directory: /srv/my app", "stdout: /var/log/my app.log", BACKGROUND],
     );
+    // Empty because what it is built from is unset: no directory, as `${directory:+--chdir}`.
+    c(
+        "directory=\"${NODIR}\"",
+        &[
+            "argv: /usr/bin/foo",
+            "warning unset_variable: `NODIR` is not set by rc.conf, conf.d or the script; it expands to an empty string [expands to nothing]",
+            BACKGROUND,
+        ],
+    );
     c(
         "directory='/srv/my app'",
         &[
