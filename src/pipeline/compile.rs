@@ -166,8 +166,15 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
     };
     let sources = analysis.sources_with_roles();
     let log_dir = opts.backend.log_dir(&analysis.service);
-    let record =
-        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+    let record = manifest::service_record(
+        &analysis.service,
+        &sources,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+        analysis.private,
+    );
     CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated }
 }
 
@@ -192,8 +199,15 @@ fn finish_s6rc(
     let dir = dirs.pop();
     let sources = analysis.sources_with_roles();
     let log_dir = opts.backend.log_dir(&analysis.service);
-    let record =
-        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+    let record = manifest::service_record(
+        &analysis.service,
+        &sources,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+        analysis.private,
+    );
     let record = manifest::s6rc_record(record, &companions, &decisions);
     CompiledService { analysis, dir, companions, record, migrated: false }
 }

@@ -6,11 +6,11 @@
 //! manifest before doing anything else.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use super::WriteError;
+use super::fs_ops::At;
 use super::is_safe_component;
-use crate::manifest::drift::DiskDir;
+use crate::manifest::drift::{DiskDir, DriftKind};
 use crate::manifest::{Manifest, ServiceRecord};
 
 /// The journal's file name inside the output directory (a dot name: s6-svscan ignores it).
@@ -21,7 +21,7 @@ pub const JOURNAL_NAME: &str = ".rc2s6.journal.yaml";
 /// remaining difference is then reported as a hand edit). A service with several directories
 /// (the s6-rc backend's) may have been killed between two of them: its record then takes each
 /// directory from the record the disk matches.
-pub fn reconcile(out: &Path, manifest: Option<&Manifest>, journal: &Manifest) -> Result<Manifest, WriteError> {
+pub fn reconcile(out: &At, manifest: Option<&Manifest>, journal: &Manifest) -> Result<Manifest, WriteError> {
     let mut names: BTreeSet<&str> = journal.services.iter().map(|r| r.name.as_str()).collect();
     if let Some(m) = manifest {
         names.extend(m.services.iter().map(|r| r.name.as_str()));
@@ -42,8 +42,11 @@ pub fn reconcile(out: &Path, manifest: Option<&Manifest>, journal: &Manifest) ->
         let mut as_planned = Vec::new();
         for dir in &dirs {
             // A name that cannot be a directory never had one.
-            let disk = if is_safe_component(dir) { DiskDir::read(&out.join(dir))? } else { DiskDir::Absent };
-            as_planned.push(disk.drift_in(name, dir, planned).is_empty());
+            let disk =
+                if is_safe_component(dir) { DiskDir::read_in(out.dir, dir, &out.path(dir))? } else { DiskDir::Absent };
+            // Files the admin or s6 added are kept across a rebuild: they say nothing of which
+            // record the directory matches.
+            as_planned.push(disk.drift_in(name, dir, planned).iter().all(|d| d.kind == DriftKind::Extra));
         }
         let chosen = if as_planned.iter().all(|x| *x) {
             planned.cloned()
