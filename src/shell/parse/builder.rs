@@ -142,9 +142,17 @@ impl Builder {
 
     fn list_items(&mut self, p: P, whole: Span) -> List {
         let mut items: Vec<ListItem> = Vec::new();
+        // Where the last chain's text ends, in the grammar and in the tree: a list without a
+        // separator after its last chain ends where that chain's last command does.
+        let mut last_chain_end = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::and_or => items.push(ListItem { and_or: self.and_or(c), background: false }),
+                Rule::and_or => {
+                    let pair_end = c.as_span().end();
+                    let and_or = self.and_or(c);
+                    last_chain_end = Some((pair_end, and_or.span.end));
+                    items.push(ListItem { and_or, background: false });
+                }
                 Rule::sep_op if c.as_str() == "&" => {
                     if let Some(last) = items.last_mut() {
                         last.background = true;
@@ -153,7 +161,11 @@ impl Builder {
                 _ => {}
             }
         }
-        List { items, span: whole }
+        let end = match last_chain_end {
+            Some((pair_end, end)) if pair_end == whole.end => end,
+            _ => whole.end,
+        };
+        List { items, span: Span::new(whole.start, end) }
     }
 
     fn compound_list(&mut self, p: P) -> List {
@@ -164,8 +176,11 @@ impl Builder {
             .unwrap_or(List { items: Vec::new(), span: whole })
     }
 
+    /// A chain's pair also holds the blanks and comment after its last command (the grammar
+    /// reads them once there rather than once for each operator that could follow): its span
+    /// ends with its last pipeline.
     fn and_or(&mut self, p: P) -> AndOr {
-        let whole = span(&p);
+        let start = p.as_span().start();
         let mut first = None;
         let mut rest = Vec::new();
         let mut op = AndOrOp::And;
@@ -183,24 +198,32 @@ impl Builder {
                 _ => {}
             }
         }
-        AndOr { first: first.expect("and_or has a pipeline"), rest, span: whole }
+        let first: Pipeline = first.expect("and_or has a pipeline");
+        let end = rest.last().map_or(first.span.end, |(_, last): &(AndOrOp, Pipeline)| last.span.end);
+        AndOr { first, rest, span: Span::new(start, end) }
     }
 
+    /// Like a chain's, a pipeline's pair holds the blanks and comment after its last command: its
+    /// span ends with that command's text.
     fn pipeline(&mut self, p: P) -> Pipeline {
         let whole = span(&p);
+        let mut end = whole.start;
         let mut negated = false;
         let mut commands = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::bang => negated = true,
-                Rule::command => commands.push(self.command(c)),
+                Rule::command => {
+                    end = c.as_span().end();
+                    commands.push(self.command(c));
+                }
                 Rule::pipe_op if c.as_str() == "|&" => {
                     self.bashism("`|&` pipe", span(&c));
                 }
                 _ => {}
             }
         }
-        Pipeline { negated, commands, span: whole }
+        Pipeline { negated, commands, span: Span::new(whole.start, end) }
     }
 
     fn command(&mut self, p: P) -> Command {
