@@ -21,7 +21,8 @@ fn mutants(t: &[u8]) -> Vec<Vec<u8>> {
     }
     for pat in ["\"", "'", ")", "}", "fi", "done", "esac", ";;", "$(", "${", "do", "then", "<<"] {
         let pat = pat.as_bytes();
-        let idx: Vec<usize> = (0..t.len().saturating_sub(pat.len() - 1)).filter(|&i| &t[i..i + pat.len()] == pat).collect();
+        let idx: Vec<usize> =
+            (0..t.len().saturating_sub(pat.len() - 1)).filter(|&i| &t[i..i + pat.len()] == pat).collect();
         let mut keep = Vec::new();
         let mut last_end = 0;
         for &i in &idx {

@@ -592,6 +592,9 @@ impl Builder {
     }
 
     fn for_clause(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        if kids.first().is_some_and(|k| k.as_rule() == Rule::arith_for_header) {
+            return self.arith_for(kids, whole);
+        }
         let mut var = String::new();
         let mut var_span = whole;
         let mut words = None;
@@ -610,6 +613,28 @@ impl Builder {
             }
         }
         CompoundKind::For { var, var_span, words, body }
+    }
+
+    /// `for ((init; cond; step))`: bash only, reported from `for` to the closing `))`.
+    fn arith_for(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        let mut exprs = [String::new(), String::new(), String::new()];
+        let mut header = whole;
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::arith_for_header => {
+                    header = span(&k);
+                    for (slot, e) in exprs.iter_mut().zip(k.into_inner()) {
+                        *slot = e.as_str().to_string();
+                    }
+                }
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        self.bashism("`for ((…))` arithmetic loop", Span::new(whole.start, header.end));
+        let [init, cond, step] = exprs;
+        CompoundKind::ArithFor { init, cond, step, header, body }
     }
 
     fn case_clause(&mut self, kids: Vec<P>) -> CompoundKind {
