@@ -136,6 +136,7 @@ fn snapshot(path: &str, sd: &rc2s6::backend::service_dir::ServiceDir) -> DirSnap
             })
             .collect(),
         scripts: Vec::new(),
+        run_passes_test_x: sd.files.iter().any(|f| f.path == "run" && f.mode & 0o111 != 0),
     }
 }
 

@@ -879,7 +879,9 @@ the right behaviour:
   `user_and_home_are_those_of_command_user`), and `RC_SERVICE`, `RC_SVCNAME`, `SVCNAME` are
   exported though 0.63.3's start-stop-daemon removes them (`openrc_variables_are_not_passed_on_0633`);
 - conf.d edited: the service directory keeps what conf.d said at compile time until rc2s6 runs
-  again, and `rc2s6 verify` does not say so (`verify_reports_a_conf_d_changed_since_the_compile`).
+  again (as OpenRC 0.63.3's own cached directory does); `rc2s6 verify` says so and exits 1
+  (`rc2s6::verify::source_changed`, `tests/openrc063_fidelity.rs`,
+  `verify_reports_a_conf_d_changed_since_the_compile`).
 
 Where rc2s6 refuses (`${1}`: `rc2s6::model::unknowable_value`), it says so with file and line
 and writes nothing. Readiness that never comes: the migrated script starts the service with

@@ -254,7 +254,7 @@ fn openrc_063_needs_var_svc_d() {
     let (ok, text) = w.verify("0.63.3", None);
     assert!(!ok);
     snapshot("verify_openrc_063_outside_var_svc_d", &text);
-    let (ok, text) = w.verify("0.63", None);
+    let (ok, text) = w.verify("0.63.0", None);
     assert!(!ok);
     assert!(text.contains("error[rc2s6::verify::no_compat_mode]"), "{text}");
 }
@@ -512,4 +512,45 @@ fn an_empty_service_path_counts_only_from_the_script() {
     assert!(text.contains("service_path_empty] $TMP/init.d/emptied:4:1"), "{text}");
     assert!(text.contains("confempty: /run/openrc/s6-scan/confempty -> /var/svc.d/confempty"), "{text}");
     snapshot("verify_empty_service_path", &text);
+}
+
+/// conf.d differs from what the service directory was compiled from (the manifest records each
+/// source's SHA-256): edited, or no longer there. start-stop-daemon would read the new one at the
+/// next start; the service directory keeps the old settings until rc2s6 compiles again.
+#[test]
+fn a_conf_d_changed_since_the_compile_is_reported() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd")], "0.45.2");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    let confd = w.confd().join("mailerd");
+    let edited = format!("{}MAILERD_EXTRA=1\n", fs::read_to_string(&confd).unwrap());
+    fs::write(&confd, &edited).unwrap();
+    let (ok, edited_text) = w.verify("0.45.2", None);
+    assert!(!ok, "{edited_text}");
+    assert!(edited_text.contains("error[rc2s6::verify::source_changed] $TMP/conf.d/mailerd:1:1"), "{edited_text}");
+    fs::remove_file(&confd).unwrap();
+    let (ok, gone_text) = w.verify("0.45.2", None);
+    assert!(!ok, "{gone_text}");
+    snapshot("verify_source_changed", &format!("--- edited\n{edited_text}--- removed\n{gone_text}"));
+}
+
+/// Migrated for OpenRC 0.63.3, scripts that keep `command` for their own functions and empty it
+/// for the s6 start alone verify clean: verify reads `command` as s6_start finds it.
+#[test]
+fn openrc_063_a_command_kept_for_start_pre_verifies_clean() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("command-kept", "checkd"), ("command-kept", "wrapd"), ("still-used", "webd")], "0.63.3");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(ok, "{text}");
+    for n in ["checkd", "wrapd", "webd"] {
+        assert!(text.contains(&format!("{n}: /run/openrc/s6-scan/{n} -> /var/svc.d/{n}\n")), "{text}");
+    }
+    assert!(!text.contains("command_set"), "{text}");
 }

@@ -19,8 +19,10 @@ use rc2s6::openrc::version::OpenrcVersion;
     after_help = "Examples:\n  \
         rc2s6 /etc/init.d/* -o /var/svc.d\n  \
         rc2s6 /etc/init.d -o /var/svc.d --conf-dir /etc/conf.d --dry-run\n  \
+        rc2s6 /etc/init.d -o /var/svc.d --format json > conversion.json\n  \
         rc2s6 lint --format sarif /etc/init.d/* > rc2s6.sarif\n  \
         rc2s6 explain rc2s6::model::daemon_may_fork\n\n\
+        A run with many diagnostics prints a summary grouped by code; -v prints each in full.\n\n\
         Exit codes: 0 every script converted (or a oneshot), 1 some could not be converted, \
         100 bad usage, 111 I/O failure.",
     args_conflicts_with_subcommands = true,
@@ -41,9 +43,13 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Print only errors and the summary.
-    #[arg(short, long, global = true)]
+    /// Print only errors and the summary (migration's warnings too).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every diagnostic in full, with its source lines (by default a run with many prints
+    /// a summary grouped by code).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// When to use colour: auto follows NO_COLOR and whether stderr is a terminal.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
@@ -136,13 +142,14 @@ pub struct VerifyArgs {
 /// Which OpenRC runs the scripts: what is compiled, migrated, verified or linted depends on it.
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// The OpenRC version that runs the scripts (default: the installed one, else 0.45).
+    /// The OpenRC version that runs the scripts (default: the installed one, else 0.45.2). A
+    /// series without a patch level means the newest release of it rc2s6 knows (0.63 is 0.63.3).
     #[arg(long, value_name = "VERSION")]
     pub openrc: Option<String>,
 }
 
 impl TargetArgs {
-    /// The version `--openrc` names, or the installed one (`/lib/rc/version`), or 0.45.
+    /// The version `--openrc` names, or the installed one (`/lib/rc/version`), or 0.45.2.
     pub fn resolve(&self) -> Result<OpenrcVersion, String> {
         match &self.openrc {
             Some(v) => {
@@ -235,8 +242,11 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
-    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations.
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations (10 of each kind;
+    /// the rest in a log group and counted).
     Github,
+    /// GitLab Code Quality JSON, for `artifacts: reports: codequality:`.
+    Gitlab,
     /// `file:line:column: severity: message [code]`, one line each.
     Gcc,
 }
@@ -307,7 +317,7 @@ pub struct CompileArgs {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     #[arg(long)]
     pub allow_fghack: bool,
-    /// Show what would be written; write nothing.
+    /// List what would be created, replaced and removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Overwrite service directories that were edited by hand.
@@ -319,4 +329,16 @@ pub struct CompileArgs {
     /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
     #[arg(long)]
     pub diff: bool,
+    /// How to report the run: `human` on stderr, or `json` on stdout (schema in README.md).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CompileFormat::Human, conflicts_with = "diff")]
+    pub format: CompileFormat,
+}
+
+/// Report formats of `compile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompileFormat {
+    /// A summary for people on stderr (every diagnostic in full with -v, or when there are few).
+    Human,
+    /// One JSON document on stdout: every service, its diagnostics, what was written.
+    Json,
 }

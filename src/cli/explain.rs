@@ -9,7 +9,7 @@ pub fn run(args: &ExplainArgs) -> Outcome {
     let registry = codes::registry();
     if args.list {
         for code in registry.codes() {
-            println!("{code}\t{}", code.first_summary_line());
+            println!("{code}\t{}", code.summary());
         }
         return Outcome::Success;
     }

@@ -31,6 +31,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         Some(LintFormat::Json) => ReportFormat::Json,
         Some(LintFormat::Sarif) => ReportFormat::Sarif,
         Some(LintFormat::Github) => ReportFormat::Github,
+        Some(LintFormat::Gitlab) => ReportFormat::Gitlab,
         Some(LintFormat::Gcc) => ReportFormat::Gcc,
         None if std::io::stdout().is_terminal() => ReportFormat::Human { color: use_color_on_stdout(global) },
         None => ReportFormat::Gcc,
@@ -61,7 +62,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         if set.skipped.is_empty() {
             String::new()
         } else {
-            format!(" ({} files skipped: not openrc-run scripts)", set.skipped.len())
+            format!(" ({} file{} skipped: not openrc-run scripts)", set.skipped.len(), plural(set.skipped.len()))
         }
     );
     if !set.read_errors.is_empty() {

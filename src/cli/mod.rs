@@ -3,12 +3,15 @@
 
 pub mod args;
 pub mod compile;
+pub mod compile_json;
 pub mod completions;
 pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod man;
 pub mod migrate;
+pub mod progress;
+pub mod summary;
 pub mod verify;
 
 use std::io::IsTerminal as _;

@@ -24,6 +24,34 @@ fn summary(report: &verify::Report, version: &str) -> String {
     )
 }
 
+/// What OpenRC will link for one script, as one line: `NAME: LINK -> DIR`, or why nothing.
+fn prediction(e: &verify::Expected, scan: &str) -> String {
+    let why_nothing = match e.unlinked {
+        Some(verify::Unlinked::ServicePathEmpty) => Some("`s6_service_path` is empty"),
+        Some(verify::Unlinked::NotS6) => {
+            Some("`supervisor` is not `s6`, so OpenRC starts the daemon without s6 (start-stop-daemon by default)")
+        }
+        Some(verify::Unlinked::StartBypassesS6) => Some("start() does not go through OpenRC's s6 backend"),
+        None => None,
+    };
+    if let Some(why) = why_nothing {
+        return format!("{}: nothing linked ({why})", e.service);
+    }
+    let by = match (&e.generated, &e.prepared) {
+        (None, _) => String::new(),
+        (Some(verify::Generated::CommandSet), _) => " (a directory OpenRC generates itself from `command`)".into(),
+        (Some(verify::Generated::NoCompatMode), _) => {
+            " (a directory OpenRC generates itself: this release never links a prepared one)".into()
+        }
+        (Some(verify::Generated::PreparedUnusable), Some(p)) => format!(
+            " (a directory OpenRC generates itself from the empty `command`: {}/run is missing or not executable)",
+            p.trim_end_matches('/')
+        ),
+        (Some(verify::Generated::PreparedUnusable), None) => " (a directory OpenRC generates itself)".into(),
+    };
+    format!("{}: {}/{} -> {}{by}", e.service, scan.trim_end_matches('/'), e.link, e.servicedir)
+}
+
 /// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let target = match args.target.resolve() {
@@ -57,13 +85,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     };
     let scan = opts.scan_dir();
     for s in &report.services {
-        let e = &s.expected;
-        if e.servicedir.is_empty() {
-            println!("{}: nothing linked (`s6_service_path` is empty)", e.service);
-            continue;
-        }
-        let by = if e.openrc_generates { " (a directory OpenRC generates itself)" } else { "" };
-        println!("{}: {}/{} -> {}{by}", e.service, scan.trim_end_matches('/'), e.link, e.servicedir);
+        println!("{}", prediction(&s.expected, &scan));
     }
     let shown: Vec<_> = report.all().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
     eprint!("{}", render_human(&shown, use_color(global)));

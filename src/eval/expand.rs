@@ -88,7 +88,10 @@ impl<'e> Expander<'e> {
     /// Expands a word without field splitting (assignment values, `case` words, redirections).
     pub fn string(&mut self, word: &Word) -> ShellValue {
         let pieces = self.parts(&word.parts, false);
-        let text = pieces.into_iter().map(|p| p.text).collect();
+        // Where no field splitting follows, dash joins `"$@"`'s parameters as it joins `"$*"`'s:
+        // with the first character of IFS (none when IFS is empty).
+        let sep = self.ifs_first();
+        let text = pieces.into_iter().map(|p| if p.field_break { sep.clone() } else { p.text }).collect();
         ShellValue { text, uncertain: std::mem::take(&mut self.uncertain) }
     }
 
@@ -126,6 +129,11 @@ impl<'e> Expander<'e> {
         let mut fields = Vec::new();
         split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
+    }
+
+    /// The first character of IFS, which joins `$*`: a space when IFS is unset.
+    fn ifs_first(&self) -> String {
+        self.ifs().chars().next().map(String::from).unwrap_or_default()
     }
 
     fn ifs(&self) -> String {
@@ -196,7 +204,7 @@ impl<'e> Expander<'e> {
         if let (true, Some(params)) = (positional, self.positional) {
             return match name {
                 "#" => Some(params.len().to_string()),
-                "@" | "*" => Some(params.join(" ")),
+                "@" | "*" => Some(params.join(&self.ifs_first())),
                 "0" => {
                     self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });
                     Some(String::new())
@@ -405,12 +413,16 @@ fn change_case(v: &str, upper: bool, all: bool) -> String {
 /// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`.
 fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
     let is_ws = |c: char| ifs.contains(c) && (c == ' ' || c == '\t' || c == '\n');
-    let mut cur: Option<Field> = None;
-    let new = || Field { text: String::new(), glob: false, span };
+    // Each field's text with, per character, whether it is unquoted (may be a pattern character).
+    let mut cur: Option<(String, Vec<bool>)> = None;
+    let finish = |(text, unquoted): (String, Vec<bool>)| {
+        let glob = is_pattern(&text, &unquoted);
+        Field { text, glob, span }
+    };
     for p in pieces {
         if p.field_break {
-            out.push(cur.take().unwrap_or_else(new));
-            cur = Some(new());
+            out.push(finish(cur.take().unwrap_or_default()));
+            cur = Some(Default::default());
             continue;
         }
         if p.split {
@@ -418,30 +430,65 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
                 if ifs.contains(c) {
                     if is_ws(c) {
                         if let Some(f) = cur.take() {
-                            out.push(f);
+                            out.push(finish(f));
                         }
                     } else {
-                        out.push(cur.take().unwrap_or_else(new));
+                        out.push(finish(cur.take().unwrap_or_default()));
                     }
                 } else {
-                    let f = cur.get_or_insert_with(new);
-                    f.text.push(c);
-                    if matches!(c, '*' | '?' | '[') {
-                        f.glob = true;
-                    }
+                    let (text, unquoted) = cur.get_or_insert_with(Default::default);
+                    text.push(c);
+                    unquoted.push(true);
                 }
             }
         } else {
-            let f = cur.get_or_insert_with(new);
-            f.text.push_str(&p.text);
-            if !p.quoted && p.text.contains(['*', '?', '[']) {
-                f.glob = true;
-            }
+            let (text, unquoted) = cur.get_or_insert_with(Default::default);
+            text.push_str(&p.text);
+            unquoted.extend(p.text.chars().map(|_| !p.quoted));
         }
     }
     if let Some(f) = cur {
-        out.push(f);
+        out.push(finish(f));
     }
+}
+
+/// Whether pathname expansion would treat a field as a pattern: an unquoted `*` or `?`, or an
+/// unquoted `[` that opens a bracket expression. A `[` opens one only when an unquoted `]` closes
+/// it, and a `]` first in the list (after `!` or `^`) is a member, not the end; otherwise `[`
+/// matches itself (POSIX.1-2017 XCU 2.13.1 and XBD 9.3.5; dash's and bash's globbing agree), so
+/// `[]:` and `[` are plain text. `unquoted` has one entry per character of `text`.
+fn is_pattern(text: &str, unquoted: &[bool]) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let special = |i: usize, c: char| chars.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
+    (0..chars.len())
+        .any(|i| special(i, '*') || special(i, '?') || (special(i, '[') && bracket_closes(&chars, i + 1, &special)))
+}
+
+/// Whether a bracket expression starting at `start` (just after its `[`) is closed.
+fn bracket_closes(chars: &[char], start: usize, special: &impl Fn(usize, char) -> bool) -> bool {
+    let mut i = start;
+    if matches!(chars.get(i), Some('!' | '^')) {
+        i += 1;
+    }
+    // A `]` first in the list is a member.
+    if chars.get(i) == Some(&']') {
+        i += 1;
+    }
+    while i < chars.len() {
+        match chars[i] {
+            // `[:alpha:]`, `[=a=]`, `[.a.]`: their `]` does not end the expression.
+            '[' if matches!(chars.get(i + 1), Some(':' | '=' | '.')) => {
+                let delimiter = chars[i + 1];
+                match (i + 2..chars.len().saturating_sub(1)).find(|&j| chars[j] == delimiter && chars[j + 1] == ']') {
+                    Some(j) => i = j + 2,
+                    None => i += 1,
+                }
+            }
+            ']' if special(i, ']') => return true,
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

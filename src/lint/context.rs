@@ -93,6 +93,11 @@ impl<'a> ServiceContext<'a> {
         self.analysis.functions.get("start").is_none_or(|f| f.runs(&["default_start"]))
     }
 
+    /// Whether a conf.d file was read for the service.
+    pub fn confd_read(&self) -> bool {
+        self.analysis.files.iter().any(|f| f.role == FileRole::ConfD)
+    }
+
     /// The span of the first line of the script, for findings about the service as a whole.
     pub fn script_head(&self) -> (FileId, Span) {
         let i = self.analysis.script_id();

@@ -26,6 +26,12 @@ define_codes! {
         NON_POSIX_SYNTAX = non_posix_syntax: Warning,
         PIDFILE_SIGNAL_UNDER_SUPERVISOR = pidfile_signal_under_supervisor: Warning,
         UNKNOWN_ALLOW_CODE = unknown_allow_code: Warning,
+        SYSTEMD_VARIABLE = systemd_variable: Warning,
+        READ_FILE_SUBSTITUTION = read_file_substitution: Warning,
+        ARITHMETIC_INCREMENT = arithmetic_increment: Warning,
+        REDIRECTION_ORDER = redirection_order: Warning,
+        DOLLAR_AT_IN_STRING = dollar_at_in_string: Warning,
+        TEST_AND_OR = test_and_or: Warning,
     }
 }
 
@@ -84,6 +90,20 @@ pub enum LintError {
         "add `pidfile=\"/run/${{RC_SVCNAME}}.pid\"`, or use `supervisor=supervise-daemon` without `command_background`"
     ))]
     BackgroundWithoutPidfile {
+        /// Where `command_background` is set.
+        #[label("needs a pidfile to write")]
+        span: SourceSpan,
+    },
+
+    /// `command_background` without `pidfile` in a script whose conf.d was not read, and which
+    /// may leave `pidfile` to it: reported as a warning.
+    #[error(
+        "`command_background` is set but `pidfile` is not, and no conf.d file was read for this service; unless its conf.d sets `pidfile`, OpenRC refuses to start the service"
+    )]
+    #[diagnostic(help(
+        "lint the script with its conf.d (`--conf-dir`, or NAME.confd beside NAME.initd); if no conf.d sets it, add `pidfile=\"/run/${{RC_SVCNAME}}.pid\"`"
+    ))]
+    BackgroundWithoutPidfileUnlessConfd {
         /// Where `command_background` is set.
         #[label("needs a pidfile to write")]
         span: SourceSpan,
@@ -245,6 +265,95 @@ pub enum LintError {
         help: String,
     },
 
+    /// A variable only systemd sets for a unit's commands.
+    #[error("`${name}` is set by systemd for a unit's commands; OpenRC never sets it, so it expands to nothing")]
+    SystemdVariable {
+        /// The variable.
+        name: String,
+        /// Where it is expanded.
+        #[label("empty under OpenRC")]
+        span: SourceSpan,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
+    /// `$(<file)`, which dash and busybox ash expand to nothing.
+    #[error("`$(<{file})` is bash's shorthand for `$(cat {file})`; dash and busybox ash expand it to nothing")]
+    #[diagnostic(help("write `$(cat {file})`"))]
+    ReadFileSubstitution {
+        /// The file, as written.
+        file: String,
+        /// The substitution.
+        #[label("empty in /bin/sh")]
+        span: SourceSpan,
+    },
+
+    /// `++` or `--` in `$((…))`.
+    #[error(
+        "`{op}` in `$((…))` is not POSIX sh: dash stops with an error at `x{op}` and reads `{op}x` as a double sign, leaving `x` unchanged"
+    )]
+    #[diagnostic(help("write the assignment out: `{name}=$(({name} {sign} 1))`"))]
+    ArithmeticIncrement {
+        /// `++` or `--`.
+        op: String,
+        /// The variable.
+        name: String,
+        /// `+` or `-`.
+        sign: String,
+        /// The operator.
+        #[label("bash and busybox ash only")]
+        span: SourceSpan,
+    },
+
+    /// `2>&1 >file`: the copy is made before the redirection it was meant to follow.
+    #[error(
+        "`{dup}` comes before `{later}`, so fd {copied} is copied before it is redirected: fd {onto} still goes where fd {copied} went before"
+    )]
+    #[diagnostic(help("write `{later} {dup}` to send both to the same place"))]
+    RedirectionOrder {
+        /// The copy, as written (`2>&1`).
+        dup: String,
+        /// The later redirection, as written (`>/dev/null`).
+        later: String,
+        /// The fd copied (1 in `2>&1`).
+        copied: u32,
+        /// The fd it is copied onto (2 in `2>&1`).
+        onto: u32,
+        /// The copy.
+        #[label("copies fd {copied} as it is here")]
+        span: SourceSpan,
+        /// The later redirection.
+        #[label("redirects fd {copied} only after the copy")]
+        other: SourceSpan,
+    },
+
+    /// `"$@"` inside a longer string.
+    #[error(
+        "`$@` inside a longer string: the first argument joins the text before it, the last the text after, and the others become words of their own"
+    )]
+    #[diagnostic(help("use `$*` to make one string of all the arguments, or give `\"$@\"` a word of its own"))]
+    DollarAtInString {
+        /// The `$@`.
+        #[label("splits this string into several words")]
+        span: SourceSpan,
+    },
+
+    /// `-a`/`-o` in `[ … ]`/`test`.
+    #[error("{what}")]
+    TestAndOr {
+        /// What is wrong, in words.
+        what: String,
+        /// The operator.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// What to write instead.
+        #[help]
+        help: String,
+    },
+
     /// A `# rc2s6: allow=` comment names a code that does not exist.
     #[error("`{code}` in an allow comment is not an rc2s6 diagnostic code")]
     UnknownAllowCode {
@@ -279,6 +388,13 @@ impl Coded for LintError {
             LintError::NonPosixSyntax { .. } => &NON_POSIX_SYNTAX,
             LintError::PidfileSignalUnderSupervisor { .. } => &PIDFILE_SIGNAL_UNDER_SUPERVISOR,
             LintError::UnknownAllowCode { .. } => &UNKNOWN_ALLOW_CODE,
+            LintError::BackgroundWithoutPidfileUnlessConfd { .. } => &BACKGROUND_WITHOUT_PIDFILE,
+            LintError::SystemdVariable { .. } => &SYSTEMD_VARIABLE,
+            LintError::ReadFileSubstitution { .. } => &READ_FILE_SUBSTITUTION,
+            LintError::ArithmeticIncrement { .. } => &ARITHMETIC_INCREMENT,
+            LintError::RedirectionOrder { .. } => &REDIRECTION_ORDER,
+            LintError::DollarAtInString { .. } => &DOLLAR_AT_IN_STRING,
+            LintError::TestAndOr { .. } => &TEST_AND_OR,
         }
     }
 }

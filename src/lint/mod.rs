@@ -12,21 +12,28 @@ mod context;
 pub mod error;
 mod levels;
 mod set_context;
+mod syntax;
 
+mod arithmetic_increment;
 mod background_with_args_background;
 mod background_without_pidfile;
 mod crlf_line_ending;
 mod dangling_flag;
 mod dependency_cycle;
+mod dollar_at_in_string;
 mod duplicate_provide;
 mod legacy_s6_variable;
 mod need_not_provided;
 mod non_posix_syntax;
 mod pidfile_signal_under_supervisor;
+mod read_file_substitution;
 mod readiness_never_signalled;
+mod redirection_order;
 mod relative_command;
 mod runscript_shebang;
 mod supervisor_bypassed;
+mod systemd_variable;
+mod test_and_or;
 mod use_not_provided;
 mod variable_typo;
 
@@ -51,17 +58,23 @@ type SetRule = fn(&SetContext, &mut Vec<Finding>);
 
 /// Every per-service rule.
 const SERVICE_RULES: &[ServiceRule] = &[
+    arithmetic_increment::check,
     background_with_args_background::check,
     background_without_pidfile::check,
     crlf_line_ending::check,
     dangling_flag::check,
+    dollar_at_in_string::check,
     legacy_s6_variable::check,
     non_posix_syntax::check,
     pidfile_signal_under_supervisor::check,
+    read_file_substitution::check,
     readiness_never_signalled::check,
+    redirection_order::check,
     relative_command::check,
     runscript_shebang::check,
     supervisor_bypassed::check,
+    systemd_variable::check,
+    test_and_or::check,
     variable_typo::check,
 ];
 

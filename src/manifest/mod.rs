@@ -177,7 +177,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
-fn role_name(r: FileRole) -> &'static str {
+/// How the manifest names a file's role (`SourceRecord::role`).
+pub fn role_name(r: FileRole) -> &'static str {
     match r {
         FileRole::RcConf => "rc.conf",
         FileRole::ConfD => "conf.d",

@@ -38,6 +38,18 @@ impl<'a> Rewriter<'a> {
         self.edits.push(Edit { start: at, end: at, insert: insert.into() });
     }
 
+    /// Changes the text an earlier [`replace`](Self::replace) of a span starting at `at` puts
+    /// there; `false` when no edit replaces text from there.
+    pub fn amend(&mut self, at: usize, insert: impl Into<String>) -> bool {
+        match self.edits.iter_mut().find(|e| e.start == at && e.start < e.end) {
+            Some(e) => {
+                e.insert = insert.into();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Records what a step could not do, or did with a caveat.
     pub fn refuse(&mut self, error: MigrateError) {
         self.errors.push(error);
@@ -133,6 +145,15 @@ mod tests {
         let (text, errors) = rw.finish();
         assert_eq!(text, "x\n#!b=2\n");
         assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_replacement_can_be_amended() {
+        let mut rw = Rewriter::new("a b\n");
+        rw.replace(Span::new(0, 1), "x");
+        assert!(rw.amend(0, "y"));
+        assert!(!rw.amend(2, "z"));
+        assert_eq!(rw.finish().0, "y b\n");
     }
 
     #[test]

@@ -21,8 +21,9 @@ define_codes! {
         LAUNCH_OUTSIDE_SCRIPT = launch_outside_script: Error,
         DEPEND_NOT_REWRITABLE = depend_not_rewritable: Warning,
         NAME_REMOVED = name_removed: Advice,
+        NAME_OVERRIDDEN = name_overridden: Advice,
         OUTPUT_NOT_VAR_SVC_D = output_not_var_svc_d: Warning,
-        NO_COMPAT_MODE = no_compat_mode: Warning,
+        NO_COMPAT_MODE = no_compat_mode: Error,
         RESULT_UNPARSEABLE = result_unparseable: Error,
     }
 }
@@ -79,11 +80,14 @@ pub enum MigrateError {
         span: SourceSpan,
     },
 
-    /// OpenRC 0.63+ needs an empty `command`, but the script still uses it.
+    /// OpenRC 0.63+ needs an empty `command` in s6_start, the script still uses it, and its
+    /// start() is not the script's own, so migration cannot empty it for the start alone.
     #[error(
-        "OpenRC {version} uses rc2s6's service directory only when `command` is empty, but the script uses `command` here"
+        "OpenRC {version} uses rc2s6's service directory only when `command` is empty as it starts the service, but the script uses `command` here, and its start() is defined outside the script, where migration cannot empty `command` for the start alone"
     )]
-    #[diagnostic(help("write the daemon's path here instead of `$command`, so `command` can be removed"))]
+    #[diagnostic(help(
+        "define start() in the init script rather than in conf.d (migration then writes `command=\"\" default_start` in it), or write the daemon's path here instead of `$command`"
+    ))]
     CommandStillUsed {
         /// The OpenRC target.
         version: String,
@@ -186,6 +190,25 @@ pub enum MigrateError {
         span: SourceSpan,
     },
 
+    /// `name` set in rc.conf or conf.d is overridden by the migrated script on OpenRC 0.63+.
+    #[error(
+        "`name={value}` is overridden in the migrated script: OpenRC {version} names the service directory it links after `name`, and rc2s6's is /var/svc.d/{service}"
+    )]
+    #[diagnostic(help(
+        "the migrated script sets `name=\"$RC_SVCNAME\"`, so OpenRC's messages and its scan directory show `{service}`; to keep `{value}`, install the script as /etc/init.d/{value} and compile it again"
+    ))]
+    NameOverridden {
+        /// The OpenRC target.
+        version: String,
+        /// The value rc.conf or conf.d gives.
+        value: String,
+        /// RC_SVCNAME: rc2s6's directory.
+        service: String,
+        /// The assignment in rc.conf or conf.d.
+        #[label("overridden")]
+        span: SourceSpan,
+    },
+
     /// OpenRC 0.63+ only links service directories under /var/svc.d.
     #[error("OpenRC {version} links only /var/svc.d/NAME, but the service directories are in {output}")]
     #[diagnostic(help("compile with `-o /var/svc.d`, or move the directories there before starting the services"))]
@@ -196,9 +219,13 @@ pub enum MigrateError {
         output: String,
     },
 
-    /// OpenRC 0.63.0 has no way to use a prepared service directory.
-    #[error("OpenRC {version} always generates its own service directory; the migrated scripts need 0.63.1 or later")]
-    #[diagnostic(help("upgrade OpenRC to 0.63.1 or later, which links /var/svc.d/NAME when `command` is empty"))]
+    /// OpenRC 0.63.0 has no way to use a prepared service directory: nothing is migrated for it.
+    #[error(
+        "OpenRC {version} always generates its own service directory, so no script is migrated: the migrated scripts need 0.63.1 or later"
+    )]
+    #[diagnostic(help(
+        "upgrade OpenRC to 0.63.1 or later (which links /var/svc.d/NAME when `command` is empty) and migrate for it, e.g. `--openrc 0.63`; until then keep the original scripts"
+    ))]
     NoCompatMode {
         /// The OpenRC target.
         version: String,
@@ -229,6 +256,7 @@ impl Coded for MigrateError {
             MigrateError::LaunchOutsideScript { .. } => &LAUNCH_OUTSIDE_SCRIPT,
             MigrateError::DependNotRewritable { .. } => &DEPEND_NOT_REWRITABLE,
             MigrateError::NameRemoved { .. } => &NAME_REMOVED,
+            MigrateError::NameOverridden { .. } => &NAME_OVERRIDDEN,
             MigrateError::OutputNotVarSvcD { .. } => &OUTPUT_NOT_VAR_SVC_D,
             MigrateError::NoCompatMode { .. } => &NO_COMPAT_MODE,
             MigrateError::ResultUnparseable { .. } => &RESULT_UNPARSEABLE,

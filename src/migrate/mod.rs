@@ -9,13 +9,15 @@
 //!    with a signal that ends the daemon, becomes `default_stop`; other commands that signal the
 //!    daemon through its pidfile become `s6-svc` on the service;
 //! 3. [`variables`]: the daemon variables compiled into the service directory are commented out
-//!    (kept, with a note, when the rest of the script still reads them);
+//!    (kept, with a note, when the rest of the script still reads them); on OpenRC 0.63.1+ a
+//!    `command` the script still reads is emptied only for the s6 start ([`command_at_start`]);
 //! 4. [`settings_block`]: a block sets `supervisor=s6` plus what the target OpenRC needs to find
 //!    and wait for the service directory;
 //! 5. [`depend`]: `need s6-svscan` goes first in depend() (a depend() is added if there is none).
 //!
 //! The result must parse again. Batches of scripts are migrated by `pipeline::migrate`.
 
+mod command_at_start;
 mod daemon_control;
 mod depend;
 mod edit;
@@ -117,13 +119,16 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
     let mut rw = Rewriter::new(text);
     let launch = launch::replace(&cx, &mut rw);
     daemon_control::rewrite(&cx, &mut rw, launch);
-    let sites = variables::to_comment_out(&cx, &mut rw);
-    let block_at = settings_block::position(&rw, &sites);
-    rw.insert(block_at, settings_block::text(&cx));
-    variables::comment_out(&mut rw, &sites, block_at, &cx.path);
+    let commented = variables::to_comment_out(&cx, &mut rw);
+    let add_start = commented.command_kept && command_at_start::empty_for_s6_start(&cx, &mut rw, launch);
+    let block_at = settings_block::position(&rw, &commented.sites);
+    let block = settings_block::Block { command_kept: commented.command_kept, add_start };
+    rw.insert(block_at, settings_block::text(&cx, &block));
+    variables::comment_out(&mut rw, &commented.sites, block_at, &cx.path);
     depend::add_need_s6_svscan(&cx, &mut rw);
     let (rewritten, errors) = rw.finish();
     m.text = rewritten;
     m.findings = errors.into_iter().map(|e| Finding::new(Some(source.clone()), e)).collect();
+    m.findings.extend(settings_block::name_overridden(&cx));
     m
 }

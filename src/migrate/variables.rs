@@ -37,15 +37,21 @@ struct Ownership {
     generated: bool,
     /// `name` differs from the service directory's name.
     name_differs: bool,
+    /// OpenRC 0.63+ and the script's own text decides what start() runs (it defines the start()
+    /// that counts, or none is defined): `command` the script still reads can stay, and be
+    /// emptied for the s6 start alone ([`super::command_at_start`]).
+    command_movable: bool,
 }
 
 impl Ownership {
     fn new(cx: &Subject) -> Self {
         let generated = cx.target.generates_from_command();
+        let script = cx.analysis.script_id();
         Ownership {
             owned: if generated { GENERATED_OWNED } else { LEGACY_OWNED },
             generated,
             name_differs: cx.analysis.service.settings.get("name").is_some_and(|s| s.value != cx.dir.name),
+            command_movable: generated && cx.analysis.functions.get("start").is_none_or(|d| d.file == script),
         }
     }
 
@@ -59,12 +65,21 @@ impl Ownership {
 
     /// Whether the assignment must go whatever the rest of the script does with the variable.
     fn forced(&self, v: &str) -> bool {
-        self.owned.contains(&v) || (self.generated && v == "name")
+        (self.owned.contains(&v) && !(v == "command" && self.command_movable)) || (self.generated && v == "name")
     }
 }
 
+/// The assignments to comment out.
+pub struct Commented {
+    /// The assignments, sorted by position.
+    pub sites: Vec<AssignSite>,
+    /// OpenRC 0.63+: the script still reads `command` (set by it or by conf.d), so it stays and
+    /// is emptied only for the s6 start; the block must not empty it.
+    pub command_kept: bool,
+}
+
 /// The assignments to comment out, sorted by position; refuses those that cannot be.
-pub fn to_comment_out(cx: &Subject, rw: &mut Rewriter) -> Vec<AssignSite> {
+pub fn to_comment_out(cx: &Subject, rw: &mut Rewriter) -> Commented {
     let own = Ownership::new(cx);
     let mut sites = Vec::new();
     collect_assignments(&cx.syntax.body, false, &mut sites);
@@ -87,7 +102,7 @@ pub fn to_comment_out(cx: &Subject, rw: &mut Rewriter) -> Vec<AssignSite> {
             });
         }
     }
-    keep_what_is_read(cx, rw, &own, &mut candidates);
+    let command_kept = keep_what_is_read(cx, rw, &own, &mut candidates);
     if own.generated && own.name_differs {
         if let Some(site) = candidates.iter().find(|s| s.names.iter().any(|(n, _)| n == "name")) {
             let at = site.names.iter().find(|(n, _)| n == "name").map(|(_, s)| *s).unwrap_or(site.span);
@@ -99,12 +114,13 @@ pub fn to_comment_out(cx: &Subject, rw: &mut Rewriter) -> Vec<AssignSite> {
         }
     }
     candidates.sort_by_key(|s| s.span.start);
-    candidates
+    Commented { sites: candidates, command_kept }
 }
 
 /// Takes out of `candidates` the assignments the rest of the script still reads (and what those
-/// kept values read in turn), saying why each is kept.
-fn keep_what_is_read(cx: &Subject, rw: &mut Rewriter, own: &Ownership, candidates: &mut Vec<AssignSite>) {
+/// kept values read in turn), saying why each is kept. Returns whether `command` is still read
+/// where it can stay (OpenRC 0.63+; refused where it cannot).
+fn keep_what_is_read(cx: &Subject, rw: &mut Rewriter, own: &Ownership, candidates: &mut Vec<AssignSite>) -> bool {
     let reads = variable_reads(&cx.syntax.body, rw.text);
     let replaced = rw.replaced();
     let mut reported: BTreeSet<String> = BTreeSet::new();
@@ -141,6 +157,22 @@ fn keep_what_is_read(cx: &Subject, rw: &mut Rewriter, own: &Ownership, candidate
             });
         }
     }
+    if !own.generated {
+        return false;
+    }
+    // `command` read where the edits leave it, whoever sets it (conf.d too): 0.63 needs it empty
+    // in s6_start, the script needs its value elsewhere.
+    let mut edited = replaced;
+    edited.extend(candidates.iter().map(|s| s.span));
+    let Some((_, at)) =
+        reads.iter().find(|(n, at)| n == "command" && !edited.iter().any(|e| e.start <= at.start && at.end <= e.end))
+    else {
+        return false;
+    };
+    if !own.command_movable && reported.insert("command".into()) {
+        rw.refuse(MigrateError::CommandStillUsed { version: cx.target.to_string(), span: (*at).into() });
+    }
+    own.command_movable
 }
 
 /// Comments out each site's lines (a nested one becomes `: #…` so its branch keeps a command),

@@ -125,6 +125,26 @@ impl Coded for NotOpenrcRun {
     }
 }
 
+/// The file is not text at all (a program, an archive): said once, with no excerpt of it.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("not an openrc-run script: the file is not text (it holds NUL bytes)")]
+#[diagnostic(help(
+    "give rc2s6 init scripts, which start with `#!/sbin/openrc-run`; this looks like a program or an archive"
+))]
+pub struct NotText;
+
+impl Coded for NotText {
+    fn code(&self) -> &'static Code {
+        &NOT_OPENRC_RUN
+    }
+}
+
+/// Whether a file is binary rather than text: a NUL byte in its first 8,000 bytes, the test git
+/// and diff use (git's xdiff-interface.c, `buffer_is_binary`). No shell reads a NUL in a script.
+fn is_binary(text: &str) -> bool {
+    text.as_bytes()[..text.len().min(8000)].contains(&0)
+}
+
 /// Parses of files many services load (rc.conf), made once and reused for each service.
 #[derive(Debug, Clone, Default)]
 pub struct SharedParses {
@@ -156,6 +176,19 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
     let mut findings = Vec::new();
     let mut analyzed = Vec::new();
     for (i, (role, src)) in files.files.into_iter().enumerate() {
+        // A script openrc-run would not run is neither compiled nor linked: one finding says why,
+        // and nothing else is read from it (its syntax errors would only repeat that).
+        if role == FileRole::Script && !crate::openrc::service_files::is_openrc_script(src.text()) {
+            let finding = if is_binary(src.text()) {
+                Finding::new(Some(src.clone()), NotText)
+            } else {
+                let end = src.text().find('\n').unwrap_or(src.text().len());
+                Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() })
+            };
+            findings.push(finding);
+            analyzed.push(AnalyzedFile { role, source: src, syntax: None });
+            continue;
+        }
         let out = shared.parse(&src);
         for e in out.errors {
             findings.push(Finding::new(Some(src.clone()), e));
@@ -163,11 +196,6 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
         let mut syntax = out.script;
         if let Some((_, at)) = files.not_utf8.iter().find(|(f, _)| *f == i) {
             findings.push(Finding::new(Some(src.clone()), ParseError::NotUtf8 { span: (*at, 0).into() }));
-            syntax = None;
-        }
-        if role == FileRole::Script && !crate::openrc::service_files::is_openrc_script(src.text()) {
-            let end = src.text().find('\n').unwrap_or(src.text().len());
-            findings.push(Finding::new(Some(src.clone()), NotOpenrcRun { span: (0, end).into() }));
             syntax = None;
         }
         analyzed.push(AnalyzedFile { role, source: src, syntax });

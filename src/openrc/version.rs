@@ -11,8 +11,36 @@ pub struct OpenrcVersion {
     major: u32,
     minor: u32,
     patch: u32,
-    /// As the user wrote it (`0.63`), for messages and the manifest.
+    /// As the user wrote it (`0.62.10.1`), or the release a series stands for (`0.63` is
+    /// `0.63.3`): for messages and the manifest.
     given: String,
+}
+
+/// The newest release of each series whose behaviour rc2s6 was checked against: a series given
+/// without a patch level (`--openrc 0.63`) means it, since the releases of one series differ in
+/// what rc2s6 relies on (0.63.0 has no compatibility mode, 0.63.1 has; 0.62.4 strips `RC_*`
+/// from the daemon's environment, OpenRC commit 863a5552). A series not listed means its `.0`:
+/// rc2s6 knows no later release of it.
+///
+/// - 0.63.3: the release `../shared/vendor/openrc-0.63.3.tar.gz` pins (`meson.build`:
+///   `version : '0.63.3'`), which the tests run; the newest release tag of the 0.63 series
+///   (openrc-semantics.md, "Sources read").
+/// - 0.62.10, 0.34.11, 0.16.4: the newest tags of those series read for openrc-semantics.md.
+/// - 0.45.2: Debian's `openrc` package (`/lib/rc/version` on the test machines), which the 0.45
+///   tests run.
+const NEWEST_KNOWN: &[((u32, u32), u32)] = &[((0, 16), 4), ((0, 34), 11), ((0, 45), 2), ((0, 62), 10), ((0, 63), 3)];
+
+/// How a release's own s6 generator (0.63+) writes the daemon's command line into `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeneratedCommandLine {
+    /// 0.63.0–0.63.3: `sh -c "exec $command $command_args $command_args_foreground"` in one
+    /// execline word (sh/s6.sh of 0.63.3, `_s6_servicedir_create`): execlineb reads the `"` and
+    /// `\` of the values first, and `sh -c` splits what is left at every start.
+    ShellExec,
+    /// After 0.63.3 (master, commit 3bdccbc6): `eval set -- …` at generation time, each word
+    /// written in `"…"` without escaping `"` or `\`. Assumed for any release after the 0.63
+    /// series, which rc2s6 has not been run against.
+    QuotedWords,
 }
 
 /// How that release's s6 backend finds a service directory.
@@ -38,24 +66,34 @@ pub enum UnlinkedOutput {
 impl OpenrcVersion {
     /// The default when nothing is installed or given: the legacy backend of Debian's 0.45.
     pub fn legacy_default() -> Self {
-        OpenrcVersion { major: 0, minor: 45, patch: 0, given: "0.45".into() }
+        OpenrcVersion::parse("0.45").expect("a known series")
     }
 
     /// Parses `0.45.2`, `0.63`, `0.62.10`; `None` for anything else or a release before 0.16,
-    /// which had no s6 backend.
+    /// which had no s6 backend. A series without a patch level is its newest release rc2s6
+    /// knows ([`NEWEST_KNOWN`]): `0.63` is `0.63.3`.
     pub fn parse(s: &str) -> Option<Self> {
         let given = s.trim();
         let mut it = given.split('.');
         let major: u32 = it.next()?.parse().ok()?;
         let minor: u32 = it.next()?.parse().ok()?;
-        let mut patch = 0;
+        let mut patch = None;
         for (i, rest) in it.enumerate() {
             let n: u32 = rest.parse().ok()?;
             if i == 0 {
-                patch = n;
+                patch = Some(n);
             }
         }
-        (major == 0 && minor >= 16 || major >= 1).then(|| OpenrcVersion { major, minor, patch, given: given.into() })
+        if !(major == 0 && minor >= 16 || major >= 1) {
+            return None;
+        }
+        let newest = NEWEST_KNOWN.iter().find(|(series, _)| *series == (major, minor)).map(|(_, p)| *p);
+        let (patch, given) = match (patch, newest) {
+            (Some(p), _) => (p, given.to_string()),
+            (None, Some(p)) => (p, format!("{major}.{minor}.{p}")),
+            (None, None) => (0, given.to_string()),
+        };
+        Some(OpenrcVersion { major, minor, patch, given })
     }
 
     /// The backend this version has.
@@ -63,9 +101,28 @@ impl OpenrcVersion {
         if self.major == 0 && self.minor < 63 { S6Backend::Legacy } else { S6Backend::Generated }
     }
 
-    /// Whether 0.63's compatibility mode (empty `command` + /var/svc.d/$name/run) exists.
+    /// Whether 0.63's compatibility mode (empty `command` + /var/svc.d/$name/run) exists: from
+    /// 0.63.1 (aa456f38, PR #950). Before 0.63 there is no generator to fall back from.
     pub fn has_compat_mode(&self) -> bool {
         (self.major, self.minor, self.patch) >= (0, 63, 1)
+    }
+
+    /// Whether the s6 backend links the prepared /var/svc.d/$name only when its `run` passes
+    /// `test -x`, and otherwise generates its own directory from `command` (empty after
+    /// migration): 0.63.1+, `_s6_have_legacy_servicedir` in sh/s6.sh of 0.63.3:
+    /// `test -z "$command" && test -x "/var/svc.d/$name/run"`. 0.16–0.62 link `s6_service_path`
+    /// whenever it is a directory (`[ ! -d "${s6_service_path}" ]` fails the start, s6.sh 0.45).
+    pub fn links_prepared_only_if_run_is_executable(&self) -> bool {
+        self.backend() == S6Backend::Generated && self.has_compat_mode()
+    }
+
+    /// How this release's own generator writes the daemon's command line, if it has one.
+    pub fn generated_command_line(&self) -> Option<GeneratedCommandLine> {
+        match self.backend() {
+            S6Backend::Legacy => None,
+            S6Backend::Generated if (self.major, self.minor) == (0, 63) => Some(GeneratedCommandLine::ShellExec),
+            S6Backend::Generated => Some(GeneratedCommandLine::QuotedWords),
+        }
     }
 
     /// Whether this release is `major.minor` or later.
@@ -145,14 +202,43 @@ impl OpenrcVersion {
         self.is_at_least(0, since)
     }
 
+    /// Whether start-stop-daemon and supervise-daemon pass `variable` of their environment on to
+    /// the daemon. Up to 0.62.3 they remove every `RC_*` but `RC_SERVICE` and `RC_SVCNAME`, and
+    /// `SSD_NICELEVEL`, `SSD_IONICELEVEL`, `SSD_OOM_SCORE_ADJ` (start-stop-daemon.c:1003-1015,
+    /// supervise-daemon.c:496-505 at 0.45.2); from 0.62.4 they remove `SVCNAME` and every `RC_*`,
+    /// `SSD_*` and `EINFO_*` (OpenRC commit 863a5552; start-stop-daemon.c:1047-1055,
+    /// supervise-daemon.c:528-536 at 0.63.3).
+    pub fn daemon_gets_variable(&self, variable: &str) -> bool {
+        if (self.major, self.minor, self.patch) >= (0, 62, 4) {
+            !(variable == "SVCNAME"
+                || variable.starts_with("RC_")
+                || variable.starts_with("SSD_")
+                || variable.starts_with("EINFO_"))
+        } else {
+            let rc = variable.starts_with("RC_") && variable != "RC_SERVICE" && variable != "RC_SVCNAME";
+            !(rc || matches!(variable, "SSD_NICELEVEL" | "SSD_IONICELEVEL" | "SSD_OOM_SCORE_ADJ"))
+        }
+    }
+
+    /// Whether supervise-daemon.sh falls back to `start_stop_daemon_args` only when
+    /// `supervise_daemon_args` is unset (`${supervise_daemon_args-…}`, 0.46 on: 0.63.3
+    /// sh/supervise-daemon.sh:53), rather than also when it is empty (`${…:-…}`, 0.36–0.45:
+    /// 0.45.2 sh/supervise-daemon.sh:44).
+    pub fn supervise_args_fallback_only_when_unset(&self) -> bool {
+        self.is_at_least(0, 46)
+    }
+
     /// The semantics assumed, in words, for the manifest.
     pub fn describe(&self) -> String {
         match self.backend() {
             S6Backend::Legacy => format!(
                 "OpenRC {self} (s6 backend 0.16-0.62): links s6_service_path, default /var/svc.d/RC_SVCNAME, into /run/openrc/s6-scan under its basename"
             ),
+            S6Backend::Generated if self.has_compat_mode() => format!(
+                "OpenRC {self} (s6 backend 0.63+): links /var/svc.d/NAME when command is empty as it starts the service and NAME/run is executable (else a directory it generates from command), into /run/openrc/s6-scan under NAME"
+            ),
             S6Backend::Generated => format!(
-                "OpenRC {self} (s6 backend 0.63+): links /var/svc.d/NAME when command is empty and its run exists, into /run/openrc/s6-scan under NAME"
+                "OpenRC {self} (s6 backend 0.63.0): always generates its own service directory from command and links it into /run/openrc/s6-scan under NAME"
             ),
         }
     }
@@ -179,13 +265,44 @@ mod tests {
         assert_eq!(OpenrcVersion::parse("0.45.2").unwrap().backend(), S6Backend::Legacy);
         assert_eq!(OpenrcVersion::parse("0.62.10").unwrap().backend(), S6Backend::Legacy);
         assert_eq!(OpenrcVersion::parse("0.63").unwrap().backend(), S6Backend::Generated);
-        assert!(!OpenrcVersion::parse("0.63").unwrap().has_compat_mode());
+        assert!(!OpenrcVersion::parse("0.63.0").unwrap().has_compat_mode());
         assert!(OpenrcVersion::parse("0.63.1").unwrap().has_compat_mode());
         assert!(OpenrcVersion::parse("1.0").unwrap().has_compat_mode());
         assert!(OpenrcVersion::parse("0.12").is_none());
         assert!(OpenrcVersion::parse("0.45.x").is_none());
         assert!(OpenrcVersion::parse("x").is_none());
-        assert_eq!(OpenrcVersion::parse(" 0.63 ").unwrap().to_string(), "0.63");
+        assert_eq!(OpenrcVersion::parse(" 0.63.0 ").unwrap().to_string(), "0.63.0");
+    }
+
+    /// A series without a patch level is its newest known release; a full version is kept.
+    #[test]
+    fn a_series_is_its_newest_known_release() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        assert_eq!(v("0.63"), v("0.63.3"));
+        assert_eq!(v(" 0.63 ").to_string(), "0.63.3");
+        assert!(v("0.63").has_compat_mode());
+        assert_eq!(v("0.62").to_string(), "0.62.10");
+        assert_eq!(v("0.45").to_string(), "0.45.2");
+        assert_eq!(OpenrcVersion::legacy_default().to_string(), "0.45.2");
+        // Series rc2s6 knows no release of keep what was written.
+        assert_eq!(v("0.50").to_string(), "0.50");
+        assert_eq!(v("1.0").to_string(), "1.0");
+        // A full version, even an unknown one, is kept as given.
+        assert_eq!(v("0.63.0").to_string(), "0.63.0");
+        assert_eq!(v("0.63.7").to_string(), "0.63.7");
+        assert_eq!(v("0.62.10.1").to_string(), "0.62.10.1");
+    }
+
+    #[test]
+    fn what_each_generator_writes() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        assert_eq!(v("0.45").generated_command_line(), None);
+        assert_eq!(v("0.63.0").generated_command_line(), Some(GeneratedCommandLine::ShellExec));
+        assert_eq!(v("0.63").generated_command_line(), Some(GeneratedCommandLine::ShellExec));
+        assert_eq!(v("0.64").generated_command_line(), Some(GeneratedCommandLine::QuotedWords));
+        assert!(!v("0.62").links_prepared_only_if_run_is_executable());
+        assert!(!v("0.63.0").links_prepared_only_if_run_is_executable());
+        assert!(v("0.63.1").links_prepared_only_if_run_is_executable());
     }
 
     #[test]
@@ -196,12 +313,30 @@ mod tests {
         assert_eq!(v("0.45").unlinked_output("/srv/s6"), []);
         assert_eq!(v("0.63.1").unlinked_output("/var/svc.d/"), []);
         assert_eq!(v("0.63.1").unlinked_output("/srv"), [UnlinkedOutput::NotVarSvcD]);
-        assert_eq!(v("0.63").unlinked_output("/srv"), [UnlinkedOutput::NoCompatMode, UnlinkedOutput::NotVarSvcD]);
+        assert_eq!(v("0.63.0").unlinked_output("/srv"), [UnlinkedOutput::NoCompatMode, UnlinkedOutput::NotVarSvcD]);
+        assert_eq!(v("0.63").unlinked_output("/srv"), [UnlinkedOutput::NotVarSvcD]);
         assert_eq!(v("0.62.10").link_setting(), "s6_service_path");
         assert_eq!(v("0.63").link_setting(), "name");
         assert!(v("0.62").needs_declared_s6_svscan() && !v("0.63").needs_declared_s6_svscan());
         assert!(v("0.62").links_with_ln() && !v("0.63").links_with_ln());
         assert!(!v("0.62").generates_from_command() && v("0.63").generates_from_command());
+    }
+
+    #[test]
+    fn what_the_daemon_inherits_by_release() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        for keep in ["RC_SERVICE", "RC_SVCNAME", "SVCNAME", "EINFO_LOG", "SSD_STARTWAIT", "PATH"] {
+            assert!(v("0.45.2").daemon_gets_variable(keep), "{keep}");
+        }
+        for drop in ["RC_CMD", "RC_OPENRC_PID", "SSD_NICELEVEL", "SSD_OOM_SCORE_ADJ"] {
+            assert!(!v("0.62.3").daemon_gets_variable(drop), "{drop}");
+        }
+        for drop in ["RC_SERVICE", "RC_SVCNAME", "SVCNAME", "EINFO_LOG", "SSD_STARTWAIT", "RC_CMD"] {
+            assert!(!v("0.62.4").daemon_gets_variable(drop) && !v("0.63.3").daemon_gets_variable(drop), "{drop}");
+        }
+        assert!(v("0.63.3").daemon_gets_variable("PATH") && v("0.63.3").daemon_gets_variable("SVCNAME2"));
+        assert!(!v("0.45.2").supervise_args_fallback_only_when_unset());
+        assert!(v("0.46").supervise_args_fallback_only_when_unset());
     }
 
     #[test]

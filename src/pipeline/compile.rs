@@ -16,7 +16,7 @@ use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc::service_files::ServiceFiles;
 use crate::openrc::version::OpenrcVersion;
 use crate::pipeline::input::{self, InputOptions, ReadError};
-use crate::pipeline::service_set::{self, SetOptions};
+use crate::pipeline::service_set::{self, Progress, SetOptions};
 
 /// Everything a compile run needs to know.
 #[derive(Debug, Clone)]
@@ -54,7 +54,8 @@ pub struct CompiledService {
 impl CompiledService {
     /// Whether the service counts as converted or cleanly oneshot.
     pub fn ok(&self) -> bool {
-        self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot
+        let duplicate = self.analysis.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
+        !duplicate && (self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot)
     }
 
     /// Findings about this service.
@@ -161,10 +162,15 @@ pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledServ
 
 /// Compiles everything the arguments name and builds the manifest.
 pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
+    run_with_progress(paths, opts, &Progress::default())
+}
+
+/// [`run`], counting the scripts done in `progress` (for a progress display).
+pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
     let set_opts =
         SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
     // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
-    let set = service_set::load(paths, &set_opts, |a| emit_one(a, opts));
+    let set = service_set::load_with_progress(paths, &set_opts, progress, |a| emit_one(a, opts));
     let (skipped, read_errors) = (set.skipped, set.read_errors);
     let mut services: Vec<CompiledService> =
         set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
@@ -195,6 +201,7 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
                 });
                 s.analysis.findings.push(finding);
                 s.dir = None;
+                s.migrated = false;
                 s.record.kind = "not-converted".into();
                 s.record.files.clear();
                 s.record.servicedir = None;
@@ -210,7 +217,9 @@ impl Compilation {
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
         let converted = self.services.iter().filter(|s| s.dir.is_some() || s.migrated).count();
-        let oneshot = self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot).count();
+        // A oneshot refused as a duplicate is not converted, as its manifest record says.
+        let oneshot =
+            self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
         (converted, oneshot, self.services.len() - converted - oneshot)
     }
 

@@ -172,8 +172,25 @@ pub struct InputPath {
 }
 
 /// The files the arguments name: files as given, directories walked in name order (following
-/// links) without editor and package-manager backups.
+/// links) without editor and package-manager backups. A path named twice (a directory and a
+/// file in it, or the same argument again) counts once, as named when it was named.
 pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
+    let (out, errors) = expand_paths_with_repeats(paths);
+    let mut named: std::collections::BTreeSet<&Path> = std::collections::BTreeSet::new();
+    for p in out.iter().filter(|p| p.named) {
+        named.insert(&p.path);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unique = Vec::new();
+    for p in &out {
+        if seen.insert(p.path.clone()) {
+            unique.push(InputPath { path: p.path.clone(), named: p.named || named.contains(p.path.as_path()) });
+        }
+    }
+    (unique, errors)
+}
+
+fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for p in paths {

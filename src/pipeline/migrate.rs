@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::core::diagnostic::Finding;
+use crate::core::diagnostic::{Finding, Severity};
 use crate::migrate::{self, Migration};
 use crate::pipeline::compile::{Compilation, CompileOptions};
 use crate::pipeline::input::file_mode;
@@ -49,14 +49,21 @@ impl Migrations {
         self.target_findings.iter().chain(self.migrations.iter().flat_map(|m| m.findings.iter()))
     }
 
-    /// The migrations that can be used: no error-level finding.
+    /// Whether the target can run migrated scripts at all: no error about the output as a whole
+    /// (OpenRC 0.63.0 never links a prepared directory).
+    pub fn target_ok(&self) -> bool {
+        !self.target_findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The migrations that can be used: no error-level finding, on a target that can run them.
     pub fn usable(&self) -> impl Iterator<Item = &Migration> {
-        self.migrations.iter().filter(|m| m.ok())
+        let target_ok = self.target_ok();
+        self.migrations.iter().filter(move |m| target_ok && m.ok())
     }
 
     /// How many scripts could not be migrated.
     pub fn failed(&self) -> usize {
-        self.migrations.iter().filter(|m| !m.ok()).count()
+        self.migrations.len() - self.usable().count()
     }
 
     /// The usable scripts to write, each with the mode of the original (0755 if it cannot be

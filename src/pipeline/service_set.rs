@@ -7,6 +7,7 @@
 //! Gentoo's ebuild repositories, where distribution CI lints scripts before they are installed.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::core::source::SourceFile;
 use crate::model::ModelOptions;
@@ -54,10 +55,40 @@ enum Outcome<T> {
     Failed(ReadError),
 }
 
+/// How far a load has got, for a progress display on another thread: files found, files done.
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: AtomicUsize,
+    done: AtomicUsize,
+}
+
+impl Progress {
+    /// Files to look at (0 until the paths are walked).
+    pub fn total(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    /// Files looked at so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+}
+
 /// Loads and analyses every script the paths name (directories are walked), calling `each` on
 /// every analysis on the worker thread that made it.
 pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analysis) -> T + Sync) -> ServiceSet<T> {
+    load_with_progress(paths, opts, &Progress::default(), each)
+}
+
+/// [`load`], counting in `progress` as it goes.
+pub fn load_with_progress<T: Send>(
+    paths: &[PathBuf],
+    opts: &SetOptions,
+    progress: &Progress,
+    each: impl Fn(&Analysis) -> T + Sync,
+) -> ServiceSet<T> {
     let (candidates, mut read_errors) = input::expand_paths(paths);
+    progress.total.store(candidates.len(), Ordering::Relaxed);
     // rc.conf is the same for every service: read and parse it once.
     let rc_conf = match input::read_rc_conf(opts.input.rc_conf.as_deref()) {
         Ok(files) => files,
@@ -68,7 +99,11 @@ pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analys
     };
     let shared = SharedParses::new(&rc_conf.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
     // Scripts are handed out one at a time so a slow one does not hold up a chunk.
-    let done = in_parallel(&candidates, |c| load_one(c, opts, &rc_conf, &shared, &each));
+    let done = in_parallel(&candidates, |c| {
+        let outcome = load_one(c, opts, &rc_conf, &shared, &each);
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        outcome
+    });
     let mut members = Vec::new();
     let mut skipped = Vec::new();
     for o in done {
@@ -134,9 +169,19 @@ fn looks_like_init_script(text: &str) -> bool {
 }
 
 /// The service name of a script, and its `NAME.confd` when the script is `NAME.initd`.
+///
+/// `NAME.initd` is a package's source layout; when an openrc-run script named `NAME` is beside
+/// it, the directory is an installed init.d, where OpenRC names each service after its file
+/// (openrc-run.c sets `RC_SVCNAME` to the script's basename): `NAME.initd` is then a service of
+/// its own, as OpenRC would run it, rather than a second `NAME`.
 fn service_name(path: &Path) -> (String, Option<PathBuf>) {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match file.strip_suffix(".initd").filter(|n| !n.is_empty()) {
+    let installed_beside = |name: &str| {
+        let plain = path.with_file_name(name);
+        input::is_file(&plain)
+            && input::read_source(&plain).is_ok_and(|(f, _)| crate::openrc::service_files::is_openrc_script(f.text()))
+    };
+    match file.strip_suffix(".initd").filter(|n| !n.is_empty() && !installed_beside(n)) {
         Some(name) => {
             let confd = path.with_file_name(format!("{name}.confd"));
             (name.to_string(), input::is_file(&confd).then_some(confd))

@@ -1,11 +1,12 @@
 //! Findings rendered for people and for machines: miette's rendering, JSON, SARIF 2.1.0, GitHub
-//! workflow commands and gcc-style lines. Pure functions of the findings, so output is
+//! workflow commands, GitLab Code Quality and gcc-style lines. Pure functions of the findings, so output is
 //! deterministic.
 
 mod gcc;
 mod github;
+mod gitlab;
 mod human;
-mod json;
+pub mod json;
 mod sarif;
 
 pub use human::render_human;
@@ -26,6 +27,8 @@ pub enum ReportFormat {
     Sarif,
     /// GitHub Actions workflow commands.
     Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
     /// `file:line:column: severity: message [code]`.
     Gcc,
 }
@@ -37,6 +40,7 @@ pub fn render(format: ReportFormat, findings: &[Finding]) -> String {
         ReportFormat::Json => json::render(findings),
         ReportFormat::Sarif => sarif::render(findings),
         ReportFormat::Github => github::render(findings),
+        ReportFormat::Gitlab => gitlab::render(findings),
         ReportFormat::Gcc => gcc::render(findings),
     }
 }

@@ -46,7 +46,7 @@ fn level(s: Severity) -> &'static str {
 
 /// A code's rule metadata: its summary, its explanation as help and its default severity.
 fn rule(code: &Code) -> Value {
-    let summary = code.first_summary_line();
+    let summary = code.summary();
     let explanation = code.explanation();
     json!({
         "id": code.name(),
@@ -83,8 +83,34 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
             });
         }
         r["locations"] = json!([{ "physicalLocation": physical }]);
+        let related = related_locations(f, file);
+        if !related.is_empty() {
+            r["relatedLocations"] = json!(related);
+        }
     }
     r
+}
+
+/// The labels after the primary one (where a syntax error's parser gave up, where a command
+/// started), each a region with its label as message.
+fn related_locations(f: &Finding, file: &crate::core::source::SourceFile) -> Vec<Value> {
+    let Some(labels) = f.diagnostic.labels() else { return Vec::new() };
+    labels
+        .skip(1)
+        .enumerate()
+        .map(|(i, l)| {
+            let (line, column) = file.line_col(l.offset());
+            let (end_line, end_column) = if l.is_empty() { (line, column) } else { file.line_col(l.offset() + l.len()) };
+            json!({
+                "id": i + 1,
+                "physicalLocation": {
+                    "artifactLocation": artifact(file.name()),
+                    "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
+                },
+                "message": { "text": l.label().unwrap_or("") },
+            })
+        })
+        .collect()
 }
 
 /// A file as SARIF wants it: a relative URI against the checkout's root, or a `file://` URI.

@@ -3,20 +3,24 @@
 
 use super::error::VerifyError;
 use super::tree::DirSnapshot;
-use super::{Expected, ServiceFindings, VerifyOptions, World, same_path};
+use super::{Expected, ServiceFindings, VerifyOptions, World, manifest_record, same_path};
 use crate::manifest::drift::DriftKind;
 
 /// The directory against what the manifest says rc2s6 wrote there.
-pub fn check_drift(f: &mut ServiceFindings, e: &Expected, dir: &DirSnapshot, world: &World, opts: &VerifyOptions) {
-    let Some(manifest) = &world.manifest else { return };
-    let record = manifest.services.iter().find(|r| {
-        r.servicedir
-            .as_ref()
-            .is_some_and(|d| same_path(&format!("{}/{d}", opts.output.trim_end_matches('/')), &e.servicedir))
-    });
-    let Some(record) = record else {
+pub fn check_drift(
+    f: &mut ServiceFindings,
+    e: &Expected,
+    path: &str,
+    dir: &DirSnapshot,
+    world: &World,
+    opts: &VerifyOptions,
+) {
+    if world.manifest.is_none() {
+        return;
+    }
+    let Some(record) = manifest_record(world, opts, path) else {
         f.at(e.decided_at, |span| VerifyError::NotFromRc2s6 {
-            path: e.servicedir.clone(),
+            path: path.to_string(),
             output: opts.output.clone(),
             span,
         });
@@ -26,14 +30,14 @@ pub fn check_drift(f: &mut ServiceFindings, e: &Expected, dir: &DirSnapshot, wor
         Some(Ok(d)) => d,
         Some(Err(_)) | None => return,
     };
-    let base = e.servicedir.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     for d in drift {
         let rel = d.path.split_once('/').map(|x| x.1).unwrap_or(&d.path);
         let full = format!("{}/{}", opts.output.trim_end_matches('/'), d.path);
         let nested = opts.target.links_with_ln()
             && d.kind == DriftKind::Extra
             && rel == base
-            && dir.file(rel).and_then(|f| f.link.as_deref()).is_some_and(|t| same_path(t, &e.servicedir));
+            && dir.file(rel).and_then(|f| f.link.as_deref()).is_some_and(|t| same_path(t, path));
         let err = match d.kind {
             _ if nested => VerifyError::OpenrcNestedLink { path: full, version: opts.target.to_string() },
             DriftKind::Edited => VerifyError::FileEdited { path: full },

@@ -57,6 +57,86 @@ impl std::fmt::Display for Recreate {
     }
 }
 
+/// What OpenRC does when the service directory it is to link is missing or not a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirUnusable {
+    /// 0.16–0.62, s6.sh: `[ ! -d "${s6_service_path}" ]` → `eerror "… does not exist."`, return 1.
+    StartFails {
+        /// The target OpenRC.
+        version: String,
+    },
+    /// 0.63.1+: no /var/svc.d/$name/run to `test -x`, so OpenRC generates its own directory.
+    OpenrcGenerates(OpenrcGenerates),
+}
+
+impl std::fmt::Display for DirUnusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DirUnusable::StartFails { version } => {
+                write!(f, "OpenRC {version}'s start fails (\"… does not exist.\") and links nothing")
+            }
+            DirUnusable::OpenrcGenerates(g) => g.fmt(f),
+        }
+    }
+}
+
+/// What OpenRC 0.63.1+ does when /var/svc.d/$name/run does not pass `test -x`
+/// (`_s6_have_legacy_servicedir`, sh/s6.sh of 0.63.3): it generates
+/// $RC_SVCDIR/s6-services/$name from the empty `command`, whose run is `sh -c "exec   "`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenrcGenerates {
+    /// The target OpenRC.
+    pub version: String,
+    /// The directory it generates and links instead.
+    pub generated: String,
+}
+
+impl std::fmt::Display for OpenrcGenerates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let OpenrcGenerates { version, generated } = self;
+        write!(
+            f,
+            "OpenRC {version} links /var/svc.d/NAME only when its run passes `test -x`; instead it generates {generated} from the empty `command`, whose run (`sh -c \"exec   \"`) exits at once, so s6 restarts it forever and the daemon never runs"
+        )
+    }
+}
+
+/// What happens to a script of the service directory that is missing or not executable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScriptUnusable {
+    /// s6-supervise tries to run it: what it does then.
+    Supervise(&'static str),
+    /// It is the `run` of /var/svc.d/$name, which OpenRC 0.63.1+ then does not link.
+    OpenrcGenerates(OpenrcGenerates),
+}
+
+impl std::fmt::Display for ScriptUnusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScriptUnusable::Supervise(what) => f.write_str(what),
+            ScriptUnusable::OpenrcGenerates(g) => g.fmt(f),
+        }
+    }
+}
+
+/// How a file read with the script differs from the ones the service directory was compiled from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceChange {
+    /// The file the manifest records at this path has other contents now.
+    Edited,
+    /// A file OpenRC reads now that was not read when compiling (or another one, elsewhere).
+    New,
+}
+
+impl std::fmt::Display for SourceChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SourceChange::Edited => "changed since rc2s6 compiled",
+            SourceChange::New => "is read with the script now, but was not when rc2s6 compiled",
+        })
+    }
+}
+
 /// What makes a missing `#!` interpreter exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterpreterFix {
@@ -234,6 +314,7 @@ define_codes! {
         OPENRC_GENERATED_IN_USE = openrc_generated_in_use: Error,
         OPENRC_GENERATOR_BUG = openrc_generator_bug: Advice,
         GENERATED_DIFFERS = generated_differs: Warning,
+        SOURCE_CHANGED = source_changed: Error,
     }
 }
 
@@ -289,7 +370,7 @@ pub enum VerifyError {
     /// OpenRC 0.63+ generates its own service directory when `command` is set.
     #[error("OpenRC {version} builds its own service directory because `command` is set")]
     #[diagnostic(help(
-        "set `command=\"\"` after everything that sets it, conf.d included (rc2s6 --initd-out does): only then does OpenRC link /var/svc.d/NAME"
+        "empty `command` before OpenRC's s6 start runs: `command=\"\"` after everything that sets it, conf.d included, or in start() just before `default_start` when start_pre() still uses it (rc2s6 --initd-out does one or the other); only then does OpenRC link /var/svc.d/NAME"
     ))]
     CommandSet {
         /// The target OpenRC.
@@ -334,12 +415,14 @@ pub enum VerifyError {
         span: SourceSpan,
     },
 
-    /// The service directory OpenRC will link does not exist.
-    #[error("the service directory OpenRC will link, {path}, does not exist")]
+    /// The prepared service directory OpenRC is to link does not exist.
+    #[error("the service directory for OpenRC to link, {path}, does not exist: {effect}")]
     #[diagnostic(help("{fix}"))]
     ServicedirMissing {
         /// The path.
         path: String,
+        /// What OpenRC does without it.
+        effect: DirUnusable,
         /// How to make it.
         fix: Recreate,
         /// What decides the path.
@@ -348,11 +431,13 @@ pub enum VerifyError {
     },
 
     /// The path exists but is not a directory.
-    #[error("{path} is not a directory")]
+    #[error("{path} is not a directory: {effect}")]
     #[diagnostic(help("remove it, then {fix}"))]
     ServicedirNotDirectory {
         /// The path.
         path: String,
+        /// What OpenRC does with it.
+        effect: DirUnusable,
         /// How to make the directory.
         fix: Recreate,
         /// What decides the path.
@@ -363,23 +448,25 @@ pub enum VerifyError {
     /// A script s6 must run is missing.
     #[error("{path} is missing")]
     #[diagnostic(help(
-        "compile the original script again with `--force` (without it, compile leaves a directory that lost a file as it is); s6-supervise cannot start without it"
+        "compile the original script again with `--force` (without it, compile leaves a directory that lost a file as it is); {effect}"
     ))]
     ScriptMissing {
         /// The file.
         path: String,
+        /// What happens without it.
+        effect: ScriptUnusable,
     },
 
     /// A script s6 must run is not executable.
     #[error("{path} is not executable (mode {mode})")]
-    #[diagnostic(help(
-        "`chmod 0755 {path}`, or compile the original script again with `--force`; s6-supervise fails with `Permission denied` and retries forever"
-    ))]
+    #[diagnostic(help("`chmod 0755 {path}`, or compile the original script again with `--force`; {effect}"))]
     ScriptNotExecutable {
         /// The file.
         path: String,
         /// Its mode, octal.
         mode: String,
+        /// What happens as it is.
+        effect: ScriptUnusable,
     },
 
     /// The real execlineb cannot parse a script.
@@ -648,7 +735,7 @@ pub enum VerifyError {
     /// OpenRC ≥ 0.63 supervises a directory it generated itself, not rc2s6's.
     #[error("{link} points to {target}, a service directory OpenRC generated itself; rc2s6's {ours} is not used")]
     #[diagnostic(help(
-        "migrate the script (empty `command`), stop the service and start it again so OpenRC links /var/svc.d/NAME"
+        "migrate the script (`command` empty when OpenRC starts it) and keep /var/svc.d/NAME/run executable, then stop the service and start it again so OpenRC links /var/svc.d/NAME"
     ))]
     OpenrcGeneratedInUse {
         /// The link.
@@ -683,6 +770,37 @@ pub enum VerifyError {
         ours: String,
         /// Why, as far as rc2s6 knows.
         why: Reason,
+    },
+
+    /// conf.d or rc.conf differs from what the service directory was compiled from.
+    #[error("{path} {change} {servicedir}: the daemon still runs what the files said then")]
+    #[diagnostic(help(
+        "compile the original script again (with its conf.d and rc.conf as OpenRC reads them) so {servicedir} follows; start-stop-daemon reads conf.d at every start, a service directory only when rc2s6 compiles it"
+    ))]
+    SourceChanged {
+        /// The file as loaded now.
+        path: String,
+        /// How it differs.
+        change: SourceChange,
+        /// The service directory compiled from the old one.
+        servicedir: String,
+        /// The file.
+        #[label("read by OpenRC now")]
+        span: SourceSpan,
+    },
+
+    /// A conf.d or rc.conf the service directory was compiled from is no longer read.
+    #[error("{servicedir} was compiled with the {role} file {path}, which OpenRC does not read with the script now")]
+    #[diagnostic(help(
+        "compile the original script again with the files OpenRC reads (the daemon still runs what {path} said), or give verify the same --conf-dir and --rc-conf as the compile"
+    ))]
+    SourceGone {
+        /// The file the manifest records.
+        path: String,
+        /// `conf.d` or `rc.conf`.
+        role: String,
+        /// The service directory compiled from it.
+        servicedir: String,
     },
 }
 
@@ -726,6 +844,7 @@ impl Coded for VerifyError {
             VerifyError::OpenrcGeneratedInUse { .. } => &OPENRC_GENERATED_IN_USE,
             VerifyError::OpenrcGeneratorBug { .. } => &OPENRC_GENERATOR_BUG,
             VerifyError::GeneratedDiffers { .. } => &GENERATED_DIFFERS,
+            VerifyError::SourceChanged { .. } | VerifyError::SourceGone { .. } => &SOURCE_CHANGED,
         }
     }
 }

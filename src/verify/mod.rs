@@ -15,6 +15,7 @@ mod readiness;
 mod scan;
 mod selection;
 mod service_dir;
+mod sources;
 pub mod tree;
 
 use std::collections::BTreeMap;
@@ -23,14 +24,14 @@ use miette::SourceSpan;
 
 use crate::core::diagnostic::{Finding, Severity};
 use crate::core::source::SourceFile;
-use crate::manifest::Manifest;
 use crate::manifest::drift::Drift;
+use crate::manifest::{Manifest, ServiceRecord};
 use crate::model::Loc;
 use crate::model::analysis::{Analysis, NOT_OPENRC_RUN};
 use crate::openrc::version::{OpenrcVersion, UnlinkedOutput};
 use crate::shell::parse::error::CODES as PARSE_CODES;
 use error::VerifyError;
-pub use expected::{Expected, expected};
+pub use expected::{Expected, Generated, Unlinked, expected, settle};
 use tree::{DirSnapshot, ScanSnapshot};
 
 /// What verify is asked to check against.
@@ -101,6 +102,18 @@ pub fn rc2s6_dir(opts: &VerifyOptions, service: &str) -> String {
     format!("{}/{service}", opts.output.trim_end_matches('/'))
 }
 
+/// The manifest's record of the service directory at `path`, if rc2s6 compiled it into the
+/// output.
+fn manifest_record<'a>(world: &'a World, opts: &VerifyOptions, path: &str) -> Option<&'a ServiceRecord> {
+    let out = opts.output.trim_end_matches('/');
+    world
+        .manifest
+        .as_ref()?
+        .services
+        .iter()
+        .find(|r| r.servicedir.as_ref().is_some_and(|d| same_path(&format!("{out}/{d}"), path)))
+}
+
 /// Whether two paths name the same place, a trailing `/` aside.
 fn same_path(a: &str, b: &str) -> bool {
     a.trim_end_matches('/') == b.trim_end_matches('/')
@@ -150,9 +163,16 @@ struct SetView<'a> {
 /// Compares what OpenRC will do with what is on disk.
 pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Report {
     let mut report = Report { global: set_findings(world, opts), services: Vec::new() };
-    let expectations: Vec<Expected> = analyses.iter().map(|a| expected(a, &opts.target)).collect();
+    let expectations: Vec<Expected> = analyses
+        .iter()
+        .map(|a| {
+            let e = expected(a, &opts.target);
+            let prepared = e.prepared.as_ref().and_then(|p| world.dirs.get(p));
+            settle(e, &opts.target, prepared)
+        })
+        .collect();
     let mut by_link: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| !e.servicedir.is_empty()) {
+    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| e.unlinked.is_none()) {
         by_link.entry(e.link.as_str()).or_default().push(i);
     }
     let set = SetView { expectations: &expectations, by_link, world, opts };
@@ -202,18 +222,29 @@ fn check_service(a: &Analysis, i: usize, set: &SetView) -> Vec<Finding> {
     let target = &set.opts.target;
     let mut f = ServiceFindings::new(a);
     selection::check_selection(&mut f, target);
-    if e.servicedir.is_empty() {
-        f.at(e.decided_at, |span| VerifyError::ServicePathEmpty { version: target.to_string(), span });
-        return f.found;
+    match e.unlinked {
+        Some(Unlinked::ServicePathEmpty) => {
+            f.at(e.decided_at, |span| VerifyError::ServicePathEmpty { version: target.to_string(), span });
+            return f.found;
+        }
+        // check_selection said why: OpenRC links nothing, so no directory of it is used.
+        Some(Unlinked::NotS6 | Unlinked::StartBypassesS6) => return f.found,
+        None => {}
     }
     scan::check_link_name(&mut f, e, i, set);
-    if !e.openrc_generates {
-        match set.world.dirs.get(&e.servicedir) {
-            Some(dir) => service_dir::check_dir(&mut f, e, dir, set.world, set.opts),
+    // The prepared directory OpenRC links, or would link were it usable (0.63.1+ then
+    // generates its own: what is wrong with ours says why).
+    if let Some(prepared) = &e.prepared {
+        match set.world.dirs.get(prepared) {
+            Some(dir) => service_dir::check_dir(&mut f, e, prepared, dir, set.world, set.opts),
             None => {
-                let fix = service_dir::recreate(e, set.world, set.opts);
-                f.at(e.decided_at, |span| VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
+                let fix = service_dir::recreate(prepared, set.world, set.opts);
+                let effect = service_dir::dir_unusable(e, target);
+                f.at(e.decided_at, |span| VerifyError::ServicedirMissing { path: prepared.clone(), effect, fix, span });
             }
+        }
+        if let Some(record) = manifest_record(set.world, set.opts, prepared) {
+            sources::check_sources(&mut f, record, prepared);
         }
     }
     if let Some(scan) = &set.world.scan {

@@ -7,6 +7,7 @@ use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
 use crate::backend::execline::tokenize;
 use crate::model::normalize_signal;
+use crate::openrc::version::{GeneratedCommandLine, OpenrcVersion};
 use crate::shell::ast::{Command, Word, walk_commands};
 
 /// Where a stream goes.
@@ -139,7 +140,32 @@ impl ChainReader<'_> {
                 m.user = Some(w(i + 1).to_string());
                 2
             }
-            "s6-envuidgid" | "s6-applyuidgid" => self.uidgid(),
+            "s6-envuidgid" => self.uidgid(),
+            // `s6-applyuidgid -Uz [-u 0]`: the ids s6-envuidgid read (the user's may come from
+            // setpriv next).
+            "s6-applyuidgid" => self.options_with_values_from(i + 1, &["-u", "-g", "-G"]) - i,
+            // `setpriv --reuid=U --inh-caps=… …`, `setpriv --regid=G --keep-groups`.
+            "setpriv" => {
+                for o in self.words[i + 1..].iter().take_while(|w| w.starts_with('-')) {
+                    if let Some(u) = o.strip_prefix("--reuid=") {
+                        let group = self.m.user.as_deref().and_then(|x| x.split_once(':')).map(|(_, g)| g.to_string());
+                        self.m.user = Some(match group {
+                            Some(g) => format!("{u}:{g}"),
+                            None => u.to_string(),
+                        });
+                    } else if let Some(g) = o.strip_prefix("--regid=") {
+                        self.m.user = Some(format!("root:{g}"));
+                    }
+                }
+                self.options_from(i + 1) - i
+            }
+            // `backtick -n HOME { homeof USER }`, `pipeline -w { LOGGER }`: a value or a child
+            // made before the daemon.
+            "backtick" | "pipeline" => self.block_after(i),
+            "unexport" | "fdclose" => 2,
+            "fdswap" => 3,
+            "fdmove" => self.options_from(i + 1) + 2 - i,
+            "heredoc" => self.options_from(i + 1) + 2 - i,
             "s6-envdir" => {
                 let dir = self.options_from(i + 1);
                 self.m.envdir = Some(self.w(dir).to_string());
@@ -170,6 +196,31 @@ impl ChainReader<'_> {
             at += 1;
         }
         at
+    }
+
+    /// The first word at or after `at` that is neither an option nor the value of one of
+    /// `with_value`.
+    fn options_with_values_from(&self, mut at: usize, with_value: &[&str]) -> usize {
+        while self.w(at).starts_with('-') {
+            at += if with_value.contains(&self.w(at)) { 2 } else { 1 };
+        }
+        at
+    }
+
+    /// Past `prog [options] [VAR] { … }` at `i` (execlineb hands the block on as words with a
+    /// leading space, ended by an empty word): the number of words.
+    fn block_after(&self, i: usize) -> usize {
+        let mut j = self.options_from(i + 1);
+        if !self.w(j).starts_with(' ') && !self.w(j).is_empty() {
+            j += 1;
+        }
+        while self.w(j).starts_with(' ') {
+            j += 1;
+        }
+        if j < self.words.len() && self.w(j).is_empty() {
+            j += 1;
+        }
+        j - i
     }
 
     /// `if { … }` runs something first and changes nothing down the chain: rc2s6 creates a
@@ -315,7 +366,7 @@ fn show_stream(s: &Stream) -> String {
 }
 
 /// The differences between OpenRC's generated directory and rc2s6's, each classified.
-pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<VerifyError> {
+pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str, target: &OpenrcVersion) -> Vec<VerifyError> {
     let mut out = Vec::new();
     let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
     if their_name != service {
@@ -328,7 +379,7 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
     }
     let run = |d: &DirSnapshot| d.text("run").map(|t| run_meaning(&t));
     match (run(theirs), run(ours)) {
-        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, &mut out),
+        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, target, &mut out),
         (Some(Err(e)), _) => out.push(differs("run", format!("an unreadable script ({e})"), "a script".into(), "")),
         (None, _) | (_, None) => {}
         (_, Some(Err(e))) => out.push(differs("run", "a script".into(), format!("an unreadable script ({e})"), "")),
@@ -439,7 +490,7 @@ fn differs(what: &str, theirs: String, ours: String, why: &str) -> VerifyError {
 }
 
 /// The two run scripts' meanings, aspect by aspect.
-fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
+fn compare_runs(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
     if t.dashdash_as_file {
         out.push(bug(
             "redirections",
@@ -448,7 +499,7 @@ fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
             "redirfd (execline 2.9.3) takes options only before FD, so it opens a file named `--` and runs FILE as the daemon; the comparison below assumes what OpenRC meant",
         ));
     }
-    compare_argv(t, o, out);
+    compare_argv(t, o, target, out);
     compare_user(t, o, out);
     compare_settings(t, o, out);
     compare_streams(t, o, out);
@@ -465,7 +516,7 @@ fn compare_runs(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
 }
 
 /// The daemon's command line, and why it differs.
-fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
+fn compare_argv(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
     let (ta, Some(oa)) = (&t.argv, &o.argv) else { return };
     if ta.as_ref() == Some(oa) {
         return;
@@ -476,7 +527,7 @@ fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
         (None, None) => "none".into(),
     };
     out.push(if oa.iter().any(|w| w.contains('"') || w.contains('\\')) {
-        bug("argv", theirs, show_words(oa), "OpenRC 0.63 writes each word in `\"…\"` without escaping `\"` or `\\`")
+        bug("argv", theirs, show_words(oa), &unescaped_quotes(target))
     } else if t.substitutes && oa.iter().any(|w| w.contains('$')) {
         bug(
             "argv",
@@ -499,6 +550,19 @@ fn compare_argv(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
             "rc2s6 builds the command line as start-stop-daemon's `eval` does and keeps the daemon in the foreground",
         )
     });
+}
+
+/// Why a `"` or `\` in the daemon's words comes out wrong from the target's own generator.
+fn unescaped_quotes(target: &OpenrcVersion) -> String {
+    match target.generated_command_line() {
+        Some(GeneratedCommandLine::QuotedWords) => {
+            format!("OpenRC {target} writes each word in `\"…\"` without escaping `\"` or `\\`")
+        }
+        // 0.63.x (and a release with no generator, which cannot have made this directory).
+        _ => format!(
+            "OpenRC {target} writes the command line into `sh -c \"exec …\"` without escaping it, so execlineb takes each `\"` and `\\` of the values as its own quoting before the shell splits the words"
+        ),
+    }
 }
 
 /// The user the daemon runs as; OpenRC's `user:group` that s6-setuidgid misreads.
@@ -584,7 +648,7 @@ fn compare_environment(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError
         "environment",
         shown(t),
         shown(o),
-        "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
+        "rc2s6 exports what a start-stop-daemon child gets (the exported variables of openrc-run's shell, USER of --user); OpenRC 0.63.x passes none of them",
     ));
 }
 
@@ -616,10 +680,11 @@ mod tests {
                 link: None,
             }],
             scripts: Vec::new(),
+            run_passes_test_x: true,
         };
         let theirs = dir("#!/bin/execlineb -S1\nforeground { echo\n");
         let ours = dir("#!/bin/execlineb -P\n/usr/bin/x\n");
-        let found = compare(&theirs, &ours, "svc");
+        let found = compare(&theirs, &ours, "svc", &OpenrcVersion::parse("0.63.3").unwrap());
         let run = found.iter().find(|d| matches!(d, VerifyError::GeneratedDiffers { what, .. } if what == "run"));
         let message = run.expect("the unreadable run is reported").to_string();
         assert!(message.starts_with("run: OpenRC has an unreadable script"), "{message}");
@@ -659,7 +724,7 @@ mod tests {
             ..RunMeaning::default()
         };
         let mut out = Vec::new();
-        compare_runs(&theirs, &ours, &mut out);
+        compare_runs(&theirs, &ours, &OpenrcVersion::parse("0.63.3").unwrap(), &mut out);
         let kinds: Vec<(bool, String)> = out
             .iter()
             .map(|e| match e {
@@ -690,5 +755,13 @@ mod tests {
         assert_eq!(m.stderr, Stream::ToStdout);
         assert_eq!(m.limits, ["-H", "-o 4096"]);
         assert!(!m.substitutes);
+        // HOME looked up, groups then the user with capabilities, loggers, shell redirections.
+        let t = "#!/bin/execlineb -P\nfdmove -c 2 1\nexport USER x\nbacktick -n HOME { homeof x }\nheredoc 0 \"a b\"\nfdmove -c 2 1\nfdclose 5\ncd /\ns6-envuidgid x\ns6-envuidgid -g adm\ns6-applyuidgid -Uz -u 0\nsetpriv --reuid=x --inh-caps=+net_raw --ambient-caps=+net_raw\nfdswap 1 2\npipeline -w { exec -a sh /bin/sh -c \"logger -p err\" }\nunexport !\nfdswap 1 2\n/usr/bin/x\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!(m.argv, Some(vec!["/usr/bin/x".into()]));
+        assert_eq!(m.user.as_deref(), Some("x:adm"));
+        let t = "#!/bin/execlineb -P\nsetpriv --regid=wheel --keep-groups\n/usr/bin/x\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel")));
     }
 }

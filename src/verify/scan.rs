@@ -60,7 +60,7 @@ pub fn check_link(f: &mut ServiceFindings, e: &Expected, scan: &ScanSnapshot, wo
                     ours: ours.clone(),
                 });
                 if let (Some(theirs), Some(ours)) = (world.dirs.get(target.as_str()), world.dirs.get(&ours)) {
-                    for d in openrc_generated::compare(theirs, ours, &e.service) {
+                    for d in openrc_generated::compare(theirs, ours, &e.service, &opts.target) {
                         f.about_script(d);
                     }
                 }

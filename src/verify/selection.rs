@@ -7,11 +7,12 @@ use super::error::{SupervisorValue, VerifyError};
 use crate::model::function_table::{S6_STARTS, S6_STOPS};
 use crate::openrc::version::OpenrcVersion;
 
-/// supervisor=s6, `need s6-svscan`, start()/stop() through the backend, no `command` on 0.63+.
+/// supervisor=s6, `need s6-svscan`, start()/stop() through the backend, no `command` on 0.63+
+/// when `s6_start` runs.
 pub fn check_selection(f: &mut ServiceFindings, target: &OpenrcVersion) {
     let a = f.analysis;
     let s = &a.service;
-    let supervisor = s.settings.get("supervisor");
+    let supervisor = s.settings_at_start.get("supervisor");
     if supervisor.map(|v| v.value.as_str()) != Some("s6") {
         let value = match supervisor {
             Some(v) => SupervisorValue::Set(v.value.clone()),
@@ -24,10 +25,11 @@ pub fn check_selection(f: &mut ServiceFindings, target: &OpenrcVersion) {
     if target.needs_declared_s6_svscan() && !s.dependencies.need.iter().any(|n| n == "s6-svscan") {
         f.at(defined("depend"), |span| VerifyError::MissingNeedS6Svscan { version: target.to_string(), span });
     }
-    if target.generates_from_command() {
-        if let Some(c) = s.settings.get("command").filter(|c| !c.value.is_empty()) {
-            f.at(c.at, |span| VerifyError::CommandSet { version: target.to_string(), span });
-        }
+    // `command` as s6_start finds it: a migrated script may keep it for start_pre() and empty it
+    // in start(); so may one that does not select s6 at all.
+    let command = s.settings_at_start.get("command").filter(|c| !c.value.is_empty());
+    if let Some(c) = command.filter(|_| target.generates_from_command()) {
+        f.at(c.at, |span| VerifyError::CommandSet { version: target.to_string(), span });
     }
     // start() and stop() as OpenRC runs them: the functions they call are followed.
     let script_index = a.script_id();

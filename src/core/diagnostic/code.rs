@@ -63,14 +63,6 @@ impl Code {
         let mut lines = self.explanation.lines().map(str::trim).skip_while(|l| l.is_empty() || l.starts_with('#'));
         lines.by_ref().take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
     }
-
-    /// The first line of the summary, which is all `rc2s6 explain --list` and SARIF's rule
-    /// descriptions show: two summaries (`model::foreground_from_table`, `write::bad_manifest`)
-    /// are cut mid-sentence there. Kept while issue 10 keeps output byte-identical; those two
-    /// callers should move to [`Code::summary`].
-    pub fn first_summary_line(&self) -> &'static str {
-        self.explanation.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("")
-    }
 }
 
 impl PartialEq for Code {

@@ -114,7 +114,6 @@ mod tests {
     #[test]
     fn the_summary_is_the_first_paragraph() {
         assert_eq!(A.summary(), "First line of the summary, second line.");
-        assert_eq!(A.first_summary_line(), "First line of the summary,");
         let table = Registry::new(&[&[&A]]).markdown_table();
         assert_eq!(
             table,

@@ -141,6 +141,14 @@ fn patterns_left_for_pathname_expansion() {
         r#"/etc/*.conf "/etc/*.conf" $g "$g" a[bc]"#,
         "[/etc/*.conf]* [/etc/*.conf] [*.conf]* [*.conf] [a[bc]]*",
     );
+    // A `[` opens a bracket expression only when an unquoted `]` closes it; a `]` first in the
+    // list is a member (POSIX XCU 2.13.1): `[]:` and a lone `[` are plain text, as dash prints them.
+    check(
+        &[("host", "")],
+        "[$host]:80 [ a[ []:x []] [!]x] [[:digit:]] [[:x] [a\\] '[a]'",
+        "[[]:80] [[] [a[] [[]:x] [[]]]* [[!]x]]* [[[:digit:]]]* [[[:x]]* [[a]] [[a]]",
+    );
+    check(&[("p", "[a]")], r#"$p "$p" x"["a]"#, "[[a]]* [[a]] [x[a]]");
 }
 
 #[test]

@@ -11,6 +11,28 @@ use super::super::test_expr;
 use super::super::value::{ShellValue, Uncertainty};
 use super::{Flow, Interpreter, Status};
 
+/// POSIX's special built-ins (2.14): assignments before them last after them.
+fn is_special_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "break"
+            | ":"
+            | "continue"
+            | "."
+            | "eval"
+            | "exec"
+            | "exit"
+            | "export"
+            | "readonly"
+            | "return"
+            | "set"
+            | "shift"
+            | "times"
+            | "trap"
+            | "unset"
+    )
+}
+
 /// Builtins whose arguments that look like assignments are assignments.
 fn is_declaration(name: &str) -> bool {
     matches!(name, "export" | "local" | "readonly" | "declare" | "typeset")
@@ -24,7 +46,10 @@ impl<O: Observer> Interpreter<O> {
             return (self.assignments(&sc.assignments), Flow::Next);
         }
         if let Some(n) = sc.words[0].static_text().filter(|n| is_declaration(n)) {
-            return (self.declaration(&n, sc), Flow::Next);
+            let status = self.declaration(&n, sc);
+            // `export` and `readonly` are special built-ins: assignments before them last.
+            self.assignments(&sc.assignments);
+            return (status, Flow::Next);
         }
         let fields = self.expander().fields(&sc.words);
         let args = fields.texts();
@@ -32,11 +57,33 @@ impl<O: Observer> Interpreter<O> {
         if args.is_empty() {
             return (Status::True, Flow::Next);
         }
-        if let Some(status) = self.observe(sc, &args, &uncertain) {
-            return (status, Flow::Next);
+        // Assignments before the command name: after its words are expanded (POSIX 2.9.1), they
+        // last for a special built-in, and hold for anything else only while it runs, exported
+        // (a function included: dash, busybox ash and bash restore the old value after the call).
+        let scoped = !sc.assignments.is_empty() && !is_special_builtin(&args[0]);
+        if scoped {
+            self.env.push_scope();
+            for a in &sc.assignments {
+                self.env.declare_local(&a.name);
+            }
         }
-        let known = !uncertain.iter().any(Uncertainty::is_unknowable);
-        self.run_command(&args[0], &args[1..], known, sc)
+        for a in &sc.assignments {
+            self.assign(a, false);
+            if scoped {
+                self.env.export(&a.name);
+            }
+        }
+        let result = match self.observe(sc, &args, &uncertain) {
+            Some(status) => (status, Flow::Next),
+            None => {
+                let known = !uncertain.iter().any(Uncertainty::is_unknowable);
+                self.run_command(&args[0], &args[1..], known, sc)
+            }
+        };
+        if scoped {
+            self.env.pop_scope();
+        }
+        result
     }
 
     /// Shows the command to the observer; `Some` when it takes the command over.
@@ -54,6 +101,8 @@ impl<O: Observer> Interpreter<O> {
             file: self.file,
             positional: self.positional.last().and_then(|p| p.as_deref()),
             span_override: self.span_override,
+            assignments: &sc.assignments,
+            redirects: &sc.redirects,
         };
         self.observer.command(&command)
     }

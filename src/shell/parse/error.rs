@@ -24,6 +24,13 @@ pub enum ParseError {
     Syntax {
         /// What went wrong, in words.
         message: String,
+        /// Where a construct that is never closed opens (its quote or keyword), when the parser
+        /// gave up at the end of the file: the primary location, since end-of-file is past the
+        /// last line a reviewer looks at.
+        #[label("{opened_label}")]
+        opened: Option<SourceSpan>,
+        /// The label of `opened`.
+        opened_label: String,
         /// Where the parser gave up.
         #[label("{label}")]
         span: SourceSpan,

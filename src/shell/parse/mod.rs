@@ -138,14 +138,53 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>, whole_program: bool) ->
     let found = describe_found(text, pos);
     let expected = describe_expected(&positives);
     let start = if whole_program { broken_command_start(text).filter(|&s| s < pos) } else { None };
-    let (message, help) = explain(text, start.unwrap_or(0), pos, &expected, &found);
+    let from = start.unwrap_or(0);
+    let open = unclosed_construct(&text[from..pos.min(text.len())]).map(|o| Open {
+        line: o.line + text[..from].matches('\n').count(),
+        offset: o.offset + from,
+        ..o
+    });
+    let (message, help) = explain(text, from, pos, open, &expected, &found);
     let width = next_token_len(text, pos);
+    // Given up at the end of the file, the mistake is where the construct still open began: that
+    // is the place to show first (GitHub and SARIF viewers annotate the first location only, and
+    // the end of the file is often past the last line of a change).
+    let opened = open.filter(|_| text[pos.min(text.len())..].trim().is_empty());
+    let line_of = |offset: usize| text[..offset].matches('\n').count();
+    let command = start
+        .filter(|&s| opened.is_none_or(|o| line_of(o.offset) != line_of(s)))
+        .map(|s| Span::new(s, s + next_token_len(text, s).max(1)).into());
     ParseError::Syntax {
         message,
+        opened: opened.map(|o| Span::new(o.offset, o.offset + o.what.len()).into()),
+        opened_label: opened.map(|o| o.label()).unwrap_or_default(),
         span: Span::new(pos, pos + width).into(),
         label: if expected.is_empty() { format!("unexpected {found}") } else { format!("expected {expected}") },
-        command: start.map(|s| Span::new(s, s + next_token_len(text, s).max(1)).into()),
+        command,
         help,
+    }
+}
+
+/// A construct still open where the parser gave up: its opening token, the line it is on
+/// (1-based) and where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Open {
+    what: &'static str,
+    line: usize,
+    offset: usize,
+}
+
+impl Open {
+    /// What the label at the opening says.
+    fn label(&self) -> String {
+        match self.what {
+            "\"" | "'" => "this quote is never closed".into(),
+            "if" => "this `if` has no `fi`".into(),
+            "case" => "this `case` has no `esac`".into(),
+            "do" => "this `do` has no `done`".into(),
+            "{" => "this `{` has no `}`".into(),
+            _ => "this `(` has no `)`".into(),
+        }
     }
 }
 
@@ -207,11 +246,11 @@ fn describe_expected(positives: &[Rule]) -> String {
     }
 }
 
-/// A message and a help line; constructs opened between `from` and `pos` and never closed get a
-/// specific hint.
-fn explain(text: &str, from: usize, pos: usize, expected: &str, found: &str) -> (String, String) {
+/// A message and a help line; a construct opened between `from` and `pos` and never closed
+/// (`open`) gets a specific hint.
+fn explain(text: &str, from: usize, pos: usize, open: Option<Open>, expected: &str, found: &str) -> (String, String) {
     let base_line = text[..from].matches('\n').count();
-    let open = unclosed_construct(&text[from..pos.min(text.len())]).map(|(what, l)| (what, l + base_line));
+    let open = open.map(|o| (o.what, o.line));
     let message = if expected.is_empty() {
         format!("unexpected {found}")
     } else {
@@ -238,19 +277,24 @@ fn explain(text: &str, from: usize, pos: usize, expected: &str, found: &str) -> 
     (message, help)
 }
 
-/// A rough scan for the innermost construct still open at the error point, with its line.
-fn unclosed_construct(before: &str) -> Option<(&'static str, usize)> {
-    let mut stack: Vec<(&'static str, usize)> = Vec::new();
+/// A rough scan for the innermost construct still open at the error point, with its line and
+/// offset in `before`.
+fn unclosed_construct(before: &str) -> Option<Open> {
+    let mut stack: Vec<Open> = Vec::new();
     let mut line = 1;
-    let mut quote: Option<(char, usize)> = None;
+    let mut quote: Option<Open> = None;
     let mut word = String::new();
+    let mut word_start = 0;
     // Whether the word being read is in command position, where reserved words count.
     let mut command_position = true;
-    let mut chars = before.chars().peekable();
-    while let Some(c) = chars.next() {
-        if let Some((q, _)) = quote {
+    let mut chars = before.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if let Some(open) = quote {
+            let q = if open.what == "\"" { '"' } else { '\'' };
             if c == '\\' && q == '"' {
-                chars.next();
+                if chars.next().is_some_and(|(_, d)| d == '\n') {
+                    line += 1;
+                }
             } else if c == q {
                 quote = None;
             }
@@ -262,12 +306,13 @@ fn unclosed_construct(before: &str) -> Option<(&'static str, usize)> {
         let ends_word = matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')');
         if ends_word || (c == '#' && word.is_empty()) {
             if !word.is_empty() {
-                command_position = command_position && reserved_effect(&word, &mut stack, line);
+                let open = Open { what: "", line, offset: word_start };
+                command_position = command_position && reserved_effect(&word, &mut stack, open);
                 word.clear();
             }
             match c {
                 '#' => {
-                    for d in chars.by_ref() {
+                    for (_, d) in chars.by_ref() {
                         if d == '\n' {
                             line += 1;
                             break;
@@ -280,11 +325,11 @@ fn unclosed_construct(before: &str) -> Option<(&'static str, usize)> {
                     command_position = true;
                 }
                 '(' => {
-                    stack.push(("(", line));
+                    stack.push(Open { what: "(", line, offset: at });
                     command_position = true;
                 }
                 ')' => {
-                    if let Some(i) = stack.iter().rposition(|(w, _)| *w == "(") {
+                    if let Some(i) = stack.iter().rposition(|o| o.what == "(") {
                         stack.truncate(i);
                     }
                     command_position = true;
@@ -294,19 +339,22 @@ fn unclosed_construct(before: &str) -> Option<(&'static str, usize)> {
             continue;
         }
         match c {
-            '\'' | '"' => quote = Some((c, line)),
+            '\'' => quote = Some(Open { what: "'", line, offset: at }),
+            '"' => quote = Some(Open { what: "\"", line, offset: at }),
             '\\' => {
-                if chars.next() == Some('\n') {
+                if chars.next().is_some_and(|(_, d)| d == '\n') {
                     line += 1;
                 }
             }
-            _ => word.push(c),
+            _ => {
+                if word.is_empty() {
+                    word_start = at;
+                }
+                word.push(c);
+            }
         }
     }
-    if let Some((q, l)) = quote {
-        return Some((if q == '"' { "\"" } else { "'" }, l));
-    }
-    stack.last().copied()
+    quote.or_else(|| stack.last().copied())
 }
 
 /// The first line (1-based) holding an odd number of unescaped `"`: usually where a quote was
@@ -331,23 +379,29 @@ fn first_odd_quote_line(text: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Applies a word in command position to the stack; returns whether the next word is still in
-/// command position (true after reserved words such as `if` and `then`).
-fn reserved_effect(word: &str, stack: &mut Vec<(&'static str, usize)>, line: usize) -> bool {
-    let mut close = |what: &str| {
-        if let Some(i) = stack.iter().rposition(|(w, _)| *w == what) {
+/// Applies a word in command position (`at`: its line and offset) to the stack; returns whether
+/// the next word is still in command position (true after reserved words such as `if` and
+/// `then`).
+fn reserved_effect(word: &str, stack: &mut Vec<Open>, at: Open) -> bool {
+    let close = |stack: &mut Vec<Open>, what: &str| {
+        if let Some(i) = stack.iter().rposition(|o| o.what == what) {
             stack.truncate(i);
         }
     };
     match word {
-        "if" => stack.push(("if", line)),
-        "fi" => close("if"),
-        "case" => stack.push(("case", line)),
-        "esac" => close("case"),
-        "do" => stack.push(("do", line)),
-        "done" => close("do"),
-        "{" => stack.push(("{", line)),
-        "}" => close("{"),
+        "if" | "case" | "do" | "{" => {
+            let what = match word {
+                "if" => "if",
+                "case" => "case",
+                "do" => "do",
+                _ => "{",
+            };
+            stack.push(Open { what, ..at });
+        }
+        "fi" => close(stack, "if"),
+        "esac" => close(stack, "case"),
+        "done" => close(stack, "do"),
+        "}" => close(stack, "{"),
         "then" | "else" | "elif" | "while" | "until" | "!" => {}
         _ => return false,
     }
