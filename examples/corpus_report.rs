@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rc2s6::diagnostic::Severity;
+use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::{ModelOptions, ServiceKind};
 
 fn main() {
@@ -33,9 +33,9 @@ fn main() {
             count += 1;
             let fname = p.file_name().unwrap().to_string_lossy().to_string();
             let (svc, confd) = names(&fname, &confd_dir);
-            let files = rc2s6::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
-            let a = rc2s6::analysis::analyze(files, &ModelOptions::default());
-            if a.scripts.iter().all(|s| s.is_some()) {
+            let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
+            let a = rc2s6::model::analysis::analyze(files, &ModelOptions::default());
+            if a.files.iter().all(|f| f.syntax.is_some()) {
                 parsed += 1;
             }
             let kind = match a.service.kind {
@@ -54,7 +54,7 @@ fn main() {
                 }
             }
             let first = a.findings.iter().find(|f| f.severity == Severity::Error);
-            let code = first.map(|f| f.code()).unwrap_or_default();
+            let code = first.map(|f| f.code().to_string()).unwrap_or_default();
             if kind == "not-converted" {
                 *reasons.entry(code.clone()).or_default() += 1;
                 if verbose {

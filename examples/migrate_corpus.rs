@@ -4,13 +4,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rc2s6::compile::CompileOptions;
-use rc2s6::diagnostic::Severity;
-use rc2s6::emit::{EmitOptions, initd};
-use rc2s6::input::{InputOptions, ServiceFiles};
-use rc2s6::model::{FileRole, ModelOptions};
-use rc2s6::openrc_target::OpenrcTarget;
-use rc2s6::source::SourceFile;
+use rc2s6::backend::Backend;
+use rc2s6::core::diagnostic::Severity;
+use rc2s6::core::source::SourceFile;
+use rc2s6::migrate as initd;
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc::service_files::FileRole;
+use rc2s6::openrc::service_files::ServiceFiles;
+use rc2s6::openrc::version::OpenrcVersion;
+use rc2s6::pipeline::compile::CompileOptions;
+use rc2s6::pipeline::input::InputOptions;
 use rc2s6::verify::tree::{DirSnapshot, FileEntry, PathKind};
 use rc2s6::verify::{self, VerifyOptions, World};
 
@@ -20,11 +23,11 @@ fn main() {
     );
     let verbose = std::env::args().any(|a| a == "-v");
     for (version, output) in [("0.45.2", "/srv/s6"), ("0.63.3", "/var/svc.d")] {
-        let target = OpenrcTarget::parse(version).unwrap();
+        let target = OpenrcVersion::parse(version).unwrap();
         let opts = CompileOptions {
             input: InputOptions::default(),
             model: ModelOptions::default(),
-            emit: EmitOptions::default(),
+            backend: Backend::default(),
             target: target.clone(),
             output: output.into(),
             keep_syntax_trees: true,
@@ -42,28 +45,27 @@ fn main() {
             for p in paths {
                 let fname = p.file_name().unwrap().to_string_lossy().to_string();
                 let (svc, confd) = names(&fname, &root.join("alpine-confd"));
-                let files = rc2s6::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
-                let a = rc2s6::analysis::analyze(files.clone(), &opts.model);
-                let Some(daemon) =
-                    a.service.daemon.as_ref().filter(|_| a.service.kind == rc2s6::model::ServiceKind::Longrun)
-                else {
-                    continue;
-                };
-                let Ok(sd) = rc2s6::emit::s6::service_dir(&a.service, daemon, &opts.emit) else { continue };
+                let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
+                let a = rc2s6::model::analysis::analyze(files.clone(), &opts.model);
+                let Ok(Some(sd)) = opts.backend.service_dir(&a.service, false) else { continue };
                 converted += 1;
                 let m = initd::migrate(&a, &sd, &target, output);
                 for f in &m.findings {
                     if f.severity != Severity::Error {
-                        let mut key = f.code();
-                        if key.ends_with("variable_still_used") {
+                        let mut key = f.code().to_string();
+                        if f.code() == &rc2s6::migrate::error::VARIABLE_STILL_USED {
                             key.push_str(&format!(" ({})", f.message().split('`').nth(1).unwrap_or("")));
                         }
                         *caveats.entry(key).or_default() += 1;
                     }
                 }
                 if !m.ok() {
-                    let code =
-                        m.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.code()).unwrap_or_default();
+                    let code = m
+                        .findings
+                        .iter()
+                        .find(|f| f.severity == Severity::Error)
+                        .map(|f| f.code().to_string())
+                        .unwrap_or_default();
                     if verbose {
                         println!("{version} {dir}/{fname}: {code}");
                     }
@@ -75,7 +77,7 @@ fn main() {
                 let mut again: ServiceFiles = files;
                 let last = again.files.len() - 1;
                 again.files[last] = (FileRole::Script, SourceFile::new(p.display().to_string(), m.text.clone()));
-                let b = rc2s6::analysis::analyze(again, &opts.model);
+                let b = rc2s6::model::analysis::analyze(again, &opts.model);
                 let vopts = VerifyOptions { target: target.clone(), output: output.into(), scan_dir: None };
                 let e = verify::expected(&b, &target);
                 let mut world = World { execlineb: true, ..World::default() };
@@ -83,7 +85,9 @@ fn main() {
                 let report = verify::check(std::slice::from_ref(&b), &world, &vopts);
                 let errors: Vec<_> = report
                     .all()
-                    .filter(|f| f.severity == Severity::Error && f.code() != "rc2s6::verify::output_not_var_svc_d")
+                    .filter(|f| {
+                        f.severity == Severity::Error && f.code() != &rc2s6::verify::error::OUTPUT_NOT_VAR_SVC_D
+                    })
                     .collect();
                 if errors.is_empty() {
                     verified += 1;
@@ -92,7 +96,7 @@ fn main() {
                         if verbose {
                             println!("{version} {dir}/{fname}: verify: {}: {}", f.code(), f.message());
                         }
-                        *disagreements.entry(f.code()).or_default() += 1;
+                        *disagreements.entry(f.code().to_string()).or_default() += 1;
                     }
                 }
             }
@@ -116,7 +120,7 @@ fn main() {
 }
 
 /// The service directory as verify would read it from disk.
-fn snapshot(path: &str, sd: &rc2s6::emit::ServiceDir) -> DirSnapshot {
+fn snapshot(path: &str, sd: &rc2s6::backend::service_dir::ServiceDir) -> DirSnapshot {
     DirSnapshot {
         path: path.into(),
         kind: PathKind::Dir,
@@ -132,6 +136,7 @@ fn snapshot(path: &str, sd: &rc2s6::emit::ServiceDir) -> DirSnapshot {
             })
             .collect(),
         scripts: Vec::new(),
+        run_passes_test_x: sd.files.iter().any(|f| f.path == "run" && f.mode & 0o111 != 0),
     }
 }
 

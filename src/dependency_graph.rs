@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::analysis::Analysis;
-use crate::model::Loc;
+use crate::model::analysis::Analysis;
+use crate::model::{DependencySite, Loc};
 
 /// One declared dependency of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl DependencyGraph {
             names.push(a.service.name.clone());
             let deps = &a.service.dependencies;
             let mut lists: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-            for (kind, name, _) in &deps.sites {
+            for DependencySite { kind, name, .. } in &deps.sites {
                 let (kind, name) = (kind.as_str(), name.as_str());
                 let list = lists.entry(kind).or_default();
                 if !list.contains(&name) {
@@ -74,7 +74,7 @@ impl DependencyGraph {
                 }
             }
             let mut seen = BTreeSet::new();
-            for (kind, name, loc) in &deps.sites {
+            for DependencySite { kind, name, loc } in &deps.sites {
                 if !KINDS.contains(&kind.as_str()) || name == &a.service.name || !seen.insert((kind, name)) {
                     continue;
                 }

@@ -1,26 +1,27 @@
 //! rc2s6: compiles OpenRC init scripts into s6 service directories.
 //!
-//! The data flows one way: [`source`] text → [`parse`] → [`model`] → [`emit`] → [`verify`];
-//! [`input`] and [`write`] are the only places that touch the filesystem.
+//! Layers, each a folder, each importing only from the layers above it in this list:
+//! [`core`] (source text, spans, diagnostics) → [`openrc`] (what OpenRC is: versions, paths,
+//! variables, the daemon table) → [`shell`] (syntax tree, pest grammar, parser) → [`eval`]
+//! (static shell evaluation) → [`model`] (what OpenRC would run for a service) → the consumers of
+//! the model: [`backend`] (service directories), [`manifest`], [`migrate`], [`dependency_graph`],
+//! [`lint`], [`verify`], [`report`] → [`pipeline`] (reading inputs, batches, in parallel) →
+//! [`write`] (the only writer of the output) → [`codes`] (the registry of every diagnostic code,
+//! which the phases define). The binary's command line lives outside the library.
+//! ARCHITECTURE.md is the map.
 
-pub mod analysis;
-pub mod ast;
-pub mod cli;
-pub mod command;
-pub mod compile;
+pub mod backend;
+pub mod codes;
+pub mod core;
 pub mod dependency_graph;
-pub mod diagnostic;
-pub mod did_you_mean;
-pub mod emit;
-pub mod explain;
-pub mod input;
+pub mod eval;
 pub mod lint;
+pub mod manifest;
+pub mod migrate;
 pub mod model;
-pub mod openrc_target;
-pub mod parallel;
-pub mod parse;
-pub mod report_format;
-pub mod service_set;
-pub mod source;
+pub mod openrc;
+pub mod pipeline;
+pub mod report;
+pub mod shell;
 pub mod verify;
 pub mod write;

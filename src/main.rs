@@ -2,9 +2,11 @@
 
 use std::process::ExitCode;
 
+mod cli;
+
 use clap::Parser as _;
-use rc2s6::cli::{Cli, Command};
-use rc2s6::command::{self, Outcome};
+use cli::Outcome;
+use cli::args::{Cli, Command};
 
 // A batch allocates and frees millions of small syntax-tree nodes and strings across threads;
 // mimalloc's thread-local free lists halve the time glibc's malloc spends on them.
@@ -21,14 +23,14 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match &cli.command {
-        Some(Command::Compile(args)) => command::compile::run(args, &cli.global),
-        Some(Command::Verify(args)) => command::verify::run(args, &cli.global),
-        Some(Command::Lint(args)) => command::lint::run(args, &cli.global),
-        Some(Command::Graph(args)) => command::graph::run(args, &cli.global),
-        Some(Command::Explain(args)) => command::explain::run(args),
-        Some(Command::Man(args)) => command::man::run(args),
-        Some(Command::Completions(args)) => command::completions::run(args),
-        None => command::compile::run(&cli.compile, &cli.global),
+        Some(Command::Compile(args)) => cli::compile::run(args, &cli.global),
+        Some(Command::Verify(args)) => cli::verify::run(args, &cli.global),
+        Some(Command::Lint(args)) => cli::lint::run(args, &cli.global),
+        Some(Command::Graph(args)) => cli::graph::run(args, &cli.global),
+        Some(Command::Explain(args)) => cli::explain::run(args),
+        Some(Command::Man(args)) => cli::man::run(args),
+        Some(Command::Completions(args)) => cli::completions::run(args),
+        None => cli::compile::run(&cli.compile, &cli.global),
     };
     ExitCode::from(outcome.code())
 }

@@ -118,6 +118,8 @@ fn sarif_is_a_2_1_0_log_with_rules_and_regions() {
     assert_eq!(rules[0]["name"], "DependencyCycle");
     assert!(rules[0]["help"]["markdown"].as_str().unwrap().contains("## Fix"));
     assert_eq!(rules[0]["defaultConfiguration"]["level"], "warning");
+    let cycle = rc2s6::codes::registry().resolve("dependency_cycle").unwrap();
+    assert_eq!(rules[0]["shortDescription"]["text"], cycle.summary());
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
     for r in results {
@@ -208,7 +210,12 @@ fn explain_prints_explanations_and_suggests_codes() {
     assert!(stderr(&unknown).contains("did you mean `rc2s6::model::daemon_may_fork`?"), "{}", stderr(&unknown));
     let list = stdout(&run(&["explain", "--list"]));
     assert!(list.lines().any(|l| l.starts_with("rc2s6::parse::syntax_error\t")));
-    assert_eq!(list.lines().count(), rc2s6::explain::codes().count());
+    assert_eq!(list.lines().count(), rc2s6::codes::registry().codes().count());
+    // Each summary whole, never cut at the end of its first line in the explanation file.
+    for (line, code) in list.lines().zip(rc2s6::codes::registry().codes()) {
+        assert_eq!(line, format!("{code}\t{}", code.summary()));
+        assert!(line.ends_with('.'), "a summary cut mid-sentence: {line}");
+    }
 }
 
 #[test]
@@ -287,4 +294,163 @@ fn a_walked_directory_skips_files_that_are_not_scripts() {
     assert!(out.contains("wrong:1:1: error: not an openrc-run script"), "{out}");
     assert!(!out.contains("sysv") && !out.contains("notes.txt"), "{out}");
     assert!(stderr(&o).contains("(2 files skipped: not openrc-run scripts)"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_syntax_error_is_located_where_the_unclosed_construct_opens() {
+    let dir = support::tempdir();
+    let quote = dir.path().join("quote");
+    std::fs::write(
+        &quote,
+        "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_args=\"-a -b\n\ndepend() {\n\tneed net\n}\n",
+    )
+    .unwrap();
+    let unclosed_if = dir.path().join("unclosed_if");
+    std::fs::write(&unclosed_if, "#!/sbin/openrc-run\nstart_pre() {\n\ttrue\n}\nif [ -n \"$x\" ]; then\n\techo x\n")
+        .unwrap();
+    let lint = |format: &str, file: &std::path::Path| {
+        let o = support::rc2s6()
+            .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", format])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        stdout(&o)
+    };
+    // The opening quote (line 3, column 14) is the primary location.
+    let gcc = lint("gcc", &quote);
+    assert!(gcc.starts_with(&format!("{}:3:14: error: syntax error", quote.display())), "{gcc}");
+    let gh = lint("github", &quote);
+    assert!(gh.contains(",line=3,endLine=3,col=14,endColumn=14,"), "{gh}");
+    // End of file, past the last line, is a related location.
+    let sarif: Value = serde_json::from_str(&lint("sarif", &quote)).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
+    assert_eq!(related["message"]["text"], "unexpected end of file");
+    let human = lint("human", &quote);
+    assert!(human.contains("this quote is never closed"), "{human}");
+    // An `if` never closed: the `if`.
+    let gcc = lint("gcc", &unclosed_if);
+    assert!(gcc.starts_with(&format!("{}:5:1: error: syntax error", unclosed_if.display())), "{gcc}");
+    assert!(lint("human", &unclosed_if).contains("this `if` has no `fi`"));
+}
+
+/// A directory of `n` scripts whose `command` is relative: a warning each.
+fn relative_commands(n: usize) -> tempfile::TempDir {
+    let dir = support::tempdir();
+    for i in 0..n {
+        std::fs::write(
+            dir.path().join(format!("s{i:02}")),
+            format!("#!/sbin/openrc-run\ncommand=bared{i}\ncommand_background=yes\npidfile=/run/s{i}.pid\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn github_annotations_stop_at_ten_of_a_kind_and_count_the_rest() {
+    let dir = relative_commands(13);
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "github"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_eq!(out.lines().filter(|l| l.starts_with("::warning ")).count(), 10, "{out}");
+    // The other three in the log, folded, as plain lines.
+    let group: Vec<&str> =
+        out.lines().skip_while(|l| !l.starts_with("::group::")).take_while(|l| *l != "::endgroup::").collect();
+    assert_eq!(group[0], "::group::rc2s6: 3 more findings (not annotated)");
+    assert_eq!(group.len(), 4, "{out}");
+    assert!(group[1].contains("/s10:2:1: warning: `command` is `bared10`"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("::notice title=rc2s6::3 more warnings not annotated: GitHub shows 10"), "{last}");
+    // Ten or fewer: every one an annotation, nothing else.
+    let few = relative_commands(10);
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "github"])
+        .arg(few.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().count(), 10);
+    assert!(stdout(&o).lines().all(|l| l.starts_with("::warning ")));
+}
+
+#[test]
+fn gitlab_code_quality_has_the_required_fields_and_unique_fingerprints() {
+    let dir = relative_commands(3);
+    // The same finding twice in one file: two issues, two fingerprints.
+    std::fs::write(
+        dir.path().join("twice"),
+        "#!/sbin/openrc-run\ncommand=/usr/bin/x\ncommand_background=yes\npidfile=/run/x.pid\nstart_pre() {\n\techo ${a/b/c}\n\techo ${a/b/c}\n}\n",
+    )
+    .unwrap();
+    let o = support::rc2s6()
+        .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "gitlab"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let issues: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let issues = issues.as_array().unwrap();
+    assert!(issues.len() >= 5, "{issues:?}");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for i in issues {
+        assert!(i["description"].as_str().is_some_and(|d| !d.is_empty()), "{i}");
+        assert!(i["check_name"].as_str().unwrap().starts_with("rc2s6::"), "{i}");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().unwrap()), "{i}");
+        assert!(i["location"]["path"].as_str().unwrap().starts_with(&dir.path().display().to_string()), "{i}");
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1, "{i}");
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()), "a repeated fingerprint: {i}");
+    }
+    let relative = issues.iter().find(|i| i["check_name"] == "rc2s6::lint::relative_command").unwrap();
+    assert_eq!(
+        (relative["severity"].as_str(), relative["location"]["lines"]["begin"].as_u64()),
+        (Some("minor"), Some(2))
+    );
+    let posix: Vec<_> = issues.iter().filter(|i| i["check_name"] == "rc2s6::lint::non_posix_syntax").collect();
+    assert_eq!(posix.len(), 2, "{posix:?}");
+    // The fingerprint does not depend on the line: a line added above keeps it.
+    let before = relative["fingerprint"].clone();
+    std::fs::write(
+        dir.path().join("s00"),
+        "#!/sbin/openrc-run\n# a comment\ncommand=bared0\ncommand_background=yes\npidfile=/run/s0.pid\n",
+    )
+    .unwrap();
+    let again: Value = serde_json::from_str(&stdout(
+        &support::rc2s6()
+            .args(["lint", "--no-rc-conf", "--no-conf-dir", "--format", "gitlab"])
+            .arg(dir.path())
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    let moved = again.as_array().unwrap().iter().find(|i| i["check_name"] == "rc2s6::lint::relative_command").unwrap();
+    assert_eq!(moved["location"]["lines"]["begin"], 3);
+    assert_eq!(moved["fingerprint"], before);
+}
+
+#[test]
+fn the_pre_commit_hook_runs_as_defined() {
+    let text = std::fs::read_to_string(support::root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let hooks = hooks.as_sequence().expect("a list of hooks");
+    assert_eq!(hooks.len(), 1);
+    let hook = &hooks[0];
+    for field in ["id", "name", "entry", "language", "files"] {
+        assert!(hook.get(field).and_then(|v| v.as_str()).is_some(), "no `{field}` in {hook:?}");
+    }
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    // pre-commit runs the entry with the changed files after it.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[0], "rc2s6");
+    let case = "testdata/lint/need_not_provided/fire/init.d/webapp";
+    let o = run(&[&entry[1..], &[case]].concat());
+    // The dependency on a script the commit does not hold is not reported; the rest is.
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("need_not_provided"), "{}", stdout(&o));
+    let errors = run(&[&entry[1..], &["testdata/lint/background_without_pidfile/fire/init.d/bgd"]].concat());
+    assert!(stdout(&errors).contains("[rc2s6::lint::background_without_pidfile]"), "{}", stdout(&errors));
 }

@@ -5,8 +5,8 @@ mod support;
 
 use std::path::Path;
 
-use rc2s6::compile::{self};
-use rc2s6::diagnostic::render_human;
+use rc2s6::pipeline::compile::{self};
+use rc2s6::report::render_human;
 
 /// Compiles one script of a case directory (`<case>/init.d/<svc>`, with `<case>/conf.d` and
 /// `<case>/rc.conf` when present) and renders everything it produced.

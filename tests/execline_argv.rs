@@ -1,12 +1,14 @@
 //! Every generated execline script, read by the real `execlineb`: the words it builds must be
-//! exactly the words rc2s6 meant, and the daemon's argv exactly the model's.
+//! exactly the words rc2s6 meant, and the daemon's argv exactly the model's. Each test runs with
+//! Debian's execline 2.9.3 and with execline 2.9.9 (`support::skarnet`).
 
 mod support;
 
 use std::path::{Path, PathBuf};
 
-use rc2s6::compile::{self};
-use rc2s6::emit::execline;
+use rc2s6::backend::execline;
+use rc2s6::pipeline::compile::{self};
+use support::skarnet::Toolset;
 
 fn cases() -> Vec<PathBuf> {
     let mut v = Vec::new();
@@ -20,9 +22,15 @@ fn cases() -> Vec<PathBuf> {
     v
 }
 
-#[test]
-fn generated_scripts_mean_what_rc2s6_meant() {
-    let Some(execlineb) = support::tool("execlineb") else { return };
+for_each_toolset! {
+    generated_scripts_mean_what_rc2s6_meant => generated_scripts_mean_what_rc2s6_meant_debian,
+        generated_scripts_mean_what_rc2s6_meant_current;
+    hostile_values_stay_single_words => hostile_values_stay_single_words_debian,
+        hostile_values_stay_single_words_current;
+}
+
+fn generated_scripts_mean_what_rc2s6_meant(ts: &Toolset) {
+    let Some(execlineb) = ts.tool("execlineb") else { return };
     let mut checked = 0;
     for script in cases() {
         let case = script.parent().and_then(Path::parent).unwrap();
@@ -34,10 +42,17 @@ fn generated_scripts_mean_what_rc2s6_meant() {
             for f in dir.files.iter().filter(|f| f.contents.starts_with("#!")) {
                 let real = support::execlineb::words(&execlineb, &f.contents);
                 let ours = execline::tokenize(f.contents.split_once('\n').unwrap().1).unwrap();
-                assert_eq!(real, ours, "{}/{}: execlineb and rc2s6's tokenizer disagree", dir.name, f.path);
+                assert_eq!(
+                    real,
+                    ours,
+                    "{}/{}: {}'s execlineb and rc2s6's tokenizer disagree",
+                    dir.name,
+                    f.path,
+                    ts.name()
+                );
                 if f.path == "run" {
                     let tail = &real[real.len() - daemon.argv.len()..];
-                    assert_eq!(tail, daemon.argv.as_slice(), "{}: the daemon's argv", dir.name);
+                    assert_eq!(tail, daemon.argv.as_slice(), "{}: the daemon's argv ({})", dir.name, ts.name());
                 }
                 checked += 1;
             }
@@ -46,9 +61,8 @@ fn generated_scripts_mean_what_rc2s6_meant() {
     assert!(checked >= 20, "only {checked} scripts checked");
 }
 
-#[test]
-fn hostile_values_stay_single_words() {
-    let Some(execlineb) = support::tool("execlineb") else { return };
+fn hostile_values_stay_single_words(ts: &Toolset) {
+    let Some(execlineb) = ts.tool("execlineb") else { return };
     let hostile = [
         "}",
         "{",
@@ -74,5 +88,5 @@ fn hostile_values_stay_single_words() {
     let mut s = execline::ExeclineScript::new("/bin/execlineb");
     s.line(hostile.iter().map(|h| h.to_string()));
     let real = support::execlineb::words(&execlineb, &s.render().unwrap());
-    assert_eq!(real, hostile.map(String::from).to_vec());
+    assert_eq!(real, hostile.map(String::from).to_vec(), "{}", ts.name());
 }

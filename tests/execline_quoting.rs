@@ -1,13 +1,15 @@
 //! rc2s6's execline quoting, checked against the real `execlineb` on random values: every value
 //! comes back as exactly the word it was, and values set in conf.d (`}`, `{`, `foreground`,
-//! quotes, newlines …) stay literal words through a whole compile by the real binary.
+//! quotes, newlines …) stay literal words through a whole compile by the real binary. Each test
+//! runs with Debian's execline 2.9.3 and with execline 2.9.9 (`support::skarnet`).
 
 mod support;
 
 use std::path::Path;
 
 use proptest::prelude::*;
-use rc2s6::emit::execline::{self, ExeclineScript};
+use rc2s6::backend::execline::{self, ExeclineScript};
+use support::skarnet::Toolset;
 
 /// Pieces that mean something to execlineb, the shell or a terminal, and arbitrary characters.
 fn hostile_piece() -> impl Strategy<Value = String> {
@@ -28,25 +30,29 @@ fn hostile_value() -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_piece(), 0..8).prop_map(|v| v.concat())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+for_each_toolset! {
+    random_argv_comes_back_from_execlineb_unchanged => random_argv_comes_back_from_execlineb_unchanged_debian,
+        random_argv_comes_back_from_execlineb_unchanged_current;
+    conf_d_values_stay_literal_words_through_a_whole_compile =>
+        conf_d_values_stay_literal_words_through_a_whole_compile_debian,
+        conf_d_values_stay_literal_words_through_a_whole_compile_current;
+}
 
-    #[test]
-    fn random_argv_comes_back_from_execlineb_unchanged(
-        lines in prop::collection::vec(prop::collection::vec(hostile_value(), 1..6), 1..4)
-    ) {
-        let Some(execlineb) = support::tool("execlineb") else { return Ok(()) };
+fn random_argv_comes_back_from_execlineb_unchanged(ts: &Toolset) {
+    let Some(execlineb) = ts.tool("execlineb") else { return };
+    let config = ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() };
+    proptest!(config, |(lines in prop::collection::vec(prop::collection::vec(hostile_value(), 1..6), 1..4))| {
         let mut script = ExeclineScript::new("/bin/execlineb");
         for l in &lines {
             script.line(l.iter().cloned());
         }
         let text = script.render().expect("no NUL");
         let expected: Vec<String> = lines.concat();
-        prop_assert_eq!(&support::execlineb::words(&execlineb, &text), &expected, "script:\n{}", text);
+        prop_assert_eq!(&support::execlineb::words(&execlineb, &text), &expected, "{}, script:\n{}", ts.name(), text);
         // rc2s6's own lexer (used to compare scripts by meaning) agrees with the real one.
         let body = text.split_once('\n').map(|x| x.1).unwrap_or("");
         prop_assert_eq!(execline::tokenize(body).expect("lexes"), expected);
-    }
+    });
 }
 
 /// Single-quotes a value for a conf.d file (sh).
@@ -73,9 +79,8 @@ fn run_words(dir: &Path, execlineb: &Path, a: &str, b: &str) -> Vec<String> {
     support::execlineb::words(execlineb, &run)
 }
 
-#[test]
-fn conf_d_values_stay_literal_words_through_a_whole_compile() {
-    let Some(execlineb) = support::tool("execlineb") else { return };
+fn conf_d_values_stay_literal_words_through_a_whole_compile(ts: &Toolset) {
+    let Some(execlineb) = ts.tool("execlineb") else { return };
     let tmp = support::tempdir();
     let dir = tmp.path();
     std::fs::create_dir_all(dir.join("init.d")).expect("init.d");

@@ -9,10 +9,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use rc2s6::compile::{self};
-use rc2s6::diagnostic::render_human;
-use rc2s6::emit::initd;
-use rc2s6::emit::unified_diff::unified_diff;
+use rc2s6::migrate as initd;
+use rc2s6::migrate::unified_diff::unified_diff;
+use rc2s6::pipeline::compile::{self};
+use rc2s6::report::render_human;
 
 /// Migrates one script for one target and renders everything.
 fn render_target(script: &Path, version: &str, output: &str) -> String {
@@ -85,7 +85,7 @@ fn unsendable_signal_suggestion_signals_only_a_running_daemon() {
     let help = m
         .findings
         .iter()
-        .find(|f| f.code() == "rc2s6::migrate::signal_not_sendable")
+        .find(|f| f.code() == &rc2s6::migrate::error::SIGNAL_NOT_SENDABLE)
         .and_then(|f| f.help())
         .expect("signal_not_sendable with a help");
     // The suggested command is the last `…` of the help.

@@ -126,9 +126,10 @@ fn runaway_recursion_is_refused_not_guessed() {
     ] {
         let mut data = b"svc\xff".to_vec();
         data.extend_from_slice(script.as_bytes());
-        let compiled = rc2s6::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
+        let compiled =
+            rc2s6::pipeline::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
         assert_eq!(compiled.record.kind, "not-converted", "{script}");
-        assert!(compiled.findings().iter().any(|f| f.code() == "rc2s6::model::too_many_steps"), "{script}");
+        assert!(compiled.findings().iter().any(|f| f.code() == &rc2s6::eval::error::TOO_MANY_STEPS), "{script}");
     }
 }
 
@@ -141,8 +142,9 @@ fn what_comes_before_a_nested_expansion_stays_uncertain() {
             format!("#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_args=\"{args}\"\ncommand_background=yes\n");
         let mut data = b"svc\xff".to_vec();
         data.extend_from_slice(script.as_bytes());
-        let compiled = rc2s6::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
+        let compiled =
+            rc2s6::pipeline::compile::compile_files(fuzz_input::service_files(&data), &fuzz_input::options());
         assert_eq!(compiled.record.kind, "not-converted", "{args}");
-        assert!(compiled.findings().iter().any(|f| f.code() == "rc2s6::model::unknowable_value"), "{args}");
+        assert!(compiled.findings().iter().any(|f| f.code() == &rc2s6::model::error::UNKNOWABLE_VALUE), "{args}");
     }
 }

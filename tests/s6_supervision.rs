@@ -1,6 +1,8 @@
 //! A generated service directory under a real s6-svscan: it comes up as the right user in the
 //! right directory with the right umask, notifies readiness on its notification-fd, writes its
-//! output (stdout and stderr) through s6-log, and goes down with `s6-svc -d`.
+//! output (stdout and stderr) through s6-log, and goes down with `s6-svc -d`. Each test runs
+//! under Debian's s6 2.11 / execline 2.9.3 and under s6 2.15 / execline 2.9.9
+//! (`support::skarnet`: there `/bin/execlineb`, the generated shebang, is execline 2.9.9's).
 
 mod support;
 
@@ -10,28 +12,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::skarnet::Toolset;
+
 /// A running s6-svscan, killed (with its tree) when dropped.
 struct Scanner {
     child: Child,
     scandir: PathBuf,
+    toolset: Toolset,
 }
 
 impl Scanner {
-    fn start(scandir: &Path) -> Scanner {
-        let child = Command::new("s6-svscan")
-            .arg(scandir)
+    fn start(ts: &Toolset, scandir: &Path) -> Scanner {
+        let child = ts
+            .svscan(scandir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start s6-svscan");
-        Scanner { child, scandir: scandir.to_path_buf() }
+        Scanner { child, scandir: scandir.to_path_buf(), toolset: ts.clone() }
     }
 }
 
 impl Drop for Scanner {
     fn drop(&mut self) {
-        let _ = Command::new("s6-svscanctl").arg("-t").arg(&self.scandir).status();
+        let _ = self.toolset.command("s6-svscanctl").arg("-t").arg(&self.scandir).status();
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -69,18 +74,21 @@ fn open_dir(base: &Path, name: &str) -> PathBuf {
     p
 }
 
-#[test]
-fn generated_service_runs_under_s6() {
-    if !support::tools(&[
-        "execlineb",
-        "s6-svscan",
-        "s6-svscanctl",
-        "s6-svc",
-        "s6-svstat",
-        "s6-svwait",
-        "s6-log",
-        "setpriv",
-    ]) || !support::require_root("switching to user nobody")
+for_each_toolset! {
+    generated_service_runs_under_s6 => generated_service_runs_under_s6_debian, generated_service_runs_under_s6_current;
+    a_supervised_directory_is_not_replaced_under_its_supervisor =>
+        a_supervised_directory_is_not_replaced_under_its_supervisor_debian,
+        a_supervised_directory_is_not_replaced_under_its_supervisor_current;
+    output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them =>
+        output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them_debian,
+        output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them_current;
+}
+
+fn generated_service_runs_under_s6(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-svwait", "s6-log"])
+        || !support::tools(&["setpriv"])
+        || !support::require_root("switching to user nobody")
+        || !ts.can_svscan()
     {
         return;
     }
@@ -126,14 +134,14 @@ fn generated_service_runs_under_s6() {
 
     let scandir = open_dir(base, "scan");
     std::os::unix::fs::symlink(out.join("testd"), scandir.join("testd")).unwrap();
-    let _scanner = Scanner::start(&scandir);
+    let _scanner = Scanner::start(ts, &scandir);
     let svc = scandir.join("testd");
 
     // Up and ready: readiness comes from the daemon writing to its notification-fd.
     wait_for("s6-supervise", Duration::from_secs(10), || svc.join("supervise/status").exists());
-    let (ok, text) = run(Command::new("s6-svwait").args(["-U", "-t", "15000"]).arg(&svc));
+    let (ok, text) = run(ts.command("s6-svwait").args(["-U", "-t", "15000"]).arg(&svc));
     assert!(ok, "service never became ready: {text}");
-    let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+    let (_, status) = run(ts.command("s6-svstat").arg(&svc));
     assert!(status.starts_with("up ") && status.contains("ready"), "s6-svstat: {status}");
 
     // Its output, stdout and stderr, went through s6-log.
@@ -155,25 +163,26 @@ fn generated_service_runs_under_s6() {
     // The same process stays up: it is not respawning.
     let pid = |s: &str| s.split("pid ").nth(1).and_then(|r| r.split(')').next()).map(String::from);
     let first = pid(&status);
+    // The tool selection itself: this toolset's s6-supervise and execlineb started it.
+    ts.assert_started(first.as_deref().and_then(|p| p.split_whitespace().next()?.parse().ok()).expect("a pid"));
     std::thread::sleep(Duration::from_secs(2));
-    let (_, status2) = run(Command::new("s6-svstat").arg(&svc));
+    let (_, status2) = run(ts.command("s6-svstat").arg(&svc));
     assert_eq!(first, pid(&status2), "the daemon was restarted: {status} / {status2}");
 
     // Down on request.
-    let (ok, text) = run(Command::new("s6-svc").arg("-d").arg(&svc));
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(&svc));
     assert!(ok, "{text}");
-    let (ok, text) = run(Command::new("s6-svwait").args(["-D", "-t", "10000"]).arg(&svc));
+    let (ok, text) = run(ts.command("s6-svwait").args(["-D", "-t", "10000"]).arg(&svc));
     assert!(ok, "service did not go down: {text}");
-    let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+    let (_, status) = run(ts.command("s6-svstat").arg(&svc));
     assert!(status.starts_with("down "), "{status}");
 }
 
 /// Replacing the directory a live s6-supervise runs in would orphan it: the old daemon keeps
 /// running where no s6 tool finds it, and the next scan starts a second one. rc2s6 leaves such a
 /// directory alone (even with --force) until its supervisors are stopped.
-#[test]
-fn a_supervised_directory_is_not_replaced_under_its_supervisor() {
-    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) {
+fn a_supervised_directory_is_not_replaced_under_its_supervisor(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
         return;
     }
     let tmp = support::tempdir();
@@ -200,23 +209,23 @@ fn a_supervised_directory_is_not_replaced_under_its_supervisor() {
     assert!(ok, "{text}");
     let scandir = open_dir(base, "scan");
     std::os::unix::fs::symlink(out.join("sleeper"), scandir.join("sleeper")).unwrap();
-    let _scanner = Scanner::start(&scandir);
+    let _scanner = Scanner::start(ts, &scandir);
     let svc = scandir.join("sleeper");
     wait_for("the service to be up", Duration::from_secs(10), || {
-        run(Command::new("s6-svstat").arg(&svc)).1.starts_with("up ")
+        run(ts.command("s6-svstat").arg(&svc)).1.starts_with("up ")
     });
 
     for force in [false, true] {
         let (ok, text) = compile("1002", force);
         assert!(!ok && text.contains("run by a live s6-supervise"), "--force {force}: {text}");
         assert!(fs::read_to_string(out.join("sleeper/run")).unwrap().contains("1001"));
-        let (_, status) = run(Command::new("s6-svstat").arg(&svc));
+        let (_, status) = run(ts.command("s6-svstat").arg(&svc));
         assert!(status.starts_with("up "), "the supervisor lost its directory: {status}");
     }
 
     // Out of the scan directory (what `rc-service sleeper stop` does), it is replaced.
     fs::remove_file(&svc).unwrap();
-    let (ok, text) = run(Command::new("s6-svscanctl").arg("-an").arg(&scandir));
+    let (ok, text) = run(ts.command("s6-svscanctl").arg("-an").arg(&scandir));
     assert!(ok, "{text}");
     wait_for("the new directory", Duration::from_secs(10), || compile("1002", false).0);
     assert!(fs::read_to_string(out.join("sleeper/run")).unwrap().contains("1002"));
@@ -225,10 +234,10 @@ fn a_supervised_directory_is_not_replaced_under_its_supervisor() {
 /// `output_log` and `error_log` under s6 end up as start-stop-daemon leaves them: opened for
 /// appending as the daemon's user, and created readable by that user only (0600), whatever the
 /// umask.
-#[test]
-fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them() {
-    if !support::tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"])
+fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"])
         || !support::require_root("switching to user nobody")
+        || !ts.can_svscan()
     {
         return;
     }
@@ -269,7 +278,7 @@ fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_the
     assert!(ok, "rc2s6 failed:\n{text}");
     let scandir = open_dir(base, "scan");
     std::os::unix::fs::symlink(out.join("logger"), scandir.join("logger")).unwrap();
-    let _scanner = Scanner::start(&scandir);
+    let _scanner = Scanner::start(ts, &scandir);
     let (out_log, err_log) = (files.join("out.log"), files.join("err.log"));
     wait_for("both logs", Duration::from_secs(10), || {
         fs::read_to_string(&out_log).is_ok_and(|t| t.contains("to stdout"))
@@ -282,6 +291,6 @@ fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_the
     // An existing file is only opened, and appended to.
     assert_eq!(fs::metadata(&err_log).unwrap().mode() & 0o777, 0o666);
     assert_eq!(fs::read_to_string(&err_log).unwrap(), "from before\nto stderr\n");
-    let (ok, text) = run(Command::new("s6-svc").arg("-d").arg(scandir.join("logger")));
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("logger")));
     assert!(ok, "{text}");
 }

@@ -86,6 +86,35 @@ fn recompiling_migrated_scripts_keeps_their_directories() {
     assert_eq!(fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap(), manifest);
 }
 
+/// A migrated script whose own start() now calls `default_start` (its launch was compiled) runs
+/// from its prepared directory too: compiling it again keeps the directory. (It was taken for a
+/// oneshot, and the directory was removed as no longer converted.)
+#[test]
+fn recompiling_a_migrated_custom_start_keeps_its_directory() {
+    let tmp = support::tempdir();
+    let root = tmp.path();
+    let script = support::root().join("testdata/migrate/custom-start/init.d/indexd");
+    let rc2s6 = |script: &std::path::Path, extra: &[&str]| {
+        support::rc2s6()
+            .arg(script)
+            .arg("-o")
+            .arg(root.join("out"))
+            .args(["--no-rc-conf", "--no-conf-dir", "--openrc", "0.45.2", "--color", "never"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = rc2s6(&script, &["--initd-out", &root.join("init.d").display().to_string()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let manifest = fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap();
+    let again = rc2s6(&root.join("init.d/indexd"), &[]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{stderr}");
+    assert!(root.join("out/indexd/run").is_file(), "{stderr}");
+    assert!(!stderr.contains("removed"), "{stderr}");
+    assert_eq!(fs::read_to_string(root.join("out/rc2s6.manifest.yaml")).unwrap(), manifest);
+}
+
 /// An error about no script in particular (here a dangling link in the scan directory) makes
 /// verify exit 1, and the summary must say the tree is not consistent, not "1 consistent, 0 not".
 #[test]

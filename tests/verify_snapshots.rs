@@ -8,13 +8,14 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
-use rc2s6::analysis::{self, Analysis};
-use rc2s6::compile::{self};
-use rc2s6::diagnostic::Finding;
-use rc2s6::emit::initd;
-use rc2s6::input::{self, InputOptions};
+use rc2s6::core::diagnostic::Finding;
+use rc2s6::migrate as initd;
 use rc2s6::model::ModelOptions;
-use rc2s6::openrc_target::OpenrcTarget;
+use rc2s6::model::analysis::{self, Analysis};
+use rc2s6::openrc::version::OpenrcVersion;
+use rc2s6::pipeline::compile::{self};
+use rc2s6::pipeline::input::{self, InputOptions};
+use rc2s6::pipeline::migrate::MigratedScript;
 use rc2s6::verify::{self, VerifyOptions};
 use rc2s6::write::{self, WriteOptions};
 
@@ -60,7 +61,7 @@ impl World {
         for s in &comp.services {
             let m = initd::migrate(&s.analysis, s.dir.as_ref().unwrap(), &opts.target, &opts.output);
             assert!(m.ok(), "{:?}", m.findings);
-            migrated.push((m.service.clone(), m.text.clone(), 0o755));
+            migrated.push(MigratedScript { name: m.service.clone(), text: m.text.clone(), mode: 0o755 });
         }
         write::write_initd(&self.initd(), &migrated, false).unwrap();
     }
@@ -91,7 +92,7 @@ impl World {
     /// Runs verify and renders its prediction and findings, the root shown as `$TMP`.
     fn verify(&self, version: &str, scan: Option<&Path>) -> (bool, String) {
         let opts = VerifyOptions {
-            target: OpenrcTarget::parse(version).unwrap(),
+            target: OpenrcVersion::parse(version).unwrap(),
             output: self.out().display().to_string(),
             scan_dir: scan.map(|s| s.display().to_string()),
         };
@@ -102,7 +103,7 @@ impl World {
     /// `out/NAME` (the host's /var/svc.d is not the test's to write).
     fn verify_in_var_svc_d(&self, version: &str) -> (bool, String) {
         let opts = VerifyOptions {
-            target: OpenrcTarget::parse(version).unwrap(),
+            target: OpenrcVersion::parse(version).unwrap(),
             output: "/var/svc.d".into(),
             scan_dir: None,
         };
@@ -121,7 +122,7 @@ impl World {
     }
 
     fn verify_with(&self, opts: VerifyOptions, adjust: impl FnOnce(&mut verify::World)) -> (bool, String) {
-        let version = opts.target.version.clone();
+        let version = opts.target.to_string();
         let analyses = self.analyses();
         let mut world = verify::tree::observe(&analyses, &opts).unwrap();
         adjust(&mut world);
@@ -253,7 +254,7 @@ fn openrc_063_needs_var_svc_d() {
     let (ok, text) = w.verify("0.63.3", None);
     assert!(!ok);
     snapshot("verify_openrc_063_outside_var_svc_d", &text);
-    let (ok, text) = w.verify("0.63", None);
+    let (ok, text) = w.verify("0.63.0", None);
     assert!(!ok);
     assert!(text.contains("error[rc2s6::verify::no_compat_mode]"), "{text}");
 }
@@ -437,7 +438,7 @@ fn missing_interpreters_say_what_to_install() {
     let text = fs::read_to_string(&run).unwrap().replacen("#!/bin/execlineb", "#!/command/execlineb", 1);
     fs::write(&run, text).unwrap();
     let opts = VerifyOptions {
-        target: OpenrcTarget::parse("0.45.2").unwrap(),
+        target: OpenrcVersion::parse("0.45.2").unwrap(),
         output: w.out().display().to_string(),
         scan_dir: None,
     };
@@ -482,7 +483,7 @@ fn notification_fd_is_read_as_s6_supervise_reads_it() {
         // Only the planted value: the file is not drift here.
         let (ok, text) = w.verify_with(
             VerifyOptions {
-                target: OpenrcTarget::parse("0.45.2").unwrap(),
+                target: OpenrcVersion::parse("0.45.2").unwrap(),
                 output: w.out().display().to_string(),
                 scan_dir: None,
             },
@@ -511,4 +512,45 @@ fn an_empty_service_path_counts_only_from_the_script() {
     assert!(text.contains("service_path_empty] $TMP/init.d/emptied:4:1"), "{text}");
     assert!(text.contains("confempty: /run/openrc/s6-scan/confempty -> /var/svc.d/confempty"), "{text}");
     snapshot("verify_empty_service_path", &text);
+}
+
+/// conf.d differs from what the service directory was compiled from (the manifest records each
+/// source's SHA-256): edited, or no longer there. start-stop-daemon would read the new one at the
+/// next start; the service directory keeps the old settings until rc2s6 compiles again.
+#[test]
+fn a_conf_d_changed_since_the_compile_is_reported() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("declarative", "mailerd")], "0.45.2");
+    let (ok, text) = w.verify("0.45.2", None);
+    assert!(ok, "{text}");
+    let confd = w.confd().join("mailerd");
+    let edited = format!("{}MAILERD_EXTRA=1\n", fs::read_to_string(&confd).unwrap());
+    fs::write(&confd, &edited).unwrap();
+    let (ok, edited_text) = w.verify("0.45.2", None);
+    assert!(!ok, "{edited_text}");
+    assert!(edited_text.contains("error[rc2s6::verify::source_changed] $TMP/conf.d/mailerd:1:1"), "{edited_text}");
+    fs::remove_file(&confd).unwrap();
+    let (ok, gone_text) = w.verify("0.45.2", None);
+    assert!(!ok, "{gone_text}");
+    snapshot("verify_source_changed", &format!("--- edited\n{edited_text}--- removed\n{gone_text}"));
+}
+
+/// Migrated for OpenRC 0.63.3, scripts that keep `command` for their own functions and empty it
+/// for the s6 start alone verify clean: verify reads `command` as s6_start finds it.
+#[test]
+fn openrc_063_a_command_kept_for_start_pre_verifies_clean() {
+    if !tools() {
+        return;
+    }
+    let w = World::new();
+    w.migrate(&[("command-kept", "checkd"), ("command-kept", "wrapd"), ("still-used", "webd")], "0.63.3");
+    let (ok, text) = w.verify_in_var_svc_d("0.63.3");
+    assert!(ok, "{text}");
+    for n in ["checkd", "wrapd", "webd"] {
+        assert!(text.contains(&format!("{n}: /run/openrc/s6-scan/{n} -> /var/svc.d/{n}\n")), "{text}");
+    }
+    assert!(!text.contains("command_set"), "{text}");
 }

@@ -435,7 +435,7 @@ fn readers_see_the_manifest_a_killed_run_makes_true() {
     let record = current.service("svc").expect("svc");
     let run = record.files.iter().find(|f| f.path == "svc/run").expect("svc/run");
     let on_disk = std::fs::read(work.join("out2/svc/run")).expect("run");
-    assert_eq!(run.sha256, rc2s6::emit::manifest::sha256_hex(&on_disk), "the record describes the new run");
+    assert_eq!(run.sha256, rc2s6::manifest::sha256_hex(&on_disk), "the record describes the new run");
     assert!(!stale.contains(&run.sha256), "the manifest on disk is still the old one");
 }
 

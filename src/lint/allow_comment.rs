@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Finding;
-use crate::explain;
-use crate::source::SourceFile;
+use crate::core::diagnostic::{Code, Finding, Registry};
+use crate::core::source::SourceFile;
 
 use super::LintError;
 
@@ -15,16 +14,16 @@ use super::LintError;
 #[derive(Debug, Clone, Default)]
 pub struct FileAllows {
     /// Codes allowed in the whole file.
-    whole_file: Vec<&'static str>,
+    whole_file: Vec<&'static Code>,
     /// Codes allowed on a line (1-based).
-    lines: BTreeMap<usize, Vec<&'static str>>,
+    lines: BTreeMap<usize, Vec<&'static Code>>,
     /// Findings about the comments themselves (unknown codes).
     pub problems: Vec<Finding>,
 }
 
 impl FileAllows {
-    /// Reads the allow comments of a file.
-    pub fn read(file: &SourceFile) -> Self {
+    /// Reads the allow comments of a file, resolving the names they give against `codes`.
+    pub fn read(file: &SourceFile, codes: &Registry) -> Self {
         let mut out = FileAllows::default();
         let text = file.text();
         if !text.contains("rc2s6:") {
@@ -41,7 +40,7 @@ impl FileAllows {
                 in_header = false;
             }
             if let Some((at, list)) = directive(line) {
-                let mut codes = Vec::new();
+                let mut allowed = Vec::new();
                 let mut pos = at;
                 for raw in list.split(',') {
                     let given = raw.trim();
@@ -50,10 +49,10 @@ impl FileAllows {
                     if given.is_empty() {
                         continue;
                     }
-                    match explain::resolve(given) {
-                        Some(code) => codes.push(code),
+                    match codes.resolve(given) {
+                        Some(code) => allowed.push(code),
                         None => {
-                            let suggestions = explain::suggestions(given);
+                            let suggestions = codes.suggestions(given);
                             let help = match suggestions.first() {
                                 Some(s) => format!("did you mean `{s}`? `rc2s6 explain --list` lists every code"),
                                 None => "`rc2s6 explain --list` lists every code".into(),
@@ -70,7 +69,7 @@ impl FileAllows {
                     }
                 }
                 if own_line && in_header {
-                    out.whole_file.extend(codes);
+                    out.whole_file.extend(allowed);
                 } else if own_line {
                     // The next line that is not a comment or blank.
                     let target = lines[i + 1..]
@@ -78,10 +77,10 @@ impl FileAllows {
                         .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
                         .map(|k| line_no + 1 + k);
                     if let Some(t) = target {
-                        out.lines.entry(t).or_default().extend(codes);
+                        out.lines.entry(t).or_default().extend(allowed);
                     }
                 } else {
-                    out.lines.entry(line_no).or_default().extend(codes);
+                    out.lines.entry(line_no).or_default().extend(allowed);
                 }
             }
             offset += line.len();
@@ -90,7 +89,7 @@ impl FileAllows {
     }
 
     /// Whether a code is allowed on a line.
-    pub fn allows(&self, code: &str, line: usize) -> bool {
+    pub fn allows(&self, code: &Code, line: usize) -> bool {
         self.whole_file.contains(&code) || self.lines.get(&line).is_some_and(|c| c.contains(&code))
     }
 }
@@ -115,15 +114,16 @@ fn directive(line: &str) -> Option<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::error::{CODES, DANGLING_FLAG, RELATIVE_COMMAND, VARIABLE_TYPO};
 
     #[test]
     fn covers_the_file_the_next_line_or_its_own_line() {
         let text = "#!/sbin/openrc-run\n# rc2s6: allow=rc2s6::lint::variable_typo\n\ncommand=foo # rc2s6: allow=relative_command\n# rc2s6: allow=lint::dangling_flag,bogus_code\n\ncommand_user=\n";
-        let a = FileAllows::read(&SourceFile::new("t", text));
-        assert!(a.allows("rc2s6::lint::variable_typo", 7));
-        assert!(a.allows("rc2s6::lint::relative_command", 4));
-        assert!(!a.allows("rc2s6::lint::relative_command", 5));
-        assert!(a.allows("rc2s6::lint::dangling_flag", 7));
+        let a = FileAllows::read(&SourceFile::new("t", text), &Registry::new(&[CODES]));
+        assert!(a.allows(&VARIABLE_TYPO, 7));
+        assert!(a.allows(&RELATIVE_COMMAND, 4));
+        assert!(!a.allows(&RELATIVE_COMMAND, 5));
+        assert!(a.allows(&DANGLING_FLAG, 7));
         assert_eq!(a.problems.len(), 1);
         assert_eq!(a.problems[0].message(), "`bogus_code` in an allow comment is not an rc2s6 diagnostic code");
     }

@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/background_with_args_background.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor, yesno};
-use crate::diagnostic::Finding;
+use super::context::{ServiceContext, yesno};
+use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 
 /// Fires when start-stop-daemon would get `command_background` and `command_args_background`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {

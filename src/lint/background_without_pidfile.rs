@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/background_without_pidfile.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor, yesno};
-use crate::diagnostic::Finding;
+use super::context::{ServiceContext, yesno};
+use crate::core::diagnostic::{Finding, Severity};
+use crate::openrc::supervisor::Supervisor;
 
 /// Fires when start-stop-daemon would get `command_background` and no `pidfile`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
@@ -19,6 +20,13 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
     match cx.var("pidfile") {
         Some(p) if !p.value.text.is_empty() || p.value.is_unknowable() => {}
+        // Without its conf.d, a script that leaves `pidfile` to it (unset, or set from variables
+        // nothing here sets) cannot be judged: a warning that says so.
+        _ if !cx.confd_read() => {
+            let mut f = cx.finding(at.file, LintError::BackgroundWithoutPidfileUnlessConfd { span: at.span.into() });
+            f.severity = Severity::Warning;
+            out.push(f);
+        }
         _ => out.push(cx.finding(at.file, LintError::BackgroundWithoutPidfile { span: at.span.into() })),
     }
 }

@@ -1,80 +1,40 @@
 //! What a rule sees of one service: its files, syntax trees and model, and the facts several
-//! rules need (which supervisor, whether the backend's own `start` runs, the script's functions),
-//! worked out once.
+//! rules need (which supervisor, whether the backend's own `start` runs), worked out once. The
+//! functions are the analysis's [`FunctionTable`](crate::model::function_table::FunctionTable),
+//! paired with their syntax.
 
-use std::collections::BTreeMap;
-
-use crate::analysis::Analysis;
-use crate::ast::{self, Command, FunctionDef};
-use crate::diagnostic::Finding;
-use crate::model::{FileRole, Loc, Variable};
-use crate::openrc_target::OpenrcTarget;
-use crate::source::{SourceFile, Span};
+use crate::core::diagnostic::Finding;
+use crate::core::source::{FileId, SourceFile, Span};
+use crate::model::analysis::Analysis;
+use crate::model::function_table::FunctionDefinition;
+use crate::model::{Loc, Variable};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::supervisor::Supervisor;
+use crate::openrc::version::OpenrcVersion;
+use crate::shell::ast::{FunctionDef, Script};
 
 use super::LintError;
-
-/// Which backend OpenRC's `default_start` calls, from `supervisor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Supervisor {
-    /// Unset, empty, or a value OpenRC does not know (it falls back with a warning).
-    StartStopDaemon,
-    /// `supervise-daemon`.
-    SuperviseDaemon,
-    /// `s6`.
-    S6,
-    /// `runit`.
-    Runit,
-    /// Only known at run time.
-    Unknown,
-}
-
-impl Supervisor {
-    /// The value as written in `supervisor=`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Supervisor::StartStopDaemon => "start-stop-daemon",
-            Supervisor::SuperviseDaemon => "supervise-daemon",
-            Supervisor::S6 => "s6",
-            Supervisor::Runit => "runit",
-            Supervisor::Unknown => "?",
-        }
-    }
-}
 
 /// One service as the per-service rules see it.
 pub struct ServiceContext<'a> {
     /// The analysis.
     pub analysis: &'a Analysis,
     /// The OpenRC the scripts are for.
-    pub target: &'a OpenrcTarget,
-    /// The script's functions by name: the definition that counts (the last one loaded).
-    functions: BTreeMap<&'a str, (usize, &'a FunctionDef)>,
+    pub target: &'a OpenrcVersion,
+    /// Each function definition of the analysis's table with its syntax.
+    functions: Vec<(&'a FunctionDefinition, &'a FunctionDef)>,
     supervisor: Supervisor,
 }
 
 impl<'a> ServiceContext<'a> {
     /// The context of one analysed service.
-    pub fn new(analysis: &'a Analysis, target: &'a OpenrcTarget) -> Self {
-        let mut functions = BTreeMap::new();
-        for (i, script) in analysis.scripts.iter().enumerate() {
-            let Some(script) = script else { continue };
-            ast::walk_commands(&script.body, &mut |c| {
-                if let Command::FunctionDef(f) = c {
-                    functions.insert(f.name.as_str(), (i, f));
-                }
-            });
-        }
+    pub fn new(analysis: &'a Analysis, target: &'a OpenrcVersion) -> Self {
         let supervisor = match analysis.service.variables.get("supervisor") {
             None => Supervisor::StartStopDaemon,
             Some(v) if v.value.is_unknowable() => Supervisor::Unknown,
-            Some(v) => match v.value.text.as_str() {
-                "supervise-daemon" => Supervisor::SuperviseDaemon,
-                "s6" => Supervisor::S6,
-                "runit" => Supervisor::Runit,
-                _ => Supervisor::StartStopDaemon,
-            },
+            Some(v) => Supervisor::from_value(&v.value.text),
         };
-        ServiceContext { analysis, target, functions, supervisor }
+        ServiceContext { analysis, target, functions: analysis.function_syntax(), supervisor }
     }
 
     /// Whether every file parsed (rules that read variables need the model to have run).
@@ -83,18 +43,23 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// The loaded file at an index.
-    pub fn file(&self, index: usize) -> &'a SourceFile {
-        &self.analysis.files[index]
+    pub fn file(&self, id: FileId) -> &'a SourceFile {
+        self.analysis.source(id)
     }
 
     /// The role of the file at an index.
-    pub fn role(&self, index: usize) -> FileRole {
-        self.analysis.roles.get(index).copied().unwrap_or(FileRole::Script)
+    pub fn role(&self, id: FileId) -> FileRole {
+        self.analysis.role(id).unwrap_or(FileRole::Script)
     }
 
     /// A finding about the file at an index.
-    pub fn finding(&self, file: usize, error: LintError) -> Finding {
-        Finding::new(self.analysis.files.get(file).cloned(), error)
+    pub fn finding(&self, file: FileId, error: LintError) -> Finding {
+        Finding::new(self.analysis.find_source(file).cloned(), error)
+    }
+
+    /// Every loaded file with its syntax tree, in load order (files that did not parse left out).
+    pub fn syntax_trees(&self) -> impl Iterator<Item = (FileId, &'a Script)> + 'a {
+        self.analysis.syntax_trees()
     }
 
     /// A variable as the loaded files leave it.
@@ -113,50 +78,31 @@ impl<'a> ServiceContext<'a> {
         self.supervisor
     }
 
-    /// A function of the script.
-    pub fn function(&self, name: &str) -> Option<(usize, &'a FunctionDef)> {
-        self.functions.get(name).copied()
-    }
-
-    /// Every function of the script, by name.
-    pub fn functions(&self) -> impl Iterator<Item = (&'a str, usize, &'a FunctionDef)> + '_ {
-        self.functions.iter().map(|(n, (i, f))| (*n, *i, *f))
+    /// Every function of the service by name, each the definition that counts (the last one
+    /// loaded), with its syntax.
+    pub fn functions(&self) -> impl Iterator<Item = (&'a FunctionDefinition, &'a FunctionDef)> + '_ {
+        self.analysis
+            .functions
+            .counting()
+            .filter_map(|counting| self.functions.iter().find(|(d, _)| std::ptr::eq(*d, counting)).copied())
     }
 
     /// Whether OpenRC's own `start` (the backend) runs: no `start()`, or one that calls
     /// `default_start`.
     pub fn backend_starts(&self) -> bool {
-        match self.function("start") {
-            None => true,
-            Some((_, f)) => calls(f, &["default_start"]),
-        }
+        self.analysis.functions.get("start").is_none_or(|f| f.runs(&["default_start"]))
+    }
+
+    /// Whether a conf.d file was read for the service.
+    pub fn confd_read(&self) -> bool {
+        self.analysis.files.iter().any(|f| f.role == FileRole::ConfD)
     }
 
     /// The span of the first line of the script, for findings about the service as a whole.
-    pub fn script_head(&self) -> (usize, Span) {
-        let i = self.analysis.files.len() - 1;
-        let text = self.analysis.files[i].text();
+    pub fn script_head(&self) -> (FileId, Span) {
+        let i = self.analysis.script_id();
+        let text = self.analysis.source(i).text();
         (i, Span::new(0, text.find('\n').unwrap_or(text.len())))
-    }
-}
-
-/// Whether a function's body runs any of the named commands (by name, or path ending in it).
-pub fn calls(f: &FunctionDef, names: &[&str]) -> bool {
-    let mut found = false;
-    ast::walk_command(&f.body, &mut |c| {
-        if let Some(name) = command_name(c) {
-            let base = name.rsplit('/').next().unwrap_or(&name);
-            found |= names.contains(&base);
-        }
-    });
-    found
-}
-
-/// The literal name of a simple command, if it has one.
-pub fn command_name(c: &Command) -> Option<String> {
-    match c {
-        Command::Simple(sc) => sc.words.first().and_then(|w| w.static_text()),
-        _ => None,
     }
 }
 

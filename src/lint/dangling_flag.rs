@@ -1,19 +1,20 @@
 #![doc = include_str!("../../docs/codes/lint/dangling_flag.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor};
-use crate::diagnostic::Finding;
+use super::context::ServiceContext;
+use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 
 /// The variables the backends pass as `${x+--flag} $x`, with the flag each adds
-/// (start-stop-daemon's, then supervise-daemon's) and the OpenRC minor version that started
-/// reading the variable.
-const SET_FLAGS: &[(&str, &str, &str, u32)] = &[
-    ("command_user", "--chuid", "--user", 0),
-    ("umask", "--umask", "--umask", 35),
-    ("output_log", "--stdout", "--stdout", 35),
-    ("error_log", "--stderr", "--stderr", 35),
-    ("input_file", "--stdin", "--stdin", 62),
-    ("notify", "--notify", "--notify", 62),
+/// (start-stop-daemon's, then supervise-daemon's); which release started reading each is
+/// [`OpenrcVersion::passes_flag_variable`](crate::openrc::version::OpenrcVersion::passes_flag_variable).
+const SET_FLAGS: &[(&str, &str, &str)] = &[
+    ("command_user", "--chuid", "--user"),
+    ("umask", "--umask", "--umask"),
+    ("output_log", "--stdout", "--stdout"),
+    ("error_log", "--stderr", "--stderr"),
+    ("input_file", "--stdin", "--stdin"),
+    ("notify", "--notify", "--notify"),
 ];
 
 /// Fires for each such variable that is set to nothing while the backend builds the command line.
@@ -26,8 +27,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     if !cx.backend_starts() || cx.var("command").is_none_or(|v| v.value.text.is_empty()) {
         return;
     }
-    for (variable, ssd_flag, sd_flag, since) in SET_FLAGS {
-        if !cx.target.is_at_least(0, *since) {
+    for (variable, ssd_flag, sd_flag) in SET_FLAGS {
+        if !cx.target.passes_flag_variable(variable) {
             continue;
         }
         let Some((value, Some(at))) = cx.known(variable) else { continue };

@@ -2,8 +2,8 @@
 
 use super::LintError;
 use super::set_context::SetContext;
+use crate::core::diagnostic::Finding;
 use crate::dependency_graph::DependencyGraph;
-use crate::diagnostic::Finding;
 
 /// Fires at every declaration along each cycle in the start order of the set, so each end of
 /// the cycle is labelled in its own file.

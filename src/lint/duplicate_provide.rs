@@ -2,8 +2,8 @@
 
 use super::LintError;
 use super::set_context::SetContext;
-use super::system_services::ALTERNATIVE_VIRTUALS;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::openrc::system_services::ALTERNATIVE_VIRTUALS;
 
 /// Fires at each `provide` of a name that is also a service of the set, and at each `provide` of
 /// a name another script also provides unless it is a virtual meant to have alternatives.

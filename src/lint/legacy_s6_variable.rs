@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// The variables OpenRC's s6 backend read before 0.63, and what replaces each.
 const LEGACY: &[(&str, &str)] = &[

@@ -9,41 +9,46 @@
 
 mod allow_comment;
 mod context;
-mod error;
+pub mod error;
 mod levels;
 mod set_context;
-mod system_services;
+mod syntax;
 
+mod arithmetic_increment;
 mod background_with_args_background;
 mod background_without_pidfile;
 mod crlf_line_ending;
 mod dangling_flag;
 mod dependency_cycle;
+mod dollar_at_in_string;
 mod duplicate_provide;
 mod legacy_s6_variable;
 mod need_not_provided;
 mod non_posix_syntax;
 mod pidfile_signal_under_supervisor;
+mod read_file_substitution;
 mod readiness_never_signalled;
+mod redirection_order;
 mod relative_command;
 mod runscript_shebang;
 mod supervisor_bypassed;
+mod systemd_variable;
+mod test_and_or;
 mod use_not_provided;
 mod variable_typo;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::openrc::system_services::SYSTEM_SERVICES;
 pub use allow_comment::FileAllows;
-pub use context::{ServiceContext, Supervisor};
+pub use context::ServiceContext;
 pub use error::LintError;
 pub use levels::Levels;
 pub use set_context::SetContext;
-pub use system_services::SYSTEM_SERVICES;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::{Finding, Severity};
-use crate::openrc_target::OpenrcTarget;
-use crate::service_set::ServiceSet;
+use crate::core::diagnostic::{Finding, Registry, Severity};
+use crate::model::analysis::Analysis;
+use crate::openrc::version::OpenrcVersion;
 
 /// A rule about one service.
 type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);
@@ -53,17 +58,23 @@ type SetRule = fn(&SetContext, &mut Vec<Finding>);
 
 /// Every per-service rule.
 const SERVICE_RULES: &[ServiceRule] = &[
+    arithmetic_increment::check,
     background_with_args_background::check,
     background_without_pidfile::check,
     crlf_line_ending::check,
     dangling_flag::check,
+    dollar_at_in_string::check,
     legacy_s6_variable::check,
     non_posix_syntax::check,
     pidfile_signal_under_supervisor::check,
+    read_file_substitution::check,
     readiness_never_signalled::check,
+    redirection_order::check,
     relative_command::check,
     runscript_shebang::check,
     supervisor_bypassed::check,
+    systemd_variable::check,
+    test_and_or::check,
     variable_typo::check,
 ];
 
@@ -75,9 +86,13 @@ const SET_RULES: &[SetRule] =
 #[derive(Debug, Clone)]
 pub struct LintOptions {
     /// The OpenRC the scripts are for.
-    pub target: OpenrcTarget,
+    pub target: OpenrcVersion,
     /// `--deny/--warn/--allow`.
     pub levels: Levels,
+    /// The codes `# rc2s6: allow=` comments may name: every code of rc2s6
+    /// (`crate::codes::registry()`), which lint, below the phases that define some of them,
+    /// receives from its caller.
+    pub codes: &'static Registry,
 }
 
 /// What linting one service found, computed on the thread that analysed it.
@@ -96,25 +111,26 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows = analysis.files.iter().map(|f| (f.name().to_string(), FileAllows::read(f))).collect();
+    let allows =
+        analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
     ServiceLint { findings, allows }
 }
 
 /// Everything a lint run reports, final: set rules run, allows and levels applied, duplicates
 /// (from files several services load) removed, sorted by file and position.
-pub fn finish(set: &ServiceSet<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
+pub fn finish(members: &[(&Analysis, &ServiceLint)], opts: &LintOptions) -> Vec<Finding> {
     let mut all: Vec<Finding> = Vec::new();
-    for m in &set.members {
-        all.extend(m.analysis.findings.iter().cloned());
-        all.extend(m.extra.findings.iter().cloned());
+    for (analysis, lint) in members {
+        all.extend(analysis.findings.iter().cloned());
+        all.extend(lint.findings.iter().cloned());
     }
-    let cx = SetContext::new(set.members.iter().map(|m| &m.analysis).collect());
+    let cx = SetContext::new(members.iter().map(|(a, _)| *a).collect());
     for rule in SET_RULES {
         rule(&cx, &mut all);
     }
     let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
-    for m in &set.members {
-        for (name, a) in &m.extra.allows {
+    for (_, lint) in members {
+        for (name, a) in &lint.allows {
             allows.entry(name.as_str()).or_insert(a);
         }
     }
@@ -131,11 +147,11 @@ pub fn finish(set: &ServiceSet<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
         }
         let code = f.code();
         if let (Some(a), Some(p)) = (allows.get(f.file_name()), pos) {
-            if a.allows(&code, p.line) {
+            if a.allows(code, p.line) {
                 continue;
             }
         }
-        match opts.levels.severity(&code, f.severity) {
+        match opts.levels.severity(code, f.severity) {
             Some(s) => f.severity = s,
             None => continue,
         }

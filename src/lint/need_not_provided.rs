@@ -2,8 +2,8 @@
 
 use super::LintError;
 use super::set_context::{SetContext, is_pattern};
-use super::system_services::SYSTEM_SERVICES;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::openrc::system_services::SYSTEM_SERVICES;
 
 /// Fires once per `need` of a name that no script in the set provides and that is not one of
 /// OpenRC's services or a common virtual.

@@ -1,9 +1,10 @@
 #![doc = include_str!("../../docs/codes/lint/pidfile_signal_under_supervisor.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor};
-use crate::ast::{self, Command, List, Word, WordPart, WordPartKind};
-use crate::diagnostic::Finding;
+use super::context::ServiceContext;
+use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
+use crate::shell::ast::{self, Command, List, Word, WordPart, WordPartKind};
 
 /// Functions that start, stop or describe the service rather than act on the running daemon.
 const LIFECYCLE: &[&str] = &[
@@ -34,7 +35,9 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         ),
         _ => return,
     };
-    for (name, file, def) in cx.functions() {
+    let assigned = assignments(cx);
+    for (function, def) in cx.functions() {
+        let (name, file) = (function.name.as_str(), function.file);
         // A function that also signals through the supervisor branches on it (`if [ -n
         // "$supervisor" ]; then $supervisor … --signal HUP; else start-stop-daemon …`).
         if LIFECYCLE.contains(&name) || reaches_supervisor(def) {
@@ -42,7 +45,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         }
         ast::walk_command(&def.body, &mut |c| {
             if let Command::Simple(sc) = c {
-                if signals_through_pidfile(&sc.words) {
+                if signals_through_pidfile(&sc.words, &assigned) {
                     out.push(cx.finding(
                         file,
                         LintError::PidfileSignalUnderSupervisor {
@@ -76,8 +79,25 @@ fn reaches_supervisor(def: &ast::FunctionDef) -> bool {
     found
 }
 
+/// Every variable assigned in the service's files, with the values it is given.
+fn assignments<'a>(cx: &ServiceContext<'a>) -> Vec<(&'a str, &'a Word)> {
+    let mut out = Vec::new();
+    for (_, script) in cx.syntax_trees() {
+        ast::walk_commands(&script.body, &mut |c| {
+            if let Command::Simple(sc) = c {
+                for a in &sc.assignments {
+                    if let ast::AssignValue::Word(w) = &a.value {
+                        out.push((a.name.as_str(), w));
+                    }
+                }
+            }
+        });
+    }
+    out
+}
+
 /// `start-stop-daemon --signal … --pidfile …`, `kill … $(cat …pid…)`, `pkill -F …`.
-fn signals_through_pidfile(words: &[Word]) -> bool {
+fn signals_through_pidfile(words: &[Word], assigned: &[(&str, &Word)]) -> bool {
     let Some(name) = words.first().and_then(Word::static_text) else { return false };
     let base = name.rsplit('/').next().unwrap_or(&name);
     let args = &words[1..];
@@ -90,36 +110,44 @@ fn signals_through_pidfile(words: &[Word]) -> bool {
             let by_pidfile = args.iter().any(|w| flag(w, "--pidfile", "-p"));
             signals && by_pidfile
         }
-        "kill" => args.iter().any(mentions_pidfile),
+        "kill" => args.iter().any(|w| mentions_pidfile(w, assigned, true)),
         "pkill" | "pgrep" => args.iter().any(|w| flag(w, "--pidfile", "-F")),
         _ => false,
     }
 }
 
-/// Whether a word reads a pidfile: `$pidfile`, `$(cat /run/x.pid)`, `` `cat $PIDFILE` ``.
-fn mentions_pidfile(w: &Word) -> bool {
-    fn parts(ps: &[WordPart]) -> bool {
+/// Whether a word reads a pidfile: `$pidfile`, `$(cat /run/x.pid)`, `` `cat $PIDFILE` ``, or a
+/// variable (`$pid`) the files assign from one (`pid=$(cat "$pidfile")`; followed once, when
+/// `follow`). A variable named for a pid that nothing assigns (systemd's `$MAINPID`) is not.
+fn mentions_pidfile(w: &Word, assigned: &[(&str, &Word)], follow: bool) -> bool {
+    fn parts(ps: &[WordPart], assigned: &[(&str, &Word)], follow: bool) -> bool {
         ps.iter().any(|p| match &p.kind {
-            WordPartKind::Param(pe) => pe.name.to_ascii_lowercase().contains("pid"),
+            WordPartKind::Param(pe) => {
+                let lower = pe.name.to_ascii_lowercase();
+                lower.contains("pidfile")
+                    || lower.contains("pid_file")
+                    || (follow
+                        && lower.contains("pid")
+                        && assigned.iter().any(|(n, v)| *n == pe.name && mentions_pidfile(v, assigned, false)))
+            }
             WordPartKind::Literal(t) | WordPartKind::Quoted(t) => t.contains(".pid"),
-            WordPartKind::DoubleQuoted(inner) => parts(inner),
-            WordPartKind::CommandSubst(list) => list_mentions(list),
+            WordPartKind::DoubleQuoted(inner) => parts(inner, assigned, follow),
+            WordPartKind::CommandSubst(list) => list_mentions(list, assigned, follow),
             WordPartKind::Backquoted(raw) => raw.to_ascii_lowercase().contains("pid"),
             _ => false,
         })
     }
-    fn list_mentions(list: &List) -> bool {
+    fn list_mentions(list: &List, assigned: &[(&str, &Word)], follow: bool) -> bool {
         let mut found = false;
         ast::walk_commands(list, &mut |c| {
             if let Command::Simple(sc) = c {
-                found |= sc.words.iter().any(mentions_pidfile)
-                    || sc
-                        .redirects
-                        .iter()
-                        .any(|r| matches!(&r.kind, ast::RedirectKind::File(_, w) if mentions_pidfile(w)));
+                found |= sc.words.iter().any(|w| mentions_pidfile(w, assigned, follow))
+                    || sc.redirects.iter().any(
+                        |r| matches!(&r.kind, ast::RedirectKind::File(_, w) if mentions_pidfile(w, assigned, follow)),
+                    );
             }
         });
         found
     }
-    parts(&w.parts)
+    parts(&w.parts, assigned, follow)
 }

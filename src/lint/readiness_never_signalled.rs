@@ -2,7 +2,8 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::model::error::READINESS_WITHOUT_FD;
 
 /// Fires when `s6_svwait_options_start` waits for readiness (`-U`) and `notify` does not say
 /// which fd the daemon writes it to, unless the model already said so or the service directory
@@ -13,7 +14,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     let Some((opts, Some(at))) = cx.known("s6_svwait_options_start") else { return };
     let waits_ready = opts.split_whitespace().any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('U'));
     let hand_written = cx.var("command").is_none_or(|v| v.value.text.is_empty() && !v.value.is_unknowable());
-    let reported = cx.analysis.findings.iter().any(|f| f.code() == "rc2s6::model::readiness_without_fd");
+    let reported = cx.analysis.findings.iter().any(|f| f.code() == &READINESS_WITHOUT_FD);
     if waits_ready && !notify && !hand_written && !reported {
         out.push(cx.finding(
             at.file,

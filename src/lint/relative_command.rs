@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires when `command`'s first word is neither an absolute path nor something `eval` expands.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {

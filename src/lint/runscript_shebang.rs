@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
 
 /// Fires when the script's interpreter is `…/runscript`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {

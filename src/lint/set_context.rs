@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::Finding;
+use crate::core::diagnostic::Finding;
+use crate::model::analysis::Analysis;
 use miette::SourceSpan;
 
-use crate::model::Loc;
+use crate::model::{DependencySite, Loc};
 
 use super::LintError;
 
@@ -33,7 +33,7 @@ impl<'a> SetContext<'a> {
         let mut providers: BTreeMap<&'a str, Vec<Provider>> = BTreeMap::new();
         for (i, a) in services.iter().enumerate() {
             providers.entry(a.service.name.as_str()).or_default().push(Provider { service: i, site: None });
-            for (kind, name, loc) in &a.service.dependencies.sites {
+            for DependencySite { kind, name, loc } in &a.service.dependencies.sites {
                 if kind == "provide" {
                     let list = providers.entry(name.as_str()).or_default();
                     if !list.iter().any(|p| p.service == i) {
@@ -52,13 +52,13 @@ impl<'a> SetContext<'a> {
 
     /// A finding about a file of a service.
     pub fn finding(&self, service: usize, loc: Loc, error: LintError) -> Finding {
-        Finding::new(self.services[service].files.get(loc.file).cloned(), error)
+        Finding::new(self.services[service].find_source(loc.file).cloned(), error)
     }
 
     /// The smallest span for a name in a declaration: the word itself when the declaration
     /// (`need a b`) spells it once, else the whole declaration (a name built from variables).
     pub fn name_span(&self, service: usize, loc: Loc, name: &str) -> SourceSpan {
-        let Some(file) = self.services[service].files.get(loc.file) else { return loc.span.into() };
+        let Some(file) = self.services[service].find_source(loc.file) else { return loc.span.into() };
         let Some(text) = file.text().get(loc.span.start..loc.span.end) else { return loc.span.into() };
         let is_word = |c: char| !(c.is_whitespace() || matches!(c, ';' | '"' | '\'' | '&' | '|'));
         let mut found = text.match_indices(name).filter(|(i, _)| {
@@ -79,8 +79,8 @@ impl<'a> SetContext<'a> {
             let deps = &a.service.dependencies;
             deps.sites
                 .iter()
-                .filter(|(k, n, _)| !deps.uncertain.contains(&format!("{k} {n}")))
-                .map(move |(k, n, l)| (i, k.as_str(), n.as_str(), *l))
+                .filter(|s| !deps.uncertain.contains(&format!("{} {}", s.kind, s.name)))
+                .map(move |s| (i, s.kind.as_str(), s.name.as_str(), s.loc))
         })
     }
 }

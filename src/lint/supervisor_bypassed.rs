@@ -1,8 +1,9 @@
 #![doc = include_str!("../../docs/codes/lint/supervisor_bypassed.md")]
 
 use super::LintError;
-use super::context::{ServiceContext, Supervisor, calls};
-use crate::diagnostic::Finding;
+use super::context::ServiceContext;
+use crate::core::diagnostic::Finding;
+use crate::openrc::supervisor::Supervisor;
 
 /// Fires for each of `start()`, `stop()` and `status()` that a script with `supervisor=s6` or
 /// `supervisor=supervise-daemon` defines without going through the supervisor.
@@ -17,9 +18,9 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         _ => return,
     };
     for function in ["start", "stop", "status"] {
-        let Some((file, def)) = cx.function(function) else { continue };
+        let Some(def) = cx.analysis.functions.get(function) else { continue };
         let default = format!("default_{function}");
-        if calls(def, &[default.as_str()]) || calls(def, reaches) {
+        if def.runs(&[default.as_str()]) || def.runs(reaches) {
             continue;
         }
         let help = format!(
@@ -27,7 +28,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
             supervisor.name()
         );
         out.push(cx.finding(
-            file,
+            def.file,
             LintError::SupervisorBypassed {
                 supervisor: supervisor.name().to_string(),
                 function: function.to_string(),

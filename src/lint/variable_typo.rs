@@ -4,14 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::LintError;
 use super::context::ServiceContext;
-use crate::ast::{
+use crate::core::diagnostic::Finding;
+use crate::core::did_you_mean;
+use crate::core::source::{FileId, Span};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::variables::{SERVICE_VARIABLES, is_openrc_variable};
+use crate::shell::ast::{
     self, AssignValue, Command, CompoundKind, ParamForm, ParamOp, RedirectKind, Word, WordPart, WordPartKind,
 };
-use crate::diagnostic::Finding;
-use crate::did_you_mean;
-use crate::model::FileRole;
-use crate::model::openrc_variables::{SERVICE_VARIABLES, is_openrc_variable};
-use crate::source::Span;
 
 /// OpenRC variables not worth suggesting: deprecated, or so short that near misses are words.
 const NOT_SUGGESTED: &[&str] = &["opts", "name"];
@@ -23,8 +23,7 @@ const NAMING_COMMANDS: &[&str] = &["export", "unset", "local", "readonly", "decl
 /// a near miss of a variable OpenRC reads.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     let mut seen = Names::default();
-    for (i, script) in cx.analysis.scripts.iter().enumerate() {
-        let Some(script) = script else { continue };
+    for (i, script) in cx.syntax_trees() {
         // rc.conf's variables are read by OpenRC itself and by other services, not this one.
         let assigning = cx.role(i) != FileRole::RcConf;
         seen.file = i;
@@ -52,9 +51,9 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
 /// Variables assigned (first place each) and read, across a service's files.
 #[derive(Default)]
 struct Names {
-    assigned: BTreeMap<String, (usize, Span)>,
+    assigned: BTreeMap<String, (FileId, Span)>,
     read: BTreeSet<String>,
-    file: usize,
+    file: FileId,
     assigning: bool,
 }
 

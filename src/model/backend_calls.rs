@@ -3,8 +3,8 @@
 //! directly or through the script's functions, found by running them as `start()` is run for
 //! its launch (both ways of every undecidable condition).
 
-use super::interpreter::{StartEvent, Trace};
 use super::service::{BackendCall, BackendCalls};
+use super::trace::{StartEvent, Trace};
 
 /// OpenRC's functions that start or stop the daemon through a backend.
 const BACKEND_FUNCTIONS: &[&str] = &[

@@ -1,18 +1,58 @@
 //! `depend()` and the `rc_*` dependency overrides, as `_depend` in rc-functions.sh reads them.
 
-use super::interpreter::{DepCall, Interpreter};
-use super::service::Dependencies;
+use super::service::{Dependencies, DependencySite};
+use crate::eval::interpreter::{Interpreter, Status};
+use crate::eval::observer::{ObservedCommand, Observer};
+use crate::eval::value::Loc;
+
+/// The functions `depend()` declares dependencies with.
+pub const DEP_FUNCTIONS: &[&str] = &["need", "use", "want", "after", "before", "provide", "keyword", "config"];
+
+/// A dependency declared in `depend()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepCall {
+    /// `need`, `use`, `want`, `after`, `before`, `provide`, `keyword` or `config`.
+    pub kind: String,
+    /// The arguments.
+    pub args: Vec<String>,
+    /// Where the call is.
+    pub loc: Loc,
+    /// Made under a condition that cannot be decided statically.
+    pub conditional: bool,
+    /// Some argument could not be known exactly.
+    pub uncertain: bool,
+}
+
+/// Records the calls of [`DEP_FUNCTIONS`] (whatever else a script defines by those names).
+#[derive(Debug, Default)]
+struct DepRecorder {
+    calls: Vec<DepCall>,
+}
+
+impl Observer for DepRecorder {
+    fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
+        if !DEP_FUNCTIONS.contains(&command.name) {
+            return None;
+        }
+        self.calls.push(DepCall {
+            kind: command.name.to_string(),
+            args: command.fields[1..].to_vec(),
+            loc: command.loc,
+            conditional: command.conditional,
+            uncertain: !command.uncertain.is_empty(),
+        });
+        Some(Status::True)
+    }
+}
 
 /// Runs `depend()` on a copy of the interpreter state and adds the rc.conf/conf.d overrides.
 pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
     let mut deps = Dependencies::default();
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.collect_deps = true;
-    scratch.call_function("depend");
-    interp.take_gave_up(&scratch.diagnostics);
-    for call in &scratch.dep_calls {
-        add(&mut deps, call);
+    if let Some(run) = interp.run_on_copy("depend", DepRecorder::default()) {
+        interp.take_gave_up(&run.diagnostics);
+        for call in &run.observer.calls {
+            add(&mut deps, call);
+        }
     }
     // `rc_${svc}_TYPE`, `rc_TYPE`, `RC_${SVC}_TYPE`, `RC_TYPE`: the first non-empty one is added.
     let svc: String = svcname.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
@@ -60,6 +100,6 @@ fn add(deps: &mut Dependencies, call: &DepCall) {
                 list.push(arg.clone());
             }
         }
-        deps.sites.push((call.kind.clone(), arg.clone(), call.loc));
+        deps.sites.push(DependencySite { kind: call.kind.clone(), name: arg.clone(), loc: call.loc });
     }
 }

@@ -3,21 +3,59 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use crate::core::diagnostic::{self, Code, define_codes};
+use crate::core::source::FileId;
+
+use crate::eval::error::{EvalDiagnostic, EvalError};
+
 /// A model diagnostic and the loaded file its spans point into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelDiagnostic {
-    /// Index into the service's loaded files.
-    pub file: usize,
+    /// The loaded file its spans point into.
+    pub file: FileId,
     /// The diagnostic.
     pub error: ModelError,
+}
+
+impl From<EvalDiagnostic> for ModelDiagnostic {
+    fn from(d: EvalDiagnostic) -> Self {
+        ModelDiagnostic { file: d.file, error: ModelError::Eval(d.error) }
+    }
+}
+
+define_codes! {
+    /// Every code of [`ModelError`]'s own variants; the interpreter's are in `eval::error`.
+    CODES in model {
+        UNKNOWABLE_VALUE = unknowable_value: Error,
+        UNSET_VARIABLE = unset_variable: Warning,
+        GLOB_IN_ARGV = glob_in_argv: Warning,
+        EVAL_SYNTAX = eval_syntax: Error,
+        START_PRE_ASSIGNMENT = start_pre_assignment: Warning,
+        INVALID_VALUE = invalid_value: Error,
+        UNSUPPORTED_SETTING = unsupported_setting: Warning,
+        UNCONVERTIBLE_SETTING = unconvertible_setting: Error,
+        READINESS_WITHOUT_FD = readiness_without_fd: Error,
+        RUNLEVEL_CONFD = runlevel_confd: Warning,
+        CUSTOM_START = custom_start: Error,
+        START_FAILS = start_fails: Warning,
+        HANDWRITTEN_SERVICE_DIR = handwritten_service_dir: Error,
+        DAEMON_MAY_FORK = daemon_may_fork: Error,
+        CONTROL_PROGRAM = control_program: Error,
+        FGHACK = fghack: Warning,
+        FOREGROUND_FROM_TABLE = foreground_from_table: Advice,
+    }
 }
 
 /// Problems found while working out what OpenRC would run.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum ModelError {
+    /// What the static interpreter found.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Eval(#[from] EvalError),
+
     /// A value the daemon needs depends on something only known at run time.
     #[error("`{variable}` cannot be known without running the script: {why}")]
-    #[diagnostic(code(rc2s6::model::unknowable_value))]
     UnknowableValue {
         /// The OpenRC variable that needs the value.
         variable: String,
@@ -33,11 +71,7 @@ pub enum ModelError {
 
     /// A variable nothing sets is used; OpenRC expands it to the empty string.
     #[error("`{name}` is not set by rc.conf, conf.d or the script; it expands to an empty string")]
-    #[diagnostic(
-        code(rc2s6::model::unset_variable),
-        severity(Warning),
-        help("set `{name}` in conf.d, or write `${{{name}:-default}}` to say what it should be")
-    )]
+    #[diagnostic(help("set `{name}` in conf.d, or write `${{{name}:-default}}` to say what it should be"))]
     UnsetVariable {
         /// The variable.
         name: String,
@@ -48,13 +82,9 @@ pub enum ModelError {
 
     /// A glob in the daemon's command line: OpenRC's `eval` expands it against the filesystem.
     #[error("`{text}` is a glob that OpenRC expands against the filesystem when it starts the daemon")]
-    #[diagnostic(
-        code(rc2s6::model::glob_in_argv),
-        severity(Warning),
-        help(
-            "rc2s6 passes it literally, which is what the shell does when nothing matches; quote it, or list the files"
-        )
-    )]
+    #[diagnostic(help(
+        "rc2s6 passes it literally, which is what the shell does when nothing matches; quote it, or list the files"
+    ))]
     GlobInArgv {
         /// The word.
         text: String,
@@ -65,12 +95,9 @@ pub enum ModelError {
 
     /// The command line OpenRC would `eval` holds shell syntax, not just words.
     #[error("`{variable}` holds shell syntax that `eval` would run: {what}")]
-    #[diagnostic(
-        code(rc2s6::model::eval_syntax),
-        help(
-            "keep only the daemon's arguments in `{variable}`; redirections belong in `output_log`/`error_log`, other commands in `start_pre`"
-        )
-    )]
+    #[diagnostic(help(
+        "keep only the daemon's arguments in `{variable}`; redirections belong in `output_log`/`error_log`, other commands in `start_pre`"
+    ))]
     EvalSyntax {
         /// The variable.
         variable: String,
@@ -81,37 +108,8 @@ pub enum ModelError {
         span: SourceSpan,
     },
 
-    /// The script sources another file, whose assignments rc2s6 cannot see.
-    #[error("`{command}` reads another file whose variables rc2s6 does not see")]
-    #[diagnostic(
-        code(rc2s6::model::sourced_file),
-        severity(Warning),
-        help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`")
-    )]
-    SourcedFile {
-        /// `.` or `source`.
-        command: String,
-        /// Where.
-        #[label("not followed")]
-        span: SourceSpan,
-    },
-
-    /// `eval` of text that is only known at run time.
-    #[error("`eval` of text that is only known at run time")]
-    #[diagnostic(
-        code(rc2s6::model::unknown_eval),
-        severity(Warning),
-        help("assign the variables directly instead of through `eval`")
-    )]
-    UnknownEval {
-        /// Where.
-        #[label("variables this sets are not seen")]
-        span: SourceSpan,
-    },
-
     /// `start_pre` (or `start` before launching the daemon) changes a daemon variable.
     #[error("`{function}` changes `{variable}`, which is fixed in the service directory at compile time")]
-    #[diagnostic(code(rc2s6::model::start_pre_assignment), severity(Warning))]
     StartPreAssignment {
         /// The function.
         function: String,
@@ -129,7 +127,6 @@ pub enum ModelError {
 
     /// A value that has no valid meaning for its variable.
     #[error("`{variable}` has a value OpenRC cannot use: {problem}")]
-    #[diagnostic(code(rc2s6::model::invalid_value))]
     InvalidValue {
         /// The variable or flag.
         variable: String,
@@ -145,7 +142,6 @@ pub enum ModelError {
 
     /// A setting that s6 has no equivalent for; the service is converted without it.
     #[error("`{setting}` has no s6 equivalent and is not carried over")]
-    #[diagnostic(code(rc2s6::model::unsupported_setting), severity(Warning))]
     UnsupportedSetting {
         /// The variable or flag.
         setting: String,
@@ -160,7 +156,6 @@ pub enum ModelError {
     /// A setting that cannot be carried over and without which the daemon would behave
     /// differently, so the service is not converted.
     #[error("`{setting}` cannot be expressed in an s6 service directory: {why}")]
-    #[diagnostic(code(rc2s6::model::unconvertible_setting))]
     UnconvertibleSetting {
         /// The variable or flag.
         setting: String,
@@ -176,10 +171,7 @@ pub enum ModelError {
 
     /// Readiness is waited for, but nothing says which fd the daemon writes to.
     #[error("readiness is waited for (`s6-svwait -U`) but nothing says which fd the daemon notifies on")]
-    #[diagnostic(
-        code(rc2s6::model::readiness_without_fd),
-        help("add `notify=fd:N` with the fd the daemon writes its readiness line to")
-    )]
+    #[diagnostic(help("add `notify=fd:N` with the fd the daemon writes its readiness line to"))]
     ReadinessWithoutFd {
         /// Where readiness is requested.
         #[label("`-U` waits for a notification that never comes")]
@@ -188,11 +180,7 @@ pub enum ModelError {
 
     /// A runlevel-specific conf.d file exists; which one OpenRC reads depends on the runlevel.
     #[error("`{path}` replaces the plain conf.d file in runlevel `{runlevel}`; rc2s6 compiled the plain one")]
-    #[diagnostic(
-        code(rc2s6::model::runlevel_confd),
-        severity(Warning),
-        help("merge the runlevel-specific settings into the plain conf.d file")
-    )]
+    #[diagnostic(help("merge the runlevel-specific settings into the plain conf.d file"))]
     RunlevelConfd {
         /// The file.
         path: String,
@@ -205,7 +193,6 @@ pub enum ModelError {
 
     /// `start()` is overridden and does not launch a daemon in a way rc2s6 can compile.
     #[error("`start()` is overridden and does not launch the daemon in a way rc2s6 can compile: {why}")]
-    #[diagnostic(code(rc2s6::model::custom_start))]
     CustomStart {
         /// What was found instead.
         why: String,
@@ -219,11 +206,9 @@ pub enum ModelError {
 
     /// A check in start() fails with the files given; rc2s6 compiled the start past the checks.
     #[error("with these files `start()` fails here, so OpenRC would not start the daemon")]
-    #[diagnostic(
-        code(rc2s6::model::start_fails),
-        severity(Warning),
-        help("rc2s6 compiled the start that gets past this check; set what it checks for (usually in conf.d)")
-    )]
+    #[diagnostic(help(
+        "rc2s6 compiled the start that gets past this check; set what it checks for (usually in conf.d)"
+    ))]
     StartFails {
         /// The failing command.
         #[label("fails here")]
@@ -232,12 +217,9 @@ pub enum ModelError {
 
     /// The script already uses s6 with a hand-written service directory and gives no command.
     #[error("`{name}` already runs under s6 from a hand-written service directory, {path}")]
-    #[diagnostic(
-        code(rc2s6::model::handwritten_service_dir),
-        help(
-            "keep that service directory, or set `command` (and remove the hand-written directory) so rc2s6 can generate one"
-        )
-    )]
+    #[diagnostic(help(
+        "keep that service directory, or set `command` (and remove the hand-written directory) so rc2s6 can generate one"
+    ))]
     HandwrittenServiceDir {
         /// The service.
         name: String,
@@ -250,7 +232,6 @@ pub enum ModelError {
 
     /// Nothing says how the daemon stays in the foreground, so s6 would respawn it forever.
     #[error("`{daemon}` may fork into the background, which s6 would take for a crash")]
-    #[diagnostic(code(rc2s6::model::daemon_may_fork))]
     DaemonMayFork {
         /// The daemon's basename.
         daemon: String,
@@ -264,12 +245,9 @@ pub enum ModelError {
 
     /// The command is a control program that starts a daemon and exits (`pg_ctl start`).
     #[error("`{program}` starts a daemon that then runs on its own, and exits: s6 cannot supervise that daemon")]
-    #[diagnostic(
-        code(rc2s6::model::control_program),
-        help(
-            "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
-        )
-    )]
+    #[diagnostic(help(
+        "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
+    ))]
     ControlProgram {
         /// The program's basename, with the arguments that make it a control program.
         program: String,
@@ -282,11 +260,7 @@ pub enum ModelError {
 
     /// The daemon is kept in the foreground by `s6-fghack`, as asked with `--allow-fghack`.
     #[error("`{daemon}` is run under `s6-fghack`, which cannot signal it: `s6-svc -d` stops only the wrapper")]
-    #[diagnostic(
-        code(rc2s6::model::fghack),
-        severity(Warning),
-        help("find the daemon's foreground flag and set `command_args_foreground`")
-    )]
+    #[diagnostic(help("find the daemon's foreground flag and set `command_args_foreground`"))]
     Fghack {
         /// The daemon's basename.
         daemon: String,
@@ -295,24 +269,8 @@ pub enum ModelError {
         span: SourceSpan,
     },
 
-    /// The script ran more commands than rc2s6 follows: recursion or a loop without end, as
-    /// rc2s6 reads it. What the script would have set after that point is unknown.
-    #[error("rc2s6 stopped following the script after {limit} commands")]
-    #[diagnostic(
-        code(rc2s6::model::too_many_steps),
-        help("the top level or a function OpenRC calls recurses or loops without end; make it run straight through")
-    )]
-    TooManySteps {
-        /// How many commands were followed.
-        limit: usize,
-        /// The command at which rc2s6 stopped.
-        #[label("stopped here")]
-        span: SourceSpan,
-    },
-
     /// A daemonize flag was removed or a foreground flag added from rc2s6's daemon table.
     #[error("`{daemon}`: {change}, from rc2s6's table of daemons")]
-    #[diagnostic(code(rc2s6::model::foreground_from_table), severity(Advice))]
     ForegroundFromTable {
         /// The daemon's basename.
         daemon: String,
@@ -322,4 +280,31 @@ pub enum ModelError {
         #[label("kept in the foreground")]
         span: SourceSpan,
     },
+}
+
+// `Coded` is named by its path: in scope, its `code` would be ambiguous with miette's in the
+// code `#[diagnostic(transparent)]` generates.
+impl diagnostic::Coded for ModelError {
+    fn code(&self) -> &'static Code {
+        match self {
+            ModelError::Eval(e) => diagnostic::Coded::code(e),
+            ModelError::UnknowableValue { .. } => &UNKNOWABLE_VALUE,
+            ModelError::UnsetVariable { .. } => &UNSET_VARIABLE,
+            ModelError::GlobInArgv { .. } => &GLOB_IN_ARGV,
+            ModelError::EvalSyntax { .. } => &EVAL_SYNTAX,
+            ModelError::StartPreAssignment { .. } => &START_PRE_ASSIGNMENT,
+            ModelError::InvalidValue { .. } => &INVALID_VALUE,
+            ModelError::UnsupportedSetting { .. } => &UNSUPPORTED_SETTING,
+            ModelError::UnconvertibleSetting { .. } => &UNCONVERTIBLE_SETTING,
+            ModelError::ReadinessWithoutFd { .. } => &READINESS_WITHOUT_FD,
+            ModelError::RunlevelConfd { .. } => &RUNLEVEL_CONFD,
+            ModelError::CustomStart { .. } => &CUSTOM_START,
+            ModelError::StartFails { .. } => &START_FAILS,
+            ModelError::HandwrittenServiceDir { .. } => &HANDWRITTEN_SERVICE_DIR,
+            ModelError::DaemonMayFork { .. } => &DAEMON_MAY_FORK,
+            ModelError::ControlProgram { .. } => &CONTROL_PROGRAM,
+            ModelError::Fghack { .. } => &FGHACK,
+            ModelError::ForegroundFromTable { .. } => &FOREGROUND_FROM_TABLE,
+        }
+    }
 }

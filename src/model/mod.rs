@@ -2,147 +2,58 @@
 //! openrc-run's order, `depend()` and `start_pre()` are read, and the daemon's command line and
 //! settings are built as the backend's `eval` would build them.
 
-mod arithmetic;
+pub mod analysis;
 mod backend_calls;
-mod capabilities;
-mod daemon_builder;
-mod daemon_flags;
-pub mod daemon_table;
+mod daemon;
 mod dependencies;
-mod environment;
-mod error;
-mod eval_line;
-mod expand;
-mod interpreter;
+pub mod error;
+pub mod function_table;
+mod inputs;
 mod launch;
-pub mod openrc_variables;
-mod pattern;
+mod predefined;
 mod service;
 mod start_pre;
 mod stop_call;
-mod stop_policy;
-mod test_expr;
-mod ulimit;
-mod value;
+#[cfg(test)]
+mod testing;
+mod trace;
+mod uncertainty;
 
-pub use capabilities::Privileges;
-pub use daemon_builder::explain_uncertainty;
-pub use environment::{Environment, Variable};
+pub use crate::eval::environment::{Environment, Variable};
+pub use crate::eval::value::{Loc, ShellValue, Uncertainty};
+pub use daemon::stop_policy::normalize_signal;
+pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
-pub use interpreter::{DepCall, StartEvent};
+pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, LimitKind, ResourceLimit, Respawn, RunAs, S6_SETTINGS,
-    Service, ServiceKind, Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Privileges, ResourceLimit,
+    Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting,
 };
-pub use stop_policy::normalize_signal;
-pub use value::{Loc, ShellValue, Uncertainty};
+pub use trace::StartEvent;
+pub use uncertainty::{Unknowable, explain_uncertainty};
 
-use crate::ast::Script;
-use crate::source::Span;
-use daemon_builder::DaemonBuilder;
-use interpreter::Interpreter;
-
-/// The role a loaded file plays in openrc-run's load order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileRole {
-    /// /etc/rc.conf or /etc/rc.conf.d/*.conf.
-    RcConf,
-    /// /etc/conf.d/<name>.
-    ConfD,
-    /// The init script.
-    Script,
-}
-
-/// One loaded and parsed file.
-#[derive(Debug, Clone, Copy)]
-pub struct LoadedFile<'a> {
-    /// Its role.
-    pub role: FileRole,
-    /// Its parsed text, or `None` if it did not parse (the parser reported why). Borrowed: the
-    /// caller keeps the syntax trees (lint reads them again), and a copy per service is most of
-    /// what modelling would allocate.
-    pub script: Option<&'a Script>,
-}
-
-/// Everything one service is built from, in openrc-run's load order (the script last).
-#[derive(Debug, Clone)]
-pub struct ServiceInputs<'a> {
-    /// `RC_SVCNAME`: the script's file name.
-    pub svcname: String,
-    /// `RC_SERVICE`: the script's path.
-    pub service_path: String,
-    /// rc.conf files, conf.d files, then the script.
-    pub files: Vec<LoadedFile<'a>>,
-    /// Runlevel-specific conf.d files that exist beside the plain one: (path, runlevel).
-    pub runlevel_confd: Vec<(String, String)>,
-}
-
-/// Choices the user makes on the command line that change the model.
-#[derive(Debug, Clone, Default)]
-pub struct ModelOptions {
-    /// Run daemons that may fork under s6-fghack instead of refusing them.
-    pub allow_fghack: bool,
-}
-
-fn predefined(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
-    let mut env = Environment::default();
-    let mut set = |n: &str, v: &str, export: bool| {
-        env.set(n, ShellValue::known(v), None);
-        if export {
-            env.export(n);
-        }
-    };
-    set("RC_SVCNAME", &inputs.svcname, true);
-    set("SVCNAME", &inputs.svcname, true);
-    set("RC_SERVICE", &inputs.service_path, true);
-    set("RC_SVCDIR", "/run/openrc", false);
-    set("RC_LIBEXECDIR", "/lib/rc", false);
-    set("RC_CACHEDIR", "/var/cache/rc", false);
-    set("RC_CMD", "start", false);
-    set("RC_UNAME", "Linux", false);
-    set("RC_BOOTLEVEL", "boot", false);
-    set("RC_DEFAULTLEVEL", "default", false);
-    for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
-        let v = ShellValue {
-            text: String::new(),
-            uncertain: vec![Uncertainty::Runtime { what: format!("`{n}`"), loc: script_loc }],
-        };
-        env.set(n, v, None);
-    }
-    env
-}
+use crate::core::source::{FileId, Span};
+use crate::eval::error::EvalError;
+use crate::eval::interpreter::Interpreter;
+use crate::openrc::paths;
+use crate::openrc::service_files::FileRole;
+use crate::openrc::supervisor::Supervisor;
+use daemon::{Built, DaemonInputs};
+use launch::Found;
+use stop_call::StopCall;
+use trace::Trace;
 
 /// Works out what OpenRC would run for one service.
 pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
-    let script_index = inputs.files.len().saturating_sub(1);
-    let script_loc = Loc { file: script_index, span: Span::new(0, 0) };
-    let mut service = Service {
-        name: inputs.svcname.clone(),
-        kind: ServiceKind::NotConverted,
-        daemon: None,
-        supervisor: String::new(),
-        s6_service_path: None,
-        svwait_options_start: None,
-        ready_timeout_ms: None,
-        description: None,
-        dependencies: Dependencies::default(),
-        decisions: Vec::new(),
-        diagnostics: Vec::new(),
-        functions: Vec::new(),
-        custom_launch: None,
-        backend_calls: BackendCalls::default(),
-        daemon_script: false,
-        settings: Default::default(),
-        settings_before_script: Default::default(),
-        variables: Environment::default(),
-    };
+    let script_loc = Loc { file: FileId::new(inputs.files.len().saturating_sub(1)), span: Span::new(0, 0) };
+    let mut service = Service::not_converted(inputs.svcname.clone());
     if inputs.files.iter().any(|f| f.script.is_none()) {
         // The parser has reported where; nothing can be known.
         return service;
     }
     for (path, runlevel) in &inputs.runlevel_confd {
         service.diagnostics.push(ModelDiagnostic {
-            file: script_index,
+            file: script_loc.file,
             error: ModelError::RunlevelConfd {
                 path: path.clone(),
                 runlevel: runlevel.clone(),
@@ -150,26 +61,45 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
+    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc));
+    load(inputs, &mut interp, &mut service);
+    read_settings(&interp.env, &mut service, script_loc);
+    service.functions =
+        interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
+    service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
+    service.settings = s6_settings(&interp.env);
+    let functions = run_functions(&mut interp, &mut service);
+    classify(interp, service, functions, script_loc, options)
+}
 
-    let mut interp = Interpreter::new(predefined(inputs, script_loc));
+/// Runs the files in openrc-run's order. s6.sh (0.16–0.62), sourced just before the script,
+/// defaults the service path: what the files before the script leave is kept apart.
+fn load(inputs: &ServiceInputs, interp: &mut Interpreter, service: &mut Service) {
     for (i, f) in inputs.files.iter().enumerate() {
         if f.role == FileRole::Script {
-            // s6.sh (0.16–0.62), sourced just before the script, defaults the service path.
-            let set = interp.env.get("s6_service_path").is_some_and(|v| !v.value.text.is_empty());
-            service.s6_service_path =
-                if set { interp.env.get("s6_service_path").map(|v| v.value.text.clone()) } else { None };
+            service.s6_service_path = non_empty(&interp.env, "s6_service_path");
             service.settings_before_script = s6_settings(&interp.env);
         }
         if let Some(script) = f.script {
-            interp.run_file(i, script);
+            interp.run_file(FileId::new(i), script);
         }
     }
-    if let Some(v) = interp.env.get("s6_service_path").filter(|v| !v.value.text.is_empty()) {
-        service.s6_service_path = Some(v.value.text.clone());
+}
+
+/// A variable's text, unless it is unset or empty.
+fn non_empty(env: &Environment, name: &str) -> Option<String> {
+    env.get(name).map(|v| v.value.text.clone()).filter(|t| !t.is_empty())
+}
+
+/// The settings OpenRC reads once the files are loaded: the service path (checked: OpenRC
+/// links it into its scan directory, so it must name one plain place), the supervisor, the
+/// description and the readiness wait.
+fn read_settings(env: &Environment, service: &mut Service, script_loc: Loc) {
+    if let Some(path) = non_empty(env, "s6_service_path") {
+        service.s6_service_path = Some(path);
     }
     if let Some(problem) = service.s6_service_path.as_deref().and_then(unsafe_service_path) {
-        // OpenRC would link this path into its scan directory: it must name one plain place.
-        let at = interp.env.get("s6_service_path").and_then(|v| v.assigned_at).unwrap_or(script_loc);
+        let at = env.get("s6_service_path").and_then(|v| v.assigned_at).unwrap_or(script_loc);
         service.diagnostics.push(ModelDiagnostic {
             file: at.file,
             error: ModelError::InvalidValue {
@@ -180,78 +110,118 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
-    service.supervisor = interp.env.get("supervisor").map(|v| v.value.text.clone()).unwrap_or_default();
-    service.description = interp.env.get("description").map(|v| v.value.text.clone()).filter(|d| !d.is_empty());
-    service.svwait_options_start =
-        interp.env.get("s6_svwait_options_start").map(|v| v.value.text.clone()).filter(|d| !d.is_empty());
-    service.ready_timeout_ms = ready_timeout(&interp.env);
-    service.functions =
-        interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
+    service.supervisor_value = env.get("supervisor").map(|v| v.value.text.clone()).unwrap_or_default();
+    service.supervisor = Supervisor::from_value(&service.supervisor_value);
+    service.description = non_empty(env, "description");
+    service.svwait_options_start = non_empty(env, "s6_svwait_options_start");
+    service.ready_timeout_ms = ready_timeout(env);
+}
 
-    service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
-    service.settings = s6_settings(&interp.env);
+/// What the script's own functions tell: `start()` traced from the state after `start_pre()`,
+/// and the `start-stop-daemon --stop` call of `stop()`.
+struct FunctionTraces {
+    start: Option<Trace>,
+    stop_call: Option<StopCall>,
+}
 
+/// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
+/// on the files' variables, as OpenRC runs them.
+fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
-    start_pre::run_start_pre(&mut interp, &mut service);
-    // OpenRC runs start() after start_pre() in one shell, and stop() in another, on the files'
-    // variables.
+    start_pre::run_start_pre(interp, service);
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
-    let start_trace = interp.trace("start");
-    let stop_trace = for_stop.trace("stop");
-    service.backend_calls = backend_calls::collect(start_trace.as_ref(), stop_trace.as_ref());
-    let stop_call = stop_trace.as_ref().and_then(|t| stop_call::find(&t.events));
+    let start = trace::trace(interp, "start");
+    let stop = trace::trace(&for_stop, "stop");
+    service.backend_calls = backend_calls::collect(start.as_ref(), stop.as_ref());
+    // The variables as `default_start` finds them: start()'s own state at its first
+    // unconditional call, else start_pre()'s (OpenRC's own start() calls it at once).
+    let at_default_start = start.as_ref().and_then(|t| {
+        t.events.iter().find_map(|e| match e {
+            trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(&**env),
+            _ => None,
+        })
+    });
+    service.settings_at_start = s6_settings(at_default_start.unwrap_or(&interp.env));
+    let stop_call = stop.as_ref().and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;
+    FunctionTraces { start, stop_call }
+}
 
-    let command_set = interp.env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable());
+/// Classifies the service and builds its daemon; the interpreter's diagnostics join the
+/// service's after what finding the launch reported.
+fn classify(
+    mut interp: Interpreter,
+    mut service: Service,
+    functions: FunctionTraces,
+    script_loc: Loc,
+    options: &ModelOptions,
+) -> Service {
+    let command_set = launch::command_is_set(&interp.env);
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);
-    let start_overridden = interp.functions.contains_key("start");
-    if service.supervisor == "s6" && !command_set && !start_overridden {
+    if service.supervisor == Supervisor::S6 && runs_prepared_dir(functions.start.as_ref(), command_set) {
         // OpenRC (≤ 0.62, and 0.63.1+ in compatibility mode) links the author's own directory.
         let at = interp.env.get("supervisor").and_then(|v| v.assigned_at).unwrap_or(script_loc);
-        let path = service.s6_service_path.clone().unwrap_or_else(|| format!("/var/svc.d/{}", service.name));
+        let path = service.s6_service_path.clone().unwrap_or_else(|| paths::default_service_path(&service.name));
         service.diagnostics.push(ModelDiagnostic {
             file: at.file,
             error: ModelError::HandwrittenServiceDir { name: service.name.clone(), path, span: at.span.into() },
         });
-        service.diagnostics.extend(interp.diagnostics);
+        service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let mut shell = launch::ShellSettings::new();
-    let launch = match launch::find_launch(&mut interp, start_trace, &mut service, &mut shell) {
-        Ok(Some(l)) => l,
-        Ok(None) => {
+    let (launch, shell_settings) = match launch::find(&mut interp, functions.start, &mut service) {
+        Found::Launch(launch, shell_settings) => (launch, shell_settings),
+        Found::Nothing => {
             // Given up on, a script that seems to start nothing may set `command` later on.
-            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, ModelError::TooManySteps { .. }));
+            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, EvalError::TooManySteps { .. }));
             service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
-            service.diagnostics.extend(interp.diagnostics);
+            service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;
         }
-        Err(()) => {
-            service.diagnostics.extend(interp.diagnostics);
+        Found::Refused => {
+            service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;
         }
     };
-    let mut builder =
-        DaemonBuilder::new(&interp.env, script_loc, options).with_shell_settings(shell).with_stop_call(stop_call);
-    let daemon = builder.build(&launch);
-    service.decisions.extend(builder.decisions);
-    service.diagnostics.extend(interp.diagnostics);
-    service.diagnostics.extend(builder.diagnostics);
-    if builder.runs_once {
-        // OpenRC keeps running it as it does now: there is nothing to supervise.
-        service.kind = ServiceKind::Oneshot;
-        return service;
-    }
+    let inputs = DaemonInputs {
+        env: &interp.env,
+        fallback: script_loc,
+        options,
+        launch: &launch,
+        shell_settings: &shell_settings,
+        stop_call: functions.stop_call.as_ref(),
+    };
+    let build = daemon::build(&inputs);
+    service.decisions.extend(build.report.decisions);
+    service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
+    service.diagnostics.extend(build.report.diagnostics);
     let failed = service.diagnostics.iter().any(|d| is_error(&d.error));
-    match daemon {
-        Some(d) if !failed => {
-            service.daemon = Some(d);
-            service.kind = ServiceKind::Longrun;
+    service.kind = match build.built {
+        // OpenRC keeps running it as it does now: there is nothing to supervise.
+        Built::RunsOnce => ServiceKind::Oneshot,
+        Built::Daemon(d) if !failed => {
+            service.daemon = Some(*d);
+            ServiceKind::Longrun
         }
-        _ => service.kind = ServiceKind::NotConverted,
-    }
+        Built::Daemon(_) | Built::Refused => ServiceKind::NotConverted,
+    };
     service
+}
+
+/// Whether a script that selects s6 starts its daemon from a prepared service directory (one its
+/// author wrote, or rc2s6 compiled and migrated it for): OpenRC's own start(), or a start() that
+/// launches nothing itself and calls `default_start` unconditionally, with `command` empty when
+/// the backend's start runs (0.63.1+ link a prepared directory only then, sh/s6.sh of 0.63.3;
+/// a migrated script may keep `command` for start_pre() and empty it in start()).
+fn runs_prepared_dir(start: Option<&Trace>, command_set: bool) -> bool {
+    let Some(t) = start else { return !command_set };
+    let launches = t.events.iter().any(|e| matches!(e, trace::StartEvent::Launch { .. }));
+    let at_default_start = t.events.iter().find_map(|e| match e {
+        trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(launch::command_is_set(env)),
+        _ => None,
+    });
+    !launches && at_default_start == Some(false)
 }
 
 /// The [`S6_SETTINGS`] in `env`, with where each was set.
@@ -285,8 +255,8 @@ fn unsafe_service_path(path: &str) -> Option<&'static str> {
 
 /// Whether a diagnostic is error-level (what makes a service not converted).
 pub fn is_error(e: &ModelError) -> bool {
-    use miette::Diagnostic;
-    matches!(e.severity(), None | Some(miette::Severity::Error))
+    use crate::core::diagnostic::{Coded, Severity};
+    e.code().severity() == Severity::Error
 }
 
 fn ready_timeout(env: &Environment) -> Option<u64> {

@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::environment::Environment;
+use crate::openrc::supervisor::Supervisor;
+
 use super::error::ModelDiagnostic;
-use super::value::Loc;
+use crate::eval::environment::Environment;
+use crate::eval::value::Loc;
 
 /// How a script is classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,8 +32,10 @@ pub struct Service {
     pub kind: ServiceKind,
     /// The daemon, for longruns.
     pub daemon: Option<Daemon>,
-    /// `supervisor` after loading ("" means start-stop-daemon).
-    pub supervisor: String,
+    /// The backend `supervisor` selects after loading.
+    pub supervisor: Supervisor,
+    /// `supervisor` as the files set it ("" when unset), for the manifest.
+    pub supervisor_value: String,
     /// `s6_service_path` after loading, if set by rc.conf, conf.d or the script.
     pub s6_service_path: Option<String>,
     /// `s6_svwait_options_start` after loading.
@@ -61,8 +65,41 @@ pub struct Service {
     /// The same variables as rc.conf and conf.d leave them, before the script: what OpenRC's
     /// backends (sourced in between) see, and what a script's assignment replaced.
     pub settings_before_script: BTreeMap<String, Setting>,
+    /// The same variables as the s6 backend's start reads them: after `start_pre()`, and after
+    /// what the script's own `start()` assigns before it calls `default_start` (OpenRC runs
+    /// start_pre, start and start_post in one shell, openrc-run.sh). OpenRC 0.63.1+ decides
+    /// there, in `s6_start`, whether `command` is empty (sh/s6.sh of 0.63.3).
+    pub settings_at_start: BTreeMap<String, Setting>,
     /// The variables as the loaded files leave them, before `start_pre()` runs (for lint).
     pub variables: Environment,
+}
+
+impl Service {
+    /// A service named `name` of which nothing is known yet: not converted.
+    pub fn not_converted(name: String) -> Self {
+        Service {
+            name,
+            kind: ServiceKind::NotConverted,
+            daemon: None,
+            supervisor: Supervisor::StartStopDaemon,
+            supervisor_value: String::new(),
+            s6_service_path: None,
+            svwait_options_start: None,
+            ready_timeout_ms: None,
+            description: None,
+            dependencies: Dependencies::default(),
+            decisions: Vec::new(),
+            diagnostics: Vec::new(),
+            functions: Vec::new(),
+            custom_launch: None,
+            backend_calls: BackendCalls::default(),
+            daemon_script: false,
+            settings: BTreeMap::new(),
+            settings_before_script: BTreeMap::new(),
+            settings_at_start: BTreeMap::new(),
+            variables: Environment::default(),
+        }
+    }
 }
 
 /// Where a script's own `start()` and `stop()` hand the daemon to OpenRC's backend (each `None`
@@ -154,7 +191,29 @@ pub struct Daemon {
     /// Run the daemon under `s6-fghack` because nothing else keeps it in the foreground.
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
-    pub privileges: Option<super::capabilities::Privileges>,
+    pub privileges: Option<Privileges>,
+}
+
+/// Privilege settings for `setpriv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Privileges {
+    /// Capabilities made inheritable.
+    pub inheritable: Vec<String>,
+    /// Capabilities made ambient (kept across the user switch and exec).
+    pub ambient: Vec<String>,
+    /// Capabilities removed from the bounding set.
+    pub bounding_drop: Vec<String>,
+    /// Securebits to set, by setpriv name.
+    pub securebits: Vec<String>,
+    /// `PR_SET_NO_NEW_PRIVS`.
+    pub no_new_privs: bool,
+}
+
+impl Privileges {
+    /// Whether anything is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Privileges::default()
+    }
 }
 
 /// A user and optional group to run as.
@@ -233,9 +292,20 @@ pub struct Dependencies {
     /// as `kind name`.
     #[serde(skip)]
     pub uncertain: Vec<String>,
-    /// Where each `need`/`use`/… call is, for diagnostics (kind, name, location).
+    /// Where each `need`/`use`/… entry is declared, for diagnostics.
     #[serde(skip)]
-    pub sites: Vec<(String, String, Loc)>,
+    pub sites: Vec<DependencySite>,
+}
+
+/// One entry of a `need`/`use`/… declaration, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencySite {
+    /// `need`, `use`, `want`, `after`, `before`, `provide`, `keyword` or `config`.
+    pub kind: String,
+    /// The service, virtual or keyword named.
+    pub name: String,
+    /// The call (or the `rc_*` variable's assignment).
+    pub loc: Loc,
 }
 
 impl Dependencies {

@@ -2,14 +2,14 @@
 //! before the backend reads the daemon's variables, so what they assign counts — when it can be
 //! known.
 
-use super::environment::Environment;
 use super::error::{ModelDiagnostic, ModelError};
-use super::explain_uncertainty;
-use super::interpreter::Interpreter;
-use super::openrc_variables::DAEMON_VARIABLES;
 use super::service::Service;
-use super::value::Loc;
-use crate::source::Span;
+use super::uncertainty::explain_uncertainty;
+use crate::core::source::{FileId, Span};
+use crate::eval::environment::Environment;
+use crate::eval::interpreter::Interpreter;
+use crate::eval::value::Loc;
+use crate::openrc::variables::DAEMON_VARIABLES;
 
 /// Variables that decide which user, group or root directory the daemon runs with
 /// (start-stop-daemon's and supervise-daemon's own arguments can carry `--user` and `--chroot`).
@@ -18,21 +18,16 @@ const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daem
 /// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
 /// kept, others are reported and left out.
 pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
-    if !interp.functions.contains_key("start_pre") {
-        return;
-    }
+    let Some(run) = interp.run_on_copy("start_pre", ()) else { return };
     let start_pre_file = interp.functions["start_pre"].file;
-    let mut scratch = Interpreter::new(interp.env.clone());
-    scratch.functions = interp.functions.clone();
-    scratch.call_function("start_pre");
-    interp.take_gave_up(&scratch.diagnostics);
-    apply_changes("start_pre", &mut interp.env, &scratch.env, start_pre_file, service);
+    interp.take_gave_up(&run.diagnostics);
+    apply_changes("start_pre", &mut interp.env, &run.env, start_pre_file, service);
 }
 
 /// Takes into `env` what `function` (run before the backend reads the variables) changed in the
 /// daemon's variables, as `after` holds them: exact new values are compiled in, others are left
 /// out; each change is reported, located in `file` when no assignment can be found.
-pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: usize, service: &mut Service) {
+pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: FileId, service: &mut Service) {
     for var in DAEMON_VARIABLES {
         let old = env.get(var);
         let new = after.get(var);
@@ -57,7 +52,7 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                         at = u.loc();
                     }
                 }
-                let why = cause.map(|u| explain_uncertainty(u).0).unwrap_or_default();
+                let why = cause.map(|u| explain_uncertainty(u).why).unwrap_or_default();
                 if IDENTITY_VARIABLES.contains(var) {
                     // Left out, the daemon would run as root, or outside its chroot, where OpenRC
                     // may switch: not converted rather than converted with more privilege.

@@ -2,8 +2,8 @@
 //! `--signal` are how OpenRC stops the daemon, and the service directory keeps them when no
 //! `retry`/`stopsig` variable says otherwise.
 
-use super::interpreter::StartEvent;
-use super::value::Loc;
+use super::trace::StartEvent;
+use crate::eval::value::Loc;
 
 /// What the stop call asks for; each value is exact (known without running the script).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,12 +51,12 @@ pub fn find(events: &[StartEvent]) -> Option<StopCall> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::core::source::Span;
 
     fn call(words: &[&str], conditional: bool) -> StartEvent {
         StartEvent::Command {
             name: words[0].into(),
-            loc: Loc { file: 0, span: Span::new(0, 1) },
+            loc: Loc { file: crate::core::source::FileId::default(), span: Span::new(0, 1) },
             conditional,
             words: words.iter().map(|w| w.to_string()).collect(),
             uncertain: vec![Vec::new(); words.len()],

@@ -3,40 +3,42 @@
 //!
 //! Three steps, IO only in the middle one: [`expected`] works out from each script's model what
 //! OpenRC would link (pure); [`tree::observe`] reads the directories, the manifest, the scan
-//! directory and asks the real `execlineb` (the edge); [`check`] compares the two (pure).
+//! directory and asks the real `execlineb` (the edge); [`check`] compares the two (pure), one
+//! concern per file: [`selection`] (does the script select s6 at all), [`service_dir`] (the
+//! directory's files), [`readiness`], [`drift`] (against the manifest), [`scan`] (the links).
 
+mod drift;
 pub mod error;
+mod expected;
 pub mod openrc_generated;
+mod readiness;
+mod scan;
+mod selection;
+mod service_dir;
+mod sources;
 pub mod tree;
 
 use std::collections::BTreeMap;
 
 use miette::SourceSpan;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::{Finding, Severity};
-use crate::emit::Manifest;
-use crate::emit::execline::tokenize;
-use crate::emit::initd::VAR_SVC_D;
-use crate::emit::s6::EXECLINEB;
-use crate::emit::service_dir::invalid_name;
+use crate::core::diagnostic::{Finding, Severity};
+use crate::core::source::SourceFile;
+use crate::manifest::drift::Drift;
+use crate::manifest::{Manifest, ServiceRecord};
 use crate::model::Loc;
-use crate::openrc_target::{OpenrcTarget, S6Backend};
-use crate::source::SourceFile;
-use crate::write::{Drift, DriftKind};
-use error::{
-    CollisionEffect, EntryKind, ForeignEntry, InterpreterFix, ReadinessWait, Recreate, SupervisorValue, VerifyError,
-};
-use tree::{DirSnapshot, PathKind, ScanKind, ScanSnapshot};
-
-/// OpenRC's `RC_SVCDIR` on Linux.
-pub const RC_SVCDIR: &str = "/run/openrc";
+use crate::model::analysis::{Analysis, NOT_OPENRC_RUN};
+use crate::openrc::version::{OpenrcVersion, UnlinkedOutput};
+use crate::shell::parse::error::CODES as PARSE_CODES;
+use error::VerifyError;
+pub use expected::{Expected, Generated, Unlinked, expected, settle};
+use tree::{DirSnapshot, ScanSnapshot};
 
 /// What verify is asked to check against.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The OpenRC whose s6 backend will run the scripts.
-    pub target: OpenrcTarget,
+    pub target: OpenrcVersion,
     /// The directory rc2s6 compiled into (absolute).
     pub output: String,
     /// The scan directory to compare, if any (`/run/openrc/s6-scan` on a live system).
@@ -46,26 +48,8 @@ pub struct VerifyOptions {
 impl VerifyOptions {
     /// The scan directory OpenRC links into: the given one, or OpenRC's.
     pub fn scan_dir(&self) -> String {
-        self.scan_dir.clone().unwrap_or_else(|| format!("{RC_SVCDIR}/s6-scan"))
+        self.scan_dir.clone().unwrap_or_else(crate::openrc::paths::scan_dir)
     }
-}
-
-/// Where OpenRC will link one service, worked out from its script.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
-    /// RC_SVCNAME.
-    pub service: String,
-    /// The script's path.
-    pub script: String,
-    /// The name of the link in the scan directory.
-    pub link: String,
-    /// The service directory the link points to; empty when the script empties
-    /// `s6_service_path`, and OpenRC 0.16–0.62 links nothing (its start fails).
-    pub servicedir: String,
-    /// OpenRC ≥ 0.63 will build this directory itself (`command` set, or no compatibility mode).
-    pub openrc_generates: bool,
-    /// The assignment that decides the path (`s6_service_path` or `name`), if any.
-    pub decided_at: Option<Loc>,
 }
 
 /// What the system holds, as [`tree::observe`] read it.
@@ -113,632 +97,158 @@ impl Report {
     }
 }
 
-/// The link and service directory OpenRC's s6 backend will use for this script.
-pub fn expected(a: &Analysis, target: &OpenrcTarget) -> Expected {
-    let s = &a.service;
-    let setting = |n: &str| s.settings.get(n).filter(|v| !v.value.is_empty());
-    let script = a.script().name().to_string();
-    match target.backend() {
-        S6Backend::Legacy => {
-            // s6.sh: [ -z "$s6_service_path" ] && s6_service_path=/var/svc.d/$RC_SVCNAME, and
-            // the link is s6-scan/${s6_service_path##*/}. openrc-run sources s6.sh after rc.conf
-            // and conf.d but before the script, so an empty value from the script stays empty.
-            let script_index = a.files.len().saturating_sub(1);
-            let emptied = s
-                .settings
-                .get("s6_service_path")
-                .filter(|v| v.value.is_empty() && v.exact && v.at.is_some_and(|l| l.file == script_index));
-            let (path, at) = match (setting("s6_service_path"), emptied) {
-                (Some(v), _) => (v.value.clone(), v.at),
-                (None, Some(v)) => (String::new(), v.at),
-                (None, None) => (format!("{VAR_SVC_D}/{}", s.name), None),
-            };
-            let link = path.rsplit('/').next().unwrap_or("").to_string();
-            Expected {
-                service: s.name.clone(),
-                script,
-                link,
-                servicedir: path,
-                openrc_generates: false,
-                decided_at: at,
-            }
-        }
-        S6Backend::Generated => {
-            // s6.sh: name=${name:-$RC_SVCNAME}; /var/svc.d/$name when command is empty and its
-            // run is executable (0.63.1+), else its own $RC_SVCDIR/s6-services/$name.
-            let (name, at) = match setting("name") {
-                Some(v) => (v.value.clone(), v.at),
-                None => (s.name.clone(), None),
-            };
-            let generates = setting("command").is_some() || !target.has_compat_mode();
-            let servicedir =
-                if generates { format!("{RC_SVCDIR}/s6-services/{name}") } else { format!("{VAR_SVC_D}/{name}") };
-            Expected {
-                service: s.name.clone(),
-                script,
-                link: name,
-                servicedir,
-                openrc_generates: generates,
-                decided_at: at,
-            }
-        }
-    }
-}
-
 /// The service directory rc2s6 compiled for a service (`OUT/NAME`).
 pub fn rc2s6_dir(opts: &VerifyOptions, service: &str) -> String {
     format!("{}/{service}", opts.output.trim_end_matches('/'))
 }
 
+/// The manifest's record of the service directory at `path`, if rc2s6 compiled it into the
+/// output.
+fn manifest_record<'a>(world: &'a World, opts: &VerifyOptions, path: &str) -> Option<&'a ServiceRecord> {
+    let out = opts.output.trim_end_matches('/');
+    world
+        .manifest
+        .as_ref()?
+        .services
+        .iter()
+        .find(|r| r.servicedir.as_ref().is_some_and(|d| same_path(&format!("{out}/{d}"), path)))
+}
+
+/// Whether two paths name the same place, a trailing `/` aside.
 fn same_path(a: &str, b: &str) -> bool {
     a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 
-/// The file and span a finding about `loc` points at: the assignment, or the script's first line.
-fn locate(a: &Analysis, loc: Option<Loc>) -> (SourceFile, SourceSpan) {
-    match loc.and_then(|l| a.files.get(l.file).map(|f| (f.clone(), l.span.into()))) {
-        Some(x) => x,
-        None => {
-            let text = a.script().text();
-            (a.script().clone(), (0, text.find('\n').unwrap_or(text.len())).into())
-        }
+/// The findings about one service, each located in one of its files.
+struct ServiceFindings<'a> {
+    analysis: &'a Analysis,
+    found: Vec<Finding>,
+}
+
+impl<'a> ServiceFindings<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        ServiceFindings { analysis, found: Vec::new() }
     }
+
+    /// A finding at `loc` (an assignment, a function), or at the script's first line when
+    /// nothing in particular says it.
+    fn at(&mut self, loc: Option<Loc>, error: impl FnOnce(SourceSpan) -> VerifyError) {
+        let a = self.analysis;
+        let (file, span): (SourceFile, SourceSpan) =
+            match loc.and_then(|l| a.find_source(l.file).map(|f| (f.clone(), l.span.into()))) {
+                Some(x) => x,
+                None => {
+                    let text = a.script().text();
+                    (a.script().clone(), (0, text.find('\n').unwrap_or(text.len())).into())
+                }
+            };
+        self.found.push(Finding::new(Some(file), error(span)));
+    }
+
+    /// A finding about the script as a whole, with no place in it.
+    fn about_script(&mut self, error: VerifyError) {
+        self.found.push(Finding::new(Some(self.analysis.script().clone()), error));
+    }
+}
+
+/// What checking each service needs to know about the others and the system.
+struct SetView<'a> {
+    expectations: &'a [Expected],
+    /// The services linked under each name, as indices into `expectations`.
+    by_link: BTreeMap<&'a str, Vec<usize>>,
+    world: &'a World,
+    opts: &'a VerifyOptions,
 }
 
 /// Compares what OpenRC will do with what is on disk.
 pub fn check(analyses: &[Analysis], world: &World, opts: &VerifyOptions) -> Report {
-    let target = &opts.target;
-    let mut report = Report::default();
-    let generated = target.backend() == S6Backend::Generated;
-    if generated {
-        if !target.has_compat_mode() {
-            report.global.push(Finding::new(None, VerifyError::NoCompatMode { version: target.version.clone() }));
-        }
-        if !same_path(&opts.output, VAR_SVC_D) {
-            report.global.push(Finding::new(
-                None,
-                VerifyError::OutputNotVarSvcD { version: target.version.clone(), output: opts.output.clone() },
-            ));
-        }
-    }
-    if !world.execlineb {
-        report.global.push(Finding::new(None, VerifyError::ExeclinebNotFound));
-    }
-    if world.manifest.is_none() {
-        report.global.push(Finding::new(None, VerifyError::ManifestMissing { output: opts.output.clone() }));
-    }
-    let expectations: Vec<Expected> = analyses.iter().map(|a| expected(a, target)).collect();
+    let mut report = Report { global: set_findings(world, opts), services: Vec::new() };
+    let expectations: Vec<Expected> = analyses
+        .iter()
+        .map(|a| {
+            let e = expected(a, &opts.target);
+            let prepared = e.prepared.as_ref().and_then(|p| world.dirs.get(p));
+            settle(e, &opts.target, prepared)
+        })
+        .collect();
     let mut by_link: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| !e.servicedir.is_empty()) {
+    for (i, e) in expectations.iter().enumerate().filter(|(_, e)| e.unlinked.is_none()) {
         by_link.entry(e.link.as_str()).or_default().push(i);
     }
+    let set = SetView { expectations: &expectations, by_link, world, opts };
     for (i, a) in analyses.iter().enumerate() {
-        let e = &expectations[i];
-        let mut f = Vec::new();
-        let script = a.script().clone();
-        let mut push = |file: Option<SourceFile>, err: VerifyError| f.push(Finding::new(file, err));
-        // A script that does not parse: the parser has said where; nothing else is known.
-        let broken: Vec<&Finding> = a
-            .findings
-            .iter()
-            .filter(|x| {
-                x.severity == Severity::Error
-                    && (x.code().starts_with("rc2s6::parse") || x.code().starts_with("rc2s6::input"))
-            })
-            .collect();
-        if !broken.is_empty() || !a.parsed {
-            f.extend(broken.into_iter().cloned());
-            report.services.push(ServiceReport { expected: e.clone(), findings: f });
-            continue;
-        }
-        check_selection(a, target, &mut push);
-        if e.servicedir.is_empty() {
-            let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::ServicePathEmpty { version: target.version.clone(), span });
-            report.services.push(ServiceReport { expected: e.clone(), findings: f });
-            continue;
-        }
-        if let Some(why) = invalid_name(&e.link) {
-            let (file, span) = locate(a, e.decided_at);
-            push(Some(file), VerifyError::BadLinkName { link: e.link.clone(), why: why.into(), span });
-        }
-        for &j in by_link.get(e.link.as_str()).into_iter().flatten() {
-            if j != i {
-                let other = &expectations[j];
-                let version = target.version.clone();
-                let effect = match target.backend() {
-                    _ if same_path(&e.servicedir, &other.servicedir) => CollisionEffect::Shared {
-                        dir: e.servicedir.clone(),
-                        setting: if generated { "name" } else { "s6_service_path" },
-                    },
-                    S6Backend::Legacy => CollisionEffect::NestedLink { version },
-                    S6Backend::Generated => CollisionEffect::SvlinkFails { version },
-                };
-                let (file, span) = locate(a, e.decided_at);
-                push(
-                    Some(file),
-                    VerifyError::LinkCollision {
-                        link: e.link.clone(),
-                        first: e.script.clone(),
-                        second: other.script.clone(),
-                        effect,
-                        span,
-                    },
-                );
-            }
-        }
-        if !e.openrc_generates {
-            match world.dirs.get(&e.servicedir) {
-                Some(dir) => check_dir(a, e, dir, world, opts, &mut push),
-                None => {
-                    let (file, span) = locate(a, e.decided_at);
-                    let fix = recreate(e, world, opts);
-                    push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
-                }
-            }
-        }
-        if let Some(scan) = &world.scan {
-            check_link(e, scan, world, opts, &script, &mut push);
-        }
-        report.services.push(ServiceReport { expected: e.clone(), findings: f });
+        let findings = check_service(a, i, &set);
+        report.services.push(ServiceReport { expected: expectations[i].clone(), findings });
     }
     if let Some(scan) = &world.scan {
-        report.global.extend(check_scan(&expectations, scan, world, opts));
+        report.global.extend(scan::check_scan(&expectations, scan, world, opts));
     }
     report
 }
 
-/// supervisor=s6, `need s6-svscan`, start()/stop() through the backend, no `command` on 0.63+.
-fn check_selection(a: &Analysis, target: &OpenrcTarget, push: &mut dyn FnMut(Option<SourceFile>, VerifyError)) {
-    let s = &a.service;
-    let supervisor = s.settings.get("supervisor");
-    if supervisor.map(|v| v.value.as_str()) != Some("s6") {
-        let (file, span) = locate(a, supervisor.and_then(|v| v.at));
-        let value = match supervisor {
-            Some(v) => SupervisorValue::Set(v.value.clone()),
-            None => SupervisorValue::Unset,
-        };
-        push(Some(file), VerifyError::NotS6 { value, span });
-    }
-    let depend_at = s.functions.iter().rev().find(|(n, _)| n == "depend").map(|(_, l)| *l);
-    if target.backend() == S6Backend::Legacy && !s.dependencies.need.iter().any(|n| n == "s6-svscan") {
-        let (file, span) = locate(a, depend_at);
-        push(Some(file), VerifyError::MissingNeedS6Svscan { version: target.version.clone(), span });
-    }
-    if target.backend() == S6Backend::Generated {
-        if let Some(c) = s.settings.get("command").filter(|c| !c.value.is_empty()) {
-            let (file, span) = locate(a, c.at);
-            push(Some(file), VerifyError::CommandSet { version: target.version.clone(), span });
-        }
-    }
-    // start() and stop() as OpenRC runs them: the functions they call are followed.
-    let script_index = a.files.len().saturating_sub(1);
-    let overrides = [
-        ("start", &s.backend_calls.start, ["default_start", "s6_start"]),
-        ("stop", &s.backend_calls.stop, ["default_stop", "s6_stop"]),
-    ];
-    for (name, calls, backend) in overrides {
-        let Some(calls) = calls else { continue };
-        let reaches = calls.iter().any(|c| backend.contains(&c.function.as_str()));
-        let launch = s.custom_launch.filter(|l| l.file == script_index && name == "start");
-        if reaches && launch.is_none() {
-            continue;
-        }
-        let def = s.functions.iter().rev().find(|(n, _)| n == name).map(|(_, l)| *l);
-        let (file, span) = locate(a, launch.or(def));
-        push(
-            Some(file),
-            if name == "start" { VerifyError::StartBypassesS6 { span } } else { VerifyError::StopBypassesS6 { span } },
-        );
-    }
-}
-
-/// An integer file as s6-supervise 2.11 reads it (`read_uint`): at most 11 bytes (UINT_FMT), cut
-/// at the first newline, then `uint0_scan`: decimal digits only, leading zeros allowed, within an
-/// unsigned int. `None` is what s6-supervise warns about ("invalid …") and ignores.
-fn s6_uint(bytes: &[u8]) -> Option<u32> {
-    let head = &bytes[..bytes.len().min(11)];
-    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    if line.is_empty() || !line.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(line).ok()?.parse().ok()
-}
-
-/// A notification-fd a daemon can use: one s6-supervise reads, and not stdin, stdout or stderr.
-fn notification_fd(text: &str) -> Option<u32> {
-    s6_uint(text.as_bytes()).filter(|n| *n >= 3)
-}
-
-/// The `-t` of s6-svwait options (`-t 5000`, `-t5000`), if any.
-fn svwait_timeout(options: &str) -> Option<u64> {
-    let words: Vec<&str> = options.split_whitespace().collect();
-    words.iter().enumerate().find_map(|(i, w)| {
-        let rest = w.strip_prefix("-t")?;
-        let n = if rest.is_empty() { words.get(i + 1).copied() } else { Some(rest) };
-        n.and_then(|n| n.parse().ok())
-    })
-}
-
-/// How to make the service directory OpenRC will link: compile into its parent, with `--force`
-/// when the manifest there lists it (compile leaves a listed directory that lost files alone).
-fn recreate(e: &Expected, world: &World, opts: &VerifyOptions) -> Recreate {
-    let output = e.servicedir.trim_end_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or("").to_string();
-    let output = if output.is_empty() { "/".to_string() } else { output };
-    let listed = same_path(&output, &opts.output)
-        && world.manifest.as_ref().is_some_and(|m| {
-            m.services.iter().any(|r| {
-                r.servicedir
-                    .as_ref()
-                    .is_some_and(|d| same_path(&format!("{}/{d}", output.trim_end_matches('/')), &e.servicedir))
-            })
-        });
-    let setting = match opts.target.backend() {
-        S6Backend::Legacy => "s6_service_path",
-        S6Backend::Generated => "name",
-    };
-    Recreate { output, listed, setting }
-}
-
-/// The service directory itself: scripts, readiness files, drift.
-fn check_dir(
-    a: &Analysis,
-    e: &Expected,
-    dir: &DirSnapshot,
-    world: &World,
-    opts: &VerifyOptions,
-    push: &mut dyn FnMut(Option<SourceFile>, VerifyError),
-) {
-    let script = a.script().clone();
-    let full = |p: &str| format!("{}/{p}", e.servicedir.trim_end_matches('/'));
-    match dir.kind {
-        PathKind::Missing => {
-            let (file, span) = locate(a, e.decided_at);
-            let fix = recreate(e, world, opts);
-            push(Some(file), VerifyError::ServicedirMissing { path: e.servicedir.clone(), fix, span });
-            return;
-        }
-        PathKind::Other => {
-            let (file, span) = locate(a, e.decided_at);
-            let fix = recreate(e, world, opts);
-            push(Some(file), VerifyError::ServicedirNotDirectory { path: e.servicedir.clone(), fix, span });
-            return;
-        }
-        PathKind::Dir => {}
-    }
-    let logged = dir.files.iter().any(|f| f.path.starts_with("log/"));
-    for path in ["run", "log/run"] {
-        if path == "log/run" && !logged {
-            continue;
-        }
-        match dir.file(path) {
-            None => push(Some(script.clone()), VerifyError::ScriptMissing { path: full(path) }),
-            Some(f) if f.mode & 0o111 == 0 => push(
-                Some(script.clone()),
-                VerifyError::ScriptNotExecutable { path: full(path), mode: format!("{:04o}", f.mode) },
-            ),
-            Some(_) => {}
-        }
-    }
-    for sc in &dir.scripts {
-        if let Some(i) = &sc.interpreter {
-            if !sc.interpreter_exists {
-                let fix = if i == EXECLINEB { InterpreterFix::Execline(i.clone()) } else { InterpreterFix::Other };
-                push(
-                    Some(script.clone()),
-                    VerifyError::InterpreterMissing { path: full(&sc.path), interpreter: i.clone(), fix },
-                );
-            }
-        }
-        let verdict = match &sc.execline {
-            Some(v) => v.clone(),
-            // No execlineb here: rc2s6's tokenizer reads execline the way execlineb does.
-            None if sc.interpreter.as_deref().is_some_and(|i| i.ends_with("execlineb")) => {
-                tokenize(&dir.text(&sc.path).unwrap_or_default())
-                    .map(|_| ())
-                    .map_err(|m| format!("{m} (rc2s6's reading)"))
-            }
-            None => Ok(()),
-        };
-        if let Err(message) = verdict {
-            push(Some(script.clone()), VerifyError::ExeclineSyntax { path: full(&sc.path), message });
-        }
-    }
-    let mut fd = None;
-    for path in ["notification-fd", "log/notification-fd"] {
-        let Some(bytes) = dir.file(path).and_then(|f| f.contents.as_deref()) else { continue };
-        let Some(n) = s6_uint(bytes) else {
-            let text = String::from_utf8_lossy(bytes);
-            let value = text.strip_suffix('\n').unwrap_or(&text).escape_debug().to_string();
-            push(Some(script.clone()), VerifyError::BadNotificationFd { path: full(path), value });
-            continue;
-        };
-        if notification_fd(&String::from_utf8_lossy(bytes)).is_none() {
-            let stream = ["stdin", "stdout", "stderr"][n.min(2) as usize];
-            let run = if path.starts_with("log/") { "log/run" } else { "run" };
-            push(
-                Some(script.clone()),
-                VerifyError::NotificationFdStdio { path: full(path), fd: n, stream, script: run },
-            );
-        }
-        // s6 uses it, even on a standard stream.
-        if path == "notification-fd" {
-            fd = Some(n);
-        }
-    }
-    check_readiness(a, e, fd, &opts.target, push);
-    check_drift(a, e, dir, world, opts, push);
-}
-
-/// Whether OpenRC waits for readiness, and whether the service directory can provide it.
-fn check_readiness(
-    a: &Analysis,
-    e: &Expected,
-    fd: Option<u32>,
-    target: &OpenrcTarget,
-    push: &mut dyn FnMut(Option<SourceFile>, VerifyError),
-) {
-    let s = &a.service;
-    let get = |n: &str| s.settings.get(n).filter(|v| !v.value.is_empty());
-    match target.backend() {
-        S6Backend::Legacy => {
-            let opts = get("s6_svwait_options_start");
-            let waits = opts.is_some_and(|o| {
-                o.value.split_whitespace().any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('U'))
-            });
-            let (file, span) = locate(a, opts.and_then(|o| o.at));
-            match (waits, fd) {
-                (true, None) => {
-                    let value = opts.map(|o| o.value.as_str()).unwrap_or("");
-                    let wait = match svwait_timeout(value) {
-                        Some(ms) if ms > 0 => ReadinessWait::ThenStarted(ms),
-                        _ => ReadinessWait::Forever,
-                    };
-                    push(
-                        Some(file),
-                        VerifyError::ReadinessWithoutNotificationFd {
-                            setting: format!("`s6_svwait_options_start=\"{value}\"`"),
-                            path: e.servicedir.clone(),
-                            wait,
-                            span,
-                        },
-                    )
-                }
-                (false, Some(n)) => push(
-                    Some(file),
-                    VerifyError::NotificationUnwaited {
-                        path: e.servicedir.clone(),
-                        fd: n.to_string(),
-                        fix: "set `s6_svwait_options_start=\"-U -t MILLISECONDS\"`".into(),
-                        span,
-                    },
-                ),
-                _ => {}
-            }
-        }
-        S6Backend::Generated => {
-            // s6.sh: `if test -n "$timeout_ready"`, s6-svwait -U (with notify=fd:N) or -u.
-            let notify = get("notify");
-            let notify_fd = notify.and_then(|n| n.value.strip_prefix("fd:").map(str::to_string));
-            let timeout_ready = get("timeout_ready");
-            let waits = notify_fd.is_some() && timeout_ready.is_some();
-            let (file, span) = locate(a, notify.and_then(|n| n.at));
-            match (&notify_fd, fd) {
-                (Some(_), None) if waits => {
-                    let timeout = timeout_ready.map(|t| t.value.as_str()).unwrap_or("");
-                    let wait = match timeout.trim().parse::<u64>() {
-                        Ok(ms) if ms > 0 => ReadinessWait::ThenFails(ms),
-                        _ => ReadinessWait::Forever,
-                    };
-                    push(
-                        Some(file.clone()),
-                        VerifyError::ReadinessWithoutNotificationFd {
-                            setting: format!(
-                                "`notify={}` with `timeout_ready={timeout}`",
-                                notify.map(|n| n.value.as_str()).unwrap_or("")
-                            ),
-                            path: e.servicedir.clone(),
-                            wait,
-                            span,
-                        },
-                    )
-                }
-                (Some(n), Some(f)) if n.trim() != f.to_string() => push(
-                    Some(file.clone()),
-                    VerifyError::NotifyFdMismatch {
-                        notify: n.clone(),
-                        path: format!("{}/notification-fd", e.servicedir),
-                        fd: f.to_string(),
-                        span,
-                    },
-                ),
-                _ => {}
-            }
-            if let (false, Some(n)) = (waits, fd) {
-                push(
-                    Some(file),
-                    VerifyError::NotificationUnwaited {
-                        path: e.servicedir.clone(),
-                        fd: n.to_string(),
-                        fix: format!("set `notify=fd:{n}` and `timeout_ready=MILLISECONDS` (0 waits forever)"),
-                        span,
-                    },
-                );
-            }
-        }
-    }
-}
-
-/// The directory against what the manifest says rc2s6 wrote there.
-fn check_drift(
-    a: &Analysis,
-    e: &Expected,
-    dir: &DirSnapshot,
-    world: &World,
-    opts: &VerifyOptions,
-    push: &mut dyn FnMut(Option<SourceFile>, VerifyError),
-) {
-    let Some(manifest) = &world.manifest else { return };
-    let script = a.script().clone();
-    let record = manifest.services.iter().find(|r| {
-        r.servicedir
-            .as_ref()
-            .is_some_and(|d| same_path(&format!("{}/{d}", opts.output.trim_end_matches('/')), &e.servicedir))
-    });
-    let Some(record) = record else {
-        let (file, span) = locate(a, e.decided_at);
-        push(Some(file), VerifyError::NotFromRc2s6 { path: e.servicedir.clone(), output: opts.output.clone(), span });
-        return;
-    };
-    let drift = match world.drift.get(&record.name) {
-        Some(Ok(d)) => d,
-        Some(Err(_)) | None => return,
-    };
-    let base = e.servicedir.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    for d in drift {
-        let rel = d.path.split_once('/').map(|x| x.1).unwrap_or(&d.path);
-        let full = format!("{}/{}", opts.output.trim_end_matches('/'), d.path);
-        let nested = opts.target.backend() == S6Backend::Legacy
-            && d.kind == DriftKind::Extra
-            && rel == base
-            && dir.file(rel).and_then(|f| f.link.as_deref()).is_some_and(|t| same_path(t, &e.servicedir));
-        let err = match d.kind {
-            _ if nested => VerifyError::OpenrcNestedLink { path: full, version: opts.target.version.clone() },
-            DriftKind::Edited => VerifyError::FileEdited { path: full },
-            DriftKind::Missing => VerifyError::FileMissing { path: full },
-            DriftKind::Extra | DriftKind::Foreign | DriftKind::Symlink => VerifyError::FileExtra { path: full },
-            // A running supervisor is what a live system should have; only a rewrite must avoid it.
-            DriftKind::Supervised => continue,
-        };
-        push(Some(script.clone()), err);
-    }
-}
-
-/// The service's own link in the scan directory.
-fn check_link(
-    e: &Expected,
-    scan: &ScanSnapshot,
-    world: &World,
-    opts: &VerifyOptions,
-    script: &SourceFile,
-    push: &mut dyn FnMut(Option<SourceFile>, VerifyError),
-) {
-    let link = format!("{}/{}", scan.dir.trim_end_matches('/'), e.link);
-    let Some(entry) = scan.entries.iter().find(|x| x.name == e.link) else {
-        push(Some(script.clone()), VerifyError::NotLinked { link, expected: e.servicedir.clone() });
-        return;
-    };
-    let services =
-        format!("{}/s6-services/", scan.dir.trim_end_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or(""));
-    match &entry.kind {
-        ScanKind::Link { target, resolved: None } => {
-            push(Some(script.clone()), VerifyError::DanglingLink { link, target: target.clone() })
-        }
-        ScanKind::Link { target, resolved: Some(resolved) } => {
-            let openrc_made = opts.target.backend() == S6Backend::Generated
-                && (target.starts_with(&services) || resolved.starts_with(&services));
-            if openrc_made {
-                let ours = rc2s6_dir(opts, &e.service);
-                push(
-                    Some(script.clone()),
-                    VerifyError::OpenrcGeneratedInUse {
-                        link: link.clone(),
-                        target: target.clone(),
-                        ours: ours.clone(),
-                    },
-                );
-                if let (Some(theirs), Some(ours)) = (world.dirs.get(target.as_str()), world.dirs.get(&ours)) {
-                    for d in openrc_generated::compare(theirs, ours, &e.service) {
-                        push(Some(script.clone()), d);
-                    }
-                }
-                return;
-            }
-            let canonical = world.dirs.get(&e.servicedir).and_then(|d| d.canonical.as_deref());
-            if !same_path(target, &e.servicedir) && canonical != Some(resolved.as_str()) {
-                push(
-                    Some(script.clone()),
-                    VerifyError::LinkWrongTarget { link, actual: target.clone(), expected: e.servicedir.clone() },
-                );
-            }
-        }
-        ScanKind::Dir | ScanKind::File | ScanKind::Other => {
-            let kind = entry_kind(&entry.kind);
-            push(Some(script.clone()), VerifyError::LinkNotSymlink { link, kind, expected: e.servicedir.clone() })
-        }
-    }
-}
-
-/// What a scan directory entry that is not a link is.
-fn entry_kind(kind: &ScanKind) -> EntryKind {
-    match kind {
-        ScanKind::Dir => EntryKind::Directory,
-        ScanKind::File => EntryKind::File,
-        ScanKind::Link { .. } | ScanKind::Other => EntryKind::Special,
-    }
-}
-
-/// Entries of the scan directory no given script accounts for.
-fn check_scan(expectations: &[Expected], scan: &ScanSnapshot, world: &World, opts: &VerifyOptions) -> Vec<Finding> {
+/// Findings about the set as a whole: an output OpenRC would not link, no execlineb to check
+/// scripts with, no manifest to compare with.
+fn set_findings(world: &World, opts: &VerifyOptions) -> Vec<Finding> {
     let mut out = Vec::new();
-    let out_dir = format!("{}/", opts.output.trim_end_matches('/'));
-    for entry in &scan.entries {
-        // s6-svscan's own control directory and OpenRC 0.63's catch-all logger.
-        if entry.name.starts_with('.') || entry.name == "s6-svscan-log" {
-            continue;
-        }
-        if expectations.iter().any(|e| e.link == entry.name) {
-            continue;
-        }
-        let link = format!("{}/{}", scan.dir.trim_end_matches('/'), entry.name);
-        let err = match &entry.kind {
-            ScanKind::Link { target, resolved: None } => VerifyError::DanglingLink { link, target: target.clone() },
-            ScanKind::Link { target, resolved: Some(_) } => {
-                let rc2s6s = target.starts_with(&out_dir)
-                    && world.manifest.as_ref().is_some_and(|m| {
-                        let name = target[out_dir.len()..].trim_end_matches('/');
-                        m.services.iter().any(|r| r.servicedir.as_deref() == Some(name))
-                    });
-                if rc2s6s {
-                    VerifyError::LinkNotChecked { link, target: target.clone() }
-                } else {
-                    VerifyError::ForeignLink { link, entry: ForeignEntry::Link(target.clone()) }
-                }
-            }
-            kind => VerifyError::ForeignLink { link, entry: ForeignEntry::Other(entry_kind(kind)) },
+    for problem in opts.target.unlinked_output(&opts.output) {
+        let version = opts.target.to_string();
+        let error = match problem {
+            UnlinkedOutput::NoCompatMode => VerifyError::NoCompatMode { version },
+            UnlinkedOutput::NotVarSvcD => VerifyError::OutputNotVarSvcD { version, output: opts.output.clone() },
         };
-        out.push(Finding::new(None, err));
+        out.push(Finding::new(None, error));
+    }
+    if !world.execlineb {
+        out.push(Finding::new(None, VerifyError::ExeclinebNotFound));
+    }
+    if world.manifest.is_none() {
+        out.push(Finding::new(None, VerifyError::ManifestMissing { output: opts.output.clone() }));
     }
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notification_fd_values() {
-        assert_eq!(notification_fd("5\n"), Some(5));
-        assert_eq!(notification_fd("5"), Some(5));
-        assert_eq!(notification_fd("5 \n"), None);
-        assert_eq!(notification_fd("2\n"), None);
-        assert_eq!(notification_fd("fd:5"), None);
-        assert_eq!(notification_fd(""), None);
+/// Everything about the `i`-th service.
+fn check_service(a: &Analysis, i: usize, set: &SetView) -> Vec<Finding> {
+    let e = &set.expectations[i];
+    // A script that does not parse: the parser has said where; nothing else is known.
+    let broken: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|x| x.severity == Severity::Error && (PARSE_CODES.contains(&x.code()) || x.code() == &NOT_OPENRC_RUN))
+        .collect();
+    if !broken.is_empty() || !a.parsed {
+        return broken.into_iter().cloned().collect();
     }
-
-    #[test]
-    fn s6_reads_integer_files_like_s6_supervise() {
-        assert_eq!(s6_uint(b"5\n\n"), Some(5));
-        assert_eq!(s6_uint(b"05"), Some(5));
-        assert_eq!(s6_uint(b"5\njunk"), Some(5));
-        assert_eq!(s6_uint(b"00000000005"), Some(5));
-        // Only 11 bytes are read: the 5 is never seen.
-        assert_eq!(s6_uint(b"000000000005"), Some(0));
-        assert_eq!(s6_uint(b"4294967295"), Some(u32::MAX));
-        assert_eq!(s6_uint(b"4294967296"), None);
-        assert_eq!(s6_uint(b"5\r\n"), None);
-        assert_eq!(s6_uint(b" 5"), None);
-        assert_eq!(s6_uint(b"\n5"), None);
-        assert_eq!(s6_uint(b""), None);
+    let target = &set.opts.target;
+    let mut f = ServiceFindings::new(a);
+    selection::check_selection(&mut f, target);
+    match e.unlinked {
+        Some(Unlinked::ServicePathEmpty) => {
+            f.at(e.decided_at, |span| VerifyError::ServicePathEmpty { version: target.to_string(), span });
+            return f.found;
+        }
+        // check_selection said why: OpenRC links nothing, so no directory of it is used.
+        Some(Unlinked::NotS6 | Unlinked::StartBypassesS6) => return f.found,
+        None => {}
     }
+    scan::check_link_name(&mut f, e, i, set);
+    // The prepared directory OpenRC links, or would link were it usable (0.63.1+ then
+    // generates its own: what is wrong with ours says why).
+    if let Some(prepared) = &e.prepared {
+        match set.world.dirs.get(prepared) {
+            Some(dir) => service_dir::check_dir(&mut f, e, prepared, dir, set.world, set.opts),
+            None => {
+                let fix = service_dir::recreate(prepared, set.world, set.opts);
+                let effect = service_dir::dir_unusable(e, target);
+                f.at(e.decided_at, |span| VerifyError::ServicedirMissing { path: prepared.clone(), effect, fix, span });
+            }
+        }
+        if let Some(record) = manifest_record(set.world, set.opts, prepared) {
+            sources::check_sources(&mut f, record, prepared);
+        }
+    }
+    if let Some(scan) = &set.world.scan {
+        scan::check_link(&mut f, e, scan, set.world, set.opts);
+    }
+    f.found
 }

@@ -5,9 +5,10 @@
 
 use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
-use crate::ast::{Command, Word, walk_commands};
-use crate::emit::execline::tokenize;
+use crate::backend::execline::tokenize;
 use crate::model::normalize_signal;
+use crate::openrc::version::{GeneratedCommandLine, OpenrcVersion};
+use crate::shell::ast::{Command, Word, walk_commands};
 
 /// Where a stream goes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -59,151 +60,214 @@ pub struct RunMeaning {
 pub fn run_meaning(text: &str) -> Result<RunMeaning, String> {
     let words = tokenize(text)?;
     let first = text.lines().next().unwrap_or("");
-    let mut m = RunMeaning {
-        substitutes: first.starts_with("#!")
-            && first.split_whitespace().any(|w| w.starts_with("-S") || w.starts_with("-s")),
-        ..RunMeaning::default()
+    let mut r = ChainReader {
+        words: &words,
+        i: 0,
+        pending_user: None,
+        m: RunMeaning {
+            substitutes: first.starts_with("#!")
+                && first.split_whitespace().any(|w| w.starts_with("-S") || w.starts_with("-s")),
+            ..RunMeaning::default()
+        },
     };
-    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-    let mut i = 0;
-    let mut pending_user: Option<String> = None;
-    while i < words.len() {
-        match w(i) {
+    while r.i < words.len() {
+        if r.program() == Step::Daemon {
+            return Ok(r.m);
+        }
+    }
+    r.m.argv = Some(Vec::new());
+    Ok(r.m)
+}
+
+/// Whether the chain goes on after a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// A chain-loading program was read; the next one follows.
+    Next,
+    /// The daemon (or the shell that starts it) was reached.
+    Daemon,
+}
+
+/// Reads the chain one program at a time, collecting what each sets up.
+struct ChainReader<'a> {
+    words: &'a [String],
+    /// The first word of the program to read next.
+    i: usize,
+    /// The user of an `s6-envuidgid` whose group may follow.
+    pending_user: Option<String>,
+    m: RunMeaning,
+}
+
+impl ChainReader<'_> {
+    fn w(&self, at: usize) -> &str {
+        self.words.get(at).map(String::as_str).unwrap_or("")
+    }
+
+    /// Reads the program at `i` and moves past it.
+    fn program(&mut self) -> Step {
+        let (i, m) = (self.i, &mut self.m);
+        let w = |at: usize| self.words.get(at).map(String::as_str).unwrap_or("");
+        let consumed = match w(i) {
             "fdmove" if w(i + 1) == "-c" && w(i + 2) == "2" && w(i + 3) == "1" => {
                 m.stderr = Stream::ToStdout;
-                i += 4;
+                4
             }
             "export" => {
                 m.env.push((w(i + 1).to_string(), w(i + 2).to_string()));
-                i += 3;
+                3
             }
             "cd" if w(i + 2) == "chroot" && w(i + 3) == "." => {
                 m.chroot = Some(w(i + 1).to_string());
-                i += 4;
+                4
             }
             "cd" => {
                 m.directory = Some(w(i + 1).to_string());
-                i += 2;
+                2
             }
             "umask" => {
                 m.umask = Some(w(i + 1).to_string());
-                i += 2;
+                2
             }
-            // `if { … }` runs something first and changes nothing down the chain: rc2s6 creates a
-            // missing log file 0600 this way, as start-stop-daemon does. execlineb hands the block
-            // on as words with a leading space, ended by an empty word.
-            "if" if w(i + 1).starts_with(' ') => {
-                i += 1;
-                while w(i).starts_with(' ') {
-                    i += 1;
-                }
-                if i < words.len() && w(i).is_empty() {
-                    i += 1;
-                }
-            }
-            "s6-softlimit" => {
-                i += 1;
-                while w(i).starts_with('-') {
-                    if w(i) == "-H" || w(i) == "-h" {
-                        m.limits.push(w(i).to_string());
-                        i += 1;
-                    } else {
-                        m.limits.push(format!("{} {}", w(i), w(i + 1)));
-                        i += 2;
-                    }
-                }
-            }
+            "if" if w(i + 1).starts_with(' ') => self.if_block(),
+            "s6-softlimit" => self.softlimit(),
             "nice" if w(i + 1) == "-n" => {
                 m.limits.push(format!("nice -n {}", w(i + 2)));
-                i += 3;
+                3
             }
-            "redirfd" => {
-                let mut j = i + 1;
-                let mut mode = "";
-                while w(j).starts_with('-') && w(j) != "--" {
-                    mode = if mode.is_empty() { w(j) } else { mode };
-                    j += 1;
-                }
-                if w(j) == "--" {
-                    j += 1;
-                }
-                let fd = w(j);
-                let mut file = w(j + 1).to_string();
-                i = j + 2;
-                // `redirfd -w 1 -- FILE`: redirfd reads `--` as the file and runs FILE.
-                if file == "--" {
-                    m.dashdash_as_file = true;
-                    file = w(j + 2).to_string();
-                    i += 1;
-                }
-                let append = mode.contains('a');
-                match fd {
-                    "0" => m.stdin = Some(file),
-                    "1" => m.stdout = Stream::File(file, append),
-                    "2" => m.stderr = Stream::File(file, append),
-                    _ => {}
-                }
-            }
-            "chroot" => {
-                let mut j = i + 1;
-                while let Some(spec) = w(j).strip_prefix("--userspec=") {
-                    m.user = Some(spec.to_string());
-                    j += 1;
-                }
-                m.chroot = Some(w(j).to_string());
-                i = j + 1;
-            }
+            "redirfd" => self.redirfd(),
+            "chroot" => self.chroot(),
             "s6-setuidgid" => {
                 m.user = Some(w(i + 1).to_string());
-                i += 2;
+                2
             }
-            "s6-envuidgid" if w(i + 1) == "-g" => {
-                let user = pending_user.take().unwrap_or_default();
-                m.user = Some(format!("{user}:{}", w(i + 2)));
-                i += 3;
-            }
-            "s6-envuidgid" => {
-                pending_user = Some(w(i + 1).to_string());
-                m.user = pending_user.clone();
-                i += 2;
-            }
-            "s6-applyuidgid" => {
-                i += 1;
-                while w(i).starts_with('-') {
-                    i += 1;
-                }
-            }
+            "s6-envuidgid" | "s6-applyuidgid" => self.uidgid(),
             "s6-envdir" => {
-                let mut j = i + 1;
-                while w(j).starts_with('-') {
-                    j += 1;
-                }
-                m.envdir = Some(w(j).to_string());
-                i = j + 1;
+                let dir = self.options_from(i + 1);
+                self.m.envdir = Some(self.w(dir).to_string());
+                dir + 1 - i
             }
             "s6-fghack" => {
                 m.limits.push("s6-fghack".into());
-                i += 1;
+                1
             }
             "sh" | "/bin/sh" if w(i + 1) == "-c" => {
                 let script = w(i + 2).to_string();
                 m.argv = shell_argv(&script);
                 m.shell = Some(script);
-                return Ok(m);
+                return Step::Daemon;
             }
             _ => {
-                m.argv = Some(words[i..].to_vec());
-                return Ok(m);
+                m.argv = Some(self.words[i..].to_vec());
+                return Step::Daemon;
+            }
+        };
+        self.i += consumed;
+        Step::Next
+    }
+
+    /// The first word at or after `at` that is not an option.
+    fn options_from(&self, mut at: usize) -> usize {
+        while self.w(at).starts_with('-') {
+            at += 1;
+        }
+        at
+    }
+
+    /// `if { … }` runs something first and changes nothing down the chain: rc2s6 creates a
+    /// missing log file 0600 this way, as start-stop-daemon does. execlineb hands the block on
+    /// as words with a leading space, ended by an empty word.
+    fn if_block(&self) -> usize {
+        let mut j = self.i + 1;
+        while self.w(j).starts_with(' ') {
+            j += 1;
+        }
+        if j < self.words.len() && self.w(j).is_empty() {
+            j += 1;
+        }
+        j - self.i
+    }
+
+    /// `s6-softlimit -H -o 4096 …`: each option, with its value.
+    fn softlimit(&mut self) -> usize {
+        let mut j = self.i + 1;
+        while self.w(j).starts_with('-') {
+            if self.w(j) == "-H" || self.w(j) == "-h" {
+                self.m.limits.push(self.w(j).to_string());
+                j += 1;
+            } else {
+                self.m.limits.push(format!("{} {}", self.w(j), self.w(j + 1)));
+                j += 2;
             }
         }
+        j - self.i
     }
-    m.argv = Some(Vec::new());
-    Ok(m)
+
+    /// `redirfd [-r|-w|-a…] FD FILE`.
+    fn redirfd(&mut self) -> usize {
+        let words = self.words;
+        let w = |at: usize| words.get(at).map(String::as_str).unwrap_or("");
+        let mut j = self.i + 1;
+        let mut mode = "";
+        while w(j).starts_with('-') && w(j) != "--" {
+            mode = if mode.is_empty() { w(j) } else { mode };
+            j += 1;
+        }
+        if w(j) == "--" {
+            j += 1;
+        }
+        let fd = w(j);
+        let mut file = w(j + 1).to_string();
+        let mut end = j + 2;
+        // `redirfd -w 1 -- FILE`: redirfd reads `--` as the file and runs FILE.
+        if file == "--" {
+            self.m.dashdash_as_file = true;
+            file = w(j + 2).to_string();
+            end += 1;
+        }
+        let append = mode.contains('a');
+        match fd {
+            "0" => self.m.stdin = Some(file),
+            "1" => self.m.stdout = Stream::File(file, append),
+            "2" => self.m.stderr = Stream::File(file, append),
+            _ => {}
+        }
+        end - self.i
+    }
+
+    /// `chroot [--userspec=USER] ROOT`.
+    fn chroot(&mut self) -> usize {
+        let mut j = self.i + 1;
+        while let Some(spec) = self.w(j).strip_prefix("--userspec=") {
+            self.m.user = Some(spec.to_string());
+            j += 1;
+        }
+        self.m.chroot = Some(self.w(j).to_string());
+        j + 1 - self.i
+    }
+
+    /// `s6-envuidgid USER`, `s6-envuidgid -g GROUP`, `s6-applyuidgid -Uz`: the user, and the
+    /// group given for it.
+    fn uidgid(&mut self) -> usize {
+        let i = self.i;
+        match (self.w(i), self.w(i + 1)) {
+            ("s6-envuidgid", "-g") => {
+                let user = self.pending_user.take().unwrap_or_default();
+                self.m.user = Some(format!("{user}:{}", self.w(i + 2)));
+                3
+            }
+            ("s6-envuidgid", user) => {
+                self.pending_user = Some(user.to_string());
+                self.m.user = self.pending_user.clone();
+                2
+            }
+            _ => self.options_from(i + 1) - i,
+        }
+    }
 }
 
 /// The argv of `exec WORDS` in shell text, if every word is literal.
 fn shell_argv(script: &str) -> Option<Vec<String>> {
-    let parsed = crate::parse::parse_script(script);
+    let parsed = crate::shell::parse::parse_script(script);
     let s = parsed.script?;
     let mut first: Option<Vec<String>> = None;
     let mut count = 0;
@@ -252,20 +316,8 @@ fn show_stream(s: &Stream) -> String {
 }
 
 /// The differences between OpenRC's generated directory and rc2s6's, each classified.
-pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<VerifyError> {
+pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str, target: &OpenrcVersion) -> Vec<VerifyError> {
     let mut out = Vec::new();
-    let bug = |what: &str, t: String, o: String, why: &str| VerifyError::OpenrcGeneratorBug {
-        what: what.into(),
-        theirs: t,
-        ours: o,
-        why: why.into(),
-    };
-    let differs = |what: &str, t: String, o: String, why: &str| VerifyError::GeneratedDiffers {
-        what: what.into(),
-        theirs: t,
-        ours: o,
-        why: Reason(why.into()),
-    };
     let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
     if their_name != service {
         out.push(bug(
@@ -277,11 +329,19 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
     }
     let run = |d: &DirSnapshot| d.text("run").map(|t| run_meaning(&t));
     match (run(theirs), run(ours)) {
-        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, &mut out, &bug, &differs),
+        (Some(Ok(t)), Some(Ok(o))) => compare_runs(&t, &o, target, &mut out),
         (Some(Err(e)), _) => out.push(differs("run", format!("an unreadable script ({e})"), "a script".into(), "")),
         (None, _) | (_, None) => {}
         (_, Some(Err(e))) => out.push(differs("run", "a script".into(), format!("an unreadable script ({e})"), "")),
     }
+    compare_control_files(theirs, ours, &mut out);
+    compare_loggers(theirs, ours, &their_name, service, &mut out);
+    out
+}
+
+/// The files s6-supervise reads besides `run`: notification-fd, down-signal, timeout-kill, and
+/// the respawn policy's finish and its settings.
+fn compare_control_files(theirs: &DirSnapshot, ours: &DirSnapshot, out: &mut Vec<VerifyError>) {
     let int = |d: &DirSnapshot, f: &str| d.text(f).map(|t| t.trim().to_string());
     let (t, o) = (int(theirs, "notification-fd"), int(ours, "notification-fd"));
     if t != o {
@@ -323,6 +383,16 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
             ));
         }
     }
+}
+
+/// The loggers' `log/run`, from `s6-log` on; a log directory named after `name` is OpenRC's bug.
+fn compare_loggers(
+    theirs: &DirSnapshot,
+    ours: &DirSnapshot,
+    their_name: &str,
+    service: &str,
+    out: &mut Vec<VerifyError>,
+) {
     let log = |d: &DirSnapshot| {
         d.text("log/run").map(|t| {
             let words = tokenize(&t).unwrap_or_default();
@@ -341,7 +411,7 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         )),
         (Some(t), Some(o)) if t != o => {
             let renamed = t.last().zip(o.last()).is_some_and(|(a, b)| {
-                a.rsplit('/').next() == Some(their_name.as_str()) && b.rsplit('/').next() == Some(service)
+                a.rsplit('/').next() == Some(their_name) && b.rsplit('/').next() == Some(service)
             });
             if renamed && t[..t.len() - 1] == o[..o.len() - 1] {
                 out.push(bug(
@@ -357,16 +427,20 @@ pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str) -> Vec<V
         (Some(t), None) => out.push(differs("log/run", show_words(&t), "none".into(), "")),
         _ => {}
     }
-    out
 }
 
-fn compare_runs(
-    t: &RunMeaning,
-    o: &RunMeaning,
-    out: &mut Vec<VerifyError>,
-    bug: &dyn Fn(&str, String, String, &str) -> VerifyError,
-    differs: &dyn Fn(&str, String, String, &str) -> VerifyError,
-) {
+/// A difference that is one of OpenRC 0.63's known generator bugs.
+fn bug(what: &str, theirs: String, ours: String, why: &str) -> VerifyError {
+    VerifyError::OpenrcGeneratorBug { what: what.into(), theirs, ours, why: why.into() }
+}
+
+/// A difference that is rc2s6's own choice (`why` empty: no known reason).
+fn differs(what: &str, theirs: String, ours: String, why: &str) -> VerifyError {
+    VerifyError::GeneratedDiffers { what: what.into(), theirs, ours, why: Reason(why.into()) }
+}
+
+/// The two run scripts' meanings, aspect by aspect.
+fn compare_runs(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
     if t.dashdash_as_file {
         out.push(bug(
             "redirections",
@@ -375,46 +449,74 @@ fn compare_runs(
             "redirfd (execline 2.9.3) takes options only before FD, so it opens a file named `--` and runs FILE as the daemon; the comparison below assumes what OpenRC meant",
         ));
     }
-    match (&t.argv, &o.argv) {
-        (Some(ta), Some(oa)) if ta == oa => {}
-        (ta, Some(oa)) => {
-            let theirs = match (ta, &t.shell) {
-                (Some(ta), _) => show_words(ta),
-                (None, Some(sh)) => format!("`sh -c {}`", show_words(std::slice::from_ref(sh))),
-                (None, None) => "none".into(),
-            };
-            if oa.iter().any(|w| w.contains('"') || w.contains('\\')) {
-                out.push(bug(
-                    "argv",
-                    theirs,
-                    show_words(oa),
-                    "OpenRC 0.63 writes each word in `\"…\"` without escaping `\"` or `\\`",
-                ));
-            } else if t.substitutes && oa.iter().any(|w| w.contains('$')) {
-                out.push(bug(
-                    "argv",
-                    theirs,
-                    show_words(oa),
-                    "OpenRC 0.63 runs `execlineb -S1`, which substitutes `$1`, `$@`, `$#` inside the daemon's words",
-                ));
-            } else if ta.is_none() {
-                out.push(differs(
-                    "argv",
-                    theirs,
-                    show_words(oa),
-                    "OpenRC 0.63.x leaves the words to `sh -c` at every start; rc2s6 expands them once, as `eval` would",
-                ));
-            } else {
-                out.push(differs(
-                    "argv",
-                    theirs,
-                    show_words(oa),
-                    "rc2s6 builds the command line as start-stop-daemon's `eval` does and keeps the daemon in the foreground",
-                ));
-            }
-        }
-        (_, None) => {}
+    compare_argv(t, o, target, out);
+    compare_user(t, o, out);
+    compare_settings(t, o, out);
+    compare_streams(t, o, out);
+    compare_environment(t, o, out);
+    if t.limits != o.limits {
+        let shown = |l: &[String]| if l.is_empty() { "none".to_string() } else { format!("`{}`", l.join("; ")) };
+        out.push(differs(
+            "limits",
+            shown(&t.limits),
+            shown(&o.limits),
+            "rc2s6 applies rc_ulimit and nice levels in run; OpenRC 0.63 does not pass them to s6 services",
+        ));
     }
+}
+
+/// The daemon's command line, and why it differs.
+fn compare_argv(t: &RunMeaning, o: &RunMeaning, target: &OpenrcVersion, out: &mut Vec<VerifyError>) {
+    let (ta, Some(oa)) = (&t.argv, &o.argv) else { return };
+    if ta.as_ref() == Some(oa) {
+        return;
+    }
+    let theirs = match (ta, &t.shell) {
+        (Some(ta), _) => show_words(ta),
+        (None, Some(sh)) => format!("`sh -c {}`", show_words(std::slice::from_ref(sh))),
+        (None, None) => "none".into(),
+    };
+    out.push(if oa.iter().any(|w| w.contains('"') || w.contains('\\')) {
+        bug("argv", theirs, show_words(oa), &unescaped_quotes(target))
+    } else if t.substitutes && oa.iter().any(|w| w.contains('$')) {
+        bug(
+            "argv",
+            theirs,
+            show_words(oa),
+            "OpenRC 0.63 runs `execlineb -S1`, which substitutes `$1`, `$@`, `$#` inside the daemon's words",
+        )
+    } else if ta.is_none() {
+        differs(
+            "argv",
+            theirs,
+            show_words(oa),
+            "OpenRC 0.63.x leaves the words to `sh -c` at every start; rc2s6 expands them once, as `eval` would",
+        )
+    } else {
+        differs(
+            "argv",
+            theirs,
+            show_words(oa),
+            "rc2s6 builds the command line as start-stop-daemon's `eval` does and keeps the daemon in the foreground",
+        )
+    });
+}
+
+/// Why a `"` or `\` in the daemon's words comes out wrong from the target's own generator.
+fn unescaped_quotes(target: &OpenrcVersion) -> String {
+    match target.generated_command_line() {
+        Some(GeneratedCommandLine::QuotedWords) => {
+            format!("OpenRC {target} writes each word in `\"…\"` without escaping `\"` or `\\`")
+        }
+        // 0.63.x (and a release with no generator, which cannot have made this directory).
+        _ => format!(
+            "OpenRC {target} writes the command line into `sh -c \"exec …\"` without escaping it, so execlineb takes each `\"` and `\\` of the values as its own quoting before the shell splits the words"
+        ),
+    }
+}
+
+/// The user the daemon runs as; OpenRC's `user:group` that s6-setuidgid misreads.
+fn compare_user(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
     if let Some(u) = &t.user {
         if let Some((a, b)) = u.split_once(':') {
             let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
@@ -431,6 +533,10 @@ fn compare_runs(
     if t.user != o.user && !t.user.as_deref().is_some_and(|u| u.contains(':')) {
         out.push(differs("user", show(&t.user), show(&o.user), "the daemon's user differs"));
     }
+}
+
+/// umask, working directory, root and stdin.
+fn compare_settings(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
     if t.directory.is_none() && o.directory.as_deref() == Some("/") {
         out.push(differs(
             "directory",
@@ -452,6 +558,10 @@ fn compare_runs(
             out.push(differs(what, show(a), show(b), "rc2s6 reads it from start-stop-daemon's options too"));
         }
     }
+}
+
+/// Where stdout and stderr go.
+fn compare_streams(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
     for (what, a, b) in [("stdout", &t.stdout, &o.stdout), ("stderr", &t.stderr, &o.stderr)] {
         match (a, b) {
             _ if a == b => {}
@@ -470,30 +580,26 @@ fn compare_runs(
             _ => out.push(differs(what, show_stream(a), show_stream(b), "the redirection differs")),
         }
     }
-    if t.env != o.env || t.envdir != o.envdir {
-        let shown = |m: &RunMeaning| {
-            let mut parts: Vec<String> = m.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            if let Some(d) = &m.envdir {
-                parts.push(format!("envdir {d}"));
-            }
-            if parts.is_empty() { "none".to_string() } else { format!("`{}`", parts.join(" ")) }
-        };
-        out.push(differs(
-            "environment",
-            shown(t),
-            shown(o),
-            "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
-        ));
+}
+
+/// The variables the daemon gets.
+fn compare_environment(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError>) {
+    if t.env == o.env && t.envdir == o.envdir {
+        return;
     }
-    if t.limits != o.limits {
-        let shown = |l: &[String]| if l.is_empty() { "none".to_string() } else { format!("`{}`", l.join("; ")) };
-        out.push(differs(
-            "limits",
-            shown(&t.limits),
-            shown(&o.limits),
-            "rc2s6 applies rc_ulimit and nice levels in run; OpenRC 0.63 does not pass them to s6 services",
-        ));
-    }
+    let shown = |m: &RunMeaning| {
+        let mut parts: Vec<String> = m.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Some(d) = &m.envdir {
+            parts.push(format!("envdir {d}"));
+        }
+        if parts.is_empty() { "none".to_string() } else { format!("`{}`", parts.join(" ")) }
+    };
+    out.push(differs(
+        "environment",
+        shown(t),
+        shown(o),
+        "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
+    ));
 }
 
 #[cfg(test)]
@@ -524,14 +630,69 @@ mod tests {
                 link: None,
             }],
             scripts: Vec::new(),
+            run_passes_test_x: true,
         };
         let theirs = dir("#!/bin/execlineb -S1\nforeground { echo\n");
         let ours = dir("#!/bin/execlineb -P\n/usr/bin/x\n");
-        let found = compare(&theirs, &ours, "svc");
+        let found = compare(&theirs, &ours, "svc", &OpenrcVersion::parse("0.63.3").unwrap());
         let run = found.iter().find(|d| matches!(d, VerifyError::GeneratedDiffers { what, .. } if what == "run"));
         let message = run.expect("the unreadable run is reported").to_string();
         assert!(message.starts_with("run: OpenRC has an unreadable script"), "{message}");
         assert!(message.ends_with("rc2s6 has a script"), "{message}");
+    }
+
+    #[test]
+    fn chroots_envdirs_and_if_blocks_are_read() {
+        let m = run_meaning(
+            "#!/bin/execlineb -P\ncd /r chroot .\ns6-envdir -I /e\nif { true }\nchroot --userspec=a:b /s\nnice -n 5\nx\n",
+        )
+        .unwrap();
+        assert_eq!(m.chroot.as_deref(), Some("/s"));
+        assert_eq!(m.user.as_deref(), Some("a:b"));
+        assert_eq!(m.envdir.as_deref(), Some("/e"));
+        assert_eq!(m.limits, ["nice -n 5"]);
+        assert_eq!(m.argv, Some(vec!["x".to_string()]));
+        assert_eq!(run_meaning("#!/bin/execlineb -P\ncd /\n").unwrap().argv, Some(Vec::new()));
+    }
+
+    #[test]
+    fn each_difference_of_two_runs_is_classified() {
+        let theirs = RunMeaning {
+            argv: Some(vec!["/bin/x".into(), "a\"b".into()]),
+            user: Some("u:g".into()),
+            stdout: Stream::File("/l".into(), false),
+            limits: vec!["-o 5".into()],
+            ..RunMeaning::default()
+        };
+        let ours = RunMeaning {
+            argv: Some(vec!["/bin/x".into(), "a\"b".into(), "c".into()]),
+            user: Some("u:g".into()),
+            directory: Some("/".into()),
+            stdout: Stream::File("/l".into(), true),
+            stderr: Stream::ToStdout,
+            env: vec![("A".into(), "1".into())],
+            ..RunMeaning::default()
+        };
+        let mut out = Vec::new();
+        compare_runs(&theirs, &ours, &OpenrcVersion::parse("0.63.3").unwrap(), &mut out);
+        let kinds: Vec<(bool, String)> = out
+            .iter()
+            .map(|e| match e {
+                VerifyError::OpenrcGeneratorBug { what, .. } => (true, what.clone()),
+                VerifyError::GeneratedDiffers { what, .. } => (false, what.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let expected = [
+            (true, "argv"),
+            (true, "user"),
+            (false, "directory"),
+            (true, "stdout"),
+            (false, "stderr"),
+            (false, "environment"),
+            (false, "limits"),
+        ];
+        assert_eq!(kinds, expected.map(|(b, w)| (b, w.to_string())));
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{VerifyOptions, World, expected, rc2s6_dir};
-use crate::analysis::Analysis;
-use crate::emit::{MANIFEST_NAME, Manifest};
+use crate::manifest::{MANIFEST_NAME, Manifest};
+use crate::model::analysis::Analysis;
 
 /// What is at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,11 @@ pub struct DirSnapshot {
     pub files: Vec<FileEntry>,
     /// `run`, `finish`, `log/run`, `log/finish` as the real programs see them.
     pub scripts: Vec<ScriptCheck>,
+    /// Whether `test -x DIR/run` holds for root, as OpenRC 0.63.1+ tests it before linking
+    /// /var/svc.d/$name (`_s6_have_legacy_servicedir`, sh/s6.sh of 0.63.3): `run` exists, links
+    /// followed, with an execute bit (root passes `test -x` on any file with one: dash's
+    /// `test_file_access`, and access(2) for root).
+    pub run_passes_test_x: bool,
 }
 
 impl DirSnapshot {
@@ -148,8 +153,15 @@ pub fn read_dir(path: &str, execlineb: Option<&Path>) -> DirSnapshot {
         Ok(_) => PathKind::Other,
         Err(_) => PathKind::Missing,
     };
-    let mut snap =
-        DirSnapshot { path: path.to_string(), kind, canonical: canonical(p), files: Vec::new(), scripts: Vec::new() };
+    let run_passes_test_x = fs::metadata(p.join("run")).is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+    let mut snap = DirSnapshot {
+        path: path.to_string(),
+        kind,
+        canonical: canonical(p),
+        files: Vec::new(),
+        scripts: Vec::new(),
+        run_passes_test_x,
+    };
     if kind != PathKind::Dir {
         return snap;
     }
@@ -259,9 +271,11 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
     let mut expected_dirs = BTreeSet::new();
     for a in analyses {
         let e = expected(a, &opts.target);
-        if !e.servicedir.is_empty() {
-            expected_dirs.insert(e.servicedir.trim_end_matches('/').to_string());
-            paths.insert(e.servicedir);
+        for dir in [&e.servicedir, e.prepared.as_ref().unwrap_or(&e.servicedir)] {
+            if !dir.is_empty() {
+                expected_dirs.insert(dir.trim_end_matches('/').to_string());
+                paths.insert(dir.clone());
+            }
         }
         paths.insert(rc2s6_dir(opts, &a.service.name));
     }
@@ -281,7 +295,7 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
             let Some(d) = &r.servicedir else { continue };
             let path = format!("{}/{d}", opts.output.trim_end_matches('/'));
             if expected_dirs.contains(&path) {
-                let drift = crate::write::drift_against(out, r).map_err(|e| e.to_string());
+                let drift = crate::manifest::drift::drift_against(out, r).map_err(|e| e.to_string());
                 world.drift.insert(r.name.clone(), drift);
             }
         }

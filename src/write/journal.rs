@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::WriteError;
-use super::drift::DiskDir;
 use super::is_safe_component;
-use crate::emit::Manifest;
+use crate::manifest::Manifest;
+use crate::manifest::drift::DiskDir;
 
 /// The journal's file name inside the output directory (a dot name: s6-svscan ignores it).
 pub const JOURNAL_NAME: &str = ".rc2s6.journal.yaml";

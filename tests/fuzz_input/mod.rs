@@ -3,13 +3,16 @@
 //! crasher found by one replays the same way in the others.
 #![allow(dead_code)]
 
-use rc2s6::compile::{self, CompileOptions};
-use rc2s6::diagnostic::render_human;
-use rc2s6::emit::execline;
-use rc2s6::emit::{EmitOptions, Manifest};
-use rc2s6::input::{InputOptions, ServiceFiles, decode_source};
-use rc2s6::model::{FileRole, ModelOptions};
-use rc2s6::openrc_target::OpenrcTarget;
+use rc2s6::backend::Backend;
+use rc2s6::backend::execline;
+use rc2s6::manifest::Manifest;
+use rc2s6::model::ModelOptions;
+use rc2s6::openrc::service_files::FileRole;
+use rc2s6::openrc::service_files::ServiceFiles;
+use rc2s6::openrc::version::OpenrcVersion;
+use rc2s6::pipeline::compile::{self, CompileOptions};
+use rc2s6::pipeline::input::{InputOptions, decode_source};
+use rc2s6::report::render_human;
 
 /// Separates the parts of a pipeline input. 0xFF never occurs in UTF-8, so every part can still
 /// hold any text (and any invalid UTF-8 but this byte).
@@ -18,10 +21,10 @@ pub const SEPARATOR: u8 = 0xFF;
 /// Parses bytes as a whole script and as an `eval` line, and renders what was found.
 pub fn check_parse(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    for outcome in [rc2s6::parse::parse_script(&text), rc2s6::parse::parse_command_line(&text)] {
-        let src = rc2s6::source::SourceFile::new("fuzz", text.as_ref());
+    for outcome in [rc2s6::shell::parse::parse_script(&text), rc2s6::shell::parse::parse_command_line(&text)] {
+        let src = rc2s6::core::source::SourceFile::new("fuzz", text.as_ref());
         let findings: Vec<_> =
-            outcome.errors.into_iter().map(|e| rc2s6::diagnostic::Finding::new(Some(src.clone()), e)).collect();
+            outcome.errors.into_iter().map(|e| rc2s6::core::diagnostic::Finding::new(Some(src.clone()), e)).collect();
         for f in &findings {
             let _ = f.position();
         }
@@ -65,8 +68,8 @@ pub fn options() -> CompileOptions {
     CompileOptions {
         input: InputOptions::default(),
         model: ModelOptions::default(),
-        emit: EmitOptions::default(),
-        target: OpenrcTarget::legacy_default(),
+        backend: Backend::default(),
+        target: OpenrcVersion::legacy_default(),
         output: "/var/svc.d".into(),
         keep_syntax_trees: false,
     }
@@ -84,7 +87,7 @@ pub fn check_pipeline(data: &[u8]) {
     }
     let _ = render_human(compiled.findings(), false);
     if let Some(dir) = &compiled.dir {
-        assert!(rc2s6::emit::service_dir::invalid_name(&dir.name).is_none(), "bad directory name {:?}", dir.name);
+        assert!(rc2s6::backend::service_dir::invalid_name(&dir.name).is_none(), "bad directory name {:?}", dir.name);
         for f in &dir.files {
             assert!(
                 !f.path.is_empty()

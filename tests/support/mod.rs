@@ -2,8 +2,11 @@
 //! directories, running rc2s6's binary; `openrc` runs Debian's OpenRC in a namespace.
 #![allow(dead_code)]
 
+pub mod daemons;
 pub mod execlineb;
 pub mod openrc;
+pub mod openrc063;
+pub mod skarnet;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,12 +101,12 @@ pub fn compile_options(
     rc_conf: Option<PathBuf>,
     openrc: &str,
     output: &str,
-) -> rc2s6::compile::CompileOptions {
-    rc2s6::compile::CompileOptions {
-        input: rc2s6::input::InputOptions { conf_dir, rc_conf },
+) -> rc2s6::pipeline::compile::CompileOptions {
+    rc2s6::pipeline::compile::CompileOptions {
+        input: rc2s6::pipeline::input::InputOptions { conf_dir, rc_conf },
         model: rc2s6::model::ModelOptions::default(),
-        emit: rc2s6::emit::EmitOptions::default(),
-        target: rc2s6::openrc_target::OpenrcTarget::parse(openrc).expect("a valid OpenRC version"),
+        backend: rc2s6::backend::Backend::default(),
+        target: rc2s6::openrc::version::OpenrcVersion::parse(openrc).expect("a valid OpenRC version"),
         output: output.into(),
         // The tests look at and migrate the scripts after compiling them.
         keep_syntax_trees: true,
@@ -111,7 +114,7 @@ pub fn compile_options(
 }
 
 /// Compile options for a testdata case directory: its `conf.d` and `rc.conf` when present.
-pub fn case_options(case: &Path, openrc: &str, output: &str) -> rc2s6::compile::CompileOptions {
+pub fn case_options(case: &Path, openrc: &str, output: &str) -> rc2s6::pipeline::compile::CompileOptions {
     compile_options(
         Some(case.join("conf.d")).filter(|p| p.is_dir()),
         Some(case.join("rc.conf")).filter(|p| p.is_file()),

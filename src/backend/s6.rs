@@ -1,0 +1,342 @@
+//! Model → s6 service directory: `run` in execline, `log/run` with s6-log, `finish`,
+//! `notification-fd`, `down-signal`, `timeout-kill`.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+use super::execline::{ExeclineScript, NulInWord};
+use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
+use crate::core::diagnostic::{Code, Coded, define_codes};
+use crate::model::{Daemon, LimitKind, Privileges, Service};
+
+/// The execline interpreter rc2s6 names in every shebang.
+pub const EXECLINEB: &str = "/bin/execlineb";
+
+/// Settings for the generated service directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitOptions {
+    /// The execline interpreter in shebangs.
+    pub execlineb: String,
+    /// Directory under which each service's s6-log directory is made (`<log_dir>/<name>`).
+    pub log_dir: String,
+    /// User s6-log runs as; `None` keeps root.
+    pub log_user: Option<String>,
+    /// Rotate `current` at this many bytes.
+    pub log_size: u64,
+    /// Keep this many rotated files.
+    pub log_count: u32,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        EmitOptions {
+            execlineb: EXECLINEB.into(),
+            log_dir: "/var/log".into(),
+            log_user: None,
+            log_size: 1_048_576,
+            log_count: 10,
+        }
+    }
+}
+
+define_codes! {
+    /// Every code of [`EmitError`], in the `emit` phase: codes keep the name they were
+    /// published under when the module moved.
+    CODES in emit {
+        BAD_SERVICE_NAME = bad_service_name: Error,
+        NUL_IN_VALUE = nul_in_value: Error,
+    }
+}
+
+/// A service that cannot be written as a service directory.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum EmitError {
+    /// The service name cannot be a directory name in a scan directory.
+    #[error("`{name}` cannot be a service directory name: {why}")]
+    #[diagnostic(help("rename the init script"))]
+    BadServiceName {
+        /// The name.
+        name: String,
+        /// Why not.
+        why: String,
+        /// The script's first line.
+        #[label("this service")]
+        span: SourceSpan,
+    },
+
+    /// A value holds a NUL byte, which no program argument can.
+    #[error("a value for the daemon holds a NUL byte, which no command-line argument can carry")]
+    #[diagnostic(help("remove the NUL byte from the script or conf.d file"))]
+    NulInValue {
+        /// The script's first line.
+        #[label("this service")]
+        span: SourceSpan,
+    },
+}
+
+impl Coded for EmitError {
+    fn code(&self) -> &'static Code {
+        match self {
+            EmitError::BadServiceName { .. } => &BAD_SERVICE_NAME,
+            EmitError::NulInValue { .. } => &NUL_IN_VALUE,
+        }
+    }
+}
+
+fn span0() -> SourceSpan {
+    (0, 0).into()
+}
+
+/// The log directory of a service.
+pub fn log_dir(name: &str, opts: &EmitOptions) -> String {
+    format!("{}/{}", opts.log_dir.trim_end_matches('/'), name)
+}
+
+/// The service directory for a longrun.
+pub fn service_dir(service: &Service, daemon: &Daemon, opts: &EmitOptions) -> Result<ServiceDir, EmitError> {
+    if let Some(why) = invalid_name(&service.name) {
+        return Err(EmitError::BadServiceName { name: service.name.clone(), why: why.into(), span: span0() });
+    }
+    let nul = |_: NulInWord| EmitError::NulInValue { span: span0() };
+    let mut files = vec![GeneratedFile {
+        path: "run".into(),
+        mode: 0o755,
+        contents: run_script(daemon, opts).render().map_err(nul)?,
+    }];
+    let int_file = |path: &str, v: u64| GeneratedFile { path: path.into(), mode: 0o644, contents: format!("{v}\n") };
+    if let Some(fd) = daemon.notification_fd {
+        files.push(int_file("notification-fd", fd.into()));
+    }
+    if let Some(sig) = &daemon.down_signal {
+        files.push(GeneratedFile { path: "down-signal".into(), mode: 0o644, contents: format!("{sig}\n") });
+    }
+    if let Some(ms) = daemon.timeout_kill_ms {
+        files.push(int_file("timeout-kill", ms));
+    }
+    if let Some(r) = &daemon.respawn {
+        let mut finish = ExeclineScript::new(&opts.execlineb);
+        if let Some(max) = r.max {
+            // supervise-daemon gives up after more than `max` crashes in the period (or ever).
+            let period = r.period_secs.unwrap_or(u32::MAX as u64);
+            finish.line([
+                "s6-permafailon".to_string(),
+                period.to_string(),
+                (max + 1).to_string(),
+                PERMAFAIL_EVENTS.to_string(),
+            ]);
+            if max + 1 > 100 {
+                files.push(int_file("max-death-tally", (max + 1).into()));
+            }
+        }
+        match r.delay_secs {
+            Some(d) if d > 0 => {
+                finish.line(["sleep".to_string(), d.to_string()]);
+                // s6-supervise kills finish after timeout-finish (5 s by default).
+                files.push(int_file("timeout-finish", (d + 5) * 1000));
+            }
+            _ => {
+                finish.line(["exit", "0"]);
+            }
+        }
+        files.push(GeneratedFile { path: "finish".into(), mode: 0o755, contents: finish.render().map_err(nul)? });
+    }
+    let (log_run, log_notify) = log_script(service, daemon, opts);
+    files.push(GeneratedFile { path: "log/run".into(), mode: 0o755, contents: log_run.render().map_err(nul)? });
+    if log_notify {
+        files.push(int_file("log/notification-fd", 3));
+    }
+    Ok(ServiceDir::new(&service.name, files))
+}
+
+/// Every way a process can die, for s6-permafailon: all exit codes and the usual signals.
+const PERMAFAIL_EVENTS: &str = "0-255,SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,SIGFPE,SIGKILL,SIGUSR1,SIGSEGV,SIGUSR2,SIGPIPE,SIGALRM,SIGTERM";
+
+/// The daemon's run script: a straight chain, every value one word.
+pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
+    let mut s = ExeclineScript::new(&opts.execlineb);
+    // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
+    s.line(["fdmove", "-c", "2", "1"]);
+    for (k, v) in &d.env {
+        s.line(["export", k.as_str(), v.as_str()]);
+    }
+    // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
+    // its service directory.
+    s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
+    if let Some(m) = &d.umask {
+        s.line(["umask", m.as_str()]);
+    }
+    limits(&mut s, d);
+    if let Some(n) = d.nice {
+        s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
+    }
+    if let Some(p) = &d.privileges {
+        s.line(setpriv(p, d.user.is_some()));
+    }
+    user_and_files(&mut s, d);
+    if d.fghack {
+        s.line(["s6-fghack"]);
+    }
+    if let Some(a) = &d.argv0 {
+        s.line(["exec", "-a", a.as_str()]);
+    }
+    s.line(d.argv.iter().cloned());
+    s
+}
+
+/// One `s6-softlimit` line per kind of limit (both, soft, hard) the daemon has.
+fn limits(s: &mut ExeclineScript, d: &Daemon) {
+    for kind in [LimitKind::Both, LimitKind::Soft, LimitKind::Hard] {
+        let limits: Vec<_> = d.limits.iter().filter(|l| l.which == kind).collect();
+        if limits.is_empty() {
+            continue;
+        }
+        let mut words = vec!["s6-softlimit".to_string()];
+        match kind {
+            LimitKind::Both => words.push("-H".into()),
+            LimitKind::Hard => words.push("-h".into()),
+            LimitKind::Soft => {}
+        }
+        for l in limits {
+            words.push(format!("-{}", l.flag));
+            words.push(l.value.clone());
+        }
+        s.line(words);
+    }
+}
+
+/// The `setpriv` line for capabilities, securebits and no_new_privs.
+fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
+    let mut words = vec!["setpriv".to_string()];
+    let mut securebits = p.securebits.clone();
+    if !p.ambient.is_empty() && switches_user && !securebits.iter().any(|b| b == "no_setuid_fixup") {
+        // Ambient capabilities survive the switch to the daemon's user only if the kernel does
+        // not clear them on setuid.
+        securebits.push("no_setuid_fixup".into());
+    }
+    if !securebits.is_empty() {
+        words.push(format!("--securebits={}", plus_list(&securebits)));
+    }
+    if !p.inheritable.is_empty() {
+        words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
+    }
+    if !p.ambient.is_empty() {
+        words.push(format!("--ambient-caps={}", plus_list(&p.ambient)));
+    }
+    if !p.bounding_drop.is_empty() {
+        words.push(format!(
+            "--bounding-set={}",
+            p.bounding_drop.iter().map(|c| format!("-{c}")).collect::<Vec<_>>().join(",")
+        ));
+    }
+    if p.no_new_privs {
+        words.push("--no-new-privs".into());
+    }
+    words
+}
+
+/// The switch to the daemon's root and user, and its stdin/stdout/stderr files: opened as the
+/// daemon's user (after the switch), as start-stop-daemon does; in a chroot, before it, since
+/// no s6 program exists inside the new root.
+fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
+    match (&d.chroot, &d.user) {
+        (Some(root), user) => {
+            redirections(s, d);
+            let mut words = vec!["chroot".to_string()];
+            if let Some(u) = user {
+                let spec = match &u.group {
+                    Some(g) => format!("{}:{}", u.user, g),
+                    None => u.user.clone(),
+                };
+                words.push(format!("--userspec={spec}"));
+            }
+            words.push(root.clone());
+            s.line(words);
+        }
+        (None, Some(u)) => {
+            match &u.group {
+                None => {
+                    s.line(["s6-setuidgid", u.user.as_str()]);
+                }
+                Some(g) => {
+                    // The user's uid and supplementary groups, the given primary group: what
+                    // start-stop-daemon's `--user user:group` does.
+                    s.line(["s6-envuidgid", u.user.as_str()]);
+                    s.line(["s6-envuidgid", "-g", g.as_str()]);
+                    s.line(["s6-applyuidgid", "-Uz"]);
+                }
+            }
+            redirections(s, d);
+        }
+        (None, None) => redirections(s, d),
+    }
+}
+
+/// stdin from its file, stdout and stderr appended to theirs (paths inside the daemon's root).
+fn redirections(s: &mut ExeclineScript, d: &Daemon) {
+    let in_root = |p: &str| match &d.chroot {
+        Some(root) if p.starts_with('/') => format!("{}{}", root.trim_end_matches('/'), p),
+        _ => p.to_string(),
+    };
+    if let Some(f) = &d.stdin {
+        s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
+    }
+    // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
+    // redirfd would create it 0666 less the umask. Created first under umask 077, the file is
+    // then only opened, as an existing one is by both.
+    for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
+        if let Some(f) = f {
+            s.block_line(
+                &["if"],
+                [
+                    "umask".to_string(),
+                    "077".into(),
+                    "redirfd".into(),
+                    "-a".into(),
+                    fd.into(),
+                    in_root(f),
+                    "true".into(),
+                ],
+            );
+            s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
+        }
+    }
+}
+
+fn plus_list(items: &[String]) -> String {
+    items.iter().map(|c| format!("+{c}")).collect::<Vec<_>>().join(",")
+}
+
+/// `log/run` and whether it signals readiness on fd 3.
+fn log_script(service: &Service, d: &Daemon, opts: &EmitOptions) -> (ExeclineScript, bool) {
+    let mut s = ExeclineScript::new(&opts.execlineb);
+    if let Some(logger) = &d.logger {
+        // OpenRC starts the script's logger from the same shell as the daemon, so it gets the
+        // variables the script exports (docker's and containerd's log_proxy is configured
+        // through LOGPROXY_*); s6-supervise starts log/run with its own environment.
+        for (k, v) in &d.env {
+            s.line(["export", k.as_str(), v.as_str()]);
+        }
+        if d.logger_is_shell {
+            s.line(["/bin/sh".to_string(), "-c".into(), format!("exec {}", logger[0])]);
+        } else {
+            s.line(logger.iter().cloned());
+        }
+        return (s, false);
+    }
+    let dir = log_dir(&service.name, opts);
+    s.block_line(&["if"], ["mkdir", "-p", "-m", "0750", "--", dir.as_str()]);
+    if let Some(u) = &opts.log_user {
+        s.block_line(&["if"], ["chown", "--", u.as_str(), dir.as_str()]);
+        s.line(["s6-setuidgid", u.as_str()]);
+    }
+    s.line([
+        "s6-log".to_string(),
+        "-d3".into(),
+        "--".into(),
+        "t".into(),
+        format!("s{}", opts.log_size),
+        format!("n{}", opts.log_count),
+        dir,
+    ]);
+    (s, true)
+}

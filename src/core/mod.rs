@@ -1,0 +1,6 @@
+//! The bottom layer: loaded source text with byte spans, and findings about it. Knows nothing of
+//! shell, OpenRC or s6.
+
+pub mod diagnostic;
+pub mod did_you_mean;
+pub mod source;

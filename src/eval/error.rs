@@ -1,0 +1,75 @@
+//! Diagnostics of the static interpreter: where it stopped following the script, or could not
+//! see what a command does to the variables. Their codes are in the model's phase, where they
+//! were first reported.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+use crate::core::diagnostic::{Code, Coded, define_codes};
+use crate::core::source::FileId;
+
+/// An interpreter diagnostic and the loaded file its span points into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalDiagnostic {
+    /// The loaded file its spans point into.
+    pub file: FileId,
+    /// The diagnostic.
+    pub error: EvalError,
+}
+
+define_codes! {
+    /// Every code of [`EvalError`], in the model's phase, where they were first reported.
+    CODES in model {
+        SOURCED_FILE = sourced_file: Warning,
+        UNKNOWN_EVAL = unknown_eval: Warning,
+        TOO_MANY_STEPS = too_many_steps: Error,
+    }
+}
+
+/// What the interpreter could not follow.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum EvalError {
+    /// The script sources another file, whose assignments rc2s6 cannot see.
+    #[error("`{command}` reads another file whose variables rc2s6 does not see")]
+    #[diagnostic(help("move the settings the daemon needs into conf.d, or list the file with `--conf-dir`"))]
+    SourcedFile {
+        /// `.` or `source`.
+        command: String,
+        /// Where.
+        #[label("not followed")]
+        span: SourceSpan,
+    },
+
+    /// `eval` of text that is only known at run time.
+    #[error("`eval` of text that is only known at run time")]
+    #[diagnostic(help("assign the variables directly instead of through `eval`"))]
+    UnknownEval {
+        /// Where.
+        #[label("variables this sets are not seen")]
+        span: SourceSpan,
+    },
+
+    /// The script ran more commands than rc2s6 follows: recursion or a loop without end, as
+    /// rc2s6 reads it. What the script would have set after that point is unknown.
+    #[error("rc2s6 stopped following the script after {limit} commands")]
+    #[diagnostic(help(
+        "the top level or a function OpenRC calls recurses or loops without end; make it run straight through"
+    ))]
+    TooManySteps {
+        /// How many commands were followed.
+        limit: usize,
+        /// The command at which rc2s6 stopped.
+        #[label("stopped here")]
+        span: SourceSpan,
+    },
+}
+
+impl Coded for EvalError {
+    fn code(&self) -> &'static Code {
+        match self {
+            EvalError::SourcedFile { .. } => &SOURCED_FILE,
+            EvalError::UnknownEval { .. } => &UNKNOWN_EVAL,
+            EvalError::TooManySteps { .. } => &TOO_MANY_STEPS,
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! Word expansion as dash performs it: parameters, quote removal, field splitting, and a note
+//! wherever the result depends on something only known at run time.
+
+use crate::core::source::{FileId, Span};
+use crate::shell::ast::{ParamExpansion, ParamForm, ParamOp, Word, WordPart, WordPartKind};
+
+use super::arithmetic;
+use super::environment::Environment;
+use super::pattern::Pattern;
+use super::value::{Loc, ShellValue, Uncertainty};
+
+/// A piece of expanded text and how later steps treat it.
+#[derive(Debug, Clone)]
+struct Piece {
+    text: String,
+    /// Quoted text: never split, never a pattern.
+    quoted: bool,
+    /// The unquoted result of an expansion: subject to field splitting.
+    split: bool,
+    /// Ends the current field here (between the words of a quoted `"$@"`).
+    field_break: bool,
+}
+
+impl Piece {
+    fn new(text: impl Into<String>, quoted: bool, split: bool) -> Piece {
+        Piece { text: text.into(), quoted, split, field_break: false }
+    }
+}
+
+/// One field after splitting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The text.
+    pub text: String,
+    /// An unquoted `*`, `?` or `[` is left, so pathname expansion would apply at run time.
+    pub glob: bool,
+    /// The word the field came from.
+    pub span: Span,
+}
+
+/// The fields a list of words expands to.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    /// The fields in order.
+    pub fields: Vec<Field>,
+    /// What could make them differ at run time.
+    pub uncertain: Vec<Uncertainty>,
+}
+
+impl Fields {
+    /// The texts of the fields.
+    pub fn texts(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.text.clone()).collect()
+    }
+}
+
+/// Expands words against an environment; `${x:=y}` assigns as it goes.
+pub struct Expander<'e> {
+    env: &'e mut Environment,
+    file: FileId,
+    uncertain: Vec<Uncertainty>,
+    /// `$1`, `$2`…: known inside functions OpenRC calls (none) and in calls rc2s6 follows.
+    positional: Option<&'e [String]>,
+}
+
+impl<'e> Expander<'e> {
+    /// An expander for words of file `file`.
+    pub fn new(env: &'e mut Environment, file: FileId) -> Self {
+        Expander { env, file, uncertain: Vec::new(), positional: None }
+    }
+
+    /// The same, with known positional parameters.
+    pub fn with_positional(mut self, params: Option<&'e [String]>) -> Self {
+        self.positional = params;
+        self
+    }
+
+    fn loc(&self, span: Span) -> Loc {
+        Loc { file: self.file, span }
+    }
+
+    fn note(&mut self, u: Uncertainty) {
+        if !self.uncertain.contains(&u) {
+            self.uncertain.push(u);
+        }
+    }
+
+    /// Expands a word without field splitting (assignment values, `case` words, redirections).
+    pub fn string(&mut self, word: &Word) -> ShellValue {
+        let pieces = self.parts(&word.parts, false);
+        let text = pieces.into_iter().map(|p| p.text).collect();
+        ShellValue { text, uncertain: std::mem::take(&mut self.uncertain) }
+    }
+
+    /// Expands a pattern word (`case` patterns, `${x#pat}`) into a compiled pattern.
+    pub fn pattern(&mut self, word: &Word) -> (Pattern, Vec<Uncertainty>) {
+        let pattern = self.pattern_within(word);
+        (pattern, std::mem::take(&mut self.uncertain))
+    }
+
+    /// A pattern inside an expansion under way (`${x#pat}`): what makes it uncertain stays
+    /// with that expansion. (Taking the expansion's list here lost what came before it.)
+    fn pattern_within(&mut self, word: &Word) -> Pattern {
+        let pieces = self.parts(&word.parts, false);
+        let marked: Vec<(char, bool)> =
+            pieces.iter().flat_map(|p| p.text.chars().map(move |c| (c, p.quoted))).collect();
+        Pattern::new(&marked)
+    }
+
+    /// Expands command words into fields: expansion, field splitting, glob detection.
+    pub fn fields(&mut self, words: &[Word]) -> Fields {
+        let ifs = self.ifs();
+        let mut out = Fields::default();
+        for w in words {
+            let pieces = self.parts(&w.parts, false);
+            split_into(&pieces, &ifs, w.span, &mut out.fields);
+        }
+        out.uncertain = std::mem::take(&mut self.uncertain);
+        out
+    }
+
+    /// Splits already-expanded text the way an unquoted `$var` is split (used for `eval`'s
+    /// first pass over `$command_args`).
+    pub fn split_text(&mut self, value: &str, span: Span) -> Vec<Field> {
+        let ifs = self.ifs();
+        let mut fields = Vec::new();
+        split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
+        fields
+    }
+
+    fn ifs(&self) -> String {
+        match self.env.get("IFS") {
+            Some(v) if v.value.is_exact() => v.value.text.clone(),
+            _ => " \t\n".into(),
+        }
+    }
+
+    fn parts(&mut self, parts: &[WordPart], in_dq: bool) -> Vec<Piece> {
+        let mut out = Vec::new();
+        for p in parts {
+            self.part(p, in_dq, &mut out);
+        }
+        out
+    }
+
+    fn part(&mut self, p: &WordPart, in_dq: bool, out: &mut Vec<Piece>) {
+        match &p.kind {
+            WordPartKind::Literal(s) => out.push(Piece::new(s.clone(), in_dq, false)),
+            WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::DoubleQuoted(inner) => {
+                // `"$@"` with no parameters is no word at all.
+                let lone_at = matches!(inner.as_slice(), [WordPart { kind: WordPartKind::Param(pe), .. }]
+                    if pe.name == "@" && pe.form == ParamForm::Plain);
+                if lone_at && self.positional.is_some_and(|p| p.is_empty()) {
+                    return;
+                }
+                // An empty "" still makes a field, so it contributes an empty quoted piece.
+                out.push(Piece::new("", true, false));
+                for q in self.parts(inner, true) {
+                    out.push(Piece { quoted: true, split: false, ..q });
+                }
+            }
+            WordPartKind::Param(pe) => {
+                let pieces = self.param(pe, p.span, in_dq);
+                out.extend(pieces);
+            }
+            WordPartKind::CommandSubst(_) | WordPartKind::Backquoted(_) => {
+                self.note(Uncertainty::CommandSubst(self.loc(p.span)));
+                out.push(Piece::new("", in_dq, !in_dq));
+            }
+            WordPartKind::ProcessSubst(_) => {
+                self.note(Uncertainty::Runtime { what: "process substitution".into(), loc: self.loc(p.span) });
+                out.push(Piece::new("", true, false));
+            }
+            WordPartKind::Arithmetic(text) => {
+                let expanded = self.arith_text(text, p.span);
+                match expanded.and_then(|t| arithmetic::evaluate(&t, self.env)) {
+                    Some(v) => out.push(Piece::new(v.to_string(), in_dq, !in_dq)),
+                    None => {
+                        self.note(Uncertainty::Arithmetic(self.loc(p.span)));
+                        out.push(Piece::new("0", in_dq, !in_dq));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Arithmetic text with `$(…)` refused; `$x` is resolved by the evaluator itself.
+    fn arith_text(&mut self, text: &str, _span: Span) -> Option<String> {
+        (!text.contains("$(") && !text.contains('`')).then(|| text.to_string())
+    }
+
+    /// The value of a parameter, or `None` when unset, with its uncertainties noted.
+    fn lookup(&mut self, name: &str, span: Span) -> Option<String> {
+        let positional = name.chars().all(|c| c.is_ascii_digit()) || matches!(name, "@" | "*" | "#");
+        if let (true, Some(params)) = (positional, self.positional) {
+            return match name {
+                "#" => Some(params.len().to_string()),
+                "@" | "*" => Some(params.join(" ")),
+                "0" => {
+                    self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });
+                    Some(String::new())
+                }
+                n => n.parse::<usize>().ok().and_then(|i| params.get(i - 1).cloned()),
+            };
+        }
+        if positional || matches!(name, "?" | "-" | "$" | "!") {
+            self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
+            return Some(String::new());
+        }
+        match self.env.get(name) {
+            Some(v) => {
+                let v = v.value.clone();
+                for u in v.uncertain {
+                    self.note(u);
+                }
+                Some(v.text)
+            }
+            None => None,
+        }
+    }
+
+    fn param(&mut self, pe: &ParamExpansion, span: Span, in_dq: bool) -> Vec<Piece> {
+        let as_pieces = |text: String| vec![Piece::new(text, in_dq, !in_dq)];
+        if let (Some(params), "@", ParamForm::Plain, true) = (self.positional, pe.name.as_str(), &pe.form, in_dq) {
+            // `"$@"`: one field per parameter.
+            let mut out = Vec::new();
+            for (i, p) in params.iter().enumerate() {
+                if i > 0 {
+                    out.push(Piece { text: String::new(), quoted: true, split: false, field_break: true });
+                }
+                out.push(Piece::new(p.clone(), true, false));
+            }
+            return out;
+        }
+        if pe.index.is_some() {
+            self.note(Uncertainty::Runtime { what: "bash array".into(), loc: self.loc(span) });
+            return as_pieces(String::new());
+        }
+        match &pe.form {
+            ParamForm::Plain => {
+                let v = self.lookup_or_unset(&pe.name, span);
+                as_pieces(v)
+            }
+            ParamForm::Length => {
+                let v = self.lookup_or_unset(&pe.name, span);
+                as_pieces(v.chars().count().to_string())
+            }
+            ParamForm::Indirect(op) => {
+                let target = self.lookup_or_unset(&pe.name, span);
+                let inner = ParamExpansion {
+                    name: target,
+                    form: match op {
+                        Some((o, w)) => ParamForm::Op(*o, w.clone()),
+                        None => ParamForm::Plain,
+                    },
+                    braced: true,
+                    index: None,
+                };
+                if inner.name.is_empty() || !crate::shell::parse::is_posix_name(&inner.name) {
+                    self.note(Uncertainty::Runtime { what: "`${!name}` indirection".into(), loc: self.loc(span) });
+                    return as_pieces(String::new());
+                }
+                self.param(&inner, span, in_dq)
+            }
+            ParamForm::Op(op, word) => self.param_op(pe, *op, word, span, in_dq),
+            ParamForm::Invalid(_) => {
+                self.note(Uncertainty::Runtime { what: format!("`${{{}…}}`", pe.name), loc: self.loc(span) });
+                as_pieces(String::new())
+            }
+        }
+    }
+
+    fn lookup_or_unset(&mut self, name: &str, span: Span) -> String {
+        match self.lookup(name, span) {
+            Some(v) => v,
+            None => {
+                self.note(Uncertainty::UnsetVariable { name: name.to_string(), loc: self.loc(span) });
+                String::new()
+            }
+        }
+    }
+
+    /// The pieces of the word inside `${x op word}`: unquoted text there is the result of the
+    /// expansion, so it splits like any other unquoted expansion.
+    fn op_word(&mut self, word: &Word, in_dq: bool) -> Vec<Piece> {
+        self.parts(&word.parts, in_dq)
+            .into_iter()
+            .map(|p| if !p.quoted && !in_dq { Piece { split: true, ..p } } else { p })
+            .collect()
+    }
+
+    fn param_op(&mut self, pe: &ParamExpansion, op: ParamOp, word: &Word, span: Span, in_dq: bool) -> Vec<Piece> {
+        let as_pieces = |text: String| vec![Piece::new(text, in_dq, !in_dq)];
+        let value = self.lookup(&pe.name, span);
+        let is_null = |colon: bool, v: &Option<String>| v.is_none() || (colon && v.as_deref() == Some(""));
+        match op {
+            ParamOp::Default { colon } if is_null(colon, &value) => self.op_word(word, in_dq),
+            ParamOp::Assign { colon } if is_null(colon, &value) => self.assign_default(&pe.name, word, span, in_dq),
+            ParamOp::Default { .. } | ParamOp::Assign { .. } => as_pieces(value.unwrap_or_default()),
+            ParamOp::Error { colon } => {
+                if is_null(colon, &value) {
+                    self.note(Uncertainty::Runtime {
+                        what: format!("`${{{}:?}}`: the script stops when `{}` is unset", pe.name, pe.name),
+                        loc: self.loc(span),
+                    });
+                }
+                as_pieces(value.unwrap_or_default())
+            }
+            ParamOp::Alternative { colon } if is_null(colon, &value) => Vec::new(),
+            ParamOp::Alternative { .. } => self.op_word(word, in_dq),
+            ParamOp::RemovePrefix { longest } | ParamOp::RemoveSuffix { longest } => {
+                let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
+                let pat = self.pattern_within(word);
+                let out = if matches!(op, ParamOp::RemovePrefix { .. }) {
+                    pat.strip_prefix(&v, longest)
+                } else {
+                    pat.strip_suffix(&v, longest)
+                };
+                as_pieces(out)
+            }
+            ParamOp::Replace { all, anchor } => {
+                let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
+                as_pieces(self.replace(&v, word, all, anchor))
+            }
+            ParamOp::Case { upper, all } => {
+                let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
+                as_pieces(change_case(&v, upper, all))
+            }
+            ParamOp::Substring => {
+                let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
+                as_pieces(self.substring(v, word, span))
+            }
+        }
+    }
+
+    /// `${name:=word}` where `name` is null: assigns the word's text, with what makes it inexact.
+    fn assign_default(&mut self, name: &str, word: &Word, span: Span, in_dq: bool) -> Vec<Piece> {
+        let before = self.uncertain.len();
+        let pieces = self.op_word(word, in_dq);
+        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        let uncertain = self.uncertain.get(before..).map(<[_]>::to_vec).unwrap_or_default();
+        let assigned = ShellValue { text: text.clone(), uncertain };
+        self.env.set(name, assigned, Some(self.loc(span)));
+        vec![Piece::new(text, in_dq, !in_dq)]
+    }
+
+    /// `${v/pattern/replacement}` and its `//`, `/#`, `/%` forms.
+    fn replace(&mut self, v: &str, word: &Word, all: bool, anchor: Option<char>) -> String {
+        let pieces = self.parts(&word.parts, false);
+        let marked: Vec<(char, bool)> =
+            pieces.iter().flat_map(|p| p.text.chars().map(move |c| (c, p.quoted))).collect();
+        let cut = marked.iter().position(|&(c, q)| c == '/' && !q);
+        let (pat, rep) = match cut {
+            Some(i) => (&marked[..i], marked[i + 1..].iter().map(|x| x.0).collect::<String>()),
+            None => (&marked[..], String::new()),
+        };
+        Pattern::new(pat).replace(v, &rep, all, anchor)
+    }
+
+    /// `${v:offset}` and `${v:offset:length}`, where both evaluate and are not negative.
+    fn substring(&mut self, v: String, word: &Word, span: Span) -> String {
+        let spec: String = self.parts(&word.parts, false).into_iter().map(|p| p.text).collect();
+        let mut it = spec.splitn(2, ':');
+        let off = it.next().and_then(|o| arithmetic::evaluate(o, self.env));
+        let len = it.next().map(|l| arithmetic::evaluate(l, self.env));
+        let chars: Vec<char> = v.chars().collect();
+        match (off, len) {
+            (Some(o), None) | (Some(o), Some(Some(_))) if o >= 0 => {
+                let start = (o as usize).min(chars.len());
+                let end = match len {
+                    Some(Some(l)) if l >= 0 => (start + l as usize).min(chars.len()),
+                    Some(Some(_)) => {
+                        self.note(Uncertainty::Runtime { what: "negative substring".into(), loc: self.loc(span) });
+                        chars.len()
+                    }
+                    _ => chars.len(),
+                };
+                chars[start..end].iter().collect()
+            }
+            _ => {
+                self.note(Uncertainty::Runtime { what: "substring expansion".into(), loc: self.loc(span) });
+                v
+            }
+        }
+    }
+
+    fn unset_note(&mut self, name: &str, span: Span) -> String {
+        self.note(Uncertainty::UnsetVariable { name: name.to_string(), loc: self.loc(span) });
+        String::new()
+    }
+}
+
+/// `${v^}`, `${v^^}`, `${v,}`, `${v,,}`: the first or every character in upper or lower case.
+fn change_case(v: &str, upper: bool, all: bool) -> String {
+    let conv = |c: char| if upper { c.to_uppercase().collect::<String>() } else { c.to_lowercase().collect() };
+    if all {
+        v.chars().map(conv).collect()
+    } else {
+        let mut it = v.chars();
+        it.next().map(|c| conv(c) + it.as_str()).unwrap_or_default()
+    }
+}
+
+/// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`.
+fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
+    let is_ws = |c: char| ifs.contains(c) && (c == ' ' || c == '\t' || c == '\n');
+    // Each field's text with, per character, whether it is unquoted (may be a pattern character).
+    let mut cur: Option<(String, Vec<bool>)> = None;
+    let finish = |(text, unquoted): (String, Vec<bool>)| {
+        let glob = is_pattern(&text, &unquoted);
+        Field { text, glob, span }
+    };
+    for p in pieces {
+        if p.field_break {
+            out.push(finish(cur.take().unwrap_or_default()));
+            cur = Some(Default::default());
+            continue;
+        }
+        if p.split {
+            for c in p.text.chars() {
+                if ifs.contains(c) {
+                    if is_ws(c) {
+                        if let Some(f) = cur.take() {
+                            out.push(finish(f));
+                        }
+                    } else {
+                        out.push(finish(cur.take().unwrap_or_default()));
+                    }
+                } else {
+                    let (text, unquoted) = cur.get_or_insert_with(Default::default);
+                    text.push(c);
+                    unquoted.push(true);
+                }
+            }
+        } else {
+            let (text, unquoted) = cur.get_or_insert_with(Default::default);
+            text.push_str(&p.text);
+            unquoted.extend(p.text.chars().map(|_| !p.quoted));
+        }
+    }
+    if let Some(f) = cur {
+        out.push(finish(f));
+    }
+}
+
+/// Whether pathname expansion would treat a field as a pattern: an unquoted `*` or `?`, or an
+/// unquoted `[` that opens a bracket expression. A `[` opens one only when an unquoted `]` closes
+/// it, and a `]` first in the list (after `!` or `^`) is a member, not the end; otherwise `[`
+/// matches itself (POSIX.1-2017 XCU 2.13.1 and XBD 9.3.5; dash's and bash's globbing agree), so
+/// `[]:` and `[` are plain text. `unquoted` has one entry per character of `text`.
+fn is_pattern(text: &str, unquoted: &[bool]) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let special = |i: usize, c: char| chars.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
+    (0..chars.len())
+        .any(|i| special(i, '*') || special(i, '?') || (special(i, '[') && bracket_closes(&chars, i + 1, &special)))
+}
+
+/// Whether a bracket expression starting at `start` (just after its `[`) is closed.
+fn bracket_closes(chars: &[char], start: usize, special: &impl Fn(usize, char) -> bool) -> bool {
+    let mut i = start;
+    if matches!(chars.get(i), Some('!' | '^')) {
+        i += 1;
+    }
+    // A `]` first in the list is a member.
+    if chars.get(i) == Some(&']') {
+        i += 1;
+    }
+    while i < chars.len() {
+        match chars[i] {
+            // `[:alpha:]`, `[=a=]`, `[.a.]`: their `]` does not end the expression.
+            '[' if matches!(chars.get(i + 1), Some(':' | '=' | '.')) => {
+                let delimiter = chars[i + 1];
+                match (i + 2..chars.len().saturating_sub(1)).find(|&j| chars[j] == delimiter && chars[j + 1] == ']') {
+                    Some(j) => i = j + 2,
+                    None => i += 1,
+                }
+            }
+            ']' if special(i, ']') => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,296 @@
+//! A static interpreter for the part of a script OpenRC runs when it loads it: assignments,
+//! conditionals it can decide, calls of the script's own functions. Where the shell's path
+//! depends on something unknown, both paths are taken and what differs is marked conditional.
+//!
+//! The interpreter knows the shell only: what OpenRC's commands mean to a caller (`need` in
+//! `depend()`, `start-stop-daemon` in `start()`) is an [`Observer`]'s business.
+
+mod assignment;
+mod compound;
+mod merge;
+mod simple;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::core::source::{FileId, Span};
+use crate::shell::ast::{AndOr, AndOrOp, Command, FunctionDef, List, Pipeline, Script};
+
+use super::environment::Environment;
+use super::error::{EvalDiagnostic, EvalError};
+use super::expand::Expander;
+use super::observer::{Observer, at_span};
+pub use super::status::Status;
+use super::value::{Loc, Uncertainty};
+pub use merge::merge;
+
+/// How control leaves a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Next,
+    Return,
+    Exit,
+    Break,
+    Continue,
+}
+
+/// A script function and the file that defines it.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The definition.
+    pub def: Rc<FunctionDef>,
+    /// The file it is in.
+    pub file: FileId,
+}
+
+/// What running one function on a copy of an interpreter's state left.
+#[derive(Debug, Clone)]
+pub struct FunctionRun<O> {
+    /// The observer, with what it recorded.
+    pub observer: O,
+    /// The variables as the function left them.
+    pub env: Environment,
+    /// What the run found.
+    pub diagnostics: Vec<EvalDiagnostic>,
+}
+
+/// The static interpreter, with an observer watching the commands it runs (`()` for none).
+pub struct Interpreter<O: Observer = ()> {
+    /// The variables.
+    pub env: Environment,
+    /// Functions defined so far.
+    pub functions: BTreeMap<String, Function>,
+    /// Diagnostics found while interpreting.
+    pub diagnostics: Vec<EvalDiagnostic>,
+    /// Watches every simple command.
+    pub observer: O,
+    in_background: bool,
+    file: FileId,
+    /// How many undecidable conditions enclose the current command.
+    speculative: usize,
+    /// Nesting of function calls, bounded so recursion ends.
+    depth: usize,
+    steps: usize,
+    /// Where the text being run came from when it is not the file itself (`eval`).
+    span_override: Option<Span>,
+    /// Positional parameters per call; `None` where they are not known (the top level).
+    positional: Vec<Option<Vec<String>>>,
+}
+
+const MAX_DEPTH: usize = 32;
+/// Commands followed per run of the interpreter: every script of the corpus of real ones stays
+/// under 1,000; runaway recursion stops here (reported, `too_many_steps`) within a second.
+const MAX_STEPS: usize = 20_000;
+const MAX_LOOP: usize = 256;
+
+impl Interpreter {
+    /// An interpreter over `env`.
+    pub fn new(env: Environment) -> Self {
+        Interpreter::observed(env, ())
+    }
+}
+
+impl<O: Observer> Interpreter<O> {
+    /// An interpreter over `env`, with `observer` watching.
+    pub fn observed(env: Environment, observer: O) -> Self {
+        Interpreter {
+            env,
+            functions: BTreeMap::new(),
+            diagnostics: Vec::new(),
+            observer,
+            in_background: false,
+            file: FileId::default(),
+            speculative: 0,
+            depth: 0,
+            steps: 0,
+            span_override: None,
+            positional: vec![None],
+        }
+    }
+
+    /// Runs a whole file's top level.
+    pub fn run_file(&mut self, file: FileId, script: &Script) {
+        self.file = file;
+        let _ = self.list(&script.body);
+    }
+
+    /// Calls a script function as OpenRC would (`depend`, `start_pre` …); `false` if undefined.
+    pub fn call_function(&mut self, name: &str) -> bool {
+        let Some(f) = self.functions.get(name).cloned() else { return false };
+        let saved = self.file;
+        self.file = f.file;
+        self.env.push_scope();
+        // OpenRC calls start(), depend() … without arguments.
+        self.positional.push(Some(Vec::new()));
+        let _ = self.command(&f.def.body);
+        self.positional.pop();
+        self.env.pop_scope();
+        self.file = saved;
+        true
+    }
+
+    /// Runs `function` as OpenRC calls it, on a fresh interpreter over a copy of this one's
+    /// variables and functions, with `observer` watching; `None` when no file defines it.
+    pub fn run_on_copy<P: Observer>(&self, function: &str, observer: P) -> Option<FunctionRun<P>> {
+        if !self.functions.contains_key(function) {
+            return None;
+        }
+        let mut scratch = Interpreter::observed(self.env.clone(), observer);
+        scratch.functions = self.functions.clone();
+        scratch.call_function(function);
+        Some(FunctionRun { observer: scratch.observer, env: scratch.env, diagnostics: scratch.diagnostics })
+    }
+
+    /// The diagnostics of a scratch interpreter that say the model gave up, for the main one.
+    pub fn take_gave_up(&mut self, diagnostics: &[EvalDiagnostic]) {
+        for d in diagnostics.iter().filter(|d| matches!(d.error, EvalError::TooManySteps { .. })) {
+            if !self.diagnostics.contains(d) {
+                self.diagnostics.push(d.clone());
+            }
+        }
+    }
+
+    fn loc(&self, span: Span) -> Loc {
+        Loc { file: self.file, span: self.span_override.unwrap_or(span) }
+    }
+
+    fn diag(&mut self, error: EvalError) {
+        let d = EvalDiagnostic { file: self.file, error };
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn expander(&mut self) -> Expander<'_> {
+        let params = self.positional.last().and_then(|p| p.as_deref());
+        Expander::new(&mut self.env, self.file).with_positional(params)
+    }
+
+    fn fix_loc(&self, u: Vec<Uncertainty>) -> Vec<Uncertainty> {
+        at_span(u, self.span_override)
+    }
+
+    fn list(&mut self, list: &List) -> (Status, Flow) {
+        let mut status = Status::True;
+        for item in &list.items {
+            if item.background {
+                // `cmd &` runs in a subshell: nothing it assigns is seen.
+                let saved = self.env.clone();
+                let was = std::mem::replace(&mut self.in_background, true);
+                let _ = self.and_or(&item.and_or);
+                self.in_background = was;
+                self.env = saved;
+                status = Status::True;
+                continue;
+            }
+            let (s, flow) = self.and_or(&item.and_or);
+            status = s;
+            if flow != Flow::Next {
+                return (status, flow);
+            }
+        }
+        (status, Flow::Next)
+    }
+
+    fn and_or(&mut self, ao: &AndOr) -> (Status, Flow) {
+        let (mut status, flow) = self.pipeline(&ao.first);
+        if flow != Flow::Next {
+            return (status, flow);
+        }
+        for (op, pl) in &ao.rest {
+            let runs = match (op, status) {
+                (AndOrOp::And, Status::True) | (AndOrOp::Or, Status::False) => Status::True,
+                (AndOrOp::And, Status::False) | (AndOrOp::Or, Status::True) => Status::False,
+                _ => Status::Unknown,
+            };
+            match runs {
+                Status::True => {
+                    let (s, f) = self.pipeline(pl);
+                    if f != Flow::Next {
+                        return (s, f);
+                    }
+                    status = s;
+                }
+                Status::False => {}
+                Status::Unknown => {
+                    let cond = self.loc(ao.first.span.join(pl.span));
+                    let s = self.speculate(cond, |me| me.pipeline(pl).0);
+                    status = match (op, s) {
+                        (AndOrOp::And, Status::False) => Status::False,
+                        (AndOrOp::Or, Status::True) => Status::True,
+                        _ => Status::Unknown,
+                    };
+                }
+            }
+        }
+        (status, Flow::Next)
+    }
+
+    /// Runs `f` on a copy of the state as if an undecidable condition held, then merges: what it
+    /// changed becomes conditional on `cond`.
+    fn speculate<T>(&mut self, cond: Loc, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = self.env.clone();
+        self.speculative += 1;
+        let out = f(self);
+        self.speculative -= 1;
+        let after = std::mem::take(&mut self.env);
+        self.env = merge(before, &after, cond);
+        out
+    }
+
+    fn pipeline(&mut self, pl: &Pipeline) -> (Status, Flow) {
+        let (status, flow) = if pl.commands.len() == 1 {
+            self.command(&pl.commands[0])
+        } else {
+            // Every part of a pipeline runs in a subshell.
+            let saved = self.env.clone();
+            for c in &pl.commands {
+                let _ = self.command(c);
+            }
+            self.env = saved;
+            (Status::Unknown, Flow::Next)
+        };
+        (if pl.negated { !status } else { status }, flow)
+    }
+
+    fn command(&mut self, c: &Command) -> (Status, Flow) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            if self.steps == MAX_STEPS + 1 {
+                let at = self.loc(c.span());
+                self.diag(EvalError::TooManySteps { limit: MAX_STEPS, span: at.span.into() });
+            }
+            return (Status::Unknown, Flow::Exit);
+        }
+        match c {
+            Command::Simple(sc) => self.simple(sc),
+            Command::Compound(cc, _) => self.compound(cc),
+            Command::FunctionDef(fd) => {
+                self.functions.insert(fd.name.clone(), Function { def: Rc::new(fd.clone()), file: self.file });
+                (Status::True, Flow::Next)
+            }
+        }
+    }
+
+    /// Calls a script function with `args` as `$1`… (`None` when they are only known at run time).
+    fn call(&mut self, f: &Function, args: Option<Vec<String>>) -> Status {
+        if self.depth >= MAX_DEPTH {
+            return Status::Unknown;
+        }
+        self.depth += 1;
+        let saved_file = self.file;
+        let saved_override = self.span_override.take();
+        self.file = f.file;
+        self.env.push_scope();
+        self.positional.push(args);
+        let (s, _) = self.command(&f.def.body);
+        self.positional.pop();
+        self.env.pop_scope();
+        self.file = saved_file;
+        self.span_override = saved_override;
+        self.depth -= 1;
+        s
+    }
+}

@@ -1,0 +1,14 @@
+//! Static shell evaluation: values and what makes them inexact, variables and scopes, word
+//! expansion, patterns, arithmetic, `test`, and the interpreter that runs a script's top level
+//! and its functions both ways of every condition it cannot decide.
+
+pub mod arithmetic;
+pub mod environment;
+pub mod error;
+pub mod expand;
+pub mod interpreter;
+pub mod observer;
+pub mod pattern;
+pub mod status;
+pub mod test_expr;
+pub mod value;

@@ -1,0 +1,109 @@
+//! What a caller learns from a run of the interpreter besides the variables: every simple command
+//! as it is about to run. The interpreter knows the shell; an observer knows what commands mean
+//! to it (OpenRC's `need`, `start-stop-daemon`, …), records them, and may take a command over.
+
+use crate::core::source::{FileId, Span};
+use crate::shell::ast::Word;
+
+use super::environment::Environment;
+use super::expand::Expander;
+use super::status::Status;
+use super::value::{Loc, Uncertainty};
+
+/// Watches the commands an interpreter runs. Every method has a default that does nothing, so
+/// `()` is the observer of a plain run.
+pub trait Observer {
+    /// Sees a simple command before it runs; `Some(status)` takes it over: the interpreter does
+    /// not run it and goes on with that status.
+    fn command(&mut self, _command: &ObservedCommand<'_>) -> Option<Status> {
+        None
+    }
+
+    /// A mark in what has been observed so far, taken before and between the two ways of an
+    /// undecidable `if`; `None` when the observer never picks one way (see `pick_way`).
+    fn mark(&self) -> Option<usize> {
+        None
+    }
+
+    /// After both ways of an undecidable `if` ran, observed from mark `start` to `middle` and from
+    /// `middle` on: the one way that alone counts (`Some(true)` for the first), if there is one.
+    /// The interpreter then keeps that way's variables instead of merging both. `outer_conditional`
+    /// says whether the `if` itself is under an undecidable condition.
+    fn pick_way(&mut self, _start: usize, _middle: usize, _outer_conditional: bool) -> Option<bool> {
+        None
+    }
+}
+
+/// The observer of a plain run: sees nothing, takes nothing over.
+impl Observer for () {}
+
+/// A simple command about to run, expanded, as an observer sees it.
+pub struct ObservedCommand<'a> {
+    /// The command name: the first field of the command's expansion.
+    pub name: &'a str,
+    /// Every field of the command expanded as a whole, the name first.
+    pub fields: &'a [String],
+    /// What makes any of those fields inexact.
+    pub uncertain: &'a [Uncertainty],
+    /// Where the command is (the `eval` that runs it, for eval'd text).
+    pub loc: Loc,
+    /// Inside a condition that cannot be decided.
+    pub conditional: bool,
+    /// Sent to the background with `&`.
+    pub background: bool,
+    /// Whether a loaded file defines a function of this name.
+    pub is_function: bool,
+    /// The variables as the command sees them.
+    pub env: &'a Environment,
+    /// What `word_fields` expands again, word by word: the command's words, the file they are
+    /// in, the positional parameters and the span that stands for eval'd text.
+    pub(super) words: &'a [Word],
+    /// See `words`.
+    pub(super) file: FileId,
+    /// See `words`.
+    pub(super) positional: Option<&'a [String]>,
+    /// See `words`.
+    pub(super) span_override: Option<Span>,
+}
+
+/// The command's fields with, for each, what makes the word it came from inexact (aligned).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordFields {
+    /// The fields, the command name first.
+    pub texts: Vec<String>,
+    /// What makes each field inexact, aligned with `texts`.
+    pub uncertain: Vec<Vec<Uncertainty>>,
+}
+
+impl ObservedCommand<'_> {
+    /// The fields word by word, so that only the words a caller uses can make its result inexact
+    /// (expanded on a copy: what expansions assign was assigned once already).
+    pub fn word_fields(&self) -> WordFields {
+        let mut env = self.env.clone();
+        let mut out = WordFields::default();
+        for w in self.words {
+            let f = Expander::new(&mut env, self.file).with_positional(self.positional).fields(std::slice::from_ref(w));
+            let u = at_span(f.uncertain, self.span_override);
+            for field in f.fields {
+                out.texts.push(field.text);
+                out.uncertain.push(u.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Uncertainties moved to `span` when there is one: inside eval'd text, spans point into the text
+/// `eval` parsed, and the `eval` command is the place a reader can find.
+pub(super) fn at_span(mut uncertain: Vec<Uncertainty>, span: Option<Span>) -> Vec<Uncertainty> {
+    if let Some(s) = span {
+        for x in &mut uncertain {
+            match x {
+                Uncertainty::CommandSubst(l) | Uncertainty::Arithmetic(l) | Uncertainty::CommandOutput(l) => l.span = s,
+                Uncertainty::UnsetVariable { loc, .. } | Uncertainty::Runtime { loc, .. } => loc.span = s,
+                Uncertainty::Conditional { cond } => cond.span = s,
+            }
+        }
+    }
+    uncertain
+}

@@ -1,0 +1,311 @@
+//! `rc2s6.manifest.yaml`: everything generated, from what, and why. Sorted and free of
+//! timestamps and host details, so the same inputs give the same bytes.
+
+pub mod drift;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::backend::service_dir::ServiceDir;
+use crate::core::diagnostic::Finding;
+use crate::core::source::{FileId, SourceFile};
+use crate::model::{Dependencies, Service, ServiceKind};
+use crate::openrc::service_files::FileRole;
+use crate::openrc::version::OpenrcVersion;
+
+pub use crate::backend::service_dir::MANIFEST_NAME;
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// rc2s6's version.
+    pub rc2s6_version: String,
+    /// The OpenRC release and s6 backend semantics assumed.
+    pub openrc: OpenrcRecord,
+    /// The output directory as OpenRC will see it.
+    pub output: String,
+    /// Every service, sorted by name.
+    pub services: Vec<ServiceRecord>,
+}
+
+/// The OpenRC semantics assumed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenrcRecord {
+    /// The version.
+    pub version: String,
+    /// What that version's s6 backend does, in words.
+    pub semantics: String,
+}
+
+/// One service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    /// RC_SVCNAME.
+    pub name: String,
+    /// `longrun`, `oneshot` or `not-converted`.
+    pub kind: String,
+    /// The script's `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The script's `supervisor` before migration (empty: start-stop-daemon).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub supervisor: String,
+    /// The files the service was compiled from.
+    pub sources: Vec<SourceRecord>,
+    /// The service directory, relative to the output directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servicedir: Option<String>,
+    /// The path OpenRC uses (`s6_service_path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s6_service_path: Option<String>,
+    /// The name OpenRC links into /run/openrc/s6-scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_name: Option<String>,
+    /// Every generated file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRecord>,
+    /// `user` or `user:group` the daemon runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Where s6-log writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_dir: Option<String>,
+    /// The fd the daemon notifies readiness on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_fd: Option<u32>,
+    /// Milliseconds OpenRC waits for readiness, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_timeout_ms: Option<u64>,
+    /// Dependencies from depend() and rc_* settings.
+    #[serde(default)]
+    pub dependencies: DependencyRecord,
+    /// Decisions and their reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<DecisionRecord>,
+    /// Diagnostics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<DiagnosticRecord>,
+}
+
+/// An input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// `script`, `conf.d` or `rc.conf`.
+    pub role: String,
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 of its contents.
+    pub sha256: String,
+}
+
+/// A generated file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Path relative to the output directory.
+    pub path: String,
+    /// Octal permission bits, e.g. `0755`.
+    pub mode: String,
+    /// SHA-256 of its contents.
+    pub sha256: String,
+}
+
+/// Dependencies, as lists per kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DependencyRecord {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub need: Vec<String>,
+    #[serde(default, rename = "use", skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub use_: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub want: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub after: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub before: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub provide: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub keyword: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[allow(missing_docs)]
+    pub config: Vec<String>,
+    /// `kind name` entries declared only under an undecidable condition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditional: Vec<String>,
+}
+
+/// A decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    /// What was decided.
+    pub topic: String,
+    /// The choice and its reason.
+    pub choice: String,
+    /// The file and line that caused it, `path:line`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// A diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticRecord {
+    /// The stable code.
+    pub code: String,
+    /// `error`, `warning` or `note`.
+    pub severity: String,
+    /// `path:line`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The message.
+    pub message: String,
+}
+
+/// SHA-256 in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// How the manifest names a file's role (`SourceRecord::role`).
+pub fn role_name(r: FileRole) -> &'static str {
+    match r {
+        FileRole::RcConf => "rc.conf",
+        FileRole::ConfD => "conf.d",
+        FileRole::Script => "script",
+    }
+}
+
+/// The manifest record for one service.
+pub fn service_record(
+    service: &Service,
+    sources: &[(FileRole, SourceFile)],
+    dir: Option<&ServiceDir>,
+    findings: &[Finding],
+    output: &str,
+    log_dir: Option<String>,
+) -> ServiceRecord {
+    let at = |file: FileId, offset: usize| {
+        sources.get(file.index()).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0))
+    };
+    let files = dir
+        .map(|d| {
+            d.files
+                .iter()
+                .map(|f| FileRecord {
+                    path: format!("{}/{}", d.name, f.path),
+                    mode: format!("{:04o}", f.mode),
+                    sha256: sha256_hex(f.contents.as_bytes()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let daemon = service.daemon.as_ref().filter(|_| dir.is_some());
+    ServiceRecord {
+        name: service.name.clone(),
+        kind: match (service.kind, dir.is_some()) {
+            (ServiceKind::Longrun, true) => "longrun",
+            (ServiceKind::Oneshot, _) => "oneshot",
+            _ => "not-converted",
+        }
+        .into(),
+        description: service.description.clone(),
+        supervisor: service.supervisor_value.clone(),
+        sources: sources
+            .iter()
+            .map(|(role, s)| SourceRecord {
+                role: role_name(*role).into(),
+                path: s.name().to_string(),
+                sha256: sha256_hex(s.text().as_bytes()),
+            })
+            .collect(),
+        servicedir: dir.map(|d| d.name.clone()),
+        s6_service_path: dir.map(|d| format!("{}/{}", output.trim_end_matches('/'), d.name)),
+        link_name: dir.map(|d| d.name.clone()),
+        files,
+        user: daemon.and_then(|d| d.user.as_ref()).map(|u| match &u.group {
+            Some(g) => format!("{}:{}", u.user, g),
+            None => u.user.clone(),
+        }),
+        log_dir: if daemon.is_some_and(|d| d.logger.is_none()) { log_dir } else { None },
+        notification_fd: daemon.and_then(|d| d.notification_fd),
+        ready_timeout_ms: service.ready_timeout_ms.filter(|_| daemon.is_some()),
+        dependencies: dependency_record(&service.dependencies),
+        decisions: service
+            .decisions
+            .iter()
+            .map(|d| DecisionRecord {
+                topic: d.topic.clone(),
+                choice: d.choice.clone(),
+                at: d.loc.and_then(|l| at(l.file, l.span.start)),
+            })
+            .collect(),
+        diagnostics: findings
+            .iter()
+            .map(|f| DiagnosticRecord {
+                code: f.code().name().into(),
+                severity: f.severity.as_str().into(),
+                at: f.position().map(|p| format!("{}:{}", f.file_name(), p.line)),
+                message: f.message(),
+            })
+            .collect(),
+    }
+}
+
+fn dependency_record(d: &Dependencies) -> DependencyRecord {
+    DependencyRecord {
+        need: d.need.clone(),
+        use_: d.use_.clone(),
+        want: d.want.clone(),
+        after: d.after.clone(),
+        before: d.before.clone(),
+        provide: d.provide.clone(),
+        keyword: d.keyword.clone(),
+        config: d.config.clone(),
+        conditional: d.conditional.clone(),
+    }
+}
+
+impl Manifest {
+    /// A manifest over these records, sorted by service name.
+    pub fn new(target: &OpenrcVersion, output: &str, mut services: Vec<ServiceRecord>) -> Self {
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        Manifest {
+            rc2s6_version: env!("CARGO_PKG_VERSION").into(),
+            openrc: OpenrcRecord { version: target.to_string(), semantics: target.describe() },
+            output: output.to_string(),
+            services,
+        }
+    }
+
+    /// The same manifest over other records, sorted by service name.
+    pub fn with_services(&self, mut services: Vec<ServiceRecord>) -> Self {
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        Manifest { services, ..self.clone() }
+    }
+
+    /// The YAML text.
+    pub fn to_yaml(&self) -> String {
+        serde_yaml::to_string(self).expect("the manifest is plain data")
+    }
+
+    /// Reads a manifest.
+    pub fn from_yaml(text: &str) -> Result<Self, String> {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The service record by name.
+    pub fn service(&self, name: &str) -> Option<&ServiceRecord> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,188 @@
+//! What every step of building a daemon reads — the variables as start() leaves them, where the
+//! launch came from, the user's options — and the one [`Report`] they all write to. Reading a
+//! value reports what makes it inexact.
+
+use super::super::error::ModelError;
+use super::super::inputs::ModelOptions;
+use super::super::uncertainty::{Unknowable, explain_uncertainty};
+use super::eval_line::{self, EvalInput, EvalProblem};
+use super::report::{Refused, Report};
+use crate::eval::environment::{Environment, Variable};
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
+use crate::openrc::variables::is_openrc_variable;
+
+/// A value and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was set (or the place that stands for it).
+    pub at: Loc,
+}
+
+/// Where the daemon's command line and options come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// OpenRC's backend builds them from `command`, `command_args`, `start_stop_daemon_args`, ….
+    Variables,
+    /// The start-stop-daemon, supervise-daemon or direct call in `start()`, here.
+    StartCall(Loc),
+}
+
+/// What the steps read, and where they report.
+pub struct Context<'a> {
+    env: &'a Environment,
+    /// Where to point diagnostics that have no better place: the script's first line.
+    fallback: Loc,
+    /// The user's choices, and the OpenRC release the service is for.
+    pub options: &'a ModelOptions,
+    /// Where the launch came from.
+    pub origin: Origin,
+    /// Every diagnostic and decision.
+    pub report: Report,
+}
+
+impl<'a> Context<'a> {
+    /// A context over the variables in `env`.
+    pub fn new(env: &'a Environment, fallback: Loc, options: &'a ModelOptions, origin: Origin) -> Self {
+        Context { env, fallback, options, origin, report: Report::default() }
+    }
+
+    /// Whether OpenRC's backend builds the command line from the variables.
+    pub fn declarative(&self) -> bool {
+        self.origin == Origin::Variables
+    }
+
+    /// The place diagnostics point at when nothing better is known: the script's first line.
+    pub fn fallback(&self) -> Loc {
+        self.fallback
+    }
+
+    /// A variable's value and where it was assigned, if it is set; not checked.
+    pub fn var(&self, name: &str) -> Option<Located<ShellValue>> {
+        self.env.get(name).map(|v| Located { value: v.value.clone(), at: v.assigned_at.unwrap_or(self.fallback) })
+    }
+
+    /// Every global variable, sorted by name.
+    pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
+        self.env.globals()
+    }
+
+    /// Whether a variable is set to something other than "" (whether or not that is exact).
+    pub fn is_non_empty(&self, name: &str) -> bool {
+        self.var(name).is_some_and(|v| !v.value.text.is_empty())
+    }
+
+    /// A non-empty variable value, checked; `None` when unset, empty or unknowable.
+    pub fn setting(&mut self, name: &str) -> Option<Located<String>> {
+        let Located { value, at } = self.var(name)?;
+        if value.text.is_empty() && value.is_exact() {
+            return None;
+        }
+        self.check(name, &value).ok()?;
+        (!value.text.is_empty()).then_some(Located { value: value.text, at })
+    }
+
+    /// Reports what makes a value inexact; refuses it when it cannot be known at all.
+    pub fn check(&mut self, variable: &str, value: &ShellValue) -> Result<(), Refused> {
+        let mut result = Ok(());
+        for u in &value.uncertain {
+            match u {
+                Uncertainty::UnsetVariable { name, loc } => {
+                    if !is_openrc_variable(name) {
+                        self.report.add(*loc, ModelError::UnsetVariable { name: name.clone(), span: loc.span.into() });
+                    }
+                }
+                other => {
+                    let Unknowable { why, help } = explain_uncertainty(other);
+                    let loc = other.loc();
+                    let error = ModelError::UnknowableValue {
+                        variable: variable.to_string(),
+                        why,
+                        span: loc.span.into(),
+                        help,
+                    };
+                    result = Err(self.report.refuse(loc, error));
+                }
+            }
+        }
+        result
+    }
+
+    /// Variables eval'd together, as the backend's start line does: each one's words, in `names`
+    /// order, empty for unset ones.
+    pub fn eval(&mut self, names: &[&str]) -> Result<Vec<Vec<String>>, Refused> {
+        let mut result = Ok(());
+        let mut set = Vec::new();
+        for n in names {
+            if let Some(v) = self.var(n) {
+                result = result.and(self.check(n, &v.value));
+                set.push((*n, v));
+            }
+        }
+        let inputs: Vec<EvalInput> =
+            set.iter().map(|(n, v)| EvalInput { name: n, value: &v.value, loc: v.at }).collect();
+        let out = eval_line::eval_words(self.env, &inputs);
+        result = result.and(self.eval_problems(out.problems));
+        let mut per_name = vec![Vec::new(); names.len()];
+        let mut words = out.words.into_iter();
+        for ((n, _), count) in set.iter().zip(out.counts) {
+            let idx = names.iter().position(|x| x == n).unwrap_or(0);
+            per_name[idx] = words.by_ref().take(count).collect();
+        }
+        result.map(|()| per_name)
+    }
+
+    fn eval_problems(&mut self, problems: Vec<EvalProblem>) -> Result<(), Refused> {
+        let mut result = Ok(());
+        for p in problems {
+            match p {
+                EvalProblem::Syntax { variable, loc, what } => {
+                    result =
+                        Err(self.report.refuse(loc, ModelError::EvalSyntax { variable, what, span: loc.span.into() }));
+                }
+                EvalProblem::Glob { loc, text, .. } => {
+                    self.report.add(loc, ModelError::GlobInArgv { text, span: loc.span.into() });
+                }
+                EvalProblem::Uncertain { variable, uncertainty, .. } => {
+                    let v = ShellValue { text: String::new(), uncertain: vec![uncertainty] };
+                    result = result.and(self.check(&variable, &v));
+                }
+            }
+        }
+        result
+    }
+
+    /// Where the start-stop-daemon/supervise-daemon options came from, for labels: the call in
+    /// start(), or the variable that holds them.
+    pub fn flags_at(&self) -> Loc {
+        if let Origin::StartCall(call) = self.origin {
+            return call;
+        }
+        self.var("start_stop_daemon_args").or_else(|| self.var("supervise_daemon_args")).map_or(self.fallback, |v| v.at)
+    }
+
+    /// An option's value when it is given (even empty), else, when the backend builds the
+    /// command line, the variable's (checked).
+    pub fn flag_or_setting(&mut self, flag: &Option<String>, var: &str) -> Option<Located<String>> {
+        match flag {
+            Some(v) => Some(Located { value: v.clone(), at: self.flags_at() }),
+            None if self.declarative() => self.setting(var),
+            None => None,
+        }
+    }
+
+    /// The same, for options whose empty value counts as not given.
+    pub fn non_empty_flag_or_setting(&mut self, flag: &Option<String>, var: &str) -> Option<Located<String>> {
+        match flag {
+            Some(v) if !v.is_empty() => Some(Located { value: v.clone(), at: self.flags_at() }),
+            _ if self.declarative() => self.setting(var),
+            _ => None,
+        }
+    }
+}
+
+/// Whether OpenRC's `yesno` says yes to a value (functions.sh: yes, true, on or 1, any case).
+pub fn says_yes(text: &str) -> bool {
+    matches!(text.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1")
+}

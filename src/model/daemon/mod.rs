@@ -1,0 +1,187 @@
+//! From the variables a script leaves (or the call its `start()` makes) to the daemon's run-time
+//! settings, reporting every value that cannot be carried over exactly.
+//!
+//! Each setting is one step in its own file: it reads what it needs from the [`Context`] (the
+//! variables, where the launch came from) and the start-stop-daemon options, reports to the
+//! context's one [`Report`], and returns its part of the [`Daemon`] or [`Refused`]. Every step
+//! runs, in a fixed order, before any refusal counts: the diagnostics and decisions they make
+//! are output, in that order.
+
+mod capabilities;
+mod command_line;
+mod context;
+mod directories;
+mod environment;
+mod eval_line;
+mod flags;
+mod foreground;
+mod kind;
+mod limits;
+mod nice;
+mod privileges;
+mod readiness;
+mod redirections;
+mod report;
+mod respawn;
+mod shell_settings;
+pub mod stop_policy;
+mod stopping;
+#[cfg(test)]
+mod tests;
+mod ulimit;
+mod umask;
+mod unsupported;
+mod user;
+
+pub use report::Report;
+
+use super::inputs::ModelOptions;
+use super::launch::{Launch, ShellSetting};
+use super::service::Daemon;
+use super::stop_call::StopCall;
+use crate::eval::environment::Environment;
+use crate::eval::value::Loc;
+use crate::openrc::supervisor::Supervisor;
+use command_line::CommandLine;
+use context::{Context, Origin};
+use foreground::Started;
+use kind::Program;
+use report::Refused;
+use shell_settings::AlreadySet;
+use stopping::StopPolicy;
+
+/// What a daemon is built from.
+pub struct DaemonInputs<'a> {
+    /// The variables as start() leaves them before the launch.
+    pub env: &'a Environment,
+    /// Where to point diagnostics that have no better place: the script's first line.
+    pub fallback: Loc,
+    /// The user's choices and the target.
+    pub options: &'a ModelOptions,
+    /// How the daemon is launched.
+    pub launch: &'a Launch,
+    /// What start()'s shell sets up before the launch.
+    pub shell_settings: &'a [ShellSetting],
+    /// The start-stop-daemon call of the script's own stop(): its `--retry` and `--signal`
+    /// stand in for `retry` and `stopsig` when those are not set.
+    pub stop_call: Option<&'a StopCall>,
+}
+
+/// What building a daemon came to.
+#[derive(Debug)]
+pub enum Built {
+    /// A daemon to supervise.
+    Daemon(Box<Daemon>),
+    /// The command runs once and exits (rc2s6's table says so): the service is a oneshot.
+    RunsOnce,
+    /// Something could not be carried over; the report says what.
+    Refused,
+}
+
+/// The result, and every diagnostic and decision made on the way.
+#[derive(Debug)]
+pub struct DaemonBuild {
+    /// The daemon, or why there is none.
+    pub built: Built,
+    /// What the steps reported.
+    pub report: Report,
+}
+
+/// Builds the daemon.
+pub fn build(inputs: &DaemonInputs) -> DaemonBuild {
+    let origin = match inputs.launch {
+        Launch::Declarative => Origin::Variables,
+        Launch::Call { loc, .. } => Origin::StartCall(*loc),
+    };
+    let mut cx = Context::new(inputs.env, inputs.fallback, inputs.options, origin);
+    let built = build_in(&mut cx, inputs);
+    DaemonBuild { built, report: cx.report }
+}
+
+fn build_in(cx: &mut Context, inputs: &DaemonInputs) -> Built {
+    let supervisor = Supervisor::from_value(&cx.var("supervisor").map(|v| v.value.text).unwrap_or_default());
+    let line = command_line::read(cx, inputs.launch, supervisor);
+    if !line.exact && line.argv.is_empty() {
+        // The diagnostics already say why the command line is not known.
+        return Built::Refused;
+    }
+    if command_line::names_a_program(cx, &line).is_err() {
+        return Built::Refused;
+    }
+    match kind::classify(cx, &line.argv, line.exact, line.at) {
+        Ok(Program::Daemon) => {}
+        Ok(Program::RunsOnce) => return Built::RunsOnce,
+        Err(Refused) => return Built::Refused,
+    }
+    if let Launch::Call { program, loc, .. } = inputs.launch {
+        cx.report.decide("launch", format!("compiled from the {} call in start()", program.name()), Some(*loc));
+    }
+    match settings(cx, inputs, supervisor, &line) {
+        Ok(daemon) => Built::Daemon(Box::new(daemon)),
+        Err(Refused) => Built::Refused,
+    }
+}
+
+/// Every setting of the daemon, each from its step; the steps all run before a refusal counts.
+fn settings(
+    cx: &mut Context,
+    inputs: &DaemonInputs,
+    supervisor: Supervisor,
+    line: &CommandLine,
+) -> Result<Daemon, Refused> {
+    let argv0 = command_line::argv0(cx, line);
+    unsupported::options(cx, &line.flags);
+    let flags = &line.flags;
+    let user = user::run_as(cx, flags);
+    let dirs = directories::directories(cx, flags);
+    let umask = umask::umask(cx, flags);
+    let nice = nice::nice(cx, flags);
+    // openrc-run applies rc_ulimit before any command, custom start() or not.
+    let limits = limits::rc_ulimit(cx);
+    let already = AlreadySet {
+        umask: matches!(umask, Ok(Some(_))),
+        directory: dirs.as_ref().is_ok_and(|d| d.directory.is_some()),
+    };
+    let shell = shell_settings::apply(cx, inputs.shell_settings, already);
+    let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
+    let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
+    let redirections = redirections::redirections(cx, flags, directory.as_deref());
+    let env = environment::environment(cx, flags);
+    let privileges = privileges::privileges(cx, flags);
+    let (notification_fd, stop, respawn) = if cx.declarative() {
+        let fd = readiness::from_variables(cx, flags);
+        let stop = stopping::stop_policy(cx, inputs.stop_call);
+        let respawn = respawn::respawn(cx, flags, supervisor);
+        unsupported::variables(cx);
+        (fd, stop, respawn)
+    } else {
+        (readiness::from_call(cx, flags), Ok(StopPolicy::default()), Ok(None))
+    };
+    let started = Started { launch: inputs.launch, flags, supervisor, background_args: line.background_args.as_ref() };
+    let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
+    // Every step has reported: now any refusal refuses the daemon.
+    let (foreground, shell, stop) = (foreground?, shell?, stop?);
+    let logger = redirections.logger;
+    Ok(Daemon {
+        argv: foreground.argv,
+        argv0,
+        env: env?,
+        directory,
+        chroot: dirs?.chroot,
+        umask: umask?.or(shell.umask),
+        nice: nice?,
+        limits: [limits?, shell.limits].concat(),
+        user: user?,
+        stdin: redirections.stdin,
+        stdout: redirections.stdout,
+        stderr: redirections.stderr,
+        logger_is_shell: logger.as_ref().is_some_and(|l| l.shell),
+        logger: logger.map(|l| l.command),
+        notification_fd: notification_fd?,
+        down_signal: stop.down_signal,
+        timeout_kill_ms: stop.timeout_kill_ms,
+        respawn: respawn?,
+        fghack: foreground.fghack,
+        privileges: privileges?,
+    })
+}

@@ -1,0 +1,137 @@
+//! Signs that a script runs a daemon even where rc2s6 finds no launch it can compile: a control
+//! program started here and stopped in stop(), a pidfile, a stop() that kills something, or a
+//! call of start-stop-daemon or supervise-daemon anywhere.
+
+use super::super::trace::{self, StartEvent, basename};
+use crate::eval::interpreter::Interpreter;
+use crate::eval::value::Loc;
+use crate::shell::ast::{AssignValue, Command, Word, WordPart, WordPartKind, walk_command};
+
+/// Why start() probably leaves a daemon running, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftRunning {
+    /// In words.
+    pub why: String,
+    /// The command that starts it.
+    pub at: Loc,
+}
+
+/// A command a traced function runs, by the base name of its program.
+struct Ran {
+    name: String,
+    words: Vec<String>,
+    at: Loc,
+}
+
+/// The commands among what a function did.
+fn commands(events: &[StartEvent]) -> Vec<Ran> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StartEvent::Command { name, words, loc, .. } => {
+                Some(Ran { name: basename(name).to_string(), words: words.clone(), at: *loc })
+            }
+            StartEvent::Launch { words, loc, .. } => Some(Ran {
+                name: basename(words.first().map(String::as_str).unwrap_or("")).to_string(),
+                words: words.clone(),
+                at: *loc,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why a start() without a recognisable launch probably leaves a daemon running (so it is not a
+/// oneshot): a control program run with `start` here and `stop` in stop() (`postfix start`), a
+/// pidfile, or a stop() that kills something.
+pub fn left_running(interp: &Interpreter, start_events: &[StartEvent]) -> Option<LeftRunning> {
+    let stop_events = trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default();
+    let started = commands(start_events);
+    let stopped = commands(&stop_events);
+    // `su postgres -c "pg_ctl start"` counts too: look at the words inside the arguments.
+    let has = |words: &[String], w: &str| words.iter().any(|x| x.split_whitespace().any(|y| y == w));
+    for ran in &started {
+        if has(&ran.words, "start") && stopped.iter().any(|s| s.name == ran.name && has(&s.words, "stop")) {
+            let why = format!("start() runs {}, a control program that leaves a daemon running", control_call(ran));
+            return Some(LeftRunning { why, at: ran.at });
+        }
+    }
+    let first = started.first().map(|c| c.at)?;
+    if interp.env.get("pidfile").is_some_and(|v| !v.value.text.is_empty()) {
+        let why =
+            "start() leaves a daemon running: the script sets `pidfile`, but rc2s6 finds no launch it can compile";
+        return Some(LeftRunning { why: why.into(), at: first });
+    }
+    let killer =
+        stopped.iter().find(|s| matches!(s.name.as_str(), "kill" | "killall" | "pkill" | "start-stop-daemon"))?;
+    Some(LeftRunning {
+        why: format!("start() leaves a daemon running: stop() ends it with `{}`", killer.name),
+        at: first,
+    })
+}
+
+/// The control program's call as the script says it: `pg_ctl start` inside `su -c "…"`, and a
+/// program only known at run time (`"$svc" start`) as such.
+fn control_call(ran: &Ran) -> String {
+    let inner = ran.words.iter().skip(1).filter(|w| *w != "start").find_map(|w| {
+        let tokens: Vec<&str> = w.split_whitespace().collect();
+        let at = tokens.iter().position(|t| *t == "start")?;
+        Some(at.checked_sub(1).map(|i| basename(tokens[i])).unwrap_or("…").to_string())
+    });
+    let name = &ran.name;
+    match inner {
+        _ if name.is_empty() => "a program only known at run time with `start`".to_string(),
+        Some(inner) => format!("`{name} … {inner} start`"),
+        None => format!("`{name} start`"),
+    }
+}
+
+/// Whether any word in the script's functions mentions a `.pid` file.
+pub fn mentions_pidfile(interp: &Interpreter) -> bool {
+    let mut found = false;
+    for f in interp.functions.values() {
+        walk_command(&f.def.body, &mut |c| {
+            if let Command::Simple(sc) = c {
+                let words = sc.words.iter().chain(sc.assignments.iter().filter_map(|a| match &a.value {
+                    AssignValue::Word(w) => Some(w),
+                    _ => None,
+                }));
+                for w in words {
+                    if w.static_text().is_some_and(|t| t.contains(".pid")) || word_text_contains(w, ".pid") {
+                        found = true;
+                    }
+                }
+            }
+        });
+    }
+    found
+}
+
+/// Whether the literal parts of a word contain `needle`.
+fn word_text_contains(w: &Word, needle: &str) -> bool {
+    fn walk(parts: &[WordPart], needle: &str) -> bool {
+        parts.iter().any(|p| match &p.kind {
+            WordPartKind::Literal(s) | WordPartKind::Quoted(s) => s.contains(needle),
+            WordPartKind::DoubleQuoted(inner) => walk(inner, needle),
+            _ => false,
+        })
+    }
+    walk(&w.parts, needle)
+}
+
+/// Whether any function of the script calls start-stop-daemon or supervise-daemon, which marks a
+/// daemon script even when its start() is not recognised.
+pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
+    let mut found = false;
+    for f in interp.functions.values() {
+        walk_command(&f.def.body, &mut |c| {
+            if let Command::Simple(sc) = c {
+                if let Some(name) = sc.words.first().and_then(|w| w.static_text()) {
+                    let base = basename(&name);
+                    found |= base == "start-stop-daemon" || base == "supervise-daemon";
+                }
+            }
+        });
+    }
+    found
+}

@@ -1,0 +1,232 @@
+//! How the daemon is started: OpenRC's backend from `command`, or a call in a custom `start()`
+//! (start-stop-daemon, supervise-daemon, or the daemon run directly) — and telling a oneshot from
+//! a script that leaves a daemon running some way rc2s6 cannot follow.
+
+mod direct_call;
+mod evidence;
+#[cfg(test)]
+mod tests;
+
+use super::error::{ModelDiagnostic, ModelError};
+use super::service::{Decision, Service};
+use super::start_pre;
+use super::trace::{LaunchProgram, StartEvent, Trace};
+use crate::eval::environment::Environment;
+use crate::eval::interpreter::{Function, Interpreter};
+use crate::eval::value::{Loc, Uncertainty};
+pub use evidence::mentions_daemon_tools;
+
+/// How the daemon is started.
+#[derive(Debug, Clone)]
+pub enum Launch {
+    /// OpenRC's backend, from `command` and friends.
+    Declarative,
+    /// A call in a custom `start()`.
+    Call {
+        /// Which program makes the call.
+        program: LaunchProgram,
+        /// The expanded words.
+        words: Vec<String>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
+        /// Where the call is.
+        loc: Loc,
+        /// Sent to the background with `&`.
+        background: bool,
+    },
+}
+
+/// `ulimit`, `umask` or `cd` that start() runs before the launch: start-stop-daemon's child
+/// inherits them from openrc-run's shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellSetting {
+    /// `ulimit`, `umask` or `cd`.
+    pub name: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Where it is.
+    pub loc: Loc,
+    /// Run only under a condition rc2s6 cannot decide.
+    pub conditional: bool,
+}
+
+/// What start() (or OpenRC's own) does with the daemon.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// Nothing rc2s6 supervises: a oneshot (unless the model gave up on the script).
+    Nothing,
+    /// The daemon's launch, after the shell settings start() makes before it.
+    Launch(Launch, Vec<ShellSetting>),
+    /// Not convertible; a diagnostic on the service says why.
+    Refused,
+}
+
+/// Whether `command` is set to something (or to something unknowable).
+pub fn command_is_set(env: &Environment) -> bool {
+    env.get("command").is_some_and(|v| !v.value.text.is_empty() || v.value.is_unknowable())
+}
+
+fn is_launch(e: &StartEvent) -> bool {
+    matches!(e, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. })
+}
+
+/// Finds how the daemon is launched, from `start()`'s trace (taken on the state `interp` holds)
+/// when the script defines one. Diagnostics and decisions go to `service`; what start() assigns
+/// before `default_start` goes into `interp`'s variables.
+pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut Service) -> Found {
+    let command_set = command_is_set(&interp.env);
+    let Some(start) = interp.functions.get("start").cloned() else {
+        return if command_set { Found::Launch(Launch::Declarative, Vec::new()) } else { Found::Nothing };
+    };
+    let start_loc = Loc { file: start.file, span: start.def.name_span };
+    // Traced from the same state as `interp` holds: start() is defined, so it was traced.
+    let Some(trace) = start_trace else { return Found::Nothing };
+    interp.take_gave_up(&trace.diagnostics);
+    let mut events = trace.events;
+    let mut daemonish = command_set || mentions_daemon_tools(interp);
+    let leaves = if daemonish || events.iter().any(is_launch) { None } else { evidence::left_running(interp, &events) };
+    // Scripts that track a pidfile or kill in stop() run a daemon even without the usual calls.
+    let evidence = daemonish || leaves.is_some() || evidence::mentions_pidfile(interp);
+    if evidence && !events.iter().any(is_launch) {
+        daemonish |= direct_call::recognise(interp, &service.name, &mut events);
+    }
+    let launches: Vec<usize> = events.iter().enumerate().filter(|(_, e)| is_launch(e)).map(|(i, _)| i).collect();
+    match launches.as_slice() {
+        [] if !evidence => Found::Nothing,
+        [] if !daemonish => {
+            let (why, at) = match leaves {
+                Some(l) => (l.why, l.at),
+                None => ("start() runs no launch rc2s6 can compile, yet the script refers to a pidfile: a daemon is probably left running".into(), start_loc),
+            };
+            refuse(
+                service,
+                why,
+                at,
+                "rc2s6 cannot tell which process to supervise; start the daemon itself in the foreground with `command`/`command_args`",
+            )
+        }
+        [] => refuse(
+            service,
+            "no start-stop-daemon, supervise-daemon or `$command` call found".into(),
+            start_loc,
+            "start the daemon with `start-stop-daemon --start --exec … -- args`, or remove start() and set `command`/`command_args`",
+        ),
+        [i] => one_launch(interp, service, &events, *i, &start),
+        many => refuse(
+            service,
+            format!("{} daemon launches found", many.len()),
+            event_loc(&events[many[1]]),
+            "an s6 service directory runs one daemon: split the script into one service per daemon",
+        ),
+    }
+}
+
+/// Reports why start() cannot be compiled.
+fn refuse(service: &mut Service, why: String, at: Loc, help: &str) -> Found {
+    let error = ModelError::CustomStart { why, span: at.span.into(), help: help.into() };
+    service.diagnostics.push(ModelDiagnostic { file: at.file, error });
+    Found::Refused
+}
+
+fn event_loc(e: &StartEvent) -> Loc {
+    match e {
+        StartEvent::Launch { loc, .. }
+        | StartEvent::DefaultStart { loc, .. }
+        | StartEvent::Command { loc, .. }
+        | StartEvent::ShellSetting { loc, .. }
+        | StartEvent::Failure { loc, .. } => *loc,
+    }
+}
+
+/// start() launches the daemon once, at `events[i]`: what it runs before and after must let
+/// s6 run it, and the launch must happen whatever the system looks like.
+fn one_launch(
+    interp: &mut Interpreter,
+    service: &mut Service,
+    events: &[StartEvent],
+    i: usize,
+    start: &Function,
+) -> Found {
+    let shell = before_launch(service, &events[..i]);
+    if let Err(refused) = after_launch(interp, service, &events[i + 1..]) {
+        return refused;
+    }
+    let start_loc = Loc { file: start.file, span: start.def.name_span };
+    match &events[i] {
+        StartEvent::DefaultStart { conditional: false, env, .. } => {
+            // The backend reads the daemon's variables as start() left them.
+            start_pre::apply_changes("start", &mut interp.env, env, start.file, service);
+            service.decisions.push(Decision {
+                topic: "launch".into(),
+                choice: "start() wraps default_start: compiled from command and friends".into(),
+                loc: Some(start_loc),
+            });
+            if command_is_set(&interp.env) { Found::Launch(Launch::Declarative, shell) } else { Found::Nothing }
+        }
+        StartEvent::Launch { conditional: false, program, words, uncertain, loc, background } => {
+            service.custom_launch = Some(*loc);
+            let launch = Launch::Call {
+                program: *program,
+                words: words.clone(),
+                uncertain: uncertain.clone(),
+                loc: *loc,
+                background: *background,
+            };
+            Found::Launch(launch, shell)
+        }
+        StartEvent::Launch { loc, .. } | StartEvent::DefaultStart { loc, .. } => refuse(
+            service,
+            "the daemon is started only under a condition rc2s6 cannot decide".into(),
+            *loc,
+            "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do",
+        ),
+        StartEvent::Command { .. } | StartEvent::Failure { .. } | StartEvent::ShellSetting { .. } => {
+            unreachable!("filtered to launches")
+        }
+    }
+}
+
+/// The shell settings start() makes before the launch; a check that fails with the files given
+/// is reported: OpenRC would refuse to start as they are.
+fn before_launch(service: &mut Service, events: &[StartEvent]) -> Vec<ShellSetting> {
+    let shell = events
+        .iter()
+        .filter_map(|e| match e {
+            StartEvent::ShellSetting { name, args, loc, conditional } => {
+                Some(ShellSetting { name: name.clone(), args: args.clone(), loc: *loc, conditional: *conditional })
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(StartEvent::Failure { loc, .. }) =
+        events.iter().find(|e| matches!(e, StartEvent::Failure { certain: true, .. }))
+    {
+        service
+            .diagnostics
+            .push(ModelDiagnostic { file: loc.file, error: ModelError::StartFails { span: loc.span.into() } });
+    }
+    shell
+}
+
+/// Commands after the launch stay in start() after default_start, unless they read the
+/// pidfile, which a daemon under s6 does not have.
+fn after_launch(interp: &Interpreter, service: &mut Service, events: &[StartEvent]) -> Result<(), Found> {
+    let pidfile = interp.env.get("pidfile").map(|v| v.value.text.clone()).filter(|p| !p.is_empty());
+    for e in events {
+        let StartEvent::Command { name, loc, words, .. } = e else { continue };
+        if pidfile.as_ref().is_some_and(|p| words.iter().any(|w| w.contains(p.as_str()))) {
+            return Err(refuse(
+                service,
+                format!("runs `{name}` on the pidfile after starting the daemon"),
+                *loc,
+                "under s6 the daemon has no pidfile; use `s6-svstat` or readiness notification instead",
+            ));
+        }
+        service.decisions.push(Decision {
+            topic: "launch".into(),
+            choice: format!("`{name}` runs after the daemon starts; it stays in start() after default_start"),
+            loc: Some(*loc),
+        });
+    }
+    Ok(())
+}

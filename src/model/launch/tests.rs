@@ -1,0 +1,220 @@
+//! Finding the launch on small scripts: each `check` loads a script (service `svc`), runs
+//! start_pre() and traces start() as the model does, and compares what `find` says — the launch
+//! and the shell settings before it — then the diagnostics and decisions on the service.
+
+use super::*;
+use crate::model::testing::{decision, diagnostic, files, prepare};
+
+fn render(found: &Found) -> Vec<String> {
+    match found {
+        Found::Nothing => vec!["nothing".into()],
+        Found::Refused => vec!["refused".into()],
+        Found::Launch(launch, shell) => {
+            let mut out = vec![match launch {
+                Launch::Declarative => "declarative".to_string(),
+                Launch::Call { program, words, background, .. } => {
+                    format!("{} call: {}{}", program.name(), words.join(" "), if *background { " &" } else { "" })
+                }
+            }];
+            out.extend(shell.iter().map(|s| {
+                let cond = if s.conditional { " (conditional)" } else { "" };
+                format!("shell: {} {}{cond}", s.name, s.args.join(" "))
+            }));
+            out
+        }
+    }
+}
+
+#[track_caller]
+fn check(script: &str, expect: &[&str]) {
+    let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
+    let mut p = prepare(&files.inputs());
+    let found = find(&mut p.interp, p.traces.start, &mut p.service);
+    let mut out = render(&found);
+    out.extend(p.service.diagnostics.iter().map(diagnostic));
+    out.extend(p.service.decisions.iter().map(decision));
+    assert_eq!(out, expect, "script:\n{script}");
+}
+
+#[test]
+fn declarative_or_nothing_without_start() {
+    check("command=/usr/bin/foo\ncommand_args=-f", &["declarative"]);
+    check("command=$(which foo)", &["declarative"]);
+    check("description=x", &["nothing"]);
+    check("command=", &["nothing"]);
+}
+
+#[test]
+fn start_stop_daemon_and_supervise_daemon_calls() {
+    check(
+        "start() {\n\tebegin x\n\tstart-stop-daemon --start --exec /usr/bin/foo -- -f\n\teend $?\n}",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /usr/bin/foo -- -f"],
+    );
+    check(
+        "start() { start-stop-daemon -Sbx /usr/bin/foo; }",
+        &["start-stop-daemon call: start-stop-daemon -Sbx /usr/bin/foo"],
+    );
+    check(
+        "start() { supervise-daemon svc --start /usr/bin/foo -- -x; }",
+        &["supervise-daemon call: supervise-daemon svc --start /usr/bin/foo -- -x"],
+    );
+    // A call that only stops is not a launch; with nothing else, start() starts nothing.
+    check(
+        "start() { start-stop-daemon --stop --exec /usr/bin/foo; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: no start-stop-daemon, supervise-daemon or `$command` call found",
+        ],
+    );
+    check(
+        "start() { start-stop-daemon --start --exec /usr/bin/foo & }",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /usr/bin/foo &"],
+    );
+}
+
+#[test]
+fn the_daemon_run_directly() {
+    check("command=/usr/bin/foo\nstart() { $command -f; }", &["direct call: /usr/bin/foo -f"]);
+    // The one command named like the service, when something says a daemon runs.
+    check(
+        "pidfile=/run/svc.pid\nstart() { mkdir -p /run/svc; /usr/sbin/svc --daemon; }",
+        &["direct call: /usr/sbin/svc --daemon"],
+    );
+    check(
+        "start() { /usr/sbin/svcd; }\nstop() { start-stop-daemon --stop --exec /usr/sbin/svcd; }",
+        &["direct call: /usr/sbin/svcd"],
+    );
+}
+
+#[test]
+fn start_wrapping_default_start() {
+    check(
+        "command=/usr/bin/foo\nstart() {\n\tcheckpath -d /run/foo\n\tulimit -n 1024\n\tdefault_start\n}",
+        &[
+            "declarative",
+            "shell: ulimit -n 1024",
+            "decision launch: start() wraps default_start: compiled from command and friends",
+        ],
+    );
+    check(
+        "command=/usr/bin/foo\nstart() {\n\tcommand_args=-v\n\tdefault_start\n}",
+        &[
+            "declarative",
+            "warning start_pre_assignment: `start` changes `command_args`, which is fixed in the service directory at compile time [compiled in as `-v`]",
+            "decision launch: start() wraps default_start: compiled from command and friends",
+        ],
+    );
+    // start() sets command itself.
+    check(
+        "start() { command=/usr/bin/foo; default_start; }",
+        &[
+            "declarative",
+            "warning start_pre_assignment: `start` changes `command`, which is fixed in the service directory at compile time [compiled in as `/usr/bin/foo`]",
+            "decision launch: start() wraps default_start: compiled from command and friends",
+        ],
+    );
+    check(
+        "start() { default_start; }",
+        &["nothing", "decision launch: start() wraps default_start: compiled from command and friends"],
+    );
+}
+
+#[test]
+fn several_launches_are_refused() {
+    check(
+        "start() {\n\tstart-stop-daemon --start --exec /a\n\tstart-stop-daemon --start --exec /b\n}",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: 2 daemon launches found",
+        ],
+    );
+}
+
+#[test]
+fn conditional_launches() {
+    check(
+        "start() { if [ -f /etc/x ]; then start-stop-daemon --start --exec /a; fi; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: the daemon is started only under a condition rc2s6 cannot decide",
+        ],
+    );
+    // The other way only fails: the start that matters is the one that launches.
+    check(
+        "start() {\n\tif [ -f /etc/x ]; then\n\t\tstart-stop-daemon --start --exec /a\n\telse\n\t\teerror missing\n\t\treturn 1\n\tfi\n}",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /a"],
+    );
+    check(
+        "start() { [ -f /etc/x ] || { eerror missing; return 1; }; start-stop-daemon --start --exec /a; }",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /a"],
+    );
+    check(
+        "start() {\n\tif [ -f /etc/x ]; then ulimit -n 10; fi\n\tstart-stop-daemon --start --exec /a\n}",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /a", "shell: ulimit -n 10 (conditional)"],
+    );
+}
+
+#[test]
+fn what_runs_before_and_after_the_launch() {
+    check(
+        "start() {\n\teerror 'edit /etc/svc.conf first'\n\tstart-stop-daemon --start --exec /a\n}",
+        &[
+            "start-stop-daemon call: start-stop-daemon --start --exec /a",
+            "warning start_fails: with these files `start()` fails here, so OpenRC would not start the daemon",
+        ],
+    );
+    check(
+        "pidfile=/run/a.pid\nstart() {\n\tstart-stop-daemon --start --exec /a\n\trenice 5 /run/a.pid\n}",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: runs `renice` on the pidfile after starting the daemon",
+        ],
+    );
+    check(
+        "start() {\n\tstart-stop-daemon --start --exec /a\n\tudevadm settle\n}",
+        &[
+            "start-stop-daemon call: start-stop-daemon --start --exec /a",
+            "decision launch: `udevadm` runs after the daemon starts; it stays in start() after default_start",
+        ],
+    );
+}
+
+#[test]
+fn oneshots_and_daemons_left_running() {
+    check("start() { ebegin x; sysctl -p /etc/sysctl.conf; eend $?; }", &["nothing"]);
+    check(
+        "start() { /usr/sbin/postfix start; }\nstop() { /usr/sbin/postfix stop; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `postfix start`, a control program that leaves a daemon running",
+        ],
+    );
+    check(
+        "start() { su pg -c 'pg_ctl start -D /x'; }\nstop() { su pg -c 'pg_ctl stop'; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `su … pg_ctl start`, a control program that leaves a daemon running",
+        ],
+    );
+    check(
+        "pidfile=/run/x.pid\nstart() { /usr/bin/thing --go; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() leaves a daemon running: the script sets `pidfile`, but rc2s6 finds no launch it can compile",
+        ],
+    );
+    check(
+        "start() { /usr/bin/thing --go; }\nstop() { killall thing; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() leaves a daemon running: stop() ends it with `killall`",
+        ],
+    );
+    check(
+        "start() { /usr/bin/thing; }\nstop() { rm -f /var/run/thing.pid; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs no launch rc2s6 can compile, yet the script refers to a pidfile: a daemon is probably left running",
+        ],
+    );
+}

@@ -1,0 +1,303 @@
+//! What `start()` and `stop()` do, as far as compiling them goes: each is run once on a copy of
+//! the state OpenRC runs it from, both ways of every undecidable condition, and an observer
+//! records the launches, `default_start`, shell settings, failures and other commands in order.
+
+use crate::eval::environment::Environment;
+use crate::eval::error::EvalDiagnostic;
+use crate::eval::interpreter::{Interpreter, Status};
+use crate::eval::observer::{ObservedCommand, Observer};
+use crate::eval::value::{Loc, Uncertainty};
+
+use super::dependencies::DEP_FUNCTIONS;
+
+/// What `start()` does, in order, as far as compiling it is concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartEvent {
+    /// `start-stop-daemon --start …`, `supervise-daemon … --start …` or `$command …`.
+    Launch {
+        /// Which way the daemon is started.
+        program: LaunchProgram,
+        /// The expanded words of the call, the program first.
+        words: Vec<String>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
+        /// Where the call is.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+        /// Sent to the background with `&`.
+        background: bool,
+    },
+    /// `default_start`: the backend's own start.
+    DefaultStart {
+        /// Where the call is.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+        /// The variables when it is called: the backend reads the daemon's as start() left them.
+        env: Box<Environment>,
+    },
+    /// Any other command that does something (not a message or a check).
+    Command {
+        /// The command name as expanded.
+        name: String,
+        /// Where it is.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+        /// All its expanded words.
+        words: Vec<String>,
+        /// What makes each word inexact, aligned with `words`.
+        uncertain: Vec<Vec<Uncertainty>>,
+        /// Sent to the background with `&`.
+        background: bool,
+    },
+    /// `ulimit`, `umask` or `cd` in start()'s shell: start-stop-daemon's child inherits them.
+    ShellSetting {
+        /// `ulimit`, `umask` or `cd`.
+        name: String,
+        /// The arguments.
+        args: Vec<String>,
+        /// Where.
+        loc: Loc,
+        /// Inside a condition rc2s6 cannot decide.
+        conditional: bool,
+    },
+    /// A way out that means the start failed (`return 1`, `eend 1`, `eerror`): the path it is on
+    /// is not the one that starts the daemon.
+    Failure {
+        /// Where.
+        loc: Loc,
+        /// Reached whatever the system looks like: with these files, start() fails here.
+        certain: bool,
+    },
+}
+
+/// How a daemon is launched from `start()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaunchProgram {
+    /// start-stop-daemon.
+    StartStopDaemon,
+    /// supervise-daemon.
+    SuperviseDaemon,
+    /// The daemon run directly.
+    Direct,
+}
+
+impl LaunchProgram {
+    /// The program's name, as decisions say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LaunchProgram::StartStopDaemon => "start-stop-daemon",
+            LaunchProgram::SuperviseDaemon => "supervise-daemon",
+            LaunchProgram::Direct => "direct",
+        }
+    }
+}
+
+/// Commands that only print, check or prepare files: harmless before or after the launch.
+const PREPARATION: &[&str] = &[
+    "ebegin",
+    "eend",
+    "einfo",
+    "einfon",
+    "ewarn",
+    "ewarnn",
+    "eerror",
+    "eerrorn",
+    "veinfo",
+    "vewarn",
+    "vebegin",
+    "veend",
+    "eindent",
+    "eoutdent",
+    "checkpath",
+    "echo",
+    "printf",
+    "mkdir",
+    "chown",
+    "chmod",
+    "chgrp",
+    "install",
+    "touch",
+    "rm",
+    "ln",
+    "test",
+    "[",
+    "yesno",
+    "sleep",
+    "service_set_value",
+    "service_get_value",
+    "mark_service_started",
+    "local",
+    "export",
+    "return",
+    "true",
+    "false",
+    ":",
+    "logger",
+    "grep",
+    "sed",
+    "awk",
+    "cat",
+    "id",
+    "getent",
+    "command",
+    "type",
+    "which",
+    "basename",
+    "dirname",
+    "get_options",
+    "save_options",
+];
+
+/// What running one function on a copy of an interpreter's state did: `start()` is traced
+/// once and read for both its launch and the backend calls it reaches.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// What it did, in order.
+    pub events: Vec<StartEvent>,
+    /// What the run found.
+    pub diagnostics: Vec<EvalDiagnostic>,
+}
+
+/// Runs `function` on a copy of the interpreter's state, recording what it does (both ways of
+/// every undecidable condition); `None` when no file defines it.
+pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<Trace> {
+    let run = interp.run_on_copy(function, StartRecorder::default())?;
+    Some(Trace { events: run.observer.events, diagnostics: run.diagnostics })
+}
+
+/// Records what a function does for [`trace`].
+#[derive(Debug, Default)]
+struct StartRecorder {
+    events: Vec<StartEvent>,
+}
+
+impl Observer for StartRecorder {
+    /// Records what a command means for compiling `start()`; takes over the launches, and
+    /// `return`/`exit` with a failure (see below).
+    fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
+        let cmd = command.name;
+        let (loc, conditional) = (command.loc, command.conditional);
+        // Per word, so that only the words the daemon uses can make it unconvertible.
+        let words = command.word_fields();
+        let base = basename(cmd);
+        if let Some(program) = launch_program(base, cmd, &words.texts, command.env) {
+            self.events.push(StartEvent::Launch {
+                program,
+                words: words.texts,
+                uncertain: words.uncertain,
+                loc,
+                conditional,
+                background: command.background,
+            });
+            return Some(Status::Unknown);
+        }
+        if cmd == "default_start" {
+            self.events.push(StartEvent::DefaultStart { loc, conditional, env: Box::new(command.env.clone()) });
+            return Some(Status::Unknown);
+        }
+        if is_failure(base, &words.texts) {
+            self.events.push(StartEvent::Failure { loc, certain: !conditional });
+            if matches!(base, "return" | "exit") {
+                // A failed check ends this path; the start that matters is the one that gets
+                // past the checks, so carry on as if it had passed.
+                return Some(Status::False);
+            }
+        }
+        let args = words.texts.get(1..).unwrap_or_default().to_vec();
+        if matches!(cmd, "ulimit" | "umask" | "cd") {
+            self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, conditional });
+            return None;
+        }
+        if command.is_function || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) || is_shell_builtin(cmd) {
+            return None;
+        }
+        self.events.push(StartEvent::Command {
+            name: cmd.to_string(),
+            loc,
+            conditional,
+            words: words.texts,
+            uncertain: words.uncertain,
+            background: command.background,
+        });
+        None
+    }
+
+    fn mark(&self) -> Option<usize> {
+        Some(self.events.len())
+    }
+
+    /// Of the two ways an undecidable `if` can go, when exactly one launches the daemon and the
+    /// other fails, keeps the launching one's events as unconditional (within `outer_conditional`)
+    /// and drops the other's: the start that matters is the one that launches, as if its
+    /// condition held.
+    fn pick_way(&mut self, start: usize, middle: usize, outer_conditional: bool) -> Option<bool> {
+        let launches = |e: &[StartEvent]| {
+            e.iter().any(|x| matches!(x, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. }))
+        };
+        let fails = |e: &[StartEvent]| e.iter().any(|x| matches!(x, StartEvent::Failure { .. }));
+        let (a, b) = (&self.events[start..middle], &self.events[middle..]);
+        let first = match (launches(a), launches(b)) {
+            (true, false) if fails(b) => true,
+            (false, true) if fails(a) => false,
+            _ => return None,
+        };
+        let kept: Vec<StartEvent> =
+            if first { self.events[start..middle].to_vec() } else { self.events[middle..].to_vec() };
+        self.events.truncate(start);
+        for mut e in kept {
+            match &mut e {
+                StartEvent::Launch { conditional, .. }
+                | StartEvent::DefaultStart { conditional, .. }
+                | StartEvent::Command { conditional, .. }
+                | StartEvent::ShellSetting { conditional, .. } => *conditional = outer_conditional,
+                StartEvent::Failure { .. } => {}
+            }
+            self.events.push(e);
+        }
+        Some(first)
+    }
+}
+
+/// Which way a command launches the daemon, if it does: `start-stop-daemon` with `--start`
+/// (or `-S` among short options), `supervise-daemon … --start`, or `$command` itself.
+fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) -> Option<LaunchProgram> {
+    let command_var = env.get("command").map(|v| v.value.text.clone()).filter(|c| !c.is_empty());
+    match base {
+        "start-stop-daemon"
+            if words.iter().any(|a| {
+                a == "--start" || a == "-S" || (a.starts_with('-') && !a.starts_with("--") && a.contains('S'))
+            }) =>
+        {
+            Some(LaunchProgram::StartStopDaemon)
+        }
+        "supervise-daemon" if words.iter().any(|a| a == "--start" || a == "-S") => Some(LaunchProgram::SuperviseDaemon),
+        _ if command_var.as_deref() == Some(cmd) => Some(LaunchProgram::Direct),
+        _ => None,
+    }
+}
+
+/// The program's file name, without its directory: how commands are recognised.
+pub fn basename(program: &str) -> &str {
+    program.rsplit('/').next().unwrap_or(program)
+}
+
+/// Whether a command says the start failed: `return N`/`exit N`/`eend N` with N ≠ 0, `eerror`.
+fn is_failure(base: &str, words: &[String]) -> bool {
+    let nonzero = |w: Option<&String>| w.is_some_and(|w| w.parse::<i64>().is_ok_and(|n| n != 0));
+    match base {
+        "return" | "exit" | "eend" | "veend" => nonzero(words.get(1)),
+        "eerror" => true,
+        _ => false,
+    }
+}
+
+/// Builtins that change only the shell's own state or flow, recorded as nothing.
+fn is_shell_builtin(cmd: &str) -> bool {
+    matches!(
+        cmd,
+        "return" | "exit" | "break" | "continue" | "unset" | "read" | "eval" | "." | "source" | "set" | "shift"
+    )
+}

@@ -1,0 +1,230 @@
+//! A batch of init scripts → service directories and a manifest, in memory. One broken script
+//! never stops the others.
+
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::backend::service_dir::ServiceDir;
+use crate::backend::{Backend, EmitError};
+use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
+use crate::manifest::{self, Manifest, ServiceRecord};
+use crate::model::analysis::{self, Analysis};
+use crate::model::error::HANDWRITTEN_SERVICE_DIR;
+use crate::model::{ModelOptions, ServiceKind};
+use crate::openrc::service_files::ServiceFiles;
+use crate::openrc::version::OpenrcVersion;
+use crate::pipeline::input::{self, InputOptions, ReadError};
+use crate::pipeline::service_set::{self, Progress, SetOptions};
+
+/// Everything a compile run needs to know.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    /// Where conf.d and rc.conf are.
+    pub input: InputOptions,
+    /// Model choices.
+    pub model: ModelOptions,
+    /// What the services become, and its settings.
+    pub backend: Backend,
+    /// The OpenRC the output is for.
+    pub target: OpenrcVersion,
+    /// The output directory as OpenRC will see it (absolute).
+    pub output: String,
+    /// Keep each service's syntax trees in its `Analysis` (for callers that rewrite the scripts).
+    /// Otherwise they are dropped as soon as the service is compiled: they are most of a batch's
+    /// memory (80 of 108 MB for the corpus of real scripts).
+    pub keep_syntax_trees: bool,
+}
+
+/// One service, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledService {
+    /// Its files and model.
+    pub analysis: Analysis,
+    /// The service directory, for converted longruns.
+    pub dir: Option<ServiceDir>,
+    /// Its manifest record.
+    pub record: ServiceRecord,
+    /// A script rc2s6 already migrated (supervisor=s6, no command) whose service directory is
+    /// this output's: the directory from the earlier run stays as it is.
+    pub migrated: bool,
+}
+
+impl CompiledService {
+    /// Whether the service counts as converted or cleanly oneshot.
+    pub fn ok(&self) -> bool {
+        let duplicate = self.analysis.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
+        !duplicate && (self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot)
+    }
+
+    /// Findings about this service.
+    pub fn findings(&self) -> &[Finding] {
+        &self.analysis.findings
+    }
+}
+
+/// A compile run's result.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    /// The services, sorted by name.
+    pub services: Vec<CompiledService>,
+    /// Files in walked directories that are not openrc-run scripts.
+    pub skipped: Vec<PathBuf>,
+    /// Files that could not be read.
+    pub read_errors: Vec<ReadError>,
+    /// The manifest of everything.
+    pub manifest: Manifest,
+}
+
+define_codes! {
+    /// The code of [`DuplicateService`], in the `input` phase.
+    CODES in input {
+        DUPLICATE_SERVICE = duplicate_service: Error,
+    }
+}
+
+/// Two inputs with the same service name.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("`{name}` is given twice ({first} and {second}); one service directory cannot hold both")]
+#[diagnostic(help("compile the two directories separately, or rename one script"))]
+pub struct DuplicateService {
+    /// The service name.
+    pub name: String,
+    /// The first path.
+    pub first: String,
+    /// The second path.
+    pub second: String,
+}
+
+impl Coded for DuplicateService {
+    fn code(&self) -> &'static Code {
+        &DUPLICATE_SERVICE
+    }
+}
+
+/// What compiling adds to an analysis, worked out on the thread that made it.
+struct Emitted {
+    dir: Result<Option<ServiceDir>, EmitError>,
+    migrated: bool,
+}
+
+/// Whether a script that selects s6 with no command is one rc2s6 migrated earlier: its service
+/// directory is this output's own.
+fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
+    let name = &analysis.service.name;
+    let own = format!("{}/{}", opts.output.trim_end_matches('/'), name);
+    let path =
+        analysis.service.s6_service_path.clone().unwrap_or_else(|| crate::openrc::paths::default_service_path(name));
+    path == own && analysis.findings.iter().any(|f| f.code() == &HANDWRITTEN_SERVICE_DIR)
+}
+
+/// What the backend makes of an analysis, on the worker thread that made it.
+fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
+    let dir = opts.backend.service_dir(&analysis.service, analysis.private);
+    Emitted { dir, migrated: is_migrated(analysis, opts) }
+}
+
+/// Puts an analysis and what was emitted for it together, with its manifest record.
+fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> CompiledService {
+    if emitted.migrated {
+        // A migrated script links the directory rc2s6 wrote into this output: not hand-written.
+        analysis.findings.retain(|f| f.code() != &HANDWRITTEN_SERVICE_DIR);
+    }
+    let dir = match emitted.dir {
+        Ok(d) => d,
+        Err(e) => {
+            analysis.findings.push(Finding::new(Some(analysis.script().clone()), e));
+            None
+        }
+    };
+    let sources = analysis.sources_with_roles();
+    let log_dir = opts.backend.log_dir(&analysis.service);
+    let record =
+        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+    CompiledService { analysis, dir, record, migrated: emitted.migrated }
+}
+
+/// Compiles one script: read, analyse, emit.
+pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledService, ReadError> {
+    Ok(compile_files(input::load_service(script, &opts.input)?, opts))
+}
+
+/// Compiles one service's files, already read: analyse and emit, touching no file.
+pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledService {
+    let mut analysis = analysis::analyze(files, &opts.model);
+    if !opts.keep_syntax_trees {
+        analysis.drop_working_state();
+    }
+    let emitted = emit_one(&analysis, opts);
+    finish(analysis, emitted, opts)
+}
+
+/// Compiles everything the arguments name and builds the manifest.
+pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
+    run_with_progress(paths, opts, &Progress::default())
+}
+
+/// [`run`], counting the scripts done in `progress` (for a progress display).
+pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
+    let set_opts =
+        SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
+    // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
+    let set = service_set::load_with_progress(paths, &set_opts, progress, |a| emit_one(a, opts));
+    let (skipped, read_errors) = (set.skipped, set.read_errors);
+    let mut services: Vec<CompiledService> =
+        set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
+    refuse_duplicates(&mut services);
+    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
+    Compilation { services, skipped, read_errors, manifest }
+}
+
+/// The same name twice would fight over one directory and one scan-directory link: neither is
+/// converted. `services` is sorted by name.
+fn refuse_duplicates(services: &mut [CompiledService]) {
+    let mut i = 0;
+    while i < services.len() {
+        let name = services[i].analysis.service.name.clone();
+        let j = services[i..].iter().take_while(|s| s.analysis.service.name == name).count() + i;
+        if j - i > 1 {
+            let paths: Vec<String> = services[i..j].iter().map(|s| s.analysis.script().name().to_string()).collect();
+            for s in &mut services[i..j] {
+                let finding = Finding::new(
+                    Some(s.analysis.script().clone()),
+                    DuplicateService { name: name.clone(), first: paths[0].clone(), second: paths[1].clone() },
+                );
+                s.record.diagnostics.push(manifest::DiagnosticRecord {
+                    code: finding.code().name().into(),
+                    severity: finding.severity.as_str().into(),
+                    at: None,
+                    message: finding.message(),
+                });
+                s.analysis.findings.push(finding);
+                s.dir = None;
+                s.migrated = false;
+                s.record.kind = "not-converted".into();
+                s.record.files.clear();
+                s.record.servicedir = None;
+                s.record.link_name = None;
+                s.record.s6_service_path = None;
+            }
+        }
+        i = j;
+    }
+}
+
+impl Compilation {
+    /// Counts of (converted, oneshot, not converted).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let converted = self.services.iter().filter(|s| s.dir.is_some() || s.migrated).count();
+        // A oneshot refused as a duplicate is not converted, as its manifest record says.
+        let oneshot =
+            self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
+        (converted, oneshot, self.services.len() - converted - oneshot)
+    }
+
+    /// Whether any error-level finding exists.
+    pub fn has_errors(&self) -> bool {
+        self.services.iter().any(|s| s.findings().iter().any(|f| f.severity == Severity::Error))
+    }
+}

@@ -1,0 +1,224 @@
+//! Reads a service's files from disk in openrc-run's order: rc.conf, rc.conf.d, conf.d, script.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::source::SourceFile;
+use crate::openrc::service_files::{FileRole, RUNLEVELS, ServiceFiles};
+
+/// Where to find the files around a script.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// The conf.d directory (`--conf-dir`); `None` reads no conf.d files.
+    pub conf_dir: Option<PathBuf>,
+    /// rc.conf (`--rc-conf`); `None` reads none. rc.conf.d beside it is read too.
+    pub rc_conf: Option<PathBuf>,
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The path.
+    pub path: String,
+    /// The operating system's message.
+    pub message: String,
+}
+
+/// Reads a file as text; invalid UTF-8 is replaced so the rest can still be reported on, and the
+/// offset of the first invalid byte is returned with it.
+pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+    Ok(decode_source(path.display().to_string(), bytes))
+}
+
+/// A file's bytes as text, with the offset of the first invalid UTF-8 byte if there is one.
+pub fn decode_source(name: String, bytes: Vec<u8>) -> (SourceFile, Option<usize>) {
+    let (text, bad) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    (SourceFile::new(name, text), bad)
+}
+
+/// A file's permission bits (to give a rewritten copy the same), if it can be read.
+pub fn file_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// Reads a script and the files OpenRC would read with it.
+pub fn load_service(script: &Path, opts: &InputOptions) -> Result<ServiceFiles, ReadError> {
+    let svcname = script.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (confd, runlevel_confd) = confd_files(&svcname, opts.conf_dir.as_deref());
+    load_with(script, &svcname, &confd, opts.rc_conf.as_deref(), runlevel_confd)
+}
+
+/// The conf.d files of a service in `dir` that exist, in load order, and the runlevel-specific
+/// ones beside them: (path, runlevel).
+pub fn confd_files(svcname: &str, dir: Option<&Path>) -> (Vec<PathBuf>, Vec<(String, String)>) {
+    let mut confd = Vec::new();
+    let mut runlevel_confd = Vec::new();
+    if let Some(dir) = dir {
+        // Multiplexed `net.eth0` reads conf.d/net first, then conf.d/net.eth0.
+        let base = svcname.split('.').next().unwrap_or(svcname);
+        let mut names = Vec::new();
+        if base != svcname {
+            names.push(base.to_string());
+        }
+        names.push(svcname.to_string());
+        for n in &names {
+            let p = dir.join(n);
+            if p.is_file() {
+                confd.push(p);
+            }
+            for rl in RUNLEVELS {
+                let p = dir.join(format!("{n}.{rl}"));
+                if p.is_file() {
+                    runlevel_confd.push((p.display().to_string(), rl.to_string()));
+                }
+            }
+        }
+    }
+    (confd, runlevel_confd)
+}
+
+/// Reads a script with an explicit service name and conf.d files (used for corpora whose file
+/// names are not service names).
+pub fn load_with(
+    script: &Path,
+    svcname: &str,
+    confd: &[PathBuf],
+    rc_conf: Option<&Path>,
+    runlevel_confd: Vec<(String, String)>,
+) -> Result<ServiceFiles, ReadError> {
+    let text = read_source(script)?;
+    let rc = read_rc_conf(rc_conf)?;
+    load_around(text, svcname, confd, &rc, runlevel_confd)
+}
+
+/// rc.conf and the `rc.conf.d/*.conf` files beside it, in load order, with where each one's
+/// invalid UTF-8 starts: read once when many services are loaded together.
+pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<(SourceFile, Option<usize>)>, ReadError> {
+    let mut out = Vec::new();
+    let Some(rc) = rc_conf else { return Ok(out) };
+    if rc.is_file() {
+        out.push(read_source(rc)?);
+    }
+    if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
+        if dir.is_dir() {
+            let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+                .collect();
+            extra.sort();
+            for p in extra {
+                out.push(read_source(&p)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the conf.d files of a script whose text was already read (by [`read_source`]), and
+/// puts them together with rc.conf (read by [`read_rc_conf`]) in openrc-run's load order, so a
+/// caller loading many services reads the script and rc.conf only once.
+pub fn load_around(
+    (script_source, script_bad): (SourceFile, Option<usize>),
+    svcname: &str,
+    confd: &[PathBuf],
+    rc_conf: &[(SourceFile, Option<usize>)],
+    runlevel_confd: Vec<(String, String)>,
+) -> Result<ServiceFiles, ReadError> {
+    let mut files = Vec::new();
+    let mut not_utf8 = Vec::new();
+    let mut push =
+        |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, (src, bad): (SourceFile, Option<usize>)| {
+            if let Some(at) = bad {
+                not_utf8.push((files.len(), at));
+            }
+            files.push((role, src));
+        };
+    for rc in rc_conf {
+        push(&mut files, FileRole::RcConf, rc.clone());
+    }
+    let mut private = false;
+    for c in confd {
+        push(&mut files, FileRole::ConfD, read_source(c)?);
+        private |= file_mode(c).is_some_and(|m| m & 0o004 == 0);
+    }
+    push(&mut files, FileRole::Script, (script_source, script_bad));
+    Ok(ServiceFiles {
+        svcname: svcname.to_string(),
+        service_path: format!("/etc/init.d/{svcname}"),
+        files,
+        runlevel_confd,
+        not_utf8,
+        private,
+    })
+}
+
+/// A file to look at, and whether the user named it (named files are always treated as
+/// scripts; files found by walking a directory only when they look like one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPath {
+    /// The path.
+    pub path: PathBuf,
+    /// Given on the command line rather than found in a directory.
+    pub named: bool,
+}
+
+/// The files the arguments name: files as given, directories walked in name order (following
+/// links) without editor and package-manager backups. A path named twice (a directory and a
+/// file in it, or the same argument again) counts once, as named when it was named.
+pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
+    let (out, errors) = expand_paths_with_repeats(paths);
+    let mut named: std::collections::BTreeSet<&Path> = std::collections::BTreeSet::new();
+    for p in out.iter().filter(|p| p.named) {
+        named.insert(&p.path);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unique = Vec::new();
+    for p in &out {
+        if seen.insert(p.path.clone()) {
+            unique.push(InputPath { path: p.path.clone(), named: p.named || named.contains(p.path.as_path()) });
+        }
+    }
+    (unique, errors)
+}
+
+fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(InputPath { path: p.clone(), named: true });
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    let backup = name.ends_with('~')
+                        || name.starts_with('.')
+                        || name.contains(".dpkg-")
+                        || name.ends_with(".apk-new");
+                    if !backup {
+                        out.push(InputPath { path: e.into_path(), named: false });
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
+            }
+        }
+    }
+    (out, errors)
+}
+
+/// Whether a regular file exists at `path`.
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
+}

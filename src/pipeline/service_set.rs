@@ -1,0 +1,191 @@
+//! A set of init scripts analysed together: what `lint` and `graph` look at. Each script is read
+//! once and analysed on its own, in parallel across the machine's cores; the set is in a stable
+//! order whatever the threads did.
+//!
+//! Besides the names OpenRC gives services (the file name), a file named `NAME.initd` is service
+//! `NAME` with `NAME.confd` beside it as its conf.d file: the layout of Alpine's aports and
+//! Gentoo's ebuild repositories, where distribution CI lints scripts before they are installed.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::core::source::SourceFile;
+use crate::model::ModelOptions;
+use crate::model::analysis::{self, Analysis, SharedParses};
+use crate::pipeline::input::{self, InputOptions, InputPath, ReadError};
+use crate::pipeline::parallel::in_parallel;
+
+/// What loading a set needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct SetOptions {
+    /// Where conf.d and rc.conf are.
+    pub input: InputOptions,
+    /// Model choices.
+    pub model: ModelOptions,
+    /// Keep each service's syntax trees and final variables after `each` has run (for callers
+    /// that read or rewrite the scripts afterwards). Otherwise they are dropped on the worker
+    /// thread (`Analysis::drop_working_state`): they are most of a batch's memory.
+    pub keep_syntax_trees: bool,
+}
+
+/// One analysed script and what the caller computed from it on the same thread.
+#[derive(Debug, Clone)]
+pub struct Member<T> {
+    /// The script's files and model.
+    pub analysis: Analysis,
+    /// The caller's per-script result.
+    pub extra: T,
+}
+
+/// A set of analysed scripts.
+#[derive(Debug, Clone)]
+pub struct ServiceSet<T> {
+    /// The scripts, sorted by service name, then path.
+    pub members: Vec<Member<T>>,
+    /// Files in walked directories that are not init scripts.
+    pub skipped: Vec<PathBuf>,
+    /// Files that could not be read.
+    pub read_errors: Vec<ReadError>,
+}
+
+/// What became of one candidate.
+enum Outcome<T> {
+    Member(Box<Member<T>>),
+    Skipped(PathBuf),
+    Failed(ReadError),
+}
+
+/// How far a load has got, for a progress display on another thread: files found, files done.
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: AtomicUsize,
+    done: AtomicUsize,
+}
+
+impl Progress {
+    /// Files to look at (0 until the paths are walked).
+    pub fn total(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    /// Files looked at so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+}
+
+/// Loads and analyses every script the paths name (directories are walked), calling `each` on
+/// every analysis on the worker thread that made it.
+pub fn load<T: Send>(paths: &[PathBuf], opts: &SetOptions, each: impl Fn(&Analysis) -> T + Sync) -> ServiceSet<T> {
+    load_with_progress(paths, opts, &Progress::default(), each)
+}
+
+/// [`load`], counting in `progress` as it goes.
+pub fn load_with_progress<T: Send>(
+    paths: &[PathBuf],
+    opts: &SetOptions,
+    progress: &Progress,
+    each: impl Fn(&Analysis) -> T + Sync,
+) -> ServiceSet<T> {
+    let (candidates, mut read_errors) = input::expand_paths(paths);
+    progress.total.store(candidates.len(), Ordering::Relaxed);
+    // rc.conf is the same for every service: read and parse it once.
+    let rc_conf = match input::read_rc_conf(opts.input.rc_conf.as_deref()) {
+        Ok(files) => files,
+        Err(e) => {
+            read_errors.push(e);
+            Vec::new()
+        }
+    };
+    let shared = SharedParses::new(&rc_conf.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+    // Scripts are handed out one at a time so a slow one does not hold up a chunk.
+    let done = in_parallel(&candidates, |c| {
+        let outcome = load_one(c, opts, &rc_conf, &shared, &each);
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        outcome
+    });
+    let mut members = Vec::new();
+    let mut skipped = Vec::new();
+    for o in done {
+        match o {
+            Outcome::Member(m) => members.push(*m),
+            Outcome::Skipped(p) => skipped.push(p),
+            Outcome::Failed(e) => read_errors.push(e),
+        }
+    }
+    members.sort_by(|a, b| {
+        a.analysis
+            .service
+            .name
+            .cmp(&b.analysis.service.name)
+            .then_with(|| a.analysis.script().name().cmp(b.analysis.script().name()))
+    });
+    ServiceSet { members, skipped, read_errors }
+}
+
+fn load_one<T>(
+    c: &InputPath,
+    opts: &SetOptions,
+    rc_conf: &[(SourceFile, Option<usize>)],
+    shared: &SharedParses,
+    each: &impl Fn(&Analysis) -> T,
+) -> Outcome<T> {
+    let text = match input::read_source(&c.path) {
+        Ok(t) => t,
+        Err(e) => return Outcome::Failed(e),
+    };
+    if !c.named
+        && !crate::openrc::service_files::is_openrc_script(text.0.text())
+        && !looks_like_init_script(text.0.text())
+    {
+        return Outcome::Skipped(c.path.clone());
+    }
+    let (svcname, sibling_confd) = service_name(&c.path);
+    let (mut confd, runlevel_confd) = input::confd_files(&svcname, opts.input.conf_dir.as_deref());
+    if let Some(s) = sibling_confd {
+        confd = vec![s];
+    }
+    match input::load_around(text, &svcname, &confd, rc_conf, runlevel_confd) {
+        Ok(files) => {
+            let mut analysis = analysis::analyze_with(files, &opts.model, shared);
+            let extra = each(&analysis);
+            if !opts.keep_syntax_trees {
+                analysis.drop_working_state();
+            }
+            Outcome::Member(Box::new(Member { analysis, extra }))
+        }
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// A walked file that is not an openrc-run script but defines `depend()` was meant to be one:
+/// it is analysed, so the wrong shebang is reported rather than the file silently skipped.
+fn looks_like_init_script(text: &str) -> bool {
+    text.starts_with("#!")
+        && text.lines().any(|l| {
+            let l = l.trim_start();
+            l.strip_prefix("depend").is_some_and(|r| r.trim_start().starts_with("()"))
+        })
+}
+
+/// The service name of a script, and its `NAME.confd` when the script is `NAME.initd`.
+///
+/// `NAME.initd` is a package's source layout; when an openrc-run script named `NAME` is beside
+/// it, the directory is an installed init.d, where OpenRC names each service after its file
+/// (openrc-run.c sets `RC_SVCNAME` to the script's basename): `NAME.initd` is then a service of
+/// its own, as OpenRC would run it, rather than a second `NAME`.
+fn service_name(path: &Path) -> (String, Option<PathBuf>) {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let installed_beside = |name: &str| {
+        let plain = path.with_file_name(name);
+        input::is_file(&plain)
+            && input::read_source(&plain).is_ok_and(|(f, _)| crate::openrc::service_files::is_openrc_script(f.text()))
+    };
+    match file.strip_suffix(".initd").filter(|n| !n.is_empty() && !installed_beside(n)) {
+        Some(name) => {
+            let confd = path.with_file_name(format!("{name}.confd"));
+            (name.to_string(), input::is_file(&confd).then_some(confd))
+        }
+        None => (file, None),
+    }
+}

@@ -1,0 +1,759 @@
+//! Turns pest's parse tree into the AST.
+
+use std::collections::HashMap;
+
+use pest::iterators::Pair;
+
+use super::error::ParseError;
+use super::grammar::Rule;
+use crate::core::source::Span;
+use crate::shell::ast::*;
+
+type P<'i> = Pair<'i, Rule>;
+
+/// Builds AST nodes from pest pairs, collecting bash-only constructs and here-doc problems.
+pub(super) struct Builder {
+    /// Here-document bodies keyed by the start offset of their `<<` redirection.
+    heredoc_bodies: HashMap<usize, (String, Span, bool)>,
+    pub(super) bashisms: Vec<NonPosix>,
+    pub(super) errors: Vec<ParseError>,
+    /// Lists and word parts the one being built is nested in.
+    depth: usize,
+    /// Where nesting first went past `MAX_NESTING`.
+    pub(super) too_deep: Option<Span>,
+}
+
+/// Lists and word parts nested in one another that the builder follows: about 100 levels of
+/// `$(…)`, `{ … }` or `"${x:-…}"`, where no real script goes past 10. pest's stack guard lets
+/// the grammar nest deeper than building the tree (and later, modelling and dropping it) can
+/// without overflowing a thread's stack in a release build.
+const MAX_NESTING: usize = 200;
+
+fn span(p: &P) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+impl Builder {
+    /// Prepares a builder for the tree under `root`, pairing here-doc bodies with redirections.
+    pub(super) fn new(root: &P) -> Self {
+        let mut b = Builder {
+            heredoc_bodies: HashMap::new(),
+            bashisms: Vec::new(),
+            errors: Vec::new(),
+            depth: 0,
+            too_deep: None,
+        };
+        b.pair_heredocs(root);
+        b
+    }
+
+    fn pair_heredocs(&mut self, root: &P) {
+        // Redirections in source order, each with its delimiter; bodies likewise. A body belongs
+        // to the latest earlier redirection with the same delimiter that has no body yet.
+        let mut redirs: Vec<(usize, String, Span, bool)> = Vec::new();
+        let mut taken: Vec<bool> = Vec::new();
+        for p in root.clone().into_inner().flatten() {
+            match p.as_rule() {
+                Rule::heredoc_redirect => {
+                    let delim = p
+                        .clone()
+                        .into_inner()
+                        .flatten()
+                        .find(|q| {
+                            matches!(
+                                q.as_rule(),
+                                Rule::heredoc_delim_text | Rule::heredoc_delim_text_sq | Rule::heredoc_delim_text_dq
+                            )
+                        })
+                        .map(|q| q.as_str().to_string())
+                        .unwrap_or_default();
+                    let strip = p.as_str().starts_with("<<-");
+                    redirs.push((p.as_span().start(), delim, span(&p), strip));
+                    taken.push(false);
+                }
+                Rule::heredoc_body => {
+                    let mut inner = p.clone().into_inner();
+                    let text = inner.next().expect("heredoc_body has text");
+                    let end = inner.next().expect("heredoc_body has an end line");
+                    let indented = end.as_str().starts_with('\t');
+                    let delim = end.as_str().trim_start_matches('\t');
+                    if let Some(i) = (0..redirs.len()).rev().find(|&i| !taken[i] && redirs[i].1 == delim) {
+                        taken[i] = true;
+                        let (start, _, rspan, strip) = &redirs[i];
+                        if indented && !strip {
+                            self.errors.push(ParseError::IndentedHeredocEnd {
+                                delimiter: delim.to_string(),
+                                span: (*rspan).into(),
+                            });
+                        }
+                        let body = if *strip {
+                            text.as_str().split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect()
+                        } else {
+                            text.as_str().to_string()
+                        };
+                        self.heredoc_bodies.insert(*start, (body, span(&text), true));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, (_, delim, rspan, _)) in redirs.iter().enumerate() {
+            if !taken[i] {
+                self.errors.push(ParseError::UnterminatedHeredoc { delimiter: delim.clone(), span: (*rspan).into() });
+            }
+        }
+    }
+
+    fn bashism(&mut self, what: &'static str, span: Span) {
+        self.bashisms.push(NonPosix { what, span });
+    }
+
+    /// `program` or `command_line` → list.
+    pub(super) fn program(&mut self, p: P) -> List {
+        let whole = span(&p);
+        for c in p.into_inner() {
+            if c.as_rule() == Rule::list {
+                return self.list(c);
+            }
+        }
+        List { items: Vec::new(), span: whole }
+    }
+
+    /// Enters one more level of nesting; false (and the place recorded) when that is too many.
+    fn enter(&mut self, at: Span) -> bool {
+        if self.depth >= MAX_NESTING {
+            self.too_deep.get_or_insert(at);
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn list(&mut self, p: P) -> List {
+        let whole = span(&p);
+        if !self.enter(whole) {
+            return List { items: Vec::new(), span: whole };
+        }
+        let list = self.list_items(p, whole);
+        self.depth -= 1;
+        list
+    }
+
+    fn list_items(&mut self, p: P, whole: Span) -> List {
+        let mut items: Vec<ListItem> = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::and_or => items.push(ListItem { and_or: self.and_or(c), background: false }),
+                Rule::sep_op if c.as_str() == "&" => {
+                    if let Some(last) = items.last_mut() {
+                        last.background = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        List { items, span: whole }
+    }
+
+    fn compound_list(&mut self, p: P) -> List {
+        let whole = span(&p);
+        p.into_inner()
+            .find(|c| c.as_rule() == Rule::list)
+            .map(|l| self.list(l))
+            .unwrap_or(List { items: Vec::new(), span: whole })
+    }
+
+    fn and_or(&mut self, p: P) -> AndOr {
+        let whole = span(&p);
+        let mut first = None;
+        let mut rest = Vec::new();
+        let mut op = AndOrOp::And;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::pipeline => {
+                    let pl = self.pipeline(c);
+                    if first.is_none() {
+                        first = Some(pl);
+                    } else {
+                        rest.push((op, pl));
+                    }
+                }
+                Rule::and_or_op => op = if c.as_str() == "&&" { AndOrOp::And } else { AndOrOp::Or },
+                _ => {}
+            }
+        }
+        AndOr { first: first.expect("and_or has a pipeline"), rest, span: whole }
+    }
+
+    fn pipeline(&mut self, p: P) -> Pipeline {
+        let whole = span(&p);
+        let mut negated = false;
+        let mut commands = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::bang => negated = true,
+                Rule::command => commands.push(self.command(c)),
+                Rule::pipe_op if c.as_str() == "|&" => {
+                    self.bashism("`|&` pipe", span(&c));
+                }
+                _ => {}
+            }
+        }
+        Pipeline { negated, commands, span: whole }
+    }
+
+    fn command(&mut self, p: P) -> Command {
+        let mut inner = p.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body);
+        let first = inner.next().expect("command has content");
+        match first.as_rule() {
+            Rule::function_def => Command::FunctionDef(self.function_def(first)),
+            Rule::simple_command => Command::Simple(self.simple_command(first)),
+            _ => {
+                let cc = self.compound(first);
+                let redirects = inner.filter(|c| c.as_rule() == Rule::redirect).map(|r| self.redirect(r)).collect();
+                Command::Compound(cc, redirects)
+            }
+        }
+    }
+
+    fn simple_command(&mut self, p: P) -> SimpleCommand {
+        let whole = span(&p);
+        let mut cmd = SimpleCommand { assignments: Vec::new(), words: Vec::new(), redirects: Vec::new(), span: whole };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::assignment => {
+                    let a = self.assignment(c);
+                    cmd.assignments.push(a);
+                }
+                Rule::word => {
+                    let w = self.word(c);
+                    cmd.words.push(w);
+                }
+                Rule::array_assignment => {
+                    // Kept as one opaque word: arrays have no static meaning rc2s6 could use.
+                    let s = span(&c);
+                    self.bashism("array assignment", s);
+                    let text = c.as_str().to_string();
+                    cmd.words
+                        .push(Word { parts: vec![WordPart { kind: WordPartKind::Quoted(text), span: s }], span: s });
+                }
+                Rule::redirect => {
+                    let r = self.redirect(c);
+                    cmd.redirects.push(r);
+                }
+                _ => {}
+            }
+        }
+        // dash's test knows only `=`; `==` is a bash and busybox extension.
+        let is_test = cmd.words.first().and_then(Word::static_text).is_some_and(|w| w == "[" || w == "test");
+        if is_test {
+            for w in &cmd.words[1..] {
+                if w.static_text().as_deref() == Some("==") && !w.has_quotes() {
+                    self.bashism("`==` in `[`/`test` (dash knows only `=`)", w.span);
+                }
+            }
+        }
+        cmd
+    }
+
+    fn assignment(&mut self, p: P) -> Assignment {
+        let whole = span(&p);
+        let mut a = Assignment {
+            name: String::new(),
+            name_span: whole,
+            index: None,
+            append: false,
+            value: AssignValue::Empty,
+            span: whole,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::var_name => {
+                    a.name = c.as_str().to_string();
+                    a.name_span = span(&c);
+                }
+                Rule::array_index => {
+                    self.bashism("array element assignment", span(&c));
+                    a.index = Some(c.as_str()[1..c.as_str().len() - 1].to_string());
+                }
+                Rule::append => {
+                    self.bashism("`+=` assignment", span(&c));
+                    a.append = true;
+                }
+                Rule::array_value => {
+                    let s = span(&c);
+                    self.bashism("array assignment", s);
+                    let words = c.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect();
+                    a.value = AssignValue::Array(words, s);
+                }
+                Rule::assign_value => a.value = AssignValue::Word(self.word(c)),
+                _ => {}
+            }
+        }
+        a
+    }
+
+    /// `word` or `assign_value` → Word.
+    fn word(&mut self, p: P) -> Word {
+        let whole = span(&p);
+        let parts = self.parts(p, false);
+        Word { parts, span: whole }
+    }
+
+    fn parts(&mut self, p: P, in_dquote: bool) -> Vec<WordPart> {
+        let mut out: Vec<WordPart> = Vec::new();
+        for c in p.into_inner() {
+            if let Some(part) = self.part(c, in_dquote) {
+                // Adjacent literal text merges so later stages see whole runs.
+                if let (Some(last), WordPartKind::Literal(s)) = (out.last_mut(), &part.kind) {
+                    if let WordPartKind::Literal(prev) = &mut last.kind {
+                        if last.span.end == part.span.start {
+                            prev.push_str(s);
+                            last.span.end = part.span.end;
+                            continue;
+                        }
+                    }
+                }
+                out.push(part);
+            }
+        }
+        out
+    }
+
+    fn part(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
+        if !self.enter(span(&c)) {
+            return None;
+        }
+        let part = self.part_kind(c, in_dquote);
+        self.depth -= 1;
+        part
+    }
+
+    fn part_kind(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
+        let s = span(&c);
+        let kind = match c.as_rule() {
+            // Text inside `${x#pat}` stays pattern text even within double quotes; the expander
+            // quotes it where the operator calls for a plain word.
+            Rule::literal | Rule::param_literal => WordPartKind::Literal(c.as_str().to_string()),
+            Rule::dq_literal => WordPartKind::Quoted(c.as_str().to_string()),
+            Rule::escaped | Rule::dq_escaped => WordPartKind::Quoted(c.as_str()[1..].to_string()),
+            Rule::single_quoted => {
+                let text = c.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default();
+                if in_dquote {
+                    // Inside "${x:-'a'}" the single quotes are ordinary characters.
+                    WordPartKind::Quoted(format!("'{text}'"))
+                } else {
+                    WordPartKind::Quoted(text)
+                }
+            }
+            Rule::ansi_c_quoted => {
+                self.bashism("`$'…'` quoting", s);
+                let raw = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                WordPartKind::AnsiC(decode_ansi_c(raw))
+            }
+            Rule::double_quoted => WordPartKind::DoubleQuoted(self.parts(c, true)),
+            Rule::backquoted => {
+                let raw = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                WordPartKind::Backquoted(raw.to_string())
+            }
+            Rule::arith_expansion => {
+                let raw = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                WordPartKind::Arithmetic(raw.to_string())
+            }
+            Rule::command_subst => {
+                let body = c.into_inner().next().expect("command_subst has a body");
+                WordPartKind::CommandSubst(Box::new(self.subst_body(body)))
+            }
+            Rule::process_subst => {
+                self.bashism("process substitution", s);
+                let body = c.into_inner().next().expect("process_subst has a body");
+                WordPartKind::ProcessSubst(Box::new(self.subst_body(body)))
+            }
+            Rule::param_simple => {
+                let name = c.into_inner().next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                WordPartKind::Param(Box::new(ParamExpansion {
+                    name,
+                    form: ParamForm::Plain,
+                    braced: false,
+                    index: None,
+                }))
+            }
+            Rule::lone_dollar => {
+                if in_dquote {
+                    WordPartKind::Quoted("$".into())
+                } else {
+                    WordPartKind::Literal("$".into())
+                }
+            }
+            Rule::param_braced => WordPartKind::Param(Box::new(self.param_braced(c, in_dquote))),
+            _ => return None,
+        };
+        Some(WordPart { kind, span: s })
+    }
+
+    fn subst_body(&mut self, p: P) -> List {
+        let whole = span(&p);
+        p.into_inner()
+            .find(|c| c.as_rule() == Rule::list)
+            .map(|l| self.list(l))
+            .unwrap_or(List { items: Vec::new(), span: whole })
+    }
+
+    fn param_braced(&mut self, p: P, in_dquote: bool) -> ParamExpansion {
+        let inner = p.into_inner().next().expect("param_braced has content");
+        let rule = inner.as_rule();
+        let inner_span = span(&inner);
+        let mut name = String::new();
+        let mut index = None;
+        let mut op = None;
+        let mut op_span = inner_span;
+        let mut word = None;
+        let mut invalid = None;
+        for c in inner.into_inner() {
+            match c.as_rule() {
+                Rule::param_name => name = c.as_str().to_string(),
+                Rule::array_index => {
+                    self.bashism("array subscript", span(&c));
+                    index = Some(c.as_str()[1..c.as_str().len() - 1].to_string());
+                }
+                Rule::param_op => {
+                    op_span = span(&c);
+                    op = Some(param_op(c.as_str()));
+                }
+                Rule::param_word => {
+                    let ws = span(&c);
+                    let parts = self.parts(c, in_dquote);
+                    word = Some(Word { parts, span: ws });
+                }
+                Rule::param_invalid => {
+                    let ws = span(&c);
+                    let parts = self.parts(c, in_dquote);
+                    invalid = Some(Word { parts, span: ws });
+                }
+                _ => {}
+            }
+        }
+        if let Some(o) = op {
+            if o.is_bash_only() {
+                self.bashism("bash-only parameter expansion", op_span);
+            }
+        }
+        let op_word = op.map(|o| (o, word.unwrap_or(Word { parts: Vec::new(), span: op_span })));
+        let form = match rule {
+            _ if invalid.is_some() => ParamForm::Invalid(invalid.unwrap_or(Word { parts: Vec::new(), span: op_span })),
+            Rule::param_length => ParamForm::Length,
+            Rule::param_indirect => {
+                self.bashism("`${!name}` indirection", inner_span);
+                ParamForm::Indirect(op_word)
+            }
+            _ => match op_word {
+                Some((o, w)) => ParamForm::Op(o, w),
+                None => ParamForm::Plain,
+            },
+        };
+        ParamExpansion { name, form, braced: true, index }
+    }
+
+    fn redirect(&mut self, p: P) -> Redirect {
+        let whole = span(&p);
+        let mut fd = None;
+        let mut kind = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::io_number => fd = c.as_str().parse().ok(),
+                Rule::file_redirect => {
+                    let mut it = c.into_inner();
+                    let op = it.next().expect("file_redirect has an operator");
+                    let target = it.next().expect("file_redirect has a target");
+                    let ops = op.as_str().to_string();
+                    let target = self.word(target);
+                    if matches!(ops.as_str(), "&>" | "&>>" | "<<<") {
+                        self.bashism("bash-only redirection", span(&op));
+                    }
+                    kind = Some(RedirectKind::File(ops, target));
+                }
+                Rule::heredoc_redirect => {
+                    let start = c.as_span().start();
+                    let strip_tabs = c.as_str().starts_with("<<-");
+                    let mut quoted = false;
+                    let mut delimiter = String::new();
+                    for q in c.into_inner().flatten() {
+                        match q.as_rule() {
+                            Rule::heredoc_delim_quoted => quoted = true,
+                            Rule::heredoc_delim_text | Rule::heredoc_delim_text_sq | Rule::heredoc_delim_text_dq => {
+                                delimiter = q.as_str().to_string()
+                            }
+                            _ => {}
+                        }
+                    }
+                    let found = self.heredoc_bodies.remove(&start);
+                    kind = Some(RedirectKind::HereDoc(HereDoc {
+                        delimiter,
+                        quoted,
+                        strip_tabs,
+                        body: found.as_ref().map(|f| f.0.clone()),
+                        body_span: found.map(|f| f.1),
+                    }));
+                }
+                _ => {}
+            }
+        }
+        Redirect { fd, kind: kind.expect("redirect has a kind"), span: whole }
+    }
+
+    fn compound(&mut self, p: P) -> CompoundCommand {
+        let whole = span(&p);
+        let rule = p.as_rule();
+        let kids: Vec<P> = p.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body).collect();
+        let kind = match rule {
+            Rule::brace_group => CompoundKind::BraceGroup(self.first_compound_list(kids)),
+            Rule::subshell => CompoundKind::Subshell(self.first_compound_list(kids)),
+            Rule::arith_command => {
+                self.bashism("`(( ))` arithmetic command", whole);
+                CompoundKind::Arithmetic(kids.first().map(|k| k.as_str().to_string()).unwrap_or_default())
+            }
+            Rule::if_clause => self.if_clause(kids),
+            Rule::while_clause | Rule::until_clause => self.loop_clause(kids, rule == Rule::until_clause),
+            Rule::for_clause => self.for_clause(kids, whole),
+            Rule::case_clause => self.case_clause(kids),
+            Rule::dbl_bracket => {
+                self.bashism("`[[ ]]` test", whole);
+                self.double_bracket(kids)
+            }
+            other => unreachable!("not a compound command: {other:?}"),
+        };
+        CompoundCommand { kind, span: whole }
+    }
+
+    fn if_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+        let mut branches = Vec::new();
+        let mut else_body = None;
+        let mut pending: Option<List> = None;
+        for k in kids {
+            match k.as_rule() {
+                Rule::compound_list => {
+                    let l = self.compound_list(k);
+                    match pending.take() {
+                        None => pending = Some(l),
+                        Some(cond) => branches.push((cond, l)),
+                    }
+                }
+                Rule::elif_part => {
+                    let mut lists = k.into_inner().filter(|x| x.as_rule() == Rule::compound_list);
+                    let c = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
+                    let b = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
+                    branches.push((c, b));
+                }
+                Rule::else_part => {
+                    else_body =
+                        k.into_inner().find(|x| x.as_rule() == Rule::compound_list).map(|x| self.compound_list(x));
+                }
+                _ => {}
+            }
+        }
+        CompoundKind::If { branches, else_body }
+    }
+
+    fn loop_clause(&mut self, kids: Vec<P>, until: bool) -> CompoundKind {
+        let mut condition = List::default();
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::compound_list => condition = self.compound_list(k),
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        CompoundKind::Loop { until, condition, body }
+    }
+
+    fn for_clause(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        let mut var = String::new();
+        let mut var_span = whole;
+        let mut words = None;
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::var_name => {
+                    var = k.as_str().to_string();
+                    var_span = span(&k);
+                }
+                Rule::for_in => {
+                    words = Some(k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect())
+                }
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        CompoundKind::For { var, var_span, words, body }
+    }
+
+    fn case_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+        let mut word = None;
+        let mut items = Vec::new();
+        for k in kids {
+            match k.as_rule() {
+                Rule::word => word = Some(self.word(k)),
+                Rule::case_item => items.push(self.case_item(k)),
+                _ => {}
+            }
+        }
+        CompoundKind::Case { word: word.expect("case has a word"), items }
+    }
+
+    /// `[[ … ]]`: operators are kept as quoted words so the test evaluator reads them literally.
+    fn double_bracket(&mut self, kids: Vec<P>) -> CompoundKind {
+        let words = kids
+            .into_iter()
+            .map(|k| match k.as_rule() {
+                Rule::word => self.word(k),
+                _ => {
+                    let s = span(&k);
+                    Word {
+                        parts: vec![WordPart { kind: WordPartKind::Quoted(k.as_str().to_string()), span: s }],
+                        span: s,
+                    }
+                }
+            })
+            .collect();
+        CompoundKind::DoubleBracket(words)
+    }
+
+    fn first_compound_list(&mut self, kids: Vec<P>) -> List {
+        kids.into_iter().find(|k| k.as_rule() == Rule::compound_list).map(|k| self.compound_list(k)).unwrap_or_default()
+    }
+
+    fn case_item(&mut self, p: P) -> CaseItem {
+        let whole = span(&p);
+        let mut item = CaseItem { patterns: Vec::new(), body: None, terminator: None, span: whole };
+        for k in p.into_inner() {
+            match k.as_rule() {
+                Rule::pattern_list => {
+                    item.patterns = k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect()
+                }
+                Rule::compound_list => item.body = Some(self.compound_list(k)),
+                Rule::case_term => {
+                    if k.as_str() != ";;" {
+                        self.bashism("`;&` / `;;&` case terminator", span(&k));
+                    }
+                    item.terminator = Some(k.as_str().to_string());
+                }
+                _ => {}
+            }
+        }
+        item
+    }
+
+    fn function_def(&mut self, p: P) -> FunctionDef {
+        let whole = span(&p);
+        let mut name = String::new();
+        let mut name_span = whole;
+        let mut body = None;
+        for k in p.into_inner() {
+            match k.as_rule() {
+                Rule::function_kw => self.bashism("`function` keyword", span(&k)),
+                Rule::function_name => {
+                    name = k.as_str().to_string();
+                    name_span = span(&k);
+                    if !is_posix_name(&name) {
+                        self.bashism("function name that dash rejects", name_span);
+                    }
+                }
+                Rule::function_body => {
+                    let mut inner = k.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body);
+                    let first = inner.next().expect("function_body has a command");
+                    let redirects: Vec<Redirect> =
+                        inner.filter(|c| c.as_rule() == Rule::redirect).map(|r| self.redirect(r)).collect();
+                    body = Some(if first.as_rule() == Rule::simple_command {
+                        self.bashism("function body that is not a compound command", span(&first));
+                        Command::Simple(self.simple_command(first))
+                    } else {
+                        Command::Compound(self.compound(first), redirects)
+                    });
+                }
+                _ => {}
+            }
+        }
+        FunctionDef { name, name_span, body: Box::new(body.expect("function has a body")), span: whole }
+    }
+}
+
+/// Whether `s` is a POSIX name: what dash accepts as a variable or function name.
+pub fn is_posix_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn param_op(s: &str) -> ParamOp {
+    match s {
+        ":-" => ParamOp::Default { colon: true },
+        "-" => ParamOp::Default { colon: false },
+        ":=" => ParamOp::Assign { colon: true },
+        "=" => ParamOp::Assign { colon: false },
+        ":?" => ParamOp::Error { colon: true },
+        "?" => ParamOp::Error { colon: false },
+        ":+" => ParamOp::Alternative { colon: true },
+        "+" => ParamOp::Alternative { colon: false },
+        "#" => ParamOp::RemovePrefix { longest: false },
+        "##" => ParamOp::RemovePrefix { longest: true },
+        "%" => ParamOp::RemoveSuffix { longest: false },
+        "%%" => ParamOp::RemoveSuffix { longest: true },
+        "/" => ParamOp::Replace { all: false, anchor: None },
+        "//" => ParamOp::Replace { all: true, anchor: None },
+        "/#" => ParamOp::Replace { all: false, anchor: Some('#') },
+        "/%" => ParamOp::Replace { all: false, anchor: Some('%') },
+        ":" => ParamOp::Substring,
+        "^" => ParamOp::Case { upper: true, all: false },
+        "^^" => ParamOp::Case { upper: true, all: true },
+        "," => ParamOp::Case { upper: false, all: false },
+        _ => ParamOp::Case { upper: false, all: true },
+    }
+}
+
+/// Decodes the escapes of bash's `$'…'`.
+fn decode_ansi_c(raw: &str) -> String {
+    let mut out = String::new();
+    let mut it = raw.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('a') => out.push('\x07'),
+            Some('b') => out.push('\x08'),
+            Some('e') | Some('E') => out.push('\x1b'),
+            Some('f') => out.push('\x0c'),
+            Some('v') => out.push('\x0b'),
+            Some('\\') => out.push('\\'),
+            Some('\'') => out.push('\''),
+            Some('"') => out.push('"'),
+            Some(d @ '0'..='7') => {
+                let mut v = d.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match it.peek().and_then(|c| c.to_digit(8)) {
+                        Some(x) => {
+                            v = v * 8 + x;
+                            it.next();
+                        }
+                        None => break,
+                    }
+                }
+                if let Some(ch) = char::from_u32(v) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}

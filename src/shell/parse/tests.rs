@@ -1,0 +1,122 @@
+use super::*;
+use crate::shell::ast::*;
+
+fn ok(text: &str) -> Script {
+    let out = parse_script(text);
+    assert!(out.errors.is_empty(), "{text:?}: {:?}", out.errors);
+    out.script.expect("parses")
+}
+
+fn simple(text: &str) -> SimpleCommand {
+    let s = ok(text);
+    match &s.body.items[0].and_or.first.commands[0] {
+        Command::Simple(c) => c.clone(),
+        other => panic!("not simple: {other:?}"),
+    }
+}
+
+#[test]
+fn assignment_value_may_start_with_hash() {
+    let c = simple("x=#foo\n");
+    assert_eq!(c.assignments[0].name, "x");
+    match &c.assignments[0].value {
+        AssignValue::Word(w) => assert_eq!(w.static_text().as_deref(), Some("#foo")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn heredoc_body_is_attached_to_its_redirection() {
+    let s = ok("cat <<-EOF >x\n\thello $x\n\tEOF\necho after\n");
+    assert_eq!(s.body.items.len(), 2);
+    let Command::Simple(c) = &s.body.items[0].and_or.first.commands[0] else { panic!() };
+    let RedirectKind::HereDoc(h) = &c.redirects[0].kind else { panic!() };
+    assert_eq!(h.body.as_deref(), Some("hello $x\n"));
+    assert!(h.strip_tabs);
+}
+
+#[test]
+fn unterminated_heredoc_is_reported() {
+    let out = parse_script("cat <<EOF\nhello\n");
+    assert!(out.errors.iter().any(|e| matches!(e, ParseError::UnterminatedHeredoc { .. })), "{:?}", out.errors);
+}
+
+#[test]
+fn reserved_words_only_in_command_position() {
+    let c = simple("echo if then fi done\n");
+    assert_eq!(c.words.len(), 5);
+}
+
+#[test]
+fn syntax_error_names_the_open_construct() {
+    let out = parse_script("if true; then\n  echo x\n");
+    let ParseError::Syntax { help, .. } = &out.errors[0] else { panic!("{:?}", out.errors) };
+    assert!(help.contains("line 1"), "{help}");
+}
+
+#[test]
+fn braces_close_only_after_separator() {
+    assert!(parse_script("{ echo a }\n").script.is_none());
+    ok("{ echo a; }\n");
+}
+
+#[test]
+fn case_with_patterns_and_no_final_terminator() {
+    ok("case $x in\n a|b) echo 1 ;;\n (c) echo 2\nesac\n");
+    ok("case $x in a) ;; esac\n");
+    ok("x=$(case $y in a) echo 1;; esac)\n");
+}
+
+#[test]
+fn parameter_forms() {
+    ok(": ${a:=b} ${#x} ${x##*/} ${x%.*} \"${x:-'a'}\" ${x/a/b}\n");
+}
+
+#[test]
+fn double_equals_in_test_is_not_posix() {
+    let s = ok("[ \"$x\" == y ] && echo\ntest a = b\n[ x \"==\" y ]\n");
+    let found: Vec<&str> = s.non_posix.iter().map(|n| n.what).collect();
+    assert_eq!(found, vec!["`==` in `[`/`test` (dash knows only `=`)"]);
+}
+
+#[test]
+fn nesting_beyond_the_stack_is_too_complex_not_a_crash() {
+    // pest's stack guard stops this long before the default 2 MiB thread stack overflows.
+    let text = format!("{}\n", "$(".repeat(100_000));
+    let out = std::thread::spawn(move || parse_script(&text)).join().expect("no stack overflow");
+    assert!(matches!(out.errors.as_slice(), [ParseError::TooComplex { .. }]), "{:?}", out.errors);
+}
+
+#[test]
+fn closed_nesting_past_the_builders_limit_is_too_complex() {
+    // Closed, so the grammar accepts it wherever its stack guard allows; building (and later
+    // modelling and dropping) a tree this deep overflowed a release build's 2 MiB thread stack.
+    for (open, close) in [("x=$(", ")"), ("{ ", "\n}"), ("x=\"${y:-", "}\"")] {
+        let text = format!("{}echo{}\n", open.repeat(1_000), close.repeat(1_000));
+        let out = std::thread::spawn(move || parse_script(&text)).join().expect("no stack overflow");
+        assert!(out.script.is_none(), "{open}");
+        assert!(matches!(out.errors.as_slice(), [ParseError::TooComplex { .. }]), "{open}: {:?}", out.errors);
+    }
+}
+
+#[test]
+fn braced_expansion_with_text_after_the_name_is_invalid_not_literal() {
+    // bash's `${!prefix*}` and unexpanded templates: the shell reads them up to `}`.
+    for text in ["x=\"${!mysql_slot_*}\"\n", "p=\"${@PORT_VARIABLE@-${PORT}}\"\n"] {
+        let c = simple(text);
+        let AssignValue::Word(w) = &c.assignments[0].value else { panic!("{text}") };
+        let WordPartKind::DoubleQuoted(parts) = &w.parts[0].kind else { panic!("{text}: {w:?}") };
+        let WordPartKind::Param(p) = &parts[0].kind else { panic!("{text}: {parts:?}") };
+        assert!(matches!(p.form, ParamForm::Invalid(_)), "{text}: {p:?}");
+    }
+}
+
+#[test]
+fn unclosed_expansions_are_syntax_errors() {
+    for text in ["x=\"$(\"\n", "x=\"${y\"\n", "echo ${\n", "echo $(\n"] {
+        let out = parse_script(text);
+        assert!(out.script.is_none(), "{text:?} parsed");
+    }
+    // A `$` before anything else is still a literal dollar sign.
+    assert_eq!(simple("echo a$ $ \"$\"\n").words.len(), 4);
+}

@@ -1,0 +1,215 @@
+//! The 13 real daemons `tests/real_daemons.rs` starts from Alpine's scripts under OpenRC 0.45,
+//! for `tests/real_daemons_063.rs`, which starts them under OpenRC 0.63.3. The table below is a
+//! copy of the one in `tests/real_daemons.rs` (which the lead keeps there for now);
+//! `tests/real_daemons_063.rs::the_daemon_table_is_the_one_real_daemons_rs_runs` fails when the
+//! two differ, so a daemon added to one is added to both.
+
+/// What a client's output must hold; `{pid}` stands for the supervised process's pid.
+pub enum Answer {
+    /// A line equal to this, once trimmed (`\r` included).
+    Line(&'static str),
+    /// Text found anywhere.
+    Contains(&'static str),
+}
+
+pub use Answer::{Contains, Line};
+
+/// One daemon: where its script is, what it runs, how to ask it something.
+pub struct Daemon {
+    /// The service's name: the script's name in init.d, its directory in testdata/daemons.
+    pub service: &'static str,
+    /// The script: `alpine/<corpus>.initd` in the corpus.
+    pub corpus: &'static str,
+    /// The daemon's executable, as the run script names it.
+    pub binary: &'static str,
+    /// Who the supervised process runs as once it has started.
+    pub user: &'static str,
+    /// Who its children run as, for a master process that drops privileges in its workers.
+    pub children: Option<&'static str>,
+    /// A real client's request: sh run in the namespace, `$pid` the supervised process.
+    pub client: &'static str,
+    /// What the client's output must hold.
+    pub answers: &'static [Answer],
+    /// What the daemon's own output, kept by s6-log, must hold.
+    pub log: &'static [&'static str],
+    /// Diagnostic codes rc2s6 must report when compiling the script.
+    pub reports: &'static [&'static str],
+}
+
+pub const DAEMONS: &[Daemon] = &[
+    Daemon {
+        service: "memcached",
+        corpus: "memcached__memcached",
+        binary: "/usr/bin/memcached",
+        user: "memcache",
+        children: None,
+        client: r"printf 'stats\r\nquit\r\n' | nc -w 10 127.0.0.1 11211",
+        answers: &[Line("STAT pid {pid}")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "redis",
+        corpus: "redis__redis",
+        binary: "/usr/bin/redis-server",
+        user: "redis",
+        children: None,
+        client: "redis-cli -h 127.0.0.1 -p 6379 PING && redis-cli -h 127.0.0.1 -p 6379 INFO server",
+        answers: &[Line("PONG"), Line("process_id:{pid}")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "dnsmasq",
+        corpus: "dnsmasq__dnsmasq",
+        binary: "/usr/sbin/dnsmasq",
+        user: "dnsmasq",
+        children: None,
+        client: "dig @127.0.0.1 -p 53 +short +time=5 +tries=2 rc2s6.test A",
+        answers: &[Line("192.0.2.53")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "nginx",
+        corpus: "nginx__nginx",
+        binary: "/usr/sbin/nginx",
+        user: "root",
+        children: Some("www-data"),
+        client: "curl -sS -m 10 http://127.0.0.1/",
+        answers: &[Line("rc2s6 nginx")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "lighttpd",
+        corpus: "lighttpd__lighttpd",
+        binary: "/usr/sbin/lighttpd",
+        user: "www-data",
+        children: None,
+        client: "curl -sS -m 10 -i http://127.0.0.1/",
+        answers: &[Contains("Server: lighttpd/"), Line("rc2s6 lighttpd")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "mosquitto",
+        corpus: "mosquitto__mosquitto",
+        binary: "/usr/sbin/mosquitto",
+        user: "mosquitto",
+        children: None,
+        // CONNECT, SUBSCRIBE, and the broker's own message back.
+        client: "mosquitto_sub -h 127.0.0.1 -p 1883 -t '$SYS/broker/version' -C 1 -W 10",
+        answers: &[Contains("mosquitto version ")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "tinyproxy",
+        corpus: "tinyproxy__tinyproxy",
+        binary: "/usr/bin/tinyproxy",
+        user: "tinyproxy",
+        children: None,
+        // tinyproxy answers its statistics host itself: no upstream server needed. Its stdout
+        // goes where the script's output_log says, appended.
+        client: "curl -sS -m 10 -x http://127.0.0.1:8888 http://tinyproxy.stats/ &&\n\
+                 cat /var/log/tinyproxy/tinyproxy.log",
+        answers: &[Contains("<title>Stats [tinyproxy v"), Contains("Accepting connections.")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "unbound",
+        corpus: "unbound__unbound",
+        binary: "/usr/sbin/unbound",
+        user: "unbound",
+        children: None,
+        client: "dig @127.0.0.1 -p 53 +short +time=5 +tries=2 rc2s6.test A",
+        answers: &[Line("192.0.2.54")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "privoxy",
+        corpus: "privoxy__privoxy",
+        binary: "/usr/sbin/privoxy",
+        user: "privoxy",
+        children: None,
+        // http://p.p/ is privoxy's own page: no upstream server needed.
+        client: "curl -sS -m 10 -x http://127.0.0.1:8118 http://p.p/",
+        answers: &[Contains("on localhost (127.0.0.1), port 8118")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "dropbear",
+        corpus: "dropbear__dropbear",
+        binary: "/usr/sbin/dropbear",
+        user: "root",
+        children: None,
+        // A key exchange; the host key must be the one the script's start() generated.
+        client: "k=$(dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key | awk '/^ssh-ed25519 / { print $2 }')\n\
+                 ssh-keyscan -T 10 -t ed25519 -p 22 127.0.0.1 |\n\
+                 awk -v k=\"$k\" '{ print } $3 == k && k != \"\" { print \"host key generated by start()\" }'",
+        answers: &[Contains("SSH-2.0-dropbear_"), Line("host key generated by start()")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "rsyncd",
+        corpus: "rsync__rsyncd",
+        binary: "/usr/bin/rsync",
+        user: "root",
+        children: None,
+        // The module list, then a listing of the module (served by a child running as nobody).
+        client: "rsync --contimeout=10 rsync://127.0.0.1/ && rsync --contimeout=10 rsync://127.0.0.1/rc2s6/",
+        answers: &[Contains("rc2s6 test module"), Contains(" hello.txt")],
+        log: &[],
+        reports: &[],
+    },
+    Daemon {
+        service: "haveged",
+        corpus: "haveged__haveged",
+        binary: "/usr/sbin/haveged",
+        user: "root",
+        children: None,
+        // No port: haveged holds the kernel's random device open to feed it. Since Linux 5.18
+        // the kernel never asks for more (entropy_avail stays 256), so haveged's report of its
+        // start-up self-tests, on generated data, is the evidence that it collects entropy.
+        client: "readlink /proc/$pid/fd/*",
+        answers: &[Line("/dev/random")],
+        log: &["haveged: ver: ", "haveged: tot tests"],
+        reports: &[],
+    },
+    Daemon {
+        service: "chronyd",
+        corpus: "chrony__chronyd",
+        binary: "/usr/sbin/chronyd",
+        user: "_chrony",
+        children: None,
+        // No network port in the sandbox: chronyc asks through chronyd's Unix socket.
+        client: "chronyc -n tracking",
+        answers: &[Contains("Reference ID"), Contains("Leap status")],
+        log: &[],
+        // start() adds -s and -r to command_args when the system and chrony.conf call for
+        // them; the service directory cannot follow, and rc2s6 must say so.
+        reports: &["rc2s6::model::start_pre_assignment"],
+    },
+];
+
+/// The clients and tools the checks run, besides OpenRC's and s6's.
+pub const CLIENTS: &[&str] = &[
+    "s6-svdt",
+    "ip",
+    "awk",
+    "getent",
+    "groupadd",
+    "nc",
+    "redis-cli",
+    "dig",
+    "curl",
+    "mosquitto_sub",
+    "ssh-keyscan",
+    "dropbearkey",
+    "chronyc",
+];
