@@ -36,6 +36,10 @@ struct Entry {
     unit: Option<Vec<String>>,
     #[serde(default)]
     corroborated: Vec<String>,
+    #[serde(default)]
+    daemonize: Vec<Vec<String>>,
+    #[serde(default, rename = "debian-patches")]
+    debian_patches: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +54,6 @@ const EVIDENCE: &[&str] = &[
     "attached-unit+man",
     "man",
     "unit-without+man",
-    "forking-unit-with+man",
     "simple-unit+silent-man",
 ];
 
@@ -68,11 +71,12 @@ fn meaning(e: &Entry) -> String {
     )
 }
 
-/// `name(8)` somewhere in the text (the model's own test asks the same of data/daemons.yaml).
+/// `name(8)` somewhere in the text (the model's own test asks the same of data/daemons.yaml); a
+/// page's name may end in `+` (`search++(1)`, `g++(1)`).
 fn cites_man_page(s: &str) -> bool {
     s.match_indices('(').any(|(i, _)| {
         let section: String = s[i + 1..].chars().take_while(|c| *c != ')').collect();
-        s[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+        s[..i].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '+')
             && section.starts_with(|c: char| c.is_ascii_digit())
             && section.len() <= 3
             && s[i + 1 + section.len()..].starts_with(')')
@@ -175,6 +179,11 @@ fn check(generated: &str, hand: &str, disputed: &str, busybox: &str) -> Vec<Stri
                 errors.push(format!("{id}: {seq:?} both keeps it in the foreground and makes it fork"));
             }
         }
+        for seq in &e.daemonize {
+            if e.already.contains(seq) || e.drop.contains(seq) {
+                errors.push(format!("{id}: {seq:?} is listed as a daemonize option the entry keeps, and elsewhere"));
+            }
+        }
         if e.insert.as_deref() == Some("start") && e.foreground.is_empty() {
             errors.push(format!("{id}: insert without a foreground sequence"));
         }
@@ -182,6 +191,9 @@ fn check(generated: &str, hand: &str, disputed: &str, busybox: &str) -> Vec<Stri
         let evidence = e.evidence.as_deref().unwrap_or("");
         if !EVIDENCE.contains(&evidence) {
             errors.push(format!("{id}: unknown evidence {evidence:?}"));
+        }
+        if !matches!(e.debian_patches.as_deref(), Some("checked" | "unavailable")) {
+            errors.push(format!("{id}: debian-patches must say checked or unavailable"));
         }
         let man = e.man.clone().unwrap_or_default();
         let unit = e.unit.clone().unwrap_or_default();
@@ -271,7 +283,7 @@ daemons:
 
 fn entry(name: &str, body: &str) -> String {
     format!(
-        "daemons:\n  - names: [{name}]\n{body}    source: \"{name}(8), Debian trixie {name} 1.0: -f\"\n    evidence: man\n    man: [\"{name}(8), Debian trixie {name} 1.0: -f  Run in the foreground\"]\n    unit: []\n"
+        "daemons:\n  - names: [{name}]\n{body}    source: \"{name}(8), Debian trixie {name} 1.0: -f\"\n    evidence: man\n    debian-patches: checked\n    man: [\"{name}(8), Debian trixie {name} 1.0: -f  Run in the foreground\"]\n    unit: []\n"
     )
 }
 

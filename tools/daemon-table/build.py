@@ -23,9 +23,10 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import corpus  # noqa: E402
+import debpatch  # noqa: E402
 import manpage  # noqa: E402
 import units  # noqa: E402
-from fetch import CACHE, RELEASES, read_lock, tree_dir  # noqa: E402
+from fetch import CACHE, RELEASES, patches_dir, read_lock, tree_dir  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 RENDERED = os.path.join(CACHE, "rendered")
@@ -56,7 +57,11 @@ FG_UNIT_TYPES = {"simple", "exec", "notify", "notify-reload", "dbus", "idle"}
 # whatever the environment: notify units are left out, as some daemons skip forking only when
 # they see $NOTIFY_SOCKET (lldpd does).
 PLAIN_UNIT_TYPES = {"simple", "exec", "dbus", "idle"}
-EXEC_DIR = re.compile(r"^(?:usr/)?(?:local/)?(?:s?bin|games|libexec|lib)/")
+# Where a program a script runs as `command` lives: PATH directories, libexec, and `bin`/`sbin`
+# under /usr/lib (/usr/lib/postgresql/16/bin/postgres, /usr/lib/postfix/sbin/smtpd). Plugins
+# elsewhere under /usr/lib named after a daemon (OCF resource agents, resolvconf hooks, apt
+# methods) are not implementations of it.
+EXEC_DIR = re.compile(r"^(?:(?:usr/)?(?:local/)?(?:s?bin|games)/|usr/libexec/|usr/lib/(?:[^/]+/)*s?bin/)")
 FALSE_VALUES = {"no", "false", "off", "0", "n"}
 PROPER_NAME = re.compile(r"^(?:-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9_.-]+|-[A-Za-z][A-Za-z0-9_-]+)$")
 
@@ -380,9 +385,14 @@ def meaning(e):
     return json.dumps({k: v for k, v in e.items() if not k.startswith("_") and k != "names"}, sort_keys=True)
 
 
-def decide(name, pages, invs, side_pages):
-    """One implementation's (one source package, one release) verdict for program `name`."""
+def decide(name, pages, invs, side_pages, patches):
+    """One implementation's (one source package, one release) verdict for program `name`.
+    `patches` are the source package's Debian changes (debpatch.load)."""
     page = pages[0]
+
+    def debian_only(opt):
+        return debpatch.added_by(patches, opt)
+
     opts = [(p, o) for p in pages for o in p.options()]
     # The synopsis may show an argument the option's tag does not (`-wakeup period`).
     for p, o in opts:
@@ -435,17 +445,46 @@ def decide(name, pages, invs, side_pages):
     def fork_worded(o):
         return bool(re.search(r"fork|background|detach|daemoni[sz]", manpage.normalise(o.desc)))
 
-    def drop_seqs(require_fork_wording):
+    # Foreground units that run it with every argument known and documented (an undocumented
+    # one may be what keeps it attached, or select a mode), not socket-activated.
+    def attached_without(names):
+        out = []
+        for i in fg_invs:
+            if not i.known() or i.socket or any(t in names for t in i.tokens()):
+                continue
+            if any(t.startswith("-") and opt_of(t) not in documented for t in i.tokens()):
+                continue
+            out.append(i)
+        return out
+
+    def droppable(o):
+        """A daemonize option shown to be only that: a foreground unit runs the program, as a
+        daemon, without it (so removing it cannot turn the daemon into something that runs once,
+        as `mrtg` without `--daemon` would)."""
+        return (
+            o.arg != "required"
+            and o.cls == "bg"
+            and not any(mode_option(n) for n in o.names)
+            and all(cls_of(n) == "bg" for n in o.names)
+            and bool(attached_without(set(o.names)))
+        )
+
+    def drop_seqs():
         out = []
         for _, o in bg_opts:
-            if o.arg == "required" or o.cls == "bg-default":
-                continue
-            if any(mode_option(n) for n in o.names):
-                continue
-            if require_fork_wording and not fork_worded(o):
+            if droppable(o):
+                for n in o.names:
+                    if [n] not in out:
+                        out.append([n])
+        return out
+
+    def kept_daemonize(drop):
+        out = []
+        for _, o in bg_opts:
+            if o.arg == "required":
                 continue
             for n in o.names:
-                if cls_of(n) == "bg" and [n] not in out:
+                if [n] not in drop and [n] not in out:
                     out.append([n])
         return out
 
@@ -472,10 +511,14 @@ def decide(name, pages, invs, side_pages):
     if clean or value_fg:
         if takes_command(page, name):
             return Verdict(reason=f"{page.cite()}: takes a command; the table cannot say which command runs the daemon")
+        # An option only Debian's patches add is not the upstream program's: never added.
+        patched = {n: debian_only(n) for _, o in clean for n in o.names}
+        patched.update({v[2]: debian_only(v[2]) for v in value_fg})
+        value_fg = [v for v in value_fg if not patched[v[2]]]
         chosen, inv = None, None
         for i in fg_invs:
             for w in i.args:
-                if w.literal and any(w.text in o.names for _, o in clean):
+                if w.literal and any(w.text in o.names for _, o in clean) and not patched.get(w.text):
                     chosen, inv = [w.text], i
                     break
             if chosen:
@@ -487,8 +530,11 @@ def decide(name, pages, invs, side_pages):
             evidence = "unit-flag+man"
         else:
             evidence = "forking-unit+man" if fork_invs else "attached-unit+man" if fg_invs else "man"
-            names = [n for _, o in clean for n in o.names if PROPER_NAME.match(n)]
+            names = [n for _, o in clean for n in o.names if PROPER_NAME.match(n) and not patched.get(n)]
             if not names:
+                added = [(n, p) for n, p in patched.items() if p]
+                if added:
+                    return Verdict(reason=f"{page.cite()}: {added[0][0]} is added by Debian's {added[0][1]}: the upstream program other distributions ship may not have it")
                 return Verdict(reason=f"{page.cite()}: its foreground option's name is malformed ({clean[0][1].tag})")
             chosen = [names[0]]
         already = [chosen]
@@ -498,13 +544,17 @@ def decide(name, pages, invs, side_pages):
             for n in o.names:
                 if cls_of(n) == "fg" and [n] not in already:
                     already.append([n])
-        # Only options whose text speaks of forking are removed: "run as a daemon" may select a
-        # mode (rsync --daemon), and is kept.
-        drop = [d for d in drop_seqs(require_fork_wording=True) if d not in already]
+        # Daemonize options are removed only where a unit shows the program stays a daemon
+        # without them; the others are listed (provenance) for the model to refuse a script
+        # that passes one.
+        drop = [d for d in drop_seqs() if d not in already]
         entry["foreground"] = [chosen]
         entry["already"] = already
         if drop:
             entry["drop"] = drop
+        kept = [d for d in kept_daemonize(drop) if d not in already]
+        if kept:
+            entry["_daemonize"] = kept
         # Before the script's arguments when the synopsis shows operands after the options (musl's
         # getopt stops at the first operand); after them otherwise, as data/daemons.yaml does by
         # default (a later option overrides an earlier one; a leading operand stays first).
@@ -528,33 +578,31 @@ def decide(name, pages, invs, side_pages):
             return Verdict(reason=f"{page.cite()}: forks by default and documents no foreground option")
         if takes_command(page, name):
             return Verdict(reason=f"{page.cite()}: takes a command; the table cannot say which command runs the daemon")
-        # Drop-only: shown by a unit that runs it attached without the option, with arguments
-        # all known and documented (an undocumented one may be what keeps it attached), or by
-        # the option's wording alone.
-        attached = []
-        for i in fg_invs:
-            if not i.known() or i.socket or any(t in bg_names for t in i.tokens()):
-                continue
-            undocumented = [t for t in i.tokens() if t.startswith("-") and opt_of(t) not in documented]
-            if undocumented:
-                continue
-            attached.append(i)
+        # Drop-only: only where a foreground unit runs it, as a daemon, without the option.
         with_opt = [i for i in fork_invs if any(t in bg_names for t in i.tokens())]
         if fork_invs and not with_opt:
             if any(not i.known() for i in fork_invs):
                 return Verdict(reason=f"{fork_invs[0].cite()} (Type=forking): its arguments are not known, so whether they include the daemonize option is not either")
             return Verdict(reason=f"{fork_invs[0].cite()} (Type=forking) forks without the daemonize option {page.cite()} documents", hard=True)
-        if attached:
-            drop = drop_seqs(require_fork_wording=False)
-            evidence = "unit-without+man"
-        else:
-            drop = drop_seqs(require_fork_wording=True)
-            evidence = "forking-unit-with+man" if with_opt else "attached-unit+man" if fg_invs else "man"
+        changed = debpatch.changes_forking(patches)
+        if changed:
+            return Verdict(reason=f"{page.cite()}: Debian's {changed} may change whether it forks, so a Debian unit shows nothing of upstream's program")
+        drop = drop_seqs()
+        added = [d[0] for d in drop if debian_only(d[0])]
+        if added:
+            return Verdict(reason=f"{page.cite()}: {added[0]} is added by Debian's {debian_only(added[0])}: upstream's program may behave otherwise")
         if not drop:
-            return Verdict(reason=f"{page.cite()}: its daemonize options take arguments or may select a mode ({bg_opts[0][1].quote(120)})")
+            return Verdict(
+                reason=f"{page.cite()}: documents a daemonize option ({bg_opts[0][1].quote(100)}), but no foreground unit shows it stays a daemon without it (it may select a mode: mrtg without --daemon runs once)"
+            )
+        attached = attached_without(set(n for d in drop for n in d))
         entry["drop"] = drop
+        kept = kept_daemonize(drop)
+        if kept:
+            entry["_daemonize"] = kept
         cites = [(p, o) for p, o in bg_opts if any([n] in drop for n in o.names)]
-        return Verdict(finish(entry, evidence, cites, attached + with_opt + [i for i in invs if i not in attached + with_opt]), evidence)
+        evidence = "unit-without+man"
+        return Verdict(finish(entry, evidence, cites, attached + [i for i in invs if i not in attached]), evidence)
 
     # No option about forking at all.
     if fork_invs:
@@ -577,6 +625,9 @@ def decide(name, pages, invs, side_pages):
         undocumented = [t for t in toks if t.startswith("-") and opt_of(t) not in documented]
         if undocumented:
             return Verdict(reason=f"{i.cite()}: passes {undocumented[0]}, which {page.cite()} does not document (it may be what keeps it attached)")
+    changed = debpatch.changes_forking(patches)
+    if changed:
+        return Verdict(reason=f"{page.cite()}: Debian's {changed} may change whether it forks, so a Debian unit shows nothing of upstream's program")
     for p in pages + side_pages:
         m = manpage.mentions_forking(p.text())
         if m:
@@ -619,16 +670,19 @@ class Release:
         for t in self.trees.values():
             all_unit_paths.update(p for p in t.files if "/systemd/" in p)
         self.pages = man_pages(self.trees)
+        self._patches = {}
         self.invs = collections.defaultdict(list)
         for p, t in sorted(self.trees.items()):
             for inv in invocations(t, unit_files(t), all_unit_paths):
                 self.invs[inv.program.rsplit("/", 1)[-1]].append(inv)
 
     def shipped(self, name):
-        """{normalised source: {binary packages}} shipping an executable called `name`."""
+        """{normalised source: {binary packages}} shipping an executable called `name`: in a
+        directory of EXEC_DIR, or where a unit runs it."""
         out = collections.defaultdict(set)
+        run_paths = {i.program.lstrip("/") for i in self.invs.get(name, [])}
         for path, pkg in self.idx["basenames"].get(name, []):
-            if EXEC_DIR.match(path) and pkg in self.allpk:
+            if (EXEC_DIR.match(path) or path in run_paths or "usr/" + path in run_paths) and pkg in self.allpk:
                 out[norm_source(self.allpk[pkg]["Source"])].add(pkg)
         return out
 
@@ -654,10 +708,47 @@ class Release:
             for mp in ps
             if norm_source(mp.tree.source) == src
         ]
-        v = decide(name, mine, invs, side)
+        patches = self.patches(mine[0].tree.pkg)
+        if patches is None:
+            # The other release's changes to the same source, when the mirror had those.
+            for r in self.others:
+                if r is not self:
+                    patches = r.patches_of_source(mine[0].tree.source)
+                    if patches is not None:
+                        break
+        v = decide(name, mine, invs, side, patches or [])
+        if v.entry is not None:
+            v.entry["_patches"] = "checked" if patches is not None else "unavailable"
         if v.entry is None and v.reason:
             v.reason = f"{self.name}: {v.reason}"
         return v
+
+    def patches(self, pkg):
+        """Debian's changes to the source package of binary package `pkg` (fetch.py's
+        fetch_patches); a missing directory means they were not fetched: build.py refuses to
+        run then."""
+        info = self.allpk.get(pkg, {})
+        src = info.get("Source", pkg)
+        ver = info.get("SourceVersion") or re.sub(r"\+b\d+$", "", info.get("Version", ""))
+        key = (src, ver)
+        if key not in self._patches:
+            d = patches_dir(self.name, src, ver)
+            if not os.path.exists(os.path.join(d, ".done")):
+                sys.exit(f"{self.name}: Debian changes of {src} {ver} not fetched: run fetch.py")
+            if open(os.path.join(d, ".done")).read().startswith("unavailable"):
+                self._patches[key] = None
+            else:
+                self._patches[key] = debpatch.load(d)
+        return self._patches[key]
+
+    def patches_of_source(self, src):
+        """Debian's changes to any version of source package `src` in this release, or None."""
+        for p, t in self.trees.items():
+            if t.source == src:
+                got = self.patches(p)
+                if got is not None:
+                    return got
+        return None
 
     def daemonish(self, name):
         """Whether a unit runs it, or its man pages speak of forking: what is worth listing when
@@ -665,6 +756,42 @@ class Release:
         if self.invs.get(name):
             return True
         return any(o.cls for mp in self.pages.get(name, []) for o in mp.options())
+
+
+def merge_compatible(new, old):
+    """Merges `old` (an older release's entry for the same source package) into `new` when they
+    mean the same: both keep it in the foreground with an option the other also recognises,
+    neither removes what the other recognises, or both are never-forks, or both drop-only with a
+    common option. Spellings (`-f` / `--foreground`) and aliases one page lists and the other
+    does not are merged; `new`'s foreground sequence and insert are kept. Returns whether they
+    were compatible."""
+    if bool(new.get("never-forks")) != bool(old.get("never-forks")) or bool(new.get("foreground")) != bool(old.get("foreground")):
+        return False
+    already = new.get("already", []) + [a for a in old.get("already", []) if a not in new.get("already", [])]
+    drop = new.get("drop", []) + [d for d in old.get("drop", []) if d not in new.get("drop", [])]
+    if any(d in already for d in drop):
+        return False
+    if new.get("foreground"):
+        if new["foreground"][0] not in old.get("already", []) or old["foreground"][0] not in already:
+            return False
+        if new.get("insert", "end") != old.get("insert", "end"):
+            return False
+    elif not new.get("never-forks"):
+        if not any(d in old.get("drop", []) for d in new.get("drop", [])):
+            return False
+    if already:
+        new["already"] = already
+    if drop:
+        new["drop"] = drop
+    daemonize = new.get("_daemonize", []) + [d for d in old.get("_daemonize", []) if d not in new.get("_daemonize", [])]
+    daemonize = [d for d in daemonize if d not in already and d not in drop]
+    if daemonize:
+        new["_daemonize"] = daemonize
+    new["_man"] += [m for m in old["_man"] if m not in new["_man"]]
+    new["_units"] = (new["_units"] + [u for u in old["_units"] if u not in new["_units"]])[:4]
+    if old.get("_patches") == "checked":
+        new["_patches"] = "checked"
+    return True
 
 
 def combine(name, releases):
@@ -682,15 +809,12 @@ def combine(name, releases):
         hard = [(rel, v) for rel, v in vs if v.hard]
         if got and hard:
             return None, ("disputed", f"{src}: {hard[0][1].reason}; but {got[0][0]}: {meaning(got[0][1].entry)}")
-        if len({meaning(v.entry) for _, v in got}) > 1:
-            return None, ("disputed", f"{src}: releases disagree: " + "; ".join(f"{rel} {meaning(v.entry)}" for rel, v in got))
         if got:
-            # The newest release's provenance first.
+            # The newest release's entry, merged with the older ones' when they mean the same.
             e = got[-1][1].entry
-            for _, v in got[:-1]:
-                e["_man"] += [m for m in v.entry["_man"] if m not in e["_man"]]
-                e["_units"] += [u for u in v.entry["_units"] if u not in e["_units"]]
-            e["_units"] = e["_units"][:4]
+            for rel, v in got[:-1]:
+                if not merge_compatible(e, v.entry):
+                    return None, ("disputed", f"{src}: releases disagree: " + "; ".join(f"{r} {meaning(x.entry)}" for r, x in got))
             settled[src] = e
         else:
             reasons[src] = "; ".join(v.reason for _, v in vs if v.reason) or "no man page or unit speaks of forking"
@@ -712,6 +836,8 @@ def combine(name, releases):
 def main():
     corpus_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "..", "shared", "corpus")
     releases = [Release(r) for r in RELEASES]
+    for r in releases:
+        r.others = releases
     hand_entries, hand_names, left_out = load_hand_table()
     excluded = load_tsv(EXCLUDED)
     busybox = load_tsv(BUSYBOX)
@@ -799,13 +925,19 @@ def write_yaml(entries, releases):
         "#     man                    the man page's option alone (no unit runs the program)",
         "#     unit-without+man       the man page's daemonize option; a foreground unit runs the",
         "#                            program, with arguments all known and documented, without it",
-        "#     forking-unit-with+man  the man page's daemonize option; a Type=forking unit passes it",
         "#     simple-unit+silent-man a Type=simple/exec/dbus/idle unit runs it with arguments all",
         "#                            known and documented, and its man pages never speak of",
         "#                            forking, daemonizing, detaching, background or foreground",
+        "#   debian-patches: `checked`: Debian's patches to the source were read, and none adds the",
+        "#                 entry's option or changes whether the program forks; `unavailable`: the",
+        "#                 mirror did not have them (tools/daemon-table/README.md: Limits)",
         "#   man:          the man page(s) and option text quoted, with the Debian release, binary",
         "#                 package and version that ships the page",
         "#   unit:         the unit(s), with release, package, version, Type= and ExecStart=",
+        "#   daemonize:    options the man page says make it fork that the entry does not remove",
+        "#                 (no unit shows the program stays a daemon without them: one may select",
+        "#                 a mode); a script passing one is not settled by the entry, and rc2s6",
+        "#                 should refuse it rather than add the foreground option after it",
         "#   corroborated: scripts of ../shared/corpus that agree (never a source on their own)",
         "#",
     ]
@@ -829,8 +961,11 @@ def write_yaml(entries, releases):
             src.append("unit " + e["_units"][0])
         out.append(f"    source: {yq('; '.join(src))}")
         out.append(f"    evidence: {e['_evidence']}")
+        out.append(f"    debian-patches: {e.get('_patches', 'unavailable')}")
         out.append("    man: [" + ", ".join(yq(m) for m in e["_man"]) + "]")
         out.append("    unit: [" + ", ".join(yq(u) for u in e["_units"]) + "]")
+        if e.get("_daemonize"):
+            out.append("    daemonize: [" + ", ".join("[" + ", ".join(yq(a) for a in d) + "]" for d in e["_daemonize"]) + "]")
         if e.get("_corroborated"):
             out.append("    corroborated: [" + ", ".join(yq(c) for c in e["_corroborated"]) + "]")
     with open(OUT_YAML, "w") as f:
@@ -863,6 +998,8 @@ def report(entries, disputed, unresolved, agree, not_daemons, hand_names, corp, 
         "+".join(sorted({r.name for r in releases if any(f"Debian {r.name} " in x for x in e["_man"] + e["_units"])})) for e in entries.values()
     )
     lines.append("- by release cited: " + ", ".join(f"{k or 'none'} {v}" for k, v in sorted(rel.items())))
+    pat = collections.Counter(e.get("_patches", "unavailable") for e in entries.values())
+    lines.append("- Debian's patches: " + ", ".join(f"{k} {v}" for k, v in sorted(pat.items())))
     corr = sum(1 for e in entries.values() if e.get("_corroborated"))
     lines.append(f"- entries corroborated by a corpus script: {corr}")
     lines.append(f"- disputed names (no entry): {len(disputed)}")

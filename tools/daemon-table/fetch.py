@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,13 @@ MIRROR = "http://deb.debian.org/debian"
 SECURITY = "http://deb.debian.org/debian-security"
 RELEASES = ["bookworm", "trixie"]
 CONTENTS = ["Contents-amd64.gz", "Contents-all.gz"]
+# Sections whose packages' section 1 man pages are read too (daemons are not all in section 8:
+# memcached(1), mpd(1), redis-server(1)); the others (devel, libs, science, doc, tex, games,
+# fonts, ...) are left out to keep the download reasonable.
+MAN1_SECTIONS = set(
+    """admin comm database electronics gnome golang hamradio httpd java javascript kde mail misc
+    net news otherosfs perl python ruby rust sound utils video web x11 vcs""".split()
+)
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 
 UNIT_RE = re.compile(r"^(?:usr/)?lib/systemd/(system|user)/[^/]+\.(service|socket|timer|path)$")
@@ -98,10 +106,11 @@ def apt_setup(release):
     os.makedirs(f"{base}/state/lists/partial", exist_ok=True)
     os.makedirs(f"{base}/cache/archives/partial", exist_ok=True)
     with open(f"{base}/sources.list", "w") as f:
-        f.write(f"deb [signed-by={KEYRING}] {MIRROR} {release} main\n")
-        f.write(f"deb [signed-by={KEYRING}] {MIRROR} {release}-updates main\n")
-        f.write(f"deb [signed-by={KEYRING}] {SECURITY} {release}-security main\n")
-    stamp = f"{base}/state/updated"
+        for kind in ("deb", "deb-src"):
+            f.write(f"{kind} [signed-by={KEYRING}] {MIRROR} {release} main\n")
+            f.write(f"{kind} [signed-by={KEYRING}] {MIRROR} {release}-updates main\n")
+            f.write(f"{kind} [signed-by={KEYRING}] {SECURITY} {release}-security main\n")
+    stamp = f"{base}/state/updated-with-sources"
     if not os.path.exists(stamp):
         r = apt(release, "update")
         if r.returncode != 0:
@@ -136,6 +145,12 @@ def version_gt(a, b):
 def source_of(fields):
     """The source package's name (the Source field without its version)."""
     return fields.get("Source", fields["Package"]).split(" ")[0]
+
+
+def source_version(fields):
+    """The source package's version: the Source field's `(version)`, else the binary's."""
+    m = re.search(r"\((.*)\)", fields.get("Source", ""))
+    return m.group(1) if m else fields["Version"]
 
 
 def load_packages(release):
@@ -334,6 +349,10 @@ def fetch(release, locked):
             for sec, path, p in rows:
                 if sec == "8":
                     sel.add(p)
+                elif sec == "1" and p in packages and packages[p].get("Section", "").split("/")[-1] in MAN1_SECTIONS:
+                    # Only where the package ships the program the page is named after.
+                    if any(q == p and re.match(r"^(?:usr/)?s?bin/", path2) for path2, q in idx["basenames"].get(name, [])):
+                        sel.add(p)
         selected = {p: packages[p]["Version"] for p in sorted(sel) if p in packages}
     apt_download(release, sorted(selected.items()))
     trees = {p: extract(release, p, v) for p, v in sorted(selected.items())}
@@ -365,7 +384,12 @@ def fetch(release, locked):
     }
     # Versions and sources of every package of the release (for basename collisions).
     with gzip.open(rdir(release, "packages.json.gz"), "wt") as f:
-        json.dump({p: {"Version": x["Version"], "Source": source_of(x)} for p, x in sorted(packages.items())}, f, sort_keys=True)
+        json.dump(
+            {p: {"Version": x["Version"], "Source": source_of(x), "SourceVersion": source_version(x)} for p, x in sorted(packages.items())},
+            f,
+            sort_keys=True,
+        )
+    fetch_patches(release, {(source_of(packages[p]), source_version(packages[p])) for p in selected if p in packages}, locked)
     if lock:
         for p, h in out["sha256"].items():
             if lock["sha256"].get(p) != h:
@@ -374,6 +398,72 @@ def fetch(release, locked):
         return
     write_lock(release, out)
     log(f"{release}: {len(selected)} packages; pins in {lock_path(release)}")
+
+
+def patches_dir(release, src, version):
+    return rdir(release, "patches", f"{src}_{version.replace(':', '%3a')}")
+
+
+def fetch_patches(release, sources, locked):
+    """Debian's own changes to each source package (its debian.tar.* or .diff.gz only: the
+    upstream tarball is not needed), so build.py can tell an option Debian's patches add from
+    one upstream has. URIs and checksums come from `apt-get source --print-uris`; what was read
+    is pinned in sources-RELEASE.lock."""
+    lockfile = os.path.join(HERE, f"sources-{release}.lock")
+    pinned = {}
+    if locked and os.path.exists(lockfile):
+        for line in open(lockfile):
+            if not line.startswith("#") and line.strip():
+                src, ver, fn, h = line.rstrip("\n").split("\t")
+                pinned[(src, ver)] = (fn, h)
+    todo = sorted(x for x in sources if not os.path.exists(os.path.join(patches_dir(release, *x), ".done")))
+    for i in range(0, len(todo), 200):
+        batch = todo[i : i + 200]
+        log(f"{release}: source packages {i + len(batch)}/{len(todo)}")
+        r = apt(release, "source", "--print-uris", "--only-source", *[f"{s}={v}" for s, v in batch])
+        uris = {}
+        for m in re.finditer(r"^'(\S+)' (\S+) (\d+) SHA256:([0-9a-f]+)$", r.stdout, re.M):
+            uris[m.group(2)] = (m.group(1), int(m.group(3)), m.group(4))
+        for s, v in batch:
+            ev = re.sub(r"^\d+:", "", v)
+            want = [f for f in uris if f.startswith(f"{s}_{ev}.") and re.search(r"\.(debian\.tar\.\w+|diff\.gz)$", f)]
+            d = patches_dir(release, s, v)
+            os.makedirs(d, exist_ok=True)
+            record = ""
+            if want:
+                fn = want[0]
+                url, size, h = uris[fn]
+                path = os.path.join(d, fn)
+                try:
+                    download(url, path)
+                except urllib.error.HTTPError as e:
+                    # The mirror lacks it now and then (a 404 for a file its Sources lists):
+                    # recorded, and build.py makes no entry that needs it.
+                    log(f"{fn}: {e}")
+                    with open(os.path.join(d, ".done"), "w") as f:
+                        f.write(f"unavailable\t{h}\n")
+                    continue
+                if sha256(path) != h:
+                    sys.exit(f"{fn}: checksum differs from the Sources index")
+                if pinned and pinned.get((s, v), (fn, h)) != (fn, h):
+                    sys.exit(f"{fn}: differs from sources-{release}.lock")
+                if fn.endswith(".diff.gz"):
+                    with gzip.open(path, "rb") as f, open(os.path.join(d, "diff"), "wb") as o:
+                        o.write(f.read())
+                else:
+                    subprocess.run(["tar", "-xf", path, "-C", d, "debian/patches"], capture_output=True)
+                os.remove(path)
+                record = f"{fn}\t{h}"
+            else:
+                record = "-\t-"  # a native package, or no source in the index
+            with open(os.path.join(d, ".done"), "w") as f:
+                f.write(record + "\n")
+    if not locked:
+        with open(lockfile, "w") as f:
+            f.write("# Debian's changes (debian.tar.* / .diff.gz) of the source packages read, for build.py\n")
+            for s, v in sorted(sources):
+                rec = open(os.path.join(patches_dir(release, s, v), ".done")).read().strip()
+                f.write(f"{s}\t{v}\t{rec}\n")
 
 
 def main():

@@ -31,7 +31,7 @@ FG_PATTERNS = [
     r"\b(?:no|non)[- ]?(?:daemon(?:i[sz]e)?|detach|fork)(?:ing|ed)?\s*(?:$|[,.;:])|\b(?:no|non)[- ]?(?:daemon|detach|fork)(?:ing)? mode\b",
     r"\b(?:prevent|prevents|disable|disables|inhibit|inhibits|suppress|suppresses|skip|skips|avoid|avoids|turn off|turns off)(?: \S+){0,3} (?:fork|daemon|detach|background)",
     r"\bstay(?:s)? attached\b",
-    r"\b(?:stop|stops|keep|keeps|prevent|prevents|prevented)(?: \S+){0,3} from (?:fork|daemoni|detach|becom|go|going|run|running|background)",
+    r"\b(?:stop|stops|keep|keeps|prevent|prevents|prevented)(?: \S+){0,3} from (?:fork\w*|daemoni\w+|detach\w*|becoming a daemon|going (?:in)?to (?:the )?background|running in (?:the )?background|running as a daemon|backgrounding)",
 ]
 BG_PATTERNS = [
     r"\b(?:fork|forks|forking|go|goes|going|put|puts|run|runs|running|send|sends|move|moves|detach|detaches|place|places|switch|switches|be|is)(?: \S+){0,3} (?:in)?to (?:the )?background\b",
@@ -64,6 +64,8 @@ SIDE_EFFECTS = [
     (re.compile(r"\bmail"), "mail"),
     (re.compile(r"\btest(?:ing)?\b|\bdry[- ]run\b|\bcheck(?:s)? (?:the )?config"), "test"),
     (re.compile(r"\bdeprecated\b|\bobsolete\b|\bignored\b|\bno effect\b|\bno-op\b|\bhas no\b"), "deprecated or ignored"),
+    (re.compile(r"\bconnections?\b|\brequests?\b|\bqueries\b|\bclients?\b"), "changes how connections are served"),
+    (re.compile(r"\btwice\b|\bmore than once\b|\bmultiple times\b|\brepeat"), "means more when repeated"),
 ]
 # Phrases of the fg/bg vocabulary that contain words of the side-effect list ("do not detach
 # from the terminal" says nothing about output to the terminal).
@@ -84,7 +86,7 @@ def sentences(text):
     clause)."""
     text = text.replace("(", " ").replace(")", " ")
     parts = re.split(
-        r"(?<=[.;!?])\s+|\s+-{1,2}\s+|\s*;\s*|,?\s+(?=but\b|otherwise\b|unless\b|whereas\b|while\b|however\b|as opposed to\b|rather than\b|instead of\b|when\b|whenever\b|if\b)|,\s+(?=by default\b|after\b|once\b)",
+        r"(?<=[.;!?])\s+|\s+-{1,2}\s+|\s*;\s*|,?\s+(?=but\b|otherwise\b|unless\b|whereas\b|while\b|however\b|as opposed to\b|rather than\b|instead of\b|when\b|whenever\b|if\b|even though\b|even if\b|although\b|though\b)|,\s+(?=by default\b|after\b|once\b)",
         text,
     )
     return [p.strip(" .,") for p in parts if p and p.strip(" .,")]
@@ -93,8 +95,16 @@ def sentences(text):
 OTHER_ACTION = re.compile(
     r"^(?:terminate|terminates|kill|kills|stop|stops|signal|signals|query|queries|list|lists|show|shows|print|prints|connect|connects|attach|attaches|check|checks|reload|reloads|restart|restarts|wait|waits|send|sends|ask|asks|tell the|talk|talks|contact|contacts|control|controls|shut|shuts|display|displays|report|reports|dump|dumps|test|tests|disable|disables|specify|specifies)\b"
 )
+FG_OTHER_ACTION = re.compile(
+    r"^(?:terminate|terminates|kill|kills|signal|signals|query|queries|list|lists|show|shows|print|prints|connect|connects|attach|attaches|check|checks|reload|reloads|restart|restarts|wait|waits|send|sends|ask|asks|tell the|talk|talks|contact|contacts|control|controls|shut|shuts|display|displays|report|reports|dump|dumps|test|tests|specify|specifies|use|uses|log|logs|write|writes|set|sets)\b"
+)
+CHILDREN = re.compile(
+    r"\bfork\w* (?:off )?(?:a |new |one |extra |separate )?(?:child|children|process(?:es)?|workers?|instances?|threads?|subprocess\w*)\b|\bforks? (?:for|on|per) (?:each|every)\b"
+)
 ALTERNATIVE = re.compile(r"^(?:as opposed to|rather than|instead of)\b")
-CONDITION = re.compile(r"^(?:when|if|while|whenever|once|after|only when|only if|in case)\b")
+CONDITION = re.compile(
+    r"^(?:when|if|while|whenever|once|after|only when|only if|in case|in \S+(?: \S+)? mode|with \S+ mode|even though|even if|although|though)\b"
+)
 
 
 def classify(desc):
@@ -120,7 +130,14 @@ def classify(desc):
             if any(re.search(p, s) for p in BG_PATTERNS):
                 alt_bg = True
             continue
-        is_fg = any(re.search(p, s) for p in FG_PATTERNS)
+        # Said of the program itself, near the start of the clause, not of children ("forking
+        # children to handle connections") nor as an aside ("use syslog, even though running in
+        # foreground").
+        if CHILDREN.search(s):
+            continue
+        is_fg = not FG_OTHER_ACTION.match(s) and any(
+            (m := re.search(p, s)) and len(s[: m.start()].split()) <= 6 for p in FG_PATTERNS
+        )
         bg_hit = None
         if not is_fg:
             for p in BG_PATTERNS:
@@ -187,6 +204,13 @@ class Option:
         self.desc = desc
         self.line = line
         self.cls, self.evidence, self.effects, self.mentions_default = classify(desc)
+        if self.cls == "fg":
+            # What the option's name says it also is.
+            if any(re.search(r"debug|trace|verbose|test|once|oneshot|single|inetd|interactive|dry", n, re.I) for n in names):
+                self.effects.append("named as more than a foreground option")
+            # `-D - do not fork, -DD - ...`: a count, not a flag.
+            if any(len(n) == 2 and re.search(r"(?<![\w-])" + re.escape(n) + re.escape(n[1]) + r"+\b", desc) for n in names):
+                self.effects.append("means more when repeated")
 
     def quote(self, limit=220):
         d = re.sub(r"\s+", " ", self.desc).strip()
@@ -281,12 +305,6 @@ def options(text):
             # indent: `--test Read and ...`): split at the description's column.
             if len(line) > desc_indent and line[desc_indent - 1] == " " and line[ind:desc_indent].strip():
                 tag, first = line[ind:desc_indent].strip(), line[desc_indent:].strip()
-                # A tag longer than the column (`-d,  --daemon Run ...`): its other names too.
-                while tag.endswith(",") or tag.endswith("|"):
-                    m = re.match(r"^([-+]{1,2}[A-Za-z0-9?#@][^\s,]*,?)\s*(.*)$", first)
-                    if not m:
-                        break
-                    tag, first = tag + " " + m.group(1), m.group(2)
             else:
                 m = re.match(r"^(.*?\S)\s{2,}(\S.*)$", s)
                 if m:
@@ -302,10 +320,13 @@ def options(text):
         else:
             # No deeper block: a one-line option (`-d     Debug`), or not an option at all.
             m = re.match(r"^(.*?\S)\s{2,}(\S.*)$", s)
+            if not m and len(line) > ind + 7 and line[ind + 6] == " " and line[ind:ind + 6].strip() and line[ind + 7] != " ":
+                # `--test Read and ...`: a tag one column short of the description's.
+                m = re.match(r"^(.{%d})(\S.*)$" % 7, line[ind:])
             if not m:
                 i += 1
                 continue
-            tag, first = m.group(1), m.group(2)
+            tag, first = m.group(1).strip(), m.group(2)
             body = [first]
             k = i + 1
             # Continuation lines aligned with the description column.
@@ -313,6 +334,14 @@ def options(text):
             while k < n and lines[k].strip() and indent(lines[k]) == col:
                 body.append(lines[k].strip())
                 k += 1
+        # A tag longer than its column (`-d,  --daemon Run ...`): its other names too.
+        while tag.endswith(",") or tag.endswith("|"):
+            m = re.match(r"^([-+]{1,2}[A-Za-z0-9?#@][^\s,]*,?)\s*(.*)$", first)
+            if not m:
+                break
+            tag, first = tag + " " + m.group(1), m.group(2)
+            if body:
+                body[0] = first
         names, arg = parse_tag(tag)
         if names and len(tag) < 120:
             desc = " ".join(b for b in body if b)
