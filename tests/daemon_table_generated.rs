@@ -48,14 +48,8 @@ struct Table {
     daemons: Vec<Entry>,
 }
 
-const EVIDENCE: &[&str] = &[
-    "unit-flag+man",
-    "forking-unit+man",
-    "attached-unit+man",
-    "man",
-    "unit-without+man",
-    "simple-unit+silent-man",
-];
+const EVIDENCE: &[&str] =
+    &["unit-flag+man", "forking-unit+man", "attached-unit+man", "man", "unit-without+man", "simple-unit+silent-man"];
 
 /// What an entry means to rc2s6 (everything but its provenance).
 fn meaning(e: &Entry) -> String {
@@ -310,7 +304,8 @@ fn bad_entries_are_caught() {
             "unknown evidence",
         ),
         (
-            entry("food", "    foreground: [[\"-f\"]]\n    already: [[\"-f\"]]\n").replace("Debian trixie food 1.0: -f  Run", "-f  Run"),
+            entry("food", "    foreground: [[\"-f\"]]\n    already: [[\"-f\"]]\n")
+                .replace("Debian trixie food 1.0: -f  Run", "-f  Run"),
             "without page(section) and Debian package version",
         ),
         (

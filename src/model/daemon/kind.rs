@@ -21,7 +21,7 @@ pub enum Program {
 /// known exactly, the diagnostics already say why, and an entry for a program that is not a
 /// daemon decides nothing.
 pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Result<Program, Refused> {
-    let Some((entry, words)) = daemon_table::lookup(argv) else { return Ok(Program::Daemon) };
+    let Some((entry, words)) = super::foreground::table(cx).lookup(argv) else { return Ok(Program::Daemon) };
     match entry.kind {
         Kind::Daemon => Ok(Program::Daemon),
         _ if !exact => Err(Refused),
@@ -29,7 +29,7 @@ pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Resu
             let choice = format!(
                 "oneshot: `{}` does its work and exits, and OpenRC waits for it ({})",
                 name(entry, argv, words),
-                entry.source
+                entry.citation()
             );
             cx.report.decide("kind", choice, Some(at));
             Ok(Program::RunsOnce)
@@ -38,7 +38,7 @@ pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Resu
             let error = ModelError::ControlProgram {
                 program: name(entry, argv, words),
                 span: at.span.into(),
-                citation: entry.source.clone(),
+                citation: entry.citation(),
             };
             Err(cx.report.refuse(at, error))
         }
