@@ -39,6 +39,10 @@ pub struct DaemonEntry {
     /// nothing to add or remove.
     #[serde(default, rename = "never-forks")]
     pub never_forks: bool,
+    /// A control program's entry: the daemon it starts, run in the foreground with the same
+    /// configuration (`postgres -D DATADIR`), for the diagnostic's help; `source` cites it.
+    #[serde(default)]
+    pub runs: Option<String>,
     /// Where the flags are documented.
     pub source: String,
     /// Generated entries: how the entry was settled (tools/daemon-table/README.md).
@@ -257,6 +261,9 @@ pub fn validate(entries: &[DaemonEntry]) -> Result<(), String> {
             }
             _ => {}
         }
+        if e.runs.is_some() && e.kind != Kind::Control {
+            return Err(format!("{id}: `runs` is for control programs"));
+        }
         for seq in e.foreground.iter().chain(&e.already).chain(&e.drop).chain(&e.when).chain(&e.daemonize) {
             if seq.is_empty() || seq.iter().any(|a| a.is_empty()) {
                 return Err(format!("{id}: empty sequence"));
@@ -377,6 +384,7 @@ mod tests {
         assert!(bad("daemons:\n  - names: [x]\n    foreground: [[-f]]\n    source: s\n").contains("not in `already`"));
         assert!(bad("daemons:\n  - names: [x]\n    nofork: true\n    source: s\n").contains("unknown field"));
         assert!(bad("daemons:\n  - names: [/x]\n    never-forks: true\n    source: s\n").contains("basenames"));
+        assert!(bad("daemons:\n  - names: [x]\n    never-forks: true\n    runs: y\n    source: s\n").contains("control"));
     }
 
     #[test]

@@ -35,11 +35,16 @@ pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Resu
             Ok(Program::RunsOnce)
         }
         Kind::Control => {
-            let error = ModelError::ControlProgram {
-                program: name(entry, argv, words),
-                span: at.span.into(),
-                citation: entry.citation(),
+            let program = name(entry, argv, words);
+            let help = match &entry.runs {
+                Some(runs) => format!(
+                    "`{program}` starts {runs}: set `command`/`command_args` to that, with the same configuration, and `command_background=yes`, instead of `{program}`"
+                ),
+                None => format!(
+                    "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
+                ),
             };
+            let error = ModelError::ControlProgram { program, help, span: at.span.into(), citation: entry.citation() };
             Err(cx.report.refuse(at, error))
         }
     }
