@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, Privileges, Service};
+use crate::model::{Daemon, LimitKind, OpenMode, Privileges, Service, ShellRedirect};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -159,6 +159,14 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     for (k, v) in &d.env {
         s.line(["export", k.as_str(), v.as_str()]);
     }
+    for k in &d.unexport {
+        s.line(["unexport", k.as_str()]);
+    }
+    if let Some(user) = &d.home_of {
+        // HOME is the account's home directory, looked up as the daemon starts.
+        s.block_line(&["backtick", "-n", "HOME"], ["homeof", user.as_str()]);
+    }
+    shell_redirections(&mut s, d);
     // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
     // its service directory.
     s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
@@ -168,9 +176,6 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     limits(&mut s, d);
     if let Some(n) = d.nice {
         s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
-    }
-    if let Some(p) = &d.privileges {
-        s.line(setpriv(p, d.user.is_some()));
     }
     user_and_files(&mut s, d);
     if d.fghack {
@@ -204,17 +209,11 @@ fn limits(s: &mut ExeclineScript, d: &Daemon) {
     }
 }
 
-/// The `setpriv` line for capabilities, securebits and no_new_privs.
-fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
-    let mut words = vec!["setpriv".to_string()];
-    let mut securebits = p.securebits.clone();
-    if !p.ambient.is_empty() && switches_user && !securebits.iter().any(|b| b == "no_setuid_fixup") {
-        // Ambient capabilities survive the switch to the daemon's user only if the kernel does
-        // not clear them on setuid.
-        securebits.push("no_setuid_fixup".into());
-    }
-    if !securebits.is_empty() {
-        words.push(format!("--securebits={}", plus_list(&securebits)));
+/// The `setpriv` options for capabilities, securebits and no_new_privs.
+fn setpriv_options(p: &Privileges) -> Vec<String> {
+    let mut words = Vec::new();
+    if !p.securebits.is_empty() {
+        words.push(format!("--securebits={}", plus_list(&p.securebits)));
     }
     if !p.inheritable.is_empty() {
         words.push(format!("--inh-caps={}", plus_list(&p.inheritable)));
@@ -234,12 +233,22 @@ fn setpriv(p: &Privileges, switches_user: bool) -> Vec<String> {
     words
 }
 
-/// The switch to the daemon's root and user, and its stdin/stdout/stderr files: opened as the
-/// daemon's user (after the switch), as start-stop-daemon does; in a chroot, before it, since
-/// no s6 program exists inside the new root.
+/// The switch to the daemon's root, group and user, with its privileges, then its
+/// stdin/stdout/stderr files: opened as the daemon's user (after the switch), as
+/// start-stop-daemon does; in a chroot, before it, since no s6 program exists inside the new
+/// root. start-stop-daemon (start-stop-daemon.c:931-960 at 0.45.2) sets the group, the
+/// supplementary groups for `--user` only (`initgroups`), the user keeping its capabilities
+/// (`cap_setuid`), then the capabilities, securebits and no_new_privs. Here s6-envuidgid and
+/// s6-applyuidgid set the groups; where privileges are set, one setpriv (util-linux) switches
+/// the user with the capabilities kept (`PR_SET_KEEPCAPS`, cleared again by `execve`) and sets
+/// them after, so the kernel does not clear the ambient ones and no securebit is left behind.
 fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
+    let privileges = d.privileges.as_ref().map(setpriv_options).filter(|o| !o.is_empty());
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
+            if let Some(p) = privileges {
+                s.line(std::iter::once("setpriv".to_string()).chain(p));
+            }
             redirections(s, d);
             let mut words = vec!["chroot".to_string()];
             if let Some(u) = user {
@@ -252,22 +261,45 @@ fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
             words.push(root.clone());
             s.line(words);
         }
+        (None, Some(u)) if u.group_only => {
+            // `--group` alone: the group id, and nothing else.
+            let group = u.group.as_deref().unwrap_or_default();
+            let mut words = vec!["setpriv".to_string(), format!("--regid={group}"), "--keep-groups".into()];
+            words.extend(privileges.unwrap_or_default());
+            s.line(words);
+            redirections(s, d);
+        }
         (None, Some(u)) => {
-            match &u.group {
-                None => {
-                    s.line(["s6-setuidgid", u.user.as_str()]);
-                }
-                Some(g) => {
-                    // The user's uid and supplementary groups, the given primary group: what
-                    // start-stop-daemon's `--user user:group` does.
-                    s.line(["s6-envuidgid", u.user.as_str()]);
+            if u.group.is_none() && privileges.is_none() {
+                s.line(["s6-setuidgid", u.user.as_str()]);
+            } else {
+                // The user's supplementary groups and the given group (else the user's): what
+                // start-stop-daemon's `--user user[:group]` does.
+                s.line(["s6-envuidgid", u.user.as_str()]);
+                if let Some(g) = &u.group {
                     s.line(["s6-envuidgid", "-g", g.as_str()]);
-                    s.line(["s6-applyuidgid", "-Uz"]);
+                }
+                match &privileges {
+                    Some(p) => {
+                        // The groups now, still as root; the user with the capabilities next.
+                        s.line(["s6-applyuidgid", "-Uz", "-u", "0"]);
+                        let mut words = vec!["setpriv".to_string(), format!("--reuid={}", u.user)];
+                        words.extend(p.iter().cloned());
+                        s.line(words);
+                    }
+                    None => {
+                        s.line(["s6-applyuidgid", "-Uz"]);
+                    }
                 }
             }
             redirections(s, d);
         }
-        (None, None) => redirections(s, d),
+        (None, None) => {
+            if let Some(p) = privileges {
+                s.line(std::iter::once("setpriv".to_string()).chain(p));
+            }
+            redirections(s, d);
+        }
     }
 }
 
@@ -280,16 +312,20 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
     if let Some(f) = &d.stdin {
         s.line(["redirfd".to_string(), "-r".into(), "0".into(), in_root(f)]);
     }
-    // start-stop-daemon creates a missing log file 0600 (readable by the daemon's user only);
-    // redirfd would create it 0666 less the umask. Created first under umask 077, the file is
-    // then only opened, as an existing one is by both.
+    // start-stop-daemon creates a missing log file 0660 less the daemon's umask (022 unless
+    // set), supervise-daemon 0600; redirfd would create it 0666 less the umask. Created first
+    // under the umask that gives that mode, the file is then only opened, as an existing one is
+    // by both.
+    let mode = if d.log_file_mode == 0 { 0o600 } else { d.log_file_mode };
+    let umask = d.umask.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok()).unwrap_or(0o022);
+    let create_umask = format!("{:03o}", (umask | (0o666 & !mode)) & 0o777);
     for (fd, f) in [("1", &d.stdout), ("2", &d.stderr)] {
         if let Some(f) = f {
             s.block_line(
                 &["if"],
                 [
                     "umask".to_string(),
-                    "077".into(),
+                    create_umask.clone(),
                     "redirfd".into(),
                     "-a".into(),
                     fd.into(),
@@ -300,10 +336,54 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
             s.line(["redirfd".to_string(), "-a".into(), fd.into(), in_root(f)]);
         }
     }
+    // start-stop-daemon and supervise-daemon start the loggers as the daemon's children, with
+    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first: stderr's then
+    // holds stdout's pipe too, as it does under OpenRC. `pipeline` sets `!`, which the daemon
+    // does not get.
+    if let Some(l) = &d.stdout_logger {
+        logger_pipeline(s, l);
+    }
+    if let Some(l) = &d.stderr_logger {
+        s.line(["fdswap", "1", "2"]);
+        logger_pipeline(s, l);
+        s.line(["fdswap", "1", "2"]);
+    }
+}
+
+/// `pipeline -w { exec -a sh /bin/sh -c TEXT } unexport !`: stdout becomes a pipe to the logger.
+fn logger_pipeline(s: &mut ExeclineScript, text: &str) {
+    s.block_line(&["pipeline", "-w"], ["exec", "-a", "sh", "/bin/sh", "-c", text]);
+    s.line(["unexport", "!"]);
 }
 
 fn plus_list(items: &[String]) -> String {
     items.iter().map(|c| format!("+{c}")).collect::<Vec<_>>().join(",")
+}
+
+/// The redirections of the shell command that starts the daemon, in order, as root.
+fn shell_redirections(s: &mut ExeclineScript, d: &Daemon) {
+    for r in &d.shell_redirects {
+        match r {
+            ShellRedirect::Open { fd, mode, path } => {
+                let flag = match mode {
+                    OpenMode::Read => "-r",
+                    OpenMode::Truncate => "-w",
+                    OpenMode::Append => "-a",
+                    OpenMode::ReadWrite => "-u",
+                };
+                s.line(["redirfd".to_string(), flag.into(), fd.to_string(), path.clone()]);
+            }
+            ShellRedirect::Copy { fd, from } => {
+                s.line(["fdmove".to_string(), "-c".into(), fd.to_string(), from.to_string()]);
+            }
+            ShellRedirect::Close { fd } => {
+                s.line(["fdclose".to_string(), fd.to_string()]);
+            }
+            ShellRedirect::Text { fd, text } => {
+                s.line(["heredoc".to_string(), fd.to_string(), text.clone()]);
+            }
+        }
+    }
 }
 
 /// `log/run` and whether it signals readiness on fd 3.

@@ -88,7 +88,10 @@ impl<'e> Expander<'e> {
     /// Expands a word without field splitting (assignment values, `case` words, redirections).
     pub fn string(&mut self, word: &Word) -> ShellValue {
         let pieces = self.parts(&word.parts, false);
-        let text = pieces.into_iter().map(|p| p.text).collect();
+        // Where no field splitting follows, dash joins `"$@"`'s parameters as it joins `"$*"`'s:
+        // with the first character of IFS (none when IFS is empty).
+        let sep = self.ifs_first();
+        let text = pieces.into_iter().map(|p| if p.field_break { sep.clone() } else { p.text }).collect();
         ShellValue { text, uncertain: std::mem::take(&mut self.uncertain) }
     }
 
@@ -126,6 +129,11 @@ impl<'e> Expander<'e> {
         let mut fields = Vec::new();
         split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
+    }
+
+    /// The first character of IFS, which joins `$*`: a space when IFS is unset.
+    fn ifs_first(&self) -> String {
+        self.ifs().chars().next().map(String::from).unwrap_or_default()
     }
 
     fn ifs(&self) -> String {
@@ -196,7 +204,7 @@ impl<'e> Expander<'e> {
         if let (true, Some(params)) = (positional, self.positional) {
             return match name {
                 "#" => Some(params.len().to_string()),
-                "@" | "*" => Some(params.join(" ")),
+                "@" | "*" => Some(params.join(&self.ifs_first())),
                 "0" => {
                     self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });
                     Some(String::new())

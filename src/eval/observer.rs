@@ -3,12 +3,12 @@
 //! to it (OpenRC's `need`, `start-stop-daemon`, …), records them, and may take a command over.
 
 use crate::core::source::{FileId, Span};
-use crate::shell::ast::Word;
+use crate::shell::ast::{AssignValue, Assignment, Redirect, RedirectKind, Word};
 
 use super::environment::Environment;
 use super::expand::Expander;
 use super::status::Status;
-use super::value::{Loc, Uncertainty};
+use super::value::{Loc, ShellValue, Uncertainty};
 
 /// Watches the commands an interpreter runs. Every method has a default that does nothing, so
 /// `()` is the observer of a plain run.
@@ -64,6 +64,24 @@ pub struct ObservedCommand<'a> {
     pub(super) positional: Option<&'a [String]>,
     /// See `words`.
     pub(super) span_override: Option<Span>,
+    /// The assignments written before the command name (`FOO=bar cmd`).
+    pub(super) assignments: &'a [Assignment],
+    /// The command's redirections.
+    pub(super) redirects: &'a [Redirect],
+}
+
+/// A redirection of a command about to run, its target expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedRedirect {
+    /// The file descriptor it changes (the operator's default when none is written: 0 for input,
+    /// 1 for output).
+    pub fd: u32,
+    /// The operator as written (`<`, `>>`, `>&`, `<<`, …).
+    pub op: String,
+    /// The target: a file name, an fd number for `>&`/`<&`, or a here-document's text.
+    pub target: ShellValue,
+    /// Where the redirection is.
+    pub loc: Loc,
 }
 
 /// The command's fields with, for each, what makes the word it came from inexact (aligned).
@@ -88,6 +106,66 @@ impl ObservedCommand<'_> {
                 out.texts.push(field.text);
                 out.uncertain.push(u.clone());
             }
+        }
+        out
+    }
+}
+
+impl ObservedCommand<'_> {
+    /// The assignments written before the command name, in order, expanded: the shell puts them
+    /// in the environment of the command it runs (POSIX XCU 2.9.1), and nowhere else.
+    pub fn prefix_assignments(&self) -> Vec<(String, ShellValue, Loc)> {
+        let mut env = self.env.clone();
+        let mut out = Vec::new();
+        for a in self.assignments {
+            let value = match &a.value {
+                AssignValue::Empty => ShellValue::known(""),
+                AssignValue::Word(w) => {
+                    let v = Expander::new(&mut env, self.file).with_positional(self.positional).string(w);
+                    ShellValue { text: v.text, uncertain: at_span(v.uncertain, self.span_override) }
+                }
+                AssignValue::Array(_, span) => ShellValue {
+                    text: String::new(),
+                    uncertain: vec![Uncertainty::Runtime {
+                        what: "bash array".into(),
+                        loc: Loc { file: self.file, span: self.span_override.unwrap_or(*span) },
+                    }],
+                },
+            };
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(a.span) };
+            out.push((a.name.clone(), value, loc));
+        }
+        out
+    }
+
+    /// The command's redirections, in order, each target expanded as the shell does (no field
+    /// splitting). A here-document's body is its text; one whose delimiter is not quoted and
+    /// whose body holds `$`, `` ` `` or a backslash is expanded by the shell, which rc2s6 does not do:
+    /// its text is marked as only known at run time.
+    pub fn redirections(&self) -> Vec<ObservedRedirect> {
+        let mut env = self.env.clone();
+        let mut out = Vec::new();
+        for r in self.redirects {
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(r.span) };
+            let (op, target) = match &r.kind {
+                RedirectKind::File(op, word) => {
+                    let v = Expander::new(&mut env, self.file).with_positional(self.positional).string(word);
+                    (op.clone(), ShellValue { text: v.text, uncertain: at_span(v.uncertain, self.span_override) })
+                }
+                RedirectKind::HereDoc(h) => {
+                    let mut text = h.body.clone().unwrap_or_default();
+                    if h.strip_tabs {
+                        text = text.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect();
+                    }
+                    let mut v = ShellValue::known(text);
+                    if h.body.is_none() || (!h.quoted && v.text.contains(['$', '`', '\\'])) {
+                        v.uncertain.push(Uncertainty::Runtime { what: "an expanded here-document".into(), loc });
+                    }
+                    (if h.strip_tabs { "<<-" } else { "<<" }.to_string(), v)
+                }
+            };
+            let fd = r.fd.unwrap_or(if op.starts_with('<') { 0 } else { 1 });
+            out.push(ObservedRedirect { fd, op, target, loc });
         }
         out
     }

@@ -26,8 +26,8 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Privileges, ResourceLimit,
-    Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, OpenMode, Privileges,
+    ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};
@@ -119,16 +119,21 @@ fn read_settings(env: &Environment, service: &mut Service, script_loc: Loc) {
 
 /// What the script's own functions tell: `start()` traced from the state after `start_pre()`,
 /// and the `start-stop-daemon --stop` call of `stop()`.
+#[derive(Clone)]
 struct FunctionTraces {
+    start_pre: Option<Trace>,
     start: Option<Trace>,
     stop_call: Option<StopCall>,
+    /// OpenRC's backend stops the daemon: the script has no `stop()`, or its `stop()` calls the
+    /// backend's.
+    stop_by_backend: bool,
 }
 
 /// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
 /// on the files' variables, as OpenRC runs them.
 fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
-    start_pre::run_start_pre(interp, service);
+    let start_pre = start_pre::run_start_pre(interp, service);
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
     let start = trace::trace(interp, "start");
@@ -145,7 +150,10 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTra
     service.settings_at_start = s6_settings(at_default_start.unwrap_or(&interp.env));
     let stop_call = stop.as_ref().and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;
-    FunctionTraces { start, stop_call }
+    let stop_by_backend = service.backend_calls.stop.as_ref().is_none_or(|calls| {
+        calls.iter().any(|c| matches!(c.function.as_str(), "default_stop" | "ssd_stop" | "supervise_stop" | "s6_stop"))
+    });
+    FunctionTraces { start_pre, start, stop_call, stop_by_backend }
 }
 
 /// Classifies the service and builds its daemon; the interpreter's diagnostics join the
@@ -170,7 +178,8 @@ fn classify(
         service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let (launch, shell_settings) = match launch::find(&mut interp, functions.start, &mut service) {
+    let found = launch::find(&mut interp, functions.start, &mut service);
+    let (launch, shell_settings) = match after_start_pre(found, functions.start_pre.as_ref(), &mut service) {
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {
             // Given up on, a script that seems to start nothing may set `command` later on.
@@ -191,6 +200,7 @@ fn classify(
         launch: &launch,
         shell_settings: &shell_settings,
         stop_call: functions.stop_call.as_ref(),
+        stop_by_backend: functions.stop_by_backend,
     };
     let build = daemon::build(&inputs);
     service.decisions.extend(build.report.decisions);
@@ -222,6 +232,16 @@ fn runs_prepared_dir(start: Option<&Trace>, command_set: bool) -> bool {
         _ => None,
     });
     !launches && at_default_start == Some(false)
+}
+
+/// The launch as openrc-run's shell makes it: after `start_pre()`, whose `cd`, `umask` and
+/// `ulimit` come before start()'s (the same shell runs both), and whose checks that fail with
+/// these files are reported.
+pub(crate) fn after_start_pre(found: Found, start_pre: Option<&Trace>, service: &mut Service) -> Found {
+    let Found::Launch(launch, shell) = found else { return found };
+    let Some(trace) = start_pre else { return Found::Launch(launch, shell) };
+    let before = launch::before_launch(service, &trace.events);
+    Found::Launch(launch, [before, shell].concat())
 }
 
 /// The [`S6_SETTINGS`] in `env`, with where each was set.

@@ -158,6 +158,13 @@ pub struct Daemon {
     pub argv0: Option<String>,
     /// Variables exported to the daemon, sorted by name.
     pub env: Vec<(String, String)>,
+    /// Variables the daemon does not get from s6-svscan's environment: openrc-run's shell has
+    /// no `USER` or `HOME` (openrc-run's env_filter(), src/shared/misc.c at 0.63.3), which a
+    /// daemon the shell runs itself inherits as they are.
+    pub unexport: Vec<String>,
+    /// `HOME` is set to this account's home directory, looked up when the daemon starts
+    /// (start-stop-daemon and supervise-daemon set it for `--user`).
+    pub home_of: Option<String>,
     /// Working directory.
     pub directory: Option<String>,
     /// Root directory.
@@ -170,13 +177,28 @@ pub struct Daemon {
     pub limits: Vec<ResourceLimit>,
     /// Who the daemon runs as.
     pub user: Option<RunAs>,
+    /// The redirections of the shell command that starts the daemon, in order, made as root
+    /// before the switch to the daemon's user (the shell makes them before start-stop-daemon
+    /// runs; without `--background`, start-stop-daemon leaves the daemon those fds).
+    pub shell_redirects: Vec<ShellRedirect>,
     /// stdin from this file.
     pub stdin: Option<String>,
     /// stdout appended to this file.
     pub stdout: Option<String>,
+    /// The mode a missing log file is created with, less the umask: start-stop-daemon's 0660,
+    /// supervise-daemon's 0600 (start-stop-daemon.c:1051-1052 and supervise-daemon.c:543-544 at
+    /// 0.45.2; the same at 0.63.3). 0 stands for 0600.
+    pub log_file_mode: u32,
     /// stderr appended to this file.
     pub stderr: Option<String>,
-    /// A logger command that reads the daemon's output, replacing s6-log.
+    /// The command `/bin/sh -c` runs to read the daemon's stdout, started by the run script as
+    /// the daemon's child, as start-stop-daemon and supervise-daemon start `output_logger`
+    /// (`rc_pipe_command()`, src/shared/pipes.c at 0.45.2).
+    pub stdout_logger: Option<String>,
+    /// The same for stderr (`error_logger`).
+    pub stderr_logger: Option<String>,
+    /// A logger command that reads the daemon's output, replacing s6-log: OpenRC's s6 backend's
+    /// way (`supervisor=s6`: s6.sh 0.63 makes `output_logger`/`error_logger` log/run).
     pub logger: Option<Vec<String>>,
     /// The logger command is shell text, to be run with `/bin/sh -c`.
     pub logger_is_shell: bool,
@@ -192,6 +214,53 @@ pub struct Daemon {
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
     pub privileges: Option<Privileges>,
+}
+
+/// One redirection the shell makes for the command that starts the daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellRedirect {
+    /// `fd<file` (`Read`), `fd>file` (`Truncate`), `fd>>file` (`Append`), `fd<>file`
+    /// (`ReadWrite`).
+    Open {
+        /// The fd.
+        fd: u32,
+        /// How it is opened.
+        mode: OpenMode,
+        /// The file, absolute.
+        path: String,
+    },
+    /// `fd>&from`, `fd<&from`: a copy of another fd.
+    Copy {
+        /// The fd.
+        fd: u32,
+        /// The fd copied.
+        from: u32,
+    },
+    /// `fd>&-`, `fd<&-`.
+    Close {
+        /// The fd.
+        fd: u32,
+    },
+    /// A here-document: `fd` reads `text`.
+    Text {
+        /// The fd.
+        fd: u32,
+        /// What it reads.
+        text: String,
+    },
+}
+
+/// How a redirection opens its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// `<`.
+    Read,
+    /// `>`, `>|`: created or truncated.
+    Truncate,
+    /// `>>`.
+    Append,
+    /// `<>`.
+    ReadWrite,
 }
 
 /// Privilege settings for `setpriv`.
@@ -223,6 +292,11 @@ pub struct RunAs {
     pub user: String,
     /// The group name, if one was given.
     pub group: Option<String>,
+    /// Only the group was given (`--group` without `--user`): OpenRC sets the group id and
+    /// nothing else, neither the user, nor the supplementary groups, nor `USER`/`HOME`
+    /// (start-stop-daemon.c:931-944 at 0.45.2: `initgroups` only for `--user`); `user` is root.
+    #[serde(skip)]
+    pub group_only: bool,
 }
 
 /// One `ulimit` turned into an `s6-softlimit` option.

@@ -4,9 +4,10 @@
 
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::Service;
+use super::trace::{self, Trace};
 use super::uncertainty::explain_uncertainty;
 use crate::core::source::{FileId, Span};
-use crate::eval::environment::Environment;
+use crate::eval::environment::{Environment, Variable};
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
 use crate::openrc::variables::DAEMON_VARIABLES;
@@ -15,19 +16,52 @@ use crate::openrc::variables::DAEMON_VARIABLES;
 /// (start-stop-daemon's and supervise-daemon's own arguments can carry `--user` and `--chroot`).
 const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daemon_args", "supervise_daemon_args"];
 
-/// Runs `start_pre()` as OpenRC does before starting: exact changes to daemon variables are
-/// kept, others are reported and left out.
-pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) {
-    let Some(run) = interp.run_on_copy("start_pre", ()) else { return };
+/// Runs `start_pre()` as OpenRC does before starting, in the shell that then runs `start()`:
+/// what it changes counts (see [`apply_changes`]). Returns what it did, for the shell settings
+/// (`cd`, `umask`, `ulimit`) and failed checks among it.
+pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) -> Option<Trace> {
+    let (trace, after) = trace::trace_keeping_env(interp, "start_pre")?;
     let start_pre_file = interp.functions["start_pre"].file;
-    interp.take_gave_up(&run.diagnostics);
-    apply_changes("start_pre", &mut interp.env, &run.env, start_pre_file, service);
+    interp.take_gave_up(&trace.diagnostics);
+    apply_changes("start_pre", &mut interp.env, &after, start_pre_file, service);
+    Some(trace)
 }
 
-/// Takes into `env` what `function` (run before the backend reads the variables) changed in the
-/// daemon's variables, as `after` holds them: exact new values are compiled in, others are left
-/// out; each change is reported, located in `file` when no assignment can be found.
+/// Takes into `env` what `function` (run in openrc-run's shell before the backend reads the
+/// variables) changed, as `after` holds them. The daemon's variables are reported: exact new
+/// values are compiled in; one that cannot be known is refused where it decides who the daemon
+/// runs as, else taken as it is, so that the step that reads it refuses it. Every other global
+/// variable is taken as `function` left it, exported or not: openrc-run's shell keeps them, and
+/// the daemon inherits the exported ones (the daemon's environment step checks those).
 pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: FileId, service: &mut Service) {
+    apply_daemon_variables(function, env, after, file, service);
+    let before: Vec<String> = env.globals().map(|(n, _)| n.clone()).collect();
+    for name in before {
+        if !DAEMON_VARIABLES.contains(&name.as_str()) && after.get(&name).is_none() {
+            env.unset(&name);
+        }
+    }
+    let changed: Vec<(String, Variable)> = after
+        .globals()
+        .filter(|(n, v)| !DAEMON_VARIABLES.contains(&n.as_str()) && env.get(n) != Some(*v))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    for (name, v) in changed {
+        env.set(&name, v.value, v.assigned_at);
+        if v.exported {
+            env.export(&name);
+        }
+    }
+}
+
+/// The daemon's variables `function` changed: reported, exact values compiled in.
+fn apply_daemon_variables(
+    function: &str,
+    env: &mut Environment,
+    after: &Environment,
+    file: FileId,
+    service: &mut Service,
+) {
     for var in DAEMON_VARIABLES {
         let old = env.get(var);
         let new = after.get(var);
@@ -69,12 +103,15 @@ pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment,
                     });
                     continue;
                 }
-                (
-                    format!("left out: {why}"),
-                    format!("the service directory keeps the value from before {function}(); set `{var}` in conf.d"),
-                )
+                // Taken as it is: the step that reads it says why it cannot be known, where.
+                env.set(var, v.value.clone(), Some(at));
+                continue;
             }
-            None => ("unset here; left set".into(), format!("do not unset `{var}` in {function}()")),
+            None => {
+                // The backend reads it unset, as the shell left it.
+                env.unset(var);
+                ("unset here, as OpenRC's backend then reads it".into(), format!("unset `{var}` in conf.d instead"))
+            }
         };
         service.diagnostics.push(ModelDiagnostic {
             file: at.file,

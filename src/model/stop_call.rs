@@ -41,6 +41,10 @@ pub fn find(events: &[StartEvent]) -> Option<StopCall> {
                 if let Some(v) = a.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
                     return exact(i).then(|| v.to_string());
                 }
+                // `-s9`, `-R5`: getopt takes the rest of the word as the value.
+                if let Some(v) = a.strip_prefix(short).filter(|v| !v.is_empty() && !a.starts_with("--")) {
+                    return exact(i).then(|| v.to_string());
+                }
             }
             None
         };
@@ -61,6 +65,7 @@ mod tests {
             words: words.iter().map(|w| w.to_string()).collect(),
             uncertain: vec![Vec::new(); words.len()],
             background: false,
+            context: Box::default(),
         }
     }
 
@@ -71,6 +76,9 @@ mod tests {
         let e = call(&["/sbin/start-stop-daemon", "-K", "-R", "20", "-s", "INT"], false);
         let c = find(&[e]).expect("a stop call");
         assert_eq!((c.retry.as_deref(), c.signal.as_deref()), (Some("20"), Some("INT")));
+        let e = call(&["start-stop-daemon", "-K", "-s9", "-R5", "--exec", "/bin/x"], false);
+        let c = find(&[e]).expect("a stop call");
+        assert_eq!((c.retry.as_deref(), c.signal.as_deref()), (Some("5"), Some("9")));
         let e = call(&["start-stop-daemon", "--stop", "--retry=QUIT/10", "--signal=HUP"], false);
         let c = find(&[e]).expect("a stop call");
         assert_eq!((c.retry.as_deref(), c.signal.as_deref()), (Some("QUIT/10"), Some("HUP")));

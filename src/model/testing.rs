@@ -109,6 +109,7 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         .map(|(n, v)| format!("{n}={v}"))
         .collect();
     line("env", (!env.is_empty()).then(|| env.join(" ")));
+    line("unexport", (!d.unexport.is_empty()).then(|| d.unexport.join(" ")));
     line("directory", d.directory.clone());
     line("chroot", d.chroot.clone());
     line("umask", d.umask.clone());
@@ -117,8 +118,14 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
     line("limits", (!limits.is_empty()).then(|| limits.join(" ")));
     line(
         "user",
-        d.user.as_ref().map(|u| format!("{}{}", u.user, u.group.as_ref().map(|g| format!(":{g}")).unwrap_or_default())),
+        d.user.as_ref().map(|u| {
+            let group = u.group.as_ref().map(|g| format!(":{g}")).unwrap_or_default();
+            format!("{}{group}{}", u.user, if u.group_only { " (the group only)" } else { "" })
+        }),
     );
+    line("HOME of", d.home_of.clone());
+    let redirects: Vec<String> = d.shell_redirects.iter().map(|r| format!("{r:?}")).collect();
+    line("shell redirects", (!redirects.is_empty()).then(|| redirects.join(", ")));
     line("stdin", d.stdin.clone());
     line("stdout", d.stdout.clone());
     line("stderr", d.stderr.clone());
@@ -126,6 +133,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         "logger",
         d.logger.as_ref().map(|l| format!("{}{}", if d.logger_is_shell { "sh -c " } else { "" }, l.join(" "))),
     );
+    line("stdout logger", d.stdout_logger.clone());
+    line("stderr logger", d.stderr_logger.clone());
     line("notification-fd", d.notification_fd.map(|n| n.to_string()));
     line("down-signal", d.down_signal.clone());
     line("timeout-kill", d.timeout_kill_ms.map(|n| n.to_string()));

@@ -5,8 +5,8 @@
 use crate::eval::environment::Environment;
 use crate::eval::error::EvalDiagnostic;
 use crate::eval::interpreter::{Interpreter, Status};
-use crate::eval::observer::{ObservedCommand, Observer};
-use crate::eval::value::{Loc, Uncertainty};
+use crate::eval::observer::{ObservedCommand, ObservedRedirect, Observer};
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
 
 use super::dependencies::DEP_FUNCTIONS;
 
@@ -27,6 +27,8 @@ pub enum StartEvent {
         conditional: bool,
         /// Sent to the background with `&`.
         background: bool,
+        /// The variables, assignments and redirections the call is made with.
+        context: Box<CallContext>,
     },
     /// `default_start`: the backend's own start.
     DefaultStart {
@@ -51,6 +53,8 @@ pub enum StartEvent {
         uncertain: Vec<Vec<Uncertainty>>,
         /// Sent to the background with `&`.
         background: bool,
+        /// The variables, assignments and redirections the command runs with.
+        context: Box<CallContext>,
     },
     /// `ulimit`, `umask` or `cd` in start()'s shell: start-stop-daemon's child inherits them.
     ShellSetting {
@@ -71,6 +75,32 @@ pub enum StartEvent {
         /// Reached whatever the system looks like: with these files, start() fails here.
         certain: bool,
     },
+}
+
+/// What a command is run with besides its words: the shell's variables, the assignments written
+/// before its name (in its environment only) and its redirections.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallContext {
+    /// The variables as the command sees them, the assignments before its name included (set
+    /// and exported: the shell puts them in the command's environment, POSIX XCU 2.9.1).
+    pub env: Environment,
+    /// The assignments before the command's name, expanded, with where each is.
+    pub assignments: Vec<(String, ShellValue, Loc)>,
+    /// The command's redirections, expanded.
+    pub redirects: Vec<ObservedRedirect>,
+}
+
+impl CallContext {
+    /// What `command` runs with.
+    fn of(command: &ObservedCommand<'_>) -> Box<CallContext> {
+        let assignments = command.prefix_assignments();
+        let mut env = command.env.clone();
+        for (name, value, loc) in &assignments {
+            env.set(name, value.clone(), Some(*loc));
+            env.export(name);
+        }
+        Box::new(CallContext { env, assignments, redirects: command.redirections() })
+    }
 }
 
 /// How a daemon is launched from `start()`.
@@ -168,6 +198,12 @@ pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<Tra
     Some(Trace { events: run.observer.events, diagnostics: run.diagnostics })
 }
 
+/// [`trace`], and the variables as the function left them.
+pub fn trace_keeping_env<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<(Trace, Environment)> {
+    let run = interp.run_on_copy(function, StartRecorder::default())?;
+    Some((Trace { events: run.observer.events, diagnostics: run.diagnostics }, run.env))
+}
+
 /// Records what a function does for [`trace`].
 #[derive(Debug, Default)]
 struct StartRecorder {
@@ -191,6 +227,7 @@ impl Observer for StartRecorder {
                 loc,
                 conditional,
                 background: command.background,
+                context: CallContext::of(command),
             });
             return Some(Status::Unknown);
         }
@@ -221,6 +258,7 @@ impl Observer for StartRecorder {
             words: words.texts,
             uncertain: words.uncertain,
             background: command.background,
+            context: CallContext::of(command),
         });
         None
     }

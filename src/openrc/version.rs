@@ -202,6 +202,32 @@ impl OpenrcVersion {
         self.is_at_least(0, since)
     }
 
+    /// Whether start-stop-daemon and supervise-daemon pass `variable` of their environment on to
+    /// the daemon. Up to 0.62.3 they remove every `RC_*` but `RC_SERVICE` and `RC_SVCNAME`, and
+    /// `SSD_NICELEVEL`, `SSD_IONICELEVEL`, `SSD_OOM_SCORE_ADJ` (start-stop-daemon.c:1003-1015,
+    /// supervise-daemon.c:496-505 at 0.45.2); from 0.62.4 they remove `SVCNAME` and every `RC_*`,
+    /// `SSD_*` and `EINFO_*` (OpenRC commit 863a5552; start-stop-daemon.c:1047-1055,
+    /// supervise-daemon.c:528-536 at 0.63.3).
+    pub fn daemon_gets_variable(&self, variable: &str) -> bool {
+        if (self.major, self.minor, self.patch) >= (0, 62, 4) {
+            !(variable == "SVCNAME"
+                || variable.starts_with("RC_")
+                || variable.starts_with("SSD_")
+                || variable.starts_with("EINFO_"))
+        } else {
+            let rc = variable.starts_with("RC_") && variable != "RC_SERVICE" && variable != "RC_SVCNAME";
+            !(rc || matches!(variable, "SSD_NICELEVEL" | "SSD_IONICELEVEL" | "SSD_OOM_SCORE_ADJ"))
+        }
+    }
+
+    /// Whether supervise-daemon.sh falls back to `start_stop_daemon_args` only when
+    /// `supervise_daemon_args` is unset (`${supervise_daemon_args-…}`, 0.46 on: 0.63.3
+    /// sh/supervise-daemon.sh:53), rather than also when it is empty (`${…:-…}`, 0.36–0.45:
+    /// 0.45.2 sh/supervise-daemon.sh:44).
+    pub fn supervise_args_fallback_only_when_unset(&self) -> bool {
+        self.is_at_least(0, 46)
+    }
+
     /// The semantics assumed, in words, for the manifest.
     pub fn describe(&self) -> String {
         match self.backend() {
@@ -294,6 +320,23 @@ mod tests {
         assert!(v("0.62").needs_declared_s6_svscan() && !v("0.63").needs_declared_s6_svscan());
         assert!(v("0.62").links_with_ln() && !v("0.63").links_with_ln());
         assert!(!v("0.62").generates_from_command() && v("0.63").generates_from_command());
+    }
+
+    #[test]
+    fn what_the_daemon_inherits_by_release() {
+        let v = |s: &str| OpenrcVersion::parse(s).unwrap();
+        for keep in ["RC_SERVICE", "RC_SVCNAME", "SVCNAME", "EINFO_LOG", "SSD_STARTWAIT", "PATH"] {
+            assert!(v("0.45.2").daemon_gets_variable(keep), "{keep}");
+        }
+        for drop in ["RC_CMD", "RC_OPENRC_PID", "SSD_NICELEVEL", "SSD_OOM_SCORE_ADJ"] {
+            assert!(!v("0.62.3").daemon_gets_variable(drop), "{drop}");
+        }
+        for drop in ["RC_SERVICE", "RC_SVCNAME", "SVCNAME", "EINFO_LOG", "SSD_STARTWAIT", "RC_CMD"] {
+            assert!(!v("0.62.4").daemon_gets_variable(drop) && !v("0.63.3").daemon_gets_variable(drop), "{drop}");
+        }
+        assert!(v("0.63.3").daemon_gets_variable("PATH") && v("0.63.3").daemon_gets_variable("SVCNAME2"));
+        assert!(!v("0.45.2").supervise_args_fallback_only_when_unset());
+        assert!(v("0.46").supervise_args_fallback_only_when_unset());
     }
 
     #[test]

@@ -140,7 +140,32 @@ impl ChainReader<'_> {
                 m.user = Some(w(i + 1).to_string());
                 2
             }
-            "s6-envuidgid" | "s6-applyuidgid" => self.uidgid(),
+            "s6-envuidgid" => self.uidgid(),
+            // `s6-applyuidgid -Uz [-u 0]`: the ids s6-envuidgid read (the user's may come from
+            // setpriv next).
+            "s6-applyuidgid" => self.options_with_values_from(i + 1, &["-u", "-g", "-G"]) - i,
+            // `setpriv --reuid=U --inh-caps=… …`, `setpriv --regid=G --keep-groups`.
+            "setpriv" => {
+                for o in self.words[i + 1..].iter().take_while(|w| w.starts_with('-')) {
+                    if let Some(u) = o.strip_prefix("--reuid=") {
+                        let group = self.m.user.as_deref().and_then(|x| x.split_once(':')).map(|(_, g)| g.to_string());
+                        self.m.user = Some(match group {
+                            Some(g) => format!("{u}:{g}"),
+                            None => u.to_string(),
+                        });
+                    } else if let Some(g) = o.strip_prefix("--regid=") {
+                        self.m.user = Some(format!("root:{g}"));
+                    }
+                }
+                self.options_from(i + 1) - i
+            }
+            // `backtick -n HOME { homeof USER }`, `pipeline -w { LOGGER }`: a value or a child
+            // made before the daemon.
+            "backtick" | "pipeline" => self.block_after(i),
+            "unexport" | "fdclose" => 2,
+            "fdswap" => 3,
+            "fdmove" => self.options_from(i + 1) + 2 - i,
+            "heredoc" => self.options_from(i + 1) + 2 - i,
             "s6-envdir" => {
                 let dir = self.options_from(i + 1);
                 self.m.envdir = Some(self.w(dir).to_string());
@@ -171,6 +196,31 @@ impl ChainReader<'_> {
             at += 1;
         }
         at
+    }
+
+    /// The first word at or after `at` that is neither an option nor the value of one of
+    /// `with_value`.
+    fn options_with_values_from(&self, mut at: usize, with_value: &[&str]) -> usize {
+        while self.w(at).starts_with('-') {
+            at += if with_value.contains(&self.w(at)) { 2 } else { 1 };
+        }
+        at
+    }
+
+    /// Past `prog [options] [VAR] { … }` at `i` (execlineb hands the block on as words with a
+    /// leading space, ended by an empty word): the number of words.
+    fn block_after(&self, i: usize) -> usize {
+        let mut j = self.options_from(i + 1);
+        if !self.w(j).starts_with(' ') && !self.w(j).is_empty() {
+            j += 1;
+        }
+        while self.w(j).starts_with(' ') {
+            j += 1;
+        }
+        if j < self.words.len() && self.w(j).is_empty() {
+            j += 1;
+        }
+        j - i
     }
 
     /// `if { … }` runs something first and changes nothing down the chain: rc2s6 creates a
@@ -598,7 +648,7 @@ fn compare_environment(t: &RunMeaning, o: &RunMeaning, out: &mut Vec<VerifyError
         "environment",
         shown(t),
         shown(o),
-        "rc2s6 exports what a start-stop-daemon child inherits from openrc-run (RC_SVCNAME, RC_SERVICE, exported variables); OpenRC 0.63.x passes none of them",
+        "rc2s6 exports what a start-stop-daemon child gets (the exported variables of openrc-run's shell, USER of --user); OpenRC 0.63.x passes none of them",
     ));
 }
 
@@ -705,5 +755,13 @@ mod tests {
         assert_eq!(m.stderr, Stream::ToStdout);
         assert_eq!(m.limits, ["-H", "-o 4096"]);
         assert!(!m.substitutes);
+        // HOME looked up, groups then the user with capabilities, loggers, shell redirections.
+        let t = "#!/bin/execlineb -P\nfdmove -c 2 1\nexport USER x\nbacktick -n HOME { homeof x }\nheredoc 0 \"a b\"\nfdmove -c 2 1\nfdclose 5\ncd /\ns6-envuidgid x\ns6-envuidgid -g adm\ns6-applyuidgid -Uz -u 0\nsetpriv --reuid=x --inh-caps=+net_raw --ambient-caps=+net_raw\nfdswap 1 2\npipeline -w { exec -a sh /bin/sh -c \"logger -p err\" }\nunexport !\nfdswap 1 2\n/usr/bin/x\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!(m.argv, Some(vec!["/usr/bin/x".into()]));
+        assert_eq!(m.user.as_deref(), Some("x:adm"));
+        let t = "#!/bin/execlineb -P\nsetpriv --regid=wheel --keep-groups\n/usr/bin/x\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel")));
     }
 }

@@ -102,11 +102,13 @@ pub fn compile_options(
     openrc: &str,
     output: &str,
 ) -> rc2s6::pipeline::compile::CompileOptions {
+    let target = rc2s6::openrc::version::OpenrcVersion::parse(openrc).expect("a valid OpenRC version");
     rc2s6::pipeline::compile::CompileOptions {
         input: rc2s6::pipeline::input::InputOptions { conf_dir, rc_conf },
-        model: rc2s6::model::ModelOptions::default(),
+        // The model is built for the target too, as `rc2s6 --openrc` does (src/cli/compile.rs).
+        model: rc2s6::model::ModelOptions { target: target.clone(), ..rc2s6::model::ModelOptions::default() },
         backend: rc2s6::backend::Backend::default(),
-        target: rc2s6::openrc::version::OpenrcVersion::parse(openrc).expect("a valid OpenRC version"),
+        target,
         output: output.into(),
         // The tests look at and migrate the scripts after compiling them.
         keep_syntax_trees: true,

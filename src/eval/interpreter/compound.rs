@@ -139,6 +139,7 @@ impl<O: Observer> Interpreter<O> {
         };
         let subject_known = !subject.is_unknowable();
         let mut fell_through = false;
+        let mut status = Status::True;
         for (i, item) in items.iter().enumerate() {
             let mut verdict = if fell_through { Status::True } else { Status::False };
             if !fell_through {
@@ -164,11 +165,15 @@ impl<O: Observer> Interpreter<O> {
                     if flow != Flow::Next {
                         return (s, flow);
                     }
-                    if item.terminator.as_deref() == Some(";&") {
-                        fell_through = true;
-                        continue;
+                    match item.terminator.as_deref() {
+                        // bash: run the next item's body without testing its patterns.
+                        Some(";&") => fell_through = true,
+                        // bash: go on testing the next items' patterns.
+                        Some(";;&") => fell_through = false,
+                        _ => return (s, Flow::Next),
                     }
-                    return (s, Flow::Next);
+                    status = s;
+                    continue;
                 }
                 Status::False => {}
                 Status::Unknown => {
@@ -177,7 +182,7 @@ impl<O: Observer> Interpreter<O> {
                 }
             }
         }
-        (Status::True, Flow::Next)
+        (status, Flow::Next)
     }
 
     /// The subject or a pattern is unknown: any of the remaining items may run.

@@ -101,6 +101,8 @@ impl<O: Observer> Interpreter<O> {
             file: self.file,
             positional: self.positional.last().and_then(|p| p.as_deref()),
             span_override: self.span_override,
+            assignments: &sc.assignments,
+            redirects: &sc.redirects,
         };
         self.observer.command(&command)
     }

@@ -99,8 +99,10 @@ fn functions() {
     check("g() { y=$1; }\ng $(cmd)", &["y= [runtime `$1`]"]);
     check("h() { a=1; return 0; a=2; }\nh", &["a=1"]);
     check("f() { set -- a b; shift; p=$1; }\nf", &["p=b"]);
-    // Differs: dash joins the parameters with a space in an assignment (`q=a b`).
-    check("f() { q=\"$@\"; }\nf a b", &["q=ab"]);
+    // Where nothing splits fields, dash joins `"$@"` with IFS's first character, as `"$*"`
+    // (issue 11, bug 3: mqtt-exec's `command_args="$@"`).
+    check("f() { q=\"$@\"; }\nf a b", &["q=a b"]);
+    check("f() { IFS=:; q=\"x$@y\" r=\"$*\"; IFS=; s=\"$@\"; }\nf a b", &["IFS=", "q=xa:by", "r=a:b", "s=ab"]);
     // A function defined in a branch that cannot be decided is still defined.
     check("if [ -f /x ]; then f() { r=1; }; fi\nf", &["r=1"]);
     // Recursion stops at 32 calls; a call tree that grows runs into the step limit.
@@ -194,6 +196,8 @@ fn case() {
     check("case foo in f*) c=1;; *) c=2;; esac", &["c=1"]);
     check("case bar in f*|b*) c=1;; esac\ncase x in y) d=1;; esac", &["c=1"]);
     check("case a in a) x=1;& b) y=2;; c) z=3;; esac", &["x=1", "y=2"]);
+    // bash's `;;&` goes on testing the next patterns (issue 11, bug 17).
+    check("case ab in a*) x=1;;& b) y=2;; *b) z=3;; *) w=4;; esac", &["x=1", "z=3"]);
     // Undecidable: every item from the first undecidable one may run; the last one's text is kept.
     check("case $(uname) in Linux) os=l;; *) os=o;; esac", &["os=o [conditional]"]);
     check("case x in x) a=1;; $(y)) a=2;; esac", &["a=1"]);

@@ -8,7 +8,8 @@ use super::super::trace::LaunchProgram;
 use super::context::{Context, Located};
 use super::flags::{self, DaemonFlags, FlagSyntax};
 use super::report::{DecisionId, Refused};
-use crate::eval::value::{Loc, ShellValue};
+use crate::eval::environment::Environment;
+use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::supervisor::Supervisor;
 
 /// The decision recorded when `command_args_background` is not carried over.
@@ -44,34 +45,53 @@ pub struct BackgroundArgs {
 pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> CommandLine {
     match launch {
         Launch::Declarative => from_variables(cx, supervisor),
-        Launch::Call { program, words, uncertain, loc, .. } => from_call(cx, *program, words, uncertain, *loc),
+        Launch::Call { program, words, uncertain, loc, context, .. } => {
+            from_call(cx, *program, words, uncertain, *loc, &context.env)
+        }
     }
 }
 
 /// `eval start-stop-daemon … $command … -- $command_args $command_args_foreground`.
 fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
     let words = cx.eval(&["command", "command_args", "command_args_foreground"]);
-    // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`,
-    // as modelled here for every target; 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes
-    // `${supervise_daemon_args-…}`, where an empty value stops the fallback: that choice belongs to
-    // `cx.options.target`.
-    let flags_var = if supervisor == Supervisor::SuperviseDaemon && cx.is_non_empty("supervise_daemon_args") {
+    // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`;
+    // 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes `${supervise_daemon_args-…}`, where an
+    // empty value stops the fallback.
+    let own_args = if cx.options.target.supervise_args_fallback_only_when_unset() {
+        cx.var("supervise_daemon_args").is_some()
+    } else {
+        cx.is_non_empty("supervise_daemon_args")
+    };
+    let flags_var = if supervisor == Supervisor::SuperviseDaemon && own_args {
         "supervise_daemon_args"
     } else {
         "start_stop_daemon_args"
     };
-    let syntax =
-        if flags_var == "supervise_daemon_args" { FlagSyntax::SuperviseDaemon } else { FlagSyntax::StartStopDaemon };
+    // Whichever variable it is, supervise-daemon reads the options of its line.
+    let syntax = if supervisor == Supervisor::SuperviseDaemon {
+        FlagSyntax::SuperviseDaemon
+    } else {
+        FlagSyntax::StartStopDaemon
+    };
     let flag_words = cx.eval(&[flags_var]);
     let background_args = background_args(cx);
     let at = cx.var("command").map_or(cx.fallback(), |v| v.at);
-    CommandLine {
-        exact: words.is_ok() && flag_words.is_ok(),
-        flags: flag_words.map(|w| flags::parse(&w[0], syntax)).unwrap_or_default(),
-        argv: words.map(|w| w.concat()).unwrap_or_default(),
-        at,
-        background_args,
-    }
+    let exact = words.is_ok() && flag_words.is_ok();
+    let flags = flag_words.map(|w| flags::parse(&w[0], syntax)).unwrap_or_default();
+    let argv = match words {
+        // `eval start-stop-daemon --start --exec $command … $start_stop_daemon_args -- $command_args
+        // …` (sh/start-stop-daemon.sh): a later `--exec` replaces the program, and the options'
+        // non-option words come before `--`'s.
+        Ok(w) if syntax == FlagSyntax::StartStopDaemon => {
+            let (command, rest) = (&w[0], [&w[1][..], &w[2][..]].concat());
+            let program = flags.exec.clone().or_else(|| command.first().cloned()).into_iter();
+            let words = program.chain(command.iter().skip(1).cloned()).chain(flags.positional.iter().cloned());
+            if command.is_empty() { Vec::new() } else { words.chain(rest).collect() }
+        }
+        Ok(w) => w.concat(),
+        Err(_) => Vec::new(),
+    };
+    CommandLine { exact, flags, argv, at, background_args }
 }
 
 /// `command_args_background`, read quietly: it only counts if rc2s6's table of daemons knows
@@ -93,25 +113,28 @@ fn from_call(
     words: &[String],
     uncertain: &[Vec<crate::eval::value::Uncertainty>],
     at: Loc,
+    env: &Environment,
 ) -> CommandLine {
     let (flags, argv) = match program {
         LaunchProgram::Direct => (DaemonFlags::default(), words.to_vec()),
         LaunchProgram::StartStopDaemon => {
             let f = flags::parse(&words[1..], FlagSyntax::StartStopDaemon);
             // start-stop-daemon runs --exec (else --startas, else its first non-option argument)
-            // with argv[0] = --name, or --startas when both it and --exec are given.
+            // with argv[0] = --name, or --startas when both it and --exec are given, then every
+            // other non-option word (start-stop-daemon.c:636-654 at 0.45.2).
             let argv = match f.exec.clone().or_else(|| f.startas.clone()) {
-                Some(p) => std::iter::once(p).chain(f.args.iter().cloned()).collect(),
+                Some(p) => {
+                    std::iter::once(p).chain(f.positional.iter().cloned()).chain(f.args.iter().cloned()).collect()
+                }
                 None => f.positional.iter().chain(f.args.iter()).cloned().collect(),
             };
             (f, argv)
         }
         LaunchProgram::SuperviseDaemon => {
             let f = flags::parse(&words[1..], FlagSyntax::SuperviseDaemon);
-            let argv = match f.positional.get(1) {
-                Some(p) => std::iter::once(p.clone()).chain(f.args.iter().cloned()).collect(),
-                None => Vec::new(),
-            };
+            // supervise-daemon NAME … DAEMON ARGS: after the service name, the non-option words
+            // (supervise-daemon.c:1044-1046 at 0.45.2: `exec = *argv`).
+            let argv = f.positional.iter().skip(1).chain(f.args.iter()).cloned().collect();
             (f, argv)
         }
     };
@@ -120,11 +143,23 @@ fn from_call(
     let mut exact = true;
     for (i, u) in uncertain.iter().enumerate() {
         if !skip.contains(&i) {
-            let v = ShellValue { text: String::new(), uncertain: u.clone() };
-            exact &= cx.check("start()", &v).is_ok();
+            // Named after the variable that holds what cannot be known, where one does.
+            for one in u {
+                let name = holder(env, one).unwrap_or_else(|| format!("the {} call in start()", program.name()));
+                let v = ShellValue { text: String::new(), uncertain: vec![one.clone()] };
+                exact &= cx.check(&name, &v).is_ok();
+            }
         }
     }
     CommandLine { argv, flags, at, exact, background_args: None }
+}
+
+/// The variable whose value carries `u`, as start() sees the variables.
+fn holder(env: &Environment, u: &Uncertainty) -> Option<String> {
+    if let Uncertainty::UnsetVariable { name, .. } = u {
+        return Some(name.clone());
+    }
+    env.names().into_iter().find(|n| env.get(n).is_some_and(|v| v.value.uncertain.contains(u)))
 }
 
 /// Refuses a command line that names no program, or an option for one.

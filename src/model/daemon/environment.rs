@@ -1,41 +1,100 @@
-//! The daemon's environment: what openrc-run exports to every daemon, the variables the files
-//! export, then `--env` of the start-stop-daemon options.
+//! The daemon's environment, as start-stop-daemon and supervise-daemon hand it over: openrc-run's
+//! shell's exported variables (the service's names, what rc.conf, conf.d, the script,
+//! `start_pre()` and `start()` export, and the assignments written before the launching
+//! command), less what the target release removes, then `--env` of the options, then `USER` of
+//! `--user`. The daemon inherits the rest (PATH, LANG, …) from openrc-run under OpenRC, from
+//! s6-svscan under s6, which OpenRC started the same way.
 
+use super::super::error::ModelError;
+use super::super::service::RunAs;
 use super::context::Context;
 use super::flags::DaemonFlags;
 use super::report::Refused;
-use crate::eval::value::ShellValue;
+use crate::eval::environment::Environment;
+use crate::eval::value::{ShellValue, Uncertainty};
+use crate::openrc::variables::PROVIDED_VARIABLES;
 
-/// openrc-run exports these to every daemon it starts.
-const SERVICE_VARIABLES: &[&str] = &["RC_SERVICE", "RC_SVCNAME", "SVCNAME"];
+/// What the daemon's environment is built from besides the variables.
+pub struct EnvironmentInputs<'a> {
+    /// The variables of the shell that makes the launch, when it is a call in start() (its
+    /// exports and the assignments before it); `None` for OpenRC's backend, which reads the
+    /// context's variables.
+    pub launch_env: Option<&'a Environment>,
+    /// Who the daemon runs as.
+    pub user: Option<&'a RunAs>,
+    /// `PWD` and `OLDPWD` as `cd` in openrc-run's shell left them (the shell exports both).
+    pub pwd: Option<&'a (String, String)>,
+}
+
+/// What a daemon the shell runs itself does not get that s6-svscan's environment has: openrc-run
+/// filters `USER` and `HOME` out of its own (env_filter(), src/shared/misc.c at 0.63.3, unless
+/// rc_env_allow lets them through), and only start-stop-daemon and supervise-daemon set them
+/// for their daemons (start-stop-daemon.c:386-398 at 0.45.2).
+pub fn unexported(vars: &[(String, String)], direct: bool) -> Vec<String> {
+    if !direct {
+        return Vec::new();
+    }
+    ["HOME", "USER"].iter().filter(|n| !vars.iter().any(|(k, _)| k == *n)).map(|n| n.to_string()).collect()
+}
 
 /// The variables, sorted by name, each once; refused when an exported value cannot be known.
-/// OpenRC's own variables are the same for every target today; where a release differs, this
-/// step reads `cx.options.target`.
-pub fn environment(cx: &mut Context, flags: &DaemonFlags) -> Result<Vec<(String, String)>, Refused> {
+pub fn environment(
+    cx: &mut Context,
+    flags: &DaemonFlags,
+    inputs: &EnvironmentInputs,
+) -> Result<Vec<(String, String)>, Refused> {
     let mut result = Ok(());
+    let target = cx.options.target.clone();
+    let exported: Vec<(String, ShellValue)> = match inputs.launch_env {
+        Some(env) => env.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+        None => cx.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+    };
     let mut vars: Vec<(String, String)> = Vec::new();
-    for n in SERVICE_VARIABLES {
-        if let Some(v) = cx.var(n) {
-            vars.push((n.to_string(), v.value.text));
-        }
+    let set = |vars: &mut Vec<(String, String)>, k: &str, v: &str| {
+        vars.retain(|(n, _)| n != k);
+        vars.push((k.to_string(), v.to_string()));
+    };
+    if let Some((pwd, oldpwd)) = inputs.pwd {
+        set(&mut vars, "PWD", pwd);
+        set(&mut vars, "OLDPWD", oldpwd);
     }
-    let exported: Vec<(String, ShellValue)> = cx
-        .globals()
-        .filter(|(n, v)| v.exported && !n.starts_with("RC_") && n.as_str() != "SVCNAME")
-        .map(|(n, v)| (n.clone(), v.value.clone()))
-        .collect();
     for (n, v) in exported {
-        match cx.check(&n, &v) {
-            Ok(()) => vars.push((n, v.text)),
+        if !target.daemon_gets_variable(&n) {
+            continue;
+        }
+        match check_exported(cx, &n, &v) {
+            Ok(()) => set(&mut vars, &n, &v.text),
             Err(refused) => result = Err(refused),
         }
     }
     for (k, v) in &flags.env {
-        vars.retain(|(n, _)| n != k);
-        vars.push((k.clone(), v.clone()));
+        set(&mut vars, k, v);
+    }
+    if let Some(u) = inputs.user.filter(|u| !u.group_only) {
+        // start-stop-daemon.c:505-517 (0.63.3), 498-503 (0.45.2): `--user` sets USER to the
+        // account's name and HOME to its home directory (which the run script looks up).
+        set(&mut vars, "USER", &u.user);
+        vars.retain(|(n, _)| n != "HOME");
     }
     vars.sort();
-    vars.dedup_by(|a, b| a.0 == b.0);
     result.map(|()| vars)
+}
+
+/// An exported variable's value must be exact: besides what [`Context::check`] refuses, a
+/// variable OpenRC provides only at run time (`PATH`, …) that the value is built from.
+fn check_exported(cx: &mut Context, name: &str, value: &ShellValue) -> Result<(), Refused> {
+    for u in &value.uncertain {
+        if let Uncertainty::UnsetVariable { name: from, loc } = u {
+            if PROVIDED_VARIABLES.contains(&from.as_str()) {
+                let error = ModelError::UnknowableValue {
+                    variable: name.to_string(),
+                    why: format!("it is built from `{from}`, which openrc-run has only at run time"),
+                    span: loc.span.into(),
+                    help: format!("write the whole value of `{name}` literally"),
+                };
+                return Err(cx.report.refuse(*loc, error));
+            }
+        }
+    }
+    cx.check(name, value)
 }

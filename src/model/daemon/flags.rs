@@ -64,9 +64,12 @@ pub struct DaemonFlags {
     pub irrelevant_words: Vec<usize>,
     /// Options rc2s6 does not know.
     pub unknown: Vec<String>,
-    /// Words after `--` (or after the daemon for supervise-daemon).
+    /// Words after `--`.
     pub args: Vec<String>,
-    /// Non-option words before `--` (supervise-daemon's daemon and service name).
+    /// Non-option words before `--`, in order: getopt_long permutes them after the options, so
+    /// they come before the words after `--` (glibc and musl alike). supervise-daemon's service
+    /// name and daemon; start-stop-daemon's daemon when there is no `--exec`/`--startas`, and
+    /// its first arguments.
     pub positional: Vec<String>,
 }
 
@@ -144,8 +147,24 @@ const OPTIONS: &[OptionSpec] = &[
     OptionSpec { long: "stdout", short: Some('1'), slot: Slot::Stdout, takes_value: true, only: Only::Both },
     OptionSpec { long: "stderr", short: Some('2'), slot: Slot::Stderr, takes_value: true, only: Only::Both },
     OptionSpec { long: "stdin", short: Some('0'), slot: Slot::Stdin, takes_value: true, only: Only::Both },
-    OptionSpec { long: "stdout-logger", short: None, slot: Slot::StdoutLogger, takes_value: true, only: Only::Both },
-    OptionSpec { long: "stderr-logger", short: None, slot: Slot::StderrLogger, takes_value: true, only: Only::Both },
+    // `-3`/`-4` are start-stop-daemon's short forms (start-stop-daemon.c:127-130 at 0.45.2);
+    // supervise-daemon's `-3` is `--reexec`.
+    OptionSpec {
+        long: "stdout-logger",
+        short: Some('3'),
+        slot: Slot::StdoutLogger,
+        takes_value: true,
+        only: Only::Ssd,
+    },
+    OptionSpec {
+        long: "stderr-logger",
+        short: Some('4'),
+        slot: Slot::StderrLogger,
+        takes_value: true,
+        only: Only::Ssd,
+    },
+    OptionSpec { long: "stdout-logger", short: None, slot: Slot::StdoutLogger, takes_value: true, only: Only::Sd },
+    OptionSpec { long: "stderr-logger", short: None, slot: Slot::StderrLogger, takes_value: true, only: Only::Sd },
     OptionSpec { long: "env", short: Some('e'), slot: Slot::Env, takes_value: true, only: Only::Both },
     OptionSpec { long: "notify", short: None, slot: Slot::Notify, takes_value: true, only: Only::Both },
     OptionSpec { long: "respawn-delay", short: Some('D'), slot: Slot::RespawnDelay, takes_value: true, only: Only::Sd },
@@ -216,11 +235,6 @@ pub fn parse(words: &[String], syntax: FlagSyntax) -> DaemonFlags {
             i = read_shorts(&mut f, words, i, shorts, syntax);
         } else {
             f.positional.push(w.clone());
-            if syntax == FlagSyntax::SuperviseDaemon && f.positional.len() >= 2 {
-                // supervise-daemon NAME --start [opts] DAEMON [--] ARGS: after the daemon, all args.
-                f.args.extend(words[i..].iter().filter(|w| *w != "--").cloned());
-                break;
-            }
         }
     }
     f
@@ -373,5 +387,22 @@ mod tests {
         assert_eq!(f.positional, w("foo /usr/bin/foo"));
         assert_eq!(f.respawn_max.as_deref(), Some("3"));
         assert_eq!(f.args, w("-x"));
+        // Options after the daemon are supervise-daemon's own (getopt_long permutes).
+        let f = parse(&w("foo --start /usr/bin/foo -u bar a -- -x"), FlagSyntax::SuperviseDaemon);
+        assert_eq!((f.positional, f.user.as_deref(), f.args), (w("foo /usr/bin/foo a"), Some("bar"), w("-x")));
+    }
+
+    #[test]
+    fn words_between_options_are_positional() {
+        // lapis: `--exec ${command} ${command_args} -b …`: the words go to the daemon.
+        let f = parse(
+            &w("--start --exec /usr/bin/lapis server production -b -m --pidfile /run/l.pid -- x"),
+            FlagSyntax::StartStopDaemon,
+        );
+        assert_eq!((f.exec.as_deref(), f.positional, f.args), (Some("/usr/bin/lapis"), w("server production"), w("x")));
+        assert!(f.background && f.make_pidfile);
+        // The last `--exec` wins, as getopt's last value does.
+        let f = parse(&w("--exec /usr/sbin/do-agent --exec do-agent"), FlagSyntax::StartStopDaemon);
+        assert_eq!(f.exec.as_deref(), Some("do-agent"));
     }
 }

@@ -44,6 +44,28 @@ pub fn table<'a>(cx: &Context<'a>) -> &'a DaemonTable {
 /// Keeps `argv` in the foreground; `at` is where the command is.
 pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at: Loc) -> Result<Foreground, Refused> {
     if let Some(reason) = reason(cx, started, &mut argv) {
+        // Started not to fork, it may still be handed an option that makes it fork (issue 11,
+        // bug 11): the table drops or replaces it, else the daemon is refused.
+        let table = daemon_table::lookup(&argv);
+        if let Some((entry, words)) =
+            table.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(&argv[*w..], d)))
+        {
+            return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
+        }
+        if let Some(option) = daemonizing_option(&argv) {
+            if let Some((entry, words)) = daemon_table::lookup(&argv) {
+                return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
+            }
+            let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+            let error = ModelError::DaemonMayFork {
+                daemon: base.clone(),
+                span: at.span.into(),
+                help: format!(
+                    "`{option}` makes {base} fork though it is started to stay in the foreground ({reason}); remove it, or give {base}'s option that keeps it in the foreground"
+                ),
+            };
+            return Err(cx.report.refuse(at, error));
+        }
         cx.report.decide("foreground", reason, Some(at));
         return Ok(Foreground { argv, fghack: false });
     }
@@ -85,12 +107,49 @@ fn reason(cx: &mut Context, started: &Started, argv: &mut Vec<String>) -> Option
     }
 }
 
-/// Why a daemon OpenRC's backend starts stays in the foreground.
+/// An option in `argv` that makes a daemon fork, by its conventional long name: `--daemon`,
+/// `--daemonize`/`--daemonise`, `-daemon` (alone, or `=yes`/`true`/`on`/`1`), unless the word
+/// after it says no (`--daemonize no`) or a foreground counterpart is there too (`--foreground`,
+/// `--no-detach`, `--nodaemon`, …).
+pub fn daemonizing_option(argv: &[String]) -> Option<String> {
+    const NAMES: &[&str] = &["--daemon", "--daemonize", "--daemonise", "-daemon"];
+    const COUNTERPARTS: &[&str] = &[
+        "--foreground",
+        "--no-detach",
+        "--nodetach",
+        "-nodetach",
+        "--nofork",
+        "--no-fork",
+        "--nodaemon",
+        "--no-daemon",
+        "--no-daemonize",
+        "--no-daemonise",
+        "--fg",
+    ];
+    let no = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "no" | "false" | "off" | "0");
+    let yes = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1");
+    let args = argv.get(1..).unwrap_or_default();
+    if args.iter().any(|a| COUNTERPARTS.contains(&a.as_str())) {
+        return None;
+    }
+    args.iter().enumerate().find_map(|(i, a)| {
+        let forks = match a.split_once('=') {
+            Some((name, value)) => NAMES.contains(&name) && yes(value),
+            None => NAMES.contains(&a.as_str()) && !args.get(i + 1).is_some_and(|n| no(n)),
+        };
+        forks.then(|| a.clone())
+    })
+}
+
+/// Why a daemon OpenRC's backend starts stays in the foreground. `supervisor` counts as the
+/// script's author's word only where the script itself sets it: conf.d or rc.conf may set it
+/// for a script written for start-stop-daemon (issue 11, bug 10).
 fn reason_from_variables(cx: &mut Context, started: &Started, argv: &mut Vec<String>) -> Option<String> {
     let background_value = cx.var("command_background").map(|v| v.value.text).filter(|t| says_yes(t));
-    if started.supervisor == Supervisor::SuperviseDaemon {
+    let in_script = cx.var("supervisor").is_some_and(|v| v.at.file == cx.fallback().file);
+    if started.supervisor == Supervisor::SuperviseDaemon && in_script {
         Some("supervisor=supervise-daemon: it stays in the foreground".into())
-    } else if started.supervisor == Supervisor::S6 {
+    } else if started.supervisor == Supervisor::S6 && in_script {
         Some("supervisor=s6: written for s6 already".into())
     } else if let Some(v) = background_value {
         Some(format!("command_background={v}: it does not fork itself"))

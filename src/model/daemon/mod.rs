@@ -39,16 +39,20 @@ use super::inputs::ModelOptions;
 use super::launch::{Launch, ShellSetting};
 use super::service::Daemon;
 use super::stop_call::StopCall;
+use super::trace::LaunchProgram;
 use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
 use crate::openrc::supervisor::Supervisor;
 use command_line::CommandLine;
+use context::says_yes;
 use context::{Context, Origin};
+use environment::EnvironmentInputs;
 use foreground::Started;
 use kind::Program;
+use redirections::Streams;
 use report::Refused;
 use shell_settings::AlreadySet;
-use stopping::StopPolicy;
+use stopping::Stopper;
 
 /// What a daemon is built from.
 pub struct DaemonInputs<'a> {
@@ -63,8 +67,11 @@ pub struct DaemonInputs<'a> {
     /// What start()'s shell sets up before the launch.
     pub shell_settings: &'a [ShellSetting],
     /// The start-stop-daemon call of the script's own stop(): its `--retry` and `--signal`
-    /// stand in for `retry` and `stopsig` when those are not set.
+    /// are how it stops the daemon.
     pub stop_call: Option<&'a StopCall>,
+    /// OpenRC's backend stops the daemon (no `stop()` of the script's, or one that calls the
+    /// backend's).
+    pub stop_by_backend: bool,
 }
 
 /// What building a daemon came to.
@@ -138,43 +145,96 @@ fn settings(
     let nice = nice::nice(cx, flags);
     // openrc-run applies rc_ulimit before any command, custom start() or not.
     let limits = limits::rc_ulimit(cx);
+    // start-stop-daemon and supervise-daemon set the daemon's umask (022 without `--umask`);
+    // only a daemon the shell runs itself keeps the shell's.
+    let direct = matches!(inputs.launch, Launch::Call { program: LaunchProgram::Direct, .. });
     let already = AlreadySet {
-        umask: matches!(umask, Ok(Some(_))),
+        umask: matches!(umask, Ok(Some(_))) || !direct,
         directory: dirs.as_ref().is_ok_and(|d| d.directory.is_some()),
     };
     let shell = shell_settings::apply(cx, inputs.shell_settings, already);
     let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
     let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
-    let redirections = redirections::redirections(cx, flags, directory.as_deref());
-    let env = environment::environment(cx, flags);
+    let streams = match (inputs.launch, supervisor) {
+        (Launch::Call { program: LaunchProgram::StartStopDaemon, .. }, _) => {
+            Streams::StartStopDaemon { background: flags.background }
+        }
+        (Launch::Call { .. }, _) | (Launch::Declarative, Supervisor::SuperviseDaemon) => Streams::Other,
+        (Launch::Declarative, Supervisor::S6) => Streams::S6,
+        (Launch::Declarative, _) => Streams::StartStopDaemon {
+            background: flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)),
+        },
+    };
+    let redirections = redirections::redirections(cx, flags, directory.as_deref(), streams);
+    let launch_env = match inputs.launch {
+        Launch::Call { context, .. } => Some(&context.env),
+        Launch::Declarative => None,
+    };
+    let run_as = user.as_ref().ok().and_then(Option::as_ref);
+    let pwd = shell.as_ref().ok().and_then(|s| s.pwd.as_ref());
+    let shell_redirects = match inputs.launch {
+        Launch::Call { program, context, .. } => {
+            let keeps = match program {
+                LaunchProgram::Direct => true,
+                LaunchProgram::StartStopDaemon => !flags.background,
+                LaunchProgram::SuperviseDaemon => false,
+            };
+            // `--quiet` sets EINFO_QUIET, and start-stop-daemon then points the daemon's stdout
+            // and stderr at /dev/null whatever the shell made them (start-stop-daemon.c:1078-1085
+            // at 0.45.2): where rc2s6's logger takes them, as for `--background`.
+            let quiet = *program == LaunchProgram::StartStopDaemon
+                && flags.irrelevant.iter().any(|f| f == "--quiet" || f == "-q");
+            let kept: Vec<_> =
+                context.redirects.iter().filter(|r| !(quiet && matches!(r.fd, 1 | 2))).cloned().collect();
+            let cwd = pwd.map_or("/", |p| p.0.as_str());
+            redirections::shell_redirections(cx, &kept, keeps, cwd)
+        }
+        Launch::Declarative => Ok(Vec::new()),
+    };
+    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
     let privileges = privileges::privileges(cx, flags);
-    let (notification_fd, stop, respawn) = if cx.declarative() {
+    // However it was started, the daemon is stopped by the script's stop() or OpenRC's.
+    let stopper = match (inputs.stop_call, inputs.stop_by_backend) {
+        (Some(call), _) => Stopper::Call(call),
+        (None, true) => Stopper::Backend(supervisor),
+        (None, false) => Stopper::Script,
+    };
+    let stop = stopping::stop_policy(cx, stopper);
+    let (notification_fd, respawn) = if cx.declarative() {
         let fd = readiness::from_variables(cx, flags);
-        let stop = stopping::stop_policy(cx, inputs.stop_call);
         let respawn = respawn::respawn(cx, flags, supervisor);
         unsupported::variables(cx);
-        (fd, stop, respawn)
+        (fd, respawn)
     } else {
-        (readiness::from_call(cx, flags), Ok(StopPolicy::default()), Ok(None))
+        (readiness::from_call(cx, flags), Ok(None))
     };
     let started = Started { launch: inputs.launch, flags, supervisor, background_args: line.background_args.as_ref() };
     let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
     // Every step has reported: now any refusal refuses the daemon.
     let (foreground, shell, stop) = (foreground?, shell?, stop?);
+    let redirections = redirections?;
     let logger = redirections.logger;
+    let user = user?;
+    let env = env?;
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
-        env: env?,
+        unexport: environment::unexported(&env, direct),
+        env,
+        home_of: user.as_ref().filter(|u| !u.group_only).map(|u| u.user.clone()),
         directory,
         chroot: dirs?.chroot,
         umask: umask?.or(shell.umask),
         nice: nice?,
         limits: [limits?, shell.limits].concat(),
-        user: user?,
+        user,
+        shell_redirects: shell_redirects?,
         stdin: redirections.stdin,
         stdout: redirections.stdout,
+        log_file_mode: if matches!(streams, Streams::StartStopDaemon { .. }) { 0o660 } else { 0o600 },
         stderr: redirections.stderr,
+        stdout_logger: redirections.stdout_logger,
+        stderr_logger: redirections.stderr_logger,
         logger_is_shell: logger.as_ref().is_some_and(|l| l.shell),
         logger: logger.map(|l| l.command),
         notification_fd: notification_fd?,

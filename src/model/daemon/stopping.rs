@@ -1,12 +1,21 @@
-//! How s6 stops the daemon: `stopsig`, `retry` and `timeout_kill`, or the `--signal` and
-//! `--retry` of the start-stop-daemon call in the script's own stop() when those are not set,
-//! become s6's down-signal and timeout-kill.
+//! How s6 stops the daemon: the signals OpenRC sends to stop it become s6's down-signal and
+//! timeout-kill. Who stops it under OpenRC decides which settings count:
+//! - OpenRC's own stop (`stop()` not overridden, or calling `default_stop`): start-stop-daemon.sh
+//!   passes `--retry $retry --signal $stopsig` (sh/start-stop-daemon.sh, ssd_stop, 0.45.2 and
+//!   0.63.3); supervise-daemon.sh passes `--retry $retry` at start and never `stopsig`, so it
+//!   sends SIGTERM unless the schedule says otherwise (supervise_start, 0.45.2 and 0.63.3;
+//!   supervise-daemon.c `sig = SIGTERM`); the s6 backend writes `stopsig` to down-signal and
+//!   `timeout_kill` to timeout-kill (sh/s6.sh:110-115 at 0.63.3);
+//! - the script's own `stop()` with a `start-stop-daemon --stop` call: that call's `--retry` and
+//!   `--signal`, the variables only as far as the call names them.
 
 use super::super::error::ModelError;
 use super::super::stop_call::StopCall;
 use super::context::{Context, Located};
 use super::report::Refused;
-use super::stop_policy::{self, StopPlan};
+use super::stop_policy::{self, ScheduleProblem};
+use crate::eval::value::Loc;
+use crate::openrc::supervisor::Supervisor;
 
 /// What s6-supervise is told.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,77 +26,122 @@ pub struct StopPolicy {
     pub timeout_kill_ms: Option<u64>,
 }
 
+/// Who stops the daemon under OpenRC.
+#[derive(Debug, Clone, Copy)]
+pub enum Stopper<'a> {
+    /// OpenRC's backend, `supervisor`'s.
+    Backend(Supervisor),
+    /// The start-stop-daemon call of the script's own stop().
+    Call(&'a StopCall),
+    /// The script's own stop(), some way rc2s6 does not follow: s6's defaults.
+    Script,
+}
+
 /// The stop policy; every setting is looked at, then any refusal is returned.
-pub fn stop_policy(cx: &mut Context, stop_call: Option<&StopCall>) -> Result<StopPolicy, Refused> {
-    let from_stop = |v: &Option<String>, c: &StopCall| v.clone().map(|value| Located { value, at: c.loc });
-    let stop_signal = stop_call.and_then(|c| from_stop(&c.signal, c));
-    let stop_retry = stop_call.and_then(|c| from_stop(&c.retry, c));
-    for (topic, var, from) in [("stop signal", "stopsig", &stop_signal), ("stop schedule", "retry", &stop_retry)] {
-        let set = cx.setting(var);
-        if let (Some(from), None) = (from, set) {
-            cx.report.decide(
-                topic,
-                format!("`{}` from the start-stop-daemon call in stop()", from.value),
-                Some(from.at),
-            );
+pub fn stop_policy(cx: &mut Context, stopper: Stopper) -> Result<StopPolicy, Refused> {
+    match stopper {
+        Stopper::Backend(Supervisor::S6) => s6_backend(cx),
+        Stopper::Backend(supervisor) => {
+            let stopsig = cx.setting("stopsig");
+            let retry = cx.setting("retry");
+            let signal = match (supervisor, stopsig) {
+                (Supervisor::SuperviseDaemon, Some(s)) => {
+                    cx.report.decide(
+                        "stop signal",
+                        format!(
+                            "stopsig={} left out: supervise-daemon.sh does not pass it, supervise-daemon sends SIGTERM",
+                            s.value
+                        ),
+                        Some(s.at),
+                    );
+                    Ok("SIGTERM".to_string())
+                }
+                (_, Some(s)) => signal_of(cx, &s, "stopsig"),
+                (_, None) => Ok("SIGTERM".to_string()),
+            };
+            if cx.is_non_empty("timeout_kill") {
+                let at = cx.var("timeout_kill").map(|v| v.at);
+                cx.report.decide("stop schedule", "timeout_kill left out: only OpenRC's s6 backend reads it", at);
+            }
+            schedule(cx, retry, signal?, "retry")
         }
+        Stopper::Call(call) => {
+            let at = call.loc;
+            let signal = match &call.signal {
+                Some(s) => signal_of(cx, &Located { value: s.clone(), at }, "--signal"),
+                None => Ok("SIGTERM".to_string()),
+            };
+            let retry = call.retry.clone().map(|value| Located { value, at });
+            if let Some(r) = &retry {
+                cx.report.decide(
+                    "stop schedule",
+                    format!("`{}` from the start-stop-daemon call in stop()", r.value),
+                    Some(at),
+                );
+            }
+            if let Some(s) = &call.signal {
+                cx.report.decide("stop signal", format!("`{s}` from the start-stop-daemon call in stop()"), Some(at));
+            }
+            schedule(cx, retry, signal?, "--retry")
+        }
+        Stopper::Script => Ok(StopPolicy::default()),
     }
-    let stopsig = stop_signal_setting(cx, stop_signal);
-    let plan = retry(cx, stop_retry, stopsig.clone().ok().flatten());
+}
+
+/// OpenRC's s6 backend: `stopsig` and `timeout_kill` as they are.
+fn s6_backend(cx: &mut Context) -> Result<StopPolicy, Refused> {
+    let signal = match cx.setting("stopsig") {
+        Some(s) => signal_of(cx, &s, "stopsig").map(Some),
+        None => Ok(None),
+    };
     let timeout_kill = timeout_kill(cx);
-    let (stopsig, plan, timeout_kill) = (stopsig?, plan?, timeout_kill?);
-    let down_signal = stopsig.or_else(|| plan.as_ref().and_then(|p| p.signal.clone()));
-    Ok(StopPolicy {
-        // s6's default needs no file.
-        down_signal: down_signal.filter(|s| s != "SIGTERM"),
-        timeout_kill_ms: timeout_kill.or(plan.and_then(|p| p.kill_after_ms)),
+    Ok(StopPolicy { down_signal: signal?.filter(|s| s != "SIGTERM"), timeout_kill_ms: timeout_kill? })
+}
+
+/// A signal as s6 names it.
+fn signal_of(cx: &mut Context, s: &Located<String>, variable: &str) -> Result<String, Refused> {
+    stop_policy::normalize_signal(&s.value).ok_or_else(|| {
+        cx.report.invalid_value(
+            s.at,
+            variable,
+            format!("`{}` is not a signal", s.value),
+            "use a signal name such as `TERM`, `INT` or `QUIT`",
+        )
     })
 }
 
-/// `stopsig`, else the stop() call's `--signal`, as s6 names it.
-fn stop_signal_setting(cx: &mut Context, from_stop: Option<Located<String>>) -> Result<Option<String>, Refused> {
-    let Some(s) = cx.setting("stopsig").or(from_stop) else { return Ok(None) };
-    match stop_policy::normalize_signal(&s.value) {
-        Some(sig) => Ok(Some(sig)),
-        None => Err(cx.report.invalid_value(
-            s.at,
-            "stopsig",
-            format!("`{}` is not a signal", s.value),
-            "use a signal name such as `TERM`, `INT` or `QUIT`",
-        )),
-    }
-}
-
-/// `retry`, else the stop() call's `--retry`: its first signal and when SIGKILL follows; the
-/// steps s6 cannot take are reported.
-fn retry(
+/// The schedule `retry` (with `signal` for a bare number or none) as s6's down-signal and
+/// timeout-kill.
+fn schedule(
     cx: &mut Context,
-    from_stop: Option<Located<String>>,
-    stopsig: Option<String>,
-) -> Result<Option<StopPlan>, Refused> {
-    let Some(r) = cx.setting("retry").or(from_stop) else { return Ok(None) };
-    match stop_policy::parse_retry(&r.value, stopsig.as_deref()) {
-        Ok(plan) => {
-            if !plan.dropped.is_empty() {
-                let warning = ModelError::UnsupportedSetting {
-                    setting: format!("retry={}", r.value),
-                    span: r.at.span.into(),
-                    help: format!(
-                        "s6 sends one signal, then SIGKILL after timeout-kill; these steps are left out: {}",
-                        plan.dropped.join(", ")
-                    ),
-                };
-                cx.report.add(r.at, warning);
-            }
-            Ok(Some(plan))
-        }
-        Err(problem) => Err(cx.report.invalid_value(
-            r.at,
-            "retry",
+    retry: Option<Located<String>>,
+    signal: String,
+    variable: &str,
+) -> Result<StopPolicy, Refused> {
+    let at = retry.as_ref().map_or(cx.fallback(), |r| r.at);
+    match stop_policy::parse_retry(retry.as_ref().map(|r| r.value.as_str()), &signal) {
+        Ok(plan) => Ok(StopPolicy {
+            down_signal: Some(plan.signal).filter(|s| s != "SIGTERM"),
+            timeout_kill_ms: plan.kill_after_ms,
+        }),
+        Err(ScheduleProblem::Invalid(problem)) => Err(cx.report.invalid_value(
+            at,
+            variable,
             problem,
             "write seconds (`retry=30`) or a schedule such as `retry=TERM/30/KILL/5`",
         )),
+        Err(ScheduleProblem::Unconvertible(why)) => Err(unconvertible(cx, at, variable, why)),
     }
+}
+
+fn unconvertible(cx: &mut Context, at: Loc, variable: &str, why: String) -> Refused {
+    let error = ModelError::UnconvertibleSetting {
+        setting: variable.to_string(),
+        why,
+        span: at.span.into(),
+        help: "s6 sends one signal, then SIGKILL after timeout-kill: write `retry=SIGNAL/SECONDS/KILL/SECONDS` (or `retry=SECONDS`) in conf.d".into(),
+    };
+    cx.report.refuse(at, error)
 }
 
 /// `timeout_kill`, in milliseconds.

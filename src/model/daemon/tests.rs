@@ -11,7 +11,10 @@ use crate::openrc::daemon_table;
 fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let Found::Launch(launch, shell) = launch::find(&mut p.interp, p.traces.start, &mut p.service) else {
+    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
+    let Found::Launch(launch, shell) =
+        crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
+    else {
         panic!("the test script launches a daemon:\n{script}");
     };
     let inputs = DaemonInputs {
@@ -21,6 +24,7 @@ fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
         launch: &launch,
         shell_settings: &shell,
         stop_call: p.traces.stop_call.as_ref(),
+        stop_by_backend: p.traces.stop_by_backend,
     };
     let build = build(&inputs);
     let mut out = match &build.built {
@@ -109,6 +113,20 @@ fn command_line_from_a_call_in_start() {
             "decision foreground: start-stop-daemon --background: it does not fork itself",
         ],
     );
+    // Words between the options go to the daemon, before those after `--` (issue 11, bug 4).
+    check(
+        "command=/usr/bin/lapis\ncommand_args='server production'\nstart() { start-stop-daemon --start --exec ${command} ${command_args} -b -m --pidfile /run/l.pid -- -v; }",
+        &[
+            "argv: /usr/bin/lapis server production -v",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
+    // The last `--exec` is the program (bug 30: do-agent's `start_stop_daemon_args="--exec $RC_SVCNAME"`).
+    check(
+        "command=/usr/bin/foo\ncommand_args=-x\ncommand_background=yes\nstart_stop_daemon_args='--exec foo-daemon extra'",
+        &["argv: foo-daemon extra -x", BACKGROUND],
+    );
     check(
         "start() { start-stop-daemon --start --background; }",
         &[
@@ -193,14 +211,53 @@ fn user_and_group() {
         lines.push(BACKGROUND);
         check(&format!("command=/usr/bin/foo\ncommand_background=yes\n{vars}"), &lines);
     };
-    c("command_user=nobody:nogroup", &["user: nobody:nogroup"]);
-    c("start_stop_daemon_args='--user foo --group bar'", &["user: foo:bar"]);
-    c("start_stop_daemon_args='-g bar'", &["user: root:bar"]);
-    c("command_user=:grp", &["user: root:grp"]);
-    c("command_user=:", &["error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name"]);
+    // `--user` sets USER and HOME (start-stop-daemon.c:498-503 at 0.45.2).
+    c("command_user=nobody:nogroup", &["env: USER=nobody", "user: nobody:nogroup", "HOME of: nobody"]);
+    c("start_stop_daemon_args='--user foo --group bar'", &["env: USER=foo", "user: foo:bar", "HOME of: foo"]);
+    // `--group` alone: the group, nothing else (no initgroups, no USER/HOME).
+    c("start_stop_daemon_args='-g bar'", &["user: root:bar (the group only)"]);
+    c(
+        "export USER=me HOME=/x\nstart_stop_daemon_args='-g bar'",
+        &["env: HOME=/x USER=me", "user: root:bar (the group only)"],
+    );
+    c("export USER=me HOME=/x\ncommand_user=foo", &["env: USER=foo", "user: foo", "HOME of: foo"]);
+    // start-stop-daemon looks the empty user name up, and fails.
+    c(
+        "command_user=:grp",
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on",
+        ],
+    );
+    c(
+        "command_user=:",
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on",
+        ],
+    );
     c(
         "command_user=1000",
-        &["error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is not an account name"],
+        &[
+            "error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is a numeric user id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names",
+        ],
+    );
+    // Set but empty, or an option taken for the user: start-stop-daemon fails (issue 11, bug 13).
+    check(
+        "command=/usr/bin/foo\ncommand_background=yes\ncommand_user=\"${VBOX_USER}\"",
+        &[
+            "refused",
+            "warning unset_variable: `VBOX_USER` is not set by rc.conf, conf.d or the script; it expands to an empty string [expands to nothing]",
+            "error invalid_value: `command_user` has a value OpenRC cannot use: it is empty because `VBOX_USER` is not set: start-stop-daemon takes the next word for the user and fails",
+            BACKGROUND,
+        ],
+    );
+    check(
+        "start() { start-stop-daemon --start -b --chuid ${VBOX_USER} --pidfile /run/v.pid --exec /usr/bin/foo; }",
+        &[
+            "refused",
+            "error invalid_value: `--user` has a value OpenRC cannot use: its value is `--pidfile`, an option: the word before it expands to nothing, so start-stop-daemon takes the next option for the user and fails",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
     );
     c(
         "command_user='a b'",
@@ -268,29 +325,78 @@ fn directories_umask_nice_and_limits() {
 fn what_start_sets_up_before_the_launch() {
     let start =
         |body: &str| format!("command=/usr/bin/foo\ncommand_background=yes\nstart() {{\n{body}\n\tdefault_start\n}}");
+    // start-stop-daemon sets the daemon's umask (022 without --umask): the shell's is not its.
     check(
         &start("\tulimit -n 4096\n\tumask 077\n\tcd /var/lib/foo"),
         &[
             "argv: /usr/bin/foo",
+            "env: OLDPWD=/ PWD=/var/lib/foo",
             "directory: /var/lib/foo",
-            "umask: 077",
             "limits: -o4096 (Both)",
-            "decision limits: start() runs `ulimit -n 4096` before the launch",
+            "decision limits: openrc-run's shell runs `ulimit -n 4096` before the launch",
+            "decision umask: the shell's `umask 077` is not the daemon's: start-stop-daemon and supervise-daemon set the daemon's own",
             BACKGROUND,
         ],
     );
-    // The daemon's own settings win; differs: of two `umask`s the shell keeps the last.
     check(
         &format!("umask=022\n{}", start("\tumask 077\n\tumask 007")),
-        &["argv: /usr/bin/foo", "umask: 022", BACKGROUND],
+        &[
+            "argv: /usr/bin/foo",
+            "umask: 022",
+            "decision umask: the shell's `umask 007` is not the daemon's: start-stop-daemon and supervise-daemon set the daemon's own",
+            BACKGROUND,
+        ],
     );
-    check(&start("\tumask 077\n\tumask 007"), &["argv: /usr/bin/foo", "umask: 077", BACKGROUND]);
+    // A daemon the shell runs itself keeps the shell's last umask; `cd` goes from where the last
+    // one left, and a relative one from openrc-run's `/`.
     check(
-        &start("\t[ -f /x ] && ulimit -n 10\n\tumask 9"),
+        "command=/usr/bin/foo\nstart() {\n\tumask 077\n\tumask 007\n\tcd var/lib\n\tcd ../log/./foo\n\t/usr/bin/foo &\n}",
+        &[
+            "argv: /usr/bin/foo",
+            "env: OLDPWD=/var/lib PWD=/var/log/foo",
+            // openrc-run's shell has no USER and HOME to hand on (issue 11, bug 35).
+            "unexport: HOME USER",
+            "directory: /var/log/foo",
+            "umask: 007",
+            "decision launch: compiled from the direct call in start()",
+            "decision foreground: the start() call sends it to the background with `&`: it does not fork itself",
+        ],
+    );
+    // What start_pre() assigns to the daemon's variables counts; a value only known at start is
+    // refused where it is made (issue 11, bug 27: redis's `directory=$(config_get dir …)`).
+    check(
+        "command=/usr/bin/foo\ncommand_background=yes\nstart_pre() { directory=$(awk '/^dir/' /etc/foo.conf); }",
+        &[
+            // The error makes the service not converted (`model::classify`).
+            "argv: /usr/bin/foo",
+            "error unknowable_value: `directory` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
+            BACKGROUND,
+        ],
+    );
+    check(
+        "command=/usr/bin/foo\ncommand_background=yes\ncommand_args=-v\nstart_pre() { directory=/srv; unset command_args; }",
+        // (`start_pre_assignment` says what was compiled in, on the service.)
+        &["argv: /usr/bin/foo", "directory: /srv", BACKGROUND],
+    );
+    // start_pre() runs in the same shell, before start(); `--chdir` still wins.
+    check(
+        "command=/usr/bin/foo\ncommand_background=yes\ndirectory=/srv\nstart_pre() { cd /tmp; ulimit -c 0; }\nstart() { cd /var; default_start; }",
+        &[
+            "argv: /usr/bin/foo",
+            "env: OLDPWD=/tmp PWD=/var",
+            "directory: /srv",
+            "limits: -c0 (Both)",
+            "decision limits: openrc-run's shell runs `ulimit -c 0` before the launch",
+            BACKGROUND,
+        ],
+    );
+    check(
+        &start("\t[ -f /x ] && ulimit -n 10\n\tumask 9\n\tcd"),
         &[
             "refused",
-            "error unconvertible_setting: `ulimit -n 10` cannot be expressed in an s6 service directory: start() runs it only under a condition rc2s6 cannot decide",
+            "error unconvertible_setting: `ulimit -n 10` cannot be expressed in an s6 service directory: openrc-run's shell runs it only under a condition rc2s6 cannot decide",
             "error invalid_value: `umask` has a value OpenRC cannot use: `9` is not an octal mask",
+            "error unconvertible_setting: `cd` cannot be expressed in an s6 service directory: `cd` alone goes to `HOME`, which is only known at run time",
             BACKGROUND,
         ],
     );
@@ -305,17 +411,71 @@ fn redirections_and_loggers() {
         &["argv: /usr/bin/foo", "stdin: /dev/null", "stdout: /var/log/foo.log", "stderr: /log/err", BACKGROUND],
     );
     c("directory=/srv\noutput_log=out.log", &["argv: /usr/bin/foo", "directory: /srv", "stdout: out.log", BACKGROUND]);
-    c("output_logger='logger -t foo'", &["argv: /usr/bin/foo", "logger: logger -t foo", BACKGROUND]);
+    // One logger per stream, as start-stop-daemon starts them (issue 11, bug 8).
+    c("output_logger='logger -t foo'", &["argv: /usr/bin/foo", "stdout logger: logger -t foo", BACKGROUND]);
     c(
         "output_logger='tee -a /x | logger'\nerror_logger='logger -p err'",
+        &["argv: /usr/bin/foo", "stdout logger: tee -a /x | logger", "stderr logger: logger -p err", BACKGROUND],
+    );
+    // start-stop-daemon's short forms (bug 33).
+    c(
+        "start_stop_daemon_args='-3 logger -4 \"logger -p err\"'",
+        &["argv: /usr/bin/foo", "stdout logger: logger", "stderr logger: logger -p err", BACKGROUND],
+    );
+    // OpenRC's s6 backend makes the logger log/run.
+    check(
+        "command=/usr/bin/foo\nsupervisor=s6\noutput_logger='tee -a /x | logger'\nerror_logger='logger -p err'",
         &[
             "argv: /usr/bin/foo",
             "logger: logger -p err",
             "decision logger: output_logger and error_logger differ: s6 has one logger per service, error_logger is used for both (as OpenRC's s6 backend does)",
+            "decision foreground: supervisor=s6: written for s6 already",
+        ],
+    );
+    // start-stop-daemon refuses these (bug 34).
+    c(
+        "output_log=/x\noutput_logger=logger",
+        &[
+            "refused",
+            "error invalid_value: `output_log` has a value OpenRC cannot use: start-stop-daemon refuses to start: a log file and a logger for the same stream",
             BACKGROUND,
         ],
     );
-    c("error_logger='tee -a /x | logger'", &["argv: /usr/bin/foo", "logger: sh -c tee -a /x | logger", BACKGROUND]);
+    check(
+        "command=/usr/bin/foo\ncommand_args=--foreground\nerror_log=/x",
+        &[
+            "refused",
+            "error invalid_value: `error_log` has a value OpenRC cannot use: start-stop-daemon refuses to start: --stdout, --stderr and their loggers need --background",
+            "error daemon_may_fork: `foo` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
+}
+
+#[test]
+fn the_launching_commands_redirections() {
+    // Without --background start-stop-daemon leaves the daemon the shell's fds (issue 11, bug 5).
+    check(
+        "start() {\n\tcd /var\n\tstart-stop-daemon --start --exec /usr/bin/fiche -- -d >> log/foo 2>&1 < /dev/null <&- <<EOF\nsecret\nEOF\n}",
+        &[
+            "argv: /usr/bin/fiche -d",
+            "env: OLDPWD=/ PWD=/var",
+            "directory: /var",
+            "shell redirects: Open { fd: 1, mode: Append, path: \"/var/log/foo\" }, Copy { fd: 2, from: 1 }, Open { fd: 0, mode: Read, path: \"/dev/null\" }, Close { fd: 0 }, Text { fd: 0, text: \"secret\\n\" }",
+            "advice foreground_from_table: `fiche`: nothing to change: it has no option to fork, from rc2s6's table of daemons [kept in the foreground]",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision redirections: the launching command's redirections, as the shell makes them",
+            "decision foreground: fiche: nothing to change: it has no option to fork (source)",
+        ],
+    );
+    // With --background, start-stop-daemon replaces them.
+    check(
+        "start() { start-stop-daemon --start -b --exec /usr/bin/foo > /tmp/x; }",
+        &[
+            "argv: /usr/bin/foo",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
 }
 
 #[test]
@@ -340,6 +500,59 @@ fn environment() {
         "command=/usr/bin/foo\ncommand_background=yes",
         &["argv: /usr/bin/foo", "env: X=1", BACKGROUND],
     );
+    // What start_pre() and start() export in openrc-run's shell reaches the daemon, empty values
+    // too (issue 11, bugs 1 and 28); what they unset does not.
+    c(
+        "KEY=''\nexport GONE=1\nstart_pre() { export KEY=\"$KEY\" PORT=45876; unset GONE; }\nstart() { export LATE=1; default_start; }",
+        &["argv: /usr/bin/foo", "env: KEY= LATE=1 PORT=45876", BACKGROUND],
+    );
+    // A value computed at start cannot be known: refused where it is made.
+    c(
+        "start_pre() { export TOKEN=\"$(head -c 8 /dev/urandom)\"; }",
+        &[
+            "refused",
+            "error unknowable_value: `TOKEN` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
+            BACKGROUND,
+        ],
+    );
+    // Assignments before the launching command are in its environment (issue 11, bug 14).
+    check(
+        "FOO=1\nstart() { FOO=bar BAZ= start-stop-daemon --start --background --exec /usr/bin/foo; }",
+        &[
+            "argv: /usr/bin/foo",
+            "env: BAZ= FOO=bar",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
+    // OpenRC's own variables as the target's start-stop-daemon passes them on (bug 7).
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
+    let names = |v: &str| -> Vec<String> {
+        let files = files(
+            "",
+            "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\nexport RC_X=1 SSD_STARTWAIT=2 EINFO_X=3",
+        );
+        let mut p = prepare(&files.inputs());
+        let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
+        let Found::Launch(launch, shell) = found else { panic!() };
+        let opts = target(v);
+        let inputs = DaemonInputs {
+            env: &p.interp.env,
+            fallback: p.script_loc,
+            options: &opts,
+            launch: &launch,
+            shell_settings: &shell,
+            stop_call: None,
+            stop_by_backend: true,
+        };
+        let Built::Daemon(d) = build(&inputs).built else { panic!() };
+        d.env.iter().map(|(n, _)| n.clone()).collect()
+    };
+    assert_eq!(names("0.45.2"), ["EINFO_X", "RC_SERVICE", "RC_SVCNAME", "SSD_STARTWAIT", "SVCNAME"]);
+    assert_eq!(names("0.62.4"), Vec::<String>::new());
 }
 
 #[test]
@@ -413,15 +626,20 @@ fn readiness() {
 fn stopping() {
     let c =
         |vars: &str, expect: &[&str]| check(&format!("command=/usr/bin/foo\ncommand_background=yes\n{vars}"), expect);
-    c("stopsig=INT\nretry=10", &["argv: /usr/bin/foo", "down-signal: SIGINT", "timeout-kill: 10000", BACKGROUND]);
+    // A bare number is the signal and a wait, no SIGKILL (schedules.c:193-211 at 0.45.2).
+    c("stopsig=INT\nretry=10", &["argv: /usr/bin/foo", "down-signal: SIGINT", BACKGROUND]);
     c("retry=TERM/30/KILL/5", &["argv: /usr/bin/foo", "timeout-kill: 30000", BACKGROUND]);
+    // A schedule's own first signal, whatever stopsig says.
+    c(
+        "stopsig=INT\nretry=QUIT/30/KILL/5",
+        &["argv: /usr/bin/foo", "down-signal: SIGQUIT", "timeout-kill: 30000", BACKGROUND],
+    );
     c(
         "retry=HUP/5/TERM/10/KILL/5\ntimeout_kill=2000",
         &[
-            "argv: /usr/bin/foo",
-            "down-signal: SIGHUP",
-            "timeout-kill: 2000",
-            "warning unsupported_setting: `retry=HUP/5/TERM/10/KILL/5` has no s6 equivalent and is not carried over [dropped]",
+            "refused",
+            "error unconvertible_setting: `retry` cannot be expressed in an s6 service directory: `HUP/5/TERM/10/KILL/5` sends SIGTERM after 5s, where s6 sends one signal, then only SIGKILL",
+            "decision stop schedule: timeout_kill left out: only OpenRC's s6 backend reads it",
             BACKGROUND,
         ],
     );
@@ -430,28 +648,70 @@ fn stopping() {
         &[
             "refused",
             "error invalid_value: `stopsig` has a value OpenRC cannot use: `FOO` is not a signal",
-            "error invalid_value: `retry` has a value OpenRC cannot use: `x/` is not `SECONDS` or a `SIGNAL/SECONDS/…` schedule",
-            "error invalid_value: `timeout_kill` has a value OpenRC cannot use: `soon` is not a number of milliseconds",
+            "decision stop schedule: timeout_kill left out: only OpenRC's s6 backend reads it",
             BACKGROUND,
         ],
     );
     c(
-        "stop() { start-stop-daemon --stop --retry QUIT/20 --signal INT --exec /usr/bin/foo; }",
+        "retry=x/",
+        &["refused", "error invalid_value: `retry` has a value OpenRC cannot use: `x` is not a signal", BACKGROUND],
+    );
+    // The s6 backend reads stopsig and timeout_kill (s6.sh:110-115 at 0.63.3).
+    check(
+        "command=/usr/bin/foo\nsupervisor=s6\nstopsig=INT\ntimeout_kill=2000\nretry=TERM/5/TERM/5",
         &[
             "argv: /usr/bin/foo",
             "down-signal: SIGINT",
-            "decision stop signal: `INT` from the start-stop-daemon call in stop()",
+            "timeout-kill: 2000",
+            "decision foreground: supervisor=s6: written for s6 already",
+        ],
+    );
+    // The stop() call's options, not the variables it does not pass.
+    c(
+        "stopsig=HUP\nstop() { start-stop-daemon --stop --retry QUIT/20 --signal INT --exec /usr/bin/foo; }",
+        &[
+            "argv: /usr/bin/foo",
+            "down-signal: SIGQUIT",
             "decision stop schedule: `QUIT/20` from the start-stop-daemon call in stop()",
+            "decision stop signal: `INT` from the start-stop-daemon call in stop()",
             BACKGROUND,
         ],
     );
-    // A start() call keeps s6's defaults.
+    c(
+        "stopsig=HUP\nstop() { start-stop-daemon --stop -s9 --exec /usr/bin/foo; }",
+        &[
+            "argv: /usr/bin/foo",
+            "down-signal: SIGKILL",
+            "decision stop signal: `9` from the start-stop-daemon call in stop()",
+            BACKGROUND,
+        ],
+    );
+    // A start() call with OpenRC's own stop: stopsig and retry count (issue 11, bug 6).
+    check(
+        "stopsig=INT\nretry=TERM/20/KILL/5\nstart() { start-stop-daemon --start -b --exec /usr/bin/foo; }",
+        &[
+            "argv: /usr/bin/foo",
+            "timeout-kill: 20000",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
     check(
         "stopsig=INT\nstart() { start-stop-daemon --start -b --exec /usr/bin/foo; }",
         &[
             "argv: /usr/bin/foo",
+            "down-signal: SIGINT",
             "decision launch: compiled from the start-stop-daemon call in start()",
             "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
+    // supervise-daemon.sh never passes stopsig: supervise-daemon sends SIGTERM.
+    check(
+        "command=/usr/bin/foo\nsupervisor=supervise-daemon\nstopsig=INT\nretry=60",
+        &[
+            "argv: /usr/bin/foo",
+            "decision stop signal: stopsig=INT left out: supervise-daemon.sh does not pass it, supervise-daemon sends SIGTERM",
+            "decision foreground: supervisor=supervise-daemon: it stays in the foreground",
         ],
     );
 }
@@ -476,14 +736,27 @@ fn respawn_and_unsupported_variables() {
             SD,
         ],
     );
-    // supervise-daemon's arguments, else start-stop-daemon's, as OpenRC 0.36–0.45 reads them (0.46
-    // on keeps an empty supervise_daemon_args: not modelled yet).
-    sd("start_stop_daemon_args='-u nobody'\nsupervise_daemon_args=''", &["argv: /usr/bin/foo", "user: nobody", SD]);
-    sd("start_stop_daemon_args='-u nobody'", &["argv: /usr/bin/foo", "user: nobody", SD]);
+    // supervise-daemon's arguments, else start-stop-daemon's, as OpenRC 0.36–0.45 reads them
+    // (`${supervise_daemon_args:-…}`)…
+    let nobody = ["argv: /usr/bin/foo", "env: USER=nobody", "user: nobody", "HOME of: nobody", SD];
+    sd("start_stop_daemon_args='-u nobody'\nsupervise_daemon_args=''", &nobody);
+    sd("start_stop_daemon_args='-u nobody'", &nobody);
     sd(
         "start_stop_daemon_args='-u nobody'\nsupervise_daemon_args='-u daemon'",
-        &["argv: /usr/bin/foo", "user: daemon", SD],
+        &["argv: /usr/bin/foo", "env: USER=daemon", "user: daemon", "HOME of: daemon", SD],
     );
+    // … and 0.46 on (`${supervise_daemon_args-…}`): an empty one is no fallback.
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
+    let script =
+        "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nsupervisor=supervise-daemon\nstart_stop_daemon_args='-u nobody'";
+    assert_eq!(
+        render("", &format!("{script}\nsupervise_daemon_args=''"), &target("0.63.3")),
+        ["argv: /usr/bin/foo", SD]
+    );
+    assert_eq!(render("", script, &target("0.63.3")), nobody);
     check(
         "command=/usr/bin/foo\ncommand_background=yes\nstopgroup=yes\nhealthcheck_timer=60\nrespawn_delay=5",
         &[
@@ -517,6 +790,41 @@ fn foreground() {
     check(
         "command=/usr/bin/foo\nsupervisor=s6",
         &["argv: /usr/bin/foo", "decision foreground: supervisor=s6: written for s6 already"],
+    );
+    // conf.d's supervisor is no evidence that the script's command line stays in the
+    // foreground (issue 11, bug 10).
+    check_confd(
+        "supervisor=supervise-daemon",
+        "command=/usr/bin/foo",
+        &[
+            "refused",
+            "error daemon_may_fork: `foo` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
+    // An option that makes it fork is never handed over (bug 11): the table drops it…
+    check(
+        "command=/usr/bin/memcached\ncommand_args='-d -p 1'\ncommand_background=yes",
+        &[
+            "argv: /usr/bin/memcached -p 1",
+            "advice foreground_from_table: `memcached`: removed `-d`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: memcached: removed `-d` (source)",
+        ],
+    );
+    // … else the daemon is refused; `--daemonize no` and a counterpart are no such option.
+    check(
+        "command=/usr/bin/gunicorn\ncommand_args='--daemon app:app'\ncommand_background=yes",
+        &[
+            "refused",
+            "error daemon_may_fork: `gunicorn` may fork into the background, which s6 would take for a crash [nothing keeps this in the foreground]",
+        ],
+    );
+    check(
+        "command=/usr/bin/foo\ncommand_args='--daemonize no --daemon=false'\ncommand_background=yes",
+        &["argv: /usr/bin/foo --daemonize no --daemon=false", BACKGROUND],
+    );
+    check(
+        "command=/usr/bin/foo\ncommand_args='--daemon --foreground'\ncommand_background=yes",
+        &["argv: /usr/bin/foo --daemon --foreground", BACKGROUND],
     );
     check(
         "command=/usr/bin/foo\nstart_stop_daemon_args=--background",

@@ -5,16 +5,53 @@ use super::super::service::RunAs;
 use super::context::{Context, Located};
 use super::flags::DaemonFlags;
 use super::report::Refused;
+use crate::eval::value::{Loc, Uncertainty};
 
 /// The user and group to run as; `None` when nothing changes them.
 pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Refused> {
     // Read whether or not an option wins, as it reports what makes the variable inexact.
     let command_user = if cx.declarative() { cx.setting("command_user") } else { None };
-    let Located { value: spec, at } = match (&flags.user, command_user) {
-        (Some(u), _) => Located { value: u.clone(), at: cx.flags_at() },
-        (None, Some(given)) => given,
-        (None, None) if flags.group.is_some() => Located { value: String::new(), at: cx.flags_at() },
-        (None, None) => return Ok(None),
+    // Only a value known to be empty: a `$(…)` whose text is empty here is unknown, and
+    // `setting` above has already said so.
+    let known_empty = |v: &Located<crate::eval::value::ShellValue>| {
+        cx.declarative() && v.value.text.is_empty() && !v.value.uncertain.iter().any(Uncertainty::is_unknowable)
+    };
+    if let Some(v) = cx.var("command_user").filter(known_empty) {
+        // `${command_user+--chuid} $command_user` (sh/start-stop-daemon.sh): set but empty, it
+        // leaves `--chuid` without its value; start-stop-daemon takes the next word for the
+        // user and fails ("user `--background' not found").
+        let unset: Vec<String> = v
+            .value
+            .uncertain
+            .iter()
+            .filter_map(|u| match u {
+                Uncertainty::UnsetVariable { name, .. } => Some(format!("`{name}`")),
+                _ => None,
+            })
+            .collect();
+        let problem = if unset.is_empty() {
+            "it is set but empty: start-stop-daemon takes the next word for the user and fails".to_string()
+        } else {
+            format!(
+                "it is empty because {} is not set: start-stop-daemon takes the next word for the user and fails",
+                unset.join(", ")
+            )
+        };
+        let help = match unset.first() {
+            Some(n) => format!("set {n} in conf.d"),
+            None => "set `command_user` to an account, or unset it".to_string(),
+        };
+        return Err(cx.report.invalid_value(v.at, "command_user", problem, help));
+    }
+    let given = match (&flags.user, command_user) {
+        (Some(u), _) => Some(Located { value: u.clone(), at: cx.flags_at() }),
+        (None, Some(given)) => Some(given),
+        (None, None) => None,
+    };
+    let Some(Located { value: spec, at }) = given else {
+        // `--group` alone changes only the group: the user stays root.
+        return Ok(flags.group.clone().map(|g| RunAs { user: "root".into(), group: Some(g), group_only: true }))
+            .and_then(|r| check_names(cx, cx.flags_at(), r));
     };
     let (user, mut group) = match spec.split_once(':') {
         Some((u, g)) => (u.to_string(), (!g.is_empty()).then(|| g.to_string())),
@@ -23,32 +60,55 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
     if let Some(g) = &flags.group {
         group = Some(g.clone());
     }
-    // `--group` alone changes only the group: the user stays root.
-    let user = if user.is_empty() && group.is_some() { "root".to_string() } else { user };
+    if user.starts_with('-') {
+        // `--chuid $USER_VAR --pidfile …` with the variable unset: the option takes the next one.
+        return Err(cx.report.invalid_value(
+            at,
+            "--user",
+            format!("its value is `{user}`, an option: the word before it expands to nothing, so start-stop-daemon takes the next option for the user and fails"),
+            "set the variable that names the user (in conf.d), or write the user after `--user`",
+        ));
+    }
     if user.is_empty() {
+        // start-stop-daemon and supervise-daemon look the empty name up and fail: "user `' not
+        // found" (start-stop-daemon.c:487-497 at 0.45.2).
         return Err(cx.report.invalid_value(
             at,
             "command_user",
-            "an empty user name",
+            "an empty user name, which start-stop-daemon looks up and fails on",
             "write `command_user=user` or `command_user=user:group`",
         ));
     }
-    for (what, name) in [("user", Some(&user)), ("group", group.as_ref())] {
-        if let Some(name) = name.filter(|n| !is_account_name(n)) {
-            let numeric = name.chars().all(|c| c.is_ascii_digit());
-            let help = if numeric {
-                format!(
-                    "give the {what} by name: s6-envuidgid looks names up in the account database, as OpenRC's s6 backend requires"
-                )
-            } else {
-                format!("write the {what} name as it is in /etc/passwd or /etc/group")
-            };
-            return Err(cx.report.invalid_value(at, "command_user", format!("`{name}` is not an account name"), help));
-        }
-    }
-    Ok(Some(RunAs { user, group }))
+    check_names(cx, at, Some(RunAs { user, group, group_only: false }))
 }
 
+/// Refuses names s6-envuidgid cannot look up.
+fn check_names(cx: &mut Context, at: Loc, run_as: Option<RunAs>) -> Result<Option<RunAs>, Refused> {
+    let Some(r) = run_as else { return Ok(None) };
+    for (what, name) in [("user", Some(&r.user)), ("group", r.group.as_ref())] {
+        if let Some(name) = name.filter(|n| !is_account_name(n)) {
+            let numeric = name.chars().all(|c| c.is_ascii_digit());
+            let (problem, help) = if numeric {
+                (
+                    format!(
+                        "`{name}` is a numeric {what} id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names"
+                    ),
+                    format!(
+                        "give the {what} by the name /etc/{} has for it",
+                        if what == "user" { "passwd" } else { "group" }
+                    ),
+                )
+            } else {
+                (
+                    format!("`{name}` is not an account name"),
+                    format!("write the {what} name as it is in /etc/passwd or /etc/group"),
+                )
+            };
+            return Err(cx.report.invalid_value(at, "command_user", problem, help));
+        }
+    }
+    Ok(Some(r))
+}
 /// Whether a string is a user or group name s6-envuidgid can look up.
 fn is_account_name(s: &str) -> bool {
     !s.is_empty()

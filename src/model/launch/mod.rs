@@ -10,7 +10,7 @@ mod tests;
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
-use super::trace::{LaunchProgram, StartEvent, Trace};
+use super::trace::{CallContext, LaunchProgram, StartEvent, Trace};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::{Function, Interpreter};
 use crate::eval::value::{Loc, Uncertainty};
@@ -33,6 +33,8 @@ pub enum Launch {
         loc: Loc,
         /// Sent to the background with `&`.
         background: bool,
+        /// The variables, assignments and redirections the call is made with.
+        context: Box<CallContext>,
     },
 }
 
@@ -163,7 +165,7 @@ fn one_launch(
             });
             if command_is_set(&interp.env) { Found::Launch(Launch::Declarative, shell) } else { Found::Nothing }
         }
-        StartEvent::Launch { conditional: false, program, words, uncertain, loc, background } => {
+        StartEvent::Launch { conditional: false, program, words, uncertain, loc, background, context } => {
             service.custom_launch = Some(*loc);
             let launch = Launch::Call {
                 program: *program,
@@ -171,6 +173,7 @@ fn one_launch(
                 uncertain: uncertain.clone(),
                 loc: *loc,
                 background: *background,
+                context: context.clone(),
             };
             Found::Launch(launch, shell)
         }
@@ -188,7 +191,7 @@ fn one_launch(
 
 /// The shell settings start() makes before the launch; a check that fails with the files given
 /// is reported: OpenRC would refuse to start as they are.
-fn before_launch(service: &mut Service, events: &[StartEvent]) -> Vec<ShellSetting> {
+pub fn before_launch(service: &mut Service, events: &[StartEvent]) -> Vec<ShellSetting> {
     let shell = events
         .iter()
         .filter_map(|e| match e {
