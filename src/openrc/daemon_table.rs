@@ -384,7 +384,9 @@ mod tests {
         assert!(bad("daemons:\n  - names: [x]\n    foreground: [[-f]]\n    source: s\n").contains("not in `already`"));
         assert!(bad("daemons:\n  - names: [x]\n    nofork: true\n    source: s\n").contains("unknown field"));
         assert!(bad("daemons:\n  - names: [/x]\n    never-forks: true\n    source: s\n").contains("basenames"));
-        assert!(bad("daemons:\n  - names: [x]\n    never-forks: true\n    runs: y\n    source: s\n").contains("control"));
+        assert!(
+            bad("daemons:\n  - names: [x]\n    never-forks: true\n    runs: y\n    source: s\n").contains("control")
+        );
     }
 
     #[test]

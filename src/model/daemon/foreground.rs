@@ -46,14 +46,14 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
     if let Some(reason) = reason(cx, started, &mut argv) {
         // Started not to fork, it may still be handed an option that makes it fork (issue 11,
         // bug 11): the table drops or replaces it, else the daemon is refused.
-        let table = daemon_table::lookup(&argv);
+        let found = table(cx).lookup(&argv);
         if let Some((entry, words)) =
-            table.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(&argv[*w..], d)))
+            found.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(&argv[*w..], d)))
         {
             return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
         }
         if let Some(option) = daemonizing_option(&argv) {
-            if let Some((entry, words)) = daemon_table::lookup(&argv) {
+            if let Some((entry, words)) = table(cx).lookup(&argv) {
                 return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
             }
             let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
