@@ -26,6 +26,9 @@ struct Entry {
     insert: Option<String>,
     #[serde(default, rename = "never-forks")]
     never_forks: bool,
+    // Control programs of the hand table: the daemon they start.
+    #[serde(default)]
+    runs: Option<String>,
     source: String,
     // Provenance: only in the generated file.
     #[serde(default)]
