@@ -88,9 +88,12 @@ impl DaemonEntry {
     pub fn citation(&self) -> String {
         match &self.origin {
             Origin::Hand => self.source.clone(),
+            // Where Debian's patches could not be read, an option only they add is not ruled out
+            // (tools/daemon-table/README.md): the decision says so.
             Origin::Generated => format!(
-                "data/daemons-generated.yaml, evidence {}: {}",
+                "data/daemons-generated.yaml, evidence {}{}: {}",
                 self.evidence.as_deref().unwrap_or("unstated"),
+                if self.debian_patches.as_deref() == Some("checked") { "" } else { ", Debian's patches not read" },
                 self.source
             ),
             Origin::User(path) => format!("daemon table {path}: {}", self.source),
@@ -359,6 +362,8 @@ mod tests {
         let (e, _) = lookup(&[format!("/usr/bin/{}", g.names[0])]).unwrap();
         assert_eq!(e.origin, Origin::Generated);
         assert!(e.citation().starts_with("data/daemons-generated.yaml, evidence "), "{}", e.citation());
+        let unread = generated().iter().find(|e| e.debian_patches.as_deref() == Some("unavailable")).unwrap();
+        assert!(unread.citation().contains(", Debian's patches not read: "), "{}", unread.citation());
         // crond is left out of both on purpose; a user table decides it, and wins over the
         // hand table for sshd, whole (the hand entry is not mixed in).
         assert!(lookup(&words("/usr/sbin/crond -c /etc/crontabs")).is_none());
