@@ -108,11 +108,21 @@ def added_by(patches, opt):
     return None
 
 
+# A patch name that speaks of forking. "background" alone is not enough: sddm's
+# 01_fix_background_conf_for_maui_theme.diff is about a background image; running, going, forking
+# or staying in (to, into) the background, or a background mode, is.
+FORKING_NAME = re.compile(
+    r"(?i)fork|daemoni[sz]|foreground|detach|no.?daemon|dont.?daemon"
+    r"|(?:run|go|goes|going|put|stay|send|fork|move)[-_. ]?(?:in|to|into)?[-_. ]?(?:the[-_. ]?)?background"
+    r"|background[-_. ]?(?:mode|process|daemon)"
+)
+
+
 def changes_forking(patches):
     """A Debian patch that may change whether the program forks: its name speaks of it, or it
     removes a fork()/daemon() call it does not add back."""
     for name, files in patches:
-        if re.search(r"(?i)fork|daemoni[sz]|foreground|background|detach|no.?daemon|dont.?daemon", os.path.basename(name)):
+        if FORKING_NAME.search(os.path.basename(name)):
             return name
         for f, (added, removed) in files.items():
             if re.search(r"\.(?:[1-9]|man|md|txt|pod)$", f):

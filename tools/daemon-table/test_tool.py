@@ -212,5 +212,12 @@ class DebianPatches(unittest.TestCase):
             self.assertIsNone(debpatch.added_by(p, "--report"))
 
 
+    def test_patch_names_that_speak_of_forking(self):
+        for name in ["no-fork.patch", "dont-daemonize.diff", "run-in-background.patch", "go_to_background.diff", "0003-supervise.c-restart-process-when-fork-fails.patch", "foreground-mode.patch"]:
+            self.assertTrue(debpatch.FORKING_NAME.search(name), name)
+        for name in ["01_fix_background_conf_for_maui_theme.diff", "background-image.patch", "fix-typo.patch"]:
+            self.assertFalse(debpatch.FORKING_NAME.search(name), name)
+
+
 if __name__ == "__main__":
     unittest.main()
