@@ -89,7 +89,9 @@ fn a_run_over_a_thousand_scripts_fits_one_screen_and_json_has_the_details() {
     let services = doc["services"].as_array().unwrap();
     assert!(services.len() > 1000, "{}", services.len());
     assert_eq!(doc["summary"]["not_converted"].as_u64(), Some(not_converted as u64));
-    for (count, code) in &failures {
+    // Each code's row; the last row may sum the codes that did not fit ("N more, under M other
+    // codes"), counted above but named by no code.
+    for (count, code) in failures.iter().filter(|(_, code)| code.starts_with("rc2s6::")) {
         let with_reason = services.iter().filter(|s| s["reason"] == code.as_str()).count();
         assert_eq!(with_reason, *count, "{code}");
     }

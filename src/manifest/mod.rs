@@ -101,6 +101,14 @@ pub struct ServiceRecord {
     /// Diagnostics.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<DiagnosticRecord>,
+    /// Some input file is not readable by others: the service's files and this manifest are
+    /// written readable by their owner only, as they carry what those files hold.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub private: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An input file.
@@ -210,6 +218,7 @@ pub fn service_record(
     findings: &[Finding],
     output: &str,
     log_dir: Option<String>,
+    private: bool,
 ) -> ServiceRecord {
     let at = |file: FileId, offset: usize| {
         sources.get(file.index()).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0))
@@ -275,6 +284,7 @@ pub fn service_record(
                 message: f.message(),
             })
             .collect(),
+        private,
     }
 }
 

@@ -140,8 +140,15 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
     };
     let sources = analysis.sources_with_roles();
     let log_dir = opts.backend.log_dir(&analysis.service);
-    let record =
-        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+    let record = manifest::service_record(
+        &analysis.service,
+        &sources,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+        analysis.private,
+    );
     CompiledService { analysis, dir, record, migrated: emitted.migrated }
 }
 
