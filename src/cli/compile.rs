@@ -1,6 +1,7 @@
 //! `rc2s6 [compile] INPUT... -o OUT`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::migrate::{self, MigrationRun};
 use super::summary::{self, Item, count};
@@ -9,6 +10,7 @@ use crate::cli::args::{CompileArgs, CompileFormat, GlobalArgs};
 use rc2s6::backend::{Backend, EmitOptions};
 use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::model::ModelOptions;
+use rc2s6::openrc::daemon_table::DaemonTable;
 use rc2s6::pipeline::compile::{self, Compilation, CompileOptions};
 use rc2s6::pipeline::service_set::Progress;
 use rc2s6::report::{escape, render_human};
@@ -29,7 +31,11 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
     let target = args.target.resolve()?;
     Ok(CompileOptions {
         input: args.files.input_options(),
-        model: ModelOptions { allow_fghack: args.allow_fghack, target: target.clone() },
+        model: ModelOptions {
+            allow_fghack: args.allow_fghack,
+            target: target.clone(),
+            daemon_table: daemon_tables(&args.daemon_table)?,
+        },
         backend: Backend::S6(EmitOptions {
             log_dir: args.log_dir.clone(),
             log_user: args.log_user.clone(),
@@ -42,6 +48,21 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         // Migration rewrites the scripts from their syntax trees after the batch.
         keep_syntax_trees: args.initd_out.is_some() || args.diff,
     })
+}
+
+/// The built-in daemon tables under the user's `--daemon-table` files.
+fn daemon_tables(files: &[std::path::PathBuf]) -> Result<Arc<DaemonTable>, String> {
+    if files.is_empty() {
+        return Ok(DaemonTable::builtin().clone());
+    }
+    let texts = files
+        .iter()
+        .map(|f| {
+            let path = f.display().to_string();
+            std::fs::read_to_string(f).map(|t| (path.clone(), t)).map_err(|e| format!("--daemon-table {path}: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    DaemonTable::with_user_tables(&texts).map(Arc::new).map_err(|e| format!("--daemon-table {e}"))
 }
 
 /// Runs a compile: compile, write, migrate, then report (a summary on stderr, or JSON on stdout).

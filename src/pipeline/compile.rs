@@ -182,7 +182,8 @@ pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Pr
     let mut services: Vec<CompiledService> =
         set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
     refuse_duplicates(&mut services);
-    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
+    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect())
+        .with_daemon_tables(&opts.model.daemon_table.user);
     Compilation { services, skipped, read_errors, manifest }
 }
 
