@@ -10,6 +10,7 @@ use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile};
 use crate::model::{Decision, Dependencies, Service, ServiceKind};
+use crate::openrc::daemon_table::UserTable;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::version::OpenrcVersion;
 
@@ -27,8 +28,23 @@ pub struct Manifest {
     /// The backend that wrote it, when not the s6 backend (`s6-rc`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backend: Option<String>,
+    /// The user's daemon tables (`--daemon-table`), in the order given, merged over the
+    /// built-in ones (which rc2s6_version names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub daemon_tables: Vec<DaemonTableRecord>,
     /// Every service, sorted by name.
     pub services: Vec<ServiceRecord>,
+}
+
+/// A user's daemon table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaemonTableRecord {
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 of its contents.
+    pub sha256: String,
+    /// How many entries it has.
+    pub entries: usize,
 }
 
 /// The OpenRC semantics assumed.
@@ -358,8 +374,18 @@ impl Manifest {
             openrc: OpenrcRecord { version: target.to_string(), semantics: target.describe() },
             output: output.to_string(),
             backend: None,
+            daemon_tables: Vec::new(),
             services,
         }
+    }
+
+    /// The same manifest, recording the user's daemon tables.
+    pub fn with_daemon_tables(mut self, tables: &[UserTable]) -> Self {
+        self.daemon_tables = tables
+            .iter()
+            .map(|t| DaemonTableRecord { path: t.path.clone(), sha256: t.sha256.clone(), entries: t.entries })
+            .collect();
+        self
     }
 
     /// The same manifest over other records, sorted by service name.

@@ -265,7 +265,8 @@ pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Pr
     refuse_duplicates(&mut services);
     let mut records: Vec<ServiceRecord> = services.iter().map(|s| s.record.clone()).collect();
     records.extend(bundles.iter().map(|b| b.record.clone()));
-    let mut manifest = Manifest::new(&opts.target, &opts.output, records);
+    let mut manifest =
+        Manifest::new(&opts.target, &opts.output, records).with_daemon_tables(&opts.model.daemon_table.user);
     if let Backend::S6Rc(_) = &opts.backend {
         manifest.backend = Some(opts.backend.name().to_string());
     }

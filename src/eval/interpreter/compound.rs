@@ -32,6 +32,14 @@ impl<O: Observer> Interpreter<O> {
                 (test_expr::evaluate_values(&args, true), Flow::Next)
             }
             CompoundKind::Arithmetic(_) => (Status::Unknown, Flow::Next),
+            // Arithmetic is not evaluated (as for `(( ))`): how often the body runs is unknown.
+            CompoundKind::ArithFor { body, .. } => {
+                let cond = self.loc(cc.span);
+                self.speculate(cond, |me| {
+                    let _ = me.list(body);
+                });
+                (Status::Unknown, Flow::Next)
+            }
         }
     }
 

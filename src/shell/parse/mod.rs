@@ -92,8 +92,7 @@ fn broken_command_start(text: &str) -> Option<usize> {
     while off < text.len() {
         match ShellGrammar::parse(Rule::leading_item, &text[off..]) {
             Ok(mut pairs) => {
-                let item = pairs.next()?;
-                let consumed = item.as_span().end();
+                let consumed = item_end(pairs.next()?);
                 if consumed == 0 {
                     return None;
                 }
@@ -112,6 +111,22 @@ fn broken_command_start(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Where a top-level item ends: after its separator, or with its last command when none follows
+/// (the chain's pair also holds the blanks and comment after it).
+fn item_end(item: pest::iterators::Pair<'_, Rule>) -> usize {
+    let end = item.as_span().end();
+    let Some(chain) = item.into_inner().find(|p| p.as_rule() == Rule::and_or) else { return end };
+    if chain.as_span().end() != end {
+        return end;
+    }
+    let last_command = chain
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::pipeline)
+        .last()
+        .and_then(|pipeline| pipeline.into_inner().filter(|c| c.as_rule() == Rule::command).last());
+    last_command.map_or(end, |c| c.as_span().end())
 }
 
 /// Bytes of blank lines, comment lines and indentation before the next command.
