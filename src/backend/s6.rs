@@ -337,16 +337,28 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
         }
     }
     // start-stop-daemon and supervise-daemon start the loggers as the daemon's children, with
-    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first: stderr's then
-    // holds stdout's pipe too, as it does under OpenRC. `pipeline` sets `!`, which the daemon
-    // does not get.
-    if let Some(l) = &d.stdout_logger {
-        logger_pipeline(s, l);
-    }
-    if let Some(l) = &d.stderr_logger {
-        s.line(["fdswap", "1", "2"]);
-        logger_pipeline(s, l);
-        s.line(["fdswap", "1", "2"]);
+    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first; stdout's pipe
+    // is then open on a descriptor above 2 without close-on-exec, so stderr's logger holds it
+    // too (start-stop-daemon.c:1057-1071 at 0.45.2), whatever its command redirects: the run
+    // script gives it that pipe on a spare descriptor, and the loggers the service's output on
+    // 1 and 2. `pipeline` sets `!`, which the daemon does not get.
+    match (&d.stdout_logger, &d.stderr_logger) {
+        (Some(out), Some(err)) => {
+            let spare = if d.notification_fd == Some(3) { "4" } else { "3" };
+            logger_pipeline(s, out);
+            s.line(["fdmove", "-c", spare, "1"]);
+            s.line(["fdmove", "-c", "1", "2"]);
+            logger_pipeline(s, err);
+            s.line(["fdmove", "2", "1"]);
+            s.line(["fdmove", "1", spare]);
+        }
+        (Some(out), None) => logger_pipeline(s, out),
+        (None, Some(err)) => {
+            s.line(["fdswap", "1", "2"]);
+            logger_pipeline(s, err);
+            s.line(["fdswap", "1", "2"]);
+        }
+        (None, None) => {}
     }
 }
 
