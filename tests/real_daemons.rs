@@ -82,8 +82,11 @@ const DAEMONS: &[Daemon] = &[
         answers: &[Line("STAT pid {pid}")],
         log: &[],
         reports: &[],
-        edits: &[],
-        refused_as_is: None,
+        // `[ "${CONF}" == "memcached" ]` is true in busybox ash and bash, an error (false) in
+        // dash: the pidfile and the conf.d sourced depend on which /bin/sh runs the script, and
+        // rc2s6 refuses it. The administrator writes POSIX `=`, as every shell reads it.
+        edits: &[("[ \"${CONF}\" == \"memcached\" ]", "[ \"${CONF}\" = \"memcached\" ]")],
+        refused_as_is: Some(("rc2s6::model::unknowable_value", "[ \"${CONF}\" == \"memcached\" ] && CONF=''")),
     },
     Daemon {
         service: "redis",
@@ -542,7 +545,7 @@ fn alpine_scripts_the_table_edits_are_refused_as_written() {
             Some((code, line)) => {
                 assert_eq!(o.status.code(), Some(1), "{}: converted as written\n{text}", d.service);
                 assert!(text.contains("0 converted, 0 oneshot, 1 not converted"), "{}\n{text}", d.service);
-                assert!(text.starts_with(code), "{}: not refused with {code}\n{text}", d.service);
+                assert!(text.lines().any(|l| l == code), "{}: not refused with {code}\n{text}", d.service);
                 let excerpt = text.lines().find(|l| l.contains(line));
                 assert!(excerpt.is_some(), "{}: the error is not located on `{line}`\n{text}", d.service);
                 assert!(!d.edits.is_empty(), "{}", d.service);

@@ -53,8 +53,11 @@ pub const DAEMONS: &[Daemon] = &[
         answers: &[Line("STAT pid {pid}")],
         log: &[],
         reports: &[],
-        edits: &[],
-        refused_as_is: None,
+        // `[ "${CONF}" == "memcached" ]` is true in busybox ash and bash, an error (false) in
+        // dash: the pidfile and the conf.d sourced depend on which /bin/sh runs the script, and
+        // rc2s6 refuses it. The administrator writes POSIX `=`, as every shell reads it.
+        edits: &[("[ \"${CONF}\" == \"memcached\" ]", "[ \"${CONF}\" = \"memcached\" ]")],
+        refused_as_is: Some(("rc2s6::model::unknowable_value", "[ \"${CONF}\" == \"memcached\" ] && CONF=''")),
     },
     Daemon {
         service: "redis",
