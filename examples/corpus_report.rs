@@ -1,32 +1,61 @@
 //! Runs rc2s6's analysis over a corpus laid out like ../shared/corpus and prints the figures the
 //! issues ask for: parse rate, classification, reasons, and the share of daemon scripts converted.
 //!
-//! Usage: corpus_report [CORPUS_DIR] [-v] [--tsv FILE]
-//! Alpine files are named `<package>__<service>.initd`; their conf.d is
-//! `alpine-confd/<package>__<service>.confd`.
+//! Usage: corpus_report [CORPUS_DIR] [-v] [--tsv FILE] [--hand-only] [--daemon-table FILE]...
+//! `--hand-only` leaves data/daemons-generated.yaml out (to measure what it changes);
+//! `--daemon-table` adds a user's table as `rc2s6 --daemon-table` does.
+//! Every folder of CORPUS_DIR but the `-confd` ones is read; `FOLDER/<package>__<service>.initd`'s
+//! conf.d is `FOLDER-confd/<package>__<service>.confd` (only Alpine's in ../shared/corpus).
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::model::{ModelOptions, ServiceKind};
+use rc2s6::openrc::daemon_table::DaemonTable;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let valued =
+        |flag: &str| -> Vec<String> { args.windows(2).filter(|w| w[0] == flag).map(|w| w[1].clone()).collect() };
+    let values: Vec<String> = [valued("--tsv"), valued("--daemon-table")].concat();
     let root = PathBuf::from(
         args.iter()
-            .find(|a| !a.starts_with('-') && !a.ends_with(".tsv"))
+            .find(|a| !a.starts_with('-') && !values.contains(a))
             .cloned()
             .unwrap_or_else(|| "../shared/corpus".into()),
     );
+    let user: Vec<(String, String)> = valued("--daemon-table")
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
+            (p, text)
+        })
+        .collect();
+    let table = if args.iter().any(|a| a == "--hand-only") {
+        DaemonTable::hand_only()
+    } else {
+        DaemonTable::with_user_tables(&user).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let options = ModelOptions { daemon_table: Arc::new(table), ..ModelOptions::default() };
     let verbose = args.iter().any(|a| a == "-v");
     let tsv = args.iter().position(|a| a == "--tsv").and_then(|i| args.get(i + 1)).map(PathBuf::from);
-    let confd_dir = root.join("alpine-confd");
     let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::new();
     let (mut parsed, mut count, mut daemon_scripts, mut daemon_converted) = (0, 0, 0, 0);
-    for dir in ["alpine", "artix", "gentoo-overlays", "openrc", "postmarketos"] {
+    // Every folder but the conf.d ones; FOLDER's conf.d files are in FOLDER-confd.
+    let mut dirs: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|d| !d.ends_with("-confd"))
+        .collect();
+    dirs.sort();
+    for dir in &dirs {
+        let confd_dir = root.join(format!("{dir}-confd"));
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         paths.sort();
         for p in paths {
@@ -34,7 +63,7 @@ fn main() {
             let fname = p.file_name().unwrap().to_string_lossy().to_string();
             let (svc, confd) = names(&fname, &confd_dir);
             let files = rc2s6::pipeline::input::load_with(&p, &svc, &confd, None, Vec::new()).unwrap();
-            let a = rc2s6::model::analysis::analyze(files, &ModelOptions::default());
+            let a = rc2s6::model::analysis::analyze(files, &options);
             if a.files.iter().all(|f| f.syntax.is_some()) {
                 parsed += 1;
             }

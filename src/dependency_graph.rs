@@ -1,7 +1,7 @@
 //! The dependency graph of a set of services (`need`, `use`, `want`, `after`, `before`,
 //! `provide`): as Graphviz DOT for people (`rc2s6 graph`), and as start order for finding cycles.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::analysis::Analysis;
@@ -57,45 +57,56 @@ impl DependencyGraph {
         for (i, a) in services.into_iter().enumerate() {
             names.push(a.service.name.clone());
             let deps = &a.service.dependencies;
-            let mut lists: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            // Which (kind, name) pairs the later declarations leave standing: the last
+            // declaration of a name decides, as each one cancels its opposite. Hashed, so a
+            // `depend()` with 100,000 names is read in linear time.
+            let mut standing: HashMap<(&str, &str), bool> = HashMap::new();
             for DependencySite { kind, name, .. } in &deps.sites {
                 let (kind, name) = (kind.as_str(), name.as_str());
-                let list = lists.entry(kind).or_default();
-                if !list.contains(&name) {
-                    list.push(name);
-                }
+                standing.insert((kind, name), true);
                 let cancels = match kind {
                     "before" => Some("after"),
                     "after" | "need" | "want" | "use" => Some("before"),
                     _ => None,
                 };
-                if let Some(other) = cancels.and_then(|c| lists.get_mut(c)) {
-                    other.retain(|n| *n != name);
+                if let Some(other) = cancels {
+                    if let Some(s) = standing.get_mut(&(other, name)) {
+                        *s = false;
+                    }
                 }
             }
-            let mut seen = BTreeSet::new();
+            let in_model: HashSet<(&str, &str)> = KINDS
+                .iter()
+                .flat_map(|&kind| {
+                    let list = match kind {
+                        "need" => &deps.need,
+                        "use" => &deps.use_,
+                        "want" => &deps.want,
+                        "after" => &deps.after,
+                        "before" => &deps.before,
+                        _ => &deps.provide,
+                    };
+                    list.iter().map(move |n| (kind, n.as_str()))
+                })
+                .collect();
+            let conditional: HashSet<&str> = deps.conditional.iter().map(String::as_str).collect();
+            let uncertain: HashSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
+            let mut seen = HashSet::new();
             for DependencySite { kind, name, loc } in &deps.sites {
-                if !KINDS.contains(&kind.as_str()) || name == &a.service.name || !seen.insert((kind, name)) {
+                let key = (kind.as_str(), name.as_str());
+                if !KINDS.contains(&key.0) || name == &a.service.name || !seen.insert(key) {
                     continue;
                 }
                 // `!x` removals leave the site behind but the name out of the model's list.
-                let in_model = match kind.as_str() {
-                    "need" => deps.need.contains(name),
-                    "use" => deps.use_.contains(name),
-                    "want" => deps.want.contains(name),
-                    "after" => deps.after.contains(name),
-                    "before" => deps.before.contains(name),
-                    _ => deps.provide.contains(name),
-                };
-                let kept = lists.get(kind.as_str()).is_some_and(|l| l.contains(&name.as_str()));
-                if in_model && kept {
+                if in_model.contains(&key) && standing.get(&key) == Some(&true) {
+                    let tag = format!("{kind} {name}");
                     declarations.push(Declaration {
                         service: i,
                         kind: kind.clone(),
                         name: name.clone(),
                         loc: *loc,
-                        conditional: deps.conditional.contains(&format!("{kind} {name}")),
-                        uncertain: deps.uncertain.contains(&format!("{kind} {name}")),
+                        conditional: conditional.contains(tag.as_str()),
+                        uncertain: uncertain.contains(tag.as_str()),
                     });
                 }
             }
@@ -138,13 +149,23 @@ impl DependencyGraph {
             }
         }
         let mut out = Vec::new();
+        // What a service declaring `before` waits for, walked once per service however many
+        // names it declares (as OpenRC's phase 5 visits each service once); a service's
+        // declarations are consecutive, so only the last walk is kept.
+        let mut waited_for: Option<(usize, Vec<bool>)> = None;
         for (k, d) in self.declarations.iter().enumerate() {
             if d.kind == "provide" || d.uncertain || d.conditional {
                 continue;
             }
             let ends = targets(&d.name);
-            if d.kind == "before" && ends.iter().any(|&e| reaches(&waits, d.service, e)) {
-                continue;
+            if d.kind == "before" {
+                if waited_for.as_ref().is_none_or(|(s, _)| *s != d.service) {
+                    waited_for = Some((d.service, reachable(&waits, d.service)));
+                }
+                let reached = waited_for.as_ref().map(|(_, r)| r.as_slice()).unwrap_or_default();
+                if ends.iter().any(|&e| reached.get(e).copied().unwrap_or(false)) {
+                    continue;
+                }
             }
             for p in ends {
                 if p == d.service {
@@ -189,9 +210,10 @@ impl DependencyGraph {
         for s in &self.services {
             let _ = writeln!(out, "  {};", quote(s));
         }
+        let services: HashSet<&str> = self.services.iter().map(String::as_str).collect();
         let mut others: BTreeSet<&str> = BTreeSet::new();
         for d in &self.declarations {
-            if !self.services.contains(&d.name) {
+            if !services.contains(d.name.as_str()) {
                 others.insert(d.name.as_str());
             }
         }
@@ -229,22 +251,19 @@ impl DependencyGraph {
     }
 }
 
-/// Whether `to` is reachable from `from` along `edges`.
-fn reaches(edges: &[Vec<usize>], from: usize, to: usize) -> bool {
+/// Which services are reachable from `from` along `edges` (in one step or more).
+fn reachable(edges: &[Vec<usize>], from: usize) -> Vec<bool> {
     let mut seen = vec![false; edges.len()];
     let mut stack = vec![from];
     while let Some(v) = stack.pop() {
         for &w in &edges[v] {
-            if w == to {
-                return true;
-            }
             if !seen[w] {
                 seen[w] = true;
                 stack.push(w);
             }
         }
     }
-    false
+    seen
 }
 
 /// A DOT string literal.

@@ -137,3 +137,30 @@ fn harness_finds_a_planted_difference() {
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(unexplained(tmp.path()), "alpine/diffcheck\tprocess\tumask\t0027\t0022\n", "{}", text(&o));
 }
+
+/// Settings OpenRC evaluates as shell (`directory='"/tmp"'`, `output_log=/tmp/evaluated\ out.log`
+/// as the script's text gives it to `eval`): the real OpenRC and rc2s6's service directory give
+/// the daemon the same directory and the same file (rc2s6 took them literally: the run script
+/// changed into `"/tmp"` and exited 111). Issue 16, item 4.
+#[test]
+fn settings_openrc_evaluates_are_evaluated_as_it_does() {
+    if !ready("the differential") {
+        return;
+    }
+    let tmp = support::tempdir();
+    let corpus = support::root().join("testdata/differential/evaluated");
+    let o = run(&["--corpus", corpus.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let figures: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(figures["status:compared"], 1, "{}", text(&o));
+    assert_eq!(unexplained(tmp.path()), "", "{}", text(&o));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("results/alpine/evaluated.json")).unwrap())
+            .unwrap();
+    for side in ["openrc", "s6"] {
+        assert_eq!(r[side]["cwd"], "/tmp", "{side}: {}", r[side]);
+        let fds: Vec<&str> = r[side]["fd"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert!(fds.iter().any(|f| f.starts_with("1\t/tmp/evaluated out.log\t")), "{side}: {fds:?}");
+    }
+}

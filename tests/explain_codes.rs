@@ -74,6 +74,7 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::model::unknown_eval",
     "rc2s6::model::unset_variable",
     "rc2s6::model::unsupported_setting",
+    "rc2s6::model::value_too_large",
     "rc2s6::parse::indented_heredoc_end",
     "rc2s6::parse::not_utf8",
     "rc2s6::parse::syntax_error",

@@ -28,6 +28,8 @@ fn tree(root: &Path) -> Tree {
             ('d', m.permissions().mode() & 0o7777, Vec::new())
         } else if m.file_type().is_symlink() {
             ('l', 0, std::fs::read_link(e.path()).expect("link").into_os_string().into_encoded_bytes())
+        } else if std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()) {
+            ('p', m.permissions().mode() & 0o7777, Vec::new())
         } else {
             ('f', m.permissions().mode() & 0o7777, std::fs::read(e.path()).expect("read"))
         };
@@ -224,10 +226,13 @@ fn a_hand_edit_is_reported_and_kept_unless_forced() {
     std::fs::write(&run_file, &edited).expect("edit");
     std::fs::write(work.join("out/svc/extra"), "mine\n").expect("add a file");
 
+    let added = tree(&work.join("out"))["svc/extra"].clone();
+
     let run = rc2s6(work, &[], None);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(stderr(&run).contains("svc/run is edited since rc2s6 wrote it"), "{}", stderr(&run));
-    assert!(stderr(&run).contains("svc/extra is not written by rc2s6"), "{}", stderr(&run));
+    // A file rc2s6 never wrote is the admin's: not in the way of a rebuild, and kept (issue 16).
+    assert!(!stderr(&run).contains("svc/extra"), "{}", stderr(&run));
     assert_eq!(std::fs::read_to_string(&run_file).expect("run"), edited, "the edit was overwritten");
     // Also when the script changes: the new version waits for --force.
     inputs(work, &[("svc", DAEMON, "args=--changed\n")]);
@@ -237,7 +242,9 @@ fn a_hand_edit_is_reported_and_kept_unless_forced() {
     inputs(work, &[("svc", DAEMON, "args=--x\n")]);
     let forced = rc2s6(work, &["--force"], None);
     assert!(forced.status.success(), "{}", stderr(&forced));
-    assert_eq!(tree(&work.join("out")), generated, "--force restores exactly what rc2s6 generates");
+    let mut expected = generated.clone();
+    expected.insert("svc/extra".into(), added);
+    assert_eq!(tree(&work.join("out")), expected, "--force restores exactly what rc2s6 generates, and keeps the rest");
 }
 
 #[test]
@@ -460,4 +467,329 @@ fn what_a_private_conf_d_holds_stays_private() {
     // The manifest says so too: a re-run finds nothing edited.
     let again = rc2s6(work, &[], None);
     assert!(again.status.success(), "{}", stderr(&again));
+}
+
+/// Entries of `dir` whose names start with `.rc2s6-` other than the lock: what a run leaves
+/// behind that it should not.
+fn leftovers(dir: &Path) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut v: Vec<String> = rd
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".rc2s6") && n != ".rc2s6.lock")
+        .collect();
+    v.sort();
+    v
+}
+
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o666) }, 0, "mkfifo {}", path.display());
+}
+
+/// Runs rc2s6 (as `rc2s6()` does), killing it if it runs past a minute: a hang is a failure.
+fn rc2s6_within_a_minute(work: &Path, extra: &[&str]) -> Output {
+    let mut c = support::rc2s6();
+    c.current_dir(work)
+        .args(["inputs/init.d", "-o", "out", "--conf-dir", "inputs/conf.d", "--no-rc-conf", "--quiet"])
+        .args(extra)
+        .env_remove("RC2S6_CRASH_AFTER_OPS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for _ in 0..600 {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return false;
+                }
+            }
+            // SAFETY: kill has no memory effects; the child is reaped by wait_with_output.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            true
+        })
+    };
+    let out = child.wait_with_output().expect("wait");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(!watch.join().expect("watchdog"), "rc2s6 {extra:?} hung for a minute");
+    out
+}
+
+/// Someone who can write to the output directory swaps every directory rc2s6 is building
+/// (`.rc2s6-new.*`) for a link to a directory outside, as fast as they can, over many runs:
+/// nothing is ever written outside `-o`, a run either succeeds with its own directory in place
+/// or fails (exit 111), and the next run cleans up. (Before, 1 run in 20 wrote `run` and `log/`
+/// through the link, exited 0 and left `OUT/NAME` a link.)
+#[test]
+fn a_link_swapped_in_during_a_run_never_sends_a_write_outside() {
+    let tmp = support::tempdir();
+    let work = tmp.path().to_path_buf();
+    let victim = work.join("victim");
+    std::fs::create_dir_all(&victim).expect("victim");
+    inputs(&work, &[("a", DAEMON, "args=--0\n"), ("b", DAEMON, "args=--0\n"), ("c", DAEMON, "args=--0\n")]);
+    assert!(rc2s6(&work, &[], None).status.success());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swaps = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let attacker = {
+        let (out, victim, stop, swaps) = (work.join("out"), victim.clone(), stop.clone(), swaps.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let Ok(rd) = std::fs::read_dir(&out) else { continue };
+                for e in rd.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    if name.starts_with(".rc2s6-new.") && is_dir {
+                        n += 1;
+                        if std::fs::rename(e.path(), out.join(format!("moved-aside.{n}"))).is_ok()
+                            && std::os::unix::fs::symlink(&victim, e.path()).is_ok()
+                        {
+                            swaps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    }
+                }
+            }
+        })
+    };
+    let mut outcomes = BTreeMap::new();
+    for round in 1..=40 {
+        let args = format!("args=--{round}\n");
+        inputs(&work, &[("a", DAEMON, &args), ("b", DAEMON, &args), ("c", DAEMON, &args)]);
+        let run = rc2s6(&work, &[], None);
+        *outcomes.entry(run.status.code()).or_insert(0) += 1;
+        assert!(matches!(run.status.code(), Some(0 | 1 | 111)), "round {round}: {}", stderr(&run));
+        assert!(
+            tree(&victim).is_empty(),
+            "round {round}: written outside -o: {:?}",
+            tree(&victim).keys().collect::<Vec<_>>()
+        );
+        if run.status.success() {
+            for s in ["a", "b", "c"] {
+                let m = work.join("out").join(s).symlink_metadata().expect("in place");
+                assert!(m.is_dir(), "round {round}: out/{s} is not a directory rc2s6 made");
+                let text = std::fs::read_to_string(work.join("out").join(s).join("run")).expect("run");
+                assert!(text.contains(&format!("--{round}")), "round {round}: {s}/run is stale: {text}");
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    attacker.join().expect("attacker");
+    assert!(swaps.load(std::sync::atomic::Ordering::SeqCst) > 0, "the race was never run: {outcomes:?}");
+    // The next run, unhindered, removes the links left where it builds and converges.
+    let run = rc2s6(&work, &[], None);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(tree(&victim).is_empty());
+    assert!(leftovers(&work.join("out")).is_empty(), "{:?}", leftovers(&work.join("out")));
+}
+
+/// A valid 251-byte service name (s6-svscan's limit) converts, re-runs and migrates: the
+/// temporary names fit in a directory entry whatever the final name (`.rc2s6-new.` and 251
+/// bytes did not: every run failed with exit 111 and left the journal behind).
+#[test]
+fn the_longest_valid_name_converts_and_leaves_nothing_behind() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let long = "s".repeat(251);
+    inputs(work, &[(&long, DAEMON, "args=--x\n"), ("short", DAEMON, "args=--x\n")]);
+    for round in 0..2 {
+        let run = rc2s6(work, &["--initd-out", "migrated"], None);
+        assert!(run.status.success(), "round {round}: {}", stderr(&run));
+        assert!(work.join("out").join(&long).join("run").is_file());
+        assert!(work.join("migrated").join(&long).is_file());
+        assert!(leftovers(&work.join("out")).is_empty(), "{:?}", leftovers(&work.join("out")));
+        assert!(leftovers(&work.join("migrated")).is_empty(), "{:?}", leftovers(&work.join("migrated")));
+    }
+    inputs(work, &[(&long, DAEMON, "args=--changed\n"), ("short", DAEMON, "args=--x\n")]);
+    let run = rc2s6(work, &[], None);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = std::fs::read_to_string(work.join("out").join(&long).join("run")).expect("run");
+    assert!(text.contains("--changed"), "{text}");
+}
+
+/// An admin's `down` (s6: do not start it), `log/down`, s6's `supervise/` and an added file are
+/// kept when the service's inputs change and its directory is rebuilt; they do not count as
+/// edits, and a re-run with nothing to change touches nothing.
+#[test]
+fn what_the_admin_or_s6_put_in_a_service_directory_survives_a_rebuild() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    inputs(work, &[("svc", DAEMON, "args=--old\n")]);
+    assert!(rc2s6(work, &[], None).status.success());
+    let svc = work.join("out/svc");
+    write(&svc.join("down"), "");
+    write(&svc.join("log/down"), "");
+    write(&svc.join("env/TZ"), "UTC\n");
+    write(&svc.join("supervise/status"), "stale");
+    mkfifo(&svc.join("supervise/control"));
+    std::os::unix::fs::symlink("/nowhere", svc.join("data")).expect("symlink");
+    let kept = |t: &Tree| -> Tree {
+        t.iter()
+            .filter(|(p, _)| {
+                ["down", "log/down", "env", "supervise", "data"].iter().any(|k| p.starts_with(&format!("svc/{k}")))
+            })
+            .map(|(p, v)| (p.clone(), v.clone()))
+            .collect()
+    };
+    let before = kept(&tree(&work.join("out")));
+    assert_eq!(before.len(), 8, "{:?}", before.keys().collect::<Vec<_>>());
+    inputs(work, &[("svc", DAEMON, "args=--new\n")]);
+    let run = rc2s6(work, &[], None);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::read_to_string(svc.join("run")).expect("run").contains("--new"), "not rebuilt");
+    assert_eq!(kept(&tree(&work.join("out"))), before, "what rc2s6 did not generate was lost");
+    let again = stamps(&work.join("out"));
+    let rerun = rc2s6(work, &[], None);
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    assert_eq!(stamps(&work.join("out")), again, "a re-run changed something");
+    assert!(rc2s6(work, &["--dry-run"], None).status.success());
+}
+
+/// A FIFO at the lock file's place, or where a migrated script goes, is refused at once (exit
+/// 111) instead of blocking the run forever.
+#[test]
+fn a_fifo_at_the_lock_or_at_an_initd_out_target_does_not_hang() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    inputs(work, &[("svc", DAEMON, "args=--x\n")]);
+    mkfifo(&work.join("out/.rc2s6.lock"));
+    let run = rc2s6_within_a_minute(work, &[]);
+    assert_eq!(run.status.code(), Some(111), "{}", stderr(&run));
+    assert!(stderr(&run).contains(".rc2s6.lock: it is not a regular file"), "{}", stderr(&run));
+    std::fs::remove_file(work.join("out/.rc2s6.lock")).expect("rm");
+    mkfifo(&work.join("migrated/svc"));
+    let run = rc2s6_within_a_minute(work, &["--initd-out", "migrated"]);
+    assert_eq!(run.status.code(), Some(111), "{}", stderr(&run));
+    assert!(stderr(&run).contains("migrated/svc: is not a regular file"), "{}", stderr(&run));
+    assert!(work.join("out/svc/run").is_file());
+}
+
+/// What a file others may not read holds stays readable by its owner only, whichever input it
+/// is: a token from a 0600 rc.conf or rc.conf.d file makes `run` 0700, and a 0600 conf.d's
+/// description makes the manifest 0600 (it was always 0644); once no input is private, the
+/// manifest is readable again.
+#[test]
+fn every_private_input_keeps_what_it_holds_private() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    let script = "#!/sbin/openrc-run\ncommand=/usr/bin/daemon\ncommand_background=yes\nexport TOKEN\n";
+    inputs(work, &[("svc", script, "description='token s3cr3t'\n")]);
+    write(&work.join("etc/rc.conf"), "TOKEN=from-rc-conf\n");
+    write(&work.join("etc/rc.conf.d/secret.conf"), "TOKEN=hunter2\n");
+    let mode = |p: &Path| std::fs::symlink_metadata(p).expect("stat").permissions().mode() & 0o7777;
+    let run_with_rc = |work: &Path| {
+        support::rc2s6()
+            .current_dir(work)
+            .args(["inputs/init.d", "-o", "out", "--conf-dir", "inputs/conf.d", "--rc-conf", "etc/rc.conf", "--quiet"])
+            .output()
+            .expect("run")
+    };
+    let set_mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+    // rc.conf.d holds the token: private.
+    set_mode(&work.join("etc/rc.conf.d/secret.conf"), 0o600);
+    let run = run_with_rc(work);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::read_to_string(work.join("out/svc/run")).expect("run").contains("hunter2"));
+    assert_eq!(mode(&work.join("out/svc/run")), 0o700);
+    assert_eq!(mode(&work.join("out/rc2s6.manifest.yaml")), 0o600);
+    // Only rc.conf private.
+    set_mode(&work.join("etc/rc.conf.d/secret.conf"), 0o644);
+    set_mode(&work.join("etc/rc.conf"), 0o600);
+    let run = run_with_rc(work);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(mode(&work.join("out/svc/run")), 0o700);
+    // Only conf.d private: its description is in the manifest.
+    set_mode(&work.join("etc/rc.conf"), 0o644);
+    set_mode(&work.join("inputs/conf.d/svc"), 0o600);
+    let run = run_with_rc(work);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::read_to_string(work.join("out/rc2s6.manifest.yaml")).expect("manifest").contains("s3cr3t"));
+    assert_eq!(mode(&work.join("out/rc2s6.manifest.yaml")), 0o600);
+    // Nothing private any more: readable again, and a re-run is quiet.
+    set_mode(&work.join("inputs/conf.d/svc"), 0o644);
+    let run = run_with_rc(work);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(mode(&work.join("out/rc2s6.manifest.yaml")), 0o644);
+    assert_eq!(mode(&work.join("out/svc/run")), 0o755);
+    let before = stamps(&work.join("out"));
+    assert!(run_with_rc(work).status.success());
+    assert_eq!(stamps(&work.join("out")), before);
+}
+
+/// A disk that fills up while rc2s6 builds leaves no half-built directory, journal or temporary
+/// file behind (they stayed, keeping the disk full, until the next run): the output is as it
+/// was, and once space is back a run converges. On a 64 KiB tmpfs in a private mount namespace.
+#[test]
+fn a_full_disk_leaves_the_output_as_it_was() {
+    if !support::require_root("mounting a small tmpfs in a private mount namespace") {
+        return;
+    }
+    if !support::tools(&["unshare", "mount", "sh"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    std::fs::create_dir(work.join("out")).expect("mkdir");
+    let many: Vec<(String, String)> = (0..40).map(|i| (format!("svc{i:02}"), format!("args=--{i}\n"))).collect();
+    let one = |work: &Path| inputs(work, &[("svc00", DAEMON, "args=--0\n")]);
+    let all = |work: &Path| {
+        let v: Vec<(&str, &str, &str)> = many.iter().map(|(n, a)| (n.as_str(), DAEMON, a.as_str())).collect();
+        inputs(work, &v);
+    };
+    // Everything happens in one namespace whose `out` is the small tmpfs; the test's `out`
+    // stays empty. Each phase prints its exit code and what is in `out`.
+    let script = r#"set -e
+mount --make-rprivate /
+mount -t tmpfs -o size=64k,mode=0755 tmpfs out
+phase() {
+	set +e
+	"$RC2S6" inputs/init.d -o out --conf-dir inputs/conf.d --no-rc-conf --quiet 2>"err.$1"
+	echo "@@$1=$?"
+	set -e
+	echo "@@$1-ls=$(ls -A out | tr '\n' ' ')"
+	cp out/rc2s6.manifest.yaml "manifest.$1" 2>/dev/null || true
+}
+phase one
+mv inputs inputs.one && mv inputs.all inputs
+phase full
+mv inputs inputs.all && mv inputs.one inputs
+phase back
+"#;
+    one(work);
+    std::fs::rename(work.join("inputs"), work.join("inputs.one")).expect("mv");
+    all(work);
+    std::fs::rename(work.join("inputs"), work.join("inputs.all")).expect("mv");
+    std::fs::rename(work.join("inputs.one"), work.join("inputs")).expect("mv");
+    let run = Command::new("unshare")
+        .args(["-m", "sh", "-c", script])
+        .current_dir(work)
+        .env("RC2S6", env!("CARGO_BIN_EXE_rc2s6"))
+        .output()
+        .expect("unshare");
+    let text = String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
+    let get = |k: &str| -> String {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("@@{k}=")))
+            .unwrap_or_else(|| panic!("no {k} in {text}"))
+            .trim()
+            .to_string()
+    };
+    let err = |k: &str| std::fs::read_to_string(work.join(format!("err.{k}"))).unwrap_or_default();
+    assert_eq!(get("one"), "0", "{}", err("one"));
+    assert_eq!(get("full"), "111", "{}", err("full"));
+    assert!(err("full").contains("No space left on device"), "{}", err("full"));
+    // As it was after the first run: its directory, its manifest, the lock, nothing else.
+    assert_eq!(get("full-ls"), ".rc2s6.lock rc2s6.manifest.yaml svc00", "{text}");
+    assert_eq!(
+        std::fs::read(work.join("manifest.one")).expect("manifest"),
+        std::fs::read(work.join("manifest.full")).expect("manifest"),
+        "the manifest changed"
+    );
+    assert_eq!(get("back"), "0", "{}", err("back"));
+    assert_eq!(get("back-ls"), ".rc2s6.lock rc2s6.manifest.yaml svc00", "{text}");
 }

@@ -317,6 +317,11 @@ pub struct CompileArgs {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     #[arg(long)]
     pub allow_fghack: bool,
+    /// A daemon table in data/daemons.yaml's schema, merged over the built-in ones: its entries
+    /// decide for the programs they name, such as which crond or ntpd this system has
+    /// (repeatable; a later table wins; recorded in the manifest with its SHA-256).
+    #[arg(long, value_name = "FILE")]
+    pub daemon_table: Vec<PathBuf>,
     /// List what would be created, replaced and removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -1,6 +1,7 @@
 //! `rc2s6 [compile] INPUT... -o OUT`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::migrate::{self, MigrationRun};
 use super::summary::{self, Item, count};
@@ -9,9 +10,10 @@ use crate::cli::args::{CompileArgs, CompileFormat, GlobalArgs};
 use rc2s6::backend::{Backend, EmitOptions};
 use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::model::ModelOptions;
+use rc2s6::openrc::daemon_table::DaemonTable;
 use rc2s6::pipeline::compile::{self, Compilation, CompileOptions};
 use rc2s6::pipeline::service_set::Progress;
-use rc2s6::report::render_human;
+use rc2s6::report::{escape, render_human};
 use rc2s6::write::{self, WriteOptions, WriteReport};
 
 /// Turns flags into compile options.
@@ -29,7 +31,11 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
     let target = args.target.resolve()?;
     Ok(CompileOptions {
         input: args.files.input_options(),
-        model: ModelOptions { allow_fghack: args.allow_fghack, target: target.clone() },
+        model: ModelOptions {
+            allow_fghack: args.allow_fghack,
+            target: target.clone(),
+            daemon_table: daemon_tables(&args.daemon_table)?,
+        },
         backend: Backend::S6(EmitOptions {
             log_dir: args.log_dir.clone(),
             log_user: args.log_user.clone(),
@@ -42,6 +48,21 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         // Migration rewrites the scripts from their syntax trees after the batch.
         keep_syntax_trees: args.initd_out.is_some() || args.diff,
     })
+}
+
+/// The built-in daemon tables under the user's `--daemon-table` files.
+fn daemon_tables(files: &[std::path::PathBuf]) -> Result<Arc<DaemonTable>, String> {
+    if files.is_empty() {
+        return Ok(DaemonTable::builtin().clone());
+    }
+    let texts = files
+        .iter()
+        .map(|f| {
+            let path = f.display().to_string();
+            std::fs::read_to_string(f).map(|t| (path.clone(), t)).map_err(|e| format!("--daemon-table {path}: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    DaemonTable::with_user_tables(&texts).map(Arc::new).map_err(|e| format!("--daemon-table {e}"))
 }
 
 /// Runs a compile: compile, write, migrate, then report (a summary on stderr, or JSON on stdout).
@@ -75,7 +96,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         .collect();
     let written = progress::while_running(
         show_progress && !args.dry_run,
-        || format!("rc2s6: writing {}", out.display()),
+        || format!("rc2s6: writing {}", escape::file_name(&out.display().to_string())),
         || write::write_output(out, &comp, write_opts),
     );
     let report = match written {
@@ -84,7 +105,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
             if args.format == CompileFormat::Human {
                 print_findings(&comp, global, use_color(global));
             }
-            eprintln!("rc2s6: {e}");
+            eprintln!("rc2s6: {}", escape::text(&e.to_string()));
             return Outcome::Io;
         }
     };
@@ -94,7 +115,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         CompileFormat::Human => done.print_human(global),
         CompileFormat::Json => {
             if let Err(e) = super::compile_json::print(&done, &opts) {
-                eprintln!("rc2s6: {e}");
+                eprintln!("rc2s6: {}", escape::text(&e.to_string()));
                 return Outcome::Io;
             }
         }
@@ -141,17 +162,22 @@ impl Run<'_> {
         let (args, comp, report) = (self.args, self.comp, self.report);
         let grouped = print_findings(comp, global, color);
         for e in &comp.read_errors {
-            eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+            eprintln!("rc2s6: cannot read {}: {}", escape::file_name(&e.path), escape::text(&e.message));
         }
         if report.recovered {
             eprintln!(
                 "rc2s6: {}: an interrupted run left a journal; the manifest now describes what it finished",
-                args.output.as_deref().unwrap_or(Path::new(".")).display()
+                escape::file_name(&args.output.as_deref().unwrap_or(Path::new(".")).display().to_string())
             );
         }
         for d in &report.drifted {
             let force = if d.kind.forcible() { " (--force overwrites)" } else { "" };
-            eprintln!("rc2s6: {}: {} is {}; left as it is{force}", d.service, d.path, d.kind.describe());
+            eprintln!(
+                "rc2s6: {}: {} is {}; left as it is{force}",
+                escape::file_name(&d.service),
+                escape::file_name(&d.path),
+                d.kind.describe()
+            );
         }
         let out = args.output.as_deref().unwrap_or(Path::new("."));
         if args.dry_run {
@@ -170,13 +196,16 @@ impl Run<'_> {
             } else {
                 format!(" ({} skipped: not openrc-run scripts)", count(comp.skipped.len(), "file"))
             },
-            out.display()
+            escape::file_name(&out.display().to_string())
         );
         let migration_grouped = self.migration.is_some_and(|m| migrate::report(m, args, global, color));
         if (grouped || migration_grouped) && !global.quiet {
             let manifest = out.join(rc2s6::manifest::MANIFEST_NAME);
             if !args.dry_run {
-                eprintln!("rc2s6: each service's diagnostics are listed in {}", manifest.display());
+                eprintln!(
+                    "rc2s6: each service's diagnostics are listed in {}",
+                    escape::file_name(&manifest.display().to_string())
+                );
             }
             eprintln!(
                 "rc2s6: -v prints every diagnostic with its source lines, --format json all of them as JSON; \
@@ -191,13 +220,16 @@ impl Run<'_> {
         let mut lines = Vec::new();
         for name in &self.report.written {
             let verb = if self.replaces(name) { "would replace" } else { "would create " };
-            lines.push(format!("{verb} {}", out.join(name).display()));
+            lines.push(format!("{verb} {}", escape::file_name(&out.join(name).display().to_string())));
         }
         for name in &self.report.removed {
-            lines.push(format!("would remove  {}", out.join(name).display()));
+            lines.push(format!("would remove  {}", escape::file_name(&out.join(name).display().to_string())));
         }
         if self.report.manifest_written {
-            lines.push(format!("would write   {}", out.join(rc2s6::manifest::MANIFEST_NAME).display()));
+            lines.push(format!(
+                "would write   {}",
+                escape::file_name(&out.join(rc2s6::manifest::MANIFEST_NAME).display().to_string())
+            ));
         }
         for l in lines {
             if self.args.diff {

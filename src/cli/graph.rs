@@ -7,6 +7,7 @@ use crate::cli::args::{GlobalArgs, GraphArgs};
 use rc2s6::dependency_graph::DependencyGraph;
 use rc2s6::openrc::version::OpenrcVersion;
 use rc2s6::pipeline::service_set;
+use rc2s6::report::escape;
 
 /// Prints the graph.
 pub fn run(args: &GraphArgs, global: &GlobalArgs) -> Outcome {
@@ -18,10 +19,14 @@ pub fn run(args: &GraphArgs, global: &GlobalArgs) -> Outcome {
         return Outcome::Io;
     }
     for e in &set.read_errors {
-        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+        eprintln!("rc2s6: cannot read {}: {}", escape::file_name(&e.path), escape::text(&e.message));
     }
-    let unparsed: Vec<&str> =
-        set.members.iter().filter(|m| !m.analysis.parsed).map(|m| m.analysis.script().name()).collect();
+    let unparsed: Vec<String> = set
+        .members
+        .iter()
+        .filter(|m| !m.analysis.parsed)
+        .map(|m| escape::file_name(m.analysis.script().name()).into_owned())
+        .collect();
     if !unparsed.is_empty() && !global.quiet {
         eprintln!(
             "rc2s6: {} could not be parsed, so {} dependencies are missing (`rc2s6 lint` says why)",

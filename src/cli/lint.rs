@@ -8,7 +8,7 @@ use rc2s6::codes;
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::lint::{self, Levels, LintOptions};
 use rc2s6::pipeline::lint::lint_set;
-use rc2s6::report::{self, ReportFormat};
+use rc2s6::report::{self, ReportFormat, escape};
 
 /// Runs a lint.
 pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
@@ -49,7 +49,7 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         return Outcome::Io;
     }
     for e in &set.read_errors {
-        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+        eprintln!("rc2s6: cannot read {}: {}", escape::file_name(&e.path), escape::text(&e.message));
     }
     let (errors, warnings, notes) = lint::counts(&findings);
     let scripts = set.scripts;

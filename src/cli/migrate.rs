@@ -11,7 +11,7 @@ use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::migrate::unified_diff::unified_diff;
 use rc2s6::pipeline::compile::{Compilation, CompileOptions};
 use rc2s6::pipeline::migrate::{Migrations, migrate_all};
-use rc2s6::report::render_human;
+use rc2s6::report::{escape, render_human};
 use rc2s6::write;
 
 /// Whether the arguments ask for migration.
@@ -103,7 +103,7 @@ pub fn report(run: &MigrationRun, args: &CompileArgs, global: &GlobalArgs, color
         eprint!("{}", render_human(&all, color));
     }
     if let Some(e) = &run.error {
-        eprintln!("rc2s6: {e}");
+        eprintln!("rc2s6: {}", escape::text(&e.to_string()));
         return grouped;
     }
     if !batch.target_ok() {
@@ -122,7 +122,7 @@ pub fn report(run: &MigrationRun, args: &CompileArgs, global: &GlobalArgs, color
             count(batch.usable().count(), "init script"),
             written.len(),
             run.unchanged(),
-            dir.display()
+            escape::file_name(&dir.display().to_string())
         );
     }
     let mut rest = Vec::new();
@@ -147,6 +147,6 @@ pub fn report(run: &MigrationRun, args: &CompileArgs, global: &GlobalArgs, color
 fn list_dry_run(written: &[(String, bool)], dir: &Path) {
     for (name, replaces) in written {
         let verb = if *replaces { "would replace" } else { "would create " };
-        println!("{verb} {}", dir.join(name).display());
+        println!("{verb} {}", escape::file_name(&dir.join(name).display().to_string()));
     }
 }

@@ -112,6 +112,8 @@ fn code_name(g: &Group) -> &'static str {
 pub fn names_that_fit(names: &[String], width: usize) -> String {
     let mut out = String::new();
     for (i, name) in names.iter().enumerate() {
+        // A name comes from a file name: one line, no escape sequence reaching the terminal.
+        let name = rc2s6::report::escape::file_name(name);
         let rest = names.len() - i - 1;
         let more = if rest > 0 { format!(", and {rest} more") } else { String::new() };
         let sep = if i == 0 { "" } else { ", " };
@@ -120,7 +122,7 @@ pub fn names_that_fit(names: &[String], width: usize) -> String {
             return out;
         }
         out.push_str(sep);
-        out.push_str(name);
+        out.push_str(&name);
     }
     out
 }

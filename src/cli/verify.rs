@@ -4,7 +4,7 @@ use super::{Outcome, use_color};
 use crate::cli::args::{GlobalArgs, VerifyArgs};
 use rc2s6::core::diagnostic::Severity;
 use rc2s6::pipeline::verify::verify_set;
-use rc2s6::report::render_human;
+use rc2s6::report::{escape, render_human};
 use rc2s6::verify::{self, VerifyOptions};
 
 /// The summary line after "verified": per script, and the errors about no script in particular,
@@ -74,7 +74,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
     let opts = VerifyOptions { target, output, scan_dir };
     let set = verify_set(&args.scripts, &set_opts, &opts);
     for e in &set.read_errors {
-        eprintln!("rc2s6: cannot read {}: {}", e.path, e.message);
+        eprintln!("rc2s6: cannot read {}: {}", escape::file_name(&e.path), escape::text(&e.message));
     }
     let report = match set.report {
         Ok(r) => r,

@@ -3,4 +3,6 @@
 
 pub mod diagnostic;
 pub mod did_you_mean;
+pub mod dir;
+pub mod regular_file;
 pub mod source;

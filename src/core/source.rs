@@ -1,6 +1,6 @@
 //! Loaded input files and byte spans into them.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One of a service's loaded files, by its place in openrc-run's load order (rc.conf and
 /// rc.conf.d, conf.d, then the script).
@@ -61,12 +61,61 @@ impl From<Span> for miette::SourceSpan {
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
+    /// Where each line starts, found the first time a position is asked for: a file with
+    /// thousands of findings (one `depend()` naming 100,000 services) is scanned once, not once
+    /// per finding.
+    lines: Arc<OnceLock<LineIndex>>,
+}
+
+/// The byte offset of each line's start and, unless the text is ASCII (where a column is a
+/// byte distance), how many characters come before every `CHECKPOINT`-th byte.
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+    /// Characters before byte `i * CHECKPOINT` (moved back to a character boundary).
+    chars_before: Option<Vec<(usize, usize)>>,
+}
+
+/// Bytes between two character counts kept for non-ASCII text.
+const CHECKPOINT: usize = 256;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let chars_before = (!text.is_ascii()).then(|| {
+            let mut marks = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+            let (mut at, mut count) = (0, 0);
+            for i in (0..=text.len()).step_by(CHECKPOINT) {
+                let mut b = i;
+                while !text.is_char_boundary(b) {
+                    b -= 1;
+                }
+                count += text[at..b].chars().count();
+                at = b;
+                marks.push((b, count));
+            }
+            marks
+        });
+        LineIndex { starts, chars_before }
+    }
+
+    /// How many characters come before byte `offset` (a character boundary).
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        match &self.chars_before {
+            None => offset,
+            Some(marks) => {
+                // At or before `offset`: each mark is at or before its multiple of CHECKPOINT.
+                let (b, count) = marks[(offset / CHECKPOINT).min(marks.len() - 1)];
+                count + text[b..offset].chars().count()
+            }
+        }
+    }
 }
 
 impl SourceFile {
     /// A source file from a name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile { name: Arc::from(name.into()), text: Arc::from(text.into()) }
+        SourceFile { name: Arc::from(name.into()), text: Arc::from(text.into()), lines: Arc::default() }
     }
 
     /// The file name as given on the command line.
@@ -86,12 +135,24 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = self.text[line_start..offset].chars().count() + 1;
-        (line, col)
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.text));
+        // The last line start at or before the offset.
+        let line = index.starts.partition_point(|&s| s <= offset);
+        let line_start = index.starts[line - 1];
+        let col = index.chars_to(&self.text, offset) - index.chars_to(&self.text, line_start);
+        (line, col + 1)
+    }
+
+    /// The byte range of line `line` (1-based), without its newline; `None` past the last line.
+    pub fn line_span(&self, line: usize) -> Option<Span> {
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.text));
+        let start = *index.starts.get(line.checked_sub(1)?)?;
+        let end = index.starts.get(line).map_or(self.text.len(), |next| next - 1);
+        Some(Span::new(start, end.max(start)))
     }
 
     /// This file as miette's source code, named, for rendering reports.
@@ -116,5 +177,35 @@ impl miette::SourceCode for SourceFile {
             inner.column(),
             inner.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    /// The position of every offset, as a scan from the start finds it.
+    fn scanned(text: &str, offset: usize) -> (usize, usize) {
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, text[line_start..offset].chars().count() + 1)
+    }
+
+    #[test]
+    fn positions_agree_with_a_scan() {
+        let long: String = "é need ".repeat(200) + "\nx\n" + &"a".repeat(600) + "ü\n\n";
+        for text in ["", "a", "a\nb\n", "\n\n", "ab\r\ncd", long.as_str()] {
+            let file = SourceFile::new("t", text);
+            for (offset, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                assert_eq!(file.line_col(offset), scanned(text, offset), "{text:?} at {offset}");
+            }
+        }
+        let file = SourceFile::new("t", "ab\n\ncd");
+        let lines: Vec<Option<&str>> = (0..5).map(|l| file.line_span(l).map(|s| file.slice(s))).collect();
+        assert_eq!(lines, [None, Some("ab"), Some(""), Some("cd"), None]);
+        // Past the end, or inside a character: the nearest position before it.
+        assert_eq!(SourceFile::new("t", "é").line_col(1), (1, 1));
+        assert_eq!(SourceFile::new("t", "ab").line_col(9), (1, 3));
     }
 }

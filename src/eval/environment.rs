@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::budget::Budget;
 use super::value::{Loc, ShellValue};
 
 /// One variable.
@@ -23,9 +24,18 @@ pub struct Environment {
     locals: Vec<BTreeMap<String, Option<Variable>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
     pub allexport: bool,
+    /// What evaluating the service may still make, shared by every copy of these variables.
+    pub budget: Budget,
 }
 
 impl Environment {
+    /// The bytes the values take: what a copy of the variables costs.
+    pub fn bytes(&self) -> usize {
+        let globals = self.globals.iter().map(|(n, v)| n.len() + v.value.text.len());
+        let locals = self.locals.iter().flatten().map(|(n, v)| n.len() + v.as_ref().map_or(0, |v| v.value.text.len()));
+        globals.chain(locals).sum()
+    }
+
     /// The variable, if set.
     pub fn get(&self, name: &str) -> Option<&Variable> {
         for scope in self.locals.iter().rev() {

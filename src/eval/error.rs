@@ -23,6 +23,7 @@ define_codes! {
         SOURCED_FILE = sourced_file: Warning,
         UNKNOWN_EVAL = unknown_eval: Warning,
         TOO_MANY_STEPS = too_many_steps: Error,
+        VALUE_TOO_LARGE = value_too_large: Error,
     }
 }
 
@@ -62,6 +63,30 @@ pub enum EvalError {
         #[label("stopped here")]
         span: SourceSpan,
     },
+
+    /// Evaluating the script made a value, or altogether more text, than rc2s6 follows (see
+    /// [`crate::eval::budget`]): what the script would have set after that point is unknown.
+    #[error("{what} larger than rc2s6 follows ({limit} bytes)")]
+    #[diagnostic(help(
+        "no init script needs values this large; set the value directly instead of building it by repeated expansion"
+    ))]
+    ValueTooLarge {
+        /// What grew: "a value" or "the values of this service".
+        what: String,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The expansion at which rc2s6 stopped.
+        #[label("stopped here")]
+        span: SourceSpan,
+    },
+}
+
+impl EvalError {
+    /// rc2s6 stopped following the script: what it would have set after that is unknown, so
+    /// the service is not converted.
+    pub fn gave_up(&self) -> bool {
+        matches!(self, EvalError::TooManySteps { .. } | EvalError::ValueTooLarge { .. })
+    }
 }
 
 impl Coded for EvalError {
@@ -70,6 +95,7 @@ impl Coded for EvalError {
             EvalError::SourcedFile { .. } => &SOURCED_FILE,
             EvalError::UnknownEval { .. } => &UNKNOWN_EVAL,
             EvalError::TooManySteps { .. } => &TOO_MANY_STEPS,
+            EvalError::ValueTooLarge { .. } => &VALUE_TOO_LARGE,
         }
     }
 }

@@ -61,12 +61,14 @@ pub struct Expander<'e> {
     uncertain: Vec<Uncertainty>,
     /// `$1`, `$2`…: known inside functions OpenRC calls (none) and in calls rc2s6 follows.
     positional: Option<&'e [String]>,
+    /// Bytes of parameter values the word being expanded has taken so far, for the budget.
+    produced: usize,
 }
 
 impl<'e> Expander<'e> {
     /// An expander for words of file `file`.
     pub fn new(env: &'e mut Environment, file: FileId) -> Self {
-        Expander { env, file, uncertain: Vec::new(), positional: None }
+        Expander { env, file, uncertain: Vec::new(), positional: None, produced: 0 }
     }
 
     /// The same, with known positional parameters.
@@ -79,6 +81,14 @@ impl<'e> Expander<'e> {
         Loc { file: self.file, span }
     }
 
+    /// Spends `bytes` more of the word being expanded at `span` from the service's budget;
+    /// `false` when a limit is reached (the expansion then makes nothing more).
+    fn charge(&mut self, bytes: usize, span: Span) -> bool {
+        self.produced = self.produced.saturating_add(bytes);
+        let loc = self.loc(span);
+        self.env.budget.spend(bytes, self.produced, loc)
+    }
+
     fn note(&mut self, u: Uncertainty) {
         if !self.uncertain.contains(&u) {
             self.uncertain.push(u);
@@ -87,6 +97,7 @@ impl<'e> Expander<'e> {
 
     /// Expands a word without field splitting (assignment values, `case` words, redirections).
     pub fn string(&mut self, word: &Word) -> ShellValue {
+        self.produced = 0;
         let pieces = self.parts(&word.parts, false);
         // Where no field splitting follows, dash joins `"$@"`'s parameters as it joins `"$*"`'s:
         // with the first character of IFS (none when IFS is empty).
@@ -97,6 +108,7 @@ impl<'e> Expander<'e> {
 
     /// Expands a pattern word (`case` patterns, `${x#pat}`) into a compiled pattern.
     pub fn pattern(&mut self, word: &Word) -> (Pattern, Vec<Uncertainty>) {
+        self.produced = 0;
         let pattern = self.pattern_within(word);
         (pattern, std::mem::take(&mut self.uncertain))
     }
@@ -115,6 +127,7 @@ impl<'e> Expander<'e> {
         let ifs = self.ifs();
         let mut out = Fields::default();
         for w in words {
+            self.produced = 0;
             let pieces = self.parts(&w.parts, false);
             split_into(&pieces, &ifs, w.span, &mut out.fields);
         }
@@ -154,7 +167,19 @@ impl<'e> Expander<'e> {
     fn part(&mut self, p: &WordPart, in_dq: bool, out: &mut Vec<Piece>) {
         match &p.kind {
             WordPartKind::Literal(s) => out.push(Piece::new(s.clone(), in_dq, false)),
-            WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::Quoted(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::AnsiC(s) => {
+                // openrc-run's shell is /bin/sh: dash (Debian) reads `$'x\ny'` as `$`, then
+                // 'x\ny' quoted (`$x\ny`); busybox ash (Alpine) and bash decode it (`x`,
+                // newline, `y`). Which one runs is the machine's, not the script's.
+                self.note(Uncertainty::Runtime {
+                    what:
+                        "`$'…'` (dash, Debian's /bin/sh, keeps the `$` and the backslashes; busybox ash decodes them)"
+                            .into(),
+                    loc: self.loc(p.span),
+                });
+                out.push(Piece::new(s.clone(), true, false))
+            }
             WordPartKind::DoubleQuoted(inner) => {
                 // `"$@"` with no parameters is no word at all.
                 let lone_at = matches!(inner.as_slice(), [WordPart { kind: WordPartKind::Param(pe), .. }]
@@ -204,7 +229,11 @@ impl<'e> Expander<'e> {
         if let (true, Some(params)) = (positional, self.positional) {
             return match name {
                 "#" => Some(params.len().to_string()),
-                "@" | "*" => Some(params.join(&self.ifs_first())),
+                "@" | "*" => {
+                    let sep = self.ifs_first();
+                    let bytes = params.iter().map(|p| p.len() + sep.len()).sum();
+                    Some(if self.charge(bytes, span) { params.join(&sep) } else { String::new() })
+                }
                 "0" => {
                     self.note(Uncertainty::Runtime { what: "`$0`".into(), loc: self.loc(span) });
                     Some(String::new())
@@ -216,11 +245,25 @@ impl<'e> Expander<'e> {
             self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
             return Some(String::new());
         }
+        let bytes = self.env.get(name).map(|v| v.value.text.len());
+        if let Some(bytes) = bytes {
+            if !self.charge(bytes, span) {
+                // Over budget: the service is not converted; nothing more is copied.
+                return Some(String::new());
+            }
+        }
         match self.env.get(name) {
             Some(v) => {
+                let provided = v.assigned_at.is_none();
                 let v = v.value.clone();
                 for u in v.uncertain {
-                    self.note(u);
+                    match u {
+                        // A value OpenRC provides at run time is reported where it is used.
+                        Uncertainty::Runtime { what, .. } if provided => {
+                            self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
+                        }
+                        u => self.note(u),
+                    }
                 }
                 Some(v.text)
             }
@@ -363,6 +406,11 @@ impl<'e> Expander<'e> {
             Some(i) => (&marked[..i], marked[i + 1..].iter().map(|x| x.0).collect::<String>()),
             None => (&marked[..], String::new()),
         };
+        // At most one replacement per character and one at the end, before it is made.
+        let most = if all { (v.chars().count() + 1).saturating_mul(rep.len()) } else { rep.len() };
+        if !self.charge(most, word.span) {
+            return String::new();
+        }
         Pattern::new(pat).replace(v, &rep, all, anchor)
     }
 

@@ -91,6 +91,8 @@ pub struct WordFields {
     pub texts: Vec<String>,
     /// What makes each field inexact, aligned with `texts`.
     pub uncertain: Vec<Vec<Uncertainty>>,
+    /// Where each field's word is (the `eval` for eval'd text), aligned with `texts`.
+    pub locs: Vec<Loc>,
 }
 
 impl ObservedCommand<'_> {
@@ -98,13 +100,20 @@ impl ObservedCommand<'_> {
     /// (expanded on a copy: what expansions assign was assigned once already).
     pub fn word_fields(&self) -> WordFields {
         let mut env = self.env.clone();
+        if let Some(w) = self.words.first() {
+            // The copy costs what the variables take, like any other.
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
+            env.budget.spend(env.bytes(), 0, loc);
+        }
         let mut out = WordFields::default();
         for w in self.words {
             let f = Expander::new(&mut env, self.file).with_positional(self.positional).fields(std::slice::from_ref(w));
             let u = at_span(f.uncertain, self.span_override);
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
             for field in f.fields {
                 out.texts.push(field.text);
                 out.uncertain.push(u.clone());
+                out.locs.push(loc);
             }
         }
         out

@@ -1,6 +1,6 @@
 //! What the rules about a whole set see: every service, and who provides each name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::core::diagnostic::Finding;
 use crate::model::analysis::Analysis;
@@ -36,7 +36,8 @@ impl<'a> SetContext<'a> {
             for DependencySite { kind, name, loc } in &a.service.dependencies.sites {
                 if kind == "provide" {
                     let list = providers.entry(name.as_str()).or_default();
-                    if !list.iter().any(|p| p.service == i) {
+                    // A service's sites come together: its own entry, if any, is the last.
+                    if list.last().is_none_or(|p| p.service != i) {
                         list.push(Provider { service: i, site: Some(*loc) });
                     }
                 }
@@ -77,9 +78,10 @@ impl<'a> SetContext<'a> {
     pub fn sites(&self) -> impl Iterator<Item = (usize, &'a str, &'a str, Loc)> + '_ {
         self.services.iter().enumerate().flat_map(|(i, a)| {
             let deps = &a.service.dependencies;
+            let uncertain: HashSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
             deps.sites
                 .iter()
-                .filter(|s| !deps.uncertain.contains(&format!("{} {}", s.kind, s.name)))
+                .filter(move |s| uncertain.is_empty() || !uncertain.contains(format!("{} {}", s.kind, s.name).as_str()))
                 .map(move |s| (i, s.kind.as_str(), s.name.as_str(), s.loc))
         })
     }

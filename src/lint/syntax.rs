@@ -69,6 +69,7 @@ fn command<'a>(c: &'a Command, v: &mut impl Visit<'a>) {
                     words.iter().flatten().for_each(|w| word(w, v));
                     walk(body, v);
                 }
+                CompoundKind::ArithFor { body, .. } => walk(body, v),
                 CompoundKind::Case { word: w, items } => {
                     word(w, v);
                     for item in items {

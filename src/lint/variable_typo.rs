@@ -109,6 +109,9 @@ impl Names {
                     }
                     CompoundKind::DoubleBracket(ws) => ws.iter().for_each(|w| self.word(w)),
                     CompoundKind::Arithmetic(raw) => self.arithmetic(raw),
+                    CompoundKind::ArithFor { init, cond, step, .. } => {
+                        [init, cond, step].into_iter().for_each(|raw| self.arithmetic(raw))
+                    }
                     _ => {}
                 }
                 for r in redirects {

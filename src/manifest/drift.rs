@@ -4,12 +4,12 @@
 //! `verify` (the tree on disk is what the manifest says).
 
 use std::collections::BTreeSet;
-use std::fs;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::{ServiceRecord, sha256_hex};
 use crate::backend::service_dir::ServiceDir;
+use crate::core::dir::Dir;
 
 /// A path under the output directory that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,29 +115,35 @@ pub enum DiskDir {
 pub type DiskFile = (String, u32, Vec<u8>);
 
 impl DiskDir {
-    /// Reads `dir` without following symbolic links.
+    /// Reads `dir` without following symbolic links (a link at `dir` itself is reported as
+    /// one; links on the way to it are the caller's path).
     pub fn read(dir: &Path) -> Result<DiskDir, DiskError> {
-        let meta = match dir.symlink_metadata() {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DiskDir::Absent),
-            Err(e) => return Err(io(dir)(e)),
+        let (parent, name) = match (dir.parent(), dir.file_name()) {
+            (Some(p), Some(n)) => (if p.as_os_str().is_empty() { Path::new(".") } else { p }, n.to_string_lossy()),
+            _ => return Err(DiskError { path: dir.display().to_string(), message: "not a directory entry".into() }),
         };
-        if !meta.is_dir() {
-            return Ok(DiskDir::NotADirectory { symlink: meta.file_type().is_symlink() });
+        let parent_dir = match Dir::open(parent) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DiskDir::Absent),
+            Err(e) => return Err(io(parent)(e)),
+        };
+        DiskDir::read_in(&parent_dir, &name, dir)
+    }
+
+    /// Reads the entry `name` of the open directory `parent` (`shown` names it in messages)
+    /// through directory descriptors: no link inside is ever followed, whatever is swapped in
+    /// while it is read, and no FIFO is opened.
+    pub fn read_in(parent: &Dir, name: &str, shown: &Path) -> Result<DiskDir, DiskError> {
+        let entry = match parent.entry(name).map_err(io(shown))? {
+            None => return Ok(DiskDir::Absent),
+            Some(e) => e,
+        };
+        if !entry.is_dir() {
+            return Ok(DiskDir::NotADirectory { symlink: entry.is_symlink() });
         }
+        let dir = parent.open_dir(name).map_err(io(shown))?;
         let mut out = Vec::new();
-        let walk = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().min_depth(1);
-        for entry in walk.into_iter().filter_entry(|e| !is_runtime(dir, e.path())) {
-            let entry = entry.map_err(|e| DiskError { path: dir.display().to_string(), message: e.to_string() })?;
-            let ft = entry.file_type();
-            if ft.is_dir() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().into_owned();
-            let meta = entry.path().symlink_metadata().map_err(io(entry.path()))?;
-            let contents = if ft.is_file() { fs::read(entry.path()).map_err(io(entry.path()))? } else { Vec::new() };
-            out.push((rel, meta.permissions().mode() & 0o7777, contents));
-        }
+        walk(&dir, "", shown, &mut out)?;
         // The order of generated files: by path, not by directory walk.
         out.sort();
         Ok(DiskDir::Directory(out))
@@ -148,15 +154,23 @@ impl DiskDir {
         matches!(self, DiskDir::Absent)
     }
 
-    /// Whether this is exactly the planned directory.
-    pub fn matches_plan(&self, planned: &ServiceDir) -> bool {
+    /// Whether this holds the planned directory: every planned file, with its mode and
+    /// contents, and nothing else rc2s6 generated (`generated_before`, paths relative to the
+    /// directory) or anything in the way of a planned file. Files the admin or s6 added are
+    /// theirs, and do not count.
+    pub fn holds(&self, planned: &ServiceDir, generated_before: &BTreeSet<String>) -> bool {
         let DiskDir::Directory(files) = self else { return false };
-        files.len() == planned.files.len()
-            && planned
-                .files
-                .iter()
-                .zip(files)
-                .all(|(f, (p, mode, c))| *p == f.path && *mode == f.mode && c.as_slice() == f.contents.as_bytes())
+        let on_disk: std::collections::BTreeMap<&str, (u32, &[u8])> =
+            files.iter().map(|(p, mode, c)| (p.as_str(), (*mode, c.as_slice()))).collect();
+        let planned_paths: BTreeSet<&str> = planned.files.iter().map(|f| f.path.as_str()).collect();
+        let in_the_way = |p: &str| {
+            planned_paths.iter().any(|f| {
+                f.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
+                    || p.strip_prefix(f).is_some_and(|r| r.starts_with('/'))
+            })
+        };
+        planned.files.iter().all(|f| on_disk.get(f.path.as_str()) == Some(&(f.mode, f.contents.as_bytes())))
+            && on_disk.keys().all(|p| planned_paths.contains(p) || (!generated_before.contains(*p) && !in_the_way(p)))
     }
 
     /// How this differs from what `record` says rc2s6 wrote at `name`; a record without a
@@ -200,9 +214,32 @@ impl DiskDir {
     }
 }
 
-fn is_runtime(dir: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(dir).unwrap_or(path).to_string_lossy();
-    RUNTIME_ENTRIES.iter().any(|r| rel == *r)
+/// The most a file in a service directory is read: more than any file rc2s6 generates.
+const LARGEST_FILE: u64 = 16 << 20;
+
+/// Every entry under `dir` but directories and s6's run-time entries, as `prefix/name`.
+fn walk(dir: &Dir, prefix: &str, shown: &Path, out: &mut Vec<DiskFile>) -> Result<(), DiskError> {
+    for name in dir.names().map_err(io(shown))? {
+        let name = name.to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if RUNTIME_ENTRIES.contains(&rel.as_str()) {
+            continue;
+        }
+        let here = shown.join(&rel);
+        let Some(entry) = dir.entry(&name).map_err(io(&here))? else { continue };
+        if entry.is_dir() {
+            let sub = dir.open_dir(&name).map_err(io(&here))?;
+            walk(&sub, &rel, shown, out)?;
+        } else if entry.is_file() {
+            let (contents, entry) = dir
+                .read_file(&name, LARGEST_FILE)
+                .map_err(|e| DiskError { path: here.display().to_string(), message: e.to_string() })?;
+            out.push((rel, entry.permissions(), contents));
+        } else {
+            out.push((rel, entry.permissions(), Vec::new()));
+        }
+    }
+    Ok(())
 }
 
 /// Compares a directory on disk with what the manifest says was written there.

@@ -10,6 +10,7 @@ use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile};
 use crate::model::{Dependencies, Service, ServiceKind};
+use crate::openrc::daemon_table::UserTable;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::version::OpenrcVersion;
 
@@ -24,8 +25,23 @@ pub struct Manifest {
     pub openrc: OpenrcRecord,
     /// The output directory as OpenRC will see it.
     pub output: String,
+    /// The user's daemon tables (`--daemon-table`), in the order given, merged over the
+    /// built-in ones (which rc2s6_version names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub daemon_tables: Vec<DaemonTableRecord>,
     /// Every service, sorted by name.
     pub services: Vec<ServiceRecord>,
+}
+
+/// A user's daemon table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaemonTableRecord {
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 of its contents.
+    pub sha256: String,
+    /// How many entries it has.
+    pub entries: usize,
 }
 
 /// The OpenRC semantics assumed.
@@ -85,6 +101,14 @@ pub struct ServiceRecord {
     /// Diagnostics.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<DiagnosticRecord>,
+    /// Some input file is not readable by others: the service's files and this manifest are
+    /// written readable by their owner only, as they carry what those files hold.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub private: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An input file.
@@ -194,6 +218,7 @@ pub fn service_record(
     findings: &[Finding],
     output: &str,
     log_dir: Option<String>,
+    private: bool,
 ) -> ServiceRecord {
     let at = |file: FileId, offset: usize| {
         sources.get(file.index()).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0))
@@ -259,6 +284,7 @@ pub fn service_record(
                 message: f.message(),
             })
             .collect(),
+        private,
     }
 }
 
@@ -284,8 +310,18 @@ impl Manifest {
             rc2s6_version: env!("CARGO_PKG_VERSION").into(),
             openrc: OpenrcRecord { version: target.to_string(), semantics: target.describe() },
             output: output.to_string(),
+            daemon_tables: Vec::new(),
             services,
         }
+    }
+
+    /// The same manifest, recording the user's daemon tables.
+    pub fn with_daemon_tables(mut self, tables: &[UserTable]) -> Self {
+        self.daemon_tables = tables
+            .iter()
+            .map(|t| DaemonTableRecord { path: t.path.clone(), sha256: t.sha256.clone(), entries: t.entries })
+            .collect();
+        self
     }
 
     /// The same manifest over other records, sorted by service name.

@@ -43,6 +43,7 @@ pub fn variable_reads(list: &List, text: &str) -> Vec<(String, Span)> {
                     }
                 }
                 CompoundKind::Arithmetic(_) => raw_reads(&text[cc.span.start..cc.span.end], cc.span, &mut out),
+                CompoundKind::ArithFor { header, .. } => raw_reads(&text[header.start..header.end], *header, &mut out),
                 _ => {}
             }
             for r in redirects {

@@ -231,7 +231,9 @@ fn collect_in_command(c: &Command, nested: bool, out: &mut Vec<AssignSite>) {
                     collect_assignments(e, true, out);
                 }
             }
-            CompoundKind::Loop { body, .. } | CompoundKind::For { body, .. } => collect_assignments(body, true, out),
+            CompoundKind::Loop { body, .. } | CompoundKind::For { body, .. } | CompoundKind::ArithFor { body, .. } => {
+                collect_assignments(body, true, out)
+            }
             CompoundKind::Case { items, .. } => {
                 for it in items {
                     if let Some(b) = &it.body {

@@ -3,7 +3,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use crate::core::diagnostic::{Code, Coded, Finding, define_codes};
+use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
 use crate::core::source::{FileId, SourceFile};
 use crate::model::function_table::{self, FunctionDefinition, FunctionTable};
 use crate::model::{self, LoadedFile, ModelOptions, Service, ServiceInputs};
@@ -16,7 +16,7 @@ use crate::shell::parse::{self, ParseError};
 pub struct Analysis {
     /// The loaded files, in openrc-run's load order, the script last.
     pub files: Vec<AnalyzedFile>,
-    /// Whether every file parsed: still known once the syntax trees are dropped.
+    /// Whether every file parsed without an error: still known once the syntax trees are dropped.
     pub parsed: bool,
     /// A conf.d file others may not read (`ServiceFiles::private`).
     pub private: bool,
@@ -175,6 +175,10 @@ pub fn analyze(files: ServiceFiles, options: &ModelOptions) -> Analysis {
 pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &SharedParses) -> Analysis {
     let mut findings = Vec::new();
     let mut analyzed = Vec::new();
+    // Files the parser reported an error in (an unterminated here-document, say) still have a
+    // syntax tree for lint to read, but the model is not given it: what the shell would make
+    // of a broken file is not known, so the service is not converted (issue 16).
+    let mut broken = Vec::new();
     for (i, (role, src)) in files.files.into_iter().enumerate() {
         // A script openrc-run would not run is neither compiled nor linked: one finding says why,
         // and nothing else is read from it (its syntax errors would only repeat that).
@@ -187,9 +191,11 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
             };
             findings.push(finding);
             analyzed.push(AnalyzedFile { role, source: src, syntax: None });
+            broken.push(false);
             continue;
         }
         let out = shared.parse(&src);
+        broken.push(out.errors.iter().any(|e| Coded::code(e).severity() == Severity::Error));
         for e in out.errors {
             findings.push(Finding::new(Some(src.clone()), e));
         }
@@ -200,7 +206,11 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
         }
         analyzed.push(AnalyzedFile { role, source: src, syntax });
     }
-    let loaded = analyzed.iter().map(|f| LoadedFile { role: f.role, script: f.syntax.as_ref() }).collect();
+    let loaded = analyzed
+        .iter()
+        .zip(&broken)
+        .map(|(f, &broken)| LoadedFile { role: f.role, script: f.syntax.as_ref().filter(|_| !broken) })
+        .collect();
     let inputs = ServiceInputs {
         svcname: files.svcname,
         service_path: files.service_path,
@@ -212,7 +222,7 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
         let src = analyzed.get(d.file.index()).map(|f| f.source.clone());
         findings.push(Finding::new(src, d.error.clone()));
     }
-    let parsed = analyzed.iter().all(|f| f.syntax.is_some());
+    let parsed = analyzed.iter().zip(&broken).all(|(f, &broken)| f.syntax.is_some() && !broken);
     let mut analysis =
         Analysis { files: analyzed, parsed, private: files.private, functions: Default::default(), service, findings };
     analysis.functions = FunctionTable::new(analysis.syntax_trees());

@@ -1,5 +1,7 @@
 //! `depend()` and the `rc_*` dependency overrides, as `_depend` in rc-functions.sh reads them.
 
+use std::collections::{BTreeMap, HashMap};
+
 use super::service::{Dependencies, DependencySite};
 use crate::eval::interpreter::{Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, Observer};
@@ -15,6 +17,8 @@ pub struct DepCall {
     pub kind: String,
     /// The arguments.
     pub args: Vec<String>,
+    /// Where each argument's word is, aligned with `args`.
+    pub arg_locs: Vec<Loc>,
     /// Where the call is.
     pub loc: Loc,
     /// Made under a condition that cannot be decided statically.
@@ -34,9 +38,17 @@ impl Observer for DepRecorder {
         if !DEP_FUNCTIONS.contains(&command.name) {
             return None;
         }
+        // Each name's own word, for labels: a call may declare thousands.
+        let words = command.word_fields();
+        let arg_locs = if words.texts.as_slice() == command.fields {
+            words.locs[1..].to_vec()
+        } else {
+            vec![command.loc; command.fields.len() - 1]
+        };
         self.calls.push(DepCall {
             kind: command.name.to_string(),
             args: command.fields[1..].to_vec(),
+            arg_locs,
             loc: command.loc,
             conditional: command.conditional,
             uncertain: !command.uncertain.is_empty(),
@@ -47,11 +59,11 @@ impl Observer for DepRecorder {
 
 /// Runs `depend()` on a copy of the interpreter state and adds the rc.conf/conf.d overrides.
 pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
-    let mut deps = Dependencies::default();
+    let mut deps = Lists::default();
     if let Some(run) = interp.run_on_copy("depend", DepRecorder::default()) {
         interp.take_gave_up(&run.diagnostics);
         for call in &run.observer.calls {
-            add(&mut deps, call);
+            deps.add(call);
         }
     }
     // `rc_${svc}_TYPE`, `rc_TYPE`, `RC_${SVC}_TYPE`, `RC_TYPE`: the first non-empty one is added.
@@ -64,42 +76,94 @@ pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
             interp.env.get(n).filter(|v| !v.value.text.is_empty()).map(|v| (v.value.text.clone(), v.assigned_at))
         });
         if let Some((text, Some(loc))) = found {
-            let call = DepCall {
-                kind: kind.to_string(),
-                args: text.split_whitespace().map(String::from).collect(),
-                loc,
-                conditional: false,
-                uncertain: false,
-            };
-            add(&mut deps, &call);
+            let args: Vec<String> = text.split_whitespace().map(String::from).collect();
+            let arg_locs = vec![loc; args.len()];
+            let call = DepCall { kind: kind.to_string(), args, arg_locs, loc, conditional: false, uncertain: false };
+            deps.add(&call);
         }
     }
-    deps
+    deps.finish()
 }
 
-fn add(deps: &mut Dependencies, call: &DepCall) {
-    for arg in &call.args {
-        // `!name` removes an entry declared earlier.
-        if let Some(removed) = arg.strip_prefix('!') {
-            if call.kind != "keyword" {
-                if let Some(list) = deps.list_mut(&call.kind) {
-                    list.retain(|x| x != removed);
+/// Names in declaration order without repeats, where `!name` removes one: each step takes
+/// constant time, so a `depend()` declaring 100,000 names is read in linear time.
+#[derive(Debug, Default)]
+struct NameList {
+    /// `None` where a name was removed.
+    names: Vec<Option<String>>,
+    /// Where each present name is in `names`.
+    at: HashMap<String, usize>,
+}
+
+impl NameList {
+    fn add(&mut self, name: &str) -> bool {
+        if self.at.contains_key(name) {
+            return false;
+        }
+        self.at.insert(name.to_string(), self.names.len());
+        self.names.push(Some(name.to_string()));
+        true
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Some(i) = self.at.remove(name) {
+            self.names[i] = None;
+        }
+    }
+
+    fn into_vec(self) -> Vec<String> {
+        self.names.into_iter().flatten().collect()
+    }
+}
+
+/// The dependencies as they are being read: one list per kind, and the tags and sites.
+#[derive(Debug, Default)]
+struct Lists {
+    kinds: BTreeMap<String, NameList>,
+    uncertain: NameList,
+    conditional: NameList,
+    sites: Vec<DependencySite>,
+}
+
+impl Lists {
+    fn add(&mut self, call: &DepCall) {
+        let known = Dependencies::default().list_mut(&call.kind).is_some();
+        for (arg, loc) in call.args.iter().zip(call.arg_locs.iter().chain(std::iter::repeat(&call.loc))) {
+            // `!name` removes an entry declared earlier.
+            if let Some(removed) = arg.strip_prefix('!') {
+                if call.kind != "keyword" {
+                    if let Some(list) = self.kinds.get_mut(&call.kind) {
+                        list.remove(removed);
+                    }
+                    continue;
                 }
-                continue;
+            }
+            let tag = format!("{} {}", call.kind, arg);
+            if call.uncertain {
+                self.uncertain.add(&tag);
+            }
+            if call.conditional {
+                self.conditional.add(&tag);
+            }
+            if known {
+                self.kinds.entry(call.kind.clone()).or_default().add(arg);
+            }
+            self.sites.push(DependencySite { kind: call.kind.clone(), name: arg.clone(), loc: *loc });
+        }
+    }
+
+    fn finish(self) -> Dependencies {
+        let mut deps = Dependencies {
+            uncertain: self.uncertain.into_vec(),
+            conditional: self.conditional.into_vec(),
+            sites: self.sites,
+            ..Dependencies::default()
+        };
+        for (kind, names) in self.kinds {
+            if let Some(list) = deps.list_mut(&kind) {
+                *list = names.into_vec();
             }
         }
-        let tag = format!("{} {}", call.kind, arg);
-        if call.uncertain && !deps.uncertain.contains(&tag) {
-            deps.uncertain.push(tag.clone());
-        }
-        if call.conditional && !deps.conditional.contains(&tag) {
-            deps.conditional.push(tag);
-        }
-        if let Some(list) = deps.list_mut(&call.kind) {
-            if !list.contains(arg) {
-                list.push(arg.clone());
-            }
-        }
-        deps.sites.push(DependencySite { kind: call.kind.clone(), name: arg.clone(), loc: call.loc });
+        deps
     }
 }

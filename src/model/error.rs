@@ -245,12 +245,12 @@ pub enum ModelError {
 
     /// The command is a control program that starts a daemon and exits (`pg_ctl start`).
     #[error("`{program}` starts a daemon that then runs on its own, and exits: s6 cannot supervise that daemon")]
-    #[diagnostic(help(
-        "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
-    ))]
+    #[diagnostic(help("{help}"))]
     ControlProgram {
         /// The program's basename, with the arguments that make it a control program.
         program: String,
+        /// What to write instead: the daemon it starts in the foreground, where the table says.
+        help: String,
         /// Where the command is set.
         #[label("a control program, not the daemon ({citation})")]
         span: SourceSpan,

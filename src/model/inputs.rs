@@ -1,5 +1,8 @@
 //! What the model is given: a service's files in openrc-run's load order, and the user's choices.
 
+use std::sync::Arc;
+
+use crate::openrc::daemon_table::DaemonTable;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::version::OpenrcVersion;
 use crate::shell::ast::Script;
@@ -29,10 +32,22 @@ pub struct ServiceInputs<'a> {
 }
 
 /// Choices the user makes on the command line that change the model.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ModelOptions {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     pub allow_fghack: bool,
     /// The OpenRC release that runs the service.
     pub target: OpenrcVersion,
+    /// The daemon tables: the built-in ones, under the user's (`--daemon-table`).
+    pub daemon_table: Arc<DaemonTable>,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            allow_fghack: false,
+            target: OpenrcVersion::default(),
+            daemon_table: DaemonTable::builtin().clone(),
+        }
+    }
 }

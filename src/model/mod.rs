@@ -11,6 +11,7 @@ pub mod function_table;
 mod inputs;
 mod launch;
 mod predefined;
+pub use predefined::path as openrc_run_path;
 mod service;
 mod start_pre;
 mod stop_call;
@@ -33,7 +34,6 @@ pub use trace::StartEvent;
 pub use uncertainty::{Unknowable, explain_uncertainty};
 
 use crate::core::source::{FileId, Span};
-use crate::eval::error::EvalError;
 use crate::eval::interpreter::Interpreter;
 use crate::openrc::paths;
 use crate::openrc::service_files::FileRole;
@@ -61,7 +61,7 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
             },
         });
     }
-    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc));
+    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
     load(inputs, &mut interp, &mut service);
     read_settings(&interp.env, &mut service, script_loc);
     service.functions =
@@ -183,7 +183,7 @@ fn classify(
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {
             // Given up on, a script that seems to start nothing may set `command` later on.
-            let gave_up = interp.diagnostics.iter().any(|d| matches!(d.error, EvalError::TooManySteps { .. }));
+            let gave_up = interp.diagnostics.iter().any(|d| d.error.gave_up());
             service.kind = if gave_up { ServiceKind::NotConverted } else { ServiceKind::Oneshot };
             service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
             return service;

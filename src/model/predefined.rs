@@ -4,12 +4,35 @@ use super::inputs::ServiceInputs;
 use crate::eval::environment::Environment;
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::paths;
+use crate::openrc::version::OpenrcVersion;
+
+/// OpenRC's libexec directory in the builds rc2s6 is checked against: Debian's 0.45 (`/lib/rc`)
+/// and 0.63.3 built with its meson defaults (`/usr/libexec/rc`, rc.h `RC_LIBEXECDIR`).
+pub fn libexecdir(target: &OpenrcVersion) -> &'static str {
+    if target.is_at_least(0, 63) { "/usr/libexec/rc" } else { "/lib/rc" }
+}
+
+/// The `PATH` conf.d and the script see under `target`, whatever PATH openrc-run inherited:
+/// openrc-run's env_filter() drops the inherited PATH (it is not in env_whitelist) and
+/// env_config() sets RC_PATH_PREFIX; then openrc-run.sh sources sh/functions.sh ("Make a sane
+/// PATH": its own list, then what of the old PATH is not in it, here nothing) and
+/// sh/rc-functions.sh ("Add our sbin to $PATH"). 0.45's functions.sh also adds `$_PREFIX/bin`
+/// and `$_PREFIX/sbin` with an empty `_PREFIX` (`/bin:/sbin` twice); 0.63.3's does not. Checked
+/// against the real openrc-run of both, with and without a PATH of its own
+/// (tests/hostile_input.rs).
+pub fn path(target: &OpenrcVersion) -> String {
+    let rc = libexecdir(target);
+    let prefix = if target.is_at_least(0, 63) { "" } else { ":/bin:/sbin" };
+    format!(
+        "{rc}/sbin:{rc}/bin{prefix}:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin"
+    )
+}
 
 /// The variables openrc-run has set when it sources the first file: the service's names
-/// (exported, so every daemon gets them), OpenRC's directories, and the ones only known at run
-/// time (the runlevel, `HOME` …), which point at the script's first line, `script_loc`. (Where
-/// a release of OpenRC differs, `ModelOptions::target` will decide; today all are alike.)
-pub fn variables(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
+/// (exported, so every daemon gets them), OpenRC's directories and `PATH` as the `target`
+/// release sets them, and the ones only known at run time (the runlevel, `HOME` …), which
+/// point at the script's first line, `script_loc`.
+pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion) -> Environment {
     let mut env = Environment::default();
     let mut set = |n: &str, v: &str, export: bool| {
         env.set(n, ShellValue::known(v), None);
@@ -21,12 +44,16 @@ pub fn variables(inputs: &ServiceInputs, script_loc: Loc) -> Environment {
     set("SVCNAME", &inputs.svcname, true);
     set("RC_SERVICE", &inputs.service_path, true);
     set("RC_SVCDIR", paths::RC_SVCDIR, false);
-    set("RC_LIBEXECDIR", "/lib/rc", false);
+    set("RC_LIBEXECDIR", libexecdir(target), false);
     set("RC_CACHEDIR", "/var/cache/rc", false);
     set("RC_CMD", "start", false);
     set("RC_UNAME", "Linux", false);
     set("RC_BOOTLEVEL", "boot", false);
     set("RC_DEFAULTLEVEL", "default", false);
+    // Known exactly (it was taken as empty: k3s's `export PATH="/opt/foo/bin:$PATH"` gave the
+    // daemon `/opt/foo/bin:`). Not marked exported here: the daemon's environment is what the
+    // files export (model/daemon/environment.rs).
+    set("PATH", &path(target), false);
     for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
         let v = ShellValue {
             text: String::new(),

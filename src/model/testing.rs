@@ -58,7 +58,11 @@ pub struct Prepared {
 pub fn prepare(inputs: &ServiceInputs) -> Prepared {
     let script_loc = Loc { file: FileId::new(inputs.files.len() - 1), span: Span::new(0, 0) };
     let mut service = Service::not_converted(inputs.svcname.clone());
-    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc));
+    let mut interp = Interpreter::new(predefined::variables(
+        inputs,
+        script_loc,
+        &crate::openrc::version::OpenrcVersion::legacy_default(),
+    ));
     load(inputs, &mut interp, &mut service);
     let traces = run_functions(&mut interp, &mut service);
     Prepared { interp, service, traces, script_loc }

@@ -1,7 +1,11 @@
-//! rc2s6's table of daemons' foreground and daemonize flags (`data/daemons.yaml`), and of the
-//! programs scripts run as `command` that are not daemons at all.
+//! rc2s6's table of daemons' foreground and daemonize flags, and of the programs scripts run as
+//! `command` that are not daemons at all. Three layers, the first that names a program owning it:
+//! the user's tables (`--daemon-table FILE`, the last given first), the hand-checked
+//! `data/daemons.yaml`, then `data/daemons-generated.yaml` (built from Debian's units and man pages
+//! by tools/daemon-table/, each entry with its provenance; it never names a program the hand table
+//! has or leaves out on purpose, nor one whose implementations disagree).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -35,8 +39,66 @@ pub struct DaemonEntry {
     /// nothing to add or remove.
     #[serde(default, rename = "never-forks")]
     pub never_forks: bool,
+    /// A control program's entry: the daemon it starts, run in the foreground with the same
+    /// configuration (`postgres -D DATADIR`), for the diagnostic's help; `source` cites it.
+    #[serde(default)]
+    pub runs: Option<String>,
     /// Where the flags are documented.
     pub source: String,
+    /// Generated entries: how the entry was settled (tools/daemon-table/README.md).
+    #[serde(default)]
+    pub evidence: Option<String>,
+    /// Generated entries: whether Debian's patches to the source were read (`checked`) or not
+    /// (`unavailable`).
+    #[serde(default, rename = "debian-patches")]
+    pub debian_patches: Option<String>,
+    /// Generated entries: the man page text the entry rests on.
+    #[serde(default)]
+    pub man: Vec<String>,
+    /// Generated entries: the units that run the program.
+    #[serde(default)]
+    pub unit: Vec<String>,
+    /// Options that make it fork which the entry does not remove (one may select a mode): a
+    /// command line passing one is not settled by the entry.
+    #[serde(default)]
+    pub daemonize: Vec<Vec<String>>,
+    /// Generated entries: scripts of the corpus that agree.
+    #[serde(default)]
+    pub corroborated: Vec<String>,
+    /// Which table the entry comes from (set when the table is loaded).
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Which table an entry comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// `data/daemons.yaml`, checked by hand.
+    #[default]
+    Hand,
+    /// `data/daemons-generated.yaml`, built by tools/daemon-table/.
+    Generated,
+    /// A table the user gave with `--daemon-table`: its path.
+    User(Arc<str>),
+}
+
+impl DaemonEntry {
+    /// The entry's source as a decision cites it: the hand table's `source`; for the other
+    /// tables, which table, and (generated entries) the kind of evidence too.
+    pub fn citation(&self) -> String {
+        match &self.origin {
+            Origin::Hand => self.source.clone(),
+            // Where Debian's patches could not be read, an option only they add is not ruled out
+            // (tools/daemon-table/README.md): the decision says so.
+            Origin::Generated => format!(
+                "data/daemons-generated.yaml, evidence {}{}: {}",
+                self.evidence.as_deref().unwrap_or("unstated"),
+                if self.debian_patches.as_deref() == Some("checked") { "" } else { ", Debian's patches not read" },
+                self.source
+            ),
+            Origin::User(path) => format!("daemon table {path}: {}", self.source),
+        }
+    }
 }
 
 /// What a program does, as far as a supervisor is concerned.
@@ -72,36 +134,178 @@ struct Table {
     daemons: Vec<DaemonEntry>,
 }
 
-/// The table shipped with rc2s6.
+/// A user's table as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserTable {
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 of its contents, in hex.
+    pub sha256: String,
+    /// How many entries it has.
+    pub entries: usize,
+}
+
+/// The tables a run uses, in the order they are asked.
+#[derive(Debug)]
+pub struct DaemonTable {
+    /// Each layer's entries, the one asked first first.
+    layers: Vec<Arc<Vec<DaemonEntry>>>,
+    /// The user's tables, in the order given.
+    pub user: Vec<UserTable>,
+}
+
+fn parse(text: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
+    let mut t: Table = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    for e in &mut t.daemons {
+        e.origin = origin.clone();
+    }
+    Ok(t.daemons)
+}
+
+/// The hand-checked table shipped with rc2s6 (`data/daemons.yaml`).
 pub fn table() -> &'static [DaemonEntry] {
-    static TABLE: OnceLock<Vec<DaemonEntry>> = OnceLock::new();
+    hand()
+}
+
+fn hand() -> &'static Arc<Vec<DaemonEntry>> {
+    static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let t: Table = serde_yaml::from_str(include_str!("../../data/daemons.yaml"))
-            .expect("data/daemons.yaml is valid (checked by a unit test)");
-        t.daemons
+        Arc::new(
+            parse(include_str!("../../data/daemons.yaml"), &Origin::Hand)
+                .expect("data/daemons.yaml is valid (checked by a unit test)"),
+        )
     })
 }
 
-/// The entry for a command line, by its executable's basename, and how many words of `argv` name
-/// the daemon: `busybox APPLET` is looked up as the name "busybox APPLET" (two words), because
-/// the applet, not busybox, decides what the options mean. An entry whose `when` sequences are
-/// in the arguments wins over the name's entry without `when`.
-pub fn lookup(argv: &[String]) -> Option<(&'static DaemonEntry, usize)> {
-    lookup_in(table(), argv)
+/// The generated table shipped with rc2s6 (`data/daemons-generated.yaml`).
+pub fn generated() -> &'static [DaemonEntry] {
+    generated_layer()
+}
+
+fn generated_layer() -> &'static Arc<Vec<DaemonEntry>> {
+    static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        Arc::new(
+            parse(include_str!("../../data/daemons-generated.yaml"), &Origin::Generated)
+                .expect("data/daemons-generated.yaml is valid (checked by a unit test)"),
+        )
+    })
+}
+
+impl DaemonTable {
+    /// The tables shipped with rc2s6: the hand-checked one over the generated one.
+    pub fn builtin() -> &'static Arc<DaemonTable> {
+        static TABLE: OnceLock<Arc<DaemonTable>> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            Arc::new(DaemonTable { layers: vec![hand().clone(), generated_layer().clone()], user: Vec::new() })
+        })
+    }
+
+    /// The hand-checked table alone, without the generated one: to measure what the generated
+    /// table changes (examples/corpus_report.rs `--hand-only`).
+    pub fn hand_only() -> DaemonTable {
+        DaemonTable { layers: vec![hand().clone()], user: Vec::new() }
+    }
+
+    /// The built-in tables under the user's (`(path, text)`, in the order given; a later one
+    /// wins over an earlier one). A table that does not read, or whose entries contradict
+    /// themselves, is an error naming the file.
+    pub fn with_user_tables(files: &[(String, String)]) -> Result<DaemonTable, String> {
+        let mut layers = Vec::new();
+        let mut user = Vec::new();
+        for (path, text) in files {
+            let entries = parse(text, &Origin::User(Arc::from(path.as_str()))).map_err(|e| format!("{path}: {e}"))?;
+            validate(&entries).map_err(|e| format!("{path}: {e}"))?;
+            user.push(UserTable { path: path.clone(), sha256: sha256_hex(text.as_bytes()), entries: entries.len() });
+            layers.push(Arc::new(entries));
+        }
+        layers.reverse();
+        layers.extend(DaemonTable::builtin().layers.iter().cloned());
+        Ok(DaemonTable { layers, user })
+    }
+
+    /// The entry for a command line, by its executable's basename, and how many words of `argv`
+    /// name the daemon: `busybox APPLET` is looked up as the name "busybox APPLET" (two words),
+    /// because the applet, not busybox, decides what the options mean. The first table that
+    /// names the program decides for it (an entry of a later table is never mixed in). Within a
+    /// table, an entry whose `when` sequences are in the arguments wins over the name's entry
+    /// without `when`. An entry does not settle a command line that passes one of its
+    /// `daemonize` options.
+    pub fn lookup(&self, argv: &[String]) -> Option<(&DaemonEntry, usize)> {
+        let (name, _) = name_of(argv)?;
+        let layer = self.layers.iter().find(|l| l.iter().any(|e| e.names.contains(&name)))?;
+        lookup_in(layer, argv)
+    }
+}
+
+/// Checks what the schema cannot: an entry says something, and says nothing twice or against
+/// itself.
+pub fn validate(entries: &[DaemonEntry]) -> Result<(), String> {
+    let mut plain: Vec<&String> = entries.iter().filter(|e| e.when.is_empty()).flat_map(|e| &e.names).collect();
+    plain.sort();
+    if let Some(w) = plain.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!("{} has two entries without `when`", w[0]));
+    }
+    for e in entries {
+        let id = format!("{:?}", e.names);
+        if e.names.is_empty() || e.names.iter().any(|n| n.is_empty() || n.contains('/')) {
+            return Err(format!("{id}: names must be basenames"));
+        }
+        let flags = !e.foreground.is_empty() || !e.already.is_empty() || !e.drop.is_empty();
+        match e.kind {
+            Kind::Daemon if e.never_forks && (flags || e.insert != Insert::End) => {
+                return Err(format!("{id}: flags for a daemon that never forks"));
+            }
+            Kind::Daemon if !e.never_forks && e.foreground.is_empty() && e.drop.is_empty() => {
+                return Err(format!("{id}: says nothing (give foreground, drop or never-forks)"));
+            }
+            Kind::RunsOnce | Kind::Control if flags || e.insert != Insert::End || e.never_forks => {
+                return Err(format!("{id}: flags for a program that is not a daemon"));
+            }
+            _ => {}
+        }
+        if e.runs.is_some() && e.kind != Kind::Control {
+            return Err(format!("{id}: `runs` is for control programs"));
+        }
+        for seq in e.foreground.iter().chain(&e.already).chain(&e.drop).chain(&e.when).chain(&e.daemonize) {
+            if seq.is_empty() || seq.iter().any(|a| a.is_empty()) {
+                return Err(format!("{id}: empty sequence"));
+            }
+        }
+        // Otherwise a script already passing the flag would be given it a second time.
+        if let Some(seq) = e.foreground.iter().find(|s| !e.already.contains(s)) {
+            return Err(format!("{id}: {seq:?} is not in `already`"));
+        }
+        if let Some(seq) = e.drop.iter().chain(&e.daemonize).find(|s| e.already.contains(s)) {
+            return Err(format!("{id}: {seq:?} both keeps it in the foreground and makes it fork"));
+        }
+    }
+    Ok(())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The name a command line is looked up by, and how many of its words it takes.
+fn name_of(argv: &[String]) -> Option<(String, usize)> {
+    let program = argv.first()?;
+    let base = program.rsplit('/').next().unwrap_or(program);
+    Some(match argv.get(1) {
+        Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
+        _ => (base.to_string(), 1),
+    })
 }
 
 fn lookup_in<'t>(entries: &'t [DaemonEntry], argv: &[String]) -> Option<(&'t DaemonEntry, usize)> {
-    let program = argv.first()?;
-    let base = program.rsplit('/').next().unwrap_or(program);
-    let (name, words) = match argv.get(1) {
-        Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
-        _ => (base.to_string(), 1),
-    };
+    let (name, words) = name_of(argv)?;
     let args = &argv[words.min(argv.len())..];
     let named = || entries.iter().filter(|e| e.names.contains(&name));
     named()
         .find(|e| e.when.iter().any(|s| contains_seq(args, s)))
         .or_else(|| named().find(|e| e.when.is_empty()))
+        .filter(|e| !e.daemonize.iter().any(|s| contains_seq(args, s)))
         .map(|e| (e, words))
 }
 
@@ -128,6 +332,78 @@ pub fn remove_seq(args: &[String], seq: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lookup(argv: &[String]) -> Option<(&'static DaemonEntry, usize)> {
+        DaemonTable::builtin().lookup(argv)
+    }
+
+    #[test]
+    fn builtin_tables_are_valid_and_the_hand_one_owns_its_names() {
+        validate(table()).unwrap();
+        validate(generated()).unwrap();
+        assert!(generated().iter().all(|e| e.origin == Origin::Generated));
+        for e in generated() {
+            assert!(
+                e.names.iter().all(|n| !table().iter().any(|h| h.names.contains(n))),
+                "{:?}: the generated table names a program the hand table has",
+                e.names
+            );
+            assert!(e.evidence.is_some() && !e.source.is_empty(), "{:?}: no provenance", e.names);
+        }
+    }
+
+    #[test]
+    fn layers_hand_over_generated_user_over_both() {
+        // A name of the hand table is the hand table's; one only the generated table has is
+        // the generated one's, cited as such.
+        let (e, _) = lookup(&words("/usr/sbin/sshd -D")).unwrap();
+        assert_eq!(e.origin, Origin::Hand);
+        let g = &generated()[0];
+        let (e, _) = lookup(&[format!("/usr/bin/{}", g.names[0])]).unwrap();
+        assert_eq!(e.origin, Origin::Generated);
+        assert!(e.citation().starts_with("data/daemons-generated.yaml, evidence "), "{}", e.citation());
+        let unread = generated().iter().find(|e| e.debian_patches.as_deref() == Some("unavailable")).unwrap();
+        assert!(unread.citation().contains(", Debian's patches not read: "), "{}", unread.citation());
+        // crond is left out of both on purpose; a user table decides it, and wins over the
+        // hand table for sshd, whole (the hand entry is not mixed in).
+        assert!(lookup(&words("/usr/sbin/crond -c /etc/crontabs")).is_none());
+        let user = "daemons:\n  - names: [crond]\n    foreground: [[-f]]\n    already: [[-f]]\n    source: busybox crond --help\n  - names: [sshd]\n    never-forks: true\n    source: mine\n";
+        let t = DaemonTable::with_user_tables(&[("site.yaml".into(), user.into())]).unwrap();
+        let (e, _) = t.lookup(&words("/usr/sbin/crond -c /etc/crontabs")).unwrap();
+        assert_eq!(e.foreground, vec![vec!["-f".to_string()]]);
+        assert_eq!(e.citation(), "daemon table site.yaml: busybox crond --help");
+        assert!(t.lookup(&words("/usr/sbin/sshd")).unwrap().0.never_forks);
+        assert_eq!(t.user[0].entries, 2);
+        assert_eq!(t.user[0].sha256.len(), 64);
+        // A later table wins over an earlier one.
+        let later = "daemons:\n  - names: [crond]\n    foreground: [[-n]]\n    already: [[-n]]\n    source: cronie\n";
+        let t = DaemonTable::with_user_tables(&[("a".into(), user.into()), ("b".into(), later.into())]).unwrap();
+        assert_eq!(t.lookup(&words("crond")).unwrap().0.source, "cronie");
+    }
+
+    #[test]
+    fn a_bad_user_table_is_an_error_naming_it() {
+        let bad = |text: &str| DaemonTable::with_user_tables(&[("t.yaml".into(), text.into())]).unwrap_err();
+        assert!(bad("daemons: [").starts_with("t.yaml: "));
+        assert!(bad("daemons:\n  - names: [x]\n    source: s\n").contains("says nothing"));
+        assert!(bad("daemons:\n  - names: [x]\n    foreground: [[-f]]\n    source: s\n").contains("not in `already`"));
+        assert!(bad("daemons:\n  - names: [x]\n    nofork: true\n    source: s\n").contains("unknown field"));
+        assert!(bad("daemons:\n  - names: [/x]\n    never-forks: true\n    source: s\n").contains("basenames"));
+        assert!(
+            bad("daemons:\n  - names: [x]\n    never-forks: true\n    runs: y\n    source: s\n").contains("control")
+        );
+    }
+
+    #[test]
+    fn a_daemonize_option_the_entry_keeps_unsettles_it() {
+        let entries = parse(
+            "daemons:\n  - names: [tool]\n    foreground: [[-F]]\n    already: [[-F]]\n    daemonize: [[--daemon]]\n    source: s\n",
+            &Origin::Generated,
+        )
+        .unwrap();
+        assert!(lookup_in(&entries, &words("tool -c x")).is_some());
+        assert!(lookup_in(&entries, &words("tool --daemon -c x")).is_none());
+    }
 
     #[test]
     fn table_loads_and_names_are_unique() {

@@ -140,8 +140,15 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
     };
     let sources = analysis.sources_with_roles();
     let log_dir = opts.backend.log_dir(&analysis.service);
-    let record =
-        manifest::service_record(&analysis.service, &sources, dir.as_ref(), &analysis.findings, &opts.output, log_dir);
+    let record = manifest::service_record(
+        &analysis.service,
+        &sources,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+        analysis.private,
+    );
     CompiledService { analysis, dir, record, migrated: emitted.migrated }
 }
 
@@ -175,7 +182,8 @@ pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Pr
     let mut services: Vec<CompiledService> =
         set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
     refuse_duplicates(&mut services);
-    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect());
+    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect())
+        .with_daemon_tables(&opts.model.daemon_table.user);
     Compilation { services, skipped, read_errors, manifest }
 }
 

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::core::regular_file::{self, Links};
 use crate::core::source::SourceFile;
 use crate::openrc::service_files::{FileRole, RUNLEVELS, ServiceFiles};
 
@@ -23,12 +24,36 @@ pub struct ReadError {
     pub message: String,
 }
 
-/// Reads a file as text; invalid UTF-8 is replaced so the rest can still be reported on, and the
-/// offset of the first invalid byte is returned with it.
-pub fn read_source(path: &Path) -> Result<(SourceFile, Option<usize>), ReadError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
-    Ok(decode_source(path.display().to_string(), bytes))
+/// The most an input file may hold: 1 MiB. The largest script of the corpus of real ones is
+/// 17 KB and the largest conf.d 12 KB; what is larger is refused, as is anything that is not a
+/// regular file (a FIFO would block the run forever, `/dev/zero` fill the memory).
+pub const MAX_INPUT_BYTES: u64 = 1 << 20;
+
+/// An input file read as text.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Its name and text (invalid UTF-8 replaced, so the rest can still be reported on).
+    pub source: SourceFile,
+    /// Where its first invalid UTF-8 byte is, if it has one.
+    pub not_utf8: Option<usize>,
+    /// Others may not read it: what is made from it must not be readable by them either.
+    pub private: bool,
+}
+
+/// Reads a file as text. Only a regular file of at most [`MAX_INPUT_BYTES`] is read, and opening
+/// it never blocks; whether others may read it is taken from the same open file.
+pub fn read_source(path: &Path) -> Result<InputFile, ReadError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (bytes, meta) = regular_file::read(path, Links::Follow, MAX_INPUT_BYTES)
+        .map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+    let (source, not_utf8) = decode_source(path.display().to_string(), bytes);
+    Ok(InputFile { source, not_utf8, private: meta.permissions().mode() & 0o004 == 0 })
+}
+
+/// Whether something is at `path` (following links), as the shell's `[ -e ]` openrc-run tests
+/// before it sources a file: whatever it is is then read, or refused, rather than skipped.
+pub fn exists(path: &Path) -> bool {
+    path.metadata().is_ok()
 }
 
 /// A file's bytes as text, with the offset of the first invalid UTF-8 byte if there is one.
@@ -71,12 +96,12 @@ pub fn confd_files(svcname: &str, dir: Option<&Path>) -> (Vec<PathBuf>, Vec<(Str
         names.push(svcname.to_string());
         for n in &names {
             let p = dir.join(n);
-            if p.is_file() {
+            if exists(&p) {
                 confd.push(p);
             }
             for rl in RUNLEVELS {
                 let p = dir.join(format!("{n}.{rl}"));
-                if p.is_file() {
+                if exists(&p) {
                     runlevel_confd.push((p.display().to_string(), rl.to_string()));
                 }
             }
@@ -101,10 +126,10 @@ pub fn load_with(
 
 /// rc.conf and the `rc.conf.d/*.conf` files beside it, in load order, with where each one's
 /// invalid UTF-8 starts: read once when many services are loaded together.
-pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<(SourceFile, Option<usize>)>, ReadError> {
+pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<InputFile>, ReadError> {
     let mut out = Vec::new();
     let Some(rc) = rc_conf else { return Ok(out) };
-    if rc.is_file() {
+    if exists(rc) {
         out.push(read_source(rc)?);
     }
     if let Some(dir) = rc.parent().map(|p| p.join("rc.conf.d")) {
@@ -112,7 +137,7 @@ pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<(SourceFile, Option<us
             let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .map_err(|e| ReadError { path: dir.display().to_string(), message: e.to_string() })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+                .filter(|p| p.extension().is_some_and(|x| x == "conf") && exists(p))
                 .collect();
             extra.sort();
             for p in extra {
@@ -125,32 +150,32 @@ pub fn read_rc_conf(rc_conf: Option<&Path>) -> Result<Vec<(SourceFile, Option<us
 
 /// Reads the conf.d files of a script whose text was already read (by [`read_source`]), and
 /// puts them together with rc.conf (read by [`read_rc_conf`]) in openrc-run's load order, so a
-/// caller loading many services reads the script and rc.conf only once.
+/// caller loading many services reads the script and rc.conf only once. The service is private
+/// when any of its files is: its run script and manifest record carry what they hold.
 pub fn load_around(
-    (script_source, script_bad): (SourceFile, Option<usize>),
+    script: InputFile,
     svcname: &str,
     confd: &[PathBuf],
-    rc_conf: &[(SourceFile, Option<usize>)],
+    rc_conf: &[InputFile],
     runlevel_confd: Vec<(String, String)>,
 ) -> Result<ServiceFiles, ReadError> {
     let mut files = Vec::new();
     let mut not_utf8 = Vec::new();
-    let mut push =
-        |files: &mut Vec<(FileRole, SourceFile)>, role: FileRole, (src, bad): (SourceFile, Option<usize>)| {
-            if let Some(at) = bad {
-                not_utf8.push((files.len(), at));
-            }
-            files.push((role, src));
-        };
-    for rc in rc_conf {
-        push(&mut files, FileRole::RcConf, rc.clone());
-    }
     let mut private = false;
-    for c in confd {
-        push(&mut files, FileRole::ConfD, read_source(c)?);
-        private |= file_mode(c).is_some_and(|m| m & 0o004 == 0);
+    let mut push = |role: FileRole, f: InputFile| {
+        if let Some(at) = f.not_utf8 {
+            not_utf8.push((files.len(), at));
+        }
+        private |= f.private;
+        files.push((role, f.source));
+    };
+    for rc in rc_conf {
+        push(FileRole::RcConf, rc.clone());
     }
-    push(&mut files, FileRole::Script, (script_source, script_bad));
+    for c in confd {
+        push(FileRole::ConfD, read_source(c)?);
+    }
+    push(FileRole::Script, script);
     Ok(ServiceFiles {
         svcname: svcname.to_string(),
         service_path: format!("/etc/init.d/{svcname}"),
@@ -216,9 +241,4 @@ fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadErro
         }
     }
     (out, errors)
-}
-
-/// Whether a regular file exists at `path`.
-pub fn is_file(path: &Path) -> bool {
-    path.is_file()
 }

@@ -9,10 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::core::source::SourceFile;
 use crate::model::ModelOptions;
 use crate::model::analysis::{self, Analysis, SharedParses};
-use crate::pipeline::input::{self, InputOptions, InputPath, ReadError};
+use crate::pipeline::input::{self, InputFile, InputOptions, InputPath, ReadError};
 use crate::pipeline::parallel::in_parallel;
 
 /// What loading a set needs to know.
@@ -97,7 +96,7 @@ pub fn load_with_progress<T: Send>(
             Vec::new()
         }
     };
-    let shared = SharedParses::new(&rc_conf.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+    let shared = SharedParses::new(&rc_conf.iter().map(|f| f.source.clone()).collect::<Vec<_>>());
     // Scripts are handed out one at a time so a slow one does not hold up a chunk.
     let done = in_parallel(&candidates, |c| {
         let outcome = load_one(c, opts, &rc_conf, &shared, &each);
@@ -126,7 +125,7 @@ pub fn load_with_progress<T: Send>(
 fn load_one<T>(
     c: &InputPath,
     opts: &SetOptions,
-    rc_conf: &[(SourceFile, Option<usize>)],
+    rc_conf: &[InputFile],
     shared: &SharedParses,
     each: &impl Fn(&Analysis) -> T,
 ) -> Outcome<T> {
@@ -135,8 +134,8 @@ fn load_one<T>(
         Err(e) => return Outcome::Failed(e),
     };
     if !c.named
-        && !crate::openrc::service_files::is_openrc_script(text.0.text())
-        && !looks_like_init_script(text.0.text())
+        && !crate::openrc::service_files::is_openrc_script(text.source.text())
+        && !looks_like_init_script(text.source.text())
     {
         return Outcome::Skipped(c.path.clone());
     }
@@ -178,13 +177,13 @@ fn service_name(path: &Path) -> (String, Option<PathBuf>) {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let installed_beside = |name: &str| {
         let plain = path.with_file_name(name);
-        input::is_file(&plain)
-            && input::read_source(&plain).is_ok_and(|(f, _)| crate::openrc::service_files::is_openrc_script(f.text()))
+        // Only a regular file is read (a FIFO named NAME would block the run).
+        input::read_source(&plain).is_ok_and(|f| crate::openrc::service_files::is_openrc_script(f.source.text()))
     };
     match file.strip_suffix(".initd").filter(|n| !n.is_empty() && !installed_beside(n)) {
         Some(name) => {
             let confd = path.with_file_name(format!("{name}.confd"));
-            (name.to_string(), input::is_file(&confd).then_some(confd))
+            (name.to_string(), input::exists(&confd).then_some(confd))
         }
         None => (file, None),
     }

@@ -2,6 +2,7 @@
 //! workflow commands, GitLab Code Quality and gcc-style lines. Pure functions of the findings, so output is
 //! deterministic.
 
+pub mod escape;
 mod gcc;
 mod github;
 mod gitlab;

@@ -280,6 +280,9 @@ pub enum CompoundKind {
     Loop { until: bool, condition: List, body: List },
     /// `for var in words; do body; done`; `words` is `None` for `for var; do`.
     For { var: String, var_span: Span, words: Option<Vec<Word>>, body: List },
+    /// `for ((init; cond; step)); do body; done` (bash): the three expressions as raw text (each
+    /// possibly empty) and the span of `((…))`.
+    ArithFor { init: String, cond: String, step: String, header: Span, body: List },
     /// `case word in … esac`.
     Case { word: Word, items: Vec<CaseItem> },
     /// `[[ … ]]` (bash), as its words.
@@ -393,7 +396,7 @@ fn walk_compound<'a>(cc: &'a CompoundCommand, f: &mut dyn FnMut(&'a Command)) {
             walk_commands(condition, f);
             walk_commands(body, f);
         }
-        CompoundKind::For { body, .. } => walk_commands(body, f),
+        CompoundKind::For { body, .. } | CompoundKind::ArithFor { body, .. } => walk_commands(body, f),
         CompoundKind::Case { items, .. } => {
             for it in items {
                 if let Some(b) = &it.body {

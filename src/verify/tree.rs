@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{VerifyOptions, World, expected, rc2s6_dir};
+use crate::core::regular_file::{self, Links};
 use crate::manifest::{MANIFEST_NAME, Manifest};
 use crate::model::analysis::Analysis;
 
@@ -182,7 +183,8 @@ pub fn read_dir(path: &str, execlineb: Option<&Path>) -> DirSnapshot {
                 let link = fs::read_link(&full).ok().map(|t| t.display().to_string());
                 snap.files.push(FileEntry { path: rel, mode, contents: None, link });
             } else if meta.is_file() {
-                let contents = (meta.len() <= MAX_FILE).then(|| fs::read(&full).ok()).flatten();
+                // Not followed, not blocking: the file may have been swapped for a link or a FIFO.
+                let contents = regular_file::read(&full, Links::Refuse, MAX_FILE).ok().map(|(c, _)| c);
                 snap.files.push(FileEntry { path: rel, mode, contents, link: None });
             }
         }
@@ -263,7 +265,11 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
     let execlineb = find_execlineb();
     let mut world = World { execlineb: execlineb.is_some(), ..World::default() };
     let out = Path::new(&opts.output);
-    world.manifest = fs::read_to_string(out.join(MANIFEST_NAME)).ok().and_then(|t| Manifest::from_yaml(&t).ok());
+    // A FIFO or a device planted as the manifest is not read (it would block or never end).
+    world.manifest = regular_file::read(&out.join(MANIFEST_NAME), Links::Refuse, 256 << 20)
+        .ok()
+        .and_then(|(t, _)| String::from_utf8(t).ok())
+        .and_then(|t| Manifest::from_yaml(&t).ok());
     if let Some(dir) = &opts.scan_dir {
         world.scan = Some(read_scan(dir).ok_or_else(|| format!("{dir}: cannot list the scan directory"))?);
     }

@@ -1,17 +1,17 @@
-//! Every change rc2s6 makes under the output directory, one counted operation each. The count
-//! exists for one test: debug builds read `RC2S6_CRASH_AFTER_OPS=N` and kill the process with
-//! SIGKILL before the operation after the N-th, so the test can stop a run between any two
-//! changes and check what is left. Release builds have no such hook; unset, it does nothing.
+//! Every change rc2s6 makes under the output directory, one counted operation each, through the
+//! output directory's descriptor (`core::dir`): no symbolic link inside it is ever followed.
+//! The count exists for one test: debug builds read `RC2S6_CRASH_AFTER_OPS=N` and kill the
+//! process with SIGKILL before the operation after the N-th, so the test can stop a run
+//! between any two changes and check what is left. Release builds have no such hook; unset, it
+//! does nothing.
 
-use std::ffi::CString;
+use std::ffi::OsStr;
 use std::fs;
-use std::io::Write as _;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::WriteError;
+use crate::core::dir::Dir;
 
 /// The operations, counted.
 #[derive(Debug)]
@@ -19,18 +19,6 @@ pub struct FsOps {
     /// Operations begun, across the threads that build directories.
     done: AtomicUsize,
     crash_after: Option<usize>,
-    /// The process's umask: modes it would strip are set again with chmod, and only those.
-    umask: u32,
-}
-
-/// The process's file mode creation mask.
-fn current_umask() -> u32 {
-    // SAFETY: umask has no preconditions; the old value is put back at once (this runs while
-    // no other thread creates files).
-    let old = unsafe { libc::umask(0o022) };
-    // SAFETY: as above.
-    unsafe { libc::umask(old) };
-    old
 }
 
 /// The crash point a test asked for, in debug builds only.
@@ -44,10 +32,32 @@ fn crash_point() -> Option<usize> {
     None
 }
 
+/// A directory of the output and the path it is shown as in messages.
+#[derive(Debug)]
+pub struct At<'a> {
+    /// The open directory.
+    pub dir: &'a Dir,
+    /// Its path, for messages.
+    pub shown: &'a Path,
+}
+
+impl At<'_> {
+    /// The path of `name` in it, for messages.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.shown.join(name)
+    }
+
+    /// The error for a failed call on `name`.
+    pub fn err(&self, name: &str) -> impl Fn(std::io::Error) -> WriteError + use<> {
+        let path = self.path(name).display().to_string();
+        move |e| WriteError::Io { path: path.clone(), message: e.to_string() }
+    }
+}
+
 impl FsOps {
     /// Operations with the crash point from the environment (debug builds).
     pub fn new() -> Self {
-        FsOps { done: AtomicUsize::new(0), crash_after: crash_point(), umask: current_umask() }
+        FsOps { done: AtomicUsize::new(0), crash_after: crash_point() }
     }
 
     fn begin(&self) {
@@ -59,91 +69,74 @@ impl FsOps {
         }
     }
 
-    /// Creates one directory (never through a symbolic link) with exactly `mode`.
-    pub fn create_dir(&self, path: &Path, mode: u32) -> Result<(), WriteError> {
-        self.begin();
-        fs::DirBuilder::new().mode(mode).create(path).map_err(io(path))?;
-        if mode & self.umask != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io(path))?;
-        }
-        Ok(())
-    }
-
-    /// Creates a directory and any missing parents.
+    /// Creates the output directory and any missing parents (the user's path: links on the way
+    /// are the user's choice).
     pub fn create_dir_all(&self, path: &Path) -> Result<(), WriteError> {
         self.begin();
+        use std::os::unix::fs::DirBuilderExt as _;
         fs::DirBuilder::new().recursive(true).mode(0o755).create(path).map_err(io(path))
     }
 
-    /// Opens (creating it if needed) a lock file, never through a symbolic link.
-    pub fn open_lock(&self, path: &Path) -> Result<fs::File, WriteError> {
+    /// Opens (creating it if needed) the lock file, which must be a regular file: never
+    /// through a link, never blocking on a FIFO someone put there.
+    pub fn open_lock(&self, at: &At, name: &str) -> Result<fs::File, WriteError> {
         self.begin();
-        fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o644)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(path)
-            .map_err(io(path))
+        at.dir.open_or_create_regular(name, 0o644).map_err(at.err(name))
     }
 
-    /// Creates a file that must not exist yet (so never through a symbolic link), with exactly
-    /// `mode` whatever the umask.
-    pub fn create_file(&self, path: &Path, mode: u32, contents: &[u8]) -> Result<(), WriteError> {
+    /// Makes the directory `name` with exactly `mode`.
+    pub fn mkdir(&self, at: &At, name: &str, mode: u32) -> Result<(), WriteError> {
         self.begin();
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(path).map_err(io(path))?;
-        f.write_all(contents).map_err(io(path))?;
-        if mode & self.umask != 0 {
-            f.set_permissions(fs::Permissions::from_mode(mode)).map_err(io(path))?;
-        }
-        Ok(())
+        at.dir.mkdir(name, mode).map_err(at.err(name))
+    }
+
+    /// Creates the file `name`, which must not exist, with exactly `mode`.
+    pub fn create_file(&self, at: &At, name: &str, mode: u32, contents: &[u8], sync: bool) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.create_file(name, mode, contents, sync).map_err(at.err(name))
     }
 
     /// Renames `from` to `to`, replacing a file there.
-    pub fn rename(&self, from: &Path, to: &Path) -> Result<(), WriteError> {
+    pub fn rename(&self, at: &At, from: &str, to: &str) -> Result<(), WriteError> {
         self.begin();
-        fs::rename(from, to).map_err(io(to))
+        at.dir.rename(from, to).map_err(at.err(to))
     }
 
-    /// Atomically exchanges two existing paths.
-    pub fn exchange(&self, a: &Path, b: &Path) -> Result<(), WriteError> {
+    /// Renames `from` to `to`, which must not exist.
+    pub fn rename_noreplace(&self, at: &At, from: &str, to: &str) -> Result<(), WriteError> {
         self.begin();
-        let c = |p: &Path| {
-            CString::new(p.as_os_str().as_bytes())
-                .map_err(|_| WriteError::Io { path: p.display().to_string(), message: "NUL in path".into() })
-        };
-        let (ca, cb) = (c(a)?, c(b)?);
-        // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
-        let r =
-            unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
-        if r == 0 { Ok(()) } else { Err(io(b)(std::io::Error::last_os_error())) }
+        at.dir.rename_noreplace(from, to).map_err(at.err(to))
     }
 
-    /// Removes a directory tree or a file; symbolic links inside are removed, never followed.
-    pub fn remove(&self, path: &Path) -> Result<(), WriteError> {
+    /// Exchanges two existing entries atomically.
+    pub fn exchange(&self, at: &At, a: &str, b: &str) -> Result<(), WriteError> {
         self.begin();
-        match path.symlink_metadata() {
-            Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(io(path)),
-            Ok(_) => fs::remove_file(path).map_err(io(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io(path)(e)),
-        }
+        at.dir.exchange(a, b).map_err(at.err(b))
     }
-}
 
-/// Makes what was written to the directory's entries durable.
-pub fn sync_dir(dir: &Path) -> Result<(), WriteError> {
-    fs::File::open(dir).and_then(|f| f.sync_all()).map_err(io(dir))
-}
+    /// Removes an entry and everything under it; links are removed, never followed.
+    pub fn remove(&self, at: &At, name: &str) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.remove_tree(name).map_err(at.err(name))
+    }
 
-/// Makes everything written on the filesystem holding `dir` durable: one call instead of one
-/// fsync per generated file.
-pub fn sync_filesystem(dir: &Path) -> Result<(), WriteError> {
-    let f = fs::File::open(dir).map_err(io(dir))?;
-    // SAFETY: the descriptor is open for the duration of the call.
-    let r = unsafe { libc::syncfs(std::os::fd::AsRawFd::as_raw_fd(&f)) };
-    if r == 0 { Ok(()) } else { Err(io(dir)(std::io::Error::last_os_error())) }
+    /// Gives `to` (in `at`) a second name for the regular file `name` of `from`.
+    pub fn hard_link(&self, at: &At, from: &Dir, name: &str) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.hard_link(from, name).map_err(at.err(name))
+    }
+
+    /// Makes the link `name` pointing at `target`.
+    pub fn symlink(&self, at: &At, target: &OsStr, name: &str) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.symlink(target, name).map_err(at.err(name))
+    }
+
+    /// Makes the FIFO `name`.
+    pub fn mkfifo(&self, at: &At, name: &str, mode: u32) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.mkfifo(name, mode).map_err(at.err(name))
+    }
 }
 
 /// The error for a failed call on `path`.

@@ -19,10 +19,10 @@ mod fs_ops;
 mod initd;
 mod journal;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -33,11 +33,13 @@ pub use journal::JOURNAL_NAME;
 
 use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::{Code, Coded, define_codes};
+use crate::core::dir::Dir;
+use crate::core::regular_file::ReadRefusal;
 use crate::manifest::MANIFEST_NAME;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::Compilation;
 use drift::DiskDir;
-use fs_ops::{FsOps, io, sync_dir, sync_filesystem};
+use fs_ops::{At, FsOps, io};
 
 /// The lock file: one rc2s6 at a time writes an output directory.
 pub const LOCK_NAME: &str = ".rc2s6.lock";
@@ -139,96 +141,244 @@ pub fn is_safe_component(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }
 
+/// The largest manifest or journal read back: far more than rc2s6 writes for any real system
+/// (1,745 services take 2.6 MB), and a bound on what a file planted there makes it read.
+const LARGEST_MANIFEST: u64 = 256 << 20;
+
 /// The manifest that describes `out` as it is: the manifest on disk, reconciled with the journal
 /// a killed run left, if any. Reads only: for anything that trusts the manifest (verify).
 pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
-    let manifest = read_manifest(&out.join(MANIFEST_NAME))?;
-    match read_manifest(&out.join(JOURNAL_NAME))? {
-        Some(journal) => Ok(Some(journal::reconcile(out, manifest.as_ref(), &journal)?)),
+    let dir = match Dir::open(out) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(out)(e)),
+    };
+    let at = At { dir: &dir, shown: out };
+    let manifest = read_manifest(&at, MANIFEST_NAME)?;
+    match read_manifest(&at, JOURNAL_NAME)? {
+        Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal)?)),
         None => Ok(manifest),
     }
 }
 
 /// What happens to one service directory.
 enum Action<'a> {
-    /// Build it and put it in place; `replaces` says whether something is there now.
-    Write { dir: &'a ServiceDir, replaces: bool },
-    /// Move the existing directory aside and delete it.
-    Remove { name: &'a str },
+    /// Build it as `tmp` and put it in place; `replaces` says whether something is there now,
+    /// `generated_before` which of its files rc2s6 made (the rest is kept).
+    Write { dir: &'a ServiceDir, replaces: bool, tmp: String, generated_before: BTreeSet<String> },
+    /// Move the existing directory aside as `tmp` and delete it.
+    Remove { name: &'a str, tmp: String },
+}
+
+/// The fields of an [`Action::Write`], for building it.
+struct Write<'a> {
+    planned: &'a ServiceDir,
+    replaces: bool,
+    tmp: &'a str,
+    generated_before: &'a BTreeSet<String>,
+}
+
+impl Action<'_> {
+    fn tmp(&self) -> &str {
+        match self {
+            Action::Write { tmp, .. } | Action::Remove { tmp, .. } => tmp,
+        }
+    }
+}
+
+/// The output directory, when it exists (a dry run does not create it).
+struct Out<'a> {
+    dir: Option<Dir>,
+    shown: &'a Path,
+}
+
+impl Out<'_> {
+    fn at(&self) -> Option<At<'_>> {
+        self.dir.as_ref().map(|dir| At { dir, shown: self.shown })
+    }
 }
 
 /// Writes the compilation into `out`.
 pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Result<WriteReport, WriteError> {
     let ops = FsOps::new();
     let mut report = WriteReport::default();
-    let _lock = if opts.dry_run { None } else { Some(lock(&ops, out)?) };
-    let manifest_path = out.join(MANIFEST_NAME);
-    let journal_path = out.join(JOURNAL_NAME);
-    let mut old = read_manifest(&manifest_path)?;
-    if !opts.dry_run {
-        clean_leftovers(&ops, out)?;
+    if !opts.dry_run && out.symlink_metadata().is_err() {
+        // The first thing written: an output directory that cannot be made fails here, whole.
+        ops.create_dir_all(out).map_err(|e| match e {
+            WriteError::Io { message, .. } => WriteError::Io { path: out.display().to_string(), message },
+            other => other,
+        })?;
     }
-    if let Some(journal) = read_manifest(&journal_path)? {
-        let recovered = journal::reconcile(out, old.as_ref(), &journal)?;
+    let dir = match Dir::open(out) {
+        Ok(d) => Some(d),
+        Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io(out)(e)),
+    };
+    let out_dir = Out { dir, shown: out };
+    let _lock = match out_dir.at() {
+        Some(at) if !opts.dry_run => Some(lock(&ops, &at)?),
+        _ => None,
+    };
+    let Some(at) = out_dir.at() else {
+        // A dry run into a directory that does not exist yet: everything would be new.
+        plan(None, comp, None, opts, &mut report)?;
+        report.manifest_written = true;
+        return Ok(report);
+    };
+    let mut old = read_manifest(&at, MANIFEST_NAME)?;
+    if !opts.dry_run {
+        clean_leftovers(&ops, &at)?;
+    }
+    if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
+        let recovered = journal::reconcile(&at, old.as_ref(), &journal)?;
         if !opts.dry_run {
-            commit(&ops, out, &recovered.to_yaml(), &manifest_path)?;
-            ops.remove(&journal_path)?;
-            sync_dir(out)?;
+            commit(&ops, &at, &recovered.to_yaml(), manifest_mode(&recovered), MANIFEST_NAME)?;
+            ops.remove(&at, JOURNAL_NAME)?;
+            at.dir.sync().map_err(io(out))?;
         }
         report.recovered = true;
         old = Some(recovered);
     }
 
-    let (records, actions) = plan(out, comp, old.as_ref(), opts, &mut report)?;
+    let (records, mut actions) = plan(Some(&at), comp, old.as_ref(), opts, &mut report)?;
     let manifest = comp.manifest.with_services(records);
     let text = manifest.to_yaml();
+    let mode = manifest_mode(&manifest);
     let current = match (&old, report.recovered) {
         // Just committed from the journal: that text is the manifest now.
-        (Some(m), true) => Some(m.to_yaml().into_bytes()),
-        _ => fs::read(&manifest_path).ok(),
+        (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
+        _ => at.dir.read_file(MANIFEST_NAME, LARGEST_MANIFEST).ok().map(|(t, e)| (t, e.permissions())),
     };
-    report.manifest_written = current.as_deref() != Some(text.as_bytes());
+    report.manifest_written = current.as_ref().is_none_or(|(t, m)| t.as_slice() != text.as_bytes() || *m != mode);
     if opts.dry_run || (actions.is_empty() && !report.manifest_written) {
         return Ok(report);
     }
-
-    commit(&ops, out, &text, &journal_path)?;
-    // Building is most of a write, nearly all of it in the kernel: on all cores.
-    let to_build: Vec<&ServiceDir> =
-        actions.iter().filter_map(|a| if let Action::Write { dir, .. } = a { Some(*dir) } else { None }).collect();
-    for built in crate::pipeline::parallel::in_parallel(&to_build, |dir| {
-        build(&ops, &out.join(format!("{NEW_PREFIX}{}", dir.name)), dir)
-    }) {
-        built?;
-    }
-    // The new files' contents are durable before any of them is put in place.
-    sync_filesystem(out)?;
-    for a in &actions {
+    // Short names of their own: `.rc2s6-new.` and a 251-byte service name would not fit in a
+    // directory entry (NAME_MAX, 255 bytes).
+    for (i, a) in actions.iter_mut().enumerate() {
         match a {
-            Action::Write { dir, replaces } => {
-                let (new, target) = (out.join(format!("{NEW_PREFIX}{}", dir.name)), out.join(&dir.name));
-                if *replaces { ops.exchange(&new, &target)? } else { ops.rename(&new, &target)? }
-            }
-            Action::Remove { name } => ops.rename(&out.join(name), &out.join(format!("{OLD_PREFIX}{name}")))?,
+            Action::Write { tmp, .. } => *tmp = format!("{NEW_PREFIX}{i}"),
+            Action::Remove { tmp, .. } => *tmp = format!("{OLD_PREFIX}{i}"),
         }
     }
-    sync_dir(out)?;
-    ops.rename(&journal_path, &manifest_path)?;
-    sync_dir(out)?;
+    commit(&ops, &at, &text, mode, JOURNAL_NAME)?;
+    let built = match build_all(&ops, &at, &actions) {
+        Ok(built) => built,
+        Err(e) => {
+            // Nothing is in place yet: what this run made goes (a full disk stays no fuller).
+            discard(&ops, &at, &actions, true);
+            return Err(e);
+        }
+    };
+    if let Err(e) = swap_all(&ops, &at, &actions, &built) {
+        // Some directories may be in place: the journal stays for the next run to reconcile.
+        discard(&ops, &at, &actions, false);
+        return Err(e);
+    }
+    ops.rename(&at, JOURNAL_NAME, MANIFEST_NAME)?;
+    at.dir.sync().map_err(io(out))?;
     // What was replaced or removed is garbage now; a kill here leaves it for the next run.
     for a in &actions {
-        match a {
-            Action::Write { dir, replaces: true } => ops.remove(&out.join(format!("{NEW_PREFIX}{}", dir.name)))?,
-            Action::Write { replaces: false, .. } => {}
-            Action::Remove { name } => ops.remove(&out.join(format!("{OLD_PREFIX}{name}")))?,
+        if matches!(a, Action::Write { replaces: true, .. } | Action::Remove { .. }) {
+            ops.remove(&at, a.tmp())?;
         }
     }
     Ok(report)
 }
 
-/// Decides what happens to each service, and the records of the manifest that results.
+/// The manifest's mode: readable by its owner only when a service's inputs are (it holds their
+/// descriptions, users, names and diagnostics).
+fn manifest_mode(m: &Manifest) -> u32 {
+    if m.services.iter().any(|r| r.private) { 0o600 } else { 0o644 }
+}
+
+/// Builds every new directory beside its destination, on all cores (building is most of a
+/// write, nearly all of it in the kernel), then makes their contents durable. Returns the
+/// identity (device, inode) of each directory built, by the index of its action.
+fn build_all(ops: &FsOps, at: &At, actions: &[Action]) -> Result<BTreeMap<usize, (u64, u64)>, WriteError> {
+    let to_build: Vec<(usize, Write)> = actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Action::Write { dir, replaces, tmp, generated_before } => {
+                Some((i, Write { planned: dir, replaces: *replaces, tmp, generated_before }))
+            }
+            Action::Remove { .. } => None,
+        })
+        .collect();
+    let mut ids = BTreeMap::new();
+    for (i, built) in crate::pipeline::parallel::in_parallel(&to_build, |(i, w)| (*i, build(ops, at, w))) {
+        ids.insert(i, built?);
+    }
+    // The new files' contents are durable before any of them is put in place.
+    at.dir.sync_filesystem().map_err(io(at.shown))?;
+    Ok(ids)
+}
+
+/// Puts each directory in place with one rename (removals are renamed aside), checking before
+/// and after that what is renamed is the directory this run built (`built`, its identity by
+/// action): someone who can write to the output may swap it for a link at any moment. What was
+/// put in place by mistake is taken back out (the old directory back in place), so the output
+/// never holds a link rc2s6 put there.
+fn swap_all(ops: &FsOps, at: &At, actions: &[Action], built: &BTreeMap<usize, (u64, u64)>) -> Result<(), WriteError> {
+    let changed = |name: &str| WriteError::Io {
+        path: at.path(name).display().to_string(),
+        message: "is not the directory rc2s6 built: the output directory was changed during the run".into(),
+    };
+    for (i, a) in actions.iter().enumerate() {
+        match a {
+            Action::Write { dir, replaces, tmp, .. } => {
+                let ours = built.get(&i).copied();
+                let is_ours = |name: &str| -> Result<bool, WriteError> {
+                    let e = at.dir.entry(name).map_err(at.err(name))?;
+                    Ok(e.is_some_and(|e| e.is_dir() && Some(e.id) == ours))
+                };
+                if !is_ours(tmp)? {
+                    return Err(changed(tmp));
+                }
+                if *replaces {
+                    ops.exchange(at, tmp, &dir.name)?;
+                } else {
+                    ops.rename_noreplace(at, tmp, &dir.name)?;
+                }
+                if !is_ours(&dir.name)? {
+                    // Swapped between the check and the rename: put back what was there (the
+                    // old directory, or nothing); the intruder goes back to `tmp`, removed
+                    // with the rest of what this run made.
+                    let _ = if *replaces {
+                        ops.exchange(at, tmp, &dir.name)
+                    } else {
+                        ops.rename_noreplace(at, &dir.name, tmp)
+                    };
+                    return Err(changed(&dir.name));
+                }
+            }
+            Action::Remove { name, tmp } => ops.rename_noreplace(at, name, tmp)?,
+        }
+    }
+    at.dir.sync().map_err(io(at.shown))
+}
+
+/// Removes what a failed run made: the directories being built (or replaced), and, when
+/// `journal`, the journal too (nothing was put in place, so the manifest still holds). Errors
+/// are ignored: the first one is reported, and the next run removes leftovers anyway.
+fn discard(ops: &FsOps, at: &At, actions: &[Action], journal: bool) {
+    for a in actions {
+        if let Action::Write { tmp, .. } = a {
+            let _ = ops.remove(at, tmp);
+        }
+    }
+    if journal {
+        let _ = ops.remove(at, JOURNAL_NAME);
+    }
+    let _ = ops.remove(at, &tmp_name(JOURNAL_NAME));
+    let _ = at.dir.sync();
+}
+
+/// Decides what happens to each service, and the records of the manifest that results. `at`
+/// is `None` for a dry run into an output directory that does not exist.
 fn plan<'a>(
-    out: &Path,
+    at: Option<&At>,
     comp: &'a Compilation,
     old: Option<&Manifest>,
     opts: WriteOptions,
@@ -239,17 +389,26 @@ fn plan<'a>(
     for s in &comp.services {
         let name = &s.record.name;
         let old_record = old.and_then(|m| m.service(name));
-        let disk = if is_safe_component(name) { DiskDir::read(&out.join(name))? } else { DiskDir::Absent };
+        let disk = match at {
+            Some(at) if is_safe_component(name) => DiskDir::read_in(at.dir, name, &at.path(name))?,
+            _ => DiskDir::Absent,
+        };
+        let generated_before = generated_files(old_record);
         // What is on disk now must be what rc2s6 wrote last time, or nothing.
         let mut drift = match (old_record, &s.dir) {
-            (None, Some(d)) if disk.matches_plan(d) => Vec::new(),
+            (None, Some(d)) if disk.holds(d, &generated_before) => Vec::new(),
             (r, _) => disk.drift_from(name, r),
         };
+        if let Some(d) = &s.dir {
+            // What the admin or s6 added is kept when the directory is rebuilt (a `down` file,
+            // an `env/`): not in the way, unless the new directory needs its place.
+            drift.retain(|x| x.kind != DriftKind::Extra || collides(relative(name, &x.path), d));
+        }
         let replaced = match &s.dir {
-            Some(d) => !disk.is_absent() && !disk.matches_plan(d),
+            Some(d) => !disk.is_absent() && !disk.holds(d, &generated_before),
             None => !s.migrated && old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent(),
         };
-        if replaced && drift::is_supervised(&out.join(name)) {
+        if replaced && at.is_some_and(|at| drift::is_supervised(&at.path(name))) {
             drift.push(Drift { service: name.clone(), path: name.clone(), kind: DriftKind::Supervised });
         }
         let unforcible = drift.iter().any(|d| !d.kind.forcible());
@@ -268,15 +427,16 @@ fn plan<'a>(
             continue;
         }
         match &s.dir {
-            Some(d) if disk.matches_plan(d) => report.unchanged.push(name.clone()),
+            Some(d) if disk.holds(d, &generated_before) => report.unchanged.push(name.clone()),
             Some(d) => {
                 check_plan(d)?;
-                actions.push(Action::Write { dir: d, replaces: !disk.is_absent() });
+                let replaces = !disk.is_absent();
+                actions.push(Action::Write { dir: d, replaces, tmp: String::new(), generated_before });
                 report.written.push(name.clone());
             }
             // No longer converted: a directory rc2s6 made for it would run a stale daemon.
             None if old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent() => {
-                actions.push(Action::Remove { name });
+                actions.push(Action::Remove { name, tmp: String::new() });
                 report.removed.push(name.clone());
             }
             None => {}
@@ -289,6 +449,28 @@ fn plan<'a>(
         records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())).cloned());
     }
     Ok((records, actions))
+}
+
+/// The files rc2s6 generated in a service's directory, relative to it, as its record says.
+fn generated_files(record: Option<&ServiceRecord>) -> BTreeSet<String> {
+    let Some((r, dir)) = record.and_then(|r| r.servicedir.as_ref().map(|d| (r, d))) else { return BTreeSet::new() };
+    let prefix = format!("{dir}/");
+    r.files.iter().filter_map(|f| f.path.strip_prefix(&prefix).map(str::to_string)).collect()
+}
+
+/// A path of a drift report (`svc/x`) relative to the service directory.
+fn relative<'p>(service: &str, path: &'p str) -> &'p str {
+    path.strip_prefix(service).and_then(|p| p.strip_prefix('/')).unwrap_or(path)
+}
+
+/// Whether an entry at `rel` is in the way of the planned directory: a file it writes, a
+/// directory it needs, or something under a file it writes.
+fn collides(rel: &str, planned: &ServiceDir) -> bool {
+    planned.files.iter().any(|f| {
+        f.path == rel
+            || f.path.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
+            || rel.strip_prefix(f.path.as_str()).is_some_and(|r| r.starts_with('/'))
+    })
 }
 
 /// Refuses a planned directory whose name or file paths would leave its place under `out`
@@ -304,39 +486,45 @@ fn check_plan(d: &ServiceDir) -> Result<(), WriteError> {
     }
 }
 
-/// Takes the output directory's lock, creating the directory if needed.
-fn lock(ops: &FsOps, out: &Path) -> Result<fs::File, WriteError> {
-    if out.symlink_metadata().is_err() {
-        ops.create_dir_all(out)?;
-    }
-    let path = out.join(LOCK_NAME);
-    // The first thing written: an output directory that cannot be written fails here, whole.
-    let file = ops.open_lock(&path).map_err(|e| match e {
-        WriteError::Io { message, .. } => WriteError::Io { path: out.display().to_string(), message },
+/// Takes the output directory's lock.
+fn lock(ops: &FsOps, at: &At) -> Result<fs::File, WriteError> {
+    // The first thing written into it: an output directory that cannot be written fails here.
+    let file = ops.open_lock(at, LOCK_NAME).map_err(|e| match e {
+        WriteError::Io { message, .. } => WriteError::Io {
+            path: if message.contains("regular file") {
+                at.path(LOCK_NAME).display().to_string()
+            } else {
+                at.shown.display().to_string()
+            },
+            message,
+        },
         other => other,
     })?;
     // SAFETY: the descriptor stays open for the duration of the call.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         let e = std::io::Error::last_os_error();
         return Err(if e.kind() == std::io::ErrorKind::WouldBlock {
-            WriteError::Locked { path: out.display().to_string() }
+            WriteError::Locked { path: at.shown.display().to_string() }
         } else {
-            io(&path)(e)
+            at.err(LOCK_NAME)(e)
         });
     }
     Ok(file)
 }
 
-/// Reads a manifest or journal, refusing one that names paths outside the output directory.
-fn read_manifest(path: &Path) -> Result<Option<Manifest>, WriteError> {
+/// Reads a manifest or journal, refusing one that is not a regular file (never following a
+/// link, never blocking on a FIFO) or that names paths outside the output directory.
+fn read_manifest(at: &At, name: &str) -> Result<Option<Manifest>, WriteError> {
+    let path = at.path(name);
     let bad = |why: String| WriteError::BadManifest { path: path.display().to_string(), why };
-    match path.symlink_metadata() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io(path)(e)),
-        Ok(m) if !m.is_file() => return Err(bad("it is not a regular file".into())),
-        Ok(_) => {}
-    }
-    let text = fs::read_to_string(path).map_err(io(path))?;
+    let text = match at.dir.read_file(name, LARGEST_MANIFEST) {
+        Ok((bytes, _)) => bytes,
+        Err(ReadRefusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(ReadRefusal::Io(e)) => return Err(io(&path)(e)),
+        Err(ReadRefusal::NotRegular(_)) => return Err(bad("it is not a regular file".into())),
+        Err(e @ ReadRefusal::TooLarge { .. }) => return Err(bad(e.to_string())),
+    };
+    let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
     let manifest = Manifest::from_yaml(&text).map_err(bad)?;
     for r in &manifest.services {
         let Some(dir) = &r.servicedir else { continue };
@@ -357,51 +545,145 @@ fn plain_relative(path: &str) -> bool {
 
 /// Removes what a killed run left half-done: directories being built or being deleted, and
 /// manifests being written. None of them is ever in use.
-fn clean_leftovers(ops: &FsOps, out: &Path) -> Result<(), WriteError> {
-    let mut leftovers: Vec<PathBuf> = fs::read_dir(out)
-        .map_err(io(out))?
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            [NEW_PREFIX, OLD_PREFIX, TMP_PREFIX].iter().any(|p| n.starts_with(p))
-        })
-        .map(|e| e.path())
-        .collect();
-    leftovers.sort();
-    for p in &leftovers {
-        ops.remove(p)?;
-    }
-    Ok(())
-}
-
-/// Writes `text` durably to `dest` (the manifest or the journal) through a temporary file.
-fn commit(ops: &FsOps, out: &Path, text: &str, dest: &Path) -> Result<(), WriteError> {
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = out.join(format!("{TMP_PREFIX}{}", name.trim_start_matches('.')));
-    ops.create_file(&tmp, 0o644, text.as_bytes())?;
-    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
-    ops.rename(&tmp, dest)?;
-    sync_dir(out)
-}
-
-/// Builds a service directory at `dir`, which must not exist.
-fn build(ops: &FsOps, dir: &Path, planned: &ServiceDir) -> Result<(), WriteError> {
-    ops.create_dir(dir, 0o755)?;
-    let mut subdirs: BTreeSet<String> = BTreeSet::new();
-    for d in planned.dirs() {
-        // Every ancestor, parents first (`a`, then `a/b`).
-        let mut at = String::new();
-        for part in d.split('/') {
-            at = if at.is_empty() { part.to_string() } else { format!("{at}/{part}") };
-            subdirs.insert(at.clone());
+fn clean_leftovers(ops: &FsOps, at: &At) -> Result<(), WriteError> {
+    let names = at.dir.names().map_err(io(at.shown))?;
+    for n in names {
+        let n = n.to_string_lossy();
+        if [NEW_PREFIX, OLD_PREFIX, TMP_PREFIX].iter().any(|p| n.starts_with(p)) {
+            ops.remove(at, &n)?;
         }
     }
-    for sub in &subdirs {
-        ops.create_dir(&dir.join(sub), 0o755)?;
+    Ok(())
+}
+
+/// The temporary name `dest` is written as.
+fn tmp_name(dest: &str) -> String {
+    format!("{TMP_PREFIX}{}", dest.trim_start_matches('.'))
+}
+
+/// Writes `text` durably to `dest` (the manifest or the journal) through a temporary file; a
+/// failure (a full disk) leaves no temporary file behind.
+fn commit(ops: &FsOps, at: &At, text: &str, mode: u32, dest: &str) -> Result<(), WriteError> {
+    let tmp = tmp_name(dest);
+    let written = ops.create_file(at, &tmp, mode, text.as_bytes(), true).and_then(|()| ops.rename(at, &tmp, dest));
+    if let Err(e) = written {
+        let _ = at.dir.remove_tree(&tmp);
+        return Err(e);
+    }
+    at.dir.sync().map_err(io(at.shown))
+}
+
+/// Builds a service directory as `tmp`, which must not exist, through descriptors only; what
+/// the admin or s6 put in the directory it replaces is carried over. Returns the directory's
+/// identity, checked again when it is put in place.
+fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> {
+    let &Write { planned, replaces, tmp, generated_before } = write;
+    ops.mkdir(at, tmp, 0o755)?;
+    let new = at.dir.open_dir(tmp).map_err(at.err(tmp))?;
+    // Only this run makes it, with this process's owner, and it starts empty: anything else
+    // is something swapped in meanwhile.
+    let me = new.itself().map_err(at.err(tmp))?;
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if me.uid != euid || !new.names().map_err(at.err(tmp))?.is_empty() {
+        return Err(WriteError::Io {
+            path: at.path(tmp).display().to_string(),
+            message: "is not the directory rc2s6 just made: the output directory was changed during the run".into(),
+        });
+    }
+    let shown = at.path(tmp);
+    let root = At { dir: &new, shown: &shown };
+    let mut dirs: BTreeMap<String, Dir> = BTreeMap::new();
+    for d in planned.dirs() {
+        // Every ancestor, parents first (`a`, then `a/b`).
+        let mut at_path = String::new();
+        for part in d.split('/') {
+            let parent = if at_path.is_empty() { None } else { Some(at_path.clone()) };
+            at_path = if at_path.is_empty() { part.to_string() } else { format!("{at_path}/{part}") };
+            if dirs.contains_key(&at_path) {
+                continue;
+            }
+            let opened = {
+                let parent_dir = parent.as_ref().and_then(|p| dirs.get(p)).unwrap_or(&new);
+                let parent_shown = shown.join(parent.as_deref().unwrap_or(""));
+                let pat = At { dir: parent_dir, shown: &parent_shown };
+                ops.mkdir(&pat, part, 0o755)?;
+                parent_dir.open_dir(part).map_err(pat.err(part))?
+            };
+            dirs.insert(at_path.clone(), opened);
+        }
     }
     for f in &planned.files {
-        ops.create_file(&dir.join(&f.path), f.mode, f.contents.as_bytes())?;
+        let (parent, file) = match f.path.rsplit_once('/') {
+            Some((p, file)) => (dirs.get(p), file),
+            None => (None, f.path.as_str()),
+        };
+        let parent_shown = shown.join(f.path.rsplit_once('/').map_or("", |(p, _)| p));
+        let pat = At { dir: parent.unwrap_or(&new), shown: &parent_shown };
+        ops.create_file(&pat, file, f.mode, f.contents.as_bytes(), false)?;
     }
-    Ok(())
+    if replaces {
+        if let Ok(old) = at.dir.open_dir(&planned.name) {
+            let planned_files: BTreeSet<&str> = planned.files.iter().map(|f| f.path.as_str()).collect();
+            let planned_dirs: BTreeSet<String> = dirs.keys().cloned().collect();
+            let keep = Keep { generated_before, planned_files: &planned_files, planned_dirs: &planned_dirs };
+            keep.carry(ops, &old, &root, "")?;
+        }
+    }
+    Ok(me.id)
+}
+
+/// What to carry from the directory being replaced into the new one: everything rc2s6 did not
+/// generate before and does not generate now (an admin's `down`, s6's `supervise/` and
+/// `event/`, files the admin added).
+struct Keep<'a> {
+    generated_before: &'a BTreeSet<String>,
+    planned_files: &'a BTreeSet<&'a str>,
+    planned_dirs: &'a BTreeSet<String>,
+}
+
+impl Keep<'_> {
+    /// Carries the entries of `old` (at `prefix` in the service directory) into `new`, never
+    /// following a link: regular files get a second name (their inode, owner, mode and times
+    /// stay), directories, links and FIFOs are made again with their owner and mode.
+    fn carry(&self, ops: &FsOps, old: &Dir, new: &At, prefix: &str) -> Result<(), WriteError> {
+        let err = |name: &str| new.err(name);
+        for name in old.names().map_err(err(prefix))? {
+            let name = name.to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            if self.generated_before.contains(&rel) || self.planned_files.contains(rel.as_str()) {
+                continue;
+            }
+            let Some(e) = old.entry(&name).map_err(err(&name))? else { continue };
+            if self.planned_dirs.contains(&rel) {
+                // The new directory has it: carry what is inside.
+                if e.is_dir() {
+                    let (from, into) =
+                        (old.open_dir(&name).map_err(err(&name))?, new.dir.open_dir(&name).map_err(err(&name))?);
+                    let shown = new.path(&name);
+                    self.carry(ops, &from, &At { dir: &into, shown: &shown }, &rel)?;
+                }
+                continue;
+            }
+            if e.is_file() {
+                ops.hard_link(new, old, &name)?;
+            } else if e.is_dir() {
+                ops.mkdir(new, &name, e.permissions())?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+                let (from, into) =
+                    (old.open_dir(&name).map_err(err(&name))?, new.dir.open_dir(&name).map_err(err(&name))?);
+                let shown = new.path(&name);
+                self.carry(ops, &from, &At { dir: &into, shown: &shown }, &rel)?;
+            } else if e.is_symlink() {
+                let target = old.read_link(&name).map_err(err(&name))?;
+                ops.symlink(new, &target, &name)?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+            } else if e.is_fifo() {
+                ops.mkfifo(new, &name, e.permissions())?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+            }
+            // Sockets and devices are s6-supervise's or nobody's to make: left out.
+        }
+        Ok(())
+    }
 }

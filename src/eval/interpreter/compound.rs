@@ -17,7 +17,7 @@ impl<O: Observer> Interpreter<O> {
         match &cc.kind {
             CompoundKind::BraceGroup(l) => self.list(l),
             CompoundKind::Subshell(l) => {
-                let saved = self.env.clone();
+                let saved = self.copy_env(cc.span);
                 let (s, _) = self.list(l);
                 self.env = saved;
                 (s, Flow::Next)
@@ -32,6 +32,14 @@ impl<O: Observer> Interpreter<O> {
                 (test_expr::evaluate_values(&args, true), Flow::Next)
             }
             CompoundKind::Arithmetic(_) => (Status::Unknown, Flow::Next),
+            // Arithmetic is not evaluated (as for `(( ))`): how often the body runs is unknown.
+            CompoundKind::ArithFor { body, .. } => {
+                let cond = self.loc(cc.span);
+                self.speculate(cond, |me| {
+                    let _ = me.list(body);
+                });
+                (Status::Unknown, Flow::Next)
+            }
         }
     }
 
@@ -109,11 +117,12 @@ impl<O: Observer> Interpreter<O> {
             Status::Unknown => {
                 let cond_loc = self.loc(cond.span);
                 // Both ways, each on its own copy, then merge what differs.
-                let before = self.env.clone();
+                let before = self.copy_env(cond.span);
                 let mark = self.observer.mark();
                 self.speculative += 1;
                 let (s1, f1) = self.list(body);
-                let taken = std::mem::replace(&mut self.env, before.clone());
+                let again = self.copy_of(&before, cond.span);
+                let taken = std::mem::replace(&mut self.env, again);
                 let middle = self.observer.mark();
                 let (s2, f2) = self.if_chain(rest, else_body);
                 self.speculative -= 1;
@@ -187,11 +196,11 @@ impl<O: Observer> Interpreter<O> {
 
     /// The subject or a pattern is unknown: any of the remaining items may run.
     fn case_undecided(&mut self, rest: &[CaseItem], cond: Loc) {
-        let before = self.env.clone();
-        let mut merged = before.clone();
+        let before = self.copy_env(cond.span);
+        let mut merged = self.copy_of(&before, cond.span);
         self.speculative += 1;
         for it in rest {
-            self.env = before.clone();
+            self.env = self.copy_of(&before, cond.span);
             if let Some(b) = &it.body {
                 let _ = self.list(b);
             }

@@ -145,7 +145,7 @@ impl<O: Observer> Interpreter<O> {
 
     /// The diagnostics of a scratch interpreter that say the model gave up, for the main one.
     pub fn take_gave_up(&mut self, diagnostics: &[EvalDiagnostic]) {
-        for d in diagnostics.iter().filter(|d| matches!(d.error, EvalError::TooManySteps { .. })) {
+        for d in diagnostics.iter().filter(|d| d.error.gave_up()) {
             if !self.diagnostics.contains(d) {
                 self.diagnostics.push(d.clone());
             }
@@ -177,7 +177,7 @@ impl<O: Observer> Interpreter<O> {
         for item in &list.items {
             if item.background {
                 // `cmd &` runs in a subshell: nothing it assigns is seen.
-                let saved = self.env.clone();
+                let saved = self.copy_env(item.and_or.first.span);
                 let was = std::mem::replace(&mut self.in_background, true);
                 let _ = self.and_or(&item.and_or);
                 self.in_background = was;
@@ -231,7 +231,7 @@ impl<O: Observer> Interpreter<O> {
     /// Runs `f` on a copy of the state as if an undecidable condition held, then merges: what it
     /// changed becomes conditional on `cond`.
     fn speculate<T>(&mut self, cond: Loc, f: impl FnOnce(&mut Self) -> T) -> T {
-        let before = self.env.clone();
+        let before = self.copy_env(cond.span);
         self.speculative += 1;
         let out = f(self);
         self.speculative -= 1;
@@ -245,7 +245,7 @@ impl<O: Observer> Interpreter<O> {
             self.command(&pl.commands[0])
         } else {
             // Every part of a pipeline runs in a subshell.
-            let saved = self.env.clone();
+            let saved = self.copy_env(pl.span);
             for c in &pl.commands {
                 let _ = self.command(c);
             }
@@ -255,7 +255,46 @@ impl<O: Observer> Interpreter<O> {
         (if pl.negated { !status } else { status }, flow)
     }
 
+    /// Copies the variables (to take one way of a condition, or for a subshell), spending
+    /// their size from the budget; a copy over budget stops the run like any other excess.
+    fn copy_env(&mut self, span: Span) -> Environment {
+        let env = self.env.clone();
+        self.copy_of(&env, span)
+    }
+
+    /// A copy of `env` (a state kept to return to), spending its size from the budget.
+    fn copy_of(&mut self, env: &Environment, span: Span) -> Environment {
+        let loc = self.loc(span);
+        if !env.budget.spend(env.bytes(), 0, loc) {
+            self.over_budget();
+        }
+        env.clone()
+    }
+
+    /// Reports, once, that the budget is spent, and where (`value_too_large`).
+    fn over_budget(&mut self) {
+        if let Some((loc, limit)) = self.env.budget.exceeded() {
+            let what = match limit {
+                super::budget::Limit::Value => "a value is",
+                super::budget::Limit::Total => "the values this service makes are",
+            }
+            .to_string();
+            let d = EvalDiagnostic {
+                file: loc.file,
+                error: EvalError::ValueTooLarge { what, limit: limit.bytes(), span: loc.span.into() },
+            };
+            if !self.diagnostics.contains(&d) {
+                self.diagnostics.push(d);
+            }
+        }
+    }
+
     fn command(&mut self, c: &Command) -> (Status, Flow) {
+        if self.env.budget.exceeded().is_some() {
+            // Nothing after the excess is followed: the service is not converted.
+            self.over_budget();
+            return (Status::Unknown, Flow::Exit);
+        }
         self.steps += 1;
         if self.steps > MAX_STEPS {
             if self.steps == MAX_STEPS + 1 {

@@ -189,6 +189,9 @@ fn loops() {
     check("while false; do x=1; done\nuntil true; do y=1; done", &[]);
     // A loop that cannot be unrolled runs once, its assignments conditional.
     check("while read line; do x=$line; done < /f", &["line= [command output]", "x= [command output, conditional]"]);
+    // bash's `for ((…))`: its arithmetic is not evaluated, so whether the body runs is unknown
+    // (differs: bash runs it for i=0 and i=1, leaving x=1).
+    check("for ((i = 0; i < 2; i++)); do x=1; done", &["x=1 [conditional]"]);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use super::super::error::ModelError;
 use super::context::Context;
+use super::evaluated::path_setting;
 use super::flags::DaemonFlags;
 use super::report::Refused;
 
@@ -17,8 +18,10 @@ pub struct Directories {
 
 /// The directories, refused together: s6 has no program to change directory inside a new root.
 pub fn directories(cx: &mut Context, flags: &DaemonFlags) -> Result<Directories, Refused> {
-    let dir = cx.non_empty_flag_or_setting(&flags.chdir, "directory");
-    let root = cx.non_empty_flag_or_setting(&flags.chroot, "chroot");
+    // As OpenRC's backend evals them (`${directory:+--chdir} $directory`).
+    let dir = path_setting(cx, &flags.chdir, "directory");
+    let root = path_setting(cx, &flags.chroot, "chroot");
+    let (dir, root) = (dir?, root?);
     if let (Some(root), Some(_)) = (&root, &dir) {
         let error = ModelError::UnconvertibleSetting {
             setting: "chroot".into(),

@@ -56,15 +56,24 @@ pub fn eval_words(env: &Environment, inputs: &[EvalInput]) -> EvalOutcome {
 fn eval_one(env: &Environment, input: &EvalInput, out: &mut EvalOutcome) {
     let mut scratch = env.clone();
     // First pass: the unquoted `$var` in the backend's eval line is split into fields.
-    let joined = {
+    let fields = {
         let mut ex = Expander::new(&mut scratch, input.loc.file);
-        let fields = ex.split_text(&input.value.text, input.loc.span);
-        fields.into_iter().map(|f| f.text).collect::<Vec<_>>().join(" ")
+        ex.split_text(&input.value.text, input.loc.span)
     };
+    let syntax = |what: String| EvalProblem::Syntax { variable: input.name.to_string(), loc: input.loc, what };
+    // A word starting with `#` starts a comment on the eval'd line: it and everything after it,
+    // the rest of OpenRC's line included (`command='/x #c'` drops the pidfile, the background
+    // options and the arguments), is not run. The arguments end the line: there it hides only
+    // what the parse below leaves out too.
+    let ends_the_line = matches!(input.name, "command_args" | "command_args_background");
+    if let Some(f) = fields.iter().find(|f| f.text.starts_with('#') && !ends_the_line) {
+        out.problems.push(syntax(format!("`{}` starts a comment, which hides the rest of OpenRC's line", f.text)));
+        return;
+    }
+    let joined = fields.into_iter().map(|f| f.text).collect::<Vec<_>>().join(" ");
     if joined.is_empty() {
         return;
     }
-    let syntax = |what: String| EvalProblem::Syntax { variable: input.name.to_string(), loc: input.loc, what };
     // A dummy command name keeps a leading `a=b` an argument, as it is after `--` in the backend.
     let parsed = crate::shell::parse::parse_command_line(&format!("_ {joined}"));
     let Some(script) = parsed.script else {
@@ -167,5 +176,22 @@ mod tests {
         assert!(matches!(o.problems[0], EvalProblem::Syntax { .. }));
         let o = run(&env, &[("command_args", "--conf /etc/*.conf")]);
         assert!(matches!(o.problems[0], EvalProblem::Glob { .. }));
+    }
+
+    /// `command='/x #c'`: the comment hides the rest of OpenRC's line (pidfile, background
+    /// options, arguments), so it is refused; at the end of the line (the arguments) it hides
+    /// nothing more than the words it drops, and `a#b` is no comment.
+    #[test]
+    fn a_comment_in_the_middle_of_the_line_is_refused() {
+        let env = Environment::default();
+        let o = run(&env, &[("command", "/x #c")]);
+        assert!(
+            matches!(&o.problems[..], [EvalProblem::Syntax { what, .. }] if what.contains("`#c` starts a comment")),
+            "{:?}",
+            o.problems
+        );
+        let o = run(&env, &[("command", "/x a#b"), ("command_args", "-v #trailing")]);
+        assert!(o.problems.is_empty(), "{:?}", o.problems);
+        assert_eq!(o.words, ["/x", "a#b", "-v"]);
     }
 }

@@ -11,7 +11,7 @@ use super::context::{Context, says_yes};
 use super::flags::DaemonFlags;
 use super::report::Refused;
 use crate::eval::value::Loc;
-use crate::openrc::daemon_table::{self, DaemonEntry, Insert};
+use crate::openrc::daemon_table::{self, DaemonEntry, DaemonTable, Insert};
 use crate::openrc::supervisor::Supervisor;
 
 /// The command line that stays in the foreground.
@@ -36,19 +36,24 @@ pub struct Started<'a> {
     pub background_args: Option<&'a BackgroundArgs>,
 }
 
+/// The daemon tables this run uses (the built-in ones, under the user's `--daemon-table`).
+pub fn table<'a>(cx: &Context<'a>) -> &'a DaemonTable {
+    &cx.options.daemon_table
+}
+
 /// Keeps `argv` in the foreground; `at` is where the command is.
 pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at: Loc) -> Result<Foreground, Refused> {
     if let Some(reason) = reason(cx, started, &mut argv) {
         // Started not to fork, it may still be handed an option that makes it fork (issue 11,
         // bug 11): the table drops or replaces it, else the daemon is refused.
-        let table = daemon_table::lookup(&argv);
+        let found = table(cx).lookup(&argv);
         if let Some((entry, words)) =
-            table.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(&argv[*w..], d)))
+            found.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(&argv[*w..], d)))
         {
             return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
         }
         if let Some(option) = daemonizing_option(&argv) {
-            if let Some((entry, words)) = daemon_table::lookup(&argv) {
+            if let Some((entry, words)) = table(cx).lookup(&argv) {
                 return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
             }
             let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
@@ -64,7 +69,7 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
         cx.report.decide("foreground", reason, Some(at));
         return Ok(Foreground { argv, fghack: false });
     }
-    if let Some((entry, words)) = daemon_table::lookup(&argv) {
+    if let Some((entry, words)) = table(cx).lookup(&argv) {
         return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
     }
     let program = argv[0].clone();
@@ -164,10 +169,11 @@ fn reason_from_variables(cx: &mut Context, started: &Started, argv: &mut Vec<Str
 /// daemon forks by default (rngd's `--background` is its default) or where they select its
 /// daemon mode (freshclam's `--daemon`: without it, it updates once and exits).
 fn keep_background_args(cx: &mut Context, bg: Option<&BackgroundArgs>, argv: &mut Vec<String>) -> Option<String> {
+    let table = table(cx);
     let kept = bg.and_then(|bg| {
         let mut full = argv.clone();
         full.extend(bg.words.value.iter().cloned());
-        daemon_table::lookup(&full).map(|_| (full, bg))
+        table.lookup(&full).map(|_| (full, bg))
     });
     let Some((full, bg)) = kept else {
         return Some("its daemonize flag is in command_args_background, which is left out".into());
@@ -190,12 +196,12 @@ fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec
     let args = argv[words..].to_vec();
     if entry.never_forks {
         let change = "nothing to change: it has no option to fork".to_string();
-        cx.report.decide("foreground", format!("{name}: {change} ({})", entry.source), Some(at));
+        cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
         cx.report.add(at, ModelError::ForegroundFromTable { daemon: name, change, span: at.span.into() });
         return argv;
     }
     if entry.already.iter().any(|s| daemon_table::contains_seq(&args, s)) {
-        let choice = format!("{name}: its arguments already keep it in the foreground ({})", entry.source);
+        let choice = format!("{name}: its arguments already keep it in the foreground ({})", entry.citation());
         cx.report.decide("foreground", choice, Some(at));
         return argv;
     }
@@ -226,7 +232,7 @@ fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec
     argv.truncate(words);
     argv.extend(new_args);
     let change = changes.join(", ");
-    cx.report.decide("foreground", format!("{name}: {change} ({})", entry.source), Some(at));
+    cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
     cx.report.add(at, ModelError::ForegroundFromTable { daemon: name, change, span: at.span.into() });
     argv
 }

@@ -21,7 +21,7 @@ pub enum Program {
 /// known exactly, the diagnostics already say why, and an entry for a program that is not a
 /// daemon decides nothing.
 pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Result<Program, Refused> {
-    let Some((entry, words)) = daemon_table::lookup(argv) else { return Ok(Program::Daemon) };
+    let Some((entry, words)) = super::foreground::table(cx).lookup(argv) else { return Ok(Program::Daemon) };
     match entry.kind {
         Kind::Daemon => Ok(Program::Daemon),
         _ if !exact => Err(Refused),
@@ -29,17 +29,22 @@ pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Resu
             let choice = format!(
                 "oneshot: `{}` does its work and exits, and OpenRC waits for it ({})",
                 name(entry, argv, words),
-                entry.source
+                entry.citation()
             );
             cx.report.decide("kind", choice, Some(at));
             Ok(Program::RunsOnce)
         }
         Kind::Control => {
-            let error = ModelError::ControlProgram {
-                program: name(entry, argv, words),
-                span: at.span.into(),
-                citation: entry.source.clone(),
+            let program = name(entry, argv, words);
+            let help = match &entry.runs {
+                Some(runs) => format!(
+                    "`{program}` starts {runs}: set `command`/`command_args` to that, with the same configuration, and `command_background=yes`, instead of `{program}`"
+                ),
+                None => format!(
+                    "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
+                ),
             };
+            let error = ModelError::ControlProgram { program, help, span: at.span.into(), citation: entry.citation() };
             Err(cx.report.refuse(at, error))
         }
     }

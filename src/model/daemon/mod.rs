@@ -13,6 +13,7 @@ mod context;
 mod directories;
 mod environment;
 mod eval_line;
+mod evaluated;
 mod flags;
 mod foreground;
 mod kind;
@@ -166,6 +167,7 @@ fn settings(
         },
     };
     let redirections = redirections::redirections(cx, flags, directory.as_deref(), streams);
+    let openrc_refuses = evaluated::refused_by_openrc(cx, supervisor);
     let launch_env = match inputs.launch {
         Launch::Call { context, .. } => Some(&context.env),
         Launch::Declarative => None,
@@ -213,6 +215,7 @@ fn settings(
     // Every step has reported: now any refusal refuses the daemon.
     let (foreground, shell, stop) = (foreground?, shell?, stop?);
     let redirections = redirections?;
+    openrc_refuses?;
     let logger = redirections.logger;
     let user = user?;
     let env = env?;

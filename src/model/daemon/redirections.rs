@@ -7,6 +7,7 @@
 use super::super::error::ModelError;
 use super::super::service::{OpenMode, ShellRedirect};
 use super::context::Context;
+use super::evaluated::{input_file_passed, path_setting};
 use super::flags::DaemonFlags;
 use super::report::Refused;
 use crate::eval::observer::ObservedRedirect;
@@ -56,17 +57,22 @@ pub struct Logger {
 
 /// The redirections; relative paths are made absolute when the daemon runs from `/`
 /// (no working directory: `directory` is the one the other steps set). A start OpenRC's
-/// start-stop-daemon refuses is refused.
+/// start-stop-daemon refuses is refused. The files are read as OpenRC's backend evals them;
+/// refused when that is not one path.
 pub fn redirections(
     cx: &mut Context,
     flags: &DaemonFlags,
     directory: Option<&str>,
     streams: Streams,
 ) -> Result<Redirections, Refused> {
+    let stdout = path_setting(cx, &flags.stdout, "output_log");
+    let stderr = path_setting(cx, &flags.stderr, "error_log");
+    let stdin = match flags.stdin.as_ref().is_some_and(|f| !f.is_empty()) || input_file_passed(cx) {
+        true => path_setting(cx, &flags.stdin, "input_file"),
+        false => Ok(None),
+    };
+    let (stdout, stderr, stdin) = (stdout?, stderr?, stdin?);
     let mut pick = |flag: &Option<String>, var: &str| cx.non_empty_flag_or_setting(flag, var);
-    let stdout = pick(&flags.stdout, "output_log");
-    let stderr = pick(&flags.stderr, "error_log");
-    let stdin = pick(&flags.stdin, "input_file");
     let out_logger = pick(&flags.stdout_logger, "output_logger");
     let err_logger = pick(&flags.stderr_logger, "error_logger");
     let mut result = Ok(());

@@ -406,9 +406,73 @@ fn what_start_sets_up_before_the_launch() {
 fn redirections_and_loggers() {
     let c =
         |vars: &str, expect: &[&str]| check(&format!("command=/usr/bin/foo\ncommand_background=yes\n{vars}"), expect);
+    // OpenRC 0.45's start-stop-daemon.sh has no `--stdin`: input_file is not passed.
     c(
         "output_log=/var/log/foo.log\nerror_log=log/err\ninput_file=/dev/null",
-        &["argv: /usr/bin/foo", "stdin: /dev/null", "stdout: /var/log/foo.log", "stderr: /log/err", BACKGROUND],
+        &[
+            "argv: /usr/bin/foo",
+            "stdout: /var/log/foo.log",
+            "stderr: /log/err",
+            "decision input_file: input_file left out: OpenRC 0.45.2's start-stop-daemon.sh does not pass it",
+            BACKGROUND,
+        ],
+    );
+    // 0.63.3's passes it (`${input_file+--stdin} $input_file`).
+    let newer = ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse("0.63").expect("0.63"),
+        ..Default::default()
+    };
+    assert_eq!(
+        render("", "command=/usr/bin/foo\ncommand_background=yes\ninput_file=/dev/null", &newer),
+        ["argv: /usr/bin/foo", "stdin: /dev/null", BACKGROUND]
+    );
+    // The paths as the backend's `eval` makes them: quotes and `\ ` removed; a space, a `;`,
+    // an unbalanced quote or a `$(…)` refused.
+    c(
+        r#"directory='"/srv/my app"'
+output_log=/var/log/my\\\ app.log"#,
+        &["argv: /usr/bin/foo", "directory: /srv/my app", "stdout: /var/log/my app.log", BACKGROUND],
+    );
+    // Empty because what it is built from is unset: no directory, as `${directory:+--chdir}`.
+    c(
+        "directory=\"${NODIR}\"",
+        &[
+            "argv: /usr/bin/foo",
+            "warning unset_variable: `NODIR` is not set by rc.conf, conf.d or the script; it expands to an empty string [expands to nothing]",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "directory='/srv/my app'",
+        &[
+            "refused",
+            "error unconvertible_setting: `directory` cannot be expressed in an s6 service directory: OpenRC puts it unquoted on the line it `eval`s, where it makes 2 words instead of one path",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "error_log='/d;x'",
+        &[
+            "refused",
+            "error eval_syntax: `error_log` holds shell syntax that `eval` would run: several commands [assigned here]",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "output_log='/d\"q'",
+        &[
+            "refused",
+            "error eval_syntax: `output_log` holds shell syntax that `eval` would run: unbalanced quotes or other invalid shell [assigned here]",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "directory='/srv/$(id -un)'",
+        &[
+            "refused",
+            "error unknowable_value: `directory` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
+            BACKGROUND,
+        ],
     );
     c("directory=/srv\noutput_log=out.log", &["argv: /usr/bin/foo", "directory: /srv", "stdout: out.log", BACKGROUND]);
     // One logger per stream, as start-stop-daemon starts them (issue 11, bug 8).
@@ -892,10 +956,13 @@ fn command_args_background() {
             "decision foreground: its daemonize flag is in command_args_background, which is left out",
         ],
     );
+    // With command_background=yes, OpenRC's start-stop-daemon.sh refuses to start (0.45 and
+    // 0.63.3: "command_background used with command_args_background").
     check(
         "command=/usr/bin/foo\ncommand_args_background=--daemon\ncommand_background=yes",
         &[
-            "argv: /usr/bin/foo",
+            "refused",
+            "error unconvertible_setting: `command_args_background` cannot be expressed in an s6 service directory: with command_background=yes, OpenRC refuses to start the service (\"command_background used with command_args_background\")",
             "decision arguments: command_args_background left out: start-stop-daemon only, s6 runs the daemon in the foreground",
             BACKGROUND,
         ],

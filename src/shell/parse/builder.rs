@@ -142,9 +142,17 @@ impl Builder {
 
     fn list_items(&mut self, p: P, whole: Span) -> List {
         let mut items: Vec<ListItem> = Vec::new();
+        // Where the last chain's text ends, in the grammar and in the tree: a list without a
+        // separator after its last chain ends where that chain's last command does.
+        let mut last_chain_end = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::and_or => items.push(ListItem { and_or: self.and_or(c), background: false }),
+                Rule::and_or => {
+                    let pair_end = c.as_span().end();
+                    let and_or = self.and_or(c);
+                    last_chain_end = Some((pair_end, and_or.span.end));
+                    items.push(ListItem { and_or, background: false });
+                }
                 Rule::sep_op if c.as_str() == "&" => {
                     if let Some(last) = items.last_mut() {
                         last.background = true;
@@ -153,7 +161,11 @@ impl Builder {
                 _ => {}
             }
         }
-        List { items, span: whole }
+        let end = match last_chain_end {
+            Some((pair_end, end)) if pair_end == whole.end => end,
+            _ => whole.end,
+        };
+        List { items, span: Span::new(whole.start, end) }
     }
 
     fn compound_list(&mut self, p: P) -> List {
@@ -164,8 +176,11 @@ impl Builder {
             .unwrap_or(List { items: Vec::new(), span: whole })
     }
 
+    /// A chain's pair also holds the blanks and comment after its last command (the grammar
+    /// reads them once there rather than once for each operator that could follow): its span
+    /// ends with its last pipeline.
     fn and_or(&mut self, p: P) -> AndOr {
-        let whole = span(&p);
+        let start = p.as_span().start();
         let mut first = None;
         let mut rest = Vec::new();
         let mut op = AndOrOp::And;
@@ -183,24 +198,32 @@ impl Builder {
                 _ => {}
             }
         }
-        AndOr { first: first.expect("and_or has a pipeline"), rest, span: whole }
+        let first: Pipeline = first.expect("and_or has a pipeline");
+        let end = rest.last().map_or(first.span.end, |(_, last): &(AndOrOp, Pipeline)| last.span.end);
+        AndOr { first, rest, span: Span::new(start, end) }
     }
 
+    /// Like a chain's, a pipeline's pair holds the blanks and comment after its last command: its
+    /// span ends with that command's text.
     fn pipeline(&mut self, p: P) -> Pipeline {
         let whole = span(&p);
+        let mut end = whole.start;
         let mut negated = false;
         let mut commands = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::bang => negated = true,
-                Rule::command => commands.push(self.command(c)),
+                Rule::command => {
+                    end = c.as_span().end();
+                    commands.push(self.command(c));
+                }
                 Rule::pipe_op if c.as_str() == "|&" => {
                     self.bashism("`|&` pipe", span(&c));
                 }
                 _ => {}
             }
         }
-        Pipeline { negated, commands, span: whole }
+        Pipeline { negated, commands, span: Span::new(whole.start, end) }
     }
 
     fn command(&mut self, p: P) -> Command {
@@ -569,6 +592,9 @@ impl Builder {
     }
 
     fn for_clause(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        if kids.first().is_some_and(|k| k.as_rule() == Rule::arith_for_header) {
+            return self.arith_for(kids, whole);
+        }
         let mut var = String::new();
         let mut var_span = whole;
         let mut words = None;
@@ -587,6 +613,28 @@ impl Builder {
             }
         }
         CompoundKind::For { var, var_span, words, body }
+    }
+
+    /// `for ((init; cond; step))`: bash only, reported from `for` to the closing `))`.
+    fn arith_for(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+        let mut exprs = [String::new(), String::new(), String::new()];
+        let mut header = whole;
+        let mut body = List::default();
+        for k in kids {
+            match k.as_rule() {
+                Rule::arith_for_header => {
+                    header = span(&k);
+                    for (slot, e) in exprs.iter_mut().zip(k.into_inner()) {
+                        *slot = e.as_str().to_string();
+                    }
+                }
+                Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
+                _ => {}
+            }
+        }
+        self.bashism("`for ((…))` arithmetic loop", Span::new(whole.start, header.end));
+        let [init, cond, step] = exprs;
+        CompoundKind::ArithFor { init, cond, step, header, body }
     }
 
     fn case_clause(&mut self, kids: Vec<P>) -> CompoundKind {

@@ -40,9 +40,34 @@ pub fn parse_command_line(text: &str) -> ParseOutcome {
 /// nesting that would overflow its own.
 const CALL_LIMIT: usize = 20_000_000;
 
+/// Rule calls allowed per byte beyond `CALL_LIMIT`: a long file of plain lines (a 544 KB one of
+/// `x=1` took 37 per byte) is not "too complex", yet a limit fixed in calls called it so. Scaled
+/// this way, the time a parse may take grows with the text, which input reading bounds at 1 MiB.
+const CALLS_PER_BYTE: usize = 128;
+
+/// pest's call limit is process-wide and read when a parse starts. Parses under the usual limit
+/// share this lock; a text that needs a larger one holds it alone, sets its limit and puts the
+/// usual one back before letting go, so no parse ever runs under another's limit (the result
+/// must not depend on what other threads parse meanwhile).
+static LIMIT: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 fn parse_with(rule: Rule, text: &str) -> ParseOutcome {
-    // Process-wide and read when a parse starts; every parse sets the same value.
-    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    let limit = CALL_LIMIT.max(text.len().saturating_mul(CALLS_PER_BYTE));
+    let set = |l: usize| pest::set_call_limit(std::num::NonZeroUsize::new(l));
+    if limit == CALL_LIMIT {
+        let _shared = LIMIT.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        set(CALL_LIMIT);
+        parse_limited(rule, text)
+    } else {
+        let _alone = LIMIT.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        set(limit);
+        let out = parse_limited(rule, text);
+        set(CALL_LIMIT);
+        out
+    }
+}
+
+fn parse_limited(rule: Rule, text: &str) -> ParseOutcome {
     match ShellGrammar::parse(rule, text) {
         Ok(mut pairs) => {
             let root = pairs.next().expect("pest returns the top rule");
@@ -67,8 +92,7 @@ fn broken_command_start(text: &str) -> Option<usize> {
     while off < text.len() {
         match ShellGrammar::parse(Rule::leading_item, &text[off..]) {
             Ok(mut pairs) => {
-                let item = pairs.next()?;
-                let consumed = item.as_span().end();
+                let consumed = item_end(pairs.next()?);
                 if consumed == 0 {
                     return None;
                 }
@@ -87,6 +111,22 @@ fn broken_command_start(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Where a top-level item ends: after its separator, or with its last command when none follows
+/// (the chain's pair also holds the blanks and comment after it).
+fn item_end(item: pest::iterators::Pair<'_, Rule>) -> usize {
+    let end = item.as_span().end();
+    let Some(chain) = item.into_inner().find(|p| p.as_rule() == Rule::and_or) else { return end };
+    if chain.as_span().end() != end {
+        return end;
+    }
+    let last_command = chain
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::pipeline)
+        .last()
+        .and_then(|pipeline| pipeline.into_inner().filter(|c| c.as_rule() == Rule::command).last());
+    last_command.map_or(end, |c| c.as_span().end())
 }
 
 /// Bytes of blank lines, comment lines and indentation before the next command.

@@ -120,3 +120,51 @@ fn unclosed_expansions_are_syntax_errors() {
     // A `$` before anything else is still a literal dollar sign.
     assert_eq!(simple("echo a$ $ \"$\"\n").words.len(), 4);
 }
+
+fn first_compound(s: &Script) -> &CompoundKind {
+    match &s.body.items[0].and_or.first.commands[0] {
+        Command::Compound(cc, _) => &cc.kind,
+        other => panic!("not compound: {other:?}"),
+    }
+}
+
+#[test]
+fn arithmetic_for_loop_is_a_bashism() {
+    let text = "for ((i = 0; i < ((n) + 3); i++)); do\n\techo $i\ndone\n";
+    let s = ok(text);
+    match first_compound(&s) {
+        CompoundKind::ArithFor { init, cond, step, header, body } => {
+            assert_eq!((init.as_str(), cond.as_str(), step.as_str()), ("i = 0", " i < ((n) + 3)", " i++"));
+            assert_eq!(&text[header.start..header.end], "((i = 0; i < ((n) + 3); i++))");
+            assert_eq!(body.items.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    let found: Vec<(&str, &str)> = s.non_posix.iter().map(|n| (n.what, &text[n.span.start..n.span.end])).collect();
+    assert_eq!(found, [("`for ((…))` arithmetic loop", "for ((i = 0; i < ((n) + 3); i++))")]);
+}
+
+#[test]
+fn arithmetic_for_loop_forms() {
+    // bash(1): `for (( expr1 ; expr2 ; expr3 )) ; do list ; done`; each expression may be empty,
+    // the `;` before `do` is optional, and `for` needs no blank before `((`.
+    for text in [
+        "for((;;)); do break; done\n",
+        "for (( i=0 ; i<3 ; i++ ))\ndo\n\t:\ndone\n",
+        "for ((i=0; i<3; i++)) do :; done\n",
+        "f() {\n\tfor ((i=0; i<3; i++)); do # count\n\t\t:\n\tdone\n}\n",
+    ] {
+        let s = ok(text);
+        assert_eq!(s.non_posix.len(), 1, "{text:?}");
+    }
+    // Not three expressions (bash 5.2 splits at every `;`, in parentheses too), or no `do`: still
+    // a syntax error.
+    for text in [
+        "for ((i=0; i<3)); do :; done\n",
+        "for ((i=0; i < (1; 3); i++)); do :; done\n",
+        "for ((i=0;;)); :; done\n",
+        "for (( x )) in a; do :; done\n",
+    ] {
+        assert!(!parse_script(text).errors.is_empty(), "{text:?}");
+    }
+}

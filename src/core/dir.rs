@@ -1,0 +1,426 @@
+//! A directory held open, and every operation on its entries relative to that descriptor
+//! (`openat`, `mkdirat`, `renameat2`, `unlinkat`, `fstatat`, `linkat`, …), never following a
+//! symbolic link at any entry. What rc2s6 writes goes through here: once the output directory
+//! is open, someone who can write to it may swap any entry for a link at any moment, and
+//! nothing they do sends a write outside it.
+
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::fs::File;
+use std::io::{self, Read as _, Write as _};
+use std::os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
+use std::os::unix::ffi::{OsStrExt as _, OsStringExt as _};
+use std::path::Path;
+
+use super::regular_file::ReadRefusal;
+
+/// An open directory.
+#[derive(Debug)]
+pub struct Dir {
+    fd: OwnedFd,
+}
+
+/// What `fstatat` tells of an entry (without following it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The device and inode: which file it is.
+    pub id: (u64, u64),
+    /// `st_mode`: type and permission bits.
+    pub mode: u32,
+    /// The owner.
+    pub uid: u32,
+    /// The group.
+    pub gid: u32,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+impl Entry {
+    fn of(st: &libc::stat) -> Entry {
+        Entry {
+            id: (st.st_dev, st.st_ino),
+            mode: st.st_mode,
+            uid: st.st_uid,
+            gid: st.st_gid,
+            size: u64::try_from(st.st_size).unwrap_or(0),
+        }
+    }
+
+    fn kind(&self) -> u32 {
+        self.mode & libc::S_IFMT
+    }
+
+    /// A directory.
+    pub fn is_dir(&self) -> bool {
+        self.kind() == libc::S_IFDIR
+    }
+
+    /// A regular file.
+    pub fn is_file(&self) -> bool {
+        self.kind() == libc::S_IFREG
+    }
+
+    /// A symbolic link.
+    pub fn is_symlink(&self) -> bool {
+        self.kind() == libc::S_IFLNK
+    }
+
+    /// A FIFO.
+    pub fn is_fifo(&self) -> bool {
+        self.kind() == libc::S_IFIFO
+    }
+
+    /// The permission bits.
+    pub fn permissions(&self) -> u32 {
+        self.mode & 0o7777
+    }
+}
+
+fn c_name(name: &str) -> io::Result<CString> {
+    if name.is_empty() || name.contains('/') {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{name}` is not one path component")));
+    }
+    CString::new(name).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a file name"))
+}
+
+fn c_path(path: &Path) -> io::Result<CString> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a path"))
+}
+
+fn check(r: libc::c_int) -> io::Result<libc::c_int> {
+    if r < 0 { Err(io::Error::last_os_error()) } else { Ok(r) }
+}
+
+const DIR_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+
+impl Dir {
+    /// Opens the directory at `path` (a link there, the user's own choice, is followed).
+    pub fn open(path: &Path) -> io::Result<Dir> {
+        let p = c_path(path)?;
+        // SAFETY: a valid NUL-terminated path; the result is checked.
+        let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS) })?;
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+    }
+
+    /// Opens the directory at `path`, refusing a link at its last component.
+    pub fn open_nofollow(path: &Path) -> io::Result<Dir> {
+        let p = c_path(path)?;
+        // SAFETY: as in `open`.
+        let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
+        // SAFETY: as in `open`.
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+    }
+
+    fn raw(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
+    /// Opens the subdirectory `name`; a link there is refused (`ELOOP` or `ENOTDIR`).
+    pub fn open_dir(&self, name: &str) -> io::Result<Dir> {
+        let n = c_name(name)?;
+        // SAFETY: a valid descriptor and NUL-terminated name; the result is checked.
+        let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+    }
+
+    /// What is at `name`, without following a link; `None` when nothing is.
+    pub fn entry(&self, name: &str) -> io::Result<Option<Entry>> {
+        let n = c_name(name)?;
+        // SAFETY: zeroed `stat` is a valid value to be overwritten.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: valid descriptor, name and out-pointer.
+        match check(unsafe { libc::fstatat(self.raw(), n.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) }) {
+            Ok(_) => Ok(Some(Entry::of(&st))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What this directory itself is.
+    pub fn itself(&self) -> io::Result<Entry> {
+        // SAFETY: as in `entry`.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: valid descriptor and out-pointer.
+        check(unsafe { libc::fstat(self.raw(), &mut st) })?;
+        Ok(Entry::of(&st))
+    }
+
+    /// The names in the directory, sorted by bytes, without `.` and `..`; names that are not
+    /// UTF-8 are given lossily (rc2s6 never makes one).
+    pub fn names(&self) -> io::Result<Vec<OsString>> {
+        // A descriptor of its own (`openat "."`): readdir's position is not shared.
+        let dot = c".";
+        // SAFETY: as in `open_dir`.
+        let fd = check(unsafe { libc::openat(self.raw(), dot.as_ptr(), DIR_FLAGS) })?;
+        // SAFETY: `fd` is a directory descriptor nobody else owns; fdopendir takes it over.
+        let dir = unsafe { libc::fdopendir(fd) };
+        if dir.is_null() {
+            let e = io::Error::last_os_error();
+            // SAFETY: fdopendir failed, so `fd` is still ours to close.
+            unsafe { libc::close(fd) };
+            return Err(e);
+        }
+        let mut names = Vec::new();
+        let result = loop {
+            // readdir signals an error only through errno, which must be cleared first.
+            // SAFETY: errno is thread-local.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: `dir` is an open directory stream.
+            let ent = unsafe { libc::readdir(dir) };
+            if ent.is_null() {
+                let e = io::Error::last_os_error();
+                break if e.raw_os_error() == Some(0) { Ok(()) } else { Err(e) };
+            }
+            // SAFETY: readdir returns a valid entry whose name is NUL-terminated.
+            let name = unsafe { CStr::from_ptr((*ent).d_name.as_ptr()) }.to_bytes();
+            if name != b"." && name != b".." {
+                names.push(OsStr::from_bytes(name).to_os_string());
+            }
+        };
+        // SAFETY: `dir` is open and closed once.
+        unsafe { libc::closedir(dir) };
+        result?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Makes the subdirectory `name` with exactly `mode`, whatever the umask.
+    pub fn mkdir(&self, name: &str, mode: u32) -> io::Result<()> {
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
+        let made = self.open_dir(name)?;
+        if made.itself()?.permissions() != mode {
+            // SAFETY: a descriptor of the directory just made.
+            check(unsafe { libc::fchmod(made.raw(), mode as libc::mode_t) })?;
+        }
+        Ok(())
+    }
+
+    /// Creates the file `name`, which must not exist (so never through a link), with `contents`
+    /// and exactly `mode`, and makes it durable when `sync`.
+    pub fn create_file(&self, name: &str, mode: u32, contents: &[u8], sync: bool) -> io::Result<()> {
+        let n = c_name(name)?;
+        let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: valid descriptor and name; the result is checked.
+        let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), flags, mode as libc::c_uint) })?;
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        let mut f = unsafe { File::from_raw_fd(fd) };
+        f.write_all(contents)?;
+        if f.metadata()?.permissions().mode_bits() != mode {
+            // SAFETY: a descriptor of the file just made.
+            check(unsafe { libc::fchmod(f.as_raw_fd(), mode as libc::mode_t) })?;
+        }
+        if sync {
+            f.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Opens the file `name` for writing without creating, following or blocking on it; it must
+    /// be a regular file (a lock file).
+    pub fn open_or_create_regular(&self, name: &str, mode: u32) -> io::Result<File> {
+        if let Some(e) = self.entry(name)? {
+            if !e.is_file() {
+                return Err(io::Error::new(io::ErrorKind::InvalidInput, "it is not a regular file"));
+            }
+        }
+        let n = c_name(name)?;
+        let flags =
+            libc::O_WRONLY | libc::O_CREAT | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+        // SAFETY: valid descriptor and name; the result is checked.
+        let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), flags, mode as libc::c_uint) })?;
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        let f = unsafe { File::from_raw_fd(fd) };
+        if !f.metadata()?.is_file() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "it is not a regular file"));
+        }
+        Ok(f)
+    }
+
+    /// The contents of the regular file `name`, at most `limit` bytes, without following a link
+    /// or blocking on a FIFO, with what it is.
+    pub fn read_file(&self, name: &str, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
+        let n = c_name(name)?;
+        let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+        if let Some(e) = self.entry(name)? {
+            if !e.is_file() {
+                return Err(ReadRefusal::NotRegular(if e.is_symlink() {
+                    "a symbolic link"
+                } else {
+                    "not a regular file"
+                }));
+            }
+        }
+        // SAFETY: valid descriptor and name; the result is checked.
+        let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), flags) })?;
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        let f = unsafe { File::from_raw_fd(fd) };
+        let entry = {
+            // SAFETY: as in `itself`.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            // SAFETY: valid descriptor and out-pointer.
+            check(unsafe { libc::fstat(f.as_raw_fd(), &mut st) })?;
+            Entry::of(&st)
+        };
+        if !entry.is_file() {
+            return Err(ReadRefusal::NotRegular("not a regular file"));
+        }
+        if entry.size > limit {
+            return Err(ReadRefusal::TooLarge { size: entry.size, limit });
+        }
+        let mut bytes = Vec::with_capacity(entry.size as usize);
+        f.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
+        }
+        Ok((bytes, entry))
+    }
+
+    /// The target of the link `name`.
+    pub fn read_link(&self, name: &str) -> io::Result<OsString> {
+        let n = c_name(name)?;
+        let mut buf = vec![0u8; libc::PATH_MAX as usize + 1];
+        // SAFETY: valid descriptor, name and buffer of the given length.
+        let len = unsafe { libc::readlinkat(self.raw(), n.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+        if len < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        buf.truncate(len as usize);
+        Ok(OsString::from_vec(buf))
+    }
+
+    /// Makes the link `name` pointing at `target`.
+    pub fn symlink(&self, target: &OsStr, name: &str) -> io::Result<()> {
+        let n = c_name(name)?;
+        let t = CString::new(target.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        // SAFETY: valid strings and descriptor.
+        check(unsafe { libc::symlinkat(t.as_ptr(), self.raw(), n.as_ptr()) }).map(drop)
+    }
+
+    /// Makes the FIFO `name` with exactly `mode`.
+    pub fn mkfifo(&self, name: &str, mode: u32) -> io::Result<()> {
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::mknodat(self.raw(), n.as_ptr(), libc::S_IFIFO | mode as libc::mode_t, 0) })?;
+        // fchmodat cannot refuse links on Linux, but nothing but the FIFO just made is there
+        // in a directory only rc2s6 writes.
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::fchmodat(self.raw(), n.as_ptr(), mode as libc::mode_t, 0) }).map(drop)
+    }
+
+    /// Gives `name` (not followed) this owner and group.
+    pub fn chown(&self, name: &str, uid: u32, gid: u32) -> io::Result<()> {
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::fchownat(self.raw(), n.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW) }).map(drop)
+    }
+
+    /// A second name, `name` here, for the regular file `name` in `from` (not followed).
+    pub fn hard_link(&self, from: &Dir, name: &str) -> io::Result<()> {
+        let n = c_name(name)?;
+        // SAFETY: valid descriptors and name; flags 0 does not follow a link.
+        check(unsafe { libc::linkat(from.raw(), n.as_ptr(), self.raw(), n.as_ptr(), 0) }).map(drop)
+    }
+
+    fn rename2(&self, from: &str, to: &str, flags: libc::c_uint) -> io::Result<()> {
+        let (f, t) = (c_name(from)?, c_name(to)?);
+        // SAFETY: valid descriptor and names.
+        check(unsafe { libc::renameat2(self.raw(), f.as_ptr(), self.raw(), t.as_ptr(), flags) }).map(drop)
+    }
+
+    /// Renames `from` to `to`, replacing a file there (the manifest, the journal).
+    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        self.rename2(from, to, 0)
+    }
+
+    /// Renames `from` to `to`, failing if anything is at `to`.
+    pub fn rename_noreplace(&self, from: &str, to: &str) -> io::Result<()> {
+        self.rename2(from, to, libc::RENAME_NOREPLACE)
+    }
+
+    /// Exchanges `a` and `b` atomically; both must exist.
+    pub fn exchange(&self, a: &str, b: &str) -> io::Result<()> {
+        self.rename2(a, b, libc::RENAME_EXCHANGE)
+    }
+
+    /// Removes `name` and everything under it, never following a link: a link is removed, not
+    /// what it points at. Nothing there is not an error.
+    pub fn remove_tree(&self, name: &str) -> io::Result<()> {
+        let Some(e) = self.entry(name)? else { return Ok(()) };
+        let n = c_name(name)?;
+        if e.is_dir() {
+            let sub = self.open_dir(name)?;
+            for child in sub.names()? {
+                sub.remove_tree(&child.to_string_lossy())?;
+            }
+            // SAFETY: valid descriptor and name.
+            check(unsafe { libc::unlinkat(self.raw(), n.as_ptr(), libc::AT_REMOVEDIR) }).map(drop)
+        } else {
+            // SAFETY: valid descriptor and name.
+            match check(unsafe { libc::unlinkat(self.raw(), n.as_ptr(), 0) }) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+                r => r.map(drop),
+            }
+        }
+    }
+
+    /// Makes what was written to the directory's entries durable.
+    pub fn sync(&self) -> io::Result<()> {
+        // SAFETY: a valid descriptor.
+        check(unsafe { libc::fsync(self.raw()) }).map(drop)
+    }
+
+    /// Makes everything written on the filesystem holding the directory durable: one call
+    /// instead of one fsync per file.
+    pub fn sync_filesystem(&self) -> io::Result<()> {
+        // SAFETY: a valid descriptor.
+        check(unsafe { libc::syncfs(self.raw()) }).map(drop)
+    }
+}
+
+/// Permission bits, for std's `Permissions`.
+trait ModeBits {
+    fn mode_bits(&self) -> u32;
+}
+
+impl ModeBits for std::fs::Permissions {
+    fn mode_bits(&self) -> u32 {
+        std::os::unix::fs::PermissionsExt::mode(self) & 0o7777
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_followed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).expect("mkdir");
+        std::fs::write(outside.join("precious"), "x").expect("write");
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).expect("mkdir");
+        std::os::unix::fs::symlink(&outside, out.join("link")).expect("symlink");
+        let dir = Dir::open(&out).expect("open");
+        assert!(dir.open_dir("link").is_err(), "a link is not opened as a directory");
+        assert!(dir.entry("link").expect("stat").is_some_and(|e| e.is_symlink()));
+        assert!(dir.create_file("link", 0o644, b"y", false).is_err(), "O_EXCL|O_NOFOLLOW");
+        assert!(matches!(dir.read_file("link", 10), Err(ReadRefusal::NotRegular(_))));
+        dir.remove_tree("link").expect("remove the link");
+        assert_eq!(std::fs::read_to_string(outside.join("precious")).expect("kept"), "x");
+        dir.mkdir("d", 0o750).expect("mkdir");
+        let d = dir.open_dir("d").expect("open");
+        d.create_file("f", 0o600, b"abc", true).expect("create");
+        assert_eq!(d.entry("f").expect("stat").expect("there").permissions(), 0o600);
+        assert_eq!(dir.entry("d").expect("stat").expect("there").permissions(), 0o750);
+        assert_eq!(d.read_file("f", 3).expect("read").0, b"abc");
+        assert!(matches!(d.read_file("f", 2), Err(ReadRefusal::TooLarge { .. })));
+        assert_eq!(dir.names().expect("names"), ["d"]);
+        dir.remove_tree("d").expect("remove");
+        assert!(dir.names().expect("names").is_empty());
+        assert!(dir.open_dir("../out").is_err(), "one component only");
+    }
+}

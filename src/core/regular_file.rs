@@ -1,0 +1,140 @@
+//! Reading a file that must be a regular file, without ever blocking on it and never more than a
+//! bound: inputs are untrusted, and so is an output directory others can write to. A FIFO where
+//! a script, a conf.d file, the lock or the manifest should be would otherwise hang rc2s6
+//! forever, and `/dev/zero` would be read until memory runs out.
+//!
+//! The path is looked at first without opening it (opening a device can have effects of its
+//! own: a tape rewinds, a serial line raises DTR), then opened with `O_NONBLOCK` and looked at
+//! again through the descriptor, so a path swapped for something else in between is refused too.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read as _};
+use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+use std::path::Path;
+
+/// Whether symbolic links on the way are followed (inputs: `/etc/init.d/net.eth0 -> net.lo`) or
+/// refused (anything under the output directory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// Follow a link at the last component.
+    Follow,
+    /// Refuse a link at the last component (`O_NOFOLLOW`).
+    Refuse,
+}
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadRefusal {
+    /// The system call failed (missing file, permissions, a link with `Links::Refuse` …).
+    Io(io::Error),
+    /// It is not a regular file: what it is, in words.
+    NotRegular(&'static str),
+    /// It is larger than the bound (its size, or the bound plus one when it grew while read).
+    TooLarge {
+        /// How many bytes it has, at least.
+        size: u64,
+        /// The bound.
+        limit: u64,
+    },
+}
+
+impl std::fmt::Display for ReadRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadRefusal::Io(e) => write!(f, "{e}"),
+            ReadRefusal::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            ReadRefusal::TooLarge { size, limit } => {
+                write!(f, "it is larger than rc2s6 reads ({size} bytes; the limit is {limit})")
+            }
+        }
+    }
+}
+
+impl From<io::Error> for ReadRefusal {
+    fn from(e: io::Error) -> Self {
+        ReadRefusal::Io(e)
+    }
+}
+
+/// What a file type is, in words, unless it is a regular file.
+pub fn not_regular(meta: &Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        None
+    } else if t.is_dir() {
+        Some("a directory")
+    } else if t.is_symlink() {
+        Some("a symbolic link")
+    } else if t.is_fifo() {
+        Some("a FIFO")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else if t.is_char_device() || t.is_block_device() {
+        Some("a device")
+    } else {
+        Some("not a file")
+    }
+}
+
+/// Opens `path` for reading if it is a regular file, without blocking.
+pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> {
+    let before = match links {
+        Links::Follow => std::fs::metadata(path)?,
+        Links::Refuse => std::fs::symlink_metadata(path)?,
+    };
+    if let Some(what) = not_regular(&before) {
+        return Err(ReadRefusal::NotRegular(what));
+    }
+    let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC | nofollow)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if let Some(what) = not_regular(&meta) {
+        return Err(ReadRefusal::NotRegular(what));
+    }
+    Ok((file, meta))
+}
+
+/// The whole of a regular file, at most `limit` bytes, and what it is (its mode, owner …).
+pub fn read(path: &Path, links: Links, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
+    let (file, meta) = open(path, links)?;
+    if meta.len() > limit {
+        return Err(ReadRefusal::TooLarge { size: meta.len(), limit });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = &file;
+    // One byte more than the bound tells a file that grew past it while read.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
+    }
+    Ok((bytes, meta))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_within_the_bound() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "abc").expect("write");
+        assert_eq!(read(&file, Links::Follow, 3).expect("read").0, b"abc");
+        assert!(matches!(read(&file, Links::Follow, 2), Err(ReadRefusal::TooLarge { size: 3, limit: 2 })));
+        assert!(matches!(read(dir.path(), Links::Follow, 9), Err(ReadRefusal::NotRegular("a directory"))));
+        assert!(matches!(read(Path::new("/dev/zero"), Links::Follow, 9), Err(ReadRefusal::NotRegular("a device"))));
+        let link = dir.path().join("l");
+        std::os::unix::fs::symlink(&file, &link).expect("symlink");
+        assert_eq!(read(&link, Links::Follow, 9).expect("followed").0, b"abc");
+        assert!(matches!(read(&link, Links::Refuse, 9), Err(ReadRefusal::NotRegular("a symbolic link"))));
+        let fifo = dir.path().join("p");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Would block forever if it were opened for reading without O_NONBLOCK, or read.
+        assert!(matches!(read(&fifo, Links::Follow, 9), Err(ReadRefusal::NotRegular("a FIFO"))));
+    }
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""Tests of the tool's readers: option descriptions, option tags, ExecStart= splitting, Debian
+patches. The descriptions are quoted from the man pages named (Debian bookworm/trixie).
+
+Run: python3 -m unittest tools/daemon-table/test_tool.py   (from the repo root)
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import debpatch  # noqa: E402
+import manpage  # noqa: E402
+import units  # noqa: E402
+
+
+def cls(desc):
+    c, _, effects, _ = manpage.classify(desc)
+    return (c + "*" if effects else c) if c else None
+
+
+class Classify(unittest.TestCase):
+    def test_foreground(self):
+        for desc in [
+            "Do not go into the background at startup but otherwise run as normal. This is intended for use when dnsmasq is run under daemontools or launchd",  # dnsmasq(8) -k
+            "When run in this mode, the program will not detach itself from the terminal.",  # chronyd(8) -n
+            "Stops the daemon from forking and detaching from the controlling terminal. This is useful for running from init.",  # ipmilan(8) -n
+            "Do not daemonize (go into background). The default is to daemonize.",  # lighttpd(8) -D
+            "Run the BOS Server in the foreground. By default, the BOS Server process will fork and detach the stdio, stderr, and stdin streams.",  # bosserver(8)
+            "Don't fork",
+            "Foreground",  # busybox crond -f
+            "Do not detach from the controlling terminal",
+            "Disable daemon mode",
+        ]:
+            self.assertEqual(cls(desc), "fg", desc)
+
+    def test_foreground_with_side_effects(self):
+        for desc in [
+            "When run in this mode, chronyd will print the configuration and exit. It will not detach from the terminal.",  # chronyd -p
+            "Debug mode. Does not fork.",
+            "Provide additional output for debug purposes. The process will stay attached to the terminal for output.",  # vnstatd -D
+            "Debug flag: do not fork into the background, but stay attached to the console.",  # unbound -d
+            "Do not daemonize. If this option is specified, ntpd will run in the foreground and log to stderr.",  # openntpd -d
+            "Log to stderr instead of daemonizing",
+        ]:
+            self.assertEqual(cls(desc), "fg*", desc)
+
+    def test_daemonize(self):
+        for desc in [
+            "Run memcached as a daemon.",  # memcached(1) -d
+            "Tells faxrunqd to run in the background, as a daemon.",  # faxrunqd(8) -D
+            "This options starts tuned as a daemon as opposed to in the foreground without forking at startup.",  # tuned(8) -d
+            "Fork into background",
+            "Detach from the controlling terminal",
+            "Enable daemon mode",
+            "Run in background as a daemon. If this option is specified, normal output will be redirected to /var/log/ipmiutil_getevt.log. The default is to run in foreground.",  # igetevent(8) -b
+        ]:
+            self.assertEqual(cls(desc), "bg", desc)
+        self.assertEqual(cls("Background (default)"), "bg-default")  # busybox crond -b
+
+    def test_neither(self):
+        for desc in [
+            # thunar -q: other instances run in the background, the option stops them
+            "Terminate any Thunar instance running in the background (spawned using the --daemon option).",
+            # vnstatd --initdb: names other options
+            "Create a new empty database without interface data and exit. This option cannot be used in combination with -d, --daemon or -n, --nodaemon.",
+            # vnstatd -t: a condition
+            "Add a timestamp to the beginning of every print from the daemon when the process is running in the foreground attached to a terminal",
+            # avahi-dnsconfd -s
+            "Log to syslog instead of STDERR. This is the implied when --daemonize is passed",
+            # staprun -L: detaches from a module, not a terminal
+            "Load module and start probes, then detach from the module leaving the probes running.",
+            # spectacle -n: a condition
+            "In background mode, do not pop up a notification when the screenshot is taken.",
+            # dkms --no-depmod
+            "This option prevents DKMS from running the depmod command during install and uninstall.",
+            # merecat -s: an aside
+            "Use syslog, even though running in foreground, -n. merecat uses syslog by default",
+            # uwsgi --attach-daemon: said of the command it runs
+            "attach a command/daemon to the master process (the command has to not go in background)",
+            # vtysh --no-fork: children
+            "When used in conjunction with -b, prevents vtysh from forking children to handle configuring each target daemon.",
+            # rsync --relative
+            "Use relative paths. This means that the full path names specified on the command line are sent to the server rather than just the last parts of the filenames, but only for a non-daemon transfer.",
+        ]:
+            self.assertIsNone(cls(desc), desc)
+
+
+class OptionEffects(unittest.TestCase):
+    def test_repeated_and_named(self):
+        # kamailio(8) -D: a count
+        o = manpage.Option(["-D"], None, "-D", "Control how daemonize is done: -D - do not fork (almost) anyway (run in foreground), -DD - do not daemonize creator; -DDD - daemonize (default)", 1)
+        self.assertIn("means more when repeated", o.effects)
+        # pptp(8) --debug
+        o = manpage.Option(["--debug"], None, "--debug", "Run in foreground (for debugging with gdb)", 1)
+        self.assertIn("named as more than a foreground option", o.effects)
+        o = manpage.Option(["-f", "--foreground"], None, "-f, --foreground", "Run in the foreground.", 1)
+        self.assertEqual((o.cls, o.effects), ("fg", []))
+
+
+class Tags(unittest.TestCase):
+    def test_parse_tag(self):
+        self.assertEqual(manpage.parse_tag("-f, --foreground"), (["-f", "--foreground"], None))
+        self.assertEqual(manpage.parse_tag("-D | --daemonize"), (["-D", "--daemonize"], None))
+        self.assertEqual(manpage.parse_tag("-c file, --config=file"), (["-c", "--config"], "required"))
+        self.assertEqual(manpage.parse_tag("-d, --daemon [=arg(=0)]"), (["-d", "--daemon"], "optional"))
+        self.assertEqual(manpage.parse_tag("-nodetach"), (["-nodetach"], None))
+
+    def test_options_of_a_rendered_page(self):
+        text = "\n".join(
+            [
+                "OPTIONS",
+                "       -d, --daemon",
+                "              Fork process to background and run as a daemon.",
+                "",
+                "       --test Read and syntax check configuration file(s).",
+                "",
+                "       -n     Do not daemonize the main process.",
+                "       -d,  --daemon Run mosquitto in the background as a daemon.",
+            ]
+        )
+        got = [(o.names, o.cls) for o in manpage.options(text)]
+        self.assertIn((["-d", "--daemon"], "bg"), got)
+        self.assertIn((["--test"], None), got)
+        self.assertIn((["-n"], "fg"), got)
+
+    def test_name_section(self):
+        self.assertEqual(manpage.names_documented("NAME\n       bird - BIRD Internet Routing Daemon\n"), {"bird"})
+        self.assertEqual(manpage.names_documented("NAME\n       xrdp, xrdp-sesman - a thing\n"), {"xrdp", "xrdp-sesman"})
+
+    def test_synopsis_arguments(self):
+        with_arg, alone = manpage.synopsis_arguments("SYNOPSIS\n       xmotd [-wakeup sleep-period] [-dfv] file\n")
+        self.assertIn("-wakeup", with_arg)
+        self.assertIn("-d", alone)
+
+
+class ExecStart(unittest.TestCase):
+    def test_split(self):
+        prog, args = units.exec_line('-/usr/sbin/foo -f "a b" $OPTS ${ONE} --x=%i')
+        self.assertEqual(prog.text, "/usr/sbin/foo")
+        self.assertEqual([w.text for w in args], ["-f", "a b", "$OPTS", "${ONE}", "--x=%i"])
+        self.assertEqual([w.literal for w in args], [True, True, False, False, False])
+        self.assertTrue(args[2].split_var)
+
+    def test_argv0(self):
+        prog, args = units.exec_line("@/usr/bin/foo foo-name -d")
+        self.assertEqual((prog.text, [w.text for w in args]), ("/usr/bin/foo", ["-d"]))
+
+    def test_type_defaults(self):
+        s = units.Service("x.service", units.parse_unit("[Service]\nExecStart=/bin/x\n"))
+        self.assertEqual(s.type, "simple")
+        s = units.Service("x.service", units.parse_unit("[Service]\nType=forking\nExecStart=/bin/x\n"))
+        self.assertEqual(s.type, "forking")
+
+    def test_dropin_reset(self):
+        base = units.parse_unit("[Service]\nExecStart=/bin/x -d\n")
+        drop = units.parse_unit("[Service]\nExecStart=\nExecStart=/bin/x -f\n")
+        s = units.Service("x.service", units.merge(base, [drop]))
+        self.assertEqual(s.exec_start, ["/bin/x -f"])
+
+
+class DebianPatches(unittest.TestCase):
+    PATCH = """--- a/cron.8
++++ b/cron.8
+@@ -1,3 +1,6 @@
+ .SH OPTIONS
++.TP
++.B \\-f
++Stay in foreground mode, don't daemonize.
+ .TP
+ .B \\-x
+--- a/cron.c
++++ b/cron.c
+@@ -1,2 +1,2 @@
+-	while (EOF != (argch = getopt(argc, argv, "x:"))) {
++	while (EOF != (argch = getopt(argc, argv, "fx:"))) {
+"""
+    TEXT_ONLY = """--- a/cron.8
++++ b/cron.8
+@@ -1,1 +1,1 @@
++25 6 * * *  root  test \\-x /usr/sbin/anacron || run-parts \\-\\-report /etc/cron.daily
+"""
+
+    NEW_PAGE = """--- /dev/null
++++ b/and.8
+@@ -0,0 +1,4 @@
++.TH AND 8
++.TP
++.B \\-f
++Foreground mode. Don't daemonize.
+"""
+
+    def test_a_page_debian_writes_adds_no_option(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "debian", "patches"))
+            with open(os.path.join(d, "debian", "patches", "000_and.8.man.diff"), "w") as f:
+                f.write(self.NEW_PAGE)
+            self.assertIsNone(debpatch.added_by(debpatch.load(d), "-f"))
+
+    def test_added_option(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "debian", "patches"))
+            with open(os.path.join(d, "debian", "patches", "foreground.patch"), "w") as f:
+                f.write(self.PATCH)
+            with open(os.path.join(d, "debian", "patches", "example.patch"), "w") as f:
+                f.write(self.TEXT_ONLY)
+            p = debpatch.load(d)
+            self.assertEqual(debpatch.added_by(p, "-f"), "debian/patches/foreground.patch")
+            self.assertIsNone(debpatch.added_by(p, "-x"))
+            self.assertIsNone(debpatch.added_by(p, "--report"))
+
+
+    def test_patch_names_that_speak_of_forking(self):
+        for name in ["no-fork.patch", "dont-daemonize.diff", "run-in-background.patch", "go_to_background.diff", "0003-supervise.c-restart-process-when-fork-fails.patch", "foreground-mode.patch"]:
+            self.assertTrue(debpatch.FORKING_NAME.search(name), name)
+        for name in ["01_fix_background_conf_for_maui_theme.diff", "background-image.patch", "fix-typo.patch"]:
+            self.assertFalse(debpatch.FORKING_NAME.search(name), name)
+
+
+if __name__ == "__main__":
+    unittest.main()
