@@ -407,8 +407,8 @@ fn a_script_that_does_not_select_s6_is_not_linked() {
     assert!(r.get("ssd").parse::<u32>().is_ok(), "start-stop-daemon runs it: {}", r.text);
 }
 
-/// Loggers: a script's own `output_logger` becomes the service's `log/run`, supervised by s6 2.15
-/// as the service's logger under 0.63.3, and gets the daemon's output; `output_log` and
+/// Loggers: a script's own `output_logger` is started by the run script as the daemon's child
+/// reading its stdout, as start-stop-daemon starts it, under s6 2.15 and 0.63.3; `output_log` and
 /// `error_log` are appended to (start-stop-daemon opens them with O_APPEND) by execline 2.9.9's
 /// redirfd, also after a restart.
 #[test]
@@ -431,7 +431,11 @@ fn loggers_and_log_files() {
          rc-service filed start; echo \"@@start-filed=$?\"\n\
          wait_for /var/log/teed.out 100 out-line\n\
          wait_for /var/log/filed.err 100 err-line\n\
-         echo \"@@teed-logger=$(tr '\\0' ' ' < /proc/$(s6-svstat -o pid /run/openrc/s6-scan/teed/log)/cmdline)\"\n\
+         echo \"@@teed-log-run=$(tr '\\0' ' ' < /proc/$(s6-svstat -o pid /run/openrc/s6-scan/teed/log)/cmdline)\"\n\
+         t=$(pgrep -x tee | head -n 1); echo \"@@teed-logger=$(tr '\\0' ' ' < /proc/$t/cmdline)\"\n\
+         d=$(s6-svstat -o pid /run/openrc/s6-scan/teed); p=$t; under=no\n\
+         for i in 1 2 3; do p=$(awk '{{print $4}}' /proc/$p/stat); [ \"$p\" = \"$d\" ] && under=yes; done\n\
+         echo \"@@teed-logger-under-daemon=$under\"\n\
          rc-service filed restart; echo \"@@restart-filed=$?\"\n\
          i=0; while [ $i -lt 100 ] && [ $(grep -c err-line /var/log/filed.err) -lt 2 ]; do sleep 0.1; i=$((i+1)); done\n\
          {live}\
@@ -446,7 +450,11 @@ fn loggers_and_log_files() {
     assert_eq!(r.get("compile"), "0", "{}", r.text);
     assert_eq!(r.get("start-teed"), "0", "{}", r.text);
     assert_eq!(r.get("start-filed"), "0", "{}", r.text);
+    // start-stop-daemon starts output_logger as the daemon's child reading its stdout (sh -c,
+    // rc_pipe_command(), src/shared/pipes.c); so does the run script, and s6-log keeps stderr.
     assert_eq!(r.get("teed-logger").trim(), "tee -a /var/log/teed.out", "{}", r.text);
+    assert_eq!(r.get("teed-logger-under-daemon"), "yes", "{}", r.text);
+    assert!(r.get("teed-log-run").starts_with("s6-log "), "{}", r.text);
     assert_eq!(s.kept("teed.out"), "out-line\n", "{}", r.text);
     assert_eq!(r.get("restart-filed"), "0", "{}", r.text);
     assert_eq!(s.kept("filed.out"), "before\nout-line\nout-line\n", "{}", r.text);

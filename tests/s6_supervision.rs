@@ -82,6 +82,63 @@ for_each_toolset! {
     output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them =>
         output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them_debian,
         output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_them_current;
+    a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it =>
+        a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it_debian,
+        a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it_current;
+}
+
+/// openrc-run only reports a `ulimit` that fails (`rc_ulimit`: openrc-run.sh.in at 0.45.2; one
+/// in start_pre(): the shell's message) and starts the daemon without it; s6-softlimit would
+/// stop the service. The run script makes each call in /bin/sh first: a soft limit above the
+/// kernel's maximum fails even for root, a core size succeeds.
+fn a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    fs::write(
+        initd.join("limitd"),
+        "#!/sbin/openrc-run\n\
+         command=/bin/sh\n\
+         command_args=\"-c 'cat /proc/self/limits; exec sleep 100'\"\n\
+         command_background=yes\n\
+         pidfile=/run/limitd.pid\n\
+         rc_ulimit=\"-S -n 1073741824\"\n\
+         start_pre() { ulimit -S -c 12345; }\n",
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(initd.join("limitd"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--no-rc-conf")
+        .arg("--no-conf-dir")
+        .arg("--log-dir")
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("limitd"), scandir.join("limitd")).unwrap();
+    let _scanner = Scanner::start(ts, &scandir);
+    let current = logs.join("limitd/current");
+    wait_for("the daemon's limits in its log", Duration::from_secs(10), || {
+        fs::read_to_string(&current).is_ok_and(|t| t.contains("Max core file size"))
+    });
+    let log = fs::read_to_string(&current).unwrap();
+    assert!(log.contains(" * limitd: unable to apply RC_ULIMIT settings"), "{log}");
+    // 12345 blocks of 512 bytes, soft only; the open files as s6-svscan has them (a word 0,
+    // s6-log's timestamp, comes first).
+    let core = log.lines().find(|l| l.contains("Max core file size")).unwrap();
+    assert_eq!(core.split_whitespace().nth(5), Some("6320640"), "{core}");
+    let files = log.lines().find(|l| l.contains("Max open files")).unwrap();
+    assert_ne!(files.split_whitespace().nth(4), Some("1073741824"), "{files}");
+    let (_, status) = run(ts.command("s6-svstat").arg(scandir.join("limitd")));
+    assert!(status.starts_with("up "), "{status}");
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("limitd")));
+    assert!(ok, "{text}");
 }
 
 fn generated_service_runs_under_s6(ts: &Toolset) {

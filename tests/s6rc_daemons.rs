@@ -1,4 +1,5 @@
-//! The 13 real daemons of `tests/real_daemons.rs`, from Alpine's scripts in the corpus, converted
+//! The 13 real daemons of `tests/real_daemons.rs`, from Alpine's scripts in the corpus (with its
+//! administrator's edits where rc2s6 refuses one as written), converted
 //! with `--backend s6-rc` and run by the real s6-rc 0.6.1.1 (s6 2.15, execline 2.9.9) with no
 //! OpenRC at all, each in its own mount, pid and network namespace (loopback up, /etc and /var
 //! under tmpfs overlays): `s6-rc -u change` brings each up with what its start_pre() or start()
@@ -104,7 +105,10 @@ fn run_daemon(d: &Daemon, script: &Path) -> Outcome {
     let initd = s.root.join("init.d");
     fs::create_dir_all(&initd).unwrap();
     let original = initd.join(d.service);
-    fs::copy(script, &original).unwrap();
+    // Alpine's script, with an administrator's edits where rc2s6 refuses it as written (the
+    // refusal itself is tested by tests/real_daemons.rs).
+    let alpine = fs::read_to_string(script).unwrap();
+    fs::write(&original, support::daemons::edited(&alpine, d.edits)).unwrap();
     fs::set_permissions(&original, fs::Permissions::from_mode(0o755)).unwrap();
     fs::copy(data.join("conf.d"), s.confd.join(d.service)).unwrap();
     let compiled = s.compile(std::slice::from_ref(&original), &["--external", EXTERNAL]);

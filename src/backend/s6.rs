@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, OpenMode, Privileges, Service, ShellRedirect};
+use crate::model::{Daemon, LimitKind, OpenMode, Privileges, ResourceLimit, Service, ShellRedirect};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -188,24 +188,64 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     s
 }
 
-/// One `s6-softlimit` line per kind of limit (both, soft, hard) the daemon has.
+/// The variable through which the limits' `s6-softlimit` words reach the rest of the run script.
+const ULIMIT_VARIABLE: &str = "RC2S6_ULIMIT";
+
+/// The `ulimit` calls openrc-run's shell makes, with their outcome: a call that fails there
+/// is reported and the start goes on without it (openrc-run.sh.in at 0.45.2), where
+/// `s6-softlimit` would stop the service. So each call is first made in the system's /bin/sh,
+/// the shell openrc-run runs (its `ulimit`: dash and busybox ash differ, e.g. on `-u` and on
+/// several limits in one call), and the `s6-softlimit` words of those that succeed, each kind
+/// of limit (both, soft, hard) its own `s6-softlimit`, are put before the rest of the chain.
+/// The shell's own message and openrc-run's go to the service's log.
 fn limits(s: &mut ExeclineScript, d: &Daemon) {
+    if d.limits.is_empty() {
+        return;
+    }
+    let mut text = String::new();
+    for call in &d.limits {
+        let args: Vec<String> = call.args.iter().map(|a| sh_quote(a)).collect();
+        let words = softlimit_words(&call.limits).join(" ");
+        text.push_str(&format!("if ulimit {} >/dev/null; then echo {words}", args.join(" ")));
+        if let Some(e) = &call.error {
+            text.push_str(&format!("; else echo {} >&2", sh_quote(e)));
+        }
+        text.push_str("; fi\n");
+    }
+    text.push_str("true");
+    s.block_line(&["backtick", "-n", ULIMIT_VARIABLE], ["/bin/sh", "-c", text.as_str()]);
+    s.line(["importas", "-u", "-s", "-C", ULIMIT_VARIABLE, ULIMIT_VARIABLE]);
+    s.line([format!("${ULIMIT_VARIABLE}")]);
+}
+
+/// `s6-softlimit [-H|-h] -X value …`, once per kind of limit (both, soft, hard) in `limits`.
+fn softlimit_words(limits: &[ResourceLimit]) -> Vec<String> {
+    let mut words = Vec::new();
     for kind in [LimitKind::Both, LimitKind::Soft, LimitKind::Hard] {
-        let limits: Vec<_> = d.limits.iter().filter(|l| l.which == kind).collect();
-        if limits.is_empty() {
+        let of_kind: Vec<_> = limits.iter().filter(|l| l.which == kind).collect();
+        if of_kind.is_empty() {
             continue;
         }
-        let mut words = vec!["s6-softlimit".to_string()];
+        words.push("s6-softlimit".to_string());
         match kind {
             LimitKind::Both => words.push("-H".into()),
             LimitKind::Hard => words.push("-h".into()),
             LimitKind::Soft => {}
         }
-        for l in limits {
+        for l in of_kind {
             words.push(format!("-{}", l.flag));
             words.push(l.value.clone());
         }
-        s.line(words);
+    }
+    words
+}
+
+/// A word for /bin/sh: single-quoted unless it is made only of characters sh leaves alone.
+fn sh_quote(w: &str) -> String {
+    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c)) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
     }
 }
 
@@ -337,16 +377,28 @@ fn redirections(s: &mut ExeclineScript, d: &Daemon) {
         }
     }
     // start-stop-daemon and supervise-daemon start the loggers as the daemon's children, with
-    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first: stderr's then
-    // holds stdout's pipe too, as it does under OpenRC. `pipeline` sets `!`, which the daemon
-    // does not get.
-    if let Some(l) = &d.stdout_logger {
-        logger_pipeline(s, l);
-    }
-    if let Some(l) = &d.stderr_logger {
-        s.line(["fdswap", "1", "2"]);
-        logger_pipeline(s, l);
-        s.line(["fdswap", "1", "2"]);
+    // `sh -c` (rc_pipe_command(), src/shared/pipes.c at 0.45.2), stdout's first; stdout's pipe
+    // is then open on a descriptor above 2 without close-on-exec, so stderr's logger holds it
+    // too (start-stop-daemon.c:1057-1071 at 0.45.2), whatever its command redirects: the run
+    // script gives it that pipe on a spare descriptor, and the loggers the service's output on
+    // 1 and 2. `pipeline` sets `!`, which the daemon does not get.
+    match (&d.stdout_logger, &d.stderr_logger) {
+        (Some(out), Some(err)) => {
+            let spare = if d.notification_fd == Some(3) { "4" } else { "3" };
+            logger_pipeline(s, out);
+            s.line(["fdmove", "-c", spare, "1"]);
+            s.line(["fdmove", "-c", "1", "2"]);
+            logger_pipeline(s, err);
+            s.line(["fdmove", "2", "1"]);
+            s.line(["fdmove", "1", spare]);
+        }
+        (Some(out), None) => logger_pipeline(s, out),
+        (None, Some(err)) => {
+            s.line(["fdswap", "1", "2"]);
+            logger_pipeline(s, err);
+            s.line(["fdswap", "1", "2"]);
+        }
+        (None, None) => {}
     }
 }
 

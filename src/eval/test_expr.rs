@@ -125,6 +125,11 @@ impl<'a> TestParser<'a> {
             "=" | "==" => {
                 if self.dbl {
                     Status::from_bool(Pattern::from_glob(b).matches(a))
+                } else if op == "==" && a == b {
+                    // `[ a == a ]`: busybox ash's and bash's test compare (true); dash's test does
+                    // not know `==` ("unexpected operator", exit 2: false). openrc-run runs the
+                    // system's /bin/sh, which rc2s6 cannot know; unequal strings are false in all.
+                    Status::Unknown
                 } else {
                     Status::from_bool(a == b)
                 }
@@ -185,5 +190,15 @@ mod tests {
         assert_eq!(t(&["x"]), Status::True);
         assert_eq!(t(&[""]), Status::False);
         assert_eq!(t(&[]), Status::False);
+    }
+
+    /// `==` in `[`: true in busybox ash and bash, an error (false) in dash (measured: dash 0.5.12
+    /// prints "[: a: unexpected operator" and exits 2); unequal strings are false in all three.
+    #[test]
+    fn double_equals_depends_on_the_shell() {
+        assert_eq!(t(&["a", "==", "a"]), Status::Unknown);
+        assert_eq!(t(&["a", "==", "b"]), Status::False);
+        let v: Vec<ShellValue> = ["a", "==", "a"].iter().map(|a| ShellValue::known(*a)).collect();
+        assert_eq!(evaluate_values(&v, true), Status::True);
     }
 }

@@ -173,8 +173,9 @@ pub struct Daemon {
     pub umask: Option<String>,
     /// Scheduling priority adjustment.
     pub nice: Option<i32>,
-    /// Resource limits.
-    pub limits: Vec<ResourceLimit>,
+    /// The `ulimit` calls openrc-run's shell makes before the launch, in order: `rc_ulimit`'s,
+    /// then start_pre()'s and start()'s.
+    pub limits: Vec<UlimitCall>,
     /// Who the daemon runs as.
     pub user: Option<RunAs>,
     /// The redirections of the shell command that starts the daemon, in order, made as root
@@ -297,6 +298,21 @@ pub struct RunAs {
     /// (start-stop-daemon.c:931-944 at 0.45.2: `initgroups` only for `--user`); `user` is root.
     #[serde(skip)]
     pub group_only: bool,
+}
+
+/// One `ulimit` call of openrc-run's shell: a failed one only prints an error and the start
+/// goes on (openrc-run.sh.in at 0.45.2: `if ! ulimit ${rc_ulimit}; then eerror …`; a failing
+/// ulimit in start_pre() does not stop it either), so the run script applies it only when the
+/// same call succeeds in the system's /bin/sh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UlimitCall {
+    /// The arguments, as the shell passes them to `ulimit`.
+    pub args: Vec<String>,
+    /// What they set, read as dash reads them.
+    pub limits: Vec<ResourceLimit>,
+    /// What openrc-run prints when the call fails, for `rc_ulimit` (its own `eerror`); `None`
+    /// for the script's own `ulimit`, whose failure only the shell reports.
+    pub error: Option<String>,
 }
 
 /// One `ulimit` turned into an `s6-softlimit` option.

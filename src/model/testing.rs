@@ -118,7 +118,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
     line("chroot", d.chroot.clone());
     line("umask", d.umask.clone());
     line("nice", d.nice.map(|n| n.to_string()));
-    let limits: Vec<String> = d.limits.iter().map(|l| format!("-{}{} ({:?})", l.flag, l.value, l.which)).collect();
+    let limits: Vec<String> =
+        d.limits.iter().flat_map(|c| &c.limits).map(|l| format!("-{}{} ({:?})", l.flag, l.value, l.which)).collect();
     line("limits", (!limits.is_empty()).then(|| limits.join(" ")));
     line(
         "user",

@@ -46,7 +46,13 @@ pub fn environment(
     let mut result = Ok(());
     let target = cx.options.target.clone();
     let exported: Vec<(String, ShellValue)> = match inputs.launch_env {
-        Some(env) => env.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+        // Every variable the launching command sees, a function's exported locals and the
+        // assignments before its name (which the shell holds in a scope of their own) included.
+        Some(env) => env
+            .names()
+            .into_iter()
+            .filter_map(|n| env.get(&n).filter(|v| v.exported).map(|v| (n.clone(), v.value.clone())))
+            .collect(),
         None => cx.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
     };
     let mut vars: Vec<(String, String)> = Vec::new();

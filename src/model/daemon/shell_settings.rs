@@ -10,7 +10,7 @@
 
 use super::super::error::ModelError;
 use super::super::launch::ShellSetting;
-use super::super::service::ResourceLimit;
+use super::super::service::UlimitCall;
 use super::context::Context;
 use super::limits::SOFTLIMIT_HELP;
 use super::report::Refused;
@@ -29,8 +29,8 @@ pub struct AlreadySet {
 /// What start()'s shell settings add.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ShellEffects {
-    /// Limits, after `rc_ulimit`'s.
-    pub limits: Vec<ResourceLimit>,
+    /// `ulimit` calls, after `rc_ulimit`'s.
+    pub limits: Vec<UlimitCall>,
     /// The umask, when none is set otherwise.
     pub umask: Option<String>,
     /// The working directory, when none is set otherwise.
@@ -60,8 +60,8 @@ pub fn apply(cx: &mut Context, settings: &[ShellSetting], already: AlreadySet) -
         }
         match s.name.as_str() {
             "ulimit" => match ulimit::parse(&s.args) {
-                Ok(l) => {
-                    out.limits.extend(l);
+                Ok(limits) => {
+                    out.limits.push(UlimitCall { args: s.args.clone(), limits, error: None });
                     cx.report.decide(
                         "limits",
                         format!("openrc-run's shell runs `{written}` before the launch"),
