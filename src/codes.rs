@@ -17,6 +17,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         crate::eval::error::CODES,
         crate::model::error::CODES,
         crate::backend::s6::CODES,
+        crate::backend::s6rc::CODES,
         crate::migrate::error::CODES,
         crate::lint::error::CODES,
         crate::verify::error::CODES,

@@ -118,7 +118,7 @@ fn sarif_is_a_2_1_0_log_with_rules_and_regions() {
     assert_eq!(rules[0]["name"], "DependencyCycle");
     assert!(rules[0]["help"]["markdown"].as_str().unwrap().contains("## Fix"));
     assert_eq!(rules[0]["defaultConfiguration"]["level"], "warning");
-    let cycle = rc2s6::codes::registry().resolve("dependency_cycle").unwrap();
+    let cycle = rc2s6::codes::registry().resolve("lint::dependency_cycle").unwrap();
     assert_eq!(rules[0]["shortDescription"]["text"], cycle.summary());
     let results = run["results"].as_array().unwrap();
     // One cycle of three scripts: reported once (issue 16).

@@ -80,6 +80,15 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::parse::syntax_error",
     "rc2s6::parse::too_complex",
     "rc2s6::parse::unterminated_heredoc",
+    "rc2s6::s6rc::bad_name",
+    "rc2s6::s6rc::dependency_cycle",
+    "rc2s6::s6rc::dependency_dropped",
+    "rc2s6::s6rc::name_taken",
+    "rc2s6::s6rc::need_unmet",
+    "rc2s6::s6rc::openrc_command",
+    "rc2s6::s6rc::provider_choice",
+    "rc2s6::s6rc::runlevel_entry",
+    "rc2s6::s6rc::several_providers",
     "rc2s6::verify::bad_link_name",
     "rc2s6::verify::bad_notification_fd",
     "rc2s6::verify::command_set",
@@ -89,6 +98,7 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::verify::file_edited",
     "rc2s6::verify::file_extra",
     "rc2s6::verify::file_missing",
+    "rc2s6::verify::foreign_definition",
     "rc2s6::verify::foreign_link",
     "rc2s6::verify::generated_differs",
     "rc2s6::verify::source_changed",
@@ -111,6 +121,8 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::verify::openrc_nested_link",
     "rc2s6::verify::output_not_var_svc_d",
     "rc2s6::verify::readiness_without_notification_fd",
+    "rc2s6::verify::s6rc_compile_failed",
+    "rc2s6::verify::s6rc_compile_not_found",
     "rc2s6::verify::script_missing",
     "rc2s6::verify::script_not_executable",
     "rc2s6::verify::service_path_empty",
@@ -211,7 +223,7 @@ fn phases_resolve_with_or_without_the_prefix() {
     assert_eq!(registry().phase("model"), Some("model"));
     assert_eq!(registry().phase("rc2s6::lint"), Some("lint"));
     assert_eq!(registry().phase("rc2s6"), None);
-    assert_eq!(registry().phases(), ["emit", "input", "lint", "migrate", "model", "parse", "verify", "write"]);
+    assert_eq!(registry().phases(), ["emit", "input", "lint", "migrate", "model", "parse", "s6rc", "verify", "write"]);
 }
 
 /// miette's `#[diagnostic(code(…), severity(…))]` would be a second place for what a code's

@@ -42,6 +42,32 @@ pub fn quote(s: &str) -> Result<String, NulInWord> {
     Ok(out)
 }
 
+/// Quotes `s` as one execline word keeping its newlines and tabs as they are, so a program
+/// written inside it (a shell script in a oneshot's `up`) stays readable: execlineb's lexer takes
+/// every byte between the quotes but `\` and `"` literally (verified with s6-rc-compile 0.6.1.1
+/// and execlineb 2.9.9). Bare when [`quote`] would leave it bare.
+pub fn quote_text(s: &str) -> Result<String, NulInWord> {
+    let bare = quote(s)?;
+    if !bare.starts_with('"') {
+        return Ok(bare);
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' | '\t' => out.push(c),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\0x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Ok(out)
+}
+
 /// An execline script under construction: a chain of commands, one per line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExeclineScript {

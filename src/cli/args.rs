@@ -20,6 +20,7 @@ use rc2s6::openrc::version::OpenrcVersion;
         rc2s6 /etc/init.d/* -o /var/svc.d\n  \
         rc2s6 /etc/init.d -o /var/svc.d --conf-dir /etc/conf.d --dry-run\n  \
         rc2s6 /etc/init.d -o /var/svc.d --format json > conversion.json\n  \
+        rc2s6 --backend s6-rc /etc/init.d/* --runlevels /etc/runlevels -o /etc/s6-rc/source\n  \
         rc2s6 lint --format sarif /etc/init.d/* > rc2s6.sarif\n  \
         rc2s6 explain rc2s6::model::daemon_may_fork\n\n\
         A run with many diagnostics prints a summary grouped by code; -v prints each in full.\n\n\
@@ -71,12 +72,12 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compile init scripts into s6 service directories (the default).
     #[command(
-        after_help = "Examples:\n  rc2s6 compile /etc/init.d/* -o /var/svc.d\n  rc2s6 compile testdata/emit/basic -o /tmp/svc --no-rc-conf --conf-dir testdata/emit/conf.d"
+        after_help = "Examples:\n  rc2s6 compile /etc/init.d/* -o /var/svc.d\n  rc2s6 compile testdata/emit/basic -o /tmp/svc --no-rc-conf --conf-dir testdata/emit/conf.d\n  rc2s6 compile --backend s6-rc /etc/init.d/* --runlevels /etc/runlevels -o /etc/s6-rc/source"
     )]
     Compile(CompileArgs),
     /// Check that OpenRC will link exactly the service directories rc2s6 generated.
     #[command(
-        after_help = "Examples:\n  rc2s6 verify /etc/init.d/sshd -o /var/svc.d\n  rc2s6 verify migrated/init.d -o /srv/s6 --scan-dir /run/openrc/s6-scan\n\n\
+        after_help = "Examples:\n  rc2s6 verify /etc/init.d/sshd -o /var/svc.d\n  rc2s6 verify migrated/init.d -o /srv/s6 --scan-dir /run/openrc/s6-scan\n  rc2s6 verify -o /etc/s6-rc/source        (a tree written with --backend s6-rc)\n\n\
             Exit codes: 0 consistent, 1 not, 100 bad usage, 111 I/O failure."
     )]
     Verify(VerifyArgs),
@@ -122,8 +123,9 @@ pub enum Command {
 /// Arguments of `verify`.
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// Init scripts as OpenRC will run them (migrated or hand-written), or directories of them.
-    #[arg(value_name = "INITSCRIPT", required = true)]
+    /// Init scripts as OpenRC will run them (migrated or hand-written), or directories of them;
+    /// none for a tree written with --backend s6-rc, which is verified from its manifest.
+    #[arg(value_name = "INITSCRIPT")]
     pub scripts: Vec<PathBuf>,
     /// The directory rc2s6 compiled into (with rc2s6.manifest.yaml).
     #[arg(short, long, value_name = "OUT", required = true)]
@@ -334,9 +336,34 @@ pub struct CompileArgs {
     /// Print the rewritten init scripts as a unified diff on stdout instead of writing them.
     #[arg(long)]
     pub diff: bool,
+    /// What to write: s6 service directories for OpenRC's s6 backend, or an s6-rc source tree
+    /// of the whole set (no OpenRC left).
+    #[arg(long, value_enum, default_value_t = BackendChoice::S6)]
+    pub backend: BackendChoice,
+    /// s6-rc: OpenRC's runlevel directory (e.g. /etc/runlevels); each runlevel becomes a bundle.
+    #[arg(long, value_name = "DIR")]
+    pub runlevels: Option<PathBuf>,
+    /// s6-rc: the service that provides a virtual name several services provide (repeatable).
+    #[arg(long, value_name = "NAME=SERVICE", value_delimiter = ',')]
+    pub provider: Vec<String>,
+    /// s6-rc: names the system brings up before s6-rc starts (the init's mounts, network...):
+    /// a dependency on one the tree does not have is satisfied without a definition (repeatable,
+    /// or comma-separated).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub external: Vec<String>,
     /// How to report the run: `human` on stderr, or `json` on stdout (schema in README.md).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CompileFormat::Human, conflicts_with = "diff")]
     pub format: CompileFormat,
+}
+
+/// The backends `--backend` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    /// s6 service directories that OpenRC's s6 backend links (supervisor=s6).
+    S6,
+    /// An s6-rc source tree for s6-rc-compile: longruns, loggers, oneshots, bundles.
+    #[value(name = "s6-rc")]
+    S6Rc,
 }
 
 /// Report formats of `compile`.

@@ -1,13 +1,14 @@
 //! `rc2s6 [compile] INPUT... -o OUT`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::migrate::{self, MigrationRun};
 use super::summary::{self, Item, count};
 use super::{Outcome, progress, use_color};
-use crate::cli::args::{CompileArgs, CompileFormat, GlobalArgs};
-use rc2s6::backend::{Backend, EmitOptions};
+use crate::cli::args::{BackendChoice, CompileArgs, CompileFormat, GlobalArgs};
+use rc2s6::backend::{Backend, EmitOptions, S6RcOptions};
 use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::model::ModelOptions;
 use rc2s6::openrc::daemon_table::DaemonTable;
@@ -29,6 +30,13 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
     }
     let output = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let target = args.target.resolve()?;
+    let emit = EmitOptions {
+        log_dir: args.log_dir.clone(),
+        log_user: args.log_user.clone(),
+        log_size: args.log_size.clamp(4096, 268_435_455),
+        log_count: args.log_count,
+        ..EmitOptions::default()
+    };
     Ok(CompileOptions {
         input: args.files.input_options(),
         model: ModelOptions {
@@ -36,18 +44,45 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
             target: target.clone(),
             daemon_table: daemon_tables(&args.daemon_table)?,
         },
-        backend: Backend::S6(EmitOptions {
-            log_dir: args.log_dir.clone(),
-            log_user: args.log_user.clone(),
-            log_size: args.log_size.clamp(4096, 268_435_455),
-            log_count: args.log_count,
-            ..EmitOptions::default()
-        }),
+        backend: backend(args, emit)?,
         target,
         output: output.display().to_string(),
         // Migration rewrites the scripts from their syntax trees after the batch.
         keep_syntax_trees: args.initd_out.is_some() || args.diff,
     })
+}
+
+/// The backend the flags select, with its settings.
+fn backend(args: &CompileArgs, emit: EmitOptions) -> Result<Backend, String> {
+    if args.backend == BackendChoice::S6 {
+        for (given, flag) in [
+            (args.runlevels.is_some(), "--runlevels"),
+            (!args.provider.is_empty(), "--provider"),
+            (!args.external.is_empty(), "--external"),
+        ] {
+            if given {
+                return Err(format!("{flag} is for the s6-rc backend (--backend s6-rc)"));
+            }
+        }
+        return Ok(Backend::S6(emit));
+    }
+    if args.initd_out.is_some() || args.diff {
+        return Err("--initd-out and --diff rewrite init scripts for OpenRC's s6 backend; the s6-rc backend leaves OpenRC behind".into());
+    }
+    let mut providers = BTreeMap::new();
+    for p in &args.provider {
+        let (name, service) = p
+            .split_once('=')
+            .filter(|(n, s)| !n.is_empty() && !s.is_empty())
+            .ok_or_else(|| format!("--provider `{p}` is not NAME=SERVICE (e.g. --provider net=networking)"))?;
+        if let Some(old) = providers.insert(name.to_string(), service.to_string()) {
+            if old != service {
+                return Err(format!("--provider {name} is given twice ({old} and {service})"));
+            }
+        }
+    }
+    let external = args.external.iter().filter(|e| !e.is_empty()).cloned().collect();
+    Ok(Backend::S6Rc(S6RcOptions { emit, providers, external, runlevels: args.runlevels.clone() }))
 }
 
 /// The built-in daemon tables under the user's `--daemon-table` files.
@@ -91,8 +126,11 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     let existed: Vec<String> = comp
         .services
         .iter()
-        .filter(|s| s.dir.is_some() && out.join(&s.record.name).symlink_metadata().is_ok())
-        .map(|s| s.record.name.clone())
+        .filter(|s| s.dir.is_some())
+        .map(|s| &s.record.name)
+        .chain(comp.bundles.iter().map(|b| &b.record.name))
+        .filter(|name| out.join(name).symlink_metadata().is_ok())
+        .cloned()
         .collect();
     let written = progress::while_running(
         show_progress && !args.dry_run,
@@ -144,7 +182,11 @@ impl Run<'_> {
         let migration = self.migration.map_or(Outcome::Success, MigrationRun::outcome);
         if !self.comp.read_errors.is_empty() || migration == Outcome::Io {
             Outcome::Io
-        } else if not_converted > 0 || !self.report.drifted.is_empty() || migration == Outcome::Findings {
+        } else if not_converted > 0
+            || !self.report.drifted.is_empty()
+            || migration == Outcome::Findings
+            || self.comp.findings.iter().any(|f| f.severity == Severity::Error)
+        {
             Outcome::Findings
         } else {
             Outcome::Success
@@ -185,10 +227,24 @@ impl Run<'_> {
         }
         let (converted, oneshot, not_converted) = comp.counts();
         let verb = if args.dry_run { "would write" } else { "wrote" };
+        let what = if args.backend == BackendChoice::S6Rc {
+            let definitions: usize = comp.services.iter().map(|s| s.dir.iter().count() + s.companions.len()).sum();
+            format!(
+                "s6-rc source tree of {} and {}; {verb} {} and bundle{}",
+                count(definitions, "definition"),
+                count(comp.bundles.len(), "bundle"),
+                count(report.written.len(), "service"),
+                if report.written.len() == 1 { "" } else { "s" },
+            )
+        } else {
+            format!(
+                "{verb} {} service director{}",
+                report.written.len(),
+                if report.written.len() == 1 { "y" } else { "ies" }
+            )
+        };
         eprintln!(
-            "rc2s6: {converted} converted, {oneshot} oneshot, {not_converted} not converted; {verb} {} service director{}, {} unchanged{}{} in {}",
-            report.written.len(),
-            if report.written.len() == 1 { "y" } else { "ies" },
+            "rc2s6: {converted} converted, {oneshot} oneshot, {not_converted} not converted; {what}, {} unchanged{}{} in {}",
             report.unchanged.len(),
             if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) },
             if comp.skipped.is_empty() {
@@ -246,11 +302,16 @@ impl Run<'_> {
 fn print_findings(comp: &Compilation, global: &GlobalArgs, color: bool) -> bool {
     let shown = |f: &&Finding| !global.quiet || f.severity == Severity::Error;
     let total = comp.services.iter().map(|s| s.findings().iter().filter(shown).count()).sum::<usize>();
+    // Findings about the set (s6-rc: an option, a runlevel) are few and always shown in full.
+    let set: Vec<Finding> = comp.findings.iter().filter(shown).cloned().collect();
     if global.verbose || total <= summary::FEW {
-        let all: Vec<Finding> = comp.services.iter().flat_map(|s| s.findings().iter().filter(shown).cloned()).collect();
+        let mut all: Vec<Finding> =
+            comp.services.iter().flat_map(|s| s.findings().iter().filter(shown).cloned()).collect();
+        all.extend(set);
         eprint!("{}", render_human(&all, color));
         return false;
     }
+    eprint!("{}", render_human(&set, color));
     let items: Vec<Item<'_>> =
         comp.services.iter().map(|s| Item { name: &s.record.name, failed: !s.ok(), findings: s.findings() }).collect();
     let failed = summary::failures(&items);

@@ -7,6 +7,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use super::compile::Run;
+use rc2s6::backend::Backend;
 use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::pipeline::compile::CompileOptions;
 use rc2s6::report::json::Diagnostic;
@@ -24,6 +25,20 @@ struct Document<'a> {
     read_errors: Vec<ReadError<'a>>,
     write: Write<'a>,
     migration: Option<Migration<'a>>,
+    /// With `--backend s6-rc` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s6rc: Option<S6Rc<'a>>,
+}
+
+/// What the s6-rc backend made of the set.
+#[derive(Serialize)]
+struct S6Rc<'a> {
+    /// Every definition of the services (longruns, loggers, oneshots), by name.
+    definitions: Vec<&'a str>,
+    /// The bundles made for virtual names and runlevels.
+    bundles: Vec<&'a str>,
+    /// Findings about the set rather than one service (an option, a runlevel).
+    diagnostics: Vec<Diagnostic<'a>>,
 }
 
 /// Counts of the run.
@@ -96,7 +111,8 @@ struct Migration<'a> {
 pub fn print(run: &Run<'_>, opts: &CompileOptions) -> std::io::Result<()> {
     let comp = run.comp;
     let (converted, oneshot, not_converted) = comp.counts();
-    let all: Vec<&Finding> = comp.services.iter().flat_map(|s| s.findings()).collect();
+    // Counted with findings about the set (the s6-rc backend's), listed under `s6rc`.
+    let all: Vec<&Finding> = comp.services.iter().flat_map(|s| s.findings()).chain(&comp.findings).collect();
     let n = |s: Severity| all.iter().filter(|f| f.severity == s).count();
     let services = comp
         .services
@@ -154,6 +170,16 @@ pub fn print(run: &Run<'_>, opts: &CompileOptions) -> std::io::Result<()> {
             recovered: report.recovered,
         },
         migration,
+        s6rc: matches!(opts.backend, Backend::S6Rc(_)).then(|| S6Rc {
+            definitions: comp
+                .services
+                .iter()
+                .flat_map(|s| s.dir.iter().chain(&s.companions))
+                .map(|d| d.name.as_str())
+                .collect(),
+            bundles: comp.bundles.iter().map(|b| b.record.name.as_str()).collect(),
+            diagnostics: comp.findings.iter().map(Diagnostic::of).collect(),
+        }),
     };
     let mut text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     text.push('\n');

@@ -3,7 +3,7 @@
 use super::{Outcome, use_color};
 use crate::cli::args::{GlobalArgs, VerifyArgs};
 use rc2s6::core::diagnostic::Severity;
-use rc2s6::pipeline::verify::verify_set;
+use rc2s6::pipeline::verify::{is_s6rc_tree, verify_s6rc, verify_set};
 use rc2s6::report::{escape, render_human};
 use rc2s6::verify::{self, VerifyOptions};
 
@@ -22,6 +22,41 @@ fn summary(report: &verify::Report, version: &str) -> String {
         if global == 1 { "" } else { "s" },
         if n == 1 { "its own" } else { "their own" },
     )
+}
+
+/// Verifies a tree written with `--backend s6-rc`: prints its definitions' count and whether
+/// s6-rc-compile accepts it, findings on stderr.
+fn run_s6rc(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
+    if !args.scripts.is_empty() {
+        eprintln!(
+            "rc2s6: {} holds an s6-rc source tree, verified from its manifest alone: give no init scripts",
+            args.output.display()
+        );
+        return Outcome::Usage;
+    }
+    let report = match verify_s6rc(&args.output) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("rc2s6: {msg}");
+            return Outcome::Io;
+        }
+    };
+    let shown: Vec<_> =
+        report.findings.iter().filter(|f| !global.quiet || f.severity == Severity::Error).cloned().collect();
+    eprint!("{}", render_human(&shown, use_color(global)));
+    let compiled = match report.compiled {
+        Some(true) => "s6-rc-compile accepts it",
+        Some(false) => "s6-rc-compile refuses it",
+        None => "not compiled (no s6-rc-compile on PATH)",
+    };
+    let verdict = if report.consistent() { "consistent" } else { "not consistent" };
+    eprintln!(
+        "rc2s6: verified s6-rc source tree {}: {} records, {} definitions, {compiled}; {verdict}",
+        args.output.display(),
+        report.records,
+        report.definitions
+    );
+    if report.consistent() { Outcome::Success } else { Outcome::Findings }
 }
 
 /// What OpenRC will link for one script, as one line: `NAME: LINK -> DIR`, or why nothing.
@@ -54,6 +89,13 @@ fn prediction(e: &verify::Expected, scan: &str) -> String {
 
 /// Runs a verify: prints what OpenRC will link for each script on stdout, findings on stderr.
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Outcome {
+    if is_s6rc_tree(&args.output) {
+        return run_s6rc(args, global);
+    }
+    if args.scripts.is_empty() {
+        eprintln!("rc2s6: give the init scripts to verify (only a tree written with --backend s6-rc needs none)");
+        return Outcome::Usage;
+    }
     let target = match args.target.resolve() {
         Ok(t) => t,
         Err(msg) => {

@@ -94,7 +94,12 @@ pub fn is_supervised(dir: &Path) -> bool {
 }
 
 /// Entries s6-supervise creates in a service directory at run time; never drift.
-const RUNTIME_ENTRIES: &[&str] = &["supervise", "event", "down", "log/supervise", "log/event", "log/down"];
+const RUNTIME_ENTRIES: &[&str] = &["supervise", "event", "log/supervise", "log/event"];
+
+/// Files s6-supervise and its tools make or read at run time (`down` marks a service not to be
+/// started): never drift when rc2s6 did not write them. An s6-rc oneshot's `down` script is one
+/// rc2s6 writes, so these are read, and set aside only where the plan or record has no such file.
+const RUNTIME_FILES: &[&str] = &["down", "log/down"];
 
 /// What is at `<out>/<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,24 +181,35 @@ impl DiskDir {
     /// How this differs from what `record` says rc2s6 wrote at `name`; a record without a
     /// service directory means nothing should be there.
     pub fn drift_from(&self, name: &str, record: Option<&ServiceRecord>) -> Vec<Drift> {
-        let d = |path: String, kind| Drift { service: name.to_string(), path, kind };
-        let Some((record, dir_name)) = record.and_then(|r| r.servicedir.as_ref().map(|s| (r, s))) else {
+        match record.and_then(|r| r.servicedir.as_deref().map(|d| (r, d))) {
+            Some((r, dir)) => self.drift_in(name, dir, Some(r)),
+            None => self.drift_in(name, name, None),
+        }
+    }
+
+    /// How this, read at `dir`, differs from what `record` (the service's) says rc2s6 wrote
+    /// there: `dir` is one of the service's directories (its own, or for s6-rc one of its
+    /// companions); a record that has no such directory means nothing should be there.
+    pub fn drift_in(&self, service: &str, dir: &str, record: Option<&ServiceRecord>) -> Vec<Drift> {
+        let d = |path: String, kind| Drift { service: service.to_string(), path, kind };
+        let Some(record) = record.filter(|r| r.dirs().any(|x| x == dir)) else {
             return match self {
                 DiskDir::Absent => Vec::new(),
-                DiskDir::NotADirectory { symlink: true } => vec![d(name.to_string(), DriftKind::Symlink)],
-                _ => vec![d(name.to_string(), DriftKind::Foreign)],
+                DiskDir::NotADirectory { symlink: true } => vec![d(dir.to_string(), DriftKind::Symlink)],
+                _ => vec![d(dir.to_string(), DriftKind::Foreign)],
             };
         };
+        let prefix = format!("{dir}/");
+        let own: Vec<&super::FileRecord> = record.files.iter().filter(|f| f.path.starts_with(&prefix)).collect();
         let files = match self {
-            DiskDir::Absent => return record.files.iter().map(|f| d(f.path.clone(), DriftKind::Missing)).collect(),
-            DiskDir::NotADirectory { symlink: true } => return vec![d(dir_name.clone(), DriftKind::Symlink)],
-            DiskDir::NotADirectory { symlink: false } => return vec![d(dir_name.clone(), DriftKind::Foreign)],
+            DiskDir::Absent => return own.iter().map(|f| d(f.path.clone(), DriftKind::Missing)).collect(),
+            DiskDir::NotADirectory { symlink: true } => return vec![d(dir.to_string(), DriftKind::Symlink)],
+            DiskDir::NotADirectory { symlink: false } => return vec![d(dir.to_string(), DriftKind::Foreign)],
             DiskDir::Directory(files) => files,
         };
         let mut drift = Vec::new();
-        let prefix = format!("{dir_name}/");
-        let listed: BTreeSet<&str> = record.files.iter().map(|f| f.path.as_str()).collect();
-        for f in &record.files {
+        let listed: BTreeSet<&str> = own.iter().map(|f| f.path.as_str()).collect();
+        for f in &own {
             let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
             match files.iter().find(|(p, _, _)| p == rel) {
                 None => drift.push(d(f.path.clone(), DriftKind::Missing)),
@@ -206,7 +222,7 @@ impl DiskDir {
         }
         for (p, _, _) in files {
             let full = format!("{prefix}{p}");
-            if !listed.contains(full.as_str()) {
+            if !listed.contains(full.as_str()) && !RUNTIME_FILES.contains(&p.as_str()) {
                 drift.push(d(full, DriftKind::Extra));
             }
         }
@@ -242,8 +258,11 @@ fn walk(dir: &Dir, prefix: &str, shown: &Path, out: &mut Vec<DiskFile>) -> Resul
     Ok(())
 }
 
-/// Compares a directory on disk with what the manifest says was written there.
+/// Compares the directories on disk with what the manifest says was written there.
 pub fn drift_against(out: &Path, record: &ServiceRecord) -> Result<Vec<Drift>, DiskError> {
-    let Some(name) = &record.servicedir else { return Ok(Vec::new()) };
-    Ok(DiskDir::read(&out.join(name))?.drift_from(&record.name, Some(record)))
+    let mut drift = Vec::new();
+    for dir in record.dirs() {
+        drift.extend(DiskDir::read(&out.join(dir))?.drift_in(&record.name, dir, Some(record)));
+    }
+    Ok(drift)
 }

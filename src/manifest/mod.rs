@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile};
-use crate::model::{Dependencies, Service, ServiceKind};
+use crate::model::{Decision, Dependencies, Service, ServiceKind};
 use crate::openrc::daemon_table::UserTable;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::version::OpenrcVersion;
@@ -25,6 +25,9 @@ pub struct Manifest {
     pub openrc: OpenrcRecord,
     /// The output directory as OpenRC will see it.
     pub output: String,
+    /// The backend that wrote it, when not the s6 backend (`s6-rc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<String>,
     /// The user's daemon tables (`--daemon-table`), in the order given, merged over the
     /// built-in ones (which rc2s6_version names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -71,6 +74,10 @@ pub struct ServiceRecord {
     /// The service directory, relative to the output directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servicedir: Option<String>,
+    /// The service's other directories, relative to the output directory: the s6-rc backend's
+    /// logger and oneshots (`NAME-log`, `NAME-pre`, `NAME-post`). `files` lists theirs too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companions: Vec<String>,
     /// The path OpenRC uses (`s6_service_path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s6_service_path: Option<String>,
@@ -223,18 +230,7 @@ pub fn service_record(
     let at = |file: FileId, offset: usize| {
         sources.get(file.index()).map(|(_, s)| format!("{}:{}", s.name(), s.line_col(offset).0))
     };
-    let files = dir
-        .map(|d| {
-            d.files
-                .iter()
-                .map(|f| FileRecord {
-                    path: format!("{}/{}", d.name, f.path),
-                    mode: format!("{:04o}", f.mode),
-                    sha256: sha256_hex(f.contents.as_bytes()),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let files = dir.map(file_records).unwrap_or_default();
     let daemon = service.daemon.as_ref().filter(|_| dir.is_some());
     ServiceRecord {
         name: service.name.clone(),
@@ -255,6 +251,7 @@ pub fn service_record(
             })
             .collect(),
         servicedir: dir.map(|d| d.name.clone()),
+        companions: Vec::new(),
         s6_service_path: dir.map(|d| format!("{}/{}", output.trim_end_matches('/'), d.name)),
         link_name: dir.map(|d| d.name.clone()),
         files,
@@ -288,6 +285,72 @@ pub fn service_record(
     }
 }
 
+/// The record of an s6-rc service: the record of its own definition (`dir`) with its other
+/// definitions' names and files added, and what the backend decided. OpenRC's link and
+/// `s6_service_path` mean nothing there.
+pub fn s6rc_record(mut record: ServiceRecord, companions: &[ServiceDir], decisions: &[Decision]) -> ServiceRecord {
+    for d in companions {
+        record.companions.push(d.name.clone());
+        record.files.extend(file_records(d));
+    }
+    record.files.sort_by(|a, b| a.path.cmp(&b.path));
+    record.s6_service_path = None;
+    record.link_name = None;
+    record.decisions.extend(decisions.iter().map(|d| DecisionRecord {
+        topic: d.topic.clone(),
+        choice: d.choice.clone(),
+        at: None,
+    }));
+    record
+}
+
+/// The record of a bundle the s6-rc backend made for the set (a virtual name, a runlevel).
+pub fn bundle_record(dir: &ServiceDir, what: &str, decisions: &[Decision]) -> ServiceRecord {
+    ServiceRecord {
+        name: dir.name.clone(),
+        kind: "bundle".into(),
+        description: Some(what.to_string()),
+        supervisor: String::new(),
+        sources: Vec::new(),
+        servicedir: Some(dir.name.clone()),
+        companions: Vec::new(),
+        s6_service_path: None,
+        link_name: None,
+        files: file_records(dir),
+        user: None,
+        log_dir: None,
+        notification_fd: None,
+        ready_timeout_ms: None,
+        dependencies: DependencyRecord::default(),
+        // A bundle holds names only.
+        private: false,
+        decisions: decisions
+            .iter()
+            .map(|d| DecisionRecord { topic: d.topic.clone(), choice: d.choice.clone(), at: None })
+            .collect(),
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The records of a directory's files, paths relative to the output directory.
+fn file_records(d: &ServiceDir) -> Vec<FileRecord> {
+    d.files
+        .iter()
+        .map(|f| FileRecord {
+            path: format!("{}/{}", d.name, f.path),
+            mode: format!("{:04o}", f.mode),
+            sha256: sha256_hex(f.contents.as_bytes()),
+        })
+        .collect()
+}
+
+impl ServiceRecord {
+    /// Every directory the service has under the output directory: its own, then the others.
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.servicedir.iter().chain(&self.companions).map(String::as_str)
+    }
+}
+
 fn dependency_record(d: &Dependencies) -> DependencyRecord {
     DependencyRecord {
         need: d.need.clone(),
@@ -310,6 +373,7 @@ impl Manifest {
             rc2s6_version: env!("CARGO_PKG_VERSION").into(),
             openrc: OpenrcRecord { version: target.to_string(), semantics: target.describe() },
             output: output.to_string(),
+            backend: None,
             daemon_tables: Vec::new(),
             services,
         }

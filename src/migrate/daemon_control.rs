@@ -113,7 +113,7 @@ fn rewrite_command(
 
 /// A signal sent through the pidfile becomes `s6-svc` on the service, keeping the redirections.
 fn signal_through_s6(cx: &Subject, rw: &mut Rewriter, sc: &SimpleCommand, signal: Option<String>) {
-    let service_ref = cx.target.scan_link_in_shell();
+    let service_ref = cx.service_ref.as_str();
     let Some(sig) = signal.as_deref().and_then(normalize_signal) else {
         rw.refuse(MigrateError::SignalUnknown { span: sc.span.into() });
         return;

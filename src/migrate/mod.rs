@@ -83,6 +83,8 @@ struct Subject<'a> {
     target: &'a OpenrcVersion,
     /// The service directory OpenRC will link.
     path: String,
+    /// How a rewritten command names the service's live directory for `s6-svc`.
+    service_ref: String,
     /// The script's function definitions with their syntax, in text order.
     functions: Vec<(&'a FunctionDefinition, &'a FunctionDef)>,
 }
@@ -114,6 +116,7 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
         dir,
         target,
         path: target.prepared_service_dir(output, &dir.name),
+        service_ref: target.scan_link_in_shell().to_string(),
         functions: analysis.function_syntax().into_iter().filter(|(d, _)| d.file == script).collect(),
     };
     let mut rw = Rewriter::new(text);
@@ -130,5 +133,39 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
     m.text = rewritten;
     m.findings = errors.into_iter().map(|e| Finding::new(Some(source.clone()), e)).collect();
     m.findings.extend(settings_block::name_overridden(&cx));
+    m
+}
+
+/// The script with only the daemon taken out of its functions (steps 1 and 2): the compiled
+/// launch becomes `default_start`, stop()'s way of stopping the daemon `default_stop`, and a
+/// signal through the pidfile `s6-svc` on `live_dir`, the daemon's directory in s6's scan
+/// directory. What the s6-rc backend's oneshots run around a daemon s6-rc supervises.
+pub fn take_daemon_out(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, live_dir: &str) -> Migration {
+    let source = analysis.script();
+    let text = source.text();
+    let mut m = Migration {
+        service: analysis.service.name.clone(),
+        path: source.name().to_string(),
+        original: text.to_string(),
+        text: text.to_string(),
+        findings: Vec::new(),
+    };
+    let Some(syntax) = analysis.script_ast() else { return m };
+    let script = analysis.script_id();
+    let cx = Subject {
+        analysis,
+        syntax,
+        dir,
+        target,
+        path: live_dir.to_string(),
+        service_ref: live_dir.to_string(),
+        functions: analysis.function_syntax().into_iter().filter(|(d, _)| d.file == script).collect(),
+    };
+    let mut rw = Rewriter::new(text);
+    let launch = launch::replace(&cx, &mut rw);
+    daemon_control::rewrite(&cx, &mut rw, launch);
+    let (rewritten, errors) = rw.finish();
+    m.text = rewritten;
+    m.findings = errors.into_iter().map(|e| Finding::new(Some(source.clone()), e)).collect();
     m
 }

@@ -51,6 +51,12 @@ impl FunctionDefinition {
         Loc { file: self.file, span: self.name_span }
     }
 
+    /// The literal names of the commands its body runs, each once, in the order they first
+    /// appear.
+    pub fn commands(&self) -> impl Iterator<Item = &str> {
+        self.commands.iter().map(|c| &**c)
+    }
+
     /// Whether its body runs any of `names`, by name or by a path ending in one.
     pub fn runs(&self, names: &[&str]) -> bool {
         self.commands.iter().any(|c| names.contains(&c.rsplit('/').next().unwrap_or(c)))

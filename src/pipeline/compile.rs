@@ -1,11 +1,14 @@
 //! A batch of init scripts → service directories and a manifest, in memory. One broken script
 //! never stops the others.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 use thiserror::Error;
 
+use crate::backend::s6rc::S6RcService;
+use crate::backend::s6rc::set::{Member, Runlevel};
 use crate::backend::service_dir::ServiceDir;
 use crate::backend::{Backend, EmitError};
 use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
@@ -16,6 +19,7 @@ use crate::model::{ModelOptions, ServiceKind};
 use crate::openrc::service_files::ServiceFiles;
 use crate::openrc::version::OpenrcVersion;
 use crate::pipeline::input::{self, InputOptions, ReadError};
+use crate::pipeline::s6rc;
 use crate::pipeline::service_set::{self, Progress, SetOptions};
 
 /// Everything a compile run needs to know.
@@ -42,8 +46,11 @@ pub struct CompileOptions {
 pub struct CompiledService {
     /// Its files and model.
     pub analysis: Analysis,
-    /// The service directory, for converted longruns.
+    /// The service directory, for converted longruns (for s6-rc: the service's own definition,
+    /// a oneshot's too).
     pub dir: Option<ServiceDir>,
+    /// The service's other directories: the s6-rc backend's logger and oneshots.
+    pub companions: Vec<ServiceDir>,
     /// Its manifest record.
     pub record: ServiceRecord,
     /// A script rc2s6 already migrated (supervisor=s6, no command) whose service directory is
@@ -75,6 +82,19 @@ pub struct Compilation {
     pub read_errors: Vec<ReadError>,
     /// The manifest of everything.
     pub manifest: Manifest,
+    /// The bundles the s6-rc backend made for the set (virtual names, runlevels).
+    pub bundles: Vec<CompiledBundle>,
+    /// Findings about the set rather than one service (an option, a runlevel).
+    pub findings: Vec<Finding>,
+}
+
+/// A bundle the s6-rc backend made for the set.
+#[derive(Debug, Clone)]
+pub struct CompiledBundle {
+    /// Its definition.
+    pub dir: ServiceDir,
+    /// Its manifest record.
+    pub record: ServiceRecord,
 }
 
 define_codes! {
@@ -107,6 +127,8 @@ impl Coded for DuplicateService {
 struct Emitted {
     dir: Result<Option<ServiceDir>, EmitError>,
     migrated: bool,
+    /// For the s6-rc backend: the service's definitions before the set step, or why none.
+    s6rc: Option<s6rc::Emitted>,
 }
 
 /// Whether a script that selects s6 with no command is one rc2s6 migrated earlier: its service
@@ -121,8 +143,12 @@ fn is_migrated(analysis: &Analysis, opts: &CompileOptions) -> bool {
 
 /// What the backend makes of an analysis, on the worker thread that made it.
 fn emit_one(analysis: &Analysis, opts: &CompileOptions) -> Emitted {
+    if let Backend::S6Rc(s6rc_opts) = &opts.backend {
+        let emitted = s6rc::emit(analysis, s6rc_opts, &opts.target);
+        return Emitted { dir: Ok(None), migrated: false, s6rc: Some(emitted) };
+    }
     let dir = opts.backend.service_dir(&analysis.service, analysis.private);
-    Emitted { dir, migrated: is_migrated(analysis, opts) }
+    Emitted { dir, migrated: is_migrated(analysis, opts), s6rc: None }
 }
 
 /// Puts an analysis and what was emitted for it together, with its manifest record.
@@ -149,7 +175,41 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
         log_dir,
         analysis.private,
     );
-    CompiledService { analysis, dir, record, migrated: emitted.migrated }
+    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated }
+}
+
+/// Puts an analysis and its s6-rc definitions (after the set step) together, with its manifest
+/// record; a service the backend or the set step refused gets its findings and no definition.
+fn finish_s6rc(
+    mut analysis: Analysis,
+    service: Option<S6RcService>,
+    findings: Vec<Finding>,
+    opts: &CompileOptions,
+) -> CompiledService {
+    analysis.findings.extend(findings);
+    if service.is_none() && analysis.service.kind == ServiceKind::Oneshot {
+        // A script without a daemon is a oneshot definition here: without it, not converted.
+        analysis.service.kind = ServiceKind::NotConverted;
+    }
+    let (mut dirs, decisions) = match service {
+        Some(s) => (s.dirs, s.decisions),
+        None => (Vec::new(), Vec::new()),
+    };
+    let companions = if dirs.len() > 1 { dirs.split_off(1) } else { Vec::new() };
+    let dir = dirs.pop();
+    let sources = analysis.sources_with_roles();
+    let log_dir = opts.backend.log_dir(&analysis.service);
+    let record = manifest::service_record(
+        &analysis.service,
+        &sources,
+        dir.as_ref(),
+        &analysis.findings,
+        &opts.output,
+        log_dir,
+        analysis.private,
+    );
+    let record = manifest::s6rc_record(record, &companions, &decisions);
+    CompiledService { analysis, dir, companions, record, migrated: false }
 }
 
 /// Compiles one script: read, analyse, emit.
@@ -160,11 +220,18 @@ pub fn compile_one(script: &Path, opts: &CompileOptions) -> Result<CompiledServi
 /// Compiles one service's files, already read: analyse and emit, touching no file.
 pub fn compile_files(files: ServiceFiles, opts: &CompileOptions) -> CompiledService {
     let mut analysis = analysis::analyze(files, &opts.model);
+    // The s6-rc backend reads the syntax trees and the final variables.
+    let emitted = emit_one(&analysis, opts);
     if !opts.keep_syntax_trees {
         analysis.drop_working_state();
     }
-    let emitted = emit_one(&analysis, opts);
-    finish(analysis, emitted, opts)
+    match emitted.s6rc {
+        Some(one) => {
+            let (mut services, _, _) = s6rc_set(vec![(analysis, one)], &[], opts);
+            services.remove(0)
+        }
+        None => finish(analysis, emitted, opts),
+    }
 }
 
 /// Compiles everything the arguments name and builds the manifest.
@@ -178,13 +245,81 @@ pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Pr
         SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
     // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
     let set = service_set::load_with_progress(paths, &set_opts, progress, |a| emit_one(a, opts));
-    let (skipped, read_errors) = (set.skipped, set.read_errors);
-    let mut services: Vec<CompiledService> =
-        set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
+    let (skipped, mut read_errors) = (set.skipped, set.read_errors);
+    let (mut services, bundles, findings) = if let Backend::S6Rc(s6rc_opts) = &opts.backend {
+        let members: Vec<(Analysis, s6rc::Emitted)> =
+            set.members.into_iter().map(|m| (m.analysis, m.extra.s6rc.unwrap_or(Ok(None)))).collect();
+        let runlevels = match s6rc_opts.runlevels.as_deref().map(s6rc::read_runlevels) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                read_errors.push(e);
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        s6rc_set(members, &runlevels, opts)
+    } else {
+        let services = set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
+        (services, Vec::new(), Vec::new())
+    };
     refuse_duplicates(&mut services);
-    let manifest = Manifest::new(&opts.target, &opts.output, services.iter().map(|s| s.record.clone()).collect())
-        .with_daemon_tables(&opts.model.daemon_table.user);
-    Compilation { services, skipped, read_errors, manifest }
+    let mut records: Vec<ServiceRecord> = services.iter().map(|s| s.record.clone()).collect();
+    records.extend(bundles.iter().map(|b| b.record.clone()));
+    let mut manifest =
+        Manifest::new(&opts.target, &opts.output, records).with_daemon_tables(&opts.model.daemon_table.user);
+    if let Backend::S6Rc(_) = &opts.backend {
+        manifest.backend = Some(opts.backend.name().to_string());
+    }
+    Compilation { services, skipped, read_errors, manifest, bundles, findings }
+}
+
+/// The s6-rc set step: services whose name is given twice are left out first (both are refused
+/// afterwards, as for the s6 backend), then dependencies, bundles and refusals; each service is
+/// finished with what it became.
+fn s6rc_set(
+    members: Vec<(Analysis, s6rc::Emitted)>,
+    runlevels: &[Runlevel],
+    opts: &CompileOptions,
+) -> (Vec<CompiledService>, Vec<CompiledBundle>, Vec<Finding>) {
+    let s6rc_opts = match &opts.backend {
+        Backend::S6Rc(o) => o.clone(),
+        Backend::S6(_) => Default::default(),
+    };
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (a, _) in &members {
+        *count.entry(a.service.name.as_str()).or_default() += 1;
+    }
+    let twice: BTreeSet<String> = count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k.to_string()).collect();
+    let (analyses, emitted): (Vec<Analysis>, Vec<s6rc::Emitted>) = members.into_iter().unzip();
+    let mut set_members: Vec<Member<'_>> = analyses
+        .iter()
+        .zip(emitted)
+        .map(|(a, e)| {
+            let (service, findings) = match e {
+                Ok(s) if !twice.contains(&a.service.name) => (s, Vec::new()),
+                Ok(_) => (None, Vec::new()),
+                Err(f) => (None, f),
+            };
+            Member { analysis: a, service, findings }
+        })
+        .collect();
+    let out = s6rc::resolve(&mut set_members, runlevels, &s6rc_opts);
+    let results: Vec<_> = set_members.into_iter().map(|m| (m.service, m.findings)).collect();
+    let services = analyses
+        .into_iter()
+        .zip(results)
+        .map(|(a, (service, findings))| finish_s6rc(a, service, findings, opts))
+        .collect();
+    let bundles = out
+        .bundles
+        .into_iter()
+        .map(|b| {
+            let what = if b.kind == "runlevel" { "runlevel bundle" } else { "virtual service bundle" };
+            let record = manifest::bundle_record(&b.dir, what, &b.decisions);
+            CompiledBundle { dir: b.dir, record }
+        })
+        .collect();
+    (services, bundles, out.findings)
 }
 
 /// The same name twice would fight over one directory and one scan-directory link: neither is
@@ -224,7 +359,12 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
 impl Compilation {
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
-        let converted = self.services.iter().filter(|s| s.dir.is_some() || s.migrated).count();
+        let converted = self
+            .services
+            .iter()
+            // s6-rc: a oneshot has a definition too, counted as a oneshot.
+            .filter(|s| (s.dir.is_some() && s.analysis.service.kind != ServiceKind::Oneshot) || s.migrated)
+            .count();
         // A oneshot refused as a duplicate is not converted, as its manifest record says.
         let oneshot =
             self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
@@ -234,5 +374,6 @@ impl Compilation {
     /// Whether any error-level finding exists.
     pub fn has_errors(&self) -> bool {
         self.services.iter().any(|s| s.findings().iter().any(|f| f.severity == Severity::Error))
+            || self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 }

@@ -8,5 +8,6 @@ pub mod input;
 pub mod lint;
 pub mod migrate;
 pub mod parallel;
+pub mod s6rc;
 pub mod service_set;
 pub mod verify;

@@ -24,3 +24,14 @@ pub fn verify_set(paths: &[PathBuf], set_opts: &SetOptions, opts: &VerifyOptions
     let report = verify::tree::observe(&analyses, opts).map(|world| verify::check(&analyses, &world, opts));
     VerifiedSet { report, read_errors: set.read_errors }
 }
+
+/// Verifies an s6-rc source tree written with `--backend s6-rc`, from its manifest alone.
+pub fn verify_s6rc(out: &std::path::Path) -> Result<verify::s6rc::S6RcReport, String> {
+    let tree = verify::tree::observe_s6rc(out)?;
+    Ok(verify::s6rc::check(&tree, &out.display().to_string()))
+}
+
+/// Whether the output directory holds a tree written with `--backend s6-rc`.
+pub fn is_s6rc_tree(out: &std::path::Path) -> bool {
+    verify::tree::manifest_backend(out).as_deref() == Some("s6-rc")
+}

@@ -315,6 +315,9 @@ define_codes! {
         OPENRC_GENERATOR_BUG = openrc_generator_bug: Advice,
         GENERATED_DIFFERS = generated_differs: Warning,
         SOURCE_CHANGED = source_changed: Error,
+        S6RC_COMPILE_FAILED = s6rc_compile_failed: Error,
+        S6RC_COMPILE_NOT_FOUND = s6rc_compile_not_found: Warning,
+        FOREIGN_DEFINITION = foreign_definition: Warning,
     }
 }
 
@@ -645,6 +648,33 @@ pub enum VerifyError {
         version: String,
     },
 
+    /// s6-rc-compile refuses the s6-rc source tree.
+    #[error("s6-rc-compile refuses {output}: {message}")]
+    #[diagnostic(help(
+        "compile the init scripts again with --backend s6-rc (and --force where a file was edited by hand), or fix what s6-rc-compile names"
+    ))]
+    S6rcCompileFailed {
+        /// The source tree.
+        output: String,
+        /// What s6-rc-compile said.
+        message: String,
+    },
+
+    /// No s6-rc-compile was found to check the tree with.
+    #[error("no s6-rc-compile found: the s6-rc source tree was checked against the manifest only")]
+    #[diagnostic(help("install s6-rc (Debian has no package: build skarnet's s6-rc 0.6), or put it on PATH"))]
+    S6rcCompileNotFound,
+
+    /// A definition in the source tree rc2s6 did not write.
+    #[error("{path} is an s6-rc definition rc2s6 did not write; s6-rc-compile includes it")]
+    #[diagnostic(help(
+        "fine if it was written by hand on purpose: rc2s6 leaves it alone, and verify checks that the whole tree still compiles"
+    ))]
+    ForeignDefinition {
+        /// The directory.
+        path: String,
+    },
+
     /// The output directory has no manifest.
     #[error("{output} has no rc2s6.manifest.yaml: the service directories cannot be checked for drift")]
     #[diagnostic(help("give verify the -o directory rc2s6 compiled into"))]
@@ -821,6 +851,9 @@ impl Coded for VerifyError {
             VerifyError::ScriptNotExecutable { .. } => &SCRIPT_NOT_EXECUTABLE,
             VerifyError::ExeclineSyntax { .. } => &EXECLINE_SYNTAX,
             VerifyError::ExeclinebNotFound => &EXECLINEB_NOT_FOUND,
+            VerifyError::S6rcCompileFailed { .. } => &S6RC_COMPILE_FAILED,
+            VerifyError::S6rcCompileNotFound => &S6RC_COMPILE_NOT_FOUND,
+            VerifyError::ForeignDefinition { .. } => &FOREIGN_DEFINITION,
             VerifyError::InterpreterMissing { .. } => &INTERPRETER_MISSING,
             VerifyError::BadNotificationFd { .. } => &BAD_NOTIFICATION_FD,
             VerifyError::NotificationFdStdio { .. } => &NOTIFICATION_FD_STDIO,

@@ -12,6 +12,7 @@ pub mod error;
 mod expected;
 pub mod openrc_generated;
 mod readiness;
+pub mod s6rc;
 mod scan;
 mod selection;
 mod service_dir;

@@ -308,3 +308,79 @@ pub fn observe(analyses: &[Analysis], opts: &VerifyOptions) -> Result<World, Str
     }
     Ok(world)
 }
+
+/// What an s6-rc source tree written by rc2s6 holds, for [`super::s6rc`].
+#[derive(Debug, Clone, Default)]
+pub struct S6RcTree {
+    /// The manifest in the tree, if it reads.
+    pub manifest: Option<Manifest>,
+    /// Each record's drift from the disk, by name, or why it could not be read.
+    pub drift: Vec<(String, Result<Vec<crate::manifest::drift::Drift>, String>)>,
+    /// The tree's directories no record lists (definitions written by someone else).
+    pub foreign: Vec<String>,
+    /// What s6-rc-compile made of the tree: `None` when it is not on PATH.
+    pub compile: Option<Result<(), String>>,
+}
+
+/// The backend the manifest in `out` was written by (`s6-rc`), if it says.
+pub fn manifest_backend(out: &Path) -> Option<String> {
+    let text = fs::read_to_string(out.join(MANIFEST_NAME)).ok()?;
+    Manifest::from_yaml(&text).ok()?.backend
+}
+
+/// Reads an s6-rc source tree: the manifest, each record's drift, the directories nobody
+/// recorded, and s6-rc-compile's verdict on the whole tree.
+pub fn observe_s6rc(out: &Path) -> Result<S6RcTree, String> {
+    let mut tree = S6RcTree {
+        manifest: fs::read_to_string(out.join(MANIFEST_NAME)).ok().and_then(|t| Manifest::from_yaml(&t).ok()),
+        ..S6RcTree::default()
+    };
+    let listing = fs::read_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut dirs: Vec<String> = listing
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    dirs.sort();
+    let mut recorded = BTreeSet::new();
+    if let Some(m) = &tree.manifest {
+        for r in &m.services {
+            recorded.extend(r.dirs().map(str::to_string));
+            let drift = crate::manifest::drift::drift_against(out, r).map_err(|e| e.to_string());
+            tree.drift.push((r.name.clone(), drift));
+        }
+    }
+    tree.foreign = dirs.into_iter().filter(|d| !recorded.contains(d)).collect();
+    tree.compile = find_on_path("s6-rc-compile").map(|prog| s6rc_compile(&prog, out));
+    Ok(tree)
+}
+
+/// A program on PATH.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| is_executable(p))
+}
+
+/// Compiles the tree into a temporary database, which is removed again.
+fn s6rc_compile(prog: &Path, out: &Path) -> Result<(), String> {
+    let base = std::env::temp_dir();
+    let mut n = 0u32;
+    let dir = loop {
+        let d = base.join(format!("rc2s6-verify.{}.{n}", std::process::id()));
+        match fs::create_dir(&d) {
+            Ok(()) => break d,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(format!("cannot make a temporary directory in {}: {e}", base.display())),
+        }
+    };
+    let db = dir.join("db");
+    let result = Command::new(prog).arg(&db).arg(out).stdin(Stdio::null()).output();
+    let _ = fs::remove_dir_all(&dir);
+    let output = result.map_err(|e| format!("cannot run {}: {e}", prog.display()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let msg = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    Err(if msg.is_empty() { format!("exit status {}", output.status) } else { msg })
+}

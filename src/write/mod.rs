@@ -198,6 +198,49 @@ impl Out<'_> {
     }
 }
 
+/// What one manifest record describes and what this run plans for it: a service's directories
+/// (one for the s6 backend; the s6-rc backend adds its logger and oneshots), or a bundle the
+/// s6-rc backend makes for the set.
+struct Unit<'a> {
+    name: &'a str,
+    /// The record this run writes; `None` for a bundle no longer made, whose directory goes.
+    record: Option<&'a ServiceRecord>,
+    /// The directories planned, the service's own first.
+    dirs: Vec<&'a ServiceDir>,
+    /// A script rc2s6 migrated, whose directory from an earlier run stays.
+    migrated: bool,
+}
+
+/// Every unit of a compilation, and the bundles of the manifest on disk it no longer makes.
+fn units<'a>(comp: &'a Compilation, old: Option<&'a Manifest>) -> Vec<Unit<'a>> {
+    let mut out: Vec<Unit<'a>> = comp
+        .services
+        .iter()
+        .map(|s| Unit {
+            name: &s.record.name,
+            record: Some(&s.record),
+            dirs: s.dir.iter().chain(&s.companions).collect(),
+            migrated: s.migrated,
+        })
+        .collect();
+    out.extend(comp.bundles.iter().map(|b| Unit {
+        name: &b.record.name,
+        record: Some(&b.record),
+        dirs: vec![&b.dir],
+        migrated: false,
+    }));
+    let made: BTreeSet<&str> = out.iter().map(|u| u.name).collect();
+    if let Some(m) = old {
+        out.extend(m.services.iter().filter(|r| r.kind == "bundle" && !made.contains(r.name.as_str())).map(|r| Unit {
+            name: &r.name,
+            record: None,
+            dirs: Vec::new(),
+            migrated: false,
+        }));
+    }
+    out
+}
+
 /// Writes the compilation into `out`.
 pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Result<WriteReport, WriteError> {
     let ops = FsOps::new();
@@ -380,36 +423,55 @@ fn discard(ops: &FsOps, at: &At, actions: &[Action], journal: bool) {
 fn plan<'a>(
     at: Option<&At>,
     comp: &'a Compilation,
-    old: Option<&Manifest>,
+    old: Option<&'a Manifest>,
     opts: WriteOptions,
     report: &mut WriteReport,
 ) -> Result<(Vec<ServiceRecord>, Vec<Action<'a>>), WriteError> {
     let mut records = Vec::new();
     let mut actions = Vec::new();
-    for s in &comp.services {
-        let name = &s.record.name;
+    let units = units(comp, old);
+    for u in &units {
+        let name = u.name;
         let old_record = old.and_then(|m| m.service(name));
-        let disk = match at {
-            Some(at) if is_safe_component(name) => DiskDir::read_in(at.dir, name, &at.path(name))?,
-            _ => DiskDir::Absent,
-        };
-        let generated_before = generated_files(old_record);
-        // What is on disk now must be what rc2s6 wrote last time, or nothing.
-        let mut drift = match (old_record, &s.dir) {
-            (None, Some(d)) if disk.holds(d, &generated_before) => Vec::new(),
-            (r, _) => disk.drift_from(name, r),
-        };
-        if let Some(d) = &s.dir {
-            // What the admin or s6 added is kept when the directory is rebuilt (a `down` file,
-            // an `env/`): not in the way, unless the new directory needs its place.
-            drift.retain(|x| x.kind != DriftKind::Extra || collides(relative(name, &x.path), d));
+        let has_old = |dir: &str| old_record.is_some_and(|r| r.dirs().any(|d| d == dir));
+        // Every directory involved: the planned ones, then those the record on disk lists.
+        let mut dir_names: Vec<&str> = u.dirs.iter().map(|d| d.name.as_str()).collect();
+        for d in old_record.iter().flat_map(|r| r.dirs()) {
+            if !dir_names.contains(&d) {
+                dir_names.push(d);
+            }
         }
-        let replaced = match &s.dir {
-            Some(d) => !disk.is_absent() && !disk.holds(d, &generated_before),
-            None => !s.migrated && old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent(),
-        };
-        if replaced && at.is_some_and(|at| drift::is_supervised(&at.path(name))) {
-            drift.push(Drift { service: name.clone(), path: name.clone(), kind: DriftKind::Supervised });
+        if dir_names.is_empty() {
+            dir_names.push(name);
+        }
+        let mut drift = Vec::new();
+        let mut on_disk = Vec::new();
+        for dir in dir_names {
+            let disk = match at {
+                Some(at) if is_safe_component(dir) => DiskDir::read_in(at.dir, dir, &at.path(dir))?,
+                _ => DiskDir::Absent,
+            };
+            let generated_before = generated_files(old_record, dir);
+            let planned = u.dirs.iter().copied().find(|d| d.name == dir);
+            // What is on disk now must be what rc2s6 wrote last time, or nothing.
+            let mut here = match planned {
+                Some(p) if old_record.is_none() && disk.holds(p, &generated_before) => Vec::new(),
+                _ => disk.drift_in(name, dir, old_record),
+            };
+            if let Some(p) = planned {
+                // What the admin or s6 added is kept when the directory is rebuilt (a `down`
+                // file, an `env/`): not in the way, unless the new directory needs its place.
+                here.retain(|x| x.kind != DriftKind::Extra || collides(relative(dir, &x.path), p));
+            }
+            drift.extend(here);
+            let replaced = match planned {
+                Some(p) => !disk.is_absent() && !disk.holds(p, &generated_before),
+                None => !u.migrated && has_old(dir) && !disk.is_absent(),
+            };
+            if replaced && at.is_some_and(|at| drift::is_supervised(&at.path(dir))) {
+                drift.push(Drift { service: name.to_string(), path: dir.to_string(), kind: DriftKind::Supervised });
+            }
+            on_disk.push((dir, disk, planned, generated_before));
         }
         let unforcible = drift.iter().any(|d| !d.kind.forcible());
         if !drift.is_empty() && (!opts.force || unforcible) {
@@ -421,39 +483,50 @@ fn plan<'a>(
         // A script that selects s6 and has no command runs its daemon from a prepared service
         // directory (a script rc2s6 migrated): that directory is what OpenRC links, so it stays,
         // and so does its record.
-        if let (None, true, Some(r)) = (&s.dir, s.migrated, old_record.filter(|r| r.servicedir.is_some())) {
-            report.unchanged.push(name.clone());
+        if let (true, true, Some(r)) = (u.dirs.is_empty(), u.migrated, old_record.filter(|r| r.servicedir.is_some())) {
+            report.unchanged.push(name.to_string());
             records.push(r.clone());
             continue;
         }
-        match &s.dir {
-            Some(d) if disk.holds(d, &generated_before) => report.unchanged.push(name.clone()),
-            Some(d) => {
-                check_plan(d)?;
-                let replaces = !disk.is_absent();
-                actions.push(Action::Write { dir: d, replaces, tmp: String::new(), generated_before });
-                report.written.push(name.clone());
+        let (mut wrote, mut removed) = (false, false);
+        for (dir, disk, planned, generated_before) in on_disk {
+            match planned {
+                Some(p) if disk.holds(p, &generated_before) => {}
+                Some(p) => {
+                    check_plan(p)?;
+                    let replaces = !disk.is_absent();
+                    actions.push(Action::Write { dir: p, replaces, tmp: String::new(), generated_before });
+                    wrote = true;
+                }
+                // No longer made: a directory rc2s6 made for it would run a stale daemon.
+                None if has_old(dir) && !disk.is_absent() => {
+                    actions.push(Action::Remove { name: dir, tmp: String::new() });
+                    removed = true;
+                }
+                None => {}
             }
-            // No longer converted: a directory rc2s6 made for it would run a stale daemon.
-            None if old_record.is_some_and(|r| r.servicedir.is_some()) && !disk.is_absent() => {
-                actions.push(Action::Remove { name, tmp: String::new() });
-                report.removed.push(name.clone());
-            }
-            None => {}
         }
-        records.push(s.record.clone());
+        if u.dirs.is_empty() && removed {
+            report.removed.push(name.to_string());
+        } else if wrote || removed {
+            report.written.push(name.to_string());
+        } else if !u.dirs.is_empty() {
+            report.unchanged.push(name.to_string());
+        }
+        records.extend(u.record.cloned());
     }
     // Services compiled earlier but not named this time stay, with their records.
-    let compiled: BTreeSet<&str> = comp.services.iter().map(|s| s.record.name.as_str()).collect();
+    let compiled: BTreeSet<&str> = units.iter().map(|u| u.name).collect();
     if let Some(m) = old {
         records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())).cloned());
     }
     Ok((records, actions))
 }
 
-/// The files rc2s6 generated in a service's directory, relative to it, as its record says.
-fn generated_files(record: Option<&ServiceRecord>) -> BTreeSet<String> {
-    let Some((r, dir)) = record.and_then(|r| r.servicedir.as_ref().map(|d| (r, d))) else { return BTreeSet::new() };
+/// The files rc2s6 generated in `dir`, one of a service's directories, relative to it, as its
+/// record says.
+fn generated_files(record: Option<&ServiceRecord>, dir: &str) -> BTreeSet<String> {
+    let Some(r) = record.filter(|r| r.dirs().any(|d| d == dir)) else { return BTreeSet::new() };
     let prefix = format!("{dir}/");
     r.files.iter().filter_map(|f| f.path.strip_prefix(&prefix).map(str::to_string)).collect()
 }
@@ -527,12 +600,16 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<Manifest>, WriteError> {
     let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
     let manifest = Manifest::from_yaml(&text).map_err(bad)?;
     for r in &manifest.services {
-        let Some(dir) = &r.servicedir else { continue };
-        if dir != &r.name || !is_safe_component(dir) || dir.starts_with('.') || dir == MANIFEST_NAME {
+        if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
+            return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
+        }
+        if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
             return Err(bad(format!("service `{}` has the directory `{dir}`", r.name)));
         }
-        let prefix = format!("{dir}/");
-        if let Some(f) = r.files.iter().find(|f| !f.path.strip_prefix(&prefix).is_some_and(plain_relative)) {
+        let inside = |path: &str| {
+            r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
+        };
+        if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
             return Err(bad(format!("service `{}` lists the file `{}`", r.name, f.path)));
         }
     }
