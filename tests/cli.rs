@@ -209,6 +209,13 @@ fn explain_prints_explanations_and_suggests_codes() {
     let unknown = run(&["explain", "rc2s6::model::daemon_may_frok"]);
     assert_eq!(code(&unknown), 100);
     assert!(stderr(&unknown).contains("did you mean `rc2s6::model::daemon_may_fork`?"), "{}", stderr(&unknown));
+    // A name two phases share is said to be ambiguous, not a typo.
+    let shared = run(&["explain", "dependency_cycle"]);
+    assert_eq!(shared.status.code(), Some(100));
+    assert_eq!(
+        String::from_utf8_lossy(&shared.stderr).trim(),
+        "rc2s6: `dependency_cycle` names several codes: `rc2s6::lint::dependency_cycle`, `rc2s6::s6rc::dependency_cycle`; give the whole code"
+    );
     let list = stdout(&run(&["explain", "--list"]));
     assert!(list.lines().any(|l| l.starts_with("rc2s6::parse::syntax_error\t")));
     assert_eq!(list.lines().count(), rc2s6::codes::registry().codes().count());

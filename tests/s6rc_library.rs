@@ -148,8 +148,16 @@ fn checkpath_does_what_openrc_s_does() {
         let case = |who: &str| {
             let d = tmp.path().join(format!("{i}-{}", who.replace(' ', "-")));
             std::fs::create_dir_all(&d).unwrap();
+            // One pass over the template: a temporary directory's random name may itself hold a
+            // `P` or a `Q`, which a second replace would rewrite.
             let fill = |t: &str| {
-                t.replace('P', &d.join("p").display().to_string()).replace('Q', &d.join("q").display().to_string())
+                t.chars()
+                    .map(|c| match c {
+                        'P' => d.join("p").display().to_string(),
+                        'Q' => d.join("q").display().to_string(),
+                        c => c.to_string(),
+                    })
+                    .collect::<String>()
             };
             let paths: Vec<String> = paths.iter().map(|p| fill(p)).collect();
             let paths: Vec<&str> = paths.iter().map(String::as_str).collect();

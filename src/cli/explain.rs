@@ -24,6 +24,15 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             Outcome::Success
         }
         None => {
+            // A short name two phases share (`dependency_cycle` of lint and of s6-rc) is not a
+            // typo: say which codes it names.
+            let short = given.trim().rsplit("::").next().unwrap_or(given);
+            let same_name: Vec<String> =
+                registry.codes().filter(|c| c.short_name() == short).map(|c| format!("`{c}`")).collect();
+            if same_name.len() > 1 {
+                eprintln!("rc2s6: `{given}` names several codes: {}; give the whole code", same_name.join(", "));
+                return Outcome::Usage;
+            }
             let suggestions = registry.suggestions(given);
             match suggestions.as_slice() {
                 [] => eprintln!("rc2s6: `{given}` is not a diagnostic code; `rc2s6 explain --list` lists them"),

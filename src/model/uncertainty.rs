@@ -17,7 +17,8 @@ pub fn explain_uncertainty(u: &Uncertainty) -> Unknowable {
     let (why, help): (String, String) = match u {
         Uncertainty::CommandSubst(_) => (
             "a command substitution only runs when OpenRC starts the service".into(),
-            "write the value literally in conf.d".into(),
+            // Where it is set, not always conf.d: a value start_pre() sets overrides conf.d's.
+            "replace the command substitution by the value it gives, where it is set".into(),
         ),
         Uncertainty::Conditional { .. } => (
             "it is set under a condition that depends on the running system".into(),
@@ -30,7 +31,7 @@ pub fn explain_uncertainty(u: &Uncertainty) -> Unknowable {
             ("arithmetic rc2s6 does not evaluate".into(), "write the number literally".into())
         }
         Uncertainty::CommandOutput(_) => {
-            ("it is read from a command's output".into(), "write the value literally in conf.d".into())
+            ("it is read from a command's output".into(), "write the value literally where it is set".into())
         }
         Uncertainty::UnsetVariable { name, .. } => (format!("`{name}` is not set"), format!("set `{name}`")),
     };
