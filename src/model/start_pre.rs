@@ -86,7 +86,7 @@ fn apply_daemon_variables(
                         at = u.loc();
                     }
                 }
-                let why = cause.map(|u| explain_uncertainty(u, &Texts::default()).why).unwrap_or_default();
+                let why = cause.map(|u| explain_uncertainty(u, &Texts::default(), &|_| false).why).unwrap_or_default();
                 if IDENTITY_VARIABLES.contains(var) {
                     // Left out, the daemon would run as root, or outside its chroot, where OpenRC
                     // may switch: not converted rather than converted with more privilege.

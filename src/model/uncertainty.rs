@@ -2,7 +2,10 @@
 //! `why` and `help` of every `unknowable_value` diagnostic, and the words that name a condition
 //! rc2s6 cannot decide (which one, and what would decide it).
 
+use crate::core::source::FileId;
+use crate::eval::environment::Environment;
 use crate::eval::value::{Loc, Uncertainty};
+use crate::openrc::variables::PROVIDED_VARIABLES;
 
 /// The loaded files' texts in load order (indexed by `FileId`), to quote the conditions
 /// diagnostics name. Empty when the caller has none: the words are then generic.
@@ -15,6 +18,11 @@ impl<'a> Texts<'a> {
     /// Over the files' texts, in load order.
     pub fn new(files: &'a [&'a str]) -> Self {
         Texts { files }
+    }
+
+    /// The script: the last file loaded (openrc-run sources it after rc.conf and conf.d).
+    pub fn script(&self) -> FileId {
+        FileId::new(self.files.len().saturating_sub(1))
     }
 
     /// The text at `loc`, if the file is known and the span falls on character boundaries.
@@ -32,8 +40,19 @@ pub struct Unknowable {
     pub help: String,
 }
 
-/// Why a value cannot be known, and what to write instead; a condition is quoted from `texts`.
-pub fn explain_uncertainty(u: &Uncertainty, texts: &Texts) -> Unknowable {
+/// Whether a conf.d value of `name` would reach the script: not one OpenRC provides (openrc-run
+/// sets those), and not assigned by the script itself (which runs after conf.d and overrides
+/// it), as `env` holds the variables once the files are loaded. `script` is the script's file.
+pub fn confd_decides(env: &Environment, script: FileId, name: &str) -> bool {
+    !name.starts_with("RC_")
+        && !PROVIDED_VARIABLES.contains(&name)
+        && env.get(name).is_none_or(|v| v.assigned_at.is_none_or(|at| at.file != script))
+}
+
+/// Why a value cannot be known, and what to write instead; a condition is quoted from `texts`,
+/// and its variables are named as the conf.d values that decide it when `confd` says a conf.d
+/// value of each would reach the condition.
+pub fn explain_uncertainty(u: &Uncertainty, texts: &Texts, confd: &dyn Fn(&str) -> bool) -> Unknowable {
     let (why, help): (String, String) = match u {
         Uncertainty::CommandSubst(_) => (
             "a command substitution only runs when OpenRC starts the service".into(),
@@ -43,7 +62,7 @@ pub fn explain_uncertainty(u: &Uncertainty, texts: &Texts) -> Unknowable {
         Uncertainty::Conditional { cond } => match texts.at(*cond).map(Condition::read) {
             Some(c) => (
                 format!("it is set {}", c.describe()),
-                match c.decided_by() {
+                match c.decided_in_confd(confd) {
                     Some(vars) => format!(
                         "set {vars} in conf.d to a literal value to decide it, or set the value unconditionally"
                     ),
@@ -114,6 +133,12 @@ impl Condition {
             Some(vars) => format!("under the condition `{}`, which depends on {vars}", self.quoted),
             None => format!("under the condition `{}`, which tests the running system", self.quoted),
         }
+    }
+
+    /// `decided_by`, when `confd` says a conf.d value of every one of those variables would
+    /// reach the condition (none is assigned by the script itself, say).
+    pub fn decided_in_confd(&self, confd: &dyn Fn(&str) -> bool) -> Option<String> {
+        if self.variables.iter().all(|v| confd(v)) { self.decided_by() } else { None }
     }
 
     /// The variables that decide it, quoted and joined (`` `A` and `B` ``), if variables alone do.
@@ -292,11 +317,18 @@ mod tests {
             why: "it is set under the condition `[ \"$MODE\" = fast ]`, which depends on `MODE`".into(),
             help: "set `MODE` in conf.d to a literal value to decide it, or set the value unconditionally".into(),
         };
-        assert_eq!(explain_uncertainty(&Uncertainty::Conditional { cond }, &texts), u);
+        assert_eq!(explain_uncertainty(&Uncertainty::Conditional { cond }, &texts, &|_| true), u);
+        // `MODE` set by the script itself: a conf.d value would not decide it.
+        let set_by_script = explain_uncertainty(&Uncertainty::Conditional { cond }, &texts, &|_| false);
+        assert_eq!(set_by_script.why, u.why);
+        assert_eq!(
+            set_by_script.help,
+            "set the value unconditionally in conf.d, or move the condition into the daemon's own configuration"
+        );
         // Without the text (or with a span outside it), the words stay generic.
         let far = Loc { span: crate::core::source::Span::new(500, 510), ..cond };
-        let generic = explain_uncertainty(&Uncertainty::Conditional { cond: far }, &texts);
+        let generic = explain_uncertainty(&Uncertainty::Conditional { cond: far }, &texts, &|_| true);
         assert_eq!(generic.why, "it is set under a condition that depends on the running system");
-        assert_eq!(explain_uncertainty(&Uncertainty::Conditional { cond }, &Texts::default()), generic);
+        assert_eq!(explain_uncertainty(&Uncertainty::Conditional { cond }, &Texts::default(), &|_| true), generic);
     }
 }

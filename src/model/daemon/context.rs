@@ -4,7 +4,7 @@
 
 use super::super::error::ModelError;
 use super::super::inputs::ModelOptions;
-use super::super::uncertainty::{Texts, Unknowable, explain_uncertainty};
+use super::super::uncertainty::{Texts, Unknowable, confd_decides, explain_uncertainty};
 use super::eval_line::{self, EvalInput, EvalProblem};
 use super::report::{Refused, Report};
 use crate::eval::environment::{Environment, Variable};
@@ -102,7 +102,9 @@ impl<'a> Context<'a> {
                     }
                 }
                 other => {
-                    let Unknowable { why, help } = explain_uncertainty(other, &self.texts);
+                    let Unknowable { why, help } = explain_uncertainty(other, &self.texts, &|name| {
+                        confd_decides(self.env, self.fallback.file, name)
+                    });
                     let loc = other.loc();
                     let error = ModelError::UnknowableValue {
                         variable: variable.to_string(),

@@ -11,7 +11,7 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
 use super::trace::{CallContext, LaunchProgram, StartEvent, Trace};
-use super::uncertainty::{Condition, Texts};
+use super::uncertainty::{Condition, Texts, confd_decides};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::{Function, Interpreter};
 use crate::eval::value::{Loc, Uncertainty};
@@ -180,7 +180,9 @@ fn one_launch(
             Found::Launch(launch, shell)
         }
         StartEvent::Launch { loc, condition, .. } | StartEvent::DefaultStart { loc, condition, .. } => {
-            let (why, help) = conditional_launch(condition.and_then(|c| texts.at(c)));
+            let script = texts.script();
+            let confd = |name: &str| confd_decides(&interp.env, script, name);
+            let (why, help) = conditional_launch(condition.and_then(|c| texts.at(c)), &confd);
             refuse(service, why, *loc, &help)
         }
         StartEvent::Command { .. } | StartEvent::Failure { .. } | StartEvent::ShellSetting { .. } => {
@@ -191,14 +193,14 @@ fn one_launch(
 
 /// Why a launch under an undecidable condition is refused, and what to write instead, naming the
 /// condition (its source text) and what would decide it when it is known.
-fn conditional_launch(condition: Option<&str>) -> (String, String) {
+fn conditional_launch(condition: Option<&str>, confd: &dyn Fn(&str) -> bool) -> (String, String) {
     const MOVE: &str =
         "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do";
     let Some(c) = condition.map(Condition::read) else {
         return ("the daemon is started only under a condition rc2s6 cannot decide".into(), MOVE.into());
     };
     let why = format!("the daemon is started only {}", c.describe());
-    let help = match c.decided_by() {
+    let help = match c.decided_in_confd(confd) {
         Some(vars) => format!("set {vars} in conf.d to a literal value to decide it, or {MOVE}"),
         None => MOVE.into(),
     };

@@ -200,8 +200,13 @@ fn conditional_launch_help_names_what_decides_it() {
         ),
     ];
     for (cond, help) in cases {
-        assert_eq!(conditional_launch(*cond).1, *help, "{cond:?}");
+        assert_eq!(conditional_launch(*cond, &|_| true).1, *help, "{cond:?}");
     }
+    // A variable the script assigns itself: a conf.d value would not decide it.
+    assert_eq!(
+        conditional_launch(Some("[ \"$pid\" ]"), &|name| name != "pid").1,
+        "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do"
+    );
 }
 
 #[test]
