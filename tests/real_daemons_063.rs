@@ -302,16 +302,3 @@ fn every_daemon_is_tested() {
     let table: Vec<&str> = DAEMONS.iter().map(|d| d.service).collect();
     assert_eq!(table, TESTED);
 }
-
-/// The table in tests/support/daemons.rs is the one tests/real_daemons.rs runs under 0.45, so
-/// the same daemons are proven under both releases.
-#[test]
-fn the_daemon_table_is_the_one_real_daemons_rs_runs() {
-    let block = |path: &str| -> String {
-        let text = fs::read_to_string(support::root().join(path)).unwrap();
-        let start = text.find("const DAEMONS: &[Daemon] = &[").unwrap_or_else(|| panic!("no DAEMONS in {path}"));
-        let end = start + text[start..].find("\n];\n").unwrap();
-        text[start..end].to_string()
-    };
-    assert_eq!(block("tests/support/daemons.rs"), block("tests/real_daemons.rs"));
-}

@@ -1,8 +1,5 @@
-//! The 13 real daemons `tests/real_daemons.rs` starts from Alpine's scripts under OpenRC 0.45,
-//! for `tests/real_daemons_063.rs`, which starts them under OpenRC 0.63.3. The table below is a
-//! copy of the one in `tests/real_daemons.rs` (which the lead keeps there for now);
-//! `tests/real_daemons_063.rs::the_daemon_table_is_the_one_real_daemons_rs_runs` fails when the
-//! two differ, so a daemon added to one is added to both.
+//! The 13 real daemons started from Alpine's scripts: under OpenRC 0.45 (`tests/real_daemons.rs`),
+//! OpenRC 0.63.3 (`tests/real_daemons_063.rs`) and s6-rc (`tests/s6rc_daemons.rs`), one table.
 
 /// What a client's output must hold; `{pid}` stands for the supervised process's pid.
 pub enum Answer {
