@@ -68,8 +68,8 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
     service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
     service.settings = s6_settings(&interp.env);
-    let functions = run_functions(&mut interp, &mut service);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
+    let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
     classify(interp, service, functions, script_loc, options, Texts::new(&texts))
 }
 
@@ -132,9 +132,9 @@ struct FunctionTraces {
 
 /// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
 /// on the files' variables, as OpenRC runs them.
-fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTraces {
+fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
-    let start_pre = start_pre::run_start_pre(interp, service);
+    let start_pre = start_pre::run_start_pre(interp, service, texts);
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
     let start = trace::trace(interp, "start");

@@ -75,7 +75,8 @@ pub fn prepare(inputs: &ServiceInputs) -> Prepared {
         &crate::openrc::version::OpenrcVersion::legacy_default(),
     ));
     load(inputs, &mut interp, &mut service);
-    let traces = run_functions(&mut interp, &mut service);
+    let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
+    let traces = run_functions(&mut interp, &mut service, crate::model::Texts::new(&texts));
     Prepared { interp, service, traces, script_loc }
 }
 

@@ -159,7 +159,7 @@ fn one_launch(
     match &events[i] {
         StartEvent::DefaultStart { condition: None, env, .. } => {
             // The backend reads the daemon's variables as start() left them.
-            start_pre::apply_changes("start", &mut interp.env, env, start.file, service);
+            start_pre::apply_changes("start", &mut interp.env, env, start.file, service, texts);
             service.decisions.push(Decision {
                 topic: "launch".into(),
                 choice: "start() wraps default_start: compiled from command and friends".into(),
