@@ -40,13 +40,15 @@ pub struct Unknowable {
     pub help: String,
 }
 
-/// Whether a conf.d value of `name` would reach the script: not one OpenRC provides (openrc-run
-/// sets those), and not assigned by the script itself (which runs after conf.d and overrides
-/// it), as `env` holds the variables once the files are loaded. `script` is the script's file.
+/// Whether a conf.d value of `name` would decide a condition on it: `env` (the variables once
+/// the files are loaded) has it last assigned in a file before the script (rc.conf, conf.d).
+/// Not when the script assigns it (it runs after conf.d and overrides it), when it is gone once
+/// the files are loaded (a function's `local`, a loop's variable), or when OpenRC provides it.
+/// `script` is the script's file.
 pub fn confd_decides(env: &Environment, script: FileId, name: &str) -> bool {
     !name.starts_with("RC_")
         && !PROVIDED_VARIABLES.contains(&name)
-        && env.get(name).is_none_or(|v| v.assigned_at.is_none_or(|at| at.file != script))
+        && env.get(name).is_some_and(|v| v.assigned_at.is_some_and(|at| at.file != script))
 }
 
 /// Why a value cannot be known, and what to write instead; a condition is quoted from `texts`,
@@ -302,6 +304,32 @@ mod tests {
         ];
         for (text, quoted, decided) in cases {
             check(text, quoted, decided);
+        }
+    }
+
+    #[test]
+    fn only_variables_conf_d_sets_are_named_as_conf_d_values() {
+        use crate::model::testing::{files, prepare};
+        let f = files(
+            "A=\"$(cat /etc/a)\"\nS=1",
+            "#!/sbin/openrc-run\nS=\"$(cat /etc/s)\"\nstart_pre() { local L=$(cat /l); for i in $L; do :; done; }",
+        );
+        let p = prepare(&f.inputs());
+        let script = Texts::new(&f.texts()).script();
+        let cases: &[(&str, bool)] = &[
+            ("A", true),
+            // The script overrides conf.d's value.
+            ("S", false),
+            // Gone once start_pre() returns, or never set: no conf.d value decides them.
+            ("L", false),
+            ("i", false),
+            ("NOTSET", false),
+            // OpenRC's own.
+            ("RC_SVCNAME", false),
+            ("SVCNAME", false),
+        ];
+        for (name, want) in cases {
+            assert_eq!(confd_decides(&p.interp.env, script, name), *want, "{name}");
         }
     }
 
