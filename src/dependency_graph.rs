@@ -1,6 +1,7 @@
 //! The dependency graph of a set of services (`need`, `use`, `want`, `after`, `before`,
 //! `provide`): as Graphviz DOT for people (`rc2s6 graph`), and as start order for finding cycles.
 
+use crate::core::strongly_connected::strongly_connected;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -188,7 +189,7 @@ impl DependencyGraph {
             adjacent[e.from].push(*e);
         }
         let mut cycles = Vec::new();
-        for component in strongly_connected(n, &adjacent) {
+        for component in strongly_connected(&adjacent, |e| e.to) {
             if component.len() < 2 {
                 continue;
             }
@@ -280,63 +281,6 @@ fn quote(s: &str) -> String {
         }
     }
     out.push('"');
-    out
-}
-
-/// Tarjan's strongly connected components, iteratively (deep chains must not overflow the stack).
-fn strongly_connected(n: usize, adjacent: &[Vec<Ordering>]) -> Vec<Vec<usize>> {
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut out = Vec::new();
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        // (node, next edge to look at)
-        let mut work = vec![(root, 0usize)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&(v, edge)) = work.last() {
-            if let Some(e) = adjacent[v].get(edge) {
-                if let Some(top) = work.last_mut() {
-                    top.1 += 1;
-                }
-                let w = e.to;
-                if index[w] == usize::MAX {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                work.pop();
-                if let Some(&(parent, _)) = work.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut component = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        component.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    out.push(component);
-                }
-            }
-        }
-    }
     out
 }
 

@@ -85,6 +85,66 @@ for_each_toolset! {
     a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it =>
         a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it_debian,
         a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it_current;
+    the_daemon_does_not_start_while_a_required_path_is_missing =>
+        the_daemon_does_not_start_while_a_required_path_is_missing_debian,
+        the_daemon_does_not_start_while_a_required_path_is_missing_current;
+}
+
+/// openrc-run refuses to start a service while a `required_dirs` entry is not a directory or a
+/// `required_files` entry is not readable (openrc-run.sh.in at 0.45.2 and 0.63.3), with its
+/// `eerror`. The run script makes the same tests: the daemon does not run, the message is in
+/// the log, and once the paths are there the daemon starts (s6-supervise tries again).
+fn the_daemon_does_not_start_while_a_required_path_is_missing(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    let (dir, file) = (base.join("state dir"), base.join("key file"));
+    fs::write(
+        initd.join("reqd"),
+        format!(
+            "#!/sbin/openrc-run\n\
+             command=/bin/sh\n\
+             command_args=\"-c 'echo daemon-started; exec sleep 100'\"\n\
+             command_background=yes\n\
+             pidfile=/run/reqd.pid\n\
+             required_dirs=\"'{}'\"\n\
+             required_files=\"'{}'\"\n",
+            dir.display(),
+            file.display()
+        ),
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(initd.join("reqd"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--no-rc-conf")
+        .arg("--no-conf-dir")
+        .arg("--log-dir")
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("reqd"), scandir.join("reqd")).unwrap();
+    let _scanner = Scanner::start(ts, &scandir);
+    let current = logs.join("reqd/current");
+    let said = |what: &str| fs::read_to_string(&current).is_ok_and(|t| t.contains(what));
+    let no_dir = format!(" * reqd: `{}' is not a directory", dir.display());
+    wait_for("openrc-run's message for the directory", Duration::from_secs(10), || said(&no_dir));
+    fs::create_dir(&dir).unwrap();
+    let no_file = format!(" * reqd: `{}' is not readable", file.display());
+    wait_for("openrc-run's message for the file", Duration::from_secs(10), || said(&no_file));
+    assert!(!said("daemon-started"), "the daemon ran while a required path was missing");
+    fs::write(&file, "").unwrap();
+    wait_for("the daemon, once both paths are there", Duration::from_secs(10), || said("daemon-started"));
+    let (_, status) = run(ts.command("s6-svstat").arg(scandir.join("reqd")));
+    assert!(status.starts_with("up "), "{status}");
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("reqd")));
+    assert!(ok, "{text}");
 }
 
 /// openrc-run only reports a `ulimit` that fails (`rc_ulimit`: openrc-run.sh.in at 0.45.2; one

@@ -84,6 +84,17 @@ enum Word {
     Syntax(&'static str),
 }
 
+/// One element of [`ExeclineScript::tokens_line`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// A value, one word.
+    Word(String),
+    /// `{`: a block begins.
+    Open,
+    /// `}`: it ends.
+    Close,
+}
+
 impl ExeclineScript {
     /// A script run by `interpreter` (e.g. `/bin/execlineb`) with `-P`.
     pub fn new(interpreter: &str) -> Self {
@@ -111,6 +122,22 @@ impl ExeclineScript {
         l.extend(block.into_iter().map(|w| Word::Value(w.into())));
         l.push(Word::Syntax("}"));
         self.lines.push(l);
+        self
+    }
+
+    /// Adds a command line whose blocks may nest: each [`Token::Word`] one word, quoted when
+    /// written; the block syntax as it is.
+    pub fn tokens_line(&mut self, tokens: impl IntoIterator<Item = Token>) -> &mut Self {
+        self.lines.push(
+            tokens
+                .into_iter()
+                .map(|t| match t {
+                    Token::Word(w) => Word::Value(w),
+                    Token::Open => Word::Syntax("{"),
+                    Token::Close => Word::Syntax("}"),
+                })
+                .collect(),
+        );
         self
     }
 

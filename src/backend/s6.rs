@@ -4,10 +4,10 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use super::execline::{ExeclineScript, NulInWord};
+use super::execline::{ExeclineScript, NulInWord, Token};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, OpenMode, Privileges, ResourceLimit, Service, ShellRedirect};
+use crate::model::{Daemon, LimitKind, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -101,7 +101,7 @@ pub fn service_dir(service: &Service, daemon: &Daemon, opts: &EmitOptions) -> Re
     let mut files = vec![GeneratedFile {
         path: "run".into(),
         mode: 0o755,
-        contents: run_script(daemon, opts).render().map_err(nul)?,
+        contents: run_script(daemon, &service.name, opts).render().map_err(nul)?,
     }];
     let int_file = |path: &str, v: u64| GeneratedFile { path: path.into(), mode: 0o644, contents: format!("{v}\n") };
     if let Some(fd) = daemon.notification_fd {
@@ -152,10 +152,11 @@ pub fn service_dir(service: &Service, daemon: &Daemon, opts: &EmitOptions) -> Re
 const PERMAFAIL_EVENTS: &str = "0-255,SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,SIGFPE,SIGKILL,SIGUSR1,SIGSEGV,SIGUSR2,SIGPIPE,SIGALRM,SIGTERM";
 
 /// The daemon's run script: a straight chain, every value one word.
-pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
+pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript {
     let mut s = ExeclineScript::new(&opts.execlineb);
     // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
     s.line(["fdmove", "-c", "2", "1"]);
+    required(&mut s, name, &d.required);
     for (k, v) in &d.env {
         s.line(["export", k.as_str(), v.as_str()]);
     }
@@ -186,6 +187,42 @@ pub fn run_script(d: &Daemon, opts: &EmitOptions) -> ExeclineScript {
     }
     s.line(d.argv.iter().cloned());
     s
+}
+
+/// openrc-run's `required_dirs` and `required_files` tests, first and as root (openrc-run.sh.in
+/// at 0.45.2 and 0.63.3 makes them before any function): a path that fails its test ends the run
+/// script with openrc-run's message on stderr and status 1, so the daemon is not started.
+/// s6-supervise runs the script again a second later, so the service comes up once the path is
+/// there; OpenRC would have to be asked again.
+fn required(s: &mut ExeclineScript, name: &str, required: &[RequiredPath]) {
+    let w = |x: &str| Token::Word(x.to_string());
+    for r in required {
+        let (test, what) = if r.directory { ("-d", "is not a directory") } else { ("-r", "is not readable") };
+        // ifelse -n { test … } { fdmove -c 1 2 foreground { printf … } exit 1 }
+        s.tokens_line([
+            w("ifelse"),
+            w("-n"),
+            Token::Open,
+            w("test"),
+            w(test),
+            w(&r.path),
+            Token::Close,
+            Token::Open,
+            w("fdmove"),
+            w("-c"),
+            w("1"),
+            w("2"),
+            w("foreground"),
+            Token::Open,
+            w("printf"),
+            w("%s\\n"),
+            Token::Word(format!(" * {name}: `{}' {what}", r.path)),
+            Token::Close,
+            w("exit"),
+            w("1"),
+            Token::Close,
+        ]);
+    }
 }
 
 /// The variable through which the limits' `s6-softlimit` words reach the rest of the run script.

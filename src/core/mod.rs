@@ -6,3 +6,4 @@ pub mod did_you_mean;
 pub mod dir;
 pub mod regular_file;
 pub mod source;
+pub mod strongly_connected;

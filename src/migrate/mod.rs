@@ -96,30 +96,52 @@ impl<'a> Subject<'a> {
     }
 }
 
+impl Migration {
+    /// The script of `analysis` as it is, before any step rewrites it.
+    fn unchanged(analysis: &Analysis) -> Migration {
+        let source = analysis.script();
+        Migration {
+            service: analysis.service.name.clone(),
+            path: source.name().to_string(),
+            original: source.text().to_string(),
+            text: source.text().to_string(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Takes the rewriter's result: the new text, and its errors as findings on the script.
+    fn finish(&mut self, analysis: &Analysis, rw: Rewriter) {
+        let (rewritten, errors) = rw.finish();
+        self.text = rewritten;
+        self.findings = errors.into_iter().map(|e| Finding::new(Some(analysis.script().clone()), e)).collect();
+    }
+}
+
+impl<'a> Subject<'a> {
+    /// What the steps read for the script of `analysis`; `None` when it has no syntax tree.
+    fn of(
+        analysis: &'a Analysis,
+        dir: &'a ServiceDir,
+        target: &'a OpenrcVersion,
+        path: String,
+        service_ref: String,
+    ) -> Option<Subject<'a>> {
+        let syntax = analysis.script_ast()?;
+        let script = analysis.script_id();
+        let functions = analysis.function_syntax().into_iter().filter(|(d, _)| d.file == script).collect();
+        Some(Subject { analysis, syntax, dir, target, path, service_ref, functions })
+    }
+}
+
 /// Rewrites one converted service's init script for `supervisor=s6` on `target`, the service
 /// directory being `dir` under `output` (absolute).
 pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, output: &str) -> Migration {
-    let source = analysis.script();
-    let text = source.text();
-    let mut m = Migration {
-        service: analysis.service.name.clone(),
-        path: source.name().to_string(),
-        original: text.to_string(),
-        text: text.to_string(),
-        findings: Vec::new(),
+    let mut m = Migration::unchanged(analysis);
+    let path = target.prepared_service_dir(output, &dir.name);
+    let Some(cx) = Subject::of(analysis, dir, target, path, target.scan_link_in_shell().to_string()) else {
+        return m;
     };
-    let Some(syntax) = analysis.script_ast() else { return m };
-    let script = analysis.script_id();
-    let cx = Subject {
-        analysis,
-        syntax,
-        dir,
-        target,
-        path: target.prepared_service_dir(output, &dir.name),
-        service_ref: target.scan_link_in_shell().to_string(),
-        functions: analysis.function_syntax().into_iter().filter(|(d, _)| d.file == script).collect(),
-    };
-    let mut rw = Rewriter::new(text);
+    let mut rw = Rewriter::new(analysis.script().text());
     let launch = launch::replace(&cx, &mut rw);
     daemon_control::rewrite(&cx, &mut rw, launch);
     let commented = variables::to_comment_out(&cx, &mut rw);
@@ -129,9 +151,7 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
     rw.insert(block_at, settings_block::text(&cx, &block));
     variables::comment_out(&mut rw, &commented.sites, block_at, &cx.path);
     depend::add_need_s6_svscan(&cx, &mut rw);
-    let (rewritten, errors) = rw.finish();
-    m.text = rewritten;
-    m.findings = errors.into_iter().map(|e| Finding::new(Some(source.clone()), e)).collect();
+    m.finish(analysis, rw);
     m.findings.extend(settings_block::name_overridden(&cx));
     m
 }
@@ -141,31 +161,11 @@ pub fn migrate(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, ou
 /// signal through the pidfile `s6-svc` on `live_dir`, the daemon's directory in s6's scan
 /// directory. What the s6-rc backend's oneshots run around a daemon s6-rc supervises.
 pub fn take_daemon_out(analysis: &Analysis, dir: &ServiceDir, target: &OpenrcVersion, live_dir: &str) -> Migration {
-    let source = analysis.script();
-    let text = source.text();
-    let mut m = Migration {
-        service: analysis.service.name.clone(),
-        path: source.name().to_string(),
-        original: text.to_string(),
-        text: text.to_string(),
-        findings: Vec::new(),
-    };
-    let Some(syntax) = analysis.script_ast() else { return m };
-    let script = analysis.script_id();
-    let cx = Subject {
-        analysis,
-        syntax,
-        dir,
-        target,
-        path: live_dir.to_string(),
-        service_ref: live_dir.to_string(),
-        functions: analysis.function_syntax().into_iter().filter(|(d, _)| d.file == script).collect(),
-    };
-    let mut rw = Rewriter::new(text);
+    let mut m = Migration::unchanged(analysis);
+    let Some(cx) = Subject::of(analysis, dir, target, live_dir.to_string(), live_dir.to_string()) else { return m };
+    let mut rw = Rewriter::new(analysis.script().text());
     let launch = launch::replace(&cx, &mut rw);
     daemon_control::rewrite(&cx, &mut rw, launch);
-    let (rewritten, errors) = rw.finish();
-    m.text = rewritten;
-    m.findings = errors.into_iter().map(|e| Finding::new(Some(source.clone()), e)).collect();
+    m.finish(analysis, rw);
     m
 }

@@ -204,12 +204,15 @@ pub enum ModelError {
         help: String,
     },
 
-    /// A check in start() fails with the files given; rc2s6 compiled the start past the checks.
-    #[error("with these files `start()` fails here, so OpenRC would not start the daemon")]
+    /// A check in start() or start_pre() fails with the files given; rc2s6 compiled the start
+    /// past the checks.
+    #[error("with these files `{function}()` fails here, so OpenRC would not start the daemon")]
     #[diagnostic(help(
         "rc2s6 compiled the start that gets past this check; set what it checks for (usually in conf.d)"
     ))]
     StartFails {
+        /// `start` or `start_pre`.
+        function: String,
         /// The failing command.
         #[label("fails here")]
         span: SourceSpan,

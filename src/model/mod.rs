@@ -28,7 +28,7 @@ pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
     BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, OpenMode, Privileges,
-    ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
+    RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Condition, Texts, Unknowable, explain_uncertainty};
@@ -243,7 +243,7 @@ fn runs_prepared_dir(start: Option<&Trace>, command_set: bool) -> bool {
 pub(crate) fn after_start_pre(found: Found, start_pre: Option<&Trace>, service: &mut Service) -> Found {
     let Found::Launch(launch, shell) = found else { return found };
     let Some(trace) = start_pre else { return Found::Launch(launch, shell) };
-    let before = launch::before_launch(service, &trace.events);
+    let before = launch::before_launch(service, "start_pre", &trace.events);
     Found::Launch(launch, [before, shell].concat())
 }
 

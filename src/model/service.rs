@@ -215,6 +215,20 @@ pub struct Daemon {
     pub fghack: bool,
     /// Capabilities, securebits and no_new_privs, applied with setpriv before the user switch.
     pub privileges: Option<Privileges>,
+    /// `required_dirs` and `required_files`, checked before anything else as openrc-run checks
+    /// them before it runs any of the script's functions.
+    pub required: Vec<RequiredPath>,
+}
+
+/// A path openrc-run requires before it starts the service (openrc-run.sh.in at 0.45.2 and
+/// 0.63.3): a directory (`[ -d ]`) from `required_dirs`, a readable file (`[ -r ]`) from
+/// `required_files`; it refuses to start, with `eerror`, when the test fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredPath {
+    /// The path, absolute: openrc-run runs with `/` as its working directory.
+    pub path: String,
+    /// `required_dirs` (`true`) or `required_files` (`false`).
+    pub directory: bool,
 }
 
 /// One redirection the shell makes for the command that starts the daemon.

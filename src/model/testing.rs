@@ -161,5 +161,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
     );
     line("fghack", d.fghack.then(|| "yes".to_string()));
     line("privileges", d.privileges.as_ref().map(|p| format!("{p:?}")));
+    let required: Vec<String> =
+        d.required.iter().map(|r| format!("{} {}", if r.directory { "-d" } else { "-r" }, r.path)).collect();
+    line("required", (!required.is_empty()).then(|| required.join(", ")));
     out
 }

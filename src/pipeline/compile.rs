@@ -164,18 +164,21 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
             None
         }
     };
-    let sources = analysis.sources_with_roles();
-    let log_dir = opts.backend.log_dir(&analysis.service);
-    let record = manifest::service_record(
+    let record = service_record(&analysis, dir.as_ref(), opts);
+    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated }
+}
+
+/// The manifest's record of a service, whichever backend wrote its directory.
+fn service_record(analysis: &Analysis, dir: Option<&ServiceDir>, opts: &CompileOptions) -> ServiceRecord {
+    manifest::service_record(
         &analysis.service,
-        &sources,
-        dir.as_ref(),
+        &analysis.sources_with_roles(),
+        dir,
         &analysis.findings,
         &opts.output,
-        log_dir,
+        opts.backend.log_dir(&analysis.service),
         analysis.private,
-    );
-    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated }
+    )
 }
 
 /// Puts an analysis and its s6-rc definitions (after the set step) together, with its manifest
@@ -197,18 +200,7 @@ fn finish_s6rc(
     };
     let companions = if dirs.len() > 1 { dirs.split_off(1) } else { Vec::new() };
     let dir = dirs.pop();
-    let sources = analysis.sources_with_roles();
-    let log_dir = opts.backend.log_dir(&analysis.service);
-    let record = manifest::service_record(
-        &analysis.service,
-        &sources,
-        dir.as_ref(),
-        &analysis.findings,
-        &opts.output,
-        log_dir,
-        analysis.private,
-    );
-    let record = manifest::s6rc_record(record, &companions, &decisions);
+    let record = manifest::s6rc_record(service_record(&analysis, dir.as_ref(), opts), &companions, &decisions);
     CompiledService { analysis, dir, companions, record, migrated: false }
 }
 

@@ -20,6 +20,7 @@
 //!   `s6-rc -d change` from stopping it (s6-rc-compile.html).
 //! - A runlevel directory: a bundle of its services (and of the runlevels stacked in it).
 
+use crate::core::strongly_connected::strongly_connected;
 use std::collections::{BTreeMap, BTreeSet};
 
 use miette::SourceSpan;
@@ -481,7 +482,8 @@ fn cycles(declarations: &[Declaration], cx: &Resolver<'_, '_>) -> BTreeMap<usize
         adjacent[*from].push(*to);
     }
     let mut refused: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
-    for component in strongly_connected(n, &adjacent) {
+    for mut component in strongly_connected(&adjacent, |&w| w) {
+        component.sort_unstable();
         if component.len() < 2 {
             continue;
         }
@@ -837,75 +839,4 @@ fn name_span(analysis: &Analysis, loc: Loc, name: &str) -> SourceSpan {
 /// Names as a list: `a`, `b`.
 fn quoted<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// Tarjan's strongly connected components, iteratively.
-fn strongly_connected(n: usize, adjacent: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut out = Vec::new();
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&(v, edge)) = work.last() {
-            if let Some(&w) = adjacent[v].get(edge) {
-                if let Some(top) = work.last_mut() {
-                    top.1 += 1;
-                }
-                if index[w] == usize::MAX {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                work.pop();
-                if let Some(&(parent, _)) = work.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut component = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        component.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    component.sort_unstable();
-                    out.push(component);
-                }
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn components_find_cycles_and_leave_chains() {
-        // 0 → 1 → 2 → 0, 3 → 0.
-        let adjacent = vec![vec![1], vec![2], vec![0], vec![0]];
-        let mut c = strongly_connected(4, &adjacent);
-        c.sort();
-        assert_eq!(c, vec![vec![0, 1, 2], vec![3]]);
-        assert!(strongly_connected(2, &[vec![1], vec![]]).iter().all(|c| c.len() == 1));
-    }
 }

@@ -23,6 +23,7 @@ mod privileges;
 mod readiness;
 mod redirections;
 mod report;
+mod required;
 mod respawn;
 mod shell_settings;
 pub mod stop_policy;
@@ -198,6 +199,7 @@ fn settings(
     };
     let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
     let privileges = privileges::privileges(cx, flags);
+    let required = required::required(cx);
     // However it was started, the daemon is stopped by the script's stop() or OpenRC's.
     let stopper = match (inputs.stop_call, inputs.stop_by_backend) {
         (Some(call), _) => Stopper::Call(call),
@@ -249,5 +251,6 @@ fn settings(
         respawn: respawn?,
         fghack: foreground.fghack,
         privileges: privileges?,
+        required: required?,
     })
 }

@@ -972,3 +972,35 @@ fn command_args_background() {
         ],
     );
 }
+
+/// openrc-run tests `required_dirs` (`-d`) and `required_files` (`-r`) before any function,
+/// each value split as `eval printf '%s\n' $X | while read` splits it, relative paths from `/`
+/// (openrc-run.sh.in and openrc-run.c at 0.45.2 and 0.63.3): the daemon carries them, in order.
+#[test]
+fn required_paths_are_carried_as_openrc_run_reads_them() {
+    let declarative = "command=/usr/bin/foo\ncommand_background=yes\npidfile=/run/foo.pid\n";
+    check_confd(
+        "KEY=/etc/foo/key\nHOOK=",
+        &format!("{declarative}required_dirs=\"/var/lib/foo 'run/foo state'\"\nrequired_files=\"$KEY $HOOK\""),
+        &[
+            "argv: /usr/bin/foo",
+            "required: -d /var/lib/foo, -d /run/foo state, -r /etc/foo/key",
+            "decision required_dirs: the run script checks that each of `/var/lib/foo`, `/run/foo state` is a directory (`test -d`) before anything else, as openrc-run does before it starts the service; while one is not, the daemon is not started (s6-supervise tries again every second)",
+            "decision required_files: the run script checks that `/etc/foo/key` is readable (`test -r`) before anything else, as openrc-run does before it starts the service; while one is not, the daemon is not started (s6-supervise tries again every second)",
+            BACKGROUND,
+        ],
+    );
+    // Empty, or only blanks: nothing to test.
+    check(&format!("{declarative}required_files=\" \""), &["argv: /usr/bin/foo", BACKGROUND]);
+    // A custom start(): openrc-run tests them all the same, before start_pre() and start().
+    check(
+        "required_files=/etc/foo.conf\nstart() { start-stop-daemon --start --background --exec /usr/bin/foo; }",
+        &[
+            "argv: /usr/bin/foo",
+            "required: -r /etc/foo.conf",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision required_files: the run script checks that `/etc/foo.conf` is readable (`test -r`) before anything else, as openrc-run does before it starts the service; while one is not, the daemon is not started (s6-supervise tries again every second)",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+        ],
+    );
+}

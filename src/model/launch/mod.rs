@@ -151,7 +151,7 @@ fn one_launch(
     start: &Function,
     texts: Texts,
 ) -> Found {
-    let shell = before_launch(service, &events[..i]);
+    let shell = before_launch(service, "start", &events[..i]);
     if let Err(refused) = after_launch(interp, service, &events[i + 1..]) {
         return refused;
     }
@@ -207,9 +207,10 @@ fn conditional_launch(condition: Option<&str>, confd: &dyn Fn(&str) -> bool) -> 
     (why, help)
 }
 
-/// The shell settings start() makes before the launch; a check that fails with the files given
-/// is reported: OpenRC would refuse to start as they are.
-pub fn before_launch(service: &mut Service, events: &[StartEvent]) -> Vec<ShellSetting> {
+/// The shell settings `function` (start_pre() or start()) makes before the launch; a check that
+/// fails with the files given is reported, naming `function`: OpenRC would refuse to start as
+/// they are.
+pub fn before_launch(service: &mut Service, function: &str, events: &[StartEvent]) -> Vec<ShellSetting> {
     let shell = events
         .iter()
         .filter_map(|e| match e {
@@ -225,9 +226,10 @@ pub fn before_launch(service: &mut Service, events: &[StartEvent]) -> Vec<ShellS
     if let Some(StartEvent::Failure { loc, .. }) =
         events.iter().find(|e| matches!(e, StartEvent::Failure { certain: true, .. }))
     {
-        service
-            .diagnostics
-            .push(ModelDiagnostic { file: loc.file, error: ModelError::StartFails { span: loc.span.into() } });
+        service.diagnostics.push(ModelDiagnostic {
+            file: loc.file,
+            error: ModelError::StartFails { function: function.into(), span: loc.span.into() },
+        });
     }
     shell
 }

@@ -36,6 +36,39 @@ fn check(script: &str, expect: &[&str]) {
     assert_eq!(out, expect, "script:\n{script}");
 }
 
+/// As [`check`], with start_pre()'s shell settings and failed checks taken in as the model
+/// takes them.
+#[track_caller]
+fn check_with_start_pre(confd: &str, script: &str, expect: &[&str]) {
+    let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
+    let mut p = prepare(&files.inputs());
+    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()));
+    let found = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service);
+    let mut out = render(&found);
+    out.extend(p.service.diagnostics.iter().map(diagnostic));
+    out.extend(p.service.decisions.iter().map(decision));
+    assert_eq!(out, expect, "conf.d:\n{confd}\nscript:\n{script}");
+}
+
+/// openrc-run runs start_pre() first and stops at its failure (openrc-run.sh.in: `${cmd}_pre`
+/// then `$cmd`, any non-zero status exits): a check that fails whatever the system is like is
+/// reported where it fails, naming start_pre(); one rc2s6 cannot decide is not.
+#[test]
+fn a_start_pre_check_that_fails_with_these_files_is_reported() {
+    let script = "command=/a\ncommand_background=yes\npidfile=/run/a.pid\nstart_pre() {\n\tif [ -z \"$ADDR\" ]; then\n\t\teerror \"set ADDR\"\n\t\treturn 1\n\tfi\n}";
+    let fails = "warning start_fails: with these files `start_pre()` fails here, so OpenRC would not start the daemon";
+    check_with_start_pre("ADDR=", script, &["declarative", fails]);
+    check_with_start_pre("", script, &["declarative", fails]);
+    check_with_start_pre("ADDR=10.0.0.1", script, &["declarative"]);
+    // The value of a variable named by another, through `eval echo` in a command substitution:
+    // the output of `$(…)` is not known statically, so the check is not decided (ucarp's shape).
+    check_with_start_pre(
+        "ADDR=",
+        "command=/a\ncommand_background=yes\npidfile=/run/a.pid\nstart_pre() {\n\tfor v in ADDR; do\n\t\tif test -z \"$(eval echo \\$$v)\"; then\n\t\t\teerror \"missing $v\"\n\t\t\treturn 1\n\t\tfi\n\tdone\n}",
+        &["declarative"],
+    );
+}
+
 #[test]
 fn declarative_or_nothing_without_start() {
     check("command=/usr/bin/foo\ncommand_args=-f", &["declarative"]);

@@ -1,0 +1,90 @@
+//! Strongly connected components: the cycles of a dependency graph (OpenRC's `depend()` for lint
+//! and graph, s6-rc's dependencies for its backend).
+
+/// Tarjan's strongly connected components of a graph given as adjacency lists, iteratively (deep
+/// chains must not overflow the stack); `to` reads the node an edge leads to. Each component is
+/// in the order Tarjan's algorithm pops it.
+pub fn strongly_connected<E>(adjacent: &[Vec<E>], to: impl Fn(&E) -> usize) -> Vec<Vec<usize>> {
+    let n = adjacent.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&(v, edge)) = work.last() {
+            if let Some(e) = adjacent[v].get(edge) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                let w = to(e);
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(component);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_find_cycles_and_leave_chains() {
+        // 0 → 1 → 2 → 0, 3 → 0.
+        let adjacent = vec![vec![1], vec![2], vec![0], vec![0]];
+        let mut c: Vec<Vec<usize>> = strongly_connected(&adjacent, |&w| w)
+            .into_iter()
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        c.sort();
+        assert_eq!(c, vec![vec![0, 1, 2], vec![3]]);
+        assert!(strongly_connected(&[vec![1], vec![]], |&w| w).iter().all(|c| c.len() == 1));
+    }
+
+    #[test]
+    fn a_chain_deeper_than_any_stack_is_walked() {
+        let n = 200_000;
+        let adjacent: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
+        assert_eq!(strongly_connected(&adjacent, |&w| w).len(), 1);
+    }
+}
