@@ -27,9 +27,9 @@ pub trait Observer {
 
     /// After both ways of an undecidable `if` ran, observed from mark `start` to `middle` and from
     /// `middle` on: the one way that alone counts (`Some(true)` for the first), if there is one.
-    /// The interpreter then keeps that way's variables instead of merging both. `outer_conditional`
-    /// says whether the `if` itself is under an undecidable condition.
-    fn pick_way(&mut self, _start: usize, _middle: usize, _outer_conditional: bool) -> Option<bool> {
+    /// The interpreter then keeps that way's variables instead of merging both. `outer` is the
+    /// innermost undecidable condition the `if` itself is under, if any.
+    fn pick_way(&mut self, _start: usize, _middle: usize, _outer: Option<Loc>) -> Option<bool> {
         None
     }
 }
@@ -47,8 +47,8 @@ pub struct ObservedCommand<'a> {
     pub uncertain: &'a [Uncertainty],
     /// Where the command is (the `eval` that runs it, for eval'd text).
     pub loc: Loc,
-    /// Inside a condition that cannot be decided.
-    pub conditional: bool,
+    /// The innermost condition that cannot be decided the command is run under, if any.
+    pub condition: Option<Loc>,
     /// Sent to the background with `&`.
     pub background: bool,
     /// Whether a loaded file defines a function of this name.

@@ -209,7 +209,11 @@ pub fn analyze_with(files: ServiceFiles, options: &ModelOptions, shared: &Shared
     let loaded = analyzed
         .iter()
         .zip(&broken)
-        .map(|(f, &broken)| LoadedFile { role: f.role, script: f.syntax.as_ref().filter(|_| !broken) })
+        .map(|(f, &broken)| LoadedFile {
+            role: f.role,
+            script: f.syntax.as_ref().filter(|_| !broken),
+            text: f.source.text(),
+        })
         .collect();
     let inputs = ServiceInputs {
         svcname: files.svcname,

@@ -50,7 +50,7 @@ impl Observer for DepRecorder {
             args: command.fields[1..].to_vec(),
             arg_locs,
             loc: command.loc,
-            conditional: command.conditional,
+            conditional: command.condition.is_some(),
             uncertain: !command.uncertain.is_empty(),
         });
         Some(Status::True)

@@ -16,6 +16,8 @@ pub struct LoadedFile<'a> {
     /// caller keeps the syntax trees (lint reads them again), and a copy per service is most of
     /// what modelling would allocate.
     pub script: Option<&'a Script>,
+    /// Its text, to quote in diagnostics (the condition a value is set under).
+    pub text: &'a str,
 }
 
 /// Everything one service is built from, in openrc-run's load order (the script last).

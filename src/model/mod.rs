@@ -31,7 +31,7 @@ pub use service::{
     RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;
-pub use uncertainty::{Unknowable, explain_uncertainty};
+pub use uncertainty::{Condition, Texts, Unknowable, explain_uncertainty};
 
 use crate::core::source::{FileId, Span};
 use crate::eval::interpreter::Interpreter;
@@ -68,8 +68,9 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
     service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
     service.settings = s6_settings(&interp.env);
-    let functions = run_functions(&mut interp, &mut service);
-    classify(interp, service, functions, script_loc, options)
+    let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
+    let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
+    classify(interp, service, functions, script_loc, options, Texts::new(&texts))
 }
 
 /// Runs the files in openrc-run's order. s6.sh (0.16–0.62), sourced just before the script,
@@ -131,9 +132,9 @@ struct FunctionTraces {
 
 /// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
 /// on the files' variables, as OpenRC runs them.
-fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTraces {
+fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
-    let start_pre = start_pre::run_start_pre(interp, service);
+    let start_pre = start_pre::run_start_pre(interp, service, texts);
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
     let start = trace::trace(interp, "start");
@@ -143,7 +144,7 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service) -> FunctionTra
     // unconditional call, else start_pre()'s (OpenRC's own start() calls it at once).
     let at_default_start = start.as_ref().and_then(|t| {
         t.events.iter().find_map(|e| match e {
-            trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(&**env),
+            trace::StartEvent::DefaultStart { condition: None, env, .. } => Some(&**env),
             _ => None,
         })
     });
@@ -164,6 +165,7 @@ fn classify(
     functions: FunctionTraces,
     script_loc: Loc,
     options: &ModelOptions,
+    texts: Texts,
 ) -> Service {
     let command_set = launch::command_is_set(&interp.env);
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);
@@ -178,7 +180,7 @@ fn classify(
         service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let found = launch::find(&mut interp, functions.start, &mut service);
+    let found = launch::find(&mut interp, functions.start, &mut service, texts);
     let (launch, shell_settings) = match after_start_pre(found, functions.start_pre.as_ref(), &mut service) {
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {
@@ -201,6 +203,7 @@ fn classify(
         shell_settings: &shell_settings,
         stop_call: functions.stop_call.as_ref(),
         stop_by_backend: functions.stop_by_backend,
+        texts,
     };
     let build = daemon::build(&inputs);
     service.decisions.extend(build.report.decisions);
@@ -228,7 +231,7 @@ fn runs_prepared_dir(start: Option<&Trace>, command_set: bool) -> bool {
     let Some(t) = start else { return !command_set };
     let launches = t.events.iter().any(|e| matches!(e, trace::StartEvent::Launch { .. }));
     let at_default_start = t.events.iter().find_map(|e| match e {
-        trace::StartEvent::DefaultStart { conditional: false, env, .. } => Some(launch::command_is_set(env)),
+        trace::StartEvent::DefaultStart { condition: None, env, .. } => Some(launch::command_is_set(env)),
         _ => None,
     });
     !launches && at_default_start == Some(false)

@@ -5,7 +5,7 @@
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::Service;
 use super::trace::{self, Trace};
-use super::uncertainty::explain_uncertainty;
+use super::uncertainty::{Texts, confd_decides, explain_uncertainty};
 use crate::core::source::{FileId, Span};
 use crate::eval::environment::{Environment, Variable};
 use crate::eval::interpreter::Interpreter;
@@ -19,11 +19,11 @@ const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daem
 /// Runs `start_pre()` as OpenRC does before starting, in the shell that then runs `start()`:
 /// what it changes counts (see [`apply_changes`]). Returns what it did, for the shell settings
 /// (`cd`, `umask`, `ulimit`) and failed checks among it.
-pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) -> Option<Trace> {
+pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> Option<Trace> {
     let (trace, after) = trace::trace_keeping_env(interp, "start_pre")?;
     let start_pre_file = interp.functions["start_pre"].file;
     interp.take_gave_up(&trace.diagnostics);
-    apply_changes("start_pre", &mut interp.env, &after, start_pre_file, service);
+    apply_changes("start_pre", &mut interp.env, &after, start_pre_file, service, texts);
     Some(trace)
 }
 
@@ -33,8 +33,15 @@ pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service) -> Option<
 /// runs as, else taken as it is, so that the step that reads it refuses it. Every other global
 /// variable is taken as `function` left it, exported or not: openrc-run's shell keeps them, and
 /// the daemon inherits the exported ones (the daemon's environment step checks those).
-pub fn apply_changes(function: &str, env: &mut Environment, after: &Environment, file: FileId, service: &mut Service) {
-    apply_daemon_variables(function, env, after, file, service);
+pub fn apply_changes(
+    function: &str,
+    env: &mut Environment,
+    after: &Environment,
+    file: FileId,
+    service: &mut Service,
+    texts: Texts,
+) {
+    apply_daemon_variables(function, env, after, file, service, texts);
     let before: Vec<String> = env.globals().map(|(n, _)| n.clone()).collect();
     for name in before {
         if !DAEMON_VARIABLES.contains(&name.as_str()) && after.get(&name).is_none() {
@@ -61,6 +68,7 @@ fn apply_daemon_variables(
     after: &Environment,
     file: FileId,
     service: &mut Service,
+    texts: Texts,
 ) {
     for var in DAEMON_VARIABLES {
         let old = env.get(var);
@@ -86,7 +94,9 @@ fn apply_daemon_variables(
                         at = u.loc();
                     }
                 }
-                let why = cause.map(|u| explain_uncertainty(u).why).unwrap_or_default();
+                let why = cause
+                    .map(|u| explain_uncertainty(u, &texts, &|name| confd_decides(env, texts.script(), name)).why)
+                    .unwrap_or_default();
                 if IDENTITY_VARIABLES.contains(var) {
                     // Left out, the daemon would run as root, or outside its chroot, where OpenRC
                     // may switch: not converted rather than converted with more privilege.

@@ -20,13 +20,13 @@ pub struct StopCall {
 /// is none, or when it is made only under a condition rc2s6 cannot decide.
 pub fn find(events: &[StartEvent]) -> Option<StopCall> {
     events.iter().find_map(|e| {
-        let StartEvent::Command { name, loc, conditional, words, uncertain, .. } = e else { return None };
+        let StartEvent::Command { name, loc, condition, words, uncertain, .. } = e else { return None };
         if name.rsplit('/').next() != Some("start-stop-daemon") {
             return None;
         }
         let args = words.get(1..).unwrap_or_default();
         let stops = args.iter().any(|a| a == "--stop" || a == "-K");
-        if !stops || *conditional {
+        if !stops || condition.is_some() {
             return None;
         }
         let exact = |i: usize| uncertain.get(i + 1).is_none_or(Vec::is_empty);
@@ -61,7 +61,8 @@ mod tests {
         StartEvent::Command {
             name: words[0].into(),
             loc: Loc { file: crate::core::source::FileId::default(), span: Span::new(0, 1) },
-            conditional,
+            condition: conditional
+                .then_some(Loc { file: crate::core::source::FileId::default(), span: Span::new(0, 1) }),
             words: words.iter().map(|w| w.to_string()).collect(),
             uncertain: vec![Vec::new(); words.len()],
             background: false,

@@ -16,7 +16,7 @@ use crate::shell::parse::parse_script;
 
 /// A service's parsed files: a conf.d (when given) and the script, named `svc`.
 pub struct Files {
-    scripts: Vec<(FileRole, Script)>,
+    scripts: Vec<(FileRole, Script, String)>,
 }
 
 /// Parses a conf.d text (none when empty) and a script text.
@@ -24,9 +24,9 @@ pub fn files(confd: &str, script: &str) -> Files {
     let parse = |text: &str| parse_script(text).script.unwrap_or_else(|| panic!("the test file parses:\n{text}"));
     let mut scripts = Vec::new();
     if !confd.is_empty() {
-        scripts.push((FileRole::ConfD, parse(confd)));
+        scripts.push((FileRole::ConfD, parse(confd), confd.to_string()));
     }
-    scripts.push((FileRole::Script, parse(script)));
+    scripts.push((FileRole::Script, parse(script), script.to_string()));
     Files { scripts }
 }
 
@@ -36,9 +36,20 @@ impl Files {
         ServiceInputs {
             svcname: "svc".into(),
             service_path: "/etc/init.d/svc".into(),
-            files: self.scripts.iter().map(|(role, s)| LoadedFile { role: *role, script: Some(s) }).collect(),
+            files: self
+                .scripts
+                .iter()
+                .map(|(role, s, text)| LoadedFile { role: *role, script: Some(s), text })
+                .collect(),
             runlevel_confd: Vec::new(),
         }
+    }
+}
+
+impl Files {
+    /// The files' texts, in load order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.scripts.iter().map(|(_, _, text)| text.as_str()).collect()
     }
 }
 
@@ -64,7 +75,8 @@ pub fn prepare(inputs: &ServiceInputs) -> Prepared {
         &crate::openrc::version::OpenrcVersion::legacy_default(),
     ));
     load(inputs, &mut interp, &mut service);
-    let traces = run_functions(&mut interp, &mut service);
+    let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
+    let traces = run_functions(&mut interp, &mut service, crate::model::Texts::new(&texts));
     Prepared { interp, service, traces, script_loc }
 }
 

@@ -23,8 +23,8 @@ pub enum StartEvent {
         uncertain: Vec<Vec<Uncertainty>>,
         /// Where the call is.
         loc: Loc,
-        /// Inside a condition rc2s6 cannot decide.
-        conditional: bool,
+        /// The innermost condition rc2s6 cannot decide it is run under, if any.
+        condition: Option<Loc>,
         /// Sent to the background with `&`.
         background: bool,
         /// The variables, assignments and redirections the call is made with.
@@ -34,8 +34,8 @@ pub enum StartEvent {
     DefaultStart {
         /// Where the call is.
         loc: Loc,
-        /// Inside a condition rc2s6 cannot decide.
-        conditional: bool,
+        /// The innermost condition rc2s6 cannot decide it is run under, if any.
+        condition: Option<Loc>,
         /// The variables when it is called: the backend reads the daemon's as start() left them.
         env: Box<Environment>,
     },
@@ -45,8 +45,8 @@ pub enum StartEvent {
         name: String,
         /// Where it is.
         loc: Loc,
-        /// Inside a condition rc2s6 cannot decide.
-        conditional: bool,
+        /// The innermost condition rc2s6 cannot decide it is run under, if any.
+        condition: Option<Loc>,
         /// All its expanded words.
         words: Vec<String>,
         /// What makes each word inexact, aligned with `words`.
@@ -64,8 +64,8 @@ pub enum StartEvent {
         args: Vec<String>,
         /// Where.
         loc: Loc,
-        /// Inside a condition rc2s6 cannot decide.
-        conditional: bool,
+        /// The innermost condition rc2s6 cannot decide it is run under, if any.
+        condition: Option<Loc>,
     },
     /// A way out that means the start failed (`return 1`, `eend 1`, `eerror`): the path it is on
     /// is not the one that starts the daemon.
@@ -215,7 +215,7 @@ impl Observer for StartRecorder {
     /// `return`/`exit` with a failure (see below).
     fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
         let cmd = command.name;
-        let (loc, conditional) = (command.loc, command.conditional);
+        let (loc, condition) = (command.loc, command.condition);
         // Per word, so that only the words the daemon uses can make it unconvertible.
         let words = command.word_fields();
         let base = basename(cmd);
@@ -225,18 +225,18 @@ impl Observer for StartRecorder {
                 words: words.texts,
                 uncertain: words.uncertain,
                 loc,
-                conditional,
+                condition,
                 background: command.background,
                 context: CallContext::of(command),
             });
             return Some(Status::Unknown);
         }
         if cmd == "default_start" {
-            self.events.push(StartEvent::DefaultStart { loc, conditional, env: Box::new(command.env.clone()) });
+            self.events.push(StartEvent::DefaultStart { loc, condition, env: Box::new(command.env.clone()) });
             return Some(Status::Unknown);
         }
         if is_failure(base, &words.texts) {
-            self.events.push(StartEvent::Failure { loc, certain: !conditional });
+            self.events.push(StartEvent::Failure { loc, certain: condition.is_none() });
             if matches!(base, "return" | "exit") {
                 // A failed check ends this path; the start that matters is the one that gets
                 // past the checks, so carry on as if it had passed.
@@ -245,7 +245,7 @@ impl Observer for StartRecorder {
         }
         let args = words.texts.get(1..).unwrap_or_default().to_vec();
         if matches!(cmd, "ulimit" | "umask" | "cd") {
-            self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, conditional });
+            self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }
         if command.is_function || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) || is_shell_builtin(cmd) {
@@ -254,7 +254,7 @@ impl Observer for StartRecorder {
         self.events.push(StartEvent::Command {
             name: cmd.to_string(),
             loc,
-            conditional,
+            condition,
             words: words.texts,
             uncertain: words.uncertain,
             background: command.background,
@@ -268,10 +268,10 @@ impl Observer for StartRecorder {
     }
 
     /// Of the two ways an undecidable `if` can go, when exactly one launches the daemon and the
-    /// other fails, keeps the launching one's events as unconditional (within `outer_conditional`)
+    /// other fails, keeps the launching one's events as unconditional (within `outer`)
     /// and drops the other's: the start that matters is the one that launches, as if its
     /// condition held.
-    fn pick_way(&mut self, start: usize, middle: usize, outer_conditional: bool) -> Option<bool> {
+    fn pick_way(&mut self, start: usize, middle: usize, outer: Option<Loc>) -> Option<bool> {
         let launches = |e: &[StartEvent]| {
             e.iter().any(|x| matches!(x, StartEvent::Launch { .. } | StartEvent::DefaultStart { .. }))
         };
@@ -287,10 +287,10 @@ impl Observer for StartRecorder {
         self.events.truncate(start);
         for mut e in kept {
             match &mut e {
-                StartEvent::Launch { conditional, .. }
-                | StartEvent::DefaultStart { conditional, .. }
-                | StartEvent::Command { conditional, .. }
-                | StartEvent::ShellSetting { conditional, .. } => *conditional = outer_conditional,
+                StartEvent::Launch { condition, .. }
+                | StartEvent::DefaultStart { condition, .. }
+                | StartEvent::Command { condition, .. }
+                | StartEvent::ShellSetting { condition, .. } => *condition = outer,
                 StartEvent::Failure { .. } => {}
             }
             self.events.push(e);

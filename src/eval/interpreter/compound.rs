@@ -119,16 +119,16 @@ impl<O: Observer> Interpreter<O> {
                 // Both ways, each on its own copy, then merge what differs.
                 let before = self.copy_env(cond.span);
                 let mark = self.observer.mark();
-                self.speculative += 1;
+                self.conditions.push(cond_loc);
                 let (s1, f1) = self.list(body);
                 let again = self.copy_of(&before, cond.span);
                 let taken = std::mem::replace(&mut self.env, again);
                 let middle = self.observer.mark();
                 let (s2, f2) = self.if_chain(rest, else_body);
-                self.speculative -= 1;
+                self.conditions.pop();
                 let other = std::mem::replace(&mut self.env, before);
                 if let (Some(start), Some(middle)) = (mark, middle) {
-                    if let Some(first) = self.observer.pick_way(start, middle, self.speculative > 0) {
+                    if let Some(first) = self.observer.pick_way(start, middle, self.conditions.last().copied()) {
                         // The observer says only one way counts: its variables are the state.
                         self.env = if first { taken } else { other };
                         return if first { (s1, f1) } else { (s2, f2) };
@@ -198,7 +198,7 @@ impl<O: Observer> Interpreter<O> {
     fn case_undecided(&mut self, rest: &[CaseItem], cond: Loc) {
         let before = self.copy_env(cond.span);
         let mut merged = self.copy_of(&before, cond.span);
-        self.speculative += 1;
+        self.conditions.push(cond);
         for it in rest {
             self.env = self.copy_of(&before, cond.span);
             if let Some(b) = &it.body {
@@ -206,7 +206,7 @@ impl<O: Observer> Interpreter<O> {
             }
             merged = merge(merged, &self.env, cond);
         }
-        self.speculative -= 1;
+        self.conditions.pop();
         self.env = merged;
     }
 }

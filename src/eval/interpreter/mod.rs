@@ -68,8 +68,8 @@ pub struct Interpreter<O: Observer = ()> {
     pub observer: O,
     in_background: bool,
     file: FileId,
-    /// How many undecidable conditions enclose the current command.
-    speculative: usize,
+    /// The undecidable conditions that enclose the current command, innermost last.
+    conditions: Vec<Loc>,
     /// Nesting of function calls, bounded so recursion ends.
     depth: usize,
     steps: usize,
@@ -102,7 +102,7 @@ impl<O: Observer> Interpreter<O> {
             observer,
             in_background: false,
             file: FileId::default(),
-            speculative: 0,
+            conditions: Vec::new(),
             depth: 0,
             steps: 0,
             span_override: None,
@@ -199,6 +199,7 @@ impl<O: Observer> Interpreter<O> {
         if flow != Flow::Next {
             return (status, flow);
         }
+        let mut before = ao.first.span;
         for (op, pl) in &ao.rest {
             let runs = match (op, status) {
                 (AndOrOp::And, Status::True) | (AndOrOp::Or, Status::False) => Status::True,
@@ -215,7 +216,9 @@ impl<O: Observer> Interpreter<O> {
                 }
                 Status::False => {}
                 Status::Unknown => {
-                    let cond = self.loc(ao.first.span.join(pl.span));
+                    // The condition is what ran before the operator: `[ -f x ] && a=1` is
+                    // conditional on `[ -f x ]`.
+                    let cond = self.loc(ao.first.span.join(before));
                     let s = self.speculate(cond, |me| me.pipeline(pl).0);
                     status = match (op, s) {
                         (AndOrOp::And, Status::False) => Status::False,
@@ -224,6 +227,7 @@ impl<O: Observer> Interpreter<O> {
                     };
                 }
             }
+            before = before.join(pl.span);
         }
         (status, Flow::Next)
     }
@@ -232,9 +236,9 @@ impl<O: Observer> Interpreter<O> {
     /// changed becomes conditional on `cond`.
     fn speculate<T>(&mut self, cond: Loc, f: impl FnOnce(&mut Self) -> T) -> T {
         let before = self.copy_env(cond.span);
-        self.speculative += 1;
+        self.conditions.push(cond);
         let out = f(self);
-        self.speculative -= 1;
+        self.conditions.pop();
         let after = std::mem::take(&mut self.env);
         self.env = merge(before, &after, cond);
         out

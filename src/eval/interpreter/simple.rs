@@ -93,7 +93,7 @@ impl<O: Observer> Interpreter<O> {
             fields,
             uncertain,
             loc: self.loc(sc.span),
-            conditional: self.speculative > 0,
+            condition: self.conditions.last().copied(),
             background: self.in_background,
             is_function: self.functions.contains_key(&fields[0]),
             env: &self.env,

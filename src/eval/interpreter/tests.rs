@@ -231,7 +231,7 @@ struct Recorder {
 
 impl Observer for Recorder {
     fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
-        let mark = if command.conditional { "?" } else { "" };
+        let mark = if command.condition.is_some() { "?" } else { "" };
         let bg = if command.background { "&" } else { "" };
         self.seen.push(format!("{mark}{}{bg}", command.fields.join(" ")));
         (command.name == "stop_here").then_some(Status::False)
@@ -241,7 +241,7 @@ impl Observer for Recorder {
         Some(self.seen.len())
     }
 
-    fn pick_way(&mut self, start: usize, middle: usize, _outer_conditional: bool) -> Option<bool> {
+    fn pick_way(&mut self, start: usize, middle: usize, _outer: Option<Loc>) -> Option<bool> {
         self.seen[start..middle].iter().any(|s| s.contains("pick_me")).then_some(true)
     }
 }

@@ -4,7 +4,7 @@
 
 use super::super::error::ModelError;
 use super::super::inputs::ModelOptions;
-use super::super::uncertainty::{Unknowable, explain_uncertainty};
+use super::super::uncertainty::{Texts, Unknowable, confd_decides, explain_uncertainty};
 use super::eval_line::{self, EvalInput, EvalProblem};
 use super::report::{Refused, Report};
 use crate::eval::environment::{Environment, Variable};
@@ -40,12 +40,20 @@ pub struct Context<'a> {
     pub origin: Origin,
     /// Every diagnostic and decision.
     pub report: Report,
+    /// The loaded files' texts, to quote the conditions values are set under.
+    texts: Texts<'a>,
 }
 
 impl<'a> Context<'a> {
     /// A context over the variables in `env`.
-    pub fn new(env: &'a Environment, fallback: Loc, options: &'a ModelOptions, origin: Origin) -> Self {
-        Context { env, fallback, options, origin, report: Report::default() }
+    pub fn new(
+        env: &'a Environment,
+        fallback: Loc,
+        options: &'a ModelOptions,
+        origin: Origin,
+        texts: Texts<'a>,
+    ) -> Self {
+        Context { env, fallback, options, origin, report: Report::default(), texts }
     }
 
     /// Whether OpenRC's backend builds the command line from the variables.
@@ -94,7 +102,9 @@ impl<'a> Context<'a> {
                     }
                 }
                 other => {
-                    let Unknowable { why, help } = explain_uncertainty(other);
+                    let Unknowable { why, help } = explain_uncertainty(other, &self.texts, &|name| {
+                        confd_decides(self.env, self.fallback.file, name)
+                    });
                     let loc = other.loc();
                     let error = ModelError::UnknowableValue {
                         variable: variable.to_string(),

@@ -42,6 +42,7 @@ use super::launch::{Launch, ShellSetting};
 use super::service::Daemon;
 use super::stop_call::StopCall;
 use super::trace::LaunchProgram;
+use super::uncertainty::Texts;
 use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
 use crate::openrc::supervisor::Supervisor;
@@ -74,6 +75,8 @@ pub struct DaemonInputs<'a> {
     /// OpenRC's backend stops the daemon (no `stop()` of the script's, or one that calls the
     /// backend's).
     pub stop_by_backend: bool,
+    /// The loaded files' texts, to quote the conditions values are set under.
+    pub texts: Texts<'a>,
 }
 
 /// What building a daemon came to.
@@ -102,7 +105,7 @@ pub fn build(inputs: &DaemonInputs) -> DaemonBuild {
         Launch::Declarative => Origin::Variables,
         Launch::Call { loc, .. } => Origin::StartCall(*loc),
     };
-    let mut cx = Context::new(inputs.env, inputs.fallback, inputs.options, origin);
+    let mut cx = Context::new(inputs.env, inputs.fallback, inputs.options, origin, inputs.texts);
     let built = build_in(&mut cx, inputs);
     DaemonBuild { built, report: cx.report }
 }

@@ -11,7 +11,8 @@ use crate::openrc::daemon_table;
 fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
+    let texts = files.texts();
+    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
     let Found::Launch(launch, shell) =
         crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
     else {
@@ -25,6 +26,7 @@ fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
         shell_settings: &shell,
         stop_call: p.traces.stop_call.as_ref(),
         stop_by_backend: p.traces.stop_by_backend,
+        texts: Texts::new(&texts),
     };
     let build = build(&inputs);
     let mut out = match &build.built {
@@ -600,7 +602,8 @@ fn environment() {
             "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\nexport RC_X=1 SSD_STARTWAIT=2 EINFO_X=3",
         );
         let mut p = prepare(&files.inputs());
-        let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service);
+        let texts = files.texts();
+        let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
         let Found::Launch(launch, shell) = found else { panic!() };
         let opts = target(v);
         let inputs = DaemonInputs {
@@ -611,6 +614,7 @@ fn environment() {
             shell_settings: &shell,
             stop_call: None,
             stop_by_backend: true,
+            texts: Texts::new(&texts),
         };
         let Built::Daemon(d) = build(&inputs).built else { panic!() };
         d.env.iter().map(|(n, _)| n.clone()).collect()

@@ -17,11 +17,11 @@ pub fn recognise(interp: &Interpreter, svcname: &str, events: &mut [StartEvent])
         .map(|(i, _)| i)
         .collect();
     let [i] = found.as_slice() else { return false };
-    let StartEvent::Command { loc, conditional, words, uncertain, background, context, .. } = events[*i].clone() else {
+    let StartEvent::Command { loc, condition, words, uncertain, background, context, .. } = events[*i].clone() else {
         return false;
     };
     events[*i] =
-        StartEvent::Launch { program: LaunchProgram::Direct, words, uncertain, loc, conditional, background, context };
+        StartEvent::Launch { program: LaunchProgram::Direct, words, uncertain, loc, condition, background, context };
     true
 }
 

@@ -11,6 +11,7 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
 use super::trace::{CallContext, LaunchProgram, StartEvent, Trace};
+use super::uncertainty::{Condition, Texts, confd_decides};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::{Function, Interpreter};
 use crate::eval::value::{Loc, Uncertainty};
@@ -75,7 +76,7 @@ fn is_launch(e: &StartEvent) -> bool {
 /// Finds how the daemon is launched, from `start()`'s trace (taken on the state `interp` holds)
 /// when the script defines one. Diagnostics and decisions go to `service`; what start() assigns
 /// before `default_start` goes into `interp`'s variables.
-pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut Service) -> Found {
+pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut Service, texts: Texts) -> Found {
     let command_set = command_is_set(&interp.env);
     let Some(start) = interp.functions.get("start").cloned() else {
         return if command_set { Found::Launch(Launch::Declarative, Vec::new()) } else { Found::Nothing };
@@ -113,7 +114,7 @@ pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut 
             start_loc,
             "start the daemon with `start-stop-daemon --start --exec … -- args`, or remove start() and set `command`/`command_args`",
         ),
-        [i] => one_launch(interp, service, &events, *i, &start),
+        [i] => one_launch(interp, service, &events, *i, &start, texts),
         many => refuse(
             service,
             format!("{} daemon launches found", many.len()),
@@ -148,6 +149,7 @@ fn one_launch(
     events: &[StartEvent],
     i: usize,
     start: &Function,
+    texts: Texts,
 ) -> Found {
     let shell = before_launch(service, "start", &events[..i]);
     if let Err(refused) = after_launch(interp, service, &events[i + 1..]) {
@@ -155,9 +157,9 @@ fn one_launch(
     }
     let start_loc = Loc { file: start.file, span: start.def.name_span };
     match &events[i] {
-        StartEvent::DefaultStart { conditional: false, env, .. } => {
+        StartEvent::DefaultStart { condition: None, env, .. } => {
             // The backend reads the daemon's variables as start() left them.
-            start_pre::apply_changes("start", &mut interp.env, env, start.file, service);
+            start_pre::apply_changes("start", &mut interp.env, env, start.file, service, texts);
             service.decisions.push(Decision {
                 topic: "launch".into(),
                 choice: "start() wraps default_start: compiled from command and friends".into(),
@@ -165,7 +167,7 @@ fn one_launch(
             });
             if command_is_set(&interp.env) { Found::Launch(Launch::Declarative, shell) } else { Found::Nothing }
         }
-        StartEvent::Launch { conditional: false, program, words, uncertain, loc, background, context } => {
+        StartEvent::Launch { condition: None, program, words, uncertain, loc, background, context } => {
             service.custom_launch = Some(*loc);
             let launch = Launch::Call {
                 program: *program,
@@ -177,16 +179,32 @@ fn one_launch(
             };
             Found::Launch(launch, shell)
         }
-        StartEvent::Launch { loc, .. } | StartEvent::DefaultStart { loc, .. } => refuse(
-            service,
-            "the daemon is started only under a condition rc2s6 cannot decide".into(),
-            *loc,
-            "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do",
-        ),
+        StartEvent::Launch { loc, condition, .. } | StartEvent::DefaultStart { loc, condition, .. } => {
+            let script = texts.script();
+            let confd = |name: &str| confd_decides(&interp.env, script, name);
+            let (why, help) = conditional_launch(condition.and_then(|c| texts.at(c)), &confd);
+            refuse(service, why, *loc, &help)
+        }
         StartEvent::Command { .. } | StartEvent::Failure { .. } | StartEvent::ShellSetting { .. } => {
             unreachable!("filtered to launches")
         }
     }
+}
+
+/// Why a launch under an undecidable condition is refused, and what to write instead, naming the
+/// condition (its source text) and what would decide it when it is known.
+fn conditional_launch(condition: Option<&str>, confd: &dyn Fn(&str) -> bool) -> (String, String) {
+    const MOVE: &str =
+        "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do";
+    let Some(c) = condition.map(Condition::read) else {
+        return ("the daemon is started only under a condition rc2s6 cannot decide".into(), MOVE.into());
+    };
+    let why = format!("the daemon is started only {}", c.describe());
+    let help = match c.decided_in_confd(confd) {
+        Some(vars) => format!("set {vars} in conf.d to a literal value to decide it, or {MOVE}"),
+        None => MOVE.into(),
+    };
+    (why, help)
 }
 
 /// The shell settings `function` (start_pre() or start()) makes before the launch; a check that
@@ -196,9 +214,12 @@ pub fn before_launch(service: &mut Service, function: &str, events: &[StartEvent
     let shell = events
         .iter()
         .filter_map(|e| match e {
-            StartEvent::ShellSetting { name, args, loc, conditional } => {
-                Some(ShellSetting { name: name.clone(), args: args.clone(), loc: *loc, conditional: *conditional })
-            }
+            StartEvent::ShellSetting { name, args, loc, condition } => Some(ShellSetting {
+                name: name.clone(),
+                args: args.clone(),
+                loc: *loc,
+                conditional: condition.is_some(),
+            }),
             _ => None,
         })
         .collect();

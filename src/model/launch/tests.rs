@@ -29,7 +29,7 @@ fn render(found: &Found) -> Vec<String> {
 fn check(script: &str, expect: &[&str]) {
     let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service);
+    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()));
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
     out.extend(p.service.decisions.iter().map(decision));
@@ -42,7 +42,7 @@ fn check(script: &str, expect: &[&str]) {
 fn check_with_start_pre(confd: &str, script: &str, expect: &[&str]) {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service);
+    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()));
     let found = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service);
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
@@ -169,9 +169,41 @@ fn conditional_launches() {
         "start() { if [ -f /etc/x ]; then start-stop-daemon --start --exec /a; fi; }",
         &[
             "refused",
-            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: the daemon is started only under a condition rc2s6 cannot decide",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: the daemon is started only under the condition `[ -f /etc/x ]`, which tests the running system",
         ],
     );
+    // The condition quoted is the one the launch is under: the part before `&&`, the outer `if`
+    // when the inner one's other way only fails; one on a variable names it.
+    let refused = |cond: &str| {
+        vec![
+            "refused".to_string(),
+            format!(
+                "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: the daemon is started only {cond}"
+            ),
+        ]
+    };
+    let cases: &[(&str, &str)] = &[
+        (
+            "start() { [ -c /dev/rtc ] && start-stop-daemon --start --exec /a; }",
+            "under the condition `[ -c /dev/rtc ]`, which tests the running system",
+        ),
+        (
+            "M=$(cat /etc/m)\nstart() { if yesno \"$M\"; then start-stop-daemon --start --exec /a; fi; }",
+            "under the condition `yesno \"$M\"`, which depends on `M`",
+        ),
+        (
+            "M=$(cat /etc/m)\nstart() {\n\tif [ \"$M\" = a ]; then\n\t\tif [ -f /x ]; then start-stop-daemon --start --exec /a; else return 1; fi\n\tfi\n}",
+            "under the condition `[ \"$M\" = a ]`, which depends on `M`",
+        ),
+        (
+            "start() { while read -r l; do start-stop-daemon --start --exec /a; done < /etc/list; }",
+            "in the loop `while read -r l`, which rc2s6 cannot unroll",
+        ),
+    ];
+    for (script, cond) in cases {
+        let want = refused(cond);
+        check(script, &want.iter().map(String::as_str).collect::<Vec<_>>());
+    }
     // The other way only fails: the start that matters is the one that launches.
     check(
         "start() {\n\tif [ -f /etc/x ]; then\n\t\tstart-stop-daemon --start --exec /a\n\telse\n\t\teerror missing\n\t\treturn 1\n\tfi\n}",
@@ -184,6 +216,29 @@ fn conditional_launches() {
     check(
         "start() {\n\tif [ -f /etc/x ]; then ulimit -n 10; fi\n\tstart-stop-daemon --start --exec /a\n}",
         &["start-stop-daemon call: start-stop-daemon --start --exec /a", "shell: ulimit -n 10 (conditional)"],
+    );
+}
+
+#[test]
+fn conditional_launch_help_names_what_decides_it() {
+    let cases: &[(Option<&str>, &str)] = &[
+        (None, "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do"),
+        (
+            Some("[ -c /dev/rtc ]"),
+            "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do",
+        ),
+        (
+            Some("[ \"$FOO\" = yes ]"),
+            "set `FOO` in conf.d to a literal value to decide it, or start the daemon unconditionally; move the checks into start_pre() and make it fail when they do",
+        ),
+    ];
+    for (cond, help) in cases {
+        assert_eq!(conditional_launch(*cond, &|_| true).1, *help, "{cond:?}");
+    }
+    // A variable the script assigns itself: a conf.d value would not decide it.
+    assert_eq!(
+        conditional_launch(Some("[ \"$pid\" ]"), &|name| name != "pid").1,
+        "start the daemon unconditionally; move the checks into start_pre() and make it fail when they do"
     );
 }
 
