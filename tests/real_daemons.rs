@@ -164,26 +164,7 @@ fn outcomes() -> Option<&'static BTreeMap<&'static str, Result<Outcome, String>>
                 DAEMONS.iter().map(|d| support::corpus_file(&format!("alpine/{}.initd", d.corpus))).collect();
             let scripts: Option<Vec<_>> = scripts.into_iter().collect();
             let scripts = scripts?;
-            // All at once: each waits mostly on OpenRC's sleeps and its own seconds of uptime.
-            Some(std::thread::scope(|s| {
-                let running: Vec<_> = DAEMONS
-                    .iter()
-                    .zip(&scripts)
-                    .map(|(d, script)| (d.service, s.spawn(move || run_daemon(d, script))))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|(name, h)| {
-                        let outcome = h.join().map_err(|e| {
-                            e.downcast_ref::<String>()
-                                .cloned()
-                                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                                .unwrap_or_default()
-                        });
-                        (name, outcome)
-                    })
-                    .collect()
-            }))
+            Some(support::daemons::run_all(&scripts, run_daemon))
         })
         .as_ref()
 }

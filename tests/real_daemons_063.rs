@@ -205,12 +205,7 @@ fn outcomes() -> Option<&'static BTreeMap<&'static str, Result<Outcome, String>>
                                 let (Some(d), Some(script)) = (DAEMONS.get(i), scripts.get(i)) else { break };
                                 let outcome =
                                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_daemon(p, d, script)))
-                                        .map_err(|e| {
-                                            e.downcast_ref::<String>()
-                                                .cloned()
-                                                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                                                .unwrap_or_default()
-                                        });
+                                        .map_err(support::daemons::panic_message);
                                 done.push((d.service, outcome));
                             }
                             done

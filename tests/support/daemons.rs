@@ -268,3 +268,22 @@ pub fn edited(script: &str, edits: &[(&str, &str)]) -> String {
     }
     text
 }
+
+/// A panic's message, for a run that failed by panicking.
+pub fn panic_message(e: Box<dyn std::any::Any + Send>) -> String {
+    e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+}
+
+/// Every daemon's run at once (each waits mostly on its own sleeps and seconds of uptime), by
+/// service; a run that panicked gives its message.
+pub fn run_all<O: Send>(
+    scripts: &[std::path::PathBuf],
+    run: impl Fn(&'static Daemon, &std::path::Path) -> O + Sync,
+) -> std::collections::BTreeMap<&'static str, Result<O, String>> {
+    let run = &run;
+    std::thread::scope(|s| {
+        let running: Vec<_> =
+            DAEMONS.iter().zip(scripts).map(|(d, script)| (d.service, s.spawn(move || run(d, script)))).collect();
+        running.into_iter().map(|(name, h)| (name, h.join().map_err(panic_message))).collect()
+    })
+}
