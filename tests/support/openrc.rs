@@ -61,6 +61,30 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `script` with sh in private mount and pid namespaces (and network, with `net`), killed
+    /// after `seconds`: a hang (a wait that never ends) fails the test instead of blocking CI.
+    pub fn in_namespace(script: &Path, net: bool, seconds: u32) -> Run {
+        let mut unshare = vec!["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child"];
+        if net {
+            unshare.insert(1, "--net");
+        }
+        let out = Command::new("timeout")
+            .args(["-k", "5", &seconds.to_string()])
+            .args(&unshare)
+            .arg("sh")
+            .arg(script)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "the namespace script failed ({}):\n{text}", out.status);
+        let values = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("@@"))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Run { values, text }
+    }
     /// The value printed as `@@key=…`; panics with the whole output if there is none.
     pub fn get(&self, key: &str) -> &str {
         self.values.get(key).map(String::as_str).unwrap_or_else(|| panic!("no `{key}` in:\n{}", self.text))
@@ -206,22 +230,7 @@ RC2S6='{rc2s6}'
         );
         let script = self.root.join("inner.sh");
         fs::write(&script, format!("{prelude}{body}")).unwrap();
-        let mut unshare = vec!["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child"];
-        if ns.net {
-            unshare.insert(1, "--net");
-        }
-        // A hang (a wait that never ends) fails the test instead of blocking CI.
-        let out =
-            Command::new("timeout").args(["-k", "5", "180"]).args(&unshare).arg("sh").arg(&script).output().unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "the namespace script failed ({}):\n{text}", out.status);
-        let values = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("@@"))
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Run { values, text }
+        Run::in_namespace(&script, ns.net, 180)
     }
 
     /// What s6-log kept of a service's output.

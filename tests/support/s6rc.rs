@@ -10,7 +10,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use super::openrc::{Run, Var};
 use super::skarnet::current_prefix;
@@ -136,22 +136,7 @@ RC2S6='{rc2s6}'
         );
         let script = self.root.join("inner.sh");
         fs::write(&script, format!("{prelude}{body}\necho '@@end=yes'\n")).unwrap();
-        let mut unshare = vec!["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child"];
-        if ns.net {
-            unshare.insert(1, "--net");
-        }
-        // A hang fails the test instead of blocking CI.
-        let out =
-            Command::new("timeout").args(["-k", "5", "240"]).args(&unshare).arg("sh").arg(&script).output().unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "the namespace script failed ({}):\n{text}", out.status);
-        let values = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("@@"))
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let run = Run { values, text };
+        let run = Run::in_namespace(&script, ns.net, 240);
         assert_eq!(run.get("compile"), "0", "s6-rc-compile refused the tree:\n{}", run.text);
         assert_eq!(run.get("init"), "0", "s6-rc-init failed:\n{}", run.text);
         run
