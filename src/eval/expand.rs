@@ -9,6 +9,9 @@ use super::environment::Environment;
 use super::pattern::Pattern;
 use super::value::{Loc, ShellValue, Uncertainty};
 
+mod pure_utility;
+pub use pure_utility::FunctionNames;
+
 /// A piece of expanded text and how later steps treat it.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -63,17 +66,27 @@ pub struct Expander<'e> {
     positional: Option<&'e [String]>,
     /// Bytes of parameter values the word being expanded has taken so far, for the budget.
     produced: usize,
+    /// The functions the script defines, where known: without them no substitution is computed
+    /// (a function may shadow the utility).
+    functions: Option<&'e dyn FunctionNames>,
 }
 
 impl<'e> Expander<'e> {
     /// An expander for words of file `file`.
     pub fn new(env: &'e mut Environment, file: FileId) -> Self {
-        Expander { env, file, uncertain: Vec::new(), positional: None, produced: 0 }
+        Expander { env, file, uncertain: Vec::new(), positional: None, produced: 0, functions: None }
     }
 
     /// The same, with known positional parameters.
     pub fn with_positional(mut self, params: Option<&'e [String]>) -> Self {
         self.positional = params;
+        self
+    }
+
+    /// The same, knowing which functions the script defines, so that `$(dirname X)` and
+    /// `$(basename X)` can be computed.
+    pub fn with_functions(mut self, functions: &'e dyn FunctionNames) -> Self {
+        self.functions = Some(functions);
         self
     }
 
@@ -197,7 +210,14 @@ impl<'e> Expander<'e> {
                 let pieces = self.param(pe, p.span, in_dq);
                 out.extend(pieces);
             }
-            WordPartKind::CommandSubst(_) | WordPartKind::Backquoted(_) => {
+            WordPartKind::CommandSubst(list) => match self.pure_subst(list) {
+                Some(text) => out.push(Piece::new(text, in_dq, !in_dq)),
+                None => {
+                    self.note(Uncertainty::CommandSubst(self.loc(p.span)));
+                    out.push(Piece::new("", in_dq, !in_dq));
+                }
+            },
+            WordPartKind::Backquoted(_) => {
                 self.note(Uncertainty::CommandSubst(self.loc(p.span)));
                 out.push(Piece::new("", in_dq, !in_dq));
             }
@@ -216,6 +236,32 @@ impl<'e> Expander<'e> {
                 }
             }
         }
+    }
+
+    /// The output of `$(dirname X)` or `$(basename X [SUFFIX])` when every word is known and no
+    /// function of the script shadows the utility; `None` otherwise (the substitution stays
+    /// unknowable). The words are expanded in a copy of the variables: a substitution runs in a
+    /// subshell, so `${x:=y}` there assigns nothing outside (XCU 2.6.3, 2.12).
+    fn pure_subst(&mut self, list: &crate::shell::ast::List) -> Option<String> {
+        let sc = pure_utility::lone_command(list)?;
+        let functions = self.functions?;
+        let program = match sc.words.first()?.parts.as_slice() {
+            [WordPart { kind: WordPartKind::Literal(name), .. }] => name.as_str(),
+            _ => return None,
+        };
+        if !pure_utility::is_pure(program) || functions.defines(program) {
+            return None;
+        }
+        let mut subshell = self.env.clone();
+        let fields = Expander::new(&mut subshell, self.file)
+            .with_positional(self.positional)
+            .with_functions(functions)
+            .fields(&sc.words[1..]);
+        if !fields.uncertain.is_empty() || fields.fields.iter().any(|f| f.glob) {
+            return None;
+        }
+        let out = pure_utility::output(program, &fields.texts())?;
+        self.charge(out.len(), sc.span).then_some(out)
     }
 
     /// Arithmetic text with `$(…)` refused; `$x` is resolved by the evaluator itself.

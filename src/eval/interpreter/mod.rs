@@ -165,7 +165,7 @@ impl<O: Observer> Interpreter<O> {
 
     fn expander(&mut self) -> Expander<'_> {
         let params = self.positional.last().and_then(|p| p.as_deref());
-        Expander::new(&mut self.env, self.file).with_positional(params)
+        Expander::new(&mut self.env, self.file).with_positional(params).with_functions(&self.functions)
     }
 
     fn fix_loc(&self, u: Vec<Uncertainty>) -> Vec<Uncertainty> {

@@ -267,3 +267,26 @@ fn a_function_run_on_a_copy_leaves_the_original_alone() {
     assert!(interp.call_function("f"));
     assert_eq!(render(&interp), ["x=2", "y=3"]);
 }
+
+/// `$(dirname X)` and `$(basename X [SUFFIX])` with known words are computed (POSIX fixes what
+/// they print); anything else about them stays unknowable.
+#[test]
+fn pure_utilities_computed() {
+    check("p=/run/ospd/o.pid\n: ${S:=$(dirname $p)/o.sock}", &["S=/run/ospd/o.sock", "p=/run/ospd/o.pid"]);
+    check("c=/etc/kea/k.conf\nb=$(basename ${c%.conf})", &["b=k", "c=/etc/kea/k.conf"]);
+    check("b=\"$(basename /a/b.c .c)\"x", &["b=bx"]);
+    // The operand splits like any unquoted word: two operands to dirname is not POSIX's.
+    check("p='/a b/c'\nd=$(dirname $p)", &["d= [$(…)]", "p=/a b/c"]);
+    check("p='/a b/c'\nd=$(dirname \"$p\")", &["d=/a b", "p=/a b/c"]);
+    // A function of the script shadows the utility.
+    check("dirname() { echo x; }\nd=$(dirname /a/b)", &["d= [$(…)]"]);
+    // Words only known at run time, globs, pipelines, redirections, options: not computed.
+    check("d=$(dirname $unset_thing)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/*)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/b | tr a b)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/b 2>/dev/null)", &["d= [$(…)]"]);
+    check("d=$(dirname -z /a/b)", &["d= [$(…)]"]);
+    check("d=`dirname /a/b`", &["d= [$(…)]"]);
+    // The substitution is a subshell: `${x:=…}` inside assigns nothing outside.
+    check("d=$(dirname ${x:=/a/b})", &["d=/a"]);
+}
