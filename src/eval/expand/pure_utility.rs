@@ -4,19 +4,35 @@
 //! trailing newlines as the shell cuts a substitution's output (XCU 2.6.3). Where POSIX leaves
 //! the result to the implementation (`//`, the empty string for `basename`) nothing is computed.
 
+use crate::core::source::FileId;
 use crate::shell::ast::{Command, List, SimpleCommand};
 
-/// Which names the script defines as functions: a function shadows the utility of its name
-/// (XCU 2.9.1.1, command search: functions come before the `PATH` search).
-pub trait FunctionNames {
+use super::super::environment::Environment;
+use super::super::status::Status;
+use super::super::value::Uncertainty;
+
+/// The script's functions, as an expander needs them: a function shadows the utility of its
+/// name (XCU 2.9.1.1, command search: functions come before the `PATH` search), and a function
+/// whose output is known gives its value to `$(f ARGS)`.
+pub trait ScriptFunctions {
     /// Whether `name` is a function the script defines.
     fn defines(&self, name: &str) -> bool;
+
+    /// What `$(name ARGS)` writes, its exit status and what OpenRC's behaviour was assumed for
+    /// (unset variables), when `name` is a function whose output is known, run on a copy of
+    /// `env`; `None` otherwise.
+    fn output(&self, env: &Environment, file: FileId, name: &str, args: &[String]) -> Option<FunctionOutput>;
 }
 
-impl<V> FunctionNames for std::collections::BTreeMap<String, V> {
-    fn defines(&self, name: &str) -> bool {
-        self.contains_key(name)
-    }
+/// What a function run for its output gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionOutput {
+    /// What it wrote to stdout.
+    pub text: String,
+    /// Its exit status.
+    pub status: Status,
+    /// What is assumed (never unknowable: then there is no output).
+    pub assumed: Vec<Uncertainty>,
 }
 
 /// The one simple command a substitution runs, if its body is exactly that: no pipeline, no
