@@ -5,7 +5,7 @@
 //! gives start-stop-daemon two words. And a start OpenRC refuses before it runs anything.
 
 use super::super::error::ModelError;
-use super::context::{Context, Located, says_yes};
+use super::context::{Context, Located, says_yes, why_empty};
 use super::report::Refused;
 use crate::eval::value::Uncertainty;
 use crate::openrc::supervisor::Supervisor;
@@ -110,28 +110,14 @@ fn flags_without_value(cx: &mut Context, supervisor: Supervisor) -> Result<(), R
         if !v.value.text.is_empty() || v.value.uncertain.iter().any(Uncertainty::is_unknowable) {
             continue;
         }
-        let unset: Vec<String> = v
-            .value
-            .uncertain
-            .iter()
-            .filter_map(|u| match u {
-                Uncertainty::UnsetVariable { name, .. } => Some(format!("`{name}`")),
-                _ => None,
-            })
-            .collect();
-        let why = if unset.is_empty() {
-            "it is set but empty".to_string()
-        } else {
-            format!("it is empty because {} is not set", unset.join(", "))
-        };
         let problem = format!(
-            "{why}: {program} still gets `{flag}`, which takes the next word of its command line for its value"
+            "{}: {program} still gets `{flag}`, which takes the next word of its command line for its value",
+            why_empty(&v.value)
         );
-        let help = match unset.first() {
+        let help = match v.value.unset_variables().first() {
             Some(name) => {
-                let bare = name.trim_matches('`');
                 format!(
-                    "set {name} in conf.d, or assign `{variable}` only when it is set: `[ -n \"${bare}\" ] && {variable}=\"${bare}\"`"
+                    "set `{name}` in conf.d, or assign `{variable}` only when it is set: `[ -n \"${name}\" ] && {variable}=\"${name}\"`"
                 )
             }
             None => format!(
