@@ -5,8 +5,7 @@ use crate::core::strongly_connected::strongly_connected;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::model::analysis::Analysis;
-use crate::model::{DependencySite, Loc};
+use crate::model::{Dependencies, DependencySite, Loc};
 
 /// One declared dependency of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +48,14 @@ pub struct DependencyGraph {
 const KINDS: &[&str] = &["need", "use", "want", "after", "before", "provide"];
 
 impl DependencyGraph {
-    /// The graph of analysed services. Declarations OpenRC itself cancels are left out: as its
-    /// deptree does, a `before X` is dropped by a later `after`/`need`/`want`/`use X`, and an
-    /// `after X` by a later `before X`.
-    pub fn new<'a>(services: impl IntoIterator<Item = &'a Analysis>) -> Self {
+    /// The graph of analysed services, each a name and what its `depend()` declares.
+    /// Declarations OpenRC itself cancels are left out: as its deptree does, a `before X` is
+    /// dropped by a later `after`/`need`/`want`/`use X`, and an `after X` by a later `before X`.
+    pub fn new<'a>(services: impl IntoIterator<Item = (&'a str, &'a Dependencies)>) -> Self {
         let mut names = Vec::new();
         let mut declarations = Vec::new();
-        for (i, a) in services.into_iter().enumerate() {
-            names.push(a.service.name.clone());
-            let deps = &a.service.dependencies;
+        for (i, (service_name, deps)) in services.into_iter().enumerate() {
+            names.push(service_name.to_string());
             // Which (kind, name) pairs the later declarations leave standing: the last
             // declaration of a name decides, as each one cancels its opposite. Hashed, so a
             // `depend()` with 100,000 names is read in linear time.
@@ -95,7 +93,7 @@ impl DependencyGraph {
             let mut seen = HashSet::new();
             for DependencySite { kind, name, loc } in &deps.sites {
                 let key = (kind.as_str(), name.as_str());
-                if !KINDS.contains(&key.0) || name == &a.service.name || !seen.insert(key) {
+                if !KINDS.contains(&key.0) || name == service_name || !seen.insert(key) {
                     continue;
                 }
                 // `!x` removals leave the site behind but the name out of the model's list.
