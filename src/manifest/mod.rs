@@ -391,7 +391,15 @@ impl Manifest {
     /// The same manifest over other records, sorted by service name.
     pub fn with_services(&self, mut services: Vec<ServiceRecord>) -> Self {
         services.sort_by(|a, b| a.name.cmp(&b.name));
-        Manifest { services, ..self.clone() }
+        // Field by field: `..self.clone()` would copy every record of `self` only to drop them.
+        Manifest {
+            rc2s6_version: self.rc2s6_version.clone(),
+            openrc: self.openrc.clone(),
+            output: self.output.clone(),
+            backend: self.backend.clone(),
+            daemon_tables: self.daemon_tables.clone(),
+            services,
+        }
     }
 
     /// The YAML text.

@@ -100,6 +100,18 @@ impl Analysis {
         }
         self.service.variables = Default::default();
     }
+
+    /// Drops what only the model's own consumers read (lint, migration, the backends): the
+    /// settings the daemon was built from, the function table, and the model's diagnostics,
+    /// which `findings` holds too. What is left is what a compile reports and writes once a
+    /// service's directory and manifest record are made.
+    pub fn drop_model_detail(&mut self) {
+        self.functions = FunctionTable::default();
+        self.service.settings = Default::default();
+        self.service.settings_before_script = Default::default();
+        self.service.settings_at_start = Default::default();
+        self.service.diagnostics = Vec::new();
+    }
 }
 
 define_codes! {
