@@ -81,8 +81,10 @@ pub struct Compilation {
     pub skipped: Vec<PathBuf>,
     /// Files that could not be read.
     pub read_errors: Vec<ReadError>,
-    /// The manifest of everything.
-    pub manifest: Manifest,
+    /// The manifest's header (rc2s6's version, the target, the output, the backend, the daemon
+    /// tables) with no records: the services' and bundles' own records are the rest, put
+    /// together by [`Compilation::manifest`] (not kept twice for the whole run).
+    pub manifest_header: Manifest,
     /// The bundles the s6-rc backend made for the set (virtual names, runlevels).
     pub bundles: Vec<CompiledBundle>,
     /// Findings about the set rather than one service (an option, a runlevel).
@@ -281,14 +283,12 @@ fn finish_set(
     opts: &CompileOptions,
 ) -> Compilation {
     refuse_duplicates(&mut services);
-    let mut records: Vec<ServiceRecord> = services.iter().map(|s| s.record.clone()).collect();
-    records.extend(bundles.iter().map(|b| b.record.clone()));
-    let mut manifest =
-        Manifest::new(&opts.target, &opts.output, records).with_daemon_tables(&opts.model.daemon_table.user);
+    let mut manifest_header =
+        Manifest::new(&opts.target, &opts.output, Vec::new()).with_daemon_tables(&opts.model.daemon_table.user);
     if let Backend::S6Rc(_) = &opts.backend {
-        manifest.backend = Some(opts.backend.name().to_string());
+        manifest_header.backend = Some(opts.backend.name().to_string());
     }
-    Compilation { services, skipped, read_errors, manifest, bundles, findings }
+    Compilation { services, skipped, read_errors, manifest_header, bundles, findings }
 }
 
 /// The s6-rc set step: services whose name is given twice are left out first (both are refused
@@ -375,6 +375,12 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
 }
 
 impl Compilation {
+    /// The manifest of everything: the header and every service's and bundle's record.
+    pub fn manifest(&self) -> Manifest {
+        let records = self.services.iter().map(|s| &s.record).chain(self.bundles.iter().map(|b| &b.record));
+        self.manifest_header.with_services(records.cloned().collect())
+    }
+
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
         let converted = self

@@ -284,7 +284,7 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
     }
 
     let (records, mut actions) = plan(Some(&at), comp, old.as_ref(), opts, &mut report)?;
-    let manifest = comp.manifest.with_services(records);
+    let manifest = comp.manifest_header.with_services(records);
     let text = manifest.to_yaml();
     let mode = manifest_mode(&manifest);
     let current = match (&old, report.recovered) {
