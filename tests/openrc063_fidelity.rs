@@ -44,7 +44,7 @@ fn environments() -> Option<(Environ, Environ, String)> {
          install -m 755 \"$SANDBOX/originals/init.d/asis\" /etc/init.d/asis\n\
          rc-service asis start; echo \"@@start-asis=$?\"\n\
          rc-service migrated start; echo \"@@start-migrated=$?\"\n\
-         wait_argv migrated /bin/sleep\n\
+         wait_exec migrated /bin/sleep\n\
          cp /proc/$(cat /run/asis.pid)/environ \"$SANDBOX/kept/asis.env\"\n\
          cp /proc/$(svpid migrated)/environ \"$SANDBOX/kept/migrated.env\"\n";
     let r = s.run(body, Options::default());

@@ -192,7 +192,7 @@ impl Sandbox {
     /// (the chroot described in the module documentation), after `rc-service`-ready set-up, with
     /// `$RC2S6` (rc2s6's binary), `$SANDBOX`, `$OPENRC` (0.63.3), `probe SVC PREFIX` (prints
     /// `@@PREFIXlink=` and `@@PREFIXstatus=` of the service's scan-directory entry), `wait_up SVC`,
-    /// `wait_argv SVC TEXT`, `svpid SVC` and `wait_for FILE TENTHS TEXT` defined.
+    /// `wait_argv SVC TEXT`, `wait_exec SVC PROGRAM`, `svpid SVC` and `wait_for FILE TENTHS TEXT` defined.
     /// `@@key=value` lines of the output become `Run::values`. The set-up must succeed (the test
     /// fails otherwise); the body's own failures are the test's to judge.
     pub fn run(&self, body: &str, opts: Options) -> Run {
@@ -320,6 +320,17 @@ wait_for() {
 # Waits up to 10 s for the service's scan-directory entry to be up.
 wait_up() {
 	s6-svwait -u -t 10000 "/run/openrc/s6-scan/$1" 2>/dev/null
+}
+# Waits up to 10 s for the service's process to have exec'd into the program $2 (its argv[0]):
+# before that, the run script's chain (s6-envuidgid, s6-applyuidgid…) holds the daemon's whole
+# command line in its own, with an environment the daemon does not get.
+wait_exec() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | head -n 1)" = "$2" ] && return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
 }
 # Waits up to 10 s for the service's process to have exec'd into a command line holding $2 (the
 # run script's chain execs several programs before the daemon).
