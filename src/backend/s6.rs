@@ -7,7 +7,9 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord, Token};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect};
+use crate::model::{
+    Daemon, LimitKind, Nice, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect,
+};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -175,8 +177,8 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
         s.line(["umask", m.as_str()]);
     }
     limits(&mut s, d);
-    if let Some(n) = d.nice {
-        s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
+    if let Some(n) = &d.nice {
+        nice(&mut s, name, n);
     }
     user_and_files(&mut s, d);
     if d.fghack {
@@ -223,6 +225,36 @@ fn required(s: &mut ExeclineScript, name: &str, required: &[RequiredPath]) {
             Token::Close,
         ]);
     }
+}
+
+/// /bin/sh text that sets `c` to the nice level of the shell, read from /proc/self/stat (field
+/// 19, proc(5)): the shell's own name, `sh`, holds no `) `.
+const READ_NICE_SH: &str = "read -r s </proc/self/stat || exit 1\ns=${s##*) }\nf() { c=${17}; }\nf $s\n";
+
+/// The nice level, absolute as start-stop-daemon's and supervise-daemon's `setpriority()`
+/// makes it, where `nice -n` (POSIX: an increment) would add to the level s6-supervise runs at.
+/// So /bin/sh reads the level the run script runs at and hands `nice -n` the difference; a
+/// second /bin/sh, which `nice` runs, checks the level (coreutils' `nice` runs the program even
+/// when it could not set the level, where OpenRC fails the start) and, from OpenRC 0.46, gives
+/// it to the session's autogroup as OpenRC does after its `setsid()` (s6-supervise has made the
+/// run script a session leader: s6-supervise(8), "always spawns its child in a new session").
+/// Both pass the rest of the run script on with `exec "$@"`.
+fn nice(s: &mut ExeclineScript, name: &str, n: &Nice) {
+    let level = n.level;
+    let set = format!("{READ_NICE_SH}exec nice -n $(({level} - c)) \"$@\"");
+    s.line(["/bin/sh", "-c", set.as_str(), name]);
+    // The service's name is the shell's $0, so it is never shell text.
+    let mut check = format!(
+        "{READ_NICE_SH}if [ \"$c\" != {level} ]; then echo \" * $0: cannot set the nice level {level}: it is $c\" >&2; exit 1; fi\n"
+    );
+    if n.autogroup {
+        // OpenRC: fopen("/proc/self/autogroup", "r+"), a missing file (ENOENT) is no error.
+        check.push_str(&format!(
+            "if [ -e /proc/self/autogroup ]; then echo {level} >/proc/self/autogroup || exit 1; fi\n"
+        ));
+    }
+    check.push_str("exec \"$@\"");
+    s.line(["/bin/sh", "-c", check.as_str(), name]);
 }
 
 /// The variable through which the limits' `s6-softlimit` words reach the rest of the run script.

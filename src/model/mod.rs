@@ -27,7 +27,7 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, OpenMode, Privileges,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Nice, OpenMode, Privileges,
     RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;

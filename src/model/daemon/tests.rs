@@ -267,6 +267,22 @@ fn user_and_group() {
     );
 }
 
+/// `--nicelevel` is an absolute level for every target; from 0.46 OpenRC also writes it to the
+/// daemon's autogroup (commit 112b6986).
+#[test]
+fn nice_level_by_release() {
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
+    let script = "command=/usr/bin/foo\ncommand_background=yes\nstart_stop_daemon_args='--nicelevel -5'";
+    assert_eq!(render("", script, &target("0.45.2")), ["argv: /usr/bin/foo", "nice: -5", BACKGROUND]);
+    assert_eq!(
+        render("SSD_NICELEVEL=19", "command=/usr/bin/foo\ncommand_background=yes", &target("0.63.3")),
+        ["argv: /usr/bin/foo", "nice: 19 (and its autogroup)", BACKGROUND]
+    );
+}
+
 #[test]
 fn directories_umask_nice_and_limits() {
     let c =
