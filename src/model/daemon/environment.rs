@@ -73,7 +73,11 @@ pub fn environment(
             Err(refused) => result = Err(refused),
         }
     }
-    for (k, v) in &flags.env {
+    // `command_user`'s `--user` comes before the options (sh/start-stop-daemon.sh and
+    // sh/supervise-daemon.sh at 0.45.2 and 0.63.3), an option's where it stands among them.
+    let before_user = if flags.user.is_some() { flags.env_before_user.min(flags.env.len()) } else { 0 };
+    let (before, after) = flags.env.split_at(before_user);
+    for (k, v) in before {
         set(&mut vars, k, v);
     }
     if let Some(u) = inputs.user.filter(|u| !u.group_only) {
@@ -81,6 +85,9 @@ pub fn environment(
         // account's name and HOME to its home directory (which the run script looks up).
         set(&mut vars, "USER", &u.user);
         vars.retain(|(n, _)| n != "HOME");
+    }
+    for (k, v) in after {
+        set(&mut vars, k, v);
     }
     vars.sort();
     result.map(|()| vars)

@@ -224,12 +224,15 @@ fn settings(
     let logger = redirections.logger;
     let user = user?;
     let env = env?;
+    // An `--env HOME=…` after `--user` is the daemon's HOME (see `environment`).
+    let home_of =
+        user.as_ref().filter(|u| !u.group_only && !env.iter().any(|(k, _)| k == "HOME")).map(|u| u.user.clone());
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
         unexport: environment::unexported(&env, direct),
         env,
-        home_of: user.as_ref().filter(|u| !u.group_only).map(|u| u.user.clone()),
+        home_of,
         directory,
         chroot: dirs?.chroot,
         umask: umask?.or(shell.umask),

@@ -223,6 +223,15 @@ fn user_and_group() {
         &["env: HOME=/x USER=me", "user: root:bar (the group only)"],
     );
     c("export USER=me HOME=/x\ncommand_user=foo", &["env: USER=foo", "user: foo", "HOME of: foo"]);
+    // Options are read in order: `--env` after `--user` wins, before it loses; command_user's
+    // `--user` comes before the options (git-daemon: `--chuid nobody -e HOME=`).
+    c("start_stop_daemon_args='--chuid nobody -e HOME= -e USER=x'", &["env: HOME= USER=x", "user: nobody"]);
+    c(
+        "start_stop_daemon_args='-e HOME=/h -e USER=x --user nobody'",
+        &["env: USER=nobody", "user: nobody", "HOME of: nobody"],
+    );
+    c("command_user=nobody\nstart_stop_daemon_args='-e HOME=/h'", &["env: HOME=/h USER=nobody", "user: nobody"]);
+    c("start_stop_daemon_args='-u a -e HOME=/h -u b'", &["env: USER=b", "user: b", "HOME of: b"]);
     // start-stop-daemon looks the empty user name up, and fails.
     c(
         "command_user=:grp",
