@@ -318,7 +318,11 @@ def ssd_stop_schedule(calls):
 
 def sd_stop_schedule(calls):
     """supervise-daemon takes the schedule at start (--retry); 0.45 sends SIGTERM unless --retry
-    says otherwise (src/supervise-daemon/supervise-daemon.c:775, 1081 at tag 0.45.2)."""
+    says otherwise (src/supervise-daemon/supervise-daemon.c:775, 1081 at tag 0.45.2). Only when
+    OpenRC's stop asked supervise-daemon to stop: a stop() of the script's own that signals the
+    daemon itself (`pkill -9 …`) has its own schedule, which the live signals show."""
+    if not any("--stop" in options_of(a) or "-K" in options_of(a) for a in calls):
+        return None
     for argv in calls:
         args = options_of(argv)
         if "--start" not in args and "-S" not in args:

@@ -779,6 +779,23 @@ fn stopping() {
             BACKGROUND,
         ],
     );
+    // A stop() that signals the daemon itself (limine-snapper-sync: `pkill -9 -f …`).
+    c(
+        "stop() { ebegin x; pkill -9 -f /usr/bin/foo; eend $?; }",
+        &[
+            "argv: /usr/bin/foo",
+            "down-signal: SIGKILL",
+            "decision stop signal: `9` from the pkill call in stop()",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "stop() { kill $(cat /run/foo.pid); }",
+        &["argv: /usr/bin/foo", "decision stop signal: SIGTERM, the default of the kill call in stop()", BACKGROUND],
+    );
+    // … but not when OpenRC's own stop runs too, or something else comes first.
+    c("stop() { default_stop; kill -9 1; }", &["argv: /usr/bin/foo", BACKGROUND]);
+    c("stop() { fooctl shutdown; killall -9 foo; }", &["argv: /usr/bin/foo", BACKGROUND]);
     // A start() call with OpenRC's own stop: stopsig and retry count (issue 11, bug 6).
     check(
         "stopsig=INT\nretry=TERM/20/KILL/5\nstart() { start-stop-daemon --start -b --exec /usr/bin/foo; }",
