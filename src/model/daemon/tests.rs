@@ -276,6 +276,43 @@ fn user_and_group() {
     );
 }
 
+/// A daemon the hand-checked table keeps in the foreground with an option detaches without it,
+/// whatever the script says: start-stop-daemon `--background` or `command_background` do not
+/// stop nvidia-persistenced or tor from forking, and start-stop-daemon reads the pidfile the
+/// daemon writes, so OpenRC works either way. A generated entry (matched by basename only)
+/// does not outweigh the script: its `keyd` is another program.
+#[test]
+fn the_table_outweighs_the_scripts_word_that_a_daemon_does_not_fork() {
+    check(
+        "start() { start-stop-daemon --start --background --exec /usr/bin/nvidia-persistenced; }",
+        &[
+            "argv: /usr/bin/nvidia-persistenced --foreground",
+            "advice foreground_from_table: `nvidia-persistenced`: added `--foreground`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: nvidia-persistenced: added `--foreground` (source)",
+        ],
+    );
+    check(
+        "command=/usr/bin/tor\ncommand_background=yes",
+        &[
+            "argv: /usr/bin/tor --RunAsDaemon 0",
+            "advice foreground_from_table: `tor`: added `--RunAsDaemon 0`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: tor: added `--RunAsDaemon 0` (source)",
+        ],
+    );
+    check("command=/usr/bin/keyd\ncommand_background=yes", &["argv: /usr/bin/keyd", BACKGROUND]);
+    // supervise-daemon would restart a daemon that forks under OpenRC too: the script's word
+    // has been tried there.
+    check(
+        "supervisor=supervise-daemon\ncommand=/usr/bin/tor",
+        &["argv: /usr/bin/tor", "decision foreground: supervisor=supervise-daemon: it stays in the foreground"],
+    );
+    check(
+        "command=/usr/sbin/slapd\ncommand_args=-d0\ncommand_background=yes",
+        &["argv: /usr/sbin/slapd -d0", BACKGROUND],
+    );
+}
+
 /// `--nicelevel` is an absolute level for every target; from 0.46 OpenRC also writes it to the
 /// daemon's autogroup (commit 112b6986).
 #[test]
