@@ -91,6 +91,9 @@ for_each_toolset! {
     the_nice_level_is_absolute_whatever_the_supervisor_runs_at =>
         the_nice_level_is_absolute_whatever_the_supervisor_runs_at_debian,
         the_nice_level_is_absolute_whatever_the_supervisor_runs_at_current;
+    a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit =>
+        a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit_debian,
+        a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit_current;
 }
 
 /// openrc-run refuses to start a service while a `required_dirs` entry is not a directory or a
@@ -485,4 +488,48 @@ fn the_nice_level_is_absolute_whatever_the_supervisor_runs_at(ts: &Toolset) {
         let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("niced")));
         assert!(ok, "{text}");
     }
+}
+
+/// start() that runs the daemon itself with `&`: openrc-run's shell (no job control) starts it
+/// with SIGINT and SIGQUIT ignored (POSIX XCU 2.11), and so does the run script; SIGTERM, s6's
+/// down signal, is left alone.
+fn a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    fs::write(
+        initd.join("bgd"),
+        "#!/sbin/openrc-run\ncommand=/usr/bin/tail\nstart() {\n\t$command -f /dev/null &\n}\n",
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(initd.join("bgd"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--no-rc-conf", "--no-conf-dir", "--log-dir"])
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("bgd"), scandir.join("bgd")).unwrap();
+    let _scanner = Scanner::start(ts, &scandir);
+    let mut pid = String::new();
+    wait_for("the daemon", Duration::from_secs(10), || {
+        let (_, p) = run(ts.command("s6-svstat").args(["-o", "pid"]).arg(scandir.join("bgd")));
+        pid = p.trim().to_string();
+        pid.parse::<u32>().is_ok_and(|p| p > 0)
+            && fs::read_to_string(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.starts_with("/usr/bin/tail"))
+    });
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let ignored = status.lines().find_map(|l| l.strip_prefix("SigIgn:")).unwrap().trim();
+    let mask = u64::from_str_radix(ignored, 16).unwrap();
+    // bit n-1 for signal n: SIGINT 2, SIGQUIT 3, SIGTERM 15
+    assert_eq!(mask & 0b110, 0b110, "SIGINT and SIGQUIT ignored: {ignored}");
+    assert_eq!(mask & (1 << 14), 0, "SIGTERM not ignored: {ignored}");
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("bgd")));
+    assert!(ok, "{text}");
 }

@@ -180,6 +180,10 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     if let Some(n) = &d.nice {
         nice(&mut s, name, n);
     }
+    if d.ignores_int_quit {
+        // `trap ''` sets SIG_IGN, which execve keeps (and the user switch, the chroot after it).
+        s.line(["/bin/sh", "-c", "trap '' INT QUIT\nexec \"$@\"", name]);
+    }
     user_and_files(&mut s, d);
     if d.fghack {
         s.line(["s6-fghack"]);

@@ -173,6 +173,11 @@ pub struct Daemon {
     pub umask: Option<String>,
     /// The nice level the daemon starts with.
     pub nice: Option<Nice>,
+    /// SIGINT and SIGQUIT are ignored when the daemon starts: start() ran it itself as an
+    /// asynchronous list (`daemon &`), which a shell without job control starts so (POSIX XCU
+    /// 2.11, "Signals"); start-stop-daemon and supervise-daemon set handlers of their own, which
+    /// `execve` resets.
+    pub ignores_int_quit: bool,
     /// The `ulimit` calls openrc-run's shell makes before the launch, in order: `rc_ulimit`'s,
     /// then start_pre()'s and start()'s.
     pub limits: Vec<UlimitCall>,

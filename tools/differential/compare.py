@@ -524,7 +524,26 @@ CODE_EXPLANATIONS = {
                                     "src/librc/librc-daemon.c at 0.45.2): a longer name never matches, so OpenRC "
                                     "cannot stop the daemon (\"no matching processes found\"); s6 can. rc2s6 does "
                                     "not copy that bug.",
+    "openrc-stop-empty-pidfile": "OpenRC's stop names an empty --pidfile (a conf.d value left unset) and nothing "
+                                 "else to match: get_pid(\"\") fails with ENOENT, which start-stop-daemon takes for "
+                                 "a daemon already gone, so it stops nothing and reports success "
+                                 "(start-stop-daemon.c:790-816, misc.c get_pid() at 0.45.2); s6 stops the daemon. "
+                                 "rc2s6 does not copy that bug (it warns about the unset variable).",
 }
+
+
+def stop_by_empty_pidfile(r):
+    """Whether OpenRC's start-stop-daemon --stop call matched by an empty --pidfile alone."""
+    for argv in r.get("ssd_calls") or []:
+        args = options_of(argv)
+        if not any(a in ("--stop", "-K") for a in args):
+            continue
+        pidfiles = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--pidfile", "-p")]
+        pidfiles += [a.split("=", 1)[1] for a in args if a.startswith("--pidfile=")]
+        others = any(a in ("--exec", "-x", "--name", "-n", "--user", "-u") or a.startswith(("--exec=", "--name=", "--user="))
+                     for a in args)
+        return pidfiles == [""] and not others
+    return False
 
 
 def classify(r, rules, context):
@@ -550,6 +569,10 @@ def classify(r, rules, context):
                 and any("no matching processes found" in l for l in r.get("openrc_stop_output") or []) \
                 and len(os.path.basename(r.get("program") or "")) > 15:
             d["explained"] = "openrc-cannot-find-long-name"
+            continue
+        if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
+                and stop_by_empty_pidfile(r):
+            d["explained"] = "openrc-stop-empty-pidfile"
             continue
         if d["field"] == "mode" and d["openrc"] == "daemon-forks" and d["s6"] == "daemon":
             # the script expects the daemon to fork (start-stop-daemon without --background);

@@ -237,6 +237,10 @@ fn settings(
         chroot: dirs?.chroot,
         umask: umask?.or(shell.umask),
         nice: nice?,
+        ignores_int_quit: matches!(
+            inputs.launch,
+            Launch::Call { program: LaunchProgram::Direct, background: true, .. }
+        ),
         limits: [limits?, shell.limits].concat(),
         user,
         shell_redirects: shell_redirects?,

@@ -422,6 +422,8 @@ fn what_start_sets_up_before_the_launch() {
             "unexport: HOME USER",
             "directory: /var/log/foo",
             "umask: 007",
+            // `&` in a shell without job control (POSIX XCU 2.11).
+            "signals: SIGINT and SIGQUIT ignored",
             "decision launch: compiled from the direct call in start()",
             "decision foreground: the start() call sends it to the background with `&`: it does not fork itself",
         ],
