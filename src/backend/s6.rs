@@ -159,7 +159,10 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
     s.line(["fdmove", "-c", "2", "1"]);
     required(&mut s, name, &d.required);
-    for (k, v) in &d.env {
+    // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
+    // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
+    let path = d.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
+    for (k, v) in d.env.iter().filter(|(k, _)| k != "PATH") {
         s.line(["export", k.as_str(), v.as_str()]);
     }
     for k in &d.unexport {
@@ -184,9 +187,13 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
         // `trap ''` sets SIG_IGN, which execve keeps (and the user switch, the chroot after it).
         s.line(["/bin/sh", "-c", "trap '' INT QUIT\nexec \"$@\"", name]);
     }
-    user_and_files(&mut s, d);
+    user_and_files(&mut s, d, path);
     if d.fghack {
         s.line(["s6-fghack"]);
+    }
+    if let (Some(p), None) = (path, &d.chroot) {
+        // Only `exec -a` (for an argv[0] of its own) is looked up through it.
+        s.line(["export", "PATH", p]);
     }
     if let Some(a) = &d.argv0 {
         s.line(["exec", "-a", a.as_str()]);
@@ -355,7 +362,9 @@ fn setpriv_options(p: &Privileges) -> Vec<String> {
 /// s6-applyuidgid set the groups; where privileges are set, one setpriv (util-linux) switches
 /// the user with the capabilities kept (`PR_SET_KEEPCAPS`, cleared again by `execve`) and sets
 /// them after, so the kernel does not clear the ambient ones and no securebit is left behind.
-fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
+/// In a chroot, the daemon's `path` is exported just before `chroot`, the last program the run
+/// script runs.
+fn user_and_files(s: &mut ExeclineScript, d: &Daemon, path: Option<&str>) {
     let privileges = d.privileges.as_ref().map(setpriv_options).filter(|o| !o.is_empty());
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
@@ -363,6 +372,9 @@ fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
                 s.line(std::iter::once("setpriv".to_string()).chain(p));
             }
             redirections(s, d);
+            if let Some(p) = path {
+                s.line(["export", "PATH", p]);
+            }
             let mut words = vec!["chroot".to_string()];
             if let Some(u) = user {
                 let spec = match &u.group {

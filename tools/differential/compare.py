@@ -524,6 +524,18 @@ CODE_EXPLANATIONS = {
                                     "src/librc/librc-daemon.c at 0.45.2): a longer name never matches, so OpenRC "
                                     "cannot stop the daemon (\"no matching processes found\"); s6 can. rc2s6 does "
                                     "not copy that bug.",
+    "openrc-run-pid": "start() runs the program itself, so it inherits RC_OPENRC_PID and RC_RUNSCRIPT_PID, the pid of "
+                      "the openrc-run that ran start() (openrc-run.c:1195-1207 at 0.45.2), which exits once start() "
+                      "returns: in the daemon they name a process that is gone. No such process exists under s6; "
+                      "start-stop-daemon and supervise-daemon remove them from every daemon they start "
+                      "(start-stop-daemon.c:1003-1015 at 0.45.2).",
+    "session-of-its-own": "start() runs the program itself in openrc-run's session and process group (the caller's: "
+                          "a terminal's under rc-service). start-stop-daemon and supervise-daemon give every daemon a "
+                          "session of its own (setsid(): start-stop-daemon.c:1121, supervise-daemon.c:378 at 0.45.2), "
+                          "and s6-supervise always does (s6-supervise(8), s6 2.10 on: \"always spawns its child in a new "
+                          "session\"; a run script cannot undo it and keep the daemon the supervised process). A daemon "
+                          "that forks under OpenRC (rpc.mountd, in.tftpd, rpc.idmapd) becomes a session leader itself "
+                          "(daemon(3): fork, setsid), as it is under s6 from the start.",
     "openrc-stop-empty-pidfile": "OpenRC's stop names an empty --pidfile (a conf.d value left unset) and nothing "
                                  "else to match: get_pid(\"\") fails with ENOENT, which start-stop-daemon takes for "
                                  "a daemon already gone, so it stops nothing and reports success "
@@ -569,6 +581,14 @@ def classify(r, rules, context):
                 and any("no matching processes found" in l for l in r.get("openrc_stop_output") or []) \
                 and len(os.path.basename(r.get("program") or "")) > 15:
             d["explained"] = "openrc-cannot-find-long-name"
+            continue
+        direct = any("compiled from the direct call in start()" in (x.get("choice") or "") for x in r.get("decisions", []))
+        if direct and d["field"] == "env" and d["key"] in ("RC_OPENRC_PID", "RC_RUNSCRIPT_PID") and d["s6"] == "<absent>":
+            d["explained"] = "openrc-run-pid"
+            continue
+        if direct and d["field"] == "process" and d["key"] in ("pgrp_leader", "session_leader") \
+                and d["openrc"] == "0" and d["s6"] == "1":
+            d["explained"] = "session-of-its-own"
             continue
         if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
                 and stop_by_empty_pidfile(r):

@@ -24,6 +24,9 @@ pub struct EnvironmentInputs<'a> {
     pub user: Option<&'a RunAs>,
     /// `PWD` and `OLDPWD` as `cd` in openrc-run's shell left them (the shell exports both).
     pub pwd: Option<&'a (String, String)>,
+    /// start() runs the program itself: it inherits the shell's whole environment, openrc-run's
+    /// own variables included, where start-stop-daemon and supervise-daemon filter it.
+    pub direct: bool,
 }
 
 /// What a daemon the shell runs itself does not get that s6-svscan's environment has: openrc-run
@@ -60,12 +63,17 @@ pub fn environment(
         vars.retain(|(n, _)| n != k);
         vars.push((k.to_string(), v.to_string()));
     };
+    if inputs.direct {
+        for (k, v) in crate::model::predefined::openrc_run_environment(&target) {
+            set(&mut vars, k, &v);
+        }
+    }
     if let Some((pwd, oldpwd)) = inputs.pwd {
         set(&mut vars, "PWD", pwd);
         set(&mut vars, "OLDPWD", oldpwd);
     }
     for (n, v) in exported {
-        if !target.daemon_gets_variable(&n) {
+        if !inputs.direct && !target.daemon_gets_variable(&n) {
             continue;
         }
         match check_exported(cx, &n, &v) {

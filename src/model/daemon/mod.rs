@@ -197,7 +197,7 @@ fn settings(
         }
         Launch::Declarative => Ok(Vec::new()),
     };
-    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
+    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd, direct });
     let privileges = privileges::privileges(cx, flags);
     let required = required::required(cx);
     // However it was started, the daemon is stopped by the script's stop() or OpenRC's.

@@ -313,6 +313,44 @@ fn the_table_outweighs_the_scripts_word_that_a_daemon_does_not_fork() {
     );
 }
 
+/// A program start() runs itself gets openrc-run's environment whatever the release: 0.63.3's
+/// start-stop-daemon would strip `RC_*` and `SVCNAME`, its shell does not (issue 11, bug 35).
+#[test]
+fn a_direct_call_gets_openrc_runs_environment_whatever_the_release() {
+    let target = ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse("0.63.3").unwrap(),
+        ..ModelOptions::default()
+    };
+    let files = files("", "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nstart() { $command & }");
+    let mut p = prepare(&files.inputs());
+    let texts = files.texts();
+    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
+    let Found::Launch(launch, shell) =
+        crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
+    else {
+        panic!("a launch")
+    };
+    let inputs = DaemonInputs {
+        env: &p.interp.env,
+        fallback: p.script_loc,
+        options: &target,
+        launch: &launch,
+        shell_settings: &shell,
+        stop_call: p.traces.stop_call.as_ref(),
+        stop_by_backend: p.traces.stop_by_backend,
+        texts: Texts::new(&texts),
+    };
+    let Built::Daemon(d) = build(&inputs).built else { panic!("a daemon") };
+    let env = d.env;
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("RC_SVCNAME"), Some("svc"));
+    assert_eq!(get("SVCNAME"), Some("svc"));
+    assert_eq!(get("RC_LIBEXECDIR"), Some("/usr/libexec/rc"));
+    assert_eq!(get("RC_CACHEDIR"), Some("/var/cache/rc"));
+    assert_eq!(get("RC_VERSION"), Some("0.63.3"));
+    assert_eq!(get("RC_RUNLEVEL"), None);
+}
+
 /// `--nicelevel` is an absolute level for every target; from 0.46 OpenRC also writes it to the
 /// daemon's autogroup (commit 112b6986).
 #[test]
@@ -417,7 +455,9 @@ fn what_start_sets_up_before_the_launch() {
         "command=/usr/bin/foo\nstart() {\n\tumask 077\n\tumask 007\n\tcd var/lib\n\tcd ../log/./foo\n\t/usr/bin/foo &\n}",
         &[
             "argv: /usr/bin/foo",
-            "env: OLDPWD=/var/lib PWD=/var/log/foo",
+            // openrc-run's own variables, which only start-stop-daemon and supervise-daemon
+            // filter out (issue 11, bug 35).
+            "env: OLDPWD=/var/lib PATH=/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin PWD=/var/log/foo RC_BOOTLEVEL=boot RC_CMD=start RC_DEFAULTLEVEL=default RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc RC_TMPDIR=/run/openrc/tmp RC_UNAME=Linux RC_VERSION=0.45.2",
             // openrc-run's shell has no USER and HOME to hand on (issue 11, bug 35).
             "unexport: HOME USER",
             "directory: /var/log/foo",
