@@ -6,7 +6,7 @@
 //! (static shell evaluation) → [`model`] (what OpenRC would run for a service) → the consumers of
 //! the model: [`backend`] (service directories), [`manifest`], [`migrate`], [`dependency_graph`],
 //! [`lint`], [`verify`], [`report`] → [`pipeline`] (reading inputs, batches, in parallel) →
-//! [`write`] (the only writer of the output) → [`codes`] (the registry of every diagnostic code,
+//! [`write`](mod@write) (the only writer of the output) → [`codes`] (the registry of every diagnostic code,
 //! which the phases define). The binary's command line lives outside the library.
 //! ARCHITECTURE.md is the map.
 

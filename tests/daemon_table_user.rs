@@ -91,3 +91,36 @@ fn the_flag_through_the_binary() {
     assert_eq!(o.status.code(), Some(100), "{err}");
     assert!(err.contains("bad.yaml") && err.contains("not in `already`"), "{err}");
 }
+
+/// `rc2s6 lint` takes the same tables: without one crond is reported as possibly forking, with
+/// one the note names the table that decided, and a table that does not read is a usage error.
+#[test]
+fn lint_takes_the_same_tables() {
+    let lint = |extra: &[&str]| {
+        support::rc2s6()
+            .current_dir(support::root())
+            .args(["lint", "--format", "gcc", "--no-rc-conf", "--no-conf-dir"])
+            .args(extra)
+            .arg(format!("{CASE}/init.d/crond"))
+            .env_remove("CI")
+            .output()
+            .expect("rc2s6 runs")
+    };
+    let o = lint(&[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("[rc2s6::model::daemon_may_fork]"), "{out}");
+    let o = lint(&["--daemon-table", &format!("{CASE}/cronie.yaml")]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("daemon_may_fork"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "added `-n`, from the daemon table {CASE}/cronie.yaml [rc2s6::model::foreground_from_table]"
+        )),
+        "{out}"
+    );
+    let o = lint(&["--daemon-table", "testdata/daemon-table-user/no-such-table.yaml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(100), "{err}");
+    assert!(err.contains("--daemon-table testdata/daemon-table-user/no-such-table.yaml"), "{err}");
+    assert!(o.stdout.is_empty(), "nothing linted: {}", String::from_utf8_lossy(&o.stdout));
+}

@@ -193,3 +193,37 @@ fn verify_reports_a_conf_d_changed_since_the_compile() {
     );
     assert!(s.kept("after.out").contains("/etc/conf.d/stale"), "{}", s.kept("after.out"));
 }
+
+/// `${umask+--umask} $umask` and `${output_log+--stdout} $output_log` (sh/start-stop-daemon.sh
+/// of 0.63.3): set but empty, each still passes its option, which takes the next word of the
+/// line for its value. Under the real 0.63.3 neither starts (`umask=`: "invalid mode
+/// `--background'"; `output_log=`: `--pidfile` becomes the log file, then "--make-pidfile is only
+/// relevant with --pidfile"), so rc2s6 refuses both at the assignment (exit 1, nothing written).
+#[test]
+fn a_flag_variable_set_but_empty_is_refused_as_openrc_garbles_it() {
+    let Some(s) = sandbox() else { return };
+    let script = |extra: &str| {
+        format!(
+            "#!/sbin/openrc-run\ncommand=@TESTD@\ncommand_args=1000\ncommand_background=yes\npidfile=/run/${{RC_SVCNAME}}.pid\n{extra}\n"
+        )
+    };
+    s.original("emptyumask", &script("umask="), None);
+    s.original("emptylog", &script("directory=/tmp\noutput_log=\"\""), None);
+    let body = "install -m 755 \"$SANDBOX/originals/init.d/emptyumask\" /etc/init.d/emptyumask\n\
+         install -m 755 \"$SANDBOX/originals/init.d/emptylog\" /etc/init.d/emptylog\n\
+         rc-service emptyumask start; rc=$?; echo; echo \"@@start-emptyumask=$rc\"\n\
+         rc-service emptylog start; rc=$?; echo; echo \"@@start-emptylog=$rc\"\n\
+         \"$RC2S6\" \"$SANDBOX/originals/init.d/emptyumask\" \"$SANDBOX/originals/init.d/emptylog\" -o /var/svc.d --no-conf-dir --no-rc-conf --openrc \"$OPENRC\" --color never; echo \"@@compile=$?\"\n\
+         ls -A /var/svc.d | tr '\\n' ' ' | sed 's/^/@@svc=/'; echo\n";
+    let r = s.run(body, Options::default());
+    assert_ne!(r.get("start-emptyumask"), "0", "OpenRC 0.63.3 takes `--background` for the umask:\n{}", r.text);
+    assert_ne!(r.get("start-emptylog"), "0", "OpenRC 0.63.3 takes `--pidfile` for the log file:\n{}", r.text);
+    assert!(r.text.contains("--make-pidfile is only relevant with --pidfile"), "{}", r.text);
+    assert_eq!(r.get("compile"), "1", "{}", r.text);
+    // The label repeats the reason on one line, whatever the width the message is wrapped at.
+    for flag in ["--umask", "--stdout"] {
+        let said = format!("it is set but empty: start-stop-daemon still gets `{flag}`, which takes the next word");
+        assert!(r.text.contains(&said), "{said}\n{}", r.text);
+    }
+    assert!(!r.get("svc").contains("emptyumask") && !r.get("svc").contains("emptylog"), "{}", r.text);
+}

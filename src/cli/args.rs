@@ -1,8 +1,10 @@
 //! Command-line definitions (clap) and their resolution into library options.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rc2s6::openrc::daemon_table::DaemonTable;
 use rc2s6::openrc::version::OpenrcVersion;
 
 /// Compile OpenRC init scripts into s6 service directories.
@@ -165,6 +167,35 @@ impl TargetArgs {
     }
 }
 
+/// The user's daemon tables, merged over the built-in ones.
+#[derive(Debug, Clone, Args)]
+pub struct DaemonTableArgs {
+    /// A daemon table in data/daemons.yaml's schema, merged over the built-in ones: its entries
+    /// decide for the programs they name, such as which crond or ntpd this system has
+    /// (repeatable; a later table wins; recorded in the manifest with its SHA-256).
+    #[arg(long = "daemon-table", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+impl DaemonTableArgs {
+    /// The built-in daemon tables under the user's `--daemon-table` files; a file that does not
+    /// read or does not validate is a usage error naming it.
+    pub fn load(&self) -> Result<Arc<DaemonTable>, String> {
+        if self.files.is_empty() {
+            return Ok(DaemonTable::builtin().clone());
+        }
+        let texts = self
+            .files
+            .iter()
+            .map(|f| {
+                let path = f.display().to_string();
+                std::fs::read_to_string(f).map(|t| (path.clone(), t)).map_err(|e| format!("--daemon-table {path}: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        DaemonTable::with_user_tables(&texts).map(Arc::new).map_err(|e| format!("--daemon-table {e}"))
+    }
+}
+
 /// Where the files OpenRC reads with each script are.
 #[derive(Debug, Clone, Args)]
 pub struct FileArgs {
@@ -233,6 +264,9 @@ pub struct LintArgs {
     /// The OpenRC release the scripts run under.
     #[command(flatten)]
     pub target: TargetArgs,
+    /// Which daemons stay in the foreground, beyond the built-in tables.
+    #[command(flatten)]
+    pub daemon_tables: DaemonTableArgs,
 }
 
 /// Output formats of `lint`.
@@ -319,11 +353,9 @@ pub struct CompileArgs {
     /// Run daemons that may fork under s6-fghack instead of refusing them.
     #[arg(long)]
     pub allow_fghack: bool,
-    /// A daemon table in data/daemons.yaml's schema, merged over the built-in ones: its entries
-    /// decide for the programs they name, such as which crond or ntpd this system has
-    /// (repeatable; a later table wins; recorded in the manifest with its SHA-256).
-    #[arg(long, value_name = "FILE")]
-    pub daemon_table: Vec<PathBuf>,
+    /// Which daemons stay in the foreground, beyond the built-in tables.
+    #[command(flatten)]
+    pub daemon_tables: DaemonTableArgs,
     /// List what would be created, replaced and removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,

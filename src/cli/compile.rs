@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::migrate::{self, MigrationRun};
 use super::summary::{self, Item, count};
@@ -11,7 +10,6 @@ use crate::cli::args::{BackendChoice, CompileArgs, CompileFormat, GlobalArgs};
 use rc2s6::backend::{Backend, EmitOptions, S6RcOptions};
 use rc2s6::core::diagnostic::{Finding, Severity};
 use rc2s6::model::ModelOptions;
-use rc2s6::openrc::daemon_table::DaemonTable;
 use rc2s6::pipeline::compile::{self, Compilation, CompileOptions};
 use rc2s6::pipeline::service_set::Progress;
 use rc2s6::report::{escape, render_human};
@@ -42,7 +40,7 @@ pub fn options(args: &CompileArgs) -> Result<CompileOptions, String> {
         model: ModelOptions {
             allow_fghack: args.allow_fghack,
             target: target.clone(),
-            daemon_table: daemon_tables(&args.daemon_table)?,
+            daemon_table: args.daemon_tables.load()?,
         },
         backend: backend(args, emit)?,
         target,
@@ -83,21 +81,6 @@ fn backend(args: &CompileArgs, emit: EmitOptions) -> Result<Backend, String> {
     }
     let external = args.external.iter().filter(|e| !e.is_empty()).cloned().collect();
     Ok(Backend::S6Rc(S6RcOptions { emit, providers, external, runlevels: args.runlevels.clone() }))
-}
-
-/// The built-in daemon tables under the user's `--daemon-table` files.
-fn daemon_tables(files: &[std::path::PathBuf]) -> Result<Arc<DaemonTable>, String> {
-    if files.is_empty() {
-        return Ok(DaemonTable::builtin().clone());
-    }
-    let texts = files
-        .iter()
-        .map(|f| {
-            let path = f.display().to_string();
-            std::fs::read_to_string(f).map(|t| (path.clone(), t)).map_err(|e| format!("--daemon-table {path}: {e}"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    DaemonTable::with_user_tables(&texts).map(Arc::new).map_err(|e| format!("--daemon-table {e}"))
 }
 
 /// Runs a compile: compile, write, migrate, then report (a summary on stderr, or JSON on stdout).

@@ -36,7 +36,14 @@ pub fn run(args: &LintArgs, global: &GlobalArgs) -> Outcome {
         None if std::io::stdout().is_terminal() => ReportFormat::Human { color: use_color_on_stdout(global) },
         None => ReportFormat::Gcc,
     };
-    let set_opts = args.input.files.set_options(&target);
+    let mut set_opts = args.input.files.set_options(&target);
+    set_opts.model.daemon_table = match args.daemon_tables.load() {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("rc2s6: {msg}");
+            return Outcome::Usage;
+        }
+    };
     let opts = LintOptions { target, levels, codes: codes::registry() };
     let set = lint_set(&args.input.inputs, &set_opts, &opts);
     let mut findings = set.findings;

@@ -9,6 +9,10 @@ use super::environment::Environment;
 use super::pattern::Pattern;
 use super::value::{Loc, ShellValue, Uncertainty};
 
+mod pure_utility;
+use super::status::Status;
+pub use pure_utility::{FunctionOutput, ScriptFunctions};
+
 /// A piece of expanded text and how later steps treat it.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -63,18 +67,44 @@ pub struct Expander<'e> {
     positional: Option<&'e [String]>,
     /// Bytes of parameter values the word being expanded has taken so far, for the budget.
     produced: usize,
+    /// The functions the script defines, where known: without them no substitution is computed
+    /// (a function may shadow the utility).
+    functions: Option<Box<dyn ScriptFunctions + 'e>>,
+    /// The exit status of the last substitution computed here (an assignment's status).
+    subst_status: Option<Status>,
 }
 
 impl<'e> Expander<'e> {
     /// An expander for words of file `file`.
     pub fn new(env: &'e mut Environment, file: FileId) -> Self {
-        Expander { env, file, uncertain: Vec::new(), positional: None, produced: 0 }
+        Expander {
+            env,
+            file,
+            uncertain: Vec::new(),
+            positional: None,
+            produced: 0,
+            functions: None,
+            subst_status: None,
+        }
     }
 
     /// The same, with known positional parameters.
     pub fn with_positional(mut self, params: Option<&'e [String]>) -> Self {
         self.positional = params;
         self
+    }
+
+    /// The same, knowing which functions the script defines, so that `$(dirname X)` and
+    /// `$(basename X)` can be computed.
+    pub fn with_functions(mut self, functions: Box<dyn ScriptFunctions + 'e>) -> Self {
+        self.functions = Some(functions);
+        self
+    }
+
+    /// The exit status of the last command substitution this expander computed, if any: an
+    /// assignment alone takes it as its own (XCU 2.9.1).
+    pub fn subst_status(&self) -> Option<Status> {
+        self.subst_status
     }
 
     fn loc(&self, span: Span) -> Loc {
@@ -197,7 +227,14 @@ impl<'e> Expander<'e> {
                 let pieces = self.param(pe, p.span, in_dq);
                 out.extend(pieces);
             }
-            WordPartKind::CommandSubst(_) | WordPartKind::Backquoted(_) => {
+            WordPartKind::CommandSubst(list) => match self.pure_subst(list) {
+                Some(text) => out.push(Piece::new(text, in_dq, !in_dq)),
+                None => {
+                    self.note(Uncertainty::CommandSubst(self.loc(p.span)));
+                    out.push(Piece::new("", in_dq, !in_dq));
+                }
+            },
+            WordPartKind::Backquoted(_) => {
                 self.note(Uncertainty::CommandSubst(self.loc(p.span)));
                 out.push(Piece::new("", in_dq, !in_dq));
             }
@@ -216,6 +253,43 @@ impl<'e> Expander<'e> {
                 }
             }
         }
+    }
+
+    /// The output of `$(dirname X)`, `$(basename X [SUFFIX])` or `$(f ARGS)` for a function of
+    /// the script whose output is known, when every word is known and (for the utilities) no
+    /// function shadows them; `None` otherwise (the substitution stays unknowable). The words are
+    /// expanded in a copy of the variables: a substitution runs in a subshell, so `${x:=y}` there
+    /// assigns nothing outside (XCU 2.6.3, 2.12).
+    fn pure_subst(&mut self, list: &crate::shell::ast::List) -> Option<String> {
+        let sc = pure_utility::lone_command(list)?;
+        let functions = self.functions.as_deref()?;
+        let program = match sc.words.first()?.parts.as_slice() {
+            [WordPart { kind: WordPartKind::Literal(name), .. }] => name.as_str(),
+            _ => return None,
+        };
+        let is_function = functions.defines(program);
+        if !is_function && !pure_utility::is_pure(program) {
+            return None;
+        }
+        let mut subshell = self.env.clone();
+        let fields = Expander::new(&mut subshell, self.file).with_positional(self.positional).fields(&sc.words[1..]);
+        // An unset variable is assumed empty, as everywhere (and noted); anything unknowable or a
+        // pattern left for pathname expansion is not computed.
+        if fields.uncertain.iter().any(Uncertainty::is_unknowable) || fields.fields.iter().any(|f| f.glob) {
+            return None;
+        }
+        let (out, status, assumed) = if is_function {
+            let run = functions.output(&subshell, self.file, program, &fields.texts())?;
+            // The shell removes every trailing newline of a substitution's output (XCU 2.6.3).
+            (run.text.trim_end_matches('\n').to_string(), run.status, run.assumed)
+        } else {
+            (pure_utility::output(program, &fields.texts())?, Status::True, Vec::new())
+        };
+        for u in fields.uncertain.into_iter().chain(assumed) {
+            self.note(u);
+        }
+        self.subst_status = Some(status);
+        self.charge(out.len(), sc.span).then_some(out)
     }
 
     /// Arithmetic text with `$(…)` refused; `$x` is resolved by the evaluator itself.

@@ -91,6 +91,17 @@ impl ShellValue {
         self.uncertain.is_empty()
     }
 
+    /// The variables the text was built from that are unset, in order.
+    pub fn unset_variables(&self) -> Vec<&str> {
+        self.uncertain
+            .iter()
+            .filter_map(|u| match u {
+                Uncertainty::UnsetVariable { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether some part of the text cannot be known at all.
     pub fn is_unknowable(&self) -> bool {
         self.uncertain.iter().any(Uncertainty::is_unknowable)

@@ -2,18 +2,18 @@
 //! daemon through the service directory rc2s6 generated. Pure: text in, text and findings out.
 //!
 //! This is the one part of rc2s6 that writes shell. Every change is made on the original text at
-//! the spans the parser recorded ([`edit`]), so everything not listed here stays byte for byte.
+//! the spans the parser recorded (`edit`), so everything not listed here stays byte for byte.
 //! The steps, in the order they edit:
-//! 1. [`launch`]: a custom start()'s compiled launch becomes `default_start`;
-//! 2. [`daemon_control`]: stop()'s start-stop-daemon `--stop`, or its pidfile `kill`/`pkill -F`
+//! 1. `launch`: a custom start()'s compiled launch becomes `default_start`;
+//! 2. `daemon_control`: stop()'s start-stop-daemon `--stop`, or its pidfile `kill`/`pkill -F`
 //!    with a signal that ends the daemon, becomes `default_stop`; other commands that signal the
 //!    daemon through its pidfile become `s6-svc` on the service;
-//! 3. [`variables`]: the daemon variables compiled into the service directory are commented out
+//! 3. `variables`: the daemon variables compiled into the service directory are commented out
 //!    (kept, with a note, when the rest of the script still reads them); on OpenRC 0.63.1+ a
-//!    `command` the script still reads is emptied only for the s6 start ([`command_at_start`]);
-//! 4. [`settings_block`]: a block sets `supervisor=s6` plus what the target OpenRC needs to find
+//!    `command` the script still reads is emptied only for the s6 start (`command_at_start`);
+//! 4. `settings_block`: a block sets `supervisor=s6` plus what the target OpenRC needs to find
 //!    and wait for the service directory;
-//! 5. [`depend`]: `need s6-svscan` goes first in depend() (a depend() is added if there is none).
+//! 5. `depend`: `need s6-svscan` goes first in depend() (a depend() is added if there is none).
 //!
 //! The result must parse again. Batches of scripts are migrated by `pipeline::migrate`.
 

@@ -272,13 +272,15 @@ pub enum ModelError {
         span: SourceSpan,
     },
 
-    /// A daemonize flag was removed or a foreground flag added from rc2s6's daemon table.
-    #[error("`{daemon}`: {change}, from rc2s6's table of daemons")]
+    /// A daemonize flag was removed or a foreground flag added from a daemon table.
+    #[error("`{daemon}`: {change}, from {table}")]
     ForegroundFromTable {
         /// The daemon's basename.
         daemon: String,
         /// What was changed.
         change: String,
+        /// Which table decided (the built-in ones, or the user's file).
+        table: String,
         /// Where the command is set.
         #[label("kept in the foreground")]
         span: SourceSpan,

@@ -83,6 +83,15 @@ pub enum Origin {
 }
 
 impl DaemonEntry {
+    /// The table the entry comes from, as a message names it.
+    pub fn table_name(&self) -> String {
+        match &self.origin {
+            Origin::Hand => "rc2s6's table of daemons".into(),
+            Origin::Generated => "rc2s6's generated table of daemons".into(),
+            Origin::User(path) => format!("the daemon table {path}"),
+        }
+    }
+
     /// The entry's source as a decision cites it: the hand table's `source`; for the other
     /// tables, which table, and (generated entries) the kind of evidence too.
     pub fn citation(&self) -> String {

@@ -8,7 +8,7 @@ use crate::core::source::SourceFile;
 pub enum FileRole {
     /// /etc/rc.conf or /etc/rc.conf.d/*.conf.
     RcConf,
-    /// /etc/conf.d/<name>.
+    /// `/etc/conf.d/<name>`.
     ConfD,
     /// The init script.
     Script,

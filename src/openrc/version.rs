@@ -71,7 +71,7 @@ impl OpenrcVersion {
 
     /// Parses `0.45.2`, `0.63`, `0.62.10`; `None` for anything else or a release before 0.16,
     /// which had no s6 backend. A series without a patch level is its newest release rc2s6
-    /// knows ([`NEWEST_KNOWN`]): `0.63` is `0.63.3`.
+    /// knows (`NEWEST_KNOWN`): `0.63` is `0.63.3`.
     pub fn parse(s: &str) -> Option<Self> {
         let given = s.trim();
         let mut it = given.split('.');

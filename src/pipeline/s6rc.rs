@@ -1,6 +1,6 @@
 //! The s6-rc backend's part of a compile. Per service, on the worker thread that analysed it
 //! (its syntax trees are still there): which of its functions run where
-//! ([`HookPlan`](crate::backend::s6rc::HookPlan)), the calls of OpenRC's own programs in them,
+//! ([`crate::backend::s6rc::HookPlan`]), the calls of OpenRC's own programs in them,
 //! and the script rewritten so its start() and stop() hand the daemon over instead of starting
 //! or stopping it ([`migrate::take_daemon_out`]). Then, for the whole set, the dependencies,
 //! bundles and refusals ([`set::resolve`]), with the runlevels read from disk.

@@ -4,8 +4,8 @@
 //! Three steps, IO only in the middle one: [`expected`] works out from each script's model what
 //! OpenRC would link (pure); [`tree::observe`] reads the directories, the manifest, the scan
 //! directory and asks the real `execlineb` (the edge); [`check`] compares the two (pure), one
-//! concern per file: [`selection`] (does the script select s6 at all), [`service_dir`] (the
-//! directory's files), [`readiness`], [`drift`] (against the manifest), [`scan`] (the links).
+//! concern per file: `selection` (does the script select s6 at all), `service_dir` (the
+//! directory's files), `readiness`, `drift` (against the manifest), `scan` (the links).
 
 mod drift;
 pub mod error;

@@ -17,7 +17,7 @@
 //! Oneshots run the script's own functions under `/bin/sh` with rc2s6's stand-in for what
 //! openrc-run gives them (`openrc.sh`: ebegin/eend/einfo/…, checkpath, yesno, service values),
 //! and with the very rc.conf, conf.d and script text that was compiled, so the tree does not
-//! depend on OpenRC or on files that may change after compiling ([`program`]).
+//! depend on OpenRC or on files that may change after compiling (`program`).
 //!
 //! For the set ([`set`]): `need` and the ordering declarations become `dependencies.d/`, each
 //! virtual name a bundle of its chosen provider, each runlevel a bundle.

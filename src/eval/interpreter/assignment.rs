@@ -14,37 +14,38 @@ impl<O: Observer> Interpreter<O> {
     pub(super) fn assignments(&mut self, assignments: &[Assignment]) -> Status {
         let mut status = Status::True;
         for a in assignments {
-            let had_subst = self.assign(a, false);
-            if had_subst {
-                status = Status::Unknown;
+            if let Some(s) = self.assign(a, false) {
+                status = s;
             }
         }
         status
     }
 
-    /// Assigns; returns whether the value held a command substitution (which sets `$?`).
-    pub(super) fn assign(&mut self, a: &Assignment, local: bool) -> bool {
+    /// Assigns; returns the exit status of the value's command substitutions (which sets `$?`):
+    /// unknown when one only runs at run time, else the last one's, `None` when there is none.
+    pub(super) fn assign(&mut self, a: &Assignment, local: bool) -> Option<Status> {
         if local {
             self.env.declare_local(&a.name);
         }
         let at = Some(self.loc(a.span));
         let (value, had_subst) = match &a.value {
-            AssignValue::Empty => (ShellValue::known(""), false),
+            AssignValue::Empty => (ShellValue::known(""), None),
             AssignValue::Word(w) => {
-                let v = {
+                let (v, computed) = {
                     let mut ex = self.expander();
-                    ex.string(w)
+                    let v = ex.string(w);
+                    (v, ex.subst_status())
                 };
                 let v = ShellValue { text: v.text, uncertain: self.fix_loc(v.uncertain) };
-                let subst = v.uncertain.iter().any(|u| matches!(u, Uncertainty::CommandSubst(_)));
-                (v, subst)
+                let unknown = v.uncertain.iter().any(|u| matches!(u, Uncertainty::CommandSubst(_)));
+                (v, if unknown { Some(Status::Unknown) } else { computed })
             }
             AssignValue::Array(_, span) => (
                 ShellValue {
                     text: String::new(),
                     uncertain: vec![Uncertainty::Runtime { what: "bash array".into(), loc: self.loc(*span) }],
                 },
-                false,
+                None,
             ),
         };
         let value = if a.append {

@@ -6,6 +6,7 @@
 //! `depend()`, `start-stop-daemon` in `start()`) is an [`Observer`]'s business.
 
 mod assignment;
+mod capture;
 mod compound;
 mod merge;
 mod simple;
@@ -77,6 +78,10 @@ pub struct Interpreter<O: Observer = ()> {
     span_override: Option<Span>,
     /// Positional parameters per call; `None` where they are not known (the top level).
     positional: Vec<Option<Vec<String>>>,
+    /// Set while a function runs for its output (`$(f)`): what it writes.
+    capture: Option<capture::Capture>,
+    /// Steps taken by the functions run for their output from here.
+    capture_steps: std::cell::Cell<usize>,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -107,6 +112,8 @@ impl<O: Observer> Interpreter<O> {
             steps: 0,
             span_override: None,
             positional: vec![None],
+            capture: None,
+            capture_steps: std::cell::Cell::new(0),
         }
     }
 
@@ -165,7 +172,9 @@ impl<O: Observer> Interpreter<O> {
 
     fn expander(&mut self) -> Expander<'_> {
         let params = self.positional.last().and_then(|p| p.as_deref());
-        Expander::new(&mut self.env, self.file).with_positional(params)
+        let runner =
+            capture::Runner { functions: &self.functions, steps: &self.capture_steps, may_run: self.capture.is_none() };
+        Expander::new(&mut self.env, self.file).with_positional(params).with_functions(Box::new(runner))
     }
 
     fn fix_loc(&self, u: Vec<Uncertainty>) -> Vec<Uncertainty> {
@@ -176,6 +185,9 @@ impl<O: Observer> Interpreter<O> {
         let mut status = Status::True;
         for item in &list.items {
             if item.background {
+                if let Some(capture) = &mut self.capture {
+                    capture.failed = true;
+                }
                 // `cmd &` runs in a subshell: nothing it assigns is seen.
                 let saved = self.copy_env(item.and_or.first.span);
                 let was = std::mem::replace(&mut self.in_background, true);
@@ -248,6 +260,9 @@ impl<O: Observer> Interpreter<O> {
         let (status, flow) = if pl.commands.len() == 1 {
             self.command(&pl.commands[0])
         } else {
+            if let Some(capture) = &mut self.capture {
+                capture.failed = true;
+            }
             // Every part of a pipeline runs in a subshell.
             let saved = self.copy_env(pl.span);
             for c in &pl.commands {
@@ -306,6 +321,13 @@ impl<O: Observer> Interpreter<O> {
                 self.diag(EvalError::TooManySteps { limit: MAX_STEPS, span: at.span.into() });
             }
             return (Status::Unknown, Flow::Exit);
+        }
+        if let Some(capture) = &mut self.capture {
+            // Run for its output, a command under a condition rc2s6 cannot decide may or may not
+            // write, and a compound command's redirection sends its output elsewhere.
+            if !self.conditions.is_empty() || matches!(c, Command::Compound(_, r) if !r.is_empty()) {
+                capture.failed = true;
+            }
         }
         match c {
             Command::Simple(sc) => self.simple(sc),

@@ -73,6 +73,14 @@ impl<O: Observer> Interpreter<O> {
                 self.env.export(&a.name);
             }
         }
+        if let Some(capture) = &mut self.capture {
+            // What the output depends on that is assumed (unset variables) goes with it.
+            for u in uncertain.iter().filter(|u| !u.is_unknowable()) {
+                if !capture.assumed.contains(u) {
+                    capture.assumed.push(u.clone());
+                }
+            }
+        }
         let result = match self.observe(sc, &args, &uncertain) {
             Some(status) => (status, Flow::Next),
             None => {
@@ -109,6 +117,9 @@ impl<O: Observer> Interpreter<O> {
 
     /// Runs `cmd` with its arguments `rest`; `known` says whether all of them are known.
     fn run_command(&mut self, cmd: &str, rest: &[String], known: bool, sc: &SimpleCommand) -> (Status, Flow) {
+        if let Some(status) = self.captured(cmd, rest, known, sc) {
+            return (status, Flow::Next);
+        }
         let status = match cmd {
             ":" | "true" => Status::True,
             "false" => Status::False,
@@ -146,6 +157,34 @@ impl<O: Observer> Interpreter<O> {
             },
         };
         (status, Flow::Next)
+    }
+
+    /// Run for its output (`$(f)`): `echo` and `printf` write to the capture; a command that may
+    /// write something unknown spoils it. `None` lets the command run as usual.
+    fn captured(&mut self, cmd: &str, rest: &[String], known: bool, sc: &SimpleCommand) -> Option<Status> {
+        let is_function = self.functions.contains_key(cmd);
+        let capture = self.capture.as_mut()?;
+        let written = match cmd {
+            // A function shadows the regular builtins `echo` and `printf` (XCU 2.9.1.1).
+            _ if is_function => return None,
+            "echo" => super::capture::echo(rest),
+            "printf" => super::capture::printf(rest),
+            // Builtins that write nothing to stdout (OpenRC's `yesno` warns on stderr), and the
+            // script's own functions, whose commands are looked at one by one.
+            ":" | "true" | "false" | "[" | "test" | "yesno" | "unset" | "return" | "shift" | "set" | "break"
+            | "continue" => return None,
+            _ => None,
+        };
+        match written {
+            Some(text) if known && sc.redirects.is_empty() => {
+                capture.out.push_str(&text);
+                Some(Status::True)
+            }
+            _ => {
+                capture.failed = true;
+                Some(Status::Unknown)
+            }
+        }
     }
 
     /// OpenRC's `yesno`: yes/true/on/1 and no/false/off/0, else the value of the named variable.

@@ -271,3 +271,65 @@ fn a_function_run_on_a_copy_leaves_the_original_alone() {
     assert!(interp.call_function("f"));
     assert_eq!(render(&interp), ["x=2", "y=3"]);
 }
+
+/// `$(dirname X)` and `$(basename X [SUFFIX])` with known words are computed (POSIX fixes what
+/// they print); anything else about them stays unknowable.
+#[test]
+fn pure_utilities_computed() {
+    check("p=/run/ospd/o.pid\n: ${S:=$(dirname $p)/o.sock}", &["S=/run/ospd/o.sock", "p=/run/ospd/o.pid"]);
+    check("c=/etc/kea/k.conf\nb=$(basename ${c%.conf})", &["b=k", "c=/etc/kea/k.conf"]);
+    check("b=\"$(basename /a/b.c .c)\"x", &["b=bx"]);
+    // The operand splits like any unquoted word: two operands to dirname is not POSIX's.
+    check("p='/a b/c'\nd=$(dirname $p)", &["d= [$(…)]", "p=/a b/c"]);
+    check("p='/a b/c'\nd=$(dirname \"$p\")", &["d=/a b", "p=/a b/c"]);
+    // A function of the script shadows the utility.
+    check("dirname() { echo x; }\nd=$(dirname /a/b)", &["d=x"]);
+    check("dirname() { cat /x; }\nd=$(dirname /a/b)", &["d= [$(…)]"]);
+    // An unset variable is empty, as OpenRC would have it, and said.
+    check("d=$(dirname \"$u\")", &["d=. [unset u]"]);
+    // Words only known at run time, globs, pipelines, redirections, options: not computed.
+    check("d=$(dirname $unset_thing)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/*)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/b | tr a b)", &["d= [$(…)]"]);
+    check("d=$(dirname /a/b 2>/dev/null)", &["d= [$(…)]"]);
+    check("d=$(dirname -z /a/b)", &["d= [$(…)]"]);
+    check("d=`dirname /a/b`", &["d= [$(…)]"]);
+    // The substitution is a subshell: `${x:=…}` inside assigns nothing outside.
+    check("d=$(dirname ${x:=/a/b})", &["d=/a"]);
+}
+
+/// `$(f ARGS)` for a function of the script that only writes with `echo`/`printf` what POSIX
+/// fixes: its output (trailing newlines removed), on a copy of the variables; anything it does
+/// that rc2s6 cannot follow leaves the substitution unknowable.
+#[test]
+fn function_output_computed() {
+    let optif = "optif() {\n\ttest -n \"$2\" && printf '%s\\n' \"$1 $2\"\n}\n";
+    check(
+        &format!("{optif}p=80\na=\"-x $(optif --port \"$p\") $(optif --host \"$h\")\""),
+        &["a=-x --port 80  [unset h]", "p=80"],
+    );
+    let togif = "togif() {\n\tyesno \"$2\" && printf '%s\\n' \"$1\"\n}\n";
+    check(&format!("{togif}c=yes\na=\"$(togif --compress \"$c\")$(togif --io no)\""), &["a=--compress", "c=yes"]);
+    let echo = "optif() { test -n \"$2\" && echo \"$1 $2\"; }\n";
+    check(&format!("{echo}a=$(optif --port 1)"), &["a=--port 1"]);
+    let quoted = "optif() { test -n \"$2\" && printf %s \"$1='$2'\"; }\n";
+    check(&format!("{quoted}a=$(optif --u '/run/a b')"), &["a=--u='/run/a b'"]);
+    // The function's assignments stay in the substitution's subshell.
+    check("f() { x=1; echo y; }\na=$(f)", &["a=y"]);
+    // An assignment alone has the substitution's status.
+    check("f() { return 1; }\na=$(f) || b=no", &["a=", "b=no"]);
+    // Undecidable conditions, other programs, redirections, escapes: unknowable.
+    check("f() { [ -f /x ] && echo y; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { cat /etc/x; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo y >&2; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { { echo y; } >&2; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo 'a\\tb'; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo -n y; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { printf '%d' 1; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo y | tr y z; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo $$; }\na=$(f)", &["a= [$(…)]"]);
+    check("f() { echo $unset_here; }\na=$(f)", &["a= [unset unset_here]"]);
+    check("f() { echo $(g); }\ng() { echo y; }\na=$(f)", &["a= [$(…)]"]);
+    // A function that calls itself for its output stops within the step limit.
+    check("f() { a=$(f)$(f); echo x; }\nb=$(f)", &["b=x"]);
+}

@@ -192,6 +192,18 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Why a value known to be empty is empty, as a message says it: "it is set but empty", or
+/// "it is empty because `X` is not set".
+pub fn why_empty(value: &ShellValue) -> String {
+    let unset = value.unset_variables();
+    if unset.is_empty() {
+        "it is set but empty".to_string()
+    } else {
+        let names: Vec<String> = unset.iter().map(|n| format!("`{n}`")).collect();
+        format!("it is empty because {} is not set", names.join(", "))
+    }
+}
+
 /// Whether OpenRC's `yesno` says yes to a value (functions.sh: yes, true, on or 1, any case).
 pub fn says_yes(text: &str) -> bool {
     matches!(text.to_ascii_lowercase().as_str(), "yes" | "true" | "on" | "1")

@@ -5,8 +5,9 @@
 //! gives start-stop-daemon two words. And a start OpenRC refuses before it runs anything.
 
 use super::super::error::ModelError;
-use super::context::{Context, Located, says_yes};
+use super::context::{Context, Located, says_yes, why_empty};
 use super::report::Refused;
+use crate::eval::value::Uncertainty;
 use crate::openrc::supervisor::Supervisor;
 
 /// A path setting as the backend's `eval` makes it: the option's value when start-stop-daemon
@@ -70,10 +71,66 @@ pub fn input_file_passed(cx: &mut Context) -> bool {
     false
 }
 
-/// start-stop-daemon.sh refuses to start a service with `command_background` set to yes and
-/// `command_args_background` given ("command_background used with command_args_background",
-/// 0.45 and 0.63.3): OpenRC never runs it, so neither may the conversion.
+/// A start OpenRC refuses or garbles before the daemon runs: an option left without its value,
+/// or start-stop-daemon.sh's refusal of `command_background` with `command_args_background`
+/// ("command_background used with command_args_background", 0.45 and 0.63.3). OpenRC never runs
+/// the daemon as meant, so neither may the conversion.
 pub fn refused_by_openrc(cx: &mut Context, supervisor: Supervisor) -> Result<(), Refused> {
+    let dangling = flags_without_value(cx, supervisor);
+    let background = background_with_args(cx, supervisor);
+    dangling.and(background)
+}
+
+/// The variables the backends pass as `${x+--flag} $x` (`command_user` is user.rs's).
+const SET_FLAGS: [(&str, &str); 5] = [
+    ("umask", "--umask"),
+    ("output_log", "--stdout"),
+    ("error_log", "--stderr"),
+    ("input_file", "--stdin"),
+    ("notify", "--notify"),
+];
+
+/// `${output_log+--stdout} $output_log` (sh/start-stop-daemon.sh and sh/supervise-daemon.sh,
+/// 0.45.2 and 0.63.3; `+`, not `:+`): a variable set but empty still passes its option, which
+/// then takes the next word of the line for its value (`--stdout --pidfile`, a log file named
+/// `--pidfile` and a stray word for the daemon; `--umask --background`, a start that fails).
+/// What OpenRC runs then is not what the script meant, and not something to copy: refused.
+fn flags_without_value(cx: &mut Context, supervisor: Supervisor) -> Result<(), Refused> {
+    if !cx.declarative() || !matches!(supervisor, Supervisor::StartStopDaemon | Supervisor::SuperviseDaemon) {
+        return Ok(());
+    }
+    let program = if supervisor == Supervisor::StartStopDaemon { "start-stop-daemon" } else { "supervise-daemon" };
+    let mut result = Ok(());
+    for (variable, flag) in SET_FLAGS {
+        if !cx.options.target.passes_flag_variable(variable) {
+            continue;
+        }
+        let Some(v) = cx.var(variable) else { continue };
+        // A `$(…)` whose text is empty here is unknown, not empty (reported as unknowable).
+        if !v.value.text.is_empty() || v.value.uncertain.iter().any(Uncertainty::is_unknowable) {
+            continue;
+        }
+        let problem = format!(
+            "{}: {program} still gets `{flag}`, which takes the next word of its command line for its value",
+            why_empty(&v.value)
+        );
+        let help = match v.value.unset_variables().first() {
+            Some(name) => {
+                format!(
+                    "set `{name}` in conf.d, or assign `{variable}` only when it is set: `[ -n \"${name}\" ] && {variable}=\"${name}\"`"
+                )
+            }
+            None => format!(
+                "remove the assignment (OpenRC passes no `{flag}` while `{variable}` is unset), or give it a value"
+            ),
+        };
+        result = Err(cx.report.invalid_value(v.at, variable, problem, help));
+    }
+    result
+}
+
+/// start-stop-daemon.sh refuses `command_background=yes` with `command_args_background`.
+fn background_with_args(cx: &mut Context, supervisor: Supervisor) -> Result<(), Refused> {
     if !cx.declarative() || supervisor != Supervisor::StartStopDaemon {
         return Ok(());
     }

@@ -225,7 +225,10 @@ fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec
     if entry.never_forks {
         let change = "nothing to change: it has no option to fork".to_string();
         cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
-        cx.report.add(at, ModelError::ForegroundFromTable { daemon: name, change, span: at.span.into() });
+        cx.report.add(
+            at,
+            ModelError::ForegroundFromTable { daemon: name, change, table: entry.table_name(), span: at.span.into() },
+        );
         return argv;
     }
     if entry.already.iter().any(|s| daemon_table::contains_seq(&args, s)) {
@@ -261,6 +264,9 @@ fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec
     argv.extend(new_args);
     let change = changes.join(", ");
     cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
-    cx.report.add(at, ModelError::ForegroundFromTable { daemon: name, change, span: at.span.into() });
+    cx.report.add(
+        at,
+        ModelError::ForegroundFromTable { daemon: name, change, table: entry.table_name(), span: at.span.into() },
+    );
     argv
 }

@@ -548,6 +548,41 @@ output_log=/var/log/my\\\ app.log"#,
             BACKGROUND,
         ],
     );
+    // `${output_log+--stdout} $output_log`: set but empty still passes the option, which takes the
+    // next word for its value (`+`, unlike `directory`'s `:+`).
+    c(
+        "output_log=\"${NOLOG}\"",
+        &[
+            "refused",
+            "warning unset_variable: `NOLOG` is not set by rc.conf, conf.d or the script; it expands to an empty string [expands to nothing]",
+            "error invalid_value: `output_log` has a value OpenRC cannot use: it is empty because `NOLOG` is not set: start-stop-daemon still gets `--stdout`, which takes the next word of its command line for its value",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "umask=",
+        &[
+            "refused",
+            "error invalid_value: `umask` has a value OpenRC cannot use: it is set but empty: start-stop-daemon still gets `--umask`, which takes the next word of its command line for its value",
+            BACKGROUND,
+        ],
+    );
+    // 0.45's start-stop-daemon.sh does not pass input_file at all; 0.63.3's does, as `+`.
+    c("input_file=", &["argv: /usr/bin/foo", BACKGROUND]);
+    assert_eq!(
+        render("", "command=/usr/bin/foo\ncommand_background=yes\ninput_file=", &newer)[..2],
+        [
+            "refused",
+            "error invalid_value: `input_file` has a value OpenRC cannot use: it is set but empty: start-stop-daemon still gets `--stdin`, which takes the next word of its command line for its value"
+        ]
+    );
+    assert_eq!(
+        render("", "command=/usr/bin/foo\nsupervisor=supervise-daemon\nerror_log=", &ModelOptions::default())[..2],
+        [
+            "refused",
+            "error invalid_value: `error_log` has a value OpenRC cannot use: it is set but empty: supervise-daemon still gets `--stderr`, which takes the next word of its command line for its value"
+        ]
+    );
     c(
         "directory='/srv/my app'",
         &[

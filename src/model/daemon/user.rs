@@ -2,7 +2,7 @@
 //! options, else `command_user` (`user` or `user:group`), as names s6-envuidgid can look up.
 
 use super::super::service::RunAs;
-use super::context::{Context, Located};
+use super::context::{Context, Located, why_empty};
 use super::flags::DaemonFlags;
 use super::report::Refused;
 use crate::eval::value::{Loc, Uncertainty};
@@ -20,25 +20,9 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
         // `${command_user+--chuid} $command_user` (sh/start-stop-daemon.sh): set but empty, it
         // leaves `--chuid` without its value; start-stop-daemon takes the next word for the
         // user and fails ("user `--background' not found").
-        let unset: Vec<String> = v
-            .value
-            .uncertain
-            .iter()
-            .filter_map(|u| match u {
-                Uncertainty::UnsetVariable { name, .. } => Some(format!("`{name}`")),
-                _ => None,
-            })
-            .collect();
-        let problem = if unset.is_empty() {
-            "it is set but empty: start-stop-daemon takes the next word for the user and fails".to_string()
-        } else {
-            format!(
-                "it is empty because {} is not set: start-stop-daemon takes the next word for the user and fails",
-                unset.join(", ")
-            )
-        };
-        let help = match unset.first() {
-            Some(n) => format!("set {n} in conf.d"),
+        let problem = format!("{}: start-stop-daemon takes the next word for the user and fails", why_empty(&v.value));
+        let help = match v.value.unset_variables().first() {
+            Some(n) => format!("set `{n}` in conf.d"),
             None => "set `command_user` to an account, or unset it".to_string(),
         };
         return Err(cx.report.invalid_value(v.at, "command_user", problem, help));
