@@ -536,12 +536,33 @@ CODE_EXPLANATIONS = {
                           "session\"; a run script cannot undo it and keep the daemon the supervised process). A daemon "
                           "that forks under OpenRC (rpc.mountd, in.tftpd, rpc.idmapd) becomes a session leader itself "
                           "(daemon(3): fork, setsid), as it is under s6 from the start.",
+    "daemon-default-pidfile": "Not a difference of rc2s6's, a limit of the harness: OpenRC's stop finds the daemon by "
+                              "a pidfile that only the stop call names, one the real daemon writes by default "
+                              "(rdnssd: /var/run/rdnssd/rdnssd.pid, ndisc6's rdnssd.c); the probe cannot write it, so "
+                              "OpenRC's stop finds nothing here.",
     "openrc-stop-empty-pidfile": "OpenRC's stop names an empty --pidfile (a conf.d value left unset) and nothing "
                                  "else to match: get_pid(\"\") fails with ENOENT, which start-stop-daemon takes for "
                                  "a daemon already gone, so it stops nothing and reports success "
                                  "(start-stop-daemon.c:790-816, misc.c get_pid() at 0.45.2); s6 stops the daemon. "
                                  "rc2s6 does not copy that bug (it warns about the unset variable).",
 }
+
+
+def stop_by_unknown_pidfile(r):
+    """Whether OpenRC's --stop call matched by a --pidfile that neither the start call nor the
+    daemon's arguments name: one the real daemon writes by default, which the probe cannot."""
+    start_words, stop_pidfiles = [], []
+    for argv in r.get("ssd_calls") or []:
+        args = options_of(argv)
+        pidfiles = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--pidfile", "-p")]
+        pidfiles += [a.split("=", 1)[1] for a in args if a.startswith("--pidfile=")]
+        if any(a in ("--stop", "-K") for a in args):
+            stop_pidfiles += pidfiles
+        else:
+            start_words += argv
+    daemon_args = (r.get("openrc") or {}).get("argv") or []
+    named = set(start_words) | {w.split("=", 1)[-1] for w in start_words + list(daemon_args)}
+    return bool(stop_pidfiles) and all(p and p not in named for p in stop_pidfiles)
 
 
 def stop_by_empty_pidfile(r):
@@ -593,6 +614,10 @@ def classify(r, rules, context):
         if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
                 and stop_by_empty_pidfile(r):
             d["explained"] = "openrc-stop-empty-pidfile"
+            continue
+        if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
+                and stop_by_unknown_pidfile(r):
+            d["explained"] = "daemon-default-pidfile"
             continue
         if d["field"] == "mode" and d["openrc"] == "daemon-forks" and d["s6"] == "daemon":
             # the script expects the daemon to fork (start-stop-daemon without --background);
