@@ -1,12 +1,11 @@
 //! The dependency graph of a set of services (`need`, `use`, `want`, `after`, `before`,
 //! `provide`): as Graphviz DOT for people (`rc2s6 graph`), and as start order for finding cycles.
 
-use crate::core::strongly_connected::strongly_connected;
+use crate::core::strongly_connected::strongly_connected_by;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::model::analysis::Analysis;
-use crate::model::{DependencySite, Loc};
+use crate::model::{Dependencies, DependencySite, Loc};
 
 /// One declared dependency of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +48,14 @@ pub struct DependencyGraph {
 const KINDS: &[&str] = &["need", "use", "want", "after", "before", "provide"];
 
 impl DependencyGraph {
-    /// The graph of analysed services. Declarations OpenRC itself cancels are left out: as its
-    /// deptree does, a `before X` is dropped by a later `after`/`need`/`want`/`use X`, and an
-    /// `after X` by a later `before X`.
-    pub fn new<'a>(services: impl IntoIterator<Item = &'a Analysis>) -> Self {
+    /// The graph of analysed services, each a name and what its `depend()` declares.
+    /// Declarations OpenRC itself cancels are left out: as its deptree does, a `before X` is
+    /// dropped by a later `after`/`need`/`want`/`use X`, and an `after X` by a later `before X`.
+    pub fn new<'a>(services: impl IntoIterator<Item = (&'a str, &'a Dependencies)>) -> Self {
         let mut names = Vec::new();
         let mut declarations = Vec::new();
-        for (i, a) in services.into_iter().enumerate() {
-            names.push(a.service.name.clone());
-            let deps = &a.service.dependencies;
+        for (i, (service_name, deps)) in services.into_iter().enumerate() {
+            names.push(service_name.to_string());
             // Which (kind, name) pairs the later declarations leave standing: the last
             // declaration of a name decides, as each one cancels its opposite. Hashed, so a
             // `depend()` with 100,000 names is read in linear time.
@@ -95,7 +93,7 @@ impl DependencyGraph {
             let mut seen = HashSet::new();
             for DependencySite { kind, name, loc } in &deps.sites {
                 let key = (kind.as_str(), name.as_str());
-                if !KINDS.contains(&key.0) || name == &a.service.name || !seen.insert(key) {
+                if !KINDS.contains(&key.0) || name == service_name || !seen.insert(key) {
                     continue;
                 }
                 // `!x` removals leave the site behind but the name out of the model's list.
@@ -140,59 +138,42 @@ impl DependencyGraph {
     /// Declarations made only under an undecidable condition, or naming something not known
     /// exactly, are left out: the order is what certainly holds.
     pub fn orderings(&self) -> Vec<Ordering> {
-        let providers = self.providers_where(|d| !d.conditional && !d.uncertain);
-        let targets = |name: &str| providers.get(name).map(Vec::as_slice).unwrap_or(&[]).to_vec();
-        // What each service waits for through need/use/want/after, directly.
-        let mut waits: Vec<Vec<usize>> = vec![Vec::new(); self.services.len()];
-        for d in &self.declarations {
-            if matches!(d.kind.as_str(), "need" | "use" | "want" | "after") && !d.uncertain && !d.conditional {
-                waits[d.service].extend(targets(&d.name).into_iter().filter(|&p| p != d.service));
-            }
-        }
         let mut out = Vec::new();
-        // What a service declaring `before` waits for, walked once per service however many
-        // names it declares (as OpenRC's phase 5 visits each service once); a service's
-        // declarations are consecutive, so only the last walk is kept.
-        let mut waited_for: Option<(usize, Vec<bool>)> = None;
-        for (k, d) in self.declarations.iter().enumerate() {
-            if d.kind == "provide" || d.uncertain || d.conditional {
-                continue;
-            }
-            let ends = targets(&d.name);
-            if d.kind == "before" {
-                if waited_for.as_ref().is_none_or(|(s, _)| *s != d.service) {
-                    waited_for = Some((d.service, reachable(&waits, d.service)));
-                }
-                let reached = waited_for.as_ref().map(|(_, r)| r.as_slice()).unwrap_or_default();
-                if ends.iter().any(|&e| reached.get(e).copied().unwrap_or(false)) {
-                    continue;
-                }
-            }
-            for p in ends {
-                if p == d.service {
-                    continue;
-                }
-                let (from, to) = if d.kind == "before" { (p, d.service) } else { (d.service, p) };
-                out.push(Ordering { from, to, declaration: k });
-            }
-        }
+        StartOrder::new(self).each_ordering(|o| out.push(o));
         out
     }
 
     /// Each cycle of the start order, once: the orderings around it, starting from its
     /// lowest-numbered service.
+    ///
+    /// The components are found in a graph with one node per declaration between a service and
+    /// the services a name stands for (`a` → `need net` → each provider of `net`), not in the
+    /// orderings themselves: a set where thousands of services need a name dozens of them
+    /// provide has millions of orderings, but only as many such edges as declarations and
+    /// providers. A path between two services through a declaration's node is an ordering, so the
+    /// services in each component are the same.
     pub fn cycles(&self) -> Vec<Vec<Ordering>> {
-        let edges = self.orderings();
+        let order = StartOrder::new(self);
         let n = self.services.len();
-        let mut adjacent: Vec<Vec<Ordering>> = vec![Vec::new(); n];
-        for e in &edges {
-            adjacent[e.from].push(*e);
+        let found = order.components();
+        if found.is_empty() {
+            return Vec::new();
         }
-        let mut cycles = Vec::new();
-        for component in strongly_connected(&adjacent, |e| e.to) {
-            if component.len() < 2 {
-                continue;
+        let mut component_of = vec![usize::MAX; n];
+        for (c, services) in found.iter().enumerate() {
+            for &s in services {
+                component_of[s] = c;
             }
+        }
+        // The orderings inside the components, in the order `orderings` gives them.
+        let mut adjacent: Vec<Vec<Ordering>> = vec![Vec::new(); n];
+        order.each_ordering(|e| {
+            if component_of[e.from] != usize::MAX && component_of[e.from] == component_of[e.to] {
+                adjacent[e.from].push(e);
+            }
+        });
+        let mut cycles = Vec::new();
+        for component in found {
             let inside: BTreeSet<usize> = component.iter().copied().collect();
             let start = component.iter().copied().min().unwrap_or(0);
             if let Some(path) = path_back(start, &adjacent, &inside) {
@@ -252,19 +233,122 @@ impl DependencyGraph {
     }
 }
 
-/// Which services are reachable from `from` along `edges` (in one step or more).
-fn reachable(edges: &[Vec<usize>], from: usize) -> Vec<bool> {
-    let mut seen = vec![false; edges.len()];
-    let mut stack = vec![from];
-    while let Some(v) = stack.pop() {
-        for &w in &edges[v] {
-            if !seen[w] {
-                seen[w] = true;
-                stack.push(w);
+/// The start order of a graph as orderings are made from it: who provides each name (declarations
+/// made under an undecidable condition or naming something not known exactly left out), and
+/// where each service's declarations are.
+struct StartOrder<'a> {
+    graph: &'a DependencyGraph,
+    providers: BTreeMap<&'a str, Vec<usize>>,
+    /// Each service's declarations: they are consecutive, in set order.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> StartOrder<'a> {
+    fn new(graph: &'a DependencyGraph) -> Self {
+        let providers = graph.providers_where(|d| !d.conditional && !d.uncertain);
+        let mut ranges = vec![0..0; graph.services.len()];
+        for (k, d) in graph.declarations.iter().enumerate() {
+            let r = &mut ranges[d.service];
+            if r.start == r.end {
+                *r = k..k + 1;
+            } else {
+                r.end = k + 1;
+            }
+        }
+        StartOrder { graph, providers, ranges }
+    }
+
+    /// The services a name stands for.
+    fn targets(&self, name: &str) -> &[usize] {
+        self.providers.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a declaration makes its service wait for the name's providers.
+    fn waits(d: &Declaration) -> bool {
+        matches!(d.kind.as_str(), "need" | "use" | "want" | "after") && !d.uncertain && !d.conditional
+    }
+
+    /// Which services `from` waits for through need/use/want/after (in one step or more).
+    fn reachable(&self, from: usize) -> Vec<bool> {
+        let mut seen = vec![false; self.graph.services.len()];
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            for d in &self.graph.declarations[self.ranges[v].clone()] {
+                if !Self::waits(d) {
+                    continue;
+                }
+                for &w in self.targets(&d.name) {
+                    if w != v && !seen[w] {
+                        seen[w] = true;
+                        stack.push(w);
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// Whether a `before` declaration orders anything: not when its service itself waits for
+    /// the name's providers. `walked` keeps the last service's walk (a service's declarations
+    /// are consecutive), so each service is walked once however many names it declares.
+    fn before_stands(&self, d: &Declaration, walked: &mut Option<(usize, Vec<bool>)>) -> bool {
+        if walked.as_ref().is_none_or(|(s, _)| *s != d.service) {
+            *walked = Some((d.service, self.reachable(d.service)));
+        }
+        let reached = walked.as_ref().map(|(_, r)| r.as_slice()).unwrap_or_default();
+        !self.targets(&d.name).iter().any(|&e| reached.get(e).copied().unwrap_or(false))
+    }
+
+    /// Every ordering, one at a time (see [`DependencyGraph::orderings`]).
+    fn each_ordering(&self, mut f: impl FnMut(Ordering)) {
+        let mut walked = None;
+        for (k, d) in self.graph.declarations.iter().enumerate() {
+            if d.kind == "provide" || d.uncertain || d.conditional {
+                continue;
+            }
+            if d.kind == "before" && !self.before_stands(d, &mut walked) {
+                continue;
+            }
+            for &p in self.targets(&d.name) {
+                if p == d.service {
+                    continue;
+                }
+                let (from, to) = if d.kind == "before" { (p, d.service) } else { (d.service, p) };
+                f(Ordering { from, to, declaration: k });
             }
         }
     }
-    seen
+
+    /// The services of each strongly connected component of two services or more, in the graph
+    /// with a node per declaration (services are nodes `0..n`, declaration `k` is node `n + k`).
+    fn components(&self) -> Vec<Vec<usize>> {
+        let (n, decls) = (self.graph.services.len(), &self.graph.declarations);
+        // Each service's edges to declaration nodes: its own waiting declarations, and the
+        // standing `before`s naming something it provides. A declaration node's edges lead to
+        // the name's providers (waiting) or to the declaring service (`before`); one with no
+        // edge into it is a component of its own.
+        let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut walked = None;
+        for (k, d) in decls.iter().enumerate() {
+            if Self::waits(d) {
+                out_of[d.service].push(n + k);
+            } else if d.kind == "before" && !d.uncertain && !d.conditional && self.before_stands(d, &mut walked) {
+                for &p in self.targets(&d.name).iter().filter(|&&p| p != d.service) {
+                    out_of[p].push(n + k);
+                }
+            }
+        }
+        let successor = |v: usize, i: usize| match v.checked_sub(n).map(|k| &decls[k]) {
+            None => out_of[v].get(i).copied(),
+            Some(d) if d.kind == "before" => (i == 0).then_some(d.service),
+            Some(d) => self.targets(&d.name).get(i).copied(),
+        };
+        strongly_connected_by(n + decls.len(), successor)
+            .into_iter()
+            .map(|c| c.into_iter().filter(|&v| v < n).collect::<Vec<_>>())
+            .filter(|services| services.len() >= 2)
+            .collect()
+    }
 }
 
 /// A DOT string literal.
@@ -311,4 +395,87 @@ fn path_back(start: usize, adjacent: &[Vec<Ordering>], inside: &BTreeSet<usize>)
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::{FileId, Span};
+    use crate::core::strongly_connected::strongly_connected;
+    use proptest::prelude::*;
+
+    /// The cycles as they were found before declarations became nodes: from every ordering.
+    fn cycles_from_orderings(graph: &DependencyGraph) -> Vec<Vec<Ordering>> {
+        let mut adjacent: Vec<Vec<Ordering>> = vec![Vec::new(); graph.services.len()];
+        for e in graph.orderings() {
+            adjacent[e.from].push(e);
+        }
+        let mut cycles = Vec::new();
+        for component in strongly_connected(&adjacent, |e| e.to) {
+            if component.len() < 2 {
+                continue;
+            }
+            let inside: BTreeSet<usize> = component.iter().copied().collect();
+            let start = component.iter().copied().min().unwrap_or(0);
+            cycles.extend(path_back(start, &adjacent, &inside));
+        }
+        cycles.sort_by_key(|c| c.first().map(|e| e.from));
+        cycles
+    }
+
+    /// A graph of up to 7 services `s0`…, each declaring up to 5 names from a small pool (the
+    /// services' own names and two virtuals), some conditional or not known exactly.
+    fn graphs() -> impl Strategy<Value = DependencyGraph> {
+        let kinds = prop::sample::select(vec!["need", "use", "want", "after", "before", "provide"]);
+        let names = prop::sample::select(vec!["s0", "s1", "s2", "s3", "s4", "s5", "s6", "net", "logger"]);
+        let declaration = (kinds, names, any::<u8>());
+        prop::collection::vec(prop::collection::vec(declaration, 0..5), 1..7).prop_map(|services| {
+            let mut declarations = Vec::new();
+            for (i, decls) in services.iter().enumerate() {
+                for (k, (kind, name, flags)) in decls.iter().enumerate() {
+                    declarations.push(Declaration {
+                        service: i,
+                        kind: kind.to_string(),
+                        name: name.to_string(),
+                        loc: Loc { file: FileId::new(0), span: Span::new(k, k + 1) },
+                        conditional: flags % 7 == 0,
+                        uncertain: flags % 11 == 0,
+                    });
+                }
+            }
+            DependencyGraph { services: (0..services.len()).map(|i| format!("s{i}")).collect(), declarations }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn cycles_through_declaration_nodes_are_the_orderings_cycles(graph in graphs()) {
+            prop_assert_eq!(graph.cycles(), cycles_from_orderings(&graph));
+        }
+    }
+
+    #[test]
+    fn a_ring_through_a_virtual_is_one_cycle() {
+        let decl = |service, kind: &str, name: &str| Declaration {
+            service,
+            kind: kind.into(),
+            name: name.into(),
+            loc: Loc { file: FileId::new(0), span: Span::new(0, 1) },
+            conditional: false,
+            uncertain: false,
+        };
+        let graph = DependencyGraph {
+            services: vec!["a".into(), "b".into(), "c".into()],
+            declarations: vec![
+                decl(0, "need", "net"),
+                decl(1, "provide", "net"),
+                decl(1, "after", "a"),
+                decl(2, "need", "a"),
+            ],
+        };
+        let cycles = graph.cycles();
+        assert_eq!(cycles.len(), 1);
+        assert_eq!(cycles[0].iter().map(|o| (o.from, o.to)).collect::<Vec<_>>(), vec![(0, 1), (1, 0)]);
+    }
 }

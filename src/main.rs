@@ -13,7 +13,27 @@ use cli::args::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the 16th of `mi_option_e`; the
+/// libmimalloc-sys crate does not name it).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+unsafe extern "C" {
+    /// mimalloc's `void mi_option_set(mi_option_t option, long value)`.
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// Gives pages a script's working memory freed back to the system after 10 ms (mimalloc 2's
+/// default) instead of mimalloc 3's 1,000 ms (options.c): a batch keeps little of each script,
+/// so what it frees is most of its resident memory. Measured at 5,000 scripts: `rc2s6 lint`
+/// 44-47 MB → 35-36 MB, compile + write 92-101 MB → 74-83 MB, system time within the noise
+/// (immediate purging, a delay of 0, multiplied compile's system time).
+fn purge_freed_memory_sooner() {
+    // SAFETY: mimalloc's options may be set at any time from any thread (mimalloc.h).
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
+}
+
 fn main() -> ExitCode {
+    purge_freed_memory_sooner();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -30,7 +30,7 @@ fn render(tables: &[&str]) -> String {
         }
     }
     out.push_str("--- rc2s6.manifest.yaml\n");
-    out.push_str(&comp.manifest.to_yaml());
+    out.push_str(&comp.manifest().to_yaml());
     let findings: Vec<_> = comp.services.iter().flat_map(|s| s.findings().to_vec()).collect();
     if !findings.is_empty() {
         out.push_str("--- diagnostics\n");

@@ -58,7 +58,7 @@ fn render(case: &Path) -> String {
         }
     }
     out.push_str("--- rc2s6.manifest.yaml\n");
-    out.push_str(&comp.manifest.to_yaml());
+    out.push_str(&comp.manifest().to_yaml());
     let mut findings: Vec<_> = comp.findings.clone();
     findings.extend(comp.services.iter().flat_map(|s| s.findings().to_vec()));
     if !findings.is_empty() {
@@ -88,8 +88,8 @@ fn output_is_deterministic() {
     let opts = case_options(&case);
     let mut scripts: Vec<_> = std::fs::read_dir(case.join("init.d")).unwrap().map(|e| e.unwrap().path()).collect();
     scripts.sort();
-    let one = compile::run(&scripts, &opts).manifest.to_yaml();
+    let one = compile::run(&scripts, &opts).manifest().to_yaml();
     scripts.reverse();
-    let two = compile::run(&scripts, &opts).manifest.to_yaml();
+    let two = compile::run(&scripts, &opts).manifest().to_yaml();
     assert_eq!(one, two);
 }

@@ -13,7 +13,9 @@ use rc2s6::report::escape;
 pub fn run(args: &GraphArgs, global: &GlobalArgs) -> Outcome {
     // What depend() declares does not depend on the OpenRC release rc2s6 models.
     let set = service_set::load(&args.input.inputs, &args.input.files.set_options(&OpenrcVersion::default()), |_| ());
-    let graph = DependencyGraph::new(set.members.iter().map(|m| &m.analysis));
+    let graph = DependencyGraph::new(
+        set.members.iter().map(|m| (m.analysis.service.name.as_str(), &m.analysis.service.dependencies)),
+    );
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(graph.to_dot().as_bytes()).and_then(|()| stdout.flush()).is_err() {
         return Outcome::Io;

@@ -5,7 +5,12 @@
 /// chains must not overflow the stack); `to` reads the node an edge leads to. Each component is
 /// in the order Tarjan's algorithm pops it.
 pub fn strongly_connected<E>(adjacent: &[Vec<E>], to: impl Fn(&E) -> usize) -> Vec<Vec<usize>> {
-    let n = adjacent.len();
+    strongly_connected_by(adjacent.len(), |v, i| adjacent[v].get(i).map(&to))
+}
+
+/// [`strongly_connected`] of a graph of `n` nodes whose edges are not stored as lists:
+/// `successor(v, i)` is the node the `i`-th edge of `v` leads to, `None` past its last edge.
+pub fn strongly_connected_by(n: usize, successor: impl Fn(usize, usize) -> Option<usize>) -> Vec<Vec<usize>> {
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
@@ -24,11 +29,10 @@ pub fn strongly_connected<E>(adjacent: &[Vec<E>], to: impl Fn(&E) -> usize) -> V
         stack.push(root);
         on_stack[root] = true;
         while let Some(&(v, edge)) = work.last() {
-            if let Some(e) = adjacent[v].get(edge) {
+            if let Some(w) = successor(v, edge) {
                 if let Some(top) = work.last_mut() {
                     top.1 += 1;
                 }
-                let w = to(e);
                 if index[w] == usize::MAX {
                     index[w] = next;
                     low[w] = next;

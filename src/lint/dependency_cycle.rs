@@ -13,7 +13,7 @@ const SHOWN_EDGES: usize = 12;
 /// on it: a cycle of n scripts is one finding of bounded size, not n findings each listing all
 /// n edges (8,000 scripts in a ring made 1.46 GB of JSON).
 pub fn check(cx: &SetContext, out: &mut Vec<Finding>) {
-    let graph = DependencyGraph::new(cx.services.iter().copied());
+    let graph = DependencyGraph::new(cx.services.iter().map(|m| (m.name.as_str(), &m.dependencies)));
     for cycle in graph.cycles() {
         let Some(first) = cycle.first() else { continue };
         let words: Vec<String> = if cycle.len() <= SHOWN_EDGES {

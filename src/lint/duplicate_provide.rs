@@ -18,14 +18,14 @@ pub fn check(cx: &SetContext, out: &mut Vec<Finding>) {
             let others: Vec<String> = providers
                 .iter()
                 .filter(|o| o.service != p.service)
-                .map(|o| format!("`{}`", cx.services[o.service].service.name))
+                .map(|o| format!("`{}`", cx.services[o.service].name))
                 .collect();
             out.push(cx.finding(
                 p.service,
                 site,
                 LintError::DuplicateProvide {
                     name: name.to_string(),
-                    service: cx.services[p.service].service.name.clone(),
+                    service: cx.services[p.service].name.clone(),
                     others: others.join(", "),
                     span: cx.name_span(p.service, site, name),
                 },

@@ -44,7 +44,7 @@ pub use allow_comment::FileAllows;
 pub use context::ServiceContext;
 pub use error::LintError;
 pub use levels::Levels;
-pub use set_context::SetContext;
+pub use set_context::{SetContext, SetMember};
 
 use crate::core::diagnostic::{Finding, Registry, Severity};
 use crate::model::analysis::Analysis;
@@ -95,10 +95,13 @@ pub struct LintOptions {
     pub codes: &'static Registry,
 }
 
-/// What linting one service found, computed on the thread that analysed it.
+/// What linting one service found, computed on the thread that analysed it: all a lint run keeps
+/// of a service once its analysis is dropped.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceLint {
-    /// The rules' findings (the analysis holds the parse and model ones).
+    /// What the rules about the set read of the service.
+    pub member: SetMember,
+    /// The analysis's findings (parsing and modelling), then the rules'.
     pub findings: Vec<Finding>,
     /// The allow comments of each of the service's files, by file name.
     pub allows: Vec<(String, FileAllows)>,
@@ -107,29 +110,28 @@ pub struct ServiceLint {
 /// Runs the per-service rules and reads the allow comments of one analysed service.
 pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     let cx = ServiceContext::new(analysis, &opts.target);
-    let mut findings = Vec::new();
+    let mut findings = analysis.findings.clone();
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
     let allows =
         analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
-    ServiceLint { findings, allows }
+    ServiceLint { member: SetMember::of(analysis), findings, allows }
 }
 
 /// Everything a lint run reports, final: set rules run, allows and levels applied, duplicates
 /// (from files several services load) removed, sorted by file and position.
-pub fn finish(members: &[(&Analysis, &ServiceLint)], opts: &LintOptions) -> Vec<Finding> {
+pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
     let mut all: Vec<Finding> = Vec::new();
-    for (analysis, lint) in members {
-        all.extend(analysis.findings.iter().cloned());
-        all.extend(lint.findings.iter().cloned());
+    for lint in &mut members {
+        all.append(&mut lint.findings);
     }
-    let cx = SetContext::new(members.iter().map(|(a, _)| *a).collect());
+    let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
     for rule in SET_RULES {
         rule(&cx, &mut all);
     }
     let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
-    for (_, lint) in members {
+    for lint in &members {
         for (name, a) in &lint.allows {
             allows.entry(name.as_str()).or_insert(a);
         }

@@ -3,10 +3,11 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::core::diagnostic::Finding;
+use crate::core::source::{FileId, SourceFile};
 use crate::model::analysis::Analysis;
 use miette::SourceSpan;
 
-use crate::model::{DependencySite, Loc};
+use crate::model::{Dependencies, DependencySite, Loc};
 
 use super::LintError;
 
@@ -19,21 +20,49 @@ pub struct Provider {
     pub site: Option<Loc>,
 }
 
+/// What the set rules read of one service, kept for the whole run once its analysis is dropped:
+/// its name, its files (for a finding's excerpt) and what its `depend()` declares.
+#[derive(Debug, Clone, Default)]
+pub struct SetMember {
+    /// The service name.
+    pub name: String,
+    /// Its loaded files, in load order (texts shared with the analysis, not copied).
+    pub files: Vec<SourceFile>,
+    /// What its `depend()` declares.
+    pub dependencies: Dependencies,
+}
+
+impl SetMember {
+    /// What the set rules need of an analysed service.
+    pub fn of(analysis: &Analysis) -> Self {
+        SetMember {
+            name: analysis.service.name.clone(),
+            files: analysis.files.iter().map(|f| f.source.clone()).collect(),
+            dependencies: analysis.service.dependencies.clone(),
+        }
+    }
+
+    /// A loaded file, if `id` is one.
+    pub fn find_source(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.index())
+    }
+}
+
 /// A set of services as the set rules see it.
 pub struct SetContext<'a> {
     /// The services, sorted by name.
-    pub services: Vec<&'a Analysis>,
+    pub services: Vec<&'a SetMember>,
     /// Who provides each name: every service provides its own name, plus its `provide`s.
     pub providers: BTreeMap<&'a str, Vec<Provider>>,
 }
 
 impl<'a> SetContext<'a> {
     /// Indexes a set.
-    pub fn new(services: Vec<&'a Analysis>) -> Self {
+    pub fn new(services: Vec<&'a SetMember>) -> Self {
         let mut providers: BTreeMap<&'a str, Vec<Provider>> = BTreeMap::new();
         for (i, a) in services.iter().enumerate() {
-            providers.entry(a.service.name.as_str()).or_default().push(Provider { service: i, site: None });
-            for DependencySite { kind, name, loc } in &a.service.dependencies.sites {
+            providers.entry(a.name.as_str()).or_default().push(Provider { service: i, site: None });
+            for DependencySite { kind, name, loc } in &a.dependencies.sites {
                 if kind == "provide" {
                     let list = providers.entry(name.as_str()).or_default();
                     // A service's sites come together: its own entry, if any, is the last.
@@ -77,7 +106,7 @@ impl<'a> SetContext<'a> {
     /// (service, kind, name, where).
     pub fn sites(&self) -> impl Iterator<Item = (usize, &'a str, &'a str, Loc)> + '_ {
         self.services.iter().enumerate().flat_map(|(i, a)| {
-            let deps = &a.service.dependencies;
+            let deps = &a.dependencies;
             let uncertain: HashSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
             deps.sites
                 .iter()

@@ -36,6 +36,20 @@ pub struct Manifest {
     pub services: Vec<ServiceRecord>,
 }
 
+/// [`Manifest`] borrowed, serialized the same way: the fields in the same order, with the same
+/// attributes.
+#[derive(Serialize)]
+struct ManifestView<'a> {
+    rc2s6_version: &'a str,
+    openrc: &'a OpenrcRecord,
+    output: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backend: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    daemon_tables: &'a [DaemonTableRecord],
+    services: Vec<&'a ServiceRecord>,
+}
+
 /// A user's daemon table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DaemonTableRecord {
@@ -391,7 +405,31 @@ impl Manifest {
     /// The same manifest over other records, sorted by service name.
     pub fn with_services(&self, mut services: Vec<ServiceRecord>) -> Self {
         services.sort_by(|a, b| a.name.cmp(&b.name));
-        Manifest { services, ..self.clone() }
+        // Field by field: `..self.clone()` would copy every record of `self` only to drop them.
+        Manifest {
+            rc2s6_version: self.rc2s6_version.clone(),
+            openrc: self.openrc.clone(),
+            output: self.output.clone(),
+            backend: self.backend.clone(),
+            daemon_tables: self.daemon_tables.clone(),
+            services,
+        }
+    }
+
+    /// The YAML text of this manifest's header over other records (sorted by service name), as
+    /// `with_services(records).to_yaml()` would write it, without copying the records.
+    pub fn to_yaml_over(&self, records: &[&ServiceRecord]) -> String {
+        let mut services = records.to_vec();
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        let view = ManifestView {
+            rc2s6_version: &self.rc2s6_version,
+            openrc: &self.openrc,
+            output: &self.output,
+            backend: self.backend.as_deref(),
+            daemon_tables: &self.daemon_tables,
+            services,
+        };
+        serde_yaml::to_string(&view).expect("the manifest is plain data")
     }
 
     /// The YAML text.

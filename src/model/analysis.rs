@@ -100,6 +100,22 @@ impl Analysis {
         }
         self.service.variables = Default::default();
     }
+
+    /// Drops what only the model's own consumers read (lint, migration, the backends, the
+    /// manifest record): the settings the daemon was built from, the function table, the
+    /// decisions and backend calls, and the model's diagnostics, which `findings` holds too. What
+    /// is left is what a compile reports and writes once a service's directory and manifest
+    /// record are made.
+    pub fn drop_model_detail(&mut self) {
+        self.functions = FunctionTable::default();
+        self.service.decisions = Vec::new();
+        self.service.backend_calls = Default::default();
+        self.service.functions = Vec::new();
+        self.service.settings = Default::default();
+        self.service.settings_before_script = Default::default();
+        self.service.settings_at_start = Default::default();
+        self.service.diagnostics = Vec::new();
+    }
 }
 
 define_codes! {

@@ -323,6 +323,15 @@ pub fn contains_seq(args: &[String], seq: &[String]) -> bool {
     !seq.is_empty() && args.windows(seq.len()).any(|w| w == seq)
 }
 
+/// How many of `args` can be options: those before the first `--`, which ends a program's
+/// options (POSIX XBD 12.2, Utility Syntax Guideline 10: "Any following arguments should be
+/// treated as operands, even if they begin with the '-' character"); getopt, getopt_long and
+/// Perl's Getopt::Long all stop there. A table's sequences are options, so they are looked for,
+/// removed and added only before it.
+pub fn options_end(args: &[String]) -> usize {
+    args.iter().position(|a| a == "--").unwrap_or(args.len())
+}
+
 /// `args` with every occurrence of `seq` removed.
 pub fn remove_seq(args: &[String], seq: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());

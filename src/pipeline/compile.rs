@@ -37,7 +37,8 @@ pub struct CompileOptions {
     pub output: String,
     /// Keep each service's syntax trees in its `Analysis` (for callers that rewrite the scripts).
     /// Otherwise they are dropped as soon as the service is compiled: they are most of a batch's
-    /// memory (80 of 108 MB for the corpus of real scripts).
+    /// memory (80 of 108 MB for the corpus of real scripts). With the s6 backend the model's
+    /// detail goes too once the service is recorded (`Analysis::drop_model_detail`).
     pub keep_syntax_trees: bool,
 }
 
@@ -80,8 +81,10 @@ pub struct Compilation {
     pub skipped: Vec<PathBuf>,
     /// Files that could not be read.
     pub read_errors: Vec<ReadError>,
-    /// The manifest of everything.
-    pub manifest: Manifest,
+    /// The manifest's header (rc2s6's version, the target, the output, the backend, the daemon
+    /// tables) with no records: the services' and bundles' own records are the rest, put
+    /// together by [`Compilation::manifest`] (not kept twice for the whole run).
+    pub manifest_header: Manifest,
     /// The bundles the s6-rc backend made for the set (virtual names, runlevels).
     pub bundles: Vec<CompiledBundle>,
     /// Findings about the set rather than one service (an option, a runlevel).
@@ -233,36 +236,59 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
 
 /// [`run`], counting the scripts done in `progress` (for a progress display).
 pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
+    let Backend::S6Rc(s6rc_opts) = &opts.backend else { return run_s6(paths, opts, progress) };
     let set_opts =
         SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
     // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
     let set = service_set::load_with_progress(paths, &set_opts, progress, |a| emit_one(a, opts));
     let (skipped, mut read_errors) = (set.skipped, set.read_errors);
-    let (mut services, bundles, findings) = if let Backend::S6Rc(s6rc_opts) = &opts.backend {
-        let members: Vec<(Analysis, s6rc::Emitted)> =
-            set.members.into_iter().map(|m| (m.analysis, m.extra.s6rc.unwrap_or(Ok(None)))).collect();
-        let runlevels = match s6rc_opts.runlevels.as_deref().map(s6rc::read_runlevels) {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => {
-                read_errors.push(e);
-                Vec::new()
-            }
-            None => Vec::new(),
-        };
-        s6rc_set(members, &runlevels, opts)
-    } else {
-        let services = set.members.into_iter().map(|m| finish(m.analysis, m.extra, opts)).collect();
-        (services, Vec::new(), Vec::new())
+    let members: Vec<(Analysis, s6rc::Emitted)> =
+        set.members.into_iter().map(|m| (m.analysis, m.extra.s6rc.unwrap_or(Ok(None)))).collect();
+    let runlevels = match s6rc_opts.runlevels.as_deref().map(s6rc::read_runlevels) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            read_errors.push(e);
+            Vec::new()
+        }
+        None => Vec::new(),
     };
+    let (services, bundles, findings) = s6rc_set(members, &runlevels, opts);
+    finish_set(services, bundles, findings, (skipped, read_errors), opts)
+}
+
+/// [`run_with_progress`] for the s6 backend, which needs nothing of the set to make a service's
+/// directory: each service is finished on the worker thread that analysed it, and only what the
+/// run reports and writes is kept of its analysis (see [`Analysis::drop_model_detail`]).
+fn run_s6(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
+    let loaded = service_set::load_owned(paths, &opts.input, &opts.model, progress, |mut analysis| {
+        let emitted = emit_one(&analysis, opts);
+        if !opts.keep_syntax_trees {
+            analysis.drop_working_state();
+        }
+        let mut compiled = finish(analysis, emitted, opts);
+        if !opts.keep_syntax_trees {
+            compiled.analysis.drop_model_detail();
+        }
+        compiled
+    });
+    finish_set(loaded.items, Vec::new(), Vec::new(), (loaded.skipped, loaded.read_errors), opts)
+}
+
+/// The set's last step: services given twice refused, the manifest of everything.
+fn finish_set(
+    mut services: Vec<CompiledService>,
+    bundles: Vec<CompiledBundle>,
+    findings: Vec<Finding>,
+    (skipped, read_errors): (Vec<PathBuf>, Vec<ReadError>),
+    opts: &CompileOptions,
+) -> Compilation {
     refuse_duplicates(&mut services);
-    let mut records: Vec<ServiceRecord> = services.iter().map(|s| s.record.clone()).collect();
-    records.extend(bundles.iter().map(|b| b.record.clone()));
-    let mut manifest =
-        Manifest::new(&opts.target, &opts.output, records).with_daemon_tables(&opts.model.daemon_table.user);
+    let mut manifest_header =
+        Manifest::new(&opts.target, &opts.output, Vec::new()).with_daemon_tables(&opts.model.daemon_table.user);
     if let Backend::S6Rc(_) = &opts.backend {
-        manifest.backend = Some(opts.backend.name().to_string());
+        manifest_header.backend = Some(opts.backend.name().to_string());
     }
-    Compilation { services, skipped, read_errors, manifest, bundles, findings }
+    Compilation { services, skipped, read_errors, manifest_header, bundles, findings }
 }
 
 /// The s6-rc set step: services whose name is given twice are left out first (both are refused
@@ -349,6 +375,12 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
 }
 
 impl Compilation {
+    /// The manifest of everything: the header and every service's and bundle's record.
+    pub fn manifest(&self) -> Manifest {
+        let records = self.services.iter().map(|s| &s.record).chain(self.bundles.iter().map(|b| &b.record));
+        self.manifest_header.with_services(records.cloned().collect())
+    }
+
     /// Counts of (converted, oneshot, not converted).
     pub fn counts(&self) -> (usize, usize, usize) {
         let converted = self

@@ -23,7 +23,11 @@ pub struct LintedSet {
 
 /// Lints every script the paths name (directories are walked) as one set.
 pub fn lint_set(paths: &[PathBuf], set_opts: &SetOptions, opts: &LintOptions) -> LintedSet {
-    let set = service_set::load(paths, set_opts, |a| lint::lint_service(a, opts));
-    let findings = lint::finish(&set.members.iter().map(|m| (&m.analysis, &m.extra)).collect::<Vec<_>>(), opts);
-    LintedSet { findings, scripts: set.members.len(), skipped: set.skipped, read_errors: set.read_errors }
+    // Each analysis is dropped on its worker thread once linted: the set rules read a summary.
+    let progress = service_set::Progress::default();
+    let set =
+        service_set::load_owned(paths, &set_opts.input, &set_opts.model, &progress, |a| lint::lint_service(&a, opts));
+    let scripts = set.items.len();
+    let findings = lint::finish(set.items, opts);
+    LintedSet { findings, scripts, skipped: set.skipped, read_errors: set.read_errors }
 }

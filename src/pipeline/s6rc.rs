@@ -123,7 +123,7 @@ fn openrc_calls(analysis: &Analysis, plan: &HookPlan, rewritten: bool) -> Vec<(S
 
 /// The set's declarations as the set step reads them.
 pub fn declarations<'a>(analyses: impl IntoIterator<Item = &'a Analysis>) -> Vec<Declaration> {
-    DependencyGraph::new(analyses)
+    DependencyGraph::new(analyses.into_iter().map(|a| (a.service.name.as_str(), &a.service.dependencies)))
         .declarations
         .into_iter()
         .map(|d| Declaration {

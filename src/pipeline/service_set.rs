@@ -49,7 +49,7 @@ pub struct ServiceSet<T> {
 
 /// What became of one candidate.
 enum Outcome<T> {
-    Member(Box<Member<T>>),
+    Member(Box<T>),
     Skipped(PathBuf),
     Failed(ReadError),
 }
@@ -86,10 +86,41 @@ pub fn load_with_progress<T: Send>(
     progress: &Progress,
     each: impl Fn(&Analysis) -> T + Sync,
 ) -> ServiceSet<T> {
+    let loaded = load_owned(paths, &opts.input, &opts.model, progress, |mut analysis| {
+        let extra = each(&analysis);
+        if !opts.keep_syntax_trees {
+            analysis.drop_working_state();
+        }
+        Member { analysis, extra }
+    });
+    ServiceSet { members: loaded.items, skipped: loaded.skipped, read_errors: loaded.read_errors }
+}
+
+/// What [`load_owned`] keeps of a set: the caller's result for each script.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// What `each` made of each script, sorted by service name, then path.
+    pub items: Vec<T>,
+    /// Files in walked directories that are not init scripts.
+    pub skipped: Vec<PathBuf>,
+    /// Files that could not be read.
+    pub read_errors: Vec<ReadError>,
+}
+
+/// Loads and analyses every script the paths name, handing each analysis to `each` on the worker
+/// thread that made it and keeping only what `each` returns: a caller that needs a summary of
+/// each script lets the rest go at once instead of holding every analysis until the end.
+pub fn load_owned<T: Send>(
+    paths: &[PathBuf],
+    input: &InputOptions,
+    model: &ModelOptions,
+    progress: &Progress,
+    each: impl Fn(Analysis) -> T + Sync,
+) -> Loaded<T> {
     let (candidates, mut read_errors) = input::expand_paths(paths);
     progress.total.store(candidates.len(), Ordering::Relaxed);
     // rc.conf is the same for every service: read and parse it once.
-    let rc_conf = match input::read_rc_conf(opts.input.rc_conf.as_deref()) {
+    let rc_conf = match input::read_rc_conf(input.rc_conf.as_deref()) {
         Ok(files) => files,
         Err(e) => {
             read_errors.push(e);
@@ -99,36 +130,35 @@ pub fn load_with_progress<T: Send>(
     let shared = SharedParses::new(&rc_conf.iter().map(|f| f.source.clone()).collect::<Vec<_>>());
     // Scripts are handed out one at a time so a slow one does not hold up a chunk.
     let done = in_parallel(&candidates, |c| {
-        let outcome = load_one(c, opts, &rc_conf, &shared, &each);
+        let outcome = load_one(c, input, model, &rc_conf, &shared, &each);
         progress.done.fetch_add(1, Ordering::Relaxed);
         outcome
     });
-    let mut members = Vec::new();
+    let mut items = Vec::new();
     let mut skipped = Vec::new();
     for o in done {
         match o {
-            Outcome::Member(m) => members.push(*m),
+            Outcome::Member(m) => items.push(*m),
             Outcome::Skipped(p) => skipped.push(p),
             Outcome::Failed(e) => read_errors.push(e),
         }
     }
-    members.sort_by(|a, b| {
-        a.analysis
-            .service
-            .name
-            .cmp(&b.analysis.service.name)
-            .then_with(|| a.analysis.script().name().cmp(b.analysis.script().name()))
-    });
-    ServiceSet { members, skipped, read_errors }
+    // Stable: scripts with the same name and path keep the order they were given in.
+    items.sort_by(|(a, _), (b, _)| a.cmp(b));
+    Loaded { items: items.into_iter().map(|(_, t)| t).collect(), skipped, read_errors }
 }
+
+/// Where a script sorts in a set: by service name, then path.
+type SortKey = (String, String);
 
 fn load_one<T>(
     c: &InputPath,
-    opts: &SetOptions,
+    input: &InputOptions,
+    model: &ModelOptions,
     rc_conf: &[InputFile],
     shared: &SharedParses,
-    each: &impl Fn(&Analysis) -> T,
-) -> Outcome<T> {
+    each: &impl Fn(Analysis) -> T,
+) -> Outcome<(SortKey, T)> {
     let text = match input::read_source(&c.path) {
         Ok(t) => t,
         Err(e) => return Outcome::Failed(e),
@@ -140,18 +170,15 @@ fn load_one<T>(
         return Outcome::Skipped(c.path.clone());
     }
     let (svcname, sibling_confd) = service_name(&c.path);
-    let (mut confd, runlevel_confd) = input::confd_files(&svcname, opts.input.conf_dir.as_deref());
+    let (mut confd, runlevel_confd) = input::confd_files(&svcname, input.conf_dir.as_deref());
     if let Some(s) = sibling_confd {
         confd = vec![s];
     }
     match input::load_around(text, &svcname, &confd, rc_conf, runlevel_confd) {
         Ok(files) => {
-            let mut analysis = analysis::analyze_with(files, &opts.model, shared);
-            let extra = each(&analysis);
-            if !opts.keep_syntax_trees {
-                analysis.drop_working_state();
-            }
-            Outcome::Member(Box::new(Member { analysis, extra }))
+            let analysis = analysis::analyze_with(files, model, shared);
+            let key = (analysis.service.name.clone(), analysis.script().name().to_string());
+            Outcome::Member(Box::new((key, each(analysis))))
         }
         Err(e) => Outcome::Failed(e),
     }

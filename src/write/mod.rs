@@ -284,9 +284,9 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
     }
 
     let (records, mut actions) = plan(Some(&at), comp, old.as_ref(), opts, &mut report)?;
-    let manifest = comp.manifest.with_services(records);
-    let text = manifest.to_yaml();
-    let mode = manifest_mode(&manifest);
+    // Written from the records where they are: a copy of every record costs as much again.
+    let text = comp.manifest_header.to_yaml_over(&records);
+    let mode = records_mode(&records);
     let current = match (&old, report.recovered) {
         // Just committed from the journal: that text is the manifest now.
         (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
@@ -332,7 +332,12 @@ pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Resul
 /// The manifest's mode: readable by its owner only when a service's inputs are (it holds their
 /// descriptions, users, names and diagnostics).
 fn manifest_mode(m: &Manifest) -> u32 {
-    if m.services.iter().any(|r| r.private) { 0o600 } else { 0o644 }
+    records_mode(&m.services.iter().collect::<Vec<_>>())
+}
+
+/// [`manifest_mode`] of a manifest over these records.
+fn records_mode(records: &[&ServiceRecord]) -> u32 {
+    if records.iter().any(|r| r.private) { 0o600 } else { 0o644 }
 }
 
 /// Builds every new directory beside its destination, on all cores (building is most of a
@@ -426,7 +431,7 @@ fn plan<'a>(
     old: Option<&'a Manifest>,
     opts: WriteOptions,
     report: &mut WriteReport,
-) -> Result<(Vec<ServiceRecord>, Vec<Action<'a>>), WriteError> {
+) -> Result<(Vec<&'a ServiceRecord>, Vec<Action<'a>>), WriteError> {
     let mut records = Vec::new();
     let mut actions = Vec::new();
     let units = units(comp, old);
@@ -477,7 +482,7 @@ fn plan<'a>(
         if !drift.is_empty() && (!opts.force || unforcible) {
             report.drifted.extend(drift);
             // Keep describing what is on disk.
-            records.extend(old_record.cloned());
+            records.extend(old_record);
             continue;
         }
         // A script that selects s6 and has no command runs its daemon from a prepared service
@@ -485,7 +490,7 @@ fn plan<'a>(
         // and so does its record.
         if let (true, true, Some(r)) = (u.dirs.is_empty(), u.migrated, old_record.filter(|r| r.servicedir.is_some())) {
             report.unchanged.push(name.to_string());
-            records.push(r.clone());
+            records.push(r);
             continue;
         }
         let (mut wrote, mut removed) = (false, false);
@@ -513,12 +518,12 @@ fn plan<'a>(
         } else if !u.dirs.is_empty() {
             report.unchanged.push(name.to_string());
         }
-        records.extend(u.record.cloned());
+        records.extend(u.record);
     }
     // Services compiled earlier but not named this time stay, with their records.
     let compiled: BTreeSet<&str> = units.iter().map(|u| u.name).collect();
     if let Some(m) = old {
-        records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())).cloned());
+        records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())));
     }
     Ok((records, actions))
 }

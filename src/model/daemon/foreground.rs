@@ -57,7 +57,7 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
         let unchecked = started_with_ssd_background(cx, started);
         let found = table(cx).lookup(&argv);
         let forks = |e: &DaemonEntry, w: usize| {
-            e.drop.iter().any(|d| daemon_table::contains_seq(&argv[w..], d))
+            e.drop.iter().any(|d| daemon_table::contains_seq(options(&argv[w..]), d))
                 || (unchecked
                     && e.kind == daemon_table::Kind::Daemon
                     && e.origin != daemon_table::Origin::Generated
@@ -215,13 +215,20 @@ fn keep_background_args(cx: &mut Context, bg: Option<&BackgroundArgs>, argv: &mu
     None
 }
 
+/// The arguments that can be options: those before `--`.
+fn options(args: &[String]) -> &[String] {
+    &args[..daemon_table::options_end(args)]
+}
+
 /// The command line as the table entry keeps it in the foreground: its daemonize options
 /// dropped, its foreground option added (the first `words` of `argv` select the entry).
 fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec<String>, at: Loc) -> Vec<String> {
     let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
     let name =
         [base.as_str()].into_iter().chain(argv[1..words].iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
-    let args = argv[words..].to_vec();
+    let mut args = argv[words..].to_vec();
+    // Operands after `--` are the program's data, never its options: they stay as they are.
+    let operands = args.split_off(daemon_table::options_end(&args));
     if entry.never_forks {
         let change = "nothing to change: it has no option to fork".to_string();
         cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
@@ -262,6 +269,7 @@ fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec
     }
     argv.truncate(words);
     argv.extend(new_args);
+    argv.extend(operands);
     let change = changes.join(", ");
     cx.report.decide("foreground", format!("{name}: {change} ({})", entry.citation()), Some(at));
     cx.report.add(

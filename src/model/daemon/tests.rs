@@ -1085,6 +1085,33 @@ fn foreground() {
             "decision foreground: chronyd: added `-n` before its other arguments (source)",
         ],
     );
+    // After `--` the words are operands (POSIX Utility Syntax Guideline 10): a daemonize
+    // option there is not removed, a foreground option there does not count, and an added one
+    // goes before the `--`.
+    check(
+        "command=/usr/bin/memcached\ncommand_args='-d -p 11211 -- -d'",
+        &[
+            "argv: /usr/bin/memcached -p 11211 -- -d",
+            "advice foreground_from_table: `memcached`: removed `-d`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: memcached: removed `-d` (source)",
+        ],
+    );
+    check(
+        "command=/usr/sbin/nginx\ncommand_args='-c /etc/n.conf -- -g x'",
+        &[
+            "argv: /usr/sbin/nginx -c /etc/n.conf -g daemon off; -- -g x",
+            "advice foreground_from_table: `nginx`: added `-g daemon off;`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: nginx: added `-g daemon off;` (source)",
+        ],
+    );
+    check(
+        "command=/usr/sbin/dnsmasq\ncommand_args='-- --keep-in-foreground'",
+        &[
+            "argv: /usr/sbin/dnsmasq -k -- --keep-in-foreground",
+            "advice foreground_from_table: `dnsmasq`: added `-k`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: dnsmasq: added `-k` (source)",
+        ],
+    );
     check(
         "command=/usr/bin/fiche",
         &[
