@@ -88,6 +88,12 @@ for_each_toolset! {
     the_daemon_does_not_start_while_a_required_path_is_missing =>
         the_daemon_does_not_start_while_a_required_path_is_missing_debian,
         the_daemon_does_not_start_while_a_required_path_is_missing_current;
+    the_nice_level_is_absolute_whatever_the_supervisor_runs_at =>
+        the_nice_level_is_absolute_whatever_the_supervisor_runs_at_debian,
+        the_nice_level_is_absolute_whatever_the_supervisor_runs_at_current;
+    a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit =>
+        a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit_debian,
+        a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit_current;
 }
 
 /// openrc-run refuses to start a service while a `required_dirs` entry is not a directory or a
@@ -411,5 +417,119 @@ fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_the
     assert_eq!(fs::metadata(&err_log).unwrap().mode() & 0o777, 0o666);
     assert_eq!(fs::read_to_string(&err_log).unwrap(), "from before\nto stderr\n");
     let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("logger")));
+    assert!(ok, "{text}");
+}
+
+/// start-stop-daemon's and supervise-daemon's `--nicelevel` is absolute (`setpriority()`,
+/// start-stop-daemon.c:881 at 0.45.2), and from OpenRC 0.46 it is the daemon's autogroup's too
+/// (commit 112b6986). Here s6-svscan itself runs at nice 5: the daemon still gets exactly the
+/// level asked for, not 5 more; the autogroup's level is set only for a target that sets it.
+fn the_nice_level_is_absolute_whatever_the_supervisor_runs_at(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"])
+        || !support::tools(&["nice"])
+        || !support::require_root("a nice level below the supervisor's")
+        || !ts.can_svscan()
+    {
+        return;
+    }
+    let autogroup = Path::new("/proc/self/autogroup").exists();
+    for (target, level, autogroup_level) in [("0.45.2", "-3", None), ("0.63.3", "12", Some("12"))] {
+        let tmp = support::tempdir();
+        let base = tmp.path();
+        let initd = open_dir(base, "init.d");
+        let logs = open_dir(base, "logs");
+        let out = base.join("svc");
+        fs::write(
+            initd.join("niced"),
+            format!(
+                "#!/sbin/openrc-run\ncommand=/bin/sh\ncommand_args=\"-c 'exec sleep 100'\"\n\
+                 command_background=yes\npidfile=/run/niced.pid\nSSD_NICELEVEL={level}\n"
+            ),
+        )
+        .unwrap();
+        let (ok, text) = run(support::rc2s6()
+            .arg(initd.join("niced"))
+            .args(["-o"])
+            .arg(&out)
+            .args(["--no-rc-conf", "--no-conf-dir", "--openrc", target, "--log-dir"])
+            .arg(&logs));
+        assert!(ok, "rc2s6 failed:\n{text}");
+        let scandir = open_dir(base, "scan");
+        std::os::unix::fs::symlink(out.join("niced"), scandir.join("niced")).unwrap();
+        let svscan = ts.svscan(&scandir);
+        let mut niced = Command::new(support::tool("nice").unwrap());
+        niced.args(["-n", "5"]).arg(svscan.get_program()).args(svscan.get_args());
+        for (k, v) in svscan.get_envs() {
+            match v {
+                Some(v) => niced.env(k, v),
+                None => niced.env_remove(k),
+            };
+        }
+        let child = niced.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let _scanner = Scanner { child, scandir: scandir.clone(), toolset: ts.clone() };
+        let mut pid = String::new();
+        wait_for("the daemon", Duration::from_secs(10), || {
+            let (_, p) = run(ts.command("s6-svstat").args(["-o", "pid"]).arg(scandir.join("niced")));
+            pid = p.trim().to_string();
+            pid.parse::<u32>().is_ok_and(|p| p > 0)
+                && fs::read_to_string(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.starts_with("sleep"))
+        });
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let after_name = stat.rsplit_once(") ").unwrap().1;
+        // field 19 of proc(5); the third after the name's `)` is field 3
+        assert_eq!(after_name.split(' ').nth(16), Some(level), "{target}: {stat}");
+        let group = fs::read_to_string(format!("/proc/{pid}/autogroup")).unwrap_or_default();
+        if autogroup {
+            let want = format!("nice {}", autogroup_level.unwrap_or("0"));
+            assert!(group.trim_end().ends_with(&want), "{target}: autogroup {group}, want {want}");
+        }
+        let (_, log) = run(Command::new("cat").arg(logs.join("niced/current")));
+        assert!(!log.contains("cannot set"), "{log}");
+        let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("niced")));
+        assert!(ok, "{text}");
+    }
+}
+
+/// start() that runs the daemon itself with `&`: openrc-run's shell (no job control) starts it
+/// with SIGINT and SIGQUIT ignored (POSIX XCU 2.11), and so does the run script; SIGTERM, s6's
+/// down signal, is left alone.
+fn a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
+        return;
+    }
+    let tmp = support::tempdir();
+    let base = tmp.path();
+    let initd = open_dir(base, "init.d");
+    let logs = open_dir(base, "logs");
+    let out = base.join("svc");
+    fs::write(
+        initd.join("bgd"),
+        "#!/sbin/openrc-run\ncommand=/usr/bin/tail\nstart() {\n\t$command -f /dev/null &\n}\n",
+    )
+    .unwrap();
+    let (ok, text) = run(support::rc2s6()
+        .arg(initd.join("bgd"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--no-rc-conf", "--no-conf-dir", "--log-dir"])
+        .arg(&logs));
+    assert!(ok, "rc2s6 failed:\n{text}");
+    let scandir = open_dir(base, "scan");
+    std::os::unix::fs::symlink(out.join("bgd"), scandir.join("bgd")).unwrap();
+    let _scanner = Scanner::start(ts, &scandir);
+    let mut pid = String::new();
+    wait_for("the daemon", Duration::from_secs(10), || {
+        let (_, p) = run(ts.command("s6-svstat").args(["-o", "pid"]).arg(scandir.join("bgd")));
+        pid = p.trim().to_string();
+        pid.parse::<u32>().is_ok_and(|p| p > 0)
+            && fs::read_to_string(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.starts_with("/usr/bin/tail"))
+    });
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let ignored = status.lines().find_map(|l| l.strip_prefix("SigIgn:")).unwrap().trim();
+    let mask = u64::from_str_radix(ignored, 16).unwrap();
+    // bit n-1 for signal n: SIGINT 2, SIGQUIT 3, SIGTERM 15
+    assert_eq!(mask & 0b110, 0b110, "SIGINT and SIGQUIT ignored: {ignored}");
+    assert_eq!(mask & (1 << 14), 0, "SIGTERM not ignored: {ignored}");
+    let (ok, text) = run(ts.command("s6-svc").arg("-d").arg(scandir.join("bgd")));
     assert!(ok, "{text}");
 }

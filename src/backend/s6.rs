@@ -7,7 +7,9 @@ use thiserror::Error;
 use super::execline::{ExeclineScript, NulInWord, Token};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
-use crate::model::{Daemon, LimitKind, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect};
+use crate::model::{
+    Daemon, LimitKind, Nice, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect,
+};
 
 /// The execline interpreter rc2s6 names in every shebang.
 pub const EXECLINEB: &str = "/bin/execlineb";
@@ -157,7 +159,10 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
     s.line(["fdmove", "-c", "2", "1"]);
     required(&mut s, name, &d.required);
-    for (k, v) in &d.env {
+    // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
+    // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
+    let path = d.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
+    for (k, v) in d.env.iter().filter(|(k, _)| k != "PATH") {
         s.line(["export", k.as_str(), v.as_str()]);
     }
     for k in &d.unexport {
@@ -175,12 +180,20 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
         s.line(["umask", m.as_str()]);
     }
     limits(&mut s, d);
-    if let Some(n) = d.nice {
-        s.line(["nice".to_string(), "-n".to_string(), n.to_string()]);
+    if let Some(n) = &d.nice {
+        nice(&mut s, name, n);
     }
-    user_and_files(&mut s, d);
+    if d.ignores_int_quit {
+        // `trap ''` sets SIG_IGN, which execve keeps (and the user switch, the chroot after it).
+        s.line(["/bin/sh", "-c", "trap '' INT QUIT\nexec \"$@\"", name]);
+    }
+    user_and_files(&mut s, d, path);
     if d.fghack {
         s.line(["s6-fghack"]);
+    }
+    if let (Some(p), None) = (path, &d.chroot) {
+        // Only `exec -a` (for an argv[0] of its own) is looked up through it.
+        s.line(["export", "PATH", p]);
     }
     if let Some(a) = &d.argv0 {
         s.line(["exec", "-a", a.as_str()]);
@@ -223,6 +236,36 @@ fn required(s: &mut ExeclineScript, name: &str, required: &[RequiredPath]) {
             Token::Close,
         ]);
     }
+}
+
+/// /bin/sh text that sets `c` to the nice level of the shell, read from /proc/self/stat (field
+/// 19, proc(5)): the shell's own name, `sh`, holds no `) `.
+const READ_NICE_SH: &str = "read -r s </proc/self/stat || exit 1\ns=${s##*) }\nf() { c=${17}; }\nf $s\n";
+
+/// The nice level, absolute as start-stop-daemon's and supervise-daemon's `setpriority()`
+/// makes it, where `nice -n` (POSIX: an increment) would add to the level s6-supervise runs at.
+/// So /bin/sh reads the level the run script runs at and hands `nice -n` the difference; a
+/// second /bin/sh, which `nice` runs, checks the level (coreutils' `nice` runs the program even
+/// when it could not set the level, where OpenRC fails the start) and, from OpenRC 0.46, gives
+/// it to the session's autogroup as OpenRC does after its `setsid()` (s6-supervise has made the
+/// run script a session leader: s6-supervise(8), "always spawns its child in a new session").
+/// Both pass the rest of the run script on with `exec "$@"`.
+fn nice(s: &mut ExeclineScript, name: &str, n: &Nice) {
+    let level = n.level;
+    let set = format!("{READ_NICE_SH}exec nice -n $(({level} - c)) \"$@\"");
+    s.line(["/bin/sh", "-c", set.as_str(), name]);
+    // The service's name is the shell's $0, so it is never shell text.
+    let mut check = format!(
+        "{READ_NICE_SH}if [ \"$c\" != {level} ]; then echo \" * $0: cannot set the nice level {level}: it is $c\" >&2; exit 1; fi\n"
+    );
+    if n.autogroup {
+        // OpenRC: fopen("/proc/self/autogroup", "r+"), a missing file (ENOENT) is no error.
+        check.push_str(&format!(
+            "if [ -e /proc/self/autogroup ]; then echo {level} >/proc/self/autogroup || exit 1; fi\n"
+        ));
+    }
+    check.push_str("exec \"$@\"");
+    s.line(["/bin/sh", "-c", check.as_str(), name]);
 }
 
 /// The variable through which the limits' `s6-softlimit` words reach the rest of the run script.
@@ -319,7 +362,9 @@ fn setpriv_options(p: &Privileges) -> Vec<String> {
 /// s6-applyuidgid set the groups; where privileges are set, one setpriv (util-linux) switches
 /// the user with the capabilities kept (`PR_SET_KEEPCAPS`, cleared again by `execve`) and sets
 /// them after, so the kernel does not clear the ambient ones and no securebit is left behind.
-fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
+/// In a chroot, the daemon's `path` is exported just before `chroot`, the last program the run
+/// script runs.
+fn user_and_files(s: &mut ExeclineScript, d: &Daemon, path: Option<&str>) {
     let privileges = d.privileges.as_ref().map(setpriv_options).filter(|o| !o.is_empty());
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
@@ -327,6 +372,9 @@ fn user_and_files(s: &mut ExeclineScript, d: &Daemon) {
                 s.line(std::iter::once("setpriv".to_string()).chain(p));
             }
             redirections(s, d);
+            if let Some(p) = path {
+                s.line(["export", "PATH", p]);
+            }
             let mut words = vec!["chroot".to_string()];
             if let Some(u) = user {
                 let spec = match &u.group {

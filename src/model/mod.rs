@@ -27,7 +27,7 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, OpenMode, Privileges,
+    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Nice, OpenMode, Privileges,
     RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
 };
 pub use trace::StartEvent;
@@ -154,6 +154,9 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) 
     let stop_by_backend = service.backend_calls.stop.as_ref().is_none_or(|calls| {
         calls.iter().any(|c| matches!(c.function.as_str(), "default_stop" | "ssd_stop" | "supervise_stop" | "s6_stop"))
     });
+    // A stop() of the script's own that sends one signal itself (`pkill -9 -f …`).
+    let stop_call = stop_call
+        .or_else(|| if stop_by_backend { None } else { stop.as_ref().and_then(|t| stop_call::find_kill(&t.events)) });
     FunctionTraces { start_pre, start, stop_call, stop_by_backend }
 }
 

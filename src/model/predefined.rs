@@ -28,6 +28,32 @@ pub fn path(target: &OpenrcVersion) -> String {
     )
 }
 
+/// What openrc-run's C part puts in its own environment, which the shell that runs the script
+/// hands on whole to a program start() runs itself (start-stop-daemon and supervise-daemon
+/// remove it: `OpenrcVersion::daemon_gets_variable`), as far as it is fixed for `target`:
+/// env_config() (src/shared/misc.c at 0.45.2 and 0.63.3: `RC_CACHEDIR` from 0.62, commit
+/// b71db405), `RC_CMD` (openrc-run.c), and `PATH` as functions.sh leaves it ([`path`]). The
+/// same assumptions as [`variables`]: the runlevel `default` is the default one (no
+/// `softlevel` on the kernel's command line). Only known as it runs, and left out:
+/// `RC_RUNLEVEL`, `RC_OPENRC_PID`, `RC_RUNSCRIPT_PID` (openrc-run's own pid), `RC_SYS`.
+pub fn openrc_run_environment(target: &OpenrcVersion) -> Vec<(&'static str, String)> {
+    let mut vars = vec![
+        ("PATH", path(target)),
+        ("RC_BOOTLEVEL", "boot".to_string()),
+        ("RC_CMD", "start".to_string()),
+        ("RC_DEFAULTLEVEL", "default".to_string()),
+        ("RC_LIBEXECDIR", libexecdir(target).to_string()),
+        ("RC_SVCDIR", paths::RC_SVCDIR.to_string()),
+        ("RC_TMPDIR", format!("{}/tmp", paths::RC_SVCDIR)),
+        ("RC_UNAME", "Linux".to_string()),
+        ("RC_VERSION", target.to_string()),
+    ];
+    if target.is_at_least(0, 62) {
+        vars.push(("RC_CACHEDIR", "/var/cache/rc".to_string()));
+    }
+    vars
+}
+
 /// The variables openrc-run has set when it sources the first file: the service's names
 /// (exported, so every daemon gets them), OpenRC's directories and `PATH` as the `target`
 /// release sets them, and the ones only known at run time (the runlevel, `HOME` …), which

@@ -171,8 +171,13 @@ pub struct Daemon {
     pub chroot: Option<String>,
     /// File mode creation mask, as octal digits.
     pub umask: Option<String>,
-    /// Scheduling priority adjustment.
-    pub nice: Option<i32>,
+    /// The nice level the daemon starts with.
+    pub nice: Option<Nice>,
+    /// SIGINT and SIGQUIT are ignored when the daemon starts: start() ran it itself as an
+    /// asynchronous list (`daemon &`), which a shell without job control starts so (POSIX XCU
+    /// 2.11, "Signals"); start-stop-daemon and supervise-daemon set handlers of their own, which
+    /// `execve` resets.
+    pub ignores_int_quit: bool,
     /// The `ulimit` calls openrc-run's shell makes before the launch, in order: `rc_ulimit`'s,
     /// then start_pre()'s and start()'s.
     pub limits: Vec<UlimitCall>,
@@ -218,6 +223,19 @@ pub struct Daemon {
     /// `required_dirs` and `required_files`, checked before anything else as openrc-run checks
     /// them before it runs any of the script's functions.
     pub required: Vec<RequiredPath>,
+}
+
+/// The nice level start-stop-daemon and supervise-daemon give the daemon: absolute, with
+/// `setpriority(PRIO_PROCESS, pid, level)` (start-stop-daemon.c:881-885 and
+/// supervise-daemon.c:390-393 at 0.45.2; the same at 0.63.3), not an increment of the level
+/// they run at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nice {
+    /// The level, from -20 to 19.
+    pub level: i32,
+    /// The level is also written to the daemon's autogroup (`/proc/self/autogroup`) where the
+    /// kernel has that file: OpenRC 0.46 and later.
+    pub autogroup: bool,
 }
 
 /// A path openrc-run requires before it starts the service (openrc-run.sh.in at 0.45.2 and

@@ -129,7 +129,8 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
     line("directory", d.directory.clone());
     line("chroot", d.chroot.clone());
     line("umask", d.umask.clone());
-    line("nice", d.nice.map(|n| n.to_string()));
+    line("signals", d.ignores_int_quit.then(|| "SIGINT and SIGQUIT ignored".to_string()));
+    line("nice", d.nice.map(|n| format!("{}{}", n.level, if n.autogroup { " (and its autogroup)" } else { "" })));
     let limits: Vec<String> =
         d.limits.iter().flat_map(|c| &c.limits).map(|l| format!("-{}{} ({:?})", l.flag, l.value, l.which)).collect();
     line("limits", (!limits.is_empty()).then(|| limits.join(" ")));

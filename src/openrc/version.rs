@@ -220,6 +220,14 @@ impl OpenrcVersion {
         }
     }
 
+    /// Whether start-stop-daemon and supervise-daemon also give `--nicelevel` to the daemon's
+    /// autogroup (`/proc/self/autogroup`, after `setsid()`; a missing file is not an error): from
+    /// 0.46 (OpenRC commit 112b6986, first tagged 0.46; start-stop-daemon.c:906-923 and
+    /// supervise-daemon.c:407-419 at 0.63.3). 0.45.2 only calls `setpriority()`.
+    pub fn sets_autogroup_nice(&self) -> bool {
+        self.is_at_least(0, 46)
+    }
+
     /// Whether supervise-daemon.sh falls back to `start_stop_daemon_args` only when
     /// `supervise_daemon_args` is unset (`${supervise_daemon_args-…}`, 0.46 on: 0.63.3
     /// sh/supervise-daemon.sh:53), rather than also when it is empty (`${…:-…}`, 0.36–0.45:
@@ -337,6 +345,8 @@ mod tests {
         assert!(v("0.63.3").daemon_gets_variable("PATH") && v("0.63.3").daemon_gets_variable("SVCNAME2"));
         assert!(!v("0.45.2").supervise_args_fallback_only_when_unset());
         assert!(v("0.46").supervise_args_fallback_only_when_unset());
+        assert!(!v("0.45.2").sets_autogroup_nice() && v("0.46").sets_autogroup_nice());
+        assert!(v("0.63.3").sets_autogroup_nice());
     }
 
     #[test]

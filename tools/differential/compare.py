@@ -318,7 +318,11 @@ def ssd_stop_schedule(calls):
 
 def sd_stop_schedule(calls):
     """supervise-daemon takes the schedule at start (--retry); 0.45 sends SIGTERM unless --retry
-    says otherwise (src/supervise-daemon/supervise-daemon.c:775, 1081 at tag 0.45.2)."""
+    says otherwise (src/supervise-daemon/supervise-daemon.c:775, 1081 at tag 0.45.2). Only when
+    OpenRC's stop asked supervise-daemon to stop: a stop() of the script's own that signals the
+    daemon itself (`pkill -9 …`) has its own schedule, which the live signals show."""
+    if not any("--stop" in options_of(a) or "-K" in options_of(a) for a in calls):
+        return None
     for argv in calls:
         args = options_of(argv)
         if "--start" not in args and "-S" not in args:
@@ -520,7 +524,59 @@ CODE_EXPLANATIONS = {
                                     "src/librc/librc-daemon.c at 0.45.2): a longer name never matches, so OpenRC "
                                     "cannot stop the daemon (\"no matching processes found\"); s6 can. rc2s6 does "
                                     "not copy that bug.",
+    "openrc-run-pid": "start() runs the program itself, so it inherits RC_OPENRC_PID and RC_RUNSCRIPT_PID, the pid of "
+                      "the openrc-run that ran start() (openrc-run.c:1195-1207 at 0.45.2), which exits once start() "
+                      "returns: in the daemon they name a process that is gone. No such process exists under s6; "
+                      "start-stop-daemon and supervise-daemon remove them from every daemon they start "
+                      "(start-stop-daemon.c:1003-1015 at 0.45.2).",
+    "session-of-its-own": "start() runs the program itself in openrc-run's session and process group (the caller's: "
+                          "a terminal's under rc-service). start-stop-daemon and supervise-daemon give every daemon a "
+                          "session of its own (setsid(): start-stop-daemon.c:1121, supervise-daemon.c:378 at 0.45.2), "
+                          "and s6-supervise always does (s6-supervise(8), s6 2.10 on: \"always spawns its child in a new "
+                          "session\"; a run script cannot undo it and keep the daemon the supervised process). A daemon "
+                          "that forks under OpenRC (rpc.mountd, in.tftpd, rpc.idmapd) becomes a session leader itself "
+                          "(daemon(3): fork, setsid), as it is under s6 from the start.",
+    "daemon-default-pidfile": "Not a difference of rc2s6's, a limit of the harness: OpenRC's stop finds the daemon by "
+                              "a pidfile that only the stop call names, one the real daemon writes by default "
+                              "(rdnssd: /var/run/rdnssd/rdnssd.pid, ndisc6's rdnssd.c); the probe cannot write it, so "
+                              "OpenRC's stop finds nothing here.",
+    "openrc-stop-empty-pidfile": "OpenRC's stop names an empty --pidfile (a conf.d value left unset) and nothing "
+                                 "else to match: get_pid(\"\") fails with ENOENT, which start-stop-daemon takes for "
+                                 "a daemon already gone, so it stops nothing and reports success "
+                                 "(start-stop-daemon.c:790-816, misc.c get_pid() at 0.45.2); s6 stops the daemon. "
+                                 "rc2s6 does not copy that bug (it warns about the unset variable).",
 }
+
+
+def stop_by_unknown_pidfile(r):
+    """Whether OpenRC's --stop call matched by a --pidfile that neither the start call nor the
+    daemon's arguments name: one the real daemon writes by default, which the probe cannot."""
+    start_words, stop_pidfiles = [], []
+    for argv in r.get("ssd_calls") or []:
+        args = options_of(argv)
+        pidfiles = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--pidfile", "-p")]
+        pidfiles += [a.split("=", 1)[1] for a in args if a.startswith("--pidfile=")]
+        if any(a in ("--stop", "-K") for a in args):
+            stop_pidfiles += pidfiles
+        else:
+            start_words += argv
+    daemon_args = (r.get("openrc") or {}).get("argv") or []
+    named = set(start_words) | {w.split("=", 1)[-1] for w in start_words + list(daemon_args)}
+    return bool(stop_pidfiles) and all(p and p not in named for p in stop_pidfiles)
+
+
+def stop_by_empty_pidfile(r):
+    """Whether OpenRC's start-stop-daemon --stop call matched by an empty --pidfile alone."""
+    for argv in r.get("ssd_calls") or []:
+        args = options_of(argv)
+        if not any(a in ("--stop", "-K") for a in args):
+            continue
+        pidfiles = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--pidfile", "-p")]
+        pidfiles += [a.split("=", 1)[1] for a in args if a.startswith("--pidfile=")]
+        others = any(a in ("--exec", "-x", "--name", "-n", "--user", "-u") or a.startswith(("--exec=", "--name=", "--user="))
+                     for a in args)
+        return pidfiles == [""] and not others
+    return False
 
 
 def classify(r, rules, context):
@@ -546,6 +602,22 @@ def classify(r, rules, context):
                 and any("no matching processes found" in l for l in r.get("openrc_stop_output") or []) \
                 and len(os.path.basename(r.get("program") or "")) > 15:
             d["explained"] = "openrc-cannot-find-long-name"
+            continue
+        direct = any("compiled from the direct call in start()" in (x.get("choice") or "") for x in r.get("decisions", []))
+        if direct and d["field"] == "env" and d["key"] in ("RC_OPENRC_PID", "RC_RUNSCRIPT_PID") and d["s6"] == "<absent>":
+            d["explained"] = "openrc-run-pid"
+            continue
+        if direct and d["field"] == "process" and d["key"] in ("pgrp_leader", "session_leader") \
+                and d["openrc"] == "0" and d["s6"] == "1":
+            d["explained"] = "session-of-its-own"
+            continue
+        if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
+                and stop_by_empty_pidfile(r):
+            d["explained"] = "openrc-stop-empty-pidfile"
+            continue
+        if d["field"] == "stop" and d["key"] == "first-signal" and d["openrc"] == "(still running)" \
+                and stop_by_unknown_pidfile(r):
+            d["explained"] = "daemon-default-pidfile"
             continue
         if d["field"] == "mode" and d["openrc"] == "daemon-forks" and d["s6"] == "daemon":
             # the script expects the daemon to fork (start-stop-daemon without --background);

@@ -311,7 +311,9 @@ if [ -n "$rec" ]; then
 	echo "${pid:-}" > $O/openrc.pid
 	# a daemon that was to fork writes its own pidfile: do it for the probe, where the
 	# start-stop-daemon call that started it said (--pidfile, under --chroot)
-	pf= ch=
+	# (and so does one that --background starts with a --pidfile but no --make-pidfile:
+	# start-stop-daemon only reads that file, the daemon must write it)
+	pf= ch= bg= mk=
 	via=$(sed -n 's/^via ssd:\([0-9]*\):.*/\1/p' "$rec")
 	if [ -n "$via" ] && [ -f $P/rec/start-stop-daemon.$via.argv ]; then
 		prev=
@@ -319,13 +321,14 @@ if [ -n "$rec" ]; then
 			[ "$a" = -- ] && break
 			case $prev in -p|--pidfile) pf=$a ;; -r|--chroot) ch=$a ;; esac
 			case $a in --pidfile=*) pf=${a#*=} ;; --chroot=*) ch=${a#*=} ;; esac
+			case $a in -b|--background) bg=1 ;; -m|--make-pidfile) mk=1 ;; -bm|-mb) bg=1 mk=1 ;; esac
 			prev=$a
 		done < $P/rec/start-stop-daemon.$via.argv
 		[ -n "$pf" ] && pf=$ch$pf
 	fi
 	# and where its own arguments say it writes one (-P FILE.pid, --pidfile=FILE.pid, ...)
 	pfs=$(sed -n 's/^argv \(.*=\)\?\(\/[^=]*\.pid\)$/\2/p' "$rec" | sed 's/%\([0-9A-F][0-9A-F]\)/\\x\1/g' | xargs -0 printf '%b' 2>/dev/null)
-	if grep -qx 'mode daemon-forks' "$rec" && [ -n "$pid" ]; then
+	if { grep -qx 'mode daemon-forks' "$rec" || { [ -n "$bg" ] && [ -z "$mk" ] && [ -n "$pf" ]; }; } && [ -n "$pid" ]; then
 		printf '%s\n' "$pf" $pfs | sort -u | while read -r f; do
 			[ -n "$f" ] && mkdir -p "$(dirname "$f")" && echo "$pid" > "$f" && echo "wrote $pid into $f"
 		done

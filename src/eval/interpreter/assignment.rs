@@ -84,7 +84,23 @@ impl<O: Observer> Interpreter<O> {
                 let mut ex = self.expander();
                 ex.fields(std::slice::from_ref(w))
             };
+            let uncertain = self.fix_loc(fields.uncertain);
             for f in fields.fields {
+                if let Some((name, text)) =
+                    f.text.split_once('=').filter(|(n, _)| crate::shell::parse::is_posix_name(n))
+                {
+                    // A field that reads `NAME=value` once expanded (`export $ENV`, ENV="A=1"):
+                    // the builtin assigns it as it stands (dash, bash and busybox ash alike).
+                    let value = ShellValue { text: text.to_string(), uncertain: uncertain.clone() };
+                    if local && self.env.in_function() {
+                        self.env.declare_local(name);
+                    }
+                    self.env.set(name, value, Some(self.loc(f.span)));
+                    if cmd == "export" || self.env.allexport {
+                        self.env.export(name);
+                    }
+                    continue;
+                }
                 if f.text.starts_with('-') || !crate::shell::parse::is_posix_name(&f.text) {
                     continue;
                 }

@@ -64,6 +64,10 @@ fn exports_and_allexport() {
     // `set -e` and `set --` leave allexport alone; `set --` gives the top level known `$1`….
     check("set -e\nE=5\nset -- a b\nF=$1", &["E=5", "F=a"]);
     check("readonly R=1\ndeclare S=2", &["R=1", "S=2"]);
+    // A field that is `NAME=value` once expanded is an assignment (svxlink: `export $ENV`).
+    check("ENV='A=1 B=x=y'\nexport $ENV", &["export A=1", "export B=x=y", "ENV=A=1 B=x=y"]);
+    check("ENV=$(cat f)\nexport $ENV", &["ENV= [$(…)]"]);
+    check("E='A=1 -n 1B=2'\nreadonly $E", &["A=1", "E=A=1 -n 1B=2"]);
 }
 
 #[test]

@@ -24,6 +24,9 @@ pub struct EnvironmentInputs<'a> {
     pub user: Option<&'a RunAs>,
     /// `PWD` and `OLDPWD` as `cd` in openrc-run's shell left them (the shell exports both).
     pub pwd: Option<&'a (String, String)>,
+    /// start() runs the program itself: it inherits the shell's whole environment, openrc-run's
+    /// own variables included, where start-stop-daemon and supervise-daemon filter it.
+    pub direct: bool,
 }
 
 /// What a daemon the shell runs itself does not get that s6-svscan's environment has: openrc-run
@@ -60,12 +63,17 @@ pub fn environment(
         vars.retain(|(n, _)| n != k);
         vars.push((k.to_string(), v.to_string()));
     };
+    if inputs.direct {
+        for (k, v) in crate::model::predefined::openrc_run_environment(&target) {
+            set(&mut vars, k, &v);
+        }
+    }
     if let Some((pwd, oldpwd)) = inputs.pwd {
         set(&mut vars, "PWD", pwd);
         set(&mut vars, "OLDPWD", oldpwd);
     }
     for (n, v) in exported {
-        if !target.daemon_gets_variable(&n) {
+        if !inputs.direct && !target.daemon_gets_variable(&n) {
             continue;
         }
         match check_exported(cx, &n, &v) {
@@ -73,7 +81,11 @@ pub fn environment(
             Err(refused) => result = Err(refused),
         }
     }
-    for (k, v) in &flags.env {
+    // `command_user`'s `--user` comes before the options (sh/start-stop-daemon.sh and
+    // sh/supervise-daemon.sh at 0.45.2 and 0.63.3), an option's where it stands among them.
+    let before_user = if flags.user.is_some() { flags.env_before_user.min(flags.env.len()) } else { 0 };
+    let (before, after) = flags.env.split_at(before_user);
+    for (k, v) in before {
         set(&mut vars, k, v);
     }
     if let Some(u) = inputs.user.filter(|u| !u.group_only) {
@@ -81,6 +93,9 @@ pub fn environment(
         // account's name and HOME to its home directory (which the run script looks up).
         set(&mut vars, "USER", &u.user);
         vars.retain(|(n, _)| n != "HOME");
+    }
+    for (k, v) in after {
+        set(&mut vars, k, v);
     }
     vars.sort();
     result.map(|()| vars)

@@ -32,6 +32,12 @@ pub struct DaemonFlags {
     pub stderr_logger: Option<String>,
     /// `-e/--env VAR=VALUE`, in order.
     pub env: Vec<(String, String)>,
+    /// How many of `env` came before the last `-u/--user/-c/--chuid`: start-stop-daemon and
+    /// supervise-daemon read their options in order, `--user` setting `USER` and `HOME` and
+    /// `--env` calling putenv() where each stands, so an `--env HOME=…` after `--user` wins and
+    /// one before it loses (start-stop-daemon.c:478-528, supervise-daemon.c:943-1005 at 0.45.2;
+    /// the same at 0.63.3).
+    pub env_before_user: usize,
     /// `-b/--background`.
     pub background: bool,
     /// `-m/--make-pidfile`.
@@ -329,7 +335,10 @@ fn store(f: &mut DaemonFlags, slot: Slot, flag: &str, value: Option<String>) {
     match slot {
         Slot::Exec => f.exec = Some(v),
         Slot::Startas => f.startas = Some(v),
-        Slot::User => f.user = Some(v),
+        Slot::User => {
+            f.user = Some(v);
+            f.env_before_user = f.env.len();
+        }
         Slot::Group => f.group = Some(v),
         Slot::Chdir => f.chdir = Some(v),
         Slot::Chroot => f.chroot = Some(v),

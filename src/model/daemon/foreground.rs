@@ -45,11 +45,26 @@ pub fn table<'a>(cx: &Context<'a>) -> &'a DaemonTable {
 pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at: Loc) -> Result<Foreground, Refused> {
     if let Some(reason) = reason(cx, started, &mut argv) {
         // Started not to fork, it may still be handed an option that makes it fork (issue 11,
-        // bug 11): the table drops or replaces it, else the daemon is refused.
+        // bug 11): the table drops or replaces it, else the daemon is refused. A daemon the
+        // table keeps in the foreground with an option detaches without it, whatever the
+        // script believed (nvidia-persistenced under `--background`): start-stop-daemon does not
+        // mind, s6 would start it again and again; the option is added. Only a table checked by
+        // hand, or the user's, outweighs the script's word: a generated entry is matched by
+        // basename alone (its `keyd` is onak's keyserver, not Alpine's keyboard daemon).
+        // supervise-daemon (or `&`) would fail under OpenRC too with a daemon that forks, so
+        // there the script's word has been put to the test; start-stop-daemon's `--background`
+        // reads the daemon's own pidfile and works either way.
+        let unchecked = started_with_ssd_background(cx, started);
         let found = table(cx).lookup(&argv);
-        if let Some((entry, words)) =
-            found.filter(|(e, w)| e.drop.iter().any(|d| daemon_table::contains_seq(options(&argv[*w..]), d)))
-        {
+        let forks = |e: &DaemonEntry, w: usize| {
+            e.drop.iter().any(|d| daemon_table::contains_seq(options(&argv[w..]), d))
+                || (unchecked
+                    && e.kind == daemon_table::Kind::Daemon
+                    && e.origin != daemon_table::Origin::Generated
+                    && !e.foreground.is_empty()
+                    && !e.already.iter().any(|a| daemon_table::contains_seq(&argv[w..], a)))
+        };
+        if let Some((entry, words)) = found.filter(|(e, w)| forks(e, *w)) {
             return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
         }
         if let Some(option) = daemonizing_option(&argv) {
@@ -87,6 +102,19 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
         ),
     };
     Err(cx.report.refuse(at, error))
+}
+
+/// Whether OpenRC starts the daemon with start-stop-daemon `--background` (a call in start(),
+/// or its own backend with `command_background` or `--background` in the options).
+fn started_with_ssd_background(cx: &Context, started: &Started) -> bool {
+    match started.launch {
+        Launch::Call { program: LaunchProgram::StartStopDaemon, background: false, .. } => started.flags.background,
+        Launch::Call { .. } => false,
+        Launch::Declarative => {
+            started.supervisor == Supervisor::StartStopDaemon
+                && (started.flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)))
+        }
+    }
 }
 
 /// Why the daemon stays in the foreground as it is started; `None` when that is not known yet.

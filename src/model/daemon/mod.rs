@@ -134,6 +134,76 @@ fn build_in(cx: &mut Context, inputs: &DaemonInputs) -> Built {
     }
 }
 
+/// Where the daemon's stdout and stderr go under OpenRC, by who starts it.
+fn streams(cx: &Context, launch: &Launch, supervisor: Supervisor, flags: &flags::DaemonFlags) -> Streams {
+    match (launch, supervisor) {
+        (Launch::Call { program: LaunchProgram::StartStopDaemon, .. }, _) => {
+            Streams::StartStopDaemon { background: flags.background }
+        }
+        (Launch::Call { .. }, _) | (Launch::Declarative, Supervisor::SuperviseDaemon) => Streams::Other,
+        (Launch::Declarative, Supervisor::S6) => Streams::S6,
+        (Launch::Declarative, _) => Streams::StartStopDaemon {
+            background: flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)),
+        },
+    }
+}
+
+/// The redirections of the start() call that launches the daemon, as far as the daemon keeps
+/// them; none for OpenRC's own backend.
+fn launch_redirections(
+    cx: &mut Context,
+    launch: &Launch,
+    flags: &flags::DaemonFlags,
+    pwd: Option<&(String, String)>,
+) -> Result<Vec<crate::model::ShellRedirect>, Refused> {
+    let Launch::Call { program, context, .. } = launch else { return Ok(Vec::new()) };
+    let keeps = match program {
+        LaunchProgram::Direct => true,
+        LaunchProgram::StartStopDaemon => !flags.background,
+        LaunchProgram::SuperviseDaemon => false,
+    };
+    // `--quiet` sets EINFO_QUIET, and start-stop-daemon then points the daemon's stdout and
+    // stderr at /dev/null whatever the shell made them (start-stop-daemon.c:1078-1085 at
+    // 0.45.2): where rc2s6's logger takes them, as for `--background`.
+    let quiet =
+        *program == LaunchProgram::StartStopDaemon && flags.irrelevant.iter().any(|f| f == "--quiet" || f == "-q");
+    let kept: Vec<_> = context.redirects.iter().filter(|r| !(quiet && matches!(r.fd, 1 | 2))).cloned().collect();
+    let cwd = pwd.map_or("/", |p| p.0.as_str());
+    redirections::shell_redirections(cx, &kept, keeps, cwd)
+}
+
+/// However it was started, the daemon is stopped by the script's stop() or OpenRC's.
+fn stop_policy(
+    cx: &mut Context,
+    inputs: &DaemonInputs,
+    supervisor: Supervisor,
+) -> Result<stopping::StopPolicy, Refused> {
+    let stopper = match (inputs.stop_call, inputs.stop_by_backend) {
+        (Some(call), _) => Stopper::Call(call),
+        (None, true) => Stopper::Backend(supervisor),
+        (None, false) => Stopper::Script,
+    };
+    stopping::stop_policy(cx, stopper)
+}
+
+/// The readiness fd and supervise-daemon's respawn policy: from the variables for OpenRC's own
+/// backend (whose other variables rc2s6 does not carry over are reported too), from the call's
+/// options otherwise.
+fn readiness_and_respawn(
+    cx: &mut Context,
+    flags: &flags::DaemonFlags,
+    supervisor: Supervisor,
+) -> (Result<Option<u32>, Refused>, Result<Option<crate::model::Respawn>, Refused>) {
+    if cx.declarative() {
+        let fd = readiness::from_variables(cx, flags);
+        let respawn = respawn::respawn(cx, flags, supervisor);
+        unsupported::variables(cx);
+        (fd, respawn)
+    } else {
+        (readiness::from_call(cx, flags), Ok(None))
+    }
+}
+
 /// Every setting of the daemon, each from its step; the steps all run before a refusal counts.
 fn settings(
     cx: &mut Context,
@@ -160,16 +230,7 @@ fn settings(
     let shell = shell_settings::apply(cx, inputs.shell_settings, already);
     let directory = dirs.as_ref().ok().and_then(|d| d.directory.clone());
     let directory = directory.or_else(|| shell.as_ref().ok().and_then(|s| s.directory.clone()));
-    let streams = match (inputs.launch, supervisor) {
-        (Launch::Call { program: LaunchProgram::StartStopDaemon, .. }, _) => {
-            Streams::StartStopDaemon { background: flags.background }
-        }
-        (Launch::Call { .. }, _) | (Launch::Declarative, Supervisor::SuperviseDaemon) => Streams::Other,
-        (Launch::Declarative, Supervisor::S6) => Streams::S6,
-        (Launch::Declarative, _) => Streams::StartStopDaemon {
-            background: flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)),
-        },
-    };
+    let streams = streams(cx, inputs.launch, supervisor, flags);
     let redirections = redirections::redirections(cx, flags, directory.as_deref(), streams);
     let openrc_refuses = evaluated::refused_by_openrc(cx, supervisor);
     let launch_env = match inputs.launch {
@@ -178,43 +239,12 @@ fn settings(
     };
     let run_as = user.as_ref().ok().and_then(Option::as_ref);
     let pwd = shell.as_ref().ok().and_then(|s| s.pwd.as_ref());
-    let shell_redirects = match inputs.launch {
-        Launch::Call { program, context, .. } => {
-            let keeps = match program {
-                LaunchProgram::Direct => true,
-                LaunchProgram::StartStopDaemon => !flags.background,
-                LaunchProgram::SuperviseDaemon => false,
-            };
-            // `--quiet` sets EINFO_QUIET, and start-stop-daemon then points the daemon's stdout
-            // and stderr at /dev/null whatever the shell made them (start-stop-daemon.c:1078-1085
-            // at 0.45.2): where rc2s6's logger takes them, as for `--background`.
-            let quiet = *program == LaunchProgram::StartStopDaemon
-                && flags.irrelevant.iter().any(|f| f == "--quiet" || f == "-q");
-            let kept: Vec<_> =
-                context.redirects.iter().filter(|r| !(quiet && matches!(r.fd, 1 | 2))).cloned().collect();
-            let cwd = pwd.map_or("/", |p| p.0.as_str());
-            redirections::shell_redirections(cx, &kept, keeps, cwd)
-        }
-        Launch::Declarative => Ok(Vec::new()),
-    };
-    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd });
+    let shell_redirects = launch_redirections(cx, inputs.launch, flags, pwd);
+    let env = environment::environment(cx, flags, &EnvironmentInputs { launch_env, user: run_as, pwd, direct });
     let privileges = privileges::privileges(cx, flags);
     let required = required::required(cx);
-    // However it was started, the daemon is stopped by the script's stop() or OpenRC's.
-    let stopper = match (inputs.stop_call, inputs.stop_by_backend) {
-        (Some(call), _) => Stopper::Call(call),
-        (None, true) => Stopper::Backend(supervisor),
-        (None, false) => Stopper::Script,
-    };
-    let stop = stopping::stop_policy(cx, stopper);
-    let (notification_fd, respawn) = if cx.declarative() {
-        let fd = readiness::from_variables(cx, flags);
-        let respawn = respawn::respawn(cx, flags, supervisor);
-        unsupported::variables(cx);
-        (fd, respawn)
-    } else {
-        (readiness::from_call(cx, flags), Ok(None))
-    };
+    let stop = stop_policy(cx, inputs, supervisor);
+    let (notification_fd, respawn) = readiness_and_respawn(cx, flags, supervisor);
     let started = Started { launch: inputs.launch, flags, supervisor, background_args: line.background_args.as_ref() };
     let foreground = foreground::foreground(cx, &started, line.argv.clone(), line.at);
     // Every step has reported: now any refusal refuses the daemon.
@@ -224,16 +254,23 @@ fn settings(
     let logger = redirections.logger;
     let user = user?;
     let env = env?;
+    // An `--env HOME=…` after `--user` is the daemon's HOME (see `environment`).
+    let home_of =
+        user.as_ref().filter(|u| !u.group_only && !env.iter().any(|(k, _)| k == "HOME")).map(|u| u.user.clone());
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
         unexport: environment::unexported(&env, direct),
         env,
-        home_of: user.as_ref().filter(|u| !u.group_only).map(|u| u.user.clone()),
+        home_of,
         directory,
         chroot: dirs?.chroot,
         umask: umask?.or(shell.umask),
         nice: nice?,
+        ignores_int_quit: matches!(
+            inputs.launch,
+            Launch::Call { program: LaunchProgram::Direct, background: true, .. }
+        ),
         limits: [limits?, shell.limits].concat(),
         user,
         shell_redirects: shell_redirects?,

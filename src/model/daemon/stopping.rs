@@ -75,12 +75,19 @@ pub fn stop_policy(cx: &mut Context, stopper: Stopper) -> Result<StopPolicy, Ref
             if let Some(r) = &retry {
                 cx.report.decide(
                     "stop schedule",
-                    format!("`{}` from the start-stop-daemon call in stop()", r.value),
+                    format!("`{}` from the {} call in stop()", r.value, call.program),
                     Some(at),
                 );
             }
-            if let Some(s) = &call.signal {
-                cx.report.decide("stop signal", format!("`{s}` from the start-stop-daemon call in stop()"), Some(at));
+            let said = match &call.signal {
+                Some(s) => Some(format!("`{s}` from the {} call in stop()", call.program)),
+                None if call.program != "start-stop-daemon" => {
+                    Some(format!("SIGTERM, the default of the {} call in stop()", call.program))
+                }
+                None => None,
+            };
+            if let Some(said) = said {
+                cx.report.decide("stop signal", said, Some(at));
             }
             schedule(cx, retry, signal?, "--retry")
         }

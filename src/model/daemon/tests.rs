@@ -223,6 +223,15 @@ fn user_and_group() {
         &["env: HOME=/x USER=me", "user: root:bar (the group only)"],
     );
     c("export USER=me HOME=/x\ncommand_user=foo", &["env: USER=foo", "user: foo", "HOME of: foo"]);
+    // Options are read in order: `--env` after `--user` wins, before it loses; command_user's
+    // `--user` comes before the options (git-daemon: `--chuid nobody -e HOME=`).
+    c("start_stop_daemon_args='--chuid nobody -e HOME= -e USER=x'", &["env: HOME= USER=x", "user: nobody"]);
+    c(
+        "start_stop_daemon_args='-e HOME=/h -e USER=x --user nobody'",
+        &["env: USER=nobody", "user: nobody", "HOME of: nobody"],
+    );
+    c("command_user=nobody\nstart_stop_daemon_args='-e HOME=/h'", &["env: HOME=/h USER=nobody", "user: nobody"]);
+    c("start_stop_daemon_args='-u a -e HOME=/h -u b'", &["env: USER=b", "user: b", "HOME of: b"]);
     // start-stop-daemon looks the empty user name up, and fails.
     c(
         "command_user=:grp",
@@ -264,6 +273,97 @@ fn user_and_group() {
     c(
         "command_user='a b'",
         &["error invalid_value: `command_user` has a value OpenRC cannot use: `a b` is not an account name"],
+    );
+}
+
+/// A daemon the hand-checked table keeps in the foreground with an option detaches without it,
+/// whatever the script says: start-stop-daemon `--background` or `command_background` do not
+/// stop nvidia-persistenced or tor from forking, and start-stop-daemon reads the pidfile the
+/// daemon writes, so OpenRC works either way. A generated entry (matched by basename only)
+/// does not outweigh the script: its `keyd` is another program.
+#[test]
+fn the_table_outweighs_the_scripts_word_that_a_daemon_does_not_fork() {
+    check(
+        "start() { start-stop-daemon --start --background --exec /usr/bin/nvidia-persistenced; }",
+        &[
+            "argv: /usr/bin/nvidia-persistenced --foreground",
+            "advice foreground_from_table: `nvidia-persistenced`: added `--foreground`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: nvidia-persistenced: added `--foreground` (source)",
+        ],
+    );
+    check(
+        "command=/usr/bin/tor\ncommand_background=yes",
+        &[
+            "argv: /usr/bin/tor --RunAsDaemon 0",
+            "advice foreground_from_table: `tor`: added `--RunAsDaemon 0`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: tor: added `--RunAsDaemon 0` (source)",
+        ],
+    );
+    check("command=/usr/bin/keyd\ncommand_background=yes", &["argv: /usr/bin/keyd", BACKGROUND]);
+    // supervise-daemon would restart a daemon that forks under OpenRC too: the script's word
+    // has been tried there.
+    check(
+        "supervisor=supervise-daemon\ncommand=/usr/bin/tor",
+        &["argv: /usr/bin/tor", "decision foreground: supervisor=supervise-daemon: it stays in the foreground"],
+    );
+    check(
+        "command=/usr/sbin/slapd\ncommand_args=-d0\ncommand_background=yes",
+        &["argv: /usr/sbin/slapd -d0", BACKGROUND],
+    );
+}
+
+/// A program start() runs itself gets openrc-run's environment whatever the release: 0.63.3's
+/// start-stop-daemon would strip `RC_*` and `SVCNAME`, its shell does not (issue 11, bug 35).
+#[test]
+fn a_direct_call_gets_openrc_runs_environment_whatever_the_release() {
+    let target = ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse("0.63.3").unwrap(),
+        ..ModelOptions::default()
+    };
+    let files = files("", "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nstart() { $command & }");
+    let mut p = prepare(&files.inputs());
+    let texts = files.texts();
+    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
+    let Found::Launch(launch, shell) =
+        crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
+    else {
+        panic!("a launch")
+    };
+    let inputs = DaemonInputs {
+        env: &p.interp.env,
+        fallback: p.script_loc,
+        options: &target,
+        launch: &launch,
+        shell_settings: &shell,
+        stop_call: p.traces.stop_call.as_ref(),
+        stop_by_backend: p.traces.stop_by_backend,
+        texts: Texts::new(&texts),
+    };
+    let Built::Daemon(d) = build(&inputs).built else { panic!("a daemon") };
+    let env = d.env;
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("RC_SVCNAME"), Some("svc"));
+    assert_eq!(get("SVCNAME"), Some("svc"));
+    assert_eq!(get("RC_LIBEXECDIR"), Some("/usr/libexec/rc"));
+    assert_eq!(get("RC_CACHEDIR"), Some("/var/cache/rc"));
+    assert_eq!(get("RC_VERSION"), Some("0.63.3"));
+    assert_eq!(get("RC_RUNLEVEL"), None);
+}
+
+/// `--nicelevel` is an absolute level for every target; from 0.46 OpenRC also writes it to the
+/// daemon's autogroup (commit 112b6986).
+#[test]
+fn nice_level_by_release() {
+    let target = |v: &str| ModelOptions {
+        target: crate::openrc::version::OpenrcVersion::parse(v).unwrap(),
+        ..ModelOptions::default()
+    };
+    let script = "command=/usr/bin/foo\ncommand_background=yes\nstart_stop_daemon_args='--nicelevel -5'";
+    assert_eq!(render("", script, &target("0.45.2")), ["argv: /usr/bin/foo", "nice: -5", BACKGROUND]);
+    assert_eq!(
+        render("SSD_NICELEVEL=19", "command=/usr/bin/foo\ncommand_background=yes", &target("0.63.3")),
+        ["argv: /usr/bin/foo", "nice: 19 (and its autogroup)", BACKGROUND]
     );
 }
 
@@ -355,11 +455,15 @@ fn what_start_sets_up_before_the_launch() {
         "command=/usr/bin/foo\nstart() {\n\tumask 077\n\tumask 007\n\tcd var/lib\n\tcd ../log/./foo\n\t/usr/bin/foo &\n}",
         &[
             "argv: /usr/bin/foo",
-            "env: OLDPWD=/var/lib PWD=/var/log/foo",
+            // openrc-run's own variables, which only start-stop-daemon and supervise-daemon
+            // filter out (issue 11, bug 35).
+            "env: OLDPWD=/var/lib PATH=/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin PWD=/var/log/foo RC_BOOTLEVEL=boot RC_CMD=start RC_DEFAULTLEVEL=default RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc RC_TMPDIR=/run/openrc/tmp RC_UNAME=Linux RC_VERSION=0.45.2",
             // openrc-run's shell has no USER and HOME to hand on (issue 11, bug 35).
             "unexport: HOME USER",
             "directory: /var/log/foo",
             "umask: 007",
+            // `&` in a shell without job control (POSIX XCU 2.11).
+            "signals: SIGINT and SIGQUIT ignored",
             "decision launch: compiled from the direct call in start()",
             "decision foreground: the start() call sends it to the background with `&`: it does not fork itself",
         ],
@@ -789,6 +893,23 @@ fn stopping() {
             BACKGROUND,
         ],
     );
+    // A stop() that signals the daemon itself (limine-snapper-sync: `pkill -9 -f …`).
+    c(
+        "stop() { ebegin x; pkill -9 -f /usr/bin/foo; eend $?; }",
+        &[
+            "argv: /usr/bin/foo",
+            "down-signal: SIGKILL",
+            "decision stop signal: `9` from the pkill call in stop()",
+            BACKGROUND,
+        ],
+    );
+    c(
+        "stop() { kill $(cat /run/foo.pid); }",
+        &["argv: /usr/bin/foo", "decision stop signal: SIGTERM, the default of the kill call in stop()", BACKGROUND],
+    );
+    // … but not when OpenRC's own stop runs too, or something else comes first.
+    c("stop() { default_stop; kill -9 1; }", &["argv: /usr/bin/foo", BACKGROUND]);
+    c("stop() { fooctl shutdown; killall -9 foo; }", &["argv: /usr/bin/foo", BACKGROUND]);
     // A start() call with OpenRC's own stop: stopsig and retry count (issue 11, bug 6).
     check(
         "stopsig=INT\nretry=TERM/20/KILL/5\nstart() { start-stop-daemon --start -b --exec /usr/bin/foo; }",
