@@ -67,6 +67,11 @@ pub fn environment(
         for (k, v) in crate::model::predefined::openrc_run_environment(&target) {
             set(&mut vars, k, &v);
         }
+        // What openrc-run sets per start, not per release: said, so the difference is not silent.
+        let choice = format!(
+            "started by start() itself, the daemon gets openrc-run's environment as OpenRC {target} sets it, but for RC_RUNLEVEL (the runlevel being entered when OpenRC starts it, which a run script cannot know), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)"
+        );
+        cx.report.decide("environment", choice, None);
     }
     if let Some((pwd, oldpwd)) = inputs.pwd {
         set(&mut vars, "PWD", pwd);

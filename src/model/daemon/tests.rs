@@ -465,6 +465,7 @@ fn what_start_sets_up_before_the_launch() {
             // `&` in a shell without job control (POSIX XCU 2.11).
             "signals: SIGINT and SIGQUIT ignored",
             "decision launch: compiled from the direct call in start()",
+            "decision environment: started by start() itself, the daemon gets openrc-run's environment as OpenRC 0.45.2 sets it, but for RC_RUNLEVEL (the runlevel being entered when OpenRC starts it, which a run script cannot know), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)",
             "decision foreground: the start() call sends it to the background with `&`: it does not fork itself",
         ],
     );
