@@ -74,6 +74,49 @@ fn open_dir(base: &Path, name: &str) -> PathBuf {
     p
 }
 
+/// A world-readable scratch area for one test: `init.d/`, `logs/` (each service's s6-log), `svc/`
+/// (rc2s6's output) and `scan/` (what s6-svscan watches).
+struct Scratch {
+    tmp: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let tmp = support::tempdir();
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        Scratch { tmp }
+    }
+
+    fn base(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn logs(&self) -> PathBuf {
+        open_dir(self.base(), "logs")
+    }
+
+    fn scandir(&self) -> PathBuf {
+        open_dir(self.base(), "scan")
+    }
+
+    /// Writes `script` as init.d/NAME, compiles it (no rc.conf or conf.d, its log under logs/,
+    /// and `args`) into svc/, and links svc/NAME into scan/.
+    fn compile(&self, name: &str, script: &str, args: &[&str]) {
+        let initd = open_dir(self.base(), "init.d");
+        fs::write(initd.join(name), script).unwrap();
+        let out = self.base().join("svc");
+        let (ok, text) = run(support::rc2s6()
+            .arg(initd.join(name))
+            .arg("-o")
+            .arg(&out)
+            .args(["--no-rc-conf", "--no-conf-dir", "--log-dir"])
+            .arg(self.logs())
+            .args(args));
+        assert!(ok, "rc2s6 failed:\n{text}");
+        std::os::unix::fs::symlink(out.join(name), self.scandir().join(name)).unwrap();
+    }
+}
+
 for_each_toolset! {
     generated_service_runs_under_s6 => generated_service_runs_under_s6_debian, generated_service_runs_under_s6_current;
     a_supervised_directory_is_not_replaced_under_its_supervisor =>
@@ -104,15 +147,12 @@ fn the_daemon_does_not_start_while_a_required_path_is_missing(ts: &Toolset) {
     if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
         return;
     }
-    let tmp = support::tempdir();
-    let base = tmp.path();
-    let initd = open_dir(base, "init.d");
-    let logs = open_dir(base, "logs");
-    let out = base.join("svc");
+    let scratch = Scratch::new();
+    let base = scratch.base();
     let (dir, file) = (base.join("state dir"), base.join("key file"));
-    fs::write(
-        initd.join("reqd"),
-        format!(
+    scratch.compile(
+        "reqd",
+        &format!(
             "#!/sbin/openrc-run\n\
              command=/bin/sh\n\
              command_args=\"-c 'echo daemon-started; exec sleep 100'\"\n\
@@ -123,21 +163,11 @@ fn the_daemon_does_not_start_while_a_required_path_is_missing(ts: &Toolset) {
             dir.display(),
             file.display()
         ),
-    )
-    .unwrap();
-    let (ok, text) = run(support::rc2s6()
-        .arg(initd.join("reqd"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--no-rc-conf")
-        .arg("--no-conf-dir")
-        .arg("--log-dir")
-        .arg(&logs));
-    assert!(ok, "rc2s6 failed:\n{text}");
-    let scandir = open_dir(base, "scan");
-    std::os::unix::fs::symlink(out.join("reqd"), scandir.join("reqd")).unwrap();
+        &[],
+    );
+    let scandir = scratch.scandir();
     let _scanner = Scanner::start(ts, &scandir);
-    let current = logs.join("reqd/current");
+    let current = scratch.logs().join("reqd/current");
     let said = |what: &str| fs::read_to_string(&current).is_ok_and(|t| t.contains(what));
     let no_dir = format!(" * reqd: `{}' is not a directory", dir.display());
     wait_for("openrc-run's message for the directory", Duration::from_secs(10), || said(&no_dir));
@@ -161,13 +191,9 @@ fn a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it(ts:
     if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
         return;
     }
-    let tmp = support::tempdir();
-    let base = tmp.path();
-    let initd = open_dir(base, "init.d");
-    let logs = open_dir(base, "logs");
-    let out = base.join("svc");
-    fs::write(
-        initd.join("limitd"),
+    let scratch = Scratch::new();
+    scratch.compile(
+        "limitd",
         "#!/sbin/openrc-run\n\
          command=/bin/sh\n\
          command_args=\"-c 'cat /proc/self/limits; exec sleep 100'\"\n\
@@ -175,21 +201,11 @@ fn a_limit_the_shell_cannot_set_is_reported_and_the_daemon_starts_without_it(ts:
          pidfile=/run/limitd.pid\n\
          rc_ulimit=\"-S -n 1073741824\"\n\
          start_pre() { ulimit -S -c 12345; }\n",
-    )
-    .unwrap();
-    let (ok, text) = run(support::rc2s6()
-        .arg(initd.join("limitd"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--no-rc-conf")
-        .arg("--no-conf-dir")
-        .arg("--log-dir")
-        .arg(&logs));
-    assert!(ok, "rc2s6 failed:\n{text}");
-    let scandir = open_dir(base, "scan");
-    std::os::unix::fs::symlink(out.join("limitd"), scandir.join("limitd")).unwrap();
+        &[],
+    );
+    let scandir = scratch.scandir();
     let _scanner = Scanner::start(ts, &scandir);
-    let current = logs.join("limitd/current");
+    let current = scratch.logs().join("limitd/current");
     wait_for("the daemon's limits in its log", Duration::from_secs(10), || {
         fs::read_to_string(&current).is_ok_and(|t| t.contains("Max core file size"))
     });
@@ -364,20 +380,15 @@ fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_the
     {
         return;
     }
-    let tmp = support::tempdir();
-    let base = tmp.path();
-    fs::set_permissions(base, fs::Permissions::from_mode(0o755)).unwrap();
-    let initd = open_dir(base, "init.d");
-    let logs = open_dir(base, "logs");
-    let files = open_dir(base, "files");
+    let scratch = Scratch::new();
+    let files = open_dir(scratch.base(), "files");
     // The daemon's user must be able to create its log files here.
     fs::set_permissions(&files, fs::Permissions::from_mode(0o777)).unwrap();
     fs::write(files.join("err.log"), "from before\n").unwrap();
     fs::set_permissions(files.join("err.log"), fs::Permissions::from_mode(0o666)).unwrap();
-    let out = base.join("svc");
-    fs::write(
-        initd.join("logger"),
-        format!(
+    scratch.compile(
+        "logger",
+        &format!(
             "#!/sbin/openrc-run\n\
              command=/bin/sh\n\
              command_args=\"-c 'echo to stdout; echo to stderr >&2; exec sleep 100'\"\n\
@@ -388,19 +399,9 @@ fn output_and_error_logs_are_appended_and_private_as_start_stop_daemon_makes_the
              error_log={files}/err.log\n",
             files = files.display()
         ),
-    )
-    .unwrap();
-    let (ok, text) = run(support::rc2s6()
-        .arg(initd.join("logger"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--no-rc-conf")
-        .arg("--no-conf-dir")
-        .arg("--log-dir")
-        .arg(&logs));
-    assert!(ok, "rc2s6 failed:\n{text}");
-    let scandir = open_dir(base, "scan");
-    std::os::unix::fs::symlink(out.join("logger"), scandir.join("logger")).unwrap();
+        &[],
+    );
+    let scandir = scratch.scandir();
     let _scanner = Scanner::start(ts, &scandir);
     let (out_log, err_log) = (files.join("out.log"), files.join("err.log"));
     wait_for("both logs", Duration::from_secs(10), || {
@@ -434,28 +435,16 @@ fn the_nice_level_is_absolute_whatever_the_supervisor_runs_at(ts: &Toolset) {
     }
     let autogroup = Path::new("/proc/self/autogroup").exists();
     for (target, level, autogroup_level) in [("0.45.2", "-3", None), ("0.63.3", "12", Some("12"))] {
-        let tmp = support::tempdir();
-        let base = tmp.path();
-        let initd = open_dir(base, "init.d");
-        let logs = open_dir(base, "logs");
-        let out = base.join("svc");
-        fs::write(
-            initd.join("niced"),
-            format!(
+        let scratch = Scratch::new();
+        scratch.compile(
+            "niced",
+            &format!(
                 "#!/sbin/openrc-run\ncommand=/bin/sh\ncommand_args=\"-c 'exec sleep 100'\"\n\
                  command_background=yes\npidfile=/run/niced.pid\nSSD_NICELEVEL={level}\n"
             ),
-        )
-        .unwrap();
-        let (ok, text) = run(support::rc2s6()
-            .arg(initd.join("niced"))
-            .args(["-o"])
-            .arg(&out)
-            .args(["--no-rc-conf", "--no-conf-dir", "--openrc", target, "--log-dir"])
-            .arg(&logs));
-        assert!(ok, "rc2s6 failed:\n{text}");
-        let scandir = open_dir(base, "scan");
-        std::os::unix::fs::symlink(out.join("niced"), scandir.join("niced")).unwrap();
+            &["--openrc", target],
+        );
+        let (scandir, logs) = (scratch.scandir(), scratch.logs());
         let svscan = ts.svscan(&scandir);
         let mut niced = Command::new(support::tool("nice").unwrap());
         niced.args(["-n", "5"]).arg(svscan.get_program()).args(svscan.get_args());
@@ -497,25 +486,9 @@ fn a_daemon_start_runs_with_an_ampersand_ignores_sigint_and_sigquit(ts: &Toolset
     if !ts.tools(&["execlineb", "s6-svscan", "s6-svscanctl", "s6-svc", "s6-svstat", "s6-log"]) || !ts.can_svscan() {
         return;
     }
-    let tmp = support::tempdir();
-    let base = tmp.path();
-    let initd = open_dir(base, "init.d");
-    let logs = open_dir(base, "logs");
-    let out = base.join("svc");
-    fs::write(
-        initd.join("bgd"),
-        "#!/sbin/openrc-run\ncommand=/usr/bin/tail\nstart() {\n\t$command -f /dev/null &\n}\n",
-    )
-    .unwrap();
-    let (ok, text) = run(support::rc2s6()
-        .arg(initd.join("bgd"))
-        .arg("-o")
-        .arg(&out)
-        .args(["--no-rc-conf", "--no-conf-dir", "--log-dir"])
-        .arg(&logs));
-    assert!(ok, "rc2s6 failed:\n{text}");
-    let scandir = open_dir(base, "scan");
-    std::os::unix::fs::symlink(out.join("bgd"), scandir.join("bgd")).unwrap();
+    let scratch = Scratch::new();
+    scratch.compile("bgd", "#!/sbin/openrc-run\ncommand=/usr/bin/tail\nstart() {\n\t$command -f /dev/null &\n}\n", &[]);
+    let scandir = scratch.scandir();
     let _scanner = Scanner::start(ts, &scandir);
     let mut pid = String::new();
     wait_for("the daemon", Duration::from_secs(10), || {

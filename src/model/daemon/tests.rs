@@ -8,7 +8,9 @@ use crate::model::launch::{self, Found};
 use crate::model::testing::{self, decision, diagnostic, files, prepare};
 use crate::openrc::daemon_table;
 
-fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
+/// The daemon step's result for a conf.d and a script (service `svc`), the launch found as the
+/// model finds it.
+fn built(confd: &str, script: &str, options: &ModelOptions) -> DaemonBuild {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
     let texts = files.texts();
@@ -28,7 +30,11 @@ fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
         stop_by_backend: p.traces.stop_by_backend,
         texts: Texts::new(&texts),
     };
-    let build = build(&inputs);
+    build(&inputs)
+}
+
+fn render(confd: &str, script: &str, options: &ModelOptions) -> Vec<String> {
+    let build = built(confd, script, options);
     let mut out = match &build.built {
         Built::Daemon(d) => testing::daemon(d),
         Built::RunsOnce => vec!["runs once".into()],
@@ -321,26 +327,9 @@ fn a_direct_call_gets_openrc_runs_environment_whatever_the_release() {
         target: crate::openrc::version::OpenrcVersion::parse("0.63.3").unwrap(),
         ..ModelOptions::default()
     };
-    let files = files("", "#!/sbin/openrc-run\ncommand=/usr/bin/foo\nstart() { $command & }");
-    let mut p = prepare(&files.inputs());
-    let texts = files.texts();
-    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
-    let Found::Launch(launch, shell) =
-        crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
-    else {
-        panic!("a launch")
+    let Built::Daemon(d) = built("", "command=/usr/bin/foo\nstart() { $command & }", &target).built else {
+        panic!("a daemon")
     };
-    let inputs = DaemonInputs {
-        env: &p.interp.env,
-        fallback: p.script_loc,
-        options: &target,
-        launch: &launch,
-        shell_settings: &shell,
-        stop_call: p.traces.stop_call.as_ref(),
-        stop_by_backend: p.traces.stop_by_backend,
-        texts: Texts::new(&texts),
-    };
-    let Built::Daemon(d) = build(&inputs).built else { panic!("a daemon") };
     let env = d.env;
     let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     assert_eq!(get("RC_SVCNAME"), Some("svc"));
