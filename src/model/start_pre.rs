@@ -16,6 +16,9 @@ use crate::openrc::variables::DAEMON_VARIABLES;
 /// (start-stop-daemon's and supervise-daemon's own arguments can carry `--user` and `--chroot`).
 const IDENTITY_VARIABLES: &[&str] = &["command_user", "chroot", "start_stop_daemon_args", "supervise_daemon_args"];
 
+/// Variables openrc-run reads once, when it loads the script, before any of its functions.
+const CHECKED_AT_LOAD: &[&str] = &["required_dirs", "required_files"];
+
 /// Runs `start_pre()` as OpenRC does before starting, in the shell that then runs `start()`:
 /// what it changes counts (see [`apply_changes`]). Returns what it did, for the shell settings
 /// (`cd`, `umask`, `ulimit`) and failed checks among it.
@@ -42,15 +45,17 @@ pub fn apply_changes(
     texts: Texts,
 ) {
     apply_daemon_variables(function, env, after, file, service, texts);
+    report_load_time_checks(function, env, after, file, service);
+    let taken = |name: &str| !DAEMON_VARIABLES.contains(&name) && !CHECKED_AT_LOAD.contains(&name);
     let before: Vec<String> = env.globals().map(|(n, _)| n.clone()).collect();
     for name in before {
-        if !DAEMON_VARIABLES.contains(&name.as_str()) && after.get(&name).is_none() {
+        if taken(&name) && after.get(&name).is_none() {
             env.unset(&name);
         }
     }
     let changed: Vec<(String, Variable)> = after
         .globals()
-        .filter(|(n, v)| !DAEMON_VARIABLES.contains(&n.as_str()) && env.get(n) != Some(*v))
+        .filter(|(n, v)| taken(n) && env.get(n) != Some(*v))
         .map(|(n, v)| (n.clone(), v.clone()))
         .collect();
     for (name, v) in changed {
@@ -58,6 +63,35 @@ pub fn apply_changes(
         if v.exported {
             env.export(&name);
         }
+    }
+}
+
+/// openrc-run tests `required_dirs` and `required_files` when it loads the script, before it
+/// runs any function (sh/openrc-run.sh.in 323-339 at 0.63.3, 283-299 at 0.45.2): a value a
+/// function gives them is never tested, so the run script tests the one they had then. Said.
+fn report_load_time_checks(
+    function: &str,
+    env: &Environment,
+    after: &Environment,
+    file: FileId,
+    service: &mut Service,
+) {
+    for var in CHECKED_AT_LOAD {
+        let new = after.get(var);
+        if env.get(var) == new {
+            continue;
+        }
+        let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file, span: Span::new(0, 0) });
+        service.diagnostics.push(ModelDiagnostic {
+            file: at.file,
+            error: ModelError::StartPreAssignment {
+                function: function.into(),
+                variable: var.to_string(),
+                span: at.span.into(),
+                outcome: "not what openrc-run tests: it tests the value from before any function runs".into(),
+                help: format!("set `{var}` in conf.d or at the top of the script for openrc-run to test it"),
+            },
+        });
     }
 }
 

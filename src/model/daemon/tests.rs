@@ -1175,5 +1175,16 @@ fn required_paths_are_carried_as_openrc_run_reads_them() {
             "decision required_files: the run script checks that `/etc/foo.conf` is readable (`test -r`) before anything else, as openrc-run does before it starts the service; while one is not, the daemon is not started (s6-supervise tries again every second)",
             "decision foreground: start-stop-daemon --background: it does not fork itself",
         ],
+    ); // Set by start_pre() (alpine/spamd): openrc-run tested the value from before, here none, so
+    // there is nothing to test; the paths from conf.d stay those tested.
+    check_confd(
+        "required_files=/etc/foo.conf",
+        "command=/usr/bin/foo\ncommand_background=yes\nstart_pre() { required_dirs=/var/lib/foo; required_files=/etc/other; }",
+        &[
+            "argv: /usr/bin/foo",
+            "required: -r /etc/foo.conf",
+            "decision required_files: the run script checks that `/etc/foo.conf` is readable (`test -r`) before anything else, as openrc-run does before it starts the service; while one is not, the daemon is not started (s6-supervise tries again every second)",
+            BACKGROUND,
+        ],
     );
 }

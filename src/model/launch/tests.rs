@@ -137,6 +137,15 @@ fn start_wrapping_default_start() {
             "decision launch: start() wraps default_start: compiled from command and friends",
         ],
     );
+    // openrc-run tested required_dirs before start() ran: the value start() gives it is not used.
+    check(
+        "command=/usr/bin/foo\nstart() {\n\trequired_dirs=/var/lib/foo\n\tdefault_start\n}",
+        &[
+            "declarative",
+            "warning start_pre_assignment: `start` changes `required_dirs`, which is fixed in the service directory at compile time [not what openrc-run tests: it tests the value from before any function runs]",
+            "decision launch: start() wraps default_start: compiled from command and friends",
+        ],
+    );
     // start() sets command itself.
     check(
         "start() { command=/usr/bin/foo; default_start; }",
