@@ -71,6 +71,7 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::model::too_many_steps",
     "rc2s6::model::unconvertible_setting",
     "rc2s6::model::unknowable_value",
+    "rc2s6::model::unknown_declaration",
     "rc2s6::model::unknown_eval",
     "rc2s6::model::unset_variable",
     "rc2s6::model::unsupported_setting",

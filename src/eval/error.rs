@@ -22,6 +22,7 @@ define_codes! {
     CODES in model {
         SOURCED_FILE = sourced_file: Warning,
         UNKNOWN_EVAL = unknown_eval: Warning,
+        UNKNOWN_DECLARATION = unknown_declaration: Warning,
         TOO_MANY_STEPS = too_many_steps: Error,
         VALUE_TOO_LARGE = value_too_large: Error,
     }
@@ -47,6 +48,18 @@ pub enum EvalError {
     UnknownEval {
         /// Where.
         #[label("variables this sets are not seen")]
+        span: SourceSpan,
+    },
+
+    /// `export`/`local`/`readonly` of words only known at run time: which names it sets or
+    /// exports is unknown.
+    #[error("`{command}` of names that are only known at run time")]
+    #[diagnostic(help("name the variables: `export NAME=value`, in the script or in conf.d"))]
+    UnknownDeclaration {
+        /// `export`, `local`, `readonly`….
+        command: String,
+        /// Where.
+        #[label("variables this sets or exports are not seen")]
         span: SourceSpan,
     },
 
@@ -94,6 +107,7 @@ impl Coded for EvalError {
         match self {
             EvalError::SourcedFile { .. } => &SOURCED_FILE,
             EvalError::UnknownEval { .. } => &UNKNOWN_EVAL,
+            EvalError::UnknownDeclaration { .. } => &UNKNOWN_DECLARATION,
             EvalError::TooManySteps { .. } => &TOO_MANY_STEPS,
             EvalError::ValueTooLarge { .. } => &VALUE_TOO_LARGE,
         }

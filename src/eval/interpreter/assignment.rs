@@ -4,6 +4,7 @@
 use crate::core::source::Span;
 use crate::shell::ast::{AssignValue, Assignment, SimpleCommand, Word, WordPart, WordPartKind};
 
+use super::super::error::EvalError;
 use super::super::observer::Observer;
 use super::super::value::{ShellValue, Uncertainty};
 use super::{Interpreter, Status};
@@ -85,6 +86,13 @@ impl<O: Observer> Interpreter<O> {
                 ex.fields(std::slice::from_ref(w))
             };
             let uncertain = self.fix_loc(fields.uncertain);
+            if uncertain.iter().any(Uncertainty::is_unknowable) {
+                // `export $(cat f)`: the names are as unknown as the text (dash, bash and busybox
+                // ash each assign and export whatever fields it makes).
+                let span = self.span_override.unwrap_or(sc.span);
+                self.diag(EvalError::UnknownDeclaration { command: cmd.to_string(), span: span.into() });
+                continue;
+            }
             for f in fields.fields {
                 if let Some((name, text)) =
                     f.text.split_once('=').filter(|(n, _)| crate::shell::parse::is_posix_name(n))
