@@ -107,6 +107,12 @@ impl ShellValue {
         self.uncertain.iter().any(Uncertainty::is_unknowable)
     }
 
+    /// Whether the value is known to be empty: a `$(…)` whose placeholder text is empty is
+    /// unknown, not empty; a value built from unset variables is empty.
+    pub fn is_known_empty(&self) -> bool {
+        self.text.is_empty() && !self.is_unknowable()
+    }
+
     /// Adds uncertainties, keeping each once.
     pub fn taint(&mut self, more: impl IntoIterator<Item = Uncertainty>) {
         for u in more {

@@ -4,18 +4,7 @@ use super::LintError;
 use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
 use crate::openrc::supervisor::Supervisor;
-
-/// The variables the backends pass as `${x+--flag} $x`, with the flag each adds
-/// (start-stop-daemon's, then supervise-daemon's); which release started reading each is
-/// [`OpenrcVersion::passes_flag_variable`](crate::openrc::version::OpenrcVersion::passes_flag_variable).
-const SET_FLAGS: &[(&str, &str, &str)] = &[
-    ("command_user", "--chuid", "--user"),
-    ("umask", "--umask", "--umask"),
-    ("output_log", "--stdout", "--stdout"),
-    ("error_log", "--stderr", "--stderr"),
-    ("input_file", "--stdin", "--stdin"),
-    ("notify", "--notify", "--notify"),
-];
+use crate::openrc::variables::FLAG_VARIABLES;
 
 /// Fires for each such variable that is set to nothing while the backend builds the command line.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
@@ -27,7 +16,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     if !cx.backend_starts() || cx.var("command").is_none_or(|v| v.value.text.is_empty()) {
         return;
     }
-    for (variable, ssd_flag, sd_flag) in SET_FLAGS {
+    for (variable, ssd_flag, sd_flag) in FLAG_VARIABLES {
         if !cx.target.passes_flag_variable(variable) {
             continue;
         }

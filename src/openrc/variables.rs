@@ -135,3 +135,17 @@ pub fn is_openrc_variable(name: &str) -> bool {
         || name.starts_with("RC_")
         || name.starts_with("description_")
 }
+
+/// The variables the backends pass as `${x+--flag} $x` (sh/start-stop-daemon.sh and
+/// sh/supervise-daemon.sh), with the flag each adds (start-stop-daemon's, then
+/// supervise-daemon's): set but empty, each still passes its flag, which then takes the next
+/// word of the line. Which release started reading each is
+/// [`OpenrcVersion::passes_flag_variable`](crate::openrc::version::OpenrcVersion::passes_flag_variable).
+pub const FLAG_VARIABLES: &[(&str, &str, &str)] = &[
+    ("command_user", "--chuid", "--user"),
+    ("umask", "--umask", "--umask"),
+    ("output_log", "--stdout", "--stdout"),
+    ("error_log", "--stderr", "--stderr"),
+    ("input_file", "--stdin", "--stdin"),
+    ("notify", "--notify", "--notify"),
+];

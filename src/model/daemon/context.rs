@@ -61,6 +61,12 @@ impl<'a> Context<'a> {
         self.origin == Origin::Variables
     }
 
+    /// Whether `command_background` says yes (OpenRC's `yesno`): the backend starts the daemon
+    /// with start-stop-daemon's `--background`.
+    pub fn command_background(&self) -> bool {
+        self.var("command_background").is_some_and(|v| says_yes(&v.value.text))
+    }
+
     /// The place diagnostics point at when nothing better is known: the script's first line.
     pub fn fallback(&self) -> Loc {
         self.fallback

@@ -5,10 +5,10 @@
 //! gives start-stop-daemon two words. And a start OpenRC refuses before it runs anything.
 
 use super::super::error::ModelError;
-use super::context::{Context, Located, says_yes, why_empty};
+use super::context::{Context, Located, why_empty};
 use super::report::Refused;
-use crate::eval::value::Uncertainty;
 use crate::openrc::supervisor::Supervisor;
+use crate::openrc::variables::FLAG_VARIABLES;
 
 /// A path setting as the backend's `eval` makes it: the option's value when start-stop-daemon
 /// options give it (already eval'd with them), else, when the backend builds the command line,
@@ -81,15 +81,6 @@ pub fn refused_by_openrc(cx: &mut Context, supervisor: Supervisor) -> Result<(),
     dangling.and(background)
 }
 
-/// The variables the backends pass as `${x+--flag} $x` (`command_user` is user.rs's).
-const SET_FLAGS: [(&str, &str); 5] = [
-    ("umask", "--umask"),
-    ("output_log", "--stdout"),
-    ("error_log", "--stderr"),
-    ("input_file", "--stdin"),
-    ("notify", "--notify"),
-];
-
 /// `${output_log+--stdout} $output_log` (sh/start-stop-daemon.sh and sh/supervise-daemon.sh,
 /// 0.45.2 and 0.63.3; `+`, not `:+`): a variable set but empty still passes its option, which
 /// then takes the next word of the line for its value (`--stdout --pidfile`, a log file named
@@ -99,17 +90,16 @@ fn flags_without_value(cx: &mut Context, supervisor: Supervisor) -> Result<(), R
     if !cx.declarative() || !matches!(supervisor, Supervisor::StartStopDaemon | Supervisor::SuperviseDaemon) {
         return Ok(());
     }
-    let program = if supervisor == Supervisor::StartStopDaemon { "start-stop-daemon" } else { "supervise-daemon" };
+    let ssd = supervisor == Supervisor::StartStopDaemon;
+    let program = if ssd { "start-stop-daemon" } else { "supervise-daemon" };
     let mut result = Ok(());
-    for (variable, flag) in SET_FLAGS {
+    // `command_user` is user.rs's, which says what start-stop-daemon then does with the user.
+    for &(variable, ssd_flag, sd_flag) in FLAG_VARIABLES.iter().filter(|(v, ..)| *v != "command_user") {
+        let flag = if ssd { ssd_flag } else { sd_flag };
         if !cx.options.target.passes_flag_variable(variable) {
             continue;
         }
-        let Some(v) = cx.var(variable) else { continue };
-        // A `$(…)` whose text is empty here is unknown, not empty (reported as unknowable).
-        if !v.value.text.is_empty() || v.value.uncertain.iter().any(Uncertainty::is_unknowable) {
-            continue;
-        }
+        let Some(v) = cx.var(variable).filter(|v| v.value.is_known_empty()) else { continue };
         let problem = format!(
             "{}: {program} still gets `{flag}`, which takes the next word of its command line for its value",
             why_empty(&v.value)
@@ -134,7 +124,7 @@ fn background_with_args(cx: &mut Context, supervisor: Supervisor) -> Result<(), 
     if !cx.declarative() || supervisor != Supervisor::StartStopDaemon {
         return Ok(());
     }
-    let background = cx.var("command_background").is_some_and(|v| says_yes(&v.value.text));
+    let background = cx.command_background();
     let Some(args) = cx.var("command_args_background").filter(|v| !v.value.text.is_empty()) else { return Ok(()) };
     if !background {
         return Ok(());

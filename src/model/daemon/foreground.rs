@@ -111,8 +111,7 @@ fn started_with_ssd_background(cx: &Context, started: &Started) -> bool {
         Launch::Call { program: LaunchProgram::StartStopDaemon, background: false, .. } => started.flags.background,
         Launch::Call { .. } => false,
         Launch::Declarative => {
-            started.supervisor == Supervisor::StartStopDaemon
-                && (started.flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)))
+            started.supervisor == Supervisor::StartStopDaemon && (started.flags.background || cx.command_background())
         }
     }
 }

@@ -47,7 +47,6 @@ use crate::eval::environment::Environment;
 use crate::eval::value::Loc;
 use crate::openrc::supervisor::Supervisor;
 use command_line::CommandLine;
-use context::says_yes;
 use context::{Context, Origin};
 use environment::EnvironmentInputs;
 use foreground::Started;
@@ -142,9 +141,9 @@ fn streams(cx: &Context, launch: &Launch, supervisor: Supervisor, flags: &flags:
         }
         (Launch::Call { .. }, _) | (Launch::Declarative, Supervisor::SuperviseDaemon) => Streams::Other,
         (Launch::Declarative, Supervisor::S6) => Streams::S6,
-        (Launch::Declarative, _) => Streams::StartStopDaemon {
-            background: flags.background || cx.var("command_background").is_some_and(|v| says_yes(&v.value.text)),
-        },
+        (Launch::Declarative, _) => {
+            Streams::StartStopDaemon { background: flags.background || cx.command_background() }
+        }
     }
 }
 

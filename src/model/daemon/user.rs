@@ -5,7 +5,7 @@ use super::super::service::RunAs;
 use super::context::{Context, Located, why_empty};
 use super::flags::DaemonFlags;
 use super::report::Refused;
-use crate::eval::value::{Loc, Uncertainty};
+use crate::eval::value::Loc;
 
 /// The user and group to run as; `None` when nothing changes them.
 pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Refused> {
@@ -13,10 +13,7 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
     let command_user = if cx.declarative() { cx.setting("command_user") } else { None };
     // Only a value known to be empty: a `$(…)` whose text is empty here is unknown, and
     // `setting` above has already said so.
-    let known_empty = |v: &Located<crate::eval::value::ShellValue>| {
-        cx.declarative() && v.value.text.is_empty() && !v.value.uncertain.iter().any(Uncertainty::is_unknowable)
-    };
-    if let Some(v) = cx.var("command_user").filter(known_empty) {
+    if let Some(v) = cx.var("command_user").filter(|v| cx.declarative() && v.value.is_known_empty()) {
         // `${command_user+--chuid} $command_user` (sh/start-stop-daemon.sh): set but empty, it
         // leaves `--chuid` without its value; start-stop-daemon takes the next word for the
         // user and fails ("user `--background' not found").
