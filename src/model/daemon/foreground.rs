@@ -62,7 +62,7 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
                     && e.kind == daemon_table::Kind::Daemon
                     && e.origin != daemon_table::Origin::Generated
                     && !e.foreground.is_empty()
-                    && !e.already.iter().any(|a| daemon_table::contains_seq(&argv[w..], a)))
+                    && !e.already.iter().any(|a| daemon_table::contains_seq(options(&argv[w..]), a)))
         };
         if let Some((entry, words)) = found.filter(|(e, w)| forks(e, *w)) {
             return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });

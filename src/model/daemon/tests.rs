@@ -1086,6 +1086,15 @@ fn foreground() {
             "decision foreground: memcached: removed `-d` (source)",
         ],
     );
+    // Under start-stop-daemon --background too: a foreground option after `--` does not count.
+    check(
+        "command=/usr/sbin/dnsmasq\ncommand_args='-- -k'\ncommand_background=yes",
+        &[
+            "argv: /usr/sbin/dnsmasq -k -- -k",
+            "advice foreground_from_table: `dnsmasq`: added `-k`, from rc2s6's table of daemons [kept in the foreground]",
+            "decision foreground: dnsmasq: added `-k` (source)",
+        ],
+    );
     check(
         "command=/usr/sbin/nginx\ncommand_args='-c /etc/n.conf -- -g x'",
         &[
