@@ -69,17 +69,13 @@ pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion
     set("RC_SVCNAME", &inputs.svcname, true);
     set("SVCNAME", &inputs.svcname, true);
     set("RC_SERVICE", &inputs.service_path, true);
-    set("RC_SVCDIR", paths::RC_SVCDIR, false);
-    set("RC_LIBEXECDIR", libexecdir(target), false);
-    set("RC_CACHEDIR", "/var/cache/rc", false);
-    set("RC_CMD", "start", false);
-    set("RC_UNAME", "Linux", false);
-    set("RC_BOOTLEVEL", "boot", false);
-    set("RC_DEFAULTLEVEL", "default", false);
-    // Known exactly (it was taken as empty: k3s's `export PATH="/opt/foo/bin:$PATH"` gave the
-    // daemon `/opt/foo/bin:`). Not marked exported here: the daemon's environment is what the
-    // files export (model/daemon/environment.rs).
-    set("PATH", &path(target), false);
+    // openrc-run's own variables, PATH among them (known exactly: it was taken as empty, and
+    // k3s's `export PATH="/opt/foo/bin:$PATH"` gave the daemon `/opt/foo/bin:`). Not marked
+    // exported here: the daemon's environment is what the files export
+    // (model/daemon/environment.rs).
+    for (n, v) in openrc_run_environment(target) {
+        set(n, &v, false);
+    }
     for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
         let v = ShellValue {
             text: String::new(),
