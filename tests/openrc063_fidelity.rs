@@ -250,14 +250,15 @@ fn a_daemon_start_runs_itself_gets_the_runlevels_openrc_run_reads() {
          printf 'later\\n' > /run/openrc/krunlevel\n\
          rc-service asis start; echo \"@@start-asis=$?\"\n\
          rc-service migrated start; echo \"@@start-migrated=$?\"\n\
-         wait_argv migrated 'rc2s6-testd migrated'\n\
-         for i in $(seq 50); do pid=$(pgrep -f 'rc2s6-testd asis' | head -n 1); [ -n \"$pid\" ] && break; sleep 0.1; done\n\
+         wait_argv migrated 'rc2s6-testd migrated' || echo @@waited=no\n\
+         for i in $(seq 300); do pid=$(pgrep -f 'rc2s6-testd asis' | head -n 1); [ -n \"$pid\" ] && break; sleep 0.1; done\n\
          cp /proc/$pid/environ \"$SANDBOX/kept/asis.env\"\n\
          cp /proc/$(svpid migrated)/environ \"$SANDBOX/kept/migrated.env\"\n";
     let r = s.run(body, Options::default());
     assert_eq!(r.get("compile"), "0", "{}", r.text);
     assert_eq!(r.get("start-asis"), "0", "{}", r.text);
     assert_eq!(r.get("start-migrated"), "0", "{}", r.text);
+    assert!(!r.text.contains("@@waited=no"), "s6 did not start the daemon:\n{}", r.text);
     let env = |name: &str| -> Environ {
         s.kept(name)
             .split('\0')
@@ -284,6 +285,20 @@ fn an_env_option_without_a_value_unsets_the_variable() {
     for gone in ["DROPPED", "FROM_CONFD", "LANG"] {
         assert_eq!(asis.get(gone), None, "start-stop-daemon removed {gone}: {text}");
     }
+    let diff = differences(&asis, &migrated, |k| !is_user_home(k) && !is_openrc_variable(k));
+    assert!(diff.is_empty(), "the daemon's environment differs:\n{diff}");
+}
+
+/// `PATH=…` without `export`: PATH is in openrc-run's environment, so the shell exports it, and
+/// start-stop-daemon hands it on less `RC_LIBEXECDIR/bin` and `/sbin` (start-stop-daemon.c:1058
+/// at 0.63.3). rc2s6 left the daemon s6-svscan's PATH, as if the script had not changed it.
+#[test]
+fn path_assigned_without_export_reaches_the_daemon() {
+    let script = format!("{SCRIPT}PATH=/opt/rc2s6-test/bin:$PATH\n");
+    let Some((asis, migrated, text)) = environments_of(&script) else { return };
+    let path = asis.get("PATH").cloned().unwrap_or_default();
+    assert!(path.starts_with("/opt/rc2s6-test/bin:"), "start-stop-daemon's PATH: {path}\n{text}");
+    assert!(!path.contains("/usr/libexec/rc/"), "start-stop-daemon removes its own directories: {path}");
     let diff = differences(&asis, &migrated, |k| !is_user_home(k) && !is_openrc_variable(k));
     assert!(diff.is_empty(), "the daemon's environment differs:\n{diff}");
 }

@@ -321,22 +321,22 @@ wait_for() {
 wait_up() {
 	s6-svwait -u -t 10000 "/run/openrc/s6-scan/$1" 2>/dev/null
 }
-# Waits up to 10 s for the service's process to have exec'd into the program $2 (its argv[0]):
+# Waits up to 30 s (a loaded machine) for the service's process to have exec'd into the program $2 (its argv[0]):
 # before that, the run script's chain (s6-envuidgid, s6-applyuidgid…) holds the daemon's whole
 # command line in its own, with an environment the daemon does not get.
 wait_exec() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | head -n 1)" = "$2" ] && return 0
 		sleep 0.1; i=$((i+1))
 	done
 	return 1
 }
-# Waits up to 10 s for the service's process to have exec'd into a command line holding $2 (the
+# Waits up to 30 s for the service's process to have exec'd into a command line holding $2 (the
 # run script's chain execs several programs before the daemon).
 wait_argv() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		tr '\0' ' ' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | grep -qF -- "$2" && return 0
 		sleep 0.1; i=$((i+1))
 	done

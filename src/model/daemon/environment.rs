@@ -10,7 +10,7 @@ use super::super::service::{RunAs, StateVariable};
 use super::context::Context;
 use super::flags::DaemonFlags;
 use super::report::Refused;
-use crate::eval::environment::Environment;
+use crate::eval::environment::{Environment, Variable};
 use crate::eval::value::{ShellValue, Uncertainty};
 use crate::openrc::paths;
 use crate::openrc::variables::PROVIDED_VARIABLES;
@@ -90,15 +90,19 @@ pub fn environment(
 ) -> Result<DaemonEnvironment, Refused> {
     let mut result = Ok(());
     let target = cx.options.target.clone();
+    // PATH is in openrc-run's environment, so the shell exports it, assigned or not; one the
+    // files never assign is openrc-run's own, which s6-svscan (started by OpenRC the same way)
+    // hands on as start-stop-daemon would.
+    let handed_on = |n: &str, v: &Variable| v.exported || (n == "PATH" && v.assigned_at.is_some());
     let exported: Vec<(String, ShellValue)> = match inputs.launch_env {
         // Every variable the launching command sees, a function's exported locals and the
         // assignments before its name (which the shell holds in a scope of their own) included.
         Some(env) => env
             .names()
             .into_iter()
-            .filter_map(|n| env.get(&n).filter(|v| v.exported).map(|v| (n.clone(), v.value.clone())))
+            .filter_map(|n| env.get(&n).filter(|v| handed_on(&n, v)).map(|v| (n.clone(), v.value.clone())))
             .collect(),
-        None => cx.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+        None => cx.globals().filter(|(n, v)| handed_on(n, v)).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
     };
     let mut vars: Vec<(String, String)> = Vec::new();
     let set = |vars: &mut Vec<(String, String)>, k: &str, v: &str| {
@@ -128,6 +132,7 @@ pub fn environment(
             continue;
         }
         match check_exported(cx, &n, &v) {
+            Ok(()) if n == "PATH" && !inputs.direct => set(&mut vars, &n, &daemon_path(&v.text, &target)),
             Ok(()) => set(&mut vars, &n, &v.text),
             Err(refused) => result = Err(refused),
         }
@@ -163,6 +168,16 @@ pub fn environment(
     vars.sort();
     unset.sort();
     result.map(|()| DaemonEnvironment { vars, unset })
+}
+
+/// The PATH start-stop-daemon and supervise-daemon give the daemon: openrc-run's, less
+/// `RC_LIBEXECDIR/bin`, `RC_LIBEXECDIR/sbin` and empty entries (start-stop-daemon.c:1019-1044,
+/// supervise-daemon.c:511-535 at 0.45.2; start-stop-daemon.c:1058-1083, supervise-daemon.c:539
+/// at 0.63.3).
+fn daemon_path(path: &str, target: &crate::openrc::version::OpenrcVersion) -> String {
+    let rc = crate::model::predefined::libexecdir(target);
+    let (bin, sbin) = (format!("{rc}/bin"), format!("{rc}/sbin"));
+    path.split(':').filter(|p| !p.is_empty() && **p != *bin && **p != *sbin).collect::<Vec<_>>().join(":")
 }
 
 /// An exported variable's value must be exact: besides what [`Context::check`] refuses, a

@@ -1209,3 +1209,18 @@ fn required_paths_are_carried_as_openrc_run_reads_them() {
         ],
     );
 }
+
+/// PATH is in openrc-run's environment: assigned, exported or not, it reaches the daemon less
+/// OpenRC's own directories (start-stop-daemon.c:1019-1044 at 0.45.2); never assigned, the
+/// daemon keeps s6-svscan's, which OpenRC started the same way.
+#[test]
+fn path_reaches_the_daemon_as_start_stop_daemon_strips_it() {
+    let stripped = "/bin:/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin";
+    for assign in ["PATH=/opt/x/bin:$PATH", "export PATH=\"/opt/x/bin:$PATH\""] {
+        check(
+            &format!("command=/usr/bin/foo\ncommand_background=yes\n{assign}"),
+            &["argv: /usr/bin/foo", &format!("env: PATH=/opt/x/bin:{stripped}"), BACKGROUND],
+        );
+    }
+    check("command=/usr/bin/foo\ncommand_background=yes", &["argv: /usr/bin/foo", BACKGROUND]);
+}
