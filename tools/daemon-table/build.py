@@ -690,7 +690,7 @@ class Release:
         mine = [mp for mp in self.pages.get(name, []) if norm_source(mp.tree.source) == src and mp.section[0] in "18"]
         # A page that is another program's (birdc.8 -> bird.8, slogin.1 -> ssh.1) documents that
         # program's options, not these.
-        others = [mp for mp in mine if mp.text() and name not in manpage.names_documented(mp.text())]
+        others = [mp for mp in mine if mp.text() and not manpage.documents(mp.text(), name)]
         mine = [mp for mp in mine if mp not in others]
         if not mine and others:
             return Verdict(reason=f"{self.name}: {others[0].cite()} documents {', '.join(sorted(manpage.names_documented(others[0].text()))) or 'another program'}, not {name}")

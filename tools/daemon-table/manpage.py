@@ -386,6 +386,13 @@ def names_documented(text):
     return {n for n in re.split(r"[,\s]+", head) if n}
 
 
+def documents(text, name):
+    """Whether the page's NAME section lists `name`. Letter case is not compared: pages spell a
+    program's name as its authors write it (inspircd.8 says `InspIRCd`, haproxy.1 `HAProxy`), and
+    the page is already the one installed as NAME.SECTION by the program's own source package."""
+    return name.casefold() in {n.casefold() for n in names_documented(text)}
+
+
 def synopsis_arguments(text):
     """Options the SYNOPSIS shows with an argument (`[-c file]`, `-w period`), and those it shows
     alone (`[-d]`, `[-dfv]`)."""

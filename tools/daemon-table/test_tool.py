@@ -130,6 +130,12 @@ class Tags(unittest.TestCase):
         self.assertEqual(manpage.names_documented("NAME\n       bird - BIRD Internet Routing Daemon\n"), {"bird"})
         self.assertEqual(manpage.names_documented("NAME\n       xrdp, xrdp-sesman - a thing\n"), {"xrdp", "xrdp-sesman"})
 
+    def test_page_documents_name_whatever_its_case(self):
+        page = "NAME\n       InspIRCd - Modular IRC server\n"
+        self.assertTrue(manpage.documents(page, "inspircd"))
+        self.assertFalse(manpage.documents(page, "inspircd-genssl"))
+        self.assertFalse(manpage.documents("NAME\n       bird - BIRD Internet Routing Daemon\n", "bird6"))
+
     def test_synopsis_arguments(self):
         with_arg, alone = manpage.synopsis_arguments("SYNOPSIS\n       xmotd [-wakeup sleep-period] [-dfv] file\n")
         self.assertIn("-wakeup", with_arg)
