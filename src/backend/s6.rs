@@ -158,6 +158,8 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     let mut s = ExeclineScript::new(&opts.execlineb);
     // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
     s.line(["fdmove", "-c", "2", "1"]);
+    // Values OpenRC computes as it loads the script, before its required_dirs tests.
+    let argv = super::at_start::substitute(&mut s, d, name);
     required(&mut s, name, &d.required);
     // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
     // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
@@ -198,7 +200,7 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     if let Some(a) = &d.argv0 {
         s.line(["exec", "-a", a.as_str()]);
     }
-    s.line(d.argv.iter().cloned());
+    s.line(argv);
     s
 }
 

@@ -53,7 +53,7 @@ pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> Comman
 
 /// `eval start-stop-daemon … $command … -- $command_args $command_args_foreground`.
 fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
-    let words = cx.eval(&["command", "command_args", "command_args_foreground"]);
+    let words = cx.eval_command_line(&["command", "command_args", "command_args_foreground"]);
     // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`;
     // 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes `${supervise_daemon_args-…}`, where an
     // empty value stops the fallback.
@@ -141,6 +141,9 @@ fn from_call(
     // Options that do not matter under s6 (`--pidfile $(…)`) cannot spoil the rest.
     let skip: Vec<usize> = flags.irrelevant_words.iter().map(|i| i + 1).collect();
     let mut exact = true;
+    // A value computed at start may be in any word here; the words it may not be in (the
+    // program, options) are refused once the daemon is built.
+    cx.at_start.allowed = true;
     for (i, u) in uncertain.iter().enumerate() {
         if !skip.contains(&i) {
             // Named after the variable that holds what cannot be known, where one does.
@@ -151,6 +154,7 @@ fn from_call(
             }
         }
     }
+    cx.at_start.allowed = false;
     CommandLine { argv, flags, at, exact, background_args: None }
 }
 

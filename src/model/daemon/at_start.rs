@@ -1,0 +1,97 @@
+//! Values OpenRC computes each time it starts the service (`$(nproc)`, `$(cat FILE)`, `$(id -u
+//! USER)` …, see `eval::at_start`) may be in the daemon's arguments, where a run script computes
+//! them at the same moment; anywhere else (the program, an option, the user, a path) s6 needs
+//! the value when the service directory is written, and it is refused as any substitution is.
+//!
+//! Where the output lands, OpenRC may read it again as shell: `command_args` is `eval`'d by
+//! sh/start-stop-daemon.sh and sh/supervise-daemon.sh (0.45.2 and 0.63.3), so an output holding
+//! quotes, `$`, `;`, a glob or a blank would make OpenRC run something else, or split it. The
+//! run script therefore refuses to start (message on stderr, exit 1: s6 tries again a second
+//! later) unless the output is non-empty and only [`SAFE_CHARACTERS`]; for such an output the
+//! shell's splitting, globbing and `eval` leave it one word, as the run script does.
+
+use super::super::error::ModelError;
+use super::super::uncertainty::explain_uncertainty;
+use super::context::Context;
+use super::report::Refused;
+use crate::eval::at_start::{Segment, has_marker, segments};
+use crate::eval::value::Uncertainty;
+use crate::model::service::Daemon;
+
+/// The characters an output computed at start may hold, as words for a decision; the backend's
+/// check is the same set (`backend::s6`).
+pub const SAFE_CHARACTERS: &str = "A-Z a-z 0-9 . _ : @ % + = , / -";
+
+/// Checks that every value computed at start the command line read is in the daemon's arguments
+/// (not cut or measured by an expansion) and nowhere else, and records a decision for each.
+pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
+    let used = std::mem::take(&mut cx.at_start.used);
+    if used.is_empty() && !daemon_has_marker(daemon) {
+        return Ok(());
+    }
+    let in_args: Vec<Segment> = daemon.argv.iter().skip(1).filter_map(|w| segments(w)).flatten().collect();
+    let broken = daemon.argv.iter().skip(1).any(|w| segments(w).is_none());
+    let mut result = Ok(());
+    for (variable, command, loc) in &used {
+        let lands = in_args.contains(&Segment::Command(command.clone()));
+        if broken || !lands || elsewhere(daemon) {
+            let u = Uncertainty::AtStart { command: command.clone(), loc: *loc };
+            result = Err(refuse(cx, variable, &u));
+        } else {
+            cx.report.decide(
+                "runtime value",
+                format!(
+                    "`{}` is run by the run script when the service starts, as root, as OpenRC runs it; \
+                     the service does not start while its output is empty or holds anything but {SAFE_CHARACTERS}",
+                    command.display()
+                ),
+                Some(*loc),
+            );
+        }
+    }
+    // A marker no read value accounts for cannot be told from text: never printed as a command.
+    let accounted = |s: &Segment| match s {
+        Segment::Command(c) => used.iter().any(|(_, u, _)| u == c),
+        Segment::Text(_) => true,
+    };
+    if result.is_ok() && (broken || elsewhere(daemon) || !in_args.iter().all(accounted)) {
+        let u = Uncertainty::CommandSubst(cx.fallback());
+        result = Err(refuse(cx, "command_args", &u));
+    }
+    result
+}
+
+fn refuse(cx: &mut Context, variable: &str, u: &Uncertainty) -> Refused {
+    let why = explain_uncertainty(u, &Default::default(), &|_| false);
+    let loc = u.loc();
+    let error = ModelError::UnknowableValue {
+        variable: variable.to_string(),
+        why: why.why,
+        span: loc.span.into(),
+        help: why.help,
+    };
+    cx.report.refuse(loc, error)
+}
+
+/// Whether a marker is anywhere in the daemon but its arguments: the program, argv\[0\], the
+/// user, a path, the environment … (every field, through its debug form, so that a field added
+/// later is covered too; the debug form writes the private-use characters as `\u{e000}`).
+fn elsewhere(daemon: &Daemon) -> bool {
+    let mut rest = daemon.clone();
+    rest.argv.truncate(1);
+    let text = format!("{rest:?}");
+    text.contains("\\u{e000}") || text.contains("\\u{e001}") || has_marker(&text)
+}
+
+fn daemon_has_marker(daemon: &Daemon) -> bool {
+    daemon.argv.iter().any(|w| has_marker(w)) || elsewhere(daemon)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_debug_form_escapes_the_markers() {
+        let text = format!("{:?}", String::from(crate::eval::at_start::OPEN));
+        assert!(text.contains("\\u{e000}"), "{text}");
+    }
+}
