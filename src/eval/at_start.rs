@@ -190,7 +190,8 @@ mod tests {
         assert_eq!(segments("plain"), Some(vec![Segment::Text("plain".into())]));
         let m = AtStart::Cat("/f".into()).marker();
         // Cut by `${x#?}`, `${x%?}`, changed by `${x/c/q}`, an empty kind, nested.
-        for broken in [&m[OPEN.len_utf8()..], &m[..m.len() - CLOSE.len_utf8()], "\u{E000}q/f\u{E001}", "\u{E000}\u{E001}"]
+        for broken in
+            [&m[OPEN.len_utf8()..], &m[..m.len() - CLOSE.len_utf8()], "\u{E000}q/f\u{E001}", "\u{E000}\u{E001}"]
         {
             assert_eq!(segments(broken), None, "{broken:?}");
         }

@@ -366,7 +366,10 @@ impl<'e> Expander<'e> {
     /// is made unknowable (no real script holds U+E000 or U+E001).
     fn no_marker_in_script(&mut self, text: &str, span: Span) {
         if !self.markers_are_values && has_marker(text) {
-            self.note(Uncertainty::Runtime { what: "the private-use character U+E000 or U+E001".into(), loc: self.loc(span) });
+            self.note(Uncertainty::Runtime {
+                what: "the private-use character U+E000 or U+E001".into(),
+                loc: self.loc(span),
+            });
         }
     }
 

@@ -96,8 +96,11 @@ impl<O: Observer> Interpreter<O> {
 
     /// Shows the command to the observer; `Some` when it takes the command over.
     fn observe(&mut self, sc: &SimpleCommand, fields: &[String], uncertain: &[Uncertainty]) -> Option<Status> {
-        let runner =
-            super::capture::Runner { functions: &self.functions, steps: &self.capture_steps, may_run: self.capture.is_none() };
+        let runner = super::capture::Runner {
+            functions: &self.functions,
+            steps: &self.capture_steps,
+            may_run: self.capture.is_none(),
+        };
         let command = ObservedCommand {
             name: &fields[0],
             fields,
