@@ -141,10 +141,15 @@ fn from_call(
     // Options that do not matter under s6 (`--pidfile $(…)`) cannot spoil the rest.
     let skip: Vec<usize> = flags.irrelevant_words.iter().map(|i| i + 1).collect();
     let mut exact = true;
-    // A value computed at start may be in any word here; the words it may not be in (the
-    // program, options) are refused once the daemon is built.
-    cx.at_start.allowed = true;
+    // A value computed at start may be in the daemon's arguments: after the program of a direct
+    // call, after `--` for start-stop-daemon and supervise-daemon (the tail `flags::parse` puts
+    // in `args`). Where each lands is checked again once the daemon is built.
+    let args_start = match program {
+        LaunchProgram::Direct => 1,
+        _ => words.len() - flags.args.len(),
+    };
     for (i, u) in uncertain.iter().enumerate() {
+        cx.at_start.allowed = i >= args_start;
         if !skip.contains(&i) {
             // Named after the variable that holds what cannot be known, where one does.
             for one in u {

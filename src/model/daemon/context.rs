@@ -120,7 +120,8 @@ impl<'a> Context<'a> {
                         self.report.add(*loc, ModelError::UnsetVariable { name: name.clone(), span: loc.span.into() });
                     }
                 }
-                Uncertainty::AtStart { command, loc } if self.at_start.allowed => {
+                // `command` is the program: s6 needs it known.
+                Uncertainty::AtStart { command, loc } if self.at_start.allowed && variable != "command" => {
                     let used = (variable.to_string(), command.clone(), *loc);
                     if !self.at_start.used.contains(&used) {
                         self.at_start.used.push(used);
