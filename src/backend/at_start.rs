@@ -5,7 +5,8 @@
 //!
 //! The command runs the way openrc-run's shell runs it:
 //! - in `/` (openrc-run.c:1204,1275 at 0.63.3 changes to `/` before running the script);
-//! - with an empty environment but `PATH=/bin:/sbin:/usr/bin:/usr/sbin`: openrc-run's
+//! - with an empty environment but `PATH=/bin:/sbin:/usr/bin:/usr/sbin` (`emptyenv -p`, then
+//!   `export PATH`): openrc-run's
 //!   env_filter() (src/shared/misc.c:58-65, 0.63.3) removes every variable but a short list
 //!   (LANG, TERM, …, none of which changes what these programs print) unless rc.conf's
 //!   `rc_env_allow` names it, and env_config() puts RC_PATH_PREFIX (`RC_LIBEXECDIR/bin:/bin:
@@ -55,7 +56,10 @@ pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Vec<Stri
     let prefix = unused_prefix(d, service);
     for (i, c) in commands.iter().enumerate() {
         let name = format!("{prefix}{i}");
-        let mut block = vec!["cd".to_string(), "/".into(), "emptyenv".into(), "export".into(), "PATH".into()];
+        // `emptyenv -p` keeps PATH until `export` is found by it (execline's own programs may be
+        // anywhere: Debian keeps them in /usr/lib/execline/bin).
+        let mut block =
+            vec!["cd".to_string(), "/".into(), "emptyenv".into(), "-p".into(), "export".into(), "PATH".into()];
         block.extend([PATH.to_string(), "/bin/sh".into(), "-c".into(), CHECK_PROGRAM.into(), "rc2s6".into()]);
         block.extend(c.words());
         s.block_line(&["backtick", "-i", "-E", name.as_str()], block);
