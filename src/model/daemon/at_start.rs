@@ -14,7 +14,7 @@ use super::super::error::ModelError;
 use super::super::uncertainty::explain_uncertainty;
 use super::context::Context;
 use super::report::Refused;
-use crate::eval::at_start::{Segment, has_marker, segments};
+use crate::eval::at_start::{AtStart, CLOSE, OPEN, Segment, segments};
 use crate::eval::value::Uncertainty;
 use crate::model::service::Daemon;
 
@@ -26,15 +26,22 @@ pub const SAFE_CHARACTERS: &str = "A-Z a-z 0-9 . _ : @ % + = , / -";
 /// (not cut or measured by an expansion) and nowhere else, and records a decision for each.
 pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     let used = std::mem::take(&mut cx.at_start.used);
-    if used.is_empty() && !daemon_has_marker(daemon) {
-        return Ok(());
+    let refused = std::mem::take(&mut cx.at_start.refused);
+    let elsewhere = markers_elsewhere(daemon);
+    let mut in_args = Vec::new();
+    let mut broken = false;
+    for w in daemon.argv.iter().skip(1) {
+        match segments(w) {
+            Some(segs) => in_args.extend(segs.into_iter().filter_map(|s| match s {
+                Segment::Command(c) => Some(c),
+                Segment::Text(_) => None,
+            })),
+            None => broken = true,
+        }
     }
-    let in_args: Vec<Segment> = daemon.argv.iter().skip(1).filter_map(|w| segments(w)).flatten().collect();
-    let broken = daemon.argv.iter().skip(1).any(|w| segments(w).is_none());
     let mut result = Ok(());
     for (variable, command, loc) in &used {
-        let lands = in_args.contains(&Segment::Command(command.clone()));
-        if broken || !lands || elsewhere(daemon) {
+        if broken || !in_args.contains(command) || elsewhere.contains(command) {
             let u = Uncertainty::AtStart { command: command.clone(), loc: *loc };
             result = Err(refuse(cx, variable, &u));
         } else {
@@ -49,12 +56,11 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
             );
         }
     }
-    // A marker no read value accounts for cannot be told from text: never printed as a command.
-    let accounted = |s: &Segment| match s {
-        Segment::Command(c) => used.iter().any(|(_, u, _)| u == c),
-        Segment::Text(_) => true,
-    };
-    if result.is_ok() && (broken || elsewhere(daemon) || !in_args.iter().all(accounted)) {
+    // A marker no value read accounts for (or a broken one) cannot be told from text: it is
+    // never printed as a command. One read where it may not be was reported when it was read.
+    let accounted = |c: &AtStart| used.iter().any(|(_, u, _)| u == c) || refused.contains(c);
+    let stray = broken || in_args.iter().chain(&elsewhere).any(|c| !accounted(c));
+    if result.is_ok() && stray {
         let u = Uncertainty::CommandSubst(cx.fallback());
         result = Err(refuse(cx, "command_args", &u));
     }
@@ -73,18 +79,26 @@ fn refuse(cx: &mut Context, variable: &str, u: &Uncertainty) -> Refused {
     cx.report.refuse(loc, error)
 }
 
-/// Whether a marker is anywhere in the daemon but its arguments: the program, argv\[0\], the
-/// user, a path, the environment … (every field, through its debug form, so that a field added
-/// later is covered too; the debug form writes the private-use characters as `\u{e000}`).
-fn elsewhere(daemon: &Daemon) -> bool {
+/// The markers anywhere in the daemon but its arguments: the program, argv\[0\], the user, a
+/// path, the environment … (every field, through its debug form, so that a field added later is
+/// covered too; the debug form writes the private-use characters as `\u{e000}`). A broken one
+/// counts as a command no value accounts for.
+fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
     let mut rest = daemon.clone();
     rest.argv.truncate(1);
-    let text = format!("{rest:?}");
-    text.contains("\\u{e000}") || text.contains("\\u{e001}") || has_marker(&text)
-}
-
-fn daemon_has_marker(daemon: &Daemon) -> bool {
-    daemon.argv.iter().any(|w| has_marker(w)) || elsewhere(daemon)
+    let text = format!("{rest:?}").replace("\\u{e000}", &OPEN.to_string()).replace("\\u{e001}", &CLOSE.to_string());
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find([OPEN, CLOSE]).map(|i| i + from) {
+        let end = text[i..].find(CLOSE).map(|e| e + i + CLOSE.len_utf8()).unwrap_or(text.len());
+        match segments(&text[i..end]).as_deref() {
+            Some([Segment::Command(c)]) => out.push(c.clone()),
+            // Broken: a command nothing read, so that it is refused.
+            _ => out.push(AtStart::Cat(String::from("?"))),
+        }
+        from = end.max(i + 1);
+    }
+    out
 }
 
 #[cfg(test)]

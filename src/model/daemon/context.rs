@@ -55,6 +55,8 @@ pub struct AtStartUses {
     pub allowed: bool,
     /// Each one read, with the variable that holds it, in the order read.
     pub used: Vec<(String, AtStart, Loc)>,
+    /// Each one read where it may not be: reported already.
+    pub refused: Vec<AtStart>,
 }
 
 impl<'a> Context<'a> {
@@ -128,6 +130,9 @@ impl<'a> Context<'a> {
                     }
                 }
                 other => {
+                    if let Uncertainty::AtStart { command, .. } = other {
+                        self.at_start.refused.push(command.clone());
+                    }
                     let Unknowable { why, help } = explain_uncertainty(other, &self.texts, &|name| {
                         confd_decides(self.env, self.fallback.file, name)
                     });

@@ -1269,6 +1269,14 @@ fn values_computed_at_start_only_in_the_arguments() {
         let got = render("", &script, &ModelOptions::default());
         assert!(got.contains(&unknowable(variable)), "{script}: {got:?}");
     }
+    // In an option of start()'s call: said once, where it is set (not again as a stray value).
+    let got = render(
+        "",
+        "d=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --env \"XDG_RUNTIME_DIR=$d\" --exec /usr/bin/foo --background -- -x\n}",
+        &ModelOptions::default(),
+    );
+    let errors: Vec<&String> = got.iter().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors, [&unknowable("d")], "{got:?}");
     // Measured, cut, shadowed by a function, or with a word not known: never a marker.
     for script in [
         "n=$(cat /f)\ncommand=/usr/bin/foo\ncommand_args=\"-n ${#n} $n\"",
