@@ -1,7 +1,7 @@
 //! Values OpenRC computes each time it starts the service (`$(cat FILE)`, `$(nproc)`,
 //! `$(hostname)`, `$(id -u USER)`, `$(id -g USER)`): the generated run script, run by the real
-//! execlineb of each toolset, gives a probe daemon exactly the argv that OpenRC's way of building
-//! it gives — the script's assignment sourced by /bin/sh, then `eval`'d as
+//! execlineb of each toolset, gives a probe daemon exactly the argv (and the exported variable)
+//! that OpenRC's way of building it gives — the script's assignment sourced by /bin/sh, then `eval`'d as
 //! sh/start-stop-daemon.sh does with `$command_args` — or, when the output would make OpenRC's
 //! `eval` read shell syntax (quotes, `$(…)`, a glob, a blank, a newline) or is empty (a missing
 //! file, an unknown user), refuses to start: a message on stderr, a non-zero exit, no daemon.
@@ -28,7 +28,7 @@ for_each_toolset! {
 fn args_line(dir: &Path, user: &str) -> String {
     let value = dir.join("value").display().to_string();
     format!(
-        "command_args=\"-r $(cat {value}) -j ${{jobs:-$(nproc)}} -h `hostname` -u $(id -u {user}) --gid=$(id -g {user}) '\\\\$(nproc)'\""
+        "export AT_START_ENV=\"$(cat {value})\"\ncommand_args=\"-r $(cat {value}) -j ${{jobs:-$(nproc)}} -h `hostname` -u $(id -u {user}) --gid=$(id -g {user}) '\\\\$(nproc)'\""
     )
 }
 
@@ -36,7 +36,9 @@ fn args_line(dir: &Path, user: &str) -> String {
 fn run_script(dir: &Path, user: &str) -> String {
     let probe = dir.join("probe");
     let out = dir.join("out");
-    fs::write(&probe, format!("#!/bin/sh\nprintf '%s\\0' \"$@\" > '{}'\n", out.display())).unwrap();
+    // The exported value first, then the arguments.
+    let text = format!("#!/bin/sh\nprintf '%s\\0' \"$AT_START_ENV\" \"$@\" > '{}'\n", out.display());
+    fs::write(&probe, text).unwrap();
     fs::set_permissions(&probe, fs::Permissions::from_mode(0o755)).unwrap();
     let init_d = dir.join("init.d");
     fs::create_dir_all(&init_d).unwrap();
@@ -50,10 +52,11 @@ fn run_script(dir: &Path, user: &str) -> String {
     dir.files.iter().find(|f| f.path == "run").expect("a run script").contents.clone()
 }
 
-/// The probe's argv (without argv\[0\]) as OpenRC builds it: the assignment run by /bin/sh,
+/// `AT_START_ENV` and the probe's argv (without argv\[0\]) as OpenRC builds them: the assignment run by /bin/sh,
 /// then `eval`'d with the rest of start-stop-daemon's line.
 fn openrc_argv(dir: &Path, user: &str) -> Vec<String> {
-    let program = format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"$@\"", args_line(dir, user));
+    let program =
+        format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"$AT_START_ENV\" \"$@\"", args_line(dir, user));
     let out = Command::new("/bin/sh")
         .arg("-c")
         .arg(program)
@@ -100,7 +103,8 @@ fn the_daemon_gets_what_openrc_gives(ts: &Toolset) {
         assert!(ok, "{contents:?} ({}): {stderr}", ts.name());
         let want = openrc_argv(dir, "root");
         assert_eq!(argv.as_deref(), Some(&want[..]), "{contents:?} ({})", ts.name());
-        assert_eq!(want[1], contents.trim_end_matches('\n'));
+        assert_eq!(want[0], contents.trim_end_matches('\n'));
+        assert_eq!(want[2], contents.trim_end_matches('\n'));
     }
 }
 

@@ -54,7 +54,7 @@ fn generated_scripts_mean_what_rc2s6_meant(ts: &Toolset) {
                 );
                 if f.path == "run" {
                     let tail = &real[real.len() - daemon.argv.len()..];
-                    let argv = run_argv::expected_tail(&real, &daemon.argv);
+                    let argv = run_argv::expected_tail(&real, &daemon.argv, &daemon.env);
                     assert_eq!(tail, argv.as_slice(), "{}: the daemon's argv ({})", dir.name, ts.name());
                 }
                 checked += 1;

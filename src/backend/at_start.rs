@@ -1,4 +1,4 @@
-//! The daemon's arguments that hold a value computed at start (`$(nproc)`, `$(cat FILE)`, …:
+//! The daemon's arguments and environment values that hold a value computed at start (`$(nproc)`, `$(cat FILE)`, …:
 //! `eval::at_start`, allowed there by `model::daemon::at_start`): each command runs once, first
 //! in the run script and as root, as OpenRC runs it when it loads the script, and execline's
 //! `backtick -i -E` puts its output into the words.
@@ -37,13 +37,21 @@ printf %s \"$v\"";
 /// The PATH the commands are looked up in (RC_PATH_PREFIX without OpenRC's own directory).
 pub const PATH: &str = "/bin:/sbin:/usr/bin:/usr/sbin";
 
-/// Adds a `backtick` line for each command the arguments use, in the order they first appear,
-/// and returns the arguments with execline's `${NAME}` for each output.
-pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Vec<String> {
+/// The daemon's arguments and environment as the run script writes them.
+pub struct Substituted {
+    /// The argv.
+    pub argv: Vec<String>,
+    /// The environment, sorted as the daemon's.
+    pub env: Vec<(String, String)>,
+}
+
+/// Adds a `backtick` line for each command the arguments and the environment's values use, in
+/// the order they first appear, and returns them with execline's `${NAME}` for each output.
+pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Substituted {
+    let args = d.argv.iter().skip(1);
+    let words: Vec<Option<Vec<Segment>>> = args.chain(d.env.iter().map(|(_, v)| v)).map(|w| segments(w)).collect();
     let mut commands: Vec<AtStart> = Vec::new();
-    let split: Vec<Option<Vec<Segment>>> =
-        d.argv.iter().enumerate().map(|(i, w)| if i == 0 { None } else { segments(w) }).collect();
-    for seg in split.iter().flatten().flatten() {
+    for seg in words.iter().flatten().flatten() {
         if let Segment::Command(c) = seg {
             if !commands.contains(c) {
                 commands.push(c.clone());
@@ -51,7 +59,7 @@ pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Vec<Stri
         }
     }
     if commands.is_empty() {
-        return d.argv.clone();
+        return Substituted { argv: d.argv.clone(), env: d.env.clone() };
     }
     let prefix = unused_prefix(d, service);
     for (i, c) in commands.iter().enumerate() {
@@ -64,14 +72,13 @@ pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Vec<Stri
         block.extend(c.words());
         s.block_line(&["backtick", "-i", "-E", name.as_str()], block);
     }
-    d.argv
-        .iter()
-        .zip(split)
-        .map(|(word, segs)| match segs {
-            Some(segs) => join(&segs, &commands, &prefix),
-            None => word.clone(),
-        })
-        .collect()
+    let write = |word: &String| match segments(word) {
+        Some(segs) => join(&segs, &commands, &prefix),
+        None => word.clone(),
+    };
+    let argv = d.argv.iter().take(1).cloned().chain(d.argv.iter().skip(1).map(write)).collect();
+    let env = d.env.iter().map(|(k, v)| (k.clone(), write(v))).collect();
+    Substituted { argv, env }
 }
 
 /// The word with `${NAME}` for each command. execline's substitution halves the backslashes

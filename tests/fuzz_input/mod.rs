@@ -104,7 +104,7 @@ pub fn check_pipeline(data: &[u8]) {
                     .unwrap_or_else(|e| panic!("{}/{} does not lex ({e}):\n{}", dir.name, f.path, f.contents));
                 if f.path == "run" {
                     let daemon = compiled.analysis.service.daemon.as_ref().expect("a directory has a daemon");
-                    let tail = run_argv::expected_tail(&words, &daemon.argv);
+                    let tail = run_argv::expected_tail(&words, &daemon.argv, &daemon.env);
                     assert!(words.ends_with(&tail), "run ends with {words:?}, not the argv {:?}", daemon.argv);
                 }
             }

@@ -1,14 +1,15 @@
 //! The rule a run script's words keep (ARCHITECTURE.md, "Architecture invariants"): every value
 //! is one word written as it is, except a value OpenRC computes at start, which is the
 //! `${NAME}` of a `backtick -i -E NAME { … /bin/sh -c CHECK rc2s6 COMMAND… }` line earlier in
-//! the script, and NAME is in no other word, so execline substitutes nothing else.
+//! the script, and NAME is in no other word than the daemon's arguments and the values of its
+//! environment's `export` lines, so execline substitutes nothing else.
 
 use rc2s6::eval::at_start::{AtStart, Segment, segments};
 
 /// The words the daemon's argv must be at the end of the run script whose words (as execlineb
 /// reads them, blocks with their one-space prefix and `""` end) are `words`. Panics when a
 /// substitution breaks the rule.
-pub fn expected_tail(words: &[String], argv: &[String]) -> Vec<String> {
+pub fn expected_tail(words: &[String], argv: &[String], env: &[(String, String)]) -> Vec<String> {
     let defined = definitions(words);
     let name_of = |c: &AtStart| {
         defined
@@ -17,34 +18,38 @@ pub fn expected_tail(words: &[String], argv: &[String]) -> Vec<String> {
             .map(|(n, _, _)| n.clone())
             .unwrap_or_else(|| panic!("no backtick line computes {} in {words:?}", c.display()))
     };
-    let tail: Vec<String> = argv
-        .iter()
-        .enumerate()
-        .map(|(i, w)| match segments(w) {
-            Some(segs) if i > 0 => {
-                let mut out = String::new();
-                for s in segs {
-                    match s {
-                        Segment::Text(t) => out.push_str(&t),
-                        Segment::Command(c) => {
-                            // execline halves the backslashes before a substituted `$`.
-                            let trailing = out.len() - out.trim_end_matches('\\').len();
-                            out.push_str(&"\\".repeat(trailing));
-                            out.push_str(&format!("${{{}}}", name_of(&c)));
-                        }
+    let write = |w: &String| match segments(w) {
+        Some(segs) => {
+            let mut out = String::new();
+            for s in segs {
+                match s {
+                    Segment::Text(t) => out.push_str(&t),
+                    Segment::Command(c) => {
+                        // execline halves the backslashes before a substituted `$`.
+                        let trailing = out.len() - out.trim_end_matches('\\').len();
+                        out.push_str(&"\\".repeat(trailing));
+                        out.push_str(&format!("${{{}}}", name_of(&c)));
                     }
                 }
-                out
             }
-            _ => w.clone(),
-        })
-        .collect();
+            out
+        }
+        None => w.clone(),
+    };
+    let tail: Vec<String> = argv.iter().enumerate().map(|(i, w)| if i == 0 { w.clone() } else { write(w) }).collect();
+    // An environment value is written by `export NAME VALUE`, substituted the same way.
+    let exported: Vec<(String, String)> = env.iter().map(|(k, v)| (k.clone(), write(v))).collect();
     // No other word names a variable a backtick defines.
     let before_tail = &words[..words.len().saturating_sub(tail.len())];
     let at: Vec<usize> = defined.iter().map(|d| d.2).collect();
     for (name, _, _) in &defined {
         for (i, w) in before_tail.iter().enumerate() {
-            assert!(at.contains(&i) || !w.contains(name.as_str()), "{name} is in word {i} ({w:?}) of {words:?}");
+            let export =
+                i >= 2 && words[i - 2] == "export" && exported.iter().any(|(k, v)| *k == words[i - 1] && v == w);
+            assert!(
+                at.contains(&i) || export || !w.contains(name.as_str()),
+                "{name} is in word {i} ({w:?}) of {words:?}"
+            );
         }
     }
     tail

@@ -1,6 +1,6 @@
 //! Values OpenRC computes each time it starts the service (`$(nproc)`, `$(cat FILE)`, `$(id -u
-//! USER)` …, see `eval::at_start`) may be in the daemon's arguments, where a run script computes
-//! them at the same moment; anywhere else (the program, an option, the user, a path) s6 needs
+//! USER)` …, see `eval::at_start`) may be in the daemon's arguments and in the values of its
+//! environment, where a run script computes them at the same moment; anywhere else (the program, an option, the user, a path) s6 needs
 //! the value when the service directory is written, and it is refused as any substitution is.
 //!
 //! Where the output lands, OpenRC may read it again as shell: `command_args` is `eval`'d by
@@ -22,17 +22,17 @@ use crate::model::service::Daemon;
 /// check is the same set (`backend::s6`).
 pub const SAFE_CHARACTERS: &str = "A-Z a-z 0-9 . _ : @ % + = , / -";
 
-/// Checks that every value computed at start the command line read is in the daemon's arguments
-/// (not cut or measured by an expansion) and nowhere else, and records a decision for each.
+/// Checks that every value computed at start the command line and the environment read is in the
+/// daemon's arguments or environment values (not cut or measured by an expansion) and nowhere else, and records a decision for each.
 pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     let used = std::mem::take(&mut cx.at_start.used);
     let refused = std::mem::take(&mut cx.at_start.refused);
     let elsewhere = markers_elsewhere(daemon);
-    let mut in_args = Vec::new();
+    let mut placed = Vec::new();
     let mut broken = false;
-    for w in daemon.argv.iter().skip(1) {
+    for w in daemon.argv.iter().skip(1).chain(daemon.env.iter().map(|(_, v)| v)) {
         match segments(w) {
-            Some(segs) => in_args.extend(segs.into_iter().filter_map(|s| match s {
+            Some(segs) => placed.extend(segs.into_iter().filter_map(|s| match s {
                 Segment::Command(c) => Some(c),
                 Segment::Text(_) => None,
             })),
@@ -41,7 +41,7 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     }
     let mut result = Ok(());
     for (variable, command, loc) in &used {
-        if broken || !in_args.contains(command) || elsewhere.contains(command) {
+        if broken || !placed.contains(command) || elsewhere.contains(command) {
             let u = Uncertainty::AtStart { command: command.clone(), loc: *loc };
             result = Err(refuse(cx, variable, &u));
         } else {
@@ -59,7 +59,7 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     // A marker no value read accounts for (or a broken one) cannot be told from text: it is
     // never printed as a command. One read where it may not be was reported when it was read.
     let accounted = |c: &AtStart| used.iter().any(|(_, u, _)| u == c) || refused.contains(c);
-    let stray = broken || in_args.iter().chain(&elsewhere).any(|c| !accounted(c));
+    let stray = broken || placed.iter().chain(&elsewhere).any(|c| !accounted(c));
     if result.is_ok() && stray {
         let u = Uncertainty::CommandSubst(cx.fallback());
         result = Err(refuse(cx, "command_args", &u));
@@ -86,6 +86,9 @@ fn refuse(cx: &mut Context, variable: &str, u: &Uncertainty) -> Refused {
 fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
     let mut rest = daemon.clone();
     rest.argv.truncate(1);
+    for (_, v) in rest.env.iter_mut() {
+        v.clear();
+    }
     let text = format!("{rest:?}").replace("\\u{e000}", &OPEN.to_string()).replace("\\u{e001}", &CLOSE.to_string());
     let mut out = Vec::new();
     let mut from = 0;

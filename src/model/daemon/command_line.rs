@@ -148,8 +148,14 @@ fn from_call(
         LaunchProgram::Direct => 1,
         _ => words.len() - flags.args.len(),
     };
+    // And in `--env NAME=VALUE` (`-e`), which start-stop-daemon and supervise-daemon putenv()
+    // as it is: a word that is not that option's value after all lands elsewhere in the daemon,
+    // and is refused there.
+    let env_value = |i: usize| {
+        words[i].starts_with("--env=") || (i >= 2 && i < args_start && matches!(words[i - 1].as_str(), "--env" | "-e"))
+    };
     for (i, u) in uncertain.iter().enumerate() {
-        cx.at_start.allowed = i >= args_start;
+        cx.at_start.allowed = i >= args_start || (program != LaunchProgram::Direct && env_value(i));
         if !skip.contains(&i) {
             // Named after the variable that holds what cannot be known, where one does.
             for one in u {

@@ -1281,10 +1281,22 @@ fn values_computed_at_start_only_in_the_arguments() {
         let got = render("", &script, &ModelOptions::default());
         assert!(got.contains(&unknowable(variable)), "{script}: {got:?}");
     }
+    // The environment: `--env`'s value and an exported variable (no `eval` there either).
+    check_at_start(
+        "export NODE=$(hostname)\nd=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --env \"XDG_RUNTIME_DIR=$d\" --exec /usr/bin/foo --background -- -x\n}",
+        &[
+            "argv: /usr/bin/foo -x",
+            "env: NODE=$(hostname) XDG_RUNTIME_DIR=/run/$(id -u foo)",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+            &at_start("$(id -u foo)"),
+            &at_start("$(hostname)"),
+        ],
+    );
     // In an option of start()'s call: said once, where it is set (not again as a stray value).
     let got = render(
         "",
-        "d=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --env \"XDG_RUNTIME_DIR=$d\" --exec /usr/bin/foo --background -- -x\n}",
+        "d=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --chdir \"$d\" --exec /usr/bin/foo --background -- -x\n}",
         &ModelOptions::default(),
     );
     let errors: Vec<&String> = got.iter().filter(|l| l.starts_with("error")).collect();
