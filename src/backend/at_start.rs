@@ -110,3 +110,44 @@ fn unused_prefix(d: &Daemon, service: &str) -> String {
         .find(|p| !all.contains(p.as_str()))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn daemon(argv: &[String], env: &[(&str, String)]) -> Daemon {
+        Daemon {
+            argv: argv.to_vec(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            ..Daemon::default()
+        }
+    }
+
+    #[test]
+    fn each_command_once_in_the_order_first_used() {
+        let (n, h) = (AtStart::Nproc.marker(), AtStart::Hostname.marker());
+        let d = daemon(&["/x".into(), format!("-j{n}"), format!("{h}.{n}")], &[("H", h.clone())]);
+        let mut s = ExeclineScript::new("/bin/execlineb");
+        let out = substitute(&mut s, &d, "svc");
+        assert_eq!(out.argv, ["/x", "-j${RC2S6_AT_START_0}", "${RC2S6_AT_START_1}.${RC2S6_AT_START_0}"]);
+        assert_eq!(out.env, [("H".to_string(), "${RC2S6_AT_START_1}".to_string())]);
+        let text = s.render().unwrap();
+        assert_eq!(text.matches("backtick -i -E").count(), 2, "{text}");
+        // The program itself is never substituted (the model refuses one there).
+        let d = daemon(&[n.clone()], &[]);
+        assert_eq!(substitute(&mut ExeclineScript::new("/bin/execlineb"), &d, "svc").argv, [n]);
+    }
+
+    #[test]
+    fn backslashes_before_a_value_are_doubled_for_execline() {
+        let segs = [Segment::Text("a\\\\".into()), Segment::Command(AtStart::Nproc)];
+        assert_eq!(join(&segs, &[AtStart::Nproc], "P_"), "a\\\\\\\\${P_0}");
+    }
+
+    #[test]
+    fn the_prefix_is_in_no_value() {
+        let d = daemon(&["/x".into(), "$RC2S6_AT_START_0".into()], &[("A", "RC2S6_AT_START1_".into())]);
+        assert_eq!(unused_prefix(&d, "svc"), "RC2S6_AT_START2_");
+        assert_eq!(unused_prefix(&daemon(&["/x".into()], &[]), "RC2S6_AT_START_"), "RC2S6_AT_START1_");
+    }
+}
