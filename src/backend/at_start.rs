@@ -134,7 +134,7 @@ mod tests {
         let text = s.render().unwrap();
         assert_eq!(text.matches("backtick -i -E").count(), 2, "{text}");
         // The program itself is never substituted (the model refuses one there).
-        let d = daemon(&[n.clone()], &[]);
+        let d = daemon(std::slice::from_ref(&n), &[]);
         assert_eq!(substitute(&mut ExeclineScript::new("/bin/execlineb"), &d, "svc").argv, [n]);
     }
 
