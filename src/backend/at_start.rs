@@ -22,8 +22,7 @@
 //! file, an unknown user) prints nothing, which is refused so.
 
 use super::execline::ExeclineScript;
-use crate::eval::at_start::{AtStart, Segment, segments};
-use crate::model::Daemon;
+use crate::model::{AtStart, AtStartSegment as Segment, Daemon, at_start_segments as segments};
 
 /// The shell program that runs `"$@"` and prints its output when it is safe.
 pub const CHECK_PROGRAM: &str = "v=$(\"$@\")

@@ -695,7 +695,7 @@ fn environment() {
         &["argv: /usr/bin/foo", "env: A=1 FOO=baz", BACKGROUND],
     );
     c(
-        "export BAD=\"$(hostname)\"",
+        "export BAD=\"$(hostname -f)\"",
         &[
             "refused",
             "error unknowable_value: `BAD` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
