@@ -137,7 +137,8 @@ fn runaway_recursion_is_refused_not_guessed() {
 fn what_comes_before_a_nested_expansion_stays_uncertain() {
     // `${b:1}` and `${b#x}` expanded their inner word by taking every uncertainty the expansion
     // had gathered so far: `$(hostname)` was forgotten and the daemon got no argument at all.
-    for args in ["$(hostname)${b:1}", "$(hostname)${b#x}", "$(hostname)${a:=${b:1}}"] {
+    // (`$(uname -n)`: a substitution rc2s6 does not compute at start, see tests/at_start_values.rs.)
+    for args in ["$(uname -n)${b:1}", "$(uname -n)${b#x}", "$(uname -n)${a:=${b:1}}"] {
         let script =
             format!("#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_args=\"{args}\"\ncommand_background=yes\n");
         let mut data = b"svc\xff".to_vec();

@@ -174,11 +174,13 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     let mut s = ExeclineScript::new(&opts.execlineb);
     // stderr joins stdout on the log pipe; a later redirfd for error_log overrides it.
     s.line(["fdmove", "-c", "2", "1"]);
+    // Values OpenRC computes as it loads the script, before its required_dirs tests.
+    let super::at_start::Substituted { argv, env } = super::at_start::substitute(&mut s, d, name);
     required(&mut s, name, &d.required);
     // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
     // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
-    let path = d.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
-    for (k, v) in d.env.iter().filter(|(k, _)| k != "PATH") {
+    let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
+    for (k, v) in env.iter().filter(|(k, _)| k != "PATH") {
         s.line(["export", k.as_str(), v.as_str()]);
     }
     for k in d.unexport.iter().filter(|k| *k != "PATH") {
@@ -221,7 +223,7 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     if let Some(a) = &d.argv0 {
         s.line(["exec", "-a", a.as_str()]);
     }
-    s.line(d.argv.iter().cloned());
+    s.line(argv);
     s
 }
 

@@ -5,6 +5,7 @@ use crate::core::source::{FileId, Span};
 use crate::shell::ast::{ParamExpansion, ParamForm, ParamOp, Word, WordPart, WordPartKind};
 
 use super::arithmetic;
+use super::at_start::{AtStart, has_marker};
 use super::environment::Environment;
 use super::pattern::Pattern;
 use super::value::{Loc, ShellValue, Uncertainty};
@@ -72,6 +73,8 @@ pub struct Expander<'e> {
     functions: Option<Box<dyn ScriptFunctions + 'e>>,
     /// The exit status of the last substitution computed here (an assignment's status).
     subst_status: Option<Status>,
+    /// The text is a value expanded before (`eval`'s second pass), whose markers are its own.
+    markers_are_values: bool,
 }
 
 impl<'e> Expander<'e> {
@@ -85,7 +88,15 @@ impl<'e> Expander<'e> {
             produced: 0,
             functions: None,
             subst_status: None,
+            markers_are_values: false,
         }
+    }
+
+    /// The same, for text that is a value already expanded (what `eval` parses again): the
+    /// markers in it stand for values computed at start, checked where the value was made.
+    pub fn over_values(mut self) -> Self {
+        self.markers_are_values = true;
+        self
     }
 
     /// The same, with known positional parameters.
@@ -196,8 +207,14 @@ impl<'e> Expander<'e> {
 
     fn part(&mut self, p: &WordPart, in_dq: bool, out: &mut Vec<Piece>) {
         match &p.kind {
-            WordPartKind::Literal(s) => out.push(Piece::new(s.clone(), in_dq, false)),
-            WordPartKind::Quoted(s) => out.push(Piece::new(s.clone(), true, false)),
+            WordPartKind::Literal(s) => {
+                self.no_marker_in_script(s, p.span);
+                out.push(Piece::new(s.clone(), in_dq, false))
+            }
+            WordPartKind::Quoted(s) => {
+                self.no_marker_in_script(s, p.span);
+                out.push(Piece::new(s.clone(), true, false))
+            }
             WordPartKind::AnsiC(s) => {
                 // openrc-run's shell is /bin/sh: dash (Debian) reads `$'x\ny'` as `$`, then
                 // 'x\ny' quoted (`$x\ny`); busybox ash (Alpine) and bash decode it (`x`,
@@ -208,6 +225,7 @@ impl<'e> Expander<'e> {
                             .into(),
                     loc: self.loc(p.span),
                 });
+                self.no_marker_in_script(s, p.span);
                 out.push(Piece::new(s.clone(), true, false))
             }
             WordPartKind::DoubleQuoted(inner) => {
@@ -230,13 +248,13 @@ impl<'e> Expander<'e> {
             WordPartKind::CommandSubst(list) => match self.pure_subst(list) {
                 Some(text) => out.push(Piece::new(text, in_dq, !in_dq)),
                 None => {
-                    self.note(Uncertainty::CommandSubst(self.loc(p.span)));
-                    out.push(Piece::new("", in_dq, !in_dq));
+                    let at_start = self.at_start_subst(list);
+                    self.substitution_at_start(at_start, p.span, in_dq, out);
                 }
             },
-            WordPartKind::Backquoted(_) => {
-                self.note(Uncertainty::CommandSubst(self.loc(p.span)));
-                out.push(Piece::new("", in_dq, !in_dq));
+            WordPartKind::Backquoted(text) => {
+                let at_start = self.at_start_backquoted(text);
+                self.substitution_at_start(at_start, p.span, in_dq, out);
             }
             WordPartKind::ProcessSubst(_) => {
                 self.note(Uncertainty::Runtime { what: "process substitution".into(), loc: self.loc(p.span) });
@@ -290,6 +308,77 @@ impl<'e> Expander<'e> {
         }
         self.subst_status = Some(status);
         self.charge(out.len(), sc.span).then_some(out)
+    }
+
+    /// A substitution's output: a marker when a run script can compute it at start (see
+    /// [`at_start`]), else unknowable and empty.
+    fn substitution_at_start(&mut self, at_start: Option<AtStart>, span: Span, in_dq: bool, out: &mut Vec<Piece>) {
+        match at_start {
+            Some(command) => {
+                let marker = command.marker();
+                self.note(Uncertainty::AtStart { command, loc: self.loc(span) });
+                out.push(Piece::new(marker, in_dq, !in_dq));
+            }
+            None => {
+                self.note(Uncertainty::CommandSubst(self.loc(span)));
+                out.push(Piece::new("", in_dq, !in_dq));
+            }
+        }
+    }
+
+    /// `$(nproc)`, `$(cat FILE)`, … with every word known and no function of the script named so
+    /// (a function shadows the utility, XCU 2.9.1.1): the words are expanded in a copy of the
+    /// variables, as a subshell's (XCU 2.6.3), and must be exact.
+    fn at_start_subst(&mut self, list: &crate::shell::ast::List) -> Option<AtStart> {
+        let sc = pure_utility::lone_command(list)?;
+        let functions = self.functions.as_deref()?;
+        let program = match sc.words.first()?.parts.as_slice() {
+            [WordPart { kind: WordPartKind::Literal(name), .. }] => name.as_str(),
+            _ => return None,
+        };
+        if functions.defines(program) {
+            return None;
+        }
+        let mut subshell = self.env.clone();
+        let fields = Expander::new(&mut subshell, self.file).with_positional(self.positional).fields(&sc.words);
+        if !fields.uncertain.is_empty() || fields.fields.iter().any(|f| f.glob) {
+            return None;
+        }
+        AtStart::from_words(&fields.texts())
+    }
+
+    /// `` `id -u dnsfunnel` ``: the same, for backquotes holding only plain words (no quoting,
+    /// backslash or expansion, whose rules inside backquotes differ: XCU 2.6.3).
+    fn at_start_backquoted(&mut self, text: &str) -> Option<AtStart> {
+        let plain = |c: char| c.is_ascii_alphanumeric() || " \t._-/:@%+=,".contains(c);
+        let functions = self.functions.as_deref()?;
+        if !text.chars().all(plain) {
+            return None;
+        }
+        let words: Vec<String> = text.split_whitespace().map(String::from).collect();
+        if functions.defines(words.first()?) {
+            return None;
+        }
+        AtStart::from_words(&words)
+    }
+
+    /// A script's own text holding a marker's characters cannot be told from a marker: its value
+    /// is made unknowable (no real script holds U+E000 or U+E001).
+    fn no_marker_in_script(&mut self, text: &str, span: Span) {
+        if !self.markers_are_values && has_marker(text) {
+            self.note(Uncertainty::Runtime {
+                what: "the private-use character U+E000 or U+E001".into(),
+                loc: self.loc(span),
+            });
+        }
+    }
+
+    /// A value computed at start cannot be measured, cut or changed by an expansion: only its
+    /// marker's text is known here, and what OpenRC does depends on the output.
+    fn refuse_marker(&mut self, value: Option<&str>, span: Span) {
+        if value.is_some_and(has_marker) {
+            self.note(Uncertainty::CommandSubst(self.loc(span)));
+        }
     }
 
     /// Arithmetic text with `$(…)` refused; `$x` is resolved by the evaluator itself.
@@ -369,6 +458,7 @@ impl<'e> Expander<'e> {
             }
             ParamForm::Length => {
                 let v = self.lookup_or_unset(&pe.name, span);
+                self.refuse_marker(Some(&v), span);
                 as_pieces(v.chars().count().to_string())
             }
             ParamForm::Indirect(op) => {
@@ -434,6 +524,10 @@ impl<'e> Expander<'e> {
             }
             ParamOp::Alternative { colon } if is_null(colon, &value) => Vec::new(),
             ParamOp::Alternative { .. } => self.op_word(word, in_dq),
+            _ if value.as_deref().is_some_and(has_marker) => {
+                self.refuse_marker(value.as_deref(), span);
+                as_pieces(String::new())
+            }
             ParamOp::RemovePrefix { longest } | ParamOp::RemoveSuffix { longest } => {
                 let v = value.unwrap_or_else(|| self.unset_note(&pe.name, span));
                 let pat = self.pattern_within(word);

@@ -3,6 +3,7 @@
 //! and its functions both ways of every condition it cannot decide.
 
 pub mod arithmetic;
+pub mod at_start;
 pub mod budget;
 pub mod environment;
 pub mod error;

@@ -6,7 +6,7 @@ use crate::core::source::{FileId, Span};
 use crate::shell::ast::{AssignValue, Assignment, Redirect, RedirectKind, Word};
 
 use super::environment::Environment;
-use super::expand::Expander;
+use super::expand::{Expander, FunctionOutput, ScriptFunctions};
 use super::status::Status;
 use super::value::{Loc, ShellValue, Uncertainty};
 
@@ -68,6 +68,22 @@ pub struct ObservedCommand<'a> {
     pub(super) assignments: &'a [Assignment],
     /// The command's redirections.
     pub(super) redirects: &'a [Redirect],
+    /// The script's functions as the interpreter's own expansion saw them, so that `word_fields`
+    /// computes the same substitutions.
+    pub(super) functions: &'a dyn ScriptFunctions,
+}
+
+/// A borrowed [`ScriptFunctions`], for an expander that wants its own box.
+struct Borrowed<'a>(&'a dyn ScriptFunctions);
+
+impl ScriptFunctions for Borrowed<'_> {
+    fn defines(&self, name: &str) -> bool {
+        self.0.defines(name)
+    }
+
+    fn output(&self, env: &Environment, file: FileId, name: &str, args: &[String]) -> Option<FunctionOutput> {
+        self.0.output(env, file, name, args)
+    }
 }
 
 /// A redirection of a command about to run, its target expanded.
@@ -106,14 +122,30 @@ impl ObservedCommand<'_> {
             env.budget.spend(env.bytes(), 0, loc);
         }
         let mut out = WordFields::default();
+        let mut vanished: Vec<Uncertainty> = Vec::new();
         for w in self.words {
-            let f = Expander::new(&mut env, self.file).with_positional(self.positional).fields(std::slice::from_ref(w));
+            let f = Expander::new(&mut env, self.file)
+                .with_positional(self.positional)
+                .with_functions(Box::new(Borrowed(self.functions)))
+                .fields(std::slice::from_ref(w));
             let u = at_span(f.uncertain, self.span_override);
             let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
+            if f.fields.is_empty() {
+                // An unknowable word that expands to no field here may be one or several at run
+                // time: every word after it may be in another place (an option's value, say).
+                vanished.extend(u.iter().filter(|u| u.is_unknowable()).cloned());
+            }
             for field in f.fields {
                 out.texts.push(field.text);
                 out.uncertain.push(u.clone());
                 out.locs.push(loc);
+            }
+        }
+        for u in out.uncertain.iter_mut() {
+            for v in &vanished {
+                if !u.contains(v) {
+                    u.push(v.clone());
+                }
             }
         }
         out
@@ -187,7 +219,9 @@ pub(super) fn at_span(mut uncertain: Vec<Uncertainty>, span: Option<Span>) -> Ve
         for x in &mut uncertain {
             match x {
                 Uncertainty::CommandSubst(l) | Uncertainty::Arithmetic(l) | Uncertainty::CommandOutput(l) => l.span = s,
-                Uncertainty::UnsetVariable { loc, .. } | Uncertainty::Runtime { loc, .. } => loc.span = s,
+                Uncertainty::UnsetVariable { loc, .. }
+                | Uncertainty::Runtime { loc, .. }
+                | Uncertainty::AtStart { loc, .. } => loc.span = s,
                 Uncertainty::Conditional { cond } => cond.span = s,
             }
         }

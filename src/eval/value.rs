@@ -1,5 +1,6 @@
 //! Values of shell variables as far as they can be known without running anything.
 
+use super::at_start::AtStart;
 use crate::core::source::{FileId, Span};
 
 /// A place in one of the files loaded for a service.
@@ -39,6 +40,14 @@ pub enum Uncertainty {
     Arithmetic(Loc),
     /// Read from input or otherwise produced by a command (`read`, `getopts`).
     CommandOutput(Loc),
+    /// `$(…)` that a run script can compute when the service starts, as OpenRC does: its marker
+    /// stands in the text. Unknowable wherever the model does not say it may be used.
+    AtStart {
+        /// The command.
+        command: AtStart,
+        /// The substitution.
+        loc: Loc,
+    },
 }
 
 impl Uncertainty {
@@ -53,6 +62,7 @@ impl Uncertainty {
     pub fn brief(&self) -> String {
         match self {
             Uncertainty::CommandSubst(_) => "$(…)".into(),
+            Uncertainty::AtStart { command, .. } => format!("at start {}", command.display()),
             Uncertainty::UnsetVariable { name, .. } => format!("unset {name}"),
             Uncertainty::Conditional { .. } => "conditional".into(),
             Uncertainty::Runtime { what, .. } => format!("runtime {what}"),
@@ -65,7 +75,9 @@ impl Uncertainty {
     pub fn loc(&self) -> Loc {
         match self {
             Uncertainty::CommandSubst(l) | Uncertainty::Arithmetic(l) | Uncertainty::CommandOutput(l) => *l,
-            Uncertainty::UnsetVariable { loc, .. } | Uncertainty::Runtime { loc, .. } => *loc,
+            Uncertainty::UnsetVariable { loc, .. }
+            | Uncertainty::Runtime { loc, .. }
+            | Uncertainty::AtStart { loc, .. } => *loc,
             Uncertainty::Conditional { cond } => *cond,
         }
     }

@@ -21,6 +21,9 @@ mod testing;
 mod trace;
 mod uncertainty;
 
+// A daemon's arguments and environment values may hold values computed at start (markers): the
+// backends read them through the model, which decided where they may be.
+pub use crate::eval::at_start::{AtStart, Segment as AtStartSegment, segments as at_start_segments};
 pub use crate::eval::environment::{Environment, Variable};
 pub use crate::eval::value::{Loc, ShellValue, Uncertainty};
 pub use daemon::stop_policy::normalize_signal;

@@ -115,7 +115,7 @@ fn apply_daemon_variables(
             Some(v) if !v.value.is_unknowable() => {
                 env.set(var, v.value.clone(), v.assigned_at);
                 (
-                    format!("compiled in as `{}`", v.value.text),
+                    format!("compiled in as `{}`", crate::eval::at_start::readable(&v.value.text)),
                     format!("set `{var}` in conf.d so the service directory and OpenRC agree when it changes"),
                 )
             }

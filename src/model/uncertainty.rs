@@ -56,7 +56,8 @@ pub fn confd_decides(env: &Environment, script: FileId, name: &str) -> bool {
 /// value of each would reach the condition.
 pub fn explain_uncertainty(u: &Uncertainty, texts: &Texts, confd: &dyn Fn(&str) -> bool) -> Unknowable {
     let (why, help): (String, String) = match u {
-        Uncertainty::CommandSubst(_) => (
+        // Said as any substitution is where the model does not take it (a setting s6 needs known).
+        Uncertainty::CommandSubst(_) | Uncertainty::AtStart { .. } => (
             "a command substitution only runs when OpenRC starts the service".into(),
             // Where it is set, not always conf.d: a value start_pre() sets overrides conf.d's.
             "replace the command substitution by the value it gives, where it is set".into(),

@@ -38,7 +38,8 @@ impl<O: Observer> Interpreter<O> {
                     (v, ex.subst_status())
                 };
                 let v = ShellValue { text: v.text, uncertain: self.fix_loc(v.uncertain) };
-                let unknown = v.uncertain.iter().any(|u| matches!(u, Uncertainty::CommandSubst(_)));
+                let unknown =
+                    v.uncertain.iter().any(|u| matches!(u, Uncertainty::CommandSubst(_) | Uncertainty::AtStart { .. }));
                 (v, if unknown { Some(Status::Unknown) } else { computed })
             }
             AssignValue::Array(_, span) => (

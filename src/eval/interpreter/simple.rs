@@ -96,6 +96,11 @@ impl<O: Observer> Interpreter<O> {
 
     /// Shows the command to the observer; `Some` when it takes the command over.
     fn observe(&mut self, sc: &SimpleCommand, fields: &[String], uncertain: &[Uncertainty]) -> Option<Status> {
+        let runner = super::capture::Runner {
+            functions: &self.functions,
+            steps: &self.capture_steps,
+            may_run: self.capture.is_none(),
+        };
         let command = ObservedCommand {
             name: &fields[0],
             fields,
@@ -111,6 +116,7 @@ impl<O: Observer> Interpreter<O> {
             span_override: self.span_override,
             assignments: &sc.assignments,
             redirects: &sc.redirects,
+            functions: &runner,
         };
         self.observer.command(&command)
     }

@@ -53,7 +53,7 @@ pub fn read(cx: &mut Context, launch: &Launch, supervisor: Supervisor) -> Comman
 
 /// `eval start-stop-daemon … $command … -- $command_args $command_args_foreground`.
 fn from_variables(cx: &mut Context, supervisor: Supervisor) -> CommandLine {
-    let words = cx.eval(&["command", "command_args", "command_args_foreground"]);
+    let words = cx.eval_command_line(&["command", "command_args", "command_args_foreground"]);
     // supervise-daemon.sh of OpenRC 0.36–0.45 takes `${supervise_daemon_args:-$start_stop_daemon_args}`;
     // 0.46 on (0.63.3: sh/supervise-daemon.sh line 53) takes `${supervise_daemon_args-…}`, where an
     // empty value stops the fallback.
@@ -141,7 +141,21 @@ fn from_call(
     // Options that do not matter under s6 (`--pidfile $(…)`) cannot spoil the rest.
     let skip: Vec<usize> = flags.irrelevant_words.iter().map(|i| i + 1).collect();
     let mut exact = true;
+    // A value computed at start may be in the daemon's arguments: after the program of a direct
+    // call, after `--` for start-stop-daemon and supervise-daemon (the tail `flags::parse` puts
+    // in `args`). Where each lands is checked again once the daemon is built.
+    let args_start = match program {
+        LaunchProgram::Direct => 1,
+        _ => words.len() - flags.args.len(),
+    };
+    // And in `--env NAME=VALUE` (`-e`), which start-stop-daemon and supervise-daemon putenv()
+    // as it is: a word that is not that option's value after all lands elsewhere in the daemon,
+    // and is refused there.
+    let env_value = |i: usize| {
+        words[i].starts_with("--env=") || (i >= 2 && i < args_start && matches!(words[i - 1].as_str(), "--env" | "-e"))
+    };
     for (i, u) in uncertain.iter().enumerate() {
+        cx.at_start.allowed = i >= args_start || (program != LaunchProgram::Direct && env_value(i));
         if !skip.contains(&i) {
             // Named after the variable that holds what cannot be known, where one does.
             for one in u {
@@ -151,6 +165,7 @@ fn from_call(
             }
         }
     }
+    cx.at_start.allowed = false;
     CommandLine { argv, flags, at, exact, background_args: None }
 }
 

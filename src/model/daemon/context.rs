@@ -7,6 +7,7 @@ use super::super::inputs::ModelOptions;
 use super::super::uncertainty::{Texts, Unknowable, confd_decides, explain_uncertainty};
 use super::eval_line::{self, EvalInput, EvalProblem};
 use super::report::{Refused, Report};
+use crate::eval::at_start::AtStart;
 use crate::eval::environment::{Environment, Variable};
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::variables::is_openrc_variable;
@@ -42,6 +43,20 @@ pub struct Context<'a> {
     pub report: Report,
     /// The loaded files' texts, to quote the conditions values are set under.
     texts: Texts<'a>,
+    /// Whether a value computed at start may be read now (the daemon's arguments), and the ones
+    /// read: where each is used is checked once the daemon is built (`at_start`).
+    pub at_start: AtStartUses,
+}
+
+/// The values computed at start the command line reads.
+#[derive(Debug, Default)]
+pub struct AtStartUses {
+    /// Whether the value being read may hold one (it is the daemon's arguments).
+    pub allowed: bool,
+    /// Each one read, with the variable that holds it, in the order read.
+    pub used: Vec<(String, AtStart, Loc)>,
+    /// Each one read where it may not be: reported already.
+    pub refused: Vec<AtStart>,
 }
 
 impl<'a> Context<'a> {
@@ -53,7 +68,7 @@ impl<'a> Context<'a> {
         origin: Origin,
         texts: Texts<'a>,
     ) -> Self {
-        Context { env, fallback, options, origin, report: Report::default(), texts }
+        Context { env, fallback, options, origin, report: Report::default(), texts, at_start: AtStartUses::default() }
     }
 
     /// Whether OpenRC's backend builds the command line from the variables.
@@ -107,7 +122,17 @@ impl<'a> Context<'a> {
                         self.report.add(*loc, ModelError::UnsetVariable { name: name.clone(), span: loc.span.into() });
                     }
                 }
+                // `command` is the program: s6 needs it known.
+                Uncertainty::AtStart { command, loc } if self.at_start.allowed && variable != "command" => {
+                    let used = (variable.to_string(), command.clone(), *loc);
+                    if !self.at_start.used.contains(&used) {
+                        self.at_start.used.push(used);
+                    }
+                }
                 other => {
+                    if let Uncertainty::AtStart { command, .. } = other {
+                        self.at_start.refused.push(command.clone());
+                    }
                     let Unknowable { why, help } = explain_uncertainty(other, &self.texts, &|name| {
                         confd_decides(self.env, self.fallback.file, name)
                     });
@@ -123,6 +148,15 @@ impl<'a> Context<'a> {
             }
         }
         result
+    }
+
+    /// `eval`, for the daemon's command line: a value computed at start may be in it (where
+    /// each lands is checked once the daemon is built).
+    pub fn eval_command_line(&mut self, names: &[&str]) -> Result<Vec<Vec<String>>, Refused> {
+        self.at_start.allowed = true;
+        let words = self.eval(names);
+        self.at_start.allowed = false;
+        words
     }
 
     /// Variables eval'd together, as the backend's start line does: each one's words, in `names`

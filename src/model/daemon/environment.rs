@@ -196,5 +196,10 @@ fn check_exported(cx: &mut Context, name: &str, value: &ShellValue) -> Result<()
             }
         }
     }
-    cx.check(name, value)
+    // The shell hands an exported value to the daemon as it is (no `eval`): one computed at start
+    // may be in it (`model::daemon::at_start`).
+    cx.at_start.allowed = true;
+    let checked = cx.check(name, value);
+    cx.at_start.allowed = false;
+    checked
 }

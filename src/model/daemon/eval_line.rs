@@ -109,7 +109,7 @@ fn eval_one(env: &Environment, input: &EvalInput, out: &mut EvalOutcome) {
             return;
         }
     };
-    let mut ex = Expander::new(&mut scratch, input.loc.file);
+    let mut ex = Expander::new(&mut scratch, input.loc.file).over_values();
     let fields = ex.fields(&words);
     for u in fields.uncertain {
         // Spans here point into the joined text; the variable's assignment is the useful place.
@@ -135,6 +135,7 @@ fn relocate(u: Uncertainty, loc: Loc) -> Uncertainty {
         Uncertainty::CommandOutput(_) => Uncertainty::CommandOutput(loc),
         Uncertainty::UnsetVariable { name, .. } => Uncertainty::UnsetVariable { name, loc },
         Uncertainty::Runtime { what, .. } => Uncertainty::Runtime { what, loc },
+        Uncertainty::AtStart { command, .. } => Uncertainty::AtStart { command, loc },
         Uncertainty::Conditional { cond } => Uncertainty::Conditional { cond },
     }
 }

@@ -7,6 +7,7 @@
 //! runs, in a fixed order, before any refusal counts: the diagnostics and decisions they make
 //! are output, in that order.
 
+mod at_start;
 mod capabilities;
 mod command_line;
 mod context;
@@ -128,8 +129,8 @@ fn build_in(cx: &mut Context, inputs: &DaemonInputs) -> Built {
         cx.report.decide("launch", format!("compiled from the {} call in start()", program.name()), Some(*loc));
     }
     match settings(cx, inputs, supervisor, &line) {
-        Ok(daemon) => Built::Daemon(Box::new(daemon)),
-        Err(Refused) => Built::Refused,
+        Ok(daemon) if at_start::check(cx, &daemon).is_ok() => Built::Daemon(Box::new(daemon)),
+        Ok(_) | Err(Refused) => Built::Refused,
     }
 }
 

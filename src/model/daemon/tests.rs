@@ -70,7 +70,7 @@ fn command_line_from_the_variables() {
         &["argv: /usr/bin/foo svc.conf", BACKGROUND],
     );
     check(
-        "command=/usr/bin/foo\ncommand_args=\"$(cat /etc/foo)\"\ncommand_background=yes",
+        "command=/usr/bin/foo\ncommand_args=\"$(uname -r)\"\ncommand_background=yes",
         &[
             "refused",
             "error unknowable_value: `command_args` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
@@ -695,7 +695,7 @@ fn environment() {
         &["argv: /usr/bin/foo", "env: A=1 FOO=baz", BACKGROUND],
     );
     c(
-        "export BAD=\"$(hostname)\"",
+        "export BAD=\"$(hostname -f)\"",
         &[
             "refused",
             "error unknowable_value: `BAD` cannot be known without running the script: a command substitution only runs when OpenRC starts the service",
@@ -1223,4 +1223,118 @@ fn path_reaches_the_daemon_as_start_stop_daemon_strips_it() {
         );
     }
     check("command=/usr/bin/foo\ncommand_background=yes", &["argv: /usr/bin/foo", BACKGROUND]);
+}
+
+/// The same as `check`, with each value computed at start written as its command.
+#[track_caller]
+fn check_at_start(script: &str, expect: &[&str]) {
+    let got: Vec<String> =
+        render("", script, &ModelOptions::default()).iter().map(|l| crate::eval::at_start::readable(l)).collect();
+    assert_eq!(got, expect, "script:\n{script}");
+}
+
+/// What the run script computes at start.
+fn at_start(command: &str) -> String {
+    format!(
+        "decision runtime value: `{command}` is run by the run script when the service starts, as root, as OpenRC runs it; the service does not start while its output is empty or holds anything but A-Z a-z 0-9 . _ : @ % + = , / -"
+    )
+}
+
+#[test]
+fn values_computed_at_start_only_in_the_arguments() {
+    let unknowable = |v: &str| {
+        format!(
+            "error unknowable_value: `{v}` cannot be known without running the script: a command substitution only runs when OpenRC starts the service"
+        )
+    };
+    let bg = "\ncommand_background=yes";
+    check_at_start(
+        &format!("command=/usr/bin/foo\ncommand_args=\"-j $(nproc) --id=$(id -u foo):$(id -g foo)\"{bg}"),
+        &[
+            "argv: /usr/bin/foo -j $(nproc) --id=$(id -u foo):$(id -g foo)",
+            BACKGROUND,
+            &at_start("$(nproc)"),
+            &at_start("$(id -u foo)"),
+            &at_start("$(id -g foo)"),
+        ],
+    );
+    // Backquotes, a conf.d-style default, and a file named by a variable.
+    check_at_start(
+        &format!("f=/sys/x\ncommand=/usr/bin/foo\ncommand_args=\"-r `hostname` ${{n:-$(cat $f)}}\"{bg}"),
+        &[
+            "argv: /usr/bin/foo -r $(hostname) $(cat /sys/x)",
+            BACKGROUND,
+            &at_start("$(hostname)"),
+            &at_start("$(cat /sys/x)"),
+        ],
+    );
+    // start()'s own call, after `--`.
+    check_at_start(
+        "start() {\n start-stop-daemon --start --exec /usr/bin/foo --background -- -c $(nproc)\n}",
+        &[
+            "argv: /usr/bin/foo -c $(nproc)",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+            &at_start("$(nproc)"),
+        ],
+    );
+    // An unknowable word that expands to no field here is not dropped from the call: it may be
+    // several words at run time (this converted as `/usr/bin/foo -c -d` before).
+    let got = render(
+        "",
+        "start() {\n start-stop-daemon --start --exec /usr/bin/foo --background -- -c $(uname) -d\n}",
+        &ModelOptions::default(),
+    );
+    let error = "error unknowable_value: `the start-stop-daemon call in start()` cannot be known without running the script: a command substitution only runs when OpenRC starts the service";
+    assert!(got.iter().any(|l| l == error), "{got:?}");
+    // The program, an option, a user: s6 needs them when the directory is written.
+    for (script, variable) in [
+        (format!("command=/usr/bin/$(hostname){bg}"), "command"),
+        (format!("command=/usr/bin/foo\ncommand_user=$(id -u foo){bg}"), "command_user"),
+        (format!("command=/usr/bin/foo\nstart_stop_daemon_args=\"--chdir $(cat /d)\"{bg}"), "start_stop_daemon_args"),
+    ] {
+        let got = render("", &script, &ModelOptions::default());
+        assert!(got.contains(&unknowable(variable)), "{script}: {got:?}");
+    }
+    // The environment: `--env`'s value and an exported variable (no `eval` there either).
+    check_at_start(
+        "export NODE=$(hostname)\nd=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --env \"XDG_RUNTIME_DIR=$d\" --exec /usr/bin/foo --background -- -x\n}",
+        &[
+            "argv: /usr/bin/foo -x",
+            "env: NODE=$(hostname) XDG_RUNTIME_DIR=/run/$(id -u foo)",
+            "decision launch: compiled from the start-stop-daemon call in start()",
+            "decision foreground: start-stop-daemon --background: it does not fork itself",
+            &at_start("$(id -u foo)"),
+            &at_start("$(hostname)"),
+        ],
+    );
+    // In an option of start()'s call: said once, where it is set (not again as a stray value).
+    let got = render(
+        "",
+        "d=/run/$(id -u foo)\nstart() {\n start-stop-daemon --start --chdir \"$d\" --exec /usr/bin/foo --background -- -x\n}",
+        &ModelOptions::default(),
+    );
+    let errors: Vec<&String> = got.iter().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors, [&unknowable("d")], "{got:?}");
+    // Measured, cut, shadowed by a function, or with a word not known: never a marker.
+    for script in [
+        "n=$(cat /f)\ncommand=/usr/bin/foo\ncommand_args=\"-n ${#n} $n\"",
+        "n=$(cat /f)\ncommand=/usr/bin/foo\ncommand_args=\"${n#?}\"",
+        "n=$(cat /f)\ncommand=/usr/bin/foo\ncommand_args=\"${n/c/u}\"",
+        "cat() { head -n 1 \"$1\"; }\ncommand=/usr/bin/foo\ncommand_args=\"$(cat /f)\"",
+        "command=/usr/bin/foo\ncommand_args=\"$(cat $unset)\"",
+        "command=/usr/bin/foo\ncommand_args=\"$(cat /f/*)\"",
+        "command=/usr/bin/foo\ncommand_args=\"$(nproc --all)\"",
+    ] {
+        let got = render("", &format!("{script}{bg}"), &ModelOptions::default());
+        assert!(got.iter().any(|l| l.starts_with("error unknowable_value")), "{script}: {got:?}");
+        assert!(!got.iter().any(|l| l.contains("runtime value")), "{script}: {got:?}");
+    }
+    // A script's own private-use character cannot pass for a marker.
+    let forged = format!(
+        "command=/usr/bin/foo\ncommand_args=\"{}$(nproc)\"{bg}",
+        crate::eval::at_start::AtStart::Nproc.marker()
+    );
+    let got = render("", &forged, &ModelOptions::default());
+    assert!(got.iter().any(|l| l.starts_with("error unknowable_value")), "{got:?}");
 }

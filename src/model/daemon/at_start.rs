@@ -1,0 +1,114 @@
+//! Values OpenRC computes each time it starts the service (`$(nproc)`, `$(cat FILE)`, `$(id -u
+//! USER)` …, see `eval::at_start`) may be in the daemon's arguments and in the values of its
+//! environment, where a run script computes them at the same moment; anywhere else (the program, an option, the user, a path) s6 needs
+//! the value when the service directory is written, and it is refused as any substitution is.
+//!
+//! Where the output lands, OpenRC may read it again as shell: `command_args` is `eval`'d by
+//! sh/start-stop-daemon.sh and sh/supervise-daemon.sh (0.45.2 and 0.63.3), so an output holding
+//! quotes, `$`, `;`, a glob or a blank would make OpenRC run something else, or split it. The
+//! run script therefore refuses to start (message on stderr, exit 1: s6 tries again a second
+//! later) unless the output is non-empty and only [`SAFE_CHARACTERS`]; for such an output the
+//! shell's splitting, globbing and `eval` leave it one word, as the run script does.
+
+use super::super::error::ModelError;
+use super::super::uncertainty::explain_uncertainty;
+use super::context::Context;
+use super::report::Refused;
+use crate::eval::at_start::{AtStart, CLOSE, OPEN, Segment, segments};
+use crate::eval::value::Uncertainty;
+use crate::model::service::Daemon;
+
+/// The characters an output computed at start may hold, as words for a decision; the backend's
+/// check is the same set (`backend::s6`).
+pub const SAFE_CHARACTERS: &str = "A-Z a-z 0-9 . _ : @ % + = , / -";
+
+/// Checks that every value computed at start the command line and the environment read is in the
+/// daemon's arguments or environment values (not cut or measured by an expansion) and nowhere else, and records a decision for each.
+pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
+    let used = std::mem::take(&mut cx.at_start.used);
+    let refused = std::mem::take(&mut cx.at_start.refused);
+    let elsewhere = markers_elsewhere(daemon);
+    let mut placed = Vec::new();
+    let mut broken = false;
+    for w in daemon.argv.iter().skip(1).chain(daemon.env.iter().map(|(_, v)| v)) {
+        match segments(w) {
+            Some(segs) => placed.extend(segs.into_iter().filter_map(|s| match s {
+                Segment::Command(c) => Some(c),
+                Segment::Text(_) => None,
+            })),
+            None => broken = true,
+        }
+    }
+    let mut result = Ok(());
+    for (variable, command, loc) in &used {
+        if broken || !placed.contains(command) || elsewhere.contains(command) {
+            let u = Uncertainty::AtStart { command: command.clone(), loc: *loc };
+            result = Err(refuse(cx, variable, &u));
+        } else {
+            cx.report.decide(
+                "runtime value",
+                format!(
+                    "`{}` is run by the run script when the service starts, as root, as OpenRC runs it; \
+                     the service does not start while its output is empty or holds anything but {SAFE_CHARACTERS}",
+                    command.display()
+                ),
+                Some(*loc),
+            );
+        }
+    }
+    // A marker no value read accounts for (or a broken one) cannot be told from text: it is
+    // never printed as a command. One read where it may not be was reported when it was read.
+    let accounted = |c: &AtStart| used.iter().any(|(_, u, _)| u == c) || refused.contains(c);
+    let stray = broken || placed.iter().chain(&elsewhere).any(|c| !accounted(c));
+    if result.is_ok() && stray {
+        let u = Uncertainty::CommandSubst(cx.fallback());
+        result = Err(refuse(cx, "command_args", &u));
+    }
+    result
+}
+
+fn refuse(cx: &mut Context, variable: &str, u: &Uncertainty) -> Refused {
+    let why = explain_uncertainty(u, &Default::default(), &|_| false);
+    let loc = u.loc();
+    let error = ModelError::UnknowableValue {
+        variable: variable.to_string(),
+        why: why.why,
+        span: loc.span.into(),
+        help: why.help,
+    };
+    cx.report.refuse(loc, error)
+}
+
+/// The markers anywhere in the daemon but its arguments: the program, argv\[0\], the user, a
+/// path, the environment … (every field, through its debug form, so that a field added later is
+/// covered too; the debug form writes the private-use characters as `\u{e000}`). A broken one
+/// counts as a command no value accounts for.
+fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
+    let mut rest = daemon.clone();
+    rest.argv.truncate(1);
+    for (_, v) in rest.env.iter_mut() {
+        v.clear();
+    }
+    let text = format!("{rest:?}").replace("\\u{e000}", &OPEN.to_string()).replace("\\u{e001}", &CLOSE.to_string());
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find([OPEN, CLOSE]).map(|i| i + from) {
+        let end = text[i..].find(CLOSE).map(|e| e + i + CLOSE.len_utf8()).unwrap_or(text.len());
+        match segments(&text[i..end]).as_deref() {
+            Some([Segment::Command(c)]) => out.push(c.clone()),
+            // Broken: a command nothing read, so that it is refused.
+            _ => out.push(AtStart::Cat(String::from("?"))),
+        }
+        from = end.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_debug_form_escapes_the_markers() {
+        let text = format!("{:?}", String::from(crate::eval::at_start::OPEN));
+        assert!(text.contains("\\u{e000}"), "{text}");
+    }
+}
