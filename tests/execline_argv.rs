@@ -29,6 +29,9 @@ for_each_toolset! {
         generated_scripts_mean_what_rc2s6_meant_current;
     hostile_values_stay_single_words => hostile_values_stay_single_words_debian,
         hostile_values_stay_single_words_current;
+    a_value_naming_the_limits_variable_is_not_substituted =>
+        a_value_naming_the_limits_variable_is_not_substituted_debian,
+        a_value_naming_the_limits_variable_is_not_substituted_current;
 }
 
 fn generated_scripts_mean_what_rc2s6_meant(ts: &Toolset) {
@@ -92,4 +95,39 @@ fn hostile_values_stay_single_words(ts: &Toolset) {
     s.line(hostile.iter().map(|h| h.to_string()));
     let real = support::execlineb::words(&execlineb, &s.render().unwrap());
     assert_eq!(real, hostile.map(String::from).to_vec(), "{}", ts.name());
+}
+
+/// The limits reach the chain through a variable `importas` substitutes in every later word: a
+/// daemon argument that names it (`$RC2S6_ULIMIT`, as a script may pass a literal `$…` to its
+/// daemon) must reach the daemon as written, so the variable is one no value holds.
+fn a_value_naming_the_limits_variable_is_not_substituted(ts: &Toolset) {
+    use std::os::unix::fs::PermissionsExt;
+    if !ts.tools(&["execlineb", "backtick", "importas", "s6-softlimit"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let dir = tmp.path();
+    let probe = dir.join("probe");
+    let out = dir.join("out");
+    std::fs::write(&probe, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", out.display())).unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(dir.join("init.d")).unwrap();
+    let script = dir.join("init.d/limited");
+    // Escaped, since OpenRC `eval`s command_args.
+    let args = "'\\$RC2S6_ULIMIT \\${RC2S6_ULIMIT} \\$RC2S6_ULIMIT1'";
+    let text = format!(
+        "#!/sbin/openrc-run\ncommand={}\ncommand_args={args}\ncommand_background=yes\nrc_ulimit=\"-S -n 512\"\n",
+        probe.display()
+    );
+    std::fs::write(&script, text).unwrap();
+    let opts = support::compile_options(None, None, "0.45", "/var/svc.d");
+    let comp = compile::run(std::slice::from_ref(&script), &opts);
+    let run =
+        &comp.services[0].dir.as_ref().expect("converted").files.iter().find(|f| f.path == "run").unwrap().contents;
+    assert!(run.contains("s6-softlimit"), "{run}");
+    std::fs::write(dir.join("run"), run).unwrap();
+    let status = ts.command("execlineb").arg("-P").arg(dir.join("run")).status().unwrap();
+    assert!(status.success(), "{run}");
+    let argv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(argv, "$RC2S6_ULIMIT\n${RC2S6_ULIMIT}\n$RC2S6_ULIMIT1\n", "{} ({})", run, ts.name());
 }

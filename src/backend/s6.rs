@@ -200,7 +200,7 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     if let Some(m) = &d.umask {
         s.line(["umask", m.as_str()]);
     }
-    limits(&mut s, d);
+    limits(&mut s, d, name);
     if let Some(n) = &d.nice {
         nice(&mut s, name, n);
     }
@@ -293,8 +293,16 @@ fn nice(s: &mut ExeclineScript, name: &str, n: &Nice) {
     s.line(["/bin/sh", "-c", check.as_str(), name]);
 }
 
-/// The variable through which the limits' `s6-softlimit` words reach the rest of the run script.
-const ULIMIT_VARIABLE: &str = "RC2S6_ULIMIT";
+/// The variable through which the limits' `s6-softlimit` words reach the rest of the run
+/// script: `RC2S6_ULIMIT`, or `RC2S6_ULIMIT1`… when a value of the daemon holds that text, since
+/// `importas` substitutes `$NAME` and `${NAME}` in every later word.
+fn ulimit_variable(d: &Daemon, name: &str) -> String {
+    let all = format!("{d:?}{name}");
+    (0u32..)
+        .map(|k| if k == 0 { "RC2S6_ULIMIT".to_string() } else { format!("RC2S6_ULIMIT{k}") })
+        .find(|v| !all.contains(v.as_str()))
+        .unwrap_or_default()
+}
 
 /// The `ulimit` calls openrc-run's shell makes, with their outcome: a call that fails there
 /// is reported and the start goes on without it (openrc-run.sh.in at 0.45.2), where
@@ -303,10 +311,11 @@ const ULIMIT_VARIABLE: &str = "RC2S6_ULIMIT";
 /// several limits in one call), and the `s6-softlimit` words of those that succeed, each kind
 /// of limit (both, soft, hard) its own `s6-softlimit`, are put before the rest of the chain.
 /// The shell's own message and openrc-run's go to the service's log.
-fn limits(s: &mut ExeclineScript, d: &Daemon) {
+fn limits(s: &mut ExeclineScript, d: &Daemon, name: &str) {
     if d.limits.is_empty() {
         return;
     }
+    let var = ulimit_variable(d, name);
     let mut text = String::new();
     for call in &d.limits {
         let args: Vec<String> = call.args.iter().map(|a| sh_quote(a)).collect();
@@ -318,9 +327,9 @@ fn limits(s: &mut ExeclineScript, d: &Daemon) {
         text.push_str("; fi\n");
     }
     text.push_str("true");
-    s.block_line(&["backtick", "-n", ULIMIT_VARIABLE], ["/bin/sh", "-c", text.as_str()]);
-    s.line(["importas", "-u", "-s", "-C", ULIMIT_VARIABLE, ULIMIT_VARIABLE]);
-    s.line([format!("${ULIMIT_VARIABLE}")]);
+    s.block_line(&["backtick", "-n", var.as_str()], ["/bin/sh", "-c", text.as_str()]);
+    s.line(["importas", "-u", "-s", "-C", var.as_str(), var.as_str()]);
+    s.line([format!("${var}")]);
 }
 
 /// `s6-softlimit [-H|-h] -X value …`, once per kind of limit (both, soft, hard) in `limits`.
