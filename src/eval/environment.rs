@@ -1,6 +1,7 @@
 //! The shell variables of one service as the loaded files leave them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::budget::Budget;
 use super::value::{Loc, ShellValue};
@@ -16,12 +17,15 @@ pub struct Variable {
     pub assigned_at: Option<Loc>,
 }
 
-/// Variables by name, with function-local scopes on top of the global one.
+/// Variables by name, with function-local scopes on top of the global one. Each value is
+/// shared between copies (the interpreter copies the variables for every function it runs and
+/// every branch it cannot decide, and most values are never assigned again): a copy clones the
+/// names and counts references instead of copying every value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: BTreeMap<String, Variable>,
+    globals: BTreeMap<String, Arc<Variable>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
-    locals: Vec<BTreeMap<String, Option<Variable>>>,
+    locals: Vec<BTreeMap<String, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
     pub allexport: bool,
     /// What evaluating the service may still make, shared by every copy of these variables.
@@ -40,10 +44,10 @@ impl Environment {
     pub fn get(&self, name: &str) -> Option<&Variable> {
         for scope in self.locals.iter().rev() {
             if let Some(v) = scope.get(name) {
-                return v.as_ref();
+                return v.as_deref();
             }
         }
-        self.globals.get(name)
+        self.globals.get(name).map(|v| &**v)
     }
 
     /// Sets a variable in the innermost scope that holds it.
@@ -51,12 +55,12 @@ impl Environment {
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 let exported = slot.as_ref().is_some_and(|v| v.exported);
-                *slot = Some(Variable { value, exported, assigned_at: at });
+                *slot = Some(Arc::new(Variable { value, exported, assigned_at: at }));
                 return;
             }
         }
         let exported = self.globals.get(name).is_some_and(|v| v.exported);
-        self.globals.insert(name.to_string(), Variable { value, exported, assigned_at: at });
+        self.globals.insert(name.to_string(), Arc::new(Variable { value, exported, assigned_at: at }));
     }
 
     /// Removes a variable (`unset`).
@@ -75,13 +79,13 @@ impl Environment {
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 if let Some(v) = slot {
-                    v.exported = true;
+                    Arc::make_mut(v).exported = true;
                 }
                 return;
             }
         }
         if let Some(v) = self.globals.get_mut(name) {
-            v.exported = true;
+            Arc::make_mut(v).exported = true;
         }
     }
 
@@ -115,7 +119,7 @@ impl Environment {
 
     /// All global variables, sorted by name.
     pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
-        self.globals.iter()
+        self.globals.iter().map(|(n, v)| (n, &**v))
     }
 
     /// Names visible in any scope.
