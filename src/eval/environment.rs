@@ -19,13 +19,13 @@ pub struct Variable {
 
 /// Variables by name, with function-local scopes on top of the global one. Each value is
 /// shared between copies (the interpreter copies the variables for every function it runs and
-/// every branch it cannot decide, and most values are never assigned again): a copy clones the
-/// names and counts references instead of copying every value.
+/// every branch it cannot decide, and most values are never assigned again), and so is each
+/// name: a copy counts references instead of copying every name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: BTreeMap<String, Arc<Variable>>,
+    globals: BTreeMap<Arc<str>, Arc<Variable>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
-    locals: Vec<BTreeMap<String, Option<Arc<Variable>>>>,
+    locals: Vec<BTreeMap<Arc<str>, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
     pub allexport: bool,
     /// What evaluating the service may still make, shared by every copy of these variables.
@@ -60,7 +60,7 @@ impl Environment {
             }
         }
         let exported = self.globals.get(name).is_some_and(|v| v.exported);
-        self.globals.insert(name.to_string(), Arc::new(Variable { value, exported, assigned_at: at }));
+        self.globals.insert(Arc::from(name), Arc::new(Variable { value, exported, assigned_at: at }));
     }
 
     /// Removes a variable (`unset`).
@@ -103,7 +103,7 @@ impl Environment {
     pub fn declare_local(&mut self, name: &str) {
         if let Some(scope) = self.locals.last_mut() {
             // `local x` starts unset in dash; keep the global value visible only if not shadowed.
-            scope.entry(name.to_string()).or_insert(None);
+            scope.entry(Arc::from(name)).or_insert(None);
         }
     }
 
@@ -118,15 +118,15 @@ impl Environment {
     }
 
     /// All global variables, sorted by name.
-    pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
-        self.globals.iter().map(|(n, v)| (n, &**v))
+    pub fn globals(&self) -> impl Iterator<Item = (&str, &Variable)> {
+        self.globals.iter().map(|(n, v)| (&**n, &**v))
     }
 
     /// Names visible in any scope.
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.globals.keys().cloned().collect();
+        let mut v: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
         for s in &self.locals {
-            v.extend(s.keys().cloned());
+            v.extend(s.keys().map(|k| k.to_string()));
         }
         v.sort();
         v.dedup();

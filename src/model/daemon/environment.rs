@@ -56,7 +56,7 @@ pub fn environment(
             .into_iter()
             .filter_map(|n| env.get(&n).filter(|v| v.exported).map(|v| (n.clone(), v.value.clone())))
             .collect(),
-        None => cx.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+        None => cx.globals().filter(|(_, v)| v.exported).map(|(n, v)| (n.to_string(), v.value.clone())).collect(),
     };
     let mut vars: Vec<(String, String)> = Vec::new();
     let set = |vars: &mut Vec<(String, String)>, k: &str, v: &str| {
