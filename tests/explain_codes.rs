@@ -67,6 +67,7 @@ const PUBLISHED: &[&str] = &[
     "rc2s6::model::runlevel_confd",
     "rc2s6::model::sourced_file",
     "rc2s6::model::start_fails",
+    "rc2s6::model::start_edits_configuration",
     "rc2s6::model::start_pre_assignment",
     "rc2s6::model::too_many_steps",
     "rc2s6::model::unconvertible_setting",

@@ -37,9 +37,14 @@ type Environ = BTreeMap<String, String>;
 /// The environment of the daemon of `asis` (start-stop-daemon) and of `migrated` (rc2s6), and
 /// the namespace's output.
 fn environments() -> Option<(Environ, Environ, String)> {
+    environments_of(SCRIPT)
+}
+
+/// [`environments`] of another script, with the same conf.d.
+fn environments_of(script: &str) -> Option<(Environ, Environ, String)> {
     let s = sandbox()?;
-    s.original("migrated", SCRIPT, Some(CONFD));
-    s.original("asis", SCRIPT, Some(CONFD));
+    s.original("migrated", script, Some(CONFD));
+    s.original("asis", script, Some(CONFD));
     let body = "\"$RC2S6\" \"$SANDBOX/originals/init.d/migrated\" -o /var/svc.d --conf-dir /etc/conf.d --no-rc-conf --openrc \"$OPENRC\" --initd-out /etc/init.d --color never; echo \"@@compile=$?\"\n\
          install -m 755 \"$SANDBOX/originals/init.d/asis\" /etc/init.d/asis\n\
          rc-service asis start; echo \"@@start-asis=$?\"\n\
@@ -226,4 +231,59 @@ fn a_flag_variable_set_but_empty_is_refused_as_openrc_garbles_it() {
         assert!(r.text.contains(&said), "{said}\n{}", r.text);
     }
     assert!(!r.get("svc").contains("emptyumask") && !r.get("svc").contains("emptylog"), "{}", r.text);
+}
+
+/// A daemon start() runs itself gets openrc-run's RC_RUNLEVEL and RC_DEFAULTLEVEL, which
+/// openrc-run reads as it starts from /run/openrc/softlevel and /run/openrc/krunlevel
+/// (env_config(), src/shared/misc.c at 0.63.3); the run script reads the same files as the
+/// daemon starts. Values no built-in default has, so a fixed value could not pass.
+#[test]
+fn a_daemon_start_runs_itself_gets_the_runlevels_openrc_run_reads() {
+    let Some(s) = sandbox() else { return };
+    let script = "#!/sbin/openrc-run\ncommand=@TESTD@\nstart() {\n\t$command \"$RC_SVCNAME\" &\n}\n";
+    s.original("migrated", script, None);
+    s.original("asis", script, None);
+    let body = "\"$RC2S6\" \"$SANDBOX/originals/init.d/migrated\" -o /var/svc.d --no-conf-dir --no-rc-conf --openrc \"$OPENRC\" --initd-out /etc/init.d --color never; echo \"@@compile=$?\"\n\
+         install -m 755 \"$SANDBOX/originals/init.d/asis\" /etc/init.d/asis\n\
+         echo \"@@softlevel=$(cat /run/openrc/softlevel)\"\n\
+         printf 'nonetwork\\nsecond line\\n' > /run/openrc/softlevel\n\
+         printf 'later\\n' > /run/openrc/krunlevel\n\
+         rc-service asis start; echo \"@@start-asis=$?\"\n\
+         rc-service migrated start; echo \"@@start-migrated=$?\"\n\
+         wait_argv migrated 'rc2s6-testd migrated'\n\
+         for i in $(seq 50); do pid=$(pgrep -f 'rc2s6-testd asis' | head -n 1); [ -n \"$pid\" ] && break; sleep 0.1; done\n\
+         cp /proc/$pid/environ \"$SANDBOX/kept/asis.env\"\n\
+         cp /proc/$(svpid migrated)/environ \"$SANDBOX/kept/migrated.env\"\n";
+    let r = s.run(body, Options::default());
+    assert_eq!(r.get("compile"), "0", "{}", r.text);
+    assert_eq!(r.get("start-asis"), "0", "{}", r.text);
+    assert_eq!(r.get("start-migrated"), "0", "{}", r.text);
+    let env = |name: &str| -> Environ {
+        s.kept(name)
+            .split('\0')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let (asis, migrated) = (env("asis.env"), env("migrated.env"));
+    assert_eq!(asis.get("RC_RUNLEVEL").map(String::as_str), Some("nonetwork"), "{}", r.text);
+    assert_eq!(asis.get("RC_DEFAULTLEVEL").map(String::as_str), Some("later"), "{}", r.text);
+    let diff = differences(&asis, &migrated, |k| k == "RC_RUNLEVEL" || k == "RC_DEFAULTLEVEL");
+    assert!(diff.is_empty(), "the daemon's runlevels differ:\n{diff}");
+}
+
+/// `--env NAME` without `=`: start-stop-daemon hands it to putenv(), which removes NAME (glibc
+/// and musl alike), so the daemon lacks a variable the script exported, and one openrc-run's own
+/// environment has (`TERM`, `LANG`). rc2s6 gave it `NAME=` (empty) instead.
+#[test]
+fn an_env_option_without_a_value_unsets_the_variable() {
+    let script =
+        format!("{SCRIPT}export DROPPED=yes\nstart_stop_daemon_args=\"--env DROPPED --env FROM_CONFD --env LANG\"\n");
+    let Some((asis, migrated, text)) = environments_of(&script) else { return };
+    assert_eq!(asis.get("FROM_SCRIPT").map(String::as_str), Some("yes"), "{text}");
+    for gone in ["DROPPED", "FROM_CONFD", "LANG"] {
+        assert_eq!(asis.get(gone), None, "start-stop-daemon removed {gone}: {text}");
+    }
+    let diff = differences(&asis, &migrated, |k| !is_user_home(k) && !is_openrc_variable(k));
+    assert!(diff.is_empty(), "the daemon's environment differs:\n{diff}");
 }

@@ -8,7 +8,7 @@ use super::execline::{ExeclineScript, NulInWord, Token};
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::model::{
-    Daemon, LimitKind, Nice, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect,
+    Daemon, LimitKind, Nice, OpenMode, Privileges, RequiredPath, ResourceLimit, Service, ShellRedirect, StateVariable,
 };
 
 /// The execline interpreter rc2s6 names in every shebang.
@@ -153,6 +153,22 @@ pub fn service_dir(service: &Service, daemon: &Daemon, opts: &EmitOptions) -> Re
 /// Every way a process can die, for s6-permafailon: all exit codes and the usual signals.
 const PERMAFAIL_EVENTS: &str = "0-255,SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,SIGFPE,SIGKILL,SIGUSR1,SIGSEGV,SIGUSR2,SIGPIPE,SIGALRM,SIGTERM";
 
+/// Sets `v` as openrc-run does as it starts: the file's first line less its newline (fgets and
+/// getline stop there; `read -r` with an empty IFS keeps the rest of the line as it is), its
+/// fallback when the file is missing. The shell reads it as root, before the user switch, as
+/// openrc-run does.
+fn state_variable(s: &mut ExeclineScript, v: &StateVariable) {
+    let read = if v.empty_is_missing {
+        "IFS= read -r l 2>/dev/null <\"$1\"; printf '%s\\n' \"${l:-$2}\""
+    } else {
+        "if [ -e \"$1\" ]; then IFS= read -r l <\"$1\"; printf '%s\\n' \"$l\"; else printf '%s\\n' \"$2\"; fi"
+    };
+    s.block_line(
+        &["backtick", "-n", v.name.as_str()],
+        ["/bin/sh", "-c", read, "sh", v.file.as_str(), v.missing.as_str()],
+    );
+}
+
 /// The daemon's run script: a straight chain, every value one word.
 pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript {
     let mut s = ExeclineScript::new(&opts.execlineb);
@@ -165,8 +181,11 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     for (k, v) in d.env.iter().filter(|(k, _)| k != "PATH") {
         s.line(["export", k.as_str(), v.as_str()]);
     }
-    for k in &d.unexport {
+    for k in d.unexport.iter().filter(|k| *k != "PATH") {
         s.line(["unexport", k.as_str()]);
+    }
+    for v in &d.state_variables {
+        state_variable(&mut s, v);
     }
     if let Some(user) = &d.home_of {
         // HOME is the account's home directory, looked up as the daemon starts.
@@ -194,6 +213,10 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     if let (Some(p), None) = (path, &d.chroot) {
         // Only `exec -a` (for an argv[0] of its own) is looked up through it.
         s.line(["export", "PATH", p]);
+    }
+    if d.unexport.iter().any(|k| k == "PATH") {
+        // Last, for the same reason: the run script's own programs still need it.
+        s.line(["unexport", "PATH"]);
     }
     if let Some(a) = &d.argv0 {
         s.line(["exec", "-a", a.as_str()]);

@@ -43,6 +43,7 @@ define_codes! {
         CONTROL_PROGRAM = control_program: Error,
         FGHACK = fghack: Warning,
         FOREGROUND_FROM_TABLE = foreground_from_table: Advice,
+        START_EDITS_CONFIGURATION = start_edits_configuration: Error,
     }
 }
 
@@ -105,6 +106,22 @@ pub enum ModelError {
         what: String,
         /// Where the value was assigned.
         #[label("assigned here")]
+        span: SourceSpan,
+    },
+
+    /// A function OpenRC runs at each start edits a file rc2s6 read its values from, or a file
+    /// it cannot tell from one.
+    #[error("`{function}` edits {what} in place at each start; the run script would keep the values rc2s6 read before")]
+    #[diagnostic(help(
+        "edit the file once, when the package is installed or by hand, and compile again; or run `rc2s6 verify` after each start to see the drift"
+    ))]
+    StartEditsConfiguration {
+        /// The function.
+        function: String,
+        /// The file, or what is known of it.
+        what: String,
+        /// The editing command.
+        #[label("edits {what}")]
         span: SourceSpan,
     },
 
@@ -310,6 +327,7 @@ impl diagnostic::Coded for ModelError {
             ModelError::ControlProgram { .. } => &CONTROL_PROGRAM,
             ModelError::Fghack { .. } => &FGHACK,
             ModelError::ForegroundFromTable { .. } => &FOREGROUND_FROM_TABLE,
+            ModelError::StartEditsConfiguration { .. } => &START_EDITS_CONFIGURATION,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 mod backend_calls;
+mod configuration_edits;
 mod daemon;
 mod dependencies;
 pub mod error;
@@ -29,6 +30,7 @@ pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
     BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Nice, OpenMode, Privileges,
     RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
+    StateVariable,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Condition, Texts, Unknowable, explain_uncertainty};
@@ -139,6 +141,11 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) 
     for_stop.functions = interp.functions.clone();
     let start = trace::trace(interp, "start");
     let stop = trace::trace(&for_stop, "stop");
+    for (function, t) in [("start_pre", &start_pre), ("start", &start)] {
+        if let Some(t) = t {
+            configuration_edits::report(service, &before_start_pre, function, t);
+        }
+    }
     service.backend_calls = backend_calls::collect(start.as_ref(), stop.as_ref());
     // The variables as `default_start` finds them: start()'s own state at its first
     // unconditional call, else start_pre()'s (OpenRC's own start() calls it at once).

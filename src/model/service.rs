@@ -148,6 +148,21 @@ pub struct Decision {
     pub loc: Option<Loc>,
 }
 
+/// A variable openrc-run sets from the first line of a file OpenRC keeps in `RC_SVCDIR`, read
+/// at each start (env_config(), src/shared/misc.c at 0.45.2 and 0.63.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateVariable {
+    /// The variable (`RC_RUNLEVEL`).
+    pub name: String,
+    /// The file whose first line, less its newline, is the value.
+    pub file: String,
+    /// The value when the file does not exist.
+    pub missing: String,
+    /// The value also stands for an empty first line (rc_runlevel_get() gives `sysinit` for
+    /// both).
+    pub empty_is_missing: bool,
+}
+
 /// The daemon's run-time settings: everything the `run` script must set up.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Daemon {
@@ -158,13 +173,16 @@ pub struct Daemon {
     pub argv0: Option<String>,
     /// Variables exported to the daemon, sorted by name.
     pub env: Vec<(String, String)>,
-    /// Variables the daemon does not get from s6-svscan's environment: openrc-run's shell has
-    /// no `USER` or `HOME` (openrc-run's env_filter(), src/shared/misc.c at 0.63.3), which a
-    /// daemon the shell runs itself inherits as they are.
+    /// Variables the daemon does not get from s6-svscan's environment: what `--env NAME`
+    /// unsets, and the `USER` and `HOME` openrc-run's shell lacks (openrc-run's env_filter(),
+    /// src/shared/misc.c at 0.63.3), which a daemon the shell runs itself inherits as they are.
     pub unexport: Vec<String>,
     /// `HOME` is set to this account's home directory, looked up when the daemon starts
     /// (start-stop-daemon and supervise-daemon set it for `--user`).
     pub home_of: Option<String>,
+    /// Variables read from one of OpenRC's state files when the daemon starts, as openrc-run's
+    /// env_config() does (the runlevels: see [`StateVariable`]).
+    pub state_variables: Vec<StateVariable>,
     /// Working directory.
     pub directory: Option<String>,
     /// Root directory.

@@ -126,6 +126,20 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         .collect();
     line("env", (!env.is_empty()).then(|| env.join(" ")));
     line("unexport", (!d.unexport.is_empty()).then(|| d.unexport.join(" ")));
+    let state: Vec<String> = d
+        .state_variables
+        .iter()
+        .map(|v| {
+            format!(
+                "{}<{} (missing: {}{})",
+                v.name,
+                v.file,
+                v.missing,
+                if v.empty_is_missing { ", or empty" } else { "" }
+            )
+        })
+        .collect();
+    line("read at start", (!state.is_empty()).then(|| state.join(" ")));
     line("directory", d.directory.clone());
     line("chroot", d.chroot.clone());
     line("umask", d.umask.clone());

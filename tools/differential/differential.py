@@ -372,7 +372,9 @@ def select(manifests, services, args):
         missing = [s for s in args.service if s not in services]
         if missing:
             die(f"no such service: {', '.join(missing)} (ids are FOLDER/NAME)", 100)
-        return list(args.service), {}
+        # one rc2s6 does not convert is reported as such, as in a sample
+        return ([i for i in args.service if i in longruns],
+                {i: manifests.get(i, {}).get("kind", "none") for i in args.service if i not in longruns})
     if args.sample:
         ids = [l.split("#")[0].strip() for l in Path(args.sample).read_text().splitlines()]
         ids = [i for i in ids if i]

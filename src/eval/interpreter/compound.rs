@@ -9,6 +9,7 @@ use super::super::observer::Observer;
 use super::super::test_expr;
 use super::super::value::{Loc, ShellValue, Uncertainty};
 use super::merge::merge;
+use super::pending_jump::jumps;
 use super::{Flow, Interpreter, MAX_LOOP, Status};
 
 impl<O: Observer> Interpreter<O> {
@@ -18,7 +19,9 @@ impl<O: Observer> Interpreter<O> {
             CompoundKind::BraceGroup(l) => self.list(l),
             CompoundKind::Subshell(l) => {
                 let saved = self.copy_env(cc.span);
+                let mark = self.pending.len();
                 let (s, _) = self.list(l);
+                self.drop_jumps(mark);
                 self.env = saved;
                 (s, Flow::Next)
             }
@@ -35,12 +38,17 @@ impl<O: Observer> Interpreter<O> {
             // Arithmetic is not evaluated (as for `(( ))`): how often the body runs is unknown.
             CompoundKind::ArithFor { body, .. } => {
                 let cond = self.loc(cc.span);
-                self.speculate(cond, |me| {
-                    let _ = me.list(body);
-                });
+                self.speculate(cond, |me| me.loop_body(body));
                 (Status::Unknown, Flow::Next)
             }
         }
+    }
+
+    /// A loop's body run once, speculatively: where its `break` and `continue` land.
+    fn loop_body(&mut self, body: &List) {
+        let mark = self.pending.len();
+        let _ = self.list(body);
+        self.land_jumps(mark, &[Flow::Break, Flow::Continue]);
     }
 
     /// `while`/`until`: run once, speculatively, unless the condition is false from the start.
@@ -55,9 +63,7 @@ impl<O: Observer> Interpreter<O> {
         }
         // A loop rc2s6 cannot unroll: whatever it assigns depends on how often it runs.
         let cond = self.loc(span);
-        self.speculate(cond, |me| {
-            let _ = me.list(body);
-        });
+        self.speculate(cond, |me| me.loop_body(body));
         (Status::Unknown, Flow::Next)
     }
 
@@ -84,19 +90,26 @@ impl<O: Observer> Interpreter<O> {
                     ShellValue { text: String::new(), uncertain: vec![Uncertainty::Conditional { cond }] },
                     Some(cond),
                 );
-                let _ = me.list(body);
+                me.loop_body(body);
             });
             return (Status::Unknown, Flow::Next);
         }
+        let mark = self.pending.len();
         for f in &fields.fields {
             self.env.set(var, ShellValue::known(f.text.clone()), Some(self.loc(span)));
             let (_, flow) = self.list(body);
+            // A `continue` one way of a condition lands at the end of this round.
+            self.land_jumps(mark, &[Flow::Continue]);
             match flow {
                 Flow::Break => break,
-                Flow::Return | Flow::Exit => return (Status::Unknown, flow),
+                Flow::Return | Flow::Exit => {
+                    self.land_jumps(mark, &[Flow::Break]);
+                    return (Status::Unknown, flow);
+                }
                 _ => {}
             }
         }
+        self.land_jumps(mark, &[Flow::Break]);
         (Status::True, Flow::Next)
     }
 
@@ -134,9 +147,24 @@ impl<O: Observer> Interpreter<O> {
                         return if first { (s1, f1) } else { (s2, f2) };
                     }
                 }
+                let status = if s1 == s2 { s1 } else { Status::Unknown };
+                // One way jumps, the other goes on: what comes next is the other's alone.
+                match (jumps(f1, s1), jumps(f2, s2)) {
+                    (true, false) if f1 != f2 => {
+                        self.jump_pending(f1, taken, cond_loc);
+                        self.env = other;
+                        return (status, f2);
+                    }
+                    (false, true) if f1 != f2 => {
+                        self.jump_pending(f2, other, cond_loc);
+                        self.env = taken;
+                        return (status, f1);
+                    }
+                    _ => {}
+                }
                 self.env = merge(other, &taken, cond_loc);
                 let flow = if f1 == f2 { f1 } else { Flow::Next };
-                (if s1 == s2 { s1 } else { Status::Unknown }, flow)
+                (status, flow)
             }
         }
     }

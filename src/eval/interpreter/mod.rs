@@ -9,6 +9,7 @@ mod assignment;
 mod capture;
 mod compound;
 mod merge;
+mod pending_jump;
 mod simple;
 #[cfg(test)]
 mod tests;
@@ -29,7 +30,7 @@ pub use merge::merge;
 
 /// How control leaves a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flow {
+pub(super) enum Flow {
     Next,
     Return,
     Exit,
@@ -82,6 +83,11 @@ pub struct Interpreter<O: Observer = ()> {
     capture: Option<capture::Capture>,
     /// Steps taken by the functions run for their output from here.
     capture_steps: std::cell::Cell<usize>,
+    /// Jumps taken one way of an undecidable condition, waiting for their target to end.
+    pending: Vec<pending_jump::PendingJump>,
+    /// The status of the last pipeline, as far as it is known (`$?`, for `return` and `exit`
+    /// without an operand).
+    last_status: Status,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -114,13 +120,17 @@ impl<O: Observer> Interpreter<O> {
             positional: vec![None],
             capture: None,
             capture_steps: std::cell::Cell::new(0),
+            pending: Vec::new(),
+            last_status: Status::True,
         }
     }
 
     /// Runs a whole file's top level.
     pub fn run_file(&mut self, file: FileId, script: &Script) {
         self.file = file;
+        let mark = self.pending.len();
         let _ = self.list(&script.body);
+        self.land_jumps(mark, &[Flow::Break, Flow::Continue, Flow::Return]);
     }
 
     /// Calls a script function as OpenRC would (`depend`, `start_pre` …); `false` if undefined.
@@ -131,7 +141,9 @@ impl<O: Observer> Interpreter<O> {
         self.env.push_scope();
         // OpenRC calls start(), depend() … without arguments.
         self.positional.push(Some(Vec::new()));
+        let mark = self.pending.len();
         let _ = self.command(&f.def.body);
+        self.land_jumps(mark, &[Flow::Break, Flow::Continue, Flow::Return]);
         self.positional.pop();
         self.env.pop_scope();
         self.file = saved;
@@ -191,13 +203,16 @@ impl<O: Observer> Interpreter<O> {
                 // `cmd &` runs in a subshell: nothing it assigns is seen.
                 let saved = self.copy_env(item.and_or.first.span);
                 let was = std::mem::replace(&mut self.in_background, true);
+                let mark = self.pending.len();
                 let _ = self.and_or(&item.and_or);
+                self.drop_jumps(mark);
                 self.in_background = was;
                 self.env = saved;
                 status = Status::True;
                 continue;
             }
             let (s, flow) = self.and_or(&item.and_or);
+            self.last_status = s;
             status = s;
             if flow != Flow::Next {
                 return (status, flow);
@@ -211,6 +226,7 @@ impl<O: Observer> Interpreter<O> {
         if flow != Flow::Next {
             return (status, flow);
         }
+        self.last_status = status;
         let mut before = ao.first.span;
         for (op, pl) in &ao.rest {
             let runs = match (op, status) {
@@ -225,13 +241,17 @@ impl<O: Observer> Interpreter<O> {
                         return (s, f);
                     }
                     status = s;
+                    self.last_status = s;
                 }
                 Status::False => {}
                 Status::Unknown => {
                     // The condition is what ran before the operator: `[ -f x ] && a=1` is
                     // conditional on `[ -f x ]`.
                     let cond = self.loc(ao.first.span.join(before));
-                    let s = self.speculate(cond, |me| me.pipeline(pl).0);
+                    // This way, what ran before the operator succeeded for `&&`, failed for `||`.
+                    self.last_status = if matches!(op, AndOrOp::And) { Status::True } else { Status::False };
+                    let s = self.speculate_jump(cond, |me| me.pipeline(pl));
+                    self.last_status = s;
                     status = match (op, s) {
                         (AndOrOp::And, Status::False) => Status::False,
                         (AndOrOp::Or, Status::True) => Status::True,
@@ -256,6 +276,23 @@ impl<O: Observer> Interpreter<O> {
         out
     }
 
+    /// [`speculate`](Self::speculate) for a way that may jump: when it does, the commands after
+    /// it run without its changes, which wait for the jump's target ([`pending_jump`]).
+    fn speculate_jump(&mut self, cond: Loc, f: impl FnOnce(&mut Self) -> (Status, Flow)) -> Status {
+        let before = self.copy_env(cond.span);
+        self.conditions.push(cond);
+        let (status, flow) = f(self);
+        self.conditions.pop();
+        let after = std::mem::take(&mut self.env);
+        if pending_jump::jumps(flow, status) {
+            self.jump_pending(flow, after, cond);
+            self.env = before;
+        } else {
+            self.env = merge(before, &after, cond);
+        }
+        status
+    }
+
     fn pipeline(&mut self, pl: &Pipeline) -> (Status, Flow) {
         let (status, flow) = if pl.commands.len() == 1 {
             self.command(&pl.commands[0])
@@ -265,9 +302,11 @@ impl<O: Observer> Interpreter<O> {
             }
             // Every part of a pipeline runs in a subshell.
             let saved = self.copy_env(pl.span);
+            let mark = self.pending.len();
             for c in &pl.commands {
                 let _ = self.command(c);
             }
+            self.drop_jumps(mark);
             self.env = saved;
             (Status::Unknown, Flow::Next)
         };
@@ -350,7 +389,9 @@ impl<O: Observer> Interpreter<O> {
         self.file = f.file;
         self.env.push_scope();
         self.positional.push(args);
+        let mark = self.pending.len();
         let (s, _) = self.command(&f.def.body);
+        self.land_jumps(mark, &[Flow::Break, Flow::Continue, Flow::Return]);
         self.positional.pop();
         self.env.pop_scope();
         self.file = saved_file;

@@ -133,6 +133,9 @@ impl<O: Observer> Interpreter<O> {
                 }
                 Status::True
             }
+            // Without an operand, the status of the last command (POSIX XCU 2.14, "return").
+            "return" if rest.is_empty() => return (self.last_status, Flow::Return),
+            "exit" if rest.is_empty() => return (self.last_status, Flow::Exit),
             "return" => return (status_arg(rest), Flow::Return),
             "exit" => return (status_arg(rest), Flow::Exit),
             "break" => return (Status::True, Flow::Break),

@@ -200,6 +200,22 @@ fn loops() {
     check("for ((i = 0; i < 2; i++)); do x=1; done", &["x=1 [conditional]"]);
 }
 
+/// A `break`, `continue` or successful `return` taken one way of an undecidable condition skips
+/// what follows it that way: what follows is conditional (alpine/minio's `for conf in …; do
+/// [ -w "$conf" ] && break; done` chose the last word, as if the break never happened).
+#[test]
+fn jumps_under_a_condition_make_what_follows_conditional() {
+    check("for c in /a /b x; do [ -w \"$c\" ] && break; done", &["c=x [conditional]"]);
+    check("for c in 1 2; do if [ -f /x ]; then continue; fi; n=$c; done", &["c=2", "n=1 [conditional]"]);
+    check("f() { [ -f /x ] && return 0; v=1; }\nf", &["v=1 [conditional]"]);
+    check("f() { if [ -f /x ]; then return; fi; v=1; }\nf", &["v=1 [conditional]"]);
+    // A failing return ends a start that fails, which the model does not follow.
+    check("f() { [ -f /x ] || return 1; v=1; }\nf", &["v=1"]);
+    check("f() { checkpath -d /x || return; v=1; }\nf", &["v=1"]);
+    // A subshell's return leaves the subshell only.
+    check("f() { ( [ -f /x ] && return 0 ); v=1; }\nf", &["v=1"]);
+}
+
 #[test]
 fn case() {
     check("case foo in f*) c=1;; *) c=2;; esac", &["c=1"]);

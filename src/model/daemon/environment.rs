@@ -6,12 +6,13 @@
 //! s6-svscan under s6, which OpenRC started the same way.
 
 use super::super::error::ModelError;
-use super::super::service::RunAs;
+use super::super::service::{RunAs, StateVariable};
 use super::context::Context;
 use super::flags::DaemonFlags;
 use super::report::Refused;
 use crate::eval::environment::Environment;
 use crate::eval::value::{ShellValue, Uncertainty};
+use crate::openrc::paths;
 use crate::openrc::variables::PROVIDED_VARIABLES;
 
 /// What the daemon's environment is built from besides the variables.
@@ -29,23 +30,64 @@ pub struct EnvironmentInputs<'a> {
     pub direct: bool,
 }
 
-/// What a daemon the shell runs itself does not get that s6-svscan's environment has: openrc-run
+/// What the daemon does not get that s6-svscan's environment has: what `--env NAME` unset, and
+/// for a daemon the shell runs itself: openrc-run
 /// filters `USER` and `HOME` out of its own (env_filter(), src/shared/misc.c at 0.63.3, unless
 /// rc_env_allow lets them through), and only start-stop-daemon and supervise-daemon set them
 /// for their daemons (start-stop-daemon.c:386-398 at 0.45.2).
-pub fn unexported(vars: &[(String, String)], direct: bool) -> Vec<String> {
+pub fn unexported(env: &DaemonEnvironment, direct: bool) -> Vec<String> {
+    let filtered = ["HOME", "USER"].iter().filter(|n| direct && !env.vars.iter().any(|(k, _)| k == *n));
+    let mut names: Vec<String> = filtered.map(|n| n.to_string()).chain(env.unset.iter().cloned()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// openrc-run's variables that come from a file in `RC_SVCDIR`, read when it starts: its name,
+/// the file, the value when the file is missing, and whether an empty first line counts as
+/// missing. env_config() (src/shared/misc.c:219-237 at 0.63.3, 172-185 at 0.45.2) takes
+/// RC_RUNLEVEL from rc_runlevel_get() (src/librc/librc.c:470-493: `softlevel`'s first line,
+/// `sysinit` when it is missing or empty) and RC_DEFAULTLEVEL from `krunlevel`'s first line
+/// (`default` when the file is missing; `openrc -o LEVEL` writes it). When `openrc` starts the
+/// service instead, openrc-run keeps the RC_RUNLEVEL it inherits (openrc-run.c:1280), which
+/// `openrc` sets together with `softlevel` before it starts anything (src/openrc/rc.c:1065-1068):
+/// the same value.
+const STATE_FILES: [(&str, &str, &str, bool); 2] =
+    [("RC_DEFAULTLEVEL", "krunlevel", "default", false), ("RC_RUNLEVEL", "softlevel", "sysinit", true)];
+
+/// The variables a daemon start() runs itself reads from OpenRC's files as it starts, less
+/// those the script exports itself (already in `vars`).
+pub fn state_variables(vars: &[(String, String)], direct: bool) -> Vec<StateVariable> {
     if !direct {
         return Vec::new();
     }
-    ["HOME", "USER"].iter().filter(|n| !vars.iter().any(|(k, _)| k == *n)).map(|n| n.to_string()).collect()
+    STATE_FILES
+        .iter()
+        .filter(|(n, ..)| !vars.iter().any(|(k, _)| k == n))
+        .map(|(name, file, missing, empty_is_missing)| StateVariable {
+            name: name.to_string(),
+            file: format!("{}/{file}", paths::RC_SVCDIR),
+            missing: missing.to_string(),
+            empty_is_missing: *empty_is_missing,
+        })
+        .collect()
 }
 
-/// The variables, sorted by name, each once; refused when an exported value cannot be known.
+/// The daemon's environment as it is handed over.
+pub struct DaemonEnvironment {
+    /// The variables set, sorted by name, each once.
+    pub vars: Vec<(String, String)>,
+    /// The variables an `--env NAME` without `=` removed last, sorted: the daemon does not
+    /// get them even from s6-svscan's environment.
+    pub unset: Vec<String>,
+}
+
+/// The variables set and unset; refused when an exported value cannot be known.
 pub fn environment(
     cx: &mut Context,
     flags: &DaemonFlags,
     inputs: &EnvironmentInputs,
-) -> Result<Vec<(String, String)>, Refused> {
+) -> Result<DaemonEnvironment, Refused> {
     let mut result = Ok(());
     let target = cx.options.target.clone();
     let exported: Vec<(String, ShellValue)> = match inputs.launch_env {
@@ -65,11 +107,15 @@ pub fn environment(
     };
     if inputs.direct {
         for (k, v) in crate::model::predefined::openrc_run_environment(&target) {
-            set(&mut vars, k, &v);
+            // Read as the daemon starts (`state_variables`), not known now.
+            if !STATE_FILES.iter().any(|(n, ..)| *n == k) {
+                set(&mut vars, k, &v);
+            }
         }
         // What openrc-run sets per start, not per release: said, so the difference is not silent.
         let choice = format!(
-            "started by start() itself, the daemon gets openrc-run's environment as OpenRC {target} sets it, but for RC_RUNLEVEL (the runlevel being entered when OpenRC starts it, which a run script cannot know), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)"
+            "started by start() itself, the daemon gets openrc-run's environment as OpenRC {target} sets it, RC_RUNLEVEL and RC_DEFAULTLEVEL read from {svcdir}/softlevel and {svcdir}/krunlevel as it starts, as openrc-run reads them; but not RC_SYS (set by OpenRC only in a container or virtual machine it detects), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)",
+            svcdir = paths::RC_SVCDIR
         );
         cx.report.decide("environment", choice, None);
     }
@@ -90,20 +136,33 @@ pub fn environment(
     // sh/supervise-daemon.sh at 0.45.2 and 0.63.3), an option's where it stands among them.
     let before_user = if flags.user.is_some() { flags.env_before_user.min(flags.env.len()) } else { 0 };
     let (before, after) = flags.env.split_at(before_user);
+    let mut unset: Vec<String> = Vec::new();
+    let put = |vars: &mut Vec<(String, String)>, unset: &mut Vec<String>, k: &str, v: Option<&String>| {
+        unset.retain(|n| n != k);
+        match v {
+            Some(v) => set(vars, k, v),
+            None => {
+                vars.retain(|(n, _)| n != k);
+                unset.push(k.to_string());
+            }
+        }
+    };
     for (k, v) in before {
-        set(&mut vars, k, v);
+        put(&mut vars, &mut unset, k, v.as_ref());
     }
     if let Some(u) = inputs.user.filter(|u| !u.group_only) {
         // start-stop-daemon.c:505-517 (0.63.3), 498-503 (0.45.2): `--user` sets USER to the
         // account's name and HOME to its home directory (which the run script looks up).
-        set(&mut vars, "USER", &u.user);
+        put(&mut vars, &mut unset, "USER", Some(&u.user));
         vars.retain(|(n, _)| n != "HOME");
+        unset.retain(|n| n != "HOME");
     }
     for (k, v) in after {
-        set(&mut vars, k, v);
+        put(&mut vars, &mut unset, k, v.as_ref());
     }
     vars.sort();
-    result.map(|()| vars)
+    unset.sort();
+    result.map(|()| DaemonEnvironment { vars, unset })
 }
 
 /// An exported variable's value must be exact: besides what [`Context::check`] refuses, a

@@ -30,8 +30,9 @@ pub struct DaemonFlags {
     pub stdout_logger: Option<String>,
     /// `--stderr-logger`.
     pub stderr_logger: Option<String>,
-    /// `-e/--env VAR=VALUE`, in order.
-    pub env: Vec<(String, String)>,
+    /// `-e/--env VAR=VALUE`, in order; `None` for `--env VAR`, which unsets VAR: both read it
+    /// with putenv(), and glibc and musl remove a variable for a string without `=`.
+    pub env: Vec<(String, Option<String>)>,
     /// How many of `env` came before the last `-u/--user/-c/--chuid`: start-stop-daemon and
     /// supervise-daemon read their options in order, `--user` setting `USER` and `HOME` and
     /// `--env` calling putenv() where each stands, so an `--env HOME=…` after `--user` wins and
@@ -349,10 +350,12 @@ fn store(f: &mut DaemonFlags, slot: Slot, flag: &str, value: Option<String>) {
         Slot::Stdin => f.stdin = Some(v),
         Slot::StdoutLogger => f.stdout_logger = Some(v),
         Slot::StderrLogger => f.stderr_logger = Some(v),
-        Slot::Env => {
-            let (k, val) = v.split_once('=').unwrap_or((v.as_str(), ""));
-            f.env.push((k.to_string(), val.to_string()));
-        }
+        Slot::Env => match v.split_once('=') {
+            Some((k, val)) => f.env.push((k.to_string(), Some(val.to_string()))),
+            // unsetenv("") fails with EINVAL: an empty `--env` changes nothing.
+            None if v.is_empty() => {}
+            None => f.env.push((v, None)),
+        },
         Slot::Notify => f.notify = Some(v),
         Slot::RespawnDelay => f.respawn_delay = Some(v),
         Slot::RespawnMax => f.respawn_max = Some(v),

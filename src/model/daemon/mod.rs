@@ -254,13 +254,18 @@ fn settings(
     let user = user?;
     let env = env?;
     // An `--env HOME=…` after `--user` is the daemon's HOME (see `environment`).
-    let home_of =
-        user.as_ref().filter(|u| !u.group_only && !env.iter().any(|(k, _)| k == "HOME")).map(|u| u.user.clone());
+    let home_of = user
+        .as_ref()
+        .filter(|u| {
+            !u.group_only && !env.vars.iter().any(|(k, _)| k == "HOME") && !env.unset.iter().any(|k| k == "HOME")
+        })
+        .map(|u| u.user.clone());
     Ok(Daemon {
         argv: foreground.argv,
         argv0,
         unexport: environment::unexported(&env, direct),
-        env,
+        state_variables: environment::state_variables(&env.vars, direct),
+        env: env.vars,
         home_of,
         directory,
         chroot: dirs?.chroot,

@@ -237,6 +237,16 @@ fn user_and_group() {
         &["env: USER=nobody", "user: nobody", "HOME of: nobody"],
     );
     c("command_user=nobody\nstart_stop_daemon_args='-e HOME=/h'", &["env: HOME=/h USER=nobody", "user: nobody"]);
+    // `--env NAME` without `=` unsets NAME (putenv() of glibc and musl), in order with `--user`.
+    c(
+        "export A=1\ncommand_user=nobody\nstart_stop_daemon_args='-e A -e HOME -e PATH'",
+        &["env: USER=nobody", "unexport: A HOME PATH", "user: nobody"],
+    );
+    c("e=\nstart_stop_daemon_args=\"--env $e\"", &[]);
+    c(
+        "start_stop_daemon_args='-e USER -e A=1 --user nobody -e A'",
+        &["env: USER=nobody", "unexport: A", "user: nobody", "HOME of: nobody"],
+    );
     c("start_stop_daemon_args='-u a -e HOME=/h -u b'", &["env: USER=b", "user: b", "HOME of: b"]);
     // start-stop-daemon looks the empty user name up, and fails.
     c(
@@ -446,15 +456,17 @@ fn what_start_sets_up_before_the_launch() {
             "argv: /usr/bin/foo",
             // openrc-run's own variables, which only start-stop-daemon and supervise-daemon
             // filter out (issue 11, bug 35).
-            "env: OLDPWD=/var/lib PATH=/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin PWD=/var/log/foo RC_BOOTLEVEL=boot RC_CMD=start RC_DEFAULTLEVEL=default RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc RC_TMPDIR=/run/openrc/tmp RC_UNAME=Linux RC_VERSION=0.45.2",
+            "env: OLDPWD=/var/lib PATH=/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin PWD=/var/log/foo RC_BOOTLEVEL=boot RC_CMD=start RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc RC_TMPDIR=/run/openrc/tmp RC_UNAME=Linux RC_VERSION=0.45.2",
             // openrc-run's shell has no USER and HOME to hand on (issue 11, bug 35).
             "unexport: HOME USER",
+            // Read from OpenRC's files as openrc-run's env_config() reads them, at each start.
+            "read at start: RC_DEFAULTLEVEL</run/openrc/krunlevel (missing: default) RC_RUNLEVEL</run/openrc/softlevel (missing: sysinit, or empty)",
             "directory: /var/log/foo",
             "umask: 007",
             // `&` in a shell without job control (POSIX XCU 2.11).
             "signals: SIGINT and SIGQUIT ignored",
             "decision launch: compiled from the direct call in start()",
-            "decision environment: started by start() itself, the daemon gets openrc-run's environment as OpenRC 0.45.2 sets it, but for RC_RUNLEVEL (the runlevel being entered when OpenRC starts it, which a run script cannot know), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)",
+            "decision environment: started by start() itself, the daemon gets openrc-run's environment as OpenRC 0.45.2 sets it, RC_RUNLEVEL and RC_DEFAULTLEVEL read from /run/openrc/softlevel and /run/openrc/krunlevel as it starts, as openrc-run reads them; but not RC_SYS (set by OpenRC only in a container or virtual machine it detects), RC_OPENRC_PID and RC_RUNSCRIPT_PID (openrc-run's own processes, gone under s6)",
             "decision foreground: the start() call sends it to the background with `&`: it does not fork itself",
         ],
     );

@@ -137,6 +137,7 @@ fn event_loc(e: &StartEvent) -> Loc {
         | StartEvent::DefaultStart { loc, .. }
         | StartEvent::Command { loc, .. }
         | StartEvent::ShellSetting { loc, .. }
+        | StartEvent::Edit { loc, .. }
         | StartEvent::Failure { loc, .. } => *loc,
     }
 }
@@ -185,7 +186,10 @@ fn one_launch(
             let (why, help) = conditional_launch(condition.and_then(|c| texts.at(c)), &confd);
             refuse(service, why, *loc, &help)
         }
-        StartEvent::Command { .. } | StartEvent::Failure { .. } | StartEvent::ShellSetting { .. } => {
+        StartEvent::Command { .. }
+        | StartEvent::Failure { .. }
+        | StartEvent::ShellSetting { .. }
+        | StartEvent::Edit { .. } => {
             unreachable!("filtered to launches")
         }
     }
