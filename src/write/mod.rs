@@ -538,10 +538,13 @@ fn records_mode(records: &[&ServiceRecord]) -> u32 {
     if records.iter().any(|r| r.private) { 0o600 } else { 0o644 }
 }
 
+/// A directory's identity: device and inode.
+type DirId = (u64, u64);
+
 /// Builds directories beside their destinations, on all cores (building is most of a write,
 /// nearly all of it in the kernel). Returns the identity (device, inode) of each, by the
 /// number it is given with.
-fn build_all(ops: &FsOps, at: &At, writes: &[(usize, Write)]) -> Result<Vec<(usize, (u64, u64))>, WriteError> {
+fn build_all(ops: &FsOps, at: &At, writes: &[(usize, Write)]) -> Result<Vec<(usize, DirId)>, WriteError> {
     crate::pipeline::parallel::in_parallel(writes, |(i, w)| build(ops, at, w).map(|id| (*i, id))).into_iter().collect()
 }
 
