@@ -122,6 +122,40 @@ impl Environment {
         self.globals.iter().map(|(n, v)| (&**n, &**v))
     }
 
+    /// The names whose variable may differ between `self` and `other` (a superset: with a
+    /// `local` on either side, every name). Without one, the two global maps are walked side by
+    /// side and a value both share (the same `Arc`, as after a copy) is not compared at all:
+    /// joining two ways of a branch looks at what the branch changed only.
+    pub fn names_differing(&self, other: &Environment) -> Vec<String> {
+        let has_locals = |e: &Environment| e.locals.iter().any(|scope| !scope.is_empty());
+        if has_locals(self) || has_locals(other) {
+            let mut names = self.names();
+            names.extend(other.names());
+            names.sort();
+            names.dedup();
+            return names;
+        }
+        let (mut a, mut b) = (self.globals.iter().peekable(), other.globals.iter().peekable());
+        let mut names = Vec::new();
+        loop {
+            let name = match (a.peek(), b.peek()) {
+                (Some((na, va)), Some((nb, vb))) if na == nb => {
+                    let same = Arc::ptr_eq(va, vb) || va == vb;
+                    let name = (!same).then(|| na.to_string());
+                    a.next();
+                    b.next();
+                    name
+                }
+                (Some((na, _)), Some((nb, _))) if na < nb => a.next().map(|(n, _)| n.to_string()),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next().map(|(n, _)| n.to_string()),
+                (Some(_), None) => a.next().map(|(n, _)| n.to_string()),
+                (None, None) => break,
+            };
+            names.extend(name);
+        }
+        names
+    }
+
     /// Names visible in any scope.
     pub fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
