@@ -167,3 +167,40 @@ impl Environment {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        let mut e = Environment::default();
+        for (n, v) in vars {
+            e.set(n, ShellValue::known(*v), None);
+        }
+        e
+    }
+
+    #[test]
+    fn names_differing_are_what_one_side_changed_added_or_removed() {
+        let base = env(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let mut taken = base.clone();
+        assert!(base.names_differing(&taken).is_empty());
+        taken.set("b", ShellValue::known("9"), None);
+        taken.unset("c");
+        taken.set("d", ShellValue::known("4"), None);
+        assert_eq!(base.names_differing(&taken), ["b", "c", "d"]);
+        assert_eq!(taken.names_differing(&base), ["b", "c", "d"]);
+        // Equal values set apart are equal too.
+        assert!(env(&[("a", "1")]).names_differing(&env(&[("a", "1")])).is_empty());
+        // An exported copy differs.
+        let mut exported = base.clone();
+        exported.export("a");
+        assert_eq!(base.names_differing(&exported), ["a"]);
+        // Function scopes without a `local` change nothing; with one, every name counts.
+        let mut scoped = base.clone();
+        scoped.push_scope();
+        assert!(base.names_differing(&scoped).is_empty());
+        scoped.declare_local("x");
+        assert_eq!(base.names_differing(&scoped), ["a", "b", "c", "x"]);
+    }
+}
