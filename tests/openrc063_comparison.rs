@@ -557,7 +557,7 @@ fn load_corpus() -> Option<Corpus> {
                                 .service
                                 .variables
                                 .globals()
-                                .map(|(k, v)| (k.clone(), (v.value.text.clone(), v.exported)))
+                                .map(|(k, v)| (k.to_string(), (v.value.text.clone(), v.exported)))
                                 .collect();
                             Script {
                                 has_confd: !confd.is_empty(),

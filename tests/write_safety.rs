@@ -215,6 +215,29 @@ fn an_unwritable_output_is_exit_111_and_leaves_nothing() {
 }
 
 #[test]
+fn a_name_given_twice_takes_its_old_directory_away_once_and_leaves_nothing_behind() {
+    let tmp = support::tempdir();
+    let work = tmp.path();
+    inputs(work, &[("twice", DAEMON, "args=-f\n")]);
+    let first = rc2s6(work, &[], None);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(!service(&tree(&work.join("out")), "twice").is_empty());
+    // The same name from a second directory: neither converts, the directory goes.
+    write(&work.join("inputs/again/twice"), DAEMON);
+    let both = rc2s6(work, &["inputs/again"], None);
+    assert_eq!(both.status.code(), Some(1), "{}", stderr(&both));
+    let t = tree(&work.join("out"));
+    assert!(service(&t, "twice").is_empty(), "{:?}", t.keys().collect::<Vec<_>>());
+    assert_eq!(leftovers(&work.join("out")), Vec::<String>::new());
+    let manifest = std::fs::read_to_string(work.join("out/rc2s6.manifest.yaml")).expect("manifest");
+    assert_eq!(manifest.matches("duplicate_service").count(), 2, "{manifest}");
+    // Given once again, it converts again.
+    let again = rc2s6(work, &[], None);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(!service(&tree(&work.join("out")), "twice").is_empty());
+}
+
+#[test]
 fn a_hand_edit_is_reported_and_kept_unless_forced() {
     let tmp = support::tempdir();
     let work = tmp.path();

@@ -95,15 +95,22 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     let out = args.output.as_deref().unwrap_or(Path::new("."));
     let show_progress = progress::wanted();
     let counter = Progress::default();
+    let write_opts = WriteOptions { force: args.force, dry_run: args.dry_run };
+    // The output is opened and locked first, so that each service's directories are built as
+    // soon as it is compiled; migration reads the directories' files afterwards, so they are
+    // built at the end then.
+    let writer = write::Writer::open(out, write_opts);
     let comp = progress::while_running(
         show_progress,
         || match counter.total() {
             0 => "rc2s6: compiling: looking for scripts".to_string(),
             total => format!("rc2s6: compiling: {} of {total} files", counter.done()),
         },
-        || compile::run_with_progress(&args.inputs, &opts, &counter),
+        || match &writer {
+            Ok(w) if !opts.keep_syntax_trees => compile::run_staged(&args.inputs, &opts, &counter, &|s| w.stage(s)),
+            _ => compile::run_with_progress(&args.inputs, &opts, &counter),
+        },
     );
-    let write_opts = WriteOptions { force: args.force, dry_run: args.dry_run };
     // Whether each written service replaces a directory, looked at before a dry run (a real run
     // has replaced them by the time it returns).
     let existed: Vec<String> = comp
@@ -118,7 +125,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     let written = progress::while_running(
         show_progress && !args.dry_run,
         || format!("rc2s6: writing {}", escape::file_name(&out.display().to_string())),
-        || write::write_output(out, &comp, write_opts),
+        || writer.and_then(|w| w.finish(&comp)),
     );
     let report = match written {
         Ok(r) => r,

@@ -3,26 +3,41 @@
 /// The optimal string alignment distance: insertions, deletions, substitutions and swaps of two
 /// adjacent characters each cost one, the common kinds of typing mistakes.
 pub fn distance(a: &str, b: &str) -> usize {
+    // Lint asks this for every variable of every script: ASCII names (nearly all) are compared
+    // as bytes, without collecting their characters first.
+    if a.is_ascii() && b.is_ascii() {
+        return alignment(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
+    alignment(&a, &b)
+}
+
+/// [`distance`] over any symbols, keeping only the three rows of the table it needs.
+fn alignment<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let width = b.len() + 1;
+    // Rows i-2, i-1 and i of the table, one after the other.
+    let mut rows = vec![0usize; 3 * width];
+    for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
+        let (older, rest) = rows.split_at_mut(width);
+        let (prev, cur) = rest.split_at_mut(width);
+        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
+                d = d.min(older[j - 2] + 1);
             }
-            rows[i][j] = d;
+            cur[j] = d;
         }
+        // Row i becomes i-1, and i-1 becomes i-2; the oldest is overwritten next.
+        rows.rotate_left(width);
     }
-    rows[a.len()][b.len()]
+    // The last row computed is the middle one after the rotation (row 0 if `a` is empty).
+    rows[width + b.len()]
 }
 
 /// The largest distance at which a name still counts as a misspelling of `target`: one edit for
@@ -62,5 +77,23 @@ mod tests {
         assert_eq!(closest("comand_args", ["command", "command_args"]), Some("command_args"));
         assert_eq!(closest("COMMAND", ["command"]), Some("command"));
         assert_eq!(closest("nicelevel", ["command", "pidfile"]), None);
+    }
+
+    #[test]
+    fn counts_the_same_over_characters_and_bytes() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("abc", "", 3),
+            ("ab", "ba", 1),
+            ("abcd", "badc", 2),
+            ("kitten", "sitting", 3),
+            ("ca", "abc", 3),
+            ("héllo", "hello", 1),
+            ("hlélo", "héllo", 1),
+            ("日本語", "日語本", 1),
+        ] {
+            assert_eq!(distance(a, b), d, "{a} {b}");
+            assert_eq!(distance(b, a), d, "{b} {a}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The shell variables of one service as the loaded files leave them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::budget::Budget;
 use super::value::{Loc, ShellValue};
@@ -16,12 +17,15 @@ pub struct Variable {
     pub assigned_at: Option<Loc>,
 }
 
-/// Variables by name, with function-local scopes on top of the global one.
+/// Variables by name, with function-local scopes on top of the global one. Each value is
+/// shared between copies (the interpreter copies the variables for every function it runs and
+/// every branch it cannot decide, and most values are never assigned again), and so is each
+/// name: a copy counts references instead of copying every name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: BTreeMap<String, Variable>,
+    globals: BTreeMap<Arc<str>, Arc<Variable>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
-    locals: Vec<BTreeMap<String, Option<Variable>>>,
+    locals: Vec<BTreeMap<Arc<str>, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
     pub allexport: bool,
     /// What evaluating the service may still make, shared by every copy of these variables.
@@ -40,10 +44,10 @@ impl Environment {
     pub fn get(&self, name: &str) -> Option<&Variable> {
         for scope in self.locals.iter().rev() {
             if let Some(v) = scope.get(name) {
-                return v.as_ref();
+                return v.as_deref();
             }
         }
-        self.globals.get(name)
+        self.globals.get(name).map(|v| &**v)
     }
 
     /// Sets a variable in the innermost scope that holds it.
@@ -51,12 +55,12 @@ impl Environment {
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 let exported = slot.as_ref().is_some_and(|v| v.exported);
-                *slot = Some(Variable { value, exported, assigned_at: at });
+                *slot = Some(Arc::new(Variable { value, exported, assigned_at: at }));
                 return;
             }
         }
         let exported = self.globals.get(name).is_some_and(|v| v.exported);
-        self.globals.insert(name.to_string(), Variable { value, exported, assigned_at: at });
+        self.globals.insert(Arc::from(name), Arc::new(Variable { value, exported, assigned_at: at }));
     }
 
     /// Removes a variable (`unset`).
@@ -75,13 +79,13 @@ impl Environment {
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 if let Some(v) = slot {
-                    v.exported = true;
+                    Arc::make_mut(v).exported = true;
                 }
                 return;
             }
         }
         if let Some(v) = self.globals.get_mut(name) {
-            v.exported = true;
+            Arc::make_mut(v).exported = true;
         }
     }
 
@@ -99,7 +103,7 @@ impl Environment {
     pub fn declare_local(&mut self, name: &str) {
         if let Some(scope) = self.locals.last_mut() {
             // `local x` starts unset in dash; keep the global value visible only if not shadowed.
-            scope.entry(name.to_string()).or_insert(None);
+            scope.entry(Arc::from(name)).or_insert(None);
         }
     }
 
@@ -114,18 +118,89 @@ impl Environment {
     }
 
     /// All global variables, sorted by name.
-    pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
-        self.globals.iter()
+    pub fn globals(&self) -> impl Iterator<Item = (&str, &Variable)> {
+        self.globals.iter().map(|(n, v)| (&**n, &**v))
+    }
+
+    /// The names whose variable may differ between `self` and `other` (a superset: with a
+    /// `local` on either side, every name). Without one, the two global maps are walked side by
+    /// side and a value both share (the same `Arc`, as after a copy) is not compared at all:
+    /// joining two ways of a branch looks at what the branch changed only.
+    pub fn names_differing(&self, other: &Environment) -> Vec<String> {
+        let has_locals = |e: &Environment| e.locals.iter().any(|scope| !scope.is_empty());
+        if has_locals(self) || has_locals(other) {
+            let mut names = self.names();
+            names.extend(other.names());
+            names.sort();
+            names.dedup();
+            return names;
+        }
+        let (mut a, mut b) = (self.globals.iter().peekable(), other.globals.iter().peekable());
+        let mut names = Vec::new();
+        loop {
+            let name = match (a.peek(), b.peek()) {
+                (Some((na, va)), Some((nb, vb))) if na == nb => {
+                    let same = Arc::ptr_eq(va, vb) || va == vb;
+                    let name = (!same).then(|| na.to_string());
+                    a.next();
+                    b.next();
+                    name
+                }
+                (Some((na, _)), Some((nb, _))) if na < nb => a.next().map(|(n, _)| n.to_string()),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next().map(|(n, _)| n.to_string()),
+                (Some(_), None) => a.next().map(|(n, _)| n.to_string()),
+                (None, None) => break,
+            };
+            names.extend(name);
+        }
+        names
     }
 
     /// Names visible in any scope.
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.globals.keys().cloned().collect();
+        let mut v: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
         for s in &self.locals {
-            v.extend(s.keys().cloned());
+            v.extend(s.keys().map(|k| k.to_string()));
         }
         v.sort();
         v.dedup();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        let mut e = Environment::default();
+        for (n, v) in vars {
+            e.set(n, ShellValue::known(*v), None);
+        }
+        e
+    }
+
+    #[test]
+    fn names_differing_are_what_one_side_changed_added_or_removed() {
+        let base = env(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let mut taken = base.clone();
+        assert!(base.names_differing(&taken).is_empty());
+        taken.set("b", ShellValue::known("9"), None);
+        taken.unset("c");
+        taken.set("d", ShellValue::known("4"), None);
+        assert_eq!(base.names_differing(&taken), ["b", "c", "d"]);
+        assert_eq!(taken.names_differing(&base), ["b", "c", "d"]);
+        // Equal values set apart are equal too.
+        assert!(env(&[("a", "1")]).names_differing(&env(&[("a", "1")])).is_empty());
+        // An exported copy differs.
+        let mut exported = base.clone();
+        exported.export("a");
+        assert_eq!(base.names_differing(&exported), ["a"]);
+        // Function scopes without a `local` change nothing; with one, every name counts.
+        let mut scoped = base.clone();
+        scoped.push_scope();
+        assert!(base.names_differing(&scoped).is_empty());
+        scoped.declare_local("x");
+        assert_eq!(base.names_differing(&scoped), ["a", "b", "c", "x"]);
     }
 }

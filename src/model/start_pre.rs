@@ -47,7 +47,7 @@ pub fn apply_changes(
     apply_daemon_variables(function, env, after, file, service, texts);
     report_load_time_checks(function, env, after, file, service);
     let taken = |name: &str| !DAEMON_VARIABLES.contains(&name) && !CHECKED_AT_LOAD.contains(&name);
-    let before: Vec<String> = env.globals().map(|(n, _)| n.clone()).collect();
+    let before: Vec<String> = env.globals().map(|(n, _)| n.to_string()).collect();
     for name in before {
         if taken(&name) && after.get(&name).is_none() {
             env.unset(&name);
@@ -56,7 +56,7 @@ pub fn apply_changes(
     let changed: Vec<(String, Variable)> = after
         .globals()
         .filter(|(n, v)| taken(n) && env.get(n) != Some(*v))
-        .map(|(n, v)| (n.clone(), v.clone()))
+        .map(|(n, v)| (n.to_string(), v.clone()))
         .collect();
     for (name, v) in changed {
         env.set(&name, v.value, v.assigned_at);

@@ -164,12 +164,28 @@ pub struct DaemonTable {
 }
 
 fn parse(text: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
-    let mut t: Table = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let t: Table = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    Ok(with_origin(t, origin))
+}
+
+fn with_origin(mut t: Table, origin: &Origin) -> Vec<DaemonEntry> {
     for e in &mut t.daemons {
         e.origin = origin.clone();
     }
-    Ok(t.daemons)
+    t.daemons
 }
+
+/// A shipped table, from the JSON `build.rs` made of its YAML (the same entries: a unit test
+/// checks it), which reads in a fraction of the time.
+fn parse_shipped(json: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
+    let t: Table = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(with_origin(t, origin))
+}
+
+/// `data/daemons.yaml` as JSON.
+const HAND_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/daemons.json"));
+/// `data/daemons-generated.yaml` as JSON.
+const GENERATED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/daemons-generated.json"));
 
 /// The hand-checked table shipped with rc2s6 (`data/daemons.yaml`).
 pub fn table() -> &'static [DaemonEntry] {
@@ -179,10 +195,7 @@ pub fn table() -> &'static [DaemonEntry] {
 fn hand() -> &'static Arc<Vec<DaemonEntry>> {
     static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        Arc::new(
-            parse(include_str!("../../data/daemons.yaml"), &Origin::Hand)
-                .expect("data/daemons.yaml is valid (checked by a unit test)"),
-        )
+        Arc::new(parse_shipped(HAND_JSON, &Origin::Hand).expect("data/daemons.yaml is valid (checked by a unit test)"))
     })
 }
 
@@ -195,7 +208,7 @@ fn generated_layer() -> &'static Arc<Vec<DaemonEntry>> {
     static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
     TABLE.get_or_init(|| {
         Arc::new(
-            parse(include_str!("../../data/daemons-generated.yaml"), &Origin::Generated)
+            parse_shipped(GENERATED_JSON, &Origin::Generated)
                 .expect("data/daemons-generated.yaml is valid (checked by a unit test)"),
         )
     })
@@ -367,6 +380,18 @@ mod tests {
                 e.names
             );
             assert!(e.evidence.is_some() && !e.source.is_empty(), "{:?}: no provenance", e.names);
+        }
+    }
+
+    #[test]
+    fn the_shipped_json_holds_what_the_yaml_says() {
+        // build.rs turns the YAML into JSON for speed: every entry must read the same.
+        for (yaml, loaded) in [
+            (include_str!("../../data/daemons.yaml"), table()),
+            (include_str!("../../data/daemons-generated.yaml"), generated()),
+        ] {
+            let origin = loaded[0].origin.clone();
+            assert_eq!(parse(yaml, &origin).unwrap(), loaded);
         }
     }
 

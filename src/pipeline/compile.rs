@@ -57,6 +57,10 @@ pub struct CompiledService {
     /// A script rc2s6 already migrated (supervisor=s6, no command) whose service directory is
     /// this output's: the directory from the earlier run stays as it is.
     pub migrated: bool,
+    /// Its directories were handed to the writer as it was compiled (`write::Writer::stage`),
+    /// which numbered it: their files are on disk under a temporary name, and `dir` and
+    /// `companions` keep only their names.
+    pub staged: Option<usize>,
 }
 
 impl CompiledService {
@@ -168,7 +172,7 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
         }
     };
     let record = service_record(&analysis, dir.as_ref(), opts);
-    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated }
+    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated, staged: None }
 }
 
 /// The manifest's record of a service, whichever backend wrote its directory.
@@ -204,7 +208,7 @@ fn finish_s6rc(
     let companions = if dirs.len() > 1 { dirs.split_off(1) } else { Vec::new() };
     let dir = dirs.pop();
     let record = manifest::s6rc_record(service_record(&analysis, dir.as_ref(), opts), &companions, &decisions);
-    CompiledService { analysis, dir, companions, record, migrated: false }
+    CompiledService { analysis, dir, companions, record, migrated: false, staged: None }
 }
 
 /// Compiles one script: read, analyse, emit.
@@ -236,7 +240,21 @@ pub fn run(paths: &[PathBuf], opts: &CompileOptions) -> Compilation {
 
 /// [`run`], counting the scripts done in `progress` (for a progress display).
 pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
-    let Backend::S6Rc(s6rc_opts) = &opts.backend else { return run_s6(paths, opts, progress) };
+    run_staged(paths, opts, progress, &|_| {})
+}
+
+/// [`run_with_progress`], handing each service to `stage` on the worker thread that compiled
+/// it, before it joins the set (the writer builds its directories there, so the set need not
+/// keep their files). Only the s6 backend's services are staged: the s6-rc backend's
+/// definitions are made for the whole set at the end. A service may still be refused
+/// afterwards, as a name given twice.
+pub fn run_staged(
+    paths: &[PathBuf],
+    opts: &CompileOptions,
+    progress: &Progress,
+    stage: &(dyn Fn(&mut CompiledService) + Sync),
+) -> Compilation {
+    let Backend::S6Rc(s6rc_opts) = &opts.backend else { return run_s6(paths, opts, progress, stage) };
     let set_opts =
         SetOptions { input: opts.input.clone(), model: opts.model.clone(), keep_syntax_trees: opts.keep_syntax_trees };
     // Parsing, modelling and emitting happen on the worker threads; the set is sorted by name.
@@ -259,7 +277,12 @@ pub fn run_with_progress(paths: &[PathBuf], opts: &CompileOptions, progress: &Pr
 /// [`run_with_progress`] for the s6 backend, which needs nothing of the set to make a service's
 /// directory: each service is finished on the worker thread that analysed it, and only what the
 /// run reports and writes is kept of its analysis (see [`Analysis::drop_model_detail`]).
-fn run_s6(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Compilation {
+fn run_s6(
+    paths: &[PathBuf],
+    opts: &CompileOptions,
+    progress: &Progress,
+    stage: &(dyn Fn(&mut CompiledService) + Sync),
+) -> Compilation {
     let loaded = service_set::load_owned(paths, &opts.input, &opts.model, progress, |mut analysis| {
         let emitted = emit_one(&analysis, opts);
         if !opts.keep_syntax_trees {
@@ -269,6 +292,7 @@ fn run_s6(paths: &[PathBuf], opts: &CompileOptions, progress: &Progress) -> Comp
         if !opts.keep_syntax_trees {
             compiled.analysis.drop_model_detail();
         }
+        stage(&mut compiled);
         compiled
     });
     finish_set(loaded.items, Vec::new(), Vec::new(), (loaded.skipped, loaded.read_errors), opts)

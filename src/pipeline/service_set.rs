@@ -134,18 +134,44 @@ pub fn load_owned<T: Send>(
         progress.done.fetch_add(1, Ordering::Relaxed);
         outcome
     });
-    let mut items = Vec::new();
+    // Each item is moved once, into a vector of its exact size: a compile's items are 2 kB each,
+    // and a vector grown by doubling, then sorted into a second one, held up to three copies'
+    // worth at once (the peak of compiling 5,000 scripts).
+    let members = done.iter().filter(|o| matches!(o, Outcome::Member(_))).count();
+    let mut keys = Vec::with_capacity(members);
+    let mut items = Vec::with_capacity(members);
     let mut skipped = Vec::new();
     for o in done {
         match o {
-            Outcome::Member(m) => items.push(*m),
+            Outcome::Member(m) => {
+                let (key, item) = *m;
+                keys.push((key, items.len()));
+                items.push(item);
+            }
             Outcome::Skipped(p) => skipped.push(p),
             Outcome::Failed(e) => read_errors.push(e),
         }
     }
     // Stable: scripts with the same name and path keep the order they were given in.
-    items.sort_by(|(a, _), (b, _)| a.cmp(b));
-    Loaded { items: items.into_iter().map(|(_, t)| t).collect(), skipped, read_errors }
+    keys.sort();
+    permute(&mut items, keys.into_iter().map(|(_, i)| i).collect());
+    Loaded { items, skipped, read_errors }
+}
+
+/// Puts `items` in the order `order` gives (`order[k]` is the index of the item that goes at
+/// `k`), in place: one swap per item out of place, no second vector.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        // Follow the cycle through `start`: each step puts the item that belongs at `at` there.
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// Where a script sorts in a set: by service name, then path.
@@ -213,5 +239,27 @@ fn service_name(path: &Path) -> (String, Option<PathBuf>) {
             (name.to_string(), input::exists(&confd).then_some(confd))
         }
         None => (file, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        for (order, expected) in [
+            (vec![], vec![]),
+            (vec![0], vec!["a"]),
+            (vec![1, 0], vec!["b", "a"]),
+            (vec![2, 0, 1], vec!["c", "a", "b"]),
+            (vec![1, 2, 0], vec!["b", "c", "a"]),
+            (vec![3, 2, 1, 0, 4], vec!["d", "c", "b", "a", "e"]),
+            (vec![4, 0, 3, 1, 2], vec!["e", "a", "d", "b", "c"]),
+        ] {
+            let mut items: Vec<&str> = ["a", "b", "c", "d", "e"][..order.len()].to_vec();
+            permute(&mut items, order.clone());
+            assert_eq!(items, expected, "order {order:?}");
+        }
     }
 }

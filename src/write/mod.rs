@@ -4,13 +4,16 @@
 //! 1. recover: if a journal is left by a killed run, commit the manifest that matches the disk
 //!    (see `journal`), and remove half-built leftovers (`.rc2s6-new.*`, `.rc2s6-old.*`);
 //! 2. plan: per service, keep (already up to date), write, remove (no longer converted), or leave
-//!    alone (edited by hand, reported; `--force` overwrites, but never through a symbolic link);
-//! 3. if anything changes: write the new manifest as the journal, build every new directory
-//!    beside its destination (`.rc2s6-new.<name>`), sync once, put each in place with one
-//!    `rename` or `renameat2(RENAME_EXCHANGE)` (removals are renamed aside first), sync, rename
-//!    the journal over the manifest, then delete the old directories.
+//!    alone (edited by hand, reported; `--force` overwrites, but never through a symbolic link),
+//!    and build every new directory beside its destination (`.rc2s6-new.<number>`): each
+//!    service as soon as it is compiled ([`Writer::stage`], so that a batch does not hold every
+//!    service's files until the end), the rest (bundles) at the end;
+//! 3. if anything changes: sync once, write the new manifest as the journal, put each directory
+//!    in place with one `rename` or `renameat2(RENAME_EXCHANGE)` (removals are renamed aside
+//!    first), sync, rename the journal over the manifest, then delete the old directories.
 //!
-//! So a run killed at any point leaves every service as it was or fully new, and the manifest
+//! So a run killed at any point (a kill before the journal leaves only temporary directories,
+//! removed by the next run) leaves every service as it was or fully new, and the manifest
 //! consistent with the disk once the next run (or `--dry-run`) has read the journal. Unchanged
 //! services and an unchanged manifest are never touched. Every name joined to the output path is
 //! one plain path component, whether it comes from a script or from the manifest on disk.
@@ -18,16 +21,19 @@
 mod fs_ops;
 mod initd;
 mod journal;
+mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::manifest::drift::{self, DiskError, Drift, DriftKind};
+use crate::manifest::drift::{DiskError, Drift};
 pub use initd::write_initd;
 pub use journal::JOURNAL_NAME;
 
@@ -37,9 +43,9 @@ use crate::core::dir::Dir;
 use crate::core::regular_file::ReadRefusal;
 use crate::manifest::MANIFEST_NAME;
 use crate::manifest::{Manifest, ServiceRecord};
-use crate::pipeline::compile::Compilation;
-use drift::DiskDir;
+use crate::pipeline::compile::{Compilation, CompiledService};
 use fs_ops::{At, FsOps, io};
+use plan::{Action, Decided, Unit, plan_unit, units};
 
 /// The lock file: one rc2s6 at a time writes an output directory.
 pub const LOCK_NAME: &str = ".rc2s6.lock";
@@ -161,172 +167,364 @@ pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
     }
 }
 
-/// What happens to one service directory.
-enum Action<'a> {
-    /// Build it as `tmp` and put it in place; `replaces` says whether something is there now,
-    /// `generated_before` which of its files rc2s6 made (the rest is kept).
-    Write { dir: &'a ServiceDir, replaces: bool, tmp: String, generated_before: BTreeSet<String> },
-    /// Move the existing directory aside as `tmp` and delete it.
-    Remove { name: &'a str, tmp: String },
+/// A step of putting the output in place once every new directory is built. Kept small: a
+/// batch keeps one for every service it writes until the end.
+enum Step {
+    /// The unit's directory `dir` (its index in `Unit::dirs`), built as the temporary directory
+    /// number `tmp` (`.rc2s6-new.<tmp>`, its identity `id`: device, inode), goes in place;
+    /// `replaces` says whether something is there now.
+    Put { dir: usize, replaces: bool, tmp: usize, id: (u64, u64) },
+    /// The directory `name` is moved aside as `.rc2s6-old.<tmp>` and deleted.
+    Remove { name: String, tmp: usize },
 }
 
-/// The fields of an [`Action::Write`], for building it.
-struct Write<'a> {
-    planned: &'a ServiceDir,
-    replaces: bool,
-    tmp: &'a str,
-    generated_before: &'a BTreeSet<String>,
-}
-
-impl Action<'_> {
-    fn tmp(&self) -> &str {
+impl Step {
+    /// The temporary name of the directory it moves.
+    fn tmp(&self) -> String {
         match self {
-            Action::Write { tmp, .. } | Action::Remove { tmp, .. } => tmp,
+            Step::Put { tmp, .. } => format!("{NEW_PREFIX}{tmp}"),
+            Step::Remove { tmp, .. } => format!("{OLD_PREFIX}{tmp}"),
         }
     }
 }
 
-/// The output directory, when it exists (a dry run does not create it).
-struct Out<'a> {
+/// What building a directory needs.
+struct Write<'a> {
+    planned: &'a ServiceDir,
+    replaces: bool,
+    tmp: String,
+    generated_before: BTreeSet<String>,
+}
+
+/// A unit decided while the batch was compiled: the decision and its steps, its directories
+/// already built.
+type Staged = (Decided, Vec<Step>);
+
+/// What the compile's worker threads hand the writer.
+#[derive(Default)]
+struct Staging {
+    /// Staged units, by the number each service was given (`CompiledService::staged`).
+    units: Vec<Option<Staged>>,
+    /// The first failure; nothing more is staged after it.
+    failed: Option<WriteError>,
+}
+
+/// An output directory being written. [`Writer::open`] locks it and recovers what a killed run
+/// left; [`Writer::stage`] builds a service's new directories under temporary names as soon as
+/// it is compiled, on the compile's worker thread, so that no service keeps its files in memory
+/// until the end; [`Writer::finish`] plans and builds the rest, writes the journal, puts every
+/// directory in place and commits the manifest (the module's steps 2 and 3).
+pub struct Writer {
+    ops: FsOps,
+    shown: PathBuf,
+    /// The output directory, when it exists (a dry run does not create it).
     dir: Option<Dir>,
-    shown: &'a Path,
-}
-
-impl Out<'_> {
-    fn at(&self) -> Option<At<'_>> {
-        self.dir.as_ref().map(|dir| At { dir, shown: self.shown })
-    }
-}
-
-/// What one manifest record describes and what this run plans for it: a service's directories
-/// (one for the s6 backend; the s6-rc backend adds its logger and oneshots), or a bundle the
-/// s6-rc backend makes for the set.
-struct Unit<'a> {
-    name: &'a str,
-    /// The record this run writes; `None` for a bundle no longer made, whose directory goes.
-    record: Option<&'a ServiceRecord>,
-    /// The directories planned, the service's own first.
-    dirs: Vec<&'a ServiceDir>,
-    /// A script rc2s6 migrated, whose directory from an earlier run stays.
-    migrated: bool,
-}
-
-/// Every unit of a compilation, and the bundles of the manifest on disk it no longer makes.
-fn units<'a>(comp: &'a Compilation, old: Option<&'a Manifest>) -> Vec<Unit<'a>> {
-    let mut out: Vec<Unit<'a>> = comp
-        .services
-        .iter()
-        .map(|s| Unit {
-            name: &s.record.name,
-            record: Some(&s.record),
-            dirs: s.dir.iter().chain(&s.companions).collect(),
-            migrated: s.migrated,
-        })
-        .collect();
-    out.extend(comp.bundles.iter().map(|b| Unit {
-        name: &b.record.name,
-        record: Some(&b.record),
-        dirs: vec![&b.dir],
-        migrated: false,
-    }));
-    let made: BTreeSet<&str> = out.iter().map(|u| u.name).collect();
-    if let Some(m) = old {
-        out.extend(m.services.iter().filter(|r| r.kind == "bundle" && !made.contains(r.name.as_str())).map(|r| Unit {
-            name: &r.name,
-            record: None,
-            dirs: Vec::new(),
-            migrated: false,
-        }));
-    }
-    out
+    _lock: Option<fs::File>,
+    /// The manifest describing the output now.
+    old: Option<Manifest>,
+    recovered: bool,
+    opts: WriteOptions,
+    /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
+    /// in a directory entry (NAME_MAX, 255 bytes).
+    next_tmp: AtomicUsize,
+    /// The numbers given to directories being built, for cleaning up after a failure.
+    made: Mutex<Vec<usize>>,
+    staging: Mutex<Staging>,
 }
 
 /// Writes the compilation into `out`.
 pub fn write_output(out: &Path, comp: &Compilation, opts: WriteOptions) -> Result<WriteReport, WriteError> {
-    let ops = FsOps::new();
-    let mut report = WriteReport::default();
-    if !opts.dry_run && out.symlink_metadata().is_err() {
-        // The first thing written: an output directory that cannot be made fails here, whole.
-        ops.create_dir_all(out).map_err(|e| match e {
-            WriteError::Io { message, .. } => WriteError::Io { path: out.display().to_string(), message },
-            other => other,
-        })?;
-    }
-    let dir = match Dir::open(out) {
-        Ok(d) => Some(d),
-        Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(out)(e)),
-    };
-    let out_dir = Out { dir, shown: out };
-    let _lock = match out_dir.at() {
-        Some(at) if !opts.dry_run => Some(lock(&ops, &at)?),
-        _ => None,
-    };
-    let Some(at) = out_dir.at() else {
-        // A dry run into a directory that does not exist yet: everything would be new.
-        plan(None, comp, None, opts, &mut report)?;
-        report.manifest_written = true;
-        return Ok(report);
-    };
-    let mut old = read_manifest(&at, MANIFEST_NAME)?;
-    if !opts.dry_run {
-        clean_leftovers(&ops, &at)?;
-    }
-    if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
-        let recovered = journal::reconcile(&at, old.as_ref(), &journal)?;
-        if !opts.dry_run {
-            commit(&ops, &at, &recovered.to_yaml(), manifest_mode(&recovered), MANIFEST_NAME)?;
-            ops.remove(&at, JOURNAL_NAME)?;
-            at.dir.sync().map_err(io(out))?;
+    Writer::open(out, opts)?.finish(comp)
+}
+
+impl Writer {
+    /// Opens (and unless a dry run, creates and locks) the output directory, removes what a
+    /// killed run left half-built and commits the manifest its journal describes.
+    pub fn open(out: &Path, opts: WriteOptions) -> Result<Writer, WriteError> {
+        let ops = FsOps::new();
+        if !opts.dry_run && out.symlink_metadata().is_err() {
+            // The first thing written: an output directory that cannot be made fails here, whole.
+            ops.create_dir_all(out).map_err(|e| match e {
+                WriteError::Io { message, .. } => WriteError::Io { path: out.display().to_string(), message },
+                other => other,
+            })?;
         }
-        report.recovered = true;
-        old = Some(recovered);
+        let dir = match Dir::open(out) {
+            Ok(d) => Some(d),
+            Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io(out)(e)),
+        };
+        let (mut lock_file, mut old, mut recovered) = (None, None, false);
+        if let Some(dir) = &dir {
+            let at = At { dir, shown: out };
+            if !opts.dry_run {
+                lock_file = Some(lock(&ops, &at)?);
+            }
+            old = read_manifest(&at, MANIFEST_NAME)?;
+            if !opts.dry_run {
+                clean_leftovers(&ops, &at)?;
+            }
+            if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
+                let reconciled = journal::reconcile(&at, old.as_ref(), &journal)?;
+                if !opts.dry_run {
+                    commit(&ops, &at, &reconciled.to_yaml(), manifest_mode(&reconciled), MANIFEST_NAME)?;
+                    ops.remove(&at, JOURNAL_NAME)?;
+                    at.dir.sync().map_err(io(out))?;
+                }
+                recovered = true;
+                old = Some(reconciled);
+            }
+        }
+        Ok(Writer {
+            ops,
+            shown: out.to_path_buf(),
+            dir,
+            _lock: lock_file,
+            old,
+            recovered,
+            opts,
+            next_tmp: AtomicUsize::new(0),
+            made: Mutex::default(),
+            staging: Mutex::default(),
+        })
     }
 
-    let (records, mut actions) = plan(Some(&at), comp, old.as_ref(), opts, &mut report)?;
-    // Written from the records where they are: a copy of every record costs as much again.
-    let text = comp.manifest_header.to_yaml_over(&records);
-    let mode = records_mode(&records);
-    let current = match (&old, report.recovered) {
-        // Just committed from the journal: that text is the manifest now.
-        (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
-        _ => at.dir.read_file(MANIFEST_NAME, LARGEST_MANIFEST).ok().map(|(t, e)| (t, e.permissions())),
-    };
-    report.manifest_written = current.as_ref().is_none_or(|(t, m)| t.as_slice() != text.as_bytes() || *m != mode);
-    if opts.dry_run || (actions.is_empty() && !report.manifest_written) {
-        return Ok(report);
+    fn at(&self) -> Option<At<'_>> {
+        self.dir.as_ref().map(|dir| At { dir, shown: &self.shown })
     }
-    // Short names of their own: `.rc2s6-new.` and a 251-byte service name would not fit in a
-    // directory entry (NAME_MAX, 255 bytes).
-    for (i, a) in actions.iter_mut().enumerate() {
-        match a {
-            Action::Write { tmp, .. } => *tmp = format!("{NEW_PREFIX}{i}"),
-            Action::Remove { tmp, .. } => *tmp = format!("{OLD_PREFIX}{i}"),
+
+    /// A new temporary directory's number.
+    fn tmp(&self) -> usize {
+        self.next_tmp.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Decides what happens to a compiled service and builds its new directories under
+    /// temporary names now, on the calling thread; then drops their files from `service`
+    /// (`CompiledService::staged`). A dry run stages nothing (it builds nothing: the files are
+    /// kept for `finish` to compare). A failure is kept for `finish` to return.
+    pub fn stage(&self, service: &mut CompiledService) {
+        let Some(at) = self.at().filter(|_| !self.opts.dry_run) else { return };
+        if lock_ignoring_poison(&self.staging).failed.is_some() {
+            return;
+        }
+        let unit = Unit::of(service);
+        let staged = plan_unit(Some(&at), &unit, self.old.as_ref(), self.opts).and_then(|(decided, actions)| {
+            let mut steps = Vec::new();
+            for a in actions {
+                steps.push(match a {
+                    Action::Write { dir, replaces, generated_before } => {
+                        let (tmp, w) = self.write(dir, replaces, generated_before);
+                        let id = build(&self.ops, &at, &w)?;
+                        Step::Put { dir: unit.index(dir), replaces, tmp, id }
+                    }
+                    Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+                });
+            }
+            Ok((decided, steps))
+        });
+        let mut staging = lock_ignoring_poison(&self.staging);
+        match staged {
+            Ok(s) => {
+                service.staged = Some(staging.units.len());
+                staging.units.push(Some(s));
+                for d in service.dir.iter_mut().chain(&mut service.companions) {
+                    d.files = Vec::new();
+                }
+            }
+            Err(e) => {
+                staging.failed.get_or_insert(e);
+            }
         }
     }
-    commit(&ops, &at, &text, mode, JOURNAL_NAME)?;
-    let built = match build_all(&ops, &at, &actions) {
-        Ok(built) => built,
-        Err(e) => {
-            // Nothing is in place yet: what this run made goes (a full disk stays no fuller).
-            discard(&ops, &at, &actions, true);
-            return Err(e);
-        }
-    };
-    if let Err(e) = swap_all(&ops, &at, &actions, &built) {
-        // Some directories may be in place: the journal stays for the next run to reconcile.
-        discard(&ops, &at, &actions, false);
-        return Err(e);
+
+    /// A directory to build, and the number of its temporary name, recorded.
+    fn write<'a>(
+        &self,
+        planned: &'a ServiceDir,
+        replaces: bool,
+        generated_before: BTreeSet<String>,
+    ) -> (usize, Write<'a>) {
+        let tmp = self.tmp();
+        lock_ignoring_poison(&self.made).push(tmp);
+        (tmp, Write { planned, replaces, tmp: format!("{NEW_PREFIX}{tmp}"), generated_before })
     }
-    ops.rename(&at, JOURNAL_NAME, MANIFEST_NAME)?;
-    at.dir.sync().map_err(io(out))?;
-    // What was replaced or removed is garbage now; a kill here leaves it for the next run.
-    for a in &actions {
-        if matches!(a, Action::Write { replaces: true, .. } | Action::Remove { .. }) {
-            ops.remove(&at, a.tmp())?;
+
+    /// Writes the rest of the compilation (`comp` is what the staged services became) and
+    /// puts everything in place.
+    pub fn finish(self, comp: &Compilation) -> Result<WriteReport, WriteError> {
+        let mut report = WriteReport { recovered: self.recovered, ..WriteReport::default() };
+        let staging = std::mem::take(&mut *lock_ignoring_poison(&self.staging));
+        let Some(at) = self.at() else {
+            // A dry run into a directory that does not exist yet: everything would be new.
+            for u in units(comp, None) {
+                plan_unit(None, &u, None, self.opts)?.0.report(u.name, &mut report);
+            }
+            report.manifest_written = true;
+            return Ok(report);
+        };
+        let done = match staging.failed {
+            Some(e) => Err(Failed::BeforeJournal(e)),
+            None => self.put_in_place(&at, comp, staging.units, &mut report),
+        };
+        match done {
+            Ok(()) => Ok(report),
+            Err(Failed::BeforeJournal(e)) => {
+                // Nothing is in place yet: what this run made goes (a full disk stays no fuller).
+                self.discard(&at, true);
+                Err(e)
+            }
+            Err(Failed::AfterJournal(e)) => {
+                // Some directories may be in place: the journal stays for the next run to reconcile.
+                self.discard(&at, false);
+                Err(e)
+            }
         }
     }
-    Ok(report)
+
+    /// Plans what was not staged, builds it, and puts everything in place.
+    fn put_in_place(
+        &self,
+        at: &At,
+        comp: &Compilation,
+        mut staged: Vec<Option<Staged>>,
+        report: &mut WriteReport,
+    ) -> Result<(), Failed> {
+        let before = Failed::BeforeJournal;
+        let old = self.old.as_ref();
+        let units = units(comp, old);
+        let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+        for u in &units {
+            *named.entry(u.name).or_default() += 1;
+        }
+        let (mut records, mut steps, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut planned = BTreeSet::new();
+        for (n, u) in units.iter().enumerate() {
+            let mine = u.staged.and_then(|i| staged.get_mut(i)).and_then(Option::take);
+            if !planned.insert(u.name) {
+                // A name given twice (both refused, neither has directories): the directories
+                // the name had are planned once, with the first; a second plan would move
+                // them aside twice.
+                if let Some((_, built)) = mine {
+                    self.remove_built(at, &built).map_err(before)?;
+                }
+                records.extend(u.record);
+                continue;
+            }
+            let decided = match mine {
+                // A name given twice is refused after it was staged: what was built goes.
+                Some((_, built)) if named[u.name] > 1 => {
+                    self.remove_built(at, &built).map_err(before)?;
+                    self.plan_now(at, n, u, &mut steps, &mut writes).map_err(before)?
+                }
+                Some((decided, built)) => {
+                    steps.extend(built.into_iter().map(|s| (n, s)));
+                    decided
+                }
+                None => self.plan_now(at, n, u, &mut steps, &mut writes).map_err(before)?,
+            };
+            records.extend(decided.record(u, old));
+            decided.report(u.name, report);
+        }
+        for (_, built) in staged.into_iter().flatten() {
+            self.remove_built(at, &built).map_err(before)?;
+        }
+        // Written from the records where they are: a copy of every record costs as much again.
+        let text = comp.manifest_header.to_yaml_over(&records);
+        let mode = records_mode(&records);
+        let current = match (old, self.recovered) {
+            // Just committed from the journal: that text is the manifest now.
+            (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
+            _ => at.dir.read_file(MANIFEST_NAME, LARGEST_MANIFEST).ok().map(|(t, e)| (t, e.permissions())),
+        };
+        report.manifest_written = current.as_ref().is_none_or(|(t, m)| t.as_slice() != text.as_bytes() || *m != mode);
+        if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
+            return Ok(());
+        }
+        for (i, id) in build_all(&self.ops, at, &writes).map_err(before)? {
+            if let Some((_, Step::Put { id: slot, .. })) = steps.get_mut(i) {
+                *slot = id;
+            }
+        }
+        // The new files' contents are durable before any of them is put in place.
+        at.dir.sync_filesystem().map_err(io(at.shown)).map_err(before)?;
+        commit(&self.ops, at, &text, mode, JOURNAL_NAME).map_err(before)?;
+        swap_all(&self.ops, at, &units, &steps).map_err(Failed::AfterJournal)?;
+        self.ops.rename(at, JOURNAL_NAME, MANIFEST_NAME).map_err(Failed::AfterJournal)?;
+        at.dir.sync().map_err(io(at.shown)).map_err(Failed::AfterJournal)?;
+        // What was replaced or removed is garbage now; a kill here leaves it for the next run.
+        for (_, s) in &steps {
+            if matches!(s, Step::Put { replaces: true, .. } | Step::Remove { .. }) {
+                self.ops.remove(at, &s.tmp()).map_err(Failed::AfterJournal)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans unit `n` now, adding its steps (by unit) and the directories to build (by step).
+    fn plan_now<'a>(
+        &'a self,
+        at: &At,
+        n: usize,
+        u: &Unit<'a>,
+        steps: &mut Vec<(usize, Step)>,
+        writes: &mut Vec<(usize, Write<'a>)>,
+    ) -> Result<Decided, WriteError> {
+        if u.staged.is_some() && !u.dirs.is_empty() {
+            // Its files were dropped when it was staged: it cannot be planned again.
+            return Err(WriteError::Io {
+                path: at.path(u.name).display().to_string(),
+                message: "a service staged for writing was changed afterwards".into(),
+            });
+        }
+        let (decided, actions) = plan_unit(Some(at), u, self.old.as_ref(), self.opts)?;
+        for a in actions {
+            let step = match a {
+                Action::Write { dir, replaces, generated_before } => {
+                    let (tmp, w) = self.write(dir, replaces, generated_before);
+                    writes.push((steps.len(), w));
+                    // Its identity is filled in once it is built.
+                    Step::Put { dir: u.index(dir), replaces, tmp, id: (0, 0) }
+                }
+                Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+            };
+            steps.push((n, step));
+        }
+        Ok(decided)
+    }
+
+    /// Removes the directories built for a unit that is not written after all.
+    fn remove_built(&self, at: &At, built: &[Step]) -> Result<(), WriteError> {
+        for s in built.iter().filter(|s| matches!(s, Step::Put { .. })) {
+            self.ops.remove(at, &s.tmp())?;
+        }
+        Ok(())
+    }
+
+    /// Removes what a failed run made: the directories being built (or replaced), and, when
+    /// `journal`, the journal too (nothing was put in place, so the manifest still holds). Errors
+    /// are ignored: the first one is reported, and the next run removes leftovers anyway.
+    fn discard(&self, at: &At, journal: bool) {
+        for tmp in lock_ignoring_poison(&self.made).iter() {
+            let _ = self.ops.remove(at, &format!("{NEW_PREFIX}{tmp}"));
+        }
+        if journal {
+            let _ = self.ops.remove(at, JOURNAL_NAME);
+        }
+        let _ = self.ops.remove(at, &tmp_name(JOURNAL_NAME));
+        let _ = at.dir.sync();
+    }
+}
+
+/// A failure, and whether the journal may have been committed (directories put in place).
+enum Failed {
+    BeforeJournal(WriteError),
+    AfterJournal(WriteError),
+}
+
+/// The mutex's value even if a thread panicked holding it (no work item panics; the value is
+/// consistent at every unlock anyway).
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The manifest's mode: readable by its owner only when a service's inputs are (it holds their
@@ -340,228 +538,55 @@ fn records_mode(records: &[&ServiceRecord]) -> u32 {
     if records.iter().any(|r| r.private) { 0o600 } else { 0o644 }
 }
 
-/// Builds every new directory beside its destination, on all cores (building is most of a
-/// write, nearly all of it in the kernel), then makes their contents durable. Returns the
-/// identity (device, inode) of each directory built, by the index of its action.
-fn build_all(ops: &FsOps, at: &At, actions: &[Action]) -> Result<BTreeMap<usize, (u64, u64)>, WriteError> {
-    let to_build: Vec<(usize, Write)> = actions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| match a {
-            Action::Write { dir, replaces, tmp, generated_before } => {
-                Some((i, Write { planned: dir, replaces: *replaces, tmp, generated_before }))
-            }
-            Action::Remove { .. } => None,
-        })
-        .collect();
-    let mut ids = BTreeMap::new();
-    for (i, built) in crate::pipeline::parallel::in_parallel(&to_build, |(i, w)| (*i, build(ops, at, w))) {
-        ids.insert(i, built?);
-    }
-    // The new files' contents are durable before any of them is put in place.
-    at.dir.sync_filesystem().map_err(io(at.shown))?;
-    Ok(ids)
+/// A directory's identity: device and inode.
+type DirId = (u64, u64);
+
+/// Builds directories beside their destinations, on all cores (building is most of a write,
+/// nearly all of it in the kernel). Returns the identity (device, inode) of each, by the
+/// number it is given with.
+fn build_all(ops: &FsOps, at: &At, writes: &[(usize, Write)]) -> Result<Vec<(usize, DirId)>, WriteError> {
+    crate::pipeline::parallel::in_parallel(writes, |(i, w)| build(ops, at, w).map(|id| (*i, id))).into_iter().collect()
 }
 
 /// Puts each directory in place with one rename (removals are renamed aside), checking before
-/// and after that what is renamed is the directory this run built (`built`, its identity by
-/// action): someone who can write to the output may swap it for a link at any moment. What was
-/// put in place by mistake is taken back out (the old directory back in place), so the output
-/// never holds a link rc2s6 put there.
-fn swap_all(ops: &FsOps, at: &At, actions: &[Action], built: &BTreeMap<usize, (u64, u64)>) -> Result<(), WriteError> {
+/// and after that what is renamed is the directory this run built (its identity in the step):
+/// someone who can write to the output may swap it for a link at any moment. What was put in
+/// place by mistake is taken back out (the old directory back in place), so the output never
+/// holds a link rc2s6 put there. Each step is its unit's (by index in `units`).
+fn swap_all(ops: &FsOps, at: &At, units: &[Unit], steps: &[(usize, Step)]) -> Result<(), WriteError> {
     let changed = |name: &str| WriteError::Io {
         path: at.path(name).display().to_string(),
         message: "is not the directory rc2s6 built: the output directory was changed during the run".into(),
     };
-    for (i, a) in actions.iter().enumerate() {
-        match a {
-            Action::Write { dir, replaces, tmp, .. } => {
-                let ours = built.get(&i).copied();
+    for (n, s) in steps {
+        let tmp = &s.tmp();
+        match s {
+            Step::Put { dir, replaces, id, .. } => {
+                let name = units[*n].dirs[*dir].name.as_str();
                 let is_ours = |name: &str| -> Result<bool, WriteError> {
                     let e = at.dir.entry(name).map_err(at.err(name))?;
-                    Ok(e.is_some_and(|e| e.is_dir() && Some(e.id) == ours))
+                    Ok(e.is_some_and(|e| e.is_dir() && e.id == *id))
                 };
                 if !is_ours(tmp)? {
                     return Err(changed(tmp));
                 }
                 if *replaces {
-                    ops.exchange(at, tmp, &dir.name)?;
+                    ops.exchange(at, tmp, name)?;
                 } else {
-                    ops.rename_noreplace(at, tmp, &dir.name)?;
+                    ops.rename_noreplace(at, tmp, name)?;
                 }
-                if !is_ours(&dir.name)? {
+                if !is_ours(name)? {
                     // Swapped between the check and the rename: put back what was there (the
                     // old directory, or nothing); the intruder goes back to `tmp`, removed
                     // with the rest of what this run made.
-                    let _ = if *replaces {
-                        ops.exchange(at, tmp, &dir.name)
-                    } else {
-                        ops.rename_noreplace(at, &dir.name, tmp)
-                    };
-                    return Err(changed(&dir.name));
+                    let _ = if *replaces { ops.exchange(at, tmp, name) } else { ops.rename_noreplace(at, name, tmp) };
+                    return Err(changed(name));
                 }
             }
-            Action::Remove { name, tmp } => ops.rename_noreplace(at, name, tmp)?,
+            Step::Remove { name, .. } => ops.rename_noreplace(at, name, tmp)?,
         }
     }
     at.dir.sync().map_err(io(at.shown))
-}
-
-/// Removes what a failed run made: the directories being built (or replaced), and, when
-/// `journal`, the journal too (nothing was put in place, so the manifest still holds). Errors
-/// are ignored: the first one is reported, and the next run removes leftovers anyway.
-fn discard(ops: &FsOps, at: &At, actions: &[Action], journal: bool) {
-    for a in actions {
-        if let Action::Write { tmp, .. } = a {
-            let _ = ops.remove(at, tmp);
-        }
-    }
-    if journal {
-        let _ = ops.remove(at, JOURNAL_NAME);
-    }
-    let _ = ops.remove(at, &tmp_name(JOURNAL_NAME));
-    let _ = at.dir.sync();
-}
-
-/// Decides what happens to each service, and the records of the manifest that results. `at`
-/// is `None` for a dry run into an output directory that does not exist.
-fn plan<'a>(
-    at: Option<&At>,
-    comp: &'a Compilation,
-    old: Option<&'a Manifest>,
-    opts: WriteOptions,
-    report: &mut WriteReport,
-) -> Result<(Vec<&'a ServiceRecord>, Vec<Action<'a>>), WriteError> {
-    let mut records = Vec::new();
-    let mut actions = Vec::new();
-    let units = units(comp, old);
-    for u in &units {
-        let name = u.name;
-        let old_record = old.and_then(|m| m.service(name));
-        let has_old = |dir: &str| old_record.is_some_and(|r| r.dirs().any(|d| d == dir));
-        // Every directory involved: the planned ones, then those the record on disk lists.
-        let mut dir_names: Vec<&str> = u.dirs.iter().map(|d| d.name.as_str()).collect();
-        for d in old_record.iter().flat_map(|r| r.dirs()) {
-            if !dir_names.contains(&d) {
-                dir_names.push(d);
-            }
-        }
-        if dir_names.is_empty() {
-            dir_names.push(name);
-        }
-        let mut drift = Vec::new();
-        let mut on_disk = Vec::new();
-        for dir in dir_names {
-            let disk = match at {
-                Some(at) if is_safe_component(dir) => DiskDir::read_in(at.dir, dir, &at.path(dir))?,
-                _ => DiskDir::Absent,
-            };
-            let generated_before = generated_files(old_record, dir);
-            let planned = u.dirs.iter().copied().find(|d| d.name == dir);
-            // What is on disk now must be what rc2s6 wrote last time, or nothing.
-            let mut here = match planned {
-                Some(p) if old_record.is_none() && disk.holds(p, &generated_before) => Vec::new(),
-                _ => disk.drift_in(name, dir, old_record),
-            };
-            if let Some(p) = planned {
-                // What the admin or s6 added is kept when the directory is rebuilt (a `down`
-                // file, an `env/`): not in the way, unless the new directory needs its place.
-                here.retain(|x| x.kind != DriftKind::Extra || collides(relative(dir, &x.path), p));
-            }
-            drift.extend(here);
-            let replaced = match planned {
-                Some(p) => !disk.is_absent() && !disk.holds(p, &generated_before),
-                None => !u.migrated && has_old(dir) && !disk.is_absent(),
-            };
-            if replaced && at.is_some_and(|at| drift::is_supervised(&at.path(dir))) {
-                drift.push(Drift { service: name.to_string(), path: dir.to_string(), kind: DriftKind::Supervised });
-            }
-            on_disk.push((dir, disk, planned, generated_before));
-        }
-        let unforcible = drift.iter().any(|d| !d.kind.forcible());
-        if !drift.is_empty() && (!opts.force || unforcible) {
-            report.drifted.extend(drift);
-            // Keep describing what is on disk.
-            records.extend(old_record);
-            continue;
-        }
-        // A script that selects s6 and has no command runs its daemon from a prepared service
-        // directory (a script rc2s6 migrated): that directory is what OpenRC links, so it stays,
-        // and so does its record.
-        if let (true, true, Some(r)) = (u.dirs.is_empty(), u.migrated, old_record.filter(|r| r.servicedir.is_some())) {
-            report.unchanged.push(name.to_string());
-            records.push(r);
-            continue;
-        }
-        let (mut wrote, mut removed) = (false, false);
-        for (dir, disk, planned, generated_before) in on_disk {
-            match planned {
-                Some(p) if disk.holds(p, &generated_before) => {}
-                Some(p) => {
-                    check_plan(p)?;
-                    let replaces = !disk.is_absent();
-                    actions.push(Action::Write { dir: p, replaces, tmp: String::new(), generated_before });
-                    wrote = true;
-                }
-                // No longer made: a directory rc2s6 made for it would run a stale daemon.
-                None if has_old(dir) && !disk.is_absent() => {
-                    actions.push(Action::Remove { name: dir, tmp: String::new() });
-                    removed = true;
-                }
-                None => {}
-            }
-        }
-        if u.dirs.is_empty() && removed {
-            report.removed.push(name.to_string());
-        } else if wrote || removed {
-            report.written.push(name.to_string());
-        } else if !u.dirs.is_empty() {
-            report.unchanged.push(name.to_string());
-        }
-        records.extend(u.record);
-    }
-    // Services compiled earlier but not named this time stay, with their records.
-    let compiled: BTreeSet<&str> = units.iter().map(|u| u.name).collect();
-    if let Some(m) = old {
-        records.extend(m.services.iter().filter(|r| !compiled.contains(r.name.as_str())));
-    }
-    Ok((records, actions))
-}
-
-/// The files rc2s6 generated in `dir`, one of a service's directories, relative to it, as its
-/// record says.
-fn generated_files(record: Option<&ServiceRecord>, dir: &str) -> BTreeSet<String> {
-    let Some(r) = record.filter(|r| r.dirs().any(|d| d == dir)) else { return BTreeSet::new() };
-    let prefix = format!("{dir}/");
-    r.files.iter().filter_map(|f| f.path.strip_prefix(&prefix).map(str::to_string)).collect()
-}
-
-/// A path of a drift report (`svc/x`) relative to the service directory.
-fn relative<'p>(service: &str, path: &'p str) -> &'p str {
-    path.strip_prefix(service).and_then(|p| p.strip_prefix('/')).unwrap_or(path)
-}
-
-/// Whether an entry at `rel` is in the way of the planned directory: a file it writes, a
-/// directory it needs, or something under a file it writes.
-fn collides(rel: &str, planned: &ServiceDir) -> bool {
-    planned.files.iter().any(|f| {
-        f.path == rel
-            || f.path.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
-            || rel.strip_prefix(f.path.as_str()).is_some_and(|r| r.starts_with('/'))
-    })
-}
-
-/// Refuses a planned directory whose name or file paths would leave its place under `out`
-/// (emit never makes one; this is the last line of defence).
-fn check_plan(d: &ServiceDir) -> Result<(), WriteError> {
-    let bad = |what: &str| WriteError::Io { path: what.to_string(), message: "not a plain relative path".into() };
-    if !is_safe_component(&d.name) || d.name.starts_with('.') || d.name == MANIFEST_NAME {
-        return Err(bad(&d.name));
-    }
-    match d.files.iter().find(|f| !f.path.split('/').all(is_safe_component)) {
-        Some(f) => Err(bad(&f.path)),
-        None => Ok(()),
-    }
 }
 
 /// Takes the output directory's lock.
@@ -659,7 +684,8 @@ fn commit(ops: &FsOps, at: &At, text: &str, mode: u32, dest: &str) -> Result<(),
 /// the admin or s6 put in the directory it replaces is carried over. Returns the directory's
 /// identity, checked again when it is put in place.
 fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> {
-    let &Write { planned, replaces, tmp, generated_before } = write;
+    let (planned, replaces, tmp, generated_before) =
+        (write.planned, write.replaces, write.tmp.as_str(), &write.generated_before);
     ops.mkdir(at, tmp, 0o755)?;
     let new = at.dir.open_dir(tmp).map_err(at.err(tmp))?;
     // Only this run makes it, with this process's owner, and it starts empty: anything else

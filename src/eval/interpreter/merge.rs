@@ -6,13 +6,9 @@ use super::super::value::{Loc, Uncertainty};
 /// Merges the state after an undecidable branch into the state without it: every variable whose
 /// value differs becomes conditional on `cond`.
 pub fn merge(base: Environment, taken: &Environment, cond: Loc) -> Environment {
-    let mut names = base.names();
-    names.extend(taken.names());
-    names.sort();
-    names.dedup();
     // What changes is worked out first, reading `base`, then written into it.
     let mut changes = Vec::new();
-    for name in names {
+    for name in base.names_differing(taken) {
         let a = base.get(&name);
         let b = taken.get(&name);
         // A `local` the branch declared stays local to the function: the variable it shadows

@@ -93,7 +93,7 @@ impl<'a> Context<'a> {
     }
 
     /// Every global variable, sorted by name.
-    pub fn globals(&self) -> impl Iterator<Item = (&String, &Variable)> {
+    pub fn globals(&self) -> impl Iterator<Item = (&str, &Variable)> {
         self.env.globals()
     }
 

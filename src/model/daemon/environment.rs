@@ -102,7 +102,7 @@ pub fn environment(
             .into_iter()
             .filter_map(|n| env.get(&n).filter(|v| handed_on(&n, v)).map(|v| (n.clone(), v.value.clone())))
             .collect(),
-        None => cx.globals().filter(|(n, v)| handed_on(n, v)).map(|(n, v)| (n.clone(), v.value.clone())).collect(),
+        None => cx.globals().filter(|(n, v)| handed_on(n, v)).map(|(n, v)| (n.to_string(), v.value.clone())).collect(),
     };
     let mut vars: Vec<(String, String)> = Vec::new();
     let set = |vars: &mut Vec<(String, String)>, k: &str, v: &str| {
