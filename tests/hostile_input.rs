@@ -352,12 +352,13 @@ fn values_that_grow_without_bound_stop_at_a_located_error() {
 // 3. The environment openrc-run gives scripts.
 
 /// What conf.d's `$PATH` holds under `target`, read from rc2s6 itself: a conf.d that exports
-/// `PATH="/opt/foo/bin:$PATH"`, and the `PATH` the compiled run script sets.
+/// `SEEN="/opt/foo/bin:$PATH"`, and the `SEEN` the compiled run script sets. (Not PATH itself:
+/// start-stop-daemon hands the daemon PATH less OpenRC's own directories.)
 fn compiled_path(target: &str) -> String {
     let tmp = support::tempdir();
     let work = tmp.path();
     write(&work.join("init.d/k3s"), DAEMON);
-    write(&work.join("conf.d/k3s"), "args=--x\nexport PATH=\"/opt/foo/bin:$PATH\"\n");
+    write(&work.join("conf.d/k3s"), "args=--x\nexport SEEN=\"/opt/foo/bin:$PATH\"\n");
     let out = rc2s6(
         work,
         &["--no-rc-conf", "--conf-dir", "conf.d", "--openrc", target, "init.d", "-o", "out", "--color", "never"],
@@ -365,15 +366,15 @@ fn compiled_path(target: &str) -> String {
     assert!(out.status.success(), "{target}: {}", stderr(&out));
     assert!(!stderr(&out).contains("PATH"), "{target}: a finding about PATH: {}", stderr(&out));
     let run = std::fs::read_to_string(work.join("out/k3s/run")).expect("run");
-    let line = run.lines().find(|l| l.contains("PATH")).unwrap_or_else(|| panic!("{target}: no PATH in {run}"));
-    let value = line.trim().strip_prefix("export PATH ").unwrap_or_else(|| panic!("{target}: {line}"));
+    let line = run.lines().find(|l| l.contains("SEEN")).unwrap_or_else(|| panic!("{target}: no SEEN in {run}"));
+    let value = line.trim().strip_prefix("export SEEN ").unwrap_or_else(|| panic!("{target}: {line}"));
     value.strip_prefix("/opt/foo/bin:").unwrap_or_else(|| panic!("{target}: {value}")).to_string()
 }
 
 /// `$PATH` is what openrc-run gives conf.d and the script, for each target: the value the real
 /// openrc-run (Debian's 0.45 and 0.63.3) gives, whatever PATH it inherited, is the one rc2s6
-/// compiles into a run script that exports `PATH="/opt/foo/bin:$PATH"`. (rc2s6 took `$PATH` as
-/// empty: k3s's conf.d gave the daemon the `PATH` `/opt/foo/bin:`, and it failed.)
+/// compiles into a run script for a conf.d that exports `SEEN="/opt/foo/bin:$PATH"`. (rc2s6 took
+/// `$PATH` as empty: k3s's conf.d gave the daemon the `PATH` `/opt/foo/bin:`, and it failed.)
 #[test]
 fn path_is_what_openrc_run_gives_the_script_for_each_target() {
     let legacy = compiled_path("0.45");
