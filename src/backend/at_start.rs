@@ -22,6 +22,7 @@
 //! file, an unknown user) prints nothing, which is refused so.
 
 use super::execline::ExeclineScript;
+use super::free_variable::free_variable;
 use crate::model::{AtStart, AtStartSegment as Segment, Daemon, at_start_segments as segments};
 
 /// The shell program that runs `"$@"` and prints its output when it is safe.
@@ -103,11 +104,7 @@ fn join(segs: &[Segment], commands: &[AtStart], prefix: &str) -> String {
 /// `backtick -E` substitutes nothing else in the rest of the script (`$NAME` and `${NAME}` both
 /// hold the prefix).
 fn unused_prefix(d: &Daemon, service: &str) -> String {
-    let all = format!("{d:?}{service}");
-    (0u32..)
-        .map(|k| if k == 0 { "RC2S6_AT_START_".to_string() } else { format!("RC2S6_AT_START{k}_") })
-        .find(|p| !all.contains(p.as_str()))
-        .unwrap_or_default()
+    free_variable(d, service, |k| if k == 0 { "RC2S6_AT_START_".to_string() } else { format!("RC2S6_AT_START{k}_") })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod at_start;
 pub mod execline;
+mod free_variable;
 pub mod s6;
 pub mod s6rc;
 pub mod service_dir;

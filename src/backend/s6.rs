@@ -5,6 +5,7 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::execline::{ExeclineScript, NulInWord, Token};
+use super::free_variable::free_variable;
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
 use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::model::{
@@ -297,11 +298,7 @@ fn nice(s: &mut ExeclineScript, name: &str, n: &Nice) {
 /// script: `RC2S6_ULIMIT`, or `RC2S6_ULIMIT1`… when a value of the daemon holds that text, since
 /// `importas` substitutes `$NAME` and `${NAME}` in every later word.
 fn ulimit_variable(d: &Daemon, name: &str) -> String {
-    let all = format!("{d:?}{name}");
-    (0u32..)
-        .map(|k| if k == 0 { "RC2S6_ULIMIT".to_string() } else { format!("RC2S6_ULIMIT{k}") })
-        .find(|v| !all.contains(v.as_str()))
-        .unwrap_or_default()
+    free_variable(d, name, |k| if k == 0 { "RC2S6_ULIMIT".to_string() } else { format!("RC2S6_ULIMIT{k}") })
 }
 
 /// The `ulimit` calls openrc-run's shell makes, with their outcome: a call that fails there
