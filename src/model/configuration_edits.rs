@@ -3,6 +3,7 @@
 //! holds the values from before the edit, OpenRC's next start the values after it.
 
 use super::error::{ModelDiagnostic, ModelError};
+use super::lexical_path::resolve;
 use super::service::Service;
 use super::trace::{StartEvent, Trace};
 use crate::eval::environment::Environment;
@@ -17,7 +18,7 @@ pub fn report(service: &mut Service, env: &Environment, function: &str, trace: &
             if !uncertain.is_empty() {
                 Some("a file named only at run time, which may be one rc2s6 read".to_string())
             } else {
-                let path = normalize(path);
+                let path = resolve(path);
                 sources.contains(&path).then(|| format!("`{path}`, which rc2s6 read"))
             }
         });
@@ -35,36 +36,7 @@ fn sources(env: &Environment) -> Vec<String> {
     let get = |n: &str| env.get(n).map(|v| v.value.text.clone()).unwrap_or_default();
     let (service, name) = (get("RC_SERVICE"), get("RC_SVCNAME"));
     let init_dir = service.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
-    let confd = normalize(&format!("{init_dir}/../conf.d"));
+    let confd = resolve(&format!("{init_dir}/../conf.d"));
     let base = name.split('.').next().unwrap_or(&name).to_string();
-    vec![format!("{confd}/{base}"), format!("{confd}/{name}"), "/etc/rc.conf".to_string(), normalize(&service)]
-}
-
-/// `path` with `.` and `..` components and repeated slashes resolved by text, as the kernel would
-/// for directories that are not symbolic links.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for c in path.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(c),
-        }
-    }
-    let joined = parts.join("/");
-    if path.starts_with('/') { format!("/{joined}") } else { joined }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalize;
-
-    #[test]
-    fn paths_are_resolved_by_text() {
-        assert_eq!(normalize("/etc/init.d/../conf.d//minio"), "/etc/conf.d/minio");
-        assert_eq!(normalize("/etc/./conf.d/x"), "/etc/conf.d/x");
-        assert_eq!(normalize("conf.d/x"), "conf.d/x");
-    }
+    vec![format!("{confd}/{base}"), format!("{confd}/{name}"), "/etc/rc.conf".to_string(), resolve(&service)]
 }

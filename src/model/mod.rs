@@ -11,6 +11,7 @@ pub mod error;
 pub mod function_table;
 mod inputs;
 mod launch;
+mod lexical_path;
 mod predefined;
 pub use predefined::path as openrc_run_path;
 mod service;

@@ -146,15 +146,6 @@ fn change_directory(cwd: &str, pwd: Option<&(String, String)>, args: &[String]) 
         return Err("`cd` to an empty directory name fails".into());
     }
     let joined = if target.starts_with('/') { target } else { format!("{}/{target}", cwd.trim_end_matches('/')) };
-    let mut parts: Vec<&str> = Vec::new();
-    for c in joined.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    Ok(format!("/{}", parts.join("/")))
+    // From the root whatever `joined` starts with, as before: the working directory is absolute.
+    Ok(super::super::lexical_path::resolve(&format!("/{joined}")))
 }
