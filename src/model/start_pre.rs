@@ -82,17 +82,23 @@ fn report_load_time_checks(
             continue;
         }
         let at = new.and_then(|v| v.assigned_at).unwrap_or(Loc { file, span: Span::new(0, 0) });
-        service.diagnostics.push(ModelDiagnostic {
-            file: at.file,
-            error: ModelError::StartPreAssignment {
-                function: function.into(),
-                variable: var.to_string(),
-                span: at.span.into(),
-                outcome: "not what openrc-run tests: it tests the value from before any function runs".into(),
-                help: format!("set `{var}` in conf.d or at the top of the script for openrc-run to test it"),
-            },
-        });
+        let outcome = "not what openrc-run tests: it tests the value from before any function runs".into();
+        let help = format!("set `{var}` in conf.d or at the top of the script for openrc-run to test it");
+        service.diagnostics.push(assignment(function, var, at, outcome, help));
     }
+}
+
+/// `rc2s6::model::start_pre_assignment` at `at`: `function` assigns `var`, with what rc2s6 did
+/// about it and what to write instead.
+fn assignment(function: &str, var: &str, at: Loc, outcome: String, help: String) -> ModelDiagnostic {
+    let error = ModelError::StartPreAssignment {
+        function: function.into(),
+        variable: var.to_string(),
+        span: at.span.into(),
+        outcome,
+        help,
+    };
+    ModelDiagnostic { file: at.file, error }
 }
 
 /// The daemon's variables `function` changed: reported, exact values compiled in.
@@ -157,15 +163,6 @@ fn apply_daemon_variables(
                 ("unset here, as OpenRC's backend then reads it".into(), format!("unset `{var}` in conf.d instead"))
             }
         };
-        service.diagnostics.push(ModelDiagnostic {
-            file: at.file,
-            error: ModelError::StartPreAssignment {
-                function: function.into(),
-                variable: var.to_string(),
-                span: at.span.into(),
-                outcome,
-                help,
-            },
-        });
+        service.diagnostics.push(assignment(function, var, at, outcome, help));
     }
 }
