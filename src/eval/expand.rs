@@ -279,12 +279,8 @@ impl<'e> Expander<'e> {
     /// expanded in a copy of the variables: a substitution runs in a subshell, so `${x:=y}` there
     /// assigns nothing outside (XCU 2.6.3, 2.12).
     fn pure_subst(&mut self, list: &crate::shell::ast::List) -> Option<String> {
-        let sc = pure_utility::lone_command(list)?;
+        let (sc, program) = pure_utility::lone_command(list)?;
         let functions = self.functions.as_deref()?;
-        let program = match sc.words.first()?.parts.as_slice() {
-            [WordPart { kind: WordPartKind::Literal(name), .. }] => name.as_str(),
-            _ => return None,
-        };
         let is_function = functions.defines(program);
         if !is_function && !pure_utility::is_pure(program) {
             return None;
@@ -330,12 +326,8 @@ impl<'e> Expander<'e> {
     /// (a function shadows the utility, XCU 2.9.1.1): the words are expanded in a copy of the
     /// variables, as a subshell's (XCU 2.6.3), and must be exact.
     fn at_start_subst(&mut self, list: &crate::shell::ast::List) -> Option<AtStart> {
-        let sc = pure_utility::lone_command(list)?;
+        let (sc, program) = pure_utility::lone_command(list)?;
         let functions = self.functions.as_deref()?;
-        let program = match sc.words.first()?.parts.as_slice() {
-            [WordPart { kind: WordPartKind::Literal(name), .. }] => name.as_str(),
-            _ => return None,
-        };
         if functions.defines(program) {
             return None;
         }

@@ -5,7 +5,7 @@
 //! the result to the implementation (`//`, the empty string for `basename`) nothing is computed.
 
 use crate::core::source::FileId;
-use crate::shell::ast::{Command, List, SimpleCommand};
+use crate::shell::ast::{Command, List, SimpleCommand, WordPart, WordPartKind};
 
 use super::super::environment::Environment;
 use super::super::status::Status;
@@ -35,16 +35,21 @@ pub struct FunctionOutput {
     pub assumed: Vec<Uncertainty>,
 }
 
-/// The one simple command a substitution runs, if its body is exactly that: no pipeline, no
-/// `&&`, no background, no assignment or redirection in front.
-pub(super) fn lone_command(list: &List) -> Option<&SimpleCommand> {
+/// The one simple command a substitution runs, if its body is exactly that (no pipeline, no
+/// `&&`, no background, no assignment or redirection in front), and its program's name, when
+/// that is written as a plain literal.
+pub(super) fn lone_command(list: &List) -> Option<(&SimpleCommand, &str)> {
     let [item] = list.items.as_slice() else { return None };
     let ao = &item.and_or;
     if item.background || !ao.rest.is_empty() || ao.first.negated {
         return None;
     }
-    match ao.first.commands.as_slice() {
-        [Command::Simple(sc)] if sc.assignments.is_empty() && sc.redirects.is_empty() => Some(sc),
+    let sc = match ao.first.commands.as_slice() {
+        [Command::Simple(sc)] if sc.assignments.is_empty() && sc.redirects.is_empty() => sc,
+        _ => return None,
+    };
+    match sc.words.first()?.parts.as_slice() {
+        [WordPart { kind: WordPartKind::Literal(name), .. }] => Some((sc, name.as_str())),
         _ => None,
     }
 }
