@@ -56,16 +56,14 @@ fn environments_of(script: &str) -> Option<(Environ, Environ, String)> {
     assert_eq!(r.get("compile"), "0", "{}", r.text);
     assert_eq!(r.get("start-asis"), "0", "{}", r.text);
     assert_eq!(r.get("start-migrated"), "0", "{}", r.text);
-    let env = |name: &str| -> Environ {
-        s.kept(name)
-            .split('\0')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
-    let (asis, migrated) = (env("asis.env"), env("migrated.env"));
+    let (asis, migrated) = (kept_environ(&s, "asis.env"), kept_environ(&s, "migrated.env"));
     assert!(!asis.is_empty() && !migrated.is_empty(), "{}", r.text);
     Some((asis, migrated, r.text))
+}
+
+/// A `/proc/PID/environ` the namespace copied into `$SANDBOX/kept/NAME`.
+fn kept_environ(s: &Sandbox, name: &str) -> Environ {
+    s.kept(name).split('\0').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// Where two environments differ, one line per variable.
@@ -259,14 +257,7 @@ fn a_daemon_start_runs_itself_gets_the_runlevels_openrc_run_reads() {
     assert_eq!(r.get("start-asis"), "0", "{}", r.text);
     assert_eq!(r.get("start-migrated"), "0", "{}", r.text);
     assert!(!r.text.contains("@@waited=no"), "s6 did not start the daemon:\n{}", r.text);
-    let env = |name: &str| -> Environ {
-        s.kept(name)
-            .split('\0')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
-    let (asis, migrated) = (env("asis.env"), env("migrated.env"));
+    let (asis, migrated) = (kept_environ(&s, "asis.env"), kept_environ(&s, "migrated.env"));
     assert_eq!(asis.get("RC_RUNLEVEL").map(String::as_str), Some("nonetwork"), "{}", r.text);
     assert_eq!(asis.get("RC_DEFAULTLEVEL").map(String::as_str), Some("later"), "{}", r.text);
     let diff = differences(&asis, &migrated, |k| k == "RC_RUNLEVEL" || k == "RC_DEFAULTLEVEL");
