@@ -454,6 +454,14 @@ def decide(name, pages, invs, side_pages, patches):
                 continue
             if any(t.startswith("-") and opt_of(t) not in documented for t in i.tokens()):
                 continue
+            # An option of the unit's whose page speaks of forking or the foreground at all may be
+            # what keeps it attached (Samba's smbd.service passes --foreground, whose smbd(8) text
+            # the tool does not read as a foreground option; without it smbd forks).
+            if any(
+                t.startswith("-") and any(manpage.mentions_forking(o.desc) for _, o in by_name.get(opt_of(t), []))
+                for t in i.tokens()
+            ):
+                continue
             out.append(i)
         return out
 
@@ -493,7 +501,7 @@ def decide(name, pages, invs, side_pages, patches):
     clean = [
         (p, o)
         for p, o in fg_opts
-        if not o.effects and o.arg is None and all(cls_of(n) == "fg" for n in o.names) and not re.search(r"systemd|upstart|launchd", " ".join(o.names))
+        if (not o.effects or o.moves_logs) and o.arg is None and all(cls_of(n) == "fg" for n in o.names) and not re.search(r"systemd|upstart|launchd", " ".join(o.names))
     ]
     # `--daemon=no` / `--daemonize no` in a foreground unit, the option being a daemonize one.
     value_fg = []
@@ -809,6 +817,12 @@ def combine(name, releases):
         hard = [(rel, v) for rel, v in vs if v.hard]
         if got and hard:
             return None, ("disputed", f"{src}: {hard[0][1].reason}; but {got[0][0]}: {meaning(got[0][1].entry)}")
+        # A release whose page documents no foreground option while another release's does: the
+        # option came (or went) between versions (x2gocleansessions --nofork, X2Go 4.1.0.6 but
+        # not 4.1.0.3), and older systems run the older one.
+        lacking = [(rel, v) for rel, v in vs if not v.entry and "documents no foreground option" in (v.reason or "")]
+        if got and lacking and any(v.entry.get("foreground") for _, v in got):
+            return None, ("disputed", f"{src}: releases disagree: {lacking[0][1].reason}; but {got[0][0]}: {meaning(got[0][1].entry)}")
         if got:
             # The newest release's entry, merged with the older ones' when they mean the same.
             e = got[-1][1].entry

@@ -22,14 +22,20 @@ import subprocess
 
 NEG = r"(?:do not|don't|does not|doesn't|will not|won't|shall not|should not|never|not|no longer|cannot|can't|nor)"
 FG_PATTERNS = [
-    NEG + r" (?:\w+ ){0,3}(?:fork|daemoni[sz]e|daemoni[sz]ing|detach|background|go (?:in)?to (?:the )?background|become (?:a )?daemon|run as (?:a )?daemon|run in (?:the )?background|put \w+ (?:in)?to (?:the )?background|disassociate|double[- ]fork)",
+    # A bare "background" only right after the negation ("don't background"): "do not make
+    # transparent background of diagram" (blockdiag3(1)) speaks of a picture.
+    NEG + r" (?:\w+ ){0,3}(?:(?:go|fork|run|move|detach) (?:in)?to (?:the )?background|fork|daemoni[sz]e|daemoni[sz]ing|detach|become (?:a )?daemon|run as (?:a )?daemon|run in (?:the )?background|put \w+ (?:in)?to (?:the )?background|disassociate|double[- ]fork)",
+    NEG + r" background\b",
     r"(?:run|runs|running|stay|stays|staying|remain|remains|remaining|keep|keeps|keeping|execute|executes|start|starts|operate|operates|work|works|be|is|stays?)(?: \S+){0,4} in (?:the )?foreground\b",
     r"\bforeground (?:mode|process|operation|execution)\b",
     r"\bin foreground mode\b",
     r"^(?:run )?(?:in )?(?:the )?foreground\b",
     r"\bwithout (?:\w+ )?(?:forking|daemoni[sz]ing|detaching|going (?:in)?to (?:the )?background|becoming a daemon|backgrounding|running in the background|running as a daemon)",
     r"\b(?:no|non)[- ]?(?:daemon(?:i[sz]e)?|detach|fork)(?:ing|ed)?\s*(?:$|[,.;:])|\b(?:no|non)[- ]?(?:daemon|detach|fork)(?:ing)? mode\b",
-    r"\b(?:prevent|prevents|disable|disables|inhibit|inhibits|suppress|suppresses|skip|skips|avoid|avoids|turn off|turns off)(?: \S+){0,3} (?:fork|daemon|detach|background)",
+    # At most two words between: "skip checking that the daemon is running" (swtchrd(1)) and
+    # "disable the use of fork() while scanning the registry" (goobox(1)) are not about the
+    # program itself.
+    r"\b(?:prevent|prevents|disable|disables|inhibit|inhibits|suppress|suppresses|skip|skips|avoid|avoids|turn off|turns off)(?: \S+){0,2} (?:fork|daemon|detach|background)",
     r"\bstay(?:s)? attached\b",
     r"\b(?:stop|stops|keep|keeps|prevent|prevents|prevented)(?: \S+){0,3} from (?:fork\w*|daemoni\w+|detach\w*|becoming a daemon|going (?:in)?to (?:the )?background|running in (?:the )?background|running as a daemon|backgrounding)",
 ]
@@ -110,6 +116,8 @@ CONDITION = re.compile(
 def classify(desc):
     """-> (class, matched fg/bg sentences, side effects, mentions_default)"""
     t = normalise(desc)
+    # A Mac OS file's resource fork is data, not a process (rdiff-backup(1)).
+    t = re.sub(r"\bresource[- ]forks?\b", "resource data", t)
     # Other options named in the text ("cannot be used with -n, --nodaemon") are not what this
     # option does.
     t = re.sub(r"(?<![\w-])--?[a-z0-9][\w-]*(?:=\S*)?", "OPT", t)
@@ -193,6 +201,63 @@ def classify(desc):
     return cls, fg or bg, effects, bg_default
 
 
+# Where a foreground option sends the program's log messages instead of syslog: the terminal's
+# stderr/stdout, which a supervisor's logger keeps (s6-log reads the service's output). Said of
+# messages, logs or errors only, never of other output ("also log received packets").
+LOG_DESTINATION = re.compile(
+    r"(?:,\s*|\s+)?(?:and |also |but |while )?(?:makes? it |will )?"
+    r"(?:(?:log|logs|logging)(?: (?:all |its )?(?:messages|output))?(?: as well)?"
+    r"|(?:send|sends|sending|print|prints|write|writes|report|reports) (?:all |its |the )?(?:log |logging )?(?:messages|output|logs|logging|errors)"
+    r"|(?:all )?(?:log )?messages are (?:logged|sent|written)|(?:all )?logging (?:will be|is) (?:done|sent)"
+    r"|causes logging to be sent|with logging copied)"
+    r" (?:in)?to (?:the )?(?:stdout and stderr|stdout or stderr|stdout/err|stderr|stdout|standard error(?: output| stream)?|standard output)\b"
+    r"(?:,? (?:not|instead of|rather than|as opposed to|in addition to|as well as) (?:to )?(?:the )?(?:syslog(?:d)?(?:\(3\)| 3)?(?: mechanism)?|log ?file))?"
+)
+OTHER_LOG_DESTINATION = re.compile(r"^(?:not|instead of|rather than|as opposed to) (?:to )?(?:the )?syslog(?:d)?(?: 3)?(?: mechanism)?$")
+
+
+def said_foreground(part):
+    """A clause that only says the program stays in the foreground (what follows the phrase, if
+    anything, says it again: "keeps acpid in the foreground by not forking at startup")."""
+    for p in FG_PATTERNS:
+        m = re.search(p, part)
+        if m and len(part[: m.start()].split()) <= 6:
+            # The rest of a word the pattern matched the start of ("fork" in "forking").
+            rest = re.sub(r"^\w*", "", part[m.end() :]).strip()
+            if not rest or re.fullmatch(r"(?:at|on) (?:startup|start)|when started|from (?:the |its )?(?:controlling )?(?:terminal|tty|console)", rest) or said_foreground(rest):
+                return True
+    return False
+
+
+def only_moves_logs(desc):
+    """Whether an option's description says only that it keeps the program in the foreground and
+    sends its log messages to stderr/stdout (acpid(8) -f: "keeps acpid in the foreground by not
+    forking at startup, and makes it log to stderr instead of syslog"): every clause is one or
+    the other. Anything else said (debugging, a file descriptor to listen on, what to use it
+    for) leaves the option with its side effects."""
+    t = normalise(desc)
+    t = re.sub(r"(?<![\w-])--?[a-z0-9][\w-]*(?:=\S*)?", "OPT", t)
+    stripped = LOG_DESTINATION.sub(" ", t)
+    if stripped == t:
+        return False
+    # What is left must say nothing else the side-effect list knows ("debug mode: run in the
+    # foreground and log to stderr").
+    cleaned = FG_NOISE.sub(" ", stripped)
+    if any(rx.search(cleaned) for rx, _ in SIDE_EFFECTS):
+        return False
+    fg = False
+    for s in sentences(stripped):
+        # "will not fork into background, not detach from terminal": each part says it.
+        for part in re.split(r",\s*|\s+and\s+", s):
+            part = part.strip(" ,.;:\"")
+            if not part or OTHER_LOG_DESTINATION.match(part):
+                continue
+            if OTHERWISE.search(part) or CONDITION.match(part) or FG_OTHER_ACTION.match(part) or not said_foreground(part):
+                return False
+            fg = True
+    return fg
+
+
 OPT_NAME = re.compile(r"^([-+]{1,2}[A-Za-z0-9?#@][A-Za-z0-9_.?#@-]*)(.*)$")
 
 
@@ -211,13 +276,19 @@ class Option:
             # `-D - do not fork, -DD - ...`: a count, not a flag.
             if any(len(n) == 2 and re.search(r"(?<![\w-])" + re.escape(n) + re.escape(n[1]) + r"+\b", desc) for n in names):
                 self.effects.append("means more when repeated")
+        # A foreground option whose only other effect is where log messages go (stderr/stdout,
+        # which the supervisor's logger keeps, instead of syslog): added like a clean one.
+        self.moves_logs = bool(
+            self.cls == "fg" and self.effects and set(self.effects) <= {"terminal output", "prints"} and only_moves_logs(desc)
+        )
 
     def quote(self, limit=220):
         d = re.sub(r"\s+", " ", self.desc).strip()
         if len(d) > limit:
             cut = d[:limit]
             d = cut[: cut.rfind(" ")] + " ..."
-        return f"{self.tag.strip()}  {d}"
+        note = " [its only other effect: log messages go to stderr/stdout, which the supervisor's logger keeps]" if self.moves_logs else ""
+        return f"{self.tag.strip()}  {d}{note}"
 
     def __repr__(self):
         return f"Option({self.names}, arg={self.arg}, cls={self.cls}, fx={self.effects})"
@@ -226,8 +297,14 @@ class Option:
 def parse_tag(tag):
     """`-f, --foreground` / `-D | --daemonize` / `-c file, --config=file` -> (names, arg)."""
     t = tag.strip().replace("\u2010", "-").replace("\u2212", "-")
-    # Alternatives are separated by ',', ' | ', ' or ', or whitespace before another option.
-    alts = re.split(r"\s*,\s*|\s+\|\s+|\s+or\s+|\s+(?=[-+]{1,2}[A-Za-z0-9])", t)
+    # An en dash rendered for a long option's `--` (vzlogger(8): `-f, \u2013foreground`).
+    t = re.sub(r"(?:(?<=\s)|^)\u2013(?=[A-Za-z])", "--", t)
+    # A name in parentheses is another name of the option (brltty(1): `-n (--no-daemon)`), and a
+    # colon may end the tag (ocserv(8): `-f, --foreground:`).
+    t = re.sub(r"\(\s*([-+]{1,2}[A-Za-z0-9][\w.-]*)\s*\)", r"\1", t).rstrip(":").rstrip()
+    # Alternatives are separated by ',', '|' (lvmpolld(8): `-f|--foreground`), '/' before another
+    # option (sinfod(8): `-F/--foreground`), ' or ', or whitespace before another option.
+    alts = re.split(r"\s*,\s*|\s*\|\s*|\s*/\s*(?=[-+]{1,2}[A-Za-z0-9])|\s+or\s+|\s+(?=[-+]{1,2}[A-Za-z0-9])", t)
     names, arg = [], None
     for a in alts:
         a = a.strip()
@@ -409,7 +486,8 @@ def synopsis_arguments(text):
             if not re.match(r"^[-+]{1,2}[A-Za-z0-9]", o):
                 continue
             name = o.split("=", 1)[0]
-            if len(toks) > 1 or "=" in o:
+            # `[-f --foreground]` (tgtd(8)) lists another name, not an argument.
+            if (len(toks) > 1 and not re.match(r"^[-+]{1,2}[A-Za-z0-9]", toks[1])) or "=" in o:
                 with_arg.add(name)
             elif re.match(r"^-[A-Za-z0-9]{2,}$", o) and not o.startswith("--"):
                 # `[-dfv]`: several short options, or one single-dash long option.

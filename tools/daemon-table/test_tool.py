@@ -33,6 +33,8 @@ class Classify(unittest.TestCase):
             "Foreground",  # busybox crond -f
             "Do not detach from the controlling terminal",
             "Disable daemon mode",
+            "Don't background",
+            "don't fork into the background",
         ]:
             self.assertEqual(cls(desc), "fg", desc)
 
@@ -82,6 +84,14 @@ class Classify(unittest.TestCase):
             "attach a command/daemon to the master process (the command has to not go in background)",
             # vtysh --no-fork: children
             "When used in conjunction with -b, prevents vtysh from forking children to handle configuring each target daemon.",
+            # rdiff-backup --resource-forks: Mac OS resource forks are data
+            "enable/disable back-up of resource forks (MacOS X).",
+            # blockdiag3 --no-transparency: a picture's background
+            "do not make transparent background of diagram (PNG only)",
+            # goobox --gst-disable-registry-fork: a fork of a sub-task
+            "Disable the use of fork() while scanning the registry.",
+            # swtchrd --no-check: another daemon
+            "Skip checking that the daemon is running in a Sway session",
             # rsync --relative
             "Use relative paths. This means that the full path names specified on the command line are sent to the server rather than just the last parts of the filenames, but only for a non-daemon transfer.",
         ]:
@@ -107,6 +117,54 @@ class Tags(unittest.TestCase):
         self.assertEqual(manpage.parse_tag("-c file, --config=file"), (["-c", "--config"], "required"))
         self.assertEqual(manpage.parse_tag("-d, --daemon [=arg(=0)]"), (["-d", "--daemon"], "optional"))
         self.assertEqual(manpage.parse_tag("-nodetach"), (["-nodetach"], None))
+
+    def test_parse_tag_other_separators(self):
+        # lvmpolld(8), sinfod(8), vdradmind(8), brltty(1), ocserv(8), vzlogger(8)
+        self.assertEqual(manpage.parse_tag("-f|--foreground"), (["-f", "--foreground"], None))
+        self.assertEqual(manpage.parse_tag("-F/--foreground"), (["-F", "--foreground"], None))
+        self.assertEqual(manpage.parse_tag("--nofork / -n"), (["--nofork", "-n"], None))
+        self.assertEqual(manpage.parse_tag("-n (--no-daemon)"), (["-n", "--no-daemon"], None))
+        self.assertEqual(manpage.parse_tag("-f, --foreground:"), (["-f", "--foreground"], None))
+        self.assertEqual(manpage.parse_tag("-f, \u2013foreground"), (["-f", "--foreground"], None))
+        # An argument after '|' or in parentheses stays an argument.
+        self.assertEqual(manpage.parse_tag("--log=syslog|stderr"), (["--log"], "required"))
+        self.assertEqual(manpage.parse_tag("-o (file)"), (["-o"], "required"))
+
+    def test_synopsis_lists_names_not_arguments(self):
+        text = "NAME\n       tgtd - daemon\n\nSYNOPSIS\n       tgtd [-f --foreground] [-C control_port]\n"
+        with_arg, _ = manpage.synopsis_arguments(text)
+        self.assertNotIn("-f", with_arg)
+        self.assertIn("-C", with_arg)
+
+
+class LogDestination(unittest.TestCase):
+    def test_only_moves_logs(self):
+        for desc in [
+            "This option keeps acpid in the foreground by not forking at startup, and makes it log to stderr instead of syslog.",  # acpid(8) -f
+            "Runs pcscd in the foreground and sends log messages to stderr instead of syslog(3).",  # pcscd(8) -f
+            "Don't fork, and log messages to stderr rather than syslog.",  # certmonger(8) -n
+            "Do not fork, but stay in the foreground and log to stderr.",  # inoticoming(1) --foreground
+            "Run slurmdbd in the foreground with logging copied to stdout.",  # slurmdbd(8) -D
+            "don't run as daemon.  webfsd will not fork into background, not detach from terminal and report errors to stderr.",  # webfsd(1) -F
+        ]:
+            self.assertTrue(manpage.only_moves_logs(desc), desc)
+            o = manpage.Option(["-f"], None, "-f", desc, 1)
+            self.assertTrue(o.moves_logs, desc)
+
+    def test_says_more(self):
+        for desc in [
+            "Debug mode: run in the foreground and log to stderr",
+            "Run in the foreground, sending logs to stderr, and listening on file descriptor 3, which must already be bound to a listening socket.",  # dirmngr(8) --supervised
+            "Do not start up in background as a daemon. Also log received and transmitted packets to stdout.",  # baycomepp(8) -n
+            "Run in the foreground; do not detach and run as a daemon.  Messages are logged to stdout or stderr, instead of using the syslog(3) mechanism.  This option is useful mainly for debugging your configuration.",  # netplugd(8) -F
+            "Specifies that the program should not fork, but instead remain in the foreground.  Only use this when you are starting the program manually for testing purposes.",  # dhcp_probe(8) -f
+            "Do not daemonize. If this option is specified, ntpd will run in the foreground and log to stderr.",  # openntpd: a condition
+            "Run in the foreground.",  # nothing about logs: a clean option, not this
+        ]:
+            self.assertFalse(manpage.only_moves_logs(desc), desc)
+        # Named as more than a foreground option: never added.
+        o = manpage.Option(["--debug"], None, "--debug", "Run in the foreground and log to stderr.", 1)
+        self.assertFalse(o.moves_logs)
 
     def test_options_of_a_rendered_page(self):
         text = "\n".join(
