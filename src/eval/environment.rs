@@ -17,13 +17,14 @@ pub struct Variable {
     pub assigned_at: Option<Loc>,
 }
 
-/// Variables by name, with function-local scopes on top of the global one. Each value is
-/// shared between copies (the interpreter copies the variables for every function it runs and
-/// every branch it cannot decide, and most values are never assigned again), and so is each
-/// name: a copy counts references instead of copying every name and value.
+/// Variables by name, with function-local scopes on top of the global one. The global map is
+/// shared between copies until one of them writes to it (the interpreter copies the variables
+/// for every function it runs, every branch it cannot decide and every subshell, and many of
+/// those copies are only read), and so is each value and name within it: a write after a copy
+/// copies the map's nodes once, counting references instead of copying every name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: BTreeMap<Arc<str>, Arc<Variable>>,
+    globals: Arc<BTreeMap<Arc<str>, Arc<Variable>>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
     locals: Vec<BTreeMap<Arc<str>, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
@@ -59,8 +60,17 @@ impl Environment {
                 return;
             }
         }
-        let exported = self.globals.get(name).is_some_and(|v| v.exported);
-        self.globals.insert(Arc::from(name), Arc::new(Variable { value, exported, assigned_at: at }));
+        let globals = Arc::make_mut(&mut self.globals);
+        match globals.get_mut(name) {
+            // The name is kept: a new one would be one more allocation.
+            Some(slot) => {
+                let exported = slot.exported;
+                *slot = Arc::new(Variable { value, exported, assigned_at: at });
+            }
+            None => {
+                globals.insert(Arc::from(name), Arc::new(Variable { value, exported: false, assigned_at: at }));
+            }
+        }
     }
 
     /// Removes a variable (`unset`).
@@ -71,7 +81,10 @@ impl Environment {
                 return;
             }
         }
-        self.globals.remove(name);
+        // Unsetting what is not set writes nothing: the map stays shared.
+        if self.globals.contains_key(name) {
+            Arc::make_mut(&mut self.globals).remove(name);
+        }
     }
 
     /// Marks a variable for export, creating it empty-but-unset semantics aside.
@@ -84,8 +97,11 @@ impl Environment {
                 return;
             }
         }
-        if let Some(v) = self.globals.get_mut(name) {
-            Arc::make_mut(v).exported = true;
+        // Exporting what is exported already, or not set, writes nothing: the map stays shared.
+        if self.globals.get(name).is_some_and(|v| !v.exported) {
+            if let Some(v) = Arc::make_mut(&mut self.globals).get_mut(name) {
+                Arc::make_mut(v).exported = true;
+            }
         }
     }
 
@@ -134,6 +150,9 @@ impl Environment {
             names.sort();
             names.dedup();
             return names;
+        }
+        if Arc::ptr_eq(&self.globals, &other.globals) {
+            return Vec::new();
         }
         let (mut a, mut b) = (self.globals.iter().peekable(), other.globals.iter().peekable());
         let mut names = Vec::new();
