@@ -138,6 +138,16 @@ impl Environment {
         self.globals.iter().map(|(n, v)| (&**n, &**v))
     }
 
+    /// The global variables whose names start with `prefix`, sorted by name: a walk over those
+    /// alone, for a caller that looks for many names of one family.
+    pub fn globals_starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Variable)> {
+        use std::ops::Bound;
+        self.globals
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(n, _)| n.starts_with(prefix))
+            .map(|(n, v)| (&**n, &**v))
+    }
+
     /// The names whose variable may differ between `self` and `other` (a superset: with a
     /// `local` on either side, every name). Without one, the two global maps are walked side by
     /// side and a value both share (the same `Arc`, as after a copy) is not compared at all:
