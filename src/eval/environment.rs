@@ -148,19 +148,24 @@ impl Environment {
             .map(|(n, v)| (&**n, &**v))
     }
 
-    /// The names whose variable may differ between `self` and `other` (a superset: with a
-    /// `local` on either side, every name). Without one, the two global maps are walked side by
-    /// side and a value both share (the same `Arc`, as after a copy) is not compared at all:
-    /// joining two ways of a branch looks at what the branch changed only.
+    /// The names whose variable may differ between `self` and `other` (a superset): the global
+    /// maps are walked side by side, and a value both share (the same `Arc`, as after a copy) is
+    /// not compared at all, so joining two ways of a branch looks at what the branch changed
+    /// only; every name a function scope of either side holds is added (a `local` shadows the
+    /// global, and whether it is one differs too).
     pub fn names_differing(&self, other: &Environment) -> Vec<String> {
-        let has_locals = |e: &Environment| e.locals.iter().any(|scope| !scope.is_empty());
-        if has_locals(self) || has_locals(other) {
-            let mut names = self.names();
-            names.extend(other.names());
+        let mut names = self.globals_differing(other);
+        let scopes = self.locals.iter().chain(&other.locals);
+        if scopes.clone().any(|scope| !scope.is_empty()) {
+            names.extend(scopes.flat_map(|scope| scope.keys().map(|k| k.to_string())));
             names.sort();
             names.dedup();
-            return names;
         }
+        names
+    }
+
+    /// The names of the global variables that may differ between `self` and `other`, sorted.
+    fn globals_differing(&self, other: &Environment) -> Vec<String> {
         if Arc::ptr_eq(&self.globals, &other.globals) {
             return Vec::new();
         }
@@ -225,11 +230,21 @@ mod tests {
         let mut exported = base.clone();
         exported.export("a");
         assert_eq!(base.names_differing(&exported), ["a"]);
-        // Function scopes without a `local` change nothing; with one, every name counts.
+        // Function scopes without a `local` change nothing; with one, its names count, whichever
+        // side declares it, with what differs among the globals.
         let mut scoped = base.clone();
         scoped.push_scope();
         assert!(base.names_differing(&scoped).is_empty());
         scoped.declare_local("x");
-        assert_eq!(base.names_differing(&scoped), ["a", "b", "c", "x"]);
+        assert_eq!(base.names_differing(&scoped), ["x"]);
+        assert_eq!(scoped.names_differing(&base), ["x"]);
+        scoped.declare_local("a");
+        scoped.set("a", ShellValue::known("local"), None);
+        scoped.set("c", ShellValue::known("9"), None);
+        scoped.set("e", ShellValue::known("5"), None);
+        assert_eq!(base.names_differing(&scoped), ["a", "c", "e", "x"]);
+        let mut both = scoped.clone();
+        both.set("b", ShellValue::known("8"), None);
+        assert_eq!(both.names_differing(&scoped), ["a", "b", "x"]);
     }
 }
