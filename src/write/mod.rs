@@ -21,6 +21,7 @@
 mod fs_ops;
 mod initd;
 mod journal;
+mod manifest_text;
 mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -267,7 +268,8 @@ impl Writer {
             if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
                 let reconciled = journal::reconcile(&at, old.as_ref(), &journal)?;
                 if !opts.dry_run {
-                    commit(&ops, &at, &reconciled.to_yaml(), manifest_mode(&reconciled), MANIFEST_NAME)?;
+                    let text = reconciled.to_yaml();
+                    commit(&ops, &at, manifest_mode(&reconciled), MANIFEST_NAME, |w| w.write_all(text.as_bytes()))?;
                     ops.remove(&at, JOURNAL_NAME)?;
                     at.dir.sync().map_err(io(out))?;
                 }
@@ -428,15 +430,19 @@ impl Writer {
         for (_, built) in staged.into_iter().flatten() {
             self.remove_built(at, &built).map_err(before)?;
         }
-        // Written from the records where they are: a copy of every record costs as much again.
-        let text = comp.manifest_header.to_yaml_over(&records);
+        // Written from the records where they are (a copy of every record costs as much again),
+        // compared with the manifest on disk and committed as it is made, never held whole.
         let mode = records_mode(&records);
-        let current = match (old, self.recovered) {
+        let header = &comp.manifest_header;
+        let text = |w: &mut dyn std::io::Write| header.write_yaml_over(&records, w);
+        let unchanged = match (old, self.recovered) {
             // Just committed from the journal: that text is the manifest now.
-            (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
-            _ => at.dir.read_file(MANIFEST_NAME, LARGEST_MANIFEST).ok().map(|(t, e)| (t, e.permissions())),
+            (Some(m), true) => manifest_mode(m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), &text),
+            _ => at.dir.open_file(MANIFEST_NAME).is_ok_and(|(file, e)| {
+                e.permissions() == mode && manifest_text::writes_same(file, &text)
+            }),
         };
-        report.manifest_written = current.as_ref().is_none_or(|(t, m)| t.as_slice() != text.as_bytes() || *m != mode);
+        report.manifest_written = !unchanged;
         if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
             return Ok(());
         }
@@ -447,7 +453,7 @@ impl Writer {
         }
         // The new files' contents are durable before any of them is put in place.
         at.dir.sync_filesystem().map_err(io(at.shown)).map_err(before)?;
-        commit(&self.ops, at, &text, mode, JOURNAL_NAME).map_err(before)?;
+        commit(&self.ops, at, mode, JOURNAL_NAME, &text).map_err(before)?;
         swap_all(&self.ops, at, &units, &steps).map_err(Failed::AfterJournal)?;
         self.ops.rename(at, JOURNAL_NAME, MANIFEST_NAME).map_err(Failed::AfterJournal)?;
         at.dir.sync().map_err(io(at.shown)).map_err(Failed::AfterJournal)?;
@@ -668,11 +674,19 @@ fn tmp_name(dest: &str) -> String {
     format!("{TMP_PREFIX}{}", dest.trim_start_matches('.'))
 }
 
-/// Writes `text` durably to `dest` (the manifest or the journal) through a temporary file; a
-/// failure (a full disk) leaves no temporary file behind.
-fn commit(ops: &FsOps, at: &At, text: &str, mode: u32, dest: &str) -> Result<(), WriteError> {
+/// Writes the text `text` writes durably to `dest` (the manifest or the journal) through a
+/// temporary file; a failure (a full disk) leaves no temporary file behind.
+fn commit(
+    ops: &FsOps,
+    at: &At,
+    mode: u32,
+    dest: &str,
+    text: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let tmp = tmp_name(dest);
-    let written = ops.create_file(at, &tmp, mode, text.as_bytes(), true).and_then(|()| ops.rename(at, &tmp, dest));
+    let written = ops
+        .create_file_with(at, &tmp, mode, true, |f| manifest_text::buffered(f, text))
+        .and_then(|()| ops.rename(at, &tmp, dest));
     if let Err(e) = written {
         let _ = at.dir.remove_tree(&tmp);
         return Err(e);
