@@ -100,6 +100,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     // soon as it is compiled; migration reads the directories' files afterwards, so they are
     // built at the end then.
     let writer = write::Writer::open(out, write_opts);
+    crate::alloc_mark("opened");
     let comp = progress::while_running(
         show_progress,
         || match counter.total() {
@@ -111,6 +112,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
             _ => compile::run_with_progress(&args.inputs, &opts, &counter),
         },
     );
+    crate::alloc_mark("compiled");
     // Whether each written service replaces a directory, looked at before a dry run (a real run
     // has replaced them by the time it returns).
     let existed: Vec<String> = comp
@@ -127,6 +129,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         || format!("rc2s6: writing {}", escape::file_name(&out.display().to_string())),
         || writer.and_then(|w| w.finish(&comp)),
     );
+    crate::alloc_mark("written");
     let report = match written {
         Ok(r) => r,
         Err(e) => {
