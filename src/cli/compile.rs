@@ -108,7 +108,12 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
             total => format!("rc2s6: compiling: {} of {total} files", counter.done()),
         },
         || match &writer {
-            Ok(w) if !opts.keep_syntax_trees => compile::run_staged(&args.inputs, &opts, &counter, &|s| w.stage(s)),
+            // Each service's analysis goes as soon as it is staged: the run reports and writes
+            // from the rest.
+            Ok(w) if !opts.keep_syntax_trees => compile::run_staged(&args.inputs, &opts, &counter, &|s| {
+                w.stage(s);
+                s.keep_summary_only();
+            }),
             _ => compile::run_with_progress(&args.inputs, &opts, &counter),
         },
     );
