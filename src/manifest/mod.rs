@@ -2,6 +2,7 @@
 //! timestamps and host details, so the same inputs give the same bytes.
 
 pub mod drift;
+pub mod stored;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -24,6 +24,7 @@ mod journal;
 mod manifest_text;
 mod plan;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
@@ -43,6 +44,7 @@ use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::core::dir::Dir;
 use crate::core::regular_file::ReadRefusal;
 use crate::manifest::MANIFEST_NAME;
+use crate::manifest::stored::StoredManifest;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::{Compilation, CompiledService};
 use fs_ops::{At, FsOps, io};
@@ -161,9 +163,9 @@ pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
         Err(e) => return Err(io(out)(e)),
     };
     let at = At { dir: &dir, shown: out };
-    let manifest = read_manifest(&at, MANIFEST_NAME)?;
+    let manifest = read_manifest(&at, MANIFEST_NAME)?.map(|m| m.to_manifest());
     match read_manifest(&at, JOURNAL_NAME)? {
-        Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal)?)),
+        Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal.to_manifest())?)),
         None => Ok(manifest),
     }
 }
@@ -221,8 +223,8 @@ pub struct Writer {
     /// The output directory, when it exists (a dry run does not create it).
     dir: Option<Dir>,
     _lock: Option<fs::File>,
-    /// The manifest describing the output now.
-    old: Option<Manifest>,
+    /// The manifest describing the output now, each record parsed when asked for.
+    old: Option<StoredManifest>,
     recovered: bool,
     opts: WriteOptions,
     /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
@@ -266,7 +268,8 @@ impl Writer {
                 clean_leftovers(&ops, &at)?;
             }
             if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
-                let reconciled = journal::reconcile(&at, old.as_ref(), &journal)?;
+                let before = old.as_ref().map(StoredManifest::to_manifest);
+                let reconciled = journal::reconcile(&at, before.as_ref(), &journal.to_manifest())?;
                 if !opts.dry_run {
                     let text = reconciled.to_yaml();
                     commit(&ops, &at, manifest_mode(&reconciled), MANIFEST_NAME, |w| w.write_all(text.as_bytes()))?;
@@ -274,7 +277,7 @@ impl Writer {
                     at.dir.sync().map_err(io(out))?;
                 }
                 recovered = true;
-                old = Some(reconciled);
+                old = Some(StoredManifest::from_manifest(&reconciled));
             }
         }
         Ok(Writer {
@@ -319,7 +322,7 @@ impl Writer {
                         let id = build(&self.ops, &at, &w)?;
                         Step::Put { dir: unit.index(dir), replaces, tmp, id }
                     }
-                    Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+                    Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
                 });
             }
             Ok((decided, steps))
@@ -398,7 +401,8 @@ impl Writer {
         for u in &units {
             *named.entry(u.name).or_default() += 1;
         }
-        let (mut records, mut steps, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::new();
+        let (mut steps, mut writes) = (Vec::new(), Vec::new());
         let mut planned = BTreeSet::new();
         for (n, u) in units.iter().enumerate() {
             let mine = u.staged.and_then(|i| staged.get_mut(i)).and_then(Option::take);
@@ -409,10 +413,10 @@ impl Writer {
                 if let Some((_, built)) = mine {
                     self.remove_built(at, &built).map_err(before)?;
                 }
-                records.extend(u.record);
+                records.extend(u.record.map(Cow::Borrowed));
                 continue;
             }
-            let decided = match mine {
+            let mut decided = match mine {
                 // A name given twice is refused after it was staged: what was built goes.
                 Some((_, built)) if named[u.name] > 1 => {
                     self.remove_built(at, &built).map_err(before)?;
@@ -424,7 +428,7 @@ impl Writer {
                 }
                 None => self.plan_now(at, n, u, &mut steps, &mut writes).map_err(before)?,
             };
-            records.extend(decided.record(u, old));
+            records.extend(decided.take_record(u));
             decided.report(u.name, report);
         }
         for (_, built) in staged.into_iter().flatten() {
@@ -432,15 +436,20 @@ impl Writer {
         }
         // Written from the records where they are (a copy of every record costs as much again),
         // compared with the manifest on disk and committed as it is made, never held whole.
+        let records: Vec<&ServiceRecord> = records.iter().map(AsRef::as_ref).collect();
         let mode = records_mode(&records);
         let header = &comp.manifest_header;
         let text = |w: &mut dyn std::io::Write| header.write_yaml_over(&records, w);
         let unchanged = match (old, self.recovered) {
             // Just committed from the journal: that text is the manifest now.
-            (Some(m), true) => manifest_mode(m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), &text),
-            _ => at.dir.open_file(MANIFEST_NAME).is_ok_and(|(file, e)| {
-                e.permissions() == mode && manifest_text::writes_same(file, &text)
-            }),
+            (Some(m), true) => {
+                let m = m.to_manifest();
+                manifest_mode(&m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), &text)
+            }
+            _ => at
+                .dir
+                .open_file(MANIFEST_NAME)
+                .is_ok_and(|(file, e)| e.permissions() == mode && manifest_text::writes_same(file, &text)),
         };
         report.manifest_written = !unchanged;
         if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
@@ -491,7 +500,7 @@ impl Writer {
                     // Its identity is filled in once it is built.
                     Step::Put { dir: u.index(dir), replaces, tmp, id: (0, 0) }
                 }
-                Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+                Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
             };
             steps.push((n, step));
         }
@@ -623,7 +632,7 @@ fn lock(ops: &FsOps, at: &At) -> Result<fs::File, WriteError> {
 
 /// Reads a manifest or journal, refusing one that is not a regular file (never following a
 /// link, never blocking on a FIFO) or that names paths outside the output directory.
-fn read_manifest(at: &At, name: &str) -> Result<Option<Manifest>, WriteError> {
+fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteError> {
     let path = at.path(name);
     let bad = |why: String| WriteError::BadManifest { path: path.display().to_string(), why };
     let text = match at.dir.read_file(name, LARGEST_MANIFEST) {
@@ -634,8 +643,8 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<Manifest>, WriteError> {
         Err(e @ ReadRefusal::TooLarge { .. }) => return Err(bad(e.to_string())),
     };
     let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
-    let manifest = Manifest::from_yaml(&text).map_err(bad)?;
-    for r in &manifest.services {
+    let manifest = StoredManifest::from_yaml(text).map_err(bad)?;
+    for r in manifest.services() {
         if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
             return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
         }

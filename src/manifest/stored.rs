@@ -1,0 +1,160 @@
+//! A manifest read back from disk for a run over an existing output, kept as text with an
+//! index of its records, each record parsed when the writer asks for it. serde_yaml parses a
+//! document into a list of all its events before building anything: the 6 MB manifest of
+//! 5,000 services peaked at over 60 MB of live heap, and the records built from it held 15 MB
+//! for the whole run. A record at a time, the run holds the text and the index.
+
+use std::ops::Range;
+
+use super::{Manifest, ServiceRecord};
+
+/// A manifest as stored: its header, and each record's text.
+#[derive(Debug, Clone)]
+pub struct StoredManifest {
+    /// The header (version, target, output, backend, daemon tables), with no records.
+    pub header: Manifest,
+    /// The records' texts, each a YAML sequence of the one record.
+    text: String,
+    /// The records, in the manifest's order.
+    records: Vec<StoredRecord>,
+    /// Indexes into `records`, sorted by name (stably: the first of a name given twice first).
+    by_name: Vec<usize>,
+}
+
+/// Where one record is in the text, and what the writer asks of every record at once.
+#[derive(Debug, Clone)]
+struct StoredRecord {
+    name: String,
+    bundle: bool,
+    private: bool,
+    range: Range<usize>,
+}
+
+impl StoredManifest {
+    /// Reads a manifest. The text rc2s6 writes is parsed a record at a time; any other text
+    /// that is a manifest (edited by hand: flow style, comments at the left margin, anchors
+    /// across records) is parsed whole, as before.
+    pub fn from_yaml(text: String) -> Result<Self, String> {
+        match by_record(text) {
+            Ok(stored) => Ok(stored),
+            Err(text) => Ok(StoredManifest::from_manifest(&Manifest::from_yaml(&text)?)),
+        }
+    }
+
+    /// The same manifest, stored.
+    pub fn from_manifest(m: &Manifest) -> Self {
+        let mut text = String::new();
+        let mut records = Vec::with_capacity(m.services.len());
+        for r in &m.services {
+            let start = text.len();
+            text.push_str(&serde_yaml::to_string(std::slice::from_ref(r)).expect("the manifest is plain data"));
+            records.push(StoredRecord::of(r, start..text.len()));
+        }
+        StoredManifest::new(m.with_services(Vec::new()), text, records)
+    }
+
+    fn new(header: Manifest, text: String, records: Vec<StoredRecord>) -> Self {
+        let mut by_name: Vec<usize> = (0..records.len()).collect();
+        by_name.sort_by(|&a, &b| records[a].name.cmp(&records[b].name));
+        StoredManifest { header, text, records, by_name }
+    }
+
+    /// The record of the service `name` (the first, if a hand edit gave it twice), parsed now.
+    pub fn service(&self, name: &str) -> Option<ServiceRecord> {
+        let at = self.by_name.partition_point(|&i| self.records[i].name.as_str() < name);
+        let &i = self.by_name.get(at).filter(|&&i| self.records[i].name == name)?;
+        self.record(i)
+    }
+
+    /// Every record, parsed now, in the manifest's order.
+    pub fn services(&self) -> impl Iterator<Item = ServiceRecord> + '_ {
+        (0..self.records.len()).filter_map(|i| self.record(i))
+    }
+
+    /// The whole manifest, every record parsed.
+    pub fn to_manifest(&self) -> Manifest {
+        let mut m = self.header.clone();
+        m.services = self.services().collect();
+        m
+    }
+
+    /// The names of the bundles it records, in its order.
+    pub fn bundles(&self) -> impl Iterator<Item = &str> {
+        self.records.iter().filter(|r| r.bundle).map(|r| r.name.as_str())
+    }
+
+    /// Whether a record is of a service whose inputs others may not read.
+    pub fn any_private(&self) -> bool {
+        self.records.iter().any(|r| r.private)
+    }
+
+    /// Record `i`: it parsed when the manifest was read, so it parses again.
+    fn record(&self, i: usize) -> Option<ServiceRecord> {
+        parse_one(&self.text[self.records[i].range.clone()])
+    }
+}
+
+impl StoredRecord {
+    fn of(r: &ServiceRecord, range: Range<usize>) -> Self {
+        StoredRecord { name: r.name.clone(), bundle: r.kind == "bundle", private: r.private, range }
+    }
+}
+
+/// The one record of a sequence of one.
+fn parse_one(text: &str) -> Option<ServiceRecord> {
+    let mut v: Vec<ServiceRecord> = serde_yaml::from_str(text).ok()?;
+    if v.len() == 1 { v.pop() } else { None }
+}
+
+/// The manifest in the layout serde_yaml writes, split into its header and one text per
+/// record: the line `services:` at the left margin, then only lines that start a record
+/// (`- ` at the left margin), lines inside one (indented) or empty lines (in a block scalar).
+/// `None` for any other layout, and when the header or a record does not parse alone: a line
+/// at the left margin inside a quoted or flow scalar, or an alias of an anchor in another
+/// record, leaves a piece that does not parse. What parses piece by piece is what the whole
+/// parses into: each piece ends where a line at the left margin ends every block. The text is
+/// given back when it does not split.
+fn by_record(mut text: String) -> Result<StoredManifest, String> {
+    match split(&text) {
+        Some((first, header, mut records)) => {
+            // Only the records' part is kept: the header is parsed.
+            text.drain(..first);
+            for r in &mut records {
+                r.range = r.range.start - first..r.range.end - first;
+            }
+            Ok(StoredManifest::new(header, text, records))
+        }
+        None => Err(text),
+    }
+}
+
+/// Where the records start, the header, and the records, for [`by_record`].
+fn split(text: &str) -> Option<(usize, Manifest, Vec<StoredRecord>)> {
+    const KEY: &str = "services:\n";
+    let at = if text.starts_with(KEY) { 0 } else { text.find(&format!("\n{KEY}"))? + 1 };
+    let first = at + KEY.len();
+    let mut starts = Vec::new();
+    let mut pos = first;
+    for line in text[first..].split_inclusive('\n') {
+        if line.starts_with("- ") {
+            starts.push(pos);
+        } else if !(line.starts_with(' ') || line == "\n") {
+            return None;
+        }
+        pos += line.len();
+    }
+    if starts.first() != Some(&first) {
+        return None;
+    }
+    let header = Manifest::from_yaml(&format!("{}services: []\n", &text[..at])).ok()?;
+    let mut records = Vec::with_capacity(starts.len());
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        let r = parse_one(&text[start..end])?;
+        records.push(StoredRecord::of(&r, start..end));
+    }
+    Some((first, header, records))
+}
+
+#[cfg(test)]
+mod tests;
