@@ -2,23 +2,40 @@
 //! index of its records, each record parsed when the writer asks for it. serde_yaml parses a
 //! document into a list of all its events before building anything: the 6 MB manifest of
 //! 5,000 services peaked at over 60 MB of live heap, and the records built from it held 15 MB
-//! for the whole run. A record at a time, the run holds the text and the index.
+//! for the whole run. A record at a time, the run holds the index, and the text stays in the
+//! file (read again, and checked to be what was read, when a record is asked for).
 
+use std::fs::File;
 use std::ops::Range;
+use std::os::unix::fs::FileExt as _;
+
+use sha2::{Digest as _, Sha256};
 
 use super::{Manifest, ServiceRecord};
 
 /// A manifest as stored: its header, and each record's text.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StoredManifest {
     /// The header (version, target, output, backend, daemon tables), with no records.
     pub header: Manifest,
     /// The records' texts, each a YAML sequence of the one record.
-    text: String,
+    texts: Texts,
+    /// Where the records' part starts in the file the text was read from, when the text is
+    /// the file's own (not a hand-edited manifest parsed whole and written out again).
+    base: Option<u64>,
     /// The records, in the manifest's order.
     records: Vec<StoredRecord>,
     /// Indexes into `records`, sorted by name (stably: the first of a name given twice first).
     by_name: Vec<usize>,
+}
+
+/// Where the records' texts are.
+#[derive(Debug)]
+enum Texts {
+    /// In memory.
+    Held(String),
+    /// In the file they were read from (at `base`), each checked against its digest when read.
+    OnDisk(File),
 }
 
 /// Where one record is in the text, and what the writer asks of every record at once.
@@ -28,6 +45,8 @@ struct StoredRecord {
     bundle: bool,
     private: bool,
     range: Range<usize>,
+    /// SHA-256 of its text, once the text is left on disk.
+    digest: Option<[u8; 32]>,
 }
 
 impl StoredManifest {
@@ -50,32 +69,48 @@ impl StoredManifest {
             text.push_str(&serde_yaml::to_string(std::slice::from_ref(r)).expect("the manifest is plain data"));
             records.push(StoredRecord::of(r, start..text.len()));
         }
-        StoredManifest::new(m.with_services(Vec::new()), text, records)
+        StoredManifest::new(m.with_services(Vec::new()), text, None, records)
     }
 
-    fn new(header: Manifest, text: String, records: Vec<StoredRecord>) -> Self {
+    fn new(header: Manifest, text: String, base: Option<u64>, records: Vec<StoredRecord>) -> Self {
         let mut by_name: Vec<usize> = (0..records.len()).collect();
         by_name.sort_by(|&a, &b| records[a].name.cmp(&records[b].name));
-        StoredManifest { header, text, records, by_name }
+        StoredManifest { header, texts: Texts::Held(text), base, records, by_name }
+    }
+
+    /// Lets the records' texts go from memory when they are `file`'s own (the file this text
+    /// was read from, still open): each is read again from there when asked for, and refused
+    /// if it is not what was read.
+    pub fn leave_on_disk(&mut self, file: File) {
+        let Texts::Held(text) = &self.texts else { return };
+        if self.base.is_none() {
+            return;
+        }
+        for r in &mut self.records {
+            r.digest = Some(Sha256::digest(&text.as_bytes()[r.range.clone()]).into());
+        }
+        self.texts = Texts::OnDisk(file);
     }
 
     /// The record of the service `name` (the first, if a hand edit gave it twice), parsed now.
-    pub fn service(&self, name: &str) -> Option<ServiceRecord> {
+    pub fn service(&self, name: &str) -> Result<Option<ServiceRecord>, String> {
         let at = self.by_name.partition_point(|&i| self.records[i].name.as_str() < name);
-        let &i = self.by_name.get(at).filter(|&&i| self.records[i].name == name)?;
-        self.record(i)
+        match self.by_name.get(at).filter(|&&i| self.records[i].name == name) {
+            Some(&i) => self.record(i).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Every record, parsed now, in the manifest's order.
-    pub fn services(&self) -> impl Iterator<Item = ServiceRecord> + '_ {
-        (0..self.records.len()).filter_map(|i| self.record(i))
+    pub fn services(&self) -> impl Iterator<Item = Result<ServiceRecord, String>> + '_ {
+        (0..self.records.len()).map(|i| self.record(i))
     }
 
     /// The whole manifest, every record parsed.
-    pub fn to_manifest(&self) -> Manifest {
+    pub fn to_manifest(&self) -> Result<Manifest, String> {
         let mut m = self.header.clone();
-        m.services = self.services().collect();
-        m
+        m.services = self.services().collect::<Result<_, _>>()?;
+        Ok(m)
     }
 
     /// The names of the bundles it records, in its order.
@@ -88,15 +123,29 @@ impl StoredManifest {
         self.records.iter().any(|r| r.private)
     }
 
-    /// Record `i`: it parsed when the manifest was read, so it parses again.
-    fn record(&self, i: usize) -> Option<ServiceRecord> {
-        parse_one(&self.text[self.records[i].range.clone()])
+    /// Record `i`: it parsed when the manifest was read, so it parses again unless the file
+    /// changed since.
+    fn record(&self, i: usize) -> Result<ServiceRecord, String> {
+        let r = &self.records[i];
+        let changed = || format!("it changed while rc2s6 ran (the record of `{}`)", r.name);
+        match &self.texts {
+            Texts::Held(text) => parse_one(&text[r.range.clone()]).ok_or_else(changed),
+            Texts::OnDisk(file) => {
+                let mut bytes = vec![0; r.range.len()];
+                let at = self.base.unwrap_or_default() + r.range.start as u64;
+                file.read_exact_at(&mut bytes, at).map_err(|e| format!("cannot read it again: {e}"))?;
+                if r.digest != Some(Sha256::digest(&bytes).into()) {
+                    return Err(changed());
+                }
+                std::str::from_utf8(&bytes).ok().and_then(parse_one).ok_or_else(changed)
+            }
+        }
     }
 }
 
 impl StoredRecord {
     fn of(r: &ServiceRecord, range: Range<usize>) -> Self {
-        StoredRecord { name: r.name.clone(), bundle: r.kind == "bundle", private: r.private, range }
+        StoredRecord { name: r.name.clone(), bundle: r.kind == "bundle", private: r.private, range, digest: None }
     }
 }
 
@@ -122,7 +171,7 @@ fn by_record(mut text: String) -> Result<StoredManifest, String> {
             for r in &mut records {
                 r.range = r.range.start - first..r.range.end - first;
             }
-            Ok(StoredManifest::new(header, text, records))
+            Ok(StoredManifest::new(header, text, Some(first as u64), records))
         }
         None => Err(text),
     }

@@ -163,9 +163,9 @@ pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
         Err(e) => return Err(io(out)(e)),
     };
     let at = At { dir: &dir, shown: out };
-    let manifest = read_manifest(&at, MANIFEST_NAME)?.map(|m| m.to_manifest());
-    match read_manifest(&at, JOURNAL_NAME)? {
-        Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal.to_manifest())?)),
+    let manifest = whole(&at, MANIFEST_NAME, read_manifest(&at, MANIFEST_NAME)?.as_ref())?;
+    match whole(&at, JOURNAL_NAME, read_manifest(&at, JOURNAL_NAME)?.as_ref())? {
+        Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal)?)),
         None => Ok(manifest),
     }
 }
@@ -268,8 +268,9 @@ impl Writer {
                 clean_leftovers(&ops, &at)?;
             }
             if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
-                let before = old.as_ref().map(StoredManifest::to_manifest);
-                let reconciled = journal::reconcile(&at, before.as_ref(), &journal.to_manifest())?;
+                let before = whole(&at, MANIFEST_NAME, old.as_ref())?;
+                let journal = all_records(&at, JOURNAL_NAME, &journal)?;
+                let reconciled = journal::reconcile(&at, before.as_ref(), &journal)?;
                 if !opts.dry_run {
                     let text = reconciled.to_yaml();
                     commit(&ops, &at, manifest_mode(&reconciled), MANIFEST_NAME, |w| w.write_all(text.as_bytes()))?;
@@ -443,7 +444,7 @@ impl Writer {
         let unchanged = match (old, self.recovered) {
             // Just committed from the journal: that text is the manifest now.
             (Some(m), true) => {
-                let m = m.to_manifest();
+                let m = all_records(at, MANIFEST_NAME, m).map_err(before)?;
                 manifest_mode(&m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), &text)
             }
             _ => at
@@ -635,16 +636,17 @@ fn lock(ops: &FsOps, at: &At) -> Result<fs::File, WriteError> {
 fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteError> {
     let path = at.path(name);
     let bad = |why: String| WriteError::BadManifest { path: path.display().to_string(), why };
-    let text = match at.dir.read_file(name, LARGEST_MANIFEST) {
-        Ok((bytes, _)) => bytes,
+    let (file, text) = match read_text(at, name) {
+        Ok(read) => read,
         Err(ReadRefusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(ReadRefusal::Io(e)) => return Err(io(&path)(e)),
         Err(ReadRefusal::NotRegular(_)) => return Err(bad("it is not a regular file".into())),
         Err(e @ ReadRefusal::TooLarge { .. }) => return Err(bad(e.to_string())),
     };
     let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
-    let manifest = StoredManifest::from_yaml(text).map_err(bad)?;
+    let mut manifest = StoredManifest::from_yaml(text).map_err(bad)?;
     for r in manifest.services() {
+        let r = r.map_err(bad)?;
         if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
             return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
         }
@@ -658,7 +660,37 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteErr
             return Err(bad(format!("service `{}` lists the file `{}`", r.name, f.path)));
         }
     }
+    // Checked: the records' texts stay in the file, read again (and checked to be what was
+    // read) when the writer plans each service.
+    manifest.leave_on_disk(file);
     Ok(Some(manifest))
+}
+
+/// The file `name` (a regular file, at most [`LARGEST_MANIFEST`] bytes), still open, and its
+/// contents.
+fn read_text(at: &At, name: &str) -> Result<(fs::File, Vec<u8>), ReadRefusal> {
+    use std::io::Read as _;
+    let (file, entry) = at.dir.open_file(name)?;
+    if entry.size > LARGEST_MANIFEST {
+        return Err(ReadRefusal::TooLarge { size: entry.size, limit: LARGEST_MANIFEST });
+    }
+    let mut bytes = Vec::with_capacity(entry.size as usize);
+    (&file).take(LARGEST_MANIFEST + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > LARGEST_MANIFEST {
+        return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit: LARGEST_MANIFEST });
+    }
+    Ok((file, bytes))
+}
+
+/// A manifest read back (the file `name`), every record parsed: to reconcile a journal, for
+/// verify.
+fn all_records(at: &At, name: &str, m: &StoredManifest) -> Result<Manifest, WriteError> {
+    m.to_manifest().map_err(|why| WriteError::BadManifest { path: at.path(name).display().to_string(), why })
+}
+
+/// [`all_records`] of a manifest that may not exist.
+fn whole(at: &At, name: &str, m: Option<&StoredManifest>) -> Result<Option<Manifest>, WriteError> {
+    m.map(|m| all_records(at, name, m)).transpose()
 }
 
 fn plain_relative(path: &str) -> bool {

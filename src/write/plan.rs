@@ -133,7 +133,15 @@ pub(super) fn plan_unit<'a>(
     opts: WriteOptions,
 ) -> Result<(Decided, Vec<Action<'a>>), WriteError> {
     let name = u.name;
-    let old_record = old.and_then(|m| m.service(name));
+    let old_record = match old {
+        // A record that no longer reads as it did when the run began: nothing it says can be
+        // trusted to decide what to overwrite.
+        Some(m) => m.service(name).map_err(|why| WriteError::BadManifest {
+            path: at.map(|a| a.path(MANIFEST_NAME).display().to_string()).unwrap_or_default(),
+            why,
+        })?,
+        None => None,
+    };
     let has_old = |dir: &str| old_record.as_ref().is_some_and(|r| r.dirs().any(|d| d == dir));
     // Every directory involved: the planned ones, then those the record on disk lists.
     let mut dir_names: Vec<&str> = u.dirs.iter().map(|d| d.name.as_str()).collect();

@@ -59,15 +59,15 @@ fn rc2s6s_own_text_splits_and_reads_back_the_same() {
     let m = tricky();
     let text = m.to_yaml();
     let stored = by_record(text.clone()).unwrap_or_else(|_| panic!("does not split:\n{text}"));
-    assert_eq!(stored.to_manifest(), m);
-    assert_eq!(stored.to_manifest(), Manifest::from_yaml(&text).unwrap());
+    assert_eq!(stored.to_manifest(), Ok(m.clone()));
+    assert_eq!(stored.to_manifest(), Manifest::from_yaml(&text));
     assert_eq!(stored.bundles().collect::<Vec<_>>(), ["c"]);
     assert!(stored.any_private());
     for r in &m.services {
-        assert_eq!(stored.service(&r.name).as_ref(), Some(r));
+        assert_eq!(stored.service(&r.name), Ok(Some(r.clone())));
     }
-    assert_eq!(stored.service("zz"), None);
-    assert_eq!(stored.service(""), None);
+    assert_eq!(stored.service("zz"), Ok(None));
+    assert_eq!(stored.service(""), Ok(None));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn text_that_does_not_split_is_read_whole() {
         anchored,
     ] {
         let whole = Manifest::from_yaml(&hand_edited);
-        let read = StoredManifest::from_yaml(hand_edited.clone()).map(|s| s.to_manifest());
+        let read = StoredManifest::from_yaml(hand_edited.clone()).and_then(|s| s.to_manifest());
         assert!(whole.is_ok(), "{hand_edited}");
         assert_eq!(read, whole, "{hand_edited}");
     }
@@ -117,6 +117,46 @@ fn a_name_given_twice_finds_the_first() {
     again.kind = "oneshot".into();
     m.services.insert(1, again);
     let stored = StoredManifest::from_yaml(m.to_yaml()).expect("reads");
-    assert_eq!(stored.service("a").expect("a").description.as_deref(), Some("one line"));
-    assert_eq!(stored.to_manifest(), m);
+    assert_eq!(stored.service("a").expect("reads").expect("a").description.as_deref(), Some("one line"));
+    assert_eq!(stored.to_manifest(), Ok(m));
+}
+
+/// Reads `text` as the writer does: from a file, left there.
+fn on_disk(text: &str) -> (tempfile::NamedTempFile, StoredManifest) {
+    let mut file = tempfile::NamedTempFile::new().expect("temporary file");
+    std::io::Write::write_all(&mut file, text.as_bytes()).expect("written");
+    let mut stored = StoredManifest::from_yaml(text.to_string()).expect("reads");
+    stored.leave_on_disk(file.reopen().expect("reopened"));
+    (file, stored)
+}
+
+#[test]
+fn records_left_on_disk_read_back_the_same() {
+    let m = tricky();
+    let (_file, stored) = on_disk(&m.to_yaml());
+    assert!(matches!(stored.texts, super::Texts::OnDisk(_)));
+    assert_eq!(stored.to_manifest(), Ok(m.clone()));
+    for r in &m.services {
+        assert_eq!(stored.service(&r.name), Ok(Some(r.clone())));
+    }
+}
+
+#[test]
+fn a_record_changed_on_disk_since_it_was_read_is_refused() {
+    let text = tricky().to_yaml();
+    let (file, stored) = on_disk(&text);
+    // The same length, so every other record is where it was: only `b`'s text differs.
+    std::fs::write(file.path(), text.replacen("two", "tw0", 1)).expect("edited");
+    assert_eq!(stored.service("a").map(|r| r.is_some()), Ok(true));
+    let err = stored.service("b").expect_err("changed");
+    assert!(err.contains("changed while rc2s6 ran"), "{err}");
+    assert!(stored.to_manifest().is_err());
+}
+
+#[test]
+fn a_hand_edited_manifest_parsed_whole_stays_in_memory() {
+    let text = serde_json::to_string_pretty(&tricky()).expect("json");
+    let (_file, stored) = on_disk(&text);
+    assert!(matches!(stored.texts, super::Texts::Held(_)));
+    assert_eq!(stored.to_manifest(), Ok(tricky()));
 }
