@@ -445,12 +445,12 @@ impl Writer {
             // Just committed from the journal: that text is the manifest now.
             (Some(m), true) => {
                 let m = all_records(at, MANIFEST_NAME, m).map_err(before)?;
-                manifest_mode(&m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), &text)
+                manifest_mode(&m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), text)
             }
             _ => at
                 .dir
                 .open_file(MANIFEST_NAME)
-                .is_ok_and(|(file, e)| e.permissions() == mode && manifest_text::writes_same(file, &text)),
+                .is_ok_and(|(file, e)| e.permissions() == mode && manifest_text::writes_same(file, text)),
         };
         report.manifest_written = !unchanged;
         if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
@@ -463,7 +463,7 @@ impl Writer {
         }
         // The new files' contents are durable before any of them is put in place.
         at.dir.sync_filesystem().map_err(io(at.shown)).map_err(before)?;
-        commit(&self.ops, at, mode, JOURNAL_NAME, &text).map_err(before)?;
+        commit(&self.ops, at, mode, JOURNAL_NAME, text).map_err(before)?;
         swap_all(&self.ops, at, &units, &steps).map_err(Failed::AfterJournal)?;
         self.ops.rename(at, JOURNAL_NAME, MANIFEST_NAME).map_err(Failed::AfterJournal)?;
         at.dir.sync().map_err(io(at.shown)).map_err(Failed::AfterJournal)?;
