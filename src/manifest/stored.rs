@@ -54,9 +54,23 @@ impl StoredManifest {
     /// that is a manifest (edited by hand: flow style, comments at the left margin, anchors
     /// across records) is parsed whole, as before.
     pub fn from_yaml(text: String) -> Result<Self, String> {
-        match by_record(text) {
-            Ok(stored) => Ok(stored),
-            Err(text) => Ok(StoredManifest::from_manifest(&Manifest::from_yaml(&text)?)),
+        Self::from_yaml_checked(text, |_| Ok(()))
+    }
+
+    /// [`StoredManifest::from_yaml`], with `check` run on every record in order as it is
+    /// parsed (one parse of each record for both): its first refusal is the error, unless the
+    /// text does not parse at all, which is said first as before.
+    pub fn from_yaml_checked(
+        text: String,
+        mut check: impl FnMut(&ServiceRecord) -> Result<(), String>,
+    ) -> Result<Self, String> {
+        match by_record(text, &mut check) {
+            Ok(stored) => stored,
+            Err(text) => {
+                let m = Manifest::from_yaml(&text)?;
+                m.services.iter().try_for_each(&mut check)?;
+                Ok(StoredManifest::from_manifest(&m))
+            }
         }
     }
 
@@ -163,22 +177,30 @@ fn parse_one(text: &str) -> Option<ServiceRecord> {
 /// record, leaves a piece that does not parse. What parses piece by piece is what the whole
 /// parses into: each piece ends where a line at the left margin ends every block. The text is
 /// given back when it does not split.
-fn by_record(mut text: String) -> Result<StoredManifest, String> {
-    match split(&text) {
-        Some((first, header, mut records)) => {
+fn by_record(
+    mut text: String,
+    check: &mut impl FnMut(&ServiceRecord) -> Result<(), String>,
+) -> Result<Result<StoredManifest, String>, String> {
+    match split(&text, check) {
+        Some(Err(refused)) => Ok(Err(refused)),
+        Some(Ok((first, header, mut records))) => {
             // Only the records' part is kept: the header is parsed.
             text.drain(..first);
             for r in &mut records {
                 r.range = r.range.start - first..r.range.end - first;
             }
-            Ok(StoredManifest::new(header, text, Some(first as u64), records))
+            Ok(Ok(StoredManifest::new(header, text, Some(first as u64), records)))
         }
         None => Err(text),
     }
 }
 
-/// Where the records start, the header, and the records, for [`by_record`].
-fn split(text: &str) -> Option<(usize, Manifest, Vec<StoredRecord>)> {
+/// What [`split`] finds: where the records start, the header, and the records.
+type Split = (usize, Manifest, Vec<StoredRecord>);
+
+/// Where the records start, the header, and the records, for [`by_record`], or the first
+/// record `check` refuses (once every record parsed).
+fn split(text: &str, check: &mut impl FnMut(&ServiceRecord) -> Result<(), String>) -> Option<Result<Split, String>> {
     const KEY: &str = "services:\n";
     let at = if text.starts_with(KEY) { 0 } else { text.find(&format!("\n{KEY}"))? + 1 };
     let first = at + KEY.len();
@@ -197,12 +219,19 @@ fn split(text: &str) -> Option<(usize, Manifest, Vec<StoredRecord>)> {
     }
     let header = Manifest::from_yaml(&format!("{}services: []\n", &text[..at])).ok()?;
     let mut records = Vec::with_capacity(starts.len());
+    let mut refused = None;
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(text.len());
         let r = parse_one(&text[start..end])?;
+        if refused.is_none() {
+            refused = check(&r).err();
+        }
         records.push(StoredRecord::of(&r, start..end));
     }
-    Some((first, header, records))
+    Some(match refused {
+        Some(why) => Err(why),
+        None => Ok((first, header, records)),
+    })
 }
 
 #[cfg(test)]

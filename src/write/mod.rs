@@ -644,22 +644,8 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteErr
         Err(e @ ReadRefusal::TooLarge { .. }) => return Err(bad(e.to_string())),
     };
     let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
-    let mut manifest = StoredManifest::from_yaml(text).map_err(bad)?;
-    for r in manifest.services() {
-        let r = r.map_err(bad)?;
-        if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
-            return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
-        }
-        if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
-            return Err(bad(format!("service `{}` has the directory `{dir}`", r.name)));
-        }
-        let inside = |path: &str| {
-            r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
-        };
-        if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
-            return Err(bad(format!("service `{}` lists the file `{}`", r.name, f.path)));
-        }
-    }
+    // Each record is checked as it is parsed (once for both).
+    let mut manifest = StoredManifest::from_yaml_checked(text, check_record).map_err(bad)?;
     // Checked: the records' texts stay in the file, read again (and checked to be what was
     // read) when the writer plans each service.
     manifest.leave_on_disk(file);
@@ -691,6 +677,23 @@ fn all_records(at: &At, name: &str, m: &StoredManifest) -> Result<Manifest, Writ
 /// [`all_records`] of a manifest that may not exist.
 fn whole(at: &At, name: &str, m: Option<&StoredManifest>) -> Result<Option<Manifest>, WriteError> {
     m.map(|m| all_records(at, name, m)).transpose()
+}
+
+/// Refuses a record whose directories or files are not plain names under the output directory.
+fn check_record(r: &ServiceRecord) -> Result<(), String> {
+    if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
+        return Err(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or("")));
+    }
+    if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
+        return Err(format!("service `{}` has the directory `{dir}`", r.name));
+    }
+    let inside = |path: &str| {
+        r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
+    };
+    if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
+        return Err(format!("service `{}` lists the file `{}`", r.name, f.path));
+    }
+    Ok(())
 }
 
 fn plain_relative(path: &str) -> bool {

@@ -58,7 +58,9 @@ fn tricky() -> Manifest {
 fn rc2s6s_own_text_splits_and_reads_back_the_same() {
     let m = tricky();
     let text = m.to_yaml();
-    let stored = by_record(text.clone()).unwrap_or_else(|_| panic!("does not split:\n{text}"));
+    let stored = by_record(text.clone(), &mut |_| Ok(()))
+        .unwrap_or_else(|_| panic!("does not split:\n{text}"))
+        .expect("nothing refused");
     assert_eq!(stored.to_manifest(), Ok(m.clone()));
     assert_eq!(stored.to_manifest(), Manifest::from_yaml(&text));
     assert_eq!(stored.bundles().collect::<Vec<_>>(), ["c"]);
@@ -159,4 +161,19 @@ fn a_hand_edited_manifest_parsed_whole_stays_in_memory() {
     let (_file, stored) = on_disk(&text);
     assert!(matches!(stored.texts, super::Texts::Held(_)));
     assert_eq!(stored.to_manifest(), Ok(tricky()));
+}
+
+#[test]
+fn a_check_refuses_the_first_record_it_refuses_after_every_record_parsed() {
+    let text = tricky().to_yaml();
+    let no_c = |r: &ServiceRecord| if r.name == "c" || r.name == "d" { Err(format!("no {}", r.name)) } else { Ok(()) };
+    assert_eq!(StoredManifest::from_yaml_checked(text.clone(), no_c).map(|_| ()), Err("no c".to_string()));
+    // A text that does not parse is said first, as the whole parse says it.
+    let broken = text.replacen("\n- name: e\n  kind:", "\n- nam: e\n  kind:", 1);
+    let whole = Manifest::from_yaml(&broken).map(|_| ());
+    assert!(whole.is_err());
+    assert_eq!(StoredManifest::from_yaml_checked(broken, no_c).map(|_| ()), whole);
+    // Read whole (JSON), the same check in the same order.
+    let json = serde_json::to_string_pretty(&tricky()).expect("json");
+    assert_eq!(StoredManifest::from_yaml_checked(json, no_c).map(|_| ()), Err("no c".to_string()));
 }
