@@ -17,13 +17,14 @@ pub struct Variable {
     pub assigned_at: Option<Loc>,
 }
 
-/// Variables by name, with function-local scopes on top of the global one. Each value is
-/// shared between copies (the interpreter copies the variables for every function it runs and
-/// every branch it cannot decide, and most values are never assigned again), and so is each
-/// name: a copy counts references instead of copying every name and value.
+/// Variables by name, with function-local scopes on top of the global one. The global map is
+/// shared between copies until one of them writes to it (the interpreter copies the variables
+/// for every function it runs, every branch it cannot decide and every subshell, and many of
+/// those copies are only read), and so is each value and name within it: a write after a copy
+/// copies the map's nodes once, counting references instead of copying every name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: BTreeMap<Arc<str>, Arc<Variable>>,
+    globals: Arc<BTreeMap<Arc<str>, Arc<Variable>>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
     locals: Vec<BTreeMap<Arc<str>, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
@@ -59,8 +60,17 @@ impl Environment {
                 return;
             }
         }
-        let exported = self.globals.get(name).is_some_and(|v| v.exported);
-        self.globals.insert(Arc::from(name), Arc::new(Variable { value, exported, assigned_at: at }));
+        let globals = Arc::make_mut(&mut self.globals);
+        match globals.get_mut(name) {
+            // The name is kept: a new one would be one more allocation.
+            Some(slot) => {
+                let exported = slot.exported;
+                *slot = Arc::new(Variable { value, exported, assigned_at: at });
+            }
+            None => {
+                globals.insert(Arc::from(name), Arc::new(Variable { value, exported: false, assigned_at: at }));
+            }
+        }
     }
 
     /// Removes a variable (`unset`).
@@ -71,7 +81,10 @@ impl Environment {
                 return;
             }
         }
-        self.globals.remove(name);
+        // Unsetting what is not set writes nothing: the map stays shared.
+        if self.globals.contains_key(name) {
+            Arc::make_mut(&mut self.globals).remove(name);
+        }
     }
 
     /// Marks a variable for export, creating it empty-but-unset semantics aside.
@@ -84,8 +97,11 @@ impl Environment {
                 return;
             }
         }
-        if let Some(v) = self.globals.get_mut(name) {
-            Arc::make_mut(v).exported = true;
+        // Exporting what is exported already, or not set, writes nothing: the map stays shared.
+        if self.globals.get(name).is_some_and(|v| !v.exported) {
+            if let Some(v) = Arc::make_mut(&mut self.globals).get_mut(name) {
+                Arc::make_mut(v).exported = true;
+            }
         }
     }
 
@@ -122,18 +138,36 @@ impl Environment {
         self.globals.iter().map(|(n, v)| (&**n, &**v))
     }
 
-    /// The names whose variable may differ between `self` and `other` (a superset: with a
-    /// `local` on either side, every name). Without one, the two global maps are walked side by
-    /// side and a value both share (the same `Arc`, as after a copy) is not compared at all:
-    /// joining two ways of a branch looks at what the branch changed only.
+    /// The global variables whose names start with `prefix`, sorted by name: a walk over those
+    /// alone, for a caller that looks for many names of one family.
+    pub fn globals_starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Variable)> {
+        use std::ops::Bound;
+        self.globals
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(n, _)| n.starts_with(prefix))
+            .map(|(n, v)| (&**n, &**v))
+    }
+
+    /// The names whose variable may differ between `self` and `other` (a superset): the global
+    /// maps are walked side by side, and a value both share (the same `Arc`, as after a copy) is
+    /// not compared at all, so joining two ways of a branch looks at what the branch changed
+    /// only; every name a function scope of either side holds is added (a `local` shadows the
+    /// global, and whether it is one differs too).
     pub fn names_differing(&self, other: &Environment) -> Vec<String> {
-        let has_locals = |e: &Environment| e.locals.iter().any(|scope| !scope.is_empty());
-        if has_locals(self) || has_locals(other) {
-            let mut names = self.names();
-            names.extend(other.names());
+        let mut names = self.globals_differing(other);
+        let scopes = self.locals.iter().chain(&other.locals);
+        if scopes.clone().any(|scope| !scope.is_empty()) {
+            names.extend(scopes.flat_map(|scope| scope.keys().map(|k| k.to_string())));
             names.sort();
             names.dedup();
-            return names;
+        }
+        names
+    }
+
+    /// The names of the global variables that may differ between `self` and `other`, sorted.
+    fn globals_differing(&self, other: &Environment) -> Vec<String> {
+        if Arc::ptr_eq(&self.globals, &other.globals) {
+            return Vec::new();
         }
         let (mut a, mut b) = (self.globals.iter().peekable(), other.globals.iter().peekable());
         let mut names = Vec::new();
@@ -196,11 +230,21 @@ mod tests {
         let mut exported = base.clone();
         exported.export("a");
         assert_eq!(base.names_differing(&exported), ["a"]);
-        // Function scopes without a `local` change nothing; with one, every name counts.
+        // Function scopes without a `local` change nothing; with one, its names count, whichever
+        // side declares it, with what differs among the globals.
         let mut scoped = base.clone();
         scoped.push_scope();
         assert!(base.names_differing(&scoped).is_empty());
         scoped.declare_local("x");
-        assert_eq!(base.names_differing(&scoped), ["a", "b", "c", "x"]);
+        assert_eq!(base.names_differing(&scoped), ["x"]);
+        assert_eq!(scoped.names_differing(&base), ["x"]);
+        scoped.declare_local("a");
+        scoped.set("a", ShellValue::known("local"), None);
+        scoped.set("c", ShellValue::known("9"), None);
+        scoped.set("e", ShellValue::known("5"), None);
+        assert_eq!(base.names_differing(&scoped), ["a", "c", "e", "x"]);
+        let mut both = scoped.clone();
+        both.set("b", ShellValue::known("8"), None);
+        assert_eq!(both.names_differing(&scoped), ["a", "b", "x"]);
     }
 }

@@ -52,6 +52,17 @@ pub struct Fields {
     pub uncertain: Vec<Uncertainty>,
 }
 
+/// One word's share of the fields a list of words expands to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordShare {
+    /// How many of the fields, in order, the word made (none for an empty unquoted `$x`).
+    pub count: usize,
+    /// What makes the word's fields inexact, as noted while it was expanded.
+    pub uncertain: Vec<Uncertainty>,
+    /// Where the word is.
+    pub span: Span,
+}
+
 impl Fields {
     /// The texts of the fields.
     pub fn texts(&self) -> Vec<String> {
@@ -75,6 +86,9 @@ pub struct Expander<'e> {
     subst_status: Option<Status>,
     /// The text is a value expanded before (`eval`'s second pass), whose markers are its own.
     markers_are_values: bool,
+    /// What makes the word being expanded inexact, when the caller wants each word's own
+    /// ([`Expander::fields_by_word`]): `uncertain` holds each thing once for all the words.
+    word_uncertain: Option<Vec<Uncertainty>>,
 }
 
 impl<'e> Expander<'e> {
@@ -89,6 +103,7 @@ impl<'e> Expander<'e> {
             functions: None,
             subst_status: None,
             markers_are_values: false,
+            word_uncertain: None,
         }
     }
 
@@ -131,6 +146,11 @@ impl<'e> Expander<'e> {
     }
 
     fn note(&mut self, u: Uncertainty) {
+        if let Some(word) = &mut self.word_uncertain {
+            if !word.contains(&u) {
+                word.push(u.clone());
+            }
+        }
         if !self.uncertain.contains(&u) {
             self.uncertain.push(u);
         }
@@ -174,6 +194,26 @@ impl<'e> Expander<'e> {
         }
         out.uncertain = std::mem::take(&mut self.uncertain);
         out
+    }
+
+    /// [`fields`](Self::fields), with each word's share: how many fields it made and what makes
+    /// them inexact, so that a caller can tell the words it uses from the others without
+    /// expanding them again.
+    pub fn fields_by_word(&mut self, words: &[Word]) -> (Fields, Vec<WordShare>) {
+        let ifs = self.ifs();
+        let mut out = Fields::default();
+        let mut shares = Vec::with_capacity(words.len());
+        for w in words {
+            self.produced = 0;
+            self.word_uncertain = Some(Vec::new());
+            let before = out.fields.len();
+            let pieces = self.parts(&w.parts, false);
+            split_into(&pieces, &ifs, w.span, &mut out.fields);
+            let uncertain = self.word_uncertain.take().unwrap_or_default();
+            shares.push(WordShare { count: out.fields.len() - before, uncertain, span: w.span });
+        }
+        out.uncertain = std::mem::take(&mut self.uncertain);
+        (out, shares)
     }
 
     /// Splits already-expanded text the way an unquoted `$var` is split (used for `eval`'s

@@ -3,10 +3,10 @@
 //! to it (OpenRC's `need`, `start-stop-daemon`, …), records them, and may take a command over.
 
 use crate::core::source::{FileId, Span};
-use crate::shell::ast::{AssignValue, Assignment, Redirect, RedirectKind, Word};
+use crate::shell::ast::{AssignValue, Assignment, Redirect, RedirectKind};
 
 use super::environment::Environment;
-use super::expand::{Expander, FunctionOutput, ScriptFunctions};
+use super::expand::{Expander, WordShare};
 use super::status::Status;
 use super::value::{Loc, ShellValue, Uncertainty};
 
@@ -55,35 +55,18 @@ pub struct ObservedCommand<'a> {
     pub is_function: bool,
     /// The variables as the command sees them.
     pub env: &'a Environment,
-    /// What `word_fields` expands again, word by word: the command's words, the file they are
-    /// in, the positional parameters and the span that stands for eval'd text.
-    pub(super) words: &'a [Word],
-    /// See `words`.
+    /// Each word's share of `fields`, from the interpreter's own expansion, for `word_fields`.
+    pub(super) shares: &'a [WordShare],
+    /// The file the command is in.
     pub(super) file: FileId,
-    /// See `words`.
+    /// The positional parameters, where known (for the assignments and redirections).
     pub(super) positional: Option<&'a [String]>,
-    /// See `words`.
+    /// The span that stands for eval'd text.
     pub(super) span_override: Option<Span>,
     /// The assignments written before the command name (`FOO=bar cmd`).
     pub(super) assignments: &'a [Assignment],
     /// The command's redirections.
     pub(super) redirects: &'a [Redirect],
-    /// The script's functions as the interpreter's own expansion saw them, so that `word_fields`
-    /// computes the same substitutions.
-    pub(super) functions: &'a dyn ScriptFunctions,
-}
-
-/// A borrowed [`ScriptFunctions`], for an expander that wants its own box.
-struct Borrowed<'a>(&'a dyn ScriptFunctions);
-
-impl ScriptFunctions for Borrowed<'_> {
-    fn defines(&self, name: &str) -> bool {
-        self.0.defines(name)
-    }
-
-    fn output(&self, env: &Environment, file: FileId, name: &str, args: &[String]) -> Option<FunctionOutput> {
-        self.0.output(env, file, name, args)
-    }
 }
 
 /// A redirection of a command about to run, its target expanded.
@@ -112,31 +95,23 @@ pub struct WordFields {
 }
 
 impl ObservedCommand<'_> {
-    /// The fields word by word, so that only the words a caller uses can make its result inexact
-    /// (expanded on a copy: what expansions assign was assigned once already).
+    /// The fields word by word, so that only the words a caller uses can make its result inexact:
+    /// each word's share of the interpreter's expansion of the command, which is not expanded
+    /// again.
     pub fn word_fields(&self) -> WordFields {
-        let mut env = self.env.clone();
-        if let Some(w) = self.words.first() {
-            // The copy costs what the variables take, like any other.
-            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
-            env.budget.spend(env.bytes(), 0, loc);
-        }
         let mut out = WordFields::default();
         let mut vanished: Vec<Uncertainty> = Vec::new();
-        for w in self.words {
-            let f = Expander::new(&mut env, self.file)
-                .with_positional(self.positional)
-                .with_functions(Box::new(Borrowed(self.functions)))
-                .fields(std::slice::from_ref(w));
-            let u = at_span(f.uncertain, self.span_override);
-            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(w.span) };
-            if f.fields.is_empty() {
+        let mut fields = self.fields.iter();
+        for share in self.shares {
+            let u = at_span(share.uncertain.clone(), self.span_override);
+            let loc = Loc { file: self.file, span: self.span_override.unwrap_or(share.span) };
+            if share.count == 0 {
                 // An unknowable word that expands to no field here may be one or several at run
                 // time: every word after it may be in another place (an option's value, say).
                 vanished.extend(u.iter().filter(|u| u.is_unknowable()).cloned());
             }
-            for field in f.fields {
-                out.texts.push(field.text);
+            for field in fields.by_ref().take(share.count) {
+                out.texts.push(field.clone());
                 out.uncertain.push(u.clone());
                 out.locs.push(loc);
             }

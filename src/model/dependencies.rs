@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::service::{Dependencies, DependencySite};
+use crate::eval::environment::Variable;
 use crate::eval::interpreter::{Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, Observer};
 use crate::eval::value::Loc;
@@ -67,13 +68,24 @@ pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
         }
     }
     // `rc_${svc}_TYPE`, `rc_TYPE`, `RC_${SVC}_TYPE`, `RC_TYPE`: the first non-empty one is added.
+    // Read from the few variables named `rc_…` and `RC_…` (the files are loaded: no function
+    // scope is open), rather than looking up 32 names made for the purpose.
     let svc: String = svcname.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let set: Vec<(&str, &Variable)> = (interp.env.globals_starting_with("rc_"))
+        .chain(interp.env.globals_starting_with("RC_"))
+        .filter(|(_, v)| !v.value.text.is_empty())
+        .collect();
     for kind in ["config", "need", "use", "want", "after", "before", "provide", "keyword"] {
         let upper = kind.to_ascii_uppercase();
-        let names =
-            [format!("rc_{svc}_{kind}"), format!("rc_{kind}"), format!("RC_{svc}_{upper}"), format!("RC_{upper}")];
-        let found = names.iter().find_map(|n| {
-            interp.env.get(n).filter(|v| !v.value.text.is_empty()).map(|v| (v.value.text.clone(), v.assigned_at))
+        let names = [
+            ("rc_", Some(svc.as_str()), kind),
+            ("rc_", None, kind),
+            ("RC_", Some(&svc), &upper),
+            ("RC_", None, &upper),
+        ];
+        let found = names.iter().find_map(|&(head, svc, tail)| {
+            let (_, v) = set.iter().find(|(n, _)| is_named(n, head, svc, tail))?;
+            Some((v.value.text.clone(), v.assigned_at))
         });
         if let Some((text, Some(loc))) = found {
             let args: Vec<String> = text.split_whitespace().map(String::from).collect();
@@ -83,6 +95,16 @@ pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
         }
     }
     deps.finish()
+}
+
+/// Whether `name` is `HEAD` `SVC_` `TAIL` (`rc_sshd_need`), or `HEAD` `TAIL` without a service.
+fn is_named(name: &str, head: &str, svc: Option<&str>, tail: &str) -> bool {
+    let Some(rest) = name.strip_prefix(head) else { return false };
+    let rest = match svc {
+        Some(svc) => rest.strip_prefix(svc).and_then(|r| r.strip_prefix('_')),
+        None => Some(rest),
+    };
+    rest == Some(tail)
 }
 
 /// Names in declaration order without repeats, where `!name` removes one: each step takes
@@ -165,5 +187,42 @@ impl Lists {
             }
         }
         deps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::{FileId, Span};
+    use crate::eval::environment::Environment;
+    use crate::eval::value::ShellValue;
+
+    /// `_depend` (sh/rc-functions.sh.in, OpenRC 0.63.3) adds the first non-empty of
+    /// `rc_${svc}_TYPE`, `rc_TYPE`, `RC_${SVC}_TYPE` and `RC_TYPE`, the service's name with every
+    /// character but letters and digits made `_`; nothing else of those families counts.
+    #[test]
+    fn an_override_is_the_first_non_empty_of_four_names() {
+        let loc = Loc { file: FileId::default(), span: Span::default() };
+        let mut env = Environment::default();
+        for (name, value) in [
+            ("rc_my_svc_need", "a"),
+            ("rc_need", "b"),
+            ("rc_use", "c"),
+            ("RC_my_svc_USE", "d"),
+            ("rc_my_svc_after", ""),
+            ("RC_my_svc_AFTER", "e"),
+            ("RC_BEFORE", "f"),
+            ("rc_my_svc_wants", "g"),
+            ("rc_other_want", "h"),
+            ("RC_SVCNAME", "my-svc"),
+        ] {
+            env.set(name, ShellValue::known(value), Some(loc));
+        }
+        let deps = collect(&mut Interpreter::new(env), "my-svc");
+        assert_eq!(deps.need, ["a"]);
+        assert_eq!(deps.use_, ["c"]);
+        assert_eq!(deps.after, ["e"]);
+        assert_eq!(deps.before, ["f"]);
+        assert!(deps.want.is_empty() && deps.provide.is_empty() && deps.keyword.is_empty());
     }
 }

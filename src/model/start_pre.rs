@@ -47,21 +47,21 @@ pub fn apply_changes(
     apply_daemon_variables(function, env, after, file, service, texts);
     report_load_time_checks(function, env, after, file, service);
     let taken = |name: &str| !DAEMON_VARIABLES.contains(&name) && !CHECKED_AT_LOAD.contains(&name);
-    let before: Vec<String> = env.globals().map(|(n, _)| n.to_string()).collect();
-    for name in before {
-        if taken(&name) && after.get(&name).is_none() {
-            env.unset(&name);
+    // Only what may differ is looked at: `after` is a copy of `env` the function changed.
+    for name in env.names_differing(after) {
+        if !taken(&name) {
+            continue;
         }
-    }
-    let changed: Vec<(String, Variable)> = after
-        .globals()
-        .filter(|(n, v)| taken(n) && env.get(n) != Some(*v))
-        .map(|(n, v)| (n.to_string(), v.clone()))
-        .collect();
-    for (name, v) in changed {
-        env.set(&name, v.value, v.assigned_at);
-        if v.exported {
-            env.export(&name);
+        match after.get(&name) {
+            None => env.unset(&name),
+            Some(v) if env.get(&name) != Some(v) => {
+                let v: Variable = v.clone();
+                env.set(&name, v.value, v.assigned_at);
+                if v.exported {
+                    env.export(&name);
+                }
+            }
+            Some(_) => {}
         }
     }
 }

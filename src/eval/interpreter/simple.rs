@@ -6,6 +6,7 @@ use crate::core::source::Span;
 use crate::shell::ast::SimpleCommand;
 
 use super::super::error::EvalError;
+use super::super::expand::WordShare;
 use super::super::observer::{ObservedCommand, Observer};
 use super::super::test_expr;
 use super::super::value::{ShellValue, Uncertainty};
@@ -51,7 +52,7 @@ impl<O: Observer> Interpreter<O> {
             self.assignments(&sc.assignments);
             return (status, Flow::Next);
         }
-        let fields = self.expander().fields(&sc.words);
+        let (fields, shares) = self.expander().fields_by_word(&sc.words);
         let args = fields.texts();
         let uncertain = self.fix_loc(fields.uncertain);
         if args.is_empty() {
@@ -81,7 +82,7 @@ impl<O: Observer> Interpreter<O> {
                 }
             }
         }
-        let result = match self.observe(sc, &args, &uncertain) {
+        let result = match self.observe(sc, &args, &uncertain, &shares) {
             Some(status) => (status, Flow::Next),
             None => {
                 let known = !uncertain.iter().any(Uncertainty::is_unknowable);
@@ -95,12 +96,13 @@ impl<O: Observer> Interpreter<O> {
     }
 
     /// Shows the command to the observer; `Some` when it takes the command over.
-    fn observe(&mut self, sc: &SimpleCommand, fields: &[String], uncertain: &[Uncertainty]) -> Option<Status> {
-        let runner = super::capture::Runner {
-            functions: &self.functions,
-            steps: &self.capture_steps,
-            may_run: self.capture.is_none(),
-        };
+    fn observe(
+        &mut self,
+        sc: &SimpleCommand,
+        fields: &[String],
+        uncertain: &[Uncertainty],
+        shares: &[WordShare],
+    ) -> Option<Status> {
         let command = ObservedCommand {
             name: &fields[0],
             fields,
@@ -110,13 +112,12 @@ impl<O: Observer> Interpreter<O> {
             background: self.in_background,
             is_function: self.functions.contains_key(&fields[0]),
             env: &self.env,
-            words: &sc.words,
+            shares,
             file: self.file,
             positional: self.positional.last().and_then(|p| p.as_deref()),
             span_override: self.span_override,
             assignments: &sc.assignments,
             redirects: &sc.redirects,
-            functions: &runner,
         };
         self.observer.command(&command)
     }

@@ -153,6 +153,32 @@ b=2 export c=3",
 }
 
 /// The observer sees the command's own assignments in the variables it is given.
+/// `word_fields` is each word's share of the command's own expansion: a word that makes no
+/// field, or several, and what makes each word inexact stays with that word's fields; the words
+/// are expanded before the assignments in front of the command name (POSIX XCU 2.9.1), once.
+#[test]
+fn an_observer_reads_each_words_fields_from_the_commands_expansion() {
+    #[derive(Default)]
+    struct Words(Vec<String>);
+    impl Observer for Words {
+        fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
+            let words = command.word_fields();
+            assert_eq!(words.texts, command.fields);
+            for (text, u) in words.texts.iter().zip(&words.uncertain) {
+                let kinds: Vec<String> = u.iter().map(Uncertainty::brief).collect();
+                self.0.push(format!("{text}[{}]", kinds.join(",")));
+            }
+            None
+        }
+    }
+    let interp = run("ab='a b'\nX=old\nX=new cmd \"$X\" $ab $empty \"$nothing\" ${i:=1} $i", Words::default());
+    assert_eq!(
+        interp.observer.0,
+        ["cmd[]", "old[]", "a[]", "b[]", "[unset nothing]", "1[]", "1[]"],
+        "`$empty` makes no field; `${{i:=1}}` assigns before `$i`"
+    );
+}
+
 #[test]
 fn an_observer_sees_the_assignments_before_a_command() {
     #[derive(Default)]

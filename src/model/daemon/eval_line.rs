@@ -70,7 +70,32 @@ fn eval_one(env: &Environment, input: &EvalInput, out: &mut EvalOutcome) {
         out.problems.push(syntax(format!("`{}` starts a comment, which hides the rest of OpenRC's line", f.text)));
         return;
     }
+    if let Some(words) = plain_words(&fields) {
+        out.words.extend(words);
+        return;
+    }
     let joined = fields.into_iter().map(|f| f.text).collect::<Vec<_>>().join(" ");
+    parse_and_expand(&mut scratch, input, &joined, out);
+}
+
+/// Characters that are literal text wherever they are in a word after the command name, to
+/// `eval`'s parse and to its expansion: no blank, quote, backslash, `$`, `` ` ``, operator,
+/// comment, pattern, brace, tilde or `!` (XCU 2.2, 2.3, 2.6, 2.13).
+fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '=' | ':' | ',' | '+' | '@' | '%')
+}
+
+/// The words of a line of plain fields (see [`is_plain`]), which `eval` reads as themselves,
+/// one word each: most values OpenRC's backends `eval` are such (`-f /etc/x.conf`), and reading
+/// them needs no parse. `None` for any other line.
+fn plain_words(fields: &[crate::eval::expand::Field]) -> Option<impl Iterator<Item = String> + '_> {
+    let plain = fields.iter().all(|f| !f.text.is_empty() && f.text.chars().all(is_plain));
+    plain.then(|| fields.iter().map(|f| f.text.clone()))
+}
+
+/// `joined` parsed as `eval` parses it, after a command name, and its words expanded again.
+fn parse_and_expand(scratch: &mut Environment, input: &EvalInput, joined: &str, out: &mut EvalOutcome) {
+    let syntax = |what: String| EvalProblem::Syntax { variable: input.name.to_string(), loc: input.loc, what };
     if joined.is_empty() {
         return;
     }
@@ -109,7 +134,7 @@ fn eval_one(env: &Environment, input: &EvalInput, out: &mut EvalOutcome) {
             return;
         }
     };
-    let mut ex = Expander::new(&mut scratch, input.loc.file).over_values();
+    let mut ex = Expander::new(scratch, input.loc.file).over_values();
     let fields = ex.fields(&words);
     for u in fields.uncertain {
         // Spans here point into the joined text; the variable's assignment is the useful place.
@@ -194,5 +219,46 @@ mod tests {
         let o = run(&env, &[("command", "/x a#b"), ("command_args", "-v #trailing")]);
         assert!(o.problems.is_empty(), "{:?}", o.problems);
         assert_eq!(o.words, ["/x", "a#b", "-v"]);
+    }
+
+    /// The plain-word reading gives what the parse and the second expansion give, for any line
+    /// (blanks and `IFS` splitting included): where it applies, the parse is only skipped.
+    mod plain_lines {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn parsed(env: &Environment, value: &str) -> EvalOutcome {
+            let value = ShellValue::known(value);
+            let loc = Loc { file: crate::core::source::FileId::default(), span: Span::default() };
+            let input = EvalInput { name: "command_args", value: &value, loc };
+            let mut scratch = env.clone();
+            let fields = Expander::new(&mut scratch, loc.file).split_text(&value.text, loc.span);
+            let joined = fields.into_iter().map(|f| f.text).collect::<Vec<_>>().join(" ");
+            let mut out = EvalOutcome::default();
+            parse_and_expand(&mut scratch, &input, &joined, &mut out);
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+            #[test]
+            fn read_as_the_parse_reads_them(
+                line in prop_oneof![
+                    "[ \t\nA-Za-z0-9_./=:,+@%-]{0,40}",
+                    // A character of any other kind here and there.
+                    "[ \t\nA-Za-z0-9_./=:,+@%#*?'\"$~{}!;&|<>()\\[\\]\\\\\u{e9}-]{0,40}",
+                ],
+                colon_ifs in any::<bool>(),
+            ) {
+                let mut env = Environment::default();
+                if colon_ifs {
+                    env.set("IFS", ShellValue::known(":"), None);
+                }
+                let fast = run(&env, &[("command_args", &line)]);
+                let slow = parsed(&env, &line);
+                prop_assert_eq!(&fast.words, &slow.words);
+                prop_assert_eq!(fast.problems, slow.problems);
+            }
+        }
     }
 }

@@ -44,7 +44,11 @@ impl Builder {
             depth: 0,
             too_deep: None,
         };
-        b.pair_heredocs(root);
+        // Pairing walks every pair of the tree; without a `<<` in the text there is no
+        // here-document to pair (most scripts).
+        if root.as_str().contains("<<") {
+            b.pair_heredocs(root);
+        }
         b
     }
 
