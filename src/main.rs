@@ -10,8 +10,22 @@ use cli::args::{Cli, Command};
 
 // A batch allocates and frees millions of small syntax-tree nodes and strings across threads;
 // mimalloc's thread-local free lists halve the time glibc's malloc spends on them.
+#[cfg(not(feature = "alloc-stats"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(feature = "alloc-stats")]
+mod alloc_stats;
+#[cfg(feature = "alloc-stats")]
+#[global_allocator]
+static ALLOCATOR: alloc_stats::Counting = alloc_stats::Counting;
+
+/// Prints the live heap and its peak so far in a measurement build (`--features alloc-stats`);
+/// nothing otherwise.
+pub fn alloc_mark(_label: &str) {
+    #[cfg(feature = "alloc-stats")]
+    alloc_stats::mark(_label);
+}
 
 /// `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the 16th of `mi_option_e`; the
 /// libmimalloc-sys crate does not name it).
@@ -52,5 +66,6 @@ fn main() -> ExitCode {
         Some(Command::Completions(args)) => cli::completions::run(args),
         None => cli::compile::run(&cli.compile, &cli.global),
     };
+    alloc_mark("exit");
     ExitCode::from(outcome.code())
 }

@@ -43,7 +43,7 @@ fn generated_scripts_mean_what_rc2s6_meant(ts: &Toolset) {
         let comp = compile::run(std::slice::from_ref(&script), &opts);
         for s in &comp.services {
             let Some(dir) = &s.dir else { continue };
-            let daemon = s.analysis.service.daemon.as_ref().unwrap();
+            let daemon = s.analysis.as_deref().expect("compile keeps each analysis").service.daemon.as_ref().unwrap();
             for f in dir.files.iter().filter(|f| f.contents.starts_with("#!")) {
                 let real = support::execlineb::words(&execlineb, &f.contents);
                 let ours = execline::tokenize(f.contents.split_once('\n').unwrap().1).unwrap();

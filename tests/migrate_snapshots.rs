@@ -26,7 +26,12 @@ fn render_target(script: &Path, version: &str, output: &str) -> String {
         return out;
     };
     let mut findings = initd::target_findings(&opts.target, &opts.output);
-    let m = initd::migrate(&compiled.analysis, dir, &opts.target, &opts.output);
+    let m = initd::migrate(
+        compiled.analysis.as_deref().expect("compile keeps each analysis"),
+        dir,
+        &opts.target,
+        &opts.output,
+    );
     findings.extend(m.findings.iter().cloned());
     if !findings.is_empty() {
         out.push_str("--- findings\n");
@@ -81,7 +86,12 @@ fn unsendable_signal_suggestion_signals_only_a_running_daemon() {
     let case = script.parent().and_then(Path::parent).unwrap();
     let opts = support::case_options(case, "0.45.2", "/srv/s6");
     let compiled = compile::compile_one(script, &opts).unwrap();
-    let m = initd::migrate(&compiled.analysis, compiled.dir.as_ref().unwrap(), &opts.target, &opts.output);
+    let m = initd::migrate(
+        compiled.analysis.as_deref().expect("compile keeps each analysis"),
+        compiled.dir.as_ref().unwrap(),
+        &opts.target,
+        &opts.output,
+    );
     let help = m
         .findings
         .iter()

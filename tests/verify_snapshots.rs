@@ -59,7 +59,12 @@ impl World {
         write::write_output(&self.out(), &comp, WriteOptions::default()).unwrap();
         let mut migrated = Vec::new();
         for s in &comp.services {
-            let m = initd::migrate(&s.analysis, s.dir.as_ref().unwrap(), &opts.target, &opts.output);
+            let m = initd::migrate(
+                s.analysis.as_deref().expect("compile keeps each analysis"),
+                s.dir.as_ref().unwrap(),
+                &opts.target,
+                &opts.output,
+            );
             assert!(m.ok(), "{:?}", m.findings);
             migrated.push(MigratedScript { name: m.service.clone(), text: m.text.clone(), mode: 0o755 });
         }

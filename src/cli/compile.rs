@@ -100,6 +100,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     // soon as it is compiled; migration reads the directories' files afterwards, so they are
     // built at the end then.
     let writer = write::Writer::open(out, write_opts);
+    crate::alloc_mark("opened");
     let comp = progress::while_running(
         show_progress,
         || match counter.total() {
@@ -107,10 +108,16 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
             total => format!("rc2s6: compiling: {} of {total} files", counter.done()),
         },
         || match &writer {
-            Ok(w) if !opts.keep_syntax_trees => compile::run_staged(&args.inputs, &opts, &counter, &|s| w.stage(s)),
+            // Each service's analysis goes as soon as it is staged: the run reports and writes
+            // from the rest.
+            Ok(w) if !opts.keep_syntax_trees => compile::run_staged(&args.inputs, &opts, &counter, &|s| {
+                w.stage(s);
+                s.keep_summary_only();
+            }),
             _ => compile::run_with_progress(&args.inputs, &opts, &counter),
         },
     );
+    crate::alloc_mark("compiled");
     // Whether each written service replaces a directory, looked at before a dry run (a real run
     // has replaced them by the time it returns).
     let existed: Vec<String> = comp
@@ -127,6 +134,7 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         || format!("rc2s6: writing {}", escape::file_name(&out.display().to_string())),
         || writer.and_then(|w| w.finish(&comp)),
     );
+    crate::alloc_mark("written");
     let report = match written {
         Ok(r) => r,
         Err(e) => {

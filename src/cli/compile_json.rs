@@ -119,7 +119,7 @@ pub fn print(run: &Run<'_>, opts: &CompileOptions) -> std::io::Result<()> {
         .iter()
         .map(|s| Service {
             name: &s.record.name,
-            script: s.analysis.script().name(),
+            script: s.script.name(),
             kind: &s.record.kind,
             reason: if s.ok() {
                 None

@@ -201,13 +201,25 @@ impl Dir {
     /// Creates the file `name`, which must not exist (so never through a link), with `contents`
     /// and exactly `mode`, and makes it durable when `sync`.
     pub fn create_file(&self, name: &str, mode: u32, contents: &[u8], sync: bool) -> io::Result<()> {
+        self.create_file_with(name, mode, sync, |f| f.write_all(contents))
+    }
+
+    /// [`Dir::create_file`] with the contents written by `write` as they are made (a text of
+    /// megabytes need not be held whole first).
+    pub fn create_file_with(
+        &self,
+        name: &str,
+        mode: u32,
+        sync: bool,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> io::Result<()> {
         let n = c_name(name)?;
         let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
         // SAFETY: valid descriptor and name; the result is checked.
         let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), flags, mode as libc::c_uint) })?;
         // SAFETY: `fd` was just opened and is owned by nobody else.
         let mut f = unsafe { File::from_raw_fd(fd) };
-        f.write_all(contents)?;
+        write(&mut f)?;
         if f.metadata()?.permissions().mode_bits() != mode {
             // SAFETY: a descriptor of the file just made.
             check(unsafe { libc::fchmod(f.as_raw_fd(), mode as libc::mode_t) })?;
@@ -242,6 +254,21 @@ impl Dir {
     /// The contents of the regular file `name`, at most `limit` bytes, without following a link
     /// or blocking on a FIFO, with what it is.
     pub fn read_file(&self, name: &str, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
+        let (f, entry) = self.open_file(name)?;
+        if entry.size > limit {
+            return Err(ReadRefusal::TooLarge { size: entry.size, limit });
+        }
+        let mut bytes = Vec::with_capacity(entry.size as usize);
+        f.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
+        }
+        Ok((bytes, entry))
+    }
+
+    /// The regular file `name` opened for reading, without following a link or blocking on a
+    /// FIFO, with what it is.
+    pub fn open_file(&self, name: &str) -> Result<(File, Entry), ReadRefusal> {
         let n = c_name(name)?;
         let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
         if let Some(e) = self.entry(name)? {
@@ -267,15 +294,7 @@ impl Dir {
         if !entry.is_file() {
             return Err(ReadRefusal::NotRegular("not a regular file"));
         }
-        if entry.size > limit {
-            return Err(ReadRefusal::TooLarge { size: entry.size, limit });
-        }
-        let mut bytes = Vec::with_capacity(entry.size as usize);
-        f.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
-        }
-        Ok((bytes, entry))
+        Ok((f, entry))
     }
 
     /// The target of the link `name`.

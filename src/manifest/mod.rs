@@ -2,6 +2,7 @@
 //! timestamps and host details, so the same inputs give the same bytes.
 
 pub mod drift;
+pub mod stored;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -416,9 +417,10 @@ impl Manifest {
         }
     }
 
-    /// The YAML text of this manifest's header over other records (sorted by service name), as
-    /// `with_services(records).to_yaml()` would write it, without copying the records.
-    pub fn to_yaml_over(&self, records: &[&ServiceRecord]) -> String {
+    /// Writes the YAML text of this manifest's header over other records (sorted by service
+    /// name) to `w` as it is made, as `with_services(records).to_yaml()` would write it, without
+    /// copying the records or holding the text (megabytes for thousands of services).
+    pub fn write_yaml_over(&self, records: &[&ServiceRecord], w: impl std::io::Write) -> std::io::Result<()> {
         let mut services = records.to_vec();
         services.sort_by(|a, b| a.name.cmp(&b.name));
         let view = ManifestView {
@@ -429,7 +431,9 @@ impl Manifest {
             daemon_tables: &self.daemon_tables,
             services,
         };
-        serde_yaml::to_string(&view).expect("the manifest is plain data")
+        // The only error besides the writer's own is a type serde_yaml cannot write: the
+        // manifest is plain data.
+        serde_yaml::to_writer(w, &view).map_err(std::io::Error::other)
     }
 
     /// The YAML text.

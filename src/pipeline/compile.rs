@@ -12,6 +12,7 @@ use crate::backend::s6rc::set::{Member, Runlevel};
 use crate::backend::service_dir::ServiceDir;
 use crate::backend::{Backend, EmitError};
 use crate::core::diagnostic::{Code, Coded, Finding, Severity, define_codes};
+use crate::core::source::SourceFile;
 use crate::manifest::{self, Manifest, ServiceRecord};
 use crate::model::analysis::{self, Analysis};
 use crate::model::error::HANDWRITTEN_SERVICE_DIR;
@@ -42,11 +43,19 @@ pub struct CompileOptions {
     pub keep_syntax_trees: bool,
 }
 
-/// One service, compiled.
+/// One service, compiled: what the set's last steps, the writer and the report read, and the
+/// whole analysis unless the caller let it go ([`CompiledService::keep_summary_only`]).
 #[derive(Debug, Clone)]
 pub struct CompiledService {
-    /// Its files and model.
-    pub analysis: Analysis,
+    /// Its files and model; `None` once only the summary is kept.
+    pub analysis: Option<Box<Analysis>>,
+    /// The init script (its name and text: the findings point into it).
+    pub script: SourceFile,
+    /// What the service became (s6-rc: a script with no daemon and no definition is not
+    /// converted).
+    pub kind: ServiceKind,
+    /// Findings about it: parsing, modelling, emitting, and the set's (a name given twice).
+    pub findings: Vec<Finding>,
     /// The service directory, for converted longruns (for s6-rc: the service's own definition,
     /// a oneshot's too).
     pub dir: Option<ServiceDir>,
@@ -64,15 +73,37 @@ pub struct CompiledService {
 }
 
 impl CompiledService {
+    /// A compiled service over its analysis.
+    fn new(analysis: Analysis, dir: Option<ServiceDir>, companions: Vec<ServiceDir>, record: ServiceRecord) -> Self {
+        CompiledService {
+            script: analysis.script().clone(),
+            kind: analysis.service.kind,
+            findings: analysis.findings.clone(),
+            analysis: Some(Box::new(analysis)),
+            dir,
+            companions,
+            record,
+            migrated: false,
+            staged: None,
+        }
+    }
+
     /// Whether the service counts as converted or cleanly oneshot.
     pub fn ok(&self) -> bool {
-        let duplicate = self.analysis.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
-        !duplicate && (self.dir.is_some() || self.migrated || self.analysis.service.kind == ServiceKind::Oneshot)
+        let duplicate = self.findings.iter().any(|f| f.code() == &DUPLICATE_SERVICE);
+        !duplicate && (self.dir.is_some() || self.migrated || self.kind == ServiceKind::Oneshot)
     }
 
     /// Findings about this service.
     pub fn findings(&self) -> &[Finding] {
-        &self.analysis.findings
+        &self.findings
+    }
+
+    /// Lets the analysis go, keeping what the set's last steps, the writer and the report read
+    /// (name, kind, script, findings, directories, record): a batch of thousands of services
+    /// keeps only this much of each (the analysis is 1.5 kB inline and its heap as much again).
+    pub fn keep_summary_only(&mut self) {
+        self.analysis = None;
     }
 }
 
@@ -172,7 +203,7 @@ fn finish(mut analysis: Analysis, emitted: Emitted, opts: &CompileOptions) -> Co
         }
     };
     let record = service_record(&analysis, dir.as_ref(), opts);
-    CompiledService { analysis, dir, companions: Vec::new(), record, migrated: emitted.migrated, staged: None }
+    CompiledService { migrated: emitted.migrated, ..CompiledService::new(analysis, dir, Vec::new(), record) }
 }
 
 /// The manifest's record of a service, whichever backend wrote its directory.
@@ -208,7 +239,7 @@ fn finish_s6rc(
     let companions = if dirs.len() > 1 { dirs.split_off(1) } else { Vec::new() };
     let dir = dirs.pop();
     let record = manifest::s6rc_record(service_record(&analysis, dir.as_ref(), opts), &companions, &decisions);
-    CompiledService { analysis, dir, companions, record, migrated: false, staged: None }
+    CompiledService::new(analysis, dir, companions, record)
 }
 
 /// Compiles one script: read, analyse, emit.
@@ -289,8 +320,8 @@ fn run_s6(
             analysis.drop_working_state();
         }
         let mut compiled = finish(analysis, emitted, opts);
-        if !opts.keep_syntax_trees {
-            compiled.analysis.drop_model_detail();
+        if let Some(analysis) = compiled.analysis.as_mut().filter(|_| !opts.keep_syntax_trees) {
+            analysis.drop_model_detail();
         }
         stage(&mut compiled);
         compiled
@@ -369,13 +400,13 @@ fn s6rc_set(
 fn refuse_duplicates(services: &mut [CompiledService]) {
     let mut i = 0;
     while i < services.len() {
-        let name = services[i].analysis.service.name.clone();
-        let j = services[i..].iter().take_while(|s| s.analysis.service.name == name).count() + i;
+        let name = services[i].record.name.clone();
+        let j = services[i..].iter().take_while(|s| s.record.name == name).count() + i;
         if j - i > 1 {
-            let paths: Vec<String> = services[i..j].iter().map(|s| s.analysis.script().name().to_string()).collect();
+            let paths: Vec<String> = services[i..j].iter().map(|s| s.script.name().to_string()).collect();
             for s in &mut services[i..j] {
                 let finding = Finding::new(
-                    Some(s.analysis.script().clone()),
+                    Some(s.script.clone()),
                     DuplicateService { name: name.clone(), first: paths[0].clone(), second: paths[1].clone() },
                 );
                 s.record.diagnostics.push(manifest::DiagnosticRecord {
@@ -384,7 +415,7 @@ fn refuse_duplicates(services: &mut [CompiledService]) {
                     at: None,
                     message: finding.message(),
                 });
-                s.analysis.findings.push(finding);
+                s.findings.push(finding);
                 s.dir = None;
                 s.migrated = false;
                 s.record.kind = "not-converted".into();
@@ -411,11 +442,10 @@ impl Compilation {
             .services
             .iter()
             // s6-rc: a oneshot has a definition too, counted as a oneshot.
-            .filter(|s| (s.dir.is_some() && s.analysis.service.kind != ServiceKind::Oneshot) || s.migrated)
+            .filter(|s| (s.dir.is_some() && s.kind != ServiceKind::Oneshot) || s.migrated)
             .count();
         // A oneshot refused as a duplicate is not converted, as its manifest record says.
-        let oneshot =
-            self.services.iter().filter(|s| s.analysis.service.kind == ServiceKind::Oneshot && s.ok()).count();
+        let oneshot = self.services.iter().filter(|s| s.kind == ServiceKind::Oneshot && s.ok()).count();
         (converted, oneshot, self.services.len() - converted - oneshot)
     }
 

@@ -30,14 +30,15 @@ pub struct MigratedScript {
     pub mode: u32,
 }
 
-/// Migrates every converted service of a compiled batch (compiled with its syntax trees kept).
+/// Migrates every converted service of a compiled batch (compiled with its syntax trees kept,
+/// and each analysis: a service whose analysis was let go counts as left as it is).
 pub fn migrate_all(comp: &Compilation, opts: &CompileOptions) -> Migrations {
     let mut migrations = Vec::new();
     let mut skipped = 0;
     for s in &comp.services {
-        match &s.dir {
-            Some(dir) => migrations.push(migrate::migrate(&s.analysis, dir, &opts.target, &opts.output)),
-            None => skipped += 1,
+        match (&s.dir, &s.analysis) {
+            (Some(dir), Some(a)) => migrations.push(migrate::migrate(a, dir, &opts.target, &opts.output)),
+            _ => skipped += 1,
         }
     }
     Migrations { target_findings: migrate::target_findings(&opts.target, &opts.output), migrations, skipped }

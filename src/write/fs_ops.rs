@@ -96,6 +96,19 @@ impl FsOps {
         at.dir.create_file(name, mode, contents, sync).map_err(at.err(name))
     }
 
+    /// [`FsOps::create_file`] with the contents written by `write` as they are made.
+    pub fn create_file_with(
+        &self,
+        at: &At,
+        name: &str,
+        mode: u32,
+        sync: bool,
+        write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        self.begin();
+        at.dir.create_file_with(name, mode, sync, write).map_err(at.err(name))
+    }
+
     /// Renames `from` to `to`, replacing a file there.
     pub fn rename(&self, at: &At, from: &str, to: &str) -> Result<(), WriteError> {
         self.begin();

@@ -21,8 +21,10 @@
 mod fs_ops;
 mod initd;
 mod journal;
+mod manifest_text;
 mod plan;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
@@ -42,6 +44,7 @@ use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::core::dir::Dir;
 use crate::core::regular_file::ReadRefusal;
 use crate::manifest::MANIFEST_NAME;
+use crate::manifest::stored::StoredManifest;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::{Compilation, CompiledService};
 use fs_ops::{At, FsOps, io};
@@ -160,8 +163,8 @@ pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
         Err(e) => return Err(io(out)(e)),
     };
     let at = At { dir: &dir, shown: out };
-    let manifest = read_manifest(&at, MANIFEST_NAME)?;
-    match read_manifest(&at, JOURNAL_NAME)? {
+    let manifest = whole(&at, MANIFEST_NAME, read_manifest(&at, MANIFEST_NAME)?.as_ref())?;
+    match whole(&at, JOURNAL_NAME, read_manifest(&at, JOURNAL_NAME)?.as_ref())? {
         Some(journal) => Ok(Some(journal::reconcile(&at, manifest.as_ref(), &journal)?)),
         None => Ok(manifest),
     }
@@ -220,8 +223,8 @@ pub struct Writer {
     /// The output directory, when it exists (a dry run does not create it).
     dir: Option<Dir>,
     _lock: Option<fs::File>,
-    /// The manifest describing the output now.
-    old: Option<Manifest>,
+    /// The manifest describing the output now, each record parsed when asked for.
+    old: Option<StoredManifest>,
     recovered: bool,
     opts: WriteOptions,
     /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
@@ -265,14 +268,17 @@ impl Writer {
                 clean_leftovers(&ops, &at)?;
             }
             if let Some(journal) = read_manifest(&at, JOURNAL_NAME)? {
-                let reconciled = journal::reconcile(&at, old.as_ref(), &journal)?;
+                let before = whole(&at, MANIFEST_NAME, old.as_ref())?;
+                let journal = all_records(&at, JOURNAL_NAME, &journal)?;
+                let reconciled = journal::reconcile(&at, before.as_ref(), &journal)?;
                 if !opts.dry_run {
-                    commit(&ops, &at, &reconciled.to_yaml(), manifest_mode(&reconciled), MANIFEST_NAME)?;
+                    let text = reconciled.to_yaml();
+                    commit(&ops, &at, manifest_mode(&reconciled), MANIFEST_NAME, |w| w.write_all(text.as_bytes()))?;
                     ops.remove(&at, JOURNAL_NAME)?;
                     at.dir.sync().map_err(io(out))?;
                 }
                 recovered = true;
-                old = Some(reconciled);
+                old = Some(StoredManifest::from_manifest(&reconciled));
             }
         }
         Ok(Writer {
@@ -317,7 +323,7 @@ impl Writer {
                         let id = build(&self.ops, &at, &w)?;
                         Step::Put { dir: unit.index(dir), replaces, tmp, id }
                     }
-                    Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+                    Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
                 });
             }
             Ok((decided, steps))
@@ -396,7 +402,8 @@ impl Writer {
         for u in &units {
             *named.entry(u.name).or_default() += 1;
         }
-        let (mut records, mut steps, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::new();
+        let (mut steps, mut writes) = (Vec::new(), Vec::new());
         let mut planned = BTreeSet::new();
         for (n, u) in units.iter().enumerate() {
             let mine = u.staged.and_then(|i| staged.get_mut(i)).and_then(Option::take);
@@ -407,10 +414,10 @@ impl Writer {
                 if let Some((_, built)) = mine {
                     self.remove_built(at, &built).map_err(before)?;
                 }
-                records.extend(u.record);
+                records.extend(u.record.map(Cow::Borrowed));
                 continue;
             }
-            let decided = match mine {
+            let mut decided = match mine {
                 // A name given twice is refused after it was staged: what was built goes.
                 Some((_, built)) if named[u.name] > 1 => {
                     self.remove_built(at, &built).map_err(before)?;
@@ -422,21 +429,30 @@ impl Writer {
                 }
                 None => self.plan_now(at, n, u, &mut steps, &mut writes).map_err(before)?,
             };
-            records.extend(decided.record(u, old));
+            records.extend(decided.take_record(u));
             decided.report(u.name, report);
         }
         for (_, built) in staged.into_iter().flatten() {
             self.remove_built(at, &built).map_err(before)?;
         }
-        // Written from the records where they are: a copy of every record costs as much again.
-        let text = comp.manifest_header.to_yaml_over(&records);
+        // Written from the records where they are (a copy of every record costs as much again),
+        // compared with the manifest on disk and committed as it is made, never held whole.
+        let records: Vec<&ServiceRecord> = records.iter().map(AsRef::as_ref).collect();
         let mode = records_mode(&records);
-        let current = match (old, self.recovered) {
+        let header = &comp.manifest_header;
+        let text = |w: &mut dyn std::io::Write| header.write_yaml_over(&records, w);
+        let unchanged = match (old, self.recovered) {
             // Just committed from the journal: that text is the manifest now.
-            (Some(m), true) => Some((m.to_yaml().into_bytes(), manifest_mode(m))),
-            _ => at.dir.read_file(MANIFEST_NAME, LARGEST_MANIFEST).ok().map(|(t, e)| (t, e.permissions())),
+            (Some(m), true) => {
+                let m = all_records(at, MANIFEST_NAME, m).map_err(before)?;
+                manifest_mode(&m) == mode && manifest_text::writes_same(m.to_yaml().as_bytes(), text)
+            }
+            _ => at
+                .dir
+                .open_file(MANIFEST_NAME)
+                .is_ok_and(|(file, e)| e.permissions() == mode && manifest_text::writes_same(file, text)),
         };
-        report.manifest_written = current.as_ref().is_none_or(|(t, m)| t.as_slice() != text.as_bytes() || *m != mode);
+        report.manifest_written = !unchanged;
         if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
             return Ok(());
         }
@@ -447,7 +463,7 @@ impl Writer {
         }
         // The new files' contents are durable before any of them is put in place.
         at.dir.sync_filesystem().map_err(io(at.shown)).map_err(before)?;
-        commit(&self.ops, at, &text, mode, JOURNAL_NAME).map_err(before)?;
+        commit(&self.ops, at, mode, JOURNAL_NAME, text).map_err(before)?;
         swap_all(&self.ops, at, &units, &steps).map_err(Failed::AfterJournal)?;
         self.ops.rename(at, JOURNAL_NAME, MANIFEST_NAME).map_err(Failed::AfterJournal)?;
         at.dir.sync().map_err(io(at.shown)).map_err(Failed::AfterJournal)?;
@@ -485,7 +501,7 @@ impl Writer {
                     // Its identity is filled in once it is built.
                     Step::Put { dir: u.index(dir), replaces, tmp, id: (0, 0) }
                 }
-                Action::Remove { name } => Step::Remove { name: name.to_string(), tmp: self.tmp() },
+                Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
             };
             steps.push((n, step));
         }
@@ -617,33 +633,67 @@ fn lock(ops: &FsOps, at: &At) -> Result<fs::File, WriteError> {
 
 /// Reads a manifest or journal, refusing one that is not a regular file (never following a
 /// link, never blocking on a FIFO) or that names paths outside the output directory.
-fn read_manifest(at: &At, name: &str) -> Result<Option<Manifest>, WriteError> {
+fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteError> {
     let path = at.path(name);
     let bad = |why: String| WriteError::BadManifest { path: path.display().to_string(), why };
-    let text = match at.dir.read_file(name, LARGEST_MANIFEST) {
-        Ok((bytes, _)) => bytes,
+    let (file, text) = match read_text(at, name) {
+        Ok(read) => read,
         Err(ReadRefusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(ReadRefusal::Io(e)) => return Err(io(&path)(e)),
         Err(ReadRefusal::NotRegular(_)) => return Err(bad("it is not a regular file".into())),
         Err(e @ ReadRefusal::TooLarge { .. }) => return Err(bad(e.to_string())),
     };
     let text = String::from_utf8(text).map_err(|_| bad("it is not UTF-8".into()))?;
-    let manifest = Manifest::from_yaml(&text).map_err(bad)?;
-    for r in &manifest.services {
-        if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
-            return Err(bad(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or(""))));
-        }
-        if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
-            return Err(bad(format!("service `{}` has the directory `{dir}`", r.name)));
-        }
-        let inside = |path: &str| {
-            r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
-        };
-        if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
-            return Err(bad(format!("service `{}` lists the file `{}`", r.name, f.path)));
-        }
-    }
+    // Each record is checked as it is parsed (once for both).
+    let mut manifest = StoredManifest::from_yaml_checked(text, check_record).map_err(bad)?;
+    // Checked: the records' texts stay in the file, read again (and checked to be what was
+    // read) when the writer plans each service.
+    manifest.leave_on_disk(file);
     Ok(Some(manifest))
+}
+
+/// The file `name` (a regular file, at most [`LARGEST_MANIFEST`] bytes), still open, and its
+/// contents.
+fn read_text(at: &At, name: &str) -> Result<(fs::File, Vec<u8>), ReadRefusal> {
+    use std::io::Read as _;
+    let (file, entry) = at.dir.open_file(name)?;
+    if entry.size > LARGEST_MANIFEST {
+        return Err(ReadRefusal::TooLarge { size: entry.size, limit: LARGEST_MANIFEST });
+    }
+    let mut bytes = Vec::with_capacity(entry.size as usize);
+    (&file).take(LARGEST_MANIFEST + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > LARGEST_MANIFEST {
+        return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit: LARGEST_MANIFEST });
+    }
+    Ok((file, bytes))
+}
+
+/// A manifest read back (the file `name`), every record parsed: to reconcile a journal, for
+/// verify.
+fn all_records(at: &At, name: &str, m: &StoredManifest) -> Result<Manifest, WriteError> {
+    m.to_manifest().map_err(|why| WriteError::BadManifest { path: at.path(name).display().to_string(), why })
+}
+
+/// [`all_records`] of a manifest that may not exist.
+fn whole(at: &At, name: &str, m: Option<&StoredManifest>) -> Result<Option<Manifest>, WriteError> {
+    m.map(|m| all_records(at, name, m)).transpose()
+}
+
+/// Refuses a record whose directories or files are not plain names under the output directory.
+fn check_record(r: &ServiceRecord) -> Result<(), String> {
+    if r.servicedir.as_ref().is_some_and(|d| d != &r.name) {
+        return Err(format!("service `{}` has the directory `{}`", r.name, r.dirs().next().unwrap_or("")));
+    }
+    if let Some(dir) = r.dirs().find(|d| !is_safe_component(d) || d.starts_with('.') || *d == MANIFEST_NAME) {
+        return Err(format!("service `{}` has the directory `{dir}`", r.name));
+    }
+    let inside = |path: &str| {
+        r.dirs().any(|d| path.strip_prefix(d).and_then(|p| p.strip_prefix('/')).is_some_and(plain_relative))
+    };
+    if let Some(f) = r.files.iter().find(|f| r.dirs().next().is_some() && !inside(&f.path)) {
+        return Err(format!("service `{}` lists the file `{}`", r.name, f.path));
+    }
+    Ok(())
 }
 
 fn plain_relative(path: &str) -> bool {
@@ -668,11 +718,19 @@ fn tmp_name(dest: &str) -> String {
     format!("{TMP_PREFIX}{}", dest.trim_start_matches('.'))
 }
 
-/// Writes `text` durably to `dest` (the manifest or the journal) through a temporary file; a
-/// failure (a full disk) leaves no temporary file behind.
-fn commit(ops: &FsOps, at: &At, text: &str, mode: u32, dest: &str) -> Result<(), WriteError> {
+/// Writes the text `text` writes durably to `dest` (the manifest or the journal) through a
+/// temporary file; a failure (a full disk) leaves no temporary file behind.
+fn commit(
+    ops: &FsOps,
+    at: &At,
+    mode: u32,
+    dest: &str,
+    text: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let tmp = tmp_name(dest);
-    let written = ops.create_file(at, &tmp, mode, text.as_bytes(), true).and_then(|()| ops.rename(at, &tmp, dest));
+    let written = ops
+        .create_file_with(at, &tmp, mode, true, |f| manifest_text::buffered(f, text))
+        .and_then(|()| ops.rename(at, &tmp, dest));
     if let Err(e) = written {
         let _ = at.dir.remove_tree(&tmp);
         return Err(e);

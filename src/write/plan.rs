@@ -2,13 +2,15 @@
 //! write, remove, or leave alone because of drift, decided from what this run made, the
 //! manifest on disk and what is on disk now.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::fs_ops::At;
 use super::{WriteError, WriteOptions, WriteReport, is_safe_component};
 use crate::backend::service_dir::ServiceDir;
 use crate::manifest::drift::{self, DiskDir, Drift, DriftKind};
-use crate::manifest::{MANIFEST_NAME, Manifest, ServiceRecord};
+use crate::manifest::stored::StoredManifest;
+use crate::manifest::{MANIFEST_NAME, ServiceRecord};
 use crate::pipeline::compile::{Compilation, CompiledService};
 
 /// What happens to one service directory.
@@ -17,7 +19,7 @@ pub(super) enum Action<'a> {
     /// `generated_before` which of its files rc2s6 made (the rest is kept).
     Write { dir: &'a ServiceDir, replaces: bool, generated_before: BTreeSet<String> },
     /// Move the existing directory aside and delete it.
-    Remove { name: &'a str },
+    Remove { name: String },
 }
 
 /// What one manifest record describes and what this run plans for it: a service's directories
@@ -55,7 +57,7 @@ impl<'a> Unit<'a> {
 }
 
 /// Every unit of a compilation, and the bundles of the manifest on disk it no longer makes.
-pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a Manifest>) -> Vec<Unit<'a>> {
+pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a StoredManifest>) -> Vec<Unit<'a>> {
     let mut out: Vec<Unit<'a>> = comp.services.iter().map(Unit::of).collect();
     out.extend(comp.bundles.iter().map(|b| Unit {
         name: &b.record.name,
@@ -66,8 +68,8 @@ pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a Manifest>) -> Vec
     }));
     let made: BTreeSet<&str> = out.iter().map(|u| u.name).collect();
     if let Some(m) = old {
-        out.extend(m.services.iter().filter(|r| r.kind == "bundle" && !made.contains(r.name.as_str())).map(|r| Unit {
-            name: &r.name,
+        out.extend(m.bundles().filter(|name| !made.contains(name)).map(|name| Unit {
+            name,
             record: None,
             dirs: Vec::new(),
             migrated: false,
@@ -93,13 +95,20 @@ pub(super) struct Decided {
     /// The manifest keeps the record on disk (a unit left alone, a migrated script's
     /// directory) instead of this run's.
     keeps_old_record: bool,
+    /// That record, when it keeps it and there is one (boxed: a batch keeps a decision for
+    /// every service it stages, and a record is 584 bytes inline).
+    old_record: Option<Box<ServiceRecord>>,
     listed: Option<Listed>,
 }
 
 impl Decided {
-    /// The record the manifest gets for `unit`.
-    pub(super) fn record<'a>(&self, unit: &Unit<'a>, old: Option<&'a Manifest>) -> Option<&'a ServiceRecord> {
-        if self.keeps_old_record { old.and_then(|m| m.service(unit.name)) } else { unit.record }
+    /// The record the manifest gets for `unit` (the one on disk is handed over: asked once).
+    pub(super) fn take_record<'a>(&mut self, unit: &Unit<'a>) -> Option<Cow<'a, ServiceRecord>> {
+        if self.keeps_old_record {
+            self.old_record.take().map(|r| Cow::Owned(*r))
+        } else {
+            unit.record.map(Cow::Borrowed)
+        }
     }
 
     /// Adds the decision to the report.
@@ -120,15 +129,23 @@ impl Decided {
 pub(super) fn plan_unit<'a>(
     at: Option<&At>,
     u: &Unit<'a>,
-    old: Option<&'a Manifest>,
+    old: Option<&StoredManifest>,
     opts: WriteOptions,
 ) -> Result<(Decided, Vec<Action<'a>>), WriteError> {
     let name = u.name;
-    let old_record = old.and_then(|m| m.service(name));
-    let has_old = |dir: &str| old_record.is_some_and(|r| r.dirs().any(|d| d == dir));
+    let old_record = match old {
+        // A record that no longer reads as it did when the run began: nothing it says can be
+        // trusted to decide what to overwrite.
+        Some(m) => m.service(name).map_err(|why| WriteError::BadManifest {
+            path: at.map(|a| a.path(MANIFEST_NAME).display().to_string()).unwrap_or_default(),
+            why,
+        })?,
+        None => None,
+    };
+    let has_old = |dir: &str| old_record.as_ref().is_some_and(|r| r.dirs().any(|d| d == dir));
     // Every directory involved: the planned ones, then those the record on disk lists.
     let mut dir_names: Vec<&str> = u.dirs.iter().map(|d| d.name.as_str()).collect();
-    for d in old_record.iter().flat_map(|r| r.dirs()) {
+    for d in old_record.iter().flat_map(ServiceRecord::dirs) {
         if !dir_names.contains(&d) {
             dir_names.push(d);
         }
@@ -143,12 +160,12 @@ pub(super) fn plan_unit<'a>(
             Some(at) if is_safe_component(dir) => DiskDir::read_in(at.dir, dir, &at.path(dir))?,
             _ => DiskDir::Absent,
         };
-        let generated_before = generated_files(old_record, dir);
+        let generated_before = generated_files(old_record.as_ref(), dir);
         let planned = u.dirs.iter().copied().find(|d| d.name == dir);
         // What is on disk now must be what rc2s6 wrote last time, or nothing.
         let mut here = match planned {
             Some(p) if old_record.is_none() && disk.holds(p, &generated_before) => Vec::new(),
-            _ => disk.drift_in(name, dir, old_record),
+            _ => disk.drift_in(name, dir, old_record.as_ref()),
         };
         if let Some(p) = planned {
             // What the admin or s6 added is kept when the directory is rebuilt (a `down`
@@ -168,14 +185,20 @@ pub(super) fn plan_unit<'a>(
     let unforcible = drift.iter().any(|d| !d.kind.forcible());
     if !drift.is_empty() && (!opts.force || unforcible) {
         // Keep describing what is on disk.
-        return Ok((Decided { drifted: drift, keeps_old_record: true, listed: None }, Vec::new()));
+        let old_record = old_record.map(Box::new);
+        return Ok((Decided { drifted: drift, keeps_old_record: true, old_record, listed: None }, Vec::new()));
     }
     // A script that selects s6 and has no command runs its daemon from a prepared service
     // directory (a script rc2s6 migrated): that directory is what OpenRC links, so it stays,
     // and so does its record.
-    if u.dirs.is_empty() && u.migrated && old_record.is_some_and(|r| r.servicedir.is_some()) {
+    if u.dirs.is_empty() && u.migrated && old_record.as_ref().is_some_and(|r| r.servicedir.is_some()) {
         return Ok((
-            Decided { drifted: Vec::new(), keeps_old_record: true, listed: Some(Listed::Unchanged) },
+            Decided {
+                drifted: Vec::new(),
+                keeps_old_record: true,
+                old_record: old_record.map(Box::new),
+                listed: Some(Listed::Unchanged),
+            },
             Vec::new(),
         ));
     }
@@ -192,7 +215,7 @@ pub(super) fn plan_unit<'a>(
             }
             // No longer made: a directory rc2s6 made for it would run a stale daemon.
             None if has_old(dir) && !disk.is_absent() => {
-                actions.push(Action::Remove { name: dir });
+                actions.push(Action::Remove { name: dir.to_string() });
                 removed = true;
             }
             None => {}
@@ -207,7 +230,7 @@ pub(super) fn plan_unit<'a>(
     } else {
         None
     };
-    Ok((Decided { drifted: Vec::new(), keeps_old_record: false, listed }, actions))
+    Ok((Decided { drifted: Vec::new(), keeps_old_record: false, old_record: None, listed }, actions))
 }
 
 /// The files rc2s6 generated in `dir`, one of a service's directories, relative to it, as its

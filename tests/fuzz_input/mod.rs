@@ -103,7 +103,14 @@ pub fn check_pipeline(data: &[u8]) {
                 let words = execline::tokenize(body)
                     .unwrap_or_else(|e| panic!("{}/{} does not lex ({e}):\n{}", dir.name, f.path, f.contents));
                 if f.path == "run" {
-                    let daemon = compiled.analysis.service.daemon.as_ref().expect("a directory has a daemon");
+                    let daemon = compiled
+                        .analysis
+                        .as_deref()
+                        .expect("compile keeps each analysis")
+                        .service
+                        .daemon
+                        .as_ref()
+                        .expect("a directory has a daemon");
                     let tail = run_argv::expected_tail(&words, &daemon.argv, &daemon.env);
                     assert!(words.ends_with(&tail), "run ends with {words:?}, not the argv {:?}", daemon.argv);
                 }
