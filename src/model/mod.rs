@@ -13,7 +13,7 @@ mod inputs;
 mod launch;
 mod lexical_path;
 mod predefined;
-pub use predefined::path as openrc_run_path;
+pub use predefined::{openrc_run_environment, path as openrc_run_path};
 mod service;
 mod start_pre;
 mod stop_call;
