@@ -21,6 +21,7 @@ mod stop_call;
 mod testing;
 mod trace;
 mod uncertainty;
+mod written_files;
 
 // A daemon's arguments and environment values may hold values computed at start (markers): the
 // backends read them through the model, which decided where they may be.
