@@ -195,7 +195,7 @@ fn classify(
         service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let found = launch::find(&mut interp, functions.start, &mut service, texts);
+    let found = launch::find(&mut interp, functions.start, &mut service, texts, &options.daemon_table);
     let (launch, shell_settings) = match after_start_pre(found, functions.start_pre.as_ref(), &mut service) {
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {
