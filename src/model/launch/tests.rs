@@ -337,7 +337,6 @@ fn a_control_program_the_table_knows_says_what_to_run_instead() {
             "ejabberdctl start",
             "`ejabberdctl foreground`",
         ),
-        ("start() { ipsec start; }\nstop() { ipsec stop; }", "ipsec start", "`ipsec start --nofork`"),
     ];
     for (script, program, instead) in cases {
         let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
