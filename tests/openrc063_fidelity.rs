@@ -181,7 +181,7 @@ fn verify_reports_a_conf_d_changed_since_the_compile() {
          echo SLEEP_ARGS=2222 > /etc/conf.d/stale\n\
          \"$RC2S6\" verify /etc/init.d/stale -o /var/svc.d --conf-dir /etc/conf.d --no-rc-conf --openrc \"$OPENRC\" --color never > \"$SANDBOX/kept/after.out\" 2>&1; echo \"@@after=$?\"\n\
          rc-service stale start; echo \"@@start=$?\"\n\
-         wait_argv stale /bin/sleep\n\
+         wait_exec stale /bin/sleep\n\
          echo \"@@argv=$(tr '\\0' ' ' < /proc/$(svpid stale)/cmdline)\"\n";
     let r = s.run(body, Options::default());
     assert_eq!(r.get("compile"), "0", "{}", r.text);
@@ -248,11 +248,11 @@ fn a_daemon_start_runs_itself_gets_the_runlevels_openrc_run_reads() {
          printf 'later\\n' > /run/openrc/krunlevel\n\
          rc-service asis start; echo \"@@start-asis=$?\"\n\
          rc-service migrated start; echo \"@@start-migrated=$?\"\n\
-         wait_argv migrated 'rc2s6-testd migrated' || echo @@waited=no\n\
+         wait_script migrated @TESTD@ || echo @@waited=no\n\
          for i in $(seq 300); do pid=$(pgrep -f 'rc2s6-testd asis' | head -n 1); [ -n \"$pid\" ] && break; sleep 0.1; done\n\
          cp /proc/$pid/environ \"$SANDBOX/kept/asis.env\"\n\
          cp /proc/$(svpid migrated)/environ \"$SANDBOX/kept/migrated.env\"\n";
-    let r = s.run(body, Options::default());
+    let r = s.run(&s.fill(body), Options::default());
     assert_eq!(r.get("compile"), "0", "{}", r.text);
     assert_eq!(r.get("start-asis"), "0", "{}", r.text);
     assert_eq!(r.get("start-migrated"), "0", "{}", r.text);

@@ -164,3 +164,48 @@ fn change_waits_for_readiness_and_output_lands_in_the_logger() {
     at("testd: this line went to stderr");
     at("testd: got TERM");
 }
+
+/// The oneshot that runs a daemon's start_pre() gives it openrc-run's own variables as the
+/// target release sets them — the values rc2s6 read the files with — and exports them as
+/// openrc-run does: under 0.63.3 `RC_LIBEXECDIR` is `/usr/libexec/rc` (it was `/lib/rc` for every
+/// target), under 0.45.2 there is no `RC_CACHEDIR` (0.62 added it). The daemon's arguments, fixed
+/// when rc2s6 compiled, name the same directory.
+#[test]
+fn hooks_see_openrc_run_variables_of_the_target_release() {
+    if !support::s6rc::ready() {
+        return;
+    }
+    for (target, libexec, cachedir) in [("0.63.3", "/usr/libexec/rc", "/var/cache/rc"), ("0.45.2", "/lib/rc", "")] {
+        let tmp = support::tempdir();
+        let s = Sandbox::under(tmp.path());
+        let testd = s.root.join("rc2s6-testd");
+        fs::copy(support::root().join("testdata/bin/rc2s6-testd"), &testd).unwrap();
+        fs::set_permissions(&testd, fs::Permissions::from_mode(0o755)).unwrap();
+        let script = s.root.join("rcenv");
+        let text = format!(
+            "#!/sbin/openrc-run\ncommand={}\ncommand_args=\"from $RC_LIBEXECDIR\"\ncommand_background=yes\n\
+             pidfile=/run/rcenv.pid\nstart_pre() {{\n\
+             \techo \"$RC_LIBEXECDIR|$(printenv RC_LIBEXECDIR)|$(printenv RC_VERSION)|$(printenv RC_CACHEDIR)|$(printenv RC_CMD)\" > /run/rcenv.seen\n}}\n",
+            testd.display()
+        );
+        fs::write(&script, text).unwrap();
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+        let out = s.compile(std::slice::from_ref(&script), &["--openrc", target]);
+        assert!(out.status.success(), "rc2s6 failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        // s6-rc is done once the daemon runs; its first line may not be in the log yet.
+        let body = format!(
+            "s6-rc -u change rcenv; echo \"@@up=$?\"\n\
+             echo \"@@seen=$(cat /run/rcenv.seen)\"\n\
+             i=0; while [ $i -lt 40 ] && ! grep -q 'testd: started' '{}/rcenv/current' 2>/dev/null; do sleep 0.25; i=$((i+1)); done\n\
+             s6-rc -d change rcenv; echo \"@@down=$?\"\n",
+            s.logs.display()
+        );
+        let r = s.run(&body, Namespace { net: false, var: Var::Host });
+        let t = &r.text;
+        assert_eq!(r.get("up"), "0", "{t}");
+        assert_eq!(r.get("seen"), format!("{libexec}|{libexec}|{target}|{cachedir}|start"), "{t}");
+        assert_eq!(r.get("down"), "0", "{t}");
+        let log = s.log("rcenv");
+        assert!(log.contains(&format!("args=from {libexec}")), "{log}");
+    }
+}

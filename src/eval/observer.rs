@@ -158,6 +158,11 @@ impl ObservedCommand<'_> {
     /// splitting). A here-document's body is its text; one whose delimiter is not quoted and
     /// whose body holds `$`, `` ` `` or a backslash is expanded by the shell, which rc2s6 does not do:
     /// its text is marked as only known at run time.
+    /// Whether the command has redirections, without expanding them.
+    pub fn has_redirections(&self) -> bool {
+        !self.redirects.is_empty()
+    }
+
     pub fn redirections(&self) -> Vec<ObservedRedirect> {
         let mut env = self.env.clone();
         let mut out = Vec::new();

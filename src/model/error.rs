@@ -111,7 +111,7 @@ pub enum ModelError {
 
     /// A function OpenRC runs at each start edits a file rc2s6 read its values from, or a file
     /// it cannot tell from one.
-    #[error("`{function}` edits {what} in place at each start; the run script would keep the values rc2s6 read before")]
+    #[error("`{function}` writes to {what} at each start; the run script would keep the values rc2s6 read before")]
     #[diagnostic(help(
         "edit the file once, when the package is installed or by hand, and compile again; or run `rc2s6 verify` after each start to see the drift"
     ))]
@@ -121,7 +121,7 @@ pub enum ModelError {
         /// The file, or what is known of it.
         what: String,
         /// The editing command.
-        #[label("edits {what}")]
+        #[label("writes to {what}")]
         span: SourceSpan,
     },
 

@@ -13,7 +13,7 @@ mod inputs;
 mod launch;
 mod lexical_path;
 mod predefined;
-pub use predefined::path as openrc_run_path;
+pub use predefined::{openrc_run_environment, path as openrc_run_path};
 mod service;
 mod start_pre;
 mod stop_call;
@@ -21,6 +21,7 @@ mod stop_call;
 mod testing;
 mod trace;
 mod uncertainty;
+mod written_files;
 
 // A daemon's arguments and environment values may hold values computed at start (markers): the
 // backends read them through the model, which decided where they may be.
@@ -194,7 +195,7 @@ fn classify(
         service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let found = launch::find(&mut interp, functions.start, &mut service, texts);
+    let found = launch::find(&mut interp, functions.start, &mut service, texts, &options.daemon_table);
     let (launch, shell_settings) = match after_start_pre(found, functions.start_pre.as_ref(), &mut service) {
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {

@@ -9,6 +9,7 @@ use crate::eval::observer::{ObservedCommand, ObservedRedirect, Observer};
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 
 use super::dependencies::DEP_FUNCTIONS;
+use super::written_files::{WrittenFile, redirect_writes, written_by};
 
 /// What `start()` does, in order, as far as compiling it is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,8 +261,13 @@ impl Observer for StartRecorder {
             self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }
-        if let Some(files) = in_place_edits(base, &words.texts, &words.uncertain) {
+        let by_operands = written_by(base, &words.texts, &words.uncertain);
+        // `sed -i` only edits; a copy or a redirected command is also what it is otherwise.
+        let only_edits = base == "sed" && by_operands.is_some();
+        if let Some(files) = written_files(command, by_operands) {
             self.events.push(StartEvent::Edit { program: base.to_string(), files, loc, condition });
+        }
+        if only_edits {
             return None;
         }
         if command.is_function || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) || is_shell_builtin(cmd) {
@@ -334,64 +340,17 @@ fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) ->
     }
 }
 
-/// The files `sed` edits in place (`-i[SUFFIX]`, `--in-place[=SUFFIX]`), with what makes each
-/// inexact; `None` for another program or a `sed` that writes to its standard output. Options
-/// are read as GNU sed 4.9 and BusyBox 1.36 read them (getopt, which permutes: an option after
-/// an operand still counts): `-e SCRIPT`, `-f FILE` and `-l N` take a value, attached or next;
-/// the first operand is the script unless `-e` or `-f` gave one.
-fn in_place_edits(
-    base: &str,
-    words: &[String],
-    uncertain: &[Vec<Uncertainty>],
-) -> Option<Vec<(String, Vec<Uncertainty>)>> {
-    if base != "sed" {
-        return None;
+/// The files a command writes over: through its operands (`written_files::written_by`) and its
+/// redirections to a file whose name is known; `None` when it writes none.
+/// Devices (`/dev/null`, a terminal) are left out.
+fn written_files(command: &ObservedCommand<'_>, by_operands: Option<Vec<WrittenFile>>) -> Option<Vec<WrittenFile>> {
+    let mut files = by_operands.unwrap_or_default();
+    if command.has_redirections() {
+        let redirected = command.redirections().into_iter().filter(|r| redirect_writes(&r.op));
+        files.extend(redirected.filter(|r| r.target.uncertain.is_empty()).map(|r| (r.target.text, Vec::new())));
     }
-    let (mut in_place, mut script_given, mut operands) = (false, false, Vec::new());
-    let mut i = 1;
-    while i < words.len() {
-        let w = words[i].as_str();
-        if w == "--" {
-            operands.extend(i + 1..words.len());
-            break;
-        }
-        if let Some(long) = w.strip_prefix("--") {
-            let name = long.split('=').next().unwrap_or(long);
-            match name {
-                "in-place" => in_place = true,
-                "expression" | "file" => {
-                    script_given = true;
-                    i += usize::from(!long.contains('='));
-                }
-                "line-length" => i += usize::from(!long.contains('=')),
-                _ => {}
-            }
-        } else if let Some(cluster) = w.strip_prefix('-').filter(|c| !c.is_empty()) {
-            for (at, c) in cluster.char_indices() {
-                match c {
-                    // The rest of the word is the backup suffix.
-                    'i' => {
-                        in_place = true;
-                        break;
-                    }
-                    'e' | 'f' | 'l' => {
-                        script_given |= c != 'l';
-                        i += usize::from(at + 1 == cluster.len());
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            operands.push(i);
-        }
-        i += 1;
-    }
-    if !in_place {
-        return None;
-    }
-    let files = operands.into_iter().skip(usize::from(!script_given));
-    Some(files.map(|k| (words[k].clone(), uncertain.get(k).cloned().unwrap_or_default())).collect())
+    files.retain(|(path, _)| !path.starts_with("/dev/"));
+    (!files.is_empty()).then_some(files)
 }
 
 /// The program's file name, without its directory: how commands are recognised.
@@ -415,29 +374,4 @@ fn is_shell_builtin(cmd: &str) -> bool {
         cmd,
         "return" | "exit" | "break" | "continue" | "unset" | "read" | "eval" | "." | "source" | "set" | "shift"
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_place_edits;
-
-    fn edits(line: &str) -> Option<Vec<String>> {
-        let words: Vec<String> = line.split(' ').map(String::from).collect();
-        let uncertain = vec![Vec::new(); words.len()];
-        in_place_edits("sed", &words, &uncertain).map(|f| f.into_iter().map(|(p, _)| p).collect())
-    }
-
-    /// GNU sed 4.9 and BusyBox: `-i` with an attached suffix, in a cluster, `--in-place`, the
-    /// script as the first operand unless `-e`/`-f` gave one, options after operands.
-    #[test]
-    fn sed_in_place_files() {
-        assert_eq!(edits("sed -i s/a/b/ /etc/x /etc/y"), Some(vec!["/etc/x".into(), "/etc/y".into()]));
-        assert_eq!(edits("sed -Ei.bak -e s/a/b/ /etc/x"), Some(vec!["/etc/x".into()]));
-        assert_eq!(edits("sed s/a/b/ /etc/x --in-place"), Some(vec!["/etc/x".into()]));
-        assert_eq!(edits("sed -f script -i /etc/x"), Some(vec!["/etc/x".into()]));
-        assert_eq!(edits("sed -es/a/b/ -i -- /etc/x"), Some(vec!["/etc/x".into()]));
-        // `-e` takes `-i` as its script: nothing is edited in place.
-        assert_eq!(edits("sed -e -i /etc/x"), None);
-        assert_eq!(edits("sed -n s/a/b/p /etc/x"), None);
-    }
 }

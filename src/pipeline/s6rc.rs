@@ -28,7 +28,11 @@ pub type Emitted = Result<Option<S6RcService>, Vec<Finding>>;
 pub fn emit(analysis: &Analysis, opts: &S6RcOptions, target: &OpenrcVersion) -> Emitted {
     let Some(plan) = HookPlan::of(analysis) else { return Ok(None) };
     let rewrite = plan.runs_start_or_stop();
-    let mut inputs = HookInputs { rewritten_script: None, openrc_calls: openrc_calls(analysis, &plan, rewrite) };
+    let mut inputs = HookInputs {
+        rewritten_script: None,
+        openrc_calls: openrc_calls(analysis, &plan, rewrite),
+        openrc_run_environment: crate::model::openrc_run_environment(target),
+    };
     let mut warnings = Vec::new();
     if rewrite {
         let (service, script) = (&analysis.service, analysis.script());

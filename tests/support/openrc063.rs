@@ -332,6 +332,17 @@ wait_exec() {
 	done
 	return 1
 }
+# Waits up to 30 s for the service's process to run the script $2 (`#!/bin/sh`, so its argv is
+# the interpreter, then $2): the run script's chain holds the daemon's command line in its own
+# before it execs into it, with an environment the daemon does not get yet.
+wait_script() {
+	i=0
+	while [ $i -lt 300 ]; do
+		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | sed -n 2p)" = "$2" ] && return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
+}
 # Waits up to 30 s for the service's process to have exec'd into a command line holding $2 (the
 # run script's chain execs several programs before the daemon).
 wait_argv() {

@@ -325,6 +325,9 @@ pub struct HookInputs {
     pub rewritten_script: Option<String>,
     /// `(command, where)` for each call of a command only OpenRC has.
     pub openrc_calls: Vec<(String, Loc)>,
+    /// What openrc-run puts in the environment under the target release, as the model assumed
+    /// when it read the files (`model::predefined::openrc_run_environment`).
+    pub openrc_run_environment: Vec<(&'static str, String)>,
 }
 
 /// OpenRC's programs and shell functions that rc2s6's stand-in does not provide, because they
@@ -419,7 +422,7 @@ pub fn service(
         let s6dir = s6::service_dir(service, daemon, &opts.emit).map_err(Refusal::Emit)?;
         daemon_dirs(analysis, plan, inputs, s6dir)
     } else {
-        oneshot_dirs(analysis, plan)
+        oneshot_dirs(analysis, plan, inputs)
     }
     .map_err(|_| Refusal::Emit(s6::EmitError::NulInValue { span: (0, 0).into() }))?;
     let name = service.name.clone();
@@ -510,15 +513,16 @@ fn daemon_dirs(
     log.push(file("pipeline-name", format!("{}\n", pipeline_name(&name))));
     let mut dirs = vec![ServiceDir::new(&name, own), ServiceDir::new(&log_name(&name), log)];
     let script = inputs.rewritten_script.as_deref();
+    let env = &inputs.openrc_run_environment;
     if plan.has_pre() {
-        let up = Program::new(analysis, script, Context::Daemon, "start", &plan.up, plan.checks_required);
-        let down = Program::new(analysis, script, Context::Daemon, "stop", &plan.down, false);
+        let up = Program::new(analysis, script, env, Context::Daemon, "start", &plan.up, plan.checks_required);
+        let down = Program::new(analysis, script, env, Context::Daemon, "stop", &plan.down, false);
         let what = ("what OpenRC runs before starting the daemon", "what OpenRC runs after stopping the daemon");
         dirs.push(oneshot_dir(&pre_name(&name), &up, &down, what)?);
     }
     if plan.has_post() {
-        let up = Program::new(analysis, script, Context::Daemon, "start", &plan.post_up, false);
-        let down = Program::new(analysis, script, Context::Daemon, "stop", &plan.post_down, false);
+        let up = Program::new(analysis, script, env, Context::Daemon, "start", &plan.post_up, false);
+        let down = Program::new(analysis, script, env, Context::Daemon, "stop", &plan.post_down, false);
         let what = ("what OpenRC runs once the daemon is up", "what OpenRC runs before stopping the daemon");
         dirs.push(oneshot_dir(&post_name(&name), &up, &down, what)?);
     }
@@ -541,9 +545,10 @@ fn add_dependency(dirs: &mut [ServiceDir], dir: &str, on: &str) {
 }
 
 /// A script without a daemon: one oneshot.
-fn oneshot_dirs(analysis: &Analysis, plan: &HookPlan) -> Result<Vec<ServiceDir>, NulInWord> {
-    let up = Program::new(analysis, None, Context::Oneshot, "start", &plan.up, plan.checks_required);
-    let down = Program::new(analysis, None, Context::Oneshot, "stop", &plan.down, plan.checks_required);
+fn oneshot_dirs(analysis: &Analysis, plan: &HookPlan, inputs: &HookInputs) -> Result<Vec<ServiceDir>, NulInWord> {
+    let env = &inputs.openrc_run_environment;
+    let up = Program::new(analysis, None, env, Context::Oneshot, "start", &plan.up, plan.checks_required);
+    let down = Program::new(analysis, None, env, Context::Oneshot, "stop", &plan.down, plan.checks_required);
     let what = ("what OpenRC runs to start the service", "what OpenRC runs to stop the service");
     Ok(vec![oneshot_dir(&analysis.service.name, &up, &down, what)?])
 }

@@ -8,7 +8,6 @@ use std::sync::LazyLock;
 
 use crate::backend::execline::{NulInWord, quote_text};
 use crate::model::analysis::Analysis;
-use crate::openrc::paths::RC_SVCDIR;
 use crate::openrc::service_files::FileRole;
 
 use super::OPENRC_ONLY;
@@ -59,6 +58,8 @@ pub struct Program<'a> {
     hooks: &'a [&'static str],
     /// Check required_dirs and required_files first.
     check_required: bool,
+    /// openrc-run's own variables under the target release, as the model assumed them.
+    openrc_run: &'a [(&'static str, String)],
 }
 
 impl<'a> Program<'a> {
@@ -67,6 +68,7 @@ impl<'a> Program<'a> {
     pub fn new(
         analysis: &'a Analysis,
         script: Option<&'a str>,
+        openrc_run: &'a [(&'static str, String)],
         context: Context,
         command: &'static str,
         hooks: &'a [&'static str],
@@ -101,6 +103,7 @@ impl<'a> Program<'a> {
             files,
             hooks,
             check_required,
+            openrc_run,
         }
     }
 
@@ -135,12 +138,21 @@ impl<'a> Program<'a> {
         }
         s.push_str(&format!("RC_SERVICE={}\n", sh_quote(&self.service_path)));
         s.push_str("export RC_SVCNAME SVCNAME RC_SERVICE\n");
-        // What the model assumes openrc-run sets (model/predefined.rs); the runlevel and the
-        // system type are only known on a running OpenRC.
-        s.push_str(&format!(
-            "RC_CMD={} RC_SVCDIR={RC_SVCDIR} RC_LIBEXECDIR=/lib/rc RC_CACHEDIR=/var/cache/rc RC_UNAME=Linux RC_BOOTLEVEL=boot RC_DEFAULTLEVEL=default RC_RUNLEVEL= RC_SYS=\n",
-            self.command
-        ));
+        // What the model assumed openrc-run sets under the target release when it read the
+        // files (model/predefined.rs), so a conf.d that tests RC_LIBEXECDIR or RC_VERSION takes
+        // the branch rc2s6 compiled; the runlevel and the system type are only known on a
+        // running OpenRC. PATH is the line above's.
+        // openrc-run's C part sets them with setenv(): programs the hooks run see them too.
+        let own = self.openrc_run.iter().filter(|(n, _)| !matches!(*n, "PATH" | "RC_CMD"));
+        s.push_str(&format!("RC_CMD={}", self.command));
+        for (name, value) in own.clone() {
+            s.push_str(&format!(" {name}={}", sh_quote(value)));
+        }
+        s.push_str(" RC_RUNLEVEL= RC_SYS=\nexport RC_CMD");
+        for (name, _) in own {
+            s.push_str(&format!(" {name}"));
+        }
+        s.push('\n');
         // openrc-run.c runs the script from `/`.
         s.push_str("cd / || exit 1\n");
         s.push_str(&LIBRARY);

@@ -34,20 +34,23 @@ pub fn classify(cx: &mut Context, argv: &[String], exact: bool, at: Loc) -> Resu
             cx.report.decide("kind", choice, Some(at));
             Ok(Program::RunsOnce)
         }
-        Kind::Control => {
-            let program = name(entry, argv, words);
-            let help = match &entry.runs {
-                Some(runs) => format!(
-                    "`{program}` starts {runs}: set `command`/`command_args` to that, with the same configuration, and `command_background=yes`, instead of `{program}`"
-                ),
-                None => format!(
-                    "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
-                ),
-            };
-            let error = ModelError::ControlProgram { program, help, span: at.span.into(), citation: entry.citation() };
-            Err(cx.report.refuse(at, error))
-        }
+        Kind::Control => Err(cx.report.refuse(at, control_program(entry, argv, words, at))),
     }
+}
+
+/// The refusal of a control program the table knows (`entry`, found for `argv` with its first
+/// `words` words), with what to run instead where the table says which daemon it starts.
+pub fn control_program(entry: &DaemonEntry, argv: &[String], words: usize, at: Loc) -> ModelError {
+    let program = name(entry, argv, words);
+    let help = match &entry.runs {
+        Some(runs) => format!(
+            "`{program}` starts {runs}: set `command`/`command_args` to that, with the same configuration, and `command_background=yes`, instead of `{program}`"
+        ),
+        None => format!(
+            "set `command` to the daemon `{program}` starts, with the daemon's option that keeps it in the foreground, instead of `{program}`"
+        ),
+    };
+    ModelError::ControlProgram { program, help, span: at.span.into(), citation: entry.citation() }
 }
 
 /// The program as the reason names it: its base name, the words that select the entry, and the

@@ -18,6 +18,7 @@ mod evaluated;
 mod flags;
 mod foreground;
 mod kind;
+pub(super) use kind::control_program;
 mod limits;
 mod nice;
 mod privileges;

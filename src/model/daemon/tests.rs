@@ -14,7 +14,13 @@ fn built(confd: &str, script: &str, options: &ModelOptions) -> DaemonBuild {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
     let texts = files.texts();
-    let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
+    let found = launch::find(
+        &mut p.interp,
+        p.traces.start.clone(),
+        &mut p.service,
+        Texts::new(&texts),
+        crate::openrc::daemon_table::DaemonTable::builtin(),
+    );
     let Found::Launch(launch, shell) =
         crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
     else {
@@ -744,7 +750,13 @@ fn environment() {
         );
         let mut p = prepare(&files.inputs());
         let texts = files.texts();
-        let found = launch::find(&mut p.interp, p.traces.start.clone(), &mut p.service, Texts::new(&texts));
+        let found = launch::find(
+            &mut p.interp,
+            p.traces.start.clone(),
+            &mut p.service,
+            Texts::new(&texts),
+            crate::openrc::daemon_table::DaemonTable::builtin(),
+        );
         let Found::Launch(launch, shell) = found else { panic!() };
         let opts = target(v);
         let inputs = DaemonInputs {

@@ -14,6 +14,9 @@ pub struct LeftRunning {
     pub why: String,
     /// The command that starts it.
     pub at: Loc,
+    /// The control program's own command line (`pg_ctl start -D …` out of `su -c "…"`), when
+    /// a control program starts it.
+    pub control: Option<Vec<String>>,
 }
 
 /// A command a traced function runs, by the base name of its program.
@@ -53,21 +56,36 @@ pub fn left_running(interp: &Interpreter, start_events: &[StartEvent]) -> Option
     for ran in &started {
         if has(&ran.words, "start") && stopped.iter().any(|s| s.name == ran.name && has(&s.words, "stop")) {
             let why = format!("start() runs {}, a control program that leaves a daemon running", control_call(ran));
-            return Some(LeftRunning { why, at: ran.at });
+            return Some(LeftRunning { why, at: ran.at, control: Some(control_argv(ran)) });
         }
     }
     let first = started.first().map(|c| c.at)?;
     if interp.env.get("pidfile").is_some_and(|v| !v.value.text.is_empty()) {
         let why =
             "start() leaves a daemon running: the script sets `pidfile`, but rc2s6 finds no launch it can compile";
-        return Some(LeftRunning { why: why.into(), at: first });
+        return Some(LeftRunning { why: why.into(), at: first, control: None });
     }
     let killer =
         stopped.iter().find(|s| matches!(s.name.as_str(), "kill" | "killall" | "pkill" | "start-stop-daemon"))?;
     Some(LeftRunning {
         why: format!("start() leaves a daemon running: stop() ends it with `{}`", killer.name),
         at: first,
+        control: None,
     })
+}
+
+/// The control program's command line: the command's own words, or, when `start` is inside one
+/// of them (`su postgres -c "pg_ctl start -D …"`), that word's words from the one before `start`.
+fn control_argv(ran: &Ran) -> Vec<String> {
+    if ran.words.iter().skip(1).any(|w| w == "start") {
+        return ran.words.clone();
+    }
+    let inner = ran.words.iter().skip(1).find_map(|w| {
+        let tokens: Vec<&str> = w.split_whitespace().collect();
+        let at = tokens.iter().position(|t| *t == "start")?.checked_sub(1)?;
+        Some(tokens[at..].iter().map(|t| t.to_string()).collect())
+    });
+    inner.unwrap_or_else(|| ran.words.clone())
 }
 
 /// The control program's call as the script says it: `pg_ctl start` inside `su -c "…"`, and a

@@ -7,6 +7,7 @@ mod evidence;
 #[cfg(test)]
 mod tests;
 
+use super::daemon;
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
@@ -15,6 +16,7 @@ use super::uncertainty::{Condition, Texts, confd_decides};
 use crate::eval::environment::Environment;
 use crate::eval::interpreter::{Function, Interpreter};
 use crate::eval::value::{Loc, Uncertainty};
+use crate::openrc::daemon_table::{DaemonTable, Kind};
 pub use evidence::mentions_daemon_tools;
 
 /// How the daemon is started.
@@ -76,7 +78,13 @@ fn is_launch(e: &StartEvent) -> bool {
 /// Finds how the daemon is launched, from `start()`'s trace (taken on the state `interp` holds)
 /// when the script defines one. Diagnostics and decisions go to `service`; what start() assigns
 /// before `default_start` goes into `interp`'s variables.
-pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut Service, texts: Texts) -> Found {
+pub fn find(
+    interp: &mut Interpreter,
+    start_trace: Option<Trace>,
+    service: &mut Service,
+    texts: Texts,
+    table: &DaemonTable,
+) -> Found {
     let command_set = command_is_set(&interp.env);
     let Some(start) = interp.functions.get("start").cloned() else {
         return if command_set { Found::Launch(Launch::Declarative, Vec::new()) } else { Found::Nothing };
@@ -97,6 +105,9 @@ pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut 
     match launches.as_slice() {
         [] if !evidence => Found::Nothing,
         [] if !daemonish => {
+            if let Some(refused) = leaves.as_ref().and_then(|l| known_control_program(table, l, service)) {
+                return refused;
+            }
             let (why, at) = match leaves {
                 Some(l) => (l.why, l.at),
                 None => ("start() runs no launch rc2s6 can compile, yet the script refers to a pidfile: a daemon is probably left running".into(), start_loc),
@@ -122,6 +133,19 @@ pub fn find(interp: &mut Interpreter, start_trace: Option<Trace>, service: &mut 
             "an s6 service directory runs one daemon: split the script into one service per daemon",
         ),
     }
+}
+
+/// A control program the daemon table knows (`postfix start`, `su … pg_ctl start`) is refused as
+/// such, with what the table says to run instead.
+fn known_control_program(table: &DaemonTable, left: &evidence::LeftRunning, service: &mut Service) -> Option<Found> {
+    let argv = left.control.as_deref()?;
+    let (entry, words) = table.lookup(argv)?;
+    if entry.kind != Kind::Control {
+        return None;
+    }
+    let error = daemon::control_program(entry, argv, words, left.at);
+    service.diagnostics.push(ModelDiagnostic { file: left.at.file, error });
+    Some(Found::Refused)
 }
 
 /// Reports why start() cannot be compiled.

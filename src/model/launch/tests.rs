@@ -29,7 +29,7 @@ fn render(found: &Found) -> Vec<String> {
 fn check(script: &str, expect: &[&str]) {
     let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()));
+    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
     out.extend(p.service.decisions.iter().map(decision));
@@ -42,7 +42,7 @@ fn check(script: &str, expect: &[&str]) {
 fn check_with_start_pre(confd: &str, script: &str, expect: &[&str]) {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()));
+    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
     let found = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service);
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
@@ -279,18 +279,19 @@ fn what_runs_before_and_after_the_launch() {
 #[test]
 fn oneshots_and_daemons_left_running() {
     check("start() { ebegin x; sysctl -p /etc/sysctl.conf; eend $?; }", &["nothing"]);
+    // A control program the daemon table does not know (those it knows: below).
     check(
-        "start() { /usr/sbin/postfix start; }\nstop() { /usr/sbin/postfix stop; }",
+        "start() { /usr/sbin/examplectl start; }\nstop() { /usr/sbin/examplectl stop; }",
         &[
             "refused",
-            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `postfix start`, a control program that leaves a daemon running",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `examplectl start`, a control program that leaves a daemon running",
         ],
     );
     check(
-        "start() { su pg -c 'pg_ctl start -D /x'; }\nstop() { su pg -c 'pg_ctl stop'; }",
+        "start() { su ex -c 'examplectl start -D /x'; }\nstop() { su ex -c 'examplectl stop'; }",
         &[
             "refused",
-            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `su … pg_ctl start`, a control program that leaves a daemon running",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `su … examplectl start`, a control program that leaves a daemon running",
         ],
     );
     check(
@@ -314,4 +315,38 @@ fn oneshots_and_daemons_left_running() {
             "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs no launch rc2s6 can compile, yet the script refers to a pidfile: a daemon is probably left running",
         ],
     );
+}
+
+/// A control program start() runs itself that the daemon table knows is refused as one, with the
+/// table's word on what to run instead (issue 12 §3): directly, and inside `su -c "…"`.
+#[test]
+fn a_control_program_the_table_knows_says_what_to_run_instead() {
+    let cases = [
+        (
+            "start() { /usr/sbin/postfix start; }\nstop() { /usr/sbin/postfix stop; }",
+            "postfix start",
+            "`postfix start-fg`",
+        ),
+        (
+            "start() { su pg -c 'pg_ctl start -D /x'; }\nstop() { su pg -c 'pg_ctl stop'; }",
+            "pg_ctl start",
+            "`postgres -D DATADIR`",
+        ),
+        (
+            "start() { ejabberdctl start; }\nstop() { ejabberdctl stop; }",
+            "ejabberdctl start",
+            "`ejabberdctl foreground`",
+        ),
+    ];
+    for (script, program, instead) in cases {
+        let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
+        let mut p = prepare(&files.inputs());
+        let found =
+            find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
+        assert!(matches!(found, Found::Refused), "{script}");
+        let [d] = p.service.diagnostics.as_slice() else { panic!("{script}: {:?}", p.service.diagnostics) };
+        let ModelError::ControlProgram { program: named, help, .. } = &d.error else { panic!("{script}: {d:?}") };
+        assert_eq!(named, program, "{script}");
+        assert!(help.contains(instead), "{script}: {help}");
+    }
 }
