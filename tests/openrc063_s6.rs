@@ -305,7 +305,7 @@ fn hand_edits_are_reported_and_kept_until_forced() {
          echo \"@@restored=$(grep -c -- ' --plain$' /var/svc.d/plaind/run)\"\n\
          {clean}\
          rc-service plaind start; echo \"@@start-again=$?\"\n\
-         wait_argv plaind rc2s6-testd\n\
+         wait_script plaind \"$SANDBOX/bin/rc2s6-testd\"\n\
          echo \"@@argv-again=$(tr '\\0' ' ' < /proc/$(svpid plaind)/cmdline)\"\n",
         compile = compile_and_predict(&["plaind"]),
         edited = verify(&["plaind"], "verify-edited", false),

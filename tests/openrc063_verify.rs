@@ -224,7 +224,7 @@ fn openrc_generated_directories_are_read_as_0633_runs_them() {
          install -m 755 \"$SANDBOX/originals/init.d/quoted\" /etc/init.d/quoted\n\
          \"$RC2S6\" verify /etc/init.d/quoted -o /var/svc.d --no-rc-conf --openrc \"$OPENRC\" --color never > \"$SANDBOX/kept/predict.out\" 2>&1\n\
          rc-service quoted start; echo \"@@start=$?\"\n\
-         wait_argv 'Quote Daemon' tail\n\
+         wait_exec 'Quote Daemon' /usr/bin/tail\n\
          echo \"@@link=$(readlink '/run/openrc/s6-scan/Quote Daemon')\"\n\
          cp \"/proc/$(svpid 'Quote Daemon')/cmdline\" \"$SANDBOX/kept/argv\"\n\
          \"$RC2S6\" verify /etc/init.d/quoted -o /var/svc.d --no-rc-conf --openrc \"$OPENRC\" --color never --scan-dir /run/openrc/s6-scan > \"$SANDBOX/kept/verify.out\" 2>&1; echo \"@@verify=$?\"\n";
