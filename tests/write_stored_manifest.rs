@@ -22,16 +22,22 @@ fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-#[test]
-fn a_manifest_changed_in_place_during_a_run_is_refused_and_the_output_stays() {
-    let work = support::tempdir();
-    let out = work.path().join("out");
+/// testdata/emit/basic compiled and written into `out` once; the options and inputs to run again.
+fn first_run(out: &Path) -> (compile::CompileOptions, [std::path::PathBuf; 1]) {
     let case = support::root().join("testdata/emit/basic");
     let mut opts = support::case_options(&case, "0.45.2", &out.display().to_string());
     opts.keep_syntax_trees = false;
     let inputs = [case.join("init.d")];
     let comp = compile::run(&inputs, &opts);
-    write::write_output(&out, &comp, WriteOptions::default()).expect("the first run writes");
+    write::write_output(out, &comp, WriteOptions::default()).expect("the first run writes");
+    (opts, inputs)
+}
+
+#[test]
+fn a_manifest_changed_in_place_during_a_run_is_refused_and_the_output_stays() {
+    let work = support::tempdir();
+    let out = work.path().join("out");
+    let (opts, inputs) = first_run(&out);
 
     let manifest = out.join(rc2s6::manifest::MANIFEST_NAME);
     let writer = write::Writer::open(&out, WriteOptions::default()).expect("opens");
@@ -53,12 +59,7 @@ fn a_manifest_changed_in_place_during_a_run_is_refused_and_the_output_stays() {
 fn a_manifest_replaced_during_a_run_is_read_as_it_was_opened() {
     let work = support::tempdir();
     let out = work.path().join("out");
-    let case = support::root().join("testdata/emit/basic");
-    let mut opts = support::case_options(&case, "0.45.2", &out.display().to_string());
-    opts.keep_syntax_trees = false;
-    let inputs = [case.join("init.d")];
-    let comp = compile::run(&inputs, &opts);
-    write::write_output(&out, &comp, WriteOptions::default()).expect("the first run writes");
+    let (opts, inputs) = first_run(&out);
     let first = listing(&out);
 
     let manifest = out.join(rc2s6::manifest::MANIFEST_NAME);

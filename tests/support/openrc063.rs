@@ -321,28 +321,21 @@ wait_for() {
 wait_up() {
 	s6-svwait -u -t 10000 "/run/openrc/s6-scan/$1" 2>/dev/null
 }
-# Waits up to 30 s (a loaded machine) for the service's process to have exec'd into the program $2 (its argv[0]):
-# before that, the run script's chain (s6-envuidgid, s6-applyuidgid…) holds the daemon's whole
-# command line in its own, with an environment the daemon does not get.
-wait_exec() {
+# Waits up to 30 s (a loaded machine) for word $2 of the service's process's argv (1 is argv[0])
+# to be $3: before the daemon runs, the run script's chain (s6-envuidgid, s6-applyuidgid…) holds
+# the daemon's whole command line in its own, with an environment the daemon does not get yet.
+wait_argn() {
 	i=0
 	while [ $i -lt 300 ]; do
-		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | head -n 1)" = "$2" ] && return 0
+		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | sed -n "$2p")" = "$3" ] && return 0
 		sleep 0.1; i=$((i+1))
 	done
 	return 1
 }
-# Waits up to 30 s for the service's process to run the script $2 (`#!/bin/sh`, so its argv is
-# the interpreter, then $2): the run script's chain holds the daemon's command line in its own
-# before it execs into it, with an environment the daemon does not get yet.
-wait_script() {
-	i=0
-	while [ $i -lt 300 ]; do
-		[ "$(tr '\0' '\n' < "/proc/$(svpid "$1")/cmdline" 2>/dev/null | sed -n 2p)" = "$2" ] && return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
+# The service's process has exec'd into the program $2 (its argv[0]).
+wait_exec() { wait_argn "$1" 1 "$2"; }
+# The service's process runs the script $2 (`#!/bin/sh`: argv is the interpreter, then $2).
+wait_script() { wait_argn "$1" 2 "$2"; }
 # Waits up to 30 s for the service's process to have exec'd into a command line holding $2 (the
 # run script's chain execs several programs before the daemon).
 wait_argv() {

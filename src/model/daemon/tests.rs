@@ -8,19 +8,24 @@ use crate::model::launch::{self, Found};
 use crate::model::testing::{self, decision, diagnostic, files, prepare};
 use crate::openrc::daemon_table;
 
+/// The launch as the model finds it in a prepared service, with the built-in daemon table.
+fn find_launch(p: &mut testing::Prepared, texts: &[&str]) -> Found {
+    launch::find(
+        &mut p.interp,
+        p.traces.start.clone(),
+        &mut p.service,
+        Texts::new(texts),
+        daemon_table::DaemonTable::builtin(),
+    )
+}
+
 /// The daemon step's result for a conf.d and a script (service `svc`), the launch found as the
 /// model finds it.
 fn built(confd: &str, script: &str, options: &ModelOptions) -> DaemonBuild {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
     let texts = files.texts();
-    let found = launch::find(
-        &mut p.interp,
-        p.traces.start.clone(),
-        &mut p.service,
-        Texts::new(&texts),
-        crate::openrc::daemon_table::DaemonTable::builtin(),
-    );
+    let found = find_launch(&mut p, &texts);
     let Found::Launch(launch, shell) =
         crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service)
     else {
@@ -750,13 +755,7 @@ fn environment() {
         );
         let mut p = prepare(&files.inputs());
         let texts = files.texts();
-        let found = launch::find(
-            &mut p.interp,
-            p.traces.start.clone(),
-            &mut p.service,
-            Texts::new(&texts),
-            crate::openrc::daemon_table::DaemonTable::builtin(),
-        );
+        let found = find_launch(&mut p, &texts);
         let Found::Launch(launch, shell) = found else { panic!() };
         let opts = target(v);
         let inputs = DaemonInputs {
