@@ -60,7 +60,7 @@ impl<'a> Visit<'a> for Found {
     }
 
     fn simple(&mut self, c: &'a SimpleCommand) {
-        if command_name(c).is_some_and(|n| JOINERS.contains(&n.as_str())) {
+        if command_name(c).is_some_and(|n| JOINERS.contains(&&*n)) {
             return;
         }
         self.words(&c.words);

@@ -85,7 +85,7 @@ impl<'a> Visit<'a> for Names<'a> {
 
     fn simple(&mut self, c: &'a SimpleCommand) {
         self.set.extend(c.assignments.iter().map(|a| a.name.as_str()));
-        if command_name(c).is_some_and(|n| SETTING_COMMANDS.contains(&n.as_str())) {
+        if command_name(c).is_some_and(|n| SETTING_COMMANDS.contains(&&*n)) {
             for w in &c.words[1..] {
                 if let Some(crate::shell::ast::WordPartKind::Literal(t)) = w.parts.first().map(|p| &p.kind) {
                     let name = t.split('=').next().unwrap_or(t);

@@ -1,5 +1,7 @@
 #![doc = include_str!("../../docs/codes/lint/test_and_or.md")]
 
+use std::borrow::Cow;
+
 use super::LintError;
 use super::context::ServiceContext;
 use super::syntax::{self, Visit, command_name};
@@ -45,18 +47,18 @@ struct Found {
 impl<'a> Visit<'a> for Found {
     fn simple(&mut self, c: &'a SimpleCommand) {
         let Some(name) = command_name(c) else { return };
-        let mut args = match name.as_str() {
+        let mut args = match &*name {
             "[" => &c.words[1..],
             "test" => &c.words[1..],
             _ => return,
         };
         if name == "[" {
             match args.split_last() {
-                Some((last, rest)) if last.static_text().as_deref() == Some("]") => args = rest,
+                Some((last, rest)) if last.static_str().as_deref() == Some("]") => args = rest,
                 _ => return,
             }
         }
-        let texts: Vec<Option<String>> = args.iter().map(|w| w.static_text()).collect();
+        let texts: Vec<Option<Cow<str>>> = args.iter().map(|w| w.static_str()).collect();
         // `[ -a FILE ]`: bash's unary `-a`. With one or three arguments `-a` is an operand or
         // the binary operator of a single test.
         if texts.len() == 2 && texts[0].as_deref() == Some("-a") {
