@@ -13,8 +13,27 @@ pub fn distance(a: &str, b: &str) -> usize {
     alignment(&a, &b)
 }
 
+/// [`distance`] when it is at most `max`, else `None`: the table is left as soon as two rows in a
+/// row hold nothing within `max` (every later cell is one of them plus one at least, or a cell
+/// to its left in a row that starts above `max`).
+pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let d = if a.is_ascii() && b.is_ascii() {
+        alignment_within(a.as_bytes(), b.as_bytes(), max)
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        alignment_within(&a, &b, max)
+    };
+    d.filter(|d| *d <= max)
+}
+
 /// [`distance`] over any symbols, keeping only the three rows of the table it needs.
 fn alignment<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    alignment_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The alignment table of [`distance`], given up (`None`) once the distance is above `max`.
+fn alignment_within<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     let width = b.len() + 1;
     // Rows i-2, i-1 and i of the table, one after the other.
     let mut rows = vec![0usize; 3 * width];
@@ -33,11 +52,14 @@ fn alignment<T: PartialEq>(a: &[T], b: &[T]) -> usize {
             }
             cur[j] = d;
         }
+        if cur.iter().all(|&d| d > max) && prev.iter().all(|&d| d > max) {
+            return None;
+        }
         // Row i becomes i-1, and i-1 becomes i-2; the oldest is overwritten next.
         rows.rotate_left(width);
     }
     // The last row computed is the middle one after the rotation (row 0 if `a` is empty).
-    rows[width + b.len()]
+    Some(rows[width + b.len()])
 }
 
 /// The largest distance at which a name still counts as a misspelling of `target`: one edit for
@@ -57,9 +79,15 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if len.abs_diff(c.chars().count()) > threshold(c) {
             continue;
         }
-        let d = distance(name, c).min(distance(&lower, c));
-        if d <= threshold(c) && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        // Only a distance within the threshold counts: the table stops when it cannot be.
+        let max = threshold(c);
+        let d = distance_within(name, c, max);
+        // A lowercase name is its own lowercase: one table.
+        let d = if lower == name { d } else { d.into_iter().chain(distance_within(&lower, c, max)).min() };
+        if let Some(d) = d {
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, c));
+            }
         }
     }
     best.map(|(_, c)| c)
@@ -94,6 +122,20 @@ mod tests {
         ] {
             assert_eq!(distance(a, b), d, "{a} {b}");
             assert_eq!(distance(b, a), d, "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn a_bounded_distance_is_the_distance_or_none_above_the_bound() {
+        let words =
+            ["", "a", "ab", "ba", "abc", "cab", "kitten", "sitting", "pidfile", "pidfiel", "command_args", "héllo"];
+        for a in words {
+            for b in words {
+                let d = distance(a, b);
+                for max in 0..=8 {
+                    assert_eq!(distance_within(a, b, max), (d <= max).then_some(d), "{a} {b} {max}");
+                }
+            }
         }
     }
 }

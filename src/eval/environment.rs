@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::budget::Budget;
+use super::name::{Name, NameStr};
 use super::value::{Loc, ShellValue};
 
 /// One variable.
@@ -24,9 +25,9 @@ pub struct Variable {
 /// copies the map's nodes once, counting references instead of copying every name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
-    globals: Arc<BTreeMap<Arc<str>, Arc<Variable>>>,
+    globals: Arc<BTreeMap<Name, Arc<Variable>>>,
     /// Each active function call's `local` variables; a name here shadows the global one.
-    locals: Vec<BTreeMap<Arc<str>, Option<Arc<Variable>>>>,
+    locals: Vec<BTreeMap<Name, Option<Arc<Variable>>>>,
     /// `set -a` (allexport) is on: every variable assigned is marked for export.
     pub allexport: bool,
     /// What evaluating the service may still make, shared by every copy of these variables.
@@ -36,13 +37,15 @@ pub struct Environment {
 impl Environment {
     /// The bytes the values take: what a copy of the variables costs.
     pub fn bytes(&self) -> usize {
-        let globals = self.globals.iter().map(|(n, v)| n.len() + v.value.text.len());
-        let locals = self.locals.iter().flatten().map(|(n, v)| n.len() + v.as_ref().map_or(0, |v| v.value.text.len()));
+        let globals = self.globals.iter().map(|(n, v)| n.as_str().len() + v.value.text.len());
+        let locals =
+            self.locals.iter().flatten().map(|(n, v)| n.as_str().len() + v.as_ref().map_or(0, |v| v.value.text.len()));
         globals.chain(locals).sum()
     }
 
     /// The variable, if set.
     pub fn get(&self, name: &str) -> Option<&Variable> {
+        let name = NameStr::new(name);
         for scope in self.locals.iter().rev() {
             if let Some(v) = scope.get(name) {
                 return v.as_deref();
@@ -53,28 +56,30 @@ impl Environment {
 
     /// Sets a variable in the innermost scope that holds it.
     pub fn set(&mut self, name: &str, value: ShellValue, at: Option<Loc>) {
+        let key = NameStr::new(name);
         for scope in self.locals.iter_mut().rev() {
-            if let Some(slot) = scope.get_mut(name) {
+            if let Some(slot) = scope.get_mut(key) {
                 let exported = slot.as_ref().is_some_and(|v| v.exported);
                 *slot = Some(Arc::new(Variable { value, exported, assigned_at: at }));
                 return;
             }
         }
         let globals = Arc::make_mut(&mut self.globals);
-        match globals.get_mut(name) {
+        match globals.get_mut(key) {
             // The name is kept: a new one would be one more allocation.
             Some(slot) => {
                 let exported = slot.exported;
                 *slot = Arc::new(Variable { value, exported, assigned_at: at });
             }
             None => {
-                globals.insert(Arc::from(name), Arc::new(Variable { value, exported: false, assigned_at: at }));
+                globals.insert(Name::from(name), Arc::new(Variable { value, exported: false, assigned_at: at }));
             }
         }
     }
 
     /// Removes a variable (`unset`).
     pub fn unset(&mut self, name: &str) {
+        let name = NameStr::new(name);
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 *slot = None;
@@ -89,6 +94,7 @@ impl Environment {
 
     /// Marks a variable for export, creating it empty-but-unset semantics aside.
     pub fn export(&mut self, name: &str) {
+        let name = NameStr::new(name);
         for scope in self.locals.iter_mut().rev() {
             if let Some(slot) = scope.get_mut(name) {
                 if let Some(v) = slot {
@@ -119,13 +125,13 @@ impl Environment {
     pub fn declare_local(&mut self, name: &str) {
         if let Some(scope) = self.locals.last_mut() {
             // `local x` starts unset in dash; keep the global value visible only if not shadowed.
-            scope.entry(Arc::from(name)).or_insert(None);
+            scope.entry(Name::from(name)).or_insert(None);
         }
     }
 
     /// Whether `name` is declared `local` in the innermost function scope.
     pub fn is_innermost_local(&self, name: &str) -> bool {
-        self.locals.last().is_some_and(|s| s.contains_key(name))
+        self.locals.last().is_some_and(|s| s.contains_key(NameStr::new(name)))
     }
 
     /// Whether a function scope is active.
@@ -135,7 +141,7 @@ impl Environment {
 
     /// All global variables, sorted by name.
     pub fn globals(&self) -> impl Iterator<Item = (&str, &Variable)> {
-        self.globals.iter().map(|(n, v)| (&**n, &**v))
+        self.globals.iter().map(|(n, v)| (n.as_str(), &**v))
     }
 
     /// The global variables whose names start with `prefix`, sorted by name: a walk over those
@@ -143,9 +149,9 @@ impl Environment {
     pub fn globals_starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Variable)> {
         use std::ops::Bound;
         self.globals
-            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-            .take_while(move |(n, _)| n.starts_with(prefix))
-            .map(|(n, v)| (&**n, &**v))
+            .range::<NameStr, _>((Bound::Included(NameStr::new(prefix)), Bound::Unbounded))
+            .take_while(move |(n, _)| n.as_str().starts_with(prefix))
+            .map(|(n, v)| (n.as_str(), &**v))
     }
 
     /// The names whose variable may differ between `self` and `other` (a superset): the global
@@ -157,7 +163,7 @@ impl Environment {
         let mut names = self.globals_differing(other);
         let scopes = self.locals.iter().chain(&other.locals);
         if scopes.clone().any(|scope| !scope.is_empty()) {
-            names.extend(scopes.flat_map(|scope| scope.keys().map(|k| k.to_string())));
+            names.extend(scopes.flat_map(|scope| scope.keys().map(|k| k.as_str().to_string())));
             names.sort();
             names.dedup();
         }
@@ -175,14 +181,14 @@ impl Environment {
             let name = match (a.peek(), b.peek()) {
                 (Some((na, va)), Some((nb, vb))) if na == nb => {
                     let same = Arc::ptr_eq(va, vb) || va == vb;
-                    let name = (!same).then(|| na.to_string());
+                    let name = (!same).then(|| na.as_str().to_string());
                     a.next();
                     b.next();
                     name
                 }
-                (Some((na, _)), Some((nb, _))) if na < nb => a.next().map(|(n, _)| n.to_string()),
-                (Some(_), Some(_)) | (None, Some(_)) => b.next().map(|(n, _)| n.to_string()),
-                (Some(_), None) => a.next().map(|(n, _)| n.to_string()),
+                (Some((na, _)), Some((nb, _))) if na < nb => a.next().map(|(n, _)| n.as_str().to_string()),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next().map(|(n, _)| n.as_str().to_string()),
+                (Some(_), None) => a.next().map(|(n, _)| n.as_str().to_string()),
                 (None, None) => break,
             };
             names.extend(name);
@@ -192,9 +198,9 @@ impl Environment {
 
     /// Names visible in any scope.
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
+        let mut v: Vec<String> = self.globals.keys().map(|k| k.as_str().to_string()).collect();
         for s in &self.locals {
-            v.extend(s.keys().map(|k| k.to_string()));
+            v.extend(s.keys().map(|k| k.as_str().to_string()));
         }
         v.sort();
         v.dedup();

@@ -9,6 +9,7 @@ pub mod environment;
 pub mod error;
 pub mod expand;
 pub mod interpreter;
+mod name;
 pub mod observer;
 pub mod pattern;
 pub mod status;

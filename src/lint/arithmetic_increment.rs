@@ -2,17 +2,27 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit};
+use super::syntax::Visit;
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::{WordPart, WordPartKind};
 
 /// Fires at each `++`/`--` applied to a variable inside `$((…))`.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    for (i, script) in cx.syntax_trees() {
-        let mut found = Found { text: cx.file(i).text(), at: Vec::new() };
-        syntax::walk(&script.body, &mut found);
-        for (span, op, name) in found.at {
+/// Fed by the shared walk ([`super::tree_rules`]): what it found in the file walked.
+#[derive(Default)]
+pub struct Rule<'t> {
+    text: &'t str,
+    at: Vec<(Span, &'static str, String)>,
+}
+
+impl<'a> TreeRule<'a> for Rule<'a> {
+    fn begin_file(&mut self, cx: &ServiceContext<'a>, file: FileId) {
+        self.text = cx.file(file).text();
+    }
+
+    fn end_file(&mut self, cx: &ServiceContext<'a>, i: FileId, out: &mut Vec<Finding>) {
+        for (span, op, name) in std::mem::take(&mut self.at) {
             let sign = if op == "++" { "+" } else { "-" };
             out.push(cx.finding(
                 i,
@@ -22,12 +32,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
 }
 
-struct Found<'t> {
-    text: &'t str,
-    at: Vec<(Span, &'static str, String)>,
-}
-
-impl<'a> Visit<'a> for Found<'_> {
+impl<'a> Visit<'a> for Rule<'_> {
     fn part(&mut self, p: &'a WordPart, _in_double_quotes: bool) {
         let WordPartKind::Arithmetic(raw) = &p.kind else { return };
         // The expression's text starts after `$((` when the source says so; otherwise the whole

@@ -2,9 +2,10 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit, command_name};
+use super::syntax::{Visit, command_name};
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::{Command, CompoundKind, SimpleCommand, Word, WordPartKind};
 
 /// Commands that print their arguments joined by spaces, so `"text $@"` prints the same as
@@ -17,22 +18,21 @@ const JOINERS: &[&str] = &[
 
 /// Fires at each `$@` inside a double-quoted string that holds something else too, in a
 /// command's words (other than a joining command's) or a `for` list.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    for (i, script) in cx.syntax_trees() {
-        let mut found = Found::default();
-        syntax::walk(&script.body, &mut found);
-        for span in found.at {
+/// Fed by the shared walk ([`super::tree_rules`]): what it found in the file walked.
+#[derive(Default)]
+pub struct Rule {
+    at: Vec<Span>,
+}
+
+impl<'a> TreeRule<'a> for Rule {
+    fn end_file(&mut self, cx: &ServiceContext<'a>, i: FileId, out: &mut Vec<Finding>) {
+        for span in std::mem::take(&mut self.at) {
             out.push(cx.finding(i, LintError::DollarAtInString { span: span.into() }));
         }
     }
 }
 
-#[derive(Default)]
-struct Found {
-    at: Vec<Span>,
-}
-
-impl Found {
+impl Rule {
     fn words(&mut self, words: &[Word]) {
         for w in words {
             for p in &w.parts {
@@ -50,7 +50,7 @@ impl Found {
     }
 }
 
-impl<'a> Visit<'a> for Found {
+impl<'a> Visit<'a> for Rule {
     fn command(&mut self, c: &'a Command) {
         if let Command::Compound(cc, _) = c {
             if let CompoundKind::For { words: Some(words), .. } = &cc.kind {
@@ -60,7 +60,7 @@ impl<'a> Visit<'a> for Found {
     }
 
     fn simple(&mut self, c: &'a SimpleCommand) {
-        if command_name(c).is_some_and(|n| JOINERS.contains(&n.as_str())) {
+        if command_name(c).is_some_and(|n| JOINERS.contains(&&*n)) {
             return;
         }
         self.words(&c.words);

@@ -2,30 +2,31 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit};
+use super::syntax::Visit;
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::{Command, List, RedirectKind, WordPart, WordPartKind};
 
 /// Fires at each `$(<file)`: a command substitution whose only command is an input redirection.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    for (i, script) in cx.syntax_trees() {
-        let mut found = Found { at: Vec::new() };
-        syntax::walk(&script.body, &mut found);
+/// Fed by the shared walk ([`super::tree_rules`]): what it found in the file walked.
+#[derive(Default)]
+pub struct Rule {
+    /// Each substitution, with its file's span.
+    at: Vec<(Span, Span)>,
+}
+
+impl<'a> TreeRule<'a> for Rule {
+    fn end_file(&mut self, cx: &ServiceContext<'a>, i: FileId, out: &mut Vec<Finding>) {
         let text = cx.file(i).text();
-        for (span, target) in found.at {
+        for (span, target) in std::mem::take(&mut self.at) {
             let file = text.get(target.start..target.end).unwrap_or("FILE").to_string();
             out.push(cx.finding(i, LintError::ReadFileSubstitution { file, span: span.into() }));
         }
     }
 }
 
-struct Found {
-    /// Each substitution, with its file's span.
-    at: Vec<(Span, Span)>,
-}
-
-impl<'a> Visit<'a> for Found {
+impl<'a> Visit<'a> for Rule {
     fn part(&mut self, p: &'a WordPart, _in_double_quotes: bool) {
         if let WordPartKind::CommandSubst(list) = &p.kind {
             if let Some(target) = only_input_redirection(list) {

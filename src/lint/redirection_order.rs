@@ -2,23 +2,32 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit};
+use super::syntax::Visit;
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::{Command, Pipeline, Redirect, RedirectKind, WordPart, WordPartKind};
 
 /// Fires when a command copies one fd onto another (`2>&1`) and only then redirects the fd it
 /// copied (`>/dev/null`), where that command's output is not piped or captured: redirections
 /// apply left to right (POSIX XCU 2.7), so the copy keeps the old target.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    for (i, script) in cx.syntax_trees() {
-        let mut found = Found::default();
-        syntax::walk(&script.body, &mut found);
+/// Fed by the shared walk ([`super::tree_rules`]): what it found in the file walked.
+#[derive(Default)]
+pub struct Rule {
+    /// (the copy, the later redirection, the fd copied, the fd it is copied onto).
+    at: Vec<(Span, Span, u32, u32)>,
+    /// The spans of command substitutions.
+    captured: Vec<Span>,
+}
+
+impl<'a> TreeRule<'a> for Rule {
+    fn end_file(&mut self, cx: &ServiceContext<'a>, i: FileId, out: &mut Vec<Finding>) {
         let text = cx.file(i).text();
         let source = |s: Span| text.get(s.start..s.end).unwrap_or_default().to_string();
-        for (dup, later, copied, onto) in found.at {
+        let captured = std::mem::take(&mut self.captured);
+        for (dup, later, copied, onto) in std::mem::take(&mut self.at) {
             // Inside `$(…)`, `2>&1 >/dev/null` keeps stderr and drops stdout on purpose.
-            if found.captured.iter().any(|c| c.start <= dup.start && dup.end <= c.end) {
+            if captured.iter().any(|c| c.start <= dup.start && dup.end <= c.end) {
                 continue;
             }
             out.push(cx.finding(
@@ -36,15 +45,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
 }
 
-#[derive(Default)]
-struct Found {
-    /// (the copy, the later redirection, the fd copied, the fd it is copied onto).
-    at: Vec<(Span, Span, u32, u32)>,
-    /// The spans of command substitutions.
-    captured: Vec<Span>,
-}
-
-impl<'a> Visit<'a> for Found {
+impl<'a> Visit<'a> for Rule {
     fn pipeline(&mut self, p: &'a Pipeline) {
         // Only the last command's stdout is not a pipe: `cmd 2>&1 >/dev/null | grep` sends
         // stderr down the pipe on purpose.

@@ -2,6 +2,8 @@
 //! wherever they are: every pipeline and simple command (in function bodies, compound commands
 //! and command substitutions too) and every part of every word (inside double quotes too).
 
+use std::borrow::Cow;
+
 use crate::shell::ast::{
     Command, CompoundKind, List, Pipeline, RedirectKind, SimpleCommand, Word, WordPart, WordPartKind,
 };
@@ -114,7 +116,10 @@ fn parts<'a>(ps: &'a [WordPart], in_double_quotes: bool, v: &mut impl Visit<'a>)
 
 /// The name of the command a simple command runs, when it is written literally, without its
 /// directory (`/usr/bin/kill` is `kill`).
-pub fn command_name(c: &SimpleCommand) -> Option<String> {
-    let name = c.words.first()?.static_text()?;
-    Some(name.rsplit('/').next().unwrap_or(&name).to_string())
+pub fn command_name(c: &SimpleCommand) -> Option<Cow<'_, str>> {
+    // Borrowed from the tree when the name is written as one piece, as nearly all are.
+    match c.words.first()?.static_str()? {
+        Cow::Borrowed(name) => Some(Cow::Borrowed(name.rsplit('/').next().unwrap_or(name))),
+        Cow::Owned(name) => Some(Cow::Owned(name.rsplit('/').next().unwrap_or(&name).to_string())),
+    }
 }

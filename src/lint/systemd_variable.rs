@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit, command_name};
+use super::syntax::{Visit, command_name};
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, Span};
 use crate::shell::ast::{Command, CompoundKind, ParamForm, ParamOp, SimpleCommand, WordPart, WordPartKind};
@@ -48,33 +49,35 @@ const SYSTEMD_ONLY: &[(&str, &str)] = &[
 const SETTING_COMMANDS: &[&str] = &["export", "local", "readonly", "declare", "typeset", "read", "getopts"];
 
 /// Fires at each expansion of a systemd-only variable that no file of the service sets.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    let mut names = Names::default();
-    for (i, script) in cx.syntax_trees() {
-        names.file = i;
-        syntax::walk(&script.body, &mut names);
-    }
-    for (file, span, name) in names.used {
-        if names.set.contains(name) {
-            continue;
-        }
-        let Some((_, help)) = SYSTEMD_ONLY.iter().find(|(n, _)| *n == name) else { continue };
-        out.push(cx.finding(
-            file,
-            LintError::SystemdVariable { name: name.to_string(), span: span.into(), help: help.to_string() },
-        ));
-    }
-}
-
-/// What the files set, and where they expand a systemd-only variable.
+/// Fed by the shared walk ([`super::tree_rules`]): what the files set, and where they expand a
+/// systemd-only variable.
 #[derive(Default)]
-struct Names<'a> {
+pub struct Rule<'a> {
     file: FileId,
     set: BTreeSet<&'a str>,
     used: Vec<(FileId, Span, &'a str)>,
 }
 
-impl<'a> Visit<'a> for Names<'a> {
+impl<'a> TreeRule<'a> for Rule<'a> {
+    fn begin_file(&mut self, _cx: &ServiceContext<'a>, file: FileId) {
+        self.file = file;
+    }
+
+    fn end(&mut self, cx: &ServiceContext<'a>, out: &mut Vec<Finding>) {
+        for (file, span, name) in std::mem::take(&mut self.used) {
+            if self.set.contains(name) {
+                continue;
+            }
+            let Some((_, help)) = SYSTEMD_ONLY.iter().find(|(n, _)| *n == name) else { continue };
+            out.push(cx.finding(
+                file,
+                LintError::SystemdVariable { name: name.to_string(), span: span.into(), help: help.to_string() },
+            ));
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Rule<'a> {
     fn command(&mut self, c: &'a Command) {
         if let Command::Compound(cc, _) = c {
             if let CompoundKind::For { var, .. } = &cc.kind {
@@ -85,7 +88,7 @@ impl<'a> Visit<'a> for Names<'a> {
 
     fn simple(&mut self, c: &'a SimpleCommand) {
         self.set.extend(c.assignments.iter().map(|a| a.name.as_str()));
-        if command_name(c).is_some_and(|n| SETTING_COMMANDS.contains(&n.as_str())) {
+        if command_name(c).is_some_and(|n| SETTING_COMMANDS.contains(&&*n)) {
             for w in &c.words[1..] {
                 if let Some(crate::shell::ast::WordPartKind::Literal(t)) = w.parts.first().map(|p| &p.kind) {
                     let name = t.split('=').next().unwrap_or(t);

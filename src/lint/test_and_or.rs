@@ -1,18 +1,18 @@
 #![doc = include_str!("../../docs/codes/lint/test_and_or.md")]
 
+use std::borrow::Cow;
+
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{self, Visit, command_name};
+use super::syntax::{Visit, command_name};
+use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
-use crate::core::source::Span;
+use crate::core::source::{FileId, Span};
 use crate::shell::ast::SimpleCommand;
 
-/// Fires at `-a`/`-o` joining two tests in `[ … ]` or `test …`, and at bash's unary `-a FILE`.
-pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
-    for (i, script) in cx.syntax_trees() {
-        let mut found = Found::default();
-        syntax::walk(&script.body, &mut found);
-        for (span, op, unary) in found.at {
+impl<'a> TreeRule<'a> for Rule {
+    fn end_file(&mut self, cx: &ServiceContext<'a>, i: FileId, out: &mut Vec<Finding>) {
+        for (span, op, unary) in std::mem::take(&mut self.at) {
             let error = if unary {
                 LintError::TestAndOr {
                     what: "`-a FILE` is bash's old spelling of `-e FILE`; dash and busybox ash reject it, so the test is false".into(),
@@ -36,27 +36,29 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// Fires at `-a`/`-o` joining two tests in `[ … ]` or `test …`, and at bash's unary `-a FILE`.
+/// Fed by the shared walk ([`super::tree_rules`]): what it found in the file walked.
 #[derive(Default)]
-struct Found {
+pub struct Rule {
     /// (the operator, `-a` or `-o`, whether it is unary).
     at: Vec<(Span, &'static str, bool)>,
 }
 
-impl<'a> Visit<'a> for Found {
+impl<'a> Visit<'a> for Rule {
     fn simple(&mut self, c: &'a SimpleCommand) {
         let Some(name) = command_name(c) else { return };
-        let mut args = match name.as_str() {
+        let mut args = match &*name {
             "[" => &c.words[1..],
             "test" => &c.words[1..],
             _ => return,
         };
         if name == "[" {
             match args.split_last() {
-                Some((last, rest)) if last.static_text().as_deref() == Some("]") => args = rest,
+                Some((last, rest)) if last.static_str().as_deref() == Some("]") => args = rest,
                 _ => return,
             }
         }
-        let texts: Vec<Option<String>> = args.iter().map(|w| w.static_text()).collect();
+        let texts: Vec<Option<Cow<str>>> = args.iter().map(|w| w.static_str()).collect();
         // `[ -a FILE ]`: bash's unary `-a`. With one or three arguments `-a` is an operand or
         // the binary operator of a single test.
         if texts.len() == 2 && texts[0].as_deref() == Some("-a") {

@@ -1,5 +1,6 @@
 #![doc = include_str!("../../docs/codes/lint/variable_typo.md")]
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::LintError;
@@ -48,23 +49,24 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
 }
 
-/// Variables assigned (first place each) and read, across a service's files.
+/// Variables assigned (first place each) and read, across a service's files. The names read
+/// are borrowed from the syntax trees where the tree holds them as they are (nearly always).
 #[derive(Default)]
-struct Names {
+struct Names<'a> {
     assigned: BTreeMap<String, (FileId, Span)>,
-    read: BTreeSet<String>,
+    read: BTreeSet<Cow<'a, str>>,
     file: FileId,
     assigning: bool,
 }
 
-impl Names {
+impl<'a> Names<'a> {
     fn assign(&mut self, name: &str, span: Span) {
         if self.assigning {
             self.assigned.entry(name.to_string()).or_insert((self.file, span));
         }
     }
 
-    fn command(&mut self, c: &Command) {
+    fn command(&mut self, c: &'a Command) {
         match c {
             Command::Simple(sc) => {
                 for a in &sc.assignments {
@@ -72,7 +74,7 @@ impl Names {
                     if sc.words.is_empty() {
                         self.assign(&a.name, a.name_span);
                     } else {
-                        self.read.insert(a.name.clone());
+                        self.read.insert(Cow::Borrowed(&a.name));
                     }
                     match &a.value {
                         AssignValue::Empty => {}
@@ -80,17 +82,25 @@ impl Names {
                         AssignValue::Array(ws, _) => ws.iter().for_each(|w| self.word(w)),
                     }
                 }
-                let name = sc.words.first().and_then(Word::static_text);
+                let name = sc.words.first().and_then(Word::static_str);
                 let names_vars = name.as_deref().is_some_and(|n| NAMING_COMMANDS.contains(&n));
+                let eval = name.as_deref() == Some("eval");
                 for w in &sc.words {
                     self.word(w);
-                    if let Some(t) = w.static_text() {
-                        if names_vars {
-                            let n = t.split('=').next().unwrap_or(&t);
-                            self.read.insert(n.to_string());
-                        } else if name.as_deref() == Some("eval") {
-                            self.raw(&t);
+                    // Only these commands' words are read as text.
+                    if !(names_vars || eval) {
+                        continue;
+                    }
+                    match w.static_str() {
+                        Some(Cow::Borrowed(t)) if names_vars => {
+                            self.read.insert(Cow::Borrowed(t.split('=').next().unwrap_or(t)));
                         }
+                        Some(t) if names_vars => {
+                            self.read.insert(Cow::Owned(t.split('=').next().unwrap_or(&t).to_string()));
+                        }
+                        Some(Cow::Borrowed(t)) => self.raw(t),
+                        Some(Cow::Owned(t)) => self.raw_owned(&t),
+                        None => {}
                     }
                 }
                 for r in &sc.redirects {
@@ -100,7 +110,7 @@ impl Names {
             Command::Compound(cc, redirects) => {
                 match &cc.kind {
                     CompoundKind::For { var, words, .. } => {
-                        self.read.insert(var.clone());
+                        self.read.insert(Cow::Borrowed(var));
                         words.iter().flatten().for_each(|w| self.word(w));
                     }
                     CompoundKind::Case { word, items } => {
@@ -122,7 +132,7 @@ impl Names {
         }
     }
 
-    fn redirect(&mut self, r: &RedirectKind) {
+    fn redirect(&mut self, r: &'a RedirectKind) {
         match r {
             RedirectKind::File(_, w) => self.word(w),
             RedirectKind::HereDoc(h) => {
@@ -133,11 +143,11 @@ impl Names {
         }
     }
 
-    fn word(&mut self, w: &Word) {
+    fn word(&mut self, w: &'a Word) {
         self.parts(&w.parts);
     }
 
-    fn parts(&mut self, parts: &[WordPart]) {
+    fn parts(&mut self, parts: &'a [WordPart]) {
         for p in parts {
             match &p.kind {
                 WordPartKind::Param(pe) => {
@@ -150,11 +160,11 @@ impl Names {
                             self.word(w);
                         }
                         ParamForm::Op(_, w) | ParamForm::Indirect(Some((_, w))) => {
-                            self.read.insert(pe.name.clone());
+                            self.read.insert(Cow::Borrowed(&pe.name));
                             self.word(w);
                         }
                         _ => {
-                            self.read.insert(pe.name.clone());
+                            self.read.insert(Cow::Borrowed(&pe.name));
                         }
                     }
                     if let Some(i) = &pe.index {
@@ -173,25 +183,42 @@ impl Names {
     }
 
     /// `$name` and `${name…}` in text the parser kept raw (backquotes, here-documents, eval).
-    fn raw(&mut self, text: &str) {
-        let mut rest = text;
-        while let Some(i) = rest.find('$') {
-            rest = &rest[i + 1..];
-            let body = rest.strip_prefix('{').unwrap_or(rest);
-            let n: String = body.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            if !n.is_empty() {
-                self.read.insert(n);
-            }
+    fn raw(&mut self, text: &'a str) {
+        for n in raw_names(text) {
+            self.read.insert(Cow::Borrowed(n));
+        }
+    }
+
+    /// [`Names::raw`] of text made for the purpose (an `eval` word joined from several parts).
+    fn raw_owned(&mut self, text: &str) {
+        for n in raw_names(text) {
+            self.read.insert(Cow::Owned(n.to_string()));
         }
     }
 
     /// Arithmetic reads variables by bare name.
-    fn arithmetic(&mut self, text: &str) {
+    fn arithmetic(&mut self, text: &'a str) {
         self.raw(text);
         for n in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                self.read.insert(n.to_string());
+                self.read.insert(Cow::Borrowed(n));
             }
         }
     }
+}
+
+/// The names after each `$` (or `${`) of a text: ASCII letters, digits and `_`.
+fn raw_names(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        while let Some(i) = rest.find('$') {
+            rest = &rest[i + 1..];
+            let body = rest.strip_prefix('{').unwrap_or(rest);
+            let len = body.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
+            if len > 0 {
+                return Some(&body[..len]);
+            }
+        }
+        None
+    })
 }

@@ -215,10 +215,13 @@ pub struct DiagnosticRecord {
 
 /// SHA-256 in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    // Two digits a byte from a table: `format!` per byte made a String each (32 per file).
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let d = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in d.iter() {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }
@@ -449,5 +452,14 @@ impl Manifest {
     /// The service record by name.
     pub fn service(&self, name: &str) -> Option<&ServiceRecord> {
         self.services.iter().find(|s| s.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha256_hex_is_the_lowercase_digest() {
+        // FIPS 180-2, appendix B.1: the digest of "abc".
+        assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

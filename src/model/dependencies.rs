@@ -99,6 +99,10 @@ pub fn collect(interp: &mut Interpreter, svcname: &str) -> Dependencies {
 
 /// Whether `name` is `HEAD` `SVC_` `TAIL` (`rc_sshd_need`), or `HEAD` `TAIL` without a service.
 fn is_named(name: &str, head: &str, svc: Option<&str>, tail: &str) -> bool {
+    // The length first: it rules out nearly every name without a look at the text.
+    if name.len() != head.len() + svc.map_or(0, |s| s.len() + 1) + tail.len() {
+        return false;
+    }
     let Some(rest) = name.strip_prefix(head) else { return false };
     let rest = match svc {
         Some(svc) => rest.strip_prefix(svc).and_then(|r| r.strip_prefix('_')),

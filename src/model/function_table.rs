@@ -130,17 +130,18 @@ pub fn definitions_in(script: &Script) -> Vec<&FunctionDef> {
 
 /// The literal names of the commands a function's body runs, each once.
 fn commands_run(def: &FunctionDef) -> Box<[Box<str>]> {
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Box<str>> = Vec::new();
     walk_command(&def.body, &mut |c| {
         if let Command::Simple(sc) = c {
-            if let Some(name) = sc.words.first().and_then(Word::static_text) {
-                if !out.contains(&name) {
-                    out.push(name);
+            // Copied only the first time it is seen.
+            if let Some(name) = sc.words.first().and_then(Word::static_str) {
+                if !out.iter().any(|n| **n == *name) {
+                    out.push(name.into());
                 }
             }
         }
     });
-    out.into_iter().map(String::into_boxed_str).collect()
+    out.into_boxed_slice()
 }
 
 #[cfg(test)]

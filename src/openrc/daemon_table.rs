@@ -5,6 +5,7 @@
 //! by tools/daemon-table/, each entry with its provenance; it never names a program the hand table
 //! has or leaves out on purpose, nor one whose implementations disagree).
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -157,10 +158,35 @@ pub struct UserTable {
 /// The tables a run uses, in the order they are asked.
 #[derive(Debug)]
 pub struct DaemonTable {
-    /// Each layer's entries, the one asked first first.
-    layers: Vec<Arc<Vec<DaemonEntry>>>,
+    /// Each layer, the one asked first first.
+    layers: Vec<Layer>,
     /// The user's tables, in the order given.
     pub user: Vec<UserTable>,
+}
+
+/// One table as lookups read it: its entries, and where each name's entries are. A lookup went
+/// through every name of every entry of each table (a few hundred entries, for every command
+/// line the model asks about).
+#[derive(Debug, Clone)]
+struct Layer {
+    entries: Arc<Vec<DaemonEntry>>,
+    /// Each name's entries, as indices in table order (each entry once).
+    by_name: Arc<HashMap<String, Vec<usize>>>,
+}
+
+impl Layer {
+    fn new(entries: Arc<Vec<DaemonEntry>>) -> Layer {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for name in &e.names {
+                let at = by_name.entry(name.clone()).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        Layer { entries, by_name: Arc::new(by_name) }
+    }
 }
 
 fn parse(text: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
@@ -219,14 +245,15 @@ impl DaemonTable {
     pub fn builtin() -> &'static Arc<DaemonTable> {
         static TABLE: OnceLock<Arc<DaemonTable>> = OnceLock::new();
         TABLE.get_or_init(|| {
-            Arc::new(DaemonTable { layers: vec![hand().clone(), generated_layer().clone()], user: Vec::new() })
+            let layers = vec![Layer::new(hand().clone()), Layer::new(generated_layer().clone())];
+            Arc::new(DaemonTable { layers, user: Vec::new() })
         })
     }
 
     /// The hand-checked table alone, without the generated one: to measure what the generated
     /// table changes (examples/corpus_report.rs `--hand-only`).
     pub fn hand_only() -> DaemonTable {
-        DaemonTable { layers: vec![hand().clone()], user: Vec::new() }
+        DaemonTable { layers: vec![Layer::new(hand().clone())], user: Vec::new() }
     }
 
     /// The built-in tables under the user's (`(path, text)`, in the order given; a later one
@@ -239,7 +266,7 @@ impl DaemonTable {
             let entries = parse(text, &Origin::User(Arc::from(path.as_str()))).map_err(|e| format!("{path}: {e}"))?;
             validate(&entries).map_err(|e| format!("{path}: {e}"))?;
             user.push(UserTable { path: path.clone(), sha256: sha256_hex(text.as_bytes()), entries: entries.len() });
-            layers.push(Arc::new(entries));
+            layers.push(Layer::new(Arc::new(entries)));
         }
         layers.reverse();
         layers.extend(DaemonTable::builtin().layers.iter().cloned());
@@ -255,8 +282,8 @@ impl DaemonTable {
     /// `daemonize` options.
     pub fn lookup(&self, argv: &[String]) -> Option<(&DaemonEntry, usize)> {
         let (name, _) = name_of(argv)?;
-        let layer = self.layers.iter().find(|l| l.iter().any(|e| e.names.contains(&name)))?;
-        lookup_in(layer, argv)
+        let (layer, named) = self.layers.iter().find_map(|l| Some((l, l.by_name.get(&name)?)))?;
+        choose(named.iter().map(|&i| &layer.entries[i]), argv)
     }
 }
 
@@ -320,10 +347,21 @@ fn name_of(argv: &[String]) -> Option<(String, usize)> {
     })
 }
 
+#[cfg(test)]
 fn lookup_in<'t>(entries: &'t [DaemonEntry], argv: &[String]) -> Option<(&'t DaemonEntry, usize)> {
-    let (name, words) = name_of(argv)?;
+    let (name, _) = name_of(argv)?;
+    choose(entries.iter().filter(|e| e.names.contains(&name)), argv)
+}
+
+/// Of one table's entries for the command line's program (`named`, in table order), the one
+/// that settles it, as [`DaemonTable::lookup`] says.
+fn choose<'t>(
+    entries: impl Iterator<Item = &'t DaemonEntry> + Clone,
+    argv: &[String],
+) -> Option<(&'t DaemonEntry, usize)> {
+    let (_, words) = name_of(argv)?;
     let args = &argv[words.min(argv.len())..];
-    let named = || entries.iter().filter(|e| e.names.contains(&name));
+    let named = || entries.clone();
     named()
         .find(|e| e.when.iter().any(|s| contains_seq(args, s)))
         .or_else(|| named().find(|e| e.when.is_empty()))

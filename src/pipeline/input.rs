@@ -201,14 +201,14 @@ pub struct InputPath {
 /// file in it, or the same argument again) counts once, as named when it was named.
 pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
     let (out, errors) = expand_paths_with_repeats(paths);
-    let mut named: std::collections::BTreeSet<&Path> = std::collections::BTreeSet::new();
-    for p in out.iter().filter(|p| p.named) {
-        named.insert(&p.path);
-    }
-    let mut seen = std::collections::BTreeSet::new();
+    // Sets only asked whether they hold a path: hashed, where an ordered set compared paths
+    // component by component on every step down the tree. `Path`'s hash agrees with its
+    // equality (`a//b` and `a/b` are one path to both).
+    let named: std::collections::HashSet<&Path> = out.iter().filter(|p| p.named).map(|p| p.path.as_path()).collect();
+    let mut seen: std::collections::HashSet<&Path> = std::collections::HashSet::with_capacity(out.len());
     let mut unique = Vec::new();
     for p in &out {
-        if seen.insert(p.path.clone()) {
+        if seen.insert(p.path.as_path()) {
             unique.push(InputPath { path: p.path.clone(), named: p.named || named.contains(p.path.as_path()) });
         }
     }

@@ -1,5 +1,7 @@
 //! The syntax tree of a shell script; every node carries the span it was parsed from.
 
+use std::borrow::Cow;
+
 use crate::core::source::Span;
 
 /// A parsed script (or a command line re-parsed the way `eval` would).
@@ -329,6 +331,17 @@ pub struct NonPosix {
 impl Word {
     /// The word's text if it is made only of literal and quoted text (no expansions).
     pub fn static_text(&self) -> Option<String> {
+        self.static_str().map(Cow::into_owned)
+    }
+
+    /// [`Word::static_text`], borrowed from the tree when the word is one literal or quoted part
+    /// (most command names and arguments): callers that only look at the text copy nothing.
+    pub fn static_str(&self) -> Option<Cow<'_, str>> {
+        if let [p] = self.parts.as_slice() {
+            if let WordPartKind::Literal(s) | WordPartKind::Quoted(s) | WordPartKind::AnsiC(s) = &p.kind {
+                return Some(Cow::Borrowed(s));
+            }
+        }
         let mut out = String::new();
         fn walk(parts: &[WordPart], out: &mut String) -> bool {
             for p in parts {
@@ -344,7 +357,7 @@ impl Word {
             }
             true
         }
-        walk(&self.parts, &mut out).then_some(out)
+        walk(&self.parts, &mut out).then_some(Cow::Owned(out))
     }
 
     /// Whether any part is quoted (so the word never disappears in expansion).

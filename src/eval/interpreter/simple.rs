@@ -46,7 +46,7 @@ impl<O: Observer> Interpreter<O> {
         if sc.words.is_empty() {
             return (self.assignments(&sc.assignments), Flow::Next);
         }
-        if let Some(n) = sc.words[0].static_text().filter(|n| is_declaration(n)) {
+        if let Some(n) = sc.words[0].static_str().filter(|n| is_declaration(n)) {
             let status = self.declaration(&n, sc);
             // `export` and `readonly` are special built-ins: assignments before them last.
             self.assignments(&sc.assignments);

@@ -115,7 +115,7 @@ pub fn mentions_pidfile(interp: &Interpreter) -> bool {
                     _ => None,
                 }));
                 for w in words {
-                    if w.static_text().is_some_and(|t| t.contains(".pid")) || word_text_contains(w, ".pid") {
+                    if w.static_str().is_some_and(|t| t.contains(".pid")) || word_text_contains(w, ".pid") {
                         found = true;
                     }
                 }
@@ -144,7 +144,7 @@ pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
     for f in interp.functions.values() {
         walk_command(&f.def.body, &mut |c| {
             if let Command::Simple(sc) = c {
-                if let Some(name) = sc.words.first().and_then(|w| w.static_text()) {
+                if let Some(name) = sc.words.first().and_then(|w| w.static_str()) {
                     let base = basename(&name);
                     found |= base == "start-stop-daemon" || base == "supervise-daemon";
                 }
