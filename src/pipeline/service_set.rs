@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::core::parallel::in_parallel;
 use crate::model::ModelOptions;
 use crate::model::analysis::{self, Analysis, SharedParses};
 use crate::pipeline::input::{self, InputFile, InputOptions, InputPath, ReadError};
-use crate::pipeline::parallel::in_parallel;
 
 /// What loading a set needs to know.
 #[derive(Debug, Clone, Default)]

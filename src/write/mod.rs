@@ -561,7 +561,7 @@ type DirId = (u64, u64);
 /// nearly all of it in the kernel). Returns the identity (device, inode) of each, by the
 /// number it is given with.
 fn build_all(ops: &FsOps, at: &At, writes: &[(usize, Write)]) -> Result<Vec<(usize, DirId)>, WriteError> {
-    crate::pipeline::parallel::in_parallel(writes, |(i, w)| build(ops, at, w).map(|id| (*i, id))).into_iter().collect()
+    crate::core::parallel::in_parallel(writes, |(i, w)| build(ops, at, w).map(|id| (*i, id))).into_iter().collect()
 }
 
 /// Puts each directory in place with one rename (removals are renamed aside), checking before

@@ -1,5 +1,5 @@
 //! Work spread over the machine's cores, results in order: loading and analysing a set of
-//! scripts, building service directories.
+//! scripts, building service directories, writing a manifest's records.
 
 /// `f` over every item on all the machine's cores, each thread taking the next item as it
 /// finishes one (scripts differ a lot in size); results in the items' order.
