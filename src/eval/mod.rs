@@ -12,5 +12,6 @@ pub mod interpreter;
 pub mod observer;
 pub mod pattern;
 pub mod status;
+pub mod system_test;
 pub mod test_expr;
 pub mod value;

@@ -8,6 +8,7 @@ use crate::shell::ast::SimpleCommand;
 use super::super::error::EvalError;
 use super::super::expand::WordShare;
 use super::super::observer::{ObservedCommand, Observer};
+use super::super::system_test::SystemTest;
 use super::super::test_expr;
 use super::super::value::{ShellValue, Uncertainty};
 use super::{Flow, Interpreter, Status};
@@ -131,7 +132,14 @@ impl<O: Observer> Interpreter<O> {
             ":" | "true" => Status::True,
             "false" => Status::False,
             "[" | "test" if !known => Status::Unknown,
-            "[" | "test" => test(cmd, rest),
+            "[" | "test" => match test(cmd, rest) {
+                // A test of the running system the model may have chosen an answer for.
+                Status::Unknown => match SystemTest::read(self.loc(sc.span), cmd, rest) {
+                    Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                    None => Status::Unknown,
+                },
+                known => known,
+            },
             "yesno" if !known => Status::Unknown,
             "yesno" => self.yesno(rest.first().map(String::as_str).unwrap_or("")),
             "unset" => {
