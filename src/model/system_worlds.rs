@@ -62,10 +62,25 @@ pub(super) struct Once {
 /// The service, in worlds when tests of the running system alone keep it from being converted.
 pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     let once = build_once(inputs, options, &Oracle::default());
-    match blocking_tests(&once).and_then(|tests| in_worlds(inputs, options, &tests)) {
-        Some(service) => service,
-        None => once.service,
+    let Some(tests) = blocking_tests(&once) else { return once.service };
+    match in_worlds(inputs, options, &tests) {
+        Ok(service) => service,
+        Err(why) => with_why(once.service, &tests, &why),
     }
+}
+
+/// The service refused as it was, each `unknowable_value` on a test the run script could have
+/// made saying why it does not.
+fn with_why(mut service: Service, tests: &[SystemTest], why: &str) -> Service {
+    for d in &mut service.diagnostics {
+        if let ModelError::UnknowableValue { span, help, .. } = &mut d.error {
+            let (start, end) = (span.offset(), span.offset() + span.len());
+            if tests.iter().any(|t| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end) {
+                *help = format!("the run script cannot make this test itself: {why}; {help}");
+            }
+        }
+    }
+    service
 }
 
 /// The tests that the service's only errors (`unknowable_value`, each under a condition) are
@@ -98,29 +113,39 @@ fn blocking_tests(once: &Once) -> Option<Vec<SystemTest>> {
 
 /// The service worked out in each world, if every world converts, nothing before the launch can
 /// change what is tested, and the worlds differ in the daemon's argv and environment alone.
-fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest]) -> Option<Service> {
+fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest]) -> Result<Service, String> {
     let mut worlds: Vec<Service> = Vec::new();
     for mask in 0..(1usize << tests.len()) {
         let answers: BTreeMap<_, _> = tests.iter().enumerate().map(|(i, t)| (t.loc, mask & (1 << i) != 0)).collect();
         let once = build_once(inputs, options, &Oracle::assuming(answers));
+        for t in tests {
+            if let Some(program) = touched(&once.touches, t.path()) {
+                return Err(format!(
+                    "`{program}` in start_pre() or start() may change `{}` before the daemon starts",
+                    t.path().escape_debug()
+                ));
+            }
+        }
         let converted = once.service.kind == ServiceKind::Longrun
             && once.service.daemon.as_ref().is_some_and(|d| !has_at_start(d))
             && !once.service.diagnostics.iter().any(|d| is_error(&d.error));
-        if !converted || tests.iter().any(|t| touched(&once.touches, t.path())) {
-            return None;
+        if !converted {
+            return Err("the service is not converted for some answer of the tests".into());
         }
         worlds.push(once.service);
     }
-    let base = worlds.first()?;
+    let Some(base) = worlds.first() else { return Err(String::new()) };
     if !worlds.iter().all(|w| same_but_launch(base, w)) {
-        return None;
+        return Err("the answers change more than the daemon's arguments and environment".into());
     }
     let launches: Vec<&Daemon> = worlds.iter().filter_map(|w| w.daemon.as_ref()).collect();
     let tree = tree(&launches, 0, 0, tests.len());
-    let mut service = merged(worlds)?;
+    let Some(mut service) = merged(worlds) else { return Err(String::new()) };
     service.decisions.push(decision(tests));
-    service.daemon.as_mut()?.system_worlds = Some(SystemWorlds { tests: tests.to_vec(), tree });
-    Some(service)
+    if let Some(d) = service.daemon.as_mut() {
+        d.system_worlds = Some(SystemWorlds { tests: tests.to_vec(), tree });
+    }
+    Ok(service)
 }
 
 /// Whether the daemon's words hold a value computed at start (not combined with worlds yet).
@@ -191,8 +216,9 @@ fn decision(tests: &[SystemTest]) -> Decision {
     Decision {
         topic: "runtime test".into(),
         choice: format!(
-            "{} decides the daemon's arguments: the run script makes the test each time it starts (at every restart, where supervise-daemon reuses its first start's), as root in `/`, as OpenRC makes it, and execs the launch it selects",
-            list.join(", ")
+            "{} {} the daemon's arguments: the run script makes the test each time it starts (at every restart, where supervise-daemon reuses its first start's), as root in `/`, as OpenRC makes it, and execs the launch it selects",
+            list.join(", "),
+            if tests.len() == 1 { "decides" } else { "decide" }
         ),
         loc: tests.first().map(|t| t.loc),
     }
@@ -202,7 +228,7 @@ fn decision(tests: &[SystemTest]) -> Decision {
 /// OpenRC's test and the launch: a word that cannot be known, a pattern, the path, a directory
 /// above or below it, or a relative word holding its name. Messages and read-only commands are
 /// passed over; the launch itself is not a touch.
-fn touched(touches: &[Touch], path: &str) -> bool {
+fn touched(touches: &[Touch], path: &str) -> Option<String> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let related = |w: &str| {
         if w.contains(['*', '?', '[']) {
@@ -217,14 +243,15 @@ fn touched(touches: &[Touch], path: &str) -> bool {
             None => !name.is_empty() && w.contains(name),
         }
     };
-    touches.iter().any(|t| {
+    touches.iter().find_map(|t| {
         let base = t.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
         if READ_ONLY.contains(&base) {
-            return false;
+            return None;
         }
         // Any other program may write where it likes: rc2s6 cannot see what it does.
         let operands_only = FILE_OPERATIONS.contains(&base) || base.starts_with('>') || base == "<>";
-        !operands_only || t.unknowable || t.words.iter().skip(1).any(|w| related(w))
+        let touches = !operands_only || t.unknowable || t.words.iter().skip(1).any(|w| related(w));
+        touches.then(|| base.chars().filter(|c| !c.is_control()).take(40).collect())
     })
 }
 
