@@ -139,7 +139,7 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
         return Err("the answers change more than the daemon's arguments and environment".into());
     }
     let launches: Vec<&Daemon> = worlds.iter().filter_map(|w| w.daemon.as_ref()).collect();
-    let tree = tree(&launches, 0, 0, tests.len());
+    let tree = tree(&launches, 0, 0, 0, tests.len());
     let Some(mut service) = merged(worlds) else { return Err(String::new()) };
     service.decisions.push(decision(tests));
     if let Some(d) = service.daemon.as_mut() {
@@ -194,19 +194,24 @@ fn same_but_launch(a: &Service, b: &Service) -> bool {
         && settings(a) == settings(b)
 }
 
-/// The tree over tests `depth..n` of the worlds whose answers to the tests before `depth` are
-/// the bits of `prefix` (world `m` answers test `i` with bit `i` of `m`).
-fn tree(launches: &[&Daemon], depth: usize, prefix: usize, n: usize) -> WorldTree {
-    let low = (1usize << depth) - 1;
-    let under: Vec<&Daemon> = launches.iter().enumerate().filter(|(m, _)| m & low == prefix).map(|(_, d)| *d).collect();
+/// The tree over tests `depth..n` of the worlds whose answers to the tests of the bits `fixed`
+/// are those of `prefix` (world `m` answers test `i` with bit `i` of `m`). A test whose answer
+/// selects the same launch among those worlds is not made.
+fn tree(launches: &[&Daemon], depth: usize, fixed: usize, prefix: usize, n: usize) -> WorldTree {
+    let same = |a: usize, b: usize| launches[a].argv == launches[b].argv && launches[a].env == launches[b].env;
+    let under: Vec<usize> = (0..launches.len()).filter(|m| m & fixed == prefix).collect();
     let first = under[0];
-    if depth == n || under.iter().all(|d| d.argv == first.argv && d.env == first.env) {
-        return WorldTree::Launch { argv: first.argv.clone(), env: first.env.clone() };
+    if depth == n || under.iter().all(|&m| same(m, first)) {
+        return WorldTree::Launch { argv: launches[first].argv.clone(), env: launches[first].env.clone() };
+    }
+    let bit = 1 << depth;
+    if under.iter().all(|&m| same(m, m ^ bit)) {
+        return tree(launches, depth + 1, fixed, prefix, n);
     }
     WorldTree::Test {
         test: depth,
-        then: Box::new(tree(launches, depth + 1, prefix | (1 << depth), n)),
-        otherwise: Box::new(tree(launches, depth + 1, prefix, n)),
+        then: Box::new(tree(launches, depth + 1, fixed | bit, prefix | bit, n)),
+        otherwise: Box::new(tree(launches, depth + 1, fixed | bit, prefix, n)),
     }
 }
 
