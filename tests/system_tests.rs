@@ -18,13 +18,21 @@ use support::skarnet::Toolset;
 for_each_toolset! {
     each_world_gets_what_openrc_gives => each_world_gets_what_openrc_gives_debian,
         each_world_gets_what_openrc_gives_current;
+    a_line_of_the_file_decides_as_grep_does => a_line_of_the_file_decides_as_grep_does_debian,
+        a_line_of_the_file_decides_as_grep_does_current;
 }
 
 /// The script's lines that set the probe's arguments and environment: an `if`/`elif` on two
 /// files (uwsgi's way), a negated test that also exports a variable (tvheadend's), on paths
 /// under `dir`.
-fn settings(dir: &Path) -> String {
+fn settings(dir: &Path, grep: bool) -> String {
     let d = dir.display();
+    if grep {
+        // chrony's way: a line of its configuration file.
+        return format!(
+            "command_args=-n\ngrep -q '^dumponexit$' {d}/chrony.conf && command_args=\"$command_args -r\"\n"
+        );
+    }
     format!(
         "command_args=\"-a 'b c'\"\nif [ -f {d}/app.ini ]; then\n\tcommand_args=\"$command_args --ini {d}/app.ini\"\nelif test -d {d}/conf.d; then\n\tcommand_args=\"$command_args --dir\"\nfi\n[ ! -e {d}/config ] && {{ command_args=\"$command_args --firstrun\"; export FIRST=yes; }}\n"
     )
@@ -32,7 +40,7 @@ fn settings(dir: &Path) -> String {
 
 /// The run script for a probe daemon that writes `$FIRST` and its arguments, NUL-terminated,
 /// to `dir/out`.
-fn run_script(dir: &Path) -> String {
+fn run_script(dir: &Path, grep: bool) -> String {
     let probe = dir.join("probe");
     let text = format!("#!/bin/sh\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\" > '{}'\n", dir.join("out").display());
     fs::write(&probe, text).unwrap();
@@ -40,7 +48,8 @@ fn run_script(dir: &Path) -> String {
     let init_d = dir.join("init.d");
     fs::create_dir_all(&init_d).unwrap();
     let script = init_d.join("probe");
-    let text = format!("#!/sbin/openrc-run\ncommand={}\ncommand_background=yes\n{}", probe.display(), settings(dir));
+    let text =
+        format!("#!/sbin/openrc-run\ncommand={}\ncommand_background=yes\n{}", probe.display(), settings(dir, grep));
     fs::write(&script, text).unwrap();
     let opts = support::compile_options(None, None, "0.45", "/var/svc.d");
     let comp = compile::run(std::slice::from_ref(&script), &opts);
@@ -49,9 +58,9 @@ fn run_script(dir: &Path) -> String {
 }
 
 /// `$FIRST` and the probe's argv (without argv\[0\]) as OpenRC builds them.
-fn openrc_argv(dir: &Path) -> Vec<String> {
+fn openrc_argv(dir: &Path, grep: bool) -> Vec<String> {
     let program =
-        format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\"", settings(dir));
+        format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\"", settings(dir, grep));
     let out = Command::new("/bin/sh")
         .arg("-c")
         .arg(program)
@@ -99,7 +108,7 @@ fn each_world_gets_what_openrc_gives(ts: &Toolset) {
     }
     let tmp = support::tempdir();
     let dir = tmp.path();
-    let run = run_script(dir);
+    let run = run_script(dir, false);
     // `app.ini`, then `conf.d` where there is none, and `config` under each of the three ways.
     assert_eq!(run.matches("ifelse").count(), 5, "{run}");
     let mut seen = std::collections::BTreeSet::new();
@@ -111,7 +120,7 @@ fn each_world_gets_what_openrc_gives(ts: &Toolset) {
                 place(dir, "app.ini", ini);
                 place(dir, "conf.d", conf_d);
                 place(dir, "config", config);
-                let want = openrc_argv(dir);
+                let want = openrc_argv(dir, false);
                 let got = start(ts, dir, &run);
                 let world = (ini, conf_d, config);
                 assert_eq!(got.as_deref(), Some(&want[..]), "{world:?} ({})", ts.name());
@@ -121,4 +130,34 @@ fn each_world_gets_what_openrc_gives(ts: &Toolset) {
     }
     // Every world was reached: three ways of the `if`, with and without --firstrun.
     assert_eq!(seen.len(), 6, "{seen:?}");
+}
+
+fn a_line_of_the_file_decides_as_grep_does(ts: &Toolset) {
+    if !ts.tools(&["execlineb", "ifelse", "emptyenv"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let dir = tmp.path();
+    let run = run_script(dir, true);
+    assert_eq!(run.matches("ifelse").count(), 1, "{run}");
+    let conf = dir.join("chrony.conf");
+    let contents: [Option<&[u8]>; 6] = [
+        None,
+        Some(b""),
+        Some(b"server a\ndumponexit\n"),
+        Some(b"dumponexit"),
+        Some(b"#dumponexit\ndumponexit \n"),
+        Some(b"\xff\x00\ndumponexit\n\xfe"),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for c in contents {
+        let _ = fs::remove_file(&conf);
+        if let Some(c) = c {
+            fs::write(&conf, c).unwrap();
+        }
+        let want = openrc_argv(dir, true);
+        assert_eq!(start(ts, dir, &run).as_deref(), Some(&want[..]), "{c:?} ({})", ts.name());
+        seen.insert(want);
+    }
+    assert_eq!(seen.len(), 2, "{seen:?}");
 }

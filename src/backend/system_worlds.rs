@@ -7,7 +7,7 @@
 //! run as root, as openrc-run does.
 
 use super::execline::{ExeclineScript, Token};
-use crate::model::{SystemWorlds, WorldTree};
+use crate::model::{SystemWorlds, TestProgram, WorldTree};
 
 /// The shell program that makes one test: `test` with the script's operands.
 pub const TEST_PROGRAM: &str = "test \"$@\"";
@@ -24,8 +24,18 @@ pub fn branch(
         WorldTree::Launch { argv, env } => launch(s, argv, env),
         WorldTree::Test { test, then, otherwise } => {
             let w = |x: &str| Token::Word(x.to_string());
-            let mut head = vec![w("ifelse"), Token::Open, w("/bin/sh"), w("-c"), w(TEST_PROGRAM), w("rc2s6")];
-            head.extend(worlds.tests[*test].args.iter().map(|a| w(a)));
+            let t = &worlds.tests[*test];
+            let mut head = vec![w("ifelse"), Token::Open];
+            match t.program {
+                TestProgram::Test => head.extend([w("/bin/sh"), w("-c"), w(TEST_PROGRAM), w("rc2s6")]),
+                // As at_start.rs runs a command: in `/`, in openrc-run's environment less what
+                // the pattern cannot depend on, with its PATH (RC_PATH_PREFIX less OpenRC's own
+                // directory, which holds no grep).
+                TestProgram::Grep => {
+                    head.extend(["cd", "/", "emptyenv", "-p", "export", "PATH", super::at_start::PATH, "grep"].map(w))
+                }
+            }
+            head.extend(t.args.iter().map(|a| w(a)));
             head.push(Token::Close);
             let mut inner = ExeclineScript::default();
             branch(&mut inner, worlds, then, launch);

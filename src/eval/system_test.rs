@@ -18,13 +18,38 @@ use super::value::Loc;
 /// set-ID bits are not taken.
 pub const FILE_PRIMARIES: &[&str] = &["-b", "-c", "-d", "-e", "-f", "-h", "-L", "-p", "-r", "-s", "-S", "-w", "-x"];
 
-/// One test of the running system: `test`'s operands (without `[`'s `]`), at a place.
+/// One test of the running system at a place: `test`'s operands (without `[`'s `]`), or
+/// `grep -q`'s.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SystemTest {
     /// Where the command is.
     pub loc: Loc,
-    /// `test`'s operands: `[!] -X /path`.
+    /// The program: `test` (the shell's builtin) or `grep`.
+    pub program: TestProgram,
+    /// Its operands: `[!] -X /path`, or `-q PATTERN /path`.
     pub args: Vec<String>,
+}
+
+/// The program a [`SystemTest`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TestProgram {
+    /// `[` or `test`.
+    Test,
+    /// `grep -q PATTERN FILE`.
+    Grep,
+}
+
+/// The characters a `grep -q` pattern may hold: ASCII letters, digits, `^` and `$` anchors and
+/// a few punctuation characters that are literal in basic and extended regular expressions
+/// alike. No `.`, bracket expression or backslash: what those match in a byte that is not valid
+/// UTF-8 depends on the locale (POSIX XBD 9.3, RE Bracket Expression; GNU grep manual,
+/// "Character Encoding"), and openrc-run passes `LANG` through (env_filter(),
+/// src/shared/misc.c:58-65 at 0.63.3) where the run script has s6-svscan's.
+fn plain_pattern(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('-')
+        && p.chars().all(|c| c.is_ascii_alphanumeric() || " _-=/:,@%".contains(c) || c == '^' || c == '$')
+        && p.char_indices().all(|(i, c)| (c != '^' || i == 0) && (c != '$' || i + 1 == p.len()))
 }
 
 impl SystemTest {
@@ -32,6 +57,14 @@ impl SystemTest {
     /// absolute path (relative ones depend on the directory the script may have changed to),
     /// optionally negated.
     pub fn read(loc: Loc, cmd: &str, rest: &[String]) -> Option<SystemTest> {
+        if cmd == "grep" {
+            return match rest {
+                [q, pattern, file] if q == "-q" && plain_pattern(pattern) && plain_path(file) => {
+                    Some(SystemTest { loc, program: TestProgram::Grep, args: rest.to_vec() })
+                }
+                _ => None,
+            };
+        }
         let mut args = rest.to_vec();
         if cmd == "[" {
             if args.last().map(String::as_str) != Some("]") {
@@ -48,8 +81,7 @@ impl SystemTest {
         if args.len() == 3 && args[0] != "!" {
             return None;
         }
-        let plain = operand.starts_with('/') && !has_marker(operand) && !operand.contains('\0');
-        plain.then_some(SystemTest { loc, args })
+        plain_path(operand).then_some(SystemTest { loc, program: TestProgram::Test, args })
     }
 
     /// The path it tests.
@@ -57,10 +89,19 @@ impl SystemTest {
         self.args.last().map(String::as_str).unwrap_or("")
     }
 
-    /// The test as a script writes it: `[ ! -f /etc/x ]`.
+    /// The test as a script writes it: `[ ! -f /etc/x ]`, `grep -q ^x /etc/x`.
     pub fn display(&self) -> String {
-        format!("[ {} ]", self.args.join(" "))
+        match self.program {
+            TestProgram::Test => format!("[ {} ]", self.args.join(" ")),
+            TestProgram::Grep => format!("grep {}", self.args.join(" ")),
+        }
     }
+}
+
+/// An absolute path with every part known (a relative one depends on the directory the script
+/// may have changed to).
+fn plain_path(p: &str) -> bool {
+    p.starts_with('/') && !has_marker(p) && !p.contains('\0')
 }
 
 /// What the interpreter assumes about the tests of the running system it meets, and which it
@@ -118,6 +159,20 @@ mod tests {
             ("[", "-f /a -a -f /b ]", false),
             ("[", "/a -nt /b ]", false),
             ("echo", "-f /a", false),
+            ("grep", "-q ^rtcfile /etc/chrony/chrony.conf", true),
+            ("grep", "-q user$ /etc/x", true),
+            ("grep", "-q ^a.b /etc/x", false),
+            ("grep", "-q ^[ab] /etc/x", false),
+            ("grep", "-q a\\b /etc/x", false),
+            ("grep", "-q a^b /etc/x", false),
+            ("grep", "-q a$b /etc/x", false),
+            ("grep", "-q ^ /etc/x", true),
+            ("grep", "-q $ /etc/x", true),
+            ("grep", "-q -v /etc/x", false),
+            ("grep", "-qs x /etc/x", false),
+            ("grep", "x /etc/x", false),
+            ("grep", "-q x rel", false),
+            ("grep", "-q x /a /b", false),
         ];
         for (cmd, rest, want) in cases {
             assert_eq!(SystemTest::read(loc, cmd, &words(rest)).is_some(), *want, "{cmd} {rest}");
@@ -133,8 +188,8 @@ mod tests {
         let at = |n| Loc { file: FileId::new(0), span: Span::new(n, n + 1) };
         let oracle = Oracle::assuming(BTreeMap::from([(at(1), true)]));
         let copy = oracle.clone();
-        let t1 = SystemTest { loc: at(1), args: words("-f /a") };
-        let t2 = SystemTest { loc: at(2), args: words("-d /b") };
+        let t1 = SystemTest { loc: at(1), program: TestProgram::Test, args: words("-f /a") };
+        let t2 = SystemTest { loc: at(2), program: TestProgram::Test, args: words("-d /b") };
         assert_eq!(copy.consult(t1.clone()), Some(true));
         assert_eq!(copy.consult(t2.clone()), None);
         assert_eq!(oracle.consult(t1.clone()), Some(true));

@@ -18,6 +18,7 @@ mod service;
 mod start_pre;
 mod stop_call;
 mod system_worlds;
+pub use crate::eval::system_test::{SystemTest, TestProgram};
 pub use system_worlds::{SystemWorlds, WorldTree};
 #[cfg(test)]
 mod testing;

@@ -356,6 +356,7 @@ mod tests {
             ),
             // An exported variable differs: the environment is the world's too.
             ("[ -d /etc/d ] && export XMODE=dir", &["[ -d /etc/d ]"], "0?[]+XMODE:[]"),
+            ("grep -q ^rtcfile /etc/c.conf && command_args=-s", &["grep -q ^rtcfile /etc/c.conf"], "0?[-s]:[]"),
             // A test that changes nothing the daemon gets is no test of the run script's.
             ("[ -e /a ] && command_args=-a\n[ -e /b ] && : ", &["[ -e /a ]"], "0?[-a]:[]"),
         ];
@@ -372,7 +373,7 @@ mod tests {
             "[ -t 0 ] && command_args=-t",
             "[ -f x.conf ] && command_args=-x",
             "[ -n \"$X\" ] && command_args=-x",
-            "grep -q ^a /etc/a && command_args=-a",
+            "grep -q ^a.b /etc/a && command_args=-a",
             // Four tests.
             "[ -e /a ] && command_args=\"$command_args -a\"\n[ -e /b ] && command_args=\"$command_args -b\"\n[ -e /c ] && command_args=\"$command_args -c\"\n[ -e /d ] && command_args=\"$command_args -d\"",
             // Something else blocks too.

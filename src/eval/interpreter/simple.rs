@@ -170,8 +170,12 @@ impl<O: Observer> Interpreter<O> {
                 // runs: what it assigns matters.
                 Some(f) => self.call(&f, known.then(|| rest.to_vec())),
                 // Any other command (OpenRC's helpers, external programs) has no effect on
-                // variables and an exit status only known at run time.
-                None => Status::Unknown,
+                // variables and an exit status only known at run time, which the model may have
+                // chosen for a test of the running system (`grep -q`).
+                None => match SystemTest::read(self.loc(sc.span), cmd, rest).filter(|_| known) {
+                    Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                    None => Status::Unknown,
+                },
             },
         };
         (status, Flow::Next)
