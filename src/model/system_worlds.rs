@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::error::ModelError;
+use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Daemon, Decision, Service, ServiceKind};
 use super::trace::Touch;
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
@@ -148,18 +148,31 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
     Ok(service)
 }
 
+/// Where a diagnostic's first label points.
+fn first_label(e: &ModelError) -> Option<(usize, usize)> {
+    use miette::Diagnostic;
+    e.labels()?.next().map(|l| (l.offset(), l.len()))
+}
+
 /// Whether the daemon's words hold a value computed at start (not combined with worlds yet).
 fn has_at_start(d: &Daemon) -> bool {
     d.argv.iter().chain(d.env.iter().map(|(_, v)| v)).any(|w| has_marker(w))
 }
 
-/// The first world, with every world's diagnostics and decisions (each once).
+/// The first world, with every world's diagnostics and decisions (each once: a diagnostic of
+/// the same code at the same place is the same finding, whatever value its label shows). That
+/// start_pre() or start() changes the daemon's arguments in some worlds only is what the run
+/// script's tests decide, not a value fixed at compile time: not said again.
 fn merged(worlds: Vec<Service>) -> Option<Service> {
+    use crate::core::diagnostic::Coded;
     let mut it = worlds.into_iter();
     let mut base = it.next()?;
     for w in it {
         for d in w.diagnostics {
-            if !base.diagnostics.contains(&d) {
+            let same = |e: &ModelDiagnostic| {
+                e.file == d.file && e.error.code() == d.error.code() && first_label(&e.error) == first_label(&d.error)
+            };
+            if !matches!(d.error, ModelError::StartPreAssignment { .. }) && !base.diagnostics.iter().any(same) {
                 base.diagnostics.push(d);
             }
         }
@@ -221,7 +234,7 @@ fn decision(tests: &[SystemTest]) -> Decision {
     Decision {
         topic: "runtime test".into(),
         choice: format!(
-            "{} {} the daemon's arguments: the run script makes the test each time it starts (at every restart, where supervise-daemon reuses its first start's), as root in `/`, as OpenRC makes it, and execs the launch it selects",
+            "{} {} the daemon's arguments or environment: the run script tests as OpenRC does, as root, each time it starts (so at every restart, where supervise-daemon respawns with its first start's arguments), and execs the launch selected",
             list.join(", "),
             if tests.len() == 1 { "decides" } else { "decide" }
         ),
