@@ -12,14 +12,12 @@ use crate::model::{SystemWorlds, TestProgram, WorldTree};
 /// The shell program that makes one test: `test` with the script's operands.
 pub const TEST_PROGRAM: &str = "test \"$@\"";
 
+/// Writes one world's launch: its argv and environment.
+pub type Launch<'a> = dyn FnMut(&mut ExeclineScript, &[String], &[(String, String)]) + 'a;
+
 /// Writes `tree` into `s`: `ifelse { /bin/sh -c 'test "$@"' rc2s6 OPERANDS } { launch } …`, the
 /// world where the test fails after the block; `launch` writes one world's launch.
-pub fn branch(
-    s: &mut ExeclineScript,
-    worlds: &SystemWorlds,
-    tree: &WorldTree,
-    launch: &mut dyn FnMut(&mut ExeclineScript, &[String], &[(String, String)]),
-) {
+pub fn branch(s: &mut ExeclineScript, worlds: &SystemWorlds, tree: &WorldTree, launch: &mut Launch<'_>) {
     match tree {
         WorldTree::Launch { argv, env } => launch(s, argv, env),
         WorldTree::Test { test, then, otherwise } => {
