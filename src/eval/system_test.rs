@@ -110,12 +110,13 @@ fn plain_path(p: &str) -> bool {
 pub struct Oracle {
     answers: Rc<BTreeMap<Loc, bool>>,
     met: Rc<RefCell<Vec<SystemTest>>>,
+    seen: Rc<RefCell<Vec<(Vec<String>, bool)>>>,
 }
 
 impl Oracle {
     /// An oracle that answers the tests at these places so (and no others).
     pub fn assuming(answers: BTreeMap<Loc, bool>) -> Self {
-        Oracle { answers: Rc::new(answers), met: Rc::default() }
+        Oracle { answers: Rc::new(answers), met: Rc::default(), seen: Rc::default() }
     }
 
     /// Records `test` and answers it, if told to.
@@ -131,6 +132,17 @@ impl Oracle {
     /// The tests met so far, in the order first met.
     pub fn met(&self) -> Vec<SystemTest> {
         self.met.borrow().clone()
+    }
+
+    /// Records a program an interpreter that records commands ran (its words, the program
+    /// first, and whether one of them cannot be known).
+    pub fn saw(&self, words: &[String], unknowable: bool) {
+        self.seen.borrow_mut().push((words.to_vec(), unknowable));
+    }
+
+    /// The programs recorded so far, in order.
+    pub fn seen(&self) -> Vec<(Vec<String>, bool)> {
+        self.seen.borrow().clone()
     }
 }
 

@@ -82,7 +82,10 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
     }
     let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
     interp.oracle = oracle.clone();
+    // What the files' top level runs is recorded: it runs between a test and the launch too.
+    interp.record_commands = true;
     load(inputs, &mut interp, &mut service);
+    interp.record_commands = false;
     read_settings(&interp.env, &mut service, script_loc);
     service.functions =
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
@@ -90,8 +93,9 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
     service.settings = s6_settings(&interp.env);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
     let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
-    let touches = [&functions.start_pre, &functions.start].into_iter().flatten().flat_map(|t| t.touches.clone());
-    let touches = touches.collect();
+    let top_level = oracle.seen().into_iter().map(|(words, unknowable)| trace::Touch { words, unknowable });
+    let traced = [&functions.start_pre, &functions.start].into_iter().flatten().flat_map(|t| t.touches.clone());
+    let touches = top_level.chain(traced).collect();
     let service = classify(interp, service, functions, script_loc, options, Texts::new(&texts));
     Once { service, met: oracle.met(), touches }
 }

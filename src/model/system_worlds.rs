@@ -398,6 +398,9 @@ mod tests {
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { cd /etc/x && cp c.dist c; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { echo y > /etc/x/c; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { generate \"$CONF\"; }",
+            // The top level runs something after the test that may change the path.
+            "[ -f /etc/x/c ] && command_args=-x\ncp /usr/share/x/c.dist /etc/x/c",
+            "[ -f /etc/x/c ] && command_args=-x\nsetup-x",
             // The worlds differ in more than the arguments.
             "[ -e /a ] && command_user=nobody",
             "[ -e /a ] && command=/usr/bin/other",
@@ -406,7 +409,7 @@ mod tests {
             assert_eq!(worlds(script), None, "{script}");
         }
         // What start_pre() does to other paths does not matter.
-        let ok = "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { checkpath -d /run/x; echo hi; }";
+        let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
         assert!(worlds(ok).is_some());
     }
 }

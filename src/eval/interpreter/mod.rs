@@ -71,6 +71,9 @@ pub struct Interpreter<O: Observer = ()> {
     pub observer: O,
     /// Answers the tests of the running system it is told to, and records every one met.
     pub oracle: Oracle,
+    /// Programs run (not the script's functions nor builtins) are recorded in the oracle: what
+    /// the files' top level runs between a test of the running system and the launch.
+    pub record_commands: bool,
     in_background: bool,
     file: FileId,
     /// The undecidable conditions that enclose the current command, innermost last.
@@ -115,6 +118,7 @@ impl<O: Observer> Interpreter<O> {
             diagnostics: Vec::new(),
             observer,
             oracle: Oracle::default(),
+            record_commands: false,
             in_background: false,
             file: FileId::default(),
             conditions: Vec::new(),

@@ -172,13 +172,24 @@ impl<O: Observer> Interpreter<O> {
                 // Any other command (OpenRC's helpers, external programs) has no effect on
                 // variables and an exit status only known at run time, which the model may have
                 // chosen for a test of the running system (`grep -q`).
-                None => match SystemTest::read(self.loc(sc.span), cmd, rest).filter(|_| known) {
-                    Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
-                    None => Status::Unknown,
-                },
+                None => {
+                    if self.record_commands {
+                        self.record(cmd, rest, known);
+                    }
+                    match SystemTest::read(self.loc(sc.span), cmd, rest).filter(|_| known) {
+                        Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                        None => Status::Unknown,
+                    }
+                }
             },
         };
         (status, Flow::Next)
+    }
+
+    /// Records the program run in the oracle.
+    fn record(&self, cmd: &str, rest: &[String], known: bool) {
+        let words: Vec<String> = std::iter::once(cmd.to_string()).chain(rest.iter().cloned()).collect();
+        self.oracle.saw(&words, !known);
     }
 
     /// Run for its output (`$(f)`): `echo` and `printf` write to the capture; a command that may
