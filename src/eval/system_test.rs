@@ -104,13 +104,22 @@ fn plain_path(p: &str) -> bool {
     p.starts_with('/') && !has_marker(p) && !p.contains('\0')
 }
 
+/// A program an interpreter ran: its words, the program first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ran {
+    /// The words as far as they are known.
+    pub words: Vec<String>,
+    /// One of them cannot be known.
+    pub unknowable: bool,
+}
+
 /// What the interpreter assumes about the tests of the running system it meets, and which it
 /// met. Copies share what was met (a function run on a copy of the state meets tests too).
 #[derive(Debug, Clone, Default)]
 pub struct Oracle {
     answers: Rc<BTreeMap<Loc, bool>>,
     met: Rc<RefCell<Vec<SystemTest>>>,
-    seen: Rc<RefCell<Vec<(Vec<String>, bool)>>>,
+    seen: Rc<RefCell<Vec<Ran>>>,
 }
 
 impl Oracle {
@@ -137,11 +146,11 @@ impl Oracle {
     /// Records a program an interpreter that records commands ran (its words, the program
     /// first, and whether one of them cannot be known).
     pub fn saw(&self, words: &[String], unknowable: bool) {
-        self.seen.borrow_mut().push((words.to_vec(), unknowable));
+        self.seen.borrow_mut().push(Ran { words: words.to_vec(), unknowable });
     }
 
     /// The programs recorded so far, in order.
-    pub fn seen(&self) -> Vec<(Vec<String>, bool)> {
+    pub fn seen(&self) -> Vec<Ran> {
         self.seen.borrow().clone()
     }
 }

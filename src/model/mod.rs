@@ -93,7 +93,7 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
     service.settings = s6_settings(&interp.env);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
     let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
-    let top_level = oracle.seen().into_iter().map(|(words, unknowable)| trace::Touch { words, unknowable });
+    let top_level = oracle.seen().into_iter().map(|r| trace::Touch { words: r.words, unknowable: r.unknowable });
     let traced = [&functions.start_pre, &functions.start].into_iter().flatten().flat_map(|t| t.touches.clone());
     let touches = top_level.chain(traced).collect();
     let service = classify(interp, service, functions, script_loc, options, Texts::new(&texts));
