@@ -245,10 +245,12 @@ fn decision(tests: &[SystemTest]) -> Decision {
 /// Whether a command start_pre() or start() runs may create, remove or replace `path` between
 /// OpenRC's test and the launch: a word that cannot be known, a pattern, the path, a directory
 /// above or below it, or a relative word holding its name. Messages and read-only commands are
-/// passed over; the launch itself is not a touch.
+/// passed over; the launch itself is not a touch. Making a directory above the path, or changing
+/// its owner or mode, changes no answer (root's `-r`/`-w`/`-x` do not look at the directories
+/// above: POSIX `access()`, and root passes their search permission).
 fn touched(touches: &[Touch], path: &str) -> Option<String> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let related = |w: &str| {
+    let related = |w: &str, above_harmless: bool| {
         if w.contains(['*', '?', '[']) {
             return true;
         }
@@ -256,7 +258,9 @@ fn touched(touches: &[Touch], path: &str) -> Option<String> {
         match abs {
             Some(p) => {
                 let p = p.trim_end_matches('/');
-                p == path || path.starts_with(&format!("{p}/")) || p.starts_with(&format!("{path}/"))
+                p == path
+                    || (!above_harmless && path.starts_with(&format!("{p}/")))
+                    || p.starts_with(&format!("{path}/"))
             }
             None => !name.is_empty() && w.contains(name),
         }
@@ -268,10 +272,19 @@ fn touched(touches: &[Touch], path: &str) -> Option<String> {
         }
         // Any other program may write where it likes: rc2s6 cannot see what it does.
         let operands_only = FILE_OPERATIONS.contains(&base) || base.starts_with('>') || base == "<>";
-        let touches = !operands_only || t.unknowable || t.words.iter().skip(1).any(|w| related(w));
+        let recursive = t
+            .words
+            .iter()
+            .skip(1)
+            .any(|w| w == "--recursive" || (w.starts_with('-') && !w.starts_with("--") && w.contains('R')));
+        let above_harmless = ABOVE_HARMLESS.contains(&base) && !recursive;
+        let touches = !operands_only || t.unknowable || t.words.iter().skip(1).any(|w| related(w, above_harmless));
         touches.then(|| base.chars().filter(|c| !c.is_control()).take(40).collect())
     })
 }
+
+/// File operations that change nothing below a directory they name (without `-R`).
+const ABOVE_HARMLESS: &[&str] = &["checkpath", "mkdir", "touch", "chown", "chgrp", "chmod"];
 
 /// Commands that print, test, read, or change only the shell's own state or OpenRC's (their
 /// redirections are touches of their own).
@@ -395,6 +408,7 @@ mod tests {
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { touch /etc/x/c; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { rm -rf /etc/x; }",
             "[ -d /etc/x ] && command_args=-x\nstart_pre() { checkpath -d /etc/x/y; }",
+            "[ -x /etc/x/c ] && command_args=-x\nstart_pre() { chmod -R 0644 /etc/x; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { cd /etc/x && cp c.dist c; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { echo y > /etc/x/c; }",
             "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { generate \"$CONF\"; }",
@@ -411,5 +425,9 @@ mod tests {
         // What start_pre() does to other paths does not matter.
         let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
         assert!(worlds(ok).is_some());
+        // Nor what makes the directories above the path.
+        let above =
+            "[ ! -e /etc/x/c ] && command_args=-x\nstart_pre() { mkdir -p /etc/x; checkpath -d -m 0700 /etc/x; }";
+        assert!(worlds(above).is_some());
     }
 }
