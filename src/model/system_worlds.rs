@@ -121,7 +121,7 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
         for t in tests {
             if let Some(program) = touched(&once.touches, t.path()) {
                 return Err(format!(
-                    "`{program}` in start_pre() or start() may change `{}` before the daemon starts",
+                    "`{program}`, run between the test and the launch, may change `{}`",
                     t.path().escape_debug()
                 ));
             }
