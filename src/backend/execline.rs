@@ -141,6 +141,25 @@ impl ExeclineScript {
         self
     }
 
+    /// Adds `head {`, the lines of `inner` (each one space further in), and `}`: a block whose
+    /// chain is written a command per line, as `ifelse { test } { … }` takes its second block.
+    /// execlineb reads a newline as any other blank, so the lines are one block.
+    pub fn nested_block(&mut self, head: impl IntoIterator<Item = Token>, inner: ExeclineScript) -> &mut Self {
+        let mut first: Vec<Word> = Vec::new();
+        self.tokens_line(head);
+        if let Some(l) = self.lines.pop() {
+            first = l;
+        }
+        first.push(Word::Syntax("{"));
+        self.lines.push(first);
+        for mut l in inner.lines {
+            l.insert(0, Word::Syntax(""));
+            self.lines.push(l);
+        }
+        self.lines.push(vec![Word::Syntax("}")]);
+        self
+    }
+
     /// The script's text.
     pub fn render(&self) -> Result<String, NulInWord> {
         let mut out = format!("#!{} -P\n", self.interpreter);

@@ -13,6 +13,7 @@ mod free_variable;
 pub mod s6;
 pub mod s6rc;
 pub mod service_dir;
+mod system_worlds;
 
 pub use s6::{EmitError, EmitOptions};
 pub use s6rc::S6RcOptions;

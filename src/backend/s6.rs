@@ -178,6 +178,20 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     // Values OpenRC computes as it loads the script, before its required_dirs tests.
     let super::at_start::Substituted { argv, env } = super::at_start::substitute(&mut s, d, name);
     required(&mut s, name, &d.required);
+    match &d.system_worlds {
+        None => launch(&mut s, d, name, &argv, &env),
+        // The tests of the running system select the launch (the model allows no value computed
+        // at start with them: `argv` and `env` are the daemon's own then).
+        Some(worlds) => super::system_worlds::branch(&mut s, worlds, &worlds.tree, &mut |s, argv, env| {
+            launch(s, d, name, argv, env)
+        }),
+    }
+    s
+}
+
+/// The rest of the run script, from the daemon's environment to its exec, with `argv` and
+/// `env` as the launch the run script makes.
+fn launch(s: &mut ExeclineScript, d: &Daemon, name: &str, argv: &[String], env: &[(String, String)]) {
     // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
     // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
     let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
@@ -188,28 +202,28 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
         s.line(["unexport", k.as_str()]);
     }
     for v in &d.state_variables {
-        state_variable(&mut s, v);
+        state_variable(s, v);
     }
     if let Some(user) = &d.home_of {
         // HOME is the account's home directory, looked up as the daemon starts.
         s.block_line(&["backtick", "-n", "HOME"], ["homeof", user.as_str()]);
     }
-    shell_redirections(&mut s, d);
+    shell_redirections(s, d);
     // start-stop-daemon's daemons start in openrc-run's directory, `/`; a run script starts in
     // its service directory.
     s.line(["cd", d.directory.as_deref().unwrap_or("/")]);
     if let Some(m) = &d.umask {
         s.line(["umask", m.as_str()]);
     }
-    limits(&mut s, d, name);
+    limits(s, d, name);
     if let Some(n) = &d.nice {
-        nice(&mut s, name, n);
+        nice(s, name, n);
     }
     if d.ignores_int_quit {
         // `trap ''` sets SIG_IGN, which execve keeps (and the user switch, the chroot after it).
         s.line(["/bin/sh", "-c", "trap '' INT QUIT\nexec \"$@\"", name]);
     }
-    user_and_files(&mut s, d, path);
+    user_and_files(s, d, path);
     if d.fghack {
         s.line(["s6-fghack"]);
     }
@@ -225,7 +239,6 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
         s.line(["exec", "-a", a.as_str()]);
     }
     s.line(argv);
-    s
 }
 
 /// openrc-run's `required_dirs` and `required_files` tests, first and as root (openrc-run.sh.in

@@ -13,5 +13,6 @@ mod name;
 pub mod observer;
 pub mod pattern;
 pub mod status;
+pub mod system_test;
 pub mod test_expr;
 pub mod value;

@@ -17,6 +17,9 @@ pub use predefined::{openrc_run_environment, path as openrc_run_path};
 mod service;
 mod start_pre;
 mod stop_call;
+mod system_worlds;
+pub use crate::eval::system_test::{SystemTest, TestProgram};
+pub use system_worlds::{SystemWorlds, WorldTree};
 #[cfg(test)]
 mod testing;
 mod trace;
@@ -42,21 +45,30 @@ pub use uncertainty::{Condition, Texts, Unknowable, explain_uncertainty};
 
 use crate::core::source::{FileId, Span};
 use crate::eval::interpreter::Interpreter;
+use crate::eval::system_test::Oracle;
 use crate::openrc::paths;
 use crate::openrc::service_files::FileRole;
 use crate::openrc::supervisor::Supervisor;
 use daemon::{Built, DaemonInputs};
 use launch::Found;
 use stop_call::StopCall;
+use system_worlds::Once;
 use trace::Trace;
 
-/// Works out what OpenRC would run for one service.
+/// Works out what OpenRC would run for one service: once, and once per answer of the tests of
+/// the running system that alone keep it from being converted (`system_worlds`).
 pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
+    system_worlds::build(inputs, options)
+}
+
+/// One analysis of the service, the interpreter's tests of the running system answered by
+/// `oracle` where it says; with the tests met and what `start_pre()` and `start()` touched.
+fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -> Once {
     let script_loc = Loc { file: FileId::new(inputs.files.len().saturating_sub(1)), span: Span::new(0, 0) };
     let mut service = Service::not_converted(inputs.svcname.clone());
     if inputs.files.iter().any(|f| f.script.is_none()) {
         // The parser has reported where; nothing can be known.
-        return service;
+        return Once { service, met: Vec::new(), touches: Vec::new() };
     }
     for (path, runlevel) in &inputs.runlevel_confd {
         service.diagnostics.push(ModelDiagnostic {
@@ -69,7 +81,11 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
         });
     }
     let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
+    interp.oracle = oracle.clone();
+    // What the files' top level runs is recorded: it runs between a test and the launch too.
+    interp.record_commands = true;
     load(inputs, &mut interp, &mut service);
+    interp.record_commands = false;
     read_settings(&interp.env, &mut service, script_loc);
     service.functions =
         interp.functions.iter().map(|(n, f)| (n.clone(), Loc { file: f.file, span: f.def.name_span })).collect();
@@ -77,7 +93,11 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     service.settings = s6_settings(&interp.env);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
     let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
-    classify(interp, service, functions, script_loc, options, Texts::new(&texts))
+    let top_level = oracle.seen().into_iter().map(|r| trace::Touch { words: r.words, unknowable: r.unknowable });
+    let traced = [&functions.start_pre, &functions.start].into_iter().flatten().flat_map(|t| t.touches.clone());
+    let touches = top_level.chain(traced).collect();
+    let service = classify(interp, service, functions, script_loc, options, Texts::new(&texts));
+    Once { service, met: oracle.met(), touches }
 }
 
 /// Runs the files in openrc-run's order. s6.sh (0.16–0.62), sourced just before the script,
@@ -144,6 +164,7 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) 
     let start_pre = start_pre::run_start_pre(interp, service, texts);
     let mut for_stop = Interpreter::new(before_start_pre.clone());
     for_stop.functions = interp.functions.clone();
+    for_stop.oracle = interp.oracle.clone();
     let start = trace::trace(interp, "start");
     let stop = trace::trace(&for_stop, "stop");
     for (function, t) in [("start_pre", &start_pre), ("start", &start)] {

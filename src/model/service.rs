@@ -241,6 +241,10 @@ pub struct Daemon {
     /// `required_dirs` and `required_files`, checked before anything else as openrc-run checks
     /// them before it runs any of the script's functions.
     pub required: Vec<RequiredPath>,
+    /// The argv and environment chosen when the service starts by tests of the running system
+    /// (`[ -c /dev/rtc ] && …`); `argv` and `env` are then those of the world where every test
+    /// fails.
+    pub system_worlds: Option<super::SystemWorlds>,
 }
 
 /// The nice level start-stop-daemon and supervise-daemon give the daemon: absolute, with

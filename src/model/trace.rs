@@ -200,6 +200,9 @@ const PREPARATION: &[&str] = &[
 pub struct Trace {
     /// What it did, in order.
     pub events: Vec<StartEvent>,
+    /// The words of every command it ran but its own functions, and each redirection's target:
+    /// what may create or remove a file a test of the running system looks at.
+    pub touches: Vec<Touch>,
     /// What the run found.
     pub diagnostics: Vec<EvalDiagnostic>,
 }
@@ -208,19 +211,42 @@ pub struct Trace {
 /// every undecidable condition); `None` when no file defines it.
 pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<Trace> {
     let run = interp.run_on_copy(function, StartRecorder::default())?;
-    Some(Trace { events: run.observer.events, diagnostics: run.diagnostics })
+    Some(Trace { events: run.observer.events, touches: run.observer.touches, diagnostics: run.diagnostics })
 }
 
 /// [`trace`], and the variables as the function left them.
 pub fn trace_keeping_env<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<(Trace, Environment)> {
     let run = interp.run_on_copy(function, StartRecorder::default())?;
-    Some((Trace { events: run.observer.events, diagnostics: run.diagnostics }, run.env))
+    Some((Trace { events: run.observer.events, touches: run.observer.touches, diagnostics: run.diagnostics }, run.env))
 }
 
 /// Records what a function does for [`trace`].
 #[derive(Debug, Default)]
 struct StartRecorder {
     events: Vec<StartEvent>,
+    touches: Vec<Touch>,
+}
+
+/// Words a command was run with (its name first, or a redirection's target alone), and whether
+/// one of them cannot be known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    /// The words as far as they are known.
+    pub words: Vec<String>,
+    /// Some word, or some word that expanded to nothing, cannot be known.
+    pub unknowable: bool,
+}
+
+impl StartRecorder {
+    /// Records the command's words and its output redirections' targets (`>`, `>>`, `<>`, …).
+    fn touch(&mut self, command: &ObservedCommand<'_>, words: &[String]) {
+        let unknowable = command.uncertain.iter().any(Uncertainty::is_unknowable);
+        self.touches.push(Touch { words: words.to_vec(), unknowable });
+        for r in command.redirections().into_iter().filter(|r| r.op.contains('>')) {
+            let unknowable = r.target.is_unknowable();
+            self.touches.push(Touch { words: vec![r.op, r.target.text], unknowable });
+        }
+    }
 }
 
 impl Observer for StartRecorder {
@@ -247,6 +273,9 @@ impl Observer for StartRecorder {
         if cmd == "default_start" {
             self.events.push(StartEvent::DefaultStart { loc, condition, env: Box::new(command.env.clone()) });
             return Some(Status::Unknown);
+        }
+        if !command.is_function {
+            self.touch(command, &words.texts);
         }
         if is_failure(base, &words.texts) {
             self.events.push(StartEvent::Failure { loc, certain: condition.is_none() });

@@ -228,17 +228,11 @@ pub const DAEMONS: &[Daemon] = &[
         // chronyd forks unless told -n: rc2s6's table keeps it in the foreground.
         reports: &["rc2s6::model::foreground_from_table"],
         // start() adds -s and -r to command_args when /dev/rtc exists and chrony.conf has
-        // `rtcfile` / `dumponexit` when OpenRC starts the service, which a service directory
-        // cannot follow: rc2s6 refuses the script. This chrony.conf has neither, so OpenRC
-        // adds neither flag, and the administrator drops the two tests.
-        edits: &[(
-            "\tif [ -c /dev/rtc ]; then\n\t\tgrep -q '^rtcfile' \"${CFGFILE}\" && command_args=\"$command_args -s\"\n\tfi\n\tgrep -q '^dumponexit$' \"${CFGFILE}\" && command_args=\"$command_args -r\"\n",
-            "",
-        )],
-        refused_as_is: Some((
-            "rc2s6::model::unknowable_value",
-            "grep -q '^rtcfile' \"${CFGFILE}\" && command_args=\"$command_args -s\"",
-        )),
+        // `rtcfile` / `dumponexit` when OpenRC starts the service: the run script makes the same
+        // tests when it starts (`[ -c /dev/rtc ]`, `grep -q`), so the script runs as Alpine
+        // writes it. This chrony.conf has neither line, so neither side adds a flag.
+        edits: &[],
+        refused_as_is: None,
     },
 ];
 

@@ -25,6 +25,7 @@ use super::error::{EvalDiagnostic, EvalError};
 use super::expand::Expander;
 use super::observer::{Observer, at_span};
 pub use super::status::Status;
+use super::system_test::Oracle;
 use super::value::{Loc, Uncertainty};
 pub use merge::merge;
 
@@ -68,6 +69,11 @@ pub struct Interpreter<O: Observer = ()> {
     pub diagnostics: Vec<EvalDiagnostic>,
     /// Watches every simple command.
     pub observer: O,
+    /// Answers the tests of the running system it is told to, and records every one met.
+    pub oracle: Oracle,
+    /// Programs run (not the script's functions nor builtins) are recorded in the oracle: what
+    /// the files' top level runs between a test of the running system and the launch.
+    pub record_commands: bool,
     in_background: bool,
     file: FileId,
     /// The undecidable conditions that enclose the current command, innermost last.
@@ -111,6 +117,8 @@ impl<O: Observer> Interpreter<O> {
             functions: BTreeMap::new(),
             diagnostics: Vec::new(),
             observer,
+            oracle: Oracle::default(),
+            record_commands: false,
             in_background: false,
             file: FileId::default(),
             conditions: Vec::new(),
@@ -158,6 +166,7 @@ impl<O: Observer> Interpreter<O> {
         }
         let mut scratch = Interpreter::observed(self.env.clone(), observer);
         scratch.functions = self.functions.clone();
+        scratch.oracle = self.oracle.clone();
         scratch.call_function(function);
         Some(FunctionRun { observer: scratch.observer, env: scratch.env, diagnostics: scratch.diagnostics })
     }

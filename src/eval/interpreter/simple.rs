@@ -8,6 +8,7 @@ use crate::shell::ast::SimpleCommand;
 use super::super::error::EvalError;
 use super::super::expand::WordShare;
 use super::super::observer::{ObservedCommand, Observer};
+use super::super::system_test::SystemTest;
 use super::super::test_expr;
 use super::super::value::{ShellValue, Uncertainty};
 use super::{Flow, Interpreter, Status};
@@ -131,7 +132,14 @@ impl<O: Observer> Interpreter<O> {
             ":" | "true" => Status::True,
             "false" => Status::False,
             "[" | "test" if !known => Status::Unknown,
-            "[" | "test" => test(cmd, rest),
+            "[" | "test" => match test(cmd, rest) {
+                // A test of the running system the model may have chosen an answer for.
+                Status::Unknown => match SystemTest::read(self.loc(sc.span), cmd, rest) {
+                    Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                    None => Status::Unknown,
+                },
+                known => known,
+            },
             "yesno" if !known => Status::Unknown,
             "yesno" => self.yesno(rest.first().map(String::as_str).unwrap_or("")),
             "unset" => {
@@ -162,11 +170,26 @@ impl<O: Observer> Interpreter<O> {
                 // runs: what it assigns matters.
                 Some(f) => self.call(&f, known.then(|| rest.to_vec())),
                 // Any other command (OpenRC's helpers, external programs) has no effect on
-                // variables and an exit status only known at run time.
-                None => Status::Unknown,
+                // variables and an exit status only known at run time, which the model may have
+                // chosen for a test of the running system (`grep -q`).
+                None => {
+                    if self.record_commands {
+                        self.record(cmd, rest, known);
+                    }
+                    match SystemTest::read(self.loc(sc.span), cmd, rest).filter(|_| known) {
+                        Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                        None => Status::Unknown,
+                    }
+                }
             },
         };
         (status, Flow::Next)
+    }
+
+    /// Records the program run in the oracle.
+    fn record(&self, cmd: &str, rest: &[String], known: bool) {
+        let words: Vec<String> = std::iter::once(cmd.to_string()).chain(rest.iter().cloned()).collect();
+        self.oracle.saw(&words, !known);
     }
 
     /// Run for its output (`$(f)`): `echo` and `printf` write to the capture; a command that may

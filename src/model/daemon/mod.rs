@@ -295,5 +295,6 @@ fn settings(
         fghack: foreground.fghack,
         privileges: privileges?,
         required: required?,
+        system_worlds: None,
     })
 }

@@ -1,0 +1,433 @@
+//! A service whose daemon's argv or environment is set under tests of the running system
+//! (`[ -c /dev/rtc ] && command_args="$command_args -s"`): OpenRC makes each test when it loads
+//! or starts the service, before the daemon starts, and so can the run script. When such tests
+//! alone keep a service from being converted, it is worked out once per answer of each ("world",
+//! an [`Oracle`] answering the interpreter), and converted only when every world converts and the
+//! worlds differ only in the daemon's argv and environment; the run script makes the tests and
+//! execs the launch of the world they select ([`WorldTree`]).
+//!
+//! s6 runs `run` again at each restart, so the tests are made again then, where supervise-daemon
+//! reuses the argv of its first start: the decision says so, as for values computed at start.
+
+use std::collections::BTreeMap;
+
+use super::error::{ModelDiagnostic, ModelError};
+use super::service::{Daemon, Decision, Service, ServiceKind};
+use super::trace::Touch;
+use super::{ModelOptions, ServiceInputs, build_once, is_error};
+use crate::eval::at_start::has_marker;
+use crate::eval::system_test::{Oracle, SystemTest};
+
+/// At most this many tests: 2^3 analyses of one service.
+const MAX_TESTS: usize = 3;
+
+/// The tests a daemon's launch depends on, and which launch each answer selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemWorlds {
+    /// The tests, in the order the script makes them.
+    pub tests: Vec<SystemTest>,
+    /// Which argv and environment each answer selects.
+    pub tree: WorldTree,
+}
+
+/// A decision tree over [`SystemWorlds::tests`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldTree {
+    /// The daemon's argv and environment.
+    Launch {
+        /// The argv.
+        argv: Vec<String>,
+        /// The environment, sorted by name.
+        env: Vec<(String, String)>,
+    },
+    /// Test `test` (an index into the tests): `then` when it succeeds, else `otherwise`.
+    Test {
+        /// The test's index.
+        test: usize,
+        /// When it succeeds.
+        then: Box<WorldTree>,
+        /// When it fails.
+        otherwise: Box<WorldTree>,
+    },
+}
+
+/// One analysis: the service, the tests of the running system met, what start_pre() and start()
+/// touched.
+pub(super) struct Once {
+    pub service: Service,
+    pub met: Vec<SystemTest>,
+    pub touches: Vec<Touch>,
+}
+
+/// The service, in worlds when tests of the running system alone keep it from being converted.
+pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
+    let once = build_once(inputs, options, &Oracle::default());
+    let Some(tests) = blocking_tests(&once) else { return once.service };
+    match in_worlds(inputs, options, &tests) {
+        Ok(service) => service,
+        Err(why) => with_why(once.service, &tests, &why),
+    }
+}
+
+/// The service refused as it was, each `unknowable_value` on a test the run script could have
+/// made saying why it does not.
+fn with_why(mut service: Service, tests: &[SystemTest], why: &str) -> Service {
+    for d in &mut service.diagnostics {
+        if let ModelError::UnknowableValue { span, help, .. } = &mut d.error {
+            let (start, end) = (span.offset(), span.offset() + span.len());
+            if tests.iter().any(|t| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end) {
+                *help = format!("the run script cannot make this test itself: {why}; {help}");
+            }
+        }
+    }
+    service
+}
+
+/// The tests that the service's only errors (`unknowable_value`, each under a condition) are
+/// conditional on; `None` unless every error has some, there are at most [`MAX_TESTS`], and each
+/// place makes one test.
+fn blocking_tests(once: &Once) -> Option<Vec<SystemTest>> {
+    if once.service.kind != ServiceKind::NotConverted || once.met.is_empty() {
+        return None;
+    }
+    let mut tests: Vec<SystemTest> = Vec::new();
+    for d in once.service.diagnostics.iter().filter(|d| is_error(&d.error)) {
+        let ModelError::UnknowableValue { span, .. } = &d.error else { return None };
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        let inside = |t: &&SystemTest| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end;
+        let under: Vec<&SystemTest> = once.met.iter().filter(inside).collect();
+        if under.is_empty() {
+            return None;
+        }
+        for t in under {
+            if !tests.contains(t) {
+                tests.push(t.clone());
+            }
+        }
+    }
+    // In the order the script makes them (each is a pure test: the order changes no answer).
+    tests.sort();
+    let one_each = tests.iter().all(|t| tests.iter().filter(|u| u.loc == t.loc).count() == 1);
+    (!tests.is_empty() && tests.len() <= MAX_TESTS && one_each).then_some(tests)
+}
+
+/// The service worked out in each world, if every world converts, nothing before the launch can
+/// change what is tested, and the worlds differ in the daemon's argv and environment alone.
+fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest]) -> Result<Service, String> {
+    let mut worlds: Vec<Service> = Vec::new();
+    for mask in 0..(1usize << tests.len()) {
+        let answers: BTreeMap<_, _> = tests.iter().enumerate().map(|(i, t)| (t.loc, mask & (1 << i) != 0)).collect();
+        let once = build_once(inputs, options, &Oracle::assuming(answers));
+        for t in tests {
+            if let Some(program) = touched(&once.touches, t.path()) {
+                return Err(format!(
+                    "`{program}`, run between the test and the launch, may change `{}`",
+                    t.path().escape_debug()
+                ));
+            }
+        }
+        let converted = once.service.kind == ServiceKind::Longrun
+            && once.service.daemon.as_ref().is_some_and(|d| !has_at_start(d))
+            && !once.service.diagnostics.iter().any(|d| is_error(&d.error));
+        if !converted {
+            return Err("the service is not converted for some answer of the tests".into());
+        }
+        worlds.push(once.service);
+    }
+    let Some(base) = worlds.first() else { return Err(String::new()) };
+    if !worlds.iter().all(|w| same_but_launch(base, w)) {
+        return Err("the answers change more than the daemon's arguments and environment".into());
+    }
+    let launches: Vec<&Daemon> = worlds.iter().filter_map(|w| w.daemon.as_ref()).collect();
+    let tree = tree(&launches, 0, 0, 0, tests.len());
+    let Some(mut service) = merged(worlds) else { return Err(String::new()) };
+    service.decisions.push(decision(tests));
+    if let Some(d) = service.daemon.as_mut() {
+        d.system_worlds = Some(SystemWorlds { tests: tests.to_vec(), tree });
+    }
+    Ok(service)
+}
+
+/// Where a diagnostic's first label points.
+fn first_label(e: &ModelError) -> Option<(usize, usize)> {
+    use miette::Diagnostic;
+    e.labels()?.next().map(|l| (l.offset(), l.len()))
+}
+
+/// Whether the daemon's words hold a value computed at start (not combined with worlds yet).
+fn has_at_start(d: &Daemon) -> bool {
+    d.argv.iter().chain(d.env.iter().map(|(_, v)| v)).any(|w| has_marker(w))
+}
+
+/// The first world, with every world's diagnostics and decisions (each once: a diagnostic of
+/// the same code at the same place is the same finding, whatever value its label shows). That
+/// start_pre() or start() changes the daemon's arguments in some worlds only is what the run
+/// script's tests decide, not a value fixed at compile time: not said again.
+fn merged(worlds: Vec<Service>) -> Option<Service> {
+    use crate::core::diagnostic::Coded;
+    let mut it = worlds.into_iter();
+    let mut base = it.next()?;
+    for w in it {
+        for d in w.diagnostics {
+            let same = |e: &ModelDiagnostic| {
+                e.file == d.file && e.error.code() == d.error.code() && first_label(&e.error) == first_label(&d.error)
+            };
+            if !matches!(d.error, ModelError::StartPreAssignment { .. }) && !base.diagnostics.iter().any(same) {
+                base.diagnostics.push(d);
+            }
+        }
+        for d in w.decisions {
+            if !base.decisions.contains(&d) {
+                base.decisions.push(d);
+            }
+        }
+    }
+    Some(base)
+}
+
+/// Whether two worlds make the same service but for the daemon's argv and environment.
+fn same_but_launch(a: &Service, b: &Service) -> bool {
+    let strip = |s: &Service| s.daemon.clone().map(|d| Daemon { argv: Vec::new(), env: Vec::new(), ..d });
+    let settings = |s: &Service| s.settings.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect::<Vec<_>>();
+    let program = |s: &Service| s.daemon.as_ref().and_then(|d| d.argv.first().cloned());
+    // The logger gets the daemon's environment (`backend::s6`'s log/run), and the s6-rc backend
+    // reads the program: only the arguments and the daemon's own environment may differ.
+    let logger_env = |s: &Service| s.daemon.as_ref().filter(|d| d.logger.is_some()).map(|d| d.env.clone());
+    strip(a) == strip(b)
+        && program(a) == program(b)
+        && logger_env(a) == logger_env(b)
+        && a.dependencies == b.dependencies
+        && a.supervisor == b.supervisor
+        && a.s6_service_path == b.s6_service_path
+        && a.svwait_options_start == b.svwait_options_start
+        && a.ready_timeout_ms == b.ready_timeout_ms
+        && a.description == b.description
+        && a.custom_launch == b.custom_launch
+        && a.backend_calls == b.backend_calls
+        && settings(a) == settings(b)
+}
+
+/// The tree over tests `depth..n` of the worlds whose answers to the tests of the bits `fixed`
+/// are those of `prefix` (world `m` answers test `i` with bit `i` of `m`). A test whose answer
+/// selects the same launch among those worlds is not made.
+fn tree(launches: &[&Daemon], depth: usize, fixed: usize, prefix: usize, n: usize) -> WorldTree {
+    let same = |a: usize, b: usize| launches[a].argv == launches[b].argv && launches[a].env == launches[b].env;
+    let under: Vec<usize> = (0..launches.len()).filter(|m| m & fixed == prefix).collect();
+    let first = under[0];
+    if depth == n || under.iter().all(|&m| same(m, first)) {
+        return WorldTree::Launch { argv: launches[first].argv.clone(), env: launches[first].env.clone() };
+    }
+    let bit = 1 << depth;
+    if under.iter().all(|&m| same(m, m ^ bit)) {
+        return tree(launches, depth + 1, fixed, prefix, n);
+    }
+    WorldTree::Test {
+        test: depth,
+        then: Box::new(tree(launches, depth + 1, fixed | bit, prefix | bit, n)),
+        otherwise: Box::new(tree(launches, depth + 1, fixed | bit, prefix, n)),
+    }
+}
+
+/// What the manifest says of the tests.
+fn decision(tests: &[SystemTest]) -> Decision {
+    let list: Vec<String> = tests.iter().map(|t| format!("`{}`", t.display())).collect();
+    Decision {
+        topic: "runtime test".into(),
+        choice: format!(
+            "{} {} the daemon's arguments or environment: the run script tests as OpenRC does, as root, each time it starts (so at every restart, where supervise-daemon respawns with its first start's arguments), and execs the launch selected",
+            list.join(", "),
+            if tests.len() == 1 { "decides" } else { "decide" }
+        ),
+        loc: tests.first().map(|t| t.loc),
+    }
+}
+
+/// Whether a command start_pre() or start() runs may create, remove or replace `path` between
+/// OpenRC's test and the launch: a word that cannot be known, a pattern, the path, a directory
+/// above or below it, or a relative word holding its name. Messages and read-only commands are
+/// passed over; the launch itself is not a touch. Making a directory above the path, or changing
+/// its owner or mode, changes no answer (root's `-r`/`-w`/`-x` do not look at the directories
+/// above: POSIX `access()`, and root passes their search permission).
+fn touched(touches: &[Touch], path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let related = |w: &str, above_harmless: bool| {
+        if w.contains(['*', '?', '[']) {
+            return true;
+        }
+        let abs = if w.starts_with('/') { Some(w) } else { w.find("=/").map(|i| &w[i + 1..]) };
+        match abs {
+            Some(p) => {
+                let p = p.trim_end_matches('/');
+                p == path
+                    || (!above_harmless && path.starts_with(&format!("{p}/")))
+                    || p.starts_with(&format!("{path}/"))
+            }
+            None => !name.is_empty() && w.contains(name),
+        }
+    };
+    touches.iter().find_map(|t| {
+        let base = t.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
+        if READ_ONLY.contains(&base) {
+            return None;
+        }
+        // Any other program may write where it likes: rc2s6 cannot see what it does.
+        let operands_only = FILE_OPERATIONS.contains(&base) || base.starts_with('>') || base == "<>";
+        let recursive = t
+            .words
+            .iter()
+            .skip(1)
+            .any(|w| w == "--recursive" || (w.starts_with('-') && !w.starts_with("--") && w.contains('R')));
+        let above_harmless = ABOVE_HARMLESS.contains(&base) && !recursive;
+        let touches = !operands_only || t.unknowable || t.words.iter().skip(1).any(|w| related(w, above_harmless));
+        touches.then(|| base.chars().filter(|c| !c.is_control()).take(40).collect())
+    })
+}
+
+/// File operations that change nothing below a directory they name (without `-R`).
+const ABOVE_HARMLESS: &[&str] = &["checkpath", "mkdir", "touch", "chown", "chgrp", "chmod"];
+
+/// Commands that print, test, read, or change only the shell's own state or OpenRC's (their
+/// redirections are touches of their own).
+const READ_ONLY: &[&str] = &[
+    "ebegin",
+    "eend",
+    "einfo",
+    "einfon",
+    "ewarn",
+    "ewarnn",
+    "eerror",
+    "eerrorn",
+    "veinfo",
+    "vewarn",
+    "vebegin",
+    "veend",
+    "eindent",
+    "eoutdent",
+    "echo",
+    "printf",
+    "test",
+    "[",
+    "yesno",
+    "sleep",
+    "service_get_value",
+    "local",
+    "return",
+    "true",
+    "false",
+    ":",
+    "grep",
+    "cat",
+    "id",
+    "getent",
+    "command",
+    "type",
+    "which",
+    "basename",
+    "dirname",
+    "cd",
+    "umask",
+    "ulimit",
+    "export",
+    "unset",
+    "shift",
+    "set",
+];
+
+/// Commands that create, change or remove only the files their operands name (coreutils,
+/// busybox, OpenRC's checkpath).
+const FILE_OPERATIONS: &[&str] =
+    &["checkpath", "mkdir", "rmdir", "touch", "rm", "ln", "cp", "mv", "install", "chown", "chmod", "chgrp", "sed"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::files;
+
+    /// The script converted: each test's operands, and the tree as `test ? then : else` over the
+    /// daemon's arguments (without the program) and environment names; `None` when refused.
+    fn worlds(script: &str) -> Option<(Vec<String>, String)> {
+        let f = files("", &format!("#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_background=yes\n{script}"));
+        let service = super::super::build(&f.inputs(), &ModelOptions::default());
+        let w = service.daemon.as_ref()?.system_worlds.clone()?;
+        Some((w.tests.iter().map(SystemTest::display).collect(), show(&w.tree)))
+    }
+
+    fn show(t: &WorldTree) -> String {
+        match t {
+            WorldTree::Launch { argv, env } => {
+                let env: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).filter(|k| k.starts_with('X')).collect();
+                format!(
+                    "[{}]{}",
+                    argv[1..].join(" "),
+                    if env.is_empty() { String::new() } else { format!("+{}", env.join(",")) }
+                )
+            }
+            WorldTree::Test { test, then, otherwise } => format!("{test}?{}:{}", show(then), show(otherwise)),
+        }
+    }
+
+    #[test]
+    fn each_answer_selects_its_launch() {
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "command_args=-a\n[ -c /dev/rtc ] && command_args=\"$command_args -s\"",
+                &["[ -c /dev/rtc ]"],
+                "0?[-a -s]:[-a]",
+            ),
+            ("[ ! -f /etc/x/config ] && command_args=--firstrun", &["[ ! -f /etc/x/config ]"], "0?[--firstrun]:[]"),
+            (
+                "c=/etc/u/u\nif [ -f $c.ini ]; then command_args=\"--ini $c.ini\"; elif test -f $c.yml; then command_args=--yml; fi",
+                &["[ -f /etc/u/u.ini ]", "[ -f /etc/u/u.yml ]"],
+                "0?[--ini /etc/u/u.ini]:1?[--yml]:[]",
+            ),
+            // An exported variable differs: the environment is the world's too.
+            ("[ -d /etc/d ] && export XMODE=dir", &["[ -d /etc/d ]"], "0?[]+XMODE:[]"),
+            ("grep -q ^rtcfile /etc/c.conf && command_args=-s", &["grep -q ^rtcfile /etc/c.conf"], "0?[-s]:[]"),
+            // A test that changes nothing the daemon gets is no test of the run script's.
+            ("[ -e /a ] && command_args=-a\n[ -e /b ] && : ", &["[ -e /a ]"], "0?[-a]:[]"),
+        ];
+        for (script, tests, tree) in cases {
+            let want: Vec<String> = tests.iter().map(|t| t.to_string()).collect();
+            assert_eq!(worlds(script), Some((want, tree.to_string())), "{script}");
+        }
+    }
+
+    #[test]
+    fn refused_unless_only_such_tests_block_and_nothing_changes_them() {
+        let refused = [
+            // Not a file primary, a relative path, a variable's test (conf.d decides it).
+            "[ -t 0 ] && command_args=-t",
+            "[ -f x.conf ] && command_args=-x",
+            "[ -n \"$X\" ] && command_args=-x",
+            "grep -q ^a.b /etc/a && command_args=-a",
+            // Four tests.
+            "[ -e /a ] && command_args=\"$command_args -a\"\n[ -e /b ] && command_args=\"$command_args -b\"\n[ -e /c ] && command_args=\"$command_args -c\"\n[ -e /d ] && command_args=\"$command_args -d\"",
+            // Something else blocks too.
+            "[ -e /a ] && command_args=-a\ncommand_args=\"$command_args $(uname -r)\"",
+            // start_pre() makes, removes or may touch what is tested before the launch.
+            "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { touch /etc/x/c; }",
+            "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { rm -rf /etc/x; }",
+            "[ -d /etc/x ] && command_args=-x\nstart_pre() { checkpath -d /etc/x/y; }",
+            "[ -x /etc/x/c ] && command_args=-x\nstart_pre() { chmod -R 0644 /etc/x; }",
+            "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { cd /etc/x && cp c.dist c; }",
+            "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { echo y > /etc/x/c; }",
+            "[ -f /etc/x/c ] && command_args=-x\nstart_pre() { generate \"$CONF\"; }",
+            // The top level runs something after the test that may change the path.
+            "[ -f /etc/x/c ] && command_args=-x\ncp /usr/share/x/c.dist /etc/x/c",
+            "[ -f /etc/x/c ] && command_args=-x\nsetup-x",
+            // The worlds differ in more than the arguments.
+            "[ -e /a ] && command_user=nobody",
+            "[ -e /a ] && command=/usr/bin/other",
+        ];
+        for script in refused {
+            assert_eq!(worlds(script), None, "{script}");
+        }
+        // What start_pre() does to other paths does not matter.
+        let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
+        assert!(worlds(ok).is_some());
+        // Nor what makes the directories above the path.
+        let above =
+            "[ ! -e /etc/x/c ] && command_args=-x\nstart_pre() { mkdir -p /etc/x; checkpath -d -m 0700 /etc/x; }";
+        assert!(worlds(above).is_some());
+    }
+}
