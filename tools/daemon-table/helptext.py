@@ -62,6 +62,21 @@ rc2s6-help-status=$rc"
 """ % CAP
 
 
+_SO_DIRS = {}
+
+
+def _so_dirs(root):
+    """Directories under the root's library directories holding shared objects, sorted."""
+    if root not in _SO_DIRS:
+        out = set()
+        for top in ("usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "usr/lib"):
+            for d, _, files in os.walk(os.path.join(root, top)):
+                if any(re.search(r"\.so(?:\.[0-9]+)*$", f) for f in files):
+                    out.add(os.path.relpath(d, root))
+        _SO_DIRS[root] = sorted(out)
+    return _SO_DIRS[root]
+
+
 def root_loader(root, libdirs):
     """(loader, library path) of a release root from helproot.py: its own ld.so, its standard
     library directories, those its /etc/ld.so.conf.d names, and the package's (`libdirs`)."""
@@ -76,11 +91,15 @@ def root_loader(root, libdirs):
     dirs = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib", "usr/lib"]
     conf = os.path.join(root, "etc/ld.so.conf.d")
     for f in sorted(os.listdir(conf)) if os.path.isdir(conf) else []:
-        for line in open(os.path.join(conf, f), errors="replace"):
-            line = line.strip()
-            if line.startswith("/") and " " not in line:
-                dirs.append(line.lstrip("/"))
+        with open(os.path.join(conf, f), errors="replace") as lines:
+            for line in lines:
+                line = line.strip()
+                if line.startswith("/") and " " not in line:
+                    dirs.append(line.lstrip("/"))
     dirs += list(libdirs)
+    # Private library directories programs name in their RUNPATH (/usr/lib/x86_64-linux-gnu/
+    # pulseaudio): absolute, so the loader would look for them on the machine, not in the root.
+    dirs += _so_dirs(root)
     full = [os.path.join(root, d) for d in dirs]
     return loader, ":".join(d for d in full if os.path.isdir(d))
 
@@ -142,10 +161,10 @@ def run(cache_dir, deb, member, name, arg, libdirs=(), root=None):
         if binary is None:
             got = {"status": None, "text": "", "error": "not extracted"}
         elif root:
-            loader, path = root_loader(root, libdirs)
+            loader, lib_path = root_loader(root, libdirs)
             if loader is None:
                 raise RuntimeError(f"{root} has no dynamic loader")
-            status, text, error = sandboxed(binary, name, arg, "", loader, path)
+            status, text, error = sandboxed(binary, name, arg, "", loader, lib_path)
             got = {"status": status, "text": text, "libraries": "release root"}
             if error:
                 got["error"] = error

@@ -399,6 +399,26 @@ class HelpText(unittest.TestCase):
         self.assertEqual(build.help_evidence("unit-without+man"), "unit-without+help")
 
 
+class ReleaseRoot(unittest.TestCase):
+    def test_loader_and_library_path(self):
+        with tempfile.TemporaryDirectory() as root:
+            self.assertEqual(helptext.root_loader(root, []), (None, ""))
+            for d in ("usr/lib/x86_64-linux-gnu/pulseaudio", "usr/lib/x86_64-linux-gnu/bar", "etc/ld.so.conf.d", "opt/foo/lib"):
+                os.makedirs(os.path.join(root, d))
+            for f in ("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-16.1.so", "usr/lib/x86_64-linux-gnu/bar/README"):
+                open(os.path.join(root, f), "w").close()
+            with open(os.path.join(root, "etc/ld.so.conf.d/foo.conf"), "w") as f:
+                f.write("# comment\n/opt/foo/lib\n")
+            loader, path = helptext.root_loader(root, ["opt/foo/lib"])
+            self.assertEqual(loader, os.path.join(root, "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"))
+            dirs = [os.path.relpath(d, root) for d in path.split(":")]
+            # The standard directories first, then ld.so.conf.d's, the package's, RUNPATH-style ones.
+            self.assertEqual(dirs[0], "usr/lib/x86_64-linux-gnu")
+            self.assertIn("opt/foo/lib", dirs)
+            self.assertIn("usr/lib/x86_64-linux-gnu/pulseaudio", dirs)
+            self.assertNotIn("usr/lib/x86_64-linux-gnu/bar", dirs)
+
+
 @unittest.skipUnless(os.geteuid() == 0, "the sandbox needs root (unshare, mount, setpriv)")
 class Sandbox(unittest.TestCase):
     """The sandbox itself, with the machine's own programs."""
@@ -413,6 +433,14 @@ class Sandbox(unittest.TestCase):
         self.assertEqual([l.split(":")[0].strip() for l in text.split("\n")[2:] if l.strip()], ["lo"])
         status, text, _ = helptext.sandboxed("/usr/bin/env", "env", "-0", "")
         self.assertEqual(text.split("\0")[0], "PATH=/run/rc2s6-help/bin:/usr/bin:/bin")
+
+    def test_with_a_release_roots_loader(self):
+        # helproot.py's roots run a program through their own ld.so: here the machine's.
+        loader = os.path.realpath("/lib64/ld-linux-x86-64.so.2")
+        status, text, _ = helptext.sandboxed("/bin/sh", "sh", "-c", "", loader, os.path.dirname(loader))
+        self.assertEqual(status, 2)  # `sh -c` without a command string
+        status, text, _ = helptext.sandboxed("/usr/bin/id", "id", "-un", "", loader, os.path.dirname(loader))
+        self.assertEqual((status, text.strip()), (0, "nobody"))
 
     def test_a_program_that_keeps_running_is_killed_and_gives_nothing(self):
         status, _, error = helptext.sandboxed("/bin/sleep", "sleep", "60", "")
