@@ -138,8 +138,16 @@ def sandboxed(binary, name, arg, libdirs, loader="", loader_path=""):
         raise RuntimeError(f"the sandbox failed for {binary}: {r.stderr.decode('utf-8', 'replace')[-500:]}")
     status = int(m.group(1))
     text = text[: m.start()]
-    # A shell reports a child killed by a signal as 128+N.
-    return (None, text, f"it was killed by signal {status - 128}") if status > 128 else (status, text, "")
+    code, why = exit_status(status)
+    return code, text, why
+
+
+def exit_status(status):
+    """(exit code or None, why) from the status a shell reports: 128+N for a child killed by
+    signal N, N at most 64 (SIGRTMAX) on Linux; 255 is exit(-1), an exit."""
+    if 128 < status <= 192:
+        return None, f"it was killed by signal {status - 128}"
+    return status, ""
 
 
 def run(cache_dir, deb, member, name, arg, libdirs=(), root=None):
@@ -235,4 +243,11 @@ def is_help(got, name):
         return f"it printed no option list ({len(opts)} option(s) read)"
     if not any(set(o.names) & HELP_NAMES for o in opts) and not go_usage(text, name):
         return "its output does not document its own help option, so it may not be a help text"
+    # An option whose description starts with another option is one the reader may have given
+    # the next line's text (`-n, --name` over `--server_name <name>  Server name`, nats-server;
+    # `-n, --nofork` alone on its line, anope): harmless unless that text speaks of forking,
+    # which would then be read as this option's meaning.
+    misread = [o for o in opts if o.cls and re.match(r"^[-+]{1,2}[A-Za-z0-9]", o.desc.strip())]
+    if misread:
+        return f"an option's description may be another option's ({misread[0].tag}: {misread[0].desc.strip()[:60]})"
     return ""

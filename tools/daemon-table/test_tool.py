@@ -356,6 +356,8 @@ class HelpText(unittest.TestCase):
             # Option-like lines that document no help option: perhaps a log, a config dump.
             ({"status": 0, "text": "  -a  one thing\n  -b  another thing\n"}, "own help option"),
             ({"status": 0, "text": ACPID_HELP + "x" * helptext.CAP}, "cap"),
+            # An option alone on its line over another that forks: which one forks is not known.
+            ({"status": 0, "text": "Usage: foo [options]\n  -h, --help   help\n  -n, --name\n      --nofork   Do not fork\n"}, "may be another option's"),
         ]
         for got, why in cases:
             self.assertIn(why, helptext.is_help(got, "foo"), got)
@@ -368,6 +370,16 @@ class HelpText(unittest.TestCase):
         self.assertEqual(got, {("-dnsmasq",): "required", ("-expose_leases",): None})
         # Another program's header is not this one's help text.
         self.assertIn("own help option", helptext.is_help({"status": 0, "text": text}, "dnsmasq"))
+
+    def test_an_alias_on_its_own_line_is_not_a_misreading(self):
+        # nats-server --help (Debian trixie 2.10.27-1+b2): `-n, --name` over `--server_name`.
+        text = "Usage: nats-server [options]\n\nServer Options:\n    -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)\n    -n, --name\n        --server_name <server_name>  Server name (default: auto)\n    -h, --help                       Show this message\n"
+        self.assertEqual(helptext.is_help({"status": 0, "text": text}, "nats-server"), "")
+
+    def test_exit_status(self):
+        self.assertEqual(helptext.exit_status(255), (255, ""))  # exit(-1): anope --help
+        self.assertEqual(helptext.exit_status(1), (1, ""))
+        self.assertEqual(helptext.exit_status(134), (None, "it was killed by signal 6"))
 
     def test_usage_lines_name_the_program(self):
         self.assertEqual(helptext.usage_lines("Usage: /usr/sbin/foo [-d] FILE\n", "foo"), ["foo [-d] FILE"])
