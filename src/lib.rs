@@ -10,6 +10,10 @@
 //! which the phases define). The binary's command line lives outside the library.
 //! ARCHITECTURE.md is the map.
 
+// pest is built without its `std` feature (no stack probe on every parser call; shell::parse
+// bounds the stack itself), so the parser pest_derive generates names `::alloc::boxed::Box`.
+extern crate alloc;
+
 pub mod backend;
 pub mod codes;
 pub mod core;

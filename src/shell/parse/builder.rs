@@ -24,9 +24,9 @@ pub(super) struct Builder {
 }
 
 /// Lists and word parts nested in one another that the builder follows: about 100 levels of
-/// `$(…)`, `{ … }` or `"${x:-…}"`, where no real script goes past 10. pest's stack guard lets
-/// the grammar nest deeper than building the tree (and later, modelling and dropping it) can
-/// without overflowing a thread's stack in a release build.
+/// `$(…)`, `{ … }` or `"${x:-…}"`, where no real script goes past 10. The grammar may nest
+/// deeper (`stack` gives it the stack its openers can need) than building the tree (and later,
+/// modelling and dropping it) can without overflowing a thread's stack in a release build.
 const MAX_NESTING: usize = 200;
 
 fn span(p: &P) -> Span {

@@ -3,6 +3,7 @@
 mod builder;
 pub mod error;
 mod grammar;
+mod stack;
 
 use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
@@ -35,9 +36,9 @@ pub fn parse_command_line(text: &str) -> ParseOutcome {
 
 /// The most rule calls one parse may make: about 60 per byte of real script, so the largest in the
 /// corpus of real init scripts (17 KB) needs a twentieth of this. Hostile text (deep nesting that
-/// makes the PEG backtrack) stops here within a second instead of running for minutes. pest's
-/// own stack guard stops nesting that would overflow the parser's stack; the builder stops
-/// nesting that would overflow its own.
+/// makes the PEG backtrack) stops here within a second instead of running for minutes. The
+/// number of openers bounds the parser's recursion, and the parse runs where the stack that can
+/// need is free (`stack`); the builder stops nesting that would overflow its own.
 const CALL_LIMIT: usize = 20_000_000;
 
 /// Rule calls allowed per byte beyond `CALL_LIMIT`: a long file of plain lines (a 544 KB one of
@@ -52,6 +53,22 @@ const CALLS_PER_BYTE: usize = 128;
 static LIMIT: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 fn parse_with(rule: Rule, text: &str) -> ParseOutcome {
+    let openers = match stack::count_openers(text) {
+        Ok(n) => n,
+        Err(at) => return too_complex(at),
+    };
+    // Only a system that cannot reserve the stack refuses the thread; the text is then refused
+    // where it first needs more than this thread has left.
+    stack::with_stack(stack::needed(openers), || parse_under_limit(rule, text))
+        .unwrap_or_else(|| too_complex(stack::first_opener_past_this_stack(text)))
+}
+
+/// The outcome for a text too deep or complex to parse, stopped at byte `at`.
+fn too_complex(at: usize) -> ParseOutcome {
+    ParseOutcome { script: None, errors: vec![ParseError::TooComplex { span: Span::new(at, at).into() }] }
+}
+
+fn parse_under_limit(rule: Rule, text: &str) -> ParseOutcome {
     let limit = CALL_LIMIT.max(text.len().saturating_mul(CALLS_PER_BYTE));
     let set = |l: usize| pest::set_call_limit(std::num::NonZeroUsize::new(l));
     if limit == CALL_LIMIT {
@@ -74,10 +91,7 @@ fn parse_limited(rule: Rule, text: &str) -> ParseOutcome {
             let mut b = builder::Builder::new(&root);
             let body = b.program(root);
             if let Some(at) = b.too_deep {
-                return ParseOutcome {
-                    script: None,
-                    errors: vec![ParseError::TooComplex { span: Span::new(at.start, at.start).into() }],
-                };
+                return too_complex(at.start);
             }
             ParseOutcome { script: Some(Script { body, non_posix: b.bashisms }), errors: b.errors }
         }

@@ -81,15 +81,61 @@ fn double_equals_in_test_is_not_posix() {
 
 #[test]
 fn nesting_beyond_the_stack_is_too_complex_not_a_crash() {
-    // pest's stack guard stops this long before the default 2 MiB thread stack overflows.
+    // Far more openers than `stack::MAX_OPENERS`: refused before pest runs, on any thread.
     let text = format!("{}\n", "$(".repeat(100_000));
     let out = std::thread::spawn(move || parse_script(&text)).join().expect("no stack overflow");
     assert!(matches!(out.errors.as_slice(), [ParseError::TooComplex { .. }]), "{:?}", out.errors);
 }
 
+/// Every kind of nesting, closed and unclosed, parsed in place on a thread with exactly the stack
+/// `stack::needed` gives its openers: an overflow here (the test binary aborts) means an opener
+/// can cost more than `stack` allows for.
+#[test]
+fn the_stack_needed_for_the_openers_is_enough_for_any_nesting() {
+    let constructs = [
+        ("x=$(", ")"),
+        ("echo >$(", ")"),
+        ("[[ local x=$(", " ]])"),
+        ("echo x$(", ")"),
+        ("{ ", "\n}"),
+        ("(", ")"),
+        ("if true; then ", "\nfi"),
+        ("while true; do ", "\ndone"),
+        ("for x do ", "\ndone"),
+        ("case a in a) ", ";; esac"),
+        ("case x in x) [[ $(", " ]];; esac)"),
+        ("f() { ", "\n}; f"),
+        ("x=\"${y:-", "}\""),
+        ("x=\"$(echo ", ")\""),
+        ("$((1+$(", ")))"),
+        ("<(", ")"),
+        ("[[ a =~ (", ") ]]"),
+    ];
+    for (open, close) in constructs {
+        for depth in [1, 199, 200, 1_500] {
+            for text in [format!("{}echo{}\n", open.repeat(depth), close.repeat(depth)), open.repeat(depth)] {
+                let openers = stack::count_openers(&text).expect("under the bound");
+                let thread = std::thread::Builder::new().stack_size(stack::needed(openers));
+                let parse = thread.spawn(move || parse_under_limit(Rule::program, &text)).expect("a thread");
+                parse.join().expect("no panic");
+            }
+        }
+    }
+}
+
+#[test]
+fn more_openers_than_the_bound_are_too_complex_where_they_pass_it() {
+    let text = format!("x=1\n{}\n", "\"a\" ".repeat(stack::MAX_OPENERS + 5));
+    let out = parse_script(&text);
+    // Two openers (the quotes) every four bytes: the one past the bound opens a word.
+    let at = 4 + 2 * stack::MAX_OPENERS;
+    assert_eq!(out.errors, [ParseError::TooComplex { span: Span::new(at, at).into() }]);
+    assert!(out.script.is_none());
+}
+
 #[test]
 fn closed_nesting_past_the_builders_limit_is_too_complex() {
-    // Closed, so the grammar accepts it wherever its stack guard allows; building (and later
+    // Closed, so the grammar accepts it (on a stack sized for its openers); building (and later
     // modelling and dropping) a tree this deep overflowed a release build's 2 MiB thread stack.
     for (open, close) in [("x=$(", ")"), ("{ ", "\n}"), ("x=\"${y:-", "}\"")] {
         let text = format!("{}echo{}\n", open.repeat(1_000), close.repeat(1_000));
