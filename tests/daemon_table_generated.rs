@@ -51,8 +51,25 @@ struct Table {
     daemons: Vec<Entry>,
 }
 
-const EVIDENCE: &[&str] =
-    &["unit-flag+man", "forking-unit+man", "attached-unit+man", "man", "unit-without+man", "simple-unit+silent-man"];
+const EVIDENCE: &[&str] = &[
+    "unit-flag+man",
+    "forking-unit+man",
+    "attached-unit+man",
+    "man",
+    "unit-without+man",
+    "simple-unit+silent-man",
+    "unit-flag+help",
+    "forking-unit+help",
+    "attached-unit+help",
+    "unit-without+help",
+    "simple-unit+silent-help",
+];
+
+/// A quote of a program's own help text (tools/daemon-table/helptext.py): the command run, the
+/// executable's path, the Debian package and version, and the `.deb`'s sha256 it came from.
+fn cites_help_text(s: &str) -> bool {
+    s.starts_with('`') && s.contains(" output of /") && s.contains("Debian ") && s.contains(".deb sha256 ")
+}
 
 /// What an entry means to rc2s6 (everything but its provenance).
 fn meaning(e: &Entry) -> String {
@@ -206,10 +223,20 @@ fn check(generated: &str, hand: &str, disputed: &str, busybox: &str) -> Vec<Stri
         if evidence == "man" && !unit.is_empty() {
             errors.push(format!("{id}: evidence `man` but a unit is cited"));
         }
+        // An entry read from a help text quotes that text, one read from man pages a page.
+        let from_help = evidence.ends_with("+help") || evidence.ends_with("+silent-help");
         for m in &man {
             let busybox_line = m.starts_with("busybox applet ");
             let cites_debian_page = cites_man_page(m) && m.contains("Debian ");
-            if !(busybox_line || cites_debian_page) {
+            if busybox_line {
+                continue;
+            }
+            if from_help && !cites_help_text(m) {
+                errors.push(format!(
+                    "{id}: help-text provenance without the command, path, Debian package and .deb sha256: {m}"
+                ));
+            }
+            if !from_help && !cites_debian_page {
                 errors.push(format!("{id}: man provenance without page(section) and Debian package version: {m}"));
             }
         }
@@ -218,7 +245,9 @@ fn check(generated: &str, hand: &str, disputed: &str, busybox: &str) -> Vec<Stri
                 errors.push(format!("{id}: unit provenance without release, package, Type= and ExecStart=: {u}"));
             }
         }
-        if !cites_man_page(&e.source) {
+        if from_help && !cites_help_text(&e.source) {
+            errors.push(format!("{id}: source cites no help text: {}", e.source));
+        } else if !from_help && !cites_man_page(&e.source) {
             errors.push(format!("{id}: source cites no man page: {}", e.source));
         }
         for n in &e.names {
@@ -289,6 +318,29 @@ fn entry(name: &str, body: &str) -> String {
 fn a_valid_entry_passes() {
     let g = entry("food", "    foreground: [[\"-f\"]]\n    already: [[\"-f\"]]\n");
     assert_eq!(check(&g, HAND, "", ""), Vec::<String>::new());
+}
+
+/// An entry read from a program's help text, as build.py writes one.
+fn help_entry(name: &str) -> String {
+    let quote = format!(
+        "`{name} --help` output of /usr/sbin/{name}, Debian bookworm {name} 1.0 (.deb sha256 0123456789abcdef): no option, and no word, about forking"
+    );
+    format!(
+        "daemons:\n  - names: [{name}]\n    never-forks: true\n    source: \"{quote}; unit Debian bookworm {name} 1.0: /usr/lib/systemd/system/{name}.service: Type=simple: ExecStart=/usr/sbin/{name}\"\n    evidence: simple-unit+silent-help\n    debian-patches: checked\n    man: [\"{quote}\"]\n    unit: [\"Debian bookworm {name} 1.0: /usr/lib/systemd/system/{name}.service: Type=simple: ExecStart=/usr/sbin/{name}\"]\n"
+    )
+}
+
+#[test]
+fn a_help_text_entry_passes_and_must_quote_its_help_text() {
+    assert_eq!(check(&help_entry("food"), HAND, "", ""), Vec::<String>::new());
+    // A help-text entry that quotes a man page instead, or no .deb hash, is caught.
+    let as_man = help_entry("food").replace("`food --help` output of /usr/sbin/food", "food(8)");
+    assert!(check(&as_man, HAND, "", "").iter().any(|e| e.contains("help-text provenance")), "{as_man}");
+    let no_hash = help_entry("food").replace(" (.deb sha256 0123456789abcdef)", "");
+    assert!(check(&no_hash, HAND, "", "").iter().any(|e| e.contains("source cites no help text")), "{no_hash}");
+    // A man-page entry may not quote a help text.
+    let man_kind = help_entry("food").replace("simple-unit+silent-help", "simple-unit+silent-man");
+    assert!(check(&man_kind, HAND, "", "").iter().any(|e| e.contains("man provenance")), "{man_kind}");
 }
 
 #[test]

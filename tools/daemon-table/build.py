@@ -24,12 +24,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import corpus  # noqa: E402
 import debpatch  # noqa: E402
+import helptext  # noqa: E402
 import manpage  # noqa: E402
 import units  # noqa: E402
-from fetch import CACHE, RELEASES, patches_dir, read_lock, tree_dir  # noqa: E402
+from fetch import CACHE, RELEASES, deb_path, patches_dir, read_lock, tree_dir  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 RENDERED = os.path.join(CACHE, "rendered")
+HELP_CACHE = os.path.join(CACHE, "help")
+HELP_ROOTS = os.path.join(CACHE, "helproot")
 OUT_YAML = os.path.join(REPO, "data", "daemons-generated.yaml")
 HAND_YAML = os.path.join(REPO, "data", "daemons.yaml")
 BUSYBOX = os.path.join(HERE, "busybox-applets.tsv")
@@ -313,6 +316,23 @@ class ManPage:
 
     def cite(self):
         return f"{self.name}({self.section}), {self.tree.label()}"
+
+
+class HelpPage(ManPage):
+    """A program's own help text standing in for its man page (helptext.py)."""
+
+    def __init__(self, tree, member, name, arg, got):
+        super().__init__(tree, member, name, "help")
+        self.arg, self.raw, self.sha256 = arg, got["text"], got["sha256"]
+        self._text = helptext.as_page(self.raw, name)
+
+    def cite(self):
+        return f"`{self.name} {self.arg}` output of /{self.path}, {self.tree.label()} (.deb sha256 {self.sha256[:16]})"
+
+
+def help_evidence(kind):
+    """The evidence kind of an entry read from a help text: `+help` for `+man`."""
+    return re.sub(r"man$", "help", kind)
 
 
 def man_pages(trees):
@@ -679,6 +699,10 @@ class Release:
             all_unit_paths.update(p for p in t.files if "/systemd/" in p)
         self.pages = man_pages(self.trees)
         self._patches = {}
+        # Packages whose program needs libraries this machine lacks; helproot.py unpacks them.
+        self.help_wanted = set()
+        root = os.path.join(HELP_ROOTS, name)
+        self.help_root = os.path.join(root, "root") if os.path.exists(os.path.join(root, ".done")) else None
         self.invs = collections.defaultdict(list)
         for p, t in sorted(self.trees.items()):
             for inv in invocations(t, unit_files(t), all_unit_paths):
@@ -706,7 +730,7 @@ class Release:
         invs = [i for i in self.invs.get(name, []) if norm_source(i.tree.source) == src]
         if not mine:
             if invs:
-                return Verdict(reason=f"{self.name}: no man page for {name} in source package {src}")
+                return self.help_verdict(name, src, pkgs, invs)
             read = any(p in self.trees for p in pkgs)
             return Verdict(reason=f"{self.name}: {name} from source package {src} ({', '.join(sorted(pkgs))}) {'has no man page' if read else 'was not read'}")
         side = [
@@ -730,6 +754,63 @@ class Release:
         if v.entry is None and v.reason:
             v.reason = f"{self.name}: {v.reason}"
         return v
+
+    def help_verdict(self, name, src, pkgs, invs):
+        """The verdict from the program's own --help text, for a program a unit runs whose source
+        package ships no man page (helptext.py says how it is run and what counts)."""
+        why = f"{self.name}: no man page for {name} in source package {src}"
+        page = self.help_page(name, pkgs, invs)
+        if isinstance(page, str):
+            return Verdict(reason=f"{why}; {page}")
+        v = decide(name, [page], invs, [], self.patches(page.tree.pkg) or [])
+        if v.entry is None:
+            v.reason = f"{self.name}: {v.reason}" if v.reason else ""
+            return v
+        if v.entry.get("foreground") and not helptext.usage_lines(page.raw, name):
+            # Where the foreground option goes depends on the operands the usage line shows.
+            return Verdict(reason=f"{self.name}: {page.cite()} shows no usage line naming {name}: where its foreground option goes is not known")
+        v.entry["_evidence"] = help_evidence(v.entry["_evidence"])
+        v.entry["_patches"] = "checked" if self.patches(page.tree.pkg) is not None else "unavailable"
+        return v
+
+    def help_page(self, name, pkgs, invs):
+        """A HelpPage for the ELF executable the units run, from the package that ships it, or
+        why there is none."""
+        paths = {i.program.lstrip("/") for i in invs}
+        paths |= {p[4:] for p in paths if p.startswith("usr/")} | {"usr/" + p for p in paths}
+        for pkg in sorted(pkgs):
+            t = self.trees.get(pkg)
+            if t is None:
+                continue
+            for path in sorted(paths):
+                real = t.resolve(path)
+                if real is None:
+                    continue
+                head = t.files[real].get("head", "")
+                if head != "elf":
+                    return f"{t.label()}: /{path} is {'a script (' + head + ')' if head.startswith('#!') else 'not an ELF executable'}: it runs other programs"
+                return self.run_help(t, real, name)
+        return f"no package read ships the executable the unit runs ({', '.join(sorted(paths))})"
+
+    def run_help(self, t, member, name):
+        deb = deb_path(self.name, t.pkg, t.version)
+        libdirs = sorted({os.path.dirname(p) for p in t.files if re.search(r"\.so(?:\.[0-9]+)*$", p)})
+        whys = []
+        for arg in ("--help", "-h"):
+            got = helptext.run(HELP_CACHE, deb, member, name, arg, libdirs)
+            bad = helptext.is_help(got, name)
+            if bad.startswith("it could not run here"):
+                # The release's own libraries (helproot.py), once they are unpacked.
+                self.help_wanted.add(t.pkg)
+                if self.help_root:
+                    got = helptext.run(HELP_CACHE, deb, member, name, arg, libdirs, self.help_root)
+                    bad = helptext.is_help(got, name)
+            if not bad:
+                return HelpPage(t, member, name, arg, got)
+            whys.append(f"`{name} {arg}`{' with Debian ' + self.name + ' libraries' if got.get('libraries') else ''}: {bad}")
+            if bad.startswith("it could not run here"):
+                break
+        return f"{t.label()}: no help text ({'; '.join(whys)})"
 
     def patches(self, pkg):
         """Debian's changes to the source package of binary package `pkg` (fetch.py's
@@ -910,6 +991,11 @@ def main():
         elif verdict["corroborated"]:
             e["_corroborated"] = verdict["corroborated"]
 
+    for r in releases:
+        if r.help_wanted:
+            os.makedirs(HELP_ROOTS, exist_ok=True)
+            with open(os.path.join(HELP_ROOTS, r.name + ".wanted"), "w") as f:
+                f.write("".join(p + "\n" for p in sorted(r.help_wanted)))
     write_yaml(entries, releases)
     write_tsv(os.path.join(HERE, "disputed.tsv"), disputed, "name\twhy it gets no entry (implementations, releases or the corpus disagree)")
     write_tsv(os.path.join(HERE, "unresolved.tsv"), unresolved, "name\twhy the sources do not settle it (programs a unit runs, or whose man page speaks of forking)")
@@ -942,6 +1028,9 @@ def write_yaml(entries, releases):
         "#     simple-unit+silent-man a Type=simple/exec/dbus/idle unit runs it with arguments all",
         "#                            known and documented, and its man pages never speak of",
         "#                            forking, daemonizing, detaching, background or foreground",
+        "#     ...+help               the same, read from the program's own --help/-h text where its",
+        "#                            package ships no man page for it (`man:` quotes that text:",
+        "#                            command, path, package, version, .deb sha256)",
         "#   debian-patches: `checked`: Debian's patches to the source were read, and none adds the",
         "#                 entry's option or changes whether the program forks; `unavailable`: the",
         "#                 mirror did not have them (tools/daemon-table/README.md: Limits)",

@@ -12,6 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import debpatch  # noqa: E402
+import helptext  # noqa: E402
 import manpage  # noqa: E402
 import units  # noqa: E402
 
@@ -281,6 +282,183 @@ class DebianPatches(unittest.TestCase):
             self.assertTrue(debpatch.FORKING_NAME.search(name), name)
         for name in ["01_fix_background_conf_for_maui_theme.diff", "background-image.patch", "fix-typo.patch"]:
             self.assertFalse(debpatch.FORKING_NAME.search(name), name)
+
+
+# Help texts as the sandbox captured them (tools/daemon-table/helptext.py), Debian bookworm.
+ACPID_HELP = """Usage: acpid [OPTIONS]
+  -c, --confdir      Set the configuration directory.
+  -d, --debug        Increase debugging level.
+  -f, --foreground   Run in the foreground.
+  -l, --logevents    Log all event activity.
+  -v, --version      Print version information.
+  -h, --help         Print this message.
+"""  # acpid 1:2.0.34-1 `acpid --help`
+ACCOUNTS_HELP = """Usage:
+  accounts-daemon [OPTION?]
+
+Provides D-Bus interfaces for querying and manipulating
+user account information.
+
+Help Options:
+  -h, --help       Show help options
+
+Application Options:
+  --version        Output version information and exit
+  --replace        Replace existing instance
+  --debug          Enable debugging code
+
+"""  # accountsservice 22.08.8-6 `accounts-daemon --help`
+VGAUTH_HELP = """** Message: 04:02:11.254: Pref_Init: Using '/etc/vmware-tools/vgauth.conf' as preferences filepath
+
+Usage: VGAuthService [OPTION]
+Service to support SAML token and ticketing authentication for VMware products.
+
+\t-k\tShut down the running instance that was started as a daemon.
+\t-s\tRun in daemon mode.
+\t-b\tRun in background mode, using a pid lock file.
+\t-h\tDisplay this help and exit.
+"""  # open-vm-tools 2:12.2.0-1+deb12u4 `VGAuthService -h`
+STARTED = """** Message: 04:02:10.901: INIT SERVICE
+** (process:10): WARNING **: 04:02:10.901: main: unrecognized args
+** (process:10): WARNING **: ServiceStartAndRun: failed to init alias store; exiting
+"""  # open-vm-tools `VGAuthService --help`: it ignored --help and started
+
+
+class HelpText(unittest.TestCase):
+    def test_a_help_text_is_read_like_a_man_page(self):
+        self.assertEqual(helptext.is_help({"status": 1, "text": ACPID_HELP}, "acpid"), "")
+        opts = {tuple(o.names): o for o in manpage.options(helptext.as_page(ACPID_HELP, "acpid"))}
+        self.assertEqual(opts[("-f", "--foreground")].cls, "fg")
+        self.assertEqual(opts[("-f", "--foreground")].effects, [])
+        self.assertIsNone(opts[("-d", "--debug")].cls)
+        # Tab-separated (VGAuthService -h): the daemonize options are read as such.
+        self.assertEqual(helptext.is_help({"status": 0, "text": VGAUTH_HELP}, "VGAuthService"), "")
+        got = {tuple(o.names): o.cls for o in manpage.options(helptext.as_page(VGAUTH_HELP, "VGAuthService"))}
+        self.assertEqual(got[("-s",)], "bg")
+        self.assertEqual(got[("-b",)], "bg")
+        self.assertIsNone(got[("-k",)])
+
+    def test_silence_is_read_over_the_whole_text(self):
+        page = helptext.as_page(ACCOUNTS_HELP, "accounts-daemon")
+        self.assertEqual(helptext.is_help({"status": 0, "text": ACCOUNTS_HELP}, "accounts-daemon"), "")
+        self.assertIsNone(manpage.mentions_forking(page))
+        self.assertIn("--replace", {n for o in manpage.options(page) for n in o.names})
+        self.assertTrue(manpage.mentions_forking(helptext.as_page(VGAUTH_HELP, "VGAuthService")))
+
+    def test_what_is_not_a_help_text(self):
+        cases = [
+            ({"status": None, "text": ACPID_HELP, "error": "it did not exit by itself within 5s (it may have started)"}, "did not exit"),
+            ({"status": 0, "text": ""}, "printed nothing"),
+            ({"status": 0, "text": STARTED}, "no option list"),
+            ({"status": 127, "text": "baloo_file: error while loading shared libraries: libKF5Baloo.so.5: cannot open shared object file\n"}, "could not run here"),
+            ({"status": 1, "text": "VGAuthService: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by VGAuthService)\n"}, "could not run here"),
+            ({"status": 127, "text": "accounts-daemon: symbol lookup error: accounts-daemon: undefined symbol: g_once_init_leave_pointer\n"}, "could not run here"),
+            # Option-like lines that document no help option: perhaps a log, a config dump.
+            ({"status": 0, "text": "  -a  one thing\n  -b  another thing\n"}, "own help option"),
+            ({"status": 0, "text": ACPID_HELP + "x" * helptext.CAP}, "cap"),
+            # An option alone on its line over another that forks: which one forks is not known.
+            ({"status": 0, "text": "Usage: foo [options]\n  -h, --help   help\n  -n, --name\n      --nofork   Do not fork\n"}, "may be another option's"),
+        ]
+        for got, why in cases:
+            self.assertIn(why, helptext.is_help(got, "foo"), got)
+
+    def test_go_flag_usage_lists_no_help_option(self):
+        # prometheus-dnsmasq-exporter --help (Debian bookworm 0.2.0-...): Go's flag package.
+        text = 'Usage of prometheus-dnsmasq-exporter:\n  -dnsmasq string\n    \tdnsmasq host:port address (default "localhost:53")\n  -expose_leases\n    \texpose dnsmasq leases as metrics (high cardinality)\n'
+        self.assertEqual(helptext.is_help({"status": 0, "text": text}, "prometheus-dnsmasq-exporter"), "")
+        got = {tuple(o.names): o.arg for o in manpage.options(helptext.as_page(text, "x"))}
+        self.assertEqual(got, {("-dnsmasq",): "required", ("-expose_leases",): None})
+        # Another program's header is not this one's help text.
+        self.assertIn("own help option", helptext.is_help({"status": 0, "text": text}, "dnsmasq"))
+
+    def test_an_alias_on_its_own_line_is_not_a_misreading(self):
+        # nats-server --help (Debian trixie 2.10.27-1+b2): `-n, --name` over `--server_name`.
+        text = "Usage: nats-server [options]\n\nServer Options:\n    -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)\n    -n, --name\n        --server_name <server_name>  Server name (default: auto)\n    -h, --help                       Show this message\n"
+        self.assertEqual(helptext.is_help({"status": 0, "text": text}, "nats-server"), "")
+
+    def test_exit_status(self):
+        self.assertEqual(helptext.exit_status(255), (255, ""))  # exit(-1): anope --help
+        self.assertEqual(helptext.exit_status(1), (1, ""))
+        self.assertEqual(helptext.exit_status(134), (None, "it was killed by signal 6"))
+
+    def test_usage_lines_name_the_program(self):
+        self.assertEqual(helptext.usage_lines("Usage: /usr/sbin/foo [-d] FILE\n", "foo"), ["foo [-d] FILE"])
+        self.assertEqual(helptext.usage_lines("usage: prometheus-node-exporter [<flags>]\n", "prometheus-node-exporter"), ["prometheus-node-exporter [<flags>]"])
+        # Go's flag package names no operands; another program's usage line is not this one's.
+        self.assertEqual(helptext.usage_lines("Usage of /usr/bin/foo:\n  -addr string\n", "foo"), [])
+        self.assertEqual(helptext.usage_lines("Usage: bar [-d]\n", "foo"), [])
+
+    def test_the_synopsis_comes_from_the_usage_line(self):
+        class Page:
+            def __init__(self, text):
+                self._t = text
+
+            def text(self):
+                return self._t
+
+        import build
+
+        trailing, _ = build.synopsis(Page(helptext.as_page("Usage: foo [-f] CONFIG\n  -h  help\n  -f  Run in the foreground\n", "foo")), "foo")
+        self.assertTrue(trailing)
+        trailing, _ = build.synopsis(Page(helptext.as_page(ACPID_HELP, "acpid")), "acpid")
+        self.assertFalse(trailing)
+
+    def test_evidence_kinds(self):
+        import build
+
+        self.assertEqual(build.help_evidence("simple-unit+silent-man"), "simple-unit+silent-help")
+        self.assertEqual(build.help_evidence("unit-flag+man"), "unit-flag+help")
+        self.assertEqual(build.help_evidence("unit-without+man"), "unit-without+help")
+
+
+class ReleaseRoot(unittest.TestCase):
+    def test_loader_and_library_path(self):
+        with tempfile.TemporaryDirectory() as root:
+            self.assertEqual(helptext.root_loader(root, []), (None, ""))
+            for d in ("usr/lib/x86_64-linux-gnu/pulseaudio", "usr/lib/x86_64-linux-gnu/bar", "etc/ld.so.conf.d", "opt/foo/lib"):
+                os.makedirs(os.path.join(root, d))
+            for f in ("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-16.1.so", "usr/lib/x86_64-linux-gnu/bar/README"):
+                open(os.path.join(root, f), "w").close()
+            with open(os.path.join(root, "etc/ld.so.conf.d/foo.conf"), "w") as f:
+                f.write("# comment\n/opt/foo/lib\n")
+            loader, path = helptext.root_loader(root, ["opt/foo/lib"])
+            self.assertEqual(loader, os.path.join(root, "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"))
+            dirs = [os.path.relpath(d, root) for d in path.split(":")]
+            # The standard directories first, then ld.so.conf.d's, the package's, RUNPATH-style ones.
+            self.assertEqual(dirs[0], "usr/lib/x86_64-linux-gnu")
+            self.assertIn("opt/foo/lib", dirs)
+            self.assertIn("usr/lib/x86_64-linux-gnu/pulseaudio", dirs)
+            self.assertNotIn("usr/lib/x86_64-linux-gnu/bar", dirs)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "the sandbox needs root (unshare, mount, setpriv)")
+class Sandbox(unittest.TestCase):
+    """The sandbox itself, with the machine's own programs."""
+
+    def test_runs_as_nobody_without_network_in_an_empty_directory(self):
+        status, text, error = helptext.sandboxed("/usr/bin/id", "id", "-u", "")
+        self.assertEqual((status, text.strip(), error), (0, "65534", ""))
+        status, text, _ = helptext.sandboxed("/bin/ls", "ls", "-A", "")
+        self.assertEqual((status, text), (0, ""))
+        status, text, _ = helptext.sandboxed("/bin/cat", "cat", "/proc/net/dev", "")
+        self.assertEqual(status, 0)
+        self.assertEqual([l.split(":")[0].strip() for l in text.split("\n")[2:] if l.strip()], ["lo"])
+        status, text, _ = helptext.sandboxed("/usr/bin/env", "env", "-0", "")
+        self.assertEqual(text.split("\0")[0], "PATH=/run/rc2s6-help/bin:/usr/bin:/bin")
+
+    def test_with_a_release_roots_loader(self):
+        # helproot.py's roots run a program through their own ld.so: here the machine's.
+        loader = os.path.realpath("/lib64/ld-linux-x86-64.so.2")
+        status, text, _ = helptext.sandboxed("/bin/sh", "sh", "-c", "", loader, os.path.dirname(loader))
+        self.assertEqual(status, 2)  # `sh -c` without a command string
+        status, text, _ = helptext.sandboxed("/usr/bin/id", "id", "-un", "", loader, os.path.dirname(loader))
+        self.assertEqual((status, text.strip()), (0, "nobody"))
+
+    def test_a_program_that_keeps_running_is_killed_and_gives_nothing(self):
+        status, _, error = helptext.sandboxed("/bin/sleep", "sleep", "60", "")
+        self.assertIsNone(status)
+        self.assertIn("did not exit by itself", error)
+        self.assertIn("did not exit", helptext.is_help({"status": status, "text": "", "error": error}, "sleep"))
 
 
 if __name__ == "__main__":
