@@ -11,7 +11,6 @@ mod support;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 use rc2s6::pipeline::compile;
 use support::skarnet::Toolset;
@@ -57,22 +56,7 @@ fn run_script(dir: &Path, user: &str) -> String {
 fn openrc_argv(dir: &Path, user: &str) -> Vec<String> {
     let program =
         format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"$AT_START_ENV\" \"$@\"", args_line(dir, user));
-    let out = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(program)
-        .current_dir("/")
-        .env_clear()
-        .env("PATH", "/bin:/usr/bin")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    split(&out.stdout)
-}
-
-fn split(bytes: &[u8]) -> Vec<String> {
-    let mut words: Vec<String> = bytes.split(|b| *b == 0).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
-    words.pop();
-    words
+    support::sh_words(&program)
 }
 
 /// Runs the run script with the toolset's execlineb; its status, what it said, and the probe's
@@ -82,7 +66,7 @@ fn start(ts: &Toolset, dir: &Path, run: &str) -> (bool, String, Option<Vec<Strin
     fs::write(&path, run).unwrap();
     let _ = fs::remove_file(dir.join("out"));
     let out = ts.command("execlineb").arg("-P").arg(&path).output().unwrap();
-    let argv = fs::read(dir.join("out")).ok().map(|b| split(&b));
+    let argv = fs::read(dir.join("out")).ok().map(|b| support::nul_words(&b));
     // The run script's first line sends stderr to stdout (the log).
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), said, argv)

@@ -10,7 +10,6 @@ mod support;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 use rc2s6::pipeline::compile;
 use support::skarnet::Toolset;
@@ -61,22 +60,7 @@ fn run_script(dir: &Path, grep: bool) -> String {
 fn openrc_argv(dir: &Path, grep: bool) -> Vec<String> {
     let program =
         format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\"", settings(dir, grep));
-    let out = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(program)
-        .current_dir("/")
-        .env_clear()
-        .env("PATH", "/bin:/usr/bin")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    split(&out.stdout)
-}
-
-fn split(bytes: &[u8]) -> Vec<String> {
-    let mut words: Vec<String> = bytes.split(|b| *b == 0).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
-    words.pop();
-    words
+    support::sh_words(&program)
 }
 
 /// Runs the run script with the toolset's execlineb from the service directory's place (not
@@ -87,7 +71,7 @@ fn start(ts: &Toolset, dir: &Path, run: &str) -> Option<Vec<String>> {
     let _ = fs::remove_file(dir.join("out"));
     let out = ts.command("execlineb").arg("-P").arg(&path).current_dir(dir).output().unwrap();
     assert!(out.status.success(), "{} {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    fs::read(dir.join("out")).ok().map(|b| split(&b))
+    fs::read(dir.join("out")).ok().map(|b| support::nul_words(&b))
 }
 
 /// Makes `dir/name` a file (`Some(false)`), a directory (`Some(true)`), or nothing.

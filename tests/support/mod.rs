@@ -131,3 +131,25 @@ pub fn case_options(case: &Path, openrc: &str, output: &str) -> rc2s6::pipeline:
 pub fn relative(p: &Path) -> PathBuf {
     p.strip_prefix(root()).unwrap_or(p).to_path_buf()
 }
+
+/// What `/bin/sh -c PROGRAM` prints as NUL-terminated words (`printf '%s\0' …`), run as
+/// openrc-run runs a script's shell: in `/`, with only a PATH in its environment.
+pub fn sh_words(program: &str) -> Vec<String> {
+    let out = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(program)
+        .current_dir("/")
+        .env_clear()
+        .env("PATH", "/bin:/usr/bin")
+        .output()
+        .expect("/bin/sh runs");
+    assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+    nul_words(&out.stdout)
+}
+
+/// NUL-terminated words, as `printf '%s\0'` writes them.
+pub fn nul_words(bytes: &[u8]) -> Vec<String> {
+    let mut words: Vec<String> = bytes.split(|b| *b == 0).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
+    words.pop();
+    words
+}
