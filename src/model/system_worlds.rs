@@ -17,6 +17,7 @@ use super::trace::Touch;
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
 use crate::eval::at_start::has_marker;
 use crate::eval::system_test::{Oracle, SystemTest};
+use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 /// At most this many tests: 2^3 analyses of one service.
 const MAX_TESTS: usize = 3;
@@ -267,7 +268,7 @@ fn touched(touches: &[Touch], path: &str) -> Option<String> {
     };
     touches.iter().find_map(|t| {
         let base = t.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
-        if READ_ONLY.contains(&base) {
+        if READ_ONLY.contains(&base) || MESSAGE_PROGRAMS.contains(&base) {
             return None;
         }
         // Any other program may write where it likes: rc2s6 cannot see what it does.
@@ -287,22 +288,8 @@ fn touched(touches: &[Touch], path: &str) -> Option<String> {
 const ABOVE_HARMLESS: &[&str] = &["checkpath", "mkdir", "touch", "chown", "chgrp", "chmod"];
 
 /// Commands that print, test, read, or change only the shell's own state or OpenRC's (their
-/// redirections are touches of their own).
+/// redirections are touches of their own), besides OpenRC's messages ([`MESSAGE_PROGRAMS`]).
 const READ_ONLY: &[&str] = &[
-    "ebegin",
-    "eend",
-    "einfo",
-    "einfon",
-    "ewarn",
-    "ewarnn",
-    "eerror",
-    "eerrorn",
-    "veinfo",
-    "vewarn",
-    "vebegin",
-    "veend",
-    "eindent",
-    "eoutdent",
     "echo",
     "printf",
     "test",

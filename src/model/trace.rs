@@ -7,6 +7,7 @@ use crate::eval::error::EvalDiagnostic;
 use crate::eval::interpreter::{Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, ObservedRedirect, Observer};
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
+use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 use super::dependencies::DEP_FUNCTIONS;
 use super::written_files::{WrittenFile, redirect_writes, written_by};
@@ -138,22 +139,9 @@ impl LaunchProgram {
     }
 }
 
-/// Commands that only print, check or prepare files: harmless before or after the launch.
+/// Commands that check or prepare files (and OpenRC's messages, [`MESSAGE_PROGRAMS`]): harmless
+/// before or after the launch.
 const PREPARATION: &[&str] = &[
-    "ebegin",
-    "eend",
-    "einfo",
-    "einfon",
-    "ewarn",
-    "ewarnn",
-    "eerror",
-    "eerrorn",
-    "veinfo",
-    "vewarn",
-    "vebegin",
-    "veend",
-    "eindent",
-    "eoutdent",
     "checkpath",
     "echo",
     "printf",
@@ -299,7 +287,12 @@ impl Observer for StartRecorder {
         if only_edits {
             return None;
         }
-        if command.is_function || PREPARATION.contains(&base) || DEP_FUNCTIONS.contains(&cmd) || is_shell_builtin(cmd) {
+        if command.is_function
+            || PREPARATION.contains(&base)
+            || MESSAGE_PROGRAMS.contains(&base)
+            || DEP_FUNCTIONS.contains(&cmd)
+            || is_shell_builtin(cmd)
+        {
             return None;
         }
         self.events.push(StartEvent::Command {

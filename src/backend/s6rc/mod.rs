@@ -39,6 +39,7 @@ use crate::core::source::Span;
 use crate::model::Loc;
 use crate::model::analysis::Analysis;
 use crate::model::{Decision, ServiceKind};
+use crate::openrc::einfo::MESSAGE_PROGRAMS;
 use program::{Context, Program};
 
 /// The scan directory s6-rc-init links longruns into, as s6-linux-init and s6-rc's own
@@ -93,31 +94,6 @@ pub fn invalid_name(name: &str) -> Option<&'static str> {
     }
     None
 }
-
-/// Commands that only print what a function is doing: OpenRC's einfo family
-/// (`src/einfo/meson.build`, 0.63.3).
-const MESSAGES: &[&str] = &[
-    "ebegin",
-    "eend",
-    "ewend",
-    "einfo",
-    "einfon",
-    "ewarn",
-    "ewarnn",
-    "eerror",
-    "eerrorn",
-    "veinfo",
-    "veinfon",
-    "vewarn",
-    "vewarnn",
-    "vebegin",
-    "veend",
-    "vewend",
-    "eindent",
-    "eoutdent",
-    "veindent",
-    "veoutdent",
-];
 
 /// OpenRC's backend functions and programs: what starts or stops the daemon, which s6-rc does
 /// itself (`sh/openrc-run.sh.in`, `sh/start-stop-daemon.sh`, `sh/supervise-daemon.sh`, `sh/s6.sh`).
@@ -241,7 +217,7 @@ fn does_more_than(analysis: &Analysis, function: &str, launch: Option<&str>) -> 
         d.commands().any(|c| {
             let base = c.rsplit('/').next().unwrap_or(c);
             !(reached.contains(c)
-                || MESSAGES.contains(&base)
+                || MESSAGE_PROGRAMS.contains(&base)
                 || BACKEND.contains(&base)
                 || NO_EFFECT.contains(&base)
                 || Some(c) == launch)
