@@ -142,14 +142,21 @@ fn change_waits_for_readiness_and_output_lands_in_the_logger() {
     assert!(out.status.success(), "rc2s6 failed:\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(fs::read_to_string(s.out.join("slowready/notification-fd")).unwrap(), "5\n");
     assert_eq!(fs::read_to_string(s.out.join("slowready/timeout-up")).unwrap(), "30000\n");
-    let body = "\
+    // s6-log may write the daemon's last line after s6-rc has seen the daemon go down, and the
+    // namespace's end kills it: the run waits (at most 5 s) for that line before it ends.
+    let current = s.logs.join("slowready/current");
+    let body = format!(
+        "\
         start=$(date +%s%N)\n\
         s6-rc -u change slowready; echo \"@@up=$?\"\n\
         echo \"@@took-ms=$(( ($(date +%s%N) - start) / 1000000 ))\"\n\
         echo \"@@status=$(s6-svstat /run/service/slowready)\"\n\
         s6-rc -d change slowready; echo \"@@down=$?\"\n\
-        echo \"@@status-down=$(s6-svstat -o up /run/service/slowready)\"\n";
-    let r = s.run(body, Namespace { net: false, var: Var::Host });
+        echo \"@@status-down=$(s6-svstat -o up /run/service/slowready)\"\n\
+        i=0; while ! grep -q 'testd: got TERM' '{}' 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done\n",
+        current.display()
+    );
+    let r = s.run(&body, Namespace { net: false, var: Var::Host });
     let t = &r.text;
     assert_eq!(r.get("up"), "0", "{t}");
     let took: u64 = r.get("took-ms").parse().unwrap();
