@@ -12,6 +12,7 @@ pub mod function_table;
 mod inputs;
 mod launch;
 mod lexical_path;
+mod option_words;
 mod predefined;
 pub use predefined::{openrc_run_environment, path as openrc_run_path};
 mod service;

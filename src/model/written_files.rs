@@ -1,6 +1,11 @@
 //! The files a command run by start_pre() or start() writes over, as far as its words tell:
 //! what `configuration_edits` compares with the files rc2s6 read the service's values from.
 
+use super::option_words::{
+    OptionValue,
+    ParsedOption::{Long, Short},
+    Takes, read_options,
+};
 use crate::eval::value::Uncertainty;
 
 /// A file a command writes, with what makes its name inexact.
@@ -31,46 +36,20 @@ pub fn redirect_writes(op: &str) -> bool {
 /// an operand still counts): `-e SCRIPT`, `-f FILE` and `-l N` take a value, attached or next;
 /// the first operand is the script unless `-e` or `-f` gave one.
 fn sed_in_place(words: &[String], uncertain: &[Vec<Uncertainty>]) -> Option<Vec<WrittenFile>> {
-    let (mut in_place, mut script_given, mut operands) = (false, false, Vec::new());
-    let mut i = 1;
-    while i < words.len() {
-        let w = words[i].as_str();
-        if w == "--" {
-            operands.extend(i + 1..words.len());
-            break;
-        }
-        if let Some(long) = w.strip_prefix("--") {
-            let name = long.split('=').next().unwrap_or(long);
-            match name {
-                "in-place" => in_place = true,
-                "expression" | "file" => {
-                    script_given = true;
-                    i += usize::from(!long.contains('='));
-                }
-                "line-length" => i += usize::from(!long.contains('=')),
-                _ => {}
-            }
-        } else if let Some(cluster) = w.strip_prefix('-').filter(|c| !c.is_empty()) {
-            for (at, c) in cluster.char_indices() {
-                match c {
-                    // The rest of the word is the backup suffix.
-                    'i' => {
-                        in_place = true;
-                        break;
-                    }
-                    'e' | 'f' | 'l' => {
-                        script_given |= c != 'l';
-                        i += usize::from(at + 1 == cluster.len());
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            operands.push(i);
-        }
-        i += 1;
-    }
+    let short = |c| match c {
+        // The rest of the word is the backup suffix.
+        'i' => Takes::AttachedValue,
+        'e' | 'f' | 'l' => Takes::Value,
+        _ => Takes::Nothing,
+    };
+    let long = |name: &str| match name {
+        "in-place" => Takes::AttachedValue,
+        "expression" | "file" | "line-length" => Takes::Value,
+        _ => Takes::Nothing,
+    };
+    let (options, operands) = read_options(words, short, long);
+    let in_place = options.iter().any(|o| matches!(o, Short('i', _) | Long("in-place", _)));
+    let script_given = options.iter().any(|o| matches!(o, Short('e' | 'f', _) | Long("expression" | "file", _)));
     if !in_place {
         return None;
     }
@@ -86,48 +65,21 @@ fn sed_in_place(words: &[String], uncertain: &[Vec<Uncertainty>]) -> Option<Vec<
 /// `--group`); `install -d` only makes directories. Long options are matched whole, as the
 /// programs' manuals spell them.
 fn copy_destinations(base: &str, words: &[String], uncertain: &[Vec<Uncertainty>]) -> Option<Vec<WrittenFile>> {
-    let valued: &[char] = if base == "install" { &['S', 't', 'm', 'o', 'g'] } else { &['S', 't'] };
-    let (mut target, mut operands, mut dirs_only) = (None::<usize>, Vec::new(), false);
-    let mut target_text: Option<String> = None;
-    let mut i = 1;
-    while i < words.len() {
-        let w = words[i].as_str();
-        if w == "--" {
-            operands.extend(i + 1..words.len());
-            break;
-        }
-        if let Some(long) = w.strip_prefix("--") {
-            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v)));
-            let takes_value = matches!(name, "suffix" | "target-directory")
-                || (base == "install" && matches!(name, "mode" | "owner" | "group"));
-            if takes_value && value.is_none() {
-                i += 1;
-            }
-            if name == "target-directory" {
-                target_text = value.map(str::to_string);
-                target = value.is_none().then_some(i);
-            }
-            dirs_only |= base == "install" && name == "directory";
-        } else if let Some(cluster) = w.strip_prefix('-').filter(|c| !c.is_empty()) {
-            for (at, c) in cluster.char_indices() {
-                dirs_only |= base == "install" && c == 'd';
-                if valued.contains(&c) {
-                    let attached = &cluster[at + c.len_utf8()..];
-                    if attached.is_empty() {
-                        i += 1;
-                    }
-                    if c == 't' {
-                        target_text = (!attached.is_empty()).then(|| attached.to_string());
-                        target = attached.is_empty().then_some(i);
-                    }
-                    break;
-                }
-            }
-        } else {
-            operands.push(i);
-        }
-        i += 1;
-    }
+    let install = base == "install";
+    let valued: &[char] = if install { &['S', 't', 'm', 'o', 'g'] } else { &['S', 't'] };
+    let short = |c| if valued.contains(&c) { Takes::Value } else { Takes::Nothing };
+    let long = |name: &str| match name {
+        "suffix" | "target-directory" => Takes::Value,
+        "mode" | "owner" | "group" if install => Takes::Value,
+        _ => Takes::Nothing,
+    };
+    let (options, operands) = read_options(words, short, long);
+    let dirs_only = install && options.iter().any(|o| matches!(o, Short('d', _) | Long("directory", _)));
+    // The last `-t`/`--target-directory` wins.
+    let target = options.iter().rev().find_map(|o| match o {
+        Short('t', v) | Long("target-directory", v) => Some(*v),
+        _ => None,
+    });
     if dirs_only {
         return None;
     }
@@ -137,10 +89,10 @@ fn copy_destinations(base: &str, words: &[String], uncertain: &[Vec<Uncertainty>
         let base = name.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
         (format!("{}/{base}", dir.0.trim_end_matches('/')), [dir.1.clone(), u].concat())
     };
-    let dir = match (target_text, target) {
-        (Some(text), _) => Some((text, Vec::new())),
-        (None, Some(k)) => Some(word(k)),
-        (None, None) => None,
+    let dir = match target {
+        Some(OptionValue::Attached(text)) => Some((text.to_string(), Vec::new())),
+        Some(OptionValue::Next(k)) => Some(word(k)),
+        Some(OptionValue::None) | None => None,
     };
     if let Some(dir) = dir {
         return Some(operands.iter().map(|&k| into(&dir, k)).collect());
