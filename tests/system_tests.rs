@@ -8,10 +8,9 @@
 mod support;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use rc2s6::pipeline::compile;
+use support::probe;
 use support::skarnet::Toolset;
 
 for_each_toolset! {
@@ -37,41 +36,15 @@ fn settings(dir: &Path, grep: bool) -> String {
     )
 }
 
-/// The run script for a probe daemon that writes `$FIRST` and its arguments, NUL-terminated,
-/// to `dir/out`.
-fn run_script(dir: &Path, grep: bool) -> String {
-    let probe = dir.join("probe");
-    let text = format!("#!/bin/sh\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\" > '{}'\n", dir.join("out").display());
-    fs::write(&probe, text).unwrap();
-    fs::set_permissions(&probe, fs::Permissions::from_mode(0o755)).unwrap();
-    let init_d = dir.join("init.d");
-    fs::create_dir_all(&init_d).unwrap();
-    let script = init_d.join("probe");
-    let text =
-        format!("#!/sbin/openrc-run\ncommand={}\ncommand_background=yes\n{}", probe.display(), settings(dir, grep));
-    fs::write(&script, text).unwrap();
-    let opts = support::compile_options(None, None, "0.45", "/var/svc.d");
-    let comp = compile::run(std::slice::from_ref(&script), &opts);
-    let dir = comp.services[0].dir.as_ref().unwrap_or_else(|| panic!("not converted: {:?}", comp.services[0]));
-    dir.files.iter().find(|f| f.path == "run").expect("a run script").contents.clone()
-}
-
-/// `$FIRST` and the probe's argv (without argv\[0\]) as OpenRC builds them.
-fn openrc_argv(dir: &Path, grep: bool) -> Vec<String> {
-    let program =
-        format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"${{FIRST-unset}}\" \"$@\"", settings(dir, grep));
-    support::sh_words(&program)
-}
+/// What the probe writes first: the exported variable.
+const FIRST: &str = "\"${FIRST-unset}\"";
 
 /// Runs the run script with the toolset's execlineb from the service directory's place (not
 /// `/`); the probe's `$FIRST` and argv.
 fn start(ts: &Toolset, dir: &Path, run: &str) -> Option<Vec<String>> {
-    let path = dir.join("run");
-    fs::write(&path, run).unwrap();
-    let _ = fs::remove_file(dir.join("out"));
-    let out = ts.command("execlineb").arg("-P").arg(&path).current_dir(dir).output().unwrap();
+    let (out, argv) = probe::start(ts, dir, run, Some(dir));
     assert!(out.status.success(), "{} {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    fs::read(dir.join("out")).ok().map(|b| support::nul_words(&b))
+    argv
 }
 
 /// Makes `dir/name` a file (`Some(false)`), a directory (`Some(true)`), or nothing.
@@ -92,7 +65,7 @@ fn each_world_gets_what_openrc_gives(ts: &Toolset) {
     }
     let tmp = support::tempdir();
     let dir = tmp.path();
-    let run = run_script(dir, false);
+    let run = probe::run_script(dir, FIRST, &settings(dir, false));
     // `app.ini`, then `conf.d` where there is none, and `config` under each of the three ways.
     assert_eq!(run.matches("ifelse").count(), 5, "{run}");
     let mut seen = std::collections::BTreeSet::new();
@@ -104,7 +77,7 @@ fn each_world_gets_what_openrc_gives(ts: &Toolset) {
                 place(dir, "app.ini", ini);
                 place(dir, "conf.d", conf_d);
                 place(dir, "config", config);
-                let want = openrc_argv(dir, false);
+                let want = probe::openrc_argv(FIRST, &settings(dir, false));
                 let got = start(ts, dir, &run);
                 let world = (ini, conf_d, config);
                 assert_eq!(got.as_deref(), Some(&want[..]), "{world:?} ({})", ts.name());
@@ -122,7 +95,7 @@ fn a_line_of_the_file_decides_as_grep_does(ts: &Toolset) {
     }
     let tmp = support::tempdir();
     let dir = tmp.path();
-    let run = run_script(dir, true);
+    let run = probe::run_script(dir, FIRST, &settings(dir, true));
     assert_eq!(run.matches("ifelse").count(), 1, "{run}");
     let conf = dir.join("chrony.conf");
     let contents: [Option<&[u8]>; 6] = [
@@ -139,7 +112,7 @@ fn a_line_of_the_file_decides_as_grep_does(ts: &Toolset) {
         if let Some(c) = c {
             fs::write(&conf, c).unwrap();
         }
-        let want = openrc_argv(dir, true);
+        let want = probe::openrc_argv(FIRST, &settings(dir, true));
         assert_eq!(start(ts, dir, &run).as_deref(), Some(&want[..]), "{c:?} ({})", ts.name());
         seen.insert(want);
     }

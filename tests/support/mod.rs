@@ -6,6 +6,7 @@ pub mod daemons;
 pub mod execlineb;
 pub mod openrc;
 pub mod openrc063;
+pub mod probe;
 pub mod s6rc;
 pub mod skarnet;
 
