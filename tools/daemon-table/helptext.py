@@ -17,7 +17,6 @@ something else, documents no option about its own help). Each result is cached u
 anything.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ import subprocess
 import tempfile
 
 import manpage
+from fetch import sha256
 
 TIMEOUT = 5
 CAP = 65536
@@ -104,14 +104,6 @@ def root_loader(root, libdirs):
     return loader, ":".join(d for d in full if os.path.isdir(d))
 
 
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _extract(deb, member, dest):
     """The one member `member` (a path inside the package, no leading ./) of `deb` into dest."""
     tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", deb], capture_output=True, check=True).stdout
@@ -154,7 +146,7 @@ def run(cache_dir, deb, member, name, arg, libdirs=(), root=None):
     """The cached result {"status", "text", "sha256"} of `name ARG` for the binary `member` of
     `deb`, running it in the sandbox the first time: with the machine's libraries, or with
     those of `root` (helproot.py) and its loader."""
-    sha = _sha256(deb)
+    sha = sha256(deb)
     key = re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{sha}_{member}_{arg}" + ("_root" if root else ""))
     path = os.path.join(cache_dir, key + ".json")
     if os.path.exists(path):
