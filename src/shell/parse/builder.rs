@@ -145,11 +145,14 @@ impl Builder {
     }
 
     fn list_items(&mut self, p: P, whole: Span) -> List {
-        let mut items: Vec<ListItem> = Vec::new();
+        let children = p.into_inner();
+        // Sized once from the pairs (chains and `;`/`&`), not grown by doubling: most lists end
+        // up with as many items as pairs, since newlines leave no pair.
+        let mut items: Vec<ListItem> = Vec::with_capacity(children.len());
         // Where the last chain's text ends, in the grammar and in the tree: a list without a
         // separator after its last chain ends where that chain's last command does.
         let mut last_chain_end = None;
-        for c in p.into_inner() {
+        for c in children {
             match c.as_rule() {
                 Rule::and_or => {
                     let pair_end = c.as_span().end();
@@ -213,8 +216,9 @@ impl Builder {
         let whole = span(&p);
         let mut end = whole.start;
         let mut negated = false;
-        let mut commands = Vec::new();
-        for c in p.into_inner() {
+        let children = p.into_inner();
+        let mut commands = Vec::with_capacity(children.len());
+        for c in children {
             match c.as_rule() {
                 Rule::bang => negated = true,
                 Rule::command => {
@@ -246,8 +250,11 @@ impl Builder {
 
     fn simple_command(&mut self, p: P) -> SimpleCommand {
         let whole = span(&p);
-        let mut cmd = SimpleCommand { assignments: Vec::new(), words: Vec::new(), redirects: Vec::new(), span: whole };
-        for c in p.into_inner() {
+        let children = p.into_inner();
+        // Most of a command's pairs are its words.
+        let words = Vec::with_capacity(children.len());
+        let mut cmd = SimpleCommand { assignments: Vec::new(), words, redirects: Vec::new(), span: whole };
+        for c in children {
             match c.as_rule() {
                 Rule::assignment => {
                     let a = self.assignment(c);
@@ -329,8 +336,9 @@ impl Builder {
     }
 
     fn parts(&mut self, p: P, in_dquote: bool) -> Vec<WordPart> {
-        let mut out: Vec<WordPart> = Vec::new();
-        for c in p.into_inner() {
+        let children = p.into_inner();
+        let mut out: Vec<WordPart> = Vec::with_capacity(children.len());
+        for c in children {
             if let Some(part) = self.part(c, in_dquote) {
                 // Adjacent literal text merges so later stages see whole runs.
                 if let (Some(last), WordPartKind::Literal(s)) = (out.last_mut(), &part.kind) {
