@@ -239,7 +239,7 @@ impl Builder {
         let first = inner.next().expect("command has content");
         match first.as_rule() {
             Rule::function_def => Command::FunctionDef(self.function_def(first)),
-            Rule::simple_command => Command::Simple(self.simple_command(first)),
+            Rule::simple_command | Rule::plain_command => Command::Simple(self.simple_command(first)),
             _ => {
                 let cc = self.compound(first);
                 let redirects = inner.filter(|c| c.as_rule() == Rule::redirect).map(|r| self.redirect(r)).collect();
