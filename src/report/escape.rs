@@ -20,7 +20,7 @@ fn is_unprintable(c: char) -> bool {
 }
 
 fn escape_with(s: &str, backslash: bool) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unprintable(c) || (backslash && c == '\\')) {
+    if !needs_escape(s, backslash) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -37,6 +37,15 @@ fn escape_with(s: &str, backslash: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` holds something `escape_with` changes. ASCII text, nearly every message, is read
+/// byte by byte: its only unprintable characters are the C0 controls and DEL.
+fn needs_escape(s: &str, backslash: bool) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| b < 0x20 || b == 0x7f || (backslash && b == b'\\'));
+    }
+    s.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'))
 }
 
 /// A file name as one unambiguous line: control and reordering characters escaped, and `\` too,
