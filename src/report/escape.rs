@@ -92,6 +92,19 @@ pub fn source(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The byte-by-byte reading of ASCII text finds exactly what the character reading does.
+    #[test]
+    fn ascii_is_read_as_characters_are() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for backslash in [false, true] {
+                let text = format!("a{c}b");
+                let by_chars = text.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'));
+                assert_eq!(needs_escape(&text, backslash), by_chars, "{b:#x} {backslash}");
+            }
+        }
+    }
+
     #[test]
     fn names_and_messages() {
         assert_eq!(file_name("plain/name"), "plain/name");
