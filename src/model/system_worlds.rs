@@ -369,7 +369,13 @@ mod tests {
             ),
             // An exported variable differs: the environment is the world's too.
             ("[ -d /etc/d ] && export XMODE=dir", &["[ -d /etc/d ]"], "0?[]+XMODE:[]"),
-            ("grep -q ^rtcfile /etc/c.conf && command_args=-s", &["grep -q ^rtcfile /etc/c.conf"], "0?[-s]:[]"),
+            ("grep -q '^rtcfile$' /etc/c.conf && command_args=-s", &["grep -q ^rtcfile$ /etc/c.conf"], "0?[-s]:[]"),
+            // Bracket expressions of single ASCII characters ("\t" reaches grep as `\` `t`).
+            (
+                "grep -q \"^[ \\t]*cd[ \\t]*$\" /etc/c.conf || command_args=--cd",
+                &["grep -q ^[ \\t]*cd[ \\t]*$ /etc/c.conf"],
+                "0?[]:[--cd]",
+            ),
             // A test that changes nothing the daemon gets is no test of the run script's.
             ("[ -e /a ] && command_args=-a\n[ -e /b ] && : ", &["[ -e /a ]"], "0?[-a]:[]"),
         ];
@@ -387,6 +393,9 @@ mod tests {
             "[ -f x.conf ] && command_args=-x",
             "[ -n \"$X\" ] && command_args=-x",
             "grep -q ^a.b /etc/a && command_args=-a",
+            // A pattern without both anchors: its answer may depend on the locale.
+            "grep -q ^rtcfile /etc/a && command_args=-a",
+            "grep -q \"^[ \\t]*cd[ \\t].*\" /etc/a || command_args=--cd",
             // Four tests.
             "[ -e /a ] && command_args=\"$command_args -a\"\n[ -e /b ] && command_args=\"$command_args -b\"\n[ -e /c ] && command_args=\"$command_args -c\"\n[ -e /d ] && command_args=\"$command_args -d\"",
             // Something else blocks too.
