@@ -376,6 +376,20 @@ mod tests {
                 &["grep -q ^[ \\t]*cd[ \\t]*$ /etc/c.conf"],
                 "0?[]:[--cd]",
             ),
+            // Tests joined by `||`, `&&` and `!` (ly's `[ -x /sbin/getty ] || [ -x /bin/getty ]`):
+            // each is one test, the shell's short circuit one more way to the same worlds.
+            (
+                "[ -x /sbin/getty ] || [ -x /bin/getty ] && command_args=--getty",
+                &["[ -x /sbin/getty ]", "[ -x /bin/getty ]"],
+                "0?[--getty]:1?[--getty]:[]",
+            ),
+            (
+                "if [ -e /a ] && [ ! -d /b ]; then command_args=-x; fi",
+                &["[ -e /a ]", "[ ! -d /b ]"],
+                "0?1?[-x]:[]:[]",
+            ),
+            ("! [ -s /a ] && command_args=-n", &["[ -s /a ]"], "0?[]:[-n]"),
+            ("[ -r /a ] || [ -w /b ] || command_args=-n", &["[ -r /a ]", "[ -w /b ]"], "0?[]:1?[]:[-n]"),
             // A test that changes nothing the daemon gets is no test of the run script's.
             ("[ -e /a ] && command_args=-a\n[ -e /b ] && : ", &["[ -e /a ]"], "0?[-a]:[]"),
         ];
