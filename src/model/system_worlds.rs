@@ -3,8 +3,11 @@
 //! or starts the service, before the daemon starts, and so can the run script. When such tests
 //! alone keep a service from being converted, it is worked out once per answer of each ("world",
 //! an [`Oracle`] answering the interpreter), and converted only when every world converts and the
-//! worlds differ only in the daemon's argv and environment; the run script makes the tests and
-//! execs the launch of the world they select ([`WorldTree`]).
+//! worlds differ only in the daemon's argv (its program too: guix-daemon's
+//! `[ ! -x "$command" ] && command=/usr/bin/guix-daemon`) and environment; the run script makes
+//! the tests and execs the launch of the world they select ([`WorldTree`]). Each world's daemon
+//! is built from its own program, what the daemon table knows of it included; everything else
+//! about the service must be the same in every world ([`difference`]).
 //!
 //! s6 runs `run` again at each restart, so the tests are made again then, where supervise-daemon
 //! reuses the argv of its first start: the decision says so, as for values computed at start.
@@ -12,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::error::{ModelDiagnostic, ModelError};
-use super::service::{Daemon, Decision, Service, ServiceKind};
+use super::service::{Daemon, Decision, Service, ServiceKind, Setting};
 use super::trace::Touch;
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
 use crate::eval::at_start::has_marker;
@@ -29,6 +32,31 @@ pub struct SystemWorlds {
     pub tests: Vec<SystemTest>,
     /// Which argv and environment each answer selects.
     pub tree: WorldTree,
+}
+
+impl SystemWorlds {
+    /// The programs the launches run, each once, in the tree's order.
+    pub fn programs(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.tree.programs(&mut out);
+        out
+    }
+}
+
+impl WorldTree {
+    fn programs<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            WorldTree::Launch { argv, .. } => {
+                if let Some(p) = argv.first().filter(|p| !out.contains(&p.as_str())) {
+                    out.push(p);
+                }
+            }
+            WorldTree::Test { then, otherwise, .. } => {
+                then.programs(out);
+                otherwise.programs(out);
+            }
+        }
+    }
 }
 
 /// A decision tree over [`SystemWorlds::tests`].
@@ -136,13 +164,14 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
         worlds.push(once.service);
     }
     let Some(base) = worlds.first() else { return Err(String::new()) };
-    if !worlds.iter().all(|w| same_but_launch(base, w)) {
-        return Err("the answers change more than the daemon's arguments and environment".into());
+    if let Some(what) = worlds.iter().find_map(|w| difference(base, w)) {
+        return Err(format!("the answers change {what}, not only the daemon's program, arguments and environment"));
     }
     let launches: Vec<&Daemon> = worlds.iter().filter_map(|w| w.daemon.as_ref()).collect();
+    let programs = launches.iter().any(|l| l.argv.first() != launches[0].argv.first());
     let tree = tree(&launches, 0, 0, 0, tests.len());
     let Some(mut service) = merged(worlds) else { return Err(String::new()) };
-    service.decisions.push(decision(tests));
+    service.decisions.push(decision(tests, programs));
     if let Some(d) = service.daemon.as_mut() {
         d.system_worlds = Some(SystemWorlds { tests: tests.to_vec(), tree });
     }
@@ -186,26 +215,54 @@ fn merged(worlds: Vec<Service>) -> Option<Service> {
     Some(base)
 }
 
-/// Whether two worlds make the same service but for the daemon's argv and environment.
-fn same_but_launch(a: &Service, b: &Service) -> bool {
-    let strip = |s: &Service| s.daemon.clone().map(|d| Daemon { argv: Vec::new(), env: Vec::new(), ..d });
-    let settings = |s: &Service| s.settings.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect::<Vec<_>>();
-    let program = |s: &Service| s.daemon.as_ref().and_then(|d| d.argv.first().cloned());
-    // The logger gets the daemon's environment (`backend::s6`'s log/run), and the s6-rc backend
-    // reads the program: only the arguments and the daemon's own environment may differ.
+/// What two worlds make differently, besides the daemon's program, arguments and environment
+/// (`None`: nothing else). Each world's daemon was built from its own program (the daemon
+/// table's kind and foreground knowledge are looked up per world): what that decides about the
+/// daemon (fghack, readiness, its argv\[0\]) is compared here with the rest of its settings.
+fn difference(a: &Service, b: &Service) -> Option<&'static str> {
+    let d = |s: &Service| s.daemon.clone().map(|d| Daemon { argv: Vec::new(), env: Vec::new(), ..d });
+    let (da, db) = (d(a), d(b));
+    let field = |f: &dyn Fn(&Daemon) -> String| da.as_ref().map(f) != db.as_ref().map(f);
+    // The logger gets the daemon's environment (`backend::s6`'s log/run): it may not differ then.
     let logger_env = |s: &Service| s.daemon.as_ref().filter(|d| d.logger.is_some()).map(|d| d.env.clone());
-    strip(a) == strip(b)
-        && program(a) == program(b)
-        && logger_env(a) == logger_env(b)
-        && a.dependencies == b.dependencies
-        && a.supervisor == b.supervisor
-        && a.s6_service_path == b.s6_service_path
-        && a.svwait_options_start == b.svwait_options_start
-        && a.ready_timeout_ms == b.ready_timeout_ms
-        && a.description == b.description
-        && a.custom_launch == b.custom_launch
-        && a.backend_calls == b.backend_calls
-        && settings(a) == settings(b)
+    // `command` is the program: its value may differ, not whether it is set (OpenRC's s6 backend
+    // and verify read only that, and where).
+    let settings = |m: &BTreeMap<String, Setting>| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), if k == "command" { v.value.is_empty().to_string() } else { v.value.clone() }))
+            .collect::<Vec<_>>()
+    };
+    let checks: [(&'static str, bool); 15] = [
+        ("the user it runs as", field(&|d| format!("{:?}", d.user))),
+        ("its argv[0]", field(&|d| format!("{:?}", d.argv0))),
+        ("its foreground handling (s6-fghack)", field(&|d| d.fghack.to_string())),
+        ("its readiness", field(&|d| format!("{:?}", d.notification_fd))),
+        ("its logger", field(&|d| format!("{:?} {:?} {:?}", d.logger, d.stdout_logger, d.stderr_logger))),
+        (
+            "its output files",
+            field(&|d| format!("{:?} {:?} {:?} {:?}", d.stdin, d.stdout, d.stderr, d.shell_redirects)),
+        ),
+        ("the daemon's other settings", da != db),
+        ("the environment its logger gets", logger_env(a) != logger_env(b)),
+        ("the dependencies", a.dependencies != b.dependencies),
+        ("the supervisor", a.supervisor != b.supervisor),
+        (
+            "s6_service_path or s6_svwait_options_start",
+            (&a.s6_service_path, &a.svwait_options_start) != (&b.s6_service_path, &b.svwait_options_start),
+        ),
+        (
+            "the readiness timeout or the description",
+            (a.ready_timeout_ms, &a.description) != (b.ready_timeout_ms, &b.description),
+        ),
+        ("where start() launches the daemon", a.custom_launch != b.custom_launch),
+        ("the backend calls of start() and stop()", a.backend_calls != b.backend_calls),
+        (
+            "a setting OpenRC's s6 backend reads",
+            settings(&a.settings) != settings(&b.settings)
+                || settings(&a.settings_at_start) != settings(&b.settings_at_start),
+        ),
+    ];
+    checks.into_iter().find(|(_, differs)| *differs).map(|(what, _)| what)
 }
 
 /// The tree over tests `depth..n` of the worlds whose answers to the tests of the bits `fixed`
@@ -230,14 +287,15 @@ fn tree(launches: &[&Daemon], depth: usize, fixed: usize, prefix: usize, n: usiz
 }
 
 /// What the manifest says of the tests.
-fn decision(tests: &[SystemTest]) -> Decision {
+fn decision(tests: &[SystemTest], programs: bool) -> Decision {
     let list: Vec<String> = tests.iter().map(|t| format!("`{}`", t.display())).collect();
     Decision {
         topic: "runtime test".into(),
         choice: format!(
-            "{} {} the daemon's arguments or environment: the run script tests as OpenRC does, as root, each time it starts (so at every restart, where supervise-daemon respawns with its first start's arguments), and execs the launch selected",
+            "{} {} the daemon's {}arguments or environment: the run script tests as OpenRC does, as root, each time it starts (so at every restart, where supervise-daemon respawns with its first start's arguments), and execs the launch selected",
             list.join(", "),
-            if tests.len() == 1 { "decides" } else { "decide" }
+            if tests.len() == 1 { "decides" } else { "decide" },
+            if programs { "program, " } else { "" }
         ),
         loc: tests.first().map(|t| t.loc),
     }
@@ -383,11 +441,7 @@ mod tests {
                 &["[ -x /sbin/getty ]", "[ -x /bin/getty ]"],
                 "0?[--getty]:1?[--getty]:[]",
             ),
-            (
-                "if [ -e /a ] && [ ! -d /b ]; then command_args=-x; fi",
-                &["[ -e /a ]", "[ ! -d /b ]"],
-                "0?1?[-x]:[]:[]",
-            ),
+            ("if [ -e /a ] && [ ! -d /b ]; then command_args=-x; fi", &["[ -e /a ]", "[ ! -d /b ]"], "0?1?[-x]:[]:[]"),
             ("! [ -s /a ] && command_args=-n", &["[ -s /a ]"], "0?[]:[-n]"),
             ("[ -r /a ] || [ -w /b ] || command_args=-n", &["[ -r /a ]", "[ -w /b ]"], "0?[]:1?[]:[-n]"),
             // A test that changes nothing the daemon gets is no test of the run script's.
@@ -397,6 +451,58 @@ mod tests {
             let want: Vec<String> = tests.iter().map(|t| t.to_string()).collect();
             assert_eq!(worlds(script), Some((want, tree.to_string())), "{script}");
         }
+    }
+
+    /// The script converted: each world's program and arguments, as `test ? then : else`.
+    fn programs(script: &str) -> Option<(Vec<String>, String, String)> {
+        let f = files("", &format!("#!/sbin/openrc-run\n{script}"));
+        let service = super::super::build(&f.inputs(), &ModelOptions::default());
+        let w = service.daemon.as_ref()?.system_worlds.clone()?;
+        let decision = service.decisions.iter().find(|d| d.topic == "runtime test")?.choice.clone();
+        Some((w.programs().iter().map(|p| p.to_string()).collect(), show_programs(&w.tree), decision))
+    }
+
+    fn show_programs(t: &WorldTree) -> String {
+        match t {
+            WorldTree::Launch { argv, .. } => format!("[{}]", argv.join(" ")),
+            WorldTree::Test { test, then, otherwise } => {
+                format!("{test}?{}:{}", show_programs(then), show_programs(otherwise))
+            }
+        }
+    }
+
+    #[test]
+    fn the_program_may_differ_when_nothing_else_does() {
+        // guix-daemon's way: the one in root's profile when it is executable, else the packaged one.
+        let guix = "command=/var/guix/bin/guix-daemon\nif [ ! -x \"$command\" ] || yesno \"$PREFER\"; then\n\tcommand=/usr/bin/guix-daemon\nfi\ncommand_args=--discover=no\nsupervisor=supervise-daemon";
+        let (progs, tree, decision) = programs(guix).expect("converted");
+        assert_eq!(progs, ["/usr/bin/guix-daemon", "/var/guix/bin/guix-daemon"]);
+        assert_eq!(tree, "0?[/usr/bin/guix-daemon --discover=no]:[/var/guix/bin/guix-daemon --discover=no]");
+        assert!(decision.contains("decides the daemon's program, arguments or environment"), "{decision}");
+        // Gentoo's clvmd: the same program in /usr/sbin or /sbin, launched by start().
+        let clvmd = "[ -x /usr/sbin/clvmd ] && BIN=/usr/sbin/clvmd || BIN=/sbin/clvmd\nstart() {\n\tebegin x\n\tstart-stop-daemon --start --background --exec ${BIN} -- -T 30\n\teend $?\n}";
+        let (progs, tree, _) = programs(clvmd).expect("converted");
+        assert_eq!(progs, ["/usr/sbin/clvmd", "/sbin/clvmd"]);
+        assert_eq!(tree, "0?[/usr/sbin/clvmd -T 30]:[/sbin/clvmd -T 30]");
+        // What the daemon table knows of each program is each world's own.
+        let table =
+            "command=/usr/sbin/dnsmasq\n[ -x /usr/bin/memcached ] && command=/usr/bin/memcached\ncommand_args=-d";
+        assert_eq!(programs(table).map(|p| p.1).as_deref(), Some("0?[/usr/bin/memcached]:[/usr/sbin/dnsmasq -d]"));
+        // Refused when that knowledge makes the daemons differ in more than their words: one
+        // world's program runs under s6-fghack, the other's does not.
+        let f = files(
+            "",
+            "#!/sbin/openrc-run\ncommand=/usr/bin/x\n[ -x /usr/bin/memcached ] && command=/usr/bin/memcached",
+        );
+        let options = ModelOptions { allow_fghack: true, ..ModelOptions::default() };
+        let service = super::super::build(&f.inputs(), &options);
+        assert_eq!(service.kind, ServiceKind::NotConverted);
+        let help = format!("{:?}", service.diagnostics);
+        assert!(help.contains("the answers change its foreground handling (s6-fghack)"), "{help}");
+        // Only the arguments differ: the decision does not speak of the program.
+        let (_, _, decision) =
+            programs("command=/usr/bin/d\ncommand_background=yes\n[ -e /a ] && command_args=-a").unwrap();
+        assert!(decision.contains("decides the daemon's arguments or environment"), "{decision}");
     }
 
     #[test]
@@ -427,7 +533,6 @@ mod tests {
             "[ -f /etc/x/c ] && command_args=-x\nsetup-x",
             // The worlds differ in more than the arguments.
             "[ -e /a ] && command_user=nobody",
-            "[ -e /a ] && command=/usr/bin/other",
         ];
         for script in refused {
             assert_eq!(worlds(script), None, "{script}");
