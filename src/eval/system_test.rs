@@ -117,6 +117,22 @@ impl SystemTest {
         plain_path(operand).then_some(SystemTest { loc, program: TestProgram::Test, args })
     }
 
+    /// Why the run script cannot make a `grep -q PATTERN FILE` that [`SystemTest::read`] does
+    /// not take, when its words are otherwise those of one (an absolute file, every word known).
+    pub fn declined(cmd: &str, rest: &[String]) -> Option<String> {
+        match rest {
+            [q, pattern, file] if cmd == "grep" && q == "-q" && !pattern.starts_with('-') && plain_path(file) => {
+                (!locale_free_pattern(pattern)).then(|| {
+                    format!(
+                        "what `grep -q {}` finds may depend on the locale, which openrc-run passes through (only a pattern anchored at both ends, `^…$`, of ASCII characters and bracket expressions listing single ASCII characters finds the same lines in every locale)",
+                        pattern.escape_debug()
+                    )
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// The path it tests.
     pub fn path(&self) -> &str {
         self.args.last().map(String::as_str).unwrap_or("")
@@ -153,12 +169,13 @@ pub struct Oracle {
     answers: Rc<BTreeMap<Loc, bool>>,
     met: Rc<RefCell<Vec<SystemTest>>>,
     seen: Rc<RefCell<Vec<Ran>>>,
+    declined: Rc<RefCell<Vec<(Loc, String)>>>,
 }
 
 impl Oracle {
     /// An oracle that answers the tests at these places so (and no others).
     pub fn assuming(answers: BTreeMap<Loc, bool>) -> Self {
-        Oracle { answers: Rc::new(answers), met: Rc::default(), seen: Rc::default() }
+        Oracle { answers: Rc::new(answers), ..Oracle::default() }
     }
 
     /// Records `test` and answers it, if told to.
@@ -169,6 +186,22 @@ impl Oracle {
             met.push(test);
         }
         answer
+    }
+
+    /// Records why the run script could not make the test `cmd rest` at `loc` makes, if it is
+    /// one it declines ([`SystemTest::declined`]).
+    pub fn decline(&self, loc: Loc, cmd: &str, rest: &[String]) {
+        if let Some(why) = SystemTest::declined(cmd, rest) {
+            let mut declined = self.declined.borrow_mut();
+            if !declined.iter().any(|(l, _)| *l == loc) {
+                declined.push((loc, why));
+            }
+        }
+    }
+
+    /// The tests declined so far, with why, in the order first met.
+    pub fn declined(&self) -> Vec<(Loc, String)> {
+        self.declined.borrow().clone()
     }
 
     /// The tests met so far, in the order first met.

@@ -20,6 +20,7 @@ use super::trace::Touch;
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
 use crate::eval::at_start::has_marker;
 use crate::eval::system_test::{Oracle, SystemTest};
+use crate::eval::value::Loc;
 use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 /// At most this many tests: 2^3 analyses of one service.
@@ -90,21 +91,24 @@ pub(super) struct Once {
 
 /// The service, in worlds when tests of the running system alone keep it from being converted.
 pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
-    let once = build_once(inputs, options, &Oracle::default());
-    let Some(tests) = blocking_tests(&once) else { return once.service };
+    // Copies of the oracle share what it records: the tests the files declined too.
+    let oracle = Oracle::default();
+    let once = build_once(inputs, options, &oracle);
+    let Some(tests) = blocking_tests(&once) else { return with_why(once.service, &oracle.declined()) };
     match in_worlds(inputs, options, &tests) {
         Ok(service) => service,
-        Err(why) => with_why(once.service, &tests, &why),
+        Err(why) => with_why(once.service, &tests.iter().map(|t| (t.loc, why.clone())).collect::<Vec<_>>()),
     }
 }
 
-/// The service refused as it was, each `unknowable_value` on a test the run script could have
-/// made saying why it does not.
-fn with_why(mut service: Service, tests: &[SystemTest], why: &str) -> Service {
+/// The service refused as it was, each `unknowable_value` on a test the run script could not
+/// make saying why it does not (the first of `why`'s places inside its label).
+fn with_why(mut service: Service, why: &[(Loc, String)]) -> Service {
     for d in &mut service.diagnostics {
         if let ModelError::UnknowableValue { span, help, .. } = &mut d.error {
             let (start, end) = (span.offset(), span.offset() + span.len());
-            if tests.iter().any(|t| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end) {
+            let inside = |(l, _): &&(Loc, String)| l.file == d.file && l.span.start >= start && l.span.end <= end;
+            if let Some((_, why)) = why.iter().find(inside) {
                 *help = format!("the run script cannot make this test itself: {why}; {help}");
             }
         }
@@ -537,6 +541,18 @@ mod tests {
         for script in refused {
             assert_eq!(worlds(script), None, "{script}");
         }
+        // A grep refused for its pattern says why.
+        let f = files(
+            "",
+            "#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_background=yes\ngrep -q ^rtcfile /etc/a && command_args=-a",
+        );
+        let help = format!("{:?}", super::super::build(&f.inputs(), &ModelOptions::default()).diagnostics);
+        assert!(
+            help.contains(
+                "the run script cannot make this test itself: what `grep -q ^rtcfile` finds may depend on the locale"
+            ),
+            "{help}"
+        );
         // What start_pre() does to other paths does not matter.
         let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
         assert!(worlds(ok).is_some());
