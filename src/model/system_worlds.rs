@@ -236,7 +236,7 @@ fn difference(a: &Service, b: &Service) -> Option<&'static str> {
             .map(|(k, v)| (k.clone(), if k == "command" { v.value.is_empty().to_string() } else { v.value.clone() }))
             .collect::<Vec<_>>()
     };
-    let checks: [(&'static str, bool); 15] = [
+    let checks: [(&'static str, bool); 17] = [
         ("the user it runs as", field(&|d| format!("{:?}", d.user))),
         ("its argv[0]", field(&|d| format!("{:?}", d.argv0))),
         ("its foreground handling (s6-fghack)", field(&|d| d.fghack.to_string())),
@@ -245,6 +245,11 @@ fn difference(a: &Service, b: &Service) -> Option<&'static str> {
         (
             "its output files",
             field(&|d| format!("{:?} {:?} {:?} {:?}", d.stdin, d.stdout, d.stderr, d.shell_redirects)),
+        ),
+        ("its working directory", field(&|d| format!("{:?}", d.directory))),
+        (
+            "its root directory, umask, nice level or limits",
+            field(&|d| format!("{:?} {:?} {:?} {:?}", d.chroot, d.umask, d.nice, d.limits)),
         ),
         ("the daemon's other settings", da != db),
         ("the environment its logger gets", logger_env(a) != logger_env(b)),
