@@ -18,6 +18,8 @@ for_each_toolset! {
         each_world_gets_what_openrc_gives_current;
     a_line_of_the_file_decides_as_grep_does => a_line_of_the_file_decides_as_grep_does_debian,
         a_line_of_the_file_decides_as_grep_does_current;
+    each_world_runs_the_program_openrc_runs => each_world_runs_the_program_openrc_runs_debian,
+        each_world_runs_the_program_openrc_runs_current;
 }
 
 /// The script's lines that set the probe's arguments and environment: an `if`/`elif` on two
@@ -231,4 +233,47 @@ fn taken_grep_patterns_answer_alike_in_every_locale() {
         }
     }
     assert_eq!(disagreements, refused.into_iter().collect(), "each refused pattern differs somewhere");
+}
+
+/// guix-daemon's way, with the probe in two places: the one in `alt/` when it is executable and
+/// `packaged` does not exist, else the first.
+fn program_settings(dir: &Path) -> String {
+    let d = dir.display();
+    format!(
+        "command={d}/alt/probe\nif [ ! -x \"$command\" ] || [ -e {d}/packaged ]; then\n\tcommand={d}/probe\nfi\ncommand_args=\"-a 'b c'\"\n"
+    )
+}
+
+fn each_world_runs_the_program_openrc_runs(ts: &Toolset) {
+    use std::os::unix::fs::PermissionsExt;
+    if !ts.tools(&["execlineb", "ifelse"]) {
+        return;
+    }
+    let tmp = support::tempdir();
+    let dir = tmp.path();
+    // The probe writes its own path first: which program ran.
+    let run = probe::run_script(dir, "\"$0\"", &program_settings(dir));
+    assert_eq!(run.matches("ifelse").count(), 2, "{run}");
+    fs::create_dir(dir.join("alt")).unwrap();
+    let alt = dir.join("alt/probe");
+    let mut seen = std::collections::BTreeSet::new();
+    // alt/probe absent, not executable (root too needs an x bit: dash's test), executable; with
+    // and without `packaged`.
+    for mode in [None, Some(0o644), Some(0o755)] {
+        for packaged in [false, true] {
+            let _ = fs::remove_file(&alt);
+            if let Some(mode) = mode {
+                fs::copy(dir.join("probe"), &alt).unwrap();
+                fs::set_permissions(&alt, fs::Permissions::from_mode(mode)).unwrap();
+            }
+            place(dir, "packaged", packaged.then_some(false));
+            let openrc =
+                format!("{}\neval \"set -- $command_args\"\nprintf '%s\\0' \"$command\" \"$@\"", program_settings(dir));
+            let want = support::sh_words(&openrc);
+            let got = start(ts, dir, &run);
+            assert_eq!(got.as_deref(), Some(&want[..]), "{mode:?} {packaged} ({})", ts.name());
+            seen.insert(want);
+        }
+    }
+    assert_eq!(seen.len(), 2, "{seen:?}");
 }
