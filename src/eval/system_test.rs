@@ -124,7 +124,7 @@ impl SystemTest {
             [q, pattern, file] if cmd == "grep" && q == "-q" && !pattern.starts_with('-') && plain_path(file) => {
                 (!locale_free_pattern(pattern)).then(|| {
                     format!(
-                        "what `grep -q {}` finds may depend on the locale, which openrc-run passes through (only a pattern anchored at both ends, `^…$`, of ASCII characters and bracket expressions listing single ASCII characters finds the same lines in every locale)",
+                        "the run script cannot make this test itself: what `grep -q {}` finds may depend on the locale, which openrc-run passes through (only a pattern anchored at both ends, `^…$`, of ASCII characters and bracket expressions listing single ASCII characters finds the same lines in every locale)",
                         pattern.escape_debug()
                     )
                 })

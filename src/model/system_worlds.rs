@@ -94,10 +94,22 @@ pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     // Copies of the oracle share what it records: the tests the files declined too.
     let oracle = Oracle::default();
     let once = build_once(inputs, options, &oracle);
-    let Some(tests) = blocking_tests(&once) else { return with_why(once.service, &oracle.declined()) };
+    let tests = match blocking_tests(&once) {
+        Ok(tests) => tests,
+        Err(why) => {
+            // A grep declined for its pattern says so; a test the run script could make says
+            // what else keeps the service from converting.
+            let mut places = oracle.declined();
+            places.extend(why.into_iter().flat_map(|w| once.met.iter().map(move |t| (t.loc, w.clone()))));
+            return with_why(once.service, &places);
+        }
+    };
     match in_worlds(inputs, options, &tests) {
         Ok(service) => service,
-        Err(why) => with_why(once.service, &tests.iter().map(|t| (t.loc, why.clone())).collect::<Vec<_>>()),
+        Err(why) => {
+            let why = format!("the run script cannot make this test itself: {why}");
+            with_why(once.service, &tests.iter().map(|t| (t.loc, why.clone())).collect::<Vec<_>>())
+        }
     }
 }
 
@@ -109,7 +121,7 @@ fn with_why(mut service: Service, why: &[(Loc, String)]) -> Service {
             let (start, end) = (span.offset(), span.offset() + span.len());
             let inside = |(l, _): &&(Loc, String)| l.file == d.file && l.span.start >= start && l.span.end <= end;
             if let Some((_, why)) = why.iter().find(inside) {
-                *help = format!("the run script cannot make this test itself: {why}; {help}");
+                *help = format!("{why}; {help}");
             }
         }
     }
@@ -117,20 +129,27 @@ fn with_why(mut service: Service, why: &[(Loc, String)]) -> Service {
 }
 
 /// The tests that the service's only errors (`unknowable_value`, each under a condition) are
-/// conditional on; `None` unless every error has some, there are at most [`MAX_TESTS`], and each
-/// place makes one test.
-fn blocking_tests(once: &Once) -> Option<Vec<SystemTest>> {
+/// conditional on; `Err` unless every error has some, there are at most [`MAX_TESTS`], and each
+/// place makes one test, with why when the tests met could otherwise have been made.
+fn blocking_tests(once: &Once) -> Result<Vec<SystemTest>, Option<String>> {
+    use crate::core::diagnostic::Coded;
     if once.service.kind != ServiceKind::NotConverted || once.met.is_empty() {
-        return None;
+        return Err(None);
     }
     let mut tests: Vec<SystemTest> = Vec::new();
     for d in once.service.diagnostics.iter().filter(|d| is_error(&d.error)) {
-        let ModelError::UnknowableValue { span, .. } = &d.error else { return None };
+        let other = || {
+            Some(format!(
+                "the run script would make this test, but `{}` keeps the service from being converted too",
+                d.error.code().name()
+            ))
+        };
+        let ModelError::UnknowableValue { span, .. } = &d.error else { return Err(other()) };
         let (start, end) = (span.offset(), span.offset() + span.len());
         let inside = |t: &&SystemTest| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end;
         let under: Vec<&SystemTest> = once.met.iter().filter(inside).collect();
         if under.is_empty() {
-            return None;
+            return Err(other());
         }
         for t in under {
             if !tests.contains(t) {
@@ -140,8 +159,17 @@ fn blocking_tests(once: &Once) -> Option<Vec<SystemTest>> {
     }
     // In the order the script makes them (each is a pure test: the order changes no answer).
     tests.sort();
+    if tests.len() > MAX_TESTS {
+        return Err(Some(format!(
+            "the run script cannot make this test itself: the service depends on {} such tests, more than the {MAX_TESTS} it makes",
+            tests.len()
+        )));
+    }
     let one_each = tests.iter().all(|t| tests.iter().filter(|u| u.loc == t.loc).count() == 1);
-    (!tests.is_empty() && tests.len() <= MAX_TESTS && one_each).then_some(tests)
+    if tests.is_empty() || !one_each {
+        return Err(None);
+    }
+    Ok(tests)
 }
 
 /// The service worked out in each world, if every world converts, nothing before the launch can
@@ -558,6 +586,17 @@ mod tests {
             ),
             "{help}"
         );
+        // A test the run script could make says what else keeps the service from converting.
+        let help = |script: &str| {
+            let f = files("", &format!("#!/sbin/openrc-run\ncommand=/usr/bin/d\ncommand_background=yes\n{script}"));
+            format!("{:?}", super::super::build(&f.inputs(), &ModelOptions::default()).diagnostics)
+        };
+        let other = help("[ -e /a ] && command_args=-a\ncommand_args=\"$command_args $(uname -r)\"");
+        assert!(other.contains("would make this test, but `rc2s6::model::unknowable_value` keeps"), "{other}");
+        let four = help(
+            &["a", "b", "c", "d"].map(|x| format!("[ -e /{x} ] && command_args=\"$command_args -{x}\"\n")).concat(),
+        );
+        assert!(four.contains("the service depends on 4 such tests, more than the 3 it makes"), "{four}");
         // What start_pre() does to other paths does not matter.
         let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
         assert!(worlds(ok).is_some());
