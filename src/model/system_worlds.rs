@@ -187,11 +187,8 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
                 ));
             }
         }
-        let converted = once.service.kind == ServiceKind::Longrun
-            && once.service.daemon.as_ref().is_some_and(|d| !has_at_start(d))
-            && !once.service.diagnostics.iter().any(|d| is_error(&d.error));
-        if !converted {
-            return Err("the service is not converted for some answer of the tests".into());
+        if let Some(why) = not_converted(&once.service) {
+            return Err(format!("for some answer of the tests {why}"));
         }
         worlds.push(once.service);
     }
@@ -208,6 +205,20 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
         d.system_worlds = Some(SystemWorlds { tests: tests.to_vec(), tree });
     }
     Ok(service)
+}
+
+/// Why one world's service is not converted, if it is not.
+fn not_converted(service: &Service) -> Option<String> {
+    use crate::core::diagnostic::Coded;
+    if let Some(d) = service.diagnostics.iter().find(|d| is_error(&d.error)) {
+        return Some(format!("`{}` keeps the service from being converted", d.error.code().name()));
+    }
+    match &service.daemon {
+        _ if service.kind != ServiceKind::Longrun => Some("there is no daemon to supervise".into()),
+        Some(d) if !has_at_start(d) => None,
+        Some(_) => Some("the daemon's words hold a value computed at start, which is not made with such tests".into()),
+        None => Some("there is no daemon to supervise".into()),
+    }
 }
 
 /// Where a diagnostic's first label points.
@@ -597,6 +608,8 @@ mod tests {
             &["a", "b", "c", "d"].map(|x| format!("[ -e /{x} ] && command_args=\"$command_args -{x}\"\n")).concat(),
         );
         assert!(four.contains("the service depends on 4 such tests, more than the 3 it makes"), "{four}");
+        let world = help("[ -e /a ] && command_background=no\n[ -e /a ] || command_args=-x");
+        assert!(world.contains("for some answer of the tests `rc2s6::model::daemon_may_fork` keeps"), "{world}");
         // What start_pre() does to other paths does not matter.
         let ok = "[ -f /etc/x/c ] && command_args=-x\ncommand -v x >/dev/null\nstart_pre() { checkpath -d /run/x; echo hi; }";
         assert!(worlds(ok).is_some());
