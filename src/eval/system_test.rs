@@ -39,17 +39,50 @@ pub enum TestProgram {
     Grep,
 }
 
-/// The characters a `grep -q` pattern may hold: ASCII letters, digits, `^` and `$` anchors and
-/// a few punctuation characters that are literal in basic and extended regular expressions
-/// alike. No `.`, bracket expression or backslash: what those match in a byte that is not valid
-/// UTF-8 depends on the locale (POSIX XBD 9.3, RE Bracket Expression; GNU grep manual,
-/// "Character Encoding"), and openrc-run passes `LANG` through (env_filter(),
-/// src/shared/misc.c:58-65 at 0.63.3) where the run script has s6-svscan's.
-fn plain_pattern(p: &str) -> bool {
-    !p.is_empty()
-        && !p.starts_with('-')
-        && p.chars().all(|c| c.is_ascii_alphanumeric() || " _-=/:,@%".contains(c) || c == '^' || c == '$')
-        && p.char_indices().all(|(i, c)| (c != '^' || i == 0) && (c != '$' || i + 1 == p.len()))
+/// Whether a `grep -q` pattern (a basic regular expression: grep without `-E`/`-F`) finds a
+/// line in a file whatever the locale: `^`, then ASCII literals and bracket expressions that
+/// list single ASCII characters, each optionally followed by `*`, then `$`. Such a line matches
+/// in every locale exactly when it holds only the ASCII characters the pattern names, so no
+/// byte that is not valid in the locale's encoding is ever read as part of a match (openrc-run
+/// passes `LANG` and `LC_*` through, env_filter(), src/shared/misc.c:58-65 at 0.63.3, where the
+/// run script has s6-svscan's environment).
+///
+/// Both anchors are needed: musl's regexec (Alpine's busybox grep, which calls
+/// `setlocale(LC_ALL, "")`) gives up on a line, REG_NOMATCH, at the first byte that is not valid
+/// UTF-8 it reads in a UTF-8 locale (src/regex/regexec.c, GET_NEXT_WCHAR, musl 1.2.3), and it
+/// reads one character past a match: `^rtcfile` finds `rtcfile\xff` in the C locale and not in
+/// C.UTF-8, an unanchored pattern loses any line such a byte comes before, and `.` (so a
+/// trailing `.*`) stops at one in GNU grep (GNU grep manual, "Character Encoding").
+/// In a bracket expression a backslash is literal (POSIX XBD 9.3.5: `\` loses its special
+/// meaning there), so `"[ \t]"` lists space, backslash and `t`; ranges, classes, equivalence
+/// classes, collating symbols and negation (`-`, `[:`, `[=`, `[.`, a leading `^`) depend on the
+/// locale's collation or character classes (XBD 9.3.5) and are not taken, nor `.`, `\` outside
+/// a bracket expression, or a `*` that follows no character.
+fn locale_free_pattern(p: &str) -> bool {
+    let Some(body) = p.strip_prefix('^').and_then(|b| b.strip_suffix('$')) else { return false };
+    let literal = |c: char| c.is_ascii_alphanumeric() || " \t_-=/:,@%".contains(c);
+    let listed = |c: char| c.is_ascii_alphanumeric() || " \t_=/:,@%\\".contains(c);
+    let mut chars = body.chars();
+    let mut after_atom = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if after_atom => after_atom = false,
+            '[' => {
+                let mut members = 0;
+                loop {
+                    match chars.next() {
+                        Some(']') if members > 0 => break,
+                        Some(m) if listed(m) => members += 1,
+                        _ => return false,
+                    }
+                }
+                after_atom = true;
+            }
+            c if literal(c) => after_atom = true,
+            _ => return false,
+        }
+    }
+    true
 }
 
 impl SystemTest {
@@ -59,7 +92,7 @@ impl SystemTest {
     pub fn read(loc: Loc, cmd: &str, rest: &[String]) -> Option<SystemTest> {
         if cmd == "grep" {
             return match rest {
-                [q, pattern, file] if q == "-q" && plain_pattern(pattern) && plain_path(file) => {
+                [q, pattern, file] if q == "-q" && locale_free_pattern(pattern) && plain_path(file) => {
                     Some(SystemTest { loc, program: TestProgram::Grep, args: rest.to_vec() })
                 }
                 _ => None,
@@ -82,6 +115,22 @@ impl SystemTest {
             return None;
         }
         plain_path(operand).then_some(SystemTest { loc, program: TestProgram::Test, args })
+    }
+
+    /// Why the run script cannot make a `grep -q PATTERN FILE` that [`SystemTest::read`] does
+    /// not take, when its words are otherwise those of one (an absolute file, every word known).
+    pub fn declined(cmd: &str, rest: &[String]) -> Option<String> {
+        match rest {
+            [q, pattern, file] if cmd == "grep" && q == "-q" && !pattern.starts_with('-') && plain_path(file) => {
+                (!locale_free_pattern(pattern)).then(|| {
+                    format!(
+                        "the run script cannot make this test itself: what `grep -q {}` finds may depend on the locale, which openrc-run passes through (only a pattern anchored at both ends, `^…$`, of ASCII characters and bracket expressions listing single ASCII characters finds the same lines in every locale)",
+                        pattern.escape_debug()
+                    )
+                })
+            }
+            _ => None,
+        }
     }
 
     /// The path it tests.
@@ -120,12 +169,13 @@ pub struct Oracle {
     answers: Rc<BTreeMap<Loc, bool>>,
     met: Rc<RefCell<Vec<SystemTest>>>,
     seen: Rc<RefCell<Vec<Ran>>>,
+    declined: Rc<RefCell<Vec<(Loc, String)>>>,
 }
 
 impl Oracle {
     /// An oracle that answers the tests at these places so (and no others).
     pub fn assuming(answers: BTreeMap<Loc, bool>) -> Self {
-        Oracle { answers: Rc::new(answers), met: Rc::default(), seen: Rc::default() }
+        Oracle { answers: Rc::new(answers), ..Oracle::default() }
     }
 
     /// Records `test` and answers it, if told to.
@@ -136,6 +186,22 @@ impl Oracle {
             met.push(test);
         }
         answer
+    }
+
+    /// Records why the run script could not make the test `cmd rest` at `loc` makes, if it is
+    /// one it declines ([`SystemTest::declined`]).
+    pub fn decline(&self, loc: Loc, cmd: &str, rest: &[String]) {
+        if let Some(why) = SystemTest::declined(cmd, rest) {
+            let mut declined = self.declined.borrow_mut();
+            if !declined.iter().any(|(l, _)| *l == loc) {
+                declined.push((loc, why));
+            }
+        }
+    }
+
+    /// The tests declined so far, with why, in the order first met.
+    pub fn declined(&self) -> Vec<(Loc, String)> {
+        self.declined.borrow().clone()
     }
 
     /// The tests met so far, in the order first met.
@@ -180,15 +246,32 @@ mod tests {
             ("[", "-f /a -a -f /b ]", false),
             ("[", "/a -nt /b ]", false),
             ("echo", "-f /a", false),
-            ("grep", "-q ^rtcfile /etc/chrony/chrony.conf", true),
-            ("grep", "-q user$ /etc/x", true),
-            ("grep", "-q ^a.b /etc/x", false),
-            ("grep", "-q ^[ab] /etc/x", false),
-            ("grep", "-q a\\b /etc/x", false),
-            ("grep", "-q a^b /etc/x", false),
-            ("grep", "-q a$b /etc/x", false),
-            ("grep", "-q ^ /etc/x", true),
-            ("grep", "-q $ /etc/x", true),
+            ("grep", "-q ^rtcfile$ /etc/chrony/chrony.conf", true),
+            ("grep", "-q ^$ /etc/x", true),
+            // Bracket expressions of single ASCII characters, a backslash among them literal.
+            ("grep", "-q ^[\t\\]*cd[\t]*$ /etc/x", true),
+            ("grep", "-q ^[_a]*cd[=]$ /etc/x", true),
+            // Both anchors: musl's regexec reads past a match and gives up at an invalid byte.
+            ("grep", "-q ^rtcfile /etc/chrony/chrony.conf", false),
+            ("grep", "-q user$ /etc/x", false),
+            ("grep", "-q rtcfile /etc/x", false),
+            ("grep", "-q ^ /etc/x", false),
+            ("grep", "-q $ /etc/x", false),
+            // `.`, ranges, classes, negation, an empty or unclosed bracket, a stray `*`.
+            ("grep", "-q ^a.b$ /etc/x", false),
+            ("grep", "-q ^cd[\t].*$ /etc/x", false),
+            ("grep", "-q ^[a-z]$ /etc/x", false),
+            ("grep", "-q ^[[:space:]]$ /etc/x", false),
+            ("grep", "-q ^[^a]$ /etc/x", false),
+            ("grep", "-q ^[]a]$ /etc/x", false),
+            ("grep", "-q ^[]$ /etc/x", false),
+            ("grep", "-q ^[a$ /etc/x", false),
+            ("grep", "-q ^*a$ /etc/x", false),
+            ("grep", "-q ^a**$ /etc/x", false),
+            ("grep", "-q ^a\\b$ /etc/x", false),
+            ("grep", "-q ^a^b$ /etc/x", false),
+            ("grep", "-q ^a$b$ /etc/x", false),
+            ("grep", "-q ^\u{e9}$ /etc/x", false),
             ("grep", "-q -v /etc/x", false),
             ("grep", "-qs x /etc/x", false),
             ("grep", "x /etc/x", false),

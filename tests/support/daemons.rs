@@ -229,10 +229,13 @@ pub const DAEMONS: &[Daemon] = &[
         reports: &["rc2s6::model::foreground_from_table"],
         // start() adds -s and -r to command_args when /dev/rtc exists and chrony.conf has
         // `rtcfile` / `dumponexit` when OpenRC starts the service: the run script makes the same
-        // tests when it starts (`[ -c /dev/rtc ]`, `grep -q`), so the script runs as Alpine
-        // writes it. This chrony.conf has neither line, so neither side adds a flag.
-        edits: &[],
-        refused_as_is: None,
+        // tests when it starts (`[ -c /dev/rtc ]`, `grep -q`). `^rtcfile` is not anchored at the
+        // end, so what it finds depends on the locale on Alpine (busybox grep on musl stops at
+        // a byte that is not valid UTF-8 after the match in a UTF-8 locale): rc2s6 refuses it.
+        // The administrator writes the whole line their chrony.conf would hold. This
+        // chrony.conf has neither line, so neither side adds a flag.
+        edits: &[("grep -q '^rtcfile' \"${CFGFILE}\"", "grep -q '^rtcfile /var/lib/chrony/rtc$' \"${CFGFILE}\"")],
+        refused_as_is: Some(("rc2s6::model::unknowable_value", "grep -q '^rtcfile' \"${CFGFILE}\" && command_args")),
     },
 ];
 

@@ -146,13 +146,18 @@ impl HookPlan {
             .any(|v| service.variables.get(v).is_some_and(|x| !x.value.text.trim().is_empty()));
         match (service.kind, &service.daemon) {
             (ServiceKind::Longrun, Some(daemon)) => {
-                let launch = service.custom_launch.and(daemon.argv.first()).map(String::as_str);
+                // Each world's program, where tests of the running system choose among several.
+                let programs = match &daemon.system_worlds {
+                    Some(w) => w.programs(),
+                    None => daemon.argv.first().map(String::as_str).into_iter().collect(),
+                };
+                let launch = if service.custom_launch.is_some() { programs } else { Vec::new() };
                 let mut up = hooks(&["start_pre"]);
-                if defined("start") && does_more_than(analysis, "start", launch) {
+                if defined("start") && does_more_than(analysis, "start", &launch) {
                     up.push("start");
                 }
                 let mut post_down = hooks(&["stop_pre"]);
-                if defined("stop") && does_more_than(analysis, "stop", None) {
+                if defined("stop") && does_more_than(analysis, "stop", &[]) {
                     post_down.push("stop");
                 }
                 Some(HookPlan {
@@ -208,9 +213,9 @@ impl HookPlan {
 }
 
 /// Whether a function does anything besides printing messages, starting or stopping the daemon
-/// through OpenRC (or launching `launch` itself): the commands it and the functions of its file
+/// through OpenRC (or launching one of the `launch` programs itself): the commands it and the functions of its file
 /// it calls run, by name.
-fn does_more_than(analysis: &Analysis, function: &str, launch: Option<&str>) -> bool {
+fn does_more_than(analysis: &Analysis, function: &str, launch: &[&str]) -> bool {
     let Some(def) = analysis.functions.get(function) else { return false };
     let reached = analysis.functions.reachable(function, def.file);
     analysis.functions.definitions().iter().filter(|d| d.file == def.file && reached.contains(&d.name)).any(|d| {
@@ -220,7 +225,7 @@ fn does_more_than(analysis: &Analysis, function: &str, launch: Option<&str>) -> 
                 || MESSAGE_PROGRAMS.contains(&base)
                 || BACKEND.contains(&base)
                 || NO_EFFECT.contains(&base)
-                || Some(c) == launch)
+                || launch.contains(&c))
         })
     })
 }

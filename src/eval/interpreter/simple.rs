@@ -178,6 +178,10 @@ impl<O: Observer> Interpreter<O> {
                     }
                     match SystemTest::read(self.loc(sc.span), cmd, rest).filter(|_| known) {
                         Some(t) => self.oracle.consult(t).map_or(Status::Unknown, Status::from_bool),
+                        None if known => {
+                            self.oracle.decline(self.loc(sc.span), cmd, rest);
+                            Status::Unknown
+                        }
                         None => Status::Unknown,
                     }
                 }
