@@ -98,14 +98,20 @@ impl DependencyGraph {
                 }
                 // `!x` removals leave the site behind but the name out of the model's list.
                 if in_model.contains(&key) && standing.get(&key) == Some(&true) {
-                    let tag = format!("{kind} {name}");
+                    // Most services declare nothing conditional or uncertain: no tag to make.
+                    let (conditional, uncertain) = if conditional.is_empty() && uncertain.is_empty() {
+                        (false, false)
+                    } else {
+                        let tag = format!("{kind} {name}");
+                        (conditional.contains(tag.as_str()), uncertain.contains(tag.as_str()))
+                    };
                     declarations.push(Declaration {
                         service: i,
                         kind: kind.clone(),
                         name: name.clone(),
                         loc: *loc,
-                        conditional: conditional.contains(tag.as_str()),
-                        uncertain: uncertain.contains(tag.as_str()),
+                        conditional,
+                        uncertain,
                     });
                 }
             }
@@ -235,17 +241,39 @@ impl DependencyGraph {
 
 /// The start order of a graph as orderings are made from it: who provides each name (declarations
 /// made under an undecidable condition or naming something not known exactly left out), and
-/// where each service's declarations are.
+/// where each service's declarations are. Each declaration's role and providers are worked out
+/// once: the walks below visit declarations many times, and looking a name up by its text on
+/// each visit was most of a lint run's serial tail.
 struct StartOrder<'a> {
     graph: &'a DependencyGraph,
-    providers: BTreeMap<&'a str, Vec<usize>>,
+    /// The providers of each name some declaration names, one list per name.
+    lists: Vec<Vec<usize>>,
+    /// Each declaration's list in `lists`.
+    target: Vec<usize>,
+    /// Each declaration's part in the start order.
+    role: Vec<Role>,
     /// Each service's declarations: they are consecutive, in set order.
     ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// What a declaration does to the start order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// `need`, `use`, `want` or `after`, certain: its service waits for the name's providers.
+    Waits,
+    /// `before`, certain: the name's providers wait for its service, unless it waits for them.
+    Before,
+    /// `provide`, or made under an undecidable condition or naming something not known exactly.
+    None,
 }
 
 impl<'a> StartOrder<'a> {
     fn new(graph: &'a DependencyGraph) -> Self {
         let providers = graph.providers_where(|d| !d.conditional && !d.uncertain);
+        let mut list_of: HashMap<&str, usize> = HashMap::with_capacity(providers.len());
+        let mut lists = Vec::new();
+        let mut target = Vec::with_capacity(graph.declarations.len());
+        let mut role = Vec::with_capacity(graph.declarations.len());
         let mut ranges = vec![0..0; graph.services.len()];
         for (k, d) in graph.declarations.iter().enumerate() {
             let r = &mut ranges[d.service];
@@ -254,18 +282,25 @@ impl<'a> StartOrder<'a> {
             } else {
                 r.end = k + 1;
             }
+            let name = d.name.as_str();
+            let list = *list_of.entry(name).or_insert_with(|| {
+                lists.push(providers.get(name).cloned().unwrap_or_default());
+                lists.len() - 1
+            });
+            target.push(list);
+            role.push(match d.kind.as_str() {
+                _ if d.uncertain || d.conditional => Role::None,
+                "need" | "use" | "want" | "after" => Role::Waits,
+                "before" => Role::Before,
+                _ => Role::None,
+            });
         }
-        StartOrder { graph, providers, ranges }
+        StartOrder { graph, lists, target, role, ranges }
     }
 
-    /// The services a name stands for.
-    fn targets(&self, name: &str) -> &[usize] {
-        self.providers.get(name).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// Whether a declaration makes its service wait for the name's providers.
-    fn waits(d: &Declaration) -> bool {
-        matches!(d.kind.as_str(), "need" | "use" | "want" | "after") && !d.uncertain && !d.conditional
+    /// The services declaration `k`'s name stands for.
+    fn targets(&self, k: usize) -> &[usize] {
+        &self.lists[self.target[k]]
     }
 
     /// Which services `from` waits for through need/use/want/after (in one step or more).
@@ -273,11 +308,11 @@ impl<'a> StartOrder<'a> {
         let mut seen = vec![false; self.graph.services.len()];
         let mut stack = vec![from];
         while let Some(v) = stack.pop() {
-            for d in &self.graph.declarations[self.ranges[v].clone()] {
-                if !Self::waits(d) {
+            for k in self.ranges[v].clone() {
+                if self.role[k] != Role::Waits {
                     continue;
                 }
-                for &w in self.targets(&d.name) {
+                for &w in self.targets(k) {
                     if w != v && !seen[w] {
                         seen[w] = true;
                         stack.push(w);
@@ -288,32 +323,33 @@ impl<'a> StartOrder<'a> {
         seen
     }
 
-    /// Whether a `before` declaration orders anything: not when its service itself waits for
+    /// Whether `before` declaration `k` orders anything: not when its service itself waits for
     /// the name's providers. `walked` keeps the last service's walk (a service's declarations
     /// are consecutive), so each service is walked once however many names it declares.
-    fn before_stands(&self, d: &Declaration, walked: &mut Option<(usize, Vec<bool>)>) -> bool {
-        if walked.as_ref().is_none_or(|(s, _)| *s != d.service) {
-            *walked = Some((d.service, self.reachable(d.service)));
+    fn before_stands(&self, k: usize, walked: &mut Option<(usize, Vec<bool>)>) -> bool {
+        let service = self.graph.declarations[k].service;
+        if walked.as_ref().is_none_or(|(s, _)| *s != service) {
+            *walked = Some((service, self.reachable(service)));
         }
         let reached = walked.as_ref().map(|(_, r)| r.as_slice()).unwrap_or_default();
-        !self.targets(&d.name).iter().any(|&e| reached.get(e).copied().unwrap_or(false))
+        !self.targets(k).iter().any(|&e| reached.get(e).copied().unwrap_or(false))
     }
 
     /// Every ordering, one at a time (see [`DependencyGraph::orderings`]).
     fn each_ordering(&self, mut f: impl FnMut(Ordering)) {
         let mut walked = None;
         for (k, d) in self.graph.declarations.iter().enumerate() {
-            if d.kind == "provide" || d.uncertain || d.conditional {
-                continue;
-            }
-            if d.kind == "before" && !self.before_stands(d, &mut walked) {
-                continue;
-            }
-            for &p in self.targets(&d.name) {
+            let before = match self.role[k] {
+                Role::None => continue,
+                Role::Waits => false,
+                Role::Before if !self.before_stands(k, &mut walked) => continue,
+                Role::Before => true,
+            };
+            for &p in self.targets(k) {
                 if p == d.service {
                     continue;
                 }
-                let (from, to) = if d.kind == "before" { (p, d.service) } else { (d.service, p) };
+                let (from, to) = if before { (p, d.service) } else { (d.service, p) };
                 f(Ordering { from, to, declaration: k });
             }
         }
@@ -330,18 +366,20 @@ impl<'a> StartOrder<'a> {
         let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut walked = None;
         for (k, d) in decls.iter().enumerate() {
-            if Self::waits(d) {
-                out_of[d.service].push(n + k);
-            } else if d.kind == "before" && !d.uncertain && !d.conditional && self.before_stands(d, &mut walked) {
-                for &p in self.targets(&d.name).iter().filter(|&&p| p != d.service) {
-                    out_of[p].push(n + k);
+            match self.role[k] {
+                Role::Waits => out_of[d.service].push(n + k),
+                Role::Before if self.before_stands(k, &mut walked) => {
+                    for &p in self.targets(k).iter().filter(|&&p| p != d.service) {
+                        out_of[p].push(n + k);
+                    }
                 }
+                Role::Before | Role::None => {}
             }
         }
-        let successor = |v: usize, i: usize| match v.checked_sub(n).map(|k| &decls[k]) {
+        let successor = |v: usize, i: usize| match v.checked_sub(n) {
             None => out_of[v].get(i).copied(),
-            Some(d) if d.kind == "before" => (i == 0).then_some(d.service),
-            Some(d) => self.targets(&d.name).get(i).copied(),
+            Some(k) if decls[k].kind == "before" => (i == 0).then_some(decls[k].service),
+            Some(k) => self.targets(k).get(i).copied(),
         };
         strongly_connected_by(n + decls.len(), successor)
             .into_iter()

@@ -81,7 +81,7 @@ const CHECKPOINT: usize = 256;
 
 impl LineIndex {
     fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
         let chars_before = (!text.is_ascii()).then(|| {
             let mut marks = Vec::with_capacity(text.len() / CHECKPOINT + 1);
             let (mut at, mut count) = (0, 0);

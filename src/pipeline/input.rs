@@ -215,6 +215,16 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
     (unique, errors)
 }
 
+/// A walked entry's name, as `sort_by_file_name` compares them: the bytes after the last `/`.
+/// The entries sorted are a directory's children, each its parent's path joined with the name
+/// read from the directory, so this is `file_name()` without parsing the path's components on
+/// every comparison (most of walking the corpus).
+fn entry_name(e: &walkdir::DirEntry) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt as _;
+    let path = e.path().as_os_str().as_bytes();
+    memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..])
+}
+
 fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -223,7 +233,7 @@ fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadErro
             out.push(InputPath { path: p.clone(), named: true });
             continue;
         }
-        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by(|a, b| entry_name(a).cmp(entry_name(b))) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let name = e.file_name().to_string_lossy();

@@ -20,7 +20,7 @@ fn is_unprintable(c: char) -> bool {
 }
 
 fn escape_with(s: &str, backslash: bool) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unprintable(c) || (backslash && c == '\\')) {
+    if !needs_escape(s, backslash) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -37,6 +37,15 @@ fn escape_with(s: &str, backslash: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` holds something `escape_with` changes. ASCII text, nearly every message, is read
+/// byte by byte: its only unprintable characters are the C0 controls and DEL.
+fn needs_escape(s: &str, backslash: bool) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| b < 0x20 || b == 0x7f || (backslash && b == b'\\'));
+    }
+    s.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'))
 }
 
 /// A file name as one unambiguous line: control and reordering characters escaped, and `\` too,
@@ -82,6 +91,19 @@ pub fn source(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte reading of ASCII text finds exactly what the character reading does.
+    #[test]
+    fn ascii_is_read_as_characters_are() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for backslash in [false, true] {
+                let text = format!("a{c}b");
+                let by_chars = text.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'));
+                assert_eq!(needs_escape(&text, backslash), by_chars, "{b:#x} {backslash}");
+            }
+        }
+    }
 
     #[test]
     fn names_and_messages() {
