@@ -187,15 +187,55 @@ impl Dir {
 
     /// Makes the subdirectory `name` with exactly `mode`, whatever the umask.
     pub fn mkdir(&self, name: &str, mode: u32) -> io::Result<()> {
+        self.make_dir(name, mode).map(|_| ())
+    }
+
+    /// [`Dir::mkdir`], returning the directory opened (the descriptor its mode was checked
+    /// through) and what it is: one `openat` and one `fstat` where making it and opening it
+    /// again took two of each.
+    pub fn make_dir(&self, name: &str, mode: u32) -> io::Result<(Dir, Entry)> {
         let n = c_name(name)?;
         // SAFETY: valid descriptor and name.
         check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
         let made = self.open_dir(name)?;
-        if made.itself()?.permissions() != mode {
+        let mut entry = made.itself()?;
+        if entry.permissions() != mode {
             // SAFETY: a descriptor of the directory just made.
             check(unsafe { libc::fchmod(made.raw(), mode as libc::mode_t) })?;
+            entry.mode = (entry.mode & libc::S_IFMT) | mode;
         }
-        Ok(())
+        Ok((made, entry))
+    }
+
+    /// Whether the directory holds nothing but `.` and `..`, read through this descriptor
+    /// itself (`getdents64`: two calls for an empty directory, where [`Dir::names`] takes a
+    /// descriptor of its own and seven calls). It moves this descriptor's reading position: for
+    /// a directory just opened that nothing else reads (the `*at` calls do not use it).
+    pub fn is_empty(&self) -> io::Result<bool> {
+        // d_ino (8), d_off (8), d_reclen (2), d_type (1), then the name, NUL-terminated
+        // (getdents64(2), struct linux_dirent64).
+        const NAME_AT: usize = 19;
+        let mut buf = [0u8; 4096];
+        loop {
+            // SAFETY: a valid descriptor and a buffer of the length given.
+            let n = unsafe { libc::syscall(libc::SYS_getdents64, self.raw(), buf.as_mut_ptr(), buf.len()) };
+            let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
+            if n == 0 {
+                return Ok(true);
+            }
+            let mut at = 0;
+            while at + NAME_AT <= n {
+                let reclen = usize::from(u16::from_ne_bytes([buf[at + 16], buf[at + 17]]));
+                if reclen <= NAME_AT {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "a directory entry too short"));
+                }
+                let name = buf[at + NAME_AT..(at + reclen).min(n)].split(|&b| b == 0).next().unwrap_or_default();
+                if name != b"." && name != b".." {
+                    return Ok(false);
+                }
+                at += reclen;
+            }
+        }
     }
 
     /// Creates the file `name`, which must not exist (so never through a link), with `contents`
@@ -413,6 +453,30 @@ impl ModeBits for std::fs::Permissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_made_is_open_with_its_mode_and_empty_until_something_is_in_it() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = Dir::open(tmp.path()).expect("open");
+        for (name, mode) in [("a", 0o755), ("b", 0o700), ("c", 0o2750)] {
+            let (made, entry) = out.make_dir(name, mode).expect("made");
+            assert!(entry.is_dir() && entry.permissions() == mode, "{name}: {:o}", entry.mode);
+            assert_eq!(made.itself().expect("fstat"), entry);
+            assert!(made.is_empty().expect("read"), "{name}");
+        }
+        let (d, _) = out.make_dir("d", 0o755).expect("made");
+        d.create_file("f", 0o644, b"", false).expect("file");
+        assert!(!Dir::open(&tmp.path().join("d")).expect("open").is_empty().expect("read"));
+        let (e, _) = out.make_dir("e", 0o755).expect("made");
+        e.mkdir("sub", 0o755).expect("sub");
+        assert!(!Dir::open(&tmp.path().join("e")).expect("open").is_empty().expect("read"));
+        // More entries than one read returns, and names of every length.
+        let (f, _) = out.make_dir("f", 0o755).expect("made");
+        for i in 0..300 {
+            f.create_file(&format!("{}{i}", "n".repeat(i % 200)), 0o644, b"", false).expect("file");
+        }
+        assert!(!Dir::open(&tmp.path().join("f")).expect("open").is_empty().expect("read"));
+    }
 
     #[test]
     fn nothing_is_followed() {

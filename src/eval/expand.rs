@@ -658,14 +658,20 @@ fn change_case(v: &str, upper: bool, all: bool) -> String {
     }
 }
 
-/// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`.
+/// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`. Text between IFS
+/// characters is copied a run at a time.
 fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
     let is_ws = |c: char| ifs.contains(c) && (c == ' ' || c == '\t' || c == '\n');
-    // Each field's text with, per character, whether it is unquoted (may be a pattern character).
+    // Each field's text with, per byte, whether it is unquoted (may be a pattern character).
     let mut cur: Option<(String, Vec<bool>)> = None;
     let finish = |(text, unquoted): (String, Vec<bool>)| {
         let glob = is_pattern(&text, &unquoted);
         Field { text, glob, span }
+    };
+    let append = |cur: &mut Option<(String, Vec<bool>)>, piece: &str, unquoted_piece: bool| {
+        let (text, unquoted) = cur.get_or_insert_with(Default::default);
+        text.push_str(piece);
+        unquoted.resize(text.len(), unquoted_piece);
     };
     for p in pieces {
         if p.field_break {
@@ -673,26 +679,26 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
             cur = Some(Default::default());
             continue;
         }
-        if p.split {
-            for c in p.text.chars() {
-                if ifs.contains(c) {
-                    if is_ws(c) {
-                        if let Some(f) = cur.take() {
-                            out.push(finish(f));
-                        }
-                    } else {
-                        out.push(finish(cur.take().unwrap_or_default()));
-                    }
-                } else {
-                    let (text, unquoted) = cur.get_or_insert_with(Default::default);
-                    text.push(c);
-                    unquoted.push(true);
-                }
+        if !p.split {
+            append(&mut cur, &p.text, !p.quoted);
+            continue;
+        }
+        let mut run = 0;
+        for (i, c) in p.text.char_indices().filter(|(_, c)| ifs.contains(*c)) {
+            if run < i {
+                append(&mut cur, &p.text[run..i], true);
             }
-        } else {
-            let (text, unquoted) = cur.get_or_insert_with(Default::default);
-            text.push_str(&p.text);
-            unquoted.extend(p.text.chars().map(|_| !p.quoted));
+            run = i + c.len_utf8();
+            if is_ws(c) {
+                if let Some(f) = cur.take() {
+                    out.push(finish(f));
+                }
+            } else {
+                out.push(finish(cur.take().unwrap_or_default()));
+            }
+        }
+        if run < p.text.len() {
+            append(&mut cur, &p.text[run..], true);
         }
     }
     if let Some(f) = cur {
@@ -704,35 +710,39 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
 /// unquoted `[` that opens a bracket expression. A `[` opens one only when an unquoted `]` closes
 /// it, and a `]` first in the list (after `!` or `^`) is a member, not the end; otherwise `[`
 /// matches itself (POSIX.1-2017 XCU 2.13.1 and XBD 9.3.5; dash's and bash's globbing agree), so
-/// `[]:` and `[` are plain text. `unquoted` has one entry per character of `text`.
+/// `[]:` and `[` are plain text. `unquoted` has one entry per byte of `text`: every character
+/// these rules look at is ASCII, one byte, and no byte of another character equals one.
 fn is_pattern(text: &str, unquoted: &[bool]) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let special = |i: usize, c: char| chars.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
-    (0..chars.len())
-        .any(|i| special(i, '*') || special(i, '?') || (special(i, '[') && bracket_closes(&chars, i + 1, &special)))
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+        return false;
+    }
+    let special = |i: usize, c: u8| bytes.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
+    (0..bytes.len())
+        .any(|i| special(i, b'*') || special(i, b'?') || (special(i, b'[') && bracket_closes(bytes, i + 1, &special)))
 }
 
 /// Whether a bracket expression starting at `start` (just after its `[`) is closed.
-fn bracket_closes(chars: &[char], start: usize, special: &impl Fn(usize, char) -> bool) -> bool {
+fn bracket_closes(bytes: &[u8], start: usize, special: &impl Fn(usize, u8) -> bool) -> bool {
     let mut i = start;
-    if matches!(chars.get(i), Some('!' | '^')) {
+    if matches!(bytes.get(i), Some(b'!' | b'^')) {
         i += 1;
     }
     // A `]` first in the list is a member.
-    if chars.get(i) == Some(&']') {
+    if bytes.get(i) == Some(&b']') {
         i += 1;
     }
-    while i < chars.len() {
-        match chars[i] {
+    while i < bytes.len() {
+        match bytes[i] {
             // `[:alpha:]`, `[=a=]`, `[.a.]`: their `]` does not end the expression.
-            '[' if matches!(chars.get(i + 1), Some(':' | '=' | '.')) => {
-                let delimiter = chars[i + 1];
-                match (i + 2..chars.len().saturating_sub(1)).find(|&j| chars[j] == delimiter && chars[j + 1] == ']') {
+            b'[' if matches!(bytes.get(i + 1), Some(b':' | b'=' | b'.')) => {
+                let delimiter = bytes[i + 1];
+                match (i + 2..bytes.len().saturating_sub(1)).find(|&j| bytes[j] == delimiter && bytes[j + 1] == b']') {
                     Some(j) => i = j + 2,
                     None => i += 1,
                 }
             }
-            ']' if special(i, ']') => return true,
+            b']' if special(i, b']') => return true,
             _ => i += 1,
         }
     }

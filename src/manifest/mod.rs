@@ -2,6 +2,7 @@
 //! timestamps and host details, so the same inputs give the same bytes.
 
 pub mod drift;
+mod record_text;
 pub mod stored;
 
 use serde::{Deserialize, Serialize};
@@ -392,13 +393,17 @@ const RECORDS_AT_ONCE: usize = 256;
 /// and `services`, as serde_yaml writes the whole: `services:` at the left margin, then each
 /// record as serde_yaml writes a sequence of one (a block sequence under a key is not indented,
 /// so a record's text does not depend on where it stands; `manifest::stored` splits a manifest
-/// at the same lines). The records' texts are made on all cores: on one thread they were a
-/// seventh of a compile's work, done after everything else.
+/// at the same lines). Each record's text is made by `record_text` (serde_yaml's for a record
+/// with a string it does not write), on all cores.
 fn write_records_after(head: &str, services: &[&ServiceRecord], mut w: impl std::io::Write) -> std::io::Result<()> {
     w.write_all(head.as_bytes())?;
     w.write_all(b"services:\n")?;
     for window in services.chunks(RECORDS_AT_ONCE) {
-        for text in in_parallel(window, |r| serde_yaml::to_string(std::slice::from_ref(r))) {
+        let text = |r: &&ServiceRecord| match record_text::record_text(r) {
+            Some(text) => Ok(text),
+            None => serde_yaml::to_string(std::slice::from_ref(r)),
+        };
+        for text in in_parallel(window, text) {
             w.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
         }
     }

@@ -1,6 +1,7 @@
 //! What openrc-run sets before it sources rc.conf, conf.d and the script.
 
 use super::inputs::ServiceInputs;
+use crate::eval::budget::Budget;
 use crate::eval::environment::Environment;
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::paths;
@@ -59,23 +60,13 @@ pub fn openrc_run_environment(target: &OpenrcVersion) -> Vec<(&'static str, Stri
 /// release sets them, and the ones only known at run time (the runlevel, `HOME` …), which
 /// point at the script's first line, `script_loc`.
 pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion) -> Environment {
-    let mut env = Environment::default();
-    let mut set = |n: &str, v: &str, export: bool| {
-        env.set(n, ShellValue::known(v), None);
-        if export {
-            env.export(n);
-        }
-    };
-    set("RC_SVCNAME", &inputs.svcname, true);
-    set("SVCNAME", &inputs.svcname, true);
-    set("RC_SERVICE", &inputs.service_path, true);
-    // openrc-run's own variables, PATH among them (known exactly: it was taken as empty, and
-    // k3s's `export PATH="/opt/foo/bin:$PATH"` gave the daemon `/opt/foo/bin:`). Not marked
-    // exported here: the daemon's environment is what the files export
-    // (model/daemon/environment.rs).
-    for (n, v) in openrc_run_environment(target) {
-        set(n, &v, false);
+    let mut env = openrc_run_variables(target);
+    for n in ["RC_SVCNAME", "SVCNAME"] {
+        env.set(n, ShellValue::known(&inputs.svcname), None);
+        env.export(n);
     }
+    env.set("RC_SERVICE", ShellValue::known(&inputs.service_path), None);
+    env.export("RC_SERVICE");
     for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
         let v = ShellValue {
             text: String::new(),
@@ -84,4 +75,30 @@ pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion
         env.set(n, v, None);
     }
     env
+}
+
+/// openrc-run's own variables under `target`, PATH among them (known exactly: it was taken as
+/// empty, and k3s's `export PATH="/opt/foo/bin:$PATH"` gave the daemon `/opt/foo/bin:`), not
+/// marked exported: the daemon's environment is what the files export
+/// (model/daemon/environment.rs). Made once per release and thread, and copied (a reference
+/// count until the service sets its own) with a budget of the service's own.
+fn openrc_run_variables(target: &OpenrcVersion) -> Environment {
+    thread_local! {
+        static MADE: std::cell::RefCell<Option<(OpenrcVersion, Environment)>> = const { std::cell::RefCell::new(None) };
+    }
+    MADE.with_borrow_mut(|made| {
+        let mut env = match made.as_ref().filter(|(t, _)| t == target) {
+            Some((_, env)) => env.clone(),
+            None => {
+                let mut env = Environment::default();
+                for (n, v) in openrc_run_environment(target) {
+                    env.set(n, ShellValue::known(&v), None);
+                }
+                *made = Some((target.clone(), env.clone()));
+                env
+            }
+        };
+        env.budget = Budget::default();
+        env
+    })
 }

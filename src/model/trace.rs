@@ -273,8 +273,8 @@ impl Observer for StartRecorder {
                 return Some(Status::False);
             }
         }
-        let args = words.texts.get(1..).unwrap_or_default().to_vec();
         if matches!(cmd, "ulimit" | "umask" | "cd") {
+            let args = words.texts.get(1..).unwrap_or_default().to_vec();
             self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }

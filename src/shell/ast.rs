@@ -313,8 +313,9 @@ pub struct FunctionDef {
     pub name: String,
     /// Where the name is.
     pub name_span: Span,
-    /// The body: a compound command, or a simple one (which only dash accepts).
-    pub body: Box<Command>,
+    /// The body: a compound command, or a simple one (which only dash accepts). Shared: the
+    /// interpreter keeps each function it defines, and copying the body was 1.6% of a lint.
+    pub body: std::sync::Arc<Command>,
     /// Where the whole definition is.
     pub span: Span,
 }

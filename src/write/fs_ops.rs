@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::WriteError;
-use crate::core::dir::Dir;
+use crate::core::dir::{Dir, Entry};
 
 /// The operations, counted.
 #[derive(Debug)]
@@ -88,6 +88,12 @@ impl FsOps {
     pub fn mkdir(&self, at: &At, name: &str, mode: u32) -> Result<(), WriteError> {
         self.begin();
         at.dir.mkdir(name, mode).map_err(at.err(name))
+    }
+
+    /// Makes the directory `name` with exactly `mode`, and returns it open with what it is.
+    pub fn make_dir(&self, at: &At, name: &str, mode: u32) -> Result<(Dir, Entry), WriteError> {
+        self.begin();
+        at.dir.make_dir(name, mode).map_err(at.err(name))
     }
 
     /// Creates the file `name`, which must not exist, with exactly `mode`.

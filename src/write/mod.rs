@@ -744,14 +744,10 @@ fn commit(
 fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> {
     let (planned, replaces, tmp, generated_before) =
         (write.planned, write.replaces, write.tmp.as_str(), &write.generated_before);
-    ops.mkdir(at, tmp, 0o755)?;
-    let new = at.dir.open_dir(tmp).map_err(at.err(tmp))?;
+    let (new, me) = ops.make_dir(at, tmp, 0o755)?;
     // Only this run makes it, with this process's owner, and it starts empty: anything else
     // is something swapped in meanwhile.
-    let me = new.itself().map_err(at.err(tmp))?;
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if me.uid != euid || !new.names().map_err(at.err(tmp))?.is_empty() {
+    if me.uid != effective_uid() || !new.is_empty().map_err(at.err(tmp))? {
         return Err(WriteError::Io {
             path: at.path(tmp).display().to_string(),
             message: "is not the directory rc2s6 just made: the output directory was changed during the run".into(),
@@ -773,8 +769,7 @@ fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> 
                 let parent_dir = parent.as_ref().and_then(|p| dirs.get(p)).unwrap_or(&new);
                 let parent_shown = shown.join(parent.as_deref().unwrap_or(""));
                 let pat = At { dir: parent_dir, shown: &parent_shown };
-                ops.mkdir(&pat, part, 0o755)?;
-                parent_dir.open_dir(part).map_err(pat.err(part))?
+                ops.make_dir(&pat, part, 0o755)?.0
             };
             dirs.insert(at_path.clone(), opened);
         }
@@ -797,6 +792,13 @@ fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> 
         }
     }
     Ok(me.id)
+}
+
+/// The process's effective user, asked once: rc2s6 never changes it.
+fn effective_uid() -> u32 {
+    static EUID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    // SAFETY: geteuid has no preconditions.
+    *EUID.get_or_init(|| unsafe { libc::geteuid() })
 }
 
 /// What to carry from the directory being replaced into the new one: everything rc2s6 did not

@@ -155,6 +155,12 @@ fn patterns_left_for_pathname_expansion() {
         "[[]:80] [[] [a[] [[]:x] [[]]]* [[!]x]]* [[[:digit:]]]* [[[:x]]* [[a]] [[a]]",
     );
     check(&[("p", "[a]")], r#"$p "$p" x"["a]"#, "[[a]]* [[a]] [x[a]]");
+    // Characters of more than one byte around and inside the brackets, split or not.
+    check(
+        &[("u", "é[é] ü*ü [é"), ("IFS", " é")],
+        r#"ü[é] "ü["é] $u [!é]x"#,
+        "[ü[é]]* [ü[é]] [] [[] []] [ü*ü]* [[] [[!é]x]*",
+    );
 }
 
 #[test]

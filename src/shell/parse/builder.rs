@@ -735,7 +735,7 @@ impl Builder {
                 _ => {}
             }
         }
-        FunctionDef { name, name_span, body: Box::new(body.expect("function has a body")), span: whole }
+        FunctionDef { name, name_span, body: std::sync::Arc::new(body.expect("function has a body")), span: whole }
     }
 }
 
