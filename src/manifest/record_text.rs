@@ -292,11 +292,18 @@ mod tests {
         r.companions = vec![s(6), s(7)];
         r.files = vec![FileRecord { path: s(8), mode: s(9), sha256: s(10) }];
         r.user = Some(s(11));
+        r.servicedir = Some(s(21));
+        r.s6_service_path = Some(s(22));
+        r.link_name = Some(s(23));
+        r.log_dir = Some(s(24));
         r.notification_fd = Some(3);
         r.ready_timeout_ms = Some(u64::MAX);
         r.dependencies.need = vec![s(12)];
         r.dependencies.conditional = vec![s(13), s(14)];
-        r.decisions = vec![DecisionRecord { topic: s(15), choice: s(16), at: None }];
+        r.decisions = vec![
+            DecisionRecord { topic: s(15), choice: s(16), at: None },
+            DecisionRecord { topic: s(25), choice: s(26), at: Some(s(27)) },
+        ];
         r.diagnostics = vec![DiagnosticRecord { code: s(17), severity: s(18), at: Some(s(19)), message: s(20) }];
         r.private = true;
         r
@@ -403,7 +410,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_printable_ascii_is_written_as_serde_yaml_writes_it(
-            strings in proptest::collection::vec("[ -~]{0,12}|[-+.0-9eExXoObB_ :#']{0,8}", 21)
+            strings in proptest::collection::vec("[ -~]{0,12}|[-+.0-9eExXoObB_ :#']{0,8}", 28)
         ) {
             let r = record_with(&strings);
             prop_assert_eq!(record_text(&r), Some(serde_text(&r)));
