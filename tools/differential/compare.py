@@ -145,7 +145,9 @@ def collect(out, sd, manifest):
             r["status"] = "compared"
     if r["s6"] is None:
         log = [l.split(" ", 1)[-1] for l in (text(out / "s6-log.txt") or "").splitlines() if l.strip()]
-        r["s6_reason"] = "s6 never ran the daemon: " + (log[-1] if log else "") + f" (s6-svstat: {r['s6_svstat']})"
+        # The first line: s6 keeps restarting a run script that stops, so where the log ends
+        # depends on when it is read (tofutfd's ended at cat's message or at backtick's).
+        r["s6_reason"] = "s6 never ran the daemon: " + (log[0] if log else "") + f" (s6-svstat: {r['s6_svstat']})"
     if r["openrc"] is None:
         r["reason"] = refusal_reason(r)
     elif r["s6"] is None:
