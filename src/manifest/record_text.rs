@@ -133,15 +133,7 @@ impl Text {
 
     /// A sequence of strings under `key`, its items at the key's own indent.
     fn strings(&mut self, indent: &str, key: &str, items: &[String]) {
-        if items.is_empty() {
-            self.out.push_str(indent);
-            self.out.push_str(key);
-            self.out.push_str(": []\n");
-            return;
-        }
-        self.out.push_str(indent);
-        self.out.push_str(key);
-        self.out.push_str(":\n");
+        self.sequence_key(indent, key, items.is_empty());
         for item in items {
             self.out.push_str(indent);
             self.out.push('-');
@@ -152,16 +144,17 @@ impl Text {
 
     /// A sequence of mappings under `key` (at the record's indent), each written by `each`.
     fn items<T>(&mut self, indent: &str, key: &str, items: &[T], each: fn(&mut Text, &T)) {
-        self.out.push_str(indent);
-        self.out.push_str(key);
-        if items.is_empty() {
-            self.out.push_str(": []\n");
-            return;
-        }
-        self.out.push_str(":\n");
+        self.sequence_key(indent, key, items.is_empty());
         for item in items {
             each(self, item);
         }
+    }
+
+    /// `INDENTkey:` over a block sequence's items, or `INDENTkey: []` for an empty one.
+    fn sequence_key(&mut self, indent: &str, key: &str, empty: bool) {
+        self.out.push_str(indent);
+        self.out.push_str(key);
+        self.out.push_str(if empty { ": []\n" } else { ":\n" });
     }
 
     /// ` value`, plain or single-quoted as serde_yaml writes it.
