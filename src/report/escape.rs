@@ -45,6 +45,11 @@ fn needs_escape(s: &str, backslash: bool) -> bool {
     if s.is_ascii() {
         return s.bytes().any(|b| b < 0x20 || b == 0x7f || (backslash && b == b'\\'));
     }
+    has_unprintable_char(s, backslash)
+}
+
+/// Whether `s` holds a character `escape_with` changes, read character by character.
+fn has_unprintable_char(s: &str, backslash: bool) -> bool {
     s.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'))
 }
 
@@ -99,8 +104,11 @@ mod tests {
             let c = char::from(b);
             for backslash in [false, true] {
                 let text = format!("a{c}b");
-                let by_chars = text.chars().any(|c| is_unprintable(c) || (backslash && c == '\\'));
-                assert_eq!(needs_escape(&text, backslash), by_chars, "{b:#x} {backslash}");
+                assert_eq!(
+                    needs_escape(&text, backslash),
+                    has_unprintable_char(&text, backslash),
+                    "{b:#x} {backslash}"
+                );
             }
         }
     }
