@@ -773,7 +773,7 @@ mod tests {
         assert_eq!(m.user.as_deref(), Some("x:adm"));
         let t = "#!/bin/execlineb -P\nsetpriv --regid=wheel --keep-groups\n/usr/bin/x\n";
         let m = run_meaning(t).unwrap();
-        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel")));        // An account looked up at start (the words of testdata/emit/account-lookup's proxy).
+        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel"))); // An account looked up at start (the words of testdata/emit/account-lookup's proxy).
         let t = "#!/bin/execlineb -P\nfdmove -c 2 1\nbacktick -i -E RC2S6_ID_ALL { cd / /bin/sh -c \"…\" rc2s6 id-u proxy id-g proxy }\nmultidefine -d : \"${RC2S6_ID_ALL}\" { RC2S6_ID_UID RC2S6_ID_GID RC2S6_ID_GIDLIST RC2S6_ID_USER RC2S6_ID_HOME }\nexport USER \"${RC2S6_ID_USER}\"\ncd /\ns6-applyuidgid -u \"${RC2S6_ID_UID}\" -g \"${RC2S6_ID_GID}\" -G \"${RC2S6_ID_GIDLIST}\"\n/usr/bin/proxy /etc/proxy/proxy.cfg\n";
         let m = run_meaning(t).unwrap();
         assert_eq!(m.argv, Some(vec!["/usr/bin/proxy".into(), "/etc/proxy/proxy.cfg".into()]));
