@@ -15,7 +15,9 @@
 //!   member (`initgroups(changeuser, gid)` at 0.45.2, `getgrouplist` + `setgroups` at 0.63.3,
 //!   `changeuser` being the text given): glibc's `getent initgroups KEY` is `getgrouplist(KEY,
 //!   -1)`; where `getent` has no `initgroups` database the groups are read from `getent group`,
-//!   as s6-envuidgid reads them for a name.
+//!   as s6-envuidgid reads them for a name (Alpine's musl-utils getent, aports main/musl/getent.c,
+//!   has no `initgroups`, and musl's `getgrouplist` reads /etc/group so);
+//! - without `getent` the service does not start, with a message saying so.
 //!
 //! It prints `uid:gid:gidlist:user:home:` (no passwd field holds `:` or a newline), which
 //! `multidefine` splits into five variables; `export` takes USER and HOME before any other
@@ -39,6 +41,7 @@ part() {
   id-*:*[!0-9]*|id-*:) fail "\`id ${1#id}' printed no id for $2: OpenRC fails to start it" ;;
   esac
 }
+command -v getent >/dev/null || fail "getent (glibc's libc-bin, musl-utils) is needed to look the account up"
 part "$1" "$2"; u=$v
 pw=$(getent passwd "$u") || fail "user \`$u' not found"
 IFS=: read -r name x uid pgid x home x <<EOF
