@@ -38,7 +38,8 @@ part() {
   *) v=$2 ;;
   esac
   case $1:$v in
-  id-*:*[!0-9]*|id-*:) fail "\`id ${1#id}' printed no id for $2: OpenRC fails to start it" ;;
+  id-*:) fail "\`id ${1#id} $2' printed nothing: OpenRC looks the empty name up and fails" ;;
+  id-*:*[!0-9]*) fail "\`id ${1#id} $2' printed something that is not a number" ;;
   esac
 }
 command -v getent >/dev/null || fail "getent (glibc's libc-bin, musl-utils) is needed to look the account up"
