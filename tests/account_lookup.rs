@@ -160,7 +160,12 @@ fn a_missing_account_fails_the_start_until_it_exists() {
     assert_ne!(r.get("start-asis"), "0", "OpenRC started it: {}", s.kept("asis.out"));
     assert!(s.kept("asis.out").contains("user `' not found"), "{}", s.kept("asis.out"));
     assert_eq!(r.get("sleeping"), "0", "a daemon runs without its account\n{}", r.text);
-    assert!(s.kept("log").contains("rc2s6: not starting: `id -u late' printed nothing: OpenRC looks the empty name up and fails"), "log: {}", s.kept("log"));
+    assert!(
+        s.kept("log")
+            .contains("rc2s6: not starting: `id -u late' printed nothing: OpenRC looks the empty name up and fails"),
+        "log: {}",
+        s.kept("log")
+    );
     let ids: Vec<String> = s.kept("ids").lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     assert_eq!(ids, ["Uid: 20021 20021 20021 20021", "Gid: 20022 20022 20022 20022"], "{}", r.text);
 }
