@@ -49,6 +49,7 @@ pub use levels::Levels;
 pub use set_context::{SetContext, SetMember};
 
 use crate::core::diagnostic::{Finding, Registry, Severity};
+use crate::core::source::SourceFile;
 use crate::model::analysis::Analysis;
 use crate::openrc::version::OpenrcVersion;
 
@@ -115,6 +116,9 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     }
     let allows =
         analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
+    // Every finding's position is worked out on the main thread after all services are linted
+    // (allow comments, the report): the files' line starts are found here, on all cores.
+    findings.iter().filter_map(|f| f.file.as_ref()).for_each(SourceFile::index_lines);
     ServiceLint { member: SetMember::of(analysis), findings, allows }
 }
 
@@ -198,7 +202,6 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::core::source::SourceFile;
 
     /// What `finish` did before: the first of each (file, label, code, message) kept in the
     /// order given, then sorted by key and message.
