@@ -103,7 +103,8 @@ pub struct ServiceLint {
     pub member: SetMember,
     /// The analysis's findings (parsing and modelling), then the rules'.
     pub findings: Vec<Finding>,
-    /// The allow comments of each of the service's files, by file name.
+    /// The allow comments of each of the service's files that has any (or a mistaken one), by
+    /// file name.
     pub allows: Vec<(String, FileAllows)>,
 }
 
@@ -114,8 +115,12 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows =
-        analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
+    // Only the files with allow comments (or mistakes in them) are kept: the others would each
+    // cost a name copied here and an entry made and dropped on the main thread, for nothing.
+    let allows = (analysis.files.iter())
+        .map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes)))
+        .filter(|(_, a)| !a.is_empty() || !a.problems.is_empty())
+        .collect();
     // Every finding's position is worked out on the main thread after all services are linted
     // (allow comments, the report): the files' line starts are found here, on all cores.
     findings.iter().filter_map(|f| f.file.as_ref()).for_each(SourceFile::index_lines);
