@@ -226,9 +226,12 @@ mod tests {
         unique
     }
 
+    /// File name, label, code, message and severity.
+    type Seen = (String, Option<(usize, usize)>, String, String, String);
+
     /// Each finding as the fields the order and the repeats depend on, and its severity (which
     /// tells repeats apart: the first is kept).
-    fn seen(findings: &[Finding]) -> Vec<(String, Option<(usize, usize)>, String, String, String)> {
+    fn seen(findings: &[Finding]) -> Vec<Seen> {
         findings
             .iter()
             .map(|f| {
