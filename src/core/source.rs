@@ -133,6 +133,12 @@ impl SourceFile {
         &self.text[span.start..span.end]
     }
 
+    /// Finds where each line starts now, if no position has been asked for yet: a caller on a
+    /// worker thread does it there, so positions asked for later on one thread are lookups.
+    pub fn index_lines(&self) {
+        self.lines.get_or_init(|| LineIndex::new(&self.text));
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());

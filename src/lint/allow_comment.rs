@@ -88,6 +88,11 @@ impl FileAllows {
         out
     }
 
+    /// Whether the file has no allow comment (so [`FileAllows::allows`] is false everywhere).
+    pub fn is_empty(&self) -> bool {
+        self.whole_file.is_empty() && self.lines.is_empty()
+    }
+
     /// Whether a code is allowed on a line.
     pub fn allows(&self, code: &Code, line: usize) -> bool {
         self.whole_file.contains(&code) || self.lines.get(&line).is_some_and(|c| c.contains(&code))

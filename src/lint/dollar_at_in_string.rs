@@ -2,7 +2,7 @@
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{Visit, command_name};
+use super::syntax::Visit;
 use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, Span};
@@ -59,8 +59,8 @@ impl<'a> Visit<'a> for Rule {
         }
     }
 
-    fn simple(&mut self, c: &'a SimpleCommand) {
-        if command_name(c).is_some_and(|n| JOINERS.contains(&&*n)) {
+    fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
+        if name.is_some_and(|n| JOINERS.contains(&n)) {
             return;
         }
         self.words(&c.words);

@@ -38,7 +38,8 @@ mod test_and_or;
 mod use_not_provided;
 mod variable_typo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
 
 pub use crate::openrc::system_services::SYSTEM_SERVICES;
 pub use allow_comment::FileAllows;
@@ -48,6 +49,7 @@ pub use levels::Levels;
 pub use set_context::{SetContext, SetMember};
 
 use crate::core::diagnostic::{Finding, Registry, Severity};
+use crate::core::source::SourceFile;
 use crate::model::analysis::Analysis;
 use crate::openrc::version::OpenrcVersion;
 
@@ -101,7 +103,8 @@ pub struct ServiceLint {
     pub member: SetMember,
     /// The analysis's findings (parsing and modelling), then the rules'.
     pub findings: Vec<Finding>,
-    /// The allow comments of each of the service's files, by file name.
+    /// The allow comments of each of the service's files that has any (or a mistaken one), by
+    /// file name.
     pub allows: Vec<(String, FileAllows)>,
 }
 
@@ -112,8 +115,15 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
     for rule in SERVICE_RULES {
         rule(&cx, &mut findings);
     }
-    let allows =
-        analysis.files.iter().map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes))).collect();
+    // Only the files with allow comments (or mistakes in them) are kept: the others would each
+    // cost a name copied here and an entry made and dropped on the main thread, for nothing.
+    let allows = (analysis.files.iter())
+        .map(|f| (f.source.name().to_string(), FileAllows::read(&f.source, opts.codes)))
+        .filter(|(_, a)| !a.is_empty() || !a.problems.is_empty())
+        .collect();
+    // Every finding's position is worked out on the main thread after all services are linted
+    // (allow comments, the report): the files' line starts are found here, on all cores.
+    findings.iter().filter_map(|f| f.file.as_ref()).for_each(SourceFile::index_lines);
     ServiceLint { member: SetMember::of(analysis), findings, allows }
 }
 
@@ -137,17 +147,12 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
     for a in allows.values() {
         all.extend(a.problems.iter().cloned());
     }
-    let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for mut f in all {
-        let pos = f.position();
-        let label = f.primary_label().map(|l| (l.offset(), l.len()));
-        if !seen.insert((f.file_name().to_string(), label, f.code(), f.message())) {
-            continue;
-        }
+    for mut f in sorted_once(all) {
         let code = f.code();
-        if let (Some(a), Some(p)) = (allows.get(f.file_name()), pos) {
-            if a.allows(code, p.line) {
+        // A position is worked out only where the file has allow comments to match it against.
+        if let Some(a) = allows.get(f.file_name()).filter(|a| !a.is_empty()) {
+            if f.position().is_some_and(|p| a.allows(code, p.line)) {
                 continue;
             }
         }
@@ -157,24 +162,109 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
         }
         out.push(f);
     }
-    sorted(out)
+    out
 }
 
-/// The findings by file, position and code, then message: each finding's key is worked out once
-/// (a comparison made it twice, copying the file name each time); the message, formatted by the
-/// diagnostic, only where the rest ties. The sort is stable, as before.
-fn sorted(findings: Vec<Finding>) -> Vec<Finding> {
-    let keys: Vec<_> =
-        findings.iter().map(|f| (f.file_name(), f.primary_label().map(|l| l.offset()), f.code())).collect();
+/// The findings by file, position and code, then message, each once: of those with the same file
+/// name, label, code and message (a file several services load gives the same findings for
+/// each), the first. The sort is stable, so the first of such a group in the sorted list is the
+/// first in the list given, and removing the others before or after sorting gives the same list.
+/// Each finding's key is worked out once; its message, formatted by the diagnostic, only where
+/// the rest ties (the only place the sort or the duplicates need it).
+fn sorted_once(findings: Vec<Finding>) -> Vec<Finding> {
+    let labels: Vec<_> = findings.iter().map(|f| f.primary_label().map(|l| (l.offset(), l.len()))).collect();
+    let keys: Vec<_> = findings.iter().zip(&labels).map(|(f, l)| (f.file_name(), l.map(|l| l.0), f.code())).collect();
+    let messages: Vec<OnceCell<String>> = findings.iter().map(|_| OnceCell::new()).collect();
+    let message = |i: usize| messages[i].get_or_init(|| findings[i].message()).as_str();
     let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| findings[a].message().cmp(&findings[b].message())));
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| message(a).cmp(message(b))));
+    // The order without repeats: a repeat ties with its first on the whole sort key, so it is in
+    // the same run of equal keys and messages, where only the label's length can differ.
+    let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+    let mut run_start = 0;
+    for i in order {
+        let same_run = kept.get(run_start).is_some_and(|&r| keys[r] == keys[i] && message(r) == message(i));
+        if !same_run {
+            run_start = kept.len();
+        } else if kept[run_start..].iter().any(|&k| labels[k] == labels[i]) {
+            continue;
+        }
+        kept.push(i);
+    }
     drop(keys);
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    kept.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// How many findings of each severity.
 pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     (n(Severity::Error), n(Severity::Warning), n(Severity::Advice))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// What `finish` did before: the first of each (file, label, code, message) kept in the
+    /// order given, then sorted by key and message.
+    fn dedup_then_sort(findings: Vec<Finding>) -> Vec<Finding> {
+        let mut seen = BTreeSet::new();
+        let mut unique: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| {
+                let label = f.primary_label().map(|l| (l.offset(), l.len()));
+                seen.insert((f.file_name().to_string(), label, f.code(), f.message()))
+            })
+            .collect();
+        unique.sort_by(|a, b| {
+            let key = |f: &Finding| (f.file_name().to_string(), f.primary_label().map(|l| l.offset()), f.code());
+            key(a).cmp(&key(b)).then_with(|| a.message().cmp(&b.message()))
+        });
+        unique
+    }
+
+    /// File name, label, code, message and severity.
+    type Seen = (String, Option<(usize, usize)>, String, String, String);
+
+    /// Each finding as the fields the order and the repeats depend on, and its severity (which
+    /// tells repeats apart: the first is kept).
+    fn seen(findings: &[Finding]) -> Vec<Seen> {
+        findings
+            .iter()
+            .map(|f| {
+                let label = f.primary_label().map(|l| (l.offset(), l.len()));
+                (f.file_name().to_string(), label, f.code().to_string(), f.message(), f.severity.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorted_once_keeps_what_removing_repeats_then_sorting_kept() {
+        let files = [SourceFile::new("b", "x".repeat(64)), SourceFile::new("a", "y".repeat(64))];
+        let mut findings = Vec::new();
+        // Offsets, lengths and texts chosen to tie on every part of the key in turn: the same
+        // finding several times, the same place with another length or text, another code.
+        for round in 0..3 {
+            for (k, file) in files.iter().enumerate() {
+                for (at, len, text) in [(9, 2, "f"), (3, 1, "g"), (9, 5, "f"), (9, 2, "e"), (3, 1, "g"), (0, 0, "h")] {
+                    let span = (at, len).into();
+                    let e = if (round + k) % 2 == 0 {
+                        LintError::ReadFileSubstitution { file: text.to_string(), span }
+                    } else {
+                        LintError::DollarAtInString { span }
+                    };
+                    let mut f = Finding::new(Some(file.clone()), e);
+                    f.severity = [Severity::Error, Severity::Warning, Severity::Advice][round];
+                    findings.push(f);
+                }
+            }
+        }
+        let expected = dedup_then_sort(findings.clone());
+        let got = sorted_once(findings);
+        assert_eq!(seen(&got), seen(&expected));
+        assert!(got.len() < 36 && got.len() > 4, "{} findings kept", got.len());
+    }
 }

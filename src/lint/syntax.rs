@@ -14,8 +14,9 @@ pub trait Visit<'a> {
     fn pipeline(&mut self, _p: &'a Pipeline) {}
     /// A command of any kind (before what is inside it).
     fn command(&mut self, _c: &'a Command) {}
-    /// A simple command.
-    fn simple(&mut self, _c: &'a SimpleCommand) {}
+    /// A simple command, with the name of the command it runs when written literally (see
+    /// [`command_name`]; worked out once by the walk, not by each rule that asks).
+    fn simple(&mut self, _c: &'a SimpleCommand, _name: Option<&str>) {}
     /// A word (a command's word, an assignment's value, a redirection's target, a `for` list's
     /// word, a `case` word or pattern).
     fn word(&mut self, _w: &'a Word) {}
@@ -40,7 +41,7 @@ fn command<'a>(c: &'a Command, v: &mut impl Visit<'a>) {
     v.command(c);
     match c {
         Command::Simple(sc) => {
-            v.simple(sc);
+            v.simple(sc, command_name(sc).as_deref());
             for a in &sc.assignments {
                 match &a.value {
                     crate::shell::ast::AssignValue::Word(w) => word(w, v),

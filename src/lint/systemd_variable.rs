@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{Visit, command_name};
+use super::syntax::Visit;
 use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, Span};
@@ -86,9 +86,9 @@ impl<'a> Visit<'a> for Rule<'a> {
         }
     }
 
-    fn simple(&mut self, c: &'a SimpleCommand) {
+    fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
         self.set.extend(c.assignments.iter().map(|a| a.name.as_str()));
-        if command_name(c).is_some_and(|n| SETTING_COMMANDS.contains(&&*n)) {
+        if name.is_some_and(|n| SETTING_COMMANDS.contains(&n)) {
             for w in &c.words[1..] {
                 if let Some(crate::shell::ast::WordPartKind::Literal(t)) = w.parts.first().map(|p| &p.kind) {
                     let name = t.split('=').next().unwrap_or(t);

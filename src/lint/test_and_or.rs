@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::LintError;
 use super::context::ServiceContext;
-use super::syntax::{Visit, command_name};
+use super::syntax::Visit;
 use super::tree_rules::TreeRule;
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, Span};
@@ -45,9 +45,9 @@ pub struct Rule {
 }
 
 impl<'a> Visit<'a> for Rule {
-    fn simple(&mut self, c: &'a SimpleCommand) {
-        let Some(name) = command_name(c) else { return };
-        let mut args = match &*name {
+    fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
+        let Some(name) = name else { return };
+        let mut args = match name {
             "[" => &c.words[1..],
             "test" => &c.words[1..],
             _ => return,

@@ -1,7 +1,7 @@
 #![doc = include_str!("../../docs/codes/lint/variable_typo.md")]
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::LintError;
 use super::context::ServiceContext;
@@ -31,38 +31,49 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
         seen.assigning = assigning;
         ast::walk_commands(&script.body, &mut |c| seen.command(c));
     }
-    let candidates = SERVICE_VARIABLES.iter().copied().filter(|v| !NOT_SUGGESTED.contains(v));
-    for (name, (file, span)) in &seen.assigned {
-        if is_openrc_variable(name) || seen.read.contains(name.as_str()) {
-            continue;
+    // The names set that OpenRC does not read, in name order: the only ones a read can clear.
+    let mut unread: Vec<(&str, FileId, Span, bool)> = (seen.assigned.iter())
+        .filter(|(name, _)| !is_openrc_variable(name))
+        .map(|(name, &(file, span))| (*name, file, span, true))
+        .collect();
+    if !unread.is_empty() {
+        for r in &seen.read {
+            if let Ok(k) = unread.binary_search_by(|u| u.0.cmp(r)) {
+                unread[k].3 = false;
+            }
         }
+    }
+    let candidates = SERVICE_VARIABLES.iter().copied().filter(|v| !NOT_SUGGESTED.contains(v));
+    for (name, file, span, _) in unread.into_iter().filter(|u| u.3) {
         if let Some(suggestion) = did_you_mean::closest(name, candidates.clone()) {
             out.push(cx.finding(
-                *file,
+                file,
                 LintError::VariableTypo {
-                    name: name.clone(),
+                    name: name.to_string(),
                     suggestion: suggestion.to_string(),
-                    span: (*span).into(),
+                    span: span.into(),
                 },
             ));
         }
     }
 }
 
-/// Variables assigned (first place each) and read, across a service's files. The names read
-/// are borrowed from the syntax trees where the tree holds them as they are (nearly always).
+/// Variables assigned (first place each) and read, across a service's files, borrowed from the
+/// syntax trees where the tree holds them as they are (nearly always). The names read are kept
+/// as they come, repeats too: a push each, where a set paid a search per `$x`; only the few
+/// names assigned and not OpenRC's are looked for among them, once, at the end.
 #[derive(Default)]
 struct Names<'a> {
-    assigned: BTreeMap<String, (FileId, Span)>,
-    read: BTreeSet<Cow<'a, str>>,
+    assigned: BTreeMap<&'a str, (FileId, Span)>,
+    read: Vec<Cow<'a, str>>,
     file: FileId,
     assigning: bool,
 }
 
 impl<'a> Names<'a> {
-    fn assign(&mut self, name: &str, span: Span) {
+    fn assign(&mut self, name: &'a str, span: Span) {
         if self.assigning {
-            self.assigned.entry(name.to_string()).or_insert((self.file, span));
+            self.assigned.entry(name).or_insert((self.file, span));
         }
     }
 
@@ -74,7 +85,7 @@ impl<'a> Names<'a> {
                     if sc.words.is_empty() {
                         self.assign(&a.name, a.name_span);
                     } else {
-                        self.read.insert(Cow::Borrowed(&a.name));
+                        self.read.push(Cow::Borrowed(&a.name));
                     }
                     match &a.value {
                         AssignValue::Empty => {}
@@ -93,10 +104,10 @@ impl<'a> Names<'a> {
                     }
                     match w.static_str() {
                         Some(Cow::Borrowed(t)) if names_vars => {
-                            self.read.insert(Cow::Borrowed(t.split('=').next().unwrap_or(t)));
+                            self.read.push(Cow::Borrowed(t.split('=').next().unwrap_or(t)));
                         }
                         Some(t) if names_vars => {
-                            self.read.insert(Cow::Owned(t.split('=').next().unwrap_or(&t).to_string()));
+                            self.read.push(Cow::Owned(t.split('=').next().unwrap_or(&t).to_string()));
                         }
                         Some(Cow::Borrowed(t)) => self.raw(t),
                         Some(Cow::Owned(t)) => self.raw_owned(&t),
@@ -110,7 +121,7 @@ impl<'a> Names<'a> {
             Command::Compound(cc, redirects) => {
                 match &cc.kind {
                     CompoundKind::For { var, words, .. } => {
-                        self.read.insert(Cow::Borrowed(var));
+                        self.read.push(Cow::Borrowed(var));
                         words.iter().flatten().for_each(|w| self.word(w));
                     }
                     CompoundKind::Case { word, items } => {
@@ -160,11 +171,11 @@ impl<'a> Names<'a> {
                             self.word(w);
                         }
                         ParamForm::Op(_, w) | ParamForm::Indirect(Some((_, w))) => {
-                            self.read.insert(Cow::Borrowed(&pe.name));
+                            self.read.push(Cow::Borrowed(&pe.name));
                             self.word(w);
                         }
                         _ => {
-                            self.read.insert(Cow::Borrowed(&pe.name));
+                            self.read.push(Cow::Borrowed(&pe.name));
                         }
                     }
                     if let Some(i) = &pe.index {
@@ -185,14 +196,14 @@ impl<'a> Names<'a> {
     /// `$name` and `${name…}` in text the parser kept raw (backquotes, here-documents, eval).
     fn raw(&mut self, text: &'a str) {
         for n in raw_names(text) {
-            self.read.insert(Cow::Borrowed(n));
+            self.read.push(Cow::Borrowed(n));
         }
     }
 
     /// [`Names::raw`] of text made for the purpose (an `eval` word joined from several parts).
     fn raw_owned(&mut self, text: &str) {
         for n in raw_names(text) {
-            self.read.insert(Cow::Owned(n.to_string()));
+            self.read.push(Cow::Owned(n.to_string()));
         }
     }
 
@@ -201,7 +212,7 @@ impl<'a> Names<'a> {
         self.raw(text);
         for n in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                self.read.insert(Cow::Borrowed(n));
+                self.read.push(Cow::Borrowed(n));
             }
         }
     }

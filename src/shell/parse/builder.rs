@@ -280,10 +280,11 @@ impl Builder {
             }
         }
         // dash's test knows only `=`; `==` is a bash and busybox extension.
-        let is_test = cmd.words.first().and_then(Word::static_text).is_some_and(|w| w == "[" || w == "test");
+        // Borrowed: a String made of every command's name cost an allocation per command.
+        let is_test = cmd.words.first().and_then(Word::static_str).is_some_and(|w| w == "[" || w == "test");
         if is_test {
             for w in &cmd.words[1..] {
-                if w.static_text().as_deref() == Some("==") && !w.has_quotes() {
+                if w.static_str().as_deref() == Some("==") && !w.has_quotes() {
                     self.bashism("`==` in `[`/`test` (dash knows only `=`)", w.span);
                 }
             }
