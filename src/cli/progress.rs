@@ -38,15 +38,24 @@ pub fn while_running<R>(show: bool, line: impl Fn() -> String + Sync, work: impl
         return work();
     }
     let finished = (Mutex::new(false), Condvar::new());
+    let (start, delay) = (Instant::now(), delay());
+    let draw = || {
+        let text = format!("\r\x1b[K{} ({}s)", line(), start.elapsed().as_secs());
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    };
+    // "From the start" is before the work, not whenever the thread first runs: a short run can
+    // end before it does.
+    let first = delay.is_zero();
+    if first {
+        draw();
+    }
     std::thread::scope(|s| {
         s.spawn(|| {
-            let (start, delay) = (Instant::now(), delay());
-            let mut shown = false;
+            let mut shown = first;
             let mut done = finished.0.lock().unwrap_or_else(PoisonError::into_inner);
             while !*done {
                 if start.elapsed() >= delay {
-                    let text = format!("\r\x1b[K{} ({}s)", line(), start.elapsed().as_secs());
-                    let _ = std::io::stderr().write_all(text.as_bytes());
+                    draw();
                     shown = true;
                 }
                 done = finished.1.wait_timeout(done, TICK).unwrap_or_else(PoisonError::into_inner).0;
