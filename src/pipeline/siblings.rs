@@ -5,20 +5,20 @@
 //! only a name the directory did not hold when it was walked is known absent without a system
 //! call.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The names one walked directory held.
+/// The names one walked directory held, sorted.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Siblings(HashSet<OsString>);
+pub struct Siblings(Vec<OsString>);
 
 impl Siblings {
     /// Whether the directory held an entry named `name` (of any type) when it was walked.
     pub fn holds(&self, name: &str) -> bool {
-        self.0.contains(OsStr::new(name))
+        self.0.binary_search_by(|n| n.as_os_str().cmp(OsStr::new(name))).is_ok()
     }
 }
 
@@ -27,7 +27,10 @@ impl Siblings {
 pub struct Listings {
     /// Each directory's index in `names`, by its path's bytes.
     by_dir: HashMap<Vec<u8>, usize>,
-    names: Vec<HashSet<OsString>>,
+    /// The directory of the entry recorded last, and its index: a directory's entries come one
+    /// after another but for what its subdirectories hold.
+    last: Option<(Vec<u8>, usize)>,
+    names: Vec<Vec<OsString>>,
 }
 
 impl Listings {
@@ -40,21 +43,36 @@ impl Listings {
             Some(i) => (&bytes[..i], &bytes[i + 1..]),
             None => (&[][..], bytes),
         };
-        let at = match self.by_dir.get(dir) {
-            Some(&at) => at,
-            None => {
-                self.names.push(HashSet::new());
-                self.by_dir.insert(dir.to_vec(), self.names.len() - 1);
-                self.names.len() - 1
+        let at = match &self.last {
+            Some((last, at)) if last.as_slice() == dir => *at,
+            _ => {
+                let at = match self.by_dir.get(dir) {
+                    Some(&at) => at,
+                    None => {
+                        self.names.push(Vec::new());
+                        self.by_dir.insert(dir.to_vec(), self.names.len() - 1);
+                        self.names.len() - 1
+                    }
+                };
+                self.last = Some((dir.to_vec(), at));
+                at
             }
         };
-        self.names[at].insert(OsStr::from_bytes(name).to_os_string());
+        self.names[at].push(OsStr::from_bytes(name).to_os_string());
         at
     }
 
     /// The listings, by the indices `record` returned.
     pub fn finish(self) -> Vec<Arc<Siblings>> {
-        self.names.into_iter().map(|n| Arc::new(Siblings(n))).collect()
+        // The walk gives each directory's entries sorted by name already: the sort only checks.
+        self.names
+            .into_iter()
+            .map(|mut n| {
+                n.sort_unstable();
+                n.dedup();
+                Arc::new(Siblings(n))
+            })
+            .collect()
     }
 }
 
@@ -70,12 +88,15 @@ mod tests {
         let sub = l.record(Path::new("d/sub"));
         let b = l.record(Path::new("d/sub/x"));
         assert_eq!(l.record(Path::new("d/x.confd")), a);
+        assert_eq!(l.record(Path::new("d/sub/y")), b);
+        assert_eq!(l.record(Path::new("d/a")), a);
         assert_eq!(sub, a);
         let c = l.record(Path::new("/r"));
         let listings = l.finish();
         assert!(listings[a].holds("x.initd") && listings[a].holds("x.confd") && listings[a].holds("sub"));
         assert!(!listings[a].holds("x") && !listings[a].holds("d"));
-        assert!(listings[b].holds("x") && !listings[b].holds("x.initd"));
+        assert!(listings[b].holds("x") && listings[b].holds("y") && !listings[b].holds("x.initd"));
+        assert!(listings[a].holds("a"));
         assert!(listings[c].holds("r"));
     }
 }
