@@ -164,18 +164,19 @@ pub struct DaemonTable {
     pub user: Vec<UserTable>,
 }
 
-/// One table as lookups read it: its entries, and where each name's entries are. A lookup went
-/// through every name of every entry of each table (a few hundred entries, for every command
-/// line the model asks about).
+/// One table as lookups read it.
 #[derive(Debug, Clone)]
-struct Layer {
-    entries: Arc<Vec<DaemonEntry>>,
-    /// Each name's entries, as indices in table order (each entry once).
-    by_name: Arc<HashMap<String, Vec<usize>>>,
+enum Layer {
+    /// A user's table, read whole: its entries, and each name's entries as indices in table
+    /// order (each entry once). A lookup went through every name of every entry of each table
+    /// (a few hundred entries, for every command line the model asks about).
+    Read { entries: Arc<Vec<DaemonEntry>>, by_name: Arc<HashMap<String, Vec<usize>>> },
+    /// A table shipped with rc2s6, whose entries are read when a lookup first needs them.
+    Shipped(&'static ShippedTable),
 }
 
 impl Layer {
-    fn new(entries: Arc<Vec<DaemonEntry>>) -> Layer {
+    fn read(entries: Arc<Vec<DaemonEntry>>) -> Layer {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             for name in &e.names {
@@ -185,59 +186,91 @@ impl Layer {
                 }
             }
         }
-        Layer { entries, by_name: Arc::new(by_name) }
+        Layer::Read { entries, by_name: Arc::new(by_name) }
+    }
+
+    /// The entry that settles `argv` ([`choose`]), if this table names `name`: `None` if it
+    /// does not name it, `Some(None)` if it names it and settles nothing.
+    fn settle(&self, name: &str, argv: &[String]) -> Option<Option<(&DaemonEntry, usize)>> {
+        match self {
+            Layer::Read { entries, by_name } => {
+                let named = by_name.get(name)?;
+                Some(choose(named.iter().map(|&i| &entries[i]), argv))
+            }
+            Layer::Shipped(table) => {
+                let named = table.named(name)?;
+                Some(choose(named.iter().map(|&i| table.entry(usize::from(i))), argv))
+            }
+        }
     }
 }
 
-fn parse(text: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
-    let t: Table = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(with_origin(t, origin))
+/// A table shipped with rc2s6 as build.rs writes it from `data/*.yaml`: each entry's JSON, and
+/// each name with its entries. An entry is read once, the first time a lookup needs it: a run
+/// needs a few of them, and reading all of them was most of the start of a small run.
+#[derive(Debug)]
+struct ShippedTable {
+    origin: Origin,
+    entries: &'static [&'static str],
+    /// Sorted by the name's bytes.
+    names: &'static [(&'static str, &'static [u16])],
+    read: &'static [OnceLock<DaemonEntry>],
 }
 
-fn with_origin(mut t: Table, origin: &Origin) -> Vec<DaemonEntry> {
+impl ShippedTable {
+    fn named(&self, name: &str) -> Option<&'static [u16]> {
+        let at = self.names.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(self.names[at].1)
+    }
+
+    fn entry(&self, i: usize) -> &DaemonEntry {
+        self.read[i].get_or_init(|| {
+            let mut e: DaemonEntry =
+                serde_json::from_str(self.entries[i]).expect("the shipped tables are valid (checked by a unit test)");
+            e.origin = self.origin.clone();
+            e
+        })
+    }
+
+    /// Every entry, in table order.
+    fn all(&self) -> Vec<DaemonEntry> {
+        (0..self.entries.len()).map(|i| self.entry(i).clone()).collect()
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/daemon_tables.rs"));
+
+static HAND_READ: [OnceLock<DaemonEntry>; HAND_LEN] = [const { OnceLock::new() }; HAND_LEN];
+/// `data/daemons.yaml`.
+static HAND: ShippedTable =
+    ShippedTable { origin: Origin::Hand, entries: &HAND_ENTRIES, names: HAND_NAMES, read: &HAND_READ };
+static GENERATED_READ: [OnceLock<DaemonEntry>; GENERATED_LEN] = [const { OnceLock::new() }; GENERATED_LEN];
+/// `data/daemons-generated.yaml`.
+static GENERATED: ShippedTable = ShippedTable {
+    origin: Origin::Generated,
+    entries: &GENERATED_ENTRIES,
+    names: GENERATED_NAMES,
+    read: &GENERATED_READ,
+};
+
+fn parse(text: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
+    let mut t: Table = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     for e in &mut t.daemons {
         e.origin = origin.clone();
     }
-    t.daemons
+    Ok(t.daemons)
 }
 
-/// A shipped table, from the JSON `build.rs` made of its YAML (the same entries: a unit test
-/// checks it), which reads in a fraction of the time.
-fn parse_shipped(json: &str, origin: &Origin) -> Result<Vec<DaemonEntry>, String> {
-    let t: Table = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    Ok(with_origin(t, origin))
-}
-
-/// `data/daemons.yaml` as JSON.
-const HAND_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/daemons.json"));
-/// `data/daemons-generated.yaml` as JSON.
-const GENERATED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/daemons-generated.json"));
-
-/// The hand-checked table shipped with rc2s6 (`data/daemons.yaml`).
+/// The hand-checked table shipped with rc2s6 (`data/daemons.yaml`), every entry read.
 pub fn table() -> &'static [DaemonEntry] {
-    hand()
+    static TABLE: OnceLock<Vec<DaemonEntry>> = OnceLock::new();
+    TABLE.get_or_init(|| HAND.all())
 }
 
-fn hand() -> &'static Arc<Vec<DaemonEntry>> {
-    static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        Arc::new(parse_shipped(HAND_JSON, &Origin::Hand).expect("data/daemons.yaml is valid (checked by a unit test)"))
-    })
-}
-
-/// The generated table shipped with rc2s6 (`data/daemons-generated.yaml`).
+/// The generated table shipped with rc2s6 (`data/daemons-generated.yaml`), every entry read.
 pub fn generated() -> &'static [DaemonEntry] {
-    generated_layer()
-}
-
-fn generated_layer() -> &'static Arc<Vec<DaemonEntry>> {
-    static TABLE: OnceLock<Arc<Vec<DaemonEntry>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        Arc::new(
-            parse_shipped(GENERATED_JSON, &Origin::Generated)
-                .expect("data/daemons-generated.yaml is valid (checked by a unit test)"),
-        )
-    })
+    static TABLE: OnceLock<Vec<DaemonEntry>> = OnceLock::new();
+    TABLE.get_or_init(|| GENERATED.all())
 }
 
 impl DaemonTable {
@@ -245,15 +278,14 @@ impl DaemonTable {
     pub fn builtin() -> &'static Arc<DaemonTable> {
         static TABLE: OnceLock<Arc<DaemonTable>> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let layers = vec![Layer::new(hand().clone()), Layer::new(generated_layer().clone())];
-            Arc::new(DaemonTable { layers, user: Vec::new() })
+            Arc::new(DaemonTable { layers: vec![Layer::Shipped(&HAND), Layer::Shipped(&GENERATED)], user: Vec::new() })
         })
     }
 
     /// The hand-checked table alone, without the generated one: to measure what the generated
     /// table changes (examples/corpus_report.rs `--hand-only`).
     pub fn hand_only() -> DaemonTable {
-        DaemonTable { layers: vec![Layer::new(hand().clone())], user: Vec::new() }
+        DaemonTable { layers: vec![Layer::Shipped(&HAND)], user: Vec::new() }
     }
 
     /// The built-in tables under the user's (`(path, text)`, in the order given; a later one
@@ -266,7 +298,7 @@ impl DaemonTable {
             let entries = parse(text, &Origin::User(Arc::from(path.as_str()))).map_err(|e| format!("{path}: {e}"))?;
             validate(&entries).map_err(|e| format!("{path}: {e}"))?;
             user.push(UserTable { path: path.clone(), sha256: sha256_hex(text.as_bytes()), entries: entries.len() });
-            layers.push(Layer::new(Arc::new(entries)));
+            layers.push(Layer::read(Arc::new(entries)));
         }
         layers.reverse();
         layers.extend(DaemonTable::builtin().layers.iter().cloned());
@@ -282,8 +314,7 @@ impl DaemonTable {
     /// `daemonize` options.
     pub fn lookup(&self, argv: &[String]) -> Option<(&DaemonEntry, usize)> {
         let (name, _) = name_of(argv)?;
-        let (layer, named) = self.layers.iter().find_map(|l| Some((l, l.by_name.get(&name)?)))?;
-        choose(named.iter().map(|&i| &layer.entries[i]), argv)
+        self.layers.iter().find_map(|l| l.settle(&name, argv))?
     }
 }
 
@@ -430,6 +461,37 @@ mod tests {
         ] {
             let origin = loaded[0].origin.clone();
             assert_eq!(parse(yaml, &origin).unwrap(), loaded);
+        }
+    }
+
+    #[test]
+    fn the_shipped_index_names_each_entry_under_each_of_its_names() {
+        // build.rs's index against the entries read whole: a name lists exactly the entries
+        // that carry it, in table order, and a lookup through it finds what a walk over every
+        // entry finds.
+        for (shipped, all) in [(&HAND, table()), (&GENERATED, generated())] {
+            assert_eq!(shipped.entries.len(), all.len());
+            assert!(shipped.names.windows(2).all(|w| w[0].0 < w[1].0), "names not sorted");
+            let mut expected: Vec<(&str, Vec<u16>)> = Vec::new();
+            for (i, e) in all.iter().enumerate() {
+                for n in &e.names {
+                    match expected.iter_mut().find(|(m, _)| *m == n.as_str()) {
+                        Some((_, at)) if at.last() == Some(&(i as u16)) => {}
+                        Some((_, at)) => at.push(i as u16),
+                        None => expected.push((n.as_str(), vec![i as u16])),
+                    }
+                }
+            }
+            expected.sort();
+            let index: Vec<(&str, Vec<u16>)> = shipped.names.iter().map(|(n, at)| (*n, at.to_vec())).collect();
+            assert_eq!(index, expected);
+            let layer = Layer::Shipped(shipped);
+            for (n, _) in shipped.names {
+                for argv in [vec![format!("/usr/sbin/{n}")], words(&format!("{n} -f -d --foreground"))] {
+                    let lazy = layer.settle(n, &argv).expect("the index names it");
+                    assert_eq!(lazy, lookup_in(all, &argv), "{argv:?}");
+                }
+            }
         }
     }
 
