@@ -7,6 +7,7 @@
 //!
 //! A new backend is a new variant of [`Backend`] and its module; the pipeline only selects it.
 
+mod account_lookup;
 mod at_start;
 pub mod execline;
 mod free_variable;

@@ -4,6 +4,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use super::account_lookup::Looked;
 use super::execline::{ExeclineScript, NulInWord, Token};
 use super::free_variable::free_variable;
 use super::service_dir::{GeneratedFile, ServiceDir, invalid_name};
@@ -177,13 +178,17 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
     s.line(["fdmove", "-c", "2", "1"]);
     // Values OpenRC computes as it loads the script, before its required_dirs tests.
     let super::at_start::Substituted { argv, env } = super::at_start::substitute(&mut s, d, name);
+    // The account, looked up after them: nothing substitutes in the run script after this but
+    // the numbers it gives.
+    let looked = super::account_lookup::look_up(&mut s, d, name);
+    let looked = looked.as_ref();
     required(&mut s, name, &d.required);
     match &d.system_worlds {
-        None => launch(&mut s, d, name, &argv, &env),
+        None => launch(&mut s, d, name, &argv, &env, looked),
         // The tests of the running system select the launch (the model allows no value computed
         // at start with them: `argv` and `env` are the daemon's own then).
         Some(worlds) => super::system_worlds::branch(&mut s, worlds, &worlds.tree, &mut |s, argv, env| {
-            launch(s, d, name, argv, env)
+            launch(s, d, name, argv, env, looked)
         }),
     }
     s
@@ -191,12 +196,22 @@ pub fn run_script(d: &Daemon, name: &str, opts: &EmitOptions) -> ExeclineScript 
 
 /// The rest of the run script, from the daemon's environment to its exec, with `argv` and
 /// `env` as the launch the run script makes.
-fn launch(s: &mut ExeclineScript, d: &Daemon, name: &str, argv: &[String], env: &[(String, String)]) {
+fn launch(
+    s: &mut ExeclineScript,
+    d: &Daemon,
+    name: &str,
+    argv: &[String],
+    env: &[(String, String)],
+    looked: Option<&Looked>,
+) {
     // PATH last: the run script's own programs are found through s6-svscan's PATH (Debian keeps
     // execline's in /usr/lib/execline/bin, which no OpenRC PATH names).
     let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
     for (k, v) in env.iter().filter(|(k, _)| k != "PATH") {
         s.line(["export", k.as_str(), v.as_str()]);
+    }
+    if let Some(l) = looked {
+        super::account_lookup::export_user_and_home(s, d, l);
     }
     for k in d.unexport.iter().filter(|k| *k != "PATH") {
         s.line(["unexport", k.as_str()]);
@@ -223,7 +238,7 @@ fn launch(s: &mut ExeclineScript, d: &Daemon, name: &str, argv: &[String], env: 
         // `trap ''` sets SIG_IGN, which execve keeps (and the user switch, the chroot after it).
         s.line(["/bin/sh", "-c", "trap '' INT QUIT\nexec \"$@\"", name]);
     }
-    user_and_files(s, d, path);
+    user_and_files(s, d, path, looked);
     if d.fghack {
         s.line(["s6-fghack"]);
     }
@@ -408,8 +423,14 @@ fn setpriv_options(p: &Privileges) -> Vec<String> {
 /// them after, so the kernel does not clear the ambient ones and no securebit is left behind.
 /// In a chroot, the daemon's `path` is exported just before `chroot`, the last program the run
 /// script runs.
-fn user_and_files(s: &mut ExeclineScript, d: &Daemon, path: Option<&str>) {
+fn user_and_files(s: &mut ExeclineScript, d: &Daemon, path: Option<&str>, looked: Option<&Looked>) {
     let privileges = d.privileges.as_ref().map(setpriv_options).filter(|o| !o.is_empty());
+    if let Some(l) = looked {
+        // The model combines a lookup with no new root and no privileges.
+        super::account_lookup::apply(s, l);
+        redirections(s, d);
+        return;
+    }
     match (&d.chroot, &d.user) {
         (Some(root), user) => {
             if let Some(p) = privileges {

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::core::diagnostic::{Code, Coded, define_codes};
 use crate::core::source::FileId;
+use crate::eval::value::Uncertainty;
 
 /// An interpreter diagnostic and the loaded file its span points into.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,8 @@ pub enum EvalError {
         /// Where.
         #[label("variables this sets are not seen")]
         span: SourceSpan,
+        /// Why the text is not known: the first of its words' uncertainties that is unknowable.
+        cause: Uncertainty,
     },
 
     /// `export`/`local`/`readonly` of words only known at run time: which names it sets or

@@ -37,9 +37,9 @@ pub use dependencies::DepCall;
 pub use error::{ModelDiagnostic, ModelError};
 pub use inputs::{LoadedFile, ModelOptions, ServiceInputs};
 pub use service::{
-    BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, LimitKind, Nice, OpenMode, Privileges,
-    RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting, ShellRedirect,
-    StateVariable,
+    AccountLookup, BackendCall, BackendCalls, Daemon, Decision, Dependencies, DependencySite, IdPart, LimitKind, Nice,
+    OpenMode, Privileges, RequiredPath, ResourceLimit, Respawn, RunAs, S6_SETTINGS, Service, ServiceKind, Setting,
+    ShellRedirect, StateVariable,
 };
 pub use trace::StartEvent;
 pub use uncertainty::{Condition, Texts, Unknowable, explain_uncertainty};

@@ -352,6 +352,40 @@ pub struct RunAs {
     /// (start-stop-daemon.c:931-944 at 0.45.2: `initgroups` only for `--user`); `user` is root.
     #[serde(skip)]
     pub group_only: bool,
+    /// The account is looked up when the service starts, as start-stop-daemon and
+    /// supervise-daemon parse `--user N[:M]` (a number or a value computed at start): `user` and
+    /// `group` then hold the value as the script writes it, for readers.
+    #[serde(skip)]
+    pub lookup: Option<AccountLookup>,
+}
+
+/// `--user` with a numeric part or a part OpenRC computes at start (`$(id -u U):$(id -g U)`):
+/// the ids, the supplementary groups, `USER` and `HOME` all come from the user database when
+/// the service starts (start-stop-daemon.c:482-521 at 0.45.2, :496-534 at 0.63.3;
+/// supervise-daemon.c:1045-1083 at 0.63.3): a part that is a whole number is an id
+/// (`getpwuid`/`getgrgid`), anything else a name; the name given is the one the supplementary
+/// groups are looked up for (`initgroups`, `getgrouplist`), the number itself for an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLookup {
+    /// The user part.
+    pub user: IdPart,
+    /// The group part, after `:`.
+    pub group: Option<IdPart>,
+    /// Whether the daemon's `USER` is the account's name (no later `--env` sets or unsets it).
+    pub sets_user: bool,
+    /// Whether the daemon's `HOME` is the account's home directory.
+    pub sets_home: bool,
+    /// Where the value was given.
+    pub at: Loc,
+}
+
+/// One part of `--user user[:group]` looked up at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdPart {
+    /// A command's output, computed as OpenRC computes it when it loads the script.
+    Command(crate::eval::at_start::AtStart),
+    /// Known text: a name, or a number.
+    Literal(String),
 }
 
 /// One `ulimit` call of openrc-run's shell: a failed one only prints an error and the start

@@ -152,7 +152,19 @@ pub fn daemon(d: &Daemon) -> Vec<String> {
         "user",
         d.user.as_ref().map(|u| {
             let group = u.group.as_ref().map(|g| format!(":{g}")).unwrap_or_default();
-            format!("{}{group}{}", u.user, if u.group_only { " (the group only)" } else { "" })
+            let lookup = u.lookup.as_ref().map(|l| {
+                let env: Vec<&str> = [(l.sets_user, "USER"), (l.sets_home, "HOME")]
+                    .into_iter()
+                    .filter_map(|(set, n)| set.then_some(n))
+                    .collect();
+                format!(" (looked up at start; sets {})", if env.is_empty() { "-".into() } else { env.join(" ") })
+            });
+            format!(
+                "{}{group}{}{}",
+                u.user,
+                if u.group_only { " (the group only)" } else { "" },
+                lookup.unwrap_or_default()
+            )
         }),
     );
     line("HOME of", d.home_of.clone());

@@ -143,7 +143,18 @@ impl ChainReader<'_> {
             "s6-envuidgid" => self.uidgid(),
             // `s6-applyuidgid -Uz [-u 0]`: the ids s6-envuidgid read (the user's may come from
             // setpriv next).
-            "s6-applyuidgid" => self.options_with_values_from(i + 1, &["-u", "-g", "-G"]) - i,
+            "s6-applyuidgid" => {
+                // `-u UID -g GID` with the numbers of rc2s6's lookup at start (`multidefine`).
+                if let ("-u", u, "-g", g) = (w(i + 1), w(i + 2), w(i + 3), w(i + 4)) {
+                    m.user = Some(format!("{u}:{g}"));
+                }
+                self.options_with_values_from(i + 1, &["-u", "-g", "-G"]) - i
+            }
+            // `multidefine -d : VALUE { NAMES }`: the account rc2s6 looks up at start.
+            "multidefine" => {
+                let value = self.options_with_values_from(i + 1, &["-d"]);
+                self.block_after(value) + value - i
+            }
             // `setpriv --reuid=U --inh-caps=… …`, `setpriv --regid=G --keep-groups`.
             "setpriv" => {
                 for o in self.words[i + 1..].iter().take_while(|w| w.starts_with('-')) {
@@ -762,6 +773,10 @@ mod tests {
         assert_eq!(m.user.as_deref(), Some("x:adm"));
         let t = "#!/bin/execlineb -P\nsetpriv --regid=wheel --keep-groups\n/usr/bin/x\n";
         let m = run_meaning(t).unwrap();
-        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel")));
+        assert_eq!((m.argv, m.user.as_deref()), (Some(vec!["/usr/bin/x".into()]), Some("root:wheel"))); // An account looked up at start (the words of testdata/emit/account-lookup's proxy).
+        let t = "#!/bin/execlineb -P\nfdmove -c 2 1\nbacktick -i -E RC2S6_ID_ALL { cd / /bin/sh -c \"…\" rc2s6 id-u proxy id-g proxy }\nmultidefine -d : \"${RC2S6_ID_ALL}\" { RC2S6_ID_UID RC2S6_ID_GID RC2S6_ID_GIDLIST RC2S6_ID_USER RC2S6_ID_HOME }\nexport USER \"${RC2S6_ID_USER}\"\ncd /\ns6-applyuidgid -u \"${RC2S6_ID_UID}\" -g \"${RC2S6_ID_GID}\" -G \"${RC2S6_ID_GIDLIST}\"\n/usr/bin/proxy /etc/proxy/proxy.cfg\n";
+        let m = run_meaning(t).unwrap();
+        assert_eq!(m.argv, Some(vec!["/usr/bin/proxy".into(), "/etc/proxy/proxy.cfg".into()]));
+        assert_eq!(m.user.as_deref(), Some("${RC2S6_ID_UID}:${RC2S6_ID_GID}"));
     }
 }

@@ -52,7 +52,47 @@ pub fn expected_tail(words: &[String], argv: &[String], env: &[(String, String)]
             );
         }
     }
+    lookup_words(before_tail);
     tail
+}
+
+/// rc2s6's account lookup at start (`backend::account_lookup`): `backtick -i -E ALL { cd / …
+/// rc2s6 KIND ARG KIND ARG }`, then `multidefine -d : ${ALL} { UID GID GIDLIST USER HOME }`;
+/// ALL is in no other word than the multidefine's value, and each of the five names only in
+/// `export USER ${USER}`, `export HOME ${HOME}` and `s6-applyuidgid -u ${UID} -g ${GID} -G
+/// ${GIDLIST}`, whole words, so execline substitutes nothing else.
+fn lookup_words(words: &[String]) {
+    let Some(i) = (0..words.len()).find(|&i| {
+        words[i] == "backtick"
+            && words[i + 1..].iter().take_while(|w| !w.is_empty()).any(|w| w == " rc2s6")
+            && words[i + 1..]
+                .iter()
+                .skip_while(|w| *w != " rc2s6")
+                .nth(1)
+                .is_some_and(|w| matches!(w.as_str(), " id-u" | " id-g" | " text"))
+    }) else {
+        return;
+    };
+    let all = words[i + 3].clone();
+    let m = words.iter().position(|w| w == "multidefine").expect("the lookup's multidefine");
+    assert_eq!(words[m + 1..m + 4], ["-d", ":", &format!("${{{all}}}")], "{words:?}");
+    let names: Vec<String> =
+        words[m + 4..].iter().take_while(|w| !w.is_empty()).map(|w| w.trim_start().to_string()).collect();
+    assert_eq!(names.len(), 5, "{words:?}");
+    let own = |k: usize| {
+        let w = &words[k];
+        let whole = |n: &String| *w == format!("${{{n}}}");
+        (k == i + 3 || k == m + 3 || (m + 4..m + 4 + names.len()).contains(&k))
+            || (k >= 2 && words[k - 2] == "export" && words[k - 1] == "USER" && whole(&names[3]))
+            || (k >= 2 && words[k - 2] == "export" && words[k - 1] == "HOME" && whole(&names[4]))
+            || (k >= 1 && words[k - 1] == "-u" && whole(&names[0]))
+            || (k >= 1 && words[k - 1] == "-g" && whole(&names[1]))
+            || (k >= 1 && words[k - 1] == "-G" && whole(&names[2]))
+    };
+    for (k, w) in words.iter().enumerate() {
+        let named = std::iter::once(&all).chain(&names).any(|n| w.contains(n.as_str()));
+        assert!(!named || own(k), "a lookup variable is in word {k} ({w:?}) of {words:?}");
+    }
 }
 
 /// Each `backtick -i -E NAME { … rc2s6 COMMAND }`: the name, the command, the name's index.
@@ -73,6 +113,10 @@ fn definitions(words: &[String]) -> Vec<(String, AtStart, usize)> {
             words[i + 4..].iter().take_while(|w| !w.is_empty()).map(|w| w.strip_prefix(' ').unwrap_or(w)).collect();
         let start = block.iter().position(|w| *w == "rc2s6").expect("the check program's $0") + 1;
         assert_eq!(block[..start - 1].first(), Some(&"cd"), "{block:?}");
+        if matches!(block.get(start), Some(&("id-u" | "id-g" | "text"))) {
+            // The account's lookup (`lookup_words` checks it).
+            continue;
+        }
         let command: Vec<String> = block[start..].iter().map(|w| w.to_string()).collect();
         let c = AtStart::from_words(&command).unwrap_or_else(|| panic!("backtick runs {command:?}"));
         out.push((name, c, i + 3));

@@ -217,6 +217,11 @@ def read_servicedir(svcdir):
             users.append(u)
             if g:
                 groups.append(g)
+        # rc2s6's account lookup at start (`backend::account_lookup`): `… rc2s6 id-u NAME id-g
+        # NAME`; `id -u` and `id -g` both take a user name.
+        for i, x in enumerate(w[:-1]):
+            if x in ("id-u", "id-g"):
+                users.append(w[i + 1])
         if w[:2] == ["s6-envuidgid", "-g"] and len(w) > 2:
             groups.append(w[2])
         elif w[:1] == ["s6-envuidgid"] and len(w) > 1:

@@ -86,8 +86,8 @@ impl<O: Observer> Interpreter<O> {
         let result = match self.observe(sc, &args, &uncertain, &shares) {
             Some(status) => (status, Flow::Next),
             None => {
-                let known = !uncertain.iter().any(Uncertainty::is_unknowable);
-                self.run_command(&args[0], &args[1..], known, sc)
+                let unknowable = uncertain.iter().find(|u| u.is_unknowable());
+                self.run_command(&args[0], &args[1..], unknowable, sc)
             }
         };
         if scoped {
@@ -123,8 +123,16 @@ impl<O: Observer> Interpreter<O> {
         self.observer.command(&command)
     }
 
-    /// Runs `cmd` with its arguments `rest`; `known` says whether all of them are known.
-    fn run_command(&mut self, cmd: &str, rest: &[String], known: bool, sc: &SimpleCommand) -> (Status, Flow) {
+    /// Runs `cmd` with its arguments `rest`; `unknowable` is the first uncertainty that makes one
+    /// of them unknown, if any.
+    fn run_command(
+        &mut self,
+        cmd: &str,
+        rest: &[String],
+        unknowable: Option<&Uncertainty>,
+        sc: &SimpleCommand,
+    ) -> (Status, Flow) {
+        let known = unknowable.is_none();
         if let Some(status) = self.captured(cmd, rest, known, sc) {
             return (status, Flow::Next);
         }
@@ -160,7 +168,7 @@ impl<O: Observer> Interpreter<O> {
                 self.diag(EvalError::SourcedFile { command: cmd.to_string(), span: span.into() });
                 Status::Unknown
             }
-            "eval" => self.eval(rest, known, sc.span),
+            "eval" => self.eval(rest, unknowable, sc.span),
             "read" | "getopts" => self.read_into(cmd, rest, sc.span),
             "set" => self.set(rest, known),
             "shift" => self.shift(rest),
@@ -305,11 +313,11 @@ impl<O: Observer> Interpreter<O> {
     }
 
     /// `eval TEXT…`: parsed and run here, every location pointing at the `eval`.
-    fn eval(&mut self, rest: &[String], known: bool, span: Span) -> Status {
+    fn eval(&mut self, rest: &[String], unknowable: Option<&Uncertainty>, span: Span) -> Status {
         let text = rest.join(" ");
-        if !known {
+        if let Some(cause) = unknowable {
             let s = self.span_override.unwrap_or(span);
-            self.diag(EvalError::UnknownEval { span: s.into() });
+            self.diag(EvalError::UnknownEval { span: s.into(), cause: cause.clone() });
             return Status::Unknown;
         }
         let out = crate::shell::parse::parse_command_line(&text);

@@ -44,17 +44,22 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
             None => broken = true,
         }
     }
+    // The user's: looked up at start (`account_lookup`), where only a number is taken.
+    let in_user = daemon.user.as_ref().map(super::account_lookup::commands).unwrap_or_default();
     let mut result = Ok(());
     for (variable, command, loc) in &used {
-        if broken || !placed.contains(command) || elsewhere.contains(command) {
+        let for_user = variable == "command_user" && in_user.contains(command);
+        if broken || !(placed.contains(command) || for_user) || elsewhere.contains(command) {
             let u = Uncertainty::AtStart { command: command.clone(), loc: *loc };
             result = Err(refuse(cx, variable, &u));
         } else {
+            let taken = if for_user { "is not a number" } else { "is empty or holds anything but " };
+            let chars = if for_user { "" } else { SAFE_CHARACTERS };
             cx.report.decide(
                 "runtime value",
                 format!(
                     "`{}` is run by the run script when the service starts, as root, as OpenRC runs it; \
-                     the service does not start while its output is empty or holds anything but {SAFE_CHARACTERS}",
+                     the service does not start while its output {taken}{chars}",
                     command.display()
                 ),
                 Some(*loc),

@@ -157,8 +157,15 @@ pub fn environment(
     }
     if let Some(u) = inputs.user.filter(|u| !u.group_only) {
         // start-stop-daemon.c:505-517 (0.63.3), 498-503 (0.45.2): `--user` sets USER to the
-        // account's name and HOME to its home directory (which the run script looks up).
-        put(&mut vars, &mut unset, "USER", Some(&u.user));
+        // account's name and HOME to its home directory (which the run script looks up; both,
+        // for an account looked up at start: `account_lookup`).
+        match u.lookup {
+            None => put(&mut vars, &mut unset, "USER", Some(&u.user)),
+            Some(_) => {
+                vars.retain(|(n, _)| n != "USER");
+                unset.retain(|n| n != "USER");
+            }
+        }
         vars.retain(|(n, _)| n != "HOME");
         unset.retain(|n| n != "HOME");
     }

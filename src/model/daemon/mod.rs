@@ -7,6 +7,7 @@
 //! runs, in a fixed order, before any refusal counts: the diagnostics and decisions they make
 //! are output, in that order.
 
+mod account_lookup;
 mod at_start;
 mod capabilities;
 mod command_line;
@@ -254,15 +255,18 @@ fn settings(
     let redirections = redirections?;
     openrc_refuses?;
     let logger = redirections.logger;
-    let user = user?;
+    let mut user = user?;
     let env = env?;
     // An `--env HOME=…` after `--user` is the daemon's HOME (see `environment`).
-    let home_of = user
-        .as_ref()
-        .filter(|u| {
-            !u.group_only && !env.vars.iter().any(|(k, _)| k == "HOME") && !env.unset.iter().any(|k| k == "HOME")
-        })
-        .map(|u| u.user.clone());
+    let untouched = |k: &str| !env.vars.iter().any(|(n, _)| n == k) && !env.unset.iter().any(|n| n == k);
+    let home_of =
+        user.as_ref().filter(|u| !u.group_only && u.lookup.is_none() && untouched("HOME")).map(|u| u.user.clone());
+    if let Some(l) = user.as_mut().and_then(|u| u.lookup.as_mut()) {
+        (l.sets_user, l.sets_home) = (untouched("USER"), untouched("HOME"));
+        let chroot = dirs.as_ref().ok().and_then(|d| d.chroot.is_some().then_some(()));
+        let privileged = privileges.as_ref().ok().and_then(|p| p.as_ref()).is_some_and(|p| !p.is_empty());
+        account_lookup::check_combinations(cx, l, chroot.is_some(), privileged)?;
+    }
     Ok(Daemon {
         argv: foreground.argv,
         argv0,

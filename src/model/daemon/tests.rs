@@ -272,10 +272,12 @@ fn user_and_group() {
             "error invalid_value: `command_user` has a value OpenRC cannot use: an empty user name, which start-stop-daemon looks up and fails on",
         ],
     );
+    // A number is looked up at start (`users_looked_up_at_start`); `user:` looks up the empty
+    // group name and fails (measured with OpenRC 0.63.3's start-stop-daemon and supervise-daemon).
     c(
-        "command_user=1000",
+        "command_user=daemon:",
         &[
-            "error invalid_value: `command_user` has a value OpenRC cannot use: `1000` is a numeric user id: OpenRC looks it up (getpw/getgr by id), s6-envuidgid only takes names",
+            "error invalid_value: `command_user` has a value OpenRC cannot use: an empty group name after `:`, which start-stop-daemon looks up and fails on",
         ],
     );
     // Set but empty, or an option taken for the user: start-stop-daemon fails (issue 11, bug 13).
@@ -1298,10 +1300,10 @@ fn values_computed_at_start_only_in_the_arguments() {
     );
     let error = "error unknowable_value: `the start-stop-daemon call in start()` cannot be known without running the script: a command substitution only runs when OpenRC starts the service";
     assert!(got.iter().any(|l| l == error), "{got:?}");
-    // The program, an option, a user: s6 needs them when the directory is written.
+    // The program, an option: s6 needs them when the directory is written (a user:
+    // `users_looked_up_at_start`).
     for (script, variable) in [
         (format!("command=/usr/bin/$(hostname){bg}"), "command"),
-        (format!("command=/usr/bin/foo\ncommand_user=$(id -u foo){bg}"), "command_user"),
         (format!("command=/usr/bin/foo\nstart_stop_daemon_args=\"--chdir $(cat /d)\"{bg}"), "start_stop_daemon_args"),
     ] {
         let got = render("", &script, &ModelOptions::default());
@@ -1348,4 +1350,130 @@ fn values_computed_at_start_only_in_the_arguments() {
     );
     let got = render("", &forged, &ModelOptions::default());
     assert!(got.iter().any(|l| l.starts_with("error unknowable_value")), "{got:?}");
+}
+
+/// The decision for a user looked up at start.
+fn looked_up(spec: &str, user: &str, group: &str, key: &str) -> String {
+    format!(
+        "decision user looked up at start: `{spec}` is looked up each time the service starts, as start-stop-daemon and supervise-daemon do: the uid, USER and HOME from the passwd entry of {user}, the gid from {group}, and the supplementary groups: that gid and the groups that list {key} as a member (getent); the service does not start while an account is not found"
+    )
+}
+
+/// What the run script computes at start for a user.
+fn id_at_start(command: &str) -> String {
+    format!(
+        "decision runtime value: `{command}` is run by the run script when the service starts, as root, as OpenRC runs it; the service does not start while its output is not a number"
+    )
+}
+
+#[test]
+fn users_looked_up_at_start() {
+    let bg = "command_background=yes";
+    let fg = "decision foreground: command_background=yes: it does not fork itself";
+    let script = |user: &str| format!("U=a\ncommand=/usr/bin/foo\ncommand_user=\"{user}\"\n{bg}");
+    // Alpine's 3proxy.
+    let spec = "$(id -u 3proxy):$(id -g 3proxy)";
+    check_at_start(
+        &script(spec),
+        &[
+            "argv: /usr/bin/foo",
+            "user: $(id -u 3proxy):$(id -g 3proxy) (looked up at start; sets USER HOME)",
+            &looked_up(
+                spec,
+                "the output of `$(id -u 3proxy)` (getpwuid: a number)",
+                "the group entry of the output of `$(id -g 3proxy)` (getgrgid: a number)",
+                "the number `$(id -u 3proxy)` prints",
+            ),
+            fg,
+            &id_at_start("$(id -u 3proxy)"),
+            &id_at_start("$(id -g 3proxy)"),
+        ],
+    );
+    // The user alone, a name from a variable, a named group; a name with a group computed at start.
+    check_at_start(
+        &script("$(id -u $U):adm"),
+        &[
+            "argv: /usr/bin/foo",
+            "user: $(id -u a):adm (looked up at start; sets USER HOME)",
+            &looked_up(
+                "$(id -u a):adm",
+                "the output of `$(id -u a)` (getpwuid: a number)",
+                "the group entry of `adm` (getgrnam)",
+                "the number `$(id -u a)` prints",
+            ),
+            fg,
+            &id_at_start("$(id -u a)"),
+        ],
+    );
+    check_at_start(
+        &script("daemon:$(id -g a)"),
+        &[
+            "argv: /usr/bin/foo",
+            "user: daemon:$(id -g a) (looked up at start; sets USER HOME)",
+            &looked_up(
+                "daemon:$(id -g a)",
+                "`daemon` (getpwnam)",
+                "the group entry of the output of `$(id -g a)` (getgrgid: a number)",
+                "`daemon`",
+            ),
+            fg,
+            &id_at_start("$(id -g a)"),
+        ],
+    );
+    // Numbers written in the script: the same lookup, nothing computed before it.
+    check_at_start(
+        &script("1000"),
+        &[
+            "argv: /usr/bin/foo",
+            "user: 1000 (looked up at start; sets USER HOME)",
+            &looked_up("1000", "`1000` (getpwuid)", "that passwd entry", "`1000`"),
+            fg,
+        ],
+    );
+    // An `--env` after `--user` (start_stop_daemon_args comes after command_user's `--user`)
+    // decides HOME: the account then sets USER only.
+    check_at_start(
+        &format!("{}\nstart_stop_daemon_args=\"-e HOME=/h\"", script("$(id -u a)")),
+        &[
+            "argv: /usr/bin/foo",
+            "env: HOME=/h",
+            "user: $(id -u a) (looked up at start; sets USER)",
+            &looked_up(
+                "$(id -u a)",
+                "the output of `$(id -u a)` (getpwuid: a number)",
+                "that passwd entry",
+                "the number `$(id -u a)` prints",
+            ),
+            fg,
+            &id_at_start("$(id -u a)"),
+        ],
+    );
+    let refused = |user: &str, error: &str| {
+        check_at_start(&script(user), &["refused", error, fg]);
+    };
+    let unknowable = |what: &str, text: &str| {
+        format!(
+            "error unknowable_value: `command_user` cannot be known without running the script: its {what} is `{text}`: only a whole `$(id -u NAME)` or `$(id -g NAME)` is computed at start"
+        )
+    };
+    refused("$(hostname)", &unknowable("user", "$(hostname)"));
+    refused("x$(id -u a)", &unknowable("user", "x$(id -u a)"));
+    refused("$(id -u a)$(id -g a)", &unknowable("user", "$(id -u a)$(id -g a)"));
+    refused("$(id -u a):$(nproc)", &unknowable("group", "$(nproc)"));
+    refused(
+        "$(id -u a):",
+        "error invalid_value: `command_user` has a value OpenRC cannot use: an empty group name, which start-stop-daemon looks up and fails on",
+    );
+    refused(
+        "$(id -u a):12345678901",
+        "error invalid_value: `command_user` has a value OpenRC cannot use: `12345678901` is a group id too large for start-stop-daemon's `%d`",
+    );
+    // `--group` as well, a new root, capabilities: refused.
+    let got =
+        render("", &format!("{}\nstart_stop_daemon_args=\"--group adm\"", script("1000")), &ModelOptions::default());
+    assert!(got.iter().any(|l| l.starts_with("error unconvertible_setting: `--group` cannot")), "{got:?}");
+    let got = render("", &format!("{}\nchroot=/srv", script("1000")), &ModelOptions::default());
+    assert!(got.iter().any(|l| l.contains("a user looked up at start with `chroot`")), "{got:?}");
+    let got = render("", &format!("{}\ncapabilities=^cap_net_raw", script("1000")), &ModelOptions::default());
+    assert!(got.iter().any(|l| l.contains("a user looked up at start with capabilities")), "{got:?}");
 }

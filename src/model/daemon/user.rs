@@ -1,7 +1,10 @@
 //! Who the daemon runs as: `--user`/`--chuid` and `--group` of the start-stop-daemon call or
-//! options, else `command_user` (`user` or `user:group`), as names s6-envuidgid can look up.
+//! options, else `command_user` (`user` or `user:group`), as names s6-envuidgid can look up, or,
+//! for a number or a value OpenRC computes at start (`$(id -u U):$(id -g U)`), an account the
+//! run script looks up as the service starts (`account_lookup`).
 
 use super::super::service::RunAs;
+use super::account_lookup;
 use super::context::{Context, Located, why_empty};
 use super::flags::DaemonFlags;
 use super::report::Refused;
@@ -9,8 +12,16 @@ use crate::eval::value::Loc;
 
 /// The user and group to run as; `None` when nothing changes them.
 pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Refused> {
-    // Read whether or not an option wins, as it reports what makes the variable inexact.
-    let command_user = if cx.declarative() { cx.setting("command_user") } else { None };
+    // Read whether or not an option wins, as it reports what makes the variable inexact. A
+    // value computed at start may be in it (`account_lookup` says where).
+    let command_user = if cx.declarative() {
+        cx.at_start.allowed = true;
+        let v = cx.setting("command_user");
+        cx.at_start.allowed = false;
+        v
+    } else {
+        None
+    };
     // Only a value known to be empty: a `$(…)` whose text is empty here is unknown, and
     // `setting` above has already said so.
     if let Some(v) = cx.var("command_user").filter(|v| cx.declarative() && v.value.is_known_empty()) {
@@ -31,10 +42,29 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
     };
     let Some(Located { value: spec, at }) = given else {
         // `--group` alone changes only the group: the user stays root.
-        return Ok(flags.group.clone().map(|g| RunAs { user: "root".into(), group: Some(g), group_only: true }))
-            .and_then(|r| check_names(cx, cx.flags_at(), r));
+        return Ok(flags.group.clone().map(|g| RunAs {
+            user: "root".into(),
+            group: Some(g),
+            group_only: true,
+            lookup: None,
+        }))
+        .and_then(|r| check_names(cx, cx.flags_at(), r));
     };
+    if account_lookup::needed(&spec) {
+        return account_lookup::run_as(cx, &spec, at, flags).map(Some);
+    }
     let (user, mut group) = match spec.split_once(':') {
+        Some((u, "")) if !u.is_empty() => {
+            // `user:`: start-stop-daemon and supervise-daemon look the empty group name up and
+            // fail, "group `' not found" (start-stop-daemon.c:507-518 at 0.45.2, :521-532 at
+            // 0.63.3; measured with 0.63.3's programs).
+            return Err(cx.report.invalid_value(
+                at,
+                "command_user",
+                "an empty group name after `:`, which start-stop-daemon looks up and fails on",
+                "write `command_user=user` or `command_user=user:group`",
+            ));
+        }
         Some((u, g)) => (u.to_string(), (!g.is_empty()).then(|| g.to_string())),
         None => (spec.clone(), None),
     };
@@ -60,7 +90,7 @@ pub fn run_as(cx: &mut Context, flags: &DaemonFlags) -> Result<Option<RunAs>, Re
             "write `command_user=user` or `command_user=user:group`",
         ));
     }
-    check_names(cx, at, Some(RunAs { user, group, group_only: false }))
+    check_names(cx, at, Some(RunAs { user, group, group_only: false, lookup: None }))
 }
 
 /// Refuses names s6-envuidgid cannot look up.
@@ -91,7 +121,7 @@ fn check_names(cx: &mut Context, at: Loc, run_as: Option<RunAs>) -> Result<Optio
     Ok(Some(r))
 }
 /// Whether a string is a user or group name s6-envuidgid can look up.
-fn is_account_name(s: &str) -> bool {
+pub fn is_account_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.chars().all(|c| c.is_ascii_digit())

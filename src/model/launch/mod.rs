@@ -12,8 +12,10 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
 use super::trace::{CallContext, LaunchProgram, StartEvent, Trace};
-use super::uncertainty::{Condition, Texts, confd_decides};
+use super::uncertainty::{Condition, Texts, confd_decides, explain_uncertainty};
+use crate::core::source::Span;
 use crate::eval::environment::Environment;
+use crate::eval::error::{EvalDiagnostic, EvalError};
 use crate::eval::interpreter::{Function, Interpreter};
 use crate::eval::value::{Loc, Uncertainty};
 use crate::openrc::daemon_table::{DaemonTable, Kind};
@@ -119,12 +121,36 @@ pub fn find(
                 "rc2s6 cannot tell which process to supervise; start the daemon itself in the foreground with `command`/`command_args`",
             )
         }
-        [] => refuse(
-            service,
-            "no start-stop-daemon, supervise-daemon or `$command` call found".into(),
-            start_loc,
-            "start the daemon with `start-stop-daemon --start --exec … -- args`, or remove start() and set `command`/`command_args`",
-        ),
+        // The launch may be in text only known at run time: say so, where, and why it is not
+        // known, rather than that there is none.
+        [] => match unknown_eval(&trace.diagnostics) {
+            Some((at, cause)) => {
+                let script = texts.script();
+                let confd = |name: &str| confd_decides(&interp.env, script, name);
+                let why = explain_uncertainty(cause, &texts, &confd);
+                // A condition is quoted by the explanation; a substitution is named here.
+                let what = match (cause, texts.at(cause.loc())) {
+                    (Uncertainty::Conditional { .. }, _) | (_, None) => String::new(),
+                    (_, Some(t)) if t.len() > 60 || t.contains('\n') => String::new(),
+                    (_, Some(t)) => format!("`{t}`: "),
+                };
+                refuse(
+                    service,
+                    format!(
+                        "start() runs `eval` on text only known at run time, which may hold the launch: {what}{}",
+                        why.why
+                    ),
+                    at,
+                    &format!("call start-stop-daemon directly instead of through `eval`, or {}", why.help),
+                )
+            }
+            None => refuse(
+                service,
+                "no start-stop-daemon, supervise-daemon or `$command` call found".into(),
+                start_loc,
+                "start the daemon with `start-stop-daemon --start --exec … -- args`, or remove start() and set `command`/`command_args`",
+            ),
+        },
         [i] => one_launch(interp, service, &events, *i, &start, texts),
         many => refuse(
             service,
@@ -149,6 +175,17 @@ fn known_control_program(table: &DaemonTable, left: &evidence::LeftRunning, serv
 }
 
 /// Reports why start() cannot be compiled.
+/// Where start()'s run met an `eval` of text only known at run time, and why it is not known.
+fn unknown_eval(diagnostics: &[EvalDiagnostic]) -> Option<(Loc, &Uncertainty)> {
+    diagnostics.iter().find_map(|d| match &d.error {
+        EvalError::UnknownEval { span, cause } => {
+            let span = Span { start: span.offset(), end: span.offset() + span.len() };
+            Some((Loc { file: d.file, span }, cause))
+        }
+        _ => None,
+    })
+}
+
 fn refuse(service: &mut Service, why: String, at: Loc, help: &str) -> Found {
     let error = ModelError::CustomStart { why, span: at.span.into(), help: help.into() };
     service.diagnostics.push(ModelDiagnostic { file: at.file, error });

@@ -106,6 +106,24 @@ fn start_stop_daemon_and_supervise_daemon_calls() {
 }
 
 #[test]
+fn a_launch_that_may_be_in_an_eval_of_unknown_text_says_so() {
+    // The call is in the `eval`'d text, which holds a value only known at run time: the refusal
+    // points at the `eval` and names the substitution, not "no call found".
+    check(
+        "command=/usr/bin/foo\npidfile=$(get_pid)\nstart() { eval start-stop-daemon --start --exec $command --pidfile $pidfile; }",
+        &[
+            "refused",
+            "error custom_start: `start()` is overridden and does not launch the daemon in a way rc2s6 can compile: start() runs `eval` on text only known at run time, which may hold the launch: `$(get_pid)`: a command substitution only runs when OpenRC starts the service",
+        ],
+    );
+    // Known text is run: the call in it is the launch.
+    check(
+        "command=/usr/bin/foo\nstart() { eval start-stop-daemon --start --exec $command; }",
+        &["start-stop-daemon call: start-stop-daemon --start --exec /usr/bin/foo"],
+    );
+}
+
+#[test]
 fn the_daemon_run_directly() {
     check("command=/usr/bin/foo\nstart() { $command -f; }", &["direct call: /usr/bin/foo -f"]);
     // The one command named like the service, when something says a daemon runs.
