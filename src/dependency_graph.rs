@@ -1,6 +1,7 @@
 //! The dependency graph of a set of services (`need`, `use`, `want`, `after`, `before`,
 //! `provide`): as Graphviz DOT for people (`rc2s6 graph`), and as start order for finding cycles.
 
+use crate::core::small_map::{SmallMap, SmallSet};
 use crate::core::strongly_connected::strongly_connected_by;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -57,9 +58,9 @@ impl DependencyGraph {
         for (i, (service_name, deps)) in services.into_iter().enumerate() {
             names.push(service_name.to_string());
             // Which (kind, name) pairs the later declarations leave standing: the last
-            // declaration of a name decides, as each one cancels its opposite. Hashed, so a
-            // `depend()` with 100,000 names is read in linear time.
-            let mut standing: HashMap<(&str, &str), bool> = HashMap::new();
+            // declaration of a name decides, as each one cancels its opposite. Hashed past a few
+            // names (SmallMap), so a `depend()` with 100,000 names is read in linear time.
+            let mut standing: SmallMap<(&str, &str), bool> = SmallMap::new();
             for DependencySite { kind, name, .. } in &deps.sites {
                 let (kind, name) = (kind.as_str(), name.as_str());
                 standing.insert((kind, name), true);
@@ -74,7 +75,7 @@ impl DependencyGraph {
                     }
                 }
             }
-            let in_model: HashSet<(&str, &str)> = KINDS
+            let in_model: SmallSet<(&str, &str)> = KINDS
                 .iter()
                 .flat_map(|&kind| {
                     let list = match kind {
@@ -88,22 +89,22 @@ impl DependencyGraph {
                     list.iter().map(move |n| (kind, n.as_str()))
                 })
                 .collect();
-            let conditional: HashSet<&str> = deps.conditional.iter().map(String::as_str).collect();
-            let uncertain: HashSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
-            let mut seen = HashSet::new();
+            let conditional: SmallSet<&str> = deps.conditional.iter().map(String::as_str).collect();
+            let uncertain: SmallSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
+            let mut seen = SmallSet::new();
             for DependencySite { kind, name, loc } in &deps.sites {
                 let key = (kind.as_str(), name.as_str());
-                if !KINDS.contains(&key.0) || name == service_name || !seen.insert(key) {
+                if !KINDS.contains(&key.0) || name == service_name || !seen.add(key) {
                     continue;
                 }
                 // `!x` removals leave the site behind but the name out of the model's list.
-                if in_model.contains(&key) && standing.get(&key) == Some(&true) {
+                if in_model.contains_key(&key) && standing.get(&key) == Some(&true) {
                     // Most services declare nothing conditional or uncertain: no tag to make.
                     let (conditional, uncertain) = if conditional.is_empty() && uncertain.is_empty() {
                         (false, false)
                     } else {
                         let tag = format!("{kind} {name}");
-                        (conditional.contains(tag.as_str()), uncertain.contains(tag.as_str()))
+                        (conditional.contains_key(&tag.as_str()), uncertain.contains_key(&tag.as_str()))
                     };
                     declarations.push(Declaration {
                         service: i,

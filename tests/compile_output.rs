@@ -321,6 +321,42 @@ fn name_initd_beside_an_installed_name_is_its_own_service() {
 }
 
 #[test]
+fn name_confd_beside_name_initd_is_found_by_the_walk_and_by_name() {
+    // The walk's listing of the directory answers which NAME.confd are there; what it holds is
+    // still read from the disk: a link to a file is that file, a dangling link is no conf.d (and
+    // the walk's own error), a directory is a file that cannot be read.
+    let dir = support::tempdir();
+    let d = dir.path().join("d");
+    fs::create_dir_all(&d).unwrap();
+    let script = "#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\npidfile=/run/foo.pid\ncommand_args=\"$FOO_ARGS\"\n";
+    for name in ["a", "b", "c", "e", "f"] {
+        fs::write(d.join(format!("{name}.initd")), script).unwrap();
+    }
+    fs::write(d.join("a.confd"), "FOO_ARGS='-x beside'\n").unwrap();
+    fs::write(dir.path().join("real"), "FOO_ARGS='-y linked'\n").unwrap();
+    std::os::unix::fs::symlink("../real", d.join("b.confd")).unwrap();
+    std::os::unix::fs::symlink("../missing", d.join("c.confd")).unwrap();
+    fs::create_dir(d.join("e.confd")).unwrap();
+    let run_of = |out: &Path, svc: &str| fs::read_to_string(out.join(svc).join("run")).unwrap();
+    let walked = dir.path().join("walked");
+    let o = run(&[], &[&d], &walked);
+    assert!(stderr(&o).contains("c.confd: No such file or directory"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("e.confd: it is a directory, not a regular file"), "{}", stderr(&o));
+    assert!(run_of(&walked, "a").contains("/usr/bin/foo -x beside"));
+    assert!(run_of(&walked, "b").contains("/usr/bin/foo -y linked"));
+    assert!(run_of(&walked, "c").contains("/usr/bin/foo\n") && run_of(&walked, "f").contains("/usr/bin/foo\n"));
+    assert!(!walked.join("e").exists());
+    // Named one by one (no walk): the same answers.
+    let named = dir.path().join("named");
+    let files: Vec<PathBuf> = ["a", "b", "c", "f"].iter().map(|n| d.join(format!("{n}.initd"))).collect();
+    let o = run(&[], &files.iter().map(PathBuf::as_path).collect::<Vec<_>>(), &named);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for svc in ["a", "b", "c", "f"] {
+        assert_eq!(run_of(&named, svc), run_of(&walked, svc), "{svc}");
+    }
+}
+
+#[test]
 fn one_skipped_file_is_one_file() {
     let dir = support::tempdir();
     let init_d = scripts(dir.path(), 1, 0);

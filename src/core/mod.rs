@@ -6,5 +6,6 @@ pub mod did_you_mean;
 pub mod dir;
 pub mod parallel;
 pub mod regular_file;
+pub mod small_map;
 pub mod source;
 pub mod strongly_connected;

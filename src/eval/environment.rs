@@ -1,11 +1,10 @@
 //! The shell variables of one service as the loaded files leave them.
 
-use std::borrow::Borrow as _;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::budget::Budget;
-use super::name::{Name, NameStr};
+use super::name::{Name, NameStr, Prefix};
 use super::value::{Loc, ShellValue};
 
 /// One variable.
@@ -217,10 +216,8 @@ impl Environment {
 
 /// Where `name` is in `globals` (sorted by name), or where it would go.
 fn find(globals: &[(Name, Arc<Variable>)], name: &NameStr) -> Result<usize, usize> {
-    globals.binary_search_by(|(n, _)| {
-        let n: &NameStr = n.borrow();
-        n.cmp(name)
-    })
+    let prefix = Prefix::of(name.as_str());
+    globals.binary_search_by(|(n, _)| n.cmp_with(prefix, name))
 }
 
 #[cfg(test)]

@@ -162,8 +162,13 @@ impl<'e> Expander<'e> {
         let pieces = self.parts(&word.parts, false);
         // Where no field splitting follows, dash joins `"$@"`'s parameters as it joins `"$*"`'s:
         // with the first character of IFS (none when IFS is empty).
-        let sep = self.ifs_first();
-        let text = pieces.into_iter().map(|p| if p.field_break { sep.clone() } else { p.text }).collect();
+        // IFS is read only where there is such a join (most words have none).
+        let text = if pieces.iter().any(|p| p.field_break) {
+            let sep = self.ifs_first();
+            pieces.into_iter().map(|p| if p.field_break { sep.clone() } else { p.text }).collect()
+        } else {
+            pieces.into_iter().map(|p| p.text).collect()
+        };
         ShellValue { text, uncertain: std::mem::take(&mut self.uncertain) }
     }
 

@@ -2,7 +2,9 @@
 //! byte by byte as `str` is, so every walk over the variables keeps its order, but compared
 //! inline. The interpreter looks variables up all the time, and a search down the ordered map
 //! compared the name with about ten others, each through a call to `memcmp`, where names differ
-//! within their first few bytes.
+//! within their first few bytes. Each name also keeps its first eight bytes as one big-endian
+//! number ([`Prefix`]), made once: a search of the sorted globals compares numbers, and only
+//! names with the same first eight bytes (`command_args`, `command_user`) byte by byte.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -10,7 +12,37 @@ use std::sync::Arc;
 
 /// A name, shared between the copies of a map.
 #[derive(Debug, Clone)]
-pub struct Name(Arc<str>);
+pub struct Name {
+    /// The first eight bytes, as [`Prefix::of`] makes them.
+    prefix: Prefix,
+    /// The text.
+    text: Arc<str>,
+}
+
+/// A name's first eight bytes as a big-endian number, zeros past its end: two names whose
+/// prefixes differ are ordered as the prefixes are. The first byte where they differ is within
+/// the eight, where either both names have a byte (the numbers order them as the bytes), or the
+/// shorter one has ended and the other's byte there is not zero (the shorter sorts first, as
+/// `str` sorts it); a zero byte after a name's end compares equal to the padding, so such names
+/// have the same prefix and are compared whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Prefix(u64);
+
+impl Prefix {
+    /// The prefix of `s`.
+    pub fn of(s: &str) -> Prefix {
+        let b = s.as_bytes();
+        if let Some(first) = b.first_chunk::<8>() {
+            return Prefix(u64::from_be_bytes(*first));
+        }
+        // Shorter: a byte at a time (a copy of a length not known here is a call to memcpy).
+        let mut buf = [0u8; 8];
+        for (to, from) in buf.iter_mut().zip(b) {
+            *to = *from;
+        }
+        Prefix(u64::from_be_bytes(buf))
+    }
+}
 
 /// A borrowed name: the type the maps are searched with.
 #[derive(Debug)]
@@ -24,24 +56,39 @@ impl NameStr {
         // reference to one is a valid reference to the other for the same lifetime.
         unsafe { &*(s as *const str as *const NameStr) }
     }
-}
 
-impl Name {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
+impl Name {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// How this name orders against `other`, whose prefix is `prefix`: as `str` orders them.
+    pub fn cmp_with(&self, prefix: Prefix, other: &NameStr) -> Ordering {
+        self.prefix.cmp(&prefix).then_with(|| {
+            // The same prefix: the bytes both names have among the first eight are the same.
+            let (a, b) = (self.text.as_bytes(), other.0.as_bytes());
+            let same = a.len().min(b.len()).min(8);
+            compare(&a[same..], &b[same..])
+        })
+    }
+}
+
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
-        Name(Arc::from(s))
+        Name { prefix: Prefix::of(s), text: Arc::from(s) }
     }
 }
 
 impl Borrow<NameStr> for Name {
     fn borrow(&self) -> &NameStr {
-        NameStr::new(&self.0)
+        NameStr::new(&self.text)
     }
 }
 
@@ -79,7 +126,7 @@ impl Ord for NameStr {
 impl PartialEq for Name {
     /// The same shared text (as after a copy of the map) is equal without a look at it.
     fn eq(&self, other: &Name) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        Arc::ptr_eq(&self.text, &other.text) || self.text == other.text
     }
 }
 
@@ -93,7 +140,7 @@ impl PartialOrd for Name {
 
 impl Ord for Name {
     fn cmp(&self, other: &Name) -> Ordering {
-        compare(self.0.as_bytes(), other.0.as_bytes())
+        self.cmp_with(other.prefix, NameStr::new(&other.text))
     }
 }
 
@@ -103,10 +150,33 @@ mod tests {
 
     #[test]
     fn orders_as_str_does() {
-        let names = ["", "a", "A", "RC_SVCNAME", "RC_", "rc_need", "rc_", "é", "e", "command", "command_args", "z"];
+        let names = [
+            "",
+            "a",
+            "A",
+            "RC_SVCNAME",
+            "RC_",
+            "rc_need",
+            "rc_",
+            "é",
+            "e",
+            "command",
+            "command_args",
+            "command_user",
+            "commandX",
+            "command_",
+            "z",
+            "a\0",
+            "a\0b",
+            "a\0\0\0\0\0\0\0",
+            "a\0\0\0\0\0\0\0\0",
+            "\u{ff}",
+            "\u{7f}x",
+        ];
         for a in names {
             for b in names {
                 assert_eq!(Name::from(a).cmp(&Name::from(b)), a.cmp(b), "{a} {b}");
+                assert_eq!(Name::from(a).cmp_with(Prefix::of(b), NameStr::new(b)), a.cmp(b), "{a} {b}");
                 assert_eq!(NameStr::new(a).cmp(NameStr::new(b)), a.cmp(b), "{a} {b}");
                 assert_eq!(Name::from(a) == Name::from(b), a == b, "{a} {b}");
             }

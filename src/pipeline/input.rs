@@ -1,10 +1,12 @@
 //! Reads a service's files from disk in openrc-run's order: rc.conf, rc.conf.d, conf.d, script.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::core::regular_file::{self, Links};
 use crate::core::source::SourceFile;
 use crate::openrc::service_files::{FileRole, RUNLEVELS, ServiceFiles};
+use crate::pipeline::siblings::{Listings, Siblings};
 
 /// Where to find the files around a script.
 #[derive(Debug, Clone, Default)]
@@ -194,6 +196,8 @@ pub struct InputPath {
     pub path: PathBuf,
     /// Given on the command line rather than found in a directory.
     pub named: bool,
+    /// What its directory held, when the path was found by walking it.
+    pub siblings: Option<Arc<Siblings>>,
 }
 
 /// The files the arguments name: files as given, directories walked in name order (following
@@ -209,7 +213,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadError>) {
     let mut unique = Vec::new();
     for p in &out {
         if seen.insert(p.path.as_path()) {
-            unique.push(InputPath { path: p.path.clone(), named: p.named || named.contains(p.path.as_path()) });
+            unique.push(InputPath {
+                path: p.path.clone(),
+                named: p.named || named.contains(p.path.as_path()),
+                siblings: p.siblings.clone(),
+            });
         }
     }
     (unique, errors)
@@ -230,24 +238,39 @@ fn expand_paths_with_repeats(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<ReadErro
     let mut errors = Vec::new();
     for p in paths {
         if !p.is_dir() {
-            out.push(InputPath { path: p.clone(), named: true });
+            out.push(InputPath { path: p.clone(), named: true, siblings: None });
             continue;
         }
+        let first = out.len();
+        // Each walked file's directory, by its index in `listings`.
+        let mut dirs = Vec::new();
+        let mut listings = Listings::default();
         for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by(|a, b| entry_name(a).cmp(entry_name(b))) {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e) if e.depth() == 0 => {}
+                Ok(e) => {
+                    let dir = listings.record(e.path());
                     let name = e.file_name().to_string_lossy();
                     let backup = name.ends_with('~')
                         || name.starts_with('.')
                         || name.contains(".dpkg-")
                         || name.ends_with(".apk-new");
-                    if !backup {
-                        out.push(InputPath { path: e.into_path(), named: false });
+                    if e.file_type().is_file() && !backup {
+                        dirs.push(dir);
+                        out.push(InputPath { path: e.into_path(), named: false, siblings: None });
                     }
                 }
-                Ok(_) => {}
-                Err(e) => errors.push(ReadError { path: p.display().to_string(), message: e.to_string() }),
+                Err(e) => {
+                    if let Some(path) = e.path().filter(|_| e.depth() > 0) {
+                        listings.record(path);
+                    }
+                    errors.push(ReadError { path: p.display().to_string(), message: e.to_string() })
+                }
             }
+        }
+        let listings = listings.finish();
+        for (item, dir) in out[first..].iter_mut().zip(dirs) {
+            item.siblings = Some(listings[dir].clone());
         }
     }
     (out, errors)

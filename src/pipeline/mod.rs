@@ -9,4 +9,5 @@ pub mod lint;
 pub mod migrate;
 pub mod s6rc;
 pub mod service_set;
+pub mod siblings;
 pub mod verify;

@@ -13,6 +13,7 @@ use crate::core::parallel::in_parallel;
 use crate::model::ModelOptions;
 use crate::model::analysis::{self, Analysis, SharedParses};
 use crate::pipeline::input::{self, InputFile, InputOptions, InputPath, ReadError};
+use crate::pipeline::siblings::Siblings;
 
 /// What loading a set needs to know.
 #[derive(Debug, Clone, Default)]
@@ -195,7 +196,7 @@ fn load_one<T>(
     {
         return Outcome::Skipped(c.path.clone());
     }
-    let (svcname, sibling_confd) = service_name(&c.path);
+    let (svcname, sibling_confd) = service_name(&c.path, c.siblings.as_deref());
     let (mut confd, runlevel_confd) = input::confd_files(&svcname, input.conf_dir.as_deref());
     if let Some(s) = sibling_confd {
         confd = vec![s];
@@ -226,17 +227,23 @@ fn looks_like_init_script(text: &str) -> bool {
 /// it, the directory is an installed init.d, where OpenRC names each service after its file
 /// (openrc-run.c sets `RC_SVCNAME` to the script's basename): `NAME.initd` is then a service of
 /// its own, as OpenRC would run it, rather than a second `NAME`.
-fn service_name(path: &Path) -> (String, Option<PathBuf>) {
+///
+/// `siblings`, what the script's directory held when it was walked, rules out a name it did not
+/// hold without a look at the disk.
+fn service_name(path: &Path, siblings: Option<&Siblings>) -> (String, Option<PathBuf>) {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let absent = |name: &str| siblings.is_some_and(|s| !s.holds(name));
     let installed_beside = |name: &str| {
         let plain = path.with_file_name(name);
         // Only a regular file is read (a FIFO named NAME would block the run).
-        input::read_source(&plain).is_ok_and(|f| crate::openrc::service_files::is_openrc_script(f.source.text()))
+        !absent(name)
+            && input::read_source(&plain).is_ok_and(|f| crate::openrc::service_files::is_openrc_script(f.source.text()))
     };
     match file.strip_suffix(".initd").filter(|n| !n.is_empty() && !installed_beside(n)) {
         Some(name) => {
-            let confd = path.with_file_name(format!("{name}.confd"));
-            (name.to_string(), input::exists(&confd).then_some(confd))
+            let confd_name = format!("{name}.confd");
+            let confd = path.with_file_name(&confd_name);
+            (name.to_string(), (!absent(&confd_name) && input::exists(&confd)).then_some(confd))
         }
         None => (file, None),
     }

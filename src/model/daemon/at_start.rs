@@ -13,6 +13,7 @@
 use super::super::error::ModelError;
 use super::super::uncertainty::explain_uncertainty;
 use super::context::Context;
+use super::marker_scan::may_hold_marker;
 use super::report::Refused;
 use crate::eval::at_start::{AtStart, CLOSE, OPEN, Segment, segments};
 use crate::eval::value::Uncertainty;
@@ -31,6 +32,10 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     let mut placed = Vec::new();
     let mut broken = false;
     for w in daemon.argv.iter().skip(1).chain(daemon.env.iter().map(|(_, v)| v)) {
+        // Without the first byte of U+E000's and U+E001's UTF-8, a word is text only.
+        if memchr::memchr(0xEE, w.as_bytes()).is_none() {
+            continue;
+        }
         match segments(w) {
             Some(segs) => placed.extend(segs.into_iter().filter_map(|s| match s {
                 Segment::Command(c) => Some(c),
@@ -93,6 +98,10 @@ fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
     rest.argv.truncate(1);
     for (_, v) in rest.env.iter_mut() {
         v.clear();
+    }
+    // Most daemons have none: their debug form is read, not written.
+    if !may_hold_marker(&rest) {
+        return Vec::new();
     }
     let text = format!("{rest:?}").replace("\\u{e000}", &OPEN.to_string()).replace("\\u{e001}", &CLOSE.to_string());
     let mut out = Vec::new();

@@ -21,6 +21,7 @@ mod foreground;
 mod kind;
 pub(super) use kind::control_program;
 mod limits;
+mod marker_scan;
 mod nice;
 mod privileges;
 mod readiness;
