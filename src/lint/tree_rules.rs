@@ -47,57 +47,60 @@ struct All<'a> {
     test: test_and_or::Rule,
 }
 
+/// Runs `$body` with `$r` bound to each rule of `$all` in turn, in the order their findings
+/// come out: the one list of the rules. Each call is to the rule's own type, not through
+/// `dyn TreeRule`, so the walk's hooks a rule does not override cost it nothing.
+macro_rules! each_rule {
+    ($all:expr, $r:ident => $body:expr) => {{
+        let all = $all;
+        {
+            let $r = &mut all.arithmetic;
+            $body;
+        }
+        {
+            let $r = &mut all.dollar_at;
+            $body;
+        }
+        {
+            let $r = &mut all.read_file;
+            $body;
+        }
+        {
+            let $r = &mut all.redirection;
+            $body;
+        }
+        {
+            let $r = &mut all.systemd;
+            $body;
+        }
+        {
+            let $r = &mut all.test;
+            $body;
+        }
+    }};
+}
+
 impl<'a> All<'a> {
     /// Calls `f` on every rule, in the order their findings come out.
     fn each(&mut self, mut f: impl FnMut(&mut dyn TreeRule<'a>)) {
-        f(&mut self.arithmetic);
-        f(&mut self.dollar_at);
-        f(&mut self.read_file);
-        f(&mut self.redirection);
-        f(&mut self.systemd);
-        f(&mut self.test);
+        each_rule!(self, r => f(r));
     }
 }
 
 impl<'a> Visit<'a> for All<'a> {
     fn pipeline(&mut self, p: &'a Pipeline) {
-        self.arithmetic.pipeline(p);
-        self.dollar_at.pipeline(p);
-        self.read_file.pipeline(p);
-        self.redirection.pipeline(p);
-        self.systemd.pipeline(p);
-        self.test.pipeline(p);
+        each_rule!(self, r => r.pipeline(p));
     }
     fn command(&mut self, c: &'a Command) {
-        self.arithmetic.command(c);
-        self.dollar_at.command(c);
-        self.read_file.command(c);
-        self.redirection.command(c);
-        self.systemd.command(c);
-        self.test.command(c);
+        each_rule!(self, r => r.command(c));
     }
     fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
-        self.arithmetic.simple(c, name);
-        self.dollar_at.simple(c, name);
-        self.read_file.simple(c, name);
-        self.redirection.simple(c, name);
-        self.systemd.simple(c, name);
-        self.test.simple(c, name);
+        each_rule!(self, r => r.simple(c, name));
     }
     fn word(&mut self, w: &'a Word) {
-        self.arithmetic.word(w);
-        self.dollar_at.word(w);
-        self.read_file.word(w);
-        self.redirection.word(w);
-        self.systemd.word(w);
-        self.test.word(w);
+        each_rule!(self, r => r.word(w));
     }
     fn part(&mut self, p: &'a WordPart, in_double_quotes: bool) {
-        self.arithmetic.part(p, in_double_quotes);
-        self.dollar_at.part(p, in_double_quotes);
-        self.read_file.part(p, in_double_quotes);
-        self.redirection.part(p, in_double_quotes);
-        self.systemd.part(p, in_double_quotes);
-        self.test.part(p, in_double_quotes);
+        each_rule!(self, r => r.part(p, in_double_quotes));
     }
 }
