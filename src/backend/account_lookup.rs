@@ -93,13 +93,9 @@ pub fn look_up(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Option<Look
     let lookup = d.user.as_ref()?.lookup.as_ref()?;
     let prefix = free_variable(d, service, |k| if k == 0 { "RC2S6_ID_".to_string() } else { format!("RC2S6_ID{k}_") });
     let var = |n: &str| format!("{prefix}{n}");
-    let mut block = vec!["cd".to_string(), "/".into(), "emptyenv".into(), "-p".into(), "export".into(), "PATH".into()];
-    block.extend([super::at_start::PATH.to_string(), "/bin/sh".into(), "-c".into(), LOOKUP_PROGRAM.into()]);
-    block.push("rc2s6".into());
-    block.extend(part_words(Some(&lookup.user)));
-    block.extend(part_words(lookup.group.as_ref()));
+    let args = part_words(Some(&lookup.user)).into_iter().chain(part_words(lookup.group.as_ref()));
     let all = var("ALL");
-    s.block_line(&["backtick", "-i", "-E", all.as_str()], block);
+    s.block_line(&["backtick", "-i", "-E", all.as_str()], super::at_start::shell_as_openrc_runs(LOOKUP_PROGRAM, args));
     let names = ["UID", "GID", "GIDLIST", "USER", "HOME"].map(var);
     let value = format!("${{{all}}}");
     s.block_line(&["multidefine", "-d", ":", value.as_str()], names.iter().map(String::as_str));

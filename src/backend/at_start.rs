@@ -64,13 +64,7 @@ pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Substitu
     let prefix = unused_prefix(d, service);
     for (i, c) in commands.iter().enumerate() {
         let name = format!("{prefix}{i}");
-        // `emptyenv -p` keeps PATH until `export` is found by it (execline's own programs may be
-        // anywhere: Debian keeps them in /usr/lib/execline/bin).
-        let mut block =
-            vec!["cd".to_string(), "/".into(), "emptyenv".into(), "-p".into(), "export".into(), "PATH".into()];
-        block.extend([PATH.to_string(), "/bin/sh".into(), "-c".into(), CHECK_PROGRAM.into(), "rc2s6".into()]);
-        block.extend(c.words());
-        s.block_line(&["backtick", "-i", "-E", name.as_str()], block);
+        s.block_line(&["backtick", "-i", "-E", name.as_str()], shell_as_openrc_runs(CHECK_PROGRAM, c.words()));
     }
     let write = |word: &String| match segments(word) {
         Some(segs) => join(&segs, &commands, &prefix),
@@ -79,6 +73,17 @@ pub fn substitute(s: &mut ExeclineScript, d: &Daemon, service: &str) -> Substitu
     let argv = d.argv.iter().take(1).cloned().chain(d.argv.iter().skip(1).map(write)).collect();
     let env = d.env.iter().map(|(k, v)| (k.clone(), write(v))).collect();
     Substituted { argv, env }
+}
+
+/// The words that run the /bin/sh program `program` with `args` (`$0` is `rc2s6`) as openrc-run's
+/// shell runs what it computes at start: in `/`, as root, with only [`PATH`] in the environment.
+pub fn shell_as_openrc_runs(program: &str, args: impl IntoIterator<Item = String>) -> Vec<String> {
+    // `emptyenv -p` keeps PATH until `export` is found by it (execline's own programs may be
+    // anywhere: Debian keeps them in /usr/lib/execline/bin).
+    let mut block = vec!["cd".to_string(), "/".into(), "emptyenv".into(), "-p".into(), "export".into(), "PATH".into()];
+    block.extend([PATH.to_string(), "/bin/sh".into(), "-c".into(), program.into(), "rc2s6".into()]);
+    block.extend(args);
+    block
 }
 
 /// The word with `${NAME}` for each command. execline's substitution halves the backslashes
