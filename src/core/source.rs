@@ -56,6 +56,12 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+impl From<miette::SourceSpan> for Span {
+    fn from(s: miette::SourceSpan) -> Self {
+        Span { start: s.offset(), end: s.offset() + s.len() }
+    }
+}
+
 /// One input file: its name as the user gave it and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

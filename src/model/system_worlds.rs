@@ -18,6 +18,7 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Daemon, Decision, Service, ServiceKind, Setting};
 use super::trace::Touch;
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
+use crate::core::source::Span;
 use crate::eval::at_start::has_marker;
 use crate::eval::system_test::{Oracle, SystemTest};
 use crate::eval::value::Loc;
@@ -118,7 +119,7 @@ pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
 fn with_why(mut service: Service, why: &[(Loc, String)]) -> Service {
     for d in &mut service.diagnostics {
         if let ModelError::UnknowableValue { span, help, .. } = &mut d.error {
-            let (start, end) = (span.offset(), span.offset() + span.len());
+            let Span { start, end } = Span::from(*span);
             let inside = |(l, _): &&(Loc, String)| l.file == d.file && l.span.start >= start && l.span.end <= end;
             if let Some((_, why)) = why.iter().find(inside) {
                 *help = format!("{why}; {help}");
@@ -145,7 +146,7 @@ fn blocking_tests(once: &Once) -> Result<Vec<SystemTest>, Option<String>> {
             ))
         };
         let ModelError::UnknowableValue { span, .. } = &d.error else { return Err(other()) };
-        let (start, end) = (span.offset(), span.offset() + span.len());
+        let Span { start, end } = Span::from(*span);
         let inside = |t: &&SystemTest| t.loc.file == d.file && t.loc.span.start >= start && t.loc.span.end <= end;
         let under: Vec<&SystemTest> = once.met.iter().filter(inside).collect();
         if under.is_empty() {

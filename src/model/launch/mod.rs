@@ -178,10 +178,7 @@ fn known_control_program(table: &DaemonTable, left: &evidence::LeftRunning, serv
 /// Where start()'s run met an `eval` of text only known at run time, and why it is not known.
 fn unknown_eval(diagnostics: &[EvalDiagnostic]) -> Option<(Loc, &Uncertainty)> {
     diagnostics.iter().find_map(|d| match &d.error {
-        EvalError::UnknownEval { span, cause } => {
-            let span = Span { start: span.offset(), end: span.offset() + span.len() };
-            Some((Loc { file: d.file, span }, cause))
-        }
+        EvalError::UnknownEval { span, cause } => Some((Loc { file: d.file, span: Span::from(*span) }, cause)),
         _ => None,
     })
 }
