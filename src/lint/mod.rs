@@ -132,20 +132,19 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
 /// (from files several services load) removed, sorted by file and position.
 pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
     let mut scripts: Vec<Finding> = Vec::new();
+    let mut allows: BTreeMap<String, FileAllows> = BTreeMap::new();
     for lint in &mut members {
         scripts.append(&mut lint.findings);
-    }
-    let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
-    for lint in &members {
-        for (name, a) in &lint.allows {
-            allows.entry(name.as_str()).or_insert(a);
+        for (name, a) in lint.allows.drain(..) {
+            allows.entry(name).or_insert(a);
         }
     }
     // Once the workers are done this is all that is left, on one thread; its two largest parts,
     // the set rules (the dependency graph's cycles) and sorting the scripts' own findings, need
-    // nothing of each other, so they run side by side.
+    // nothing of each other, so they run side by side, and the members are freed on the set
+    // rules' thread once they are read.
     let (script_order, mut rest) = std::thread::scope(|s| {
-        let set_rules = s.spawn(|| {
+        let set_rules = s.spawn(move || {
             let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
             let mut found = Vec::new();
             for rule in SET_RULES {
