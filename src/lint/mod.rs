@@ -9,8 +9,8 @@
 
 mod allow_comment;
 mod context;
-mod finding_order;
 pub mod error;
+mod finding_order;
 mod levels;
 mod set_context;
 mod syntax;
@@ -49,10 +49,10 @@ pub use levels::Levels;
 pub use set_context::{SetContext, SetMember};
 
 use crate::core::diagnostic::{Finding, Registry, Severity};
-use finding_order::KeyedFindings;
 use crate::core::source::SourceFile;
 use crate::model::analysis::Analysis;
 use crate::openrc::version::OpenrcVersion;
+use finding_order::KeyedFindings;
 
 /// A rule about one service.
 type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);

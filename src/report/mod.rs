@@ -60,3 +60,37 @@ fn in_pieces(findings: &[Finding], render: impl Fn(&[Finding]) -> String + Sync)
     }
     crate::core::parallel::in_parallel(&pieces, |piece| render(piece)).concat()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::SourceFile;
+    use crate::lint::error::LintError;
+
+    #[test]
+    fn pieces_join_into_the_text_of_the_whole() {
+        let files: Vec<SourceFile> = (0..7)
+            .map(|i| SourceFile::new(format!("f{i}"), format!("a\n{}\nb \"$@x\"\n", "y".repeat(i * 30))))
+            .collect();
+        let findings: Vec<Finding> = (0..PIECE * 3 + 5)
+            .map(|k| {
+                let file = &files[k % files.len()];
+                let at = file.text().len() - 6;
+                let e = if k % 3 == 0 {
+                    LintError::ReadFileSubstitution { file: format!("x{k}"), span: (at, 2).into() }
+                } else {
+                    LintError::DollarAtInString { span: (at, 4).into() }
+                };
+                Finding::new(Some(file.clone()), e)
+            })
+            .collect();
+        for color in [false, true] {
+            let whole = render_human(&findings, color);
+            assert_eq!(render(ReportFormat::Human { color }, &findings), whole);
+            assert!(whole.matches("f6").count() > 3, "every piece renders its findings");
+        }
+        assert_eq!(render(ReportFormat::Gcc, &findings), gcc::render(&findings));
+        // Several pieces: the joining is what is checked.
+        assert_eq!(in_pieces(&findings, |p| format!("{}|", p.len())), "64|64|64|5|");
+    }
+}

@@ -825,8 +825,10 @@ impl Keep<'_> {
             if self.planned_dirs.contains(&rel) {
                 // The new directory has it: carry what is inside.
                 if e.is_dir() {
-                    let (from, into) =
-                        (old.open_dir(&name).map_err(new.err(&name))?, new.dir.open_dir(&name).map_err(new.err(&name))?);
+                    let (from, into) = (
+                        old.open_dir(&name).map_err(new.err(&name))?,
+                        new.dir.open_dir(&name).map_err(new.err(&name))?,
+                    );
                     let shown = new.path(&name);
                     self.carry(ops, &from, &At { dir: &into, shown: &shown }, &rel)?;
                 }
