@@ -10,6 +10,7 @@
 mod allow_comment;
 mod context;
 pub mod error;
+mod finding_order;
 mod levels;
 mod set_context;
 mod syntax;
@@ -38,7 +39,6 @@ mod test_and_or;
 mod use_not_provided;
 mod variable_typo;
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 pub use crate::openrc::system_services::SYSTEM_SERVICES;
@@ -52,6 +52,7 @@ use crate::core::diagnostic::{Finding, Registry, Severity};
 use crate::core::source::SourceFile;
 use crate::model::analysis::Analysis;
 use crate::openrc::version::OpenrcVersion;
+use finding_order::KeyedFindings;
 
 /// A rule about one service.
 type ServiceRule = fn(&ServiceContext, &mut Vec<Finding>);
@@ -130,25 +131,39 @@ pub fn lint_service(analysis: &Analysis, opts: &LintOptions) -> ServiceLint {
 /// Everything a lint run reports, final: set rules run, allows and levels applied, duplicates
 /// (from files several services load) removed, sorted by file and position.
 pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding> {
-    let mut all: Vec<Finding> = Vec::new();
+    let mut scripts: Vec<Finding> = Vec::new();
+    let mut allows: BTreeMap<String, FileAllows> = BTreeMap::new();
     for lint in &mut members {
-        all.append(&mut lint.findings);
-    }
-    let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
-    for rule in SET_RULES {
-        rule(&cx, &mut all);
-    }
-    let mut allows: BTreeMap<&str, &FileAllows> = BTreeMap::new();
-    for lint in &members {
-        for (name, a) in &lint.allows {
-            allows.entry(name.as_str()).or_insert(a);
+        scripts.append(&mut lint.findings);
+        for (name, a) in lint.allows.drain(..) {
+            allows.entry(name).or_insert(a);
         }
     }
+    // Once the workers are done this is all that is left, on one thread; its two largest parts,
+    // the set rules (the dependency graph's cycles) and sorting the scripts' own findings, need
+    // nothing of each other, so they run side by side, and the members are freed on the set
+    // rules' thread once they are read.
+    let (script_order, mut rest) = std::thread::scope(|s| {
+        let set_rules = s.spawn(move || {
+            let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
+            let mut found = Vec::new();
+            for rule in SET_RULES {
+                rule(&cx, &mut found);
+            }
+            found
+        });
+        let order = KeyedFindings::new(&scripts).sorted();
+        (order, set_rules.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
     for a in allows.values() {
-        all.extend(a.problems.iter().cloned());
+        rest.extend(a.problems.iter().cloned());
     }
+    let kept = {
+        let (g, h) = (KeyedFindings::new(&scripts), KeyedFindings::new(&rest));
+        finding_order::merged_once(&g, &script_order, &h, &h.sorted())
+    };
     let mut out = Vec::new();
-    for mut f in sorted_once(all) {
+    for mut f in finding_order::take([scripts, rest], kept) {
         let code = f.code();
         // A position is worked out only where the file has allow comments to match it against.
         if let Some(a) = allows.get(f.file_name()).filter(|a| !a.is_empty()) {
@@ -163,37 +178,6 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
         out.push(f);
     }
     out
-}
-
-/// The findings by file, position and code, then message, each once: of those with the same file
-/// name, label, code and message (a file several services load gives the same findings for
-/// each), the first. The sort is stable, so the first of such a group in the sorted list is the
-/// first in the list given, and removing the others before or after sorting gives the same list.
-/// Each finding's key is worked out once; its message, formatted by the diagnostic, only where
-/// the rest ties (the only place the sort or the duplicates need it).
-fn sorted_once(findings: Vec<Finding>) -> Vec<Finding> {
-    let labels: Vec<_> = findings.iter().map(|f| f.primary_label().map(|l| (l.offset(), l.len()))).collect();
-    let keys: Vec<_> = findings.iter().zip(&labels).map(|(f, l)| (f.file_name(), l.map(|l| l.0), f.code())).collect();
-    let messages: Vec<OnceCell<String>> = findings.iter().map(|_| OnceCell::new()).collect();
-    let message = |i: usize| messages[i].get_or_init(|| findings[i].message()).as_str();
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| message(a).cmp(message(b))));
-    // The order without repeats: a repeat ties with its first on the whole sort key, so it is in
-    // the same run of equal keys and messages, where only the label's length can differ.
-    let mut kept: Vec<usize> = Vec::with_capacity(order.len());
-    let mut run_start = 0;
-    for i in order {
-        let same_run = kept.get(run_start).is_some_and(|&r| keys[r] == keys[i] && message(r) == message(i));
-        if !same_run {
-            run_start = kept.len();
-        } else if kept[run_start..].iter().any(|&k| labels[k] == labels[i]) {
-            continue;
-        }
-        kept.push(i);
-    }
-    drop(keys);
-    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    kept.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// How many findings of each severity.
@@ -242,7 +226,7 @@ mod tests {
     }
 
     #[test]
-    fn sorted_once_keeps_what_removing_repeats_then_sorting_kept() {
+    fn the_merged_groups_keep_what_removing_repeats_then_sorting_kept() {
         let files = [SourceFile::new("b", "x".repeat(64)), SourceFile::new("a", "y".repeat(64))];
         let mut findings = Vec::new();
         // Offsets, lengths and texts chosen to tie on every part of the key in turn: the same
@@ -263,8 +247,17 @@ mod tests {
             }
         }
         let expected = dedup_then_sort(findings.clone());
-        let got = sorted_once(findings);
-        assert_eq!(seen(&got), seen(&expected));
-        assert!(got.len() < 36 && got.len() > 4, "{} findings kept", got.len());
+        // `finish` sorts the scripts' findings apart from the rest and merges them: any split
+        // of the list into a first and a second group gives the same.
+        for split in 0..=findings.len() {
+            let (first, second) = (findings[..split].to_vec(), findings[split..].to_vec());
+            let kept = {
+                let (g, h) = (KeyedFindings::new(&first), KeyedFindings::new(&second));
+                finding_order::merged_once(&g, &g.sorted(), &h, &h.sorted())
+            };
+            let got = finding_order::take([first, second], kept);
+            assert_eq!(seen(&got), seen(&expected), "split at {split}");
+            assert!(got.len() < 36 && got.len() > 4, "{} findings kept", got.len());
+        }
     }
 }

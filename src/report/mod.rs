@@ -37,11 +37,60 @@ pub enum ReportFormat {
 /// Renders findings in a format.
 pub fn render(format: ReportFormat, findings: &[Finding]) -> String {
     match format {
-        ReportFormat::Human { color } => render_human(findings, color),
+        ReportFormat::Human { color } => in_pieces(findings, |part| render_human(part, color)),
         ReportFormat::Json => json::render(findings),
         ReportFormat::Sarif => sarif::render(findings),
         ReportFormat::Github => github::render(findings),
         ReportFormat::Gitlab => gitlab::render(findings),
-        ReportFormat::Gcc => gcc::render(findings),
+        ReportFormat::Gcc => in_pieces(findings, gcc::render),
+    }
+}
+
+/// Findings below which a report is rendered on one thread: a thread costs more than that.
+const PIECE: usize = 64;
+
+/// A format where each finding's text depends on that finding alone, rendered in consecutive
+/// pieces on all the machine's cores and joined in order: the same text as `render(findings)`.
+/// It is the last thing a lint run does, after the workers have finished, and the human format
+/// (miette's line wrapping and source excerpts) took half as long again as analysing the corpus.
+fn in_pieces(findings: &[Finding], render: impl Fn(&[Finding]) -> String + Sync) -> String {
+    let pieces: Vec<&[Finding]> = findings.chunks(PIECE.max(findings.len().div_ceil(16))).collect();
+    if pieces.len() < 2 {
+        return render(findings);
+    }
+    crate::core::parallel::in_parallel(&pieces, |piece| render(piece)).concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::SourceFile;
+    use crate::lint::error::LintError;
+
+    #[test]
+    fn pieces_join_into_the_text_of_the_whole() {
+        let files: Vec<SourceFile> = (0..7)
+            .map(|i| SourceFile::new(format!("f{i}"), format!("a\n{}\nb \"$@x\"\n", "y".repeat(i * 30))))
+            .collect();
+        let findings: Vec<Finding> = (0..PIECE * 3 + 5)
+            .map(|k| {
+                let file = &files[k % files.len()];
+                let at = file.text().len() - 6;
+                let e = if k % 3 == 0 {
+                    LintError::ReadFileSubstitution { file: format!("x{k}"), span: (at, 2).into() }
+                } else {
+                    LintError::DollarAtInString { span: (at, 4).into() }
+                };
+                Finding::new(Some(file.clone()), e)
+            })
+            .collect();
+        for color in [false, true] {
+            let whole = render_human(&findings, color);
+            assert_eq!(render(ReportFormat::Human { color }, &findings), whole);
+            assert!(whole.matches("f6").count() > 3, "every piece renders its findings");
+        }
+        assert_eq!(render(ReportFormat::Gcc, &findings), gcc::render(&findings));
+        // Several pieces: the joining is what is checked.
+        assert_eq!(in_pieces(&findings, |p| format!("{}|", p.len())), "64|64|64|5|");
     }
 }

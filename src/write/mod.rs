@@ -815,19 +815,20 @@ impl Keep<'_> {
     /// following a link: regular files get a second name (their inode, owner, mode and times
     /// stay), directories, links and FIFOs are made again with their owner and mode.
     fn carry(&self, ops: &FsOps, old: &Dir, new: &At, prefix: &str) -> Result<(), WriteError> {
-        let err = |name: &str| new.err(name);
-        for name in old.names().map_err(err(prefix))? {
+        for name in old.names().map_err(new.err(prefix))? {
             let name = name.to_string_lossy().into_owned();
             let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
             if self.generated_before.contains(&rel) || self.planned_files.contains(rel.as_str()) {
                 continue;
             }
-            let Some(e) = old.entry(&name).map_err(err(&name))? else { continue };
+            let Some(e) = old.entry(&name).map_err(new.err(&name))? else { continue };
             if self.planned_dirs.contains(&rel) {
                 // The new directory has it: carry what is inside.
                 if e.is_dir() {
-                    let (from, into) =
-                        (old.open_dir(&name).map_err(err(&name))?, new.dir.open_dir(&name).map_err(err(&name))?);
+                    let (from, into) = (
+                        old.open_dir(&name).map_err(new.err(&name))?,
+                        new.dir.open_dir(&name).map_err(new.err(&name))?,
+                    );
                     let shown = new.path(&name);
                     self.carry(ops, &from, &At { dir: &into, shown: &shown }, &rel)?;
                 }
@@ -837,18 +838,18 @@ impl Keep<'_> {
                 ops.hard_link(new, old, &name)?;
             } else if e.is_dir() {
                 ops.mkdir(new, &name, e.permissions())?;
-                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(new.err(&name))?;
                 let (from, into) =
-                    (old.open_dir(&name).map_err(err(&name))?, new.dir.open_dir(&name).map_err(err(&name))?);
+                    (old.open_dir(&name).map_err(new.err(&name))?, new.dir.open_dir(&name).map_err(new.err(&name))?);
                 let shown = new.path(&name);
                 self.carry(ops, &from, &At { dir: &into, shown: &shown }, &rel)?;
             } else if e.is_symlink() {
-                let target = old.read_link(&name).map_err(err(&name))?;
+                let target = old.read_link(&name).map_err(new.err(&name))?;
                 ops.symlink(new, &target, &name)?;
-                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(new.err(&name))?;
             } else if e.is_fifo() {
                 ops.mkfifo(new, &name, e.permissions())?;
-                new.dir.chown(&name, e.uid, e.gid).map_err(err(&name))?;
+                new.dir.chown(&name, e.uid, e.gid).map_err(new.err(&name))?;
             }
             // Sockets and devices are s6-supervise's or nobody's to make: left out.
         }
