@@ -81,8 +81,8 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
             },
         });
     }
-    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
-    interp.oracle = oracle.clone();
+    let mut interp =
+        Interpreter::with_oracle(predefined::variables(inputs, script_loc, &options.target), oracle.clone());
     // What the files' top level runs is recorded: it runs between a test and the launch too.
     interp.record_commands = true;
     load(inputs, &mut interp, &mut service);
@@ -163,9 +163,8 @@ struct FunctionTraces {
 fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
     let start_pre = start_pre::run_start_pre(interp, service, texts);
-    let mut for_stop = Interpreter::new(before_start_pre.clone());
+    let mut for_stop = Interpreter::with_oracle(before_start_pre.clone(), interp.oracle.clone());
     for_stop.functions = interp.functions.clone();
-    for_stop.oracle = interp.oracle.clone();
     let start = trace::trace(interp, "start");
     let stop = trace::trace(&for_stop, "stop");
     for (function, t) in [("start_pre", &start_pre), ("start", &start)] {

@@ -107,17 +107,28 @@ impl Interpreter {
     pub fn new(env: Environment) -> Self {
         Interpreter::observed(env, ())
     }
+
+    /// An interpreter over `env` whose tests of the running system `oracle` answers and records.
+    pub fn with_oracle(env: Environment, oracle: Oracle) -> Self {
+        Interpreter::observed_with(env, (), oracle)
+    }
 }
 
 impl<O: Observer> Interpreter<O> {
     /// An interpreter over `env`, with `observer` watching.
     pub fn observed(env: Environment, observer: O) -> Self {
+        Interpreter::observed_with(env, observer, Oracle::default())
+    }
+
+    /// [`observed`](Self::observed), with `oracle` from the start: a default one is four
+    /// allocations, made and dropped for every function run on a copy.
+    fn observed_with(env: Environment, observer: O, oracle: Oracle) -> Self {
         Interpreter {
             env,
             functions: BTreeMap::new(),
             diagnostics: Vec::new(),
             observer,
-            oracle: Oracle::default(),
+            oracle,
             record_commands: false,
             in_background: false,
             file: FileId::default(),
@@ -164,9 +175,8 @@ impl<O: Observer> Interpreter<O> {
         if !self.functions.contains_key(function) {
             return None;
         }
-        let mut scratch = Interpreter::observed(self.env.clone(), observer);
+        let mut scratch = Interpreter::observed_with(self.env.clone(), observer, self.oracle.clone());
         scratch.functions = self.functions.clone();
-        scratch.oracle = self.oracle.clone();
         scratch.call_function(function);
         Some(FunctionRun { observer: scratch.observer, env: scratch.env, diagnostics: scratch.diagnostics })
     }
