@@ -195,7 +195,7 @@ impl<'e> Expander<'e> {
         for w in words {
             self.produced = 0;
             let pieces = self.parts(&w.parts, false);
-            split_into(&pieces, &ifs, w.span, &mut out.fields);
+            split_into(pieces, &ifs, w.span, &mut out.fields);
         }
         out.uncertain = std::mem::take(&mut self.uncertain);
         out
@@ -213,7 +213,7 @@ impl<'e> Expander<'e> {
             self.word_uncertain = Some(Vec::new());
             let before = out.fields.len();
             let pieces = self.parts(&w.parts, false);
-            split_into(&pieces, &ifs, w.span, &mut out.fields);
+            split_into(pieces, &ifs, w.span, &mut out.fields);
             let uncertain = self.word_uncertain.take().unwrap_or_default();
             shares.push(WordShare { count: out.fields.len() - before, uncertain, span: w.span });
         }
@@ -226,7 +226,7 @@ impl<'e> Expander<'e> {
     pub fn split_text(&mut self, value: &str, span: Span) -> Vec<Field> {
         let ifs = self.ifs();
         let mut fields = Vec::new();
-        split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
+        split_into(vec![Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
     }
 
@@ -663,29 +663,70 @@ fn change_case(v: &str, upper: bool, all: bool) -> String {
     }
 }
 
+/// A field being made: its text, and where in it an unquoted `*`, `?`, `[` or `]` is (the
+/// only characters [`is_pattern`] looks at), in order.
+#[derive(Default)]
+struct Building {
+    text: String,
+    unquoted_special: Vec<usize>,
+}
+
+impl Building {
+    /// A field that starts with `text`, taken as it is (no copy).
+    fn from_text(text: String, unquoted: bool) -> Building {
+        let mut b = Building { text: String::new(), unquoted_special: Vec::new() };
+        b.note_specials(&text, unquoted);
+        b.text = text;
+        b
+    }
+
+    /// Appends `piece`.
+    fn push(&mut self, piece: &str, unquoted: bool) {
+        self.note_specials(piece, unquoted);
+        self.text.push_str(piece);
+    }
+
+    /// Records the pattern characters of `piece`, about to be appended, if it is unquoted.
+    fn note_specials(&mut self, piece: &str, unquoted: bool) {
+        if unquoted {
+            let at = self.text.len();
+            let special = piece.bytes().enumerate().filter(|(_, b)| matches!(b, b'*' | b'?' | b'[' | b']'));
+            self.unquoted_special.extend(special.map(|(i, _)| at + i));
+        }
+    }
+
+    fn finish(self, span: Span) -> Field {
+        let glob = is_pattern(&self.text, &self.unquoted_special);
+        Field { text: self.text, glob, span }
+    }
+}
+
+/// Appends owned text to the field being made, or starts one with it without copying it (a
+/// word of one piece, the most common, is its own field).
+fn append_owned(cur: &mut Option<Building>, text: String, unquoted: bool) {
+    match cur {
+        Some(b) => b.push(&text, unquoted),
+        None => *cur = Some(Building::from_text(text, unquoted)),
+    }
+}
+
 /// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`. Text between IFS
-/// characters is copied a run at a time.
-fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
+/// characters is copied a run at a time; a piece that is not split, or holds no IFS character,
+/// is moved whole.
+fn split_into(pieces: Vec<Piece>, ifs: &str, span: Span, out: &mut Vec<Field>) {
     let is_ws = |c: char| ifs.contains(c) && (c == ' ' || c == '\t' || c == '\n');
-    // Each field's text with, per byte, whether it is unquoted (may be a pattern character).
-    let mut cur: Option<(String, Vec<bool>)> = None;
-    let finish = |(text, unquoted): (String, Vec<bool>)| {
-        let glob = is_pattern(&text, &unquoted);
-        Field { text, glob, span }
-    };
-    let append = |cur: &mut Option<(String, Vec<bool>)>, piece: &str, unquoted_piece: bool| {
-        let (text, unquoted) = cur.get_or_insert_with(Default::default);
-        text.push_str(piece);
-        unquoted.resize(text.len(), unquoted_piece);
+    let mut cur: Option<Building> = None;
+    let append = |cur: &mut Option<Building>, piece: &str, unquoted: bool| {
+        cur.get_or_insert_with(Building::default).push(piece, unquoted);
     };
     for p in pieces {
         if p.field_break {
-            out.push(finish(cur.take().unwrap_or_default()));
-            cur = Some(Default::default());
+            out.push(cur.take().unwrap_or_default().finish(span));
+            cur = Some(Building::default());
             continue;
         }
         if !p.split {
-            append(&mut cur, &p.text, !p.quoted);
+            append_owned(&mut cur, p.text, !p.quoted);
             continue;
         }
         let mut run = 0;
@@ -696,18 +737,21 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
             run = i + c.len_utf8();
             if is_ws(c) {
                 if let Some(f) = cur.take() {
-                    out.push(finish(f));
+                    out.push(f.finish(span));
                 }
             } else {
-                out.push(finish(cur.take().unwrap_or_default()));
+                out.push(cur.take().unwrap_or_default().finish(span));
             }
         }
-        if run < p.text.len() {
+        if run == 0 && !p.text.is_empty() {
+            // No IFS character: the whole piece, moved.
+            append_owned(&mut cur, p.text, true);
+        } else if run < p.text.len() {
             append(&mut cur, &p.text[run..], true);
         }
     }
     if let Some(f) = cur {
-        out.push(finish(f));
+        out.push(f.finish(span));
     }
 }
 
@@ -715,16 +759,18 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
 /// unquoted `[` that opens a bracket expression. A `[` opens one only when an unquoted `]` closes
 /// it, and a `]` first in the list (after `!` or `^`) is a member, not the end; otherwise `[`
 /// matches itself (POSIX.1-2017 XCU 2.13.1 and XBD 9.3.5; dash's and bash's globbing agree), so
-/// `[]:` and `[` are plain text. `unquoted` has one entry per byte of `text`: every character
-/// these rules look at is ASCII, one byte, and no byte of another character equals one.
-fn is_pattern(text: &str, unquoted: &[bool]) -> bool {
-    let bytes = text.as_bytes();
-    if !bytes.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+/// `[]:` and `[` are plain text. `unquoted_special` holds, in order, the byte offsets of the
+/// unquoted `*`, `?`, `[` and `]` of `text`: every character these rules look at is ASCII, one
+/// byte, and no byte of another character equals one.
+fn is_pattern(text: &str, unquoted_special: &[usize]) -> bool {
+    if unquoted_special.is_empty() {
         return false;
     }
-    let special = |i: usize, c: u8| bytes.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
-    (0..bytes.len())
-        .any(|i| special(i, b'*') || special(i, b'?') || (special(i, b'[') && bracket_closes(bytes, i + 1, &special)))
+    let bytes = text.as_bytes();
+    let special = |i: usize, c: u8| bytes.get(i) == Some(&c) && unquoted_special.binary_search(&i).is_ok();
+    unquoted_special
+        .iter()
+        .any(|&i| special(i, b'*') || special(i, b'?') || (special(i, b'[') && bracket_closes(bytes, i + 1, &special)))
 }
 
 /// Whether a bracket expression starting at `start` (just after its `[`) is closed.
