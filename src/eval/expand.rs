@@ -68,6 +68,11 @@ impl Fields {
     pub fn texts(&self) -> Vec<String> {
         self.fields.iter().map(|f| f.text.clone()).collect()
     }
+
+    /// The texts of the fields, taken out, and what could make them differ.
+    pub fn into_texts(self) -> (Vec<String>, Vec<Uncertainty>) {
+        (self.fields.into_iter().map(|f| f.text).collect(), self.uncertain)
+    }
 }
 
 /// Expands words against an environment; `${x:=y}` assigns as it goes.
