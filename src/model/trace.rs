@@ -10,7 +10,7 @@ use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 use super::dependencies::DEP_FUNCTIONS;
-use super::written_files::{WrittenFile, redirect_writes, written_by};
+use super::written_files::{WrittenFile, redirect_writes, writes_operands, written_by};
 
 /// What `start()` does, in order, as far as compiling it is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,10 +243,12 @@ impl Observer for StartRecorder {
     fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
         let cmd = command.name;
         let (loc, condition) = (command.loc, command.condition);
-        // Per word, so that only the words the daemon uses can make it unconvertible.
-        let words = command.word_fields();
+        // The fields as they are: the texts of `word_fields`, which are split per word (so that
+        // only the words the daemon uses can make it unconvertible) where they are kept, only.
+        let texts = command.fields;
         let base = basename(cmd);
-        if let Some(program) = launch_program(base, cmd, &words.texts, command.env) {
+        if let Some(program) = launch_program(base, cmd, texts, command.env) {
+            let words = command.word_fields();
             self.events.push(StartEvent::Launch {
                 program,
                 words: words.texts,
@@ -263,9 +265,9 @@ impl Observer for StartRecorder {
             return Some(Status::Unknown);
         }
         if !command.is_function {
-            self.touch(command, &words.texts);
+            self.touch(command, texts);
         }
-        if is_failure(base, &words.texts) {
+        if is_failure(base, texts) {
             self.events.push(StartEvent::Failure { loc, certain: condition.is_none() });
             if matches!(base, "return" | "exit") {
                 // A failed check ends this path; the start that matters is the one that gets
@@ -274,11 +276,16 @@ impl Observer for StartRecorder {
             }
         }
         if matches!(cmd, "ulimit" | "umask" | "cd") {
-            let args = words.texts.get(1..).unwrap_or_default().to_vec();
+            let args = texts.get(1..).unwrap_or_default().to_vec();
             self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }
-        let by_operands = written_by(base, &words.texts, &words.uncertain);
+        let by_operands = if writes_operands(base) {
+            let words = command.word_fields();
+            written_by(base, &words.texts, &words.uncertain)
+        } else {
+            None
+        };
         // `sed -i` only edits; a copy or a redirected command is also what it is otherwise.
         let only_edits = base == "sed" && by_operands.is_some();
         if let Some(files) = written_files(command, by_operands) {
@@ -295,6 +302,7 @@ impl Observer for StartRecorder {
         {
             return None;
         }
+        let words = command.word_fields();
         self.events.push(StartEvent::Command {
             name: cmd.to_string(),
             loc,
@@ -347,7 +355,7 @@ impl Observer for StartRecorder {
 /// Which way a command launches the daemon, if it does: `start-stop-daemon` with `--start`
 /// (or `-S` among short options), `supervise-daemon … --start`, or `$command` itself.
 fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) -> Option<LaunchProgram> {
-    let command_var = env.get("command").map(|v| v.value.text.clone()).filter(|c| !c.is_empty());
+    let command_var = || env.get("command").map(|v| v.value.text.as_str()).filter(|c| !c.is_empty());
     match base {
         "start-stop-daemon"
             if words.iter().any(|a| {
@@ -357,7 +365,7 @@ fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) ->
             Some(LaunchProgram::StartStopDaemon)
         }
         "supervise-daemon" if words.iter().any(|a| a == "--start" || a == "-S") => Some(LaunchProgram::SuperviseDaemon),
-        _ if command_var.as_deref() == Some(cmd) => Some(LaunchProgram::Direct),
+        _ if command_var() == Some(cmd) => Some(LaunchProgram::Direct),
         _ => None,
     }
 }
