@@ -2,9 +2,12 @@
 //! the state OpenRC runs it from, both ways of every undecidable condition, and an observer
 //! records the launches, `default_start`, shell settings, failures and other commands in order.
 
+use std::collections::BTreeMap;
+
+use crate::eval::budget::MAX_TOTAL_BYTES;
 use crate::eval::environment::Environment;
 use crate::eval::error::EvalDiagnostic;
-use crate::eval::interpreter::{Interpreter, Status};
+use crate::eval::interpreter::{Function, Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, ObservedRedirect, Observer};
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::einfo::MESSAGE_PROGRAMS;
@@ -193,6 +196,51 @@ pub struct Trace {
     pub touches: Vec<Touch>,
     /// What the run found.
     pub diagnostics: Vec<EvalDiagnostic>,
+}
+
+/// `stop()` traced from the files' state, kept so that a later question about it on the same
+/// state is answered without running it again ([`StopRun::events_for`]).
+#[derive(Debug, Clone)]
+pub struct StopRun {
+    /// What it did; `None` when no file defines it.
+    pub trace: Option<Trace>,
+    /// The variables it ran from.
+    from: Environment,
+    /// The functions it could call.
+    functions: BTreeMap<String, Function>,
+    /// The bytes of the service's budget the run spent.
+    spent: usize,
+}
+
+impl StopRun {
+    /// Traces `stop()` on a copy of `interp`'s state, as [`trace`] does, and keeps it with that state.
+    pub fn trace(interp: Interpreter) -> StopRun {
+        let before = interp.env.budget.spent();
+        let trace = trace(&interp, "stop");
+        let spent = interp.env.budget.spent().saturating_sub(before);
+        StopRun { trace, from: interp.env, functions: interp.functions, spent }
+    }
+
+    /// The events of a trace of `stop()` on `interp`'s state, when it would be this one's: the
+    /// same variables, the same functions, and a budget this run's spending leaves unexceeded
+    /// (the run then is the same run, and spends the same: what it spent is spent again here,
+    /// so the budget ends where that run would leave it). `None` when `stop()` must be traced.
+    pub fn events_for(&self, interp: &Interpreter) -> Option<&[StartEvent]> {
+        let budget = &interp.env.budget;
+        let same_functions = self.functions.len() == interp.functions.len()
+            && self
+                .functions
+                .iter()
+                .zip(&interp.functions)
+                .all(|((n, f), (m, g))| n == m && f.file == g.file && std::rc::Rc::ptr_eq(&f.def, &g.def));
+        let room = budget.exceeded().is_none() && budget.spent().saturating_add(self.spent) <= MAX_TOTAL_BYTES;
+        if !(same_functions && room && self.from == interp.env) {
+            return None;
+        }
+        let loc = Loc { file: Default::default(), span: Default::default() };
+        budget.spend(self.spent, 0, loc);
+        Some(self.trace.as_ref().map_or(&[], |t| &t.events))
+    }
 }
 
 /// Runs `function` on a copy of the interpreter's state, recording what it does (both ways of
