@@ -240,15 +240,17 @@ impl<'e> Expander<'e> {
         self.ifs().chars().next().map(String::from).unwrap_or_default()
     }
 
-    fn ifs(&self) -> String {
+    /// IFS: a copy only when the script sets it (the default is no allocation, for every command).
+    fn ifs(&self) -> std::borrow::Cow<'static, str> {
         match self.env.get("IFS") {
-            Some(v) if v.value.is_exact() => v.value.text.clone(),
+            Some(v) if v.value.is_exact() => v.value.text.clone().into(),
             _ => " \t\n".into(),
         }
     }
 
     fn parts(&mut self, parts: &[WordPart], in_dq: bool) -> Vec<Piece> {
-        let mut out = Vec::new();
+        // Most parts make one piece.
+        let mut out = Vec::with_capacity(parts.len());
         for p in parts {
             self.part(p, in_dq, &mut out);
         }
@@ -450,30 +452,26 @@ impl<'e> Expander<'e> {
             self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
             return Some(String::new());
         }
-        let bytes = self.env.get(name).map(|v| v.value.text.len());
-        if let Some(bytes) = bytes {
-            if !self.charge(bytes, span) {
-                // Over budget: the service is not converted; nothing more is copied.
-                return Some(String::new());
-            }
+        // One look-up: the value's size is charged (as `charge` does) before any of it is copied.
+        let var = self.env.get(name)?;
+        self.produced = self.produced.saturating_add(var.value.text.len());
+        let loc = Loc { file: self.file, span };
+        if !self.env.budget.spend(var.value.text.len(), self.produced, loc) {
+            // Over budget: the service is not converted; nothing more is copied.
+            return Some(String::new());
         }
-        match self.env.get(name) {
-            Some(v) => {
-                let provided = v.assigned_at.is_none();
-                let v = v.value.clone();
-                for u in v.uncertain {
-                    match u {
-                        // A value OpenRC provides at run time is reported where it is used.
-                        Uncertainty::Runtime { what, .. } if provided => {
-                            self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
-                        }
-                        u => self.note(u),
-                    }
+        let provided = var.assigned_at.is_none();
+        let v = var.value.clone();
+        for u in v.uncertain {
+            match u {
+                // A value OpenRC provides at run time is reported where it is used.
+                Uncertainty::Runtime { what, .. } if provided => {
+                    self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
                 }
-                Some(v.text)
+                u => self.note(u),
             }
-            None => None,
         }
+        Some(v.text)
     }
 
     fn param(&mut self, pe: &ParamExpansion, span: Span, in_dq: bool) -> Vec<Piece> {
