@@ -3,6 +3,7 @@
 //! records the launches, `default_start`, shell settings, failures and other commands in order.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::eval::budget::MAX_TOTAL_BYTES;
 use crate::eval::environment::Environment;
@@ -207,7 +208,7 @@ pub struct StopRun {
     /// The variables it ran from.
     from: Environment,
     /// The functions it could call.
-    functions: BTreeMap<String, Function>,
+    functions: Rc<BTreeMap<String, Function>>,
     /// The bytes of the service's budget the run spent.
     spent: usize,
 }
@@ -227,12 +228,13 @@ impl StopRun {
     /// so the budget ends where that run would leave it). `None` when `stop()` must be traced.
     pub fn events_for(&self, interp: &Interpreter) -> Option<&[StartEvent]> {
         let budget = &interp.env.budget;
-        let same_functions = self.functions.len() == interp.functions.len()
-            && self
-                .functions
-                .iter()
-                .zip(&interp.functions)
-                .all(|((n, f), (m, g))| n == m && f.file == g.file && std::rc::Rc::ptr_eq(&f.def, &g.def));
+        let same_functions = Rc::ptr_eq(&self.functions, &interp.functions)
+            || self.functions.len() == interp.functions.len()
+                && self
+                    .functions
+                    .iter()
+                    .zip(interp.functions.iter())
+                    .all(|((n, f), (m, g))| n == m && f.file == g.file && Rc::ptr_eq(&f.def, &g.def));
         let room = budget.exceeded().is_none() && budget.spent().saturating_add(self.spent) <= MAX_TOTAL_BYTES;
         if !(same_functions && room && self.from == interp.env) {
             return None;

@@ -63,8 +63,8 @@ pub struct FunctionRun<O> {
 pub struct Interpreter<O: Observer = ()> {
     /// The variables.
     pub env: Environment,
-    /// Functions defined so far.
-    pub functions: BTreeMap<String, Function>,
+    /// Functions defined so far, shared with the copies run from here until one defines another.
+    pub functions: Rc<BTreeMap<String, Function>>,
     /// Diagnostics found while interpreting.
     pub diagnostics: Vec<EvalDiagnostic>,
     /// Watches every simple command.
@@ -125,7 +125,7 @@ impl<O: Observer> Interpreter<O> {
     fn observed_with(env: Environment, observer: O, oracle: Oracle) -> Self {
         Interpreter {
             env,
-            functions: BTreeMap::new(),
+            functions: Rc::default(),
             diagnostics: Vec::new(),
             observer,
             oracle,
@@ -391,7 +391,8 @@ impl<O: Observer> Interpreter<O> {
             Command::Simple(sc) => self.simple(sc),
             Command::Compound(cc, _) => self.compound(cc),
             Command::FunctionDef(fd) => {
-                self.functions.insert(fd.name.clone(), Function { def: Rc::new(fd.clone()), file: self.file });
+                let f = Function { def: Rc::new(fd.clone()), file: self.file };
+                Rc::make_mut(&mut self.functions).insert(fd.name.clone(), f);
                 (Status::True, Flow::Next)
             }
         }
