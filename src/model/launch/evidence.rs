@@ -152,8 +152,10 @@ pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
         walk_command(&f.def.body, &mut |c| {
             if let Command::Simple(sc) = c {
                 if let Some(name) = sc.words.first().and_then(|w| w.static_str()) {
-                    let base = basename(&name);
-                    found |= base == "start-stop-daemon" || base == "supervise-daemon";
+                    // `basename(name) == tool`, without searching the name for its last `/`.
+                    let is =
+                        |tool: &str| name.strip_suffix(tool).is_some_and(|dir| dir.is_empty() || dir.ends_with('/'));
+                    found |= is("start-stop-daemon") || is("supervise-daemon");
                 }
             }
         });
