@@ -85,6 +85,11 @@ impl Budget {
         }
     }
 
+    /// The bytes spent so far.
+    pub fn spent(&self) -> usize {
+        self.0.bytes.load(Ordering::Relaxed)
+    }
+
     /// Where a limit was reached, and which, if one was.
     pub fn exceeded(&self) -> Option<(Loc, Limit)> {
         self.0.exceeded.get().copied()

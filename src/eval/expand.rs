@@ -68,6 +68,11 @@ impl Fields {
     pub fn texts(&self) -> Vec<String> {
         self.fields.iter().map(|f| f.text.clone()).collect()
     }
+
+    /// The texts of the fields, taken out, and what could make them differ.
+    pub fn into_texts(self) -> (Vec<String>, Vec<Uncertainty>) {
+        (self.fields.into_iter().map(|f| f.text).collect(), self.uncertain)
+    }
 }
 
 /// Expands words against an environment; `${x:=y}` assigns as it goes.
@@ -195,7 +200,7 @@ impl<'e> Expander<'e> {
         for w in words {
             self.produced = 0;
             let pieces = self.parts(&w.parts, false);
-            split_into(&pieces, &ifs, w.span, &mut out.fields);
+            split_into(pieces, &ifs, w.span, &mut out.fields);
         }
         out.uncertain = std::mem::take(&mut self.uncertain);
         out
@@ -213,7 +218,7 @@ impl<'e> Expander<'e> {
             self.word_uncertain = Some(Vec::new());
             let before = out.fields.len();
             let pieces = self.parts(&w.parts, false);
-            split_into(&pieces, &ifs, w.span, &mut out.fields);
+            split_into(pieces, &ifs, w.span, &mut out.fields);
             let uncertain = self.word_uncertain.take().unwrap_or_default();
             shares.push(WordShare { count: out.fields.len() - before, uncertain, span: w.span });
         }
@@ -226,7 +231,7 @@ impl<'e> Expander<'e> {
     pub fn split_text(&mut self, value: &str, span: Span) -> Vec<Field> {
         let ifs = self.ifs();
         let mut fields = Vec::new();
-        split_into(&[Piece::new(value, false, true)], &ifs, span, &mut fields);
+        split_into(vec![Piece::new(value, false, true)], &ifs, span, &mut fields);
         fields
     }
 
@@ -235,15 +240,17 @@ impl<'e> Expander<'e> {
         self.ifs().chars().next().map(String::from).unwrap_or_default()
     }
 
-    fn ifs(&self) -> String {
+    /// IFS: a copy only when the script sets it (the default is no allocation, for every command).
+    fn ifs(&self) -> std::borrow::Cow<'static, str> {
         match self.env.get("IFS") {
-            Some(v) if v.value.is_exact() => v.value.text.clone(),
+            Some(v) if v.value.is_exact() => v.value.text.clone().into(),
             _ => " \t\n".into(),
         }
     }
 
     fn parts(&mut self, parts: &[WordPart], in_dq: bool) -> Vec<Piece> {
-        let mut out = Vec::new();
+        // Most parts make one piece.
+        let mut out = Vec::with_capacity(parts.len());
         for p in parts {
             self.part(p, in_dq, &mut out);
         }
@@ -445,30 +452,26 @@ impl<'e> Expander<'e> {
             self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
             return Some(String::new());
         }
-        let bytes = self.env.get(name).map(|v| v.value.text.len());
-        if let Some(bytes) = bytes {
-            if !self.charge(bytes, span) {
-                // Over budget: the service is not converted; nothing more is copied.
-                return Some(String::new());
-            }
+        // One look-up: the value's size is charged (as `charge` does) before any of it is copied.
+        let var = self.env.get(name)?;
+        self.produced = self.produced.saturating_add(var.value.text.len());
+        let loc = Loc { file: self.file, span };
+        if !self.env.budget.spend(var.value.text.len(), self.produced, loc) {
+            // Over budget: the service is not converted; nothing more is copied.
+            return Some(String::new());
         }
-        match self.env.get(name) {
-            Some(v) => {
-                let provided = v.assigned_at.is_none();
-                let v = v.value.clone();
-                for u in v.uncertain {
-                    match u {
-                        // A value OpenRC provides at run time is reported where it is used.
-                        Uncertainty::Runtime { what, .. } if provided => {
-                            self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
-                        }
-                        u => self.note(u),
-                    }
+        let provided = var.assigned_at.is_none();
+        let v = var.value.clone();
+        for u in v.uncertain {
+            match u {
+                // A value OpenRC provides at run time is reported where it is used.
+                Uncertainty::Runtime { what, .. } if provided => {
+                    self.note(Uncertainty::Runtime { what, loc: self.loc(span) })
                 }
-                Some(v.text)
+                u => self.note(u),
             }
-            None => None,
         }
+        Some(v.text)
     }
 
     fn param(&mut self, pe: &ParamExpansion, span: Span, in_dq: bool) -> Vec<Piece> {
@@ -663,29 +666,70 @@ fn change_case(v: &str, upper: bool, all: bool) -> String {
     }
 }
 
+/// A field being made: its text, and where in it an unquoted `*`, `?`, `[` or `]` is (the
+/// only characters [`is_pattern`] looks at), in order.
+#[derive(Default)]
+struct Building {
+    text: String,
+    unquoted_special: Vec<usize>,
+}
+
+impl Building {
+    /// A field that starts with `text`, taken as it is (no copy).
+    fn from_text(text: String, unquoted: bool) -> Building {
+        let mut b = Building { text: String::new(), unquoted_special: Vec::new() };
+        b.note_specials(&text, unquoted);
+        b.text = text;
+        b
+    }
+
+    /// Appends `piece`.
+    fn push(&mut self, piece: &str, unquoted: bool) {
+        self.note_specials(piece, unquoted);
+        self.text.push_str(piece);
+    }
+
+    /// Records the pattern characters of `piece`, about to be appended, if it is unquoted.
+    fn note_specials(&mut self, piece: &str, unquoted: bool) {
+        if unquoted {
+            let at = self.text.len();
+            let special = piece.bytes().enumerate().filter(|(_, b)| matches!(b, b'*' | b'?' | b'[' | b']'));
+            self.unquoted_special.extend(special.map(|(i, _)| at + i));
+        }
+    }
+
+    fn finish(self, span: Span) -> Field {
+        let glob = is_pattern(&self.text, &self.unquoted_special);
+        Field { text: self.text, glob, span }
+    }
+}
+
+/// Appends owned text to the field being made, or starts one with it without copying it (a
+/// word of one piece, the most common, is its own field).
+fn append_owned(cur: &mut Option<Building>, text: String, unquoted: bool) {
+    match cur {
+        Some(b) => b.push(&text, unquoted),
+        None => *cur = Some(Building::from_text(text, unquoted)),
+    }
+}
+
 /// Field splitting of expanded pieces (POSIX 2.6.5), appending to `out`. Text between IFS
-/// characters is copied a run at a time.
-fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
+/// characters is copied a run at a time; a piece that is not split, or holds no IFS character,
+/// is moved whole.
+fn split_into(pieces: Vec<Piece>, ifs: &str, span: Span, out: &mut Vec<Field>) {
     let is_ws = |c: char| ifs.contains(c) && (c == ' ' || c == '\t' || c == '\n');
-    // Each field's text with, per byte, whether it is unquoted (may be a pattern character).
-    let mut cur: Option<(String, Vec<bool>)> = None;
-    let finish = |(text, unquoted): (String, Vec<bool>)| {
-        let glob = is_pattern(&text, &unquoted);
-        Field { text, glob, span }
-    };
-    let append = |cur: &mut Option<(String, Vec<bool>)>, piece: &str, unquoted_piece: bool| {
-        let (text, unquoted) = cur.get_or_insert_with(Default::default);
-        text.push_str(piece);
-        unquoted.resize(text.len(), unquoted_piece);
+    let mut cur: Option<Building> = None;
+    let append = |cur: &mut Option<Building>, piece: &str, unquoted: bool| {
+        cur.get_or_insert_with(Building::default).push(piece, unquoted);
     };
     for p in pieces {
         if p.field_break {
-            out.push(finish(cur.take().unwrap_or_default()));
-            cur = Some(Default::default());
+            out.push(cur.take().unwrap_or_default().finish(span));
+            cur = Some(Building::default());
             continue;
         }
         if !p.split {
-            append(&mut cur, &p.text, !p.quoted);
+            append_owned(&mut cur, p.text, !p.quoted);
             continue;
         }
         let mut run = 0;
@@ -696,18 +740,21 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
             run = i + c.len_utf8();
             if is_ws(c) {
                 if let Some(f) = cur.take() {
-                    out.push(finish(f));
+                    out.push(f.finish(span));
                 }
             } else {
-                out.push(finish(cur.take().unwrap_or_default()));
+                out.push(cur.take().unwrap_or_default().finish(span));
             }
         }
-        if run < p.text.len() {
+        if run == 0 && !p.text.is_empty() {
+            // No IFS character: the whole piece, moved.
+            append_owned(&mut cur, p.text, true);
+        } else if run < p.text.len() {
             append(&mut cur, &p.text[run..], true);
         }
     }
     if let Some(f) = cur {
-        out.push(finish(f));
+        out.push(f.finish(span));
     }
 }
 
@@ -715,16 +762,18 @@ fn split_into(pieces: &[Piece], ifs: &str, span: Span, out: &mut Vec<Field>) {
 /// unquoted `[` that opens a bracket expression. A `[` opens one only when an unquoted `]` closes
 /// it, and a `]` first in the list (after `!` or `^`) is a member, not the end; otherwise `[`
 /// matches itself (POSIX.1-2017 XCU 2.13.1 and XBD 9.3.5; dash's and bash's globbing agree), so
-/// `[]:` and `[` are plain text. `unquoted` has one entry per byte of `text`: every character
-/// these rules look at is ASCII, one byte, and no byte of another character equals one.
-fn is_pattern(text: &str, unquoted: &[bool]) -> bool {
-    let bytes = text.as_bytes();
-    if !bytes.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+/// `[]:` and `[` are plain text. `unquoted_special` holds, in order, the byte offsets of the
+/// unquoted `*`, `?`, `[` and `]` of `text`: every character these rules look at is ASCII, one
+/// byte, and no byte of another character equals one.
+fn is_pattern(text: &str, unquoted_special: &[usize]) -> bool {
+    if unquoted_special.is_empty() {
         return false;
     }
-    let special = |i: usize, c: u8| bytes.get(i) == Some(&c) && unquoted.get(i).copied().unwrap_or(false);
-    (0..bytes.len())
-        .any(|i| special(i, b'*') || special(i, b'?') || (special(i, b'[') && bracket_closes(bytes, i + 1, &special)))
+    let bytes = text.as_bytes();
+    let special = |i: usize, c: u8| bytes.get(i) == Some(&c) && unquoted_special.binary_search(&i).is_ok();
+    unquoted_special
+        .iter()
+        .any(|&i| special(i, b'*') || special(i, b'?') || (special(i, b'[') && bracket_closes(bytes, i + 1, &special)))
 }
 
 /// Whether a bracket expression starting at `start` (just after its `[`) is closed.

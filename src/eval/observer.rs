@@ -131,6 +131,10 @@ impl ObservedCommand<'_> {
     /// The assignments written before the command name, in order, expanded: the shell puts them
     /// in the environment of the command it runs (POSIX XCU 2.9.1), and nowhere else.
     pub fn prefix_assignments(&self) -> Vec<(String, ShellValue, Loc)> {
+        if self.assignments.is_empty() {
+            // Nearly every command: no copy of the variables to expand nothing in.
+            return Vec::new();
+        }
         let mut env = self.env.clone();
         let mut out = Vec::new();
         for a in self.assignments {
@@ -164,6 +168,10 @@ impl ObservedCommand<'_> {
     }
 
     pub fn redirections(&self) -> Vec<ObservedRedirect> {
+        if self.redirects.is_empty() {
+            // Nearly every command: no copy of the variables to expand nothing in.
+            return Vec::new();
+        }
         let mut env = self.env.clone();
         let mut out = Vec::new();
         for r in self.redirects {

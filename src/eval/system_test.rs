@@ -98,14 +98,16 @@ impl SystemTest {
                 _ => None,
             };
         }
+        // Any other program is none (most commands): known before the words are copied.
+        if cmd != "[" && cmd != "test" {
+            return None;
+        }
         let mut args = rest.to_vec();
         if cmd == "[" {
             if args.last().map(String::as_str) != Some("]") {
                 return None;
             }
             args.pop();
-        } else if cmd != "test" {
-            return None;
         }
         let operand = match args.as_slice() {
             [op, path] | [_, op, path] if FILE_PRIMARIES.contains(&op.as_str()) => path,

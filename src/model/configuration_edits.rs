@@ -11,9 +11,12 @@ use crate::eval::environment::Environment;
 /// Reports each in-place edit in `function`'s trace of a file openrc-run reads the service's
 /// values from, or of a file only known when it runs.
 pub fn report(service: &mut Service, env: &Environment, function: &str, trace: &Trace) {
-    let sources = sources(env);
+    // Worked out at the first edit: nearly no function edits a file, and these paths are
+    // made with several allocations each.
+    let mut sources: Option<Vec<String>> = None;
     for e in &trace.events {
         let StartEvent::Edit { files, loc, .. } = e else { continue };
+        let sources = sources.get_or_insert_with(|| self::sources(env));
         let edited = files.iter().find_map(|(path, uncertain)| {
             if !uncertain.is_empty() {
                 Some("a file named only at run time, which may be one rc2s6 read".to_string())

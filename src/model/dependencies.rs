@@ -164,15 +164,21 @@ impl Lists {
                     continue;
                 }
             }
-            let tag = format!("{} {}", call.kind, arg);
-            if call.uncertain {
-                self.uncertain.add(&tag);
-            }
-            if call.conditional {
-                self.conditional.add(&tag);
+            // The tag is made only for a call that is tagged (few are).
+            if call.uncertain || call.conditional {
+                let tag = format!("{} {}", call.kind, arg);
+                if call.uncertain {
+                    self.uncertain.add(&tag);
+                }
+                if call.conditional {
+                    self.conditional.add(&tag);
+                }
             }
             if known {
-                self.kinds.entry(call.kind.clone()).or_default().add(arg);
+                match self.kinds.get_mut(&call.kind) {
+                    Some(list) => list.add(arg),
+                    None => self.kinds.entry(call.kind.clone()).or_default().add(arg),
+                };
             }
             self.sites.push(DependencySite { kind: call.kind.clone(), name: arg.clone(), loc: *loc });
         }

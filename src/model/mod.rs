@@ -54,7 +54,7 @@ use daemon::{Built, DaemonInputs};
 use launch::Found;
 use stop_call::StopCall;
 use system_worlds::Once;
-use trace::Trace;
+use trace::{StopRun, Trace};
 
 /// Works out what OpenRC would run for one service: once, and once per answer of the tests of
 /// the running system that alone keep it from being converted (`system_worlds`).
@@ -81,8 +81,8 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
             },
         });
     }
-    let mut interp = Interpreter::new(predefined::variables(inputs, script_loc, &options.target));
-    interp.oracle = oracle.clone();
+    let mut interp =
+        Interpreter::with_oracle(predefined::variables(inputs, script_loc, &options.target), oracle.clone());
     // What the files' top level runs is recorded: it runs between a test and the launch too.
     interp.record_commands = true;
     load(inputs, &mut interp, &mut service);
@@ -156,6 +156,8 @@ struct FunctionTraces {
     /// OpenRC's backend stops the daemon: the script has no `stop()`, or its `stop()` calls the
     /// backend's.
     stop_by_backend: bool,
+    /// `stop()`'s trace, for finding the launch to ask again without running it again.
+    stop_run: StopRun,
 }
 
 /// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
@@ -163,17 +165,17 @@ struct FunctionTraces {
 fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
     let start_pre = start_pre::run_start_pre(interp, service, texts);
-    let mut for_stop = Interpreter::new(before_start_pre.clone());
+    let mut for_stop = Interpreter::with_oracle(before_start_pre.clone(), interp.oracle.clone());
     for_stop.functions = interp.functions.clone();
-    for_stop.oracle = interp.oracle.clone();
     let start = trace::trace(interp, "start");
-    let stop = trace::trace(&for_stop, "stop");
+    let stop_run = StopRun::trace(for_stop);
+    let stop = stop_run.trace.as_ref();
     for (function, t) in [("start_pre", &start_pre), ("start", &start)] {
         if let Some(t) = t {
             configuration_edits::report(service, &before_start_pre, function, t);
         }
     }
-    service.backend_calls = backend_calls::collect(start.as_ref(), stop.as_ref());
+    service.backend_calls = backend_calls::collect(start.as_ref(), stop);
     // The variables as `default_start` finds them: start()'s own state at its first
     // unconditional call, else start_pre()'s (OpenRC's own start() calls it at once).
     let at_default_start = start.as_ref().and_then(|t| {
@@ -183,15 +185,15 @@ fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) 
         })
     });
     service.settings_at_start = s6_settings(at_default_start.unwrap_or(&interp.env));
-    let stop_call = stop.as_ref().and_then(|t| stop_call::find(&t.events));
+    let stop_call = stop.and_then(|t| stop_call::find(&t.events));
     service.variables = before_start_pre;
     let stop_by_backend = service.backend_calls.stop.as_ref().is_none_or(|calls| {
         calls.iter().any(|c| matches!(c.function.as_str(), "default_stop" | "ssd_stop" | "supervise_stop" | "s6_stop"))
     });
     // A stop() of the script's own that sends one signal itself (`pkill -9 -f …`).
-    let stop_call = stop_call
-        .or_else(|| if stop_by_backend { None } else { stop.as_ref().and_then(|t| stop_call::find_kill(&t.events)) });
-    FunctionTraces { start_pre, start, stop_call, stop_by_backend }
+    let stop_call =
+        stop_call.or_else(|| if stop_by_backend { None } else { stop.and_then(|t| stop_call::find_kill(&t.events)) });
+    FunctionTraces { start_pre, start, stop_call, stop_by_backend, stop_run }
 }
 
 /// Classifies the service and builds its daemon; the interpreter's diagnostics join the
@@ -217,7 +219,14 @@ fn classify(
         service.diagnostics.extend(interp.diagnostics.into_iter().map(Into::into));
         return service;
     }
-    let found = launch::find(&mut interp, functions.start, &mut service, texts, &options.daemon_table);
+    let found = launch::find(
+        &mut interp,
+        functions.start,
+        Some(&functions.stop_run),
+        &mut service,
+        texts,
+        &options.daemon_table,
+    );
     let (launch, shell_settings) = match after_start_pre(found, functions.start_pre.as_ref(), &mut service) {
         Found::Launch(launch, shell_settings) => (launch, shell_settings),
         Found::Nothing => {

@@ -60,41 +60,48 @@ pub fn openrc_run_environment(target: &OpenrcVersion) -> Vec<(&'static str, Stri
 /// release sets them, and the ones only known at run time (the runlevel, `HOME` …), which
 /// point at the script's first line, `script_loc`.
 pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion) -> Environment {
-    let mut env = openrc_run_variables(target);
+    let mut env = service_independent_variables(target, script_loc);
     for n in ["RC_SVCNAME", "SVCNAME"] {
         env.set(n, ShellValue::known(&inputs.svcname), None);
         env.export(n);
     }
     env.set("RC_SERVICE", ShellValue::known(&inputs.service_path), None);
     env.export("RC_SERVICE");
-    for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
-        let v = ShellValue {
-            text: String::new(),
-            uncertain: vec![Uncertainty::Runtime { what: format!("`{n}`"), loc: script_loc }],
-        };
-        env.set(n, v, None);
-    }
     env
 }
 
 /// openrc-run's own variables under `target`, PATH among them (known exactly: it was taken as
 /// empty, and k3s's `export PATH="/opt/foo/bin:$PATH"` gave the daemon `/opt/foo/bin:`), not
 /// marked exported: the daemon's environment is what the files export
-/// (model/daemon/environment.rs). Made once per release and thread, and copied (a reference
-/// count until the service sets its own) with a budget of the service's own.
-fn openrc_run_variables(target: &OpenrcVersion) -> Environment {
+/// (model/daemon/environment.rs); and the ones only known at run time, pointing at
+/// `script_loc`. What the service's names do not change is made once per release, place of the
+/// script's first line (the number of files before it) and thread (a few of them kept), and copied (a reference
+/// count until the service sets its own) with a budget of the service's own: each service
+/// made it anew, seven messages and twenty-odd values.
+fn service_independent_variables(target: &OpenrcVersion, script_loc: Loc) -> Environment {
     thread_local! {
-        static MADE: std::cell::RefCell<Option<(OpenrcVersion, Environment)>> = const { std::cell::RefCell::new(None) };
+        static MADE: std::cell::RefCell<Vec<(OpenrcVersion, Loc, Environment)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     MADE.with_borrow_mut(|made| {
-        let mut env = match made.as_ref().filter(|(t, _)| t == target) {
-            Some((_, env)) => env.clone(),
+        let mut env = match made.iter().find(|(t, at, _)| t == target && *at == script_loc) {
+            Some((_, _, env)) => env.clone(),
             None => {
                 let mut env = Environment::default();
                 for (n, v) in openrc_run_environment(target) {
                     env.set(n, ShellValue::known(&v), None);
                 }
-                *made = Some((target.clone(), env.clone()));
+                for n in ["RC_RUNLEVEL", "RC_SYS", "RC_GOINGDOWN", "RC_REBOOT", "IN_BACKGROUND", "IN_HOTPLUG", "HOME"] {
+                    let v = ShellValue {
+                        text: String::new(),
+                        uncertain: vec![Uncertainty::Runtime { what: format!("`{n}`"), loc: script_loc }],
+                    };
+                    env.set(n, v, None);
+                }
+                // A few places at most (services with and without a conf.d, under one release).
+                if made.len() == 8 {
+                    made.clear();
+                }
+                made.push((target.clone(), script_loc, env.clone()));
                 env
             }
         };

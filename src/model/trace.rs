@@ -2,15 +2,19 @@
 //! the state OpenRC runs it from, both ways of every undecidable condition, and an observer
 //! records the launches, `default_start`, shell settings, failures and other commands in order.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::eval::budget::MAX_TOTAL_BYTES;
 use crate::eval::environment::Environment;
 use crate::eval::error::EvalDiagnostic;
-use crate::eval::interpreter::{Interpreter, Status};
+use crate::eval::interpreter::{Function, Interpreter, Status};
 use crate::eval::observer::{ObservedCommand, ObservedRedirect, Observer};
 use crate::eval::value::{Loc, ShellValue, Uncertainty};
 use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 use super::dependencies::DEP_FUNCTIONS;
-use super::written_files::{WrittenFile, redirect_writes, written_by};
+use super::written_files::{WrittenFile, redirect_writes, writes_operands, written_by};
 
 /// What `start()` does, in order, as far as compiling it is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +199,52 @@ pub struct Trace {
     pub diagnostics: Vec<EvalDiagnostic>,
 }
 
+/// `stop()` traced from the files' state, kept so that a later question about it on the same
+/// state is answered without running it again ([`StopRun::events_for`]).
+#[derive(Debug, Clone)]
+pub struct StopRun {
+    /// What it did; `None` when no file defines it.
+    pub trace: Option<Trace>,
+    /// The variables it ran from.
+    from: Environment,
+    /// The functions it could call.
+    functions: Rc<BTreeMap<String, Function>>,
+    /// The bytes of the service's budget the run spent.
+    spent: usize,
+}
+
+impl StopRun {
+    /// Traces `stop()` on a copy of `interp`'s state, as [`trace`] does, and keeps it with that state.
+    pub fn trace(interp: Interpreter) -> StopRun {
+        let before = interp.env.budget.spent();
+        let trace = trace(&interp, "stop");
+        let spent = interp.env.budget.spent().saturating_sub(before);
+        StopRun { trace, from: interp.env, functions: interp.functions, spent }
+    }
+
+    /// The events of a trace of `stop()` on `interp`'s state, when it would be this one's: the
+    /// same variables, the same functions, and a budget this run's spending leaves unexceeded
+    /// (the run then is the same run, and spends the same: what it spent is spent again here,
+    /// so the budget ends where that run would leave it). `None` when `stop()` must be traced.
+    pub fn events_for(&self, interp: &Interpreter) -> Option<&[StartEvent]> {
+        let budget = &interp.env.budget;
+        let same_functions = Rc::ptr_eq(&self.functions, &interp.functions)
+            || self.functions.len() == interp.functions.len()
+                && self
+                    .functions
+                    .iter()
+                    .zip(interp.functions.iter())
+                    .all(|((n, f), (m, g))| n == m && f.file == g.file && Rc::ptr_eq(&f.def, &g.def));
+        let room = budget.exceeded().is_none() && budget.spent().saturating_add(self.spent) <= MAX_TOTAL_BYTES;
+        if !(same_functions && room && self.from == interp.env) {
+            return None;
+        }
+        let loc = Loc { file: Default::default(), span: Default::default() };
+        budget.spend(self.spent, 0, loc);
+        Some(self.trace.as_ref().map_or(&[], |t| &t.events))
+    }
+}
+
 /// Runs `function` on a copy of the interpreter's state, recording what it does (both ways of
 /// every undecidable condition); `None` when no file defines it.
 pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<Trace> {
@@ -243,10 +293,12 @@ impl Observer for StartRecorder {
     fn command(&mut self, command: &ObservedCommand<'_>) -> Option<Status> {
         let cmd = command.name;
         let (loc, condition) = (command.loc, command.condition);
-        // Per word, so that only the words the daemon uses can make it unconvertible.
-        let words = command.word_fields();
+        // The fields as they are: the texts of `word_fields`, which are split per word (so that
+        // only the words the daemon uses can make it unconvertible) where they are kept, only.
+        let texts = command.fields;
         let base = basename(cmd);
-        if let Some(program) = launch_program(base, cmd, &words.texts, command.env) {
+        if let Some(program) = launch_program(base, cmd, texts, command.env) {
+            let words = command.word_fields();
             self.events.push(StartEvent::Launch {
                 program,
                 words: words.texts,
@@ -263,9 +315,9 @@ impl Observer for StartRecorder {
             return Some(Status::Unknown);
         }
         if !command.is_function {
-            self.touch(command, &words.texts);
+            self.touch(command, texts);
         }
-        if is_failure(base, &words.texts) {
+        if is_failure(base, texts) {
             self.events.push(StartEvent::Failure { loc, certain: condition.is_none() });
             if matches!(base, "return" | "exit") {
                 // A failed check ends this path; the start that matters is the one that gets
@@ -274,11 +326,16 @@ impl Observer for StartRecorder {
             }
         }
         if matches!(cmd, "ulimit" | "umask" | "cd") {
-            let args = words.texts.get(1..).unwrap_or_default().to_vec();
+            let args = texts.get(1..).unwrap_or_default().to_vec();
             self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }
-        let by_operands = written_by(base, &words.texts, &words.uncertain);
+        let by_operands = if writes_operands(base) {
+            let words = command.word_fields();
+            written_by(base, &words.texts, &words.uncertain)
+        } else {
+            None
+        };
         // `sed -i` only edits; a copy or a redirected command is also what it is otherwise.
         let only_edits = base == "sed" && by_operands.is_some();
         if let Some(files) = written_files(command, by_operands) {
@@ -295,6 +352,7 @@ impl Observer for StartRecorder {
         {
             return None;
         }
+        let words = command.word_fields();
         self.events.push(StartEvent::Command {
             name: cmd.to_string(),
             loc,
@@ -347,7 +405,7 @@ impl Observer for StartRecorder {
 /// Which way a command launches the daemon, if it does: `start-stop-daemon` with `--start`
 /// (or `-S` among short options), `supervise-daemon … --start`, or `$command` itself.
 fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) -> Option<LaunchProgram> {
-    let command_var = env.get("command").map(|v| v.value.text.clone()).filter(|c| !c.is_empty());
+    let command_var = || env.get("command").map(|v| v.value.text.as_str()).filter(|c| !c.is_empty());
     match base {
         "start-stop-daemon"
             if words.iter().any(|a| {
@@ -357,7 +415,7 @@ fn launch_program(base: &str, cmd: &str, words: &[String], env: &Environment) ->
             Some(LaunchProgram::StartStopDaemon)
         }
         "supervise-daemon" if words.iter().any(|a| a == "--start" || a == "-S") => Some(LaunchProgram::SuperviseDaemon),
-        _ if command_var.as_deref() == Some(cmd) => Some(LaunchProgram::Direct),
+        _ if command_var() == Some(cmd) => Some(LaunchProgram::Direct),
         _ => None,
     }
 }

@@ -24,6 +24,12 @@ pub fn written_by(base: &str, words: &[String], uncertain: &[Vec<Uncertainty>]) 
     }
 }
 
+/// Whether [`written_by`] may find files `base` writes: a caller that must first split the
+/// command's words (what makes each inexact) asks this before it does.
+pub fn writes_operands(base: &str) -> bool {
+    matches!(base, "sed" | "cp" | "mv" | "install" | "ln" | "tee")
+}
+
 /// Whether a redirection operator writes to its target file: `>`, `>>`, `>|`, `<>` and bash's
 /// `&>`/`&>>`; `>&` duplicates a descriptor.
 pub fn redirect_writes(op: &str) -> bool {

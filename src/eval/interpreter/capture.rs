@@ -6,6 +6,7 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::core::source::FileId;
 
@@ -28,7 +29,7 @@ pub(super) struct Capture {
 /// The functions an expander may run for their output, and the steps such runs have taken.
 pub(super) struct Runner<'a> {
     /// The functions defined so far.
-    pub functions: &'a BTreeMap<String, Function>,
+    pub functions: &'a Rc<BTreeMap<String, Function>>,
     /// Steps taken by every run for output under one interpreter: together they stay under the
     /// interpreter's own limit, so a script full of substitutions stays fast.
     pub steps: &'a Cell<usize>,

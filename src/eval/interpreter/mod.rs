@@ -63,8 +63,8 @@ pub struct FunctionRun<O> {
 pub struct Interpreter<O: Observer = ()> {
     /// The variables.
     pub env: Environment,
-    /// Functions defined so far.
-    pub functions: BTreeMap<String, Function>,
+    /// Functions defined so far, shared with the copies run from here until one defines another.
+    pub functions: Rc<BTreeMap<String, Function>>,
     /// Diagnostics found while interpreting.
     pub diagnostics: Vec<EvalDiagnostic>,
     /// Watches every simple command.
@@ -107,17 +107,28 @@ impl Interpreter {
     pub fn new(env: Environment) -> Self {
         Interpreter::observed(env, ())
     }
+
+    /// An interpreter over `env` whose tests of the running system `oracle` answers and records.
+    pub fn with_oracle(env: Environment, oracle: Oracle) -> Self {
+        Interpreter::observed_with(env, (), oracle)
+    }
 }
 
 impl<O: Observer> Interpreter<O> {
     /// An interpreter over `env`, with `observer` watching.
     pub fn observed(env: Environment, observer: O) -> Self {
+        Interpreter::observed_with(env, observer, Oracle::default())
+    }
+
+    /// [`observed`](Self::observed), with `oracle` from the start: a default one is four
+    /// allocations, made and dropped for every function run on a copy.
+    fn observed_with(env: Environment, observer: O, oracle: Oracle) -> Self {
         Interpreter {
             env,
-            functions: BTreeMap::new(),
+            functions: Rc::default(),
             diagnostics: Vec::new(),
             observer,
-            oracle: Oracle::default(),
+            oracle,
             record_commands: false,
             in_background: false,
             file: FileId::default(),
@@ -164,9 +175,8 @@ impl<O: Observer> Interpreter<O> {
         if !self.functions.contains_key(function) {
             return None;
         }
-        let mut scratch = Interpreter::observed(self.env.clone(), observer);
+        let mut scratch = Interpreter::observed_with(self.env.clone(), observer, self.oracle.clone());
         scratch.functions = self.functions.clone();
-        scratch.oracle = self.oracle.clone();
         scratch.call_function(function);
         Some(FunctionRun { observer: scratch.observer, env: scratch.env, diagnostics: scratch.diagnostics })
     }
@@ -381,7 +391,8 @@ impl<O: Observer> Interpreter<O> {
             Command::Simple(sc) => self.simple(sc),
             Command::Compound(cc, _) => self.compound(cc),
             Command::FunctionDef(fd) => {
-                self.functions.insert(fd.name.clone(), Function { def: Rc::new(fd.clone()), file: self.file });
+                let f = Function { def: Rc::new(fd.clone()), file: self.file };
+                Rc::make_mut(&mut self.functions).insert(fd.name.clone(), f);
                 (Status::True, Flow::Next)
             }
         }

@@ -54,8 +54,8 @@ impl<O: Observer> Interpreter<O> {
             return (status, Flow::Next);
         }
         let (fields, shares) = self.expander().fields_by_word(&sc.words);
-        let args = fields.texts();
-        let uncertain = self.fix_loc(fields.uncertain);
+        let (args, uncertain) = fields.into_texts();
+        let uncertain = self.fix_loc(uncertain);
         if args.is_empty() {
             return (Status::True, Flow::Next);
         }

@@ -13,6 +13,7 @@ fn find_launch(p: &mut testing::Prepared, texts: &[&str]) -> Found {
     launch::find(
         &mut p.interp,
         p.traces.start.clone(),
+        Some(&p.traces.stop_run),
         &mut p.service,
         Texts::new(texts),
         daemon_table::DaemonTable::builtin(),

@@ -2,7 +2,7 @@
 //! program started here and stopped in stop(), a pidfile, a stop() that kills something, or a
 //! call of start-stop-daemon or supervise-daemon anywhere.
 
-use super::super::trace::{self, StartEvent, basename};
+use super::super::trace::{self, StartEvent, StopRun, basename};
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
 use crate::shell::ast::{AssignValue, Command, Word, WordPart, WordPartKind, walk_command};
@@ -47,10 +47,17 @@ fn commands(events: &[StartEvent]) -> Vec<Ran> {
 /// Why a start() without a recognisable launch probably leaves a daemon running (so it is not a
 /// oneshot): a control program run with `start` here and `stop` in stop() (`postfix start`), a
 /// pidfile, or a stop() that kills something.
-pub fn left_running(interp: &Interpreter, start_events: &[StartEvent]) -> Option<LeftRunning> {
-    let stop_events = trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default();
+/// `stop()` is the one traced before (`stop_run`) when that run is this one.
+pub fn left_running(
+    interp: &Interpreter,
+    start_events: &[StartEvent],
+    stop_run: Option<&StopRun>,
+) -> Option<LeftRunning> {
+    let stopped = match stop_run.and_then(|r| r.events_for(interp)) {
+        Some(events) => commands(events),
+        None => commands(&trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default()),
+    };
     let started = commands(start_events);
-    let stopped = commands(&stop_events);
     // `su postgres -c "pg_ctl start"` counts too: look at the words inside the arguments.
     let has = |words: &[String], w: &str| words.iter().any(|x| x.split_whitespace().any(|y| y == w));
     for ran in &started {
@@ -145,8 +152,10 @@ pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
         walk_command(&f.def.body, &mut |c| {
             if let Command::Simple(sc) = c {
                 if let Some(name) = sc.words.first().and_then(|w| w.static_str()) {
-                    let base = basename(&name);
-                    found |= base == "start-stop-daemon" || base == "supervise-daemon";
+                    // `basename(name) == tool`, without searching the name for its last `/`.
+                    let is =
+                        |tool: &str| name.strip_suffix(tool).is_some_and(|dir| dir.is_empty() || dir.ends_with('/'));
+                    found |= is("start-stop-daemon") || is("supervise-daemon");
                 }
             }
         });

@@ -11,7 +11,7 @@ use super::daemon;
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Decision, Service};
 use super::start_pre;
-use super::trace::{CallContext, LaunchProgram, StartEvent, Trace};
+use super::trace::{CallContext, LaunchProgram, StartEvent, StopRun, Trace};
 use super::uncertainty::{Condition, Texts, confd_decides, explain_uncertainty};
 use crate::core::source::Span;
 use crate::eval::environment::Environment;
@@ -83,6 +83,7 @@ fn is_launch(e: &StartEvent) -> bool {
 pub fn find(
     interp: &mut Interpreter,
     start_trace: Option<Trace>,
+    stop_run: Option<&StopRun>,
     service: &mut Service,
     texts: Texts,
     table: &DaemonTable,
@@ -97,7 +98,11 @@ pub fn find(
     interp.take_gave_up(&trace.diagnostics);
     let mut events = trace.events;
     let mut daemonish = command_set || mentions_daemon_tools(interp);
-    let leaves = if daemonish || events.iter().any(is_launch) { None } else { evidence::left_running(interp, &events) };
+    let leaves = if daemonish || events.iter().any(is_launch) {
+        None
+    } else {
+        evidence::left_running(interp, &events, stop_run)
+    };
     // Scripts that track a pidfile or kill in stop() run a daemon even without the usual calls.
     let evidence = daemonish || leaves.is_some() || evidence::mentions_pidfile(interp);
     if evidence && !events.iter().any(is_launch) {

@@ -29,7 +29,14 @@ fn render(found: &Found) -> Vec<String> {
 fn check(script: &str, expect: &[&str]) {
     let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
+    let found = find(
+        &mut p.interp,
+        p.traces.start,
+        Some(&p.traces.stop_run),
+        &mut p.service,
+        Texts::new(&files.texts()),
+        DaemonTable::builtin(),
+    );
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
     out.extend(p.service.decisions.iter().map(decision));
@@ -42,7 +49,14 @@ fn check(script: &str, expect: &[&str]) {
 fn check_with_start_pre(confd: &str, script: &str, expect: &[&str]) {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
+    let found = find(
+        &mut p.interp,
+        p.traces.start,
+        Some(&p.traces.stop_run),
+        &mut p.service,
+        Texts::new(&files.texts()),
+        DaemonTable::builtin(),
+    );
     let found = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service);
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
@@ -359,8 +373,14 @@ fn a_control_program_the_table_knows_says_what_to_run_instead() {
     for (script, program, instead) in cases {
         let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
         let mut p = prepare(&files.inputs());
-        let found =
-            find(&mut p.interp, p.traces.start, &mut p.service, Texts::new(&files.texts()), DaemonTable::builtin());
+        let found = find(
+            &mut p.interp,
+            p.traces.start,
+            Some(&p.traces.stop_run),
+            &mut p.service,
+            Texts::new(&files.texts()),
+            DaemonTable::builtin(),
+        );
         assert!(matches!(found, Found::Refused), "{script}");
         let [d] = p.service.diagnostics.as_slice() else { panic!("{script}: {:?}", p.service.diagnostics) };
         let ModelError::ControlProgram { program: named, help, .. } = &d.error else { panic!("{script}: {d:?}") };
