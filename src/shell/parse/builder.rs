@@ -371,7 +371,7 @@ impl Builder {
         let kind = match c.as_rule() {
             // Text inside `${x#pat}` stays pattern text even within double quotes; the expander
             // quotes it where the operator calls for a plain word.
-            Rule::literal | Rule::param_literal => WordPartKind::Literal(c.as_str().to_string()),
+            Rule::literal | Rule::literal_first | Rule::param_literal => WordPartKind::Literal(c.as_str().to_string()),
             Rule::dq_literal => WordPartKind::Quoted(c.as_str().to_string()),
             Rule::escaped | Rule::dq_escaped => WordPartKind::Quoted(c.as_str()[1..].to_string()),
             Rule::single_quoted => {
