@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use pest::iterators::Pair;
 
 use super::error::ParseError;
-use super::grammar::Rule;
+use super::grammar::{Rule, ShellRule};
 use crate::core::source::Span;
 use crate::shell::ast::*;
 
-type P<'i> = Pair<'i, Rule>;
+type P<'i, R> = Pair<'i, R>;
 
 /// Builds AST nodes from pest pairs, collecting bash-only constructs and here-doc problems.
 pub(super) struct Builder {
@@ -29,14 +29,14 @@ pub(super) struct Builder {
 /// modelling and dropping it) can without overflowing a thread's stack in a release build.
 const MAX_NESTING: usize = 200;
 
-fn span(p: &P) -> Span {
+fn span<R: ShellRule>(p: &P<R>) -> Span {
     let s = p.as_span();
     Span::new(s.start(), s.end())
 }
 
 impl Builder {
     /// Prepares a builder for the tree under `root`, pairing here-doc bodies with redirections.
-    pub(super) fn new(root: &P) -> Self {
+    pub(super) fn new<R: ShellRule>(root: &P<R>) -> Self {
         let mut b = Builder {
             heredoc_bodies: HashMap::new(),
             bashisms: Vec::new(),
@@ -52,13 +52,13 @@ impl Builder {
         b
     }
 
-    fn pair_heredocs(&mut self, root: &P) {
+    fn pair_heredocs<R: ShellRule>(&mut self, root: &P<R>) {
         // Redirections in source order, each with its delimiter; bodies likewise. A body belongs
         // to the latest earlier redirection with the same delimiter that has no body yet.
         let mut redirs: Vec<(usize, String, Span, bool)> = Vec::new();
         let mut taken: Vec<bool> = Vec::new();
         for p in root.clone().into_inner().flatten() {
-            match p.as_rule() {
+            match p.as_rule().kind() {
                 Rule::heredoc_redirect => {
                     let delim = p
                         .clone()
@@ -66,7 +66,7 @@ impl Builder {
                         .flatten()
                         .find(|q| {
                             matches!(
-                                q.as_rule(),
+                                q.as_rule().kind(),
                                 Rule::heredoc_delim_text | Rule::heredoc_delim_text_sq | Rule::heredoc_delim_text_dq
                             )
                         })
@@ -114,10 +114,10 @@ impl Builder {
     }
 
     /// `program` or `command_line` → list.
-    pub(super) fn program(&mut self, p: P) -> List {
+    pub(super) fn program<R: ShellRule>(&mut self, p: P<R>) -> List {
         let whole = span(&p);
         for c in p.into_inner() {
-            if c.as_rule() == Rule::list {
+            if c.as_rule().kind() == Rule::list {
                 return self.list(c);
             }
         }
@@ -134,7 +134,7 @@ impl Builder {
         true
     }
 
-    fn list(&mut self, p: P) -> List {
+    fn list<R: ShellRule>(&mut self, p: P<R>) -> List {
         let whole = span(&p);
         if !self.enter(whole) {
             return List { items: Vec::new(), span: whole };
@@ -144,7 +144,7 @@ impl Builder {
         list
     }
 
-    fn list_items(&mut self, p: P, whole: Span) -> List {
+    fn list_items<R: ShellRule>(&mut self, p: P<R>, whole: Span) -> List {
         let children = p.into_inner();
         // Sized once from the pairs (chains and `;`/`&`), not grown by doubling: most lists end
         // up with as many items as pairs, since newlines leave no pair.
@@ -153,7 +153,7 @@ impl Builder {
         // separator after its last chain ends where that chain's last command does.
         let mut last_chain_end = None;
         for c in children {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::and_or => {
                     let pair_end = c.as_span().end();
                     let and_or = self.and_or(c);
@@ -175,10 +175,10 @@ impl Builder {
         List { items, span: Span::new(whole.start, end) }
     }
 
-    fn compound_list(&mut self, p: P) -> List {
+    fn compound_list<R: ShellRule>(&mut self, p: P<R>) -> List {
         let whole = span(&p);
         p.into_inner()
-            .find(|c| c.as_rule() == Rule::list)
+            .find(|c| c.as_rule().kind() == Rule::list)
             .map(|l| self.list(l))
             .unwrap_or(List { items: Vec::new(), span: whole })
     }
@@ -186,13 +186,13 @@ impl Builder {
     /// A chain's pair also holds the blanks and comment after its last command (the grammar
     /// reads them once there rather than once for each operator that could follow): its span
     /// ends with its last pipeline.
-    fn and_or(&mut self, p: P) -> AndOr {
+    fn and_or<R: ShellRule>(&mut self, p: P<R>) -> AndOr {
         let start = p.as_span().start();
         let mut first = None;
         let mut rest = Vec::new();
         let mut op = AndOrOp::And;
         for c in p.into_inner() {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::pipeline => {
                     let pl = self.pipeline(c);
                     if first.is_none() {
@@ -212,14 +212,14 @@ impl Builder {
 
     /// Like a chain's, a pipeline's pair holds the blanks and comment after its last command: its
     /// span ends with that command's text.
-    fn pipeline(&mut self, p: P) -> Pipeline {
+    fn pipeline<R: ShellRule>(&mut self, p: P<R>) -> Pipeline {
         let whole = span(&p);
         let mut end = whole.start;
         let mut negated = false;
         let children = p.into_inner();
         let mut commands = Vec::with_capacity(children.len());
         for c in children {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::bang => negated = true,
                 Rule::command => {
                     end = c.as_span().end();
@@ -234,28 +234,29 @@ impl Builder {
         Pipeline { negated, commands, span: Span::new(whole.start, end) }
     }
 
-    fn command(&mut self, p: P) -> Command {
-        let mut inner = p.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body);
+    fn command<R: ShellRule>(&mut self, p: P<R>) -> Command {
+        let mut inner = p.into_inner().filter(|c| c.as_rule().kind() != Rule::heredoc_body);
         let first = inner.next().expect("command has content");
-        match first.as_rule() {
+        match first.as_rule().kind() {
             Rule::function_def => Command::FunctionDef(self.function_def(first)),
             Rule::simple_command | Rule::plain_command => Command::Simple(self.simple_command(first)),
             _ => {
                 let cc = self.compound(first);
-                let redirects = inner.filter(|c| c.as_rule() == Rule::redirect).map(|r| self.redirect(r)).collect();
+                let redirects =
+                    inner.filter(|c| c.as_rule().kind() == Rule::redirect).map(|r| self.redirect(r)).collect();
                 Command::Compound(cc, redirects)
             }
         }
     }
 
-    fn simple_command(&mut self, p: P) -> SimpleCommand {
+    fn simple_command<R: ShellRule>(&mut self, p: P<R>) -> SimpleCommand {
         let whole = span(&p);
         let children = p.into_inner();
         // Most of a command's pairs are its words.
         let words = Vec::with_capacity(children.len());
         let mut cmd = SimpleCommand { assignments: Vec::new(), words, redirects: Vec::new(), span: whole };
         for c in children {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::assignment => {
                     let a = self.assignment(c);
                     cmd.assignments.push(a);
@@ -292,7 +293,7 @@ impl Builder {
         cmd
     }
 
-    fn assignment(&mut self, p: P) -> Assignment {
+    fn assignment<R: ShellRule>(&mut self, p: P<R>) -> Assignment {
         let whole = span(&p);
         let mut a = Assignment {
             name: String::new(),
@@ -303,7 +304,7 @@ impl Builder {
             span: whole,
         };
         for c in p.into_inner() {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::var_name => {
                     a.name = c.as_str().to_string();
                     a.name_span = span(&c);
@@ -319,7 +320,8 @@ impl Builder {
                 Rule::array_value => {
                     let s = span(&c);
                     self.bashism("array assignment", s);
-                    let words = c.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect();
+                    let words =
+                        c.into_inner().filter(|w| w.as_rule().kind() == Rule::word).map(|w| self.word(w)).collect();
                     a.value = AssignValue::Array(words, s);
                 }
                 Rule::assign_value => a.value = AssignValue::Word(self.word(c)),
@@ -330,13 +332,13 @@ impl Builder {
     }
 
     /// `word` or `assign_value` → Word.
-    fn word(&mut self, p: P) -> Word {
+    fn word<R: ShellRule>(&mut self, p: P<R>) -> Word {
         let whole = span(&p);
         let parts = self.parts(p, false);
         Word { parts, span: whole }
     }
 
-    fn parts(&mut self, p: P, in_dquote: bool) -> Vec<WordPart> {
+    fn parts<R: ShellRule>(&mut self, p: P<R>, in_dquote: bool) -> Vec<WordPart> {
         let children = p.into_inner();
         let mut out: Vec<WordPart> = Vec::with_capacity(children.len());
         for c in children {
@@ -357,7 +359,7 @@ impl Builder {
         out
     }
 
-    fn part(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
+    fn part<R: ShellRule>(&mut self, c: P<R>, in_dquote: bool) -> Option<WordPart> {
         if !self.enter(span(&c)) {
             return None;
         }
@@ -366,9 +368,9 @@ impl Builder {
         part
     }
 
-    fn part_kind(&mut self, c: P, in_dquote: bool) -> Option<WordPart> {
+    fn part_kind<R: ShellRule>(&mut self, c: P<R>, in_dquote: bool) -> Option<WordPart> {
         let s = span(&c);
-        let kind = match c.as_rule() {
+        let kind = match c.as_rule().kind() {
             // Text inside `${x#pat}` stays pattern text even within double quotes; the expander
             // quotes it where the operator calls for a plain word.
             Rule::literal | Rule::literal_first | Rule::param_literal => WordPartKind::Literal(c.as_str().to_string()),
@@ -428,17 +430,17 @@ impl Builder {
         Some(WordPart { kind, span: s })
     }
 
-    fn subst_body(&mut self, p: P) -> List {
+    fn subst_body<R: ShellRule>(&mut self, p: P<R>) -> List {
         let whole = span(&p);
         p.into_inner()
-            .find(|c| c.as_rule() == Rule::list)
+            .find(|c| c.as_rule().kind() == Rule::list)
             .map(|l| self.list(l))
             .unwrap_or(List { items: Vec::new(), span: whole })
     }
 
-    fn param_braced(&mut self, p: P, in_dquote: bool) -> ParamExpansion {
+    fn param_braced<R: ShellRule>(&mut self, p: P<R>, in_dquote: bool) -> ParamExpansion {
         let inner = p.into_inner().next().expect("param_braced has content");
-        let rule = inner.as_rule();
+        let rule = inner.as_rule().kind();
         let inner_span = span(&inner);
         let mut name = String::new();
         let mut index = None;
@@ -447,7 +449,7 @@ impl Builder {
         let mut word = None;
         let mut invalid = None;
         for c in inner.into_inner() {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::param_name => name = c.as_str().to_string(),
                 Rule::array_index => {
                     self.bashism("array subscript", span(&c));
@@ -491,12 +493,12 @@ impl Builder {
         ParamExpansion { name, form, braced: true, index }
     }
 
-    fn redirect(&mut self, p: P) -> Redirect {
+    fn redirect<R: ShellRule>(&mut self, p: P<R>) -> Redirect {
         let whole = span(&p);
         let mut fd = None;
         let mut kind = None;
         for c in p.into_inner() {
-            match c.as_rule() {
+            match c.as_rule().kind() {
                 Rule::io_number => fd = c.as_str().parse().ok(),
                 Rule::file_redirect => {
                     let mut it = c.into_inner();
@@ -515,7 +517,7 @@ impl Builder {
                     let mut quoted = false;
                     let mut delimiter = String::new();
                     for q in c.into_inner().flatten() {
-                        match q.as_rule() {
+                        match q.as_rule().kind() {
                             Rule::heredoc_delim_quoted => quoted = true,
                             Rule::heredoc_delim_text | Rule::heredoc_delim_text_sq | Rule::heredoc_delim_text_dq => {
                                 delimiter = q.as_str().to_string()
@@ -538,10 +540,10 @@ impl Builder {
         Redirect { fd, kind: kind.expect("redirect has a kind"), span: whole }
     }
 
-    fn compound(&mut self, p: P) -> CompoundCommand {
+    fn compound<R: ShellRule>(&mut self, p: P<R>) -> CompoundCommand {
         let whole = span(&p);
-        let rule = p.as_rule();
-        let kids: Vec<P> = p.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body).collect();
+        let rule = p.as_rule().kind();
+        let kids: Vec<P<R>> = p.into_inner().filter(|c| c.as_rule().kind() != Rule::heredoc_body).collect();
         let kind = match rule {
             Rule::brace_group => CompoundKind::BraceGroup(self.first_compound_list(kids)),
             Rule::subshell => CompoundKind::Subshell(self.first_compound_list(kids)),
@@ -562,12 +564,12 @@ impl Builder {
         CompoundCommand { kind, span: whole }
     }
 
-    fn if_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+    fn if_clause<R: ShellRule>(&mut self, kids: Vec<P<R>>) -> CompoundKind {
         let mut branches = Vec::new();
         let mut else_body = None;
         let mut pending: Option<List> = None;
         for k in kids {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::compound_list => {
                     let l = self.compound_list(k);
                     match pending.take() {
@@ -576,14 +578,16 @@ impl Builder {
                     }
                 }
                 Rule::elif_part => {
-                    let mut lists = k.into_inner().filter(|x| x.as_rule() == Rule::compound_list);
+                    let mut lists = k.into_inner().filter(|x| x.as_rule().kind() == Rule::compound_list);
                     let c = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
                     let b = lists.next().map(|x| self.compound_list(x)).unwrap_or_default();
                     branches.push((c, b));
                 }
                 Rule::else_part => {
-                    else_body =
-                        k.into_inner().find(|x| x.as_rule() == Rule::compound_list).map(|x| self.compound_list(x));
+                    else_body = k
+                        .into_inner()
+                        .find(|x| x.as_rule().kind() == Rule::compound_list)
+                        .map(|x| self.compound_list(x));
                 }
                 _ => {}
             }
@@ -591,11 +595,11 @@ impl Builder {
         CompoundKind::If { branches, else_body }
     }
 
-    fn loop_clause(&mut self, kids: Vec<P>, until: bool) -> CompoundKind {
+    fn loop_clause<R: ShellRule>(&mut self, kids: Vec<P<R>>, until: bool) -> CompoundKind {
         let mut condition = List::default();
         let mut body = List::default();
         for k in kids {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::compound_list => condition = self.compound_list(k),
                 Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
                 _ => {}
@@ -604,8 +608,8 @@ impl Builder {
         CompoundKind::Loop { until, condition, body }
     }
 
-    fn for_clause(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
-        if kids.first().is_some_and(|k| k.as_rule() == Rule::arith_for_header) {
+    fn for_clause<R: ShellRule>(&mut self, kids: Vec<P<R>>, whole: Span) -> CompoundKind {
+        if kids.first().is_some_and(|k| k.as_rule().kind() == Rule::arith_for_header) {
             return self.arith_for(kids, whole);
         }
         let mut var = String::new();
@@ -613,13 +617,15 @@ impl Builder {
         let mut words = None;
         let mut body = List::default();
         for k in kids {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::var_name => {
                     var = k.as_str().to_string();
                     var_span = span(&k);
                 }
                 Rule::for_in => {
-                    words = Some(k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect())
+                    words = Some(
+                        k.into_inner().filter(|w| w.as_rule().kind() == Rule::word).map(|w| self.word(w)).collect(),
+                    )
                 }
                 Rule::do_group => body = self.first_compound_list(k.into_inner().collect()),
                 _ => {}
@@ -629,12 +635,12 @@ impl Builder {
     }
 
     /// `for ((init; cond; step))`: bash only, reported from `for` to the closing `))`.
-    fn arith_for(&mut self, kids: Vec<P>, whole: Span) -> CompoundKind {
+    fn arith_for<R: ShellRule>(&mut self, kids: Vec<P<R>>, whole: Span) -> CompoundKind {
         let mut exprs = [String::new(), String::new(), String::new()];
         let mut header = whole;
         let mut body = List::default();
         for k in kids {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::arith_for_header => {
                     header = span(&k);
                     for (slot, e) in exprs.iter_mut().zip(k.into_inner()) {
@@ -650,11 +656,11 @@ impl Builder {
         CompoundKind::ArithFor { init, cond, step, header, body }
     }
 
-    fn case_clause(&mut self, kids: Vec<P>) -> CompoundKind {
+    fn case_clause<R: ShellRule>(&mut self, kids: Vec<P<R>>) -> CompoundKind {
         let mut word = None;
         let mut items = Vec::new();
         for k in kids {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::word => word = Some(self.word(k)),
                 Rule::case_item => items.push(self.case_item(k)),
                 _ => {}
@@ -664,10 +670,10 @@ impl Builder {
     }
 
     /// `[[ … ]]`: operators are kept as quoted words so the test evaluator reads them literally.
-    fn double_bracket(&mut self, kids: Vec<P>) -> CompoundKind {
+    fn double_bracket<R: ShellRule>(&mut self, kids: Vec<P<R>>) -> CompoundKind {
         let words = kids
             .into_iter()
-            .map(|k| match k.as_rule() {
+            .map(|k| match k.as_rule().kind() {
                 Rule::word => self.word(k),
                 _ => {
                     let s = span(&k);
@@ -681,17 +687,21 @@ impl Builder {
         CompoundKind::DoubleBracket(words)
     }
 
-    fn first_compound_list(&mut self, kids: Vec<P>) -> List {
-        kids.into_iter().find(|k| k.as_rule() == Rule::compound_list).map(|k| self.compound_list(k)).unwrap_or_default()
+    fn first_compound_list<R: ShellRule>(&mut self, kids: Vec<P<R>>) -> List {
+        kids.into_iter()
+            .find(|k| k.as_rule().kind() == Rule::compound_list)
+            .map(|k| self.compound_list(k))
+            .unwrap_or_default()
     }
 
-    fn case_item(&mut self, p: P) -> CaseItem {
+    fn case_item<R: ShellRule>(&mut self, p: P<R>) -> CaseItem {
         let whole = span(&p);
         let mut item = CaseItem { patterns: Vec::new(), body: None, terminator: None, span: whole };
         for k in p.into_inner() {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::pattern_list => {
-                    item.patterns = k.into_inner().filter(|w| w.as_rule() == Rule::word).map(|w| self.word(w)).collect()
+                    item.patterns =
+                        k.into_inner().filter(|w| w.as_rule().kind() == Rule::word).map(|w| self.word(w)).collect()
                 }
                 Rule::compound_list => item.body = Some(self.compound_list(k)),
                 Rule::case_term => {
@@ -706,13 +716,13 @@ impl Builder {
         item
     }
 
-    fn function_def(&mut self, p: P) -> FunctionDef {
+    fn function_def<R: ShellRule>(&mut self, p: P<R>) -> FunctionDef {
         let whole = span(&p);
         let mut name = String::new();
         let mut name_span = whole;
         let mut body = None;
         for k in p.into_inner() {
-            match k.as_rule() {
+            match k.as_rule().kind() {
                 Rule::function_kw => self.bashism("`function` keyword", span(&k)),
                 Rule::function_name => {
                     name = k.as_str().to_string();
@@ -722,11 +732,11 @@ impl Builder {
                     }
                 }
                 Rule::function_body => {
-                    let mut inner = k.into_inner().filter(|c| c.as_rule() != Rule::heredoc_body);
+                    let mut inner = k.into_inner().filter(|c| c.as_rule().kind() != Rule::heredoc_body);
                     let first = inner.next().expect("function_body has a command");
                     let redirects: Vec<Redirect> =
-                        inner.filter(|c| c.as_rule() == Rule::redirect).map(|r| self.redirect(r)).collect();
-                    body = Some(if first.as_rule() == Rule::simple_command {
+                        inner.filter(|c| c.as_rule().kind() == Rule::redirect).map(|r| self.redirect(r)).collect();
+                    body = Some(if first.as_rule().kind() == Rule::simple_command {
                         self.bashism("function body that is not a compound command", span(&first));
                         Command::Simple(self.simple_command(first))
                     } else {

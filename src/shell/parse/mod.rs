@@ -13,7 +13,8 @@ pub use error::ParseError;
 
 use crate::core::source::Span;
 use crate::shell::ast::Script;
-use grammar::{Rule, ShellGrammar};
+use grammar::plain::PlainGrammar;
+use grammar::{Rule, ShellGrammar, ShellRule};
 
 /// What parsing one file produced: a tree when the syntax was valid, and every problem found.
 #[derive(Debug, Clone)]
@@ -85,18 +86,28 @@ fn parse_under_limit(rule: Rule, text: &str) -> ParseOutcome {
 }
 
 fn parse_limited(rule: Rule, text: &str) -> ParseOutcome {
-    match ShellGrammar::parse(rule, text) {
-        Ok(mut pairs) => {
-            let root = pairs.next().expect("pest returns the top rule");
-            let mut b = builder::Builder::new(&root);
-            let body = b.program(root);
-            if let Some(at) = b.too_deep {
-                return too_complex(at.start);
-            }
-            ParseOutcome { script: Some(Script { body, non_posix: b.bashisms }), errors: b.errors }
+    // Without `<<` there is no here-document: the grammar without pest's stack, which reads such
+    // a text alike (grammar/heredocs.pest). A syntax error is described by the full grammar, so
+    // that its words never depend on which one read the text.
+    if let Some(plain) = rule.plain().filter(|_| !text.contains("<<")) {
+        if let Ok(mut pairs) = PlainGrammar::parse(plain, text) {
+            return built(pairs.next().expect("pest returns the top rule"));
         }
+    }
+    match ShellGrammar::parse(rule, text) {
+        Ok(mut pairs) => built(pairs.next().expect("pest returns the top rule")),
         Err(e) => ParseOutcome { script: None, errors: vec![syntax_error(text, e, rule == Rule::program)] },
     }
+}
+
+/// The syntax tree of a parsed text.
+fn built<R: ShellRule>(root: pest::iterators::Pair<'_, R>) -> ParseOutcome {
+    let mut b = builder::Builder::new(&root);
+    let body = b.program(root);
+    if let Some(at) = b.too_deep {
+        return too_complex(at.start);
+    }
+    ParseOutcome { script: Some(Script { body, non_posix: b.bashisms }), errors: b.errors }
 }
 
 /// Finds the first top-level command that does not parse on its own: its start offset.
