@@ -64,8 +64,29 @@ fn in_pieces(findings: &[Finding], render: impl Fn(&[Finding]) -> String + Sync)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::diagnostic::{Code, Coded, Severity};
     use crate::core::source::SourceFile;
-    use crate::lint::error::LintError;
+
+    /// A finding of the report's own, with a help line on half of them (the report layer sees
+    /// no phase's errors).
+    #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+    #[error("finding {n} about `{text}`")]
+    struct Probe {
+        n: usize,
+        text: String,
+        #[label("here")]
+        span: miette::SourceSpan,
+        #[help]
+        help: Option<String>,
+    }
+
+    static PROBE: Code = Code::new("rc2s6::report::probe", "report", "probe", Severity::Warning, "");
+
+    impl Coded for Probe {
+        fn code(&self) -> &'static Code {
+            &PROBE
+        }
+    }
 
     #[test]
     fn pieces_join_into_the_text_of_the_whole() {
@@ -76,12 +97,9 @@ mod tests {
             .map(|k| {
                 let file = &files[k % files.len()];
                 let at = file.text().len() - 6;
-                let e = if k % 3 == 0 {
-                    LintError::ReadFileSubstitution { file: format!("x{k}"), span: (at, 2).into() }
-                } else {
-                    LintError::DollarAtInString { span: (at, 4).into() }
-                };
-                Finding::new(Some(file.clone()), e)
+                let help = (k % 2 == 0).then(|| format!("write {k} instead"));
+                let probe = Probe { n: k, text: "y".repeat(k % 40), span: (at, 1 + k % 4).into(), help };
+                Finding::new(Some(file.clone()), probe)
             })
             .collect();
         for color in [false, true] {
