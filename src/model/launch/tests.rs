@@ -3,7 +3,21 @@
 //! and the shell settings before it — then the diagnostics and decisions on the service.
 
 use super::*;
-use crate::model::testing::{decision, diagnostic, files, prepare};
+use crate::model::testing::{Files, Prepared, decision, diagnostic, files, prepare};
+
+/// `find` as the model calls it, on a script `prepare` has run: with start() traced and stop()'s
+/// trace to reuse.
+fn find_prepared(p: &mut Prepared, files: &Files) -> Found {
+    let texts = files.texts();
+    find(
+        &mut p.interp,
+        p.traces.start.take(),
+        Some(&p.traces.stop_run),
+        &mut p.service,
+        Texts::new(&texts),
+        DaemonTable::builtin(),
+    )
+}
 
 fn render(found: &Found) -> Vec<String> {
     match found {
@@ -29,14 +43,7 @@ fn render(found: &Found) -> Vec<String> {
 fn check(script: &str, expect: &[&str]) {
     let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(
-        &mut p.interp,
-        p.traces.start,
-        Some(&p.traces.stop_run),
-        &mut p.service,
-        Texts::new(&files.texts()),
-        DaemonTable::builtin(),
-    );
+    let found = find_prepared(&mut p, &files);
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
     out.extend(p.service.decisions.iter().map(decision));
@@ -49,14 +56,7 @@ fn check(script: &str, expect: &[&str]) {
 fn check_with_start_pre(confd: &str, script: &str, expect: &[&str]) {
     let files = files(confd, &format!("#!/sbin/openrc-run\n{script}"));
     let mut p = prepare(&files.inputs());
-    let found = find(
-        &mut p.interp,
-        p.traces.start,
-        Some(&p.traces.stop_run),
-        &mut p.service,
-        Texts::new(&files.texts()),
-        DaemonTable::builtin(),
-    );
+    let found = find_prepared(&mut p, &files);
     let found = crate::model::after_start_pre(found, p.traces.start_pre.as_ref(), &mut p.service);
     let mut out = render(&found);
     out.extend(p.service.diagnostics.iter().map(diagnostic));
@@ -373,14 +373,7 @@ fn a_control_program_the_table_knows_says_what_to_run_instead() {
     for (script, program, instead) in cases {
         let files = files("", &format!("#!/sbin/openrc-run\n{script}"));
         let mut p = prepare(&files.inputs());
-        let found = find(
-            &mut p.interp,
-            p.traces.start,
-            Some(&p.traces.stop_run),
-            &mut p.service,
-            Texts::new(&files.texts()),
-            DaemonTable::builtin(),
-        );
+        let found = find_prepared(&mut p, &files);
         assert!(matches!(found, Found::Refused), "{script}");
         let [d] = p.service.diagnostics.as_slice() else { panic!("{script}: {:?}", p.service.diagnostics) };
         let ModelError::ControlProgram { program: named, help, .. } = &d.error else { panic!("{script}: {d:?}") };
