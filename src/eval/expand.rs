@@ -6,6 +6,7 @@ use crate::shell::ast::{ParamExpansion, ParamForm, ParamOp, Word, WordPart, Word
 
 use super::arithmetic;
 use super::at_start::{AtStart, has_marker};
+use super::budget::Budget;
 use super::environment::Environment;
 use super::pattern::Pattern;
 use super::value::{Loc, ShellValue, Uncertainty};
@@ -145,9 +146,8 @@ impl<'e> Expander<'e> {
     /// Spends `bytes` more of the word being expanded at `span` from the service's budget;
     /// `false` when a limit is reached (the expansion then makes nothing more).
     fn charge(&mut self, bytes: usize, span: Span) -> bool {
-        self.produced = self.produced.saturating_add(bytes);
         let loc = self.loc(span);
-        self.env.budget.spend(bytes, self.produced, loc)
+        spend_for_word(&mut self.produced, &self.env.budget, bytes, loc)
     }
 
     fn note(&mut self, u: Uncertainty) {
@@ -452,11 +452,11 @@ impl<'e> Expander<'e> {
             self.note(Uncertainty::Runtime { what: format!("`${name}`"), loc: self.loc(span) });
             return Some(String::new());
         }
-        // One look-up: the value's size is charged (as `charge` does) before any of it is copied.
+        // One look-up: the value's size is charged, as `charge` does, before any of it is copied
+        // (`charge` would borrow the whole expander while the variable is borrowed).
+        let loc = self.loc(span);
         let var = self.env.get(name)?;
-        self.produced = self.produced.saturating_add(var.value.text.len());
-        let loc = Loc { file: self.file, span };
-        if !self.env.budget.spend(var.value.text.len(), self.produced, loc) {
+        if !spend_for_word(&mut self.produced, &self.env.budget, var.value.text.len(), loc) {
             // Over budget: the service is not converted; nothing more is copied.
             return Some(String::new());
         }
@@ -664,6 +664,13 @@ fn change_case(v: &str, upper: bool, all: bool) -> String {
         let mut it = v.chars();
         it.next().map(|c| conv(c) + it.as_str()).unwrap_or_default()
     }
+}
+
+/// Adds `bytes` to the count of the word being expanded (`produced`) and spends them from the
+/// service's budget ([`Expander::charge`]).
+fn spend_for_word(produced: &mut usize, budget: &Budget, bytes: usize, loc: Loc) -> bool {
+    *produced = produced.saturating_add(bytes);
+    budget.spend(bytes, *produced, loc)
 }
 
 /// A field being made: its text, and where in it an unquoted `*`, `?`, `[` or `]` is (the
