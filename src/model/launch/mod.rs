@@ -179,7 +179,6 @@ fn known_control_program(table: &DaemonTable, left: &evidence::LeftRunning, serv
     Some(Found::Refused)
 }
 
-/// Reports why start() cannot be compiled.
 /// Where start()'s run met an `eval` of text only known at run time, and why it is not known.
 fn unknown_eval(diagnostics: &[EvalDiagnostic]) -> Option<(Loc, &Uncertainty)> {
     diagnostics.iter().find_map(|d| match &d.error {
@@ -188,6 +187,7 @@ fn unknown_eval(diagnostics: &[EvalDiagnostic]) -> Option<(Loc, &Uncertainty)> {
     })
 }
 
+/// Reports why start() cannot be compiled.
 fn refuse(service: &mut Service, why: String, at: Loc, help: &str) -> Found {
     let error = ModelError::CustomStart { why, span: at.span.into(), help: help.into() };
     service.diagnostics.push(ModelDiagnostic { file: at.file, error });
