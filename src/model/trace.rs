@@ -330,8 +330,10 @@ impl Observer for StartRecorder {
             self.events.push(StartEvent::ShellSetting { name: cmd.to_string(), args, loc, condition });
             return None;
         }
+        // The words split per word, once, where an event below keeps them.
+        let mut split = None;
         let by_operands = if writes_operands(base) {
-            let words = command.word_fields();
+            let words = split.insert(command.word_fields());
             written_by(base, &words.texts, &words.uncertain)
         } else {
             None
@@ -352,7 +354,7 @@ impl Observer for StartRecorder {
         {
             return None;
         }
-        let words = command.word_fields();
+        let words = split.unwrap_or_else(|| command.word_fields());
         self.events.push(StartEvent::Command {
             name: cmd.to_string(),
             loc,
