@@ -16,18 +16,36 @@ pub type WrittenFile = (String, Vec<Uncertainty>);
 /// their names are known. `None` when the command writes no file of its operands.
 pub fn written_by(base: &str, words: &[String], uncertain: &[Vec<Uncertainty>]) -> Option<Vec<WrittenFile>> {
     let known = |files: Vec<WrittenFile>| files.into_iter().filter(|(_, u)| u.is_empty()).collect();
-    match base {
-        "sed" => sed_in_place(words, uncertain),
-        "cp" | "mv" | "install" | "ln" => copy_destinations(base, words, uncertain).map(known),
-        "tee" => Some(known(tee_files(words, uncertain))),
-        _ => None,
+    match writer(base)? {
+        Writer::Sed => sed_in_place(words, uncertain),
+        Writer::Copy => copy_destinations(base, words, uncertain).map(known),
+        Writer::Tee => Some(known(tee_files(words, uncertain))),
     }
 }
 
 /// Whether [`written_by`] may find files `base` writes: a caller that must first split the
 /// command's words (what makes each inexact) asks this before it does.
 pub fn writes_operands(base: &str) -> bool {
-    matches!(base, "sed" | "cp" | "mv" | "install" | "ln" | "tee")
+    writer(base).is_some()
+}
+
+/// The programs whose operands name files they write, by how they name them.
+enum Writer {
+    /// `sed -i`.
+    Sed,
+    /// `cp`, `mv`, `install`, `ln`: the destination.
+    Copy,
+    /// `tee`: every operand.
+    Tee,
+}
+
+fn writer(base: &str) -> Option<Writer> {
+    match base {
+        "sed" => Some(Writer::Sed),
+        "cp" | "mv" | "install" | "ln" => Some(Writer::Copy),
+        "tee" => Some(Writer::Tee),
+        _ => None,
+    }
 }
 
 /// Whether a redirection operator writes to its target file: `>`, `>>`, `>|`, `<>` and bash's
