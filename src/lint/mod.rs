@@ -143,6 +143,7 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
     // the set rules (the dependency graph's cycles) and sorting the scripts' own findings, need
     // nothing of each other, so they run side by side, and the members are freed on the set
     // rules' thread once they are read.
+    let scripts_keyed = KeyedFindings::new(&scripts);
     let (script_order, mut rest) = std::thread::scope(|s| {
         let set_rules = s.spawn(move || {
             let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
@@ -152,16 +153,15 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
             }
             found
         });
-        let order = KeyedFindings::new(&scripts).sorted();
+        let order = scripts_keyed.sorted();
         (order, set_rules.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
     });
     for a in allows.values() {
         rest.extend(a.problems.iter().cloned());
     }
-    let kept = {
-        let (g, h) = (KeyedFindings::new(&scripts), KeyedFindings::new(&rest));
-        finding_order::merged_once(&g, &script_order, &h, &h.sorted())
-    };
+    let rest_keyed = KeyedFindings::new(&rest);
+    // The scripts' keys and the messages their sort formatted serve the merge too.
+    let kept = finding_order::merged_once(&scripts_keyed, &script_order, &rest_keyed, &rest_keyed.sorted());
     let mut out = Vec::new();
     for mut f in finding_order::take([scripts, rest], kept) {
         let code = f.code();
