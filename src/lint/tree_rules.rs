@@ -34,73 +34,53 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     rules.each(|r| r.end(cx, out));
 }
 
-/// Every rule, as one visitor. The rules are fields, called by name at each node, so the walk is
-/// compiled for them together: a node kind a rule does not look at costs it nothing (through
-/// `dyn TreeRule` every rule was called at every node, most of them to do nothing).
-#[derive(Default)]
-struct All<'a> {
+/// Defines [`All`] from the one list of the rules, in the order their findings come out: the
+/// struct with a field per rule, `each` and the visitor, which calls each rule's own type at
+/// every node (not through `dyn TreeRule`, so the walk's hooks a rule does not override cost it
+/// nothing). A rule added to the list is in all three.
+macro_rules! all_rules {
+    ($($field:ident: $rule:ty,)*) => {
+        /// Every rule, as one visitor. The rules are fields, called by name at each node, so the
+        /// walk is compiled for them together: a node kind a rule does not look at costs it
+        /// nothing (through `dyn TreeRule` every rule was called at every node, most of them to
+        /// do nothing).
+        #[derive(Default)]
+        struct All<'a> {
+            $($field: $rule,)*
+        }
+
+        impl<'a> All<'a> {
+            /// Calls `f` on every rule, in the order their findings come out.
+            fn each(&mut self, mut f: impl FnMut(&mut dyn TreeRule<'a>)) {
+                $(f(&mut self.$field);)*
+            }
+        }
+
+        impl<'a> Visit<'a> for All<'a> {
+            fn pipeline(&mut self, p: &'a Pipeline) {
+                $(self.$field.pipeline(p);)*
+            }
+            fn command(&mut self, c: &'a Command) {
+                $(self.$field.command(c);)*
+            }
+            fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
+                $(self.$field.simple(c, name);)*
+            }
+            fn word(&mut self, w: &'a Word) {
+                $(self.$field.word(w);)*
+            }
+            fn part(&mut self, p: &'a WordPart, in_double_quotes: bool) {
+                $(self.$field.part(p, in_double_quotes);)*
+            }
+        }
+    };
+}
+
+all_rules! {
     arithmetic: arithmetic_increment::Rule<'a>,
     dollar_at: dollar_at_in_string::Rule,
     read_file: read_file_substitution::Rule,
     redirection: redirection_order::Rule,
     systemd: systemd_variable::Rule<'a>,
     test: test_and_or::Rule,
-}
-
-/// Runs `$body` with `$r` bound to each rule of `$all` in turn, in the order their findings
-/// come out: the one list of the rules. Each call is to the rule's own type, not through
-/// `dyn TreeRule`, so the walk's hooks a rule does not override cost it nothing.
-macro_rules! each_rule {
-    ($all:expr, $r:ident => $body:expr) => {{
-        let all = $all;
-        {
-            let $r = &mut all.arithmetic;
-            $body;
-        }
-        {
-            let $r = &mut all.dollar_at;
-            $body;
-        }
-        {
-            let $r = &mut all.read_file;
-            $body;
-        }
-        {
-            let $r = &mut all.redirection;
-            $body;
-        }
-        {
-            let $r = &mut all.systemd;
-            $body;
-        }
-        {
-            let $r = &mut all.test;
-            $body;
-        }
-    }};
-}
-
-impl<'a> All<'a> {
-    /// Calls `f` on every rule, in the order their findings come out.
-    fn each(&mut self, mut f: impl FnMut(&mut dyn TreeRule<'a>)) {
-        each_rule!(self, r => f(r));
-    }
-}
-
-impl<'a> Visit<'a> for All<'a> {
-    fn pipeline(&mut self, p: &'a Pipeline) {
-        each_rule!(self, r => r.pipeline(p));
-    }
-    fn command(&mut self, c: &'a Command) {
-        each_rule!(self, r => r.command(c));
-    }
-    fn simple(&mut self, c: &'a SimpleCommand, name: Option<&str>) {
-        each_rule!(self, r => r.simple(c, name));
-    }
-    fn word(&mut self, w: &'a Word) {
-        each_rule!(self, r => r.word(w));
-    }
-    fn part(&mut self, p: &'a WordPart, in_double_quotes: bool) {
-        each_rule!(self, r => r.part(p, in_double_quotes));
-    }
 }
