@@ -45,8 +45,9 @@ impl Builder {
             too_deep: None,
         };
         // Pairing walks every pair of the tree; without a `<<` in the text there is no
-        // here-document to pair (most scripts).
-        if root.as_str().contains("<<") {
+        // here-document to pair (most scripts). The plain grammar reads only such texts, so
+        // its trees are not searched for one again.
+        if R::HEREDOCS && root.as_str().contains("<<") {
             b.pair_heredocs(root);
         }
         b

@@ -17,11 +17,16 @@ pub(super) mod plain {
 
 /// A rule of either grammar, as the tree builder reads it.
 pub(super) trait ShellRule: pest::RuleType {
+    /// Whether the grammar reads here-documents (the plain one never does).
+    const HEREDOCS: bool;
+
     /// The same rule of the full grammar.
     fn kind(self) -> Rule;
 }
 
 impl ShellRule for Rule {
+    const HEREDOCS: bool = true;
+
     fn kind(self) -> Rule {
         self
     }
@@ -32,6 +37,8 @@ impl ShellRule for Rule {
 macro_rules! same_rules {
     ($($name:ident)*) => {
         impl ShellRule for plain::Rule {
+            const HEREDOCS: bool = false;
+
             fn kind(self) -> Rule {
                 match self {
                     $(plain::Rule::$name => Rule::$name,)*
