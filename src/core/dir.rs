@@ -7,7 +7,7 @@
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read as _, Write as _};
-use std::os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
+use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt as _, OsStringExt as _};
 use std::path::Path;
 
@@ -17,6 +17,9 @@ use super::regular_file::ReadRefusal;
 #[derive(Debug)]
 pub struct Dir {
     fd: OwnedFd,
+    /// The umask, when it alone decides the modes of what is made here and this directory is
+    /// not set-group-ID (a directory made in it would take that bit): see [`Dir::knowing_umask`].
+    umask: Option<u32>,
 }
 
 /// What `fstatat` tells of an entry (without following it).
@@ -99,7 +102,7 @@ impl Dir {
         // SAFETY: a valid NUL-terminated path; the result is checked.
         let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS) })?;
         // SAFETY: `fd` was just opened and is owned by nobody else.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     /// Opens the directory at `path`, refusing a link at its last component.
@@ -108,11 +111,32 @@ impl Dir {
         // SAFETY: as in `open`.
         let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
         // SAFETY: as in `open`.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     fn raw(&self) -> RawFd {
         self.fd.as_raw_fd()
+    }
+
+    /// The same directory, knowing the umask when it alone decides the modes of what is made
+    /// in it (`core::umask`): a mode it leaves whole is then not checked with an `fstat` after
+    /// each file or directory is made. Directories made through it with such a mode know it too.
+    pub fn knowing_umask(mut self) -> Dir {
+        self.umask = crate::core::umask::alone_in(self.fd.as_fd())
+            .filter(|_| self.itself().is_ok_and(|me| me.mode & libc::S_ISGID == 0));
+        self
+    }
+
+    /// Whether what is made here with `mode` is known to get exactly `mode`: the umask alone
+    /// decides and takes nothing from it, and it asks for no set-ID or sticky bit (which the
+    /// kernel may drop).
+    fn makes_exactly(&self, mode: u32) -> bool {
+        self.umask.is_some_and(|umask| mode & !0o777 == 0 && mode & umask == 0)
+    }
+
+    /// The umask a directory made here with exactly `mode` knows.
+    fn umask_for_made(&self, mode: u32) -> Option<u32> {
+        self.umask.filter(|_| mode & libc::S_ISGID == 0)
     }
 
     /// Opens the subdirectory `name`; a link there is refused (`ELOOP` or `ENOTDIR`).
@@ -121,7 +145,7 @@ impl Dir {
         // SAFETY: a valid descriptor and NUL-terminated name; the result is checked.
         let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
         // SAFETY: `fd` was just opened and is owned by nobody else.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     /// What is at `name`, without following a link; `None` when nothing is.
@@ -185,9 +209,29 @@ impl Dir {
         Ok(names)
     }
 
-    /// Makes the subdirectory `name` with exactly `mode`, whatever the umask.
+    /// Makes the subdirectory `name` with exactly `mode`, whatever the umask: one `mkdirat`
+    /// when the mode is known to come out exact.
     pub fn mkdir(&self, name: &str, mode: u32) -> io::Result<()> {
+        if self.makes_exactly(mode) {
+            let n = c_name(name)?;
+            // SAFETY: valid descriptor and name.
+            return check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) }).map(drop);
+        }
         self.make_dir(name, mode).map(|_| ())
+    }
+
+    /// Makes the subdirectory `name` with exactly `mode` and returns it open: [`Dir::make_dir`]
+    /// without the `fstat` when the mode is known to come out exact.
+    pub fn create_dir(&self, name: &str, mode: u32) -> io::Result<Dir> {
+        if !self.makes_exactly(mode) {
+            return self.make_dir(name, mode).map(|(made, _)| made);
+        }
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
+        let mut made = self.open_dir(name)?;
+        made.umask = self.umask_for_made(mode);
+        Ok(made)
     }
 
     /// [`Dir::mkdir`], returning the directory opened (the descriptor its mode was checked
@@ -197,13 +241,14 @@ impl Dir {
         let n = c_name(name)?;
         // SAFETY: valid descriptor and name.
         check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
-        let made = self.open_dir(name)?;
+        let mut made = self.open_dir(name)?;
         let mut entry = made.itself()?;
         if entry.permissions() != mode {
             // SAFETY: a descriptor of the directory just made.
             check(unsafe { libc::fchmod(made.raw(), mode as libc::mode_t) })?;
             entry.mode = (entry.mode & libc::S_IFMT) | mode;
         }
+        made.umask = self.umask_for_made(mode);
         Ok((made, entry))
     }
 
@@ -239,7 +284,8 @@ impl Dir {
     }
 
     /// Creates the file `name`, which must not exist (so never through a link), with `contents`
-    /// and exactly `mode`, and makes it durable when `sync`.
+    /// and exactly `mode` (checked with an `fstat` unless known to come out exact), and makes it
+    /// durable when `sync`.
     pub fn create_file(&self, name: &str, mode: u32, contents: &[u8], sync: bool) -> io::Result<()> {
         self.create_file_with(name, mode, sync, |f| f.write_all(contents))
     }
@@ -260,7 +306,7 @@ impl Dir {
         // SAFETY: `fd` was just opened and is owned by nobody else.
         let mut f = unsafe { File::from_raw_fd(fd) };
         write(&mut f)?;
-        if f.metadata()?.permissions().mode_bits() != mode {
+        if !self.makes_exactly(mode) && f.metadata()?.permissions().mode_bits() != mode {
             // SAFETY: a descriptor of the file just made.
             check(unsafe { libc::fchmod(f.as_raw_fd(), mode as libc::mode_t) })?;
         }
@@ -476,6 +522,40 @@ mod tests {
             f.create_file(&format!("{}{i}", "n".repeat(i % 200)), 0o644, b"", false).expect("file");
         }
         assert!(!Dir::open(&tmp.path().join("f")).expect("open").is_empty().expect("read"));
+    }
+
+    #[test]
+    fn modes_are_exact_whether_the_umask_is_known_or_not() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let perms = |p: &Path| {
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
+        };
+        for knowing in [false, true] {
+            let top = tmp.path().join(knowing.to_string());
+            std::fs::create_dir(&top).expect("mkdir");
+            let out =
+                if knowing { Dir::open(&top).expect("open").knowing_umask() } else { Dir::open(&top).expect("open") };
+            // What is made in a set-group-ID directory takes the bit, unless it is taken away.
+            let (g, _) = out.make_dir("g", 0o2755).expect("made");
+            assert_eq!(g.umask, None, "made in it, a directory would be set-group-ID");
+            let plain = g.create_dir("plain", 0o755).expect("made");
+            g.mkdir("m", 0o700).expect("made");
+            assert_eq!((perms(&top.join("g/plain")), perms(&top.join("g/m"))), (0o755, 0o700));
+            plain.create_file("f", 0o644, b"x", false).expect("file");
+            assert_eq!(perms(&top.join("g/plain/f")), 0o644);
+            for (i, mode) in [0o644, 0o600, 0o755, 0o700, 0o777, 0o666, 0o4755, 0o1777, 0o000].into_iter().enumerate() {
+                out.create_file(&format!("f{i}"), mode, b"x", false).expect("file");
+                out.mkdir(&format!("m{i}"), mode).expect("mkdir");
+                let d = out.create_dir(&format!("d{i}"), mode | 0o700).expect("mkdir");
+                d.create_file("f", mode, b"", false).expect("file");
+                let at = |name: String| perms(&top.join(name));
+                assert_eq!(
+                    [at(format!("f{i}")), at(format!("m{i}")), at(format!("d{i}")), at(format!("d{i}/f"))],
+                    [mode, mode, mode | 0o700, mode],
+                    "{mode:o}, knowing the umask: {knowing}"
+                );
+            }
+        }
     }
 
     #[test]

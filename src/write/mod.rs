@@ -253,7 +253,9 @@ impl Writer {
             })?;
         }
         let dir = match Dir::open(out) {
-            Ok(d) => Some(d),
+            // Knowing the umask: the thousands of files and directories made under it need no
+            // `fstat` each to check their modes.
+            Ok(d) => Some(d.knowing_umask()),
             Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(out)(e)),
         };
@@ -769,7 +771,7 @@ fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> 
                 let parent_dir = parent.as_ref().and_then(|p| dirs.get(p)).unwrap_or(&new);
                 let parent_shown = shown.join(parent.as_deref().unwrap_or(""));
                 let pat = At { dir: parent_dir, shown: &parent_shown };
-                ops.make_dir(&pat, part, 0o755)?.0
+                ops.create_dir(&pat, part, 0o755)?
             };
             dirs.insert(at_path.clone(), opened);
         }
