@@ -6,6 +6,9 @@
 //! The path is looked at first without opening it (opening a device can have effects of its
 //! own: a tape rewinds, a serial line raises DTR), then opened with `O_NONBLOCK` and looked at
 //! again through the descriptor, so a path swapped for something else in between is refused too.
+//! For a path a directory listing has just shown as a regular file ([`Look::Listed`]), the
+//! listing is the look before: the path can be swapped after it as after a `stat`, and the look
+//! through the descriptor still refuses what was swapped in.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read as _};
@@ -20,6 +23,16 @@ pub enum Links {
     Follow,
     /// Refuse a link at the last component (`O_NOFOLLOW`).
     Refuse,
+}
+
+/// What was seen of a path before it is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Nothing yet: it is looked at (`stat`) before it is opened.
+    Before,
+    /// A directory listing (read just now, following links as `links` says) showed a regular
+    /// file there.
+    Listed,
 }
 
 /// Why a file was not read.
@@ -78,12 +91,19 @@ pub fn not_regular(meta: &Metadata) -> Option<&'static str> {
 
 /// Opens `path` for reading if it is a regular file, without blocking.
 pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> {
-    let before = match links {
-        Links::Follow => std::fs::metadata(path)?,
-        Links::Refuse => std::fs::symlink_metadata(path)?,
-    };
-    if let Some(what) = not_regular(&before) {
-        return Err(ReadRefusal::NotRegular(what));
+    open_seen(path, links, Look::Before)
+}
+
+/// [`open`] of a path already seen as `look` says.
+fn open_seen(path: &Path, links: Links, look: Look) -> Result<(File, Metadata), ReadRefusal> {
+    if look == Look::Before {
+        let before = match links {
+            Links::Follow => std::fs::metadata(path)?,
+            Links::Refuse => std::fs::symlink_metadata(path)?,
+        };
+        if let Some(what) = not_regular(&before) {
+            return Err(ReadRefusal::NotRegular(what));
+        }
     }
     let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
     let file = std::fs::OpenOptions::new()
@@ -99,11 +119,17 @@ pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> 
 
 /// The whole of a regular file, at most `limit` bytes, and what it is (its mode, owner …).
 pub fn read(path: &Path, links: Links, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
-    let (file, meta) = open(path, links)?;
-    if meta.len() > limit {
-        return Err(ReadRefusal::TooLarge { size: meta.len(), limit });
+    read_seen(path, links, Look::Before, limit)
+}
+
+/// [`read`] of a path already seen as `look` says.
+pub fn read_seen(path: &Path, links: Links, look: Look, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
+    let (file, meta) = open_seen(path, links, look)?;
+    let size = meta.len();
+    if size > limit {
+        return Err(ReadRefusal::TooLarge { size, limit });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(size as usize);
     let file = &file;
     // One byte more than the bound tells a file that grew past it while read.
     file.take(limit + 1).read_to_end(&mut bytes)?;
@@ -136,5 +162,11 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         // Would block forever if it were opened for reading without O_NONBLOCK, or read.
         assert!(matches!(read(&fifo, Links::Follow, 9), Err(ReadRefusal::NotRegular("a FIFO"))));
+        // Listed as a regular file, then swapped: what was opened is still looked at.
+        assert!(matches!(read_seen(&fifo, Links::Follow, Look::Listed, 9), Err(ReadRefusal::NotRegular("a FIFO"))));
+        let null = Path::new("/dev/null");
+        assert!(matches!(read_seen(null, Links::Follow, Look::Listed, 9), Err(ReadRefusal::NotRegular("a device"))));
+        assert!(matches!(read_seen(&link, Links::Refuse, Look::Listed, 9), Err(ReadRefusal::Io(_))));
+        assert_eq!(read_seen(&link, Links::Follow, Look::Listed, 3).expect("read").0, b"abc");
     }
 }
