@@ -129,10 +129,22 @@ pub fn read_seen(path: &Path, links: Links, look: Look, limit: u64) -> Result<(V
     if size > limit {
         return Err(ReadRefusal::TooLarge { size, limit });
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    let file = &file;
-    // One byte more than the bound tells a file that grew past it while read.
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    let mut file = &file;
+    // One read of a byte more than its size: a regular file returns less than asked only at its
+    // end, so `size` bytes back is the whole file, without the read of nothing that ends
+    // `read_to_end`. More tells a file that grew; less, one that shrank or a short read: either
+    // way it is read on to its end, one byte more than the bound telling a file that grew past it.
+    let mut bytes = vec![0; size as usize + 1];
+    let n = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            r => break r?,
+        }
+    };
+    bytes.truncate(n);
+    if n as u64 != size {
+        file.take(limit + 1 - n as u64).read_to_end(&mut bytes)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
     }
@@ -168,5 +180,26 @@ mod tests {
         assert!(matches!(read_seen(null, Links::Follow, Look::Listed, 9), Err(ReadRefusal::NotRegular("a device"))));
         assert!(matches!(read_seen(&link, Links::Refuse, Look::Listed, 9), Err(ReadRefusal::Io(_))));
         assert_eq!(read_seen(&link, Links::Follow, Look::Listed, 3).expect("read").0, b"abc");
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_says() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+            let text: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&file, &text).expect("write");
+            assert_eq!(read(&file, Links::Follow, size as u64).expect("read").0, text, "{size}");
+            assert_eq!(read_seen(&file, Links::Follow, Look::Listed, 1 << 20).expect("read").0, text, "{size}");
+            if size > 0 {
+                assert!(matches!(read(&file, Links::Follow, size as u64 - 1), Err(ReadRefusal::TooLarge { .. })));
+            }
+        }
+        // A file whose size says nothing of what it holds is read to its end, within the bound.
+        let status = Path::new("/proc/self/status");
+        let (text, meta) = read(status, Links::Follow, 1 << 20).expect("read");
+        assert_eq!(meta.len(), 0);
+        assert!(text.starts_with(b"Name:"), "{}", String::from_utf8_lossy(&text));
+        assert!(matches!(read(status, Links::Follow, 10), Err(ReadRefusal::TooLarge { size: 11, limit: 10 })));
     }
 }
