@@ -48,7 +48,7 @@ use crate::manifest::stored::StoredManifest;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::{Compilation, CompiledService};
 use fs_ops::{At, FsOps, io};
-use plan::{Action, Decided, Unit, plan_unit, units};
+use plan::{Action, Decided, Listing, Unit, plan_unit, units};
 
 /// The lock file: one rc2s6 at a time writes an output directory.
 pub const LOCK_NAME: &str = ".rc2s6.lock";
@@ -225,6 +225,8 @@ pub struct Writer {
     _lock: Option<fs::File>,
     /// The manifest describing the output now, each record parsed when asked for.
     old: Option<StoredManifest>,
+    /// What the output directory held once it was locked and its leftovers removed.
+    listing: Option<Listing>,
     recovered: bool,
     opts: WriteOptions,
     /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
@@ -259,7 +261,7 @@ impl Writer {
             Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(out)(e)),
         };
-        let (mut lock_file, mut old, mut recovered) = (None, None, false);
+        let (mut lock_file, mut old, mut recovered, mut listing) = (None, None, false, None);
         if let Some(dir) = &dir {
             let at = At { dir, shown: out };
             if !opts.dry_run {
@@ -282,6 +284,9 @@ impl Writer {
                 recovered = true;
                 old = Some(StoredManifest::from_manifest(&reconciled));
             }
+            if !opts.dry_run {
+                listing = Some(Listing(at.dir.names().map_err(io(out))?));
+            }
         }
         Ok(Writer {
             ops,
@@ -289,6 +294,7 @@ impl Writer {
             dir,
             _lock: lock_file,
             old,
+            listing,
             recovered,
             opts,
             next_tmp: AtomicUsize::new(0),
@@ -316,20 +322,22 @@ impl Writer {
             return;
         }
         let unit = Unit::of(service);
-        let staged = plan_unit(Some(&at), &unit, self.old.as_ref(), self.opts).and_then(|(decided, actions)| {
-            let mut steps = Vec::new();
-            for a in actions {
-                steps.push(match a {
-                    Action::Write { dir, replaces, generated_before } => {
-                        let (tmp, w) = self.write(dir, replaces, generated_before);
-                        let id = build(&self.ops, &at, &w)?;
-                        Step::Put { dir: unit.index(dir), replaces, tmp, id }
-                    }
-                    Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
-                });
-            }
-            Ok((decided, steps))
-        });
+        let staged = plan_unit(Some(&at), self.listing.as_ref(), &unit, self.old.as_ref(), self.opts).and_then(
+            |(decided, actions)| {
+                let mut steps = Vec::new();
+                for a in actions {
+                    steps.push(match a {
+                        Action::Write { dir, replaces, generated_before } => {
+                            let (tmp, w) = self.write(dir, replaces, generated_before);
+                            let id = build(&self.ops, &at, &w)?;
+                            Step::Put { dir: unit.index(dir), replaces, tmp, id }
+                        }
+                        Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
+                    });
+                }
+                Ok((decided, steps))
+            },
+        );
         let mut staging = lock_ignoring_poison(&self.staging);
         match staged {
             Ok(s) => {
@@ -365,7 +373,7 @@ impl Writer {
         let Some(at) = self.at() else {
             // A dry run into a directory that does not exist yet: everything would be new.
             for u in units(comp, None) {
-                plan_unit(None, &u, None, self.opts)?.0.report(u.name, &mut report);
+                plan_unit(None, None, &u, None, self.opts)?.0.report(u.name, &mut report);
             }
             report.manifest_written = true;
             return Ok(report);
@@ -494,7 +502,7 @@ impl Writer {
                 message: "a service staged for writing was changed afterwards".into(),
             });
         }
-        let (decided, actions) = plan_unit(Some(at), u, self.old.as_ref(), self.opts)?;
+        let (decided, actions) = plan_unit(Some(at), self.listing.as_ref(), u, self.old.as_ref(), self.opts)?;
         for a in actions {
             let step = match a {
                 Action::Write { dir, replaces, generated_before } => {
