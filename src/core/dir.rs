@@ -6,7 +6,7 @@
 
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Write as _};
 use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt as _, OsStringExt as _};
 use std::path::Path;
@@ -328,15 +328,7 @@ impl Dir {
     /// or blocking on a FIFO, with what it is.
     pub fn read_file(&self, name: &str, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
         let (f, entry) = self.open_file(name)?;
-        if entry.size > limit {
-            return Err(ReadRefusal::TooLarge { size: entry.size, limit });
-        }
-        let mut bytes = Vec::with_capacity(entry.size as usize);
-        f.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
-        }
-        Ok((bytes, entry))
+        Ok((super::regular_file::read_open(&f, entry.size, limit)?, entry))
     }
 
     /// The regular file `name` opened for reading, without following a link or blocking on a

@@ -125,11 +125,17 @@ pub fn read(path: &Path, links: Links, limit: u64) -> Result<(Vec<u8>, Metadata)
 /// [`read`] of a path already seen as `look` says.
 pub fn read_seen(path: &Path, links: Links, look: Look, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
     let (file, meta) = open_seen(path, links, look)?;
-    let size = meta.len();
+    let bytes = read_open(&file, meta.len(), limit)?;
+    Ok((bytes, meta))
+}
+
+/// The whole of the regular file open as `file`, whose size `fstat` gave as `size`, if it holds
+/// at most `limit` bytes.
+pub fn read_open(file: &File, size: u64, limit: u64) -> Result<Vec<u8>, ReadRefusal> {
     if size > limit {
         return Err(ReadRefusal::TooLarge { size, limit });
     }
-    let mut file = &file;
+    let mut file = file;
     // One read of a byte more than its size: a regular file returns less than asked only at its
     // end, so `size` bytes back is the whole file, without the read of nothing that ends
     // `read_to_end`. More tells a file that grew; less, one that shrank or a short read: either
@@ -148,7 +154,7 @@ pub fn read_seen(path: &Path, links: Links, look: Look, limit: u64) -> Result<(V
     if bytes.len() as u64 > limit {
         return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
     }
-    Ok((bytes, meta))
+    Ok(bytes)
 }
 
 #[cfg(test)]

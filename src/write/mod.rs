@@ -665,16 +665,8 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteErr
 /// The file `name` (a regular file, at most [`LARGEST_MANIFEST`] bytes), still open, and its
 /// contents.
 fn read_text(at: &At, name: &str) -> Result<(fs::File, Vec<u8>), ReadRefusal> {
-    use std::io::Read as _;
     let (file, entry) = at.dir.open_file(name)?;
-    if entry.size > LARGEST_MANIFEST {
-        return Err(ReadRefusal::TooLarge { size: entry.size, limit: LARGEST_MANIFEST });
-    }
-    let mut bytes = Vec::with_capacity(entry.size as usize);
-    (&file).take(LARGEST_MANIFEST + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > LARGEST_MANIFEST {
-        return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit: LARGEST_MANIFEST });
-    }
+    let bytes = crate::core::regular_file::read_open(&file, entry.size, LARGEST_MANIFEST)?;
     Ok((file, bytes))
 }
 
