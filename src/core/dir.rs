@@ -11,7 +11,7 @@ use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt as _, OsStringExt as _};
 use std::path::Path;
 
-use super::regular_file::ReadRefusal;
+use super::regular_file::{Look, ReadRefusal};
 
 /// An open directory.
 #[derive(Debug)]
@@ -327,16 +327,27 @@ impl Dir {
     /// The contents of the regular file `name`, at most `limit` bytes, without following a link
     /// or blocking on a FIFO, with what it is.
     pub fn read_file(&self, name: &str, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
-        let (f, entry) = self.open_file(name)?;
+        self.read_file_seen(name, Look::Before, limit)
+    }
+
+    /// [`Dir::read_file`] of an entry already seen as `look` says: [`Look::Listed`] when the
+    /// caller has just looked at it ([`Dir::entry`]) and found a regular file, which stands for
+    /// the look before opening (the look through the descriptor after opening stays).
+    pub fn read_file_seen(&self, name: &str, look: Look, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
+        let (f, entry) = self.open_file_seen(name, look)?;
         Ok((super::regular_file::read_open(&f, entry.size, limit)?, entry))
     }
 
     /// The regular file `name` opened for reading, without following a link or blocking on a
     /// FIFO, with what it is.
     pub fn open_file(&self, name: &str) -> Result<(File, Entry), ReadRefusal> {
+        self.open_file_seen(name, Look::Before)
+    }
+
+    fn open_file_seen(&self, name: &str, look: Look) -> Result<(File, Entry), ReadRefusal> {
         let n = c_name(name)?;
         let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
-        if let Some(e) = self.entry(name)? {
+        if let Some(e) = if look == Look::Before { self.entry(name)? } else { None } {
             if !e.is_file() {
                 return Err(ReadRefusal::NotRegular(if e.is_symlink() {
                     "a symbolic link"
@@ -557,6 +568,11 @@ mod tests {
         assert!(dir.entry("link").expect("stat").is_some_and(|e| e.is_symlink()));
         assert!(dir.create_file("link", 0o644, b"y", false).is_err(), "O_EXCL|O_NOFOLLOW");
         assert!(matches!(dir.read_file("link", 10), Err(ReadRefusal::NotRegular(_))));
+        // Seen a regular file, then swapped: what was opened is still looked at.
+        assert!(matches!(dir.read_file_seen("link", Look::Listed, 10), Err(ReadRefusal::Io(_))));
+        dir.mkfifo("fifo", 0o600).expect("mkfifo");
+        assert!(matches!(dir.read_file_seen("fifo", Look::Listed, 10), Err(ReadRefusal::NotRegular(_))));
+        dir.remove_tree("fifo").expect("remove the FIFO");
         dir.remove_tree("link").expect("remove the link");
         assert_eq!(std::fs::read_to_string(outside.join("precious")).expect("kept"), "x");
         dir.mkdir("d", 0o750).expect("mkdir");

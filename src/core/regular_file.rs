@@ -30,8 +30,8 @@ pub enum Links {
 pub enum Look {
     /// Nothing yet: it is looked at (`stat`) before it is opened.
     Before,
-    /// A directory listing (read just now, following links as `links` says) showed a regular
-    /// file there.
+    /// A look just taken without opening it (a directory listing or a `stat`, following links
+    /// as `links` says) showed a regular file there.
     Listed,
 }
 
