@@ -4,19 +4,22 @@
 //! is open, someone who can write to it may swap any entry for a link at any moment, and
 //! nothing they do sends a write outside it.
 
-use std::ffi::{CStr, CString, OsStr, OsString};
+use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
-use std::io::{self, Read as _, Write as _};
-use std::os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
+use std::io::{self, Write as _};
+use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd as _, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt as _, OsStringExt as _};
 use std::path::Path;
 
-use super::regular_file::ReadRefusal;
+use super::regular_file::{Look, ReadRefusal};
 
 /// An open directory.
 #[derive(Debug)]
 pub struct Dir {
     fd: OwnedFd,
+    /// The umask, when it alone decides the modes of what is made here and this directory is
+    /// not set-group-ID (a directory made in it would take that bit): see [`Dir::knowing_umask`].
+    umask: Option<u32>,
 }
 
 /// What `fstatat` tells of an entry (without following it).
@@ -99,7 +102,7 @@ impl Dir {
         // SAFETY: a valid NUL-terminated path; the result is checked.
         let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS) })?;
         // SAFETY: `fd` was just opened and is owned by nobody else.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     /// Opens the directory at `path`, refusing a link at its last component.
@@ -108,11 +111,32 @@ impl Dir {
         // SAFETY: as in `open`.
         let fd = check(unsafe { libc::open(p.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
         // SAFETY: as in `open`.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     fn raw(&self) -> RawFd {
         self.fd.as_raw_fd()
+    }
+
+    /// The same directory, knowing the umask when it alone decides the modes of what is made
+    /// in it (`core::umask`): a mode it leaves whole is then not checked with an `fstat` after
+    /// each file or directory is made. Directories made through it with such a mode know it too.
+    pub fn knowing_umask(mut self) -> Dir {
+        self.umask = crate::core::umask::alone_in(self.fd.as_fd())
+            .filter(|_| self.itself().is_ok_and(|me| me.mode & libc::S_ISGID == 0));
+        self
+    }
+
+    /// Whether what is made here with `mode` is known to get exactly `mode`: the umask alone
+    /// decides and takes nothing from it, and it asks for no set-ID or sticky bit (which the
+    /// kernel may drop).
+    fn makes_exactly(&self, mode: u32) -> bool {
+        self.umask.is_some_and(|umask| mode & !0o777 == 0 && mode & umask == 0)
+    }
+
+    /// The umask a directory made here with exactly `mode` knows.
+    fn umask_for_made(&self, mode: u32) -> Option<u32> {
+        self.umask.filter(|_| mode & libc::S_ISGID == 0)
     }
 
     /// Opens the subdirectory `name`; a link there is refused (`ELOOP` or `ENOTDIR`).
@@ -121,7 +145,7 @@ impl Dir {
         // SAFETY: a valid descriptor and NUL-terminated name; the result is checked.
         let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), DIR_FLAGS | libc::O_NOFOLLOW) })?;
         // SAFETY: `fd` was just opened and is owned by nobody else.
-        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None })
     }
 
     /// What is at `name`, without following a link; `None` when nothing is.
@@ -149,73 +173,30 @@ impl Dir {
     /// The names in the directory, sorted by bytes, without `.` and `..`; names that are not
     /// UTF-8 are given lossily (rc2s6 never makes one).
     pub fn names(&self) -> io::Result<Vec<OsString>> {
-        // A descriptor of its own (`openat "."`): readdir's position is not shared.
+        // A descriptor of its own (`openat "."`): the reading position is not shared. Read with
+        // getdents64 itself: readdir(3) over fdopendir costs an fstat and two fcntl more per
+        // directory (a re-run lists every service directory it compares).
         let dot = c".";
         // SAFETY: as in `open_dir`.
         let fd = check(unsafe { libc::openat(self.raw(), dot.as_ptr(), DIR_FLAGS) })?;
-        // SAFETY: `fd` is a directory descriptor nobody else owns; fdopendir takes it over.
-        let dir = unsafe { libc::fdopendir(fd) };
-        if dir.is_null() {
-            let e = io::Error::last_os_error();
-            // SAFETY: fdopendir failed, so `fd` is still ours to close.
-            unsafe { libc::close(fd) };
-            return Err(e);
-        }
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        let own = Dir { fd: unsafe { OwnedFd::from_raw_fd(fd) }, umask: None };
         let mut names = Vec::new();
-        let result = loop {
-            // readdir signals an error only through errno, which must be cleared first.
-            // SAFETY: errno is thread-local.
-            unsafe { *libc::__errno_location() = 0 };
-            // SAFETY: `dir` is an open directory stream.
-            let ent = unsafe { libc::readdir(dir) };
-            if ent.is_null() {
-                let e = io::Error::last_os_error();
-                break if e.raw_os_error() == Some(0) { Ok(()) } else { Err(e) };
-            }
-            // SAFETY: readdir returns a valid entry whose name is NUL-terminated.
-            let name = unsafe { CStr::from_ptr((*ent).d_name.as_ptr()) }.to_bytes();
-            if name != b"." && name != b".." {
-                names.push(OsStr::from_bytes(name).to_os_string());
-            }
-        };
-        // SAFETY: `dir` is open and closed once.
-        unsafe { libc::closedir(dir) };
-        result?;
+        own.each_entry(&mut vec![0u8; 32 << 10], |name| {
+            names.push(OsStr::from_bytes(name).to_os_string());
+            true
+        })?;
         names.sort();
         Ok(names)
     }
 
-    /// Makes the subdirectory `name` with exactly `mode`, whatever the umask.
-    pub fn mkdir(&self, name: &str, mode: u32) -> io::Result<()> {
-        self.make_dir(name, mode).map(|_| ())
-    }
-
-    /// [`Dir::mkdir`], returning the directory opened (the descriptor its mode was checked
-    /// through) and what it is: one `openat` and one `fstat` where making it and opening it
-    /// again took two of each.
-    pub fn make_dir(&self, name: &str, mode: u32) -> io::Result<(Dir, Entry)> {
-        let n = c_name(name)?;
-        // SAFETY: valid descriptor and name.
-        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
-        let made = self.open_dir(name)?;
-        let mut entry = made.itself()?;
-        if entry.permissions() != mode {
-            // SAFETY: a descriptor of the directory just made.
-            check(unsafe { libc::fchmod(made.raw(), mode as libc::mode_t) })?;
-            entry.mode = (entry.mode & libc::S_IFMT) | mode;
-        }
-        Ok((made, entry))
-    }
-
-    /// Whether the directory holds nothing but `.` and `..`, read through this descriptor
-    /// itself (`getdents64`: two calls for an empty directory, where [`Dir::names`] takes a
-    /// descriptor of its own and seven calls). It moves this descriptor's reading position: for
-    /// a directory just opened that nothing else reads (the `*at` calls do not use it).
-    pub fn is_empty(&self) -> io::Result<bool> {
+    /// Calls `each` with the name of every entry but `.` and `..` read from this descriptor's
+    /// position on, `buf` at a time (getdents64(2)), until it returns false; whether it read to
+    /// the end.
+    fn each_entry(&self, buf: &mut [u8], mut each: impl FnMut(&[u8]) -> bool) -> io::Result<bool> {
         // d_ino (8), d_off (8), d_reclen (2), d_type (1), then the name, NUL-terminated
         // (getdents64(2), struct linux_dirent64).
         const NAME_AT: usize = 19;
-        let mut buf = [0u8; 4096];
         loop {
             // SAFETY: a valid descriptor and a buffer of the length given.
             let n = unsafe { libc::syscall(libc::SYS_getdents64, self.raw(), buf.as_mut_ptr(), buf.len()) };
@@ -230,7 +211,7 @@ impl Dir {
                     return Err(io::Error::new(io::ErrorKind::InvalidData, "a directory entry too short"));
                 }
                 let name = buf[at + NAME_AT..(at + reclen).min(n)].split(|&b| b == 0).next().unwrap_or_default();
-                if name != b"." && name != b".." {
+                if name != b"." && name != b".." && !each(name) {
                     return Ok(false);
                 }
                 at += reclen;
@@ -238,8 +219,60 @@ impl Dir {
         }
     }
 
+    /// Makes the subdirectory `name` with exactly `mode`, whatever the umask: one `mkdirat`
+    /// when the mode is known to come out exact.
+    pub fn mkdir(&self, name: &str, mode: u32) -> io::Result<()> {
+        if self.makes_exactly(mode) {
+            let n = c_name(name)?;
+            // SAFETY: valid descriptor and name.
+            return check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) }).map(drop);
+        }
+        self.make_dir(name, mode).map(|_| ())
+    }
+
+    /// Makes the subdirectory `name` with exactly `mode` and returns it open: [`Dir::make_dir`]
+    /// without the `fstat` when the mode is known to come out exact.
+    pub fn create_dir(&self, name: &str, mode: u32) -> io::Result<Dir> {
+        if !self.makes_exactly(mode) {
+            return self.make_dir(name, mode).map(|(made, _)| made);
+        }
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
+        let mut made = self.open_dir(name)?;
+        made.umask = self.umask_for_made(mode);
+        Ok(made)
+    }
+
+    /// [`Dir::mkdir`], returning the directory opened (the descriptor its mode was checked
+    /// through) and what it is: one `openat` and one `fstat` where making it and opening it
+    /// again took two of each.
+    pub fn make_dir(&self, name: &str, mode: u32) -> io::Result<(Dir, Entry)> {
+        let n = c_name(name)?;
+        // SAFETY: valid descriptor and name.
+        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
+        let mut made = self.open_dir(name)?;
+        let mut entry = made.itself()?;
+        if entry.permissions() != mode {
+            // SAFETY: a descriptor of the directory just made.
+            check(unsafe { libc::fchmod(made.raw(), mode as libc::mode_t) })?;
+            entry.mode = (entry.mode & libc::S_IFMT) | mode;
+        }
+        made.umask = self.umask_for_made(mode);
+        Ok((made, entry))
+    }
+
+    /// Whether the directory holds nothing but `.` and `..`, read through this descriptor
+    /// itself (`getdents64`: two calls for an empty directory, where [`Dir::names`] takes a
+    /// descriptor of its own and four calls). It moves this descriptor's reading position: for
+    /// a directory just opened that nothing else reads (the `*at` calls do not use it).
+    pub fn is_empty(&self) -> io::Result<bool> {
+        self.each_entry(&mut [0u8; 4096], |_| false)
+    }
+
     /// Creates the file `name`, which must not exist (so never through a link), with `contents`
-    /// and exactly `mode`, and makes it durable when `sync`.
+    /// and exactly `mode` (checked with an `fstat` unless known to come out exact), and makes it
+    /// durable when `sync`.
     pub fn create_file(&self, name: &str, mode: u32, contents: &[u8], sync: bool) -> io::Result<()> {
         self.create_file_with(name, mode, sync, |f| f.write_all(contents))
     }
@@ -260,7 +293,7 @@ impl Dir {
         // SAFETY: `fd` was just opened and is owned by nobody else.
         let mut f = unsafe { File::from_raw_fd(fd) };
         write(&mut f)?;
-        if f.metadata()?.permissions().mode_bits() != mode {
+        if !self.makes_exactly(mode) && f.metadata()?.permissions().mode_bits() != mode {
             // SAFETY: a descriptor of the file just made.
             check(unsafe { libc::fchmod(f.as_raw_fd(), mode as libc::mode_t) })?;
         }
@@ -294,24 +327,27 @@ impl Dir {
     /// The contents of the regular file `name`, at most `limit` bytes, without following a link
     /// or blocking on a FIFO, with what it is.
     pub fn read_file(&self, name: &str, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
-        let (f, entry) = self.open_file(name)?;
-        if entry.size > limit {
-            return Err(ReadRefusal::TooLarge { size: entry.size, limit });
-        }
-        let mut bytes = Vec::with_capacity(entry.size as usize);
-        f.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
-        }
-        Ok((bytes, entry))
+        self.read_file_seen(name, Look::Before, limit)
+    }
+
+    /// [`Dir::read_file`] of an entry already seen as `look` says: [`Look::Listed`] when the
+    /// caller has just looked at it ([`Dir::entry`]) and found a regular file, which stands for
+    /// the look before opening (the look through the descriptor after opening stays).
+    pub fn read_file_seen(&self, name: &str, look: Look, limit: u64) -> Result<(Vec<u8>, Entry), ReadRefusal> {
+        let (f, entry) = self.open_file_seen(name, look)?;
+        Ok((super::regular_file::read_open(&f, entry.size, limit)?, entry))
     }
 
     /// The regular file `name` opened for reading, without following a link or blocking on a
     /// FIFO, with what it is.
     pub fn open_file(&self, name: &str) -> Result<(File, Entry), ReadRefusal> {
+        self.open_file_seen(name, Look::Before)
+    }
+
+    fn open_file_seen(&self, name: &str, look: Look) -> Result<(File, Entry), ReadRefusal> {
         let n = c_name(name)?;
         let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
-        if let Some(e) = self.entry(name)? {
+        if let Some(e) = if look == Look::Before { self.entry(name)? } else { None } {
             if !e.is_file() {
                 return Err(ReadRefusal::NotRegular(if e.is_symlink() {
                     "a symbolic link"
@@ -476,6 +512,46 @@ mod tests {
             f.create_file(&format!("{}{i}", "n".repeat(i % 200)), 0o644, b"", false).expect("file");
         }
         assert!(!Dir::open(&tmp.path().join("f")).expect("open").is_empty().expect("read"));
+        // Listed whole, past what one read returns, as std lists it.
+        let mut listed: Vec<OsString> =
+            std::fs::read_dir(tmp.path().join("f")).expect("list").map(|e| e.expect("entry").file_name()).collect();
+        listed.sort();
+        assert_eq!(f.names().expect("names"), listed);
+        assert_eq!(listed.len(), 300);
+    }
+
+    #[test]
+    fn modes_are_exact_whether_the_umask_is_known_or_not() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let perms = |p: &Path| {
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
+        };
+        for knowing in [false, true] {
+            let top = tmp.path().join(knowing.to_string());
+            std::fs::create_dir(&top).expect("mkdir");
+            let out =
+                if knowing { Dir::open(&top).expect("open").knowing_umask() } else { Dir::open(&top).expect("open") };
+            // What is made in a set-group-ID directory takes the bit, unless it is taken away.
+            let (g, _) = out.make_dir("g", 0o2755).expect("made");
+            assert_eq!(g.umask, None, "made in it, a directory would be set-group-ID");
+            let plain = g.create_dir("plain", 0o755).expect("made");
+            g.mkdir("m", 0o700).expect("made");
+            assert_eq!((perms(&top.join("g/plain")), perms(&top.join("g/m"))), (0o755, 0o700));
+            plain.create_file("f", 0o644, b"x", false).expect("file");
+            assert_eq!(perms(&top.join("g/plain/f")), 0o644);
+            for (i, mode) in [0o644, 0o600, 0o755, 0o700, 0o777, 0o666, 0o4755, 0o1777, 0o000].into_iter().enumerate() {
+                out.create_file(&format!("f{i}"), mode, b"x", false).expect("file");
+                out.mkdir(&format!("m{i}"), mode).expect("mkdir");
+                let d = out.create_dir(&format!("d{i}"), mode | 0o700).expect("mkdir");
+                d.create_file("f", mode, b"", false).expect("file");
+                let at = |name: String| perms(&top.join(name));
+                assert_eq!(
+                    [at(format!("f{i}")), at(format!("m{i}")), at(format!("d{i}")), at(format!("d{i}/f"))],
+                    [mode, mode, mode | 0o700, mode],
+                    "{mode:o}, knowing the umask: {knowing}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -492,6 +568,11 @@ mod tests {
         assert!(dir.entry("link").expect("stat").is_some_and(|e| e.is_symlink()));
         assert!(dir.create_file("link", 0o644, b"y", false).is_err(), "O_EXCL|O_NOFOLLOW");
         assert!(matches!(dir.read_file("link", 10), Err(ReadRefusal::NotRegular(_))));
+        // Seen a regular file, then swapped: what was opened is still looked at.
+        assert!(matches!(dir.read_file_seen("link", Look::Listed, 10), Err(ReadRefusal::Io(_))));
+        dir.mkfifo("fifo", 0o600).expect("mkfifo");
+        assert!(matches!(dir.read_file_seen("fifo", Look::Listed, 10), Err(ReadRefusal::NotRegular(_))));
+        dir.remove_tree("fifo").expect("remove the FIFO");
         dir.remove_tree("link").expect("remove the link");
         assert_eq!(std::fs::read_to_string(outside.join("precious")).expect("kept"), "x");
         dir.mkdir("d", 0o750).expect("mkdir");

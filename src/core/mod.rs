@@ -9,3 +9,4 @@ pub mod regular_file;
 pub mod small_map;
 pub mod source;
 pub mod strongly_connected;
+pub mod umask;

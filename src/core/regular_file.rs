@@ -6,6 +6,9 @@
 //! The path is looked at first without opening it (opening a device can have effects of its
 //! own: a tape rewinds, a serial line raises DTR), then opened with `O_NONBLOCK` and looked at
 //! again through the descriptor, so a path swapped for something else in between is refused too.
+//! For a path a directory listing has just shown as a regular file ([`Look::Listed`]), the
+//! listing is the look before: the path can be swapped after it as after a `stat`, and the look
+//! through the descriptor still refuses what was swapped in.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read as _};
@@ -20,6 +23,16 @@ pub enum Links {
     Follow,
     /// Refuse a link at the last component (`O_NOFOLLOW`).
     Refuse,
+}
+
+/// What was seen of a path before it is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Nothing yet: it is looked at (`stat`) before it is opened.
+    Before,
+    /// A look just taken without opening it (a directory listing or a `stat`, following links
+    /// as `links` says) showed a regular file there.
+    Listed,
 }
 
 /// Why a file was not read.
@@ -78,12 +91,19 @@ pub fn not_regular(meta: &Metadata) -> Option<&'static str> {
 
 /// Opens `path` for reading if it is a regular file, without blocking.
 pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> {
-    let before = match links {
-        Links::Follow => std::fs::metadata(path)?,
-        Links::Refuse => std::fs::symlink_metadata(path)?,
-    };
-    if let Some(what) = not_regular(&before) {
-        return Err(ReadRefusal::NotRegular(what));
+    open_seen(path, links, Look::Before)
+}
+
+/// [`open`] of a path already seen as `look` says.
+fn open_seen(path: &Path, links: Links, look: Look) -> Result<(File, Metadata), ReadRefusal> {
+    if look == Look::Before {
+        let before = match links {
+            Links::Follow => std::fs::metadata(path)?,
+            Links::Refuse => std::fs::symlink_metadata(path)?,
+        };
+        if let Some(what) = not_regular(&before) {
+            return Err(ReadRefusal::NotRegular(what));
+        }
     }
     let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
     let file = std::fs::OpenOptions::new()
@@ -99,18 +119,42 @@ pub fn open(path: &Path, links: Links) -> Result<(File, Metadata), ReadRefusal> 
 
 /// The whole of a regular file, at most `limit` bytes, and what it is (its mode, owner …).
 pub fn read(path: &Path, links: Links, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
-    let (file, meta) = open(path, links)?;
-    if meta.len() > limit {
-        return Err(ReadRefusal::TooLarge { size: meta.len(), limit });
+    read_seen(path, links, Look::Before, limit)
+}
+
+/// [`read`] of a path already seen as `look` says.
+pub fn read_seen(path: &Path, links: Links, look: Look, limit: u64) -> Result<(Vec<u8>, Metadata), ReadRefusal> {
+    let (file, meta) = open_seen(path, links, look)?;
+    let bytes = read_open(&file, meta.len(), limit)?;
+    Ok((bytes, meta))
+}
+
+/// The whole of the regular file open as `file`, whose size `fstat` gave as `size`, if it holds
+/// at most `limit` bytes.
+pub fn read_open(file: &File, size: u64, limit: u64) -> Result<Vec<u8>, ReadRefusal> {
+    if size > limit {
+        return Err(ReadRefusal::TooLarge { size, limit });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let file = &file;
-    // One byte more than the bound tells a file that grew past it while read.
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    let mut file = file;
+    // One read of a byte more than its size: a regular file returns less than asked only at its
+    // end, so `size` bytes back is the whole file, without the read of nothing that ends
+    // `read_to_end`. More tells a file that grew; less, one that shrank or a short read: either
+    // way it is read on to its end, one byte more than the bound telling a file that grew past it.
+    let mut bytes = vec![0; size as usize + 1];
+    let n = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            r => break r?,
+        }
+    };
+    bytes.truncate(n);
+    if n as u64 != size {
+        file.take(limit + 1 - n as u64).read_to_end(&mut bytes)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit });
     }
-    Ok((bytes, meta))
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -136,5 +180,32 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         // Would block forever if it were opened for reading without O_NONBLOCK, or read.
         assert!(matches!(read(&fifo, Links::Follow, 9), Err(ReadRefusal::NotRegular("a FIFO"))));
+        // Listed as a regular file, then swapped: what was opened is still looked at.
+        assert!(matches!(read_seen(&fifo, Links::Follow, Look::Listed, 9), Err(ReadRefusal::NotRegular("a FIFO"))));
+        let null = Path::new("/dev/null");
+        assert!(matches!(read_seen(null, Links::Follow, Look::Listed, 9), Err(ReadRefusal::NotRegular("a device"))));
+        assert!(matches!(read_seen(&link, Links::Refuse, Look::Listed, 9), Err(ReadRefusal::Io(_))));
+        assert_eq!(read_seen(&link, Links::Follow, Look::Listed, 3).expect("read").0, b"abc");
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_says() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+            let text: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&file, &text).expect("write");
+            assert_eq!(read(&file, Links::Follow, size as u64).expect("read").0, text, "{size}");
+            assert_eq!(read_seen(&file, Links::Follow, Look::Listed, 1 << 20).expect("read").0, text, "{size}");
+            if size > 0 {
+                assert!(matches!(read(&file, Links::Follow, size as u64 - 1), Err(ReadRefusal::TooLarge { .. })));
+            }
+        }
+        // A file whose size says nothing of what it holds is read to its end, within the bound.
+        let status = Path::new("/proc/self/status");
+        let (text, meta) = read(status, Links::Follow, 1 << 20).expect("read");
+        assert_eq!(meta.len(), 0);
+        assert!(text.starts_with(b"Name:"), "{}", String::from_utf8_lossy(&text));
+        assert!(matches!(read(status, Links::Follow, 10), Err(ReadRefusal::TooLarge { size: 11, limit: 10 })));
     }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use super::{ServiceRecord, sha256_hex};
 use crate::backend::service_dir::ServiceDir;
 use crate::core::dir::Dir;
+use crate::core::regular_file::Look;
 
 /// A path under the output directory that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,13 +243,14 @@ fn walk(dir: &Dir, prefix: &str, shown: &Path, out: &mut Vec<DiskFile>) -> Resul
             continue;
         }
         let here = shown.join(&rel);
+        // The look before a file is opened (`Look::Listed` below).
         let Some(entry) = dir.entry(&name).map_err(io(&here))? else { continue };
         if entry.is_dir() {
             let sub = dir.open_dir(&name).map_err(io(&here))?;
             walk(&sub, &rel, shown, out)?;
         } else if entry.is_file() {
             let (contents, entry) = dir
-                .read_file(&name, LARGEST_FILE)
+                .read_file_seen(&name, Look::Listed, LARGEST_FILE)
                 .map_err(|e| DiskError { path: here.display().to_string(), message: e.to_string() })?;
             out.push((rel, entry.permissions(), contents));
         } else {

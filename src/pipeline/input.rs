@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::core::regular_file::{self, Links};
+use crate::core::regular_file::{self, Links, Look};
 use crate::core::source::SourceFile;
 use crate::openrc::service_files::{FileRole, RUNLEVELS, ServiceFiles};
 use crate::pipeline::siblings::{Listings, Siblings};
@@ -45,8 +45,19 @@ pub struct InputFile {
 /// Reads a file as text. Only a regular file of at most [`MAX_INPUT_BYTES`] is read, and opening
 /// it never blocks; whether others may read it is taken from the same open file.
 pub fn read_source(path: &Path) -> Result<InputFile, ReadError> {
+    read_seen(path, Look::Before)
+}
+
+/// Reads a file the arguments give as [`read_source`] does; one found by walking a directory
+/// was seen there as a regular file (the walk follows links), which stands for the look before
+/// opening it.
+pub fn read_input(input: &InputPath) -> Result<InputFile, ReadError> {
+    read_seen(&input.path, if input.named { Look::Before } else { Look::Listed })
+}
+
+fn read_seen(path: &Path, look: Look) -> Result<InputFile, ReadError> {
     use std::os::unix::fs::PermissionsExt as _;
-    let (bytes, meta) = regular_file::read(path, Links::Follow, MAX_INPUT_BYTES)
+    let (bytes, meta) = regular_file::read_seen(path, Links::Follow, look, MAX_INPUT_BYTES)
         .map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
     let (source, not_utf8) = decode_source(path.display().to_string(), bytes);
     Ok(InputFile { source, not_utf8, private: meta.permissions().mode() & 0o004 == 0 })

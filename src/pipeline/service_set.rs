@@ -186,7 +186,7 @@ fn load_one<T>(
     shared: &SharedParses,
     each: &impl Fn(Analysis) -> T,
 ) -> Outcome<(SortKey, T)> {
-    let text = match input::read_source(&c.path) {
+    let text = match input::read_input(c) {
         Ok(t) => t,
         Err(e) => return Outcome::Failed(e),
     };

@@ -96,6 +96,12 @@ impl FsOps {
         at.dir.make_dir(name, mode).map_err(at.err(name))
     }
 
+    /// Makes the directory `name` with exactly `mode`, and returns it open.
+    pub fn create_dir(&self, at: &At, name: &str, mode: u32) -> Result<Dir, WriteError> {
+        self.begin();
+        at.dir.create_dir(name, mode).map_err(at.err(name))
+    }
+
     /// Creates the file `name`, which must not exist, with exactly `mode`.
     pub fn create_file(&self, at: &At, name: &str, mode: u32, contents: &[u8], sync: bool) -> Result<(), WriteError> {
         self.begin();

@@ -48,7 +48,7 @@ use crate::manifest::stored::StoredManifest;
 use crate::manifest::{Manifest, ServiceRecord};
 use crate::pipeline::compile::{Compilation, CompiledService};
 use fs_ops::{At, FsOps, io};
-use plan::{Action, Decided, Unit, plan_unit, units};
+use plan::{Action, Decided, Listing, Unit, plan_unit, units};
 
 /// The lock file: one rc2s6 at a time writes an output directory.
 pub const LOCK_NAME: &str = ".rc2s6.lock";
@@ -225,6 +225,8 @@ pub struct Writer {
     _lock: Option<fs::File>,
     /// The manifest describing the output now, each record parsed when asked for.
     old: Option<StoredManifest>,
+    /// What the output directory held once it was locked and its leftovers removed.
+    listing: Option<Listing>,
     recovered: bool,
     opts: WriteOptions,
     /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
@@ -253,11 +255,13 @@ impl Writer {
             })?;
         }
         let dir = match Dir::open(out) {
-            Ok(d) => Some(d),
+            // Knowing the umask: the thousands of files and directories made under it need no
+            // `fstat` each to check their modes.
+            Ok(d) => Some(d.knowing_umask()),
             Err(e) if opts.dry_run && e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(out)(e)),
         };
-        let (mut lock_file, mut old, mut recovered) = (None, None, false);
+        let (mut lock_file, mut old, mut recovered, mut listing) = (None, None, false, None);
         if let Some(dir) = &dir {
             let at = At { dir, shown: out };
             if !opts.dry_run {
@@ -280,6 +284,9 @@ impl Writer {
                 recovered = true;
                 old = Some(StoredManifest::from_manifest(&reconciled));
             }
+            if !opts.dry_run {
+                listing = Some(Listing(at.dir.names().map_err(io(out))?));
+            }
         }
         Ok(Writer {
             ops,
@@ -287,6 +294,7 @@ impl Writer {
             dir,
             _lock: lock_file,
             old,
+            listing,
             recovered,
             opts,
             next_tmp: AtomicUsize::new(0),
@@ -314,20 +322,22 @@ impl Writer {
             return;
         }
         let unit = Unit::of(service);
-        let staged = plan_unit(Some(&at), &unit, self.old.as_ref(), self.opts).and_then(|(decided, actions)| {
-            let mut steps = Vec::new();
-            for a in actions {
-                steps.push(match a {
-                    Action::Write { dir, replaces, generated_before } => {
-                        let (tmp, w) = self.write(dir, replaces, generated_before);
-                        let id = build(&self.ops, &at, &w)?;
-                        Step::Put { dir: unit.index(dir), replaces, tmp, id }
-                    }
-                    Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
-                });
-            }
-            Ok((decided, steps))
-        });
+        let staged = plan_unit(Some(&at), self.listing.as_ref(), &unit, self.old.as_ref(), self.opts).and_then(
+            |(decided, actions)| {
+                let mut steps = Vec::new();
+                for a in actions {
+                    steps.push(match a {
+                        Action::Write { dir, replaces, generated_before } => {
+                            let (tmp, w) = self.write(dir, replaces, generated_before);
+                            let id = build(&self.ops, &at, &w)?;
+                            Step::Put { dir: unit.index(dir), replaces, tmp, id }
+                        }
+                        Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
+                    });
+                }
+                Ok((decided, steps))
+            },
+        );
         let mut staging = lock_ignoring_poison(&self.staging);
         match staged {
             Ok(s) => {
@@ -363,7 +373,7 @@ impl Writer {
         let Some(at) = self.at() else {
             // A dry run into a directory that does not exist yet: everything would be new.
             for u in units(comp, None) {
-                plan_unit(None, &u, None, self.opts)?.0.report(u.name, &mut report);
+                plan_unit(None, None, &u, None, self.opts)?.0.report(u.name, &mut report);
             }
             report.manifest_written = true;
             return Ok(report);
@@ -492,7 +502,7 @@ impl Writer {
                 message: "a service staged for writing was changed afterwards".into(),
             });
         }
-        let (decided, actions) = plan_unit(Some(at), u, self.old.as_ref(), self.opts)?;
+        let (decided, actions) = plan_unit(Some(at), self.listing.as_ref(), u, self.old.as_ref(), self.opts)?;
         for a in actions {
             let step = match a {
                 Action::Write { dir, replaces, generated_before } => {
@@ -655,16 +665,8 @@ fn read_manifest(at: &At, name: &str) -> Result<Option<StoredManifest>, WriteErr
 /// The file `name` (a regular file, at most [`LARGEST_MANIFEST`] bytes), still open, and its
 /// contents.
 fn read_text(at: &At, name: &str) -> Result<(fs::File, Vec<u8>), ReadRefusal> {
-    use std::io::Read as _;
     let (file, entry) = at.dir.open_file(name)?;
-    if entry.size > LARGEST_MANIFEST {
-        return Err(ReadRefusal::TooLarge { size: entry.size, limit: LARGEST_MANIFEST });
-    }
-    let mut bytes = Vec::with_capacity(entry.size as usize);
-    (&file).take(LARGEST_MANIFEST + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > LARGEST_MANIFEST {
-        return Err(ReadRefusal::TooLarge { size: bytes.len() as u64, limit: LARGEST_MANIFEST });
-    }
+    let bytes = crate::core::regular_file::read_open(&file, entry.size, LARGEST_MANIFEST)?;
     Ok((file, bytes))
 }
 
@@ -769,7 +771,7 @@ fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> 
                 let parent_dir = parent.as_ref().and_then(|p| dirs.get(p)).unwrap_or(&new);
                 let parent_shown = shown.join(parent.as_deref().unwrap_or(""));
                 let pat = At { dir: parent_dir, shown: &parent_shown };
-                ops.make_dir(&pat, part, 0o755)?.0
+                ops.create_dir(&pat, part, 0o755)?
             };
             dirs.insert(at_path.clone(), opened);
         }

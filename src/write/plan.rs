@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::ffi::{OsStr, OsString};
 
 use super::fs_ops::At;
 use super::{WriteError, WriteOptions, WriteReport, is_safe_component};
@@ -79,6 +80,21 @@ pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a StoredManifest>) 
     out
 }
 
+/// The names the output directory held once the run had it locked and its leftovers removed,
+/// sorted: a service directory whose name it did not hold is known absent without a `stat` (one
+/// per service that fails for every service of a first run). Only rc2s6 under the lock makes
+/// directories there; one someone else makes after the listing could as well be made after a
+/// `stat`, and putting a directory in place never replaces what it did not expect
+/// (`RENAME_NOREPLACE`).
+#[derive(Debug, Default)]
+pub(super) struct Listing(pub(super) Vec<OsString>);
+
+impl Listing {
+    fn holds(&self, name: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_os_str().cmp(OsStr::new(name))).is_ok()
+    }
+}
+
 /// Where the report lists a unit.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Listed {
@@ -125,9 +141,10 @@ impl Decided {
 }
 
 /// Decides what happens to one unit. `at` is `None` for a dry run into an output directory
-/// that does not exist.
+/// that does not exist; `listing`, what it held, when known.
 pub(super) fn plan_unit<'a>(
     at: Option<&At>,
+    listing: Option<&Listing>,
     u: &Unit<'a>,
     old: Option<&StoredManifest>,
     opts: WriteOptions,
@@ -157,6 +174,7 @@ pub(super) fn plan_unit<'a>(
     let mut on_disk = Vec::new();
     for dir in dir_names {
         let disk = match at {
+            Some(_) if listing.is_some_and(|l| !l.holds(dir)) => DiskDir::Absent,
             Some(at) if is_safe_component(dir) => DiskDir::read_in(at.dir, dir, &at.path(dir))?,
             _ => DiskDir::Absent,
         };
