@@ -55,7 +55,7 @@ pub fn left_running(
 ) -> Option<LeftRunning> {
     let stopped = match stop_run.and_then(|r| r.events_for(interp)) {
         Some(events) => commands(events),
-        None => commands(&trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default()),
+        None => commands(&trace::trace(interp, "stop", trace::Touches::Skip).map(|t| t.events).unwrap_or_default()),
     };
     let started = commands(start_events);
     // `su postgres -c "pg_ctl start"` counts too: look at the words inside the arguments.
