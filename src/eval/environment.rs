@@ -181,11 +181,19 @@ impl Environment {
         if Arc::ptr_eq(&self.globals, &other.globals) {
             return Vec::new();
         }
-        let (mut a, mut b) = (
-            self.globals.entries().iter().map(|(n, v)| (n, v)).peekable(),
-            other.globals.entries().iter().map(|(n, v)| (n, v)).peekable(),
-        );
+        let (a, b) = (self.globals.entries(), other.globals.entries());
         let mut names = Vec::new();
+        // First side by side, as long as both hold the same name in the same place (a way that
+        // only assigned variables set before it, the most common), told by the name's address:
+        // a few instructions per variable, where the walk below costs several times more.
+        let aligned = a.iter().zip(b).take_while(|((na, _), (nb, _))| na.shares_text(nb)).count();
+        for ((n, va), (_, vb)) in a[..aligned].iter().zip(b) {
+            if !(Arc::ptr_eq(va, vb) || va == vb) {
+                names.push(n.as_str().to_string());
+            }
+        }
+        let (mut a, mut b) =
+            (a[aligned..].iter().map(|(n, v)| (n, v)).peekable(), b[aligned..].iter().map(|(n, v)| (n, v)).peekable());
         loop {
             let name = match (a.peek(), b.peek()) {
                 (Some((na, va)), Some((nb, vb))) if na == nb => {
