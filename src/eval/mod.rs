@@ -8,6 +8,7 @@ pub mod budget;
 pub mod environment;
 pub mod error;
 pub mod expand;
+mod globals;
 pub mod interpreter;
 mod name;
 pub mod observer;

@@ -69,6 +69,12 @@ impl Name {
         &self.text
     }
 
+    /// Whether `other` is this very name, shared (as after a copy of the map): then they are
+    /// equal, with no look at the text.
+    pub fn shares_text(&self, other: &Name) -> bool {
+        Arc::ptr_eq(&self.text, &other.text)
+    }
+
     /// How this name orders against `other`, whose prefix is `prefix`: as `str` orders them.
     pub fn cmp_with(&self, prefix: Prefix, other: &NameStr) -> Ordering {
         self.prefix.cmp(&prefix).then_with(|| {

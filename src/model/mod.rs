@@ -54,7 +54,7 @@ use daemon::{Built, DaemonInputs};
 use launch::Found;
 use stop_call::StopCall;
 use system_worlds::Once;
-use trace::{StopRun, Trace};
+use trace::{StopRun, Touches, Trace};
 
 /// Works out what OpenRC would run for one service: once, and once per answer of the tests of
 /// the running system that alone keep it from being converted (`system_worlds`).
@@ -63,8 +63,9 @@ pub fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
 }
 
 /// One analysis of the service, the interpreter's tests of the running system answered by
-/// `oracle` where it says; with the tests met and what `start_pre()` and `start()` touched.
-fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -> Once {
+/// `oracle` where it says; with the tests met and, when `touches` says so, what the files' top
+/// level, `start_pre()` and `start()` touched.
+fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle, touches: Touches) -> Once {
     let script_loc = Loc { file: FileId::new(inputs.files.len().saturating_sub(1)), span: Span::new(0, 0) };
     let mut service = Service::not_converted(inputs.svcname.clone());
     if inputs.files.iter().any(|f| f.script.is_none()) {
@@ -84,7 +85,7 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
     let mut interp =
         Interpreter::with_oracle(predefined::variables(inputs, script_loc, &options.target), oracle.clone());
     // What the files' top level runs is recorded: it runs between a test and the launch too.
-    interp.record_commands = true;
+    interp.record_commands = touches == Touches::Keep;
     load(inputs, &mut interp, &mut service);
     interp.record_commands = false;
     read_settings(&interp.env, &mut service, script_loc);
@@ -93,9 +94,13 @@ fn build_once(inputs: &ServiceInputs, options: &ModelOptions, oracle: &Oracle) -
     service.dependencies = dependencies::collect(&mut interp, &inputs.svcname);
     service.settings = s6_settings(&interp.env);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
-    let functions = run_functions(&mut interp, &mut service, Texts::new(&texts));
+    let mut functions = run_functions(&mut interp, &mut service, Texts::new(&texts), touches);
     let top_level = oracle.seen().into_iter().map(|r| trace::Touch { words: r.words, unknowable: r.unknowable });
-    let traced = [&functions.start_pre, &functions.start].into_iter().flatten().flat_map(|t| t.touches.clone());
+    // Taken out: nothing after this reads them.
+    let traced = [&mut functions.start_pre, &mut functions.start]
+        .into_iter()
+        .flatten()
+        .flat_map(|t| std::mem::take(&mut t.touches));
     let touches = top_level.chain(traced).collect();
     let service = classify(interp, service, functions, script_loc, options, Texts::new(&texts));
     Once { service, met: oracle.met(), touches }
@@ -162,12 +167,12 @@ struct FunctionTraces {
 
 /// Runs `start_pre()`, then traces `start()` after it in the same shell and `stop()` in another,
 /// on the files' variables, as OpenRC runs them.
-fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> FunctionTraces {
+fn run_functions(interp: &mut Interpreter, service: &mut Service, texts: Texts, touches: Touches) -> FunctionTraces {
     let before_start_pre = interp.env.clone();
-    let start_pre = start_pre::run_start_pre(interp, service, texts);
+    let start_pre = start_pre::run_start_pre(interp, service, texts, touches);
     let mut for_stop = Interpreter::with_oracle(before_start_pre.clone(), interp.oracle.clone());
     for_stop.functions = interp.functions.clone();
-    let start = trace::trace(interp, "start");
+    let start = trace::trace(interp, "start", touches);
     let stop_run = StopRun::trace(for_stop);
     let stop = stop_run.trace.as_ref();
     for (function, t) in [("start_pre", &start_pre), ("start", &start)] {

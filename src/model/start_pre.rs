@@ -22,8 +22,13 @@ const CHECKED_AT_LOAD: &[&str] = &["required_dirs", "required_files"];
 /// Runs `start_pre()` as OpenRC does before starting, in the shell that then runs `start()`:
 /// what it changes counts (see [`apply_changes`]). Returns what it did, for the shell settings
 /// (`cd`, `umask`, `ulimit`) and failed checks among it.
-pub fn run_start_pre(interp: &mut Interpreter, service: &mut Service, texts: Texts) -> Option<Trace> {
-    let (trace, after) = trace::trace_keeping_env(interp, "start_pre")?;
+pub fn run_start_pre(
+    interp: &mut Interpreter,
+    service: &mut Service,
+    texts: Texts,
+    touches: trace::Touches,
+) -> Option<Trace> {
+    let (trace, after) = trace::trace_keeping_env(interp, "start_pre", touches)?;
     let start_pre_file = interp.functions["start_pre"].file;
     interp.take_gave_up(&trace.diagnostics);
     apply_changes("start_pre", &mut interp.env, &after, start_pre_file, service, texts);

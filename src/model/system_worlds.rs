@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Daemon, Decision, Service, ServiceKind, Setting};
-use super::trace::Touch;
+use super::trace::{Touch, Touches};
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
 use crate::core::source::Span;
 use crate::eval::at_start::has_marker;
@@ -94,7 +94,8 @@ pub(super) struct Once {
 pub(super) fn build(inputs: &ServiceInputs, options: &ModelOptions) -> Service {
     // Copies of the oracle share what it records: the tests the files declined too.
     let oracle = Oracle::default();
-    let once = build_once(inputs, options, &oracle);
+    // Only the analyses in worlds look at what was touched.
+    let once = build_once(inputs, options, &oracle, Touches::Skip);
     let tests = match blocking_tests(&once) {
         Ok(tests) => tests,
         Err(why) => {
@@ -179,7 +180,7 @@ fn in_worlds(inputs: &ServiceInputs, options: &ModelOptions, tests: &[SystemTest
     let mut worlds: Vec<Service> = Vec::new();
     for mask in 0..(1usize << tests.len()) {
         let answers: BTreeMap<_, _> = tests.iter().enumerate().map(|(i, t)| (t.loc, mask & (1 << i) != 0)).collect();
-        let once = build_once(inputs, options, &Oracle::assuming(answers));
+        let once = build_once(inputs, options, &Oracle::assuming(answers), Touches::Keep);
         for t in tests {
             if let Some(program) = touched(&once.touches, t.path()) {
                 return Err(format!(

@@ -6,6 +6,7 @@ use miette::Diagnostic;
 
 use super::error::ModelDiagnostic;
 use super::service::{Daemon, Decision, Service};
+use super::trace::Touches;
 use super::{FunctionTraces, LoadedFile, ServiceInputs, load, predefined, run_functions};
 use crate::core::source::{FileId, Span};
 use crate::eval::interpreter::Interpreter;
@@ -76,7 +77,7 @@ pub fn prepare(inputs: &ServiceInputs) -> Prepared {
     ));
     load(inputs, &mut interp, &mut service);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
-    let traces = run_functions(&mut interp, &mut service, crate::model::Texts::new(&texts));
+    let traces = run_functions(&mut interp, &mut service, crate::model::Texts::new(&texts), Touches::Keep);
     Prepared { interp, service, traces, script_loc }
 }
 

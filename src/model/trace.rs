@@ -217,7 +217,8 @@ impl StopRun {
     /// Traces `stop()` on a copy of `interp`'s state, as [`trace`] does, and keeps it with that state.
     pub fn trace(interp: Interpreter) -> StopRun {
         let before = interp.env.budget.spent();
-        let trace = trace(&interp, "stop");
+        // Nothing reads what stop() touches.
+        let trace = trace(&interp, "stop", Touches::Skip);
         let spent = interp.env.budget.spent().saturating_sub(before);
         StopRun { trace, from: interp.env, functions: interp.functions, spent }
     }
@@ -245,24 +246,41 @@ impl StopRun {
     }
 }
 
+/// Whether a trace keeps what the function touched ([`Trace::touches`]). Only the analyses of
+/// a service in each answer of its tests of the running system look at them (whether something
+/// run between a test and the launch may change what is tested); the first analysis of every
+/// service, and every trace of `stop()`, copied every command's words for nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touches {
+    /// Kept.
+    Keep,
+    /// Not kept: [`Trace::touches`] is empty.
+    Skip,
+}
+
 /// Runs `function` on a copy of the interpreter's state, recording what it does (both ways of
 /// every undecidable condition); `None` when no file defines it.
-pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<Trace> {
-    let run = interp.run_on_copy(function, StartRecorder::default())?;
+pub fn trace<O: Observer>(interp: &Interpreter<O>, function: &str, touches: Touches) -> Option<Trace> {
+    let run = interp.run_on_copy(function, StartRecorder::new(touches))?;
     Some(Trace { events: run.observer.events, touches: run.observer.touches, diagnostics: run.diagnostics })
 }
 
 /// [`trace`], and the variables as the function left them.
-pub fn trace_keeping_env<O: Observer>(interp: &Interpreter<O>, function: &str) -> Option<(Trace, Environment)> {
-    let run = interp.run_on_copy(function, StartRecorder::default())?;
+pub fn trace_keeping_env<O: Observer>(
+    interp: &Interpreter<O>,
+    function: &str,
+    touches: Touches,
+) -> Option<(Trace, Environment)> {
+    let run = interp.run_on_copy(function, StartRecorder::new(touches))?;
     Some((Trace { events: run.observer.events, touches: run.observer.touches, diagnostics: run.diagnostics }, run.env))
 }
 
 /// Records what a function does for [`trace`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct StartRecorder {
     events: Vec<StartEvent>,
     touches: Vec<Touch>,
+    keep: Touches,
 }
 
 /// Words a command was run with (its name first, or a redirection's target alone), and whether
@@ -276,8 +294,20 @@ pub struct Touch {
 }
 
 impl StartRecorder {
+    fn new(keep: Touches) -> StartRecorder {
+        StartRecorder { events: Vec::new(), touches: Vec::new(), keep }
+    }
+
     /// Records the command's words and its output redirections' targets (`>`, `>>`, `<>`, …).
     fn touch(&mut self, command: &ObservedCommand<'_>, words: &[String]) {
+        if self.keep == Touches::Skip {
+            // Expanding the redirections spends from the service's budget: they are expanded
+            // all the same, so that the run spends, and stops, exactly where a kept one does.
+            if command.has_redirections() {
+                command.redirections();
+            }
+            return;
+        }
         let unknowable = command.uncertain.iter().any(Uncertainty::is_unknowable);
         self.touches.push(Touch { words: words.to_vec(), unknowable });
         for r in command.redirections().into_iter().filter(|r| r.op.contains('>')) {

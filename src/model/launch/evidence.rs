@@ -55,7 +55,7 @@ pub fn left_running(
 ) -> Option<LeftRunning> {
     let stopped = match stop_run.and_then(|r| r.events_for(interp)) {
         Some(events) => commands(events),
-        None => commands(&trace::trace(interp, "stop").map(|t| t.events).unwrap_or_default()),
+        None => commands(&trace::trace(interp, "stop", trace::Touches::Skip).map(|t| t.events).unwrap_or_default()),
     };
     let started = commands(start_events);
     // `su postgres -c "pg_ctl start"` counts too: look at the words inside the arguments.
@@ -111,23 +111,31 @@ fn control_call(ran: &Ran) -> String {
     }
 }
 
-/// Whether any word in the script's functions mentions a `.pid` file.
+/// Whether any word in the script's functions mentions a `.pid` file. A word all of whose parts
+/// are text is looked at whole (the name may run across its quotes), any other in its text
+/// parts; the walk stops looking at the first mention.
 pub fn mentions_pidfile(interp: &Interpreter) -> bool {
     let mut found = false;
     for f in interp.functions.values() {
         walk_command(&f.def.body, &mut |c| {
-            if let Command::Simple(sc) = c {
-                let words = sc.words.iter().chain(sc.assignments.iter().filter_map(|a| match &a.value {
-                    AssignValue::Word(w) => Some(w),
-                    _ => None,
-                }));
-                for w in words {
-                    if w.static_str().is_some_and(|t| t.contains(".pid")) || word_text_contains(w, ".pid") {
-                        found = true;
-                    }
-                }
+            let Command::Simple(sc) = c else { return };
+            if found {
+                return;
             }
+            let mut words = sc.words.iter().chain(sc.assignments.iter().filter_map(|a| match &a.value {
+                AssignValue::Word(w) => Some(w),
+                _ => None,
+            }));
+            // The text parts of a word all text are within the whole: a look at them too
+            // would find nothing more.
+            found = words.any(|w| match w.static_str() {
+                Some(t) => t.contains(".pid"),
+                None => word_text_contains(w, ".pid"),
+            });
         });
+        if found {
+            break;
+        }
     }
     found
 }
@@ -149,8 +157,11 @@ fn word_text_contains(w: &Word, needle: &str) -> bool {
 pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
     let mut found = false;
     for f in interp.functions.values() {
+        if found {
+            break;
+        }
         walk_command(&f.def.body, &mut |c| {
-            if let Command::Simple(sc) = c {
+            if let (false, Command::Simple(sc)) = (found, c) {
                 if let Some(name) = sc.words.first().and_then(|w| w.static_str()) {
                     // `basename(name) == tool`, without searching the name for its last `/`.
                     let is =
