@@ -36,14 +36,17 @@ unsafe extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
-/// Gives pages a script's working memory freed back to the system after 10 ms (mimalloc 2's
-/// default) instead of mimalloc 3's 1,000 ms (options.c): a batch keeps little of each script,
-/// so what it frees is most of its resident memory. Measured at 5,000 scripts: `rc2s6 lint`
-/// 44-47 MB → 35-36 MB, compile + write 92-101 MB → 74-83 MB, system time within the noise
-/// (immediate purging, a delay of 0, multiplied compile's system time).
+/// Gives pages a script's working memory freed back to the system after 3 ms instead of
+/// mimalloc 3's 1,000 ms (options.c): a batch keeps little of each script, so what it frees is
+/// most of its resident memory. Measured at 5,000 scripts: `rc2s6 lint` 44-47 MB → 35-36 MB,
+/// compile + write 92-101 MB → 74-83 MB with 10 ms (mimalloc 2's default); as the work per
+/// script got faster, more of it was freed within any 10 ms, and the re-run over written output
+/// peaked at 49-52 MB: with 3 ms, 48.5-49 MB, for 13% more page faults (lint of the corpus) and
+/// system time within the noise. Immediate purging, a delay of 0, multiplied compile's system
+/// time.
 fn purge_freed_memory_sooner() {
     // SAFETY: mimalloc's options may be set at any time from any thread (mimalloc.h).
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 3) }
 }
 
 fn main() -> ExitCode {
