@@ -118,18 +118,21 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
         },
     );
     crate::alloc_mark("compiled");
-    // Whether each written service replaces a directory, looked at before a dry run (a real run
-    // has replaced them by the time it returns).
-    let in_output = OutputNames::read(out);
-    let existed: Vec<String> = comp
-        .services
-        .iter()
-        .filter(|s| s.dir.is_some())
-        .map(|s| &s.record.name)
-        .chain(comp.bundles.iter().map(|b| &b.record.name))
-        .filter(|name| in_output.holds(out, name))
-        .cloned()
-        .collect();
+    // Whether each written service replaces a directory: what the writer listed when it opened
+    // the output (a real run has replaced them by the time it returns).
+    let existed: Vec<String> = match &writer {
+        Ok(w) => comp
+            .services
+            .iter()
+            .filter(|s| s.dir.is_some())
+            .map(|s| &s.record.name)
+            .chain(comp.bundles.iter().map(|b| &b.record.name))
+            .filter(|name| w.held(name))
+            .cloned()
+            .collect(),
+        // Nothing is written: the run stops with the writer's error.
+        Err(_) => Vec::new(),
+    };
     let written = progress::while_running(
         show_progress && !args.dry_run,
         || format!("rc2s6: writing {}", escape::file_name(&out.display().to_string())),
@@ -165,37 +168,6 @@ pub fn run(args: &CompileArgs, global: &GlobalArgs) -> Outcome {
     // (`alloc-stats`) counts this compilation as live at its "exit" mark.
     std::mem::forget(comp);
     outcome
-}
-
-/// The names in the output directory before the run writes, read with one listing instead of
-/// an `lstat` of each service's name (nearly all of which fail on a first run).
-enum OutputNames {
-    /// The directory's entries.
-    Listed(std::collections::HashSet<std::ffi::OsString>),
-    /// The directory could not be listed (missing, or searchable but not readable): each name
-    /// is looked up on its own, as `lstat` answers.
-    Unlisted,
-}
-
-impl OutputNames {
-    fn read(out: &Path) -> OutputNames {
-        let Ok(entries) = std::fs::read_dir(out) else { return OutputNames::Unlisted };
-        match entries.map(|e| e.map(|e| e.file_name())).collect() {
-            Ok(names) => OutputNames::Listed(names),
-            Err(_) => OutputNames::Unlisted,
-        }
-    }
-
-    /// Whether `out/name` exists (as `symlink_metadata` says: a dangling link does). The listing
-    /// answers for a name that is one entry's name; any other (empty, `.`, `..`, with a `/`) is
-    /// looked up.
-    fn holds(&self, out: &Path, name: &str) -> bool {
-        let entry = !name.is_empty() && name != "." && name != ".." && !name.contains('/');
-        match self {
-            OutputNames::Listed(names) if entry => names.contains(std::ffi::OsStr::new(name)),
-            _ => out.join(name).symlink_metadata().is_ok(),
-        }
-    }
 }
 
 /// A finished run: what was compiled, written and migrated.

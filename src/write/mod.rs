@@ -225,7 +225,8 @@ pub struct Writer {
     _lock: Option<fs::File>,
     /// The manifest describing the output now, each record parsed when asked for.
     old: Option<StoredManifest>,
-    /// What the output directory held once it was locked and its leftovers removed.
+    /// What the output directory held once it was locked and its leftovers removed (a dry run:
+    /// once opened); `None` when it could not be listed or does not exist.
     listing: Option<Listing>,
     recovered: bool,
     opts: WriteOptions,
@@ -284,9 +285,14 @@ impl Writer {
                 recovered = true;
                 old = Some(StoredManifest::from_manifest(&reconciled));
             }
-            if !opts.dry_run {
-                listing = Some(Listing(at.dir.names().map_err(io(out))?));
-            }
+            // What the output holds: which service directories are absent, without a `stat` of
+            // each (`plan_unit`), and which ones the run replaces (`Writer::held`). A dry run
+            // that cannot list it looks each name up instead.
+            listing = match at.dir.names() {
+                Ok(names) => Some(Listing(names)),
+                Err(e) if !opts.dry_run => return Err(io(out)(e)),
+                Err(_) => None,
+            };
         }
         Ok(Writer {
             ops,
@@ -305,6 +311,16 @@ impl Writer {
 
     fn at(&self) -> Option<At<'_>> {
         self.dir.as_ref().map(|dir| At { dir, shown: &self.shown })
+    }
+
+    /// Whether the output directory held an entry `name` (a valid file name) when it was
+    /// opened, as `lstat` answers: a dangling link counts.
+    pub fn held(&self, name: &str) -> bool {
+        match (&self.listing, self.at()) {
+            (Some(listing), _) => listing.holds(name),
+            (None, Some(at)) => at.dir.entry(name).is_ok_and(|e| e.is_some()),
+            (None, None) => false,
+        }
     }
 
     /// A new temporary directory's number.

@@ -80,8 +80,8 @@ pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a StoredManifest>) 
     out
 }
 
-/// The names the output directory held once the run had it locked and its leftovers removed,
-/// sorted: a service directory whose name it did not hold is known absent without a `stat` (one
+/// The names the output directory held once the run had it locked and its leftovers removed (a
+/// dry run: as it was; a leftover's name is never a service's), sorted: a service directory whose name it did not hold is known absent without a `stat` (one
 /// per service that fails for every service of a first run). Only rc2s6 under the lock makes
 /// directories there; one someone else makes after the listing could as well be made after a
 /// `stat`, and putting a directory in place never replaces what it did not expect
@@ -90,7 +90,8 @@ pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a StoredManifest>) 
 pub(super) struct Listing(pub(super) Vec<OsString>);
 
 impl Listing {
-    fn holds(&self, name: &str) -> bool {
+    /// Whether `name` was an entry.
+    pub(super) fn holds(&self, name: &str) -> bool {
         self.0.binary_search_by(|n| n.as_os_str().cmp(OsStr::new(name))).is_ok()
     }
 }
