@@ -36,21 +36,30 @@ unsafe extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
-/// Gives pages a script's working memory freed back to the system after 3 ms instead of
-/// mimalloc 3's 1,000 ms (options.c): a batch keeps little of each script, so what it frees is
-/// most of its resident memory. Measured at 5,000 scripts: `rc2s6 lint` 44-47 MB → 35-36 MB,
-/// compile + write 92-101 MB → 74-83 MB with 10 ms (mimalloc 2's default); as the work per
-/// script got faster, more of it was freed within any 10 ms, and the re-run over written output
-/// peaked at 49-52 MB: with 3 ms, 48.5-49 MB, for 13% more page faults (lint of the corpus) and
-/// system time within the noise. Immediate purging, a delay of 0, multiplied compile's system
-/// time.
-fn purge_freed_memory_sooner() {
+/// How soon mimalloc gives freed pages back to the system, by what the run keeps.
+///
+/// A compile, a verify or a graph gives them back after 3 ms instead of mimalloc 3's 1,000 ms
+/// (options.c): a batch keeps little of each script, so what it frees is most of its resident
+/// memory. Measured at 5,000 scripts: `rc2s6 lint` 44-47 MB → 35-36 MB, compile + write 92-101 MB
+/// → 74-83 MB with 10 ms (mimalloc 2's default); as the work per script got faster, more of it
+/// was freed within any 10 ms, and the re-run over written output peaked at 49-52 MB: with 3 ms,
+/// 48.5-49 MB. Immediate purging, a delay of 0, multiplied compile's system time.
+///
+/// A lint gives them back after 100 ms: it writes nothing and keeps only each script's findings,
+/// so nearly every page it frees is taken again by the next script on the same thread, and
+/// purging it only to fault it in again cost lint of the corpus 31% more page faults (7,135
+/// against 4,944) and 4.5% more CPU time. Peak at 5,000 scripts: 37-41 MB against 33-34 MB.
+/// Never purging (-1) saves no more, and peaked at 41-49 MB.
+fn release_freed_memory(command: Option<&Command>) {
+    let delay_ms = match command {
+        Some(Command::Lint(_)) => 100,
+        _ => 3,
+    };
     // SAFETY: mimalloc's options may be set at any time from any thread (mimalloc.h).
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 3) }
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay_ms) }
 }
 
 fn main() -> ExitCode {
-    purge_freed_memory_sooner();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -59,6 +68,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if usage { Outcome::Usage.code() } else { 0 });
         }
     };
+    release_freed_memory(cli.command.as_ref());
     let outcome = match &cli.command {
         Some(Command::Compile(args)) => cli::compile::run(args, &cli.global),
         Some(Command::Verify(args)) => cli::verify::run(args, &cli.global),
