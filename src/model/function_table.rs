@@ -59,7 +59,7 @@ impl FunctionDefinition {
 
     /// Whether its body runs any of `names`, by name or by a path ending in one.
     pub fn runs(&self, names: &[&str]) -> bool {
-        self.commands.iter().any(|c| names.contains(&c.rsplit('/').next().unwrap_or(c)))
+        self.commands.iter().any(|c| names.contains(&super::trace::basename(c)))
     }
 }
 
