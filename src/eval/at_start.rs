@@ -92,9 +92,13 @@ pub enum Segment {
     Command(AtStart),
 }
 
-/// Whether `text` holds a marker (or a piece of one).
+/// Whether `text` holds a marker (or a piece of one). Looked for by their UTF-8 bytes (EE 80 80
+/// and EE 80 81), after a look for the byte 0xEE, which nearly no text holds: the expander asks
+/// this of every literal piece of every word it expands, and a search for either of two
+/// characters decoded every character of it.
 pub fn has_marker(text: &str) -> bool {
-    text.contains([OPEN, CLOSE])
+    let b = text.as_bytes();
+    b.contains(&0xEE) && b.windows(3).any(|w| w[0] == 0xEE && w[1] == 0x80 && matches!(w[2], 0x80 | 0x81))
 }
 
 /// The segments of `text`, or `None` when a marker is broken (an expansion cut into it).
@@ -168,6 +172,21 @@ mod tests {
             assert_eq!(AtStart::from_words(&words(w)), *want, "{w}");
         }
         assert_eq!(AtStart::from_words(&["cat".into(), String::new()]), None);
+    }
+
+    #[test]
+    fn a_marker_is_found_by_its_bytes() {
+        for (text, holds) in [
+            ("", false),
+            ("plain /usr/bin/x", false),
+            ("\u{E000}", true),
+            ("a\u{E001}", true),
+            ("\u{E002}\u{E0FF}\u{EFFF}é", false),
+            ("\u{E002}x\u{E000}", true),
+        ] {
+            assert_eq!(has_marker(text), holds, "{text:?}");
+            assert_eq!(has_marker(text), text.contains([OPEN, CLOSE]), "{text:?}");
+        }
     }
 
     #[test]

@@ -196,9 +196,13 @@ impl<'e> Expander<'e> {
     /// Expands command words into fields: expansion, field splitting, glob detection.
     pub fn fields(&mut self, words: &[Word]) -> Fields {
         let ifs = self.ifs();
-        let mut out = Fields::default();
+        let mut out = Fields { fields: Vec::with_capacity(words.len()), uncertain: Vec::new() };
         for w in words {
             self.produced = 0;
+            if let Some(field) = self.lone_text(w) {
+                out.fields.push(field);
+                continue;
+            }
             let pieces = self.parts(&w.parts, false);
             split_into(pieces, &ifs, w.span, &mut out.fields);
         }
@@ -211,19 +215,38 @@ impl<'e> Expander<'e> {
     /// expanding them again.
     pub fn fields_by_word(&mut self, words: &[Word]) -> (Fields, Vec<WordShare>) {
         let ifs = self.ifs();
-        let mut out = Fields::default();
+        let mut out = Fields { fields: Vec::with_capacity(words.len()), uncertain: Vec::new() };
         let mut shares = Vec::with_capacity(words.len());
         for w in words {
             self.produced = 0;
             self.word_uncertain = Some(Vec::new());
             let before = out.fields.len();
-            let pieces = self.parts(&w.parts, false);
-            split_into(pieces, &ifs, w.span, &mut out.fields);
+            match self.lone_text(w) {
+                Some(field) => out.fields.push(field),
+                None => {
+                    let pieces = self.parts(&w.parts, false);
+                    split_into(pieces, &ifs, w.span, &mut out.fields);
+                }
+            }
             let uncertain = self.word_uncertain.take().unwrap_or_default();
             shares.push(WordShare { count: out.fields.len() - before, uncertain, span: w.span });
         }
         out.uncertain = std::mem::take(&mut self.uncertain);
         (out, shares)
+    }
+
+    /// The one field of a word that is a single literal or quoted piece (most command words),
+    /// made as [`split_into`] makes it from that piece, without the list of pieces and the walk
+    /// over them: such a piece is never split, so it is the field whole. `None` for other words.
+    fn lone_text(&mut self, word: &Word) -> Option<Field> {
+        let [part] = word.parts.as_slice() else { return None };
+        let (text, quoted) = match &part.kind {
+            WordPartKind::Literal(s) => (s, false),
+            WordPartKind::Quoted(s) => (s, true),
+            _ => return None,
+        };
+        self.no_marker_in_script(text, part.span);
+        Some(Building::from_text(text.clone(), !quoted).finish(word.span))
     }
 
     /// Splits already-expanded text the way an unquoted `$var` is split (used for `eval`'s

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::source::{FileId, Span};
 use crate::eval::value::Loc;
-use crate::shell::ast::{Command, FunctionDef, Script, Word, walk_command, walk_commands};
+use crate::shell::ast::{Command, CompoundCommand, CompoundKind, FunctionDef, List, Script, Word, walk_commands};
 
 /// OpenRC's functions through which a script's own `start()` hands the daemon to the s6
 /// backend: `default_start` dispatches to `s6_start` when `supervisor=s6` (openrc-run.sh.in;
@@ -59,7 +59,7 @@ impl FunctionDefinition {
 
     /// Whether its body runs any of `names`, by name or by a path ending in one.
     pub fn runs(&self, names: &[&str]) -> bool {
-        self.commands.iter().any(|c| names.contains(&c.rsplit('/').next().unwrap_or(c)))
+        self.commands.iter().any(|c| names.contains(&super::trace::basename(c)))
     }
 }
 
@@ -68,12 +68,14 @@ impl FunctionTable {
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a Script)>) -> Self {
         let mut table = FunctionTable::default();
         for (file, script) in files {
-            for def in definitions_in(script) {
+            let mut walk = Definitions::default();
+            walk.list(&script.body);
+            for (def, commands) in walk.found {
                 table.definitions.push(FunctionDefinition {
                     name: def.name.clone(),
                     file,
                     name_span: def.name_span,
-                    commands: commands_run(def),
+                    commands: commands.into_boxed_slice(),
                 });
             }
         }
@@ -128,20 +130,82 @@ pub fn definitions_in(script: &Script) -> Vec<&FunctionDef> {
     out
 }
 
-/// The literal names of the commands a function's body runs, each once.
-fn commands_run(def: &FunctionDef) -> Box<[Box<str>]> {
-    let mut out: Vec<Box<str>> = Vec::new();
-    walk_command(&def.body, &mut |c| {
-        if let Command::Simple(sc) = c {
-            // Copied only the first time it is seen.
-            if let Some(name) = sc.words.first().and_then(Word::static_str) {
-                if !out.iter().any(|n| **n == *name) {
-                    out.push(name.into());
+/// The definitions of a tree in [`definitions_in`]'s order, each with the literal names of the
+/// commands its body runs (each once, in the order they first appear), found in one walk of
+/// the tree: a command counts for every definition the walk is inside. (Walking the tree for
+/// the definitions, then each body again, went over most of a script twice, nested bodies more.)
+/// The walk is `ast::walk_commands`'s, in its order, with the ends of bodies seen.
+#[derive(Default)]
+struct Definitions<'a> {
+    /// Each definition, and the commands found in it so far.
+    found: Vec<(&'a FunctionDef, Vec<Box<str>>)>,
+    /// The definitions the walk is inside (places in `found`), outermost first.
+    open: Vec<usize>,
+}
+
+impl<'a> Definitions<'a> {
+    fn list(&mut self, list: &'a List) {
+        for item in &list.items {
+            let ao = &item.and_or;
+            for pipeline in std::iter::once(&ao.first).chain(ao.rest.iter().map(|(_, p)| p)) {
+                for c in &pipeline.commands {
+                    self.command(c);
                 }
             }
         }
-    });
-    out.into_boxed_slice()
+    }
+
+    fn command(&mut self, c: &'a Command) {
+        match c {
+            Command::Simple(sc) if !self.open.is_empty() => {
+                if let Some(name) = sc.words.first().and_then(Word::static_str) {
+                    for &i in &self.open {
+                        // Copied only the first time it is seen.
+                        let commands = &mut self.found[i].1;
+                        if !commands.iter().any(|n| **n == *name) {
+                            commands.push((*name).into());
+                        }
+                    }
+                }
+            }
+            Command::Simple(_) => {}
+            Command::Compound(cc, _) => self.compound(cc),
+            Command::FunctionDef(fd) => {
+                self.found.push((fd, Vec::new()));
+                self.open.push(self.found.len() - 1);
+                self.command(&fd.body);
+                self.open.pop();
+            }
+        }
+    }
+
+    fn compound(&mut self, cc: &'a CompoundCommand) {
+        match &cc.kind {
+            CompoundKind::BraceGroup(l) | CompoundKind::Subshell(l) => self.list(l),
+            CompoundKind::If { branches, else_body } => {
+                for (c, b) in branches {
+                    self.list(c);
+                    self.list(b);
+                }
+                if let Some(e) = else_body {
+                    self.list(e);
+                }
+            }
+            CompoundKind::Loop { condition, body, .. } => {
+                self.list(condition);
+                self.list(body);
+            }
+            CompoundKind::For { body, .. } | CompoundKind::ArithFor { body, .. } => self.list(body),
+            CompoundKind::Case { items, .. } => {
+                for item in items {
+                    if let Some(b) = &item.body {
+                        self.list(b);
+                    }
+                }
+            }
+            CompoundKind::DoubleBracket(_) | CompoundKind::Arithmetic(_) => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +243,35 @@ mod tests {
         // `inner` is defined in halt(), never run; what it would run counts as halt()'s.
         assert_eq!(reached, ["deeper", "halt", "stop"]);
         assert!(t.reachable("stop", FileId::new(0)).is_empty());
+    }
+
+    /// The one walk finds, for every definition, what walking its body alone finds.
+    #[test]
+    fn one_walk_finds_what_each_body_runs() {
+        let text = "a() { x; b() { y; x; /bin/z; }; if t; then c() { w; }; fi; y; }\n\
+                    d() ( case $1 in q) e() { while r; do s; done; }; v;; esac; for i in 1; do u; done )\n\
+                    top; f() { { g; } | h && k; }\n";
+        let script = crate::shell::parse::parse_script(text).script.unwrap();
+        let t = FunctionTable::new([(FileId::new(0), &script)]);
+        let defs = definitions_in(&script);
+        assert_eq!(t.definitions().len(), defs.len());
+        for (d, def) in t.definitions().iter().zip(defs) {
+            let mut expected: Vec<String> = Vec::new();
+            crate::shell::ast::walk_command(&def.body, &mut |c| {
+                if let Command::Simple(sc) = c {
+                    if let Some(name) = sc.words.first().and_then(Word::static_str) {
+                        if !expected.iter().any(|n| **n == *name) {
+                            expected.push(name.to_string());
+                        }
+                    }
+                }
+            });
+            assert_eq!(
+                (d.name.as_str(), d.commands().collect::<Vec<_>>()),
+                (def.name.as_str(), expected.iter().map(String::as_str).collect::<Vec<_>>())
+            );
+        }
+        assert_eq!(t.get("a").unwrap().commands().collect::<Vec<_>>(), ["x", "y", "/bin/z", "t", "w"]);
     }
 
     #[test]

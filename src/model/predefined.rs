@@ -61,14 +61,20 @@ pub fn openrc_run_environment(target: &OpenrcVersion) -> Vec<(&'static str, Stri
 /// point at the script's first line, `script_loc`.
 pub fn variables(inputs: &ServiceInputs, script_loc: Loc, target: &OpenrcVersion) -> Environment {
     let mut env = service_independent_variables(target, script_loc);
-    for n in ["RC_SVCNAME", "SVCNAME"] {
+    // Each is in the copy already, exported: setting it replaces the value in place.
+    for n in SERVICE_NAMES {
         env.set(n, ShellValue::known(&inputs.svcname), None);
         env.export(n);
     }
-    env.set("RC_SERVICE", ShellValue::known(&inputs.service_path), None);
-    env.export("RC_SERVICE");
+    env.set(SERVICE_PATH, ShellValue::known(&inputs.service_path), None);
+    env.export(SERVICE_PATH);
     env
 }
+
+/// The variables that name the service, exported (every daemon gets them).
+const SERVICE_NAMES: [&str; 2] = ["RC_SVCNAME", "SVCNAME"];
+/// The variable that holds the script's path, exported.
+const SERVICE_PATH: &str = "RC_SERVICE";
 
 /// openrc-run's own variables under `target`, PATH among them (known exactly: it was taken as
 /// empty, and k3s's `export PATH="/opt/foo/bin:$PATH"` gave the daemon `/opt/foo/bin:`), not
@@ -96,6 +102,13 @@ fn service_independent_variables(target: &OpenrcVersion, script_loc: Loc) -> Env
                         uncertain: vec![Uncertainty::Runtime { what: format!("`{n}`"), loc: script_loc }],
                     };
                     env.set(n, v, None);
+                }
+                // The service's names and path, exported, empty until [`variables`] sets them:
+                // there they replace a value, where adding three names to the copy moved the
+                // others and their index each time.
+                for n in SERVICE_NAMES.into_iter().chain([SERVICE_PATH]) {
+                    env.set(n, ShellValue::known(""), None);
+                    env.export(n);
                 }
                 // A few places at most (services with and without a conf.d, under one release).
                 if made.len() == 8 {

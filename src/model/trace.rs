@@ -465,9 +465,14 @@ fn written_files(command: &ObservedCommand<'_>, by_operands: Option<Vec<WrittenF
     (!files.is_empty()).then_some(files)
 }
 
-/// The program's file name, without its directory: how commands are recognised.
+/// The program's file name, without its directory: how commands are recognised. Found by a
+/// look back over the bytes: names are short, and `rsplit`'s searcher took longer to set up
+/// than the search (it runs for every command traced).
 pub fn basename(program: &str) -> &str {
-    program.rsplit('/').next().unwrap_or(program)
+    match program.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &program[slash + 1..],
+        None => program,
+    }
 }
 
 /// Whether a command says the start failed: `return N`/`exit N`/`eend N` with N ≠ 0, `eerror`.
