@@ -27,7 +27,7 @@ mod manifest_text;
 mod plan;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
 use std::path::{Path, PathBuf};
@@ -440,13 +440,15 @@ impl Writer {
         let before = Failed::BeforeJournal;
         let old = self.old.as_ref();
         let units = units(comp, old);
-        let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+        // Hashed, not sorted: this runs on the main thread alone, once per unit (thousands), and
+        // a sorted map compared names byte by byte at each of its levels.
+        let mut named: HashMap<&str, usize> = HashMap::with_capacity(units.len());
         for u in &units {
             *named.entry(u.name).or_default() += 1;
         }
-        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::new();
-        let (mut steps, mut writes) = (Vec::new(), Vec::new());
-        let mut planned = BTreeSet::new();
+        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::with_capacity(units.len());
+        let (mut steps, mut writes) = (Vec::with_capacity(units.len()), Vec::new());
+        let mut planned = HashSet::with_capacity(units.len());
         for (n, u) in units.iter().enumerate() {
             let mine = u.staged.and_then(|i| staged.get_mut(i)).and_then(Option::take);
             if !planned.insert(u.name) {
