@@ -145,7 +145,8 @@ impl FsOps {
     /// atomically with what is there when `replaces`, else where nothing may be.
     pub fn put_in_place(&self, stage: &At, from: &str, at: &At, to: &str, replaces: bool) -> Result<(), WriteError> {
         self.begin();
-        let moved = if replaces { stage.dir.exchange_with(from, at.dir, to) } else { stage.dir.move_into(from, at.dir, to) };
+        let moved =
+            if replaces { stage.dir.exchange_with(from, at.dir, to) } else { stage.dir.move_into(from, at.dir, to) };
         moved.map_err(at.err(to))
     }
 

@@ -31,8 +31,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -621,7 +621,13 @@ fn build_all(ops: &FsOps, at: &At, stage: &At, writes: &[(usize, Write)]) -> Res
 /// may swap anything there at any moment, but not in `stage`). A replaced directory, or whatever
 /// was put at its name, lands in `stage`, deleted with it. Each step is its unit's (by index in
 /// `units`).
-fn swap_all(ops: &FsOps, at: &At, stage: Option<&At>, units: &[Unit], steps: &[(usize, Step)]) -> Result<(), WriteError> {
+fn swap_all(
+    ops: &FsOps,
+    at: &At,
+    stage: Option<&At>,
+    units: &[Unit],
+    steps: &[(usize, Step)],
+) -> Result<(), WriteError> {
     for (n, s) in steps {
         match s {
             Step::Put { dir, replaces, tmp } => {
