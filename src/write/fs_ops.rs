@@ -96,12 +96,6 @@ impl FsOps {
         at.dir.make_dir(name, mode).map_err(at.err(name))
     }
 
-    /// Makes the directory `name` with exactly `mode`, and returns it open.
-    pub fn create_dir(&self, at: &At, name: &str, mode: u32) -> Result<Dir, WriteError> {
-        self.begin();
-        at.dir.create_dir(name, mode).map_err(at.err(name))
-    }
-
     /// Makes the directory at `path` (relative, under `at`) with exactly `mode`, through
     /// directories only this run can have changed (`Dir::mkdir_within`).
     pub fn mkdir_within(&self, at: &At, path: &str, mode: u32) -> Result<(), WriteError> {

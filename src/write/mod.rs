@@ -788,27 +788,30 @@ fn build(ops: &FsOps, at: &At, stage: &At, write: &Write) -> Result<(), WriteErr
     let (planned, replaces, tmp, generated_before) =
         (write.planned, write.replaces, write.tmp.as_str(), &write.generated_before);
     // In the private directory: the `mkdir` succeeding says it is the directory just made, and
-    // nothing but this run can change what is in it, so its subdirectories and files are made
-    // through their paths from it (`log/run`), not through a descriptor of each subdirectory.
-    let new = ops.create_dir(stage, tmp, 0o755)?;
-    let shown = stage.path(tmp);
-    let root = At { dir: &new, shown: &shown };
+    // nothing but this run can change what is in it, so the directory, its subdirectories and
+    // its files are made through their paths from it (`N/log/run`), without a descriptor of
+    // each directory.
+    ops.mkdir_within(stage, tmp, 0o755)?;
+    let within = |path: &str| [tmp, "/", path].concat();
     let mut dirs: BTreeSet<String> = BTreeSet::new();
     for d in planned.dirs() {
         // Every ancestor, parents first (`a`, then `a/b`).
         let ends = d.match_indices('/').map(|(i, _)| i).chain([d.len()]);
         for end in ends {
             if !dirs.contains(&d[..end]) {
-                ops.mkdir_within(&root, &d[..end], 0o755)?;
+                ops.mkdir_within(stage, &within(&d[..end]), 0o755)?;
                 dirs.insert(d[..end].to_string());
             }
         }
     }
     for f in &planned.files {
-        ops.create_file_within(&root, &f.path, f.mode, f.contents.as_bytes())?;
+        ops.create_file_within(stage, &within(&f.path), f.mode, f.contents.as_bytes())?;
     }
     if replaces {
         if let Ok(old) = at.dir.open_dir(&planned.name) {
+            let new = stage.dir.open_dir(tmp).map_err(stage.err(tmp))?;
+            let shown = stage.path(tmp);
+            let root = At { dir: &new, shown: &shown };
             let planned_files: BTreeSet<&str> = planned.files.iter().map(|f| f.path.as_str()).collect();
             let keep = Keep { generated_before, planned_files: &planned_files, planned_dirs: &dirs };
             keep.carry(ops, &old, &root, "")?;
