@@ -13,16 +13,35 @@ pub struct NulInWord;
 
 /// Quotes `s` as one execline word; bare when that is unambiguous and readable.
 pub fn quote(s: &str) -> Result<String, NulInWord> {
+    let mut out = String::with_capacity(s.len() + 2);
+    quote_into(&mut out, s)?;
+    Ok(out)
+}
+
+/// The bytes a bare word may hold: ASCII letters, digits and `_@%+=:,./-`.
+const BARE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'@' | b'%' | b'+' | b'=' | b':' | b',' | b'.' | b'/' | b'-');
+        b += 1;
+    }
+    t
+};
+
+/// [`quote`], appended to `out`: a script is rendered into one text, without a `String` per
+/// word (a run script has about 40 words, each quoted once).
+fn quote_into(out: &mut String, s: &str) -> Result<(), NulInWord> {
+    // A table look-up per byte: no byte of a bare word is NUL, so one pass also tells there is none.
+    if !s.is_empty() && !s.starts_with('#') && s.bytes().all(|b| BARE[usize::from(b)]) {
+        out.push_str(s);
+        return Ok(());
+    }
     if s.contains('\0') {
         return Err(NulInWord);
     }
-    let bare = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b))
-        && !s.starts_with('#');
-    if bare {
-        return Ok(s.to_string());
-    }
-    let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -39,7 +58,7 @@ pub fn quote(s: &str) -> Result<String, NulInWord> {
         }
     }
     out.push('"');
-    Ok(out)
+    Ok(())
 }
 
 /// Quotes `s` as one execline word keeping its newlines and tabs as they are, so a program
@@ -82,6 +101,16 @@ enum Word {
     Value(String),
     /// Block syntax (`{`, `}`), written as is.
     Syntax(&'static str),
+}
+
+impl Word {
+    /// Its length unquoted: what the rendered text holds at least.
+    fn len(&self) -> usize {
+        match self {
+            Word::Value(v) => v.len(),
+            Word::Syntax(s) => s.len(),
+        }
+    }
 }
 
 /// One element of [`ExeclineScript::tokens_line`].
@@ -162,16 +191,21 @@ impl ExeclineScript {
 
     /// The script's text.
     pub fn render(&self) -> Result<String, NulInWord> {
-        let mut out = format!("#!{} -P\n", self.interpreter);
+        let words: usize = self.lines.iter().map(|l| l.iter().map(Word::len).sum::<usize>() + l.len()).sum();
+        let mut out = String::with_capacity(self.interpreter.len() + 6 + words + words / 8);
+        out.push_str("#!");
+        out.push_str(&self.interpreter);
+        out.push_str(" -P\n");
         for l in &self.lines {
-            let mut words = Vec::with_capacity(l.len());
-            for w in l {
-                words.push(match w {
-                    Word::Value(v) => quote(v)?,
-                    Word::Syntax(s) => s.to_string(),
-                });
+            for (i, w) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                match w {
+                    Word::Value(v) => quote_into(&mut out, v)?,
+                    Word::Syntax(s) => out.push_str(s),
+                }
             }
-            out.push_str(&words.join(" "));
             out.push('\n');
         }
         Ok(out)

@@ -2,7 +2,9 @@
 //! (`openat`, `mkdirat`, `renameat2`, `unlinkat`, `fstatat`, `linkat`, …), never following a
 //! symbolic link at any entry. What rc2s6 writes goes through here: once the output directory
 //! is open, someone who can write to it may swap any entry for a link at any moment, and
-//! nothing they do sends a write outside it.
+//! nothing they do sends a write outside it. The one exception, `*_within`, resolves a
+//! relative path from a directory only this process can have changed (one it made, mode 0700,
+//! and filled itself: the writer's private directory), where no link can be.
 
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
@@ -83,6 +85,14 @@ fn c_name(name: &str) -> io::Result<CString> {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{name}` is not one path component")));
     }
     CString::new(name).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a file name"))
+}
+
+/// A `/`-separated relative path of plain names (no empty name, `.` or `..`).
+fn c_relative(path: &str) -> io::Result<CString> {
+    if path.split('/').any(|n| n.is_empty() || n == "." || n == "..") {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{path}` is not a plain relative path")));
+    }
+    CString::new(path).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a file name"))
 }
 
 fn c_path(path: &Path) -> io::Result<CString> {
@@ -230,6 +240,29 @@ impl Dir {
         self.make_dir(name, mode).map(|_| ())
     }
 
+    /// Makes the directory at `path` under this one, with exactly `mode` (checked with an
+    /// `fstatat` unless known to come out exact). `path` is a relative path of plain names
+    /// resolved from here, through directories nobody but this process can have changed: for a
+    /// directory only its owner can write, that this run made and filled (the writer's private
+    /// directory), where opening each directory on the way would prove nothing more.
+    pub fn mkdir_within(&self, path: &str, mode: u32) -> io::Result<()> {
+        let p = c_relative(path)?;
+        // SAFETY: valid descriptor and path.
+        check(unsafe { libc::mkdirat(self.raw(), p.as_ptr(), mode as libc::mode_t) })?;
+        if self.makes_exactly(mode) {
+            return Ok(());
+        }
+        // SAFETY: zeroed `stat` is a valid value to be overwritten.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: valid descriptor, path and out-pointer.
+        check(unsafe { libc::fstatat(self.raw(), p.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) })?;
+        if st.st_mode & 0o7777 != mode {
+            // SAFETY: valid descriptor and path (the directory just made: see above).
+            check(unsafe { libc::fchmodat(self.raw(), p.as_ptr(), mode as libc::mode_t, 0) })?;
+        }
+        Ok(())
+    }
+
     /// Makes the subdirectory `name` with exactly `mode` and returns it open: [`Dir::make_dir`]
     /// without the `fstat` when the mode is known to come out exact.
     pub fn create_dir(&self, name: &str, mode: u32) -> io::Result<Dir> {
@@ -286,7 +319,22 @@ impl Dir {
         sync: bool,
         write: impl FnOnce(&mut File) -> io::Result<()>,
     ) -> io::Result<()> {
-        let n = c_name(name)?;
+        self.create_at(&c_name(name)?, mode, sync, write)
+    }
+
+    /// [`Dir::create_file`] at `path`, a relative path of plain names under this directory
+    /// whose directories nobody but this process can have changed ([`Dir::mkdir_within`]).
+    pub fn create_file_within(&self, path: &str, mode: u32, contents: &[u8]) -> io::Result<()> {
+        self.create_at(&c_relative(path)?, mode, false, |f| f.write_all(contents))
+    }
+
+    fn create_at(
+        &self,
+        n: &std::ffi::CStr,
+        mode: u32,
+        sync: bool,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> io::Result<()> {
         let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
         // SAFETY: valid descriptor and name; the result is checked.
         let fd = check(unsafe { libc::openat(self.raw(), n.as_ptr(), flags, mode as libc::c_uint) })?;
@@ -420,9 +468,14 @@ impl Dir {
     }
 
     fn rename2(&self, from: &str, to: &str, flags: libc::c_uint) -> io::Result<()> {
+        self.rename2_into(from, self, to, flags)
+    }
+
+    /// renameat2 of `from` here to `to` in `into` (on the same filesystem).
+    fn rename2_into(&self, from: &str, into: &Dir, to: &str, flags: libc::c_uint) -> io::Result<()> {
         let (f, t) = (c_name(from)?, c_name(to)?);
-        // SAFETY: valid descriptor and names.
-        check(unsafe { libc::renameat2(self.raw(), f.as_ptr(), self.raw(), t.as_ptr(), flags) }).map(drop)
+        // SAFETY: valid descriptors and names.
+        check(unsafe { libc::renameat2(self.raw(), f.as_ptr(), into.raw(), t.as_ptr(), flags) }).map(drop)
     }
 
     /// Renames `from` to `to`, replacing a file there (the manifest, the journal).
@@ -435,9 +488,15 @@ impl Dir {
         self.rename2(from, to, libc::RENAME_NOREPLACE)
     }
 
-    /// Exchanges `a` and `b` atomically; both must exist.
-    pub fn exchange(&self, a: &str, b: &str) -> io::Result<()> {
-        self.rename2(a, b, libc::RENAME_EXCHANGE)
+    /// Moves `from` here to `to` in `into` (on the same filesystem), failing if anything is at
+    /// `to`.
+    pub fn move_into(&self, from: &str, into: &Dir, to: &str) -> io::Result<()> {
+        self.rename2_into(from, into, to, libc::RENAME_NOREPLACE)
+    }
+
+    /// Exchanges `a` here and `b` in `other` (on the same filesystem) atomically; both must exist.
+    pub fn exchange_with(&self, a: &str, other: &Dir, b: &str) -> io::Result<()> {
+        self.rename2_into(a, other, b, libc::RENAME_EXCHANGE)
     }
 
     /// Removes `name` and everything under it, never following a link: a link is removed, not
@@ -550,6 +609,39 @@ mod tests {
                     [mode, mode, mode | 0o700, mode],
                     "{mode:o}, knowing the umask: {knowing}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn paths_within_are_plain_names_and_made_with_exact_modes() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let perms = |p: &Path| {
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
+        };
+        for knowing in [false, true] {
+            let top = tmp.path().join(knowing.to_string());
+            std::fs::create_dir(&top).expect("mkdir");
+            let out =
+                if knowing { Dir::open(&top).expect("open").knowing_umask() } else { Dir::open(&top).expect("open") };
+            for (i, mode) in [0o755, 0o700, 0o777, 0o1777].into_iter().enumerate() {
+                out.mkdir_within(&format!("d{i}"), mode).expect("mkdir");
+                out.mkdir_within(&format!("d{i}/sub"), mode).expect("mkdir below");
+                for (j, file_mode) in [0o644, 0o600, 0o755, 0o4755, 0o000].into_iter().enumerate() {
+                    out.create_file_within(&format!("d{i}/sub/f{j}"), file_mode, b"x").expect("file");
+                    assert_eq!(perms(&top.join(format!("d{i}/sub/f{j}"))), file_mode, "knowing: {knowing}");
+                }
+                assert_eq!(
+                    (perms(&top.join(format!("d{i}"))), perms(&top.join(format!("d{i}/sub")))),
+                    (mode, mode),
+                    "knowing: {knowing}"
+                );
+            }
+            assert!(out.create_file_within("d0/sub/f0", 0o644, b"y").is_err(), "an existing file is not replaced");
+            assert_eq!(std::fs::read(top.join("d0/sub/f0")).expect("read"), b"x");
+            for bad in ["", "/abs", "d0/../x", "d0//x", "d0/./x", "d0/x/", "..", "nul\0"] {
+                assert!(out.mkdir_within(bad, 0o755).is_err(), "{bad:?}");
+                assert!(out.create_file_within(bad, 0o644, b"").is_err(), "{bad:?}");
             }
         }
     }

@@ -357,11 +357,21 @@ fn file_records(d: &ServiceDir) -> Vec<FileRecord> {
     d.files
         .iter()
         .map(|f| FileRecord {
-            path: format!("{}/{}", d.name, f.path),
-            mode: format!("{:04o}", f.mode),
+            path: [d.name.as_str(), "/", f.path.as_str()].concat(),
+            mode: octal_mode(f.mode),
             sha256: sha256_hex(f.contents.as_bytes()),
         })
         .collect()
+}
+
+/// Permission bits as the manifest writes them, `format!("{:04o}")`'s text (`0755`) made without
+/// the formatting machinery: one for each of the thousands of files of a batch.
+fn octal_mode(mode: u32) -> String {
+    if mode > 0o7777 {
+        return format!("{mode:04o}");
+    }
+    let digit = |shift: u32| char::from(b'0' + ((mode >> shift) & 7) as u8);
+    [digit(9), digit(6), digit(3), digit(0)].into_iter().collect()
 }
 
 impl ServiceRecord {
@@ -533,6 +543,13 @@ mod tests {
             header.write_yaml_over(&records.iter().collect::<Vec<_>>(), &mut written).expect("written");
             let whole = header.with_services(records).to_yaml();
             assert_eq!(String::from_utf8(written).expect("UTF-8"), whole, "{n} records");
+        }
+    }
+
+    #[test]
+    fn modes_are_written_as_format_writes_them() {
+        for mode in [0, 0o7, 0o644, 0o755, 0o700, 0o4755, 0o7777, 0o10000, 0o123456] {
+            assert_eq!(octal_mode(mode), format!("{mode:04o}"));
         }
     }
 

@@ -159,12 +159,16 @@ impl Text {
 
     /// ` value`, plain or single-quoted as serde_yaml writes it.
     fn scalar(&mut self, value: &str) {
-        if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        // Whole-text passes without an early exit, which the compiler vectorises: the manifest
+        // is megabytes of these values (a digest alone is 64 bytes), looked at byte by byte.
+        let printable = value.bytes().fold(true, |all, b| all & (b.wrapping_sub(0x20) < 0x5f));
+        if !printable {
             self.ok = false;
             return;
         }
+        let marks = value.bytes().fold(false, |any, b| any | (b == b':') | (b == b'#'));
         self.out.push(' ');
-        if serde_quotes(value) || !plain_allowed(value) {
+        if serde_quotes(value) || !plain_allowed(value, marks) {
             self.out.push('\'');
             for (i, piece) in value.split('\'').enumerate() {
                 if i > 0 {
@@ -181,7 +185,8 @@ impl Text {
 
 /// Whether libyaml writes this printable ASCII text plain as a value in block context
 /// (`yaml_emitter_analyze_scalar`'s `block_plain_allowed`; the empty string never comes here).
-fn plain_allowed(v: &str) -> bool {
+/// `marks`: whether it holds a `:` or a `#` (what is looked for past its first byte).
+fn plain_allowed(v: &str, marks: bool) -> bool {
     let b = v.as_bytes();
     if b.is_empty() || b[0] == b' ' || b[b.len() - 1] == b' ' || v.starts_with("---") || v.starts_with("...") {
         return false;
@@ -194,7 +199,7 @@ fn plain_allowed(v: &str) -> bool {
     {
         return false;
     }
-    !(1..b.len()).any(|i| (b[i] == b':' && followed_by_space(i)) || (b[i] == b'#' && b[i - 1] == b' '))
+    !(marks && (1..b.len()).any(|i| (b[i] == b':' && followed_by_space(i)) || (b[i] == b'#' && b[i - 1] == b' ')))
 }
 
 /// Whether serde_yaml_ng writes the string single-quoted because it would read back as null, a

@@ -96,16 +96,18 @@ impl FsOps {
         at.dir.make_dir(name, mode).map_err(at.err(name))
     }
 
-    /// Makes the directory `name` with exactly `mode`, and returns it open.
-    pub fn create_dir(&self, at: &At, name: &str, mode: u32) -> Result<Dir, WriteError> {
+    /// Makes the directory at `path` (relative, under `at`) with exactly `mode`, through
+    /// directories only this run can have changed (`Dir::mkdir_within`).
+    pub fn mkdir_within(&self, at: &At, path: &str, mode: u32) -> Result<(), WriteError> {
         self.begin();
-        at.dir.create_dir(name, mode).map_err(at.err(name))
+        at.dir.mkdir_within(path, mode).map_err(at.err(path))
     }
 
-    /// Creates the file `name`, which must not exist, with exactly `mode`.
-    pub fn create_file(&self, at: &At, name: &str, mode: u32, contents: &[u8], sync: bool) -> Result<(), WriteError> {
+    /// Creates the file at `path` (relative, under `at`), which must not exist, with exactly
+    /// `mode`, through directories only this run can have changed (`Dir::create_file_within`).
+    pub fn create_file_within(&self, at: &At, path: &str, mode: u32, contents: &[u8]) -> Result<(), WriteError> {
         self.begin();
-        at.dir.create_file(name, mode, contents, sync).map_err(at.err(name))
+        at.dir.create_file_within(path, mode, contents).map_err(at.err(path))
     }
 
     /// [`FsOps::create_file`] with the contents written by `write` as they are made.
@@ -133,10 +135,13 @@ impl FsOps {
         at.dir.rename_noreplace(from, to).map_err(at.err(to))
     }
 
-    /// Exchanges two existing entries atomically.
-    pub fn exchange(&self, at: &At, a: &str, b: &str) -> Result<(), WriteError> {
+    /// Puts `from` (in `stage`) in place as `to` (in `at`, on the same filesystem): exchanged
+    /// atomically with what is there when `replaces`, else where nothing may be.
+    pub fn put_in_place(&self, stage: &At, from: &str, at: &At, to: &str, replaces: bool) -> Result<(), WriteError> {
         self.begin();
-        at.dir.exchange(a, b).map_err(at.err(b))
+        let moved =
+            if replaces { stage.dir.exchange_with(from, at.dir, to) } else { stage.dir.move_into(from, at.dir, to) };
+        moved.map_err(at.err(to))
     }
 
     /// Removes an entry and everything under it; links are removed, never followed.

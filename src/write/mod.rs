@@ -5,12 +5,14 @@
 //!    (see `journal`), and remove half-built leftovers (`.rc2s6-new.*`, `.rc2s6-old.*`);
 //! 2. plan: per service, keep (already up to date), write, remove (no longer converted), or leave
 //!    alone (edited by hand, reported; `--force` overwrites, but never through a symbolic link),
-//!    and build every new directory beside its destination (`.rc2s6-new.<number>`): each
+//!    and build every new directory beside its destination, in one private directory the run
+//!    makes there (`.rc2s6-new.stage`, mode 0700: nobody else can change what is in it): each
 //!    service as soon as it is compiled ([`Writer::stage`], so that a batch does not hold every
 //!    service's files until the end), the rest (bundles) at the end;
 //! 3. if anything changes: sync once, write the new manifest as the journal, put each directory
-//!    in place with one `rename` or `renameat2(RENAME_EXCHANGE)` (removals are renamed aside
-//!    first), sync, rename the journal over the manifest, then delete the old directories.
+//!    in place with one `rename` or `renameat2(RENAME_EXCHANGE)` out of the private directory
+//!    (removals are renamed aside first), sync, rename the journal over the manifest, then
+//!    delete the old directories and the private one.
 //!
 //! So a run killed at any point (a kill before the journal leaves only temporary directories,
 //! removed by the next run) leaves every service as it was or fully new, and the manifest
@@ -25,12 +27,12 @@ mod manifest_text;
 mod plan;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::os::fd::AsRawFd as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -52,8 +54,13 @@ use plan::{Action, Decided, Listing, Unit, plan_unit, units};
 
 /// The lock file: one rc2s6 at a time writes an output directory.
 pub const LOCK_NAME: &str = ".rc2s6.lock";
-/// A service directory being built, or (after the exchange) the one it replaced.
+/// What a run builds in, left behind by a killed run.
 const NEW_PREFIX: &str = ".rc2s6-new.";
+/// The private directory every new directory is built in (as `<number>`), and where the one it
+/// replaces lands after the exchange. Mode 0700 and checked to be the empty directory this run
+/// made: only this run (or its owner, or root) can change what is in it, so what is built there
+/// is what is put in place, without a look at each directory before and after.
+const STAGE_NAME: &str = ".rc2s6-new.stage";
 /// A service directory moved aside to be deleted.
 const OLD_PREFIX: &str = ".rc2s6-old.";
 /// The manifest or journal being written.
@@ -173,28 +180,18 @@ pub fn current_manifest(out: &Path) -> Result<Option<Manifest>, WriteError> {
 /// A step of putting the output in place once every new directory is built. Kept small: a
 /// batch keeps one for every service it writes until the end.
 enum Step {
-    /// The unit's directory `dir` (its index in `Unit::dirs`), built as the temporary directory
-    /// number `tmp` (`.rc2s6-new.<tmp>`, its identity `id`: device, inode), goes in place;
-    /// `replaces` says whether something is there now.
-    Put { dir: usize, replaces: bool, tmp: usize, id: (u64, u64) },
+    /// The unit's directory `dir` (its index in `Unit::dirs`), built in the private directory
+    /// as `<tmp>`, goes in place; `replaces` says whether something is there now.
+    Put { dir: usize, replaces: bool, tmp: usize },
     /// The directory `name` is moved aside as `.rc2s6-old.<tmp>` and deleted.
     Remove { name: String, tmp: usize },
-}
-
-impl Step {
-    /// The temporary name of the directory it moves.
-    fn tmp(&self) -> String {
-        match self {
-            Step::Put { tmp, .. } => format!("{NEW_PREFIX}{tmp}"),
-            Step::Remove { tmp, .. } => format!("{OLD_PREFIX}{tmp}"),
-        }
-    }
 }
 
 /// What building a directory needs.
 struct Write<'a> {
     planned: &'a ServiceDir,
     replaces: bool,
+    /// Its name in the private directory.
     tmp: String,
     generated_before: BTreeSet<String>,
 }
@@ -220,6 +217,8 @@ struct Staging {
 pub struct Writer {
     ops: FsOps,
     shown: PathBuf,
+    /// The private directory's path, for messages.
+    stage_shown: PathBuf,
     /// The output directory, when it exists (a dry run does not create it).
     dir: Option<Dir>,
     _lock: Option<fs::File>,
@@ -230,11 +229,12 @@ pub struct Writer {
     listing: Option<Listing>,
     recovered: bool,
     opts: WriteOptions,
-    /// Temporary names are numbered: `.rc2s6-new.` and a 251-byte service name would not fit
+    /// Temporary names are numbered: `.rc2s6-old.` and a 251-byte service name would not fit
     /// in a directory entry (NAME_MAX, 255 bytes).
     next_tmp: AtomicUsize,
-    /// The numbers given to directories being built, for cleaning up after a failure.
-    made: Mutex<Vec<usize>>,
+    /// The private directory ([`STAGE_NAME`]), made when the first directory is built (a run
+    /// that builds nothing leaves the output directory as it was), or why it could not be.
+    stage: OnceLock<Result<Dir, WriteError>>,
     staging: Mutex<Staging>,
 }
 
@@ -297,6 +297,7 @@ impl Writer {
         Ok(Writer {
             ops,
             shown: out.to_path_buf(),
+            stage_shown: out.join(STAGE_NAME),
             dir,
             _lock: lock_file,
             old,
@@ -304,7 +305,7 @@ impl Writer {
             recovered,
             opts,
             next_tmp: AtomicUsize::new(0),
-            made: Mutex::default(),
+            stage: OnceLock::new(),
             staging: Mutex::default(),
         })
     }
@@ -328,6 +329,21 @@ impl Writer {
         self.next_tmp.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// The private directory new directories are built in, made on first use.
+    fn stage_dir(&self, at: &At) -> Result<&Dir, WriteError> {
+        self.stage.get_or_init(|| make_stage(&self.ops, at)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The private directory, if this run made it.
+    fn made_stage(&self) -> Option<&Dir> {
+        self.stage.get().and_then(|s| s.as_ref().ok())
+    }
+
+    /// The private directory, shown under the output directory.
+    fn stage_at<'a>(&'a self, stage: &'a Dir) -> At<'a> {
+        At { dir: stage, shown: &self.stage_shown }
+    }
+
     /// Decides what happens to a compiled service and builds its new directories under
     /// temporary names now, on the calling thread; then drops their files from `service`
     /// (`CompiledService::staged`). A dry run stages nothing (it builds nothing: the files are
@@ -345,8 +361,9 @@ impl Writer {
                     steps.push(match a {
                         Action::Write { dir, replaces, generated_before } => {
                             let (tmp, w) = self.write(dir, replaces, generated_before);
-                            let id = build(&self.ops, &at, &w)?;
-                            Step::Put { dir: unit.index(dir), replaces, tmp, id }
+                            let stage = self.stage_dir(&at)?;
+                            build(&self.ops, &at, &self.stage_at(stage), &w)?;
+                            Step::Put { dir: unit.index(dir), replaces, tmp }
                         }
                         Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
                     });
@@ -377,8 +394,7 @@ impl Writer {
         generated_before: BTreeSet<String>,
     ) -> (usize, Write<'a>) {
         let tmp = self.tmp();
-        lock_ignoring_poison(&self.made).push(tmp);
-        (tmp, Write { planned, replaces, tmp: format!("{NEW_PREFIX}{tmp}"), generated_before })
+        (tmp, Write { planned, replaces, tmp: tmp.to_string(), generated_before })
     }
 
     /// Writes the rest of the compilation (`comp` is what the staged services became) and
@@ -424,13 +440,15 @@ impl Writer {
         let before = Failed::BeforeJournal;
         let old = self.old.as_ref();
         let units = units(comp, old);
-        let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+        // Hashed, not sorted: this runs on the main thread alone, once per unit (thousands), and
+        // a sorted map compared names byte by byte at each of its levels.
+        let mut named: HashMap<&str, usize> = HashMap::with_capacity(units.len());
         for u in &units {
             *named.entry(u.name).or_default() += 1;
         }
-        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::new();
-        let (mut steps, mut writes) = (Vec::new(), Vec::new());
-        let mut planned = BTreeSet::new();
+        let mut records: Vec<Cow<'_, ServiceRecord>> = Vec::with_capacity(units.len());
+        let (mut steps, mut writes) = (Vec::with_capacity(units.len()), Vec::new());
+        let mut planned = HashSet::with_capacity(units.len());
         for (n, u) in units.iter().enumerate() {
             let mine = u.staged.and_then(|i| staged.get_mut(i)).and_then(Option::take);
             if !planned.insert(u.name) {
@@ -438,7 +456,7 @@ impl Writer {
                 // the name had are planned once, with the first; a second plan would move
                 // them aside twice.
                 if let Some((_, built)) = mine {
-                    self.remove_built(at, &built).map_err(before)?;
+                    self.remove_built(&built).map_err(before)?;
                 }
                 records.extend(u.record.map(Cow::Borrowed));
                 continue;
@@ -446,7 +464,7 @@ impl Writer {
             let mut decided = match mine {
                 // A name given twice is refused after it was staged: what was built goes.
                 Some((_, built)) if named[u.name] > 1 => {
-                    self.remove_built(at, &built).map_err(before)?;
+                    self.remove_built(&built).map_err(before)?;
                     self.plan_now(at, n, u, &mut steps, &mut writes).map_err(before)?
                 }
                 Some((decided, built)) => {
@@ -459,7 +477,7 @@ impl Writer {
             decided.report(u.name, report);
         }
         for (_, built) in staged.into_iter().flatten() {
-            self.remove_built(at, &built).map_err(before)?;
+            self.remove_built(&built).map_err(before)?;
         }
         // Written from the records where they are (a copy of every record costs as much again),
         // compared with the manifest on disk and committed as it is made, never held whole.
@@ -480,24 +498,33 @@ impl Writer {
         };
         report.manifest_written = !unchanged;
         if self.opts.dry_run || (steps.is_empty() && !report.manifest_written) {
+            // Nothing changes: the private directory made for a service refused afterwards goes.
+            if self.stage.get().is_some() {
+                self.ops.remove(at, STAGE_NAME).map_err(before)?;
+            }
             return Ok(());
         }
-        for (i, id) in build_all(&self.ops, at, &writes).map_err(before)? {
-            if let Some((_, Step::Put { id: slot, .. })) = steps.get_mut(i) {
-                *slot = id;
-            }
+        if !writes.is_empty() {
+            let stage = self.stage_dir(at).map_err(before)?;
+            build_all(&self.ops, at, &self.stage_at(stage), &writes).map_err(before)?;
         }
         // The new files' contents are durable before any of them is put in place.
         at.dir.sync_filesystem().map_err(io(at.shown)).map_err(before)?;
         commit(&self.ops, at, mode, JOURNAL_NAME, text).map_err(before)?;
-        swap_all(&self.ops, at, &units, &steps).map_err(Failed::AfterJournal)?;
+        let stage = self.made_stage();
+        swap_all(&self.ops, at, stage.map(|s| self.stage_at(s)).as_ref(), &units, &steps)
+            .map_err(Failed::AfterJournal)?;
         self.ops.rename(at, JOURNAL_NAME, MANIFEST_NAME).map_err(Failed::AfterJournal)?;
         at.dir.sync().map_err(io(at.shown)).map_err(Failed::AfterJournal)?;
         // What was replaced or removed is garbage now; a kill here leaves it for the next run.
         for (_, s) in &steps {
-            if matches!(s, Step::Put { replaces: true, .. } | Step::Remove { .. }) {
-                self.ops.remove(at, &s.tmp()).map_err(Failed::AfterJournal)?;
+            if let Step::Remove { tmp, .. } = s {
+                self.ops.remove(at, &format!("{OLD_PREFIX}{tmp}")).map_err(Failed::AfterJournal)?;
             }
+        }
+        // The private directory holds only the directories replaced: it goes whole.
+        if stage.is_some() {
+            self.ops.remove(at, STAGE_NAME).map_err(Failed::AfterJournal)?;
         }
         Ok(())
     }
@@ -524,8 +551,7 @@ impl Writer {
                 Action::Write { dir, replaces, generated_before } => {
                     let (tmp, w) = self.write(dir, replaces, generated_before);
                     writes.push((steps.len(), w));
-                    // Its identity is filled in once it is built.
-                    Step::Put { dir: u.index(dir), replaces, tmp, id: (0, 0) }
+                    Step::Put { dir: u.index(dir), replaces, tmp }
                 }
                 Action::Remove { name } => Step::Remove { name, tmp: self.tmp() },
             };
@@ -535,9 +561,12 @@ impl Writer {
     }
 
     /// Removes the directories built for a unit that is not written after all.
-    fn remove_built(&self, at: &At, built: &[Step]) -> Result<(), WriteError> {
-        for s in built.iter().filter(|s| matches!(s, Step::Put { .. })) {
-            self.ops.remove(at, &s.tmp())?;
+    fn remove_built(&self, built: &[Step]) -> Result<(), WriteError> {
+        let Some(stage) = self.made_stage() else { return Ok(()) };
+        for s in built {
+            if let Step::Put { tmp, .. } = s {
+                self.ops.remove(&self.stage_at(stage), &tmp.to_string())?;
+            }
         }
         Ok(())
     }
@@ -546,8 +575,8 @@ impl Writer {
     /// `journal`, the journal too (nothing was put in place, so the manifest still holds). Errors
     /// are ignored: the first one is reported, and the next run removes leftovers anyway.
     fn discard(&self, at: &At, journal: bool) {
-        for tmp in lock_ignoring_poison(&self.made).iter() {
-            let _ = self.ops.remove(at, &format!("{NEW_PREFIX}{tmp}"));
+        if self.stage.get().is_some() {
+            let _ = self.ops.remove(at, STAGE_NAME);
         }
         if journal {
             let _ = self.ops.remove(at, JOURNAL_NAME);
@@ -580,55 +609,51 @@ fn records_mode(records: &[&ServiceRecord]) -> u32 {
     if records.iter().any(|r| r.private) { 0o600 } else { 0o644 }
 }
 
-/// A directory's identity: device and inode.
-type DirId = (u64, u64);
-
-/// Builds directories beside their destinations, on all cores (building is most of a write,
-/// nearly all of it in the kernel). Returns the identity (device, inode) of each, by the
-/// number it is given with.
-fn build_all(ops: &FsOps, at: &At, writes: &[(usize, Write)]) -> Result<Vec<(usize, DirId)>, WriteError> {
-    crate::core::parallel::in_parallel(writes, |(i, w)| build(ops, at, w).map(|id| (*i, id))).into_iter().collect()
+/// Builds directories in the private directory `stage`, on all cores (building is most of a
+/// write, nearly all of it in the kernel).
+fn build_all(ops: &FsOps, at: &At, stage: &At, writes: &[(usize, Write)]) -> Result<(), WriteError> {
+    crate::core::parallel::in_parallel(writes, |(_, w)| build(ops, at, stage, w)).into_iter().collect()
 }
 
-/// Puts each directory in place with one rename (removals are renamed aside), checking before
-/// and after that what is renamed is the directory this run built (its identity in the step):
-/// someone who can write to the output may swap it for a link at any moment. What was put in
-/// place by mistake is taken back out (the old directory back in place), so the output never
-/// holds a link rc2s6 put there. Each step is its unit's (by index in `units`).
-fn swap_all(ops: &FsOps, at: &At, units: &[Unit], steps: &[(usize, Step)]) -> Result<(), WriteError> {
-    let changed = |name: &str| WriteError::Io {
-        path: at.path(name).display().to_string(),
-        message: "is not the directory rc2s6 built: the output directory was changed during the run".into(),
-    };
+/// Puts each directory in place with one rename out of the private directory `stage` (removals
+/// are renamed aside). Nobody else can change what is in it, so what is renamed is the
+/// directory this run built: no look at it before or after (someone who can write to the output
+/// may swap anything there at any moment, but not in `stage`). A replaced directory, or whatever
+/// was put at its name, lands in `stage`, deleted with it. Each step is its unit's (by index in
+/// `units`).
+fn swap_all(
+    ops: &FsOps,
+    at: &At,
+    stage: Option<&At>,
+    units: &[Unit],
+    steps: &[(usize, Step)],
+) -> Result<(), WriteError> {
     for (n, s) in steps {
-        let tmp = &s.tmp();
         match s {
-            Step::Put { dir, replaces, id, .. } => {
+            Step::Put { dir, replaces, tmp } => {
                 let name = units[*n].dirs[*dir].name.as_str();
-                let is_ours = |name: &str| -> Result<bool, WriteError> {
-                    let e = at.dir.entry(name).map_err(at.err(name))?;
-                    Ok(e.is_some_and(|e| e.is_dir() && e.id == *id))
-                };
-                if !is_ours(tmp)? {
-                    return Err(changed(tmp));
-                }
-                if *replaces {
-                    ops.exchange(at, tmp, name)?;
-                } else {
-                    ops.rename_noreplace(at, tmp, name)?;
-                }
-                if !is_ours(name)? {
-                    // Swapped between the check and the rename: put back what was there (the
-                    // old directory, or nothing); the intruder goes back to `tmp`, removed
-                    // with the rest of what this run made.
-                    let _ = if *replaces { ops.exchange(at, tmp, name) } else { ops.rename_noreplace(at, name, tmp) };
-                    return Err(changed(name));
-                }
+                let stage = stage.ok_or_else(|| at.err(STAGE_NAME)(std::io::ErrorKind::NotFound.into()))?;
+                ops.put_in_place(stage, &tmp.to_string(), at, name, *replaces)?;
             }
-            Step::Remove { name, .. } => ops.rename_noreplace(at, name, tmp)?,
+            Step::Remove { name, tmp } => ops.rename_noreplace(at, name, &format!("{OLD_PREFIX}{tmp}"))?,
         }
     }
     at.dir.sync().map_err(io(at.shown))
+}
+
+/// Makes the private directory new directories are built in ([`STAGE_NAME`]).
+fn make_stage(ops: &FsOps, at: &At) -> Result<Dir, WriteError> {
+    let (stage, me) = ops.make_dir(at, STAGE_NAME, 0o700)?;
+    // Only this run makes it, with this process's owner, and it starts empty: anything else is
+    // something swapped in between the `mkdir` and the `open`. Once it is, only its owner can
+    // change what is in it.
+    if !me.is_dir() || me.uid != effective_uid() || !stage.is_empty().map_err(at.err(STAGE_NAME))? {
+        return Err(WriteError::Io {
+            path: at.path(STAGE_NAME).display().to_string(),
+            message: "is not the directory rc2s6 just made: the output directory was changed during the run".into(),
+        });
+    }
+    Ok(stage)
 }
 
 /// Takes the output directory's lock.
@@ -756,60 +781,43 @@ fn commit(
     at.dir.sync().map_err(io(at.shown))
 }
 
-/// Builds a service directory as `tmp`, which must not exist, through descriptors only; what
-/// the admin or s6 put in the directory it replaces is carried over. Returns the directory's
-/// identity, checked again when it is put in place.
-fn build(ops: &FsOps, at: &At, write: &Write) -> Result<(u64, u64), WriteError> {
+/// Builds a service directory as `tmp` in the private directory `stage` (where it does not
+/// exist), through descriptors only; what the admin or s6 put in the directory it replaces (in
+/// `at`, the output directory) is carried over.
+fn build(ops: &FsOps, at: &At, stage: &At, write: &Write) -> Result<(), WriteError> {
     let (planned, replaces, tmp, generated_before) =
         (write.planned, write.replaces, write.tmp.as_str(), &write.generated_before);
-    let (new, me) = ops.make_dir(at, tmp, 0o755)?;
-    // Only this run makes it, with this process's owner, and it starts empty: anything else
-    // is something swapped in meanwhile.
-    if me.uid != effective_uid() || !new.is_empty().map_err(at.err(tmp))? {
-        return Err(WriteError::Io {
-            path: at.path(tmp).display().to_string(),
-            message: "is not the directory rc2s6 just made: the output directory was changed during the run".into(),
-        });
-    }
-    let shown = at.path(tmp);
-    let root = At { dir: &new, shown: &shown };
-    let mut dirs: BTreeMap<String, Dir> = BTreeMap::new();
+    // In the private directory: the `mkdir` succeeding says it is the directory just made, and
+    // nothing but this run can change what is in it, so the directory, its subdirectories and
+    // its files are made through their paths from it (`N/log/run`), without a descriptor of
+    // each directory.
+    ops.mkdir_within(stage, tmp, 0o755)?;
+    let within = |path: &str| [tmp, "/", path].concat();
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
     for d in planned.dirs() {
         // Every ancestor, parents first (`a`, then `a/b`).
-        let mut at_path = String::new();
-        for part in d.split('/') {
-            let parent = if at_path.is_empty() { None } else { Some(at_path.clone()) };
-            at_path = if at_path.is_empty() { part.to_string() } else { format!("{at_path}/{part}") };
-            if dirs.contains_key(&at_path) {
-                continue;
+        let ends = d.match_indices('/').map(|(i, _)| i).chain([d.len()]);
+        for end in ends {
+            if !dirs.contains(&d[..end]) {
+                ops.mkdir_within(stage, &within(&d[..end]), 0o755)?;
+                dirs.insert(d[..end].to_string());
             }
-            let opened = {
-                let parent_dir = parent.as_ref().and_then(|p| dirs.get(p)).unwrap_or(&new);
-                let parent_shown = shown.join(parent.as_deref().unwrap_or(""));
-                let pat = At { dir: parent_dir, shown: &parent_shown };
-                ops.create_dir(&pat, part, 0o755)?
-            };
-            dirs.insert(at_path.clone(), opened);
         }
     }
     for f in &planned.files {
-        let (parent, file) = match f.path.rsplit_once('/') {
-            Some((p, file)) => (dirs.get(p), file),
-            None => (None, f.path.as_str()),
-        };
-        let parent_shown = shown.join(f.path.rsplit_once('/').map_or("", |(p, _)| p));
-        let pat = At { dir: parent.unwrap_or(&new), shown: &parent_shown };
-        ops.create_file(&pat, file, f.mode, f.contents.as_bytes(), false)?;
+        ops.create_file_within(stage, &within(&f.path), f.mode, f.contents.as_bytes())?;
     }
     if replaces {
         if let Ok(old) = at.dir.open_dir(&planned.name) {
+            let new = stage.dir.open_dir(tmp).map_err(stage.err(tmp))?;
+            let shown = stage.path(tmp);
+            let root = At { dir: &new, shown: &shown };
             let planned_files: BTreeSet<&str> = planned.files.iter().map(|f| f.path.as_str()).collect();
-            let planned_dirs: BTreeSet<String> = dirs.keys().cloned().collect();
-            let keep = Keep { generated_before, planned_files: &planned_files, planned_dirs: &planned_dirs };
+            let keep = Keep { generated_before, planned_files: &planned_files, planned_dirs: &dirs };
             keep.carry(ops, &old, &root, "")?;
         }
     }
-    Ok(me.id)
+    Ok(())
 }
 
 /// The process's effective user, asked once: rc2s6 never changes it.
