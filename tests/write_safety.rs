@@ -400,15 +400,29 @@ fn a_second_run_on_the_same_output_waits_its_turn() {
     let work = tmp.path();
     inputs(work, &[("svc", DAEMON, "args=--x\n")]);
     assert!(rc2s6(work, &[], None).status.success());
-    let lock = std::fs::File::open(work.join("out/.rc2s6.lock")).expect("lock file");
-    // SAFETY: the descriptor is open for the duration of the call.
-    assert_eq!(unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) }, 0);
+    // The other writer is a process of its own (flock(1)), not a descriptor of this test's: a
+    // test process forks children for other tests on other threads, and a child between its
+    // fork and its exec holds a copy of every descriptor, so a lock taken here could outlive
+    // its `drop` for a moment and fail the last run for a reason that is not rc2s6's.
+    let mut holder = Command::new("flock")
+        .arg(work.join("out/.rc2s6.lock"))
+        .args(["-c", "echo locked; exec cat > /dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flock(1)");
+    let mut locked = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.take().expect("stdout")), &mut locked)
+        .expect("read from flock(1)");
+    assert_eq!(locked, "locked\n");
     inputs(work, &[("svc", DAEMON, "args=--y\n")]);
     let run = rc2s6(work, &[], None);
     assert_eq!(run.status.code(), Some(111), "{}", stderr(&run));
     assert!(stderr(&run).contains("another rc2s6 is writing"), "{}", stderr(&run));
-    drop(lock);
-    assert!(rc2s6(work, &[], None).status.success());
+    drop(holder.stdin.take());
+    assert!(holder.wait().expect("wait for flock(1)").success());
+    let run = rc2s6(work, &[], None);
+    assert!(run.status.success(), "{}", stderr(&run));
 }
 
 #[test]
