@@ -5,6 +5,7 @@
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/openrc.pest"]
 #[grammar = "../grammar/heredocs.pest"]
+#[grammar = "../grammar/syntax-errors.pest"]
 pub(super) struct ShellGrammar;
 
 /// The grammar for a text without `<<`.
@@ -12,6 +13,7 @@ pub(super) mod plain {
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/openrc.pest"]
     #[grammar = "../grammar/no-heredocs.pest"]
+    #[grammar = "../grammar/no-syntax-errors.pest"]
     pub(in super::super) struct PlainGrammar;
 }
 
