@@ -213,6 +213,9 @@ impl Builder {
     /// here-documents, so both are read from the text: only `!` (and the blanks after it) can
     /// come before the first command, and only blanks between a command and the `|` or `|&`
     /// after it (a comment would end the pipeline).
+    ///
+    /// `command` is silent there too: each command is then its kind's pair, followed, for a
+    /// compound command, by its redirections' pairs.
     fn pipeline<R: ShellRule>(&mut self, p: P<R>) -> Pipeline {
         let whole = span(&p);
         let text = p.get_input().as_bytes();
@@ -221,35 +224,54 @@ impl Builder {
         let children = p.into_inner();
         let mut commands = Vec::with_capacity(children.len());
         for c in children {
-            if c.as_rule().kind() == Rule::command {
-                let at = c.as_span();
-                if commands.is_empty() {
-                    negated = at.start() > whole.start;
-                } else {
-                    let op = after_blanks(text, end);
-                    if text.get(op..op + 2) == Some(b"|&") {
-                        self.bashism("`|&` pipe", Span::new(op, op + 2));
-                    }
-                }
+            let rule = c.as_rule().kind();
+            let at = c.as_span();
+            if rule == Rule::redirect {
                 end = at.end();
-                commands.push(self.command(c));
+                let r = self.redirect(c);
+                if let Some(Command::Compound(_, redirects)) = commands.last_mut() {
+                    redirects.push(r);
+                }
+                continue;
             }
+            if !is_command(rule) {
+                // Operators (full grammar), comments, here-document bodies.
+                continue;
+            }
+            if commands.is_empty() {
+                negated = at.start() > whole.start;
+            } else {
+                let op = after_blanks(text, end);
+                if text.get(op..op + 2) == Some(b"|&") {
+                    self.bashism("`|&` pipe", Span::new(op, op + 2));
+                }
+            }
+            end = at.end();
+            let command = if rule == Rule::command { self.command(c) } else { self.command_kind(c) };
+            commands.push(command);
         }
         Pipeline { negated, commands, span: Span::new(whole.start, end) }
     }
 
+    /// A `command` pair (the full grammar's): its kind, and a compound command's redirections.
     fn command<R: ShellRule>(&mut self, p: P<R>) -> Command {
         let mut inner = p.into_inner().filter(|c| c.as_rule().kind() != Rule::heredoc_body);
         let first = inner.next().expect("command has content");
+        let mut command = self.command_kind(first);
+        if let Command::Compound(_, redirects) = &mut command {
+            for r in inner.filter(|c| c.as_rule().kind() == Rule::redirect) {
+                redirects.push(self.redirect(r));
+            }
+        }
+        command
+    }
+
+    /// A command from its kind's pair; a compound command without its redirections.
+    fn command_kind<R: ShellRule>(&mut self, first: P<R>) -> Command {
         match first.as_rule().kind() {
             Rule::function_def => Command::FunctionDef(self.function_def(first)),
             Rule::simple_command | Rule::plain_command => Command::Simple(self.simple_command(first)),
-            _ => {
-                let cc = self.compound(first);
-                let redirects =
-                    inner.filter(|c| c.as_rule().kind() == Rule::redirect).map(|r| self.redirect(r)).collect();
-                Command::Compound(cc, redirects)
-            }
+            _ => Command::Compound(self.compound(first), Vec::new()),
         }
     }
 
@@ -752,6 +774,27 @@ impl Builder {
         }
         FunctionDef { name, name_span, body: std::sync::Arc::new(body.expect("function has a body")), span: whole }
     }
+}
+
+/// Whether a pair of a pipeline is a command: a `command` (the full grammar's) or, where that rule
+/// is silent, one of the kinds it holds.
+fn is_command(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::command
+            | Rule::simple_command
+            | Rule::plain_command
+            | Rule::function_def
+            | Rule::brace_group
+            | Rule::if_clause
+            | Rule::case_clause
+            | Rule::for_clause
+            | Rule::while_clause
+            | Rule::arith_command
+            | Rule::subshell
+            | Rule::until_clause
+            | Rule::dbl_bracket
+    )
 }
 
 /// Where the blanks (the grammar's `blank`: spaces, tabs, line continuations) that start at

@@ -282,6 +282,8 @@ fn operators_read_from_the_text_match_the_full_grammar() {
         "a &&\n# c\n b || # d\n c\n",
         "a & # x\nb &>/dev/null &\n",
         "if a; then b & fi\n",
+        "{ a; } >x 2>&1 | while read l; do b; done <in |& c\n",
+        "! ( a ) >/dev/null # note\nf() { b; } >log\n",
     ];
     for text in texts {
         let (plain, full) = both_readings(text);
@@ -299,4 +301,9 @@ fn operators_read_from_the_text_match_the_full_grammar() {
     let found: Vec<&str> = s.non_posix.iter().map(|n| n.what).collect();
     assert_eq!(found, ["`|&` pipe"]);
     assert!(!ok("!a\n").body.items[0].and_or.first.negated);
+    let s = ok("{ a; } >x 2>&1 | b\n");
+    let pipeline = &s.body.items[0].and_or.first;
+    let Command::Compound(_, redirects) = &pipeline.commands[0] else { panic!("{pipeline:?}") };
+    assert_eq!(redirects.len(), 2);
+    assert_eq!(pipeline.commands.len(), 2);
 }
