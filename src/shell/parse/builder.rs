@@ -145,28 +145,25 @@ impl Builder {
         list
     }
 
+    /// A chain is backgrounded when the list goes on after it with `&`: the grammar reads the
+    /// separator right after the chain's text, and in the grammar without here-documents the
+    /// separator leaves no pair (`sep_op` is silent there).
     fn list_items<R: ShellRule>(&mut self, p: P<R>, whole: Span) -> List {
+        let text = p.get_input().as_bytes();
         let children = p.into_inner();
-        // Sized once from the pairs (chains and `;`/`&`), not grown by doubling: most lists end
-        // up with as many items as pairs, since newlines leave no pair.
+        // Sized once from the pairs, not grown by doubling: chains, and in the full grammar their
+        // `;` and `&`, and comments.
         let mut items: Vec<ListItem> = Vec::with_capacity(children.len());
         // Where the last chain's text ends, in the grammar and in the tree: a list without a
         // separator after its last chain ends where that chain's last command does.
         let mut last_chain_end = None;
         for c in children {
-            match c.as_rule().kind() {
-                Rule::and_or => {
-                    let pair_end = c.as_span().end();
-                    let and_or = self.and_or(c);
-                    last_chain_end = Some((pair_end, and_or.span.end));
-                    items.push(ListItem { and_or, background: false });
-                }
-                Rule::sep_op if c.as_str() == "&" => {
-                    if let Some(last) = items.last_mut() {
-                        last.background = true;
-                    }
-                }
-                _ => {}
+            if c.as_rule().kind() == Rule::and_or {
+                let pair_end = c.as_span().end();
+                let and_or = self.and_or(c);
+                last_chain_end = Some((pair_end, and_or.span.end));
+                let background = pair_end < whole.end && text.get(pair_end) == Some(&b'&');
+                items.push(ListItem { and_or, background });
             }
         }
         let end = match last_chain_end {
@@ -186,24 +183,24 @@ impl Builder {
 
     /// A chain's pair also holds the blanks and comment after its last command (the grammar
     /// reads them once there rather than once for each operator that could follow): its span
-    /// ends with its last pipeline.
+    /// ends with its last pipeline. The operator before a pipeline is the text right after the
+    /// previous pipeline's pair (`and_or_op` is silent in the grammar without here-documents).
     fn and_or<R: ShellRule>(&mut self, p: P<R>) -> AndOr {
+        let text = p.get_input().as_bytes();
         let start = p.as_span().start();
         let mut first = None;
         let mut rest = Vec::new();
         let mut op = AndOrOp::And;
         for c in p.into_inner() {
-            match c.as_rule().kind() {
-                Rule::pipeline => {
-                    let pl = self.pipeline(c);
-                    if first.is_none() {
-                        first = Some(pl);
-                    } else {
-                        rest.push((op, pl));
-                    }
+            if c.as_rule().kind() == Rule::pipeline {
+                let pair_end = c.as_span().end();
+                let pl = self.pipeline(c);
+                if first.is_none() {
+                    first = Some(pl);
+                } else {
+                    rest.push((op, pl));
                 }
-                Rule::and_or_op => op = if c.as_str() == "&&" { AndOrOp::And } else { AndOrOp::Or },
-                _ => {}
+                op = if text.get(pair_end) == Some(&b'|') { AndOrOp::Or } else { AndOrOp::And };
             }
         }
         let first: Pipeline = first.expect("and_or has a pipeline");
@@ -212,41 +209,69 @@ impl Builder {
     }
 
     /// Like a chain's, a pipeline's pair holds the blanks and comment after its last command: its
-    /// span ends with that command's text.
+    /// span ends with that command's text. `bang` and `pipe_op` are silent in the grammar without
+    /// here-documents, so both are read from the text: only `!` (and the blanks after it) can
+    /// come before the first command, and only blanks between a command and the `|` or `|&`
+    /// after it (a comment would end the pipeline).
+    ///
+    /// `command` is silent there too: each command is then its kind's pair, followed, for a
+    /// compound command, by its redirections' pairs.
     fn pipeline<R: ShellRule>(&mut self, p: P<R>) -> Pipeline {
         let whole = span(&p);
+        let text = p.get_input().as_bytes();
         let mut end = whole.start;
         let mut negated = false;
         let children = p.into_inner();
         let mut commands = Vec::with_capacity(children.len());
         for c in children {
-            match c.as_rule().kind() {
-                Rule::bang => negated = true,
-                Rule::command => {
-                    end = c.as_span().end();
-                    commands.push(self.command(c));
+            let rule = c.as_rule().kind();
+            let at = c.as_span();
+            if rule == Rule::redirect {
+                end = at.end();
+                let r = self.redirect(c);
+                if let Some(Command::Compound(_, redirects)) = commands.last_mut() {
+                    redirects.push(r);
                 }
-                Rule::pipe_op if c.as_str() == "|&" => {
-                    self.bashism("`|&` pipe", span(&c));
-                }
-                _ => {}
+                continue;
             }
+            if !is_command(rule) {
+                // Operators (full grammar), comments, here-document bodies.
+                continue;
+            }
+            if commands.is_empty() {
+                negated = at.start() > whole.start;
+            } else {
+                let op = after_blanks(text, end);
+                if text.get(op..op + 2) == Some(b"|&") {
+                    self.bashism("`|&` pipe", Span::new(op, op + 2));
+                }
+            }
+            end = at.end();
+            let command = if rule == Rule::command { self.command(c) } else { self.command_kind(c) };
+            commands.push(command);
         }
         Pipeline { negated, commands, span: Span::new(whole.start, end) }
     }
 
+    /// A `command` pair (the full grammar's): its kind, and a compound command's redirections.
     fn command<R: ShellRule>(&mut self, p: P<R>) -> Command {
         let mut inner = p.into_inner().filter(|c| c.as_rule().kind() != Rule::heredoc_body);
         let first = inner.next().expect("command has content");
+        let mut command = self.command_kind(first);
+        if let Command::Compound(_, redirects) = &mut command {
+            for r in inner.filter(|c| c.as_rule().kind() == Rule::redirect) {
+                redirects.push(self.redirect(r));
+            }
+        }
+        command
+    }
+
+    /// A command from its kind's pair; a compound command without its redirections.
+    fn command_kind<R: ShellRule>(&mut self, first: P<R>) -> Command {
         match first.as_rule().kind() {
             Rule::function_def => Command::FunctionDef(self.function_def(first)),
             Rule::simple_command | Rule::plain_command => Command::Simple(self.simple_command(first)),
-            _ => {
-                let cc = self.compound(first);
-                let redirects =
-                    inner.filter(|c| c.as_rule().kind() == Rule::redirect).map(|r| self.redirect(r)).collect();
-                Command::Compound(cc, redirects)
-            }
+            _ => Command::Compound(self.compound(first), Vec::new()),
         }
     }
 
@@ -748,6 +773,39 @@ impl Builder {
             }
         }
         FunctionDef { name, name_span, body: std::sync::Arc::new(body.expect("function has a body")), span: whole }
+    }
+}
+
+/// Whether a pair of a pipeline is a command: a `command` (the full grammar's) or, where that rule
+/// is silent, one of the kinds it holds.
+fn is_command(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::command
+            | Rule::simple_command
+            | Rule::plain_command
+            | Rule::function_def
+            | Rule::brace_group
+            | Rule::if_clause
+            | Rule::case_clause
+            | Rule::for_clause
+            | Rule::while_clause
+            | Rule::arith_command
+            | Rule::subshell
+            | Rule::until_clause
+            | Rule::dbl_bracket
+    )
+}
+
+/// Where the blanks (the grammar's `blank`: spaces, tabs, line continuations) that start at
+/// byte `at` of `text` end.
+fn after_blanks(text: &[u8], mut at: usize) -> usize {
+    loop {
+        match text.get(at..) {
+            Some([b' ' | b'\t', ..]) => at += 1,
+            Some([b'\\', b'\n', ..]) => at += 2,
+            _ => return at,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/openrc.pest"]
 #[grammar = "../grammar/heredocs.pest"]
+#[grammar = "../grammar/syntax-errors.pest"]
 pub(super) struct ShellGrammar;
 
 /// The grammar for a text without `<<`.
@@ -12,6 +13,7 @@ pub(super) mod plain {
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/openrc.pest"]
     #[grammar = "../grammar/no-heredocs.pest"]
+    #[grammar = "../grammar/no-syntax-errors.pest"]
     pub(in super::super) struct PlainGrammar;
 }
 
@@ -63,7 +65,7 @@ same_rules! {
     EOI program command_line leading_item line_cont blank comment comment_text sp newline linebreak
     newline_list delim list separator sep_op and_or list_end and_or_op pipeline bang pipe_op command
     simple_command plain_command cmd_prefix more_prefix suffix_item array_assignment cmd_name
-    reserved assignment assign_value var_name array_index append array_value array_sep redirect
+    reserved assignment assign_value var_name array_index append array_value array_sep redir redirect
     io_number file_redirect redir_op heredoc_redirect heredoc_op word word_end word_part
     word_first_part word_dollar literal literal_first escaped single_quoted sq_text ansi_c_quoted
     ansi_c_text double_quoted dq_part dq_escaped dq_literal backquoted bq_text process_subst dollar

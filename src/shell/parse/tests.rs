@@ -268,3 +268,42 @@ fn without_here_documents_both_grammars_read_alike() {
     }
     assert!(compared > 8000, "{compared} texts compared");
 }
+
+/// The operators between commands leave no pair in the grammar without here-documents: the
+/// builder reads them from the text, and must read what the full grammar's pairs say.
+#[test]
+fn operators_read_from_the_text_match_the_full_grammar() {
+    let texts = [
+        "a & b; c &\n",
+        "! a | b |& c && ! d || e\n",
+        "a \\\n |& b\n",
+        "!a; ! b; !\tc\n",
+        "x=$(a && b || c &) ; { d & }\n",
+        "a &&\n# c\n b || # d\n c\n",
+        "a & # x\nb &>/dev/null &\n",
+        "if a; then b & fi\n",
+        "{ a; } >x 2>&1 | while read l; do b; done <in |& c\n",
+        "! ( a ) >/dev/null # note\nf() { b; } >log\n",
+    ];
+    for text in texts {
+        let (plain, full) = both_readings(text);
+        assert!(plain.is_some(), "{text:?} parses");
+        assert_eq!(plain, full, "{text:?}");
+    }
+    let s = ok("a & b; ! c | d |& e || f && g &\n");
+    let background: Vec<bool> = s.body.items.iter().map(|i| i.background).collect();
+    assert_eq!(background, [true, false, true]);
+    let chain = &s.body.items[2].and_or;
+    assert!(chain.first.negated);
+    assert_eq!(chain.first.commands.len(), 3);
+    let ops: Vec<AndOrOp> = chain.rest.iter().map(|(op, _)| *op).collect();
+    assert_eq!(ops, [AndOrOp::Or, AndOrOp::And]);
+    let found: Vec<&str> = s.non_posix.iter().map(|n| n.what).collect();
+    assert_eq!(found, ["`|&` pipe"]);
+    assert!(!ok("!a\n").body.items[0].and_or.first.negated);
+    let s = ok("{ a; } >x 2>&1 | b\n");
+    let pipeline = &s.body.items[0].and_or.first;
+    let Command::Compound(_, redirects) = &pipeline.commands[0] else { panic!("{pipeline:?}") };
+    assert_eq!(redirects.len(), 2);
+    assert_eq!(pipeline.commands.len(), 2);
+}
