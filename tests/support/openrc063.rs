@@ -215,6 +215,19 @@ impl Sandbox {
             .env("SKA_PREFIX", &self.prefixes.skarnet)
             .env("NET", if opts.net { "1" } else { "0" })
             .env("OPENRC_VERSION", OPENRC);
+        // The namespace starts at nice 0 whatever the test runner's: what a daemon's nice value
+        // ends up as is compared (`--nicelevel` sets it, s6 leaves it), and `nice cargo test`
+        // would otherwise shift the ones nothing sets.
+        // SAFETY: setpriority is a plain system call, safe between fork and exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+                if libc::setpriority(libc::PRIO_PROCESS as _, 0, 0) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
         let out = cmd.output().unwrap();
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(
