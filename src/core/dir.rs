@@ -579,17 +579,26 @@ mod tests {
         assert_eq!(listed.len(), 300);
     }
 
-    #[test]
-    fn modes_are_exact_whether_the_umask_is_known_or_not() {
+    /// A file's or directory's permission bits.
+    fn perms(p: &Path) -> u32 {
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
+    }
+
+    /// `test` on a fresh directory opened twice over: not knowing the umask, then knowing it.
+    fn with_and_without_the_umask(test: impl Fn(&Dir, &Path, bool)) {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let perms = |p: &Path| {
-            std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
-        };
         for knowing in [false, true] {
             let top = tmp.path().join(knowing.to_string());
             std::fs::create_dir(&top).expect("mkdir");
             let out =
                 if knowing { Dir::open(&top).expect("open").knowing_umask() } else { Dir::open(&top).expect("open") };
+            test(&out, &top, knowing);
+        }
+    }
+
+    #[test]
+    fn modes_are_exact_whether_the_umask_is_known_or_not() {
+        with_and_without_the_umask(|out, top, knowing| {
             // What is made in a set-group-ID directory takes the bit, unless it is taken away.
             let (g, _) = out.make_dir("g", 0o2755).expect("made");
             assert_eq!(g.umask, None, "made in it, a directory would be set-group-ID");
@@ -610,20 +619,12 @@ mod tests {
                     "{mode:o}, knowing the umask: {knowing}"
                 );
             }
-        }
+        });
     }
 
     #[test]
     fn paths_within_are_plain_names_and_made_with_exact_modes() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let perms = |p: &Path| {
-            std::os::unix::fs::PermissionsExt::mode(&std::fs::symlink_metadata(p).expect("stat").permissions()) & 0o7777
-        };
-        for knowing in [false, true] {
-            let top = tmp.path().join(knowing.to_string());
-            std::fs::create_dir(&top).expect("mkdir");
-            let out =
-                if knowing { Dir::open(&top).expect("open").knowing_umask() } else { Dir::open(&top).expect("open") };
+        with_and_without_the_umask(|out, top, knowing| {
             for (i, mode) in [0o755, 0o700, 0o777, 0o1777].into_iter().enumerate() {
                 out.mkdir_within(&format!("d{i}"), mode).expect("mkdir");
                 out.mkdir_within(&format!("d{i}/sub"), mode).expect("mkdir below");
@@ -643,7 +644,7 @@ mod tests {
                 assert!(out.mkdir_within(bad, 0o755).is_err(), "{bad:?}");
                 assert!(out.create_file_within(bad, 0o644, b"").is_err(), "{bad:?}");
             }
-        }
+        });
     }
 
     #[test]
