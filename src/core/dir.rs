@@ -263,20 +263,6 @@ impl Dir {
         Ok(())
     }
 
-    /// Makes the subdirectory `name` with exactly `mode` and returns it open: [`Dir::make_dir`]
-    /// without the `fstat` when the mode is known to come out exact.
-    pub fn create_dir(&self, name: &str, mode: u32) -> io::Result<Dir> {
-        if !self.makes_exactly(mode) {
-            return self.make_dir(name, mode).map(|(made, _)| made);
-        }
-        let n = c_name(name)?;
-        // SAFETY: valid descriptor and name.
-        check(unsafe { libc::mkdirat(self.raw(), n.as_ptr(), mode as libc::mode_t) })?;
-        let mut made = self.open_dir(name)?;
-        made.umask = self.umask_for_made(mode);
-        Ok(made)
-    }
-
     /// [`Dir::mkdir`], returning the directory opened (the descriptor its mode was checked
     /// through) and what it is: one `openat` and one `fstat` where making it and opening it
     /// again took two of each.
@@ -602,7 +588,7 @@ mod tests {
             // What is made in a set-group-ID directory takes the bit, unless it is taken away.
             let (g, _) = out.make_dir("g", 0o2755).expect("made");
             assert_eq!(g.umask, None, "made in it, a directory would be set-group-ID");
-            let plain = g.create_dir("plain", 0o755).expect("made");
+            let (plain, _) = g.make_dir("plain", 0o755).expect("made");
             g.mkdir("m", 0o700).expect("made");
             assert_eq!((perms(&top.join("g/plain")), perms(&top.join("g/m"))), (0o755, 0o700));
             plain.create_file("f", 0o644, b"x", false).expect("file");
@@ -610,7 +596,7 @@ mod tests {
             for (i, mode) in [0o644, 0o600, 0o755, 0o700, 0o777, 0o666, 0o4755, 0o1777, 0o000].into_iter().enumerate() {
                 out.create_file(&format!("f{i}"), mode, b"x", false).expect("file");
                 out.mkdir(&format!("m{i}"), mode).expect("mkdir");
-                let d = out.create_dir(&format!("d{i}"), mode | 0o700).expect("mkdir");
+                let (d, _) = out.make_dir(&format!("d{i}"), mode | 0o700).expect("mkdir");
                 d.create_file("f", mode, b"", false).expect("file");
                 let at = |name: String| perms(&top.join(name));
                 assert_eq!(

@@ -110,7 +110,8 @@ impl FsOps {
         at.dir.create_file_within(path, mode, contents).map_err(at.err(path))
     }
 
-    /// [`FsOps::create_file`] with the contents written by `write` as they are made.
+    /// Creates the file `name`, which must not exist, with exactly `mode`, its contents written
+    /// by `write` as they are made (`Dir::create_file_with`), durable when `sync`.
     pub fn create_file_with(
         &self,
         at: &At,

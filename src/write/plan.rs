@@ -81,11 +81,11 @@ pub(super) fn units<'a>(comp: &'a Compilation, old: Option<&'a StoredManifest>) 
 }
 
 /// The names the output directory held once the run had it locked and its leftovers removed (a
-/// dry run: as it was; a leftover's name is never a service's), sorted: a service directory whose name it did not hold is known absent without a `stat` (one
-/// per service that fails for every service of a first run). Only rc2s6 under the lock makes
-/// directories there; one someone else makes after the listing could as well be made after a
-/// `stat`, and putting a directory in place never replaces what it did not expect
-/// (`RENAME_NOREPLACE`).
+/// dry run: as it was; a leftover's name is never a service's), sorted: a service directory
+/// whose name it did not hold is known absent without a `stat` (one per service that fails for
+/// every service of a first run). Only rc2s6 under the lock makes directories there; one someone
+/// else makes after the listing could as well be made after a `stat`, and putting a directory in
+/// place never replaces what it did not expect (`RENAME_NOREPLACE`).
 #[derive(Debug, Default)]
 pub(super) struct Listing(pub(super) Vec<OsString>);
 
