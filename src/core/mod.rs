@@ -4,6 +4,7 @@
 pub mod diagnostic;
 pub mod did_you_mean;
 pub mod dir;
+pub mod file_name;
 pub mod parallel;
 pub mod regular_file;
 pub mod small_map;

@@ -3,6 +3,7 @@
 use super::LintError;
 use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
+use crate::core::file_name::basename;
 use crate::openrc::supervisor::Supervisor;
 use crate::shell::ast::{self, Command, List, Word, WordPart, WordPartKind};
 
@@ -70,9 +71,7 @@ fn reaches_supervisor(def: &ast::FunctionDef) -> bool {
             let Some(first) = sc.words.first() else { return };
             let by_variable = matches!(first.parts.as_slice(), [p] if matches!(&p.kind, WordPartKind::Param(pe) if pe.name == "supervisor"))
                 || matches!(first.parts.as_slice(), [p] if matches!(&p.kind, WordPartKind::DoubleQuoted(inner) if matches!(inner.as_slice(), [q] if matches!(&q.kind, WordPartKind::Param(pe) if pe.name == "supervisor"))));
-            let by_name = first
-                .static_text()
-                .is_some_and(|t| matches!(t.rsplit('/').next(), Some("supervise-daemon" | "s6-svc")));
+            let by_name = first.static_text().is_some_and(|t| matches!(basename(&t), "supervise-daemon" | "s6-svc"));
             found |= by_variable || by_name;
         }
     });
@@ -99,7 +98,7 @@ fn assignments<'a>(cx: &ServiceContext<'a>) -> Vec<(&'a str, &'a Word)> {
 /// `start-stop-daemon --signal … --pidfile …`, `kill … $(cat …pid…)`, `pkill -F …`.
 fn signals_through_pidfile(words: &[Word], assigned: &[(&str, &Word)]) -> bool {
     let Some(name) = words.first().and_then(Word::static_text) else { return false };
-    let base = name.rsplit('/').next().unwrap_or(&name);
+    let base = basename(&name);
     let args = &words[1..];
     let flag = |w: &Word, long: &str, short: &str| {
         w.static_text().is_some_and(|t| t == long || t.starts_with(&format!("{long}=")) || t == short)

@@ -3,6 +3,7 @@
 use super::LintError;
 use super::context::ServiceContext;
 use crate::core::diagnostic::Finding;
+use crate::core::file_name::basename;
 
 /// Fires when `command`'s first word is neither an absolute path nor something `eval` expands.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
@@ -13,7 +14,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     if program.is_empty() || program.starts_with(['/', '$', '~', '`', '@']) || program.contains("\\$") {
         return;
     }
-    let base = program.rsplit('/').next().unwrap_or(program).to_string();
+    let base = basename(program).to_string();
     out.push(
         cx.finding(at.file, LintError::RelativeCommand { command: program.to_string(), base, span: at.span.into() }),
     );

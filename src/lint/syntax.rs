@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::core::file_name::basename;
 use crate::shell::ast::{
     Command, CompoundKind, List, Pipeline, RedirectKind, SimpleCommand, Word, WordPart, WordPartKind,
 };
@@ -120,16 +121,7 @@ fn parts<'a>(ps: &'a [WordPart], in_double_quotes: bool, v: &mut impl Visit<'a>)
 pub fn command_name(c: &SimpleCommand) -> Option<Cow<'_, str>> {
     // Borrowed from the tree when the name is written as one piece, as nearly all are.
     match c.words.first()?.static_str()? {
-        Cow::Borrowed(name) => Some(Cow::Borrowed(file_name(name))),
-        Cow::Owned(name) => Some(Cow::Owned(file_name(&name).to_string())),
-    }
-}
-
-/// A path's last component (all of it without a `/`), found by a look back over the bytes:
-/// command names are short, and `rsplit`'s searcher took longer to set up than the search.
-fn file_name(path: &str) -> &str {
-    match path.bytes().rposition(|b| b == b'/') {
-        Some(slash) => &path[slash + 1..],
-        None => path,
+        Cow::Borrowed(name) => Some(Cow::Borrowed(basename(name))),
+        Cow::Owned(name) => Some(Cow::Owned(basename(&name).to_string())),
     }
 }

@@ -11,6 +11,7 @@ use crate::shell::ast::{Command, SimpleCommand, Word, WordPart, WordPartKind, wa
 use super::Subject;
 use super::edit::Rewriter;
 use super::error::MigrateError;
+use crate::core::file_name::basename;
 
 /// `s6-svc` flags for the signals s6 2.11's s6-svc can send.
 const S6_SVC_SIGNALS: &[(&str, &str)] = &[
@@ -138,7 +139,7 @@ fn signal_through_s6(cx: &Subject, rw: &mut Rewriter, sc: &SimpleCommand, signal
 
 /// Recognises start-stop-daemon/supervise-daemon calls and `kill`/`pkill` of the pidfile.
 fn daemon_control(sc: &SimpleCommand, name: &str) -> Option<Control> {
-    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = basename(name);
     let words: Vec<Option<String>> = sc.words.iter().skip(1).map(Word::static_text).collect();
     match base {
         "start-stop-daemon" | "supervise-daemon" => daemon_tool_control(&words),

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::core::file_name::basename;
 use crate::core::source::{FileId, Span};
 use crate::eval::value::Loc;
 use crate::shell::ast::{Command, CompoundCommand, CompoundKind, FunctionDef, List, Script, Word, walk_commands};
@@ -59,7 +60,7 @@ impl FunctionDefinition {
 
     /// Whether its body runs any of `names`, by name or by a path ending in one.
     pub fn runs(&self, names: &[&str]) -> bool {
-        self.commands.iter().any(|c| names.contains(&super::trace::basename(c)))
+        self.commands.iter().any(|c| names.contains(&basename(c)))
     }
 }
 

@@ -3,6 +3,7 @@
 //! `retry`/`stopsig` variable says otherwise.
 
 use super::trace::StartEvent;
+use crate::core::file_name::basename;
 use crate::eval::value::Loc;
 
 /// What the stop call asks for; each value is exact (known without running the script).
@@ -23,7 +24,7 @@ pub struct StopCall {
 pub fn find(events: &[StartEvent]) -> Option<StopCall> {
     events.iter().find_map(|e| {
         let StartEvent::Command { name, loc, condition, words, uncertain, .. } = e else { return None };
-        if name.rsplit('/').next() != Some("start-stop-daemon") {
+        if basename(name) != "start-stop-daemon" {
             return None;
         }
         let args = words.get(1..).unwrap_or_default();
@@ -76,7 +77,7 @@ pub fn find_kill(events: &[StartEvent]) -> Option<StopCall> {
         .iter()
         .filter_map(|e| match e {
             StartEvent::Command { name, loc, condition, words, uncertain, .. } => {
-                Some((name.rsplit('/').next().unwrap_or(name), loc, condition, words, uncertain))
+                Some((basename(name), loc, condition, words, uncertain))
             }
             _ => None,
         })

@@ -18,6 +18,7 @@ use super::error::{ModelDiagnostic, ModelError};
 use super::service::{Daemon, Decision, Service, ServiceKind, Setting};
 use super::trace::{Touch, Touches};
 use super::{ModelOptions, ServiceInputs, build_once, is_error};
+use crate::core::file_name::basename;
 use crate::core::source::Span;
 use crate::eval::at_start::has_marker;
 use crate::eval::system_test::{Oracle, SystemTest};
@@ -358,7 +359,7 @@ fn decision(tests: &[SystemTest], programs: bool) -> Decision {
 /// its owner or mode, changes no answer (root's `-r`/`-w`/`-x` do not look at the directories
 /// above: POSIX `access()`, and root passes their search permission).
 fn touched(touches: &[Touch], path: &str) -> Option<String> {
-    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = basename(path);
     let related = |w: &str, above_harmless: bool| {
         if w.contains(['*', '?', '[']) {
             return true;
@@ -375,7 +376,7 @@ fn touched(touches: &[Touch], path: &str) -> Option<String> {
         }
     };
     touches.iter().find_map(|t| {
-        let base = t.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
+        let base = t.words.first().map(|w| basename(w)).unwrap_or("");
         if READ_ONLY.contains(&base) || MESSAGE_PROGRAMS.contains(&base) {
             return None;
         }

@@ -15,6 +15,7 @@ use crate::openrc::einfo::MESSAGE_PROGRAMS;
 
 use super::dependencies::DEP_FUNCTIONS;
 use super::written_files::{WrittenFile, redirect_writes, writes_operands, written_by};
+use crate::core::file_name::basename;
 
 /// What `start()` does, in order, as far as compiling it is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -463,16 +464,6 @@ fn written_files(command: &ObservedCommand<'_>, by_operands: Option<Vec<WrittenF
     }
     files.retain(|(path, _)| !path.starts_with("/dev/"));
     (!files.is_empty()).then_some(files)
-}
-
-/// The program's file name, without its directory: how commands are recognised. Found by a
-/// look back over the bytes: names are short, and `rsplit`'s searcher took longer to set up
-/// than the search (it runs for every command traced).
-pub fn basename(program: &str) -> &str {
-    match program.bytes().rposition(|b| b == b'/') {
-        Some(slash) => &program[slash + 1..],
-        None => program,
-    }
 }
 
 /// Whether a command says the start failed: `return N`/`exit N`/`eend N` with N ≠ 0, `eerror`.

@@ -6,6 +6,7 @@ use super::option_words::{
     ParsedOption::{Long, Short},
     Takes, read_options,
 };
+use crate::core::file_name::basename;
 use crate::eval::value::Uncertainty;
 
 /// A file a command writes, with what makes its name inexact.
@@ -110,7 +111,7 @@ fn copy_destinations(base: &str, words: &[String], uncertain: &[Vec<Uncertainty>
     let word = |k: usize| (words.get(k).cloned().unwrap_or_default(), uncertain.get(k).cloned().unwrap_or_default());
     let into = |dir: &WrittenFile, source: usize| {
         let (name, u) = word(source);
-        let base = name.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
+        let base = basename(name.trim_end_matches('/')).to_string();
         (format!("{}/{base}", dir.0.trim_end_matches('/')), [dir.1.clone(), u].concat())
     };
     let dir = match target {

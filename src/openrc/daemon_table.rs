@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::core::file_name::basename;
 use serde::Deserialize;
 
 /// One program's entry: a daemon's flags, or what kind of program it is.
@@ -371,7 +372,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// The name a command line is looked up by, and how many of its words it takes.
 fn name_of(argv: &[String]) -> Option<(String, usize)> {
     let program = argv.first()?;
-    let base = program.rsplit('/').next().unwrap_or(program);
+    let base = basename(program);
     Some(match argv.get(1) {
         Some(applet) if base == "busybox" => (format!("{base} {applet}"), 2),
         _ => (base.to_string(), 1),

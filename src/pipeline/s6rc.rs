@@ -12,6 +12,7 @@ use crate::backend::s6;
 use crate::backend::s6rc::set::{self, Declaration, Member, Runlevel, RunlevelEntry};
 use crate::backend::s6rc::{self, HookInputs, HookPlan, LIVE_SCANDIR, OPENRC_ONLY, Refusal, S6RcOptions, S6RcService};
 use crate::core::diagnostic::{Finding, Severity};
+use crate::core::file_name::basename;
 use crate::core::source::{SourceFile, Span};
 use crate::dependency_graph::DependencyGraph;
 use crate::eval::value::Loc;
@@ -110,7 +111,7 @@ fn openrc_calls(analysis: &Analysis, plan: &HookPlan, rewritten: bool) -> Vec<(S
         walk_command(&fd.body, &mut |c| {
             let Command::Simple(sc) = c else { return };
             let Some(name) = sc.words.first().and_then(Word::static_text) else { return };
-            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+            let base = basename(&name).to_string();
             let loc = Loc { file: d.file, span: sc.span };
             let daemon_tool = matches!(base.as_str(), "start-stop-daemon" | "supervise-daemon");
             if OPENRC_ONLY.iter().any(|(c, _)| *c == base)

@@ -4,6 +4,7 @@
 use super::error::VerifyError;
 use super::tree::DirSnapshot;
 use super::{Expected, ServiceFindings, VerifyOptions, World, manifest_record, same_path};
+use crate::core::file_name::basename;
 use crate::manifest::drift::DriftKind;
 
 /// The directory against what the manifest says rc2s6 wrote there.
@@ -30,7 +31,7 @@ pub fn check_drift(
         Some(Ok(d)) => d,
         Some(Err(_)) | None => return,
     };
-    let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let base = basename(path.trim_end_matches('/'));
     for d in drift {
         let rel = d.path.split_once('/').map(|x| x.1).unwrap_or(&d.path);
         let full = format!("{}/{}", opts.output.trim_end_matches('/'), d.path);

@@ -11,6 +11,7 @@ use crate::openrc::paths::{RC_SVCDIR, VAR_SVC_D, default_service_path};
 use crate::openrc::version::{OpenrcVersion, S6Backend};
 
 use super::tree::DirSnapshot;
+use crate::core::file_name::basename;
 
 /// Where OpenRC will link one service, worked out from its script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +143,7 @@ fn legacy(a: &Analysis) -> Expected {
         (None, Some(v)) => (String::new(), v.at),
         (None, None) => (default_service_path(&s.name), None),
     };
-    let link = path.rsplit('/').next().unwrap_or("").to_string();
+    let link = basename(&path).to_string();
     Expected {
         service: s.name.clone(),
         script: a.script().name().to_string(),

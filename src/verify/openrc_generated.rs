@@ -6,6 +6,7 @@
 use super::error::{Reason, VerifyError};
 use super::tree::DirSnapshot;
 use crate::backend::execline::tokenize;
+use crate::core::file_name::basename;
 use crate::model::normalize_signal;
 use crate::openrc::version::{GeneratedCommandLine, OpenrcVersion};
 use crate::shell::ast::{Command, Word, walk_commands};
@@ -379,7 +380,7 @@ fn show_stream(s: &Stream) -> String {
 /// The differences between OpenRC's generated directory and rc2s6's, each classified.
 pub fn compare(theirs: &DirSnapshot, ours: &DirSnapshot, service: &str, target: &OpenrcVersion) -> Vec<VerifyError> {
     let mut out = Vec::new();
-    let their_name = theirs.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+    let their_name = basename(theirs.path.trim_end_matches('/')).to_string();
     if their_name != service {
         out.push(bug(
             "service name",
@@ -471,9 +472,8 @@ fn compare_loggers(
             "OpenRC 0.63 logs a service only with output_logger/error_logger; rc2s6 gives each its own s6-log",
         )),
         (Some(t), Some(o)) if t != o => {
-            let renamed = t.last().zip(o.last()).is_some_and(|(a, b)| {
-                a.rsplit('/').next() == Some(their_name) && b.rsplit('/').next() == Some(service)
-            });
+            let renamed =
+                t.last().zip(o.last()).is_some_and(|(a, b)| basename(a) == their_name && basename(b) == service);
             if renamed && t[..t.len() - 1] == o[..o.len() - 1] {
                 out.push(bug(
                     "log directory",

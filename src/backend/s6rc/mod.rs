@@ -35,6 +35,7 @@ pub use program::LIBRARY;
 use super::execline::NulInWord;
 use super::s6::{self, EmitOptions};
 use super::service_dir::{GeneratedFile, ServiceDir};
+use crate::core::file_name::basename;
 use crate::core::source::Span;
 use crate::model::Loc;
 use crate::model::analysis::Analysis;
@@ -220,7 +221,7 @@ fn does_more_than(analysis: &Analysis, function: &str, launch: &[&str]) -> bool 
     let reached = analysis.functions.reachable(function, def.file);
     analysis.functions.definitions().iter().filter(|d| d.file == def.file && reached.contains(&d.name)).any(|d| {
         d.commands().any(|c| {
-            let base = c.rsplit('/').next().unwrap_or(c);
+            let base = basename(c);
             !(reached.contains(c)
                 || MESSAGE_PROGRAMS.contains(&base)
                 || BACKEND.contains(&base)

@@ -11,6 +11,7 @@ use crate::model::analysis::Analysis;
 use crate::openrc::service_files::FileRole;
 
 use super::OPENRC_ONLY;
+use crate::core::file_name::basename;
 
 /// rc2s6's stand-in for openrc-run, as it goes into every oneshot: `openrc.sh` without its
 /// comment lines and blank lines, then a function for each of OpenRC's own programs rc2s6 does
@@ -79,7 +80,7 @@ impl<'a> Program<'a> {
             .files
             .iter()
             .map(|f| {
-                let base = f.source.name().rsplit('/').next().unwrap_or_default();
+                let base = basename(f.source.name());
                 // Where openrc-run finds each file (sh/openrc-run.sh.in): what `$1` holds while
                 // it is loaded, and what an error names.
                 let (path, text) = match f.role {

@@ -116,7 +116,7 @@ fn basename(s: &str, suffix: Option<&str>) -> Option<String> {
     }
     // Steps 4 and 5.
     let s = s.trim_end_matches('/');
-    let s = s.rsplit('/').next().unwrap_or(s);
+    let s = crate::core::file_name::basename(s);
     // Step 6: a suffix is removed unless it is the whole of what is left.
     match suffix {
         Some(x) if x != s => Some(s.strip_suffix(x).unwrap_or(s).to_string()),

@@ -10,6 +10,7 @@ use super::command_line::BackgroundArgs;
 use super::context::{Context, says_yes};
 use super::flags::DaemonFlags;
 use super::report::Refused;
+use crate::core::file_name::basename;
 use crate::eval::value::Loc;
 use crate::openrc::daemon_table::{self, DaemonEntry, DaemonTable, Insert};
 use crate::openrc::supervisor::Supervisor;
@@ -71,7 +72,7 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
             if let Some((entry, words)) = table(cx).lookup(&argv) {
                 return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
             }
-            let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+            let base = basename(&argv[0]).to_string();
             let error = ModelError::DaemonMayFork {
                 daemon: base.clone(),
                 span: at.span.into(),
@@ -88,7 +89,7 @@ pub fn foreground(cx: &mut Context, started: &Started, mut argv: Vec<String>, at
         return Ok(Foreground { argv: from_table(cx, entry, words, argv, at), fghack: false });
     }
     let program = argv[0].clone();
-    let base = program.rsplit('/').next().unwrap_or(&program).to_string();
+    let base = basename(&program).to_string();
     if cx.options.allow_fghack {
         cx.report.decide("foreground", format!("{base}: run under s6-fghack (--allow-fghack)"), Some(at));
         cx.report.add(at, ModelError::Fghack { daemon: base, span: at.span.into() });
@@ -222,7 +223,7 @@ fn options(args: &[String]) -> &[String] {
 /// The command line as the table entry keeps it in the foreground: its daemonize options
 /// dropped, its foreground option added (the first `words` of `argv` select the entry).
 fn from_table(cx: &mut Context, entry: &DaemonEntry, words: usize, mut argv: Vec<String>, at: Loc) -> Vec<String> {
-    let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let base = basename(&argv[0]).to_string();
     let name =
         [base.as_str()].into_iter().chain(argv[1..words].iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
     let mut args = argv[words..].to_vec();

@@ -5,6 +5,7 @@
 use super::super::error::ModelError;
 use super::context::Context;
 use super::report::Refused;
+use crate::core::file_name::basename;
 use crate::eval::value::Loc;
 use crate::openrc::daemon_table::{self, DaemonEntry, Kind};
 
@@ -56,7 +57,7 @@ pub fn control_program(entry: &DaemonEntry, argv: &[String], words: usize, at: L
 /// The program as the reason names it: its base name, the words that select the entry, and the
 /// arguments that made it apply (`podman system prune`).
 fn name(entry: &DaemonEntry, argv: &[String], words: usize) -> String {
-    let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+    let base = basename(&argv[0]);
     let mut w: Vec<&str> = std::iter::once(base).chain(argv[1..words].iter().map(String::as_str)).collect();
     if let Some(seq) = entry.when.iter().find(|s| daemon_table::contains_seq(&argv[words..], s)) {
         w.extend(seq.iter().map(String::as_str));

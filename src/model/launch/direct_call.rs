@@ -1,7 +1,8 @@
 //! A start() that runs the daemon itself, without start-stop-daemon: the one command named like
 //! the service, like `command`, or like the program stop() stops.
 
-use super::super::trace::{LaunchProgram, StartEvent, basename};
+use super::super::trace::{LaunchProgram, StartEvent};
+use crate::core::file_name::basename;
 use crate::eval::expand::Expander;
 use crate::eval::interpreter::Interpreter;
 use crate::shell::ast::{Command, walk_command};

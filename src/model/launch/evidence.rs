@@ -2,7 +2,8 @@
 //! program started here and stopped in stop(), a pidfile, a stop() that kills something, or a
 //! call of start-stop-daemon or supervise-daemon anywhere.
 
-use super::super::trace::{self, StartEvent, StopRun, basename};
+use super::super::trace::{self, StartEvent, StopRun};
+use crate::core::file_name::basename;
 use crate::eval::interpreter::Interpreter;
 use crate::eval::value::Loc;
 use crate::shell::ast::{AssignValue, Command, Word, WordPart, WordPartKind, walk_command};
