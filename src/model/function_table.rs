@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::core::file_name::basename;
 use crate::core::source::{FileId, Span};
 use crate::eval::value::Loc;
-use crate::shell::ast::{Command, CompoundCommand, CompoundKind, FunctionDef, List, Script, Word, walk_commands};
+use crate::shell::ast::{Command, FunctionDef, Script, Word, walk_commands};
 
 /// OpenRC's functions through which a script's own `start()` hands the daemon to the s6
 /// backend: `default_start` dispatches to `s6_start` when `supervisor=s6` (openrc-run.sh.in;
@@ -69,9 +69,7 @@ impl FunctionTable {
     pub fn new<'a>(files: impl IntoIterator<Item = (FileId, &'a Script)>) -> Self {
         let mut table = FunctionTable::default();
         for (file, script) in files {
-            let mut walk = Definitions::default();
-            walk.list(&script.body);
-            for (def, commands) in walk.found {
+            for (def, commands) in definitions_with_commands(script) {
                 table.definitions.push(FunctionDefinition {
                     name: def.name.clone(),
                     file,
@@ -133,80 +131,37 @@ pub fn definitions_in(script: &Script) -> Vec<&FunctionDef> {
 
 /// The definitions of a tree in [`definitions_in`]'s order, each with the literal names of the
 /// commands its body runs (each once, in the order they first appear), found in one walk of
-/// the tree: a command counts for every definition the walk is inside. (Walking the tree for
-/// the definitions, then each body again, went over most of a script twice, nested bodies more.)
-/// The walk is `ast::walk_commands`'s, in its order, with the ends of bodies seen.
-#[derive(Default)]
-struct Definitions<'a> {
-    /// Each definition, and the commands found in it so far.
-    found: Vec<(&'a FunctionDef, Vec<Box<str>>)>,
-    /// The definitions the walk is inside (places in `found`), outermost first.
-    open: Vec<usize>,
-}
-
-impl<'a> Definitions<'a> {
-    fn list(&mut self, list: &'a List) {
-        for item in &list.items {
-            let ao = &item.and_or;
-            for pipeline in std::iter::once(&ao.first).chain(ao.rest.iter().map(|(_, p)| p)) {
-                for c in &pipeline.commands {
-                    self.command(c);
-                }
-            }
+/// the tree (walking the tree for the definitions, then each body again, went over most of a
+/// script twice, nested bodies more). The walk goes in text order, so a command is in the body
+/// of every definition seen before it whose text it starts inside.
+fn definitions_with_commands(script: &Script) -> Vec<(&FunctionDef, Vec<Box<str>>)> {
+    let mut found: Vec<(&FunctionDef, Vec<Box<str>>)> = Vec::new();
+    // The definitions the walk is inside (places in `found`), outermost first.
+    let mut open: Vec<usize> = Vec::new();
+    walk_commands(&script.body, &mut |c| {
+        let at = c.span().start;
+        while open.last().is_some_and(|&i| at >= found[i].0.span.end) {
+            open.pop();
         }
-    }
-
-    fn command(&mut self, c: &'a Command) {
         match c {
-            Command::Simple(sc) if !self.open.is_empty() => {
-                if let Some(name) = sc.words.first().and_then(Word::static_str) {
-                    for &i in &self.open {
-                        // Copied only the first time it is seen.
-                        let commands = &mut self.found[i].1;
-                        if !commands.iter().any(|n| **n == *name) {
-                            commands.push((*name).into());
-                        }
-                    }
-                }
-            }
-            Command::Simple(_) => {}
-            Command::Compound(cc, _) => self.compound(cc),
             Command::FunctionDef(fd) => {
-                self.found.push((fd, Vec::new()));
-                self.open.push(self.found.len() - 1);
-                self.command(&fd.body);
-                self.open.pop();
+                found.push((fd, Vec::new()));
+                open.push(found.len() - 1);
             }
-        }
-    }
-
-    fn compound(&mut self, cc: &'a CompoundCommand) {
-        match &cc.kind {
-            CompoundKind::BraceGroup(l) | CompoundKind::Subshell(l) => self.list(l),
-            CompoundKind::If { branches, else_body } => {
-                for (c, b) in branches {
-                    self.list(c);
-                    self.list(b);
-                }
-                if let Some(e) = else_body {
-                    self.list(e);
-                }
-            }
-            CompoundKind::Loop { condition, body, .. } => {
-                self.list(condition);
-                self.list(body);
-            }
-            CompoundKind::For { body, .. } | CompoundKind::ArithFor { body, .. } => self.list(body),
-            CompoundKind::Case { items, .. } => {
-                for item in items {
-                    if let Some(b) = &item.body {
-                        self.list(b);
+            Command::Simple(sc) => {
+                let Some(name) = sc.words.first().and_then(Word::static_str) else { return };
+                for &i in &open {
+                    // Copied only the first time it is seen.
+                    let commands = &mut found[i].1;
+                    if !commands.iter().any(|n| **n == *name) {
+                        commands.push((*name).into());
                     }
                 }
             }
-            CompoundKind::DoubleBracket(_) | CompoundKind::Arithmetic(_) => {}
+            Command::Compound(..) => {}
         }
-    }
+    });
+    found
 }
 
 #[cfg(test)]
