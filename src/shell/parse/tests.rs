@@ -307,3 +307,32 @@ fn operators_read_from_the_text_match_the_full_grammar() {
     assert_eq!(redirects.len(), 2);
     assert_eq!(pipeline.commands.len(), 2);
 }
+
+#[test]
+fn array_assignment_arguments_and_what_is_not_one() {
+    for (text, opaque) in [
+        ("local -a x=(a b) y\n", "x=(a b)"),
+        ("declare a[1]=(c d)\n", "a[1]=(c d)"),
+        ("local a[$i]+=(e)\n", "a[$i]+=(e)"),
+        ("local a[\"k\"]=(f)\n", "a[\"k\"]=(f)"),
+    ] {
+        let c = simple(text);
+        let quoted: Vec<_> = c
+            .words
+            .iter()
+            .filter_map(|w| match &w.parts[..] {
+                [WordPart { kind: WordPartKind::Quoted(q), .. }] if q.contains('(') => Some(q.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(quoted, [opaque], "{text:?}");
+        let s = ok(text);
+        assert!(s.non_posix.iter().any(|b| b.what == "array assignment"), "{text:?}: {:?}", s.non_posix);
+    }
+    // Words that only look like the start of one stay words.
+    assert_eq!(simple("echo x= y=z [a]=b\n").words.len(), 4);
+    // bash 5.2: a blank inside the index, or a word before `(`, is a syntax error there.
+    for text in ["local a[1 + 2]=(x)\n", "echo foo(bar)\n", "{ echo }(x) }\n"] {
+        assert!(parse_script(text).script.is_none(), "{text:?}");
+    }
+}
