@@ -38,6 +38,10 @@ pub struct Stack<T: Clone> {
     ///
     /// - `remained..cache.len()` are pushed after the snapshot is taken.
     lengths: Vec<(usize, usize)>,
+    /// Snapshots taken since the stack last changed, not yet in `lengths`: all of them would be
+    /// `(len, len)` entries on top of it, which clearing or restoring leaves as they are. Parsers
+    /// take a snapshot around every sequence, and most grammars never touch the stack.
+    pending: usize,
 }
 
 impl<T: Clone> Default for Stack<T> {
@@ -53,6 +57,7 @@ impl<T: Clone> Stack<T> {
             cache: vec![],
             popped: vec![],
             lengths: vec![],
+            pending: 0,
         }
     }
 
@@ -69,11 +74,17 @@ impl<T: Clone> Stack<T> {
 
     /// Pushes a `T` onto the `Stack`.
     pub fn push(&mut self, elem: T) {
+        if self.pending > 0 {
+            self.materialize();
+        }
         self.cache.push(elem);
     }
 
     /// Pops the top-most `T` from the `Stack`.
     pub fn pop(&mut self) -> Option<T> {
+        if self.pending > 0 {
+            self.materialize();
+        }
         let len = self.cache.len();
         let popped = self.cache.pop();
         if let Some(popped) = &popped
@@ -95,11 +106,24 @@ impl<T: Clone> Stack<T> {
 
     /// Takes a snapshot of the current `Stack`.
     pub fn snapshot(&mut self) {
-        self.lengths.push((self.cache.len(), self.cache.len()))
+        self.pending += 1;
+    }
+
+    /// Records the pending snapshots, before the stack changes.
+    #[cold]
+    fn materialize(&mut self) {
+        let len = self.cache.len();
+        for _ in 0..core::mem::take(&mut self.pending) {
+            self.lengths.push((len, len));
+        }
     }
 
     /// The parsing after the last snapshot was successful so clearing it.
     pub fn clear_snapshot(&mut self) {
+        if self.pending > 0 {
+            self.pending -= 1;
+            return;
+        }
         if let Some((len, remained)) = self.lengths.pop() {
             let popped_count = len - remained;
             if let Some((_, parent_remained)) = self.lengths.last_mut() {
@@ -121,6 +145,10 @@ impl<T: Clone> Stack<T> {
     /// Rewinds the `Stack` to the most recent `snapshot()`. If no `snapshot()` has been taken, this
     /// function return the stack to its initial state.
     pub fn restore(&mut self) {
+        if self.pending > 0 {
+            self.pending -= 1;
+            return;
+        }
         match self.lengths.pop() {
             Some((len_stack, remained)) => {
                 if remained < self.cache.len() {

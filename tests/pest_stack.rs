@@ -1,0 +1,94 @@
+//! The vendored pest's stack (vendor/pest/RC2S6.md: snapshots are taken lazily) behaves as a
+//! stack that copies itself whole at every snapshot: random sequences of pushes, pops,
+//! snapshots, clears and restores, nested as a parser nests them, checked after every step.
+
+use pest::Stack;
+
+/// What a snapshot means: a copy of the whole stack, put back by `restore`, dropped by
+/// `clear_snapshot`; `restore` with no snapshot empties the stack.
+#[derive(Default)]
+struct Model {
+    items: Vec<u32>,
+    saved: Vec<Vec<u32>>,
+}
+
+impl Model {
+    fn restore(&mut self) {
+        self.items = self.saved.pop().unwrap_or_default();
+    }
+}
+
+/// xorshift64: the same sequences on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn same(stack: &Stack<u32>, model: &Model, history: &[&str]) {
+    assert_eq!(&stack[0..stack.len()], model.items.as_slice(), "after {history:?}");
+    assert_eq!(stack.peek(), model.items.last(), "after {history:?}");
+    assert_eq!(stack.is_empty(), model.items.is_empty(), "after {history:?}");
+}
+
+#[test]
+fn snapshots_taken_lazily_behave_as_copies_of_the_stack() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..20_000 {
+        let (mut stack, mut model) = (Stack::new(), Model::default());
+        let mut history = Vec::new();
+        for step in 0..40u32 {
+            // Snapshots are most of what a parser does, as here: several in a row with nothing
+            // changing the stack between them is the case the change is about.
+            match rng.below(8) {
+                0 | 1 => {
+                    history.push("push");
+                    stack.push(step);
+                    model.items.push(step);
+                }
+                2 => {
+                    history.push("pop");
+                    assert_eq!(stack.pop(), model.items.pop(), "after {history:?}");
+                }
+                3 | 4 => {
+                    history.push("snapshot");
+                    stack.snapshot();
+                    model.saved.push(model.items.clone());
+                }
+                5 if !model.saved.is_empty() => {
+                    history.push("clear");
+                    stack.clear_snapshot();
+                    model.saved.pop();
+                }
+                6 | 7 => {
+                    history.push("restore");
+                    stack.restore();
+                    model.restore();
+                }
+                _ => continue,
+            }
+            same(&stack, &model, &history);
+        }
+    }
+}
+
+#[test]
+fn a_restore_brings_back_what_was_popped_under_snapshots_taken_before() {
+    // As in `PUSH("a") ~ ((POP ~ "X") ~ "Y")? ~ POP` on "aa" (pest #1184 is this case with one
+    // sequence): the pop inside the failed sequences is undone, under two snapshots taken with
+    // nothing changing the stack between them.
+    let mut stack = Stack::new();
+    stack.push('a');
+    stack.snapshot();
+    stack.snapshot();
+    assert_eq!(stack.pop(), Some('a'));
+    stack.restore();
+    stack.restore();
+    assert_eq!(stack.pop(), Some('a'));
+    assert!(stack.is_empty());
+}
