@@ -7,35 +7,49 @@
 //! Inspired by rust-analyzer's `LineIndex`:
 //! <https://github.com/rust-lang/rust/blob/1.67.0/src/tools/rust-analyzer/crates/ide-db/src/line_index.rs>
 use alloc::vec::Vec;
+use core::cell::OnceCell;
 
 #[derive(Clone)]
 pub struct LineIndex {
-    /// Offset (bytes) the the beginning of each line, zero-based
-    line_offsets: Vec<usize>,
+    /// Length (bytes) of the text indexed: a prefix of the input `line_col` is given.
+    len: usize,
+    /// Offset (bytes) the the beginning of each line, zero-based: found the first time a
+    /// position is asked for, since most parses never ask for one.
+    line_offsets: OnceCell<Vec<usize>>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut line_offsets: Vec<usize> = alloc::vec![0];
-
-        let mut offset = 0;
-
-        for c in text.chars() {
-            offset += c.len_utf8();
-            if c == '\n' {
-                line_offsets.push(offset);
-            }
+        LineIndex {
+            len: text.len(),
+            line_offsets: OnceCell::new(),
         }
+    }
 
-        LineIndex { line_offsets }
+    fn line_offsets(&self, input: &str) -> &[usize] {
+        self.line_offsets.get_or_init(|| {
+            let mut line_offsets: Vec<usize> = alloc::vec![0];
+
+            let mut offset = 0;
+
+            for c in input.get(..self.len).unwrap_or(input).chars() {
+                offset += c.len_utf8();
+                if c == '\n' {
+                    line_offsets.push(offset);
+                }
+            }
+
+            line_offsets
+        })
     }
 
     /// Returns (line, col) of pos.
     ///
     /// The pos is a byte offset, start from 0, e.g. "ab" is 2, "你好" is 6
     pub fn line_col(&self, input: &str, pos: usize) -> (usize, usize) {
-        let line = self.line_offsets.partition_point(|&it| it <= pos) - 1;
-        let first_offset = self.line_offsets[line];
+        let line_offsets = self.line_offsets(input);
+        let line = line_offsets.partition_point(|&it| it <= pos) - 1;
+        let first_offset = line_offsets[line];
 
         // Get line str from original input, then we can get column offset
         let line_str = &input[first_offset..pos];

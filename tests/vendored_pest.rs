@@ -1,8 +1,12 @@
-//! The vendored pest's stack (vendor/pest/RC2S6.md: snapshots are taken lazily) behaves as a
-//! stack that copies itself whole at every snapshot: random sequences of pushes, pops,
-//! snapshots, clears and restores, nested as a parser nests them, checked after every step.
+//! The vendored pest's changes (vendor/pest/RC2S6.md) keep what its API returns. Its stack, whose
+//! snapshots are taken lazily, behaves as a stack that copies itself whole at every snapshot:
+//! random sequences of pushes, pops, snapshots, clears and restores, nested as a parser nests
+//! them, checked after every step. A pair's line and column, whose line index is built the first
+//! time one is asked for, are those counted in the text.
 
-use pest::Stack;
+extern crate alloc;
+
+use pest::{Parser as _, Stack};
 
 /// What a snapshot means: a copy of the whole stack, put back by `restore`, dropped by
 /// `clear_snapshot`; `restore` with no snapshot empties the stack.
@@ -91,4 +95,28 @@ fn a_restore_brings_back_what_was_popped_under_snapshots_taken_before() {
     stack.restore();
     assert_eq!(stack.pop(), Some('a'));
     assert!(stack.is_empty());
+}
+
+/// Words separated by blanks and newlines.
+#[derive(pest_derive::Parser)]
+#[grammar_inline = r#"
+text = { SOI ~ (word | " " | "\n")* ~ EOI }
+word = { (!(" " | "\n") ~ ANY)+ }
+"#]
+struct Words;
+
+#[test]
+fn line_and_column_of_pairs_are_those_counted_in_the_text() {
+    let input = "hello 你好\nA🎈C  world\n\n last\n🎈";
+    let pairs = Words::parse(Rule::text, input).expect("parses");
+    let words: Vec<_> = pairs.flatten().filter(|p| p.as_rule() == Rule::word).collect();
+    assert_eq!(words.len(), 6);
+    // Asked out of order, and twice: the index is built once, for every later question too.
+    for pair in words.iter().rev().chain(words.iter()) {
+        let start = pair.as_span().start();
+        let before = &input[..start];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        assert_eq!(pair.line_col(), (line, col), "{:?}", pair.as_str());
+    }
 }
