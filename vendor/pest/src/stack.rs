@@ -105,6 +105,7 @@ impl<T: Clone> Stack<T> {
     }
 
     /// Takes a snapshot of the current `Stack`.
+    #[inline]
     pub fn snapshot(&mut self) {
         self.pending += 1;
     }
@@ -119,11 +120,19 @@ impl<T: Clone> Stack<T> {
     }
 
     /// The parsing after the last snapshot was successful so clearing it.
+    #[inline]
     pub fn clear_snapshot(&mut self) {
         if self.pending > 0 {
             self.pending -= 1;
-            return;
+        } else {
+            self.clear_recorded_snapshot();
         }
+    }
+
+    /// `clear_snapshot` for a snapshot in `lengths`: out of line, so that the pending case, nearly
+    /// every call, costs no more than a counter.
+    #[inline(never)]
+    fn clear_recorded_snapshot(&mut self) {
         if let Some((len, remained)) = self.lengths.pop() {
             let popped_count = len - remained;
             if let Some((_, parent_remained)) = self.lengths.last_mut() {
@@ -144,11 +153,18 @@ impl<T: Clone> Stack<T> {
 
     /// Rewinds the `Stack` to the most recent `snapshot()`. If no `snapshot()` has been taken, this
     /// function return the stack to its initial state.
+    #[inline]
     pub fn restore(&mut self) {
         if self.pending > 0 {
             self.pending -= 1;
-            return;
+        } else {
+            self.restore_recorded();
         }
+    }
+
+    /// `restore` for a snapshot in `lengths`, or none: out of line, as `clear_recorded_snapshot`.
+    #[inline(never)]
+    fn restore_recorded(&mut self) {
         match self.lengths.pop() {
             Some((len_stack, remained)) => {
                 if remained < self.cache.len() {
