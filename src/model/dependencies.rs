@@ -118,7 +118,9 @@ fn override_named(name: &str, svcname: &str) -> Option<(usize, usize)> {
         Some(rest) => (rest, false),
         None => (name.strip_prefix("RC_")?, true),
     };
-    let (svc, tail) = match rest.rfind('_') {
+    // A look back over the bytes: `rfind` set up a character searcher for each of the ten or so
+    // `RC_…` variables every service has.
+    let (svc, tail) = match rest.bytes().rposition(|b| b == b'_') {
         Some(i) => (Some(&rest[..i]), &rest[i + 1..]),
         None => (None, rest),
     };
