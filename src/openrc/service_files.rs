@@ -78,7 +78,8 @@ mod tests {
         let pieces = ["", " ", "\t", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}", "\u{85}", "\u{1c}", "a", "/é", "-x"];
         let mut texts = vec![String::new()];
         for _ in 0..3 {
-            let longer: Vec<String> = texts.iter().flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}"))).collect();
+            let longer: Vec<String> =
+                texts.iter().flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}"))).collect();
             texts.extend(longer);
         }
         for t in &texts {

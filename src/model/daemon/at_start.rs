@@ -165,7 +165,8 @@ fn may_hold_marker_elsewhere(daemon: &Daemon) -> bool {
     } = daemon;
     // Byte by byte: most texts are shorter than memchr's setup.
     let text = |t: &String| t.bytes().any(|b| b == b'\\' || b == 0xEE);
-    let texts = [argv0, home_of, directory, chroot, umask, stdin, stdout, stderr, stdout_logger, stderr_logger, down_signal];
+    let texts =
+        [argv0, home_of, directory, chroot, umask, stdin, stdout, stderr, stdout_logger, stderr_logger, down_signal];
     argv.first().is_some_and(text)
         || env.iter().any(|(name, _)| text(name))
         || unexport.iter().any(text)

@@ -160,16 +160,6 @@ fn mentions_pid(text: &str) -> bool {
     (0..b.len().saturating_sub(3)).any(|i| b[i] == b'.' && b[i + 1] == b'p' && b[i + 2] == b'i' && b[i + 3] == b'd')
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_pid_mention_is_what_contains_finds() {
-        for t in ["", ".", ".pi", ".pid", "x.pid", "/run/d.pidfile", "..pid", ".p.pid", "pid", ". pid", ".PID", "é.pid", ".pi.d"] {
-            assert_eq!(super::mentions_pid(t), t.contains(".pid"), "{t:?}");
-        }
-    }
-}
-
 /// Whether any function of the script calls start-stop-daemon or supervise-daemon, which marks a
 /// daemon script even when its start() is not recognised.
 pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
@@ -190,4 +180,28 @@ pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
         });
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_pid_mention_is_what_contains_finds() {
+        for t in [
+            "",
+            ".",
+            ".pi",
+            ".pid",
+            "x.pid",
+            "/run/d.pidfile",
+            "..pid",
+            ".p.pid",
+            "pid",
+            ". pid",
+            ".PID",
+            "é.pid",
+            ".pi.d",
+        ] {
+            assert_eq!(super::mentions_pid(t), t.contains(".pid"), "{t:?}");
+        }
+    }
 }
