@@ -103,6 +103,11 @@ pub fn has_marker(text: &str) -> bool {
 
 /// The segments of `text`, or `None` when a marker is broken (an expansion cut into it).
 pub fn segments(text: &str) -> Option<Vec<Segment>> {
+    // Without the first byte of the markers' UTF-8, the text is one segment (none if empty):
+    // most words the backends ask about, which the search below decoded character by character.
+    if !text.as_bytes().contains(&0xEE) {
+        return Some(if text.is_empty() { Vec::new() } else { vec![Segment::Text(text.to_string())] });
+    }
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find([OPEN, CLOSE]) {
@@ -207,6 +212,7 @@ mod tests {
         let two = format!("{}{}", AtStart::Nproc.marker(), AtStart::Hostname.marker());
         assert_eq!(segments(&two), Some(vec![Segment::Command(AtStart::Nproc), Segment::Command(AtStart::Hostname)]));
         assert_eq!(segments("plain"), Some(vec![Segment::Text("plain".into())]));
+        assert_eq!(segments(""), Some(Vec::new()));
         let m = AtStart::Cat("/f".into()).marker();
         // Cut by `${x#?}`, `${x%?}`, changed by `${x/c/q}`, an empty kind, nested.
         for broken in

@@ -311,9 +311,15 @@ impl<'e> Expander<'e> {
                     return;
                 }
                 // An empty "" still makes a field, so it contributes an empty quoted piece.
+                // The inner parts' pieces go straight into `out`, room made for one each.
+                out.reserve(inner.len() + 1);
                 out.push(Piece::new("", true, false));
-                for q in self.parts(inner, true) {
-                    out.push(Piece { quoted: true, split: false, ..q });
+                let from = out.len();
+                for q in inner {
+                    self.part(q, true, out);
+                }
+                for q in &mut out[from..] {
+                    (q.quoted, q.split) = (true, false);
                 }
             }
             WordPartKind::Param(pe) => {

@@ -99,7 +99,9 @@ impl ObservedCommand<'_> {
     /// each word's share of the interpreter's expansion of the command, which is not expanded
     /// again.
     pub fn word_fields(&self) -> WordFields {
-        let mut out = WordFields::default();
+        let n = self.fields.len();
+        let mut out =
+            WordFields { texts: Vec::with_capacity(n), uncertain: Vec::with_capacity(n), locs: Vec::with_capacity(n) };
         let mut vanished: Vec<Uncertainty> = Vec::new();
         let mut fields = self.fields.iter();
         for share in self.shares {

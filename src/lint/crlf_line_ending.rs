@@ -19,12 +19,13 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Finding>) {
     }
 }
 
-/// Where the first `\r\n` is: each `\r` found with memchr (`str::find` of a char), where
+/// Where the first `\r\n` is: each `\r` found with the memchr crate's vector search, where
 /// `find("\r\n")` ran the substring searcher over every byte (2.1M instructions over 349
-/// scripts against 0.4M).
+/// scripts against 0.4M), and `str::find` of a char, core's word-at-a-time memchr, read
+/// every script at about a byte an instruction.
 fn first_crlf(text: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = text[from..].find('\r') {
+    while let Some(i) = memchr::memchr(b'\r', &text.as_bytes()[from..]) {
         let at = from + i;
         if text.as_bytes().get(at + 1) == Some(&b'\n') {
             return Some(at);

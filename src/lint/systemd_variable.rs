@@ -1,7 +1,5 @@
 #![doc = include_str!("../../docs/codes/lint/systemd_variable.md")]
 
-use std::collections::BTreeSet;
-
 use super::LintError;
 use super::context::ServiceContext;
 use super::syntax::Visit;
@@ -54,7 +52,9 @@ const SETTING_COMMANDS: &[&str] = &["export", "local", "readonly", "declare", "t
 #[derive(Default)]
 pub struct Rule<'a> {
     file: FileId,
-    set: BTreeSet<&'a str>,
+    /// The names the files set, as met (repeats too): a push each, where a set paid a search
+    /// and its nodes for every assignment; only the few uses are looked for in it, at the end.
+    set: Vec<&'a str>,
     used: Vec<(FileId, Span, &'a str)>,
 }
 
@@ -64,8 +64,12 @@ impl<'a> TreeRule<'a> for Rule<'a> {
     }
 
     fn end(&mut self, cx: &ServiceContext<'a>, out: &mut Vec<Finding>) {
+        if self.used.is_empty() {
+            return;
+        }
+        self.set.sort_unstable();
         for (file, span, name) in std::mem::take(&mut self.used) {
-            if self.set.contains(name) {
+            if self.set.binary_search(&name).is_ok() {
                 continue;
             }
             let Some((_, help)) = SYSTEMD_ONLY.iter().find(|(n, _)| *n == name) else { continue };
@@ -81,7 +85,7 @@ impl<'a> Visit<'a> for Rule<'a> {
     fn command(&mut self, c: &'a Command) {
         if let Command::Compound(cc, _) = c {
             if let CompoundKind::For { var, .. } = &cc.kind {
-                self.set.insert(var);
+                self.set.push(var);
             }
         }
     }
@@ -93,7 +97,7 @@ impl<'a> Visit<'a> for Rule<'a> {
                 if let Some(crate::shell::ast::WordPartKind::Literal(t)) = w.parts.first().map(|p| &p.kind) {
                     let name = t.split('=').next().unwrap_or(t);
                     if let Some((n, _)) = SYSTEMD_ONLY.iter().find(|(n, _)| *n == name) {
-                        self.set.insert(n);
+                        self.set.push(n);
                     }
                 }
             }

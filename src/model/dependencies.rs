@@ -118,7 +118,9 @@ fn override_named(name: &str, svcname: &str) -> Option<(usize, usize)> {
         Some(rest) => (rest, false),
         None => (name.strip_prefix("RC_")?, true),
     };
-    let (svc, tail) = match rest.rfind('_') {
+    // A look back over the bytes: `rfind` set up a character searcher for each of the ten or so
+    // `RC_…` variables every service has.
+    let (svc, tail) = match rest.bytes().rposition(|b| b == b'_') {
         Some(i) => (Some(&rest[..i]), &rest[i + 1..]),
         None => (None, rest),
     };
@@ -132,28 +134,55 @@ fn override_named(name: &str, svcname: &str) -> Option<(usize, usize)> {
 }
 
 /// Names in declaration order without repeats, where `!name` removes one: each step takes
-/// constant time, so a `depend()` declaring 100,000 names is read in linear time.
+/// constant time, so a `depend()` declaring 100,000 names is read in linear time. Most lists
+/// hold a few names: up to [`LOOKED_OVER`] places, a name is looked for along `names`, and the
+/// index (a hash of each name, two copies of it) is only made past that.
 #[derive(Debug, Default)]
 struct NameList {
     /// `None` where a name was removed.
     names: Vec<Option<String>>,
-    /// Where each present name is in `names`.
+    /// Where each present name is in `names`, once `names` is longer than [`LOOKED_OVER`].
     at: HashMap<String, usize>,
 }
 
+/// How many places of a [`NameList`] are looked over for a name before it is indexed.
+const LOOKED_OVER: usize = 16;
+
 impl NameList {
+    /// Where `name` is present in `names`.
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.names.len() <= LOOKED_OVER {
+            self.names.iter().position(|n| n.as_deref() == Some(name))
+        } else {
+            self.at.get(name).copied()
+        }
+    }
+
     fn add(&mut self, name: &str) -> bool {
-        if self.at.contains_key(name) {
+        if self.position(name).is_some() {
             return false;
         }
-        self.at.insert(name.to_string(), self.names.len());
         self.names.push(Some(name.to_string()));
+        match self.names.len() {
+            n if n <= LOOKED_OVER => {}
+            // Past the places looked over: every present name is indexed, then each new one.
+            n if n == LOOKED_OVER + 1 => {
+                let present = self.names.iter().enumerate().filter_map(|(i, n)| Some((n.clone()?, i)));
+                self.at = present.collect();
+            }
+            n => {
+                self.at.insert(name.to_string(), n - 1);
+            }
+        }
         true
     }
 
     fn remove(&mut self, name: &str) {
-        if let Some(i) = self.at.remove(name) {
+        if let Some(i) = self.position(name) {
             self.names[i] = None;
+            if self.names.len() > LOOKED_OVER {
+                self.at.remove(name);
+            }
         }
     }
 
@@ -223,6 +252,30 @@ impl Lists {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Adds and removals on either side of the places looked over keep what a plain list of the
+    /// present names in order keeps.
+    #[test]
+    fn a_name_list_keeps_the_present_names_in_order() {
+        let mut list = NameList::default();
+        let mut plain: Vec<String> = Vec::new();
+        for step in 0..400usize {
+            let name = format!("n{}", step * 7 % 23);
+            if step % 5 == 3 {
+                list.remove(&name);
+                plain.retain(|n| *n != name);
+            } else {
+                let new = !plain.contains(&name);
+                assert_eq!(list.add(&name), new, "{step}: {name}");
+                if new {
+                    plain.push(name);
+                }
+            }
+            let present: Vec<&String> = list.names.iter().flatten().collect();
+            assert_eq!(present, plain.iter().collect::<Vec<_>>(), "{step}");
+        }
+        assert!(list.names.len() > LOOKED_OVER);
+    }
     use crate::core::source::{FileId, Span};
     use crate::eval::environment::Environment;
     use crate::eval::value::ShellValue;

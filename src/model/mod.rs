@@ -212,6 +212,7 @@ fn classify(
     texts: Texts,
 ) -> Service {
     let command_set = launch::command_is_set(&interp.env);
+    // `launch::find` reads it too.
     service.daemon_script = command_set || launch::mentions_daemon_tools(&interp);
     if service.supervisor == Supervisor::S6 && runs_prepared_dir(functions.start.as_ref(), command_set) {
         // OpenRC (≤ 0.62, and 0.63.1+ in compatibility mode) links the author's own directory.

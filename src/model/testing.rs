@@ -78,6 +78,9 @@ pub fn prepare(inputs: &ServiceInputs) -> Prepared {
     load(inputs, &mut interp, &mut service);
     let texts: Vec<&str> = inputs.files.iter().map(|f| f.text).collect();
     let traces = run_functions(&mut interp, &mut service, crate::model::Texts::new(&texts), Touches::Keep);
+    // As `classify` finds it before `launch::find`, which reads it.
+    service.daemon_script =
+        crate::model::launch::command_is_set(&interp.env) || crate::model::launch::mentions_daemon_tools(&interp);
     Prepared { interp, service, traces, script_loc }
 }
 

@@ -94,12 +94,16 @@ fn refuse(cx: &mut Context, variable: &str, u: &Uncertainty) -> Refused {
 /// covered too; the debug form writes the private-use characters as `\u{e000}`). A broken one
 /// counts as a command no value accounts for.
 fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
+    // Most daemons have none: their fields are read, not copied or written.
+    if !may_hold_marker_elsewhere(daemon) {
+        return Vec::new();
+    }
     let mut rest = daemon.clone();
     rest.argv.truncate(1);
     for (_, v) in rest.env.iter_mut() {
         v.clear();
     }
-    // Most daemons have none: their debug form is read, not written.
+    // A backslash in a text is not yet a marker.
     if !may_hold_marker(&rest) {
         return Vec::new();
     }
@@ -118,8 +122,117 @@ fn markers_elsewhere(daemon: &Daemon) -> Vec<AtStart> {
     out
 }
 
+/// Whether [`markers_elsewhere`] may find a marker: `false` when the debug form of the daemon
+/// with argv\[0\] alone and its environment's values emptied (what it scans) can hold none.
+/// Every field is named, so that one added later has to be looked at here too. A text's debug
+/// form writes `\u{e000}` or `\u{e001}` only for those characters (whose UTF-8 starts with
+/// 0xEE) or for a backslash in the text (written `\\`), and every character U+E000 to U+EFFF
+/// (private use) escaped: a text with neither byte cannot hold one. Other fields are asked
+/// through their own debug form, which is the daemon's for that field (not `{:#?}`), and
+/// `, name: ` between fields holds no character of the escape, so no find spans two fields.
+fn may_hold_marker_elsewhere(daemon: &Daemon) -> bool {
+    let Daemon {
+        argv,
+        argv0,
+        env,
+        unexport,
+        home_of,
+        state_variables,
+        directory,
+        chroot,
+        umask,
+        nice,
+        ignores_int_quit: _,
+        limits,
+        user,
+        shell_redirects,
+        stdin,
+        stdout,
+        log_file_mode: _,
+        stderr,
+        stdout_logger,
+        stderr_logger,
+        logger,
+        logger_is_shell: _,
+        notification_fd: _,
+        down_signal,
+        timeout_kill_ms: _,
+        respawn,
+        fghack: _,
+        privileges,
+        required,
+        system_worlds,
+    } = daemon;
+    // Byte by byte: most texts are shorter than memchr's setup.
+    let text = |t: &String| t.bytes().any(|b| b == b'\\' || b == 0xEE);
+    let texts =
+        [argv0, home_of, directory, chroot, umask, stdin, stdout, stderr, stdout_logger, stderr_logger, down_signal];
+    argv.first().is_some_and(text)
+        || env.iter().any(|(name, _)| text(name))
+        || unexport.iter().any(text)
+        || texts.into_iter().flatten().any(text)
+        || logger.iter().flatten().any(text)
+        || (!state_variables.is_empty() && may_hold_marker(state_variables))
+        || (nice.is_some() && may_hold_marker(nice))
+        || (!limits.is_empty() && may_hold_marker(limits))
+        || (user.is_some() && may_hold_marker(user))
+        || (!shell_redirects.is_empty() && may_hold_marker(shell_redirects))
+        || (respawn.is_some() && may_hold_marker(respawn))
+        || (privileges.is_some() && may_hold_marker(privileges))
+        || (!required.is_empty() && may_hold_marker(required))
+        || (system_worlds.is_some() && may_hold_marker(system_worlds))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{CLOSE, Daemon, OPEN, may_hold_marker, may_hold_marker_elsewhere};
+
+    /// What the scan reads of a daemon: argv\[0\] alone, the environment's values emptied.
+    fn scanned(d: &Daemon) -> Daemon {
+        let mut rest = d.clone();
+        rest.argv.truncate(1);
+        rest.env.iter_mut().for_each(|(_, v)| v.clear());
+        rest
+    }
+
+    #[test]
+    fn a_daemon_the_fields_clear_holds_no_marker_anywhere() {
+        let plain = Daemon {
+            argv: vec!["/usr/bin/d".into(), format!("--x={OPEN}nproc{CLOSE}")],
+            argv0: Some("d".into()),
+            env: vec![("A".into(), format!("{OPEN}nproc{CLOSE}\\u{{e000}}"))],
+            unexport: vec!["USER".into()],
+            user: Some(crate::model::RunAs { user: "nobody".into(), group: None, group_only: false, lookup: None }),
+            stdout: Some("/var/log/d.log".into()),
+            logger: Some(vec!["logger".into(), "-t".into(), "d".into()]),
+            ..Default::default()
+        };
+        assert!(!may_hold_marker_elsewhere(&plain));
+        assert!(!may_hold_marker(&scanned(&plain)));
+        let with = |f: &dyn Fn(&mut Daemon, String)| {
+            for t in [OPEN.to_string(), CLOSE.to_string(), "\\u{e000}".to_string(), "a\\u{e001}".to_string()] {
+                let mut d = plain.clone();
+                f(&mut d, t);
+                assert!(may_hold_marker(&scanned(&d)));
+                assert!(may_hold_marker_elsewhere(&d), "{d:?}");
+            }
+        };
+        with(&|d, t| d.argv[0] = t);
+        with(&|d, t| d.argv0 = Some(t));
+        with(&|d, t| d.env[0].0 = t);
+        with(&|d, t| d.unexport.push(t));
+        with(&|d, t| d.home_of = Some(t));
+        with(&|d, t| d.chroot = Some(t));
+        with(&|d, t| d.stderr_logger = Some(t));
+        with(&|d, t| d.down_signal = Some(t));
+        with(&|d, t| d.logger.as_mut().unwrap().push(t));
+        with(&|d, t| d.user.as_mut().unwrap().group = Some(t));
+        with(&|d, t| d.required.push(crate::model::RequiredPath { path: t, directory: false }));
+    }
+}
+
+#[cfg(test)]
+mod debug_form_tests {
     #[test]
     fn the_debug_form_escapes_the_markers() {
         let text = format!("{:?}", String::from(crate::eval::at_start::OPEN));

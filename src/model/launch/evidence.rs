@@ -130,8 +130,8 @@ pub fn mentions_pidfile(interp: &Interpreter) -> bool {
             // The text parts of a word all text are within the whole: a look at them too
             // would find nothing more.
             found = words.any(|w| match w.static_str() {
-                Some(t) => t.contains(".pid"),
-                None => word_text_contains(w, ".pid"),
+                Some(t) => mentions_pid(&t),
+                None => word_text_contains(w),
             });
         });
         if found {
@@ -141,16 +141,23 @@ pub fn mentions_pidfile(interp: &Interpreter) -> bool {
     found
 }
 
-/// Whether the literal parts of a word contain `needle`.
-fn word_text_contains(w: &Word, needle: &str) -> bool {
-    fn walk(parts: &[WordPart], needle: &str) -> bool {
+/// Whether the literal parts of a word contain `.pid`.
+fn word_text_contains(w: &Word) -> bool {
+    fn walk(parts: &[WordPart]) -> bool {
         parts.iter().any(|p| match &p.kind {
-            WordPartKind::Literal(s) | WordPartKind::Quoted(s) => s.contains(needle),
-            WordPartKind::DoubleQuoted(inner) => walk(inner, needle),
+            WordPartKind::Literal(s) | WordPartKind::Quoted(s) => mentions_pid(s),
+            WordPartKind::DoubleQuoted(inner) => walk(inner),
             _ => false,
         })
     }
-    walk(&w.parts, needle)
+    walk(&w.parts)
+}
+
+/// `text.contains(".pid")`, looked for at each `.`: a word is a few bytes, and the substring
+/// search set itself up for each one.
+fn mentions_pid(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(3)).any(|i| b[i] == b'.' && b[i + 1] == b'p' && b[i + 2] == b'i' && b[i + 3] == b'd')
 }
 
 /// Whether any function of the script calls start-stop-daemon or supervise-daemon, which marks a
@@ -173,4 +180,28 @@ pub fn mentions_daemon_tools(interp: &Interpreter) -> bool {
         });
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_pid_mention_is_what_contains_finds() {
+        for t in [
+            "",
+            ".",
+            ".pi",
+            ".pid",
+            "x.pid",
+            "/run/d.pidfile",
+            "..pid",
+            ".p.pid",
+            "pid",
+            ". pid",
+            ".PID",
+            "é.pid",
+            ".pi.d",
+        ] {
+            assert_eq!(super::mentions_pid(t), t.contains(".pid"), "{t:?}");
+        }
+    }
 }

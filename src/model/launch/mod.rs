@@ -78,8 +78,9 @@ fn is_launch(e: &StartEvent) -> bool {
 }
 
 /// Finds how the daemon is launched, from `start()`'s trace (taken on the state `interp` holds)
-/// when the script defines one. Diagnostics and decisions go to `service`; what start() assigns
-/// before `default_start` goes into `interp`'s variables.
+/// when the script defines one, with `service.daemon_script` found on the same state.
+/// Diagnostics and decisions go to `service`; what start() assigns before `default_start` goes
+/// into `interp`'s variables.
 pub fn find(
     interp: &mut Interpreter,
     start_trace: Option<Trace>,
@@ -97,7 +98,9 @@ pub fn find(
     let Some(trace) = start_trace else { return Found::Nothing };
     interp.take_gave_up(&trace.diagnostics);
     let mut events = trace.events;
-    let mut daemonish = command_set || mentions_daemon_tools(interp);
+    // `command` is set or a function calls start-stop-daemon or supervise-daemon: what the
+    // caller found on this same state (the functions and variables are as it saw them).
+    let mut daemonish = service.daemon_script;
     let leaves = if daemonish || events.iter().any(is_launch) {
         None
     } else {
