@@ -120,3 +120,31 @@ fn line_and_column_of_pairs_are_those_counted_in_the_text() {
         assert_eq!(pair.line_col(), (line, col), "{:?}", pair.as_str());
     }
 }
+
+#[test]
+fn a_character_range_matches_ascii_and_other_characters_alike() {
+    let inputs = ["a", "z", "{", "A", "\u{0}", "\u{7f}", "\u{80}", "é", "€", "🎈", "", "ab", "éa"];
+    let ranges = [
+        ('a', 'z'),
+        ('\u{0}', '\u{7f}'),
+        ('\u{80}', '\u{10FFFF}'),
+        ('é', 'é'),
+        ('🎈', '🎈'),
+        ('{', '{'),
+        ('\u{0}', '\u{10FFFF}'),
+    ];
+    for input in inputs {
+        for (lo, hi) in ranges {
+            // What the character at the start is, and so how far a match moves.
+            let expected = input.chars().next().filter(|&c| lo <= c && c <= hi).map(char::len_utf8);
+            let moved = std::cell::Cell::new(None);
+            let _ = pest::state::<(), _>(input, |s| {
+                s.match_range(lo..hi).map(|s| {
+                    moved.set(Some(s.position().pos()));
+                    s
+                })
+            });
+            assert_eq!(moved.get(), expected, "{input:?} in {lo:?}..{hi:?}");
+        }
+    }
+}
