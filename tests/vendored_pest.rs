@@ -138,9 +138,8 @@ fn a_character_range_matches_ascii_and_other_characters_alike() {
             // What the character at the start is, and so how far a match moves.
             let expected = input.chars().next().filter(|&c| lo <= c && c <= hi).map(char::len_utf8);
             let moved = std::cell::Cell::new(None);
-            let _ = pest::state::<(), _>(input, |s| {
-                s.match_range(lo..hi).inspect(|s| moved.set(Some(s.position().pos())))
-            });
+            let _ =
+                pest::state::<(), _>(input, |s| s.match_range(lo..hi).inspect(|s| moved.set(Some(s.position().pos()))));
             assert_eq!(moved.get(), expected, "{input:?} in {lo:?}..{hi:?}");
         }
     }
