@@ -103,9 +103,9 @@ pub fn has_marker(text: &str) -> bool {
 
 /// The segments of `text`, or `None` when a marker is broken (an expansion cut into it).
 pub fn segments(text: &str) -> Option<Vec<Segment>> {
-    // Without the first byte of the markers' UTF-8, the text is one segment (none if empty):
-    // most words the backends ask about, which the search below decoded character by character.
-    if !text.as_bytes().contains(&0xEE) {
+    // Without a marker the text is one segment (none if empty): most words the backends ask
+    // about, which the search below decoded character by character.
+    if !has_marker(text) {
         return Some(if text.is_empty() { Vec::new() } else { vec![Segment::Text(text.to_string())] });
     }
     let mut out = Vec::new();

@@ -15,7 +15,7 @@ use super::super::uncertainty::explain_uncertainty;
 use super::context::Context;
 use super::marker_scan::may_hold_marker;
 use super::report::Refused;
-use crate::eval::at_start::{AtStart, CLOSE, OPEN, Segment, segments};
+use crate::eval::at_start::{AtStart, CLOSE, OPEN, Segment, has_marker, segments};
 use crate::eval::value::Uncertainty;
 use crate::model::service::Daemon;
 
@@ -32,8 +32,8 @@ pub fn check(cx: &mut Context, daemon: &Daemon) -> Result<(), Refused> {
     let mut placed = Vec::new();
     let mut broken = false;
     for w in daemon.argv.iter().skip(1).chain(daemon.env.iter().map(|(_, v)| v)) {
-        // Without the first byte of U+E000's and U+E001's UTF-8, a word is text only.
-        if memchr::memchr(0xEE, w.as_bytes()).is_none() {
+        // A word without a marker is text only.
+        if !has_marker(w) {
             continue;
         }
         match segments(w) {
