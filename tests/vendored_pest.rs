@@ -1,12 +1,13 @@
 //! The vendored pest's changes (vendor/pest/RC2S6.md) keep what its API returns. Its stack, whose
 //! snapshots are taken lazily, behaves as a stack that copies itself whole at every snapshot:
-//! random sequences of pushes, pops, snapshots, clears and restores, nested as a parser nests
+//! sequences of pushes, pops, snapshots, clears and restores (proptest), nested as a parser nests
 //! them, checked after every step. A pair's line and column, whose line index is built the first
 //! time one is asked for, are those counted in the text.
 
 extern crate alloc;
 
 use pest::{Parser as _, Stack};
+use proptest::prelude::*;
 
 /// What a snapshot means: a copy of the whole stack, put back by `restore`, dropped by
 /// `clear_snapshot`; `restore` with no snapshot empties the stack.
@@ -22,34 +23,23 @@ impl Model {
     }
 }
 
-/// xorshift64: the same sequences on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
+fn same(stack: &Stack<u32>, model: &Model, history: &[&str]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(&stack[0..stack.len()], model.items.as_slice(), "after {:?}", history);
+    prop_assert_eq!(stack.peek(), model.items.last(), "after {:?}", history);
+    prop_assert_eq!(stack.is_empty(), model.items.is_empty(), "after {:?}", history);
+    Ok(())
 }
 
-fn same(stack: &Stack<u32>, model: &Model, history: &[&str]) {
-    assert_eq!(&stack[0..stack.len()], model.items.as_slice(), "after {history:?}");
-    assert_eq!(stack.peek(), model.items.last(), "after {history:?}");
-    assert_eq!(stack.is_empty(), model.items.is_empty(), "after {history:?}");
-}
-
-#[test]
-fn snapshots_taken_lazily_behave_as_copies_of_the_stack() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..20_000 {
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn snapshots_taken_lazily_behave_as_copies_of_the_stack(ops in prop::collection::vec(0u8..8, 0..60)) {
         let (mut stack, mut model) = (Stack::new(), Model::default());
         let mut history = Vec::new();
-        for step in 0..40u32 {
+        for (step, op) in (0u32..).zip(ops) {
             // Snapshots are most of what a parser does, as here: several in a row with nothing
             // changing the stack between them is the case the change is about.
-            match rng.below(8) {
+            match op {
                 0 | 1 => {
                     history.push("push");
                     stack.push(step);
@@ -57,7 +47,7 @@ fn snapshots_taken_lazily_behave_as_copies_of_the_stack() {
                 }
                 2 => {
                     history.push("pop");
-                    assert_eq!(stack.pop(), model.items.pop(), "after {history:?}");
+                    prop_assert_eq!(stack.pop(), model.items.pop(), "after {:?}", history);
                 }
                 3 | 4 => {
                     history.push("snapshot");
@@ -76,7 +66,7 @@ fn snapshots_taken_lazily_behave_as_copies_of_the_stack() {
                 }
                 _ => continue,
             }
-            same(&stack, &model, &history);
+            same(&stack, &model, &history)?;
         }
     }
 }
