@@ -1182,14 +1182,23 @@ impl<'i, R: RuleType> ParserState<'i, R> {
     /// ```
     #[inline]
     pub fn match_string(mut self: Box<Self>, string: &str) -> ParseResult<Box<Self>> {
+        if self.parse_attempts.enabled {
+            return self.match_string_tracked(string);
+        }
+        if self.position.match_string(string) { Ok(self) } else { Err(self) }
+    }
+
+    // Error detail (`set_error_detail`) is off unless asked for: its bookkeeping out of line
+    // keeps the match itself small enough to inline into the generated rules.
+    #[cold]
+    #[inline(never)]
+    fn match_string_tracked(mut self: Box<Self>, string: &str) -> ParseResult<Box<Self>> {
         let start_position = self.position.pos();
         let succeeded = self.position.match_string(string);
-        if self.parse_attempts.enabled {
-            let token = ParsingToken::Sensitive {
-                token: String::from(string),
-            };
-            self.handle_token_parse_result(start_position, token, succeeded);
-        }
+        let token = ParsingToken::Sensitive {
+            token: String::from(string),
+        };
+        self.handle_token_parse_result(start_position, token, succeeded);
         if succeeded { Ok(self) } else { Err(self) }
     }
 
@@ -1287,15 +1296,23 @@ impl<'i, R: RuleType> ParserState<'i, R> {
     /// ```
     #[inline]
     pub fn match_range(mut self: Box<Self>, range: Range<char>) -> ParseResult<Box<Self>> {
+        if self.parse_attempts.enabled {
+            return self.match_range_tracked(range);
+        }
+        if self.position.match_range(range) { Ok(self) } else { Err(self) }
+    }
+
+    // Out of line for the reason given at `match_string_tracked`.
+    #[cold]
+    #[inline(never)]
+    fn match_range_tracked(mut self: Box<Self>, range: Range<char>) -> ParseResult<Box<Self>> {
         let start_position = self.position().pos();
         let token = ParsingToken::Range {
             start: range.start,
             end: range.end,
         };
         let succeeded = self.position.match_range(range);
-        if self.parse_attempts.enabled {
-            self.handle_token_parse_result(start_position, token, succeeded);
-        }
+        self.handle_token_parse_result(start_position, token, succeeded);
         if succeeded { Ok(self) } else { Err(self) }
     }
 

@@ -453,6 +453,14 @@ impl<'i> Position<'i> {
             }
             Some(_) => {}
         }
+        self.match_range_utf8(range)
+    }
+
+    // Out of line, so that the ASCII test above is small enough to inline into the generated
+    // rules; cold, because the text a grammar tests is mostly ASCII.
+    #[cold]
+    #[inline(never)]
+    fn match_range_utf8(&mut self, range: Range<char>) -> bool {
         if let Some(c) = self.input[self.pos..].chars().next()
             && range.start <= c
             && c <= range.end
