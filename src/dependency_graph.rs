@@ -2,21 +2,21 @@
 //! `provide`): as Graphviz DOT for people (`rc2s6 graph`), and as start order for finding cycles.
 
 use crate::core::small_map::{SmallMap, SmallSet};
-use crate::core::strongly_connected::strongly_connected_by;
+use crate::core::strongly_connected::each_strongly_connected;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{Dependencies, DependencySite, Loc};
 
-/// One declared dependency of a service.
+/// One declared dependency of a service, its names borrowed from the services' dependencies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declaration {
+pub struct Declaration<'a> {
     /// The declaring service's index in the set.
     pub service: usize,
     /// `need`, `use`, `want`, `after`, `before` or `provide`.
-    pub kind: String,
+    pub kind: &'a str,
     /// The name it refers to.
-    pub name: String,
+    pub name: &'a str,
     /// Where it is declared.
     pub loc: Loc,
     /// Declared only under a condition rc2s6 could not decide.
@@ -36,31 +36,44 @@ pub struct Ordering {
     pub declaration: usize,
 }
 
-/// The dependency graph of a set of services.
+/// The dependency graph of a set of services. It borrows its names from the services: a lint
+/// builds it on the one thread left after the workers, where a copy of every name was an
+/// allocation and a free each.
 #[derive(Debug, Clone)]
-pub struct DependencyGraph {
+pub struct DependencyGraph<'a> {
     /// Service names, in set order.
-    pub services: Vec<String>,
+    pub services: Vec<&'a str>,
     /// Every declaration, in set order then file order.
-    pub declarations: Vec<Declaration>,
+    pub declarations: Vec<Declaration<'a>>,
 }
 
 /// The kinds drawn and ordered.
 const KINDS: &[&str] = &["need", "use", "want", "after", "before", "provide"];
 
-impl DependencyGraph {
+/// Adds `service` to a name's providers, once.
+fn add_provider(list: &mut Vec<usize>, service: usize) {
+    if !list.contains(&service) {
+        list.push(service);
+    }
+}
+
+impl<'a> DependencyGraph<'a> {
     /// The graph of analysed services, each a name and what its `depend()` declares.
     /// Declarations OpenRC itself cancels are left out: as its deptree does, a `before X` is
     /// dropped by a later `after`/`need`/`want`/`use X`, and an `after X` by a later `before X`.
-    pub fn new<'a>(services: impl IntoIterator<Item = (&'a str, &'a Dependencies)>) -> Self {
+    pub fn new(services: impl IntoIterator<Item = (&'a str, &'a Dependencies)>) -> Self {
         let mut names = Vec::new();
         let mut declarations = Vec::new();
+        // Each service's own, emptied for the next: made once rather than once per service.
+        let mut standing: SmallMap<(&str, &str), bool> = SmallMap::new();
+        let mut in_model: SmallSet<(&str, &str)> = SmallSet::new();
+        let mut seen = SmallSet::new();
         for (i, (service_name, deps)) in services.into_iter().enumerate() {
-            names.push(service_name.to_string());
+            names.push(service_name);
             // Which (kind, name) pairs the later declarations leave standing: the last
             // declaration of a name decides, as each one cancels its opposite. Hashed past a few
             // names (SmallMap), so a `depend()` with 100,000 names is read in linear time.
-            let mut standing: SmallMap<(&str, &str), bool> = SmallMap::new();
+            standing.clear();
             for DependencySite { kind, name, .. } in &deps.sites {
                 let (kind, name) = (kind.as_str(), name.as_str());
                 standing.insert((kind, name), true);
@@ -75,23 +88,23 @@ impl DependencyGraph {
                     }
                 }
             }
-            let in_model: SmallSet<(&str, &str)> = KINDS
-                .iter()
-                .flat_map(|&kind| {
-                    let list = match kind {
-                        "need" => &deps.need,
-                        "use" => &deps.use_,
-                        "want" => &deps.want,
-                        "after" => &deps.after,
-                        "before" => &deps.before,
-                        _ => &deps.provide,
-                    };
-                    list.iter().map(move |n| (kind, n.as_str()))
-                })
-                .collect();
+            in_model.clear();
+            for &kind in KINDS {
+                let list = match kind {
+                    "need" => &deps.need,
+                    "use" => &deps.use_,
+                    "want" => &deps.want,
+                    "after" => &deps.after,
+                    "before" => &deps.before,
+                    _ => &deps.provide,
+                };
+                for n in list {
+                    in_model.add((kind, n.as_str()));
+                }
+            }
             let conditional: SmallSet<&str> = deps.conditional.iter().map(String::as_str).collect();
             let uncertain: SmallSet<&str> = deps.uncertain.iter().map(String::as_str).collect();
-            let mut seen = SmallSet::new();
+            seen.clear();
             for DependencySite { kind, name, loc } in &deps.sites {
                 let key = (kind.as_str(), name.as_str());
                 if !KINDS.contains(&key.0) || name == service_name || !seen.add(key) {
@@ -108,8 +121,8 @@ impl DependencyGraph {
                     };
                     declarations.push(Declaration {
                         service: i,
-                        kind: kind.clone(),
-                        name: name.clone(),
+                        kind: kind.as_str(),
+                        name: name.as_str(),
                         loc: *loc,
                         conditional,
                         uncertain,
@@ -121,22 +134,21 @@ impl DependencyGraph {
     }
 
     /// The services each name stands for: a service's own name, and every `provide`.
-    pub fn providers(&self) -> BTreeMap<&str, Vec<usize>> {
-        self.providers_where(|_| true)
-    }
-
-    fn providers_where(&self, keep: impl Fn(&Declaration) -> bool) -> BTreeMap<&str, Vec<usize>> {
+    pub fn providers(&self) -> BTreeMap<&'a str, Vec<usize>> {
         let mut map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, n) in self.services.iter().enumerate() {
-            map.entry(n.as_str()).or_default().push(i);
-        }
-        for d in self.declarations.iter().filter(|d| d.kind == "provide" && keep(d)) {
-            let list = map.entry(d.name.as_str()).or_default();
-            if !list.contains(&d.service) {
-                list.push(d.service);
-            }
+        for (name, service) in self.stands_for(|_| true) {
+            add_provider(map.entry(name).or_default(), service);
         }
         map
+    }
+
+    /// Each name with a service it stands for, in the order provider lists are made: every
+    /// service for its own name, in set order, then each `provide` that `keep` accepts.
+    fn stands_for(&self, keep: impl Fn(&Declaration) -> bool) -> impl Iterator<Item = (&'a str, usize)> {
+        let own = self.services.iter().enumerate().map(|(i, &n)| (n, i));
+        let provided =
+            self.declarations.iter().filter(move |d| d.kind == "provide" && keep(d)).map(|d| (d.name, d.service));
+        own.chain(provided)
     }
 
     /// Start-order edges between services of the set: `need`, `use`, `want` and `after` make the
@@ -199,11 +211,11 @@ impl DependencyGraph {
         for s in &self.services {
             let _ = writeln!(out, "  {};", quote(s));
         }
-        let services: HashSet<&str> = self.services.iter().map(String::as_str).collect();
+        let services: HashSet<&str> = self.services.iter().copied().collect();
         let mut others: BTreeSet<&str> = BTreeSet::new();
         for d in &self.declarations {
-            if !services.contains(d.name.as_str()) {
-                others.insert(d.name.as_str());
+            if !services.contains(d.name) {
+                others.insert(d.name);
             }
         }
         for name in others {
@@ -215,14 +227,14 @@ impl DependencyGraph {
             let _ = writeln!(out, "  {} [{style}];", quote(name));
         }
         for d in &self.declarations {
-            let style = match d.kind.as_str() {
+            let style = match d.kind {
                 "need" => "style=bold",
                 "use" | "want" => "style=solid",
                 "provide" => "style=dotted, arrowhead=empty",
                 _ => "style=dashed",
             };
             let label = match (d.conditional, d.uncertain) {
-                (false, false) => d.kind.clone(),
+                (false, false) => d.kind.to_string(),
                 (true, false) => format!("{} (conditional)", d.kind),
                 (false, true) => format!("{} (name not known exactly)", d.kind),
                 (true, true) => format!("{} (conditional, name not known exactly)", d.kind),
@@ -230,8 +242,8 @@ impl DependencyGraph {
             let _ = writeln!(
                 out,
                 "  {} -> {} [label={}, {style}];",
-                quote(&self.services[d.service]),
-                quote(&d.name),
+                quote(self.services[d.service]),
+                quote(d.name),
                 quote(&label)
             );
         }
@@ -242,11 +254,11 @@ impl DependencyGraph {
 
 /// The start order of a graph as orderings are made from it: who provides each name (declarations
 /// made under an undecidable condition or naming something not known exactly left out), and
-/// where each service's declarations are. Each declaration's role and providers are worked out
-/// once: the walks below visit declarations many times, and looking a name up by its text on
-/// each visit was most of a lint run's serial tail.
+/// where each service's declarations are. Each declaration's role, providers and (for a
+/// `before`) whether it stands are worked out once: the walks below visit declarations many
+/// times, and looking a name up by its text on each visit was most of a lint run's serial tail.
 struct StartOrder<'a> {
-    graph: &'a DependencyGraph,
+    graph: &'a DependencyGraph<'a>,
     /// The providers of each name some declaration names, one list per name.
     lists: Vec<Vec<usize>>,
     /// Each declaration's list in `lists`.
@@ -255,6 +267,8 @@ struct StartOrder<'a> {
     role: Vec<Role>,
     /// Each service's declarations: they are consecutive, in set order.
     ranges: Vec<std::ops::Range<usize>>,
+    /// Whether each declaration is a `before` that orders something (see `standing_befores`).
+    stands: Vec<bool>,
 }
 
 /// What a declaration does to the start order.
@@ -269,10 +283,12 @@ enum Role {
 }
 
 impl<'a> StartOrder<'a> {
-    fn new(graph: &'a DependencyGraph) -> Self {
-        let providers = graph.providers_where(|d| !d.conditional && !d.uncertain);
-        let mut list_of: HashMap<&str, usize> = HashMap::with_capacity(providers.len());
-        let mut lists = Vec::new();
+    fn new(graph: &'a DependencyGraph<'a>) -> Self {
+        // The providers of the names declarations name, as `providers` lists them (each
+        // service for its own name, then the certain `provide`s, in set order), without a map
+        // of every service's name: only the names declared are looked up.
+        let mut list_of: HashMap<&str, usize> = HashMap::new();
+        let mut lists: Vec<Vec<usize>> = Vec::new();
         let mut target = Vec::with_capacity(graph.declarations.len());
         let mut role = Vec::with_capacity(graph.declarations.len());
         let mut ranges = vec![0..0; graph.services.len()];
@@ -283,20 +299,26 @@ impl<'a> StartOrder<'a> {
             } else {
                 r.end = k + 1;
             }
-            let name = d.name.as_str();
-            let list = *list_of.entry(name).or_insert_with(|| {
-                lists.push(providers.get(name).cloned().unwrap_or_default());
+            let list = *list_of.entry(d.name).or_insert_with(|| {
+                lists.push(Vec::new());
                 lists.len() - 1
             });
             target.push(list);
-            role.push(match d.kind.as_str() {
+            role.push(match d.kind {
                 _ if d.uncertain || d.conditional => Role::None,
                 "need" | "use" | "want" | "after" => Role::Waits,
                 "before" => Role::Before,
                 _ => Role::None,
             });
         }
-        StartOrder { graph, lists, target, role, ranges }
+        for (name, service) in graph.stands_for(|d| !d.conditional && !d.uncertain) {
+            if let Some(&l) = list_of.get(name) {
+                add_provider(&mut lists[l], service);
+            }
+        }
+        let mut order = StartOrder { graph, lists, target, role, ranges, stands: Vec::new() };
+        order.stands = order.standing_befores();
+        order
     }
 
     /// The services declaration `k`'s name stands for.
@@ -304,11 +326,12 @@ impl<'a> StartOrder<'a> {
         &self.lists[self.target[k]]
     }
 
-    /// Which services `from` waits for through need/use/want/after (in one step or more).
-    fn reachable(&self, from: usize) -> Vec<bool> {
-        let mut seen = vec![false; self.graph.services.len()];
-        let mut stack = vec![from];
-        while let Some(v) = stack.pop() {
+    /// Marks in `seen` (and lists in `reached`) the services `from` waits for through
+    /// need/use/want/after, in one step or more.
+    fn reach(&self, from: usize, seen: &mut [bool], reached: &mut Vec<usize>) {
+        let mut v = from;
+        let mut next = 0;
+        loop {
             for k in self.ranges[v].clone() {
                 if self.role[k] != Role::Waits {
                     continue;
@@ -316,34 +339,49 @@ impl<'a> StartOrder<'a> {
                 for &w in self.targets(k) {
                     if w != v && !seen[w] {
                         seen[w] = true;
-                        stack.push(w);
+                        reached.push(w);
                     }
                 }
             }
+            let Some(&w) = reached.get(next) else { break };
+            next += 1;
+            v = w;
         }
-        seen
     }
 
-    /// Whether `before` declaration `k` orders anything: not when its service itself waits for
-    /// the name's providers. `walked` keeps the last service's walk (a service's declarations
-    /// are consecutive), so each service is walked once however many names it declares.
-    fn before_stands(&self, k: usize, walked: &mut Option<(usize, Vec<bool>)>) -> bool {
-        let service = self.graph.declarations[k].service;
-        if walked.as_ref().is_none_or(|(s, _)| *s != service) {
-            *walked = Some((service, self.reachable(service)));
+    /// Whether each declaration is a `before` that orders anything: not when its service itself
+    /// waits for the name's providers. A service's declarations are consecutive, so each service
+    /// is walked once however many names it declares, and one marking serves every walk (only
+    /// what the last walk marked is unmarked).
+    fn standing_befores(&self) -> Vec<bool> {
+        let mut stands = vec![false; self.role.len()];
+        let mut seen = vec![false; self.graph.services.len()];
+        let mut reached = Vec::new();
+        let mut walked = None;
+        for (k, d) in self.graph.declarations.iter().enumerate() {
+            if self.role[k] != Role::Before {
+                continue;
+            }
+            if walked != Some(d.service) {
+                for &w in &reached {
+                    seen[w] = false;
+                }
+                reached.clear();
+                self.reach(d.service, &mut seen, &mut reached);
+                walked = Some(d.service);
+            }
+            stands[k] = !self.targets(k).iter().any(|&e| seen[e]);
         }
-        let reached = walked.as_ref().map(|(_, r)| r.as_slice()).unwrap_or_default();
-        !self.targets(k).iter().any(|&e| reached.get(e).copied().unwrap_or(false))
+        stands
     }
 
     /// Every ordering, one at a time (see [`DependencyGraph::orderings`]).
     fn each_ordering(&self, mut f: impl FnMut(Ordering)) {
-        let mut walked = None;
         for (k, d) in self.graph.declarations.iter().enumerate() {
             let before = match self.role[k] {
                 Role::None => continue,
                 Role::Waits => false,
-                Role::Before if !self.before_stands(k, &mut walked) => continue,
+                Role::Before if !self.stands[k] => continue,
                 Role::Before => true,
             };
             for &p in self.targets(k) {
@@ -356,37 +394,54 @@ impl<'a> StartOrder<'a> {
         }
     }
 
-    /// The services of each strongly connected component of two services or more, in the graph
-    /// with a node per declaration (services are nodes `0..n`, declaration `k` is node `n + k`).
-    fn components(&self) -> Vec<Vec<usize>> {
-        let (n, decls) = (self.graph.services.len(), &self.graph.declarations);
-        // Each service's edges to declaration nodes: its own waiting declarations, and the
-        // standing `before`s naming something it provides. A declaration node's edges lead to
-        // the name's providers (waiting) or to the declaring service (`before`); one with no
-        // edge into it is a component of its own.
-        let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut walked = None;
-        for (k, d) in decls.iter().enumerate() {
+    /// Each declaration node's edges from services (see `components`), `k` and the service it
+    /// leaves from: a service's own waiting declarations, and the standing `before`s naming
+    /// something it provides.
+    fn edges_into_declarations(&self, mut f: impl FnMut(usize, usize)) {
+        for (k, d) in self.graph.declarations.iter().enumerate() {
             match self.role[k] {
-                Role::Waits => out_of[d.service].push(n + k),
-                Role::Before if self.before_stands(k, &mut walked) => {
+                Role::Waits => f(d.service, k),
+                Role::Before if self.stands[k] => {
                     for &p in self.targets(k).iter().filter(|&&p| p != d.service) {
-                        out_of[p].push(n + k);
+                        f(p, k);
                     }
                 }
                 Role::Before | Role::None => {}
             }
         }
+    }
+
+    /// The services of each strongly connected component of two services or more, in the graph
+    /// with a node per declaration (services are nodes `0..n`, declaration `k` is node `n + k`).
+    fn components(&self) -> Vec<Vec<usize>> {
+        let (n, decls) = (self.graph.services.len(), &self.graph.declarations);
+        // Each service's edges to declaration nodes, in one vector: service `v`'s are
+        // `into[start[v]..start[v + 1]]`, in declaration order. A declaration node's edges lead
+        // to the name's providers (waiting) or to the declaring service (`before`); one with no
+        // edge into it is a component of its own.
+        let mut start = vec![0; n + 1];
+        self.edges_into_declarations(|v, _| start[v + 1] += 1);
+        for v in 0..n {
+            start[v + 1] += start[v];
+        }
+        let mut into = vec![0; start[n]];
+        let mut filled = start.clone();
+        self.edges_into_declarations(|v, k| {
+            into[filled[v]] = n + k;
+            filled[v] += 1;
+        });
         let successor = |v: usize, i: usize| match v.checked_sub(n) {
-            None => out_of[v].get(i).copied(),
+            None => (start[v] + i < start[v + 1]).then(|| into[start[v] + i]),
             Some(k) if decls[k].kind == "before" => (i == 0).then_some(decls[k].service),
             Some(k) => self.targets(k).get(i).copied(),
         };
-        strongly_connected_by(n + decls.len(), successor)
-            .into_iter()
-            .map(|c| c.into_iter().filter(|&v| v < n).collect::<Vec<_>>())
-            .filter(|services| services.len() >= 2)
-            .collect()
+        let mut out = Vec::new();
+        each_strongly_connected(n + decls.len(), successor, |component| {
+            if component.iter().filter(|&&v| v < n).nth(1).is_some() {
+                out.push(component.iter().copied().filter(|&v| v < n).collect());
+            }
+        });
+        out
     }
 }
 
@@ -464,7 +519,7 @@ mod tests {
 
     /// A graph of up to 7 services `s0`…, each declaring up to 5 names from a small pool (the
     /// services' own names and two virtuals), some conditional or not known exactly.
-    fn graphs() -> impl Strategy<Value = DependencyGraph> {
+    fn graphs() -> impl Strategy<Value = DependencyGraph<'static>> {
         let kinds = prop::sample::select(vec!["need", "use", "want", "after", "before", "provide"]);
         let names = prop::sample::select(vec!["s0", "s1", "s2", "s3", "s4", "s5", "s6", "net", "logger"]);
         let declaration = (kinds, names, any::<u8>());
@@ -474,15 +529,16 @@ mod tests {
                 for (k, (kind, name, flags)) in decls.iter().enumerate() {
                     declarations.push(Declaration {
                         service: i,
-                        kind: kind.to_string(),
-                        name: name.to_string(),
+                        kind,
+                        name,
                         loc: Loc { file: FileId::new(0), span: Span::new(k, k + 1) },
                         conditional: flags % 7 == 0,
                         uncertain: flags % 11 == 0,
                     });
                 }
             }
-            DependencyGraph { services: (0..services.len()).map(|i| format!("s{i}")).collect(), declarations }
+            let names = ["s0", "s1", "s2", "s3", "s4", "s5", "s6"];
+            DependencyGraph { services: names[..services.len()].to_vec(), declarations }
         })
     }
 
@@ -496,16 +552,16 @@ mod tests {
 
     #[test]
     fn a_ring_through_a_virtual_is_one_cycle() {
-        let decl = |service, kind: &str, name: &str| Declaration {
+        let decl = |service, kind: &'static str, name: &'static str| Declaration {
             service,
-            kind: kind.into(),
-            name: name.into(),
+            kind,
+            name,
             loc: Loc { file: FileId::new(0), span: Span::new(0, 1) },
             conditional: false,
             uncertain: false,
         };
         let graph = DependencyGraph {
-            services: vec!["a".into(), "b".into(), "c".into()],
+            services: vec!["a", "b", "c"],
             declarations: vec![
                 decl(0, "need", "net"),
                 decl(1, "provide", "net"),

@@ -69,6 +69,14 @@ impl<K: Eq + Hash, V> SmallMap<K, V> {
         self.get(key).is_some()
     }
 
+    /// Empties the map; a few entries' memory is kept for the next use, a hashed map's freed.
+    pub fn clear(&mut self) {
+        match self {
+            SmallMap::Few(v) => v.clear(),
+            SmallMap::Many(_) => *self = SmallMap::default(),
+        }
+    }
+
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         match self {

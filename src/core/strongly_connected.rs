@@ -11,18 +11,32 @@ pub fn strongly_connected<E>(adjacent: &[Vec<E>], to: impl Fn(&E) -> usize) -> V
 /// [`strongly_connected`] of a graph of `n` nodes whose edges are not stored as lists:
 /// `successor(v, i)` is the node the `i`-th edge of `v` leads to, `None` past its last edge.
 pub fn strongly_connected_by(n: usize, successor: impl Fn(usize, usize) -> Option<usize>) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    each_strongly_connected(n, successor, |component| out.push(component.to_vec()));
+    out
+}
+
+/// [`strongly_connected_by`], handing each component to `found` as it is popped instead of
+/// keeping them all: most components of a dependency graph are single nodes nobody looks at,
+/// and a vector made for each was most of the allocations of a lint run's serial tail.
+pub fn each_strongly_connected(
+    n: usize,
+    successor: impl Fn(usize, usize) -> Option<usize>,
+    mut found: impl FnMut(&[usize]),
+) {
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
     let mut stack = Vec::new();
     let mut next = 0;
-    let mut out = Vec::new();
+    // (node, next edge to look at); empty again after each root, so one serves them all.
+    let mut work: Vec<(usize, usize)> = Vec::new();
+    let mut component = Vec::new();
     for root in 0..n {
         if index[root] != usize::MAX {
             continue;
         }
-        // (node, next edge to look at)
-        let mut work = vec![(root, 0usize)];
+        work.push((root, 0));
         index[root] = next;
         low[root] = next;
         next += 1;
@@ -49,7 +63,7 @@ pub fn strongly_connected_by(n: usize, successor: impl Fn(usize, usize) -> Optio
                     low[parent] = low[parent].min(low[v]);
                 }
                 if low[v] == index[v] {
-                    let mut component = Vec::new();
+                    component.clear();
                     while let Some(w) = stack.pop() {
                         on_stack[w] = false;
                         component.push(w);
@@ -57,12 +71,11 @@ pub fn strongly_connected_by(n: usize, successor: impl Fn(usize, usize) -> Optio
                             break;
                         }
                     }
-                    out.push(component);
+                    found(&component);
                 }
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -223,6 +223,24 @@ impl Environment {
         v.dedup();
         v
     }
+
+    /// Every variable [`get`](Self::get) finds, with its name, in name order: what
+    /// [`names`](Self::names) and a `get` of each give, without a copy of every name. Where no
+    /// function's `local`s are in scope, that is the globals as they are kept (sorted by name,
+    /// each once).
+    pub fn visible(&self) -> Vec<(&str, &Variable)> {
+        let entries = self.globals.entries();
+        if self.locals.iter().all(BTreeMap::is_empty) {
+            return entries.iter().map(|(n, v)| (n.as_str(), &**v)).collect();
+        }
+        let mut names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+        for s in &self.locals {
+            names.extend(s.keys().map(Name::as_str));
+        }
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().filter_map(|n| Some((n, self.get(n)?))).collect()
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +253,28 @@ mod tests {
             e.set(n, ShellValue::known(*v), None);
         }
         e
+    }
+
+    #[test]
+    fn visible_is_each_name_with_what_get_finds() {
+        let by_names = |e: &Environment| -> Vec<(String, String)> {
+            e.names().into_iter().filter_map(|n| Some((n.clone(), e.get(&n)?.value.text.clone()))).collect()
+        };
+        let visible = |e: &Environment| -> Vec<(String, String)> {
+            e.visible().into_iter().map(|(n, v)| (n.to_string(), v.value.text.clone())).collect()
+        };
+        let mut e = env(&[("command_user", "u"), ("b", "2"), ("command_args", "x"), ("a", "1"), ("PATH", "/bin")]);
+        assert_eq!(visible(&e), by_names(&e));
+        e.push_scope();
+        assert_eq!(visible(&e), by_names(&e));
+        // A local shadows a global, set or not; one of its own name comes in its place.
+        e.declare_local("b");
+        e.declare_local("a");
+        e.set("a", ShellValue::known("local"), None);
+        e.declare_local("zz");
+        e.set("zz", ShellValue::known("z"), None);
+        assert_eq!(visible(&e), by_names(&e));
+        assert!(visible(&e).contains(&("a".to_string(), "local".to_string())));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn check(cx: &SetContext, out: &mut Vec<Finding>) {
             d.loc,
             LintError::DependencyCycle {
                 cycle: text,
-                span: cx.name_span(d.service, d.loc, &d.name),
+                span: cx.name_span(d.service, d.loc, d.name),
                 edge: edge(&graph, first),
             },
         ));
@@ -45,7 +45,7 @@ pub fn check(cx: &SetContext, out: &mut Vec<Finding>) {
 /// One ordering of a cycle in words: "`a` needs `b`", with the provider of a virtual name.
 fn edge(graph: &DependencyGraph, o: &Ordering) -> String {
     let d = &graph.declarations[o.declaration];
-    let verb = match d.kind.as_str() {
+    let verb = match d.kind {
         "need" => "needs",
         "use" => "uses",
         "want" => "wants",

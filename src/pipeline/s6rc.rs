@@ -133,8 +133,8 @@ pub fn declarations<'a>(analyses: impl IntoIterator<Item = &'a Analysis>) -> Vec
         .into_iter()
         .map(|d| Declaration {
             service: d.service,
-            kind: d.kind,
-            name: d.name,
+            kind: d.kind.to_string(),
+            name: d.name.to_string(),
             loc: d.loc,
             conditional: d.conditional,
             uncertain: d.uncertain,

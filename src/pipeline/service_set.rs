@@ -233,17 +233,20 @@ fn looks_like_init_script(text: &str) -> bool {
 fn service_name(path: &Path, siblings: Option<&Siblings>) -> (String, Option<PathBuf>) {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let absent = |name: &str| siblings.is_some_and(|s| !s.holds(name));
+    // A path beside the script is made only for a name the listing does not rule out: most
+    // `NAME.initd` have neither `NAME` nor `NAME.confd` beside them, and making the path (a walk
+    // over its components) cost more than the look at the listing.
     let installed_beside = |name: &str| {
-        let plain = path.with_file_name(name);
         // Only a regular file is read (a FIFO named NAME would block the run).
         !absent(name)
-            && input::read_source(&plain).is_ok_and(|f| crate::openrc::service_files::is_openrc_script(f.source.text()))
+            && input::read_source(&path.with_file_name(name))
+                .is_ok_and(|f| crate::openrc::service_files::is_openrc_script(f.source.text()))
     };
     match file.strip_suffix(".initd").filter(|n| !n.is_empty() && !installed_beside(n)) {
         Some(name) => {
             let confd_name = format!("{name}.confd");
-            let confd = path.with_file_name(&confd_name);
-            (name.to_string(), (!absent(&confd_name) && input::exists(&confd)).then_some(confd))
+            let confd = (!absent(&confd_name)).then(|| path.with_file_name(&confd_name)).filter(|c| input::exists(c));
+            (name.to_string(), confd)
         }
         None => (file, None),
     }

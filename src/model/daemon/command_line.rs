@@ -174,7 +174,7 @@ fn holder(env: &Environment, u: &Uncertainty) -> Option<String> {
     if let Uncertainty::UnsetVariable { name, .. } = u {
         return Some(name.clone());
     }
-    env.names().into_iter().find(|n| env.get(n).is_some_and(|v| v.value.uncertain.contains(u)))
+    env.visible().into_iter().find(|(_, v)| v.value.uncertain.contains(u)).map(|(n, _)| n.to_string())
 }
 
 /// Refuses a command line that names no program, or an option for one.

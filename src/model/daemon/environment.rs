@@ -98,9 +98,10 @@ pub fn environment(
         // Every variable the launching command sees, a function's exported locals and the
         // assignments before its name (which the shell holds in a scope of their own) included.
         Some(env) => env
-            .names()
+            .visible()
             .into_iter()
-            .filter_map(|n| env.get(&n).filter(|v| handed_on(&n, v)).map(|v| (n.clone(), v.value.clone())))
+            .filter(|(n, v)| handed_on(n, v))
+            .map(|(n, v)| (n.to_string(), v.value.clone()))
             .collect(),
         None => cx.globals().filter(|(n, v)| handed_on(n, v)).map(|(n, v)| (n.to_string(), v.value.clone())).collect(),
     };
