@@ -174,7 +174,11 @@ def refusal_reason(r):
         ran = [" ".join(o["argv"][:3]) for o in r.get("other_invocations", []) if o["side"] == "openrc"]
         return ("OpenRC's start succeeded but the daemon never ran" +
                 (f" (the program ran only as: {'; '.join(ran)})" if ran else ""))
-    chosen = specific or lines
+    # The same message can come on the terminal and through syslog, the latter only when the
+    # syslog stand-in has it before it is read (alpine/conntracct's "Could not set iab" was seen
+    # once in one run and twice in the next): repeats are merged so the reason does not depend
+    # on that race.
+    chosen = list(dict.fromkeys(specific or lines))
     return " | ".join(chosen[:3])[:300] if chosen else "no output"
 
 
