@@ -11,8 +11,10 @@ use cli::args::{Cli, Command};
 // A batch allocates and frees millions of small syntax-tree nodes and strings across threads;
 // mimalloc's thread-local free lists halve the time glibc's malloc spends on them.
 #[cfg(not(feature = "alloc-stats"))]
+mod allocator;
+#[cfg(not(feature = "alloc-stats"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
 #[cfg(feature = "alloc-stats")]
 mod alloc_stats;
