@@ -8,7 +8,7 @@ use crate::openrc::system_services::ALTERNATIVE_VIRTUALS;
 /// Fires at each `provide` of a name that is also a service of the set, and at each `provide` of
 /// a name another script also provides unless it is a virtual meant to have alternatives.
 pub fn check(cx: &SetContext, out: &mut Vec<Finding>) {
-    for (name, providers) in &cx.providers {
+    for (name, providers) in cx.providers() {
         let is_a_service = providers.iter().any(|p| p.site.is_none());
         if providers.len() < 2 || (!is_a_service && ALTERNATIVE_VIRTUALS.contains(name)) {
             continue;

@@ -79,9 +79,13 @@ const SERVICE_RULES: &[ServiceRule] = &[
     variable_typo::check,
 ];
 
-/// Every rule about the set.
-const SET_RULES: &[SetRule] =
-    &[dependency_cycle::check, duplicate_provide::check, need_not_provided::check, use_not_provided::check];
+/// The rule about the set's start order, by far the costliest of the set rules (the dependency
+/// graph and its cycles): it runs on a thread of its own while the main thread sorts the
+/// scripts' findings and runs the others.
+const ORDER_RULE: SetRule = dependency_cycle::check;
+
+/// The other rules about the set; their findings come after the order rule's.
+const SET_RULES: &[SetRule] = &[duplicate_provide::check, need_not_provided::check, use_not_provided::check];
 
 /// What a lint run needs to know.
 #[derive(Debug, Clone)]
@@ -140,34 +144,23 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
             allows.entry(name).or_insert(a);
         }
     }
-    // Once the workers are done this is all that is left, on one thread; its two largest parts,
-    // the set rules (the dependency graph's cycles) and sorting the scripts' own findings, need
-    // nothing of each other, so they run side by side. The set rules' thread hands its findings
-    // over before it frees the members (3.2M instructions over the corpus), so that the freeing
-    // overlaps the merge below instead of holding it up.
-    std::thread::scope(|s| {
-        let scripts_keyed = KeyedFindings::new(&scripts);
-        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let set_rules = s.spawn(move || {
-            let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
+    // Once the workers are done this is all that is left, on the two threads below: the order
+    // rule on one, and on this one the scripts' own findings sorted, then the other set rules.
+    let cx = SetContext::new(members.iter().map(|l| &l.member).collect());
+    let out = std::thread::scope(|s| {
+        let order_rule = s.spawn(|| {
             let mut found = Vec::new();
-            for rule in SET_RULES {
-                rule(&cx, &mut found);
-            }
-            drop(cx);
-            let _ = sender.send(found);
-            drop(members);
+            ORDER_RULE(&cx, &mut found);
+            found
         });
+        let scripts_keyed = KeyedFindings::new(&scripts);
         let script_order = scripts_keyed.sorted();
-        let mut rest = match receiver.recv() {
-            Ok(found) => found,
-            // Nothing sent: a set rule panicked (the thread sends before it can end otherwise,
-            // and the receiver is still here). Its panic goes on from here.
-            Err(_) => match set_rules.join() {
-                Err(e) => std::panic::resume_unwind(e),
-                Ok(()) => unreachable!("the set rules' thread ended without sending its findings"),
-            },
-        };
+        let mut others = Vec::new();
+        for rule in SET_RULES {
+            rule(&cx, &mut others);
+        }
+        let mut rest = order_rule.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        rest.append(&mut others);
         for a in allows.values() {
             rest.extend(a.problems.iter().cloned());
         }
@@ -190,7 +183,14 @@ pub fn finish(mut members: Vec<ServiceLint>, opts: &LintOptions) -> Vec<Finding>
             out.push(f);
         }
         out
-    })
+    });
+    drop(cx);
+    // What the set rules read is freed on a thread of its own that nothing waits for: freeing
+    // every service's names, declarations and file texts (3.2M instructions over the corpus) here
+    // would hold up the report, and a run that ends first has nothing to lose. If no thread can
+    // be made, the closure and the members with it are dropped here.
+    let _ = std::thread::Builder::new().spawn(move || drop(members));
+    out
 }
 
 /// How many findings of each severity.

@@ -1,6 +1,7 @@
 //! What the rules about a whole set see: every service, and who provides each name.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::core::diagnostic::Finding;
 use crate::core::source::{FileId, SourceFile};
@@ -52,13 +53,23 @@ impl SetMember {
 pub struct SetContext<'a> {
     /// The services, sorted by name.
     pub services: Vec<&'a SetMember>,
-    /// Who provides each name: every service provides its own name, plus its `provide`s.
-    pub providers: BTreeMap<&'a str, Vec<Provider>>,
+    /// Who provides each name, made on first use (`providers`): the cycle rule, which runs on a
+    /// thread of its own beside the others, never asks.
+    providers: OnceLock<BTreeMap<&'a str, Vec<Provider>>>,
 }
 
 impl<'a> SetContext<'a> {
-    /// Indexes a set.
+    /// A set, to be indexed as the rules ask.
     pub fn new(services: Vec<&'a SetMember>) -> Self {
+        SetContext { services, providers: OnceLock::new() }
+    }
+
+    /// Who provides each name: every service provides its own name, plus its `provide`s.
+    pub fn providers(&self) -> &BTreeMap<&'a str, Vec<Provider>> {
+        self.providers.get_or_init(|| Self::index_providers(&self.services))
+    }
+
+    fn index_providers(services: &[&'a SetMember]) -> BTreeMap<&'a str, Vec<Provider>> {
         let mut providers: BTreeMap<&'a str, Vec<Provider>> = BTreeMap::new();
         for (i, a) in services.iter().enumerate() {
             providers.entry(a.name.as_str()).or_default().push(Provider { service: i, site: None });
@@ -72,12 +83,12 @@ impl<'a> SetContext<'a> {
                 }
             }
         }
-        SetContext { services, providers }
+        providers
     }
 
     /// The services that provide a name.
     pub fn providers_of(&self, name: &str) -> &[Provider] {
-        self.providers.get(name).map(Vec::as_slice).unwrap_or(&[])
+        self.providers().get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// A finding about a file of a service.
