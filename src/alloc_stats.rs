@@ -1,12 +1,14 @@
-//! A measurement build's allocator (`cargo build --release --features alloc-stats`): mimalloc,
-//! counting the bytes live and their peak, printed to stderr at the points the compile marks
-//! and at exit. Resident memory (`/usr/bin/time -f %M`) says how much a run holds; this says
+//! A measurement build's allocator (`cargo build --release --features alloc-stats`): the
+//! binary's own (`allocator::Mimalloc`), counting the bytes live and their peak, printed to
+//! stderr at the points the compile marks and at exit. Resident memory (`/usr/bin/time -f %M`) says how much a run holds; this says
 //! what is live when, which is what a change to what a batch keeps moves. Not in normal builds.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// mimalloc with counters.
+use crate::allocator::Mimalloc;
+
+/// The binary's allocator with counters.
 pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -17,31 +19,31 @@ fn added(n: usize) {
     PEAK.fetch_max(now, Ordering::Relaxed);
 }
 
-// SAFETY: every call is passed on to mimalloc unchanged; only counters are added.
+// SAFETY: every call is passed on to the binary's allocator unchanged; only counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         added(layout.size());
         // SAFETY: the caller's contract, passed on.
-        unsafe { mimalloc::MiMalloc.alloc(layout) }
+        unsafe { Mimalloc.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         added(layout.size());
         // SAFETY: the caller's contract, passed on.
-        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+        unsafe { Mimalloc.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: the caller's contract, passed on.
-        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+        unsafe { Mimalloc.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         added(new_size);
         // SAFETY: the caller's contract, passed on.
-        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+        unsafe { Mimalloc.realloc(ptr, layout, new_size) }
     }
 }
 
