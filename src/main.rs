@@ -37,14 +37,16 @@ pub fn alloc_mark(_label: &str) {
 /// was freed within any 10 ms, and the re-run over written output peaked at 49-52 MB: with 3 ms,
 /// 48.5-49 MB. Immediate purging, a delay of 0, multiplied compile's system time.
 ///
-/// A lint gives them back after 100 ms: it writes nothing and keeps only each script's findings,
-/// so nearly every page it frees is taken again by the next script on the same thread, and
-/// purging it only to fault it in again cost lint of the corpus 31% more page faults (7,135
-/// against 4,944) and 4.5% more CPU time. Peak at 5,000 scripts: 37-41 MB against 33-34 MB.
-/// Never purging (-1) saves no more, and peaked at 41-49 MB.
+/// A lint never gives them back: it writes nothing and keeps only each script's findings, so
+/// nearly every page it frees is taken again by the next script on the same thread, and purging
+/// it only to fault it in again cost lint of the corpus 31% more page faults (7,135 against
+/// 4,944) and 4.5% more CPU time. With a delay of 100 ms the one purge left came as each worker
+/// ended, 38 `madvise` calls on the worker the others wait for, each one interrupting the other
+/// core to flush its TLB; without it, lint of the corpus took 88.3 against 89.6 ms (alternated
+/// runs, 21 rounds), and peaked at 36.5-39.5 MB at 5,000 scripts against 34-35 MB.
 fn release_freed_memory(command: Option<&Command>) {
     let delay_ms = match command {
-        Some(Command::Lint(_)) => 100,
+        Some(Command::Lint(_)) => -1,
         _ => 3,
     };
     allocator::set_purge_delay(delay_ms);
