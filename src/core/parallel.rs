@@ -1,5 +1,5 @@
 //! Work spread over the machine's cores, results in order: loading and analysing a set of
-//! scripts, building service directories, writing a manifest's records.
+//! scripts, building service directories, writing a manifest's records as they are made.
 
 /// The cores this process may use, asked once: the answer reads the cgroup's files (about 15
 /// system calls), and a compile spreads three stages over them.
@@ -51,6 +51,103 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `f` over every item on all the machine's cores, each result handed to `sink` on the calling
+/// thread in the items' order as soon as it and those before it are made. The other threads stay
+/// at most `ahead` items past the last result handed over, so what is held at once stays small
+/// however many items there are, and the calling thread makes results itself whenever the next
+/// one is not ready. The first error from `sink` stops the work and is returned.
+pub fn in_order<T: Sync, R: Send, E>(
+    items: &[T],
+    ahead: usize,
+    f: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+    struct Shared<R> {
+        done: std::collections::BTreeMap<usize, R>,
+        handed: usize,
+        stop: bool,
+    }
+    /// Stops the run if a worker's `f` panics, so the caller does not wait for its result.
+    struct StopOnPanic<'a, R>(&'a Mutex<Shared<R>>, &'a Condvar);
+    impl<R> Drop for StopOnPanic<'_, R> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+                self.1.notify_all();
+            }
+        }
+    }
+
+    let ahead = ahead.max(1);
+    let threads = cores().min(items.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let shared = Mutex::new(Shared { done: std::collections::BTreeMap::new(), handed: 0, stop: false });
+    let changed = Condvar::new();
+    let lock = || -> MutexGuard<'_, Shared<R>> { shared.lock().unwrap_or_else(PoisonError::into_inner) };
+    let make = |i: usize, item: &T| {
+        let r = f(item);
+        lock().done.insert(i, r);
+        changed.notify_all();
+    };
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+            worker
+                .spawn_scoped(s, || {
+                    let _stop = StopOnPanic(&shared, &changed);
+                    loop {
+                        let i = next.fetch_add(1, Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        let mut g = lock();
+                        while !g.stop && i >= g.handed + ahead {
+                            g = changed.wait(g).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if g.stop {
+                            break;
+                        }
+                        drop(g);
+                        make(i, item);
+                    }
+                })
+                .expect("a worker thread can be made");
+        }
+        let handed = (|| {
+            loop {
+                let mut g = lock();
+                if g.handed == items.len() || g.stop {
+                    return Ok(());
+                }
+                let at = g.handed;
+                if let Some(r) = g.done.remove(&at) {
+                    g.handed += 1;
+                    drop(g);
+                    changed.notify_all();
+                    sink(r)?;
+                    continue;
+                }
+                drop(g);
+                let i = next.fetch_add(1, Relaxed);
+                match items.get(i) {
+                    Some(item) => make(i, item),
+                    None => {
+                        // Every item is taken: wait for the next one's result.
+                        let mut g = lock();
+                        while !g.stop && !g.done.contains_key(&g.handed) {
+                            g = changed.wait(g).unwrap_or_else(PoisonError::into_inner);
+                        }
+                    }
+                }
+            }
+        })();
+        lock().stop = true;
+        changed.notify_all();
+        handed
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +173,78 @@ mod tests {
     #[test]
     fn no_items_no_results() {
         assert!(in_parallel(&[] as &[u8], |_| unreachable!()).is_empty());
+    }
+    #[test]
+    fn in_order_hands_every_result_over_in_order() {
+        let items: Vec<usize> = (0..500).collect();
+        let mut got = Vec::new();
+        let r: Result<(), ()> = in_order(
+            &items,
+            8,
+            |i| {
+                std::thread::sleep(std::time::Duration::from_micros((*i % 5) as u64 * 20));
+                i * 3
+            },
+            |x| {
+                got.push(x);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(got, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn in_order_holds_few_results_however_many_items() {
+        let items: Vec<usize> = (0..400).collect();
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let mut most = 0;
+        let mut handed = 0;
+        let r: Result<(), ()> = in_order(
+            &items,
+            4,
+            |_| made.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+            |_| {
+                handed += 1;
+                // A slow writer: the makers would run far ahead if nothing held them back.
+                std::thread::sleep(std::time::Duration::from_micros(50));
+                most = most.max(made.load(std::sync::atomic::Ordering::SeqCst) - handed);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        // `ahead` for the other threads, plus the one the calling thread may make.
+        assert!(most <= 4 + cores(), "{most} results were waiting");
+    }
+
+    #[test]
+    fn in_order_stops_at_the_first_error() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let mut handed = Vec::new();
+        let r = in_order(
+            &items,
+            16,
+            |i| {
+                made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                *i
+            },
+            |x| {
+                if x == 30 {
+                    return Err("full disk");
+                }
+                handed.push(x);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Err("full disk"));
+        assert_eq!(handed, (0..30).collect::<Vec<_>>());
+        assert!(made.load(std::sync::atomic::Ordering::SeqCst) < 100);
+    }
+
+    #[test]
+    fn in_order_of_nothing_hands_nothing() {
+        let r: Result<(), ()> = in_order(&[] as &[u8], 4, |_| unreachable!(), |_: ()| unreachable!());
+        assert_eq!(r, Ok(()));
     }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::service_dir::ServiceDir;
 use crate::core::diagnostic::Finding;
-use crate::core::parallel::in_parallel;
+use crate::core::parallel::in_order;
 use crate::core::source::{FileId, SourceFile};
 use crate::model::{Decision, Dependencies, Service, ServiceKind};
 use crate::openrc::daemon_table::UserTable;
@@ -395,29 +395,36 @@ fn dependency_record(d: &Dependencies) -> DependencyRecord {
     }
 }
 
-/// How many records are turned into text at once: enough to keep every core busy, few enough
-/// that the texts held at once stay small.
-const RECORDS_AT_ONCE: usize = 256;
+/// How many records a thread turns into text at a time: enough that handing the texts over
+/// (a lock and a wake-up) costs little beside making them.
+const RECORDS_A_PIECE: usize = 16;
+/// How many pieces may wait to be written: enough to keep every core busy, few enough that the
+/// texts held at once stay small (256 records).
+const PIECES_AHEAD: usize = 16;
 
 /// Writes `head` (a manifest's text over no services, without its last line `services: []`)
 /// and `services`, as serde_yaml writes the whole: `services:` at the left margin, then each
 /// record as serde_yaml writes a sequence of one (a block sequence under a key is not indented,
 /// so a record's text does not depend on where it stands; `manifest::stored` splits a manifest
 /// at the same lines). Each record's text is made by `record_text` (serde_yaml's for a record
-/// with a string it does not write), on all cores.
+/// with a string it does not write), on all cores, while the texts before it are written: as
+/// windows of 256 records, each on threads of its own, the threads were made and waited for
+/// seven times over the corpus, and none made text while a window was written.
 fn write_records_after(head: &str, services: &[&ServiceRecord], mut w: impl std::io::Write) -> std::io::Result<()> {
     w.write_all(head.as_bytes())?;
     w.write_all(b"services:\n")?;
-    for window in services.chunks(RECORDS_AT_ONCE) {
-        let text = |r: &&ServiceRecord| match record_text::record_text(r) {
-            Some(text) => Ok(text),
-            None => serde_yaml::to_string(std::slice::from_ref(r)),
-        };
-        for text in in_parallel(window, text) {
-            w.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
+    let pieces: Vec<&[&ServiceRecord]> = services.chunks(RECORDS_A_PIECE).collect();
+    let text = |piece: &&[&ServiceRecord]| -> Result<String, serde_yaml::Error> {
+        let mut out = String::new();
+        for r in piece.iter() {
+            match record_text::record_text(r) {
+                Some(text) => out.push_str(&text),
+                None => out.push_str(&serde_yaml::to_string(std::slice::from_ref(r))?),
+            }
         }
-    }
-    Ok(())
+        Ok(out)
+    };
+    in_order(&pieces, PIECES_AHEAD, text, |piece| w.write_all(piece.map_err(std::io::Error::other)?.as_bytes()))
 }
 
 impl Manifest {
@@ -536,7 +543,9 @@ mod tests {
     #[test]
     fn records_written_on_all_cores_make_the_text_serde_yaml_makes_of_the_whole() {
         let target = OpenrcVersion::parse("0.63.3").expect("a version");
-        for n in [0, 1, 2, RECORDS_AT_ONCE - 1, RECORDS_AT_ONCE, 2 * RECORDS_AT_ONCE + 3] {
+        // Around a piece's end, and past what may wait to be written.
+        let held = RECORDS_A_PIECE * PIECES_AHEAD;
+        for n in [0, 1, 2, RECORDS_A_PIECE - 1, RECORDS_A_PIECE, RECORDS_A_PIECE + 1, held, 2 * held + 3] {
             let records: Vec<ServiceRecord> = (0..n).rev().map(awkward_record).collect();
             let header = Manifest::new(&target, "/var/svc.d", Vec::new());
             let mut written = Vec::new();
