@@ -1,6 +1,7 @@
 //! The bottom layer: loaded source text with byte spans, and findings about it. Knows nothing of
 //! shell, OpenRC or s6.
 
+pub mod byte_chunks;
 pub mod diagnostic;
 pub mod did_you_mean;
 pub mod dir;

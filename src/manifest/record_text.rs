@@ -14,6 +14,8 @@
 //! string: `de::visit_untagged_scalar`) or libyaml's `yaml_emitter_analyze_scalar` finds plain
 //! text not allowed in block context; single quotes double a `'`.
 
+use crate::core::byte_chunks::fold_by_sixteen;
+
 use super::{DecisionRecord, DependencyRecord, DiagnosticRecord, FileRecord, ServiceRecord, SourceRecord};
 
 /// The record's text as serde_yaml writes it in a sequence of one (`- name: …` at the left
@@ -180,21 +182,11 @@ impl Text {
 }
 
 /// Whether `value` holds a `:` or a `#`, when it is all printable ASCII; `None` when it is not.
-/// The manifest is megabytes of these values (a digest alone is 64 bytes, a path often more), so
-/// they are read sixteen bytes at a time with neither a branch nor an early exit inside a chunk,
-/// which the compiler vectorises: byte by byte, this was the largest part of writing a
-/// manifest's text.
+/// The manifest is megabytes of these values (a digest alone is 64 bytes, a path often more):
+/// read byte by byte, this was the largest part of writing a manifest's text.
 fn printable_marks(value: &str) -> Option<bool> {
     let look = |(all, any): (bool, bool), b: u8| (all & (b.wrapping_sub(0x20) < 0x5f), any | (b == b':') | (b == b'#'));
-    let mut chunks = value.as_bytes().chunks_exact(16);
-    let mut seen = (true, false);
-    for chunk in chunks.by_ref() {
-        seen = chunk.iter().fold(seen, |s, &b| look(s, b));
-        if !seen.0 {
-            return None;
-        }
-    }
-    let (printable, marks) = chunks.remainder().iter().fold(seen, |s, &b| look(s, b));
+    let (printable, marks) = fold_by_sixteen(value.as_bytes(), (true, false), look, |(all, _)| all);
     printable.then_some(marks)
 }
 
